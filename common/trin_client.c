@@ -1,0 +1,150 @@
+/* trin_client — see trin_client.h. */
+#include "trin_client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "trin_codec.h"
+#include "trin_date.h"
+#include "trin_id.h"
+
+struct trin_client {
+  void *ctx, *sock;
+  int timeout_ms;
+  char endpoint[256];
+};
+
+int trin_client_new(const char *endpoint, trin_client_t **out, trin_err_t *err) {
+  if (!endpoint || !*endpoint)
+    return trin_err_set(err, TRIN_EINVALID, "endpoint", "no endpoint given");
+  trin_client_t *c = calloc(1, sizeof *c);
+  if (!c) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  c->ctx = zmq_ctx_new();
+  c->sock = c->ctx ? zmq_socket(c->ctx, ZMQ_DEALER) : NULL;
+  if (!c->sock) {
+    if (c->ctx) zmq_ctx_term(c->ctx);
+    free(c);
+    return trin_err_set(err, TRIN_EIO, "endpoint", "cannot create a socket");
+  }
+  int linger = 0;
+  zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof linger);
+  if (zmq_connect(c->sock, endpoint) != 0) {
+    int e = errno;
+    zmq_close(c->sock);
+    zmq_ctx_term(c->ctx);
+    free(c);
+    return trin_err_set(err, TRIN_EINVALID, "endpoint", "cannot connect to '%s': %s",
+                        endpoint, zmq_strerror(e));
+  }
+  c->timeout_ms = 5000;
+  snprintf(c->endpoint, sizeof c->endpoint, "%s", endpoint);
+  *out = c;
+  return TRIN_OK;
+}
+
+void trin_client_destroy(trin_client_t **cp) {
+  if (!cp || !*cp) return;
+  zmq_close((*cp)->sock);
+  zmq_ctx_term((*cp)->ctx);
+  free(*cp);
+  *cp = NULL;
+}
+
+void trin_client_set_timeout(trin_client_t *c, int ms) { c->timeout_ms = ms; }
+
+/* Waits for the reply whose correlation id is cid; replies to earlier calls
+ * that timed out are read and dropped. */
+static int await_reply(trin_client_t *c, const char *cid, Trin__Envelope **out,
+                       trin_err_t *err) {
+  trin_time_t deadline = trin_time_now() + c->timeout_ms;
+  for (;;) {
+    trin_time_t left = deadline - trin_time_now();
+    if (left <= 0) break;
+    zmq_pollitem_t it = {c->sock, 0, ZMQ_POLLIN, 0};
+    int rc = zmq_poll(&it, 1, (long)left);
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc <= 0) break;
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, c->sock, ZMQ_DONTWAIT) < 0) {
+      zmq_msg_close(&m);
+      continue;
+    }
+    /* Skip an empty delimiter if the service sent one. */
+    if (zmq_msg_size(&m) == 0 && zmq_msg_more(&m)) {
+      zmq_msg_close(&m);
+      zmq_msg_init(&m);
+      if (zmq_msg_recv(&m, c->sock, 0) < 0) {
+        zmq_msg_close(&m);
+        continue;
+      }
+    }
+    Trin__Envelope *env = NULL;
+    rc = trin_codec_unpack(&trin__envelope__descriptor, zmq_msg_data(&m),
+                           zmq_msg_size(&m), "reply", (ProtobufCMessage **)&env, err);
+    zmq_msg_close(&m);
+    if (rc) return rc;
+    if (cid && strcmp(env->correlation_id, cid) != 0 && env->correlation_id[0]) {
+      trin_codec_free(env);
+      continue;
+    }
+    *out = env;
+    return TRIN_OK;
+  }
+  return trin_err_set(err, TRIN_ETIMEOUT, "",
+                      "no answer from %s within %d ms (is the service running?)",
+                      c->endpoint, c->timeout_ms);
+}
+
+int trin_client_call_raw(trin_client_t *c, const void *bytes, size_t len,
+                         Trin__Envelope **reply, trin_err_t *err) {
+  if (zmq_send(c->sock, bytes, len, 0) < 0)
+    return trin_err_set(err, TRIN_EIO, "", "cannot send: %s", zmq_strerror(errno));
+  return await_reply(c, NULL, reply, err);
+}
+
+int trin_client_call(trin_client_t *c, const ProtobufCMessage *req,
+                     const ProtobufCMessageDescriptor *reply_desc,
+                     ProtobufCMessage **reply, trin_err_t *err) {
+  char cid[TRIN_ID_RANDOM_BUF];
+  trin_id_random(cid);
+  uint8_t *payload = NULL, *bytes = NULL;
+  size_t plen = 0, blen = 0;
+  int rc = trin_codec_pack(req, &payload, &plen, err);
+  if (rc) return rc;
+  Trin__Envelope env = TRIN__ENVELOPE__INIT;
+  env.correlation_id = cid;
+  env.type = (char *)req->descriptor->name;
+  env.payload.data = payload;
+  env.payload.len = plen;
+  rc = trin_codec_pack(&env.base, &bytes, &blen, err);
+  free(payload);
+  if (rc) return rc;
+  if (zmq_send(c->sock, bytes, blen, 0) < 0) {
+    free(bytes);
+    return trin_err_set(err, TRIN_EIO, "", "cannot send: %s", zmq_strerror(errno));
+  }
+  free(bytes);
+  Trin__Envelope *renv = NULL;
+  if ((rc = await_reply(c, cid, &renv, err))) return rc;
+  if (renv->status != TRIN__STATUS__OK) {
+    rc = trin_codec_error_from_reply(renv, err);
+    trin_codec_free(renv);
+    return rc;
+  }
+  if (reply_desc && strcmp(renv->type, reply_desc->name) != 0) {
+    rc = trin_err_set(err, TRIN_EDECODE, "type", "expected a %s reply, got '%s'",
+                      reply_desc->name, renv->type);
+    trin_codec_free(renv);
+    return rc;
+  }
+  rc = TRIN_OK;
+  if (reply_desc)
+    rc = trin_codec_unpack(reply_desc, renv->payload.data, renv->payload.len,
+                           "reply", reply, err);
+  trin_codec_free(renv);
+  return rc;
+}

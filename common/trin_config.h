@@ -1,0 +1,48 @@
+/* trin_config — a service's settings from, in rising precedence: built-in
+ * defaults, a `key = value` file (--config FILE or TRIN_CONFIG), environment
+ * variables TRIN_<KEY> (upper case, '.' and '-' as '_'), and command-line
+ * flags --key=value or --key value. Endpoints live here, never in code. */
+#ifndef TRIN_CONFIG_H
+#define TRIN_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trin_err.h"
+
+typedef struct trin_config trin_config_t;
+
+/* One known key: its default and a line of help. Unknown keys in a file or
+ * on the command line are an error, so a typo never silently does nothing. */
+typedef struct {
+  const char *key;
+  const char *default_value; /* NULL = no default */
+  const char *help;
+} trin_config_key_t;
+
+/* keys must outlive the config (a static table). Returns NULL on OOM. */
+trin_config_t *trin_config_new(const trin_config_key_t *keys, int nkeys);
+void trin_config_destroy(trin_config_t **cfg);
+
+/* Reads file (if given by --config or TRIN_CONFIG), environment and argv.
+ * argv[0] is skipped; `--help` sets *help_requested. */
+int trin_config_load(trin_config_t *cfg, int argc, char **argv,
+                     bool *help_requested, trin_err_t *err);
+/* Reads one file now (also used by trin_config_load). */
+int trin_config_load_file(trin_config_t *cfg, const char *path, trin_err_t *err);
+/* Sets a key as a flag would. */
+int trin_config_set(trin_config_t *cfg, const char *key, const char *value,
+                    trin_err_t *err);
+
+/* The value (owned by cfg, valid until the key is set again or cfg is
+ * destroyed), or NULL when neither set nor defaulted. */
+const char *trin_config_get(const trin_config_t *cfg, const char *key);
+int trin_config_get_int(const trin_config_t *cfg, const char *key, int64_t min,
+                        int64_t max, int64_t *out, trin_err_t *err);
+int trin_config_get_bool(const trin_config_t *cfg, const char *key, bool *out,
+                         trin_err_t *err);
+
+/* Prints "  --key  (default ...)  help" lines to stdout. */
+void trin_config_print_help(const trin_config_t *cfg);
+
+#endif

@@ -1,0 +1,226 @@
+/* trin_outbox — see trin_outbox.h. */
+#include "trin_outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin_codec.h"
+#include "trin_date.h"
+
+#define SINCE_MAX 1000
+
+struct trin_outbox {
+  trin_store_t *store;
+  char service[32];
+  uint64_t last_seq;             /* last committed */
+  trin_outbox_event_t *pending;  /* appended in the open transaction */
+  size_t npending, cap_pending;
+  trin_outbox_event_t *ready;    /* committed, not yet published */
+  size_t nready, cap_ready;
+};
+
+static const trin_migration_t OUTBOX_MIGRATIONS[] = {
+    {1,
+     "CREATE TABLE trin_outbox ("
+     " seq INTEGER PRIMARY KEY,"
+     " type TEXT NOT NULL,"
+     " time TEXT NOT NULL,"
+     " event BLOB NOT NULL)"},
+};
+
+int trin_outbox_open(trin_store_t *store, const char *service,
+                     trin_outbox_t **out, trin_err_t *err) {
+  int rc = trin_store_migrate(store, "outbox", OUTBOX_MIGRATIONS, 1, err);
+  if (rc) return rc;
+  trin_outbox_t *ob = calloc(1, sizeof *ob);
+  if (!ob) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  ob->store = store;
+  snprintf(ob->service, sizeof ob->service, "%s", service);
+  trin_stmt_t *st;
+  if ((rc = trin_store_stmt(store, "SELECT COALESCE(MAX(seq), 0) FROM trin_outbox",
+                            &st, err))) {
+    free(ob);
+    return rc;
+  }
+  rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) {
+    ob->last_seq = (uint64_t)trin_stmt_int64(st, 0);
+    rc = TRIN_OK;
+  }
+  trin_stmt_reset(st);
+  if (rc) {
+    free(ob);
+    return rc;
+  }
+  *out = ob;
+  return TRIN_OK;
+}
+
+static void free_events(trin_outbox_event_t *evs, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++) free(evs[i].bytes);
+}
+
+void trin_outbox_destroy(trin_outbox_t **obp) {
+  if (!obp || !*obp) return;
+  trin_outbox_t *ob = *obp;
+  free_events(ob->pending, 0, ob->npending);
+  free_events(ob->ready, 0, ob->nready);
+  free(ob->pending);
+  free(ob->ready);
+  free(ob);
+  *obp = NULL;
+}
+
+const char *trin_outbox_service(const trin_outbox_t *ob) { return ob->service; }
+uint64_t trin_outbox_last_seq(const trin_outbox_t *ob) { return ob->last_seq; }
+
+static int push(trin_outbox_event_t **arr, size_t *n, size_t *cap,
+                trin_outbox_event_t ev) {
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 64;
+    trin_outbox_event_t *a = realloc(*arr, nc * sizeof *a);
+    if (!a) return -1;
+    *arr = a;
+    *cap = nc;
+  }
+  (*arr)[(*n)++] = ev;
+  return 0;
+}
+
+int trin_outbox_append(trin_outbox_t *ob, const char *type, const char *org,
+                       const trin_event_id_t *ids, size_t nids,
+                       const ProtobufCMessage *payload, uint64_t *seq_out,
+                       trin_err_t *err) {
+  if (!trin_store_in_transaction(ob->store))
+    return trin_err_set(err, TRIN_EINTERNAL, "", "outbox append outside a transaction");
+  uint64_t seq = ob->last_seq + ob->npending + 1;
+  char now[TRIN_TIME_BUF];
+  trin_time_format(trin_time_now(), now);
+
+  uint8_t *pl = NULL;
+  size_t pl_len = 0;
+  int rc = trin_codec_pack(payload, &pl, &pl_len, err);
+  if (rc) return rc;
+
+  Trin__Event ev = TRIN__EVENT__INIT;
+  Trin__Event__IdsEntry entries[8];
+  Trin__Event__IdsEntry *entry_ptrs[8];
+  if (nids > 8) nids = 8;
+  for (size_t i = 0; i < nids; i++) {
+    trin__event__ids_entry__init(&entries[i]);
+    entries[i].key = (char *)ids[i].key;
+    entries[i].value = (char *)(ids[i].value ? ids[i].value : "");
+    entry_ptrs[i] = &entries[i];
+  }
+  ev.service = ob->service;
+  ev.seq = seq;
+  ev.time = now;
+  ev.type = (char *)type;
+  ev.n_ids = nids;
+  ev.ids = entry_ptrs;
+  ev.org = (char *)(org ? org : "");
+  ev.payload_type = (char *)payload->descriptor->name;
+  ev.payload.data = pl;
+  ev.payload.len = pl_len;
+
+  trin_outbox_event_t out = {.seq = seq};
+  rc = trin_codec_pack(&ev.base, &out.bytes, &out.len, err);
+  free(pl);
+  if (rc) return rc;
+
+  trin_stmt_t *st;
+  if ((rc = trin_store_stmt(ob->store,
+                            "INSERT INTO trin_outbox(seq, type, time, event) "
+                            "VALUES (?, ?, ?, ?)",
+                            &st, err)))
+    goto fail;
+  trin_stmt_bind_int64(st, 1, (int64_t)seq);
+  trin_stmt_bind_text(st, 2, type);
+  trin_stmt_bind_text(st, 3, now);
+  trin_stmt_bind_blob(st, 4, out.bytes, out.len);
+  if ((rc = trin_stmt_run(st, err))) goto fail;
+  if (push(&ob->pending, &ob->npending, &ob->cap_pending, out)) {
+    rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    goto fail;
+  }
+  if (seq_out) *seq_out = seq;
+  return TRIN_OK;
+fail:
+  free(out.bytes);
+  return rc;
+}
+
+size_t trin_outbox_mark(const trin_outbox_t *ob) { return ob->npending; }
+
+void trin_outbox_rewind(trin_outbox_t *ob, size_t mark) {
+  if (mark >= ob->npending) return;
+  free_events(ob->pending, mark, ob->npending);
+  ob->npending = mark;
+}
+
+void trin_outbox_committed(trin_outbox_t *ob) {
+  for (size_t i = 0; i < ob->npending; i++) {
+    if (push(&ob->ready, &ob->nready, &ob->cap_ready, ob->pending[i])) {
+      /* Publishing is only a hint (subscribers repair from the log), so an
+       * event we cannot queue is simply not pushed live. */
+      free(ob->pending[i].bytes);
+    }
+  }
+  if (ob->npending) ob->last_seq = ob->pending[ob->npending - 1].seq;
+  ob->npending = 0;
+}
+
+void trin_outbox_aborted(trin_outbox_t *ob) { trin_outbox_rewind(ob, 0); }
+
+size_t trin_outbox_ready(const trin_outbox_t *ob, const trin_outbox_event_t **evs) {
+  *evs = ob->ready;
+  return ob->nready;
+}
+
+void trin_outbox_clear_ready(trin_outbox_t *ob) {
+  free_events(ob->ready, 0, ob->nready);
+  ob->nready = 0;
+}
+
+int trin_outbox_since(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
+                      Trin__EventBatch *batch, trin_err_t *err) {
+  trin__event_batch__init(batch);
+  batch->service = ob->service;
+  batch->last_seq = ob->last_seq;
+  if (limit == 0 || limit > SINCE_MAX) limit = SINCE_MAX;
+  if (after_seq >= ob->last_seq) return TRIN_OK;
+  uint64_t avail = ob->last_seq - after_seq;
+  size_t cap = avail < limit ? (size_t)avail : limit;
+  batch->events = calloc(cap, sizeof *batch->events);
+  if (!batch->events) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+
+  trin_stmt_t *st;
+  int rc = trin_store_stmt(ob->store,
+                           "SELECT event FROM trin_outbox WHERE seq > ? AND seq <= ? "
+                           "ORDER BY seq LIMIT ?",
+                           &st, err);
+  if (rc) return rc;
+  trin_stmt_bind_int64(st, 1, (int64_t)after_seq);
+  /* Only committed events: a reader inside the writer's open batch would
+   * otherwise see events that may still be rolled back. */
+  trin_stmt_bind_int64(st, 2, (int64_t)ob->last_seq);
+  trin_stmt_bind_int64(st, 3, (int64_t)cap);
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && batch->n_events < cap) {
+    size_t len;
+    const void *b = trin_stmt_blob(st, 0, &len);
+    ProtobufCMessage *m;
+    rc = trin_codec_unpack(&trin__event__descriptor, b, len, "event", &m, err);
+    if (rc) break;
+    batch->events[batch->n_events++] = (Trin__Event *)m;
+  }
+  trin_stmt_reset(st);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+void trin_outbox_free_batch(Trin__EventBatch *batch) {
+  for (size_t i = 0; i < batch->n_events; i++) trin_codec_free(batch->events[i]);
+  free(batch->events);
+  batch->events = NULL;
+  batch->n_events = 0;
+}

@@ -1,0 +1,416 @@
+/* trin_server — see trin_server.h. */
+#include "trin_server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "trin/envelope.pb-c.h"
+#include "trin_codec.h"
+#include "trin_date.h"
+#include "trin_log.h"
+#include "trin_zsock.h"
+
+#define SERVER_VERSION "0.1.0"
+
+typedef struct {
+  const ProtobufCMessageDescriptor *desc;
+  trin_handler_fn fn;
+  void *data;
+} route_t;
+
+/* One request of a batch, from arrival to reply. */
+struct trin_request {
+  trin_server_t *server;
+  uint8_t identity[256];
+  size_t identity_len;
+  bool delimiter;        /* the client sent an empty frame first (REQ) */
+  zmq_msg_t body;
+  bool malformed;        /* frames were not [empty,] body */
+  trin_caller_t caller;
+  char correlation_id[65];
+  /* The reply, packed payload and type, or the error. */
+  uint8_t *reply_payload;
+  size_t reply_len;
+  const char *reply_type;
+  trin_err_t err;
+};
+
+struct trin_server {
+  uv_loop_t *loop;
+  trin_store_t *store;
+  trin_outbox_t *outbox;
+  char service[32];
+  void *router, *pub;
+  trin_zsock_t *zrouter;
+  uv_timer_t heartbeat;
+  bool heartbeat_on;
+  route_t *routes;
+  size_t nroutes, cap_routes;
+  int batch_max;
+  size_t max_message;
+  trin_request_t *batch;
+  trin_server_stats_t stats;
+};
+
+static int handle_events_since(trin_request_t *req, const ProtobufCMessage *msg,
+                               void *data, trin_err_t *err);
+static int handle_ping(trin_request_t *req, const ProtobufCMessage *msg,
+                       void *data, trin_err_t *err);
+static void on_router(trin_zsock_t *zs, void *socket, void *data);
+static void on_heartbeat(uv_timer_t *t);
+
+int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
+                    const trin_server_options_t *opt, trin_server_t **out,
+                    trin_err_t *err) {
+  trin_server_t *s = calloc(1, sizeof *s);
+  if (!s) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  s->loop = loop;
+  s->store = store;
+  snprintf(s->service, sizeof s->service, "%s", opt->service);
+  s->batch_max = opt->batch_max > 0 ? opt->batch_max : 512;
+  s->max_message = opt->max_message > 0 ? opt->max_message : TRIN_CODEC_MAX_MESSAGE;
+  s->batch = calloc((size_t)s->batch_max, sizeof *s->batch);
+  int rc = s->batch ? TRIN_OK : trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  if (!rc) rc = trin_outbox_open(store, opt->service, &s->outbox, err);
+  if (!rc) rc = trin_zsock_open_socket(zctx, ZMQ_ROUTER, opt->endpoint, 1, &s->router, err);
+  if (!rc) {
+    /* Far-too-large messages cost the sender its connection; those merely
+     * over max_message are read and answered with TOO_BIG. */
+    int64_t hard = (int64_t)s->max_message * 16;
+    zmq_setsockopt(s->router, ZMQ_MAXMSGSIZE, &hard, sizeof hard);
+    rc = trin_zsock_open_socket(zctx, ZMQ_PUB, opt->pub_endpoint, 1, &s->pub, err);
+  }
+  if (rc) {
+    if (s->router) zmq_close(s->router);
+    trin_outbox_destroy(&s->outbox);
+    free(s->batch);
+    free(s);
+    return rc;
+  }
+  trin_server_handle(s, &trin__events_since__descriptor, handle_events_since, s);
+  trin_server_handle(s, &trin__ping__descriptor, handle_ping, s);
+  if ((rc = trin_zsock_new(loop, s->router, on_router, s, &s->zrouter, err))) {
+    zmq_close(s->router);
+    zmq_close(s->pub);
+    trin_outbox_destroy(&s->outbox);
+    free(s->routes);
+    free(s->batch);
+    free(s);
+    return rc;
+  }
+  uv_timer_init(loop, &s->heartbeat);
+  s->heartbeat.data = s;
+  if (opt->heartbeat_ms != 0) {
+    int ms = opt->heartbeat_ms > 0 ? opt->heartbeat_ms : 1000;
+    uv_timer_start(&s->heartbeat, on_heartbeat, (uint64_t)ms, (uint64_t)ms);
+    s->heartbeat_on = true;
+  }
+  trin_log_info("%s: requests on %s, events on %s, last event %llu", s->service,
+                opt->endpoint, opt->pub_endpoint,
+                (unsigned long long)trin_outbox_last_seq(s->outbox));
+  *out = s;
+  return TRIN_OK;
+}
+
+static void on_timer_closed(uv_handle_t *h) { free(h->data); }
+
+void trin_server_destroy(trin_server_t **sp) {
+  if (!sp || !*sp) return;
+  trin_server_t *s = *sp;
+  *sp = NULL;
+  trin_zsock_close(&s->zrouter);
+  int linger = 0;
+  zmq_setsockopt(s->pub, ZMQ_LINGER, &linger, sizeof linger);
+  zmq_close(s->pub);
+  trin_outbox_destroy(&s->outbox);
+  free(s->routes);
+  free(s->batch);
+  /* The timer handle lives inside s: free s when libuv lets go of it. */
+  uv_timer_stop(&s->heartbeat);
+  uv_close((uv_handle_t *)&s->heartbeat, on_timer_closed);
+}
+
+int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
+                       trin_handler_fn fn, void *data) {
+  for (size_t i = 0; i < s->nroutes; i++) {
+    if (s->routes[i].desc == desc) {
+      s->routes[i].fn = fn;
+      s->routes[i].data = data;
+      return TRIN_OK;
+    }
+  }
+  if (s->nroutes == s->cap_routes) {
+    size_t nc = s->cap_routes ? s->cap_routes * 2 : 16;
+    route_t *r = realloc(s->routes, nc * sizeof *r);
+    if (!r) return TRIN_EINTERNAL;
+    s->routes = r;
+    s->cap_routes = nc;
+  }
+  s->routes[s->nroutes++] = (route_t){desc, fn, data};
+  return TRIN_OK;
+}
+
+trin_outbox_t *trin_server_outbox(trin_server_t *s) { return s->outbox; }
+trin_server_stats_t trin_server_stats(const trin_server_t *s) { return s->stats; }
+
+const trin_caller_t *trin_request_caller(const trin_request_t *r) { return &r->caller; }
+trin_store_t *trin_request_store(const trin_request_t *r) { return r->server->store; }
+
+int trin_request_reply(trin_request_t *r, const ProtobufCMessage *reply,
+                       trin_err_t *err) {
+  free(r->reply_payload);
+  r->reply_payload = NULL;
+  int rc = trin_codec_pack(reply, &r->reply_payload, &r->reply_len, err);
+  if (rc == TRIN_OK) r->reply_type = reply->descriptor->name;
+  return rc;
+}
+
+int trin_request_emit(trin_request_t *r, const char *type, const char *org,
+                      const trin_event_id_t *ids, size_t nids,
+                      const ProtobufCMessage *payload, uint64_t *seq,
+                      trin_err_t *err) {
+  return trin_outbox_append(r->server->outbox, type, org, ids, nids, payload, seq,
+                            err);
+}
+
+/* ---- receiving ----------------------------------------------------------- */
+
+/* Reads one whole multipart message into r: [identity, body] from DEALER,
+ * [identity, empty, body] from REQ; any other shape is kept as malformed so
+ * the sender still gets an answer. Returns false when nothing is waiting. */
+static bool recv_request(trin_server_t *s, trin_request_t *r) {
+  zmq_msg_t part;
+  zmq_msg_init(&part);
+  if (zmq_msg_recv(&part, s->router, ZMQ_DONTWAIT) < 0) {
+    zmq_msg_close(&part);
+    return false;
+  }
+  memset(r, 0, sizeof *r);
+  r->server = s;
+  size_t idl = zmq_msg_size(&part);
+  if (idl > sizeof r->identity) idl = sizeof r->identity;
+  memcpy(r->identity, zmq_msg_data(&part), idl);
+  r->identity_len = idl;
+  bool more = zmq_msg_more(&part);
+  zmq_msg_close(&part);
+
+  zmq_msg_t f[2];
+  int n = 0;
+  while (more) {
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, s->router, 0) < 0) {
+      zmq_msg_close(&m);
+      break;
+    }
+    more = zmq_msg_more(&m);
+    if (n < 2) {
+      zmq_msg_init(&f[n]);
+      zmq_msg_move(&f[n], &m);
+    }
+    n++;
+    zmq_msg_close(&m);
+  }
+  zmq_msg_init(&r->body);
+  if (n == 1) {
+    zmq_msg_move(&r->body, &f[0]);
+  } else if (n == 2 && zmq_msg_size(&f[0]) == 0) {
+    r->delimiter = true;
+    zmq_msg_move(&r->body, &f[1]);
+  } else {
+    r->malformed = true;
+    r->delimiter = n >= 2 && zmq_msg_size(&f[0]) == 0;
+  }
+  for (int i = 0; i < n && i < 2; i++) zmq_msg_close(&f[i]);
+  return true;
+}
+
+/* ---- handling -------------------------------------------------------------- */
+
+static const route_t *find_route(trin_server_t *s, const char *type) {
+  for (size_t i = 0; i < s->nroutes; i++)
+    if (strcmp(s->routes[i].desc->name, type) == 0) return &s->routes[i];
+  return NULL;
+}
+
+/* Runs one request inside the open batch transaction. Leaves r->reply_* or
+ * r->err set. */
+static void run_request(trin_server_t *s, trin_request_t *r, bool in_txn) {
+  trin_err_t *err = &r->err;
+  size_t len = zmq_msg_size(&r->body);
+  if (r->malformed) {
+    trin_err_set(err, TRIN_EDECODE, "",
+                 "expected one frame holding a trin.Envelope (optionally after "
+                 "an empty delimiter frame)");
+    return;
+  }
+  if (len > s->max_message) {
+    trin_err_set(err, TRIN_ETOOBIG, "",
+                 "the message is %zu bytes; this service accepts at most %zu",
+                 len, s->max_message);
+    return;
+  }
+  Trin__Envelope *env = NULL;
+  if (trin_codec_unpack(&trin__envelope__descriptor, zmq_msg_data(&r->body), len,
+                        "envelope", (ProtobufCMessage **)&env, err))
+    return;
+  snprintf(r->correlation_id, sizeof r->correlation_id, "%s", env->correlation_id);
+  const route_t *route = find_route(s, env->type);
+  if (!route) {
+    trin_err_set(err, TRIN_EUNKNOWN_TYPE, "type",
+                 "the %s service has no request called '%.80s'", s->service,
+                 env->type);
+    trin_codec_free(env);
+    return;
+  }
+  ProtobufCMessage *msg = NULL;
+  if (trin_codec_unpack(route->desc, env->payload.data, env->payload.len,
+                        "payload", &msg, err)) {
+    trin_codec_free(env);
+    return;
+  }
+  trin_codec_free(env);
+
+  if (!in_txn) {
+    trin_err_set(err, TRIN_ESTORE, "", "the store could not start a transaction");
+    trin_codec_free(msg);
+    return;
+  }
+  size_t mark = trin_outbox_mark(s->outbox);
+  int rc = trin_store_savepoint(s->store, err);
+  if (rc == TRIN_OK) {
+    rc = route->fn(r, msg, route->data, err);
+    if (rc == TRIN_OK && !r->reply_type)
+      rc = trin_err_set(err, TRIN_EINTERNAL, "", "the handler gave no reply");
+    if (rc == TRIN_OK) {
+      rc = trin_store_release(s->store, err);
+    } else {
+      trin_err_t ignored;
+      trin_store_rollback_to(s->store, &ignored);
+      trin_outbox_rewind(s->outbox, mark);
+    }
+  }
+  if (rc != TRIN_OK) {
+    if (err->code == TRIN_OK) trin_err_set(err, rc, "", "request failed");
+    free(r->reply_payload);
+    r->reply_payload = NULL;
+    r->reply_type = NULL;
+  }
+  trin_codec_free(msg);
+}
+
+static void send_reply(trin_server_t *s, trin_request_t *r) {
+  uint8_t *out = NULL;
+  size_t out_len = 0;
+  if (r->reply_type && r->err.code == TRIN_OK) {
+    Trin__Envelope env = TRIN__ENVELOPE__INIT;
+    env.correlation_id = r->correlation_id;
+    env.type = (char *)r->reply_type;
+    env.payload.data = r->reply_payload;
+    env.payload.len = r->reply_len;
+    trin_codec_pack(&env.base, &out, &out_len, NULL);
+  } else {
+    s->stats.errors++;
+    trin_codec_pack_error_reply(r->correlation_id, &r->err, &out, &out_len);
+  }
+  if (!out) return;
+  /* ROUTER drops replies to peers that went away; nothing else to do. */
+  zmq_send(s->router, r->identity, r->identity_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+  if (r->delimiter) zmq_send(s->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+  zmq_send(s->router, out, out_len, ZMQ_DONTWAIT);
+  free(out);
+}
+
+static void publish_ready(trin_server_t *s) {
+  const trin_outbox_event_t *evs;
+  size_t n = trin_outbox_ready(s->outbox, &evs);
+  for (size_t i = 0; i < n; i++) {
+    zmq_send(s->pub, s->service, strlen(s->service), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    zmq_send(s->pub, evs[i].bytes, evs[i].len, ZMQ_DONTWAIT);
+  }
+  s->stats.events_published += n;
+  trin_outbox_clear_ready(s->outbox);
+}
+
+static void on_router(trin_zsock_t *zs, void *socket, void *data) {
+  trin_server_t *s = data;
+  int n = 0;
+  while (n < s->batch_max && recv_request(s, &s->batch[n])) n++;
+  if (n == 0) return;
+  s->stats.batches++;
+  s->stats.requests += (uint64_t)n;
+
+  trin_err_t txn_err;
+  trin_err_clear(&txn_err);
+  bool in_txn = trin_store_begin(s->store, &txn_err) == TRIN_OK;
+  if (!in_txn) trin_log_error("cannot begin a transaction: %s", txn_err.message);
+  for (int i = 0; i < n; i++) run_request(s, &s->batch[i], in_txn);
+  if (in_txn) {
+    if (trin_store_commit(s->store, &txn_err) == TRIN_OK) {
+      trin_outbox_committed(s->outbox);
+    } else {
+      /* Nothing of the batch is stored: no request may be acknowledged. */
+      s->stats.commits_failed++;
+      trin_log_error("commit failed, %d requests refused: %s", n, txn_err.message);
+      trin_outbox_aborted(s->outbox);
+      for (int i = 0; i < n; i++) {
+        if (s->batch[i].err.code == TRIN_OK) {
+          trin_err_set(&s->batch[i].err, TRIN_ESTORE, "",
+                       "nothing was saved: %s", txn_err.message);
+          s->batch[i].reply_type = NULL;
+        }
+      }
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    send_reply(s, &s->batch[i]);
+    free(s->batch[i].reply_payload);
+    zmq_msg_close(&s->batch[i].body);
+  }
+  publish_ready(s);
+  (void)zs;
+  (void)socket;
+}
+
+/* ---- built-in requests ------------------------------------------------------ */
+
+static int handle_events_since(trin_request_t *req, const ProtobufCMessage *msg,
+                               void *data, trin_err_t *err) {
+  trin_server_t *s = data;
+  const Trin__EventsSince *q = (const Trin__EventsSince *)msg;
+  Trin__EventBatch batch;
+  int rc = trin_outbox_since(s->outbox, q->after_seq, q->limit, &batch, err);
+  if (rc == TRIN_OK) rc = trin_request_reply(req, &batch.base, err);
+  trin_outbox_free_batch(&batch);
+  return rc;
+}
+
+static int handle_ping(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                       trin_err_t *err) {
+  trin_server_t *s = data;
+  Trin__Pong pong = TRIN__PONG__INIT;
+  pong.service = s->service;
+  pong.last_seq = trin_outbox_last_seq(s->outbox);
+  pong.version = SERVER_VERSION;
+  return trin_request_reply(req, &pong.base, err);
+}
+
+static void on_heartbeat(uv_timer_t *t) {
+  trin_server_t *s = t->data;
+  Trin__Event ev = TRIN__EVENT__INIT;
+  char now[32];
+  trin_time_format(trin_time_now(), now);
+  ev.service = s->service;
+  ev.seq = trin_outbox_last_seq(s->outbox);
+  ev.time = now;
+  ev.type = "trin.heartbeat";
+  uint8_t *b;
+  size_t n;
+  if (trin_codec_pack(&ev.base, &b, &n, NULL)) return;
+  zmq_send(s->pub, s->service, strlen(s->service), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+  zmq_send(s->pub, b, n, ZMQ_DONTWAIT);
+  free(b);
+}

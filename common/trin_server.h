@@ -1,0 +1,85 @@
+/* trin_server — a service's request/reply front: a ROUTER socket for
+ * requests, a PUB socket for events, both on the service's libuv loop.
+ *
+ * Requests that arrive together are handled as one batch inside one store
+ * transaction, each command under its own savepoint (a refused command
+ * changes nothing, the others stand); the batch commits once, and only then
+ * are the replies sent and the events published. So every acknowledgement
+ * means "committed", and one commit (one fsync) serves many commands.
+ *
+ * Every service also answers trin.EventsSince (replay from the outbox) and
+ * trin.Ping without registering anything. */
+#ifndef TRIN_SERVER_H
+#define TRIN_SERVER_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "trin_err.h"
+#include "trin_outbox.h"
+#include "trin_store.h"
+
+typedef struct trin_server trin_server_t;
+typedef struct trin_request trin_request_t;
+
+/* Who is asking. Filled by authentication (CURVE/ZAP) where configured;
+ * empty org and role on unauthenticated local endpoints. Handlers decide on
+ * this, never on an organisation named in the message body. */
+typedef struct {
+  bool authenticated;
+  char org[65];
+  char role[33];
+} trin_caller_t;
+
+/* A handler: msg is the decoded request (owned by the server, valid during
+ * the call). Return TRIN_OK after trin_request_reply, or an error code with
+ * err filled; on error every store change and event of this request is
+ * undone. */
+typedef int (*trin_handler_fn)(trin_request_t *req, const ProtobufCMessage *msg,
+                               void *data, trin_err_t *err);
+
+typedef struct {
+  const char *service;        /* "lifecycle": topic, log name, outbox name */
+  const char *endpoint;       /* ROUTER bind, e.g. "tcp://127.0.0.1:5701" */
+  const char *pub_endpoint;   /* PUB bind */
+  int batch_max;              /* requests per transaction (default 512) */
+  size_t max_message;         /* largest request accepted (default 1 MiB) */
+  int heartbeat_ms;           /* heartbeat on PUB (default 1000; 0 = off) */
+} trin_server_options_t;
+
+/* loop, zctx and store are borrowed and must outlive the server; the server
+ * creates and owns the outbox (trin_server_outbox). */
+int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
+                    const trin_server_options_t *opt, trin_server_t **out,
+                    trin_err_t *err);
+void trin_server_destroy(trin_server_t **server);
+
+/* Routes requests whose Envelope.type is desc->name to fn. */
+int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
+                       trin_handler_fn fn, void *data);
+
+trin_outbox_t *trin_server_outbox(trin_server_t *s);
+
+/* Counters for logs and benchmarks. */
+typedef struct {
+  uint64_t requests, errors, batches, commits_failed, events_published;
+} trin_server_stats_t;
+trin_server_stats_t trin_server_stats(const trin_server_t *s);
+
+/* ---- inside a handler ---------------------------------------------------- */
+
+const trin_caller_t *trin_request_caller(const trin_request_t *req);
+trin_store_t *trin_request_store(const trin_request_t *req);
+/* Packs reply as the request's answer (replaces an earlier one). */
+int trin_request_reply(trin_request_t *req, const ProtobufCMessage *reply,
+                       trin_err_t *err);
+/* Writes an event to the outbox in this request's transaction; see
+ * trin_outbox_append. */
+int trin_request_emit(trin_request_t *req, const char *type, const char *org,
+                      const trin_event_id_t *ids, size_t nids,
+                      const ProtobufCMessage *payload, uint64_t *seq,
+                      trin_err_t *err);
+
+#endif

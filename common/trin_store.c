@@ -1,0 +1,269 @@
+/* trin_store — backend dispatch, the statement cache and migrations. See
+ * trin_store.h. */
+#include "trin_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin_log.h"
+#include "trin_store_ops.h"
+
+struct trin_stmt {
+  trin_store_t *store;
+  void *impl;
+  const char *key;  /* the caller's pointer, the cache key */
+  char *sql;        /* our copy, to notice a reused pointer with new text */
+  trin_stmt_t *next;
+};
+
+#define STMT_BUCKETS 256
+
+struct trin_store {
+  const trin_store_ops_t *ops;
+  void *impl;
+  trin_stmt_t *buckets[STMT_BUCKETS];
+  bool in_txn;
+  int savepoints;
+};
+
+int trin_store_open(const trin_store_options_t *opt, trin_store_t **out,
+                    trin_err_t *err) {
+  const char *loc = opt->location;
+  if (!loc || !*loc)
+    return trin_err_set(err, TRIN_EINVALID, "store", "no store location is configured");
+  trin_store_t *s = calloc(1, sizeof *s);
+  if (!s) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  int rc;
+  if (strncmp(loc, "postgresql:", 11) == 0 || strncmp(loc, "postgres:", 9) == 0) {
+    free(s);
+    return trin_err_set(err, TRIN_EINVALID, "store",
+                        "this build has no PostgreSQL backend; use sqlite:PATH");
+  }
+  if (strncmp(loc, "sqlite:", 7) == 0) loc += 7;
+  s->ops = &trin_store_sqlite_ops;
+  rc = trin_store_sqlite_open(loc, opt->sync, &s->impl, err);
+  if (rc) {
+    free(s);
+    return rc;
+  }
+  *out = s;
+  return TRIN_OK;
+}
+
+void trin_store_destroy(trin_store_t **sp) {
+  if (!sp || !*sp) return;
+  trin_store_t *s = *sp;
+  if (s->in_txn) {
+    trin_log_warn("store closed inside a transaction; rolling back");
+    s->ops->exec(s->impl, "ROLLBACK", NULL);
+  }
+  for (int b = 0; b < STMT_BUCKETS; b++) {
+    for (trin_stmt_t *st = s->buckets[b], *n; st; st = n) {
+      n = st->next;
+      s->ops->finalize(st->impl);
+      free(st->sql);
+      free(st);
+    }
+  }
+  s->ops->close(s->impl);
+  free(s);
+  *sp = NULL;
+}
+
+int trin_store_exec(trin_store_t *s, const char *sql, trin_err_t *err) {
+  return s->ops->exec(s->impl, sql, err);
+}
+
+/* Transaction control runs through the statement cache: a batch takes one
+ * savepoint per command, and re-parsing that SQL each time shows up. */
+static int run_cached(trin_store_t *s, const char *sql, trin_err_t *err) {
+  trin_stmt_t *st;
+  int rc = trin_store_stmt(s, sql, &st, err);
+  if (rc) return rc;
+  return trin_stmt_run(st, err);
+}
+
+int trin_store_begin(trin_store_t *s, trin_err_t *err) {
+  if (s->in_txn)
+    return trin_err_set(err, TRIN_EINTERNAL, "store", "transaction already open");
+  int rc = run_cached(s, "BEGIN", err);
+  if (rc == TRIN_OK) {
+    s->in_txn = true;
+    s->savepoints = 0;
+  }
+  return rc;
+}
+
+int trin_store_commit(trin_store_t *s, trin_err_t *err) {
+  int rc = run_cached(s, "COMMIT", err);
+  if (rc == TRIN_OK) {
+    s->in_txn = false;
+  } else {
+    /* A failed COMMIT (disk full, I/O) leaves the transaction open in
+     * SQLite; roll back so the store is usable and nothing half-done stays. */
+    s->ops->exec(s->impl, "ROLLBACK", NULL);
+    s->in_txn = false;
+  }
+  return rc;
+}
+
+int trin_store_rollback(trin_store_t *s, trin_err_t *err) {
+  s->in_txn = false;
+  return s->ops->exec(s->impl, "ROLLBACK", err);
+}
+
+bool trin_store_in_transaction(const trin_store_t *s) { return s->in_txn; }
+
+int trin_store_savepoint(trin_store_t *s, trin_err_t *err) {
+  int rc = run_cached(s, "SAVEPOINT trin_sp", err);
+  if (rc == TRIN_OK) s->savepoints++;
+  return rc;
+}
+
+int trin_store_release(trin_store_t *s, trin_err_t *err) {
+  int rc = run_cached(s, "RELEASE SAVEPOINT trin_sp", err);
+  if (rc == TRIN_OK) s->savepoints--;
+  return rc;
+}
+
+int trin_store_rollback_to(trin_store_t *s, trin_err_t *err) {
+  /* ROLLBACK TO keeps the savepoint open; release it to pop it. */
+  int rc = run_cached(s, "ROLLBACK TO SAVEPOINT trin_sp", err);
+  if (rc == TRIN_OK) rc = trin_store_release(s, err);
+  return rc;
+}
+
+static unsigned bucket_of(const char *key) {
+  uintptr_t p = (uintptr_t)key;
+  return (unsigned)((p >> 3) ^ (p >> 11)) % STMT_BUCKETS;
+}
+
+int trin_store_stmt(trin_store_t *s, const char *sql, trin_stmt_t **out,
+                    trin_err_t *err) {
+  unsigned b = bucket_of(sql);
+  for (trin_stmt_t *st = s->buckets[b]; st; st = st->next) {
+    if (st->key == sql && strcmp(st->sql, sql) == 0) {
+      s->ops->reset(st->impl);
+      *out = st;
+      return TRIN_OK;
+    }
+  }
+  trin_stmt_t *st = calloc(1, sizeof *st);
+  if (!st) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  st->sql = strdup(sql);
+  if (!st->sql) {
+    free(st);
+    return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  }
+  int rc = s->ops->prepare(s->impl, sql, &st->impl, err);
+  if (rc) {
+    free(st->sql);
+    free(st);
+    return rc;
+  }
+  st->store = s;
+  st->key = sql;
+  st->next = s->buckets[b];
+  s->buckets[b] = st;
+  *out = st;
+  return TRIN_OK;
+}
+
+int trin_stmt_bind_int64(trin_stmt_t *st, int i, int64_t v) {
+  return st->store->ops->bind_int64(st->impl, i, v);
+}
+int trin_stmt_bind_text(trin_stmt_t *st, int i, const char *v) {
+  if (!v) return st->store->ops->bind_null(st->impl, i);
+  return st->store->ops->bind_text(st->impl, i, v);
+}
+int trin_stmt_bind_text_or_null(trin_stmt_t *st, int i, const char *v) {
+  if (!v || !*v) return st->store->ops->bind_null(st->impl, i);
+  return st->store->ops->bind_text(st->impl, i, v);
+}
+int trin_stmt_bind_blob(trin_stmt_t *st, int i, const void *v, size_t n) {
+  return st->store->ops->bind_blob(st->impl, i, v, n);
+}
+int trin_stmt_bind_null(trin_stmt_t *st, int i) {
+  return st->store->ops->bind_null(st->impl, i);
+}
+int trin_stmt_step(trin_stmt_t *st, trin_err_t *err) {
+  return st->store->ops->step(st->store->impl, st->impl, err);
+}
+int trin_stmt_run(trin_stmt_t *st, trin_err_t *err) {
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) rc = TRIN_OK; /* e.g. RETURNING we ignore */
+  st->store->ops->reset(st->impl);
+  return rc;
+}
+void trin_stmt_reset(trin_stmt_t *st) { st->store->ops->reset(st->impl); }
+int64_t trin_stmt_int64(trin_stmt_t *st, int col) {
+  return st->store->ops->col_int64(st->impl, col);
+}
+const char *trin_stmt_text(trin_stmt_t *st, int col) {
+  return st->store->ops->col_text(st->impl, col);
+}
+const void *trin_stmt_blob(trin_stmt_t *st, int col, size_t *len) {
+  return st->store->ops->col_blob(st->impl, col, len);
+}
+bool trin_stmt_is_null(trin_stmt_t *st, int col) {
+  return st->store->ops->col_is_null(st->impl, col);
+}
+int64_t trin_store_changes(trin_store_t *s) { return s->ops->changes(s->impl); }
+
+/* ---- migrations ---------------------------------------------------------- */
+
+static const char SCHEMA_TABLE[] =
+    "CREATE TABLE IF NOT EXISTS trin_schema ("
+    " scope TEXT PRIMARY KEY, version INTEGER NOT NULL)";
+
+int trin_store_schema_version(trin_store_t *s, const char *scope, int *out,
+                              trin_err_t *err) {
+  int rc = trin_store_exec(s, SCHEMA_TABLE, err);
+  if (rc) return rc;
+  trin_stmt_t *st;
+  if ((rc = trin_store_stmt(s, "SELECT version FROM trin_schema WHERE scope = ?",
+                            &st, err)))
+    return rc;
+  trin_stmt_bind_text(st, 1, scope);
+  rc = trin_stmt_step(st, err);
+  *out = rc == TRIN_STORE_ROW ? (int)trin_stmt_int64(st, 0) : 0;
+  trin_stmt_reset(st);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+int trin_store_migrate(trin_store_t *s, const char *scope,
+                       const trin_migration_t *m, int n, trin_err_t *err) {
+  int have, rc;
+  if ((rc = trin_store_schema_version(s, scope, &have, err))) return rc;
+  int newest = n > 0 ? m[n - 1].version : 0;
+  if (have > newest)
+    return trin_err_set(err, TRIN_ECONFLICT, "store",
+                        "the %s schema in this store is version %d, newer than "
+                        "this program knows (%d); use a newer trin",
+                        scope, have, newest);
+  for (int i = 0; i < n; i++) {
+    if (m[i].version != i + 1)
+      return trin_err_set(err, TRIN_EINTERNAL, "store",
+                          "%s migrations must be numbered 1, 2, 3, ...", scope);
+    if (m[i].version <= have) continue;
+    if ((rc = trin_store_begin(s, err))) return rc;
+    rc = trin_store_exec(s, m[i].sql, err);
+    trin_stmt_t *st = NULL;
+    if (!rc)
+      rc = trin_store_stmt(s,
+                           "INSERT INTO trin_schema(scope, version) VALUES (?, ?) "
+                           "ON CONFLICT(scope) DO UPDATE SET version = excluded.version",
+                           &st, err);
+    if (!rc) {
+      trin_stmt_bind_text(st, 1, scope);
+      trin_stmt_bind_int64(st, 2, m[i].version);
+      rc = trin_stmt_run(st, err);
+    }
+    if (!rc) rc = trin_store_commit(s, err);
+    else trin_store_rollback(s, NULL);
+    if (rc) return rc;
+    trin_log_info("store: %s schema migrated to version %d", scope, m[i].version);
+  }
+  return TRIN_OK;
+}

@@ -1,0 +1,96 @@
+/* trin_store — the one small interface every service's state goes through:
+ * transactions, savepoints, prepared statements with positional `?`
+ * parameters, and versioned schema migrations. SQLite (WAL) is the embedded
+ * backend; a server backend plugs in behind the same calls (trin_store_ops.h).
+ *
+ * Ownership: the store owns every statement it hands out; a statement stays
+ * valid until trin_store_destroy. Text and blob pointers read from a row are
+ * owned by the statement and valid until the next step/reset of it. */
+#ifndef TRIN_STORE_H
+#define TRIN_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trin_err.h"
+
+typedef struct trin_store trin_store_t;
+typedef struct trin_stmt trin_stmt_t;
+
+/* Durability of a commit. FULL (default) survives a power cut: one fsync
+ * per commit, and trin commits in batches. NORMAL survives a process crash
+ * but may lose the last commits on a power cut. */
+typedef enum { TRIN_STORE_SYNC_FULL = 0, TRIN_STORE_SYNC_NORMAL = 1 } trin_store_sync_t;
+
+typedef struct {
+  const char *location;       /* "sqlite:PATH", a bare PATH, or ":memory:" */
+  trin_store_sync_t sync;
+} trin_store_options_t;
+
+int trin_store_open(const trin_store_options_t *opt, trin_store_t **out,
+                    trin_err_t *err);
+void trin_store_destroy(trin_store_t **store);
+
+/* A migration: schema version `version` is reached by running `sql` (one or
+ * more statements). Versions start at 1 and rise by one; `scope` keeps
+ * several modules' schemas apart in one store ("outbox", "lifecycle"). */
+typedef struct {
+  int version;
+  const char *sql;
+} trin_migration_t;
+
+/* Runs, in one transaction per version, every migration of `scope` above the
+ * store's current version for that scope. Refuses to run against a store
+ * whose version is newer than the code knows (a downgrade). */
+int trin_store_migrate(trin_store_t *s, const char *scope,
+                       const trin_migration_t *migrations, int n,
+                       trin_err_t *err);
+int trin_store_schema_version(trin_store_t *s, const char *scope, int *out,
+                              trin_err_t *err);
+
+int trin_store_begin(trin_store_t *s, trin_err_t *err);
+int trin_store_commit(trin_store_t *s, trin_err_t *err);
+int trin_store_rollback(trin_store_t *s, trin_err_t *err);
+bool trin_store_in_transaction(const trin_store_t *s);
+/* Nested units inside a transaction: everything since the savepoint can be
+ * undone without losing the rest of the batch. */
+int trin_store_savepoint(trin_store_t *s, trin_err_t *err);
+int trin_store_release(trin_store_t *s, trin_err_t *err);
+int trin_store_rollback_to(trin_store_t *s, trin_err_t *err);
+
+/* Runs SQL without parameters or results (DDL, pragmas). */
+int trin_store_exec(trin_store_t *s, const char *sql, trin_err_t *err);
+
+/* A prepared statement for `sql`, cached by the pointer's text: call it with
+ * the same string literal every time and it is prepared once. The statement
+ * comes back reset with its parameters cleared. */
+int trin_store_stmt(trin_store_t *s, const char *sql, trin_stmt_t **out,
+                    trin_err_t *err);
+
+/* Parameters are numbered from 1, as `?` appear. text/blob are copied. */
+int trin_stmt_bind_int64(trin_stmt_t *st, int i, int64_t v);
+int trin_stmt_bind_text(trin_stmt_t *st, int i, const char *v); /* NULL binds NULL */
+/* "" binds NULL: optional text columns keep NULL for "not given". */
+int trin_stmt_bind_text_or_null(trin_stmt_t *st, int i, const char *v);
+int trin_stmt_bind_blob(trin_stmt_t *st, int i, const void *v, size_t n);
+int trin_stmt_bind_null(trin_stmt_t *st, int i);
+
+#define TRIN_STORE_ROW 100
+/* TRIN_STORE_ROW when a row is ready, TRIN_OK when done, else an error
+ * (TRIN_ECONFLICT for a constraint violation, TRIN_ESTORE otherwise). */
+int trin_stmt_step(trin_stmt_t *st, trin_err_t *err);
+/* Steps a statement expected to return no rows. */
+int trin_stmt_run(trin_stmt_t *st, trin_err_t *err);
+void trin_stmt_reset(trin_stmt_t *st);
+
+/* Columns are numbered from 0. NULL reads as 0 / "" / empty blob. */
+int64_t trin_stmt_int64(trin_stmt_t *st, int col);
+const char *trin_stmt_text(trin_stmt_t *st, int col);
+const void *trin_stmt_blob(trin_stmt_t *st, int col, size_t *len);
+bool trin_stmt_is_null(trin_stmt_t *st, int col);
+
+/* Rows changed by the last statement. */
+int64_t trin_store_changes(trin_store_t *s);
+
+#endif

@@ -1,0 +1,224 @@
+/* trin_subscriber — see trin_subscriber.h.
+ *
+ * State: last = the newest sequence applied. A live event with seq == last+1
+ * is applied at once; one with seq <= last is a duplicate; anything further
+ * ahead means events were missed, so the subscriber asks the ROUTER for
+ * EventsSince(last) and applies the batch, asking again while the batch
+ * says there is more. While a repair is in flight, live events are dropped:
+ * the repair will bring them, and the log is the truth. */
+#include "trin_subscriber.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "trin_codec.h"
+#include "trin_id.h"
+#include "trin_log.h"
+#include "trin_zsock.h"
+
+struct trin_subscriber {
+  char service[32];
+  trin_subscriber_fn fn;
+  void *data;
+  uint64_t last;
+  bool repairing;
+  char repair_cid[TRIN_ID_RANDOM_BUF];
+  int retry_ms;
+  trin_zsock_t *zsub, *zdealer;
+  uv_timer_t timer;
+  trin_subscriber_stats_t stats;
+};
+
+static void request_repair(trin_subscriber_t *s);
+static void on_timer(uv_timer_t *t);
+
+static bool apply(trin_subscriber_t *s, const Trin__Event *ev, bool live) {
+  if (ev->seq <= s->last) {
+    s->stats.duplicates++;
+    return true;
+  }
+  if (ev->seq != s->last + 1) return false;
+  if (s->fn(s->data, ev) != TRIN_OK) return false;
+  s->last = ev->seq;
+  s->stats.delivered++;
+  if (live) s->stats.live++;
+  else s->stats.repaired++;
+  return true;
+}
+
+static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
+  trin_subscriber_t *s = data;
+  for (int i = 0; i < 256; i++) {
+    zmq_msg_t topic, body;
+    zmq_msg_init(&topic);
+    if (zmq_msg_recv(&topic, sock, ZMQ_DONTWAIT) < 0) {
+      zmq_msg_close(&topic);
+      return;
+    }
+    bool more = zmq_msg_more(&topic);
+    zmq_msg_close(&topic);
+    if (!more) continue;
+    zmq_msg_init(&body);
+    zmq_msg_recv(&body, sock, 0);
+    while (zmq_msg_more(&body)) { /* drop unexpected extra frames */
+      zmq_msg_t x;
+      zmq_msg_init(&x);
+      zmq_msg_recv(&x, sock, 0);
+      bool m = zmq_msg_more(&x);
+      zmq_msg_close(&x);
+      if (!m) break;
+    }
+    Trin__Event *ev = NULL;
+    trin_err_t err;
+    if (trin_codec_unpack(&trin__event__descriptor, zmq_msg_data(&body),
+                          zmq_msg_size(&body), "event", (ProtobufCMessage **)&ev,
+                          &err) == TRIN_OK &&
+        strcmp(ev->service, s->service) == 0) {
+      if (strcmp(ev->type, "trin.heartbeat") == 0) {
+        if (ev->seq > s->last && !s->repairing) {
+          s->stats.gaps++;
+          request_repair(s);
+        }
+      } else if (!s->repairing && !apply(s, ev, true)) {
+        s->stats.gaps++;
+        request_repair(s);
+      }
+    }
+    trin_codec_free(ev);
+    zmq_msg_close(&body);
+  }
+  (void)zs;
+}
+
+static void request_repair(trin_subscriber_t *s) {
+  Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
+  q.after_seq = s->last;
+  q.limit = 1000;
+  uint8_t *pl = NULL, *b = NULL;
+  size_t pn = 0, bn = 0;
+  if (trin_codec_pack(&q.base, &pl, &pn, NULL)) return;
+  trin_id_random(s->repair_cid);
+  Trin__Envelope env = TRIN__ENVELOPE__INIT;
+  env.correlation_id = s->repair_cid;
+  env.type = (char *)trin__events_since__descriptor.name;
+  env.payload.data = pl;
+  env.payload.len = pn;
+  if (trin_codec_pack(&env.base, &b, &bn, NULL) == TRIN_OK) {
+    zmq_send(trin_zsock_socket(s->zdealer), b, bn, ZMQ_DONTWAIT);
+    trin_zsock_kick(s->zdealer);
+  }
+  free(pl);
+  free(b);
+  s->repairing = true;
+  /* If no answer comes (service down or restarting), ask again. */
+  uv_timer_start(&s->timer, on_timer, (uint64_t)s->retry_ms, 0);
+}
+
+static void on_timer(uv_timer_t *t) { request_repair(t->data); }
+
+static void on_dealer(trin_zsock_t *zs, void *sock, void *data) {
+  trin_subscriber_t *s = data;
+  for (int i = 0; i < 64; i++) {
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, sock, ZMQ_DONTWAIT) < 0) {
+      zmq_msg_close(&m);
+      return;
+    }
+    Trin__Envelope *env = NULL;
+    trin_err_t err;
+    int rc = trin_codec_unpack(&trin__envelope__descriptor, zmq_msg_data(&m),
+                               zmq_msg_size(&m), "reply", (ProtobufCMessage **)&env,
+                               &err);
+    zmq_msg_close(&m);
+    if (rc) continue;
+    if (!s->repairing || strcmp(env->correlation_id, s->repair_cid) != 0) {
+      trin_codec_free(env); /* an answer to a request we already gave up on */
+      continue;
+    }
+    Trin__EventBatch *batch = NULL;
+    if (env->status != TRIN__STATUS__OK ||
+        trin_codec_unpack(&trin__event_batch__descriptor, env->payload.data,
+                          env->payload.len, "payload", (ProtobufCMessage **)&batch,
+                          &err) != TRIN_OK) {
+      trin_log_warn("%s: replay request refused (%s); retrying", s->service,
+                    env->error ? env->error->message : err.message);
+      trin_codec_free(env);
+      continue; /* the timer asks again */
+    }
+    trin_codec_free(env);
+    bool ok = true;
+    for (size_t k = 0; k < batch->n_events && ok; k++)
+      ok = apply(s, batch->events[k], false);
+    uint64_t newest = batch->last_seq;
+    trin_codec_free(batch);
+    uv_timer_stop(&s->timer);
+    if (!ok) {
+      /* The consumer could not apply an event: try again later rather than
+       * spinning on it. */
+      s->repairing = true;
+      s->repair_cid[0] = '\0';
+      uv_timer_start(&s->timer, on_timer, (uint64_t)s->retry_ms, 0);
+    } else if (newest > s->last) {
+      request_repair(s);
+    } else {
+      s->repairing = false;
+    }
+  }
+  (void)zs;
+}
+
+int trin_subscriber_new(uv_loop_t *loop, void *zctx,
+                        const trin_subscriber_options_t *opt, trin_subscriber_fn fn,
+                        void *data, trin_subscriber_t **out, trin_err_t *err) {
+  trin_subscriber_t *s = calloc(1, sizeof *s);
+  if (!s) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  snprintf(s->service, sizeof s->service, "%s", opt->service);
+  s->fn = fn;
+  s->data = data;
+  s->last = opt->after_seq;
+  s->retry_ms = opt->retry_ms > 0 ? opt->retry_ms : 2000;
+  void *sub = NULL, *dealer = NULL;
+  int rc = trin_zsock_open_socket(zctx, ZMQ_SUB, opt->pub_endpoint, 0, &sub, err);
+  if (!rc) {
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, s->service, strlen(s->service));
+    rc = trin_zsock_open_socket(zctx, ZMQ_DEALER, opt->endpoint, 0, &dealer, err);
+  }
+  if (!rc) rc = trin_zsock_new(loop, sub, on_sub, s, &s->zsub, err);
+  if (!rc) {
+    sub = NULL;
+    rc = trin_zsock_new(loop, dealer, on_dealer, s, &s->zdealer, err);
+  }
+  if (rc) {
+    if (sub) zmq_close(sub);
+    if (dealer) zmq_close(dealer);
+    trin_zsock_close(&s->zsub);
+    free(s);
+    return rc;
+  }
+  uv_timer_init(loop, &s->timer);
+  s->timer.data = s;
+  request_repair(s); /* catch up on whatever happened while we were away */
+  *out = s;
+  return TRIN_OK;
+}
+
+static void on_timer_closed(uv_handle_t *h) { free(h->data); }
+
+void trin_subscriber_destroy(trin_subscriber_t **sp) {
+  if (!sp || !*sp) return;
+  trin_subscriber_t *s = *sp;
+  *sp = NULL;
+  trin_zsock_close(&s->zsub);
+  trin_zsock_close(&s->zdealer);
+  uv_timer_stop(&s->timer);
+  uv_close((uv_handle_t *)&s->timer, on_timer_closed);
+}
+
+uint64_t trin_subscriber_last_seq(const trin_subscriber_t *s) { return s->last; }
+trin_subscriber_stats_t trin_subscriber_stats(const trin_subscriber_t *s) {
+  return s->stats;
+}
