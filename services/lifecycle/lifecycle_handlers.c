@@ -1,0 +1,706 @@
+/* lifecycle_handlers — see lifecycle_handlers.h. Validation order in every
+ * handler: required fields and formats first (INVALID naming the field),
+ * then references (NOT_FOUND), then the domain rules (CONFLICT), so the
+ * first thing a user has to fix is the first thing they are told. */
+#include "lifecycle_handlers.h"
+
+#include <string.h>
+
+#include "lifecycle_rules.h"
+#include "lifecycle_store.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin_arena.h"
+#include "trin_id.h"
+
+#define NAME_MAX_BYTES 200
+#define TEXT_MAX_BYTES 2000
+
+typedef Trin__Lifecycle__ProjectEvent lc_project_event_t;
+
+/* Every handler returns through here so the arena is always released. */
+#define TRY(expr)              \
+  do {                         \
+    if ((rc = (expr))) goto out; \
+  } while (0)
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static int require_message(const void *m, const char *field, trin_err_t *err) {
+  return m ? TRIN_OK : trin_err_set(err, TRIN_EINVALID, field, "is required");
+}
+
+/* The rules work on plain dates and enums; the store speaks text. */
+static int project_state(const lc_project_t *p, trin_project_state_t *s,
+                         trin_err_t *err) {
+  memset(s, 0, sizeof *s);
+  int st = trin_stage_parse(p->stage, "stage", err);
+  if (st < 0) return TRIN_EINTERNAL;
+  s->stage = (trin_stage_t)st;
+  s->fast_track = p->fast_track;
+  s->price_closed = p->price_closed;
+  s->paused = p->paused;
+  int rc = trin_date_parse(p->stage_since, &s->stage_since, "stage_since", err);
+  if (!rc) rc = trin_date_parse_optional(p->price_closed_on, &s->price_closed_on,
+                                         "price_closed_on", err);
+  if (!rc) rc = trin_date_parse_optional(p->paused_since, &s->paused_since,
+                                         "paused_since", err);
+  return rc ? TRIN_EINTERNAL : TRIN_OK;
+}
+
+/* Emits a project event and replies with the project as it now is. */
+static int emit_and_reply(trin_request_t *req, trin_arena_t *a, const char *type,
+                          const char *project_id, lc_project_event_t *ev,
+                          trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  lc_project_t *p = trin_arena_alloc(a, sizeof *p);
+  if (!p) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  int rc = lifecycle_store_project_get(s, project_id, "project_id", false, a, p, err);
+  if (rc) return rc;
+  ev->project = p;
+  trin_event_id_t ids[2] = {{"project", p->id}, {"partnership", p->partnership_id}};
+  uint64_t seq = 0;
+  rc = trin_request_emit(req, type, p->client_org, ids, p->partnership_id[0] ? 2 : 1,
+                         &ev->base, &seq, err);
+  if (rc) return rc;
+  Trin__Lifecycle__ProjectReply reply = TRIN__LIFECYCLE__PROJECT_REPLY__INIT;
+  reply.project = p;
+  reply.seq = seq;
+  return trin_request_reply(req, &reply.base, err);
+}
+
+/* ---- organisations ------------------------------------------------------------ */
+
+static int create_organisation(trin_request_t *req, const ProtobufCMessage *msg,
+                               void *data, trin_err_t *err) {
+  const Trin__Lifecycle__CreateOrganisation *m = (const void *)msg;
+  const lc_organisation_t *o = m->organisation;
+  int rc = require_message(o, "organisation", err);
+  if (!rc) rc = trin_id_check(o->id, "organisation.id", err);
+  if (!rc) rc = trin_text_check(o->name, NAME_MAX_BYTES, "organisation.name", err);
+  if (!rc && trin_org_kind_parse(o->kind, "organisation.kind", err) < 0) rc = TRIN_EINVALID;
+  if (!rc) rc = lifecycle_store_org_insert(trin_request_store(req), o, err);
+  uint64_t seq = 0;
+  trin_event_id_t ids[1] = {{"organisation", o ? o->id : ""}};
+  if (!rc)
+    rc = trin_request_emit(req, "lifecycle.organisation_created", o->id, ids, 1, &o->base,
+                           &seq, err);
+  if (rc) return rc;
+  Trin__Lifecycle__OrganisationReply reply = TRIN__LIFECYCLE__ORGANISATION_REPLY__INIT;
+  reply.organisation = (lc_organisation_t *)o;
+  reply.seq = seq;
+  return trin_request_reply(req, &reply.base, err);
+}
+
+static int list_organisations(trin_request_t *req, const ProtobufCMessage *msg,
+                              void *data, trin_err_t *err) {
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Lifecycle__OrganisationList list = TRIN__LIFECYCLE__ORGANISATION_LIST__INIT;
+  int rc = lifecycle_store_org_list(trin_request_store(req), &a, &list.organisations,
+                                    &list.n_organisations, err);
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* ---- partnerships ----------------------------------------------------------------- */
+
+static int terms_of(const lc_partnership_t *p, trin_partnership_terms_t *t,
+                    trin_err_t *err) {
+  memset(t, 0, sizeof *t);
+  t->framework_years = p->framework_years;
+  t->extension_years = p->extension_years;
+  t->horizon_years = p->horizon_years;
+  t->economic_frame_ore = p->economic_frame_ore;
+  t->trivial_threshold_ore = p->trivial_threshold_ore;
+  return trin_date_parse(p->framework_start, &t->framework_start,
+                         "partnership.framework_start", err);
+}
+
+static int reply_partnership(trin_request_t *req, trin_arena_t *a, const char *id,
+                             const char *event_type, trin_err_t *err) {
+  lc_partnership_t p;
+  int rc = lifecycle_store_partnership_get(trin_request_store(req), id, "partnership_id",
+                                           a, &p, err);
+  if (rc) return rc;
+  uint64_t seq = 0;
+  if (event_type) {
+    trin_event_id_t ids[1] = {{"partnership", p.id}};
+    rc = trin_request_emit(req, event_type, p.client_org, ids, 1, &p.base, &seq, err);
+    if (rc) return rc;
+  }
+  Trin__Lifecycle__PartnershipReply reply = TRIN__LIFECYCLE__PARTNERSHIP_REPLY__INIT;
+  reply.partnership = &p;
+  reply.seq = seq;
+  return trin_request_reply(req, &reply.base, err);
+}
+
+static int require_client_org(trin_store_t *s, trin_arena_t *a, const char *id,
+                              const char *field, trin_err_t *err) {
+  lc_organisation_t o;
+  int rc = lifecycle_store_org_get(s, id, field, a, &o, err);
+  if (rc) return rc;
+  if (strcmp(o.kind, "client") != 0)
+    return trin_err_set(err, TRIN_EINVALID, field,
+                        "'%s' is a %s organisation; a client (housing company or "
+                        "municipality) is required",
+                        id, o.kind);
+  return TRIN_OK;
+}
+
+static int create_partnership(trin_request_t *req, const ProtobufCMessage *msg,
+                              void *data, trin_err_t *err) {
+  const Trin__Lifecycle__CreatePartnership *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(require_message(m->partnership, "partnership", err));
+  lc_partnership_t p = *m->partnership;  /* shallow: defaults filled below */
+  TRY(trin_id_check(p.id, "partnership.id", err));
+  TRY(trin_text_check(p.name, NAME_MAX_BYTES, "partnership.name", err));
+  TRY(trin_id_check(p.client_org, "partnership.client_org", err));
+  if (p.framework_years == 0) p.framework_years = 4;
+  if (!p.abt_starts_at || !*p.abt_starts_at) p.abt_starts_at = "trin3";
+  if (trin_price_point_parse(p.price_closing_point, "partnership.price_closing_point",
+                             err) < 0)
+    TRY(TRIN_EINVALID);
+  if (trin_abt_start_parse(p.abt_starts_at, "partnership.abt_starts_at", err) < 0)
+    TRY(TRIN_EINVALID);
+  trin_partnership_terms_t t;
+  TRY(terms_of(&p, &t, err));
+  rc = trin_partnership_terms_check(&t, err);
+  if (rc) {
+    trin_err_prefix_field(err, "partnership");
+    goto out;
+  }
+  TRY(require_client_org(s, &a, p.client_org, "partnership.client_org", err));
+  TRY(lifecycle_store_partnership_insert(s, &p, err));
+  TRY(reply_partnership(req, &a, p.id, "lifecycle.partnership_created", err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int add_member(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                      trin_err_t *err) {
+  const Trin__Lifecycle__AddMember *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->partnership_id, "partnership_id", err));
+  TRY(require_message(m->member, "member", err));
+  TRY(trin_id_check(m->member->org_id, "member.org_id", err));
+  if (trin_org_kind_parse(m->member->role, "member.role", err) < 0) TRY(TRIN_EINVALID);
+  lc_partnership_t p;
+  TRY(lifecycle_store_partnership_get(s, m->partnership_id, "partnership_id", &a, &p, err));
+  lc_organisation_t o;
+  TRY(lifecycle_store_org_get(s, m->member->org_id, "member.org_id", &a, &o, err));
+  TRY(lifecycle_store_member_insert(s, p.id, o.id, m->member->role, err));
+  TRY(reply_partnership(req, &a, p.id, "lifecycle.member_added", err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int extend_framework(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                            trin_err_t *err) {
+  const Trin__Lifecycle__ExtendFramework *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->partnership_id, "partnership_id", err));
+  lc_partnership_t p;
+  TRY(lifecycle_store_partnership_get(s, m->partnership_id, "partnership_id", &a, &p, err));
+  trin_partnership_terms_t t;
+  TRY(terms_of(&p, &t, err));
+  TRY(trin_partnership_check_extension(&t, m->extension_years, err));
+  TRY(lifecycle_store_partnership_set_extension(s, p.id, m->extension_years, err));
+  TRY(reply_partnership(req, &a, p.id, "lifecycle.framework_extended", err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int get_partnership(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  const Trin__Lifecycle__GetPartnership *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = trin_id_check(m->partnership_id, "partnership_id", err);
+  if (!rc) rc = reply_partnership(req, &a, m->partnership_id, NULL, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int list_partnerships(trin_request_t *req, const ProtobufCMessage *msg,
+                             void *data, trin_err_t *err) {
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Lifecycle__PartnershipList list = TRIN__LIFECYCLE__PARTNERSHIP_LIST__INIT;
+  int rc = lifecycle_store_partnership_list(trin_request_store(req), &a,
+                                            &list.partnerships, &list.n_partnerships, err);
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* ---- projects ------------------------------------------------------------------------ */
+
+static int create_project(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                          trin_err_t *err) {
+  const Trin__Lifecycle__CreateProject *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(require_message(m->project, "project", err));
+  lc_project_t p = *m->project;
+  TRY(trin_id_check(p.id, "project.id", err));
+  TRY(trin_text_check(p.name, NAME_MAX_BYTES, "project.name", err));
+  if (trin_project_kind_parse(p.kind, "project.kind", err) < 0) TRY(TRIN_EINVALID);
+  TRY(trin_text_check_optional(p.department, NAME_MAX_BYTES, "project.department", err));
+  TRY(trin_text_check_optional(p.municipality, NAME_MAX_BYTES, "project.municipality", err));
+  if (p.dwellings < 0)
+    TRY(trin_err_set(err, TRIN_EINVALID, "project.dwellings",
+                     "must be 0 or more (got %d)", p.dwellings));
+  if (p.gross_area_m2 < 0)
+    TRY(trin_err_set(err, TRIN_EINVALID, "project.gross_area_m2",
+                     "must be 0 or more (got %d)", p.gross_area_m2));
+  trin_date_t start;
+  TRY(trin_date_parse(p.start_date, &start, "project.start_date", err));
+  TRY(trin_id_check_optional(p.partnership_id, "project.partnership_id", err));
+  TRY(trin_id_check_optional(p.client_org, "project.client_org", err));
+  if (p.partnership_id && *p.partnership_id) {
+    lc_partnership_t ps;
+    TRY(lifecycle_store_partnership_get(s, p.partnership_id, "project.partnership_id", &a,
+                                        &ps, err));
+    if (p.client_org && *p.client_org && strcmp(p.client_org, ps.client_org) != 0)
+      TRY(trin_err_set(err, TRIN_EINVALID, "project.client_org",
+                       "a project in partnership '%s' belongs to its client '%s', "
+                       "not '%s'",
+                       ps.id, ps.client_org, p.client_org));
+    p.client_org = ps.client_org;
+    trin_partnership_terms_t t;
+    TRY(terms_of(&ps, &t, err));
+    rc = trin_partnership_check_project_start(&t, start, err);
+    if (rc) {
+      trin_err_prefix_field(err, "project");
+      goto out;
+    }
+  } else {
+    if (!p.client_org || !*p.client_org)
+      TRY(trin_err_set(err, TRIN_EINVALID, "project.client_org",
+                       "is required for a project outside any partnership"));
+    TRY(require_client_org(s, &a, p.client_org, "project.client_org", err));
+  }
+  TRY(lifecycle_store_project_insert(s, &p, err));
+  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  Trin__Lifecycle__StageEntry stage = TRIN__LIFECYCLE__STAGE_ENTRY__INIT;
+  stage.stage = "pre_study";
+  stage.since = p.start_date;
+  ev.stage = &stage;
+  TRY(emit_and_reply(req, &a, "lifecycle.project_created", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* Loads the project a command names, with its rule state. */
+static int load_project(trin_store_t *s, trin_arena_t *a, const char *id,
+                        lc_project_t *p, trin_project_state_t *st, trin_err_t *err) {
+  int rc = trin_id_check(id, "project_id", err);
+  if (!rc) rc = lifecycle_store_project_get(s, id, "project_id", false, a, p, err);
+  if (!rc && st) rc = project_state(p, st, err);
+  return rc;
+}
+
+static int advance_stage(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Lifecycle__AdvanceStage *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lc_project_t p;
+  trin_project_state_t st;
+  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  int to = trin_stage_parse(m->to_stage, "to_stage", err);
+  if (to < 0) TRY(TRIN_EINVALID);
+  trin_date_t date;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
+  TRY(trin_stage_check_transition(&st, (trin_stage_t)to, date, err));
+  TRY(lifecycle_store_set_stage(s, p.id, m->to_stage, m->date, m->note, err));
+  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  Trin__Lifecycle__StageEntry stage = TRIN__LIFECYCLE__STAGE_ENTRY__INIT;
+  stage.stage = m->to_stage;
+  stage.since = m->date;
+  stage.note = m->note;
+  ev.stage = &stage;
+  TRY(emit_and_reply(req, &a, "lifecycle.stage_changed", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int close_price(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                       trin_err_t *err) {
+  const Trin__Lifecycle__ClosePrice *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lc_project_t p;
+  trin_project_state_t st;
+  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  trin_date_t date;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_text_check_optional(m->reference, NAME_MAX_BYTES, "reference", err));
+  TRY(trin_project_check_price_close(&st, date, err));
+  TRY(lifecycle_store_close_price(s, p.id, m->date, m->reference, err));
+  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  ev.reference = (char *)nz(m->reference);
+  TRY(emit_and_reply(req, &a, "lifecycle.price_closed", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int pause_project(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Lifecycle__PauseProject *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lc_project_t p;
+  trin_project_state_t st;
+  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  if (trin_pause_reason_parse(m->reason, "reason", err) < 0) TRY(TRIN_EINVALID);
+  trin_date_t date;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
+  TRY(trin_project_check_pause(&st, date, err));
+  TRY(lifecycle_store_pause(s, p.id, m->reason, m->date, m->note, err));
+  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  Trin__Lifecycle__Pause pause = TRIN__LIFECYCLE__PAUSE__INIT;
+  pause.reason = m->reason;
+  pause.from = m->date;
+  pause.note = m->note;
+  ev.pause = &pause;
+  TRY(emit_and_reply(req, &a, "lifecycle.project_paused", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int resume_project(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                          trin_err_t *err) {
+  const Trin__Lifecycle__ResumeProject *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lc_project_t p;
+  trin_project_state_t st;
+  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  trin_date_t date;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_project_check_resume(&st, date, err));
+  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  Trin__Lifecycle__Pause pause = TRIN__LIFECYCLE__PAUSE__INIT;
+  pause.reason = p.pause_reason;
+  pause.from = p.paused_since;
+  pause.to = m->date;
+  ev.pause = &pause;
+  TRY(lifecycle_store_resume(s, p.id, m->date, err));
+  TRY(emit_and_reply(req, &a, "lifecycle.project_resumed", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int set_milestone(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Lifecycle__SetMilestone *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lc_project_t p;
+  TRY(load_project(s, &a, m->project_id, &p, NULL, err));
+  TRY(require_message(m->milestone, "milestone", err));
+  lc_milestone_t ms = *m->milestone;
+  TRY(trin_id_check(ms.name, "milestone.name", err));
+  trin_milestone_t rule;
+  TRY(trin_date_parse(ms.baseline, &rule.baseline, "milestone.baseline", err));
+  TRY(trin_date_parse_optional(ms.forecast, &rule.forecast, "milestone.forecast", err));
+  TRY(trin_date_parse_optional(ms.actual, &rule.actual, "milestone.actual", err));
+  rc = trin_milestone_check(&rule, err);
+  if (rc) {
+    trin_err_prefix_field(err, "milestone");
+    goto out;
+  }
+  ms.variance_days = trin_milestone_variance_days(&rule);
+  TRY(lifecycle_store_milestone_upsert(s, p.id, &ms, err));
+  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  ev.milestone = &ms;
+  TRY(emit_and_reply(req, &a, "lifecycle.milestone_set", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* ---- disputes ------------------------------------------------------------------------ */
+
+static int dispute_rule(const lc_dispute_t *d, trin_dispute_t *r, trin_err_t *err) {
+  memset(r, 0, sizeof *r);
+  r->level = d->level;
+  r->amount_ore = d->amount_ore;
+  r->resolved = d->resolved;
+  int rc = trin_date_parse(d->opened_on, &r->opened_on, "opened_on", err);
+  /* The latest step's date is when the current level began. */
+  r->level_since = r->opened_on;
+  if (!rc && d->n_steps)
+    rc = trin_date_parse(d->steps[d->n_steps - 1]->date, &r->level_since, "", err);
+  if (!rc) rc = trin_date_parse_optional(d->resolved_on, &r->resolved_on, "", err);
+  return rc ? TRIN_EINTERNAL : TRIN_OK;
+}
+
+static int dispute_changed(trin_request_t *req, trin_arena_t *a, const char *type,
+                           const char *dispute_id, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  lc_dispute_t *d = trin_arena_alloc(a, sizeof *d);
+  if (!d) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  int rc = lifecycle_store_dispute_get(s, dispute_id, "dispute_id", a, d, err);
+  if (!rc) rc = lifecycle_store_refresh_counters(s, d->project_id, err);
+  if (rc) return rc;
+  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  ev.dispute = d;
+  return emit_and_reply(req, a, type, d->project_id, &ev, err);
+}
+
+static int open_dispute(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  const Trin__Lifecycle__OpenDispute *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lc_project_t p;
+  trin_project_state_t st;
+  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  TRY(trin_id_check(m->dispute_id, "dispute_id", err));
+  TRY(trin_text_check(m->title, NAME_MAX_BYTES, "title", err));
+  TRY(trin_dispute_check_open(m->amount_ore, err));
+  trin_date_t date, start;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_date_parse(p.start_date, &start, "start_date", err));
+  TRY(trin_date_check_order(start, "the project's start date", date, "date", err));
+  TRY(trin_id_check_optional(m->raised_by, "raised_by", err));
+  if (m->raised_by && *m->raised_by) {
+    lc_organisation_t o;
+    TRY(lifecycle_store_org_get(s, m->raised_by, "raised_by", &a, &o, err));
+  }
+  lc_dispute_t d = TRIN__LIFECYCLE__DISPUTE__INIT;
+  d.id = m->dispute_id;
+  d.project_id = p.id;
+  d.title = m->title;
+  d.amount_ore = m->amount_ore;
+  d.opened_on = m->date;
+  d.raised_by = m->raised_by;
+  TRY(lifecycle_store_dispute_insert(s, &d, err));
+  TRY(dispute_changed(req, &a, "lifecycle.dispute_opened", d.id, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int escalate_dispute(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                            trin_err_t *err) {
+  const Trin__Lifecycle__EscalateDispute *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->dispute_id, "dispute_id", err));
+  trin_date_t date;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_id_check_optional(m->by_org, "by_org", err));
+  TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
+  lc_dispute_t d;
+  TRY(lifecycle_store_dispute_get(s, m->dispute_id, "dispute_id", &a, &d, err));
+  if (m->by_org && *m->by_org) {
+    lc_organisation_t o;
+    TRY(lifecycle_store_org_get(s, m->by_org, "by_org", &a, &o, err));
+  }
+  lc_project_t p;
+  TRY(load_project(s, &a, d.project_id, &p, NULL, err));
+  trin_ore_t threshold = 0;
+  if (p.partnership_id[0]) {
+    lc_partnership_t ps;
+    TRY(lifecycle_store_partnership_get(s, p.partnership_id, "partnership_id", &a, &ps,
+                                        err));
+    threshold = ps.trivial_threshold_ore;
+  }
+  trin_dispute_t r;
+  TRY(dispute_rule(&d, &r, err));
+  TRY(trin_dispute_check_escalate(&r, m->to_level, date, threshold, err));
+  TRY(lifecycle_store_dispute_escalate(s, d.id, m->to_level, m->date, m->by_org, m->note,
+                                       err));
+  TRY(dispute_changed(req, &a, "lifecycle.dispute_escalated", d.id, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int resolve_dispute(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  const Trin__Lifecycle__ResolveDispute *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->dispute_id, "dispute_id", err));
+  trin_date_t date;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_text_check(m->resolution, TEXT_MAX_BYTES, "resolution", err));
+  lc_dispute_t d;
+  TRY(lifecycle_store_dispute_get(s, m->dispute_id, "dispute_id", &a, &d, err));
+  trin_dispute_t r;
+  TRY(dispute_rule(&d, &r, err));
+  TRY(trin_dispute_check_resolve(&r, date, m->settled_ore, err));
+  TRY(lifecycle_store_dispute_resolve(s, d.id, m->date, m->resolution, m->settled_ore,
+                                      err));
+  TRY(dispute_changed(req, &a, "lifecycle.dispute_resolved", d.id, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* ---- defects ------------------------------------------------------------------------- */
+
+static int defect_changed(trin_request_t *req, trin_arena_t *a, const char *type,
+                          const char *defect_id, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  lc_defect_t *d = trin_arena_alloc(a, sizeof *d);
+  if (!d) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  int rc = lifecycle_store_defect_get(s, defect_id, "defect_id", a, d, err);
+  if (!rc) rc = lifecycle_store_refresh_counters(s, d->project_id, err);
+  if (rc) return rc;
+  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  ev.defect = d;
+  return emit_and_reply(req, a, type, d->project_id, &ev, err);
+}
+
+static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Lifecycle__ReportDefect *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lc_project_t p;
+  trin_project_state_t st;
+  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  TRY(require_message(m->defect, "defect", err));
+  const lc_defect_t *d = m->defect;
+  TRY(trin_id_check(d->id, "defect.id", err));
+  TRY(trin_text_check(d->description, TEXT_MAX_BYTES, "defect.description", err));
+  if (trin_severity_parse(d->severity, "defect.severity", err) < 0) TRY(TRIN_EINVALID);
+  if (trin_found_at_parse(d->found_at, "defect.found_at", err) < 0) TRY(TRIN_EINVALID);
+  trin_defect_t r = {.fixed_on = TRIN_DATE_NONE};
+  TRY(trin_date_parse(d->reported_on, &r.reported_on, "defect.reported_on", err));
+  TRY(trin_date_parse_optional(d->due_on, &r.due_on, "defect.due_on", err));
+  TRY(trin_id_check_optional(d->cost_bearer, "defect.cost_bearer", err));
+  if (d->cost_bearer && *d->cost_bearer) {
+    lc_organisation_t o;
+    TRY(lifecycle_store_org_get(s, d->cost_bearer, "defect.cost_bearer", &a, &o, err));
+  }
+  rc = trin_defect_check_report(st.stage, &r, err);
+  if (rc) {
+    if (strcmp(err->field, "stage") != 0) trin_err_prefix_field(err, "defect");
+    goto out;
+  }
+  TRY(trin_date_check_order(st.stage_since, "the date the project reached its stage",
+                            r.reported_on, "defect.reported_on", err));
+  TRY(lifecycle_store_defect_insert(s, p.id, d, err));
+  TRY(defect_changed(req, &a, "lifecycle.defect_reported", d->id, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int fix_defect(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                      trin_err_t *err) {
+  const Trin__Lifecycle__FixDefect *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->defect_id, "defect_id", err));
+  trin_date_t fixed;
+  TRY(trin_date_parse(m->fixed_on, &fixed, "fixed_on", err));
+  lc_defect_t d;
+  TRY(lifecycle_store_defect_get(s, m->defect_id, "defect_id", &a, &d, err));
+  trin_defect_t r;
+  TRY(trin_date_parse(d.reported_on, &r.reported_on, "reported_on", err));
+  TRY(trin_date_parse_optional(d.due_on, &r.due_on, "due_on", err));
+  TRY(trin_date_parse_optional(d.fixed_on, &r.fixed_on, "fixed_on", err));
+  TRY(trin_defect_check_fix(&r, fixed, err));
+  TRY(lifecycle_store_defect_fix(s, d.id, m->fixed_on, err));
+  TRY(defect_changed(req, &a, "lifecycle.defect_fixed", d.id, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* ---- queries --------------------------------------------------------------------------- */
+
+static int get_project(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                       trin_err_t *err) {
+  const Trin__Lifecycle__GetProject *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  lc_project_t p;
+  int rc = trin_id_check(m->project_id, "project_id", err);
+  if (!rc)
+    rc = lifecycle_store_project_get(trin_request_store(req), m->project_id, "project_id",
+                                     true, &a, &p, err);
+  if (!rc) {
+    Trin__Lifecycle__ProjectReply reply = TRIN__LIFECYCLE__PROJECT_REPLY__INIT;
+    reply.project = &p;
+    rc = trin_request_reply(req, &reply.base, err);
+  }
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int list_projects(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Lifecycle__ListProjects *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = TRIN_OK;
+  if (m->stage && *m->stage && trin_stage_parse(m->stage, "stage", err) < 0)
+    rc = TRIN_EINVALID;
+  lifecycle_project_filter_t f = {m->partnership_id, m->client_org, m->stage,
+                                  m->outside_partnership};
+  Trin__Lifecycle__ProjectList list = TRIN__LIFECYCLE__PROJECT_LIST__INIT;
+  if (!rc)
+    rc = lifecycle_store_project_list(trin_request_store(req), &f, &a, &list.projects,
+                                      &list.n_projects, err);
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+int lifecycle_handlers_register(trin_server_t *s) {
+#define ROUTE(desc, fn) trin_server_handle(s, &trin__lifecycle__##desc##__descriptor, fn, NULL)
+  ROUTE(create_organisation, create_organisation);
+  ROUTE(list_organisations, list_organisations);
+  ROUTE(create_partnership, create_partnership);
+  ROUTE(add_member, add_member);
+  ROUTE(extend_framework, extend_framework);
+  ROUTE(get_partnership, get_partnership);
+  ROUTE(list_partnerships, list_partnerships);
+  ROUTE(create_project, create_project);
+  ROUTE(advance_stage, advance_stage);
+  ROUTE(close_price, close_price);
+  ROUTE(pause_project, pause_project);
+  ROUTE(resume_project, resume_project);
+  ROUTE(set_milestone, set_milestone);
+  ROUTE(open_dispute, open_dispute);
+  ROUTE(escalate_dispute, escalate_dispute);
+  ROUTE(resolve_dispute, resolve_dispute);
+  ROUTE(report_defect, report_defect);
+  ROUTE(fix_defect, fix_defect);
+  ROUTE(get_project, get_project);
+  ROUTE(list_projects, list_projects);
+#undef ROUTE
+  return TRIN_OK;
+}

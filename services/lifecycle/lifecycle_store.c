@@ -1,0 +1,807 @@
+/* lifecycle_store — see lifecycle_store.h. Dates are stored as ISO 8601
+ * text (they sort and compare as text), money as integer øre, enums as their
+ * lowercase names. Every table that can grow large is keyed by a project or
+ * partnership id so a later sharded backend can split on it. */
+#include "lifecycle_store.h"
+
+#include <string.h>
+
+#include "lifecycle_rules.h"
+
+static const trin_migration_t MIGRATIONS[] = {
+    {1,
+     "CREATE TABLE organisations ("
+     " id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL);"
+     "CREATE TABLE partnerships ("
+     " id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+     " client_org TEXT NOT NULL REFERENCES organisations(id),"
+     " economic_frame_ore INTEGER NOT NULL, framework_start TEXT NOT NULL,"
+     " framework_years INTEGER NOT NULL, extension_years INTEGER NOT NULL,"
+     " horizon_years INTEGER NOT NULL, price_closing_point TEXT NOT NULL,"
+     " abt_starts_at TEXT NOT NULL, trivial_threshold_ore INTEGER NOT NULL);"
+     "CREATE TABLE partnership_members ("
+     " partnership_id TEXT NOT NULL REFERENCES partnerships(id),"
+     " org_id TEXT NOT NULL REFERENCES organisations(id), role TEXT NOT NULL,"
+     " PRIMARY KEY (partnership_id, org_id));"
+     "CREATE TABLE projects ("
+     " id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+     " partnership_id TEXT REFERENCES partnerships(id),"
+     " client_org TEXT NOT NULL REFERENCES organisations(id),"
+     " kind TEXT NOT NULL, department TEXT, municipality TEXT,"
+     " dwellings INTEGER NOT NULL, gross_area_m2 INTEGER NOT NULL,"
+     " fast_track INTEGER NOT NULL, start_date TEXT NOT NULL,"
+     " stage TEXT NOT NULL, stage_since TEXT NOT NULL,"
+     " price_closed_on TEXT, price_reference TEXT,"
+     " paused_since TEXT, pause_reason TEXT,"
+     " open_disputes INTEGER NOT NULL DEFAULT 0,"
+     " max_dispute_level INTEGER NOT NULL DEFAULT 0,"
+     " open_defects INTEGER NOT NULL DEFAULT 0,"
+     " baseline_handover TEXT, forecast_handover TEXT,"
+     " schedule_variance_days INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX projects_partnership ON projects(partnership_id);"
+     "CREATE TABLE stage_history ("
+     " project_id TEXT NOT NULL REFERENCES projects(id), n INTEGER NOT NULL,"
+     " stage TEXT NOT NULL, since TEXT NOT NULL, note TEXT,"
+     " PRIMARY KEY (project_id, n));"
+     "CREATE TABLE pauses ("
+     " project_id TEXT NOT NULL REFERENCES projects(id), n INTEGER NOT NULL,"
+     " reason TEXT NOT NULL, from_date TEXT NOT NULL, to_date TEXT, note TEXT,"
+     " PRIMARY KEY (project_id, n));"
+     "CREATE TABLE milestones ("
+     " project_id TEXT NOT NULL REFERENCES projects(id), name TEXT NOT NULL,"
+     " baseline TEXT NOT NULL, forecast TEXT, actual TEXT,"
+     " variance_days INTEGER NOT NULL, PRIMARY KEY (project_id, name));"
+     "CREATE TABLE disputes ("
+     " id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id),"
+     " title TEXT NOT NULL, amount_ore INTEGER NOT NULL, level INTEGER NOT NULL,"
+     " opened_on TEXT NOT NULL, level_since TEXT NOT NULL, raised_by TEXT,"
+     " resolved_on TEXT, resolution TEXT, settled_ore INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX disputes_project ON disputes(project_id);"
+     "CREATE TABLE dispute_steps ("
+     " dispute_id TEXT NOT NULL REFERENCES disputes(id), n INTEGER NOT NULL,"
+     " level INTEGER NOT NULL, date TEXT NOT NULL, by_org TEXT, note TEXT,"
+     " PRIMARY KEY (dispute_id, n));"
+     "CREATE TABLE defects ("
+     " id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id),"
+     " description TEXT NOT NULL, severity TEXT NOT NULL, found_at TEXT NOT NULL,"
+     " reported_on TEXT NOT NULL, due_on TEXT, fixed_on TEXT, cost_bearer TEXT);"
+     "CREATE INDEX defects_project ON defects(project_id);"},
+};
+
+int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
+  return trin_store_migrate(s, "lifecycle", MIGRATIONS,
+                            (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+}
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+#define STMT(sql)                                     \
+  trin_stmt_t *st;                                    \
+  do {                                                \
+    int rc_ = trin_store_stmt(s, sql, &st, err);      \
+    if (rc_) return rc_;                              \
+  } while (0)
+
+static char *col_str(trin_arena_t *a, trin_stmt_t *st, int c) {
+  return trin_arena_strdup(a, trin_stmt_text(st, c));
+}
+
+/* Runs an UPDATE/INSERT that must touch exactly one row. */
+static int run_one(trin_stmt_t *st, const char *what, const char *id,
+                   const char *field, trin_store_t *s, trin_err_t *err) {
+  int rc = trin_stmt_run(st, err);
+  if (rc == TRIN_ECONFLICT)
+    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
+  if (rc) return rc;
+  if (trin_store_changes(s) != 1)
+    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%s'", what, id);
+  return TRIN_OK;
+}
+
+/* Collects rows into a growing array of message pointers in the arena. */
+typedef struct {
+  void **items;
+  size_t n, cap;
+} vec_t;
+
+static int vec_push(trin_arena_t *a, vec_t *v, void *item, trin_err_t *err) {
+  if (v->n == v->cap) {
+    size_t nc = v->cap ? v->cap * 2 : 8;
+    void **ni = trin_arena_alloc(a, nc * sizeof *ni);
+    if (!ni) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    if (v->n) memcpy(ni, v->items, v->n * sizeof *ni);
+    v->items = ni;
+    v->cap = nc;
+  }
+  v->items[v->n++] = item;
+  return TRIN_OK;
+}
+
+/* ---- organisations ------------------------------------------------------------ */
+
+int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
+                               trin_err_t *err) {
+  STMT("INSERT INTO organisations(id, name, kind) VALUES (?, ?, ?)");
+  trin_stmt_bind_text(st, 1, o->id);
+  trin_stmt_bind_text(st, 2, o->name);
+  trin_stmt_bind_text(st, 3, o->kind);
+  return run_one(st, "organisation", o->id, "organisation.id", s, err);
+}
+
+static void org_from_row(trin_arena_t *a, trin_stmt_t *st, lc_organisation_t *o) {
+  trin__lifecycle__organisation__init(o);
+  o->id = col_str(a, st, 0);
+  o->name = col_str(a, st, 1);
+  o->kind = col_str(a, st, 2);
+}
+
+int lifecycle_store_org_get(trin_store_t *s, const char *id, const char *field,
+                            trin_arena_t *a, lc_organisation_t *out, trin_err_t *err) {
+  STMT("SELECT id, name, kind FROM organisations WHERE id = ?");
+  trin_stmt_bind_text(st, 1, id);
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) org_from_row(a, st, out);
+  trin_stmt_reset(st);
+  if (rc == TRIN_OK)
+    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no organisation '%s'", id);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+int lifecycle_store_org_list(trin_store_t *s, trin_arena_t *a,
+                             lc_organisation_t ***out, size_t *n, trin_err_t *err) {
+  STMT("SELECT id, name, kind FROM organisations ORDER BY id");
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    lc_organisation_t *o = trin_arena_alloc(a, sizeof *o);
+    if (!o || (rc = vec_push(a, &v, o, err))) break;
+    org_from_row(a, st, o);
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  *out = (lc_organisation_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
+/* ---- partnerships ----------------------------------------------------------------- */
+
+int lifecycle_store_partnership_insert(trin_store_t *s, const lc_partnership_t *p,
+                                       trin_err_t *err) {
+  int rc;
+  {
+    STMT("INSERT INTO partnerships(id, name, client_org, economic_frame_ore,"
+         " framework_start, framework_years, extension_years, horizon_years,"
+         " price_closing_point, abt_starts_at, trivial_threshold_ore)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    trin_stmt_bind_text(st, 1, p->id);
+    trin_stmt_bind_text(st, 2, p->name);
+    trin_stmt_bind_text(st, 3, p->client_org);
+    trin_stmt_bind_int64(st, 4, p->economic_frame_ore);
+    trin_stmt_bind_text(st, 5, p->framework_start);
+    trin_stmt_bind_int64(st, 6, p->framework_years);
+    trin_stmt_bind_int64(st, 7, p->extension_years);
+    trin_stmt_bind_int64(st, 8, p->horizon_years);
+    trin_stmt_bind_text(st, 9, p->price_closing_point);
+    trin_stmt_bind_text(st, 10, p->abt_starts_at);
+    trin_stmt_bind_int64(st, 11, p->trivial_threshold_ore);
+    if ((rc = run_one(st, "partnership", p->id, "partnership.id", s, err))) return rc;
+  }
+  return lifecycle_store_member_insert(s, p->id, p->client_org, "client", err);
+}
+
+int lifecycle_store_member_insert(trin_store_t *s, const char *partnership_id,
+                                  const char *org_id, const char *role,
+                                  trin_err_t *err) {
+  STMT("INSERT INTO partnership_members(partnership_id, org_id, role) VALUES (?, ?, ?)");
+  trin_stmt_bind_text(st, 1, partnership_id);
+  trin_stmt_bind_text(st, 2, org_id);
+  trin_stmt_bind_text(st, 3, role);
+  int rc = trin_stmt_run(st, err);
+  if (rc == TRIN_ECONFLICT)
+    return trin_err_set(err, TRIN_ECONFLICT, "member.org_id",
+                        "'%s' is already a member of partnership '%s'", org_id,
+                        partnership_id);
+  return rc;
+}
+
+int lifecycle_store_partnership_set_extension(trin_store_t *s, const char *id,
+                                              int years, trin_err_t *err) {
+  STMT("UPDATE partnerships SET extension_years = ? WHERE id = ?");
+  trin_stmt_bind_int64(st, 1, years);
+  trin_stmt_bind_text(st, 2, id);
+  return run_one(st, "partnership", id, "partnership_id", s, err);
+}
+
+#define PARTNERSHIP_COLS                                                       \
+  "id, name, client_org, economic_frame_ore, framework_start, framework_years," \
+  " extension_years, horizon_years, price_closing_point, abt_starts_at,"       \
+  " trivial_threshold_ore"
+
+static void partnership_from_row(trin_arena_t *a, trin_stmt_t *st,
+                                 lc_partnership_t *p) {
+  trin__lifecycle__partnership__init(p);
+  p->id = col_str(a, st, 0);
+  p->name = col_str(a, st, 1);
+  p->client_org = col_str(a, st, 2);
+  p->economic_frame_ore = trin_stmt_int64(st, 3);
+  p->framework_start = col_str(a, st, 4);
+  p->framework_years = (int32_t)trin_stmt_int64(st, 5);
+  p->extension_years = (int32_t)trin_stmt_int64(st, 6);
+  p->horizon_years = (int32_t)trin_stmt_int64(st, 7);
+  p->price_closing_point = col_str(a, st, 8);
+  p->abt_starts_at = col_str(a, st, 9);
+  p->trivial_threshold_ore = trin_stmt_int64(st, 10);
+  trin_partnership_terms_t t = {
+      .framework_years = p->framework_years,
+      .extension_years = p->extension_years,
+      .horizon_years = p->horizon_years,
+  };
+  if (trin_date_parse(p->framework_start, &t.framework_start, "", NULL) == TRIN_OK) {
+    char b[TRIN_DATE_BUF];
+    p->framework_end = trin_arena_strdup(a, trin_date_format(
+                                                trin_partnership_framework_end(&t), b));
+    p->horizon_end = trin_arena_strdup(a, trin_date_format(
+                                              trin_partnership_horizon_end(&t), b));
+  }
+}
+
+static int load_members(trin_store_t *s, trin_arena_t *a, lc_partnership_t *p,
+                        trin_err_t *err) {
+  STMT("SELECT org_id, role FROM partnership_members WHERE partnership_id = ?"
+       " ORDER BY role = 'client' DESC, org_id");
+  trin_stmt_bind_text(st, 1, p->id);
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    Trin__Lifecycle__Member *m = trin_arena_alloc(a, sizeof *m);
+    if (!m || (rc = vec_push(a, &v, m, err))) break;
+    trin__lifecycle__member__init(m);
+    m->org_id = col_str(a, st, 0);
+    m->role = col_str(a, st, 1);
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  p->members = (Trin__Lifecycle__Member **)v.items;
+  p->n_members = v.n;
+  return rc;
+}
+
+int lifecycle_store_partnership_get(trin_store_t *s, const char *id,
+                                    const char *field, trin_arena_t *a,
+                                    lc_partnership_t *out, trin_err_t *err) {
+  int rc;
+  {
+    STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships WHERE id = ?");
+    trin_stmt_bind_text(st, 1, id);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW) partnership_from_row(a, st, out);
+    trin_stmt_reset(st);
+  }
+  if (rc == TRIN_OK)
+    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no partnership '%s'", id);
+  if (rc != TRIN_STORE_ROW) return rc;
+  return load_members(s, a, out, err);
+}
+
+int lifecycle_store_partnership_list(trin_store_t *s, trin_arena_t *a,
+                                     lc_partnership_t ***out, size_t *n,
+                                     trin_err_t *err) {
+  vec_t v = {0};
+  int rc;
+  {
+    STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships ORDER BY id");
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      lc_partnership_t *p = trin_arena_alloc(a, sizeof *p);
+      if (!p || (rc = vec_push(a, &v, p, err))) break;
+      partnership_from_row(a, st, p);
+    }
+    trin_stmt_reset(st);
+  }
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  for (size_t i = 0; rc == TRIN_OK && i < v.n; i++) rc = load_members(s, a, v.items[i], err);
+  *out = (lc_partnership_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
+/* ---- projects ------------------------------------------------------------------------ */
+
+int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
+                                   trin_err_t *err) {
+  int rc;
+  {
+    STMT("INSERT INTO projects(id, name, partnership_id, client_org, kind, department,"
+         " municipality, dwellings, gross_area_m2, fast_track, start_date, stage,"
+         " stage_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pre_study', ?)");
+    trin_stmt_bind_text(st, 1, p->id);
+    trin_stmt_bind_text(st, 2, p->name);
+    trin_stmt_bind_text_or_null(st, 3, p->partnership_id);
+    trin_stmt_bind_text(st, 4, p->client_org);
+    trin_stmt_bind_text(st, 5, p->kind);
+    trin_stmt_bind_text_or_null(st, 6, p->department);
+    trin_stmt_bind_text_or_null(st, 7, p->municipality);
+    trin_stmt_bind_int64(st, 8, p->dwellings);
+    trin_stmt_bind_int64(st, 9, p->gross_area_m2);
+    trin_stmt_bind_int64(st, 10, p->fast_track);
+    trin_stmt_bind_text(st, 11, p->start_date);
+    trin_stmt_bind_text(st, 12, p->start_date);
+    if ((rc = run_one(st, "project", p->id, "project.id", s, err))) return rc;
+  }
+  STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
+       " VALUES (?, 1, 'pre_study', ?, 'project created')");
+  trin_stmt_bind_text(st, 1, p->id);
+  trin_stmt_bind_text(st, 2, p->start_date);
+  return trin_stmt_run(st, err);
+}
+
+#define PROJECT_COLS                                                             \
+  "id, name, partnership_id, client_org, kind, department, municipality,"        \
+  " dwellings, gross_area_m2, fast_track, start_date, stage, stage_since,"       \
+  " price_closed_on, paused_since, pause_reason, open_disputes,"                 \
+  " max_dispute_level, open_defects, baseline_handover, forecast_handover,"      \
+  " schedule_variance_days"
+
+static void project_from_row(trin_arena_t *a, trin_stmt_t *st, lc_project_t *p) {
+  trin__lifecycle__project__init(p);
+  p->id = col_str(a, st, 0);
+  p->name = col_str(a, st, 1);
+  p->partnership_id = col_str(a, st, 2);
+  p->client_org = col_str(a, st, 3);
+  p->kind = col_str(a, st, 4);
+  p->department = col_str(a, st, 5);
+  p->municipality = col_str(a, st, 6);
+  p->dwellings = (int32_t)trin_stmt_int64(st, 7);
+  p->gross_area_m2 = (int32_t)trin_stmt_int64(st, 8);
+  p->fast_track = trin_stmt_int64(st, 9) != 0;
+  p->start_date = col_str(a, st, 10);
+  p->stage = col_str(a, st, 11);
+  p->stage_since = col_str(a, st, 12);
+  p->price_closed = !trin_stmt_is_null(st, 13);
+  p->price_closed_on = col_str(a, st, 13);
+  p->paused = !trin_stmt_is_null(st, 14);
+  p->paused_since = col_str(a, st, 14);
+  p->pause_reason = col_str(a, st, 15);
+  p->open_disputes = (int32_t)trin_stmt_int64(st, 16);
+  p->max_dispute_level = (int32_t)trin_stmt_int64(st, 17);
+  p->open_defects = (int32_t)trin_stmt_int64(st, 18);
+  p->baseline_handover = col_str(a, st, 19);
+  p->forecast_handover = col_str(a, st, 20);
+  p->schedule_variance_days = (int32_t)trin_stmt_int64(st, 21);
+}
+
+static int load_stages(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+                       trin_err_t *err) {
+  STMT("SELECT stage, since, note FROM stage_history WHERE project_id = ? ORDER BY n");
+  trin_stmt_bind_text(st, 1, p->id);
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    Trin__Lifecycle__StageEntry *e = trin_arena_alloc(a, sizeof *e);
+    if (!e || (rc = vec_push(a, &v, e, err))) break;
+    trin__lifecycle__stage_entry__init(e);
+    e->stage = col_str(a, st, 0);
+    e->since = col_str(a, st, 1);
+    e->note = col_str(a, st, 2);
+  }
+  trin_stmt_reset(st);
+  p->stages = (Trin__Lifecycle__StageEntry **)v.items;
+  p->n_stages = v.n;
+  return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
+}
+
+static int load_pauses(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+                       trin_err_t *err) {
+  STMT("SELECT reason, from_date, to_date, note FROM pauses WHERE project_id = ?"
+       " ORDER BY n");
+  trin_stmt_bind_text(st, 1, p->id);
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    Trin__Lifecycle__Pause *e = trin_arena_alloc(a, sizeof *e);
+    if (!e || (rc = vec_push(a, &v, e, err))) break;
+    trin__lifecycle__pause__init(e);
+    e->reason = col_str(a, st, 0);
+    e->from = col_str(a, st, 1);
+    e->to = col_str(a, st, 2);
+    e->note = col_str(a, st, 3);
+  }
+  trin_stmt_reset(st);
+  p->pauses = (Trin__Lifecycle__Pause **)v.items;
+  p->n_pauses = v.n;
+  return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
+}
+
+static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+                           trin_err_t *err) {
+  STMT("SELECT name, baseline, forecast, actual, variance_days FROM milestones"
+       " WHERE project_id = ? ORDER BY baseline, name");
+  trin_stmt_bind_text(st, 1, p->id);
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    lc_milestone_t *m = trin_arena_alloc(a, sizeof *m);
+    if (!m || (rc = vec_push(a, &v, m, err))) break;
+    trin__lifecycle__milestone__init(m);
+    m->name = col_str(a, st, 0);
+    m->baseline = col_str(a, st, 1);
+    m->forecast = col_str(a, st, 2);
+    m->actual = col_str(a, st, 3);
+    m->variance_days = (int32_t)trin_stmt_int64(st, 4);
+  }
+  trin_stmt_reset(st);
+  p->milestones = (lc_milestone_t **)v.items;
+  p->n_milestones = v.n;
+  return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
+}
+
+#define DISPUTE_COLS                                                          \
+  "id, project_id, title, amount_ore, level, opened_on, raised_by, resolved_on," \
+  " resolution, settled_ore"
+
+static void dispute_from_row(trin_arena_t *a, trin_stmt_t *st, lc_dispute_t *d) {
+  trin__lifecycle__dispute__init(d);
+  d->id = col_str(a, st, 0);
+  d->project_id = col_str(a, st, 1);
+  d->title = col_str(a, st, 2);
+  d->amount_ore = trin_stmt_int64(st, 3);
+  d->level = (int32_t)trin_stmt_int64(st, 4);
+  d->level_name = (char *)trin_dispute_level_name(d->level);
+  d->opened_on = col_str(a, st, 5);
+  d->raised_by = col_str(a, st, 6);
+  d->resolved = !trin_stmt_is_null(st, 7);
+  d->resolved_on = col_str(a, st, 7);
+  d->resolution = col_str(a, st, 8);
+  d->settled_ore = trin_stmt_int64(st, 9);
+}
+
+static int load_steps(trin_store_t *s, trin_arena_t *a, lc_dispute_t *d,
+                      trin_err_t *err) {
+  STMT("SELECT level, date, by_org, note FROM dispute_steps WHERE dispute_id = ?"
+       " ORDER BY n");
+  trin_stmt_bind_text(st, 1, d->id);
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    Trin__Lifecycle__DisputeStep *e = trin_arena_alloc(a, sizeof *e);
+    if (!e || (rc = vec_push(a, &v, e, err))) break;
+    trin__lifecycle__dispute_step__init(e);
+    e->level = (int32_t)trin_stmt_int64(st, 0);
+    e->date = col_str(a, st, 1);
+    e->by_org = col_str(a, st, 2);
+    e->note = col_str(a, st, 3);
+  }
+  trin_stmt_reset(st);
+  d->steps = (Trin__Lifecycle__DisputeStep **)v.items;
+  d->n_steps = v.n;
+  return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
+}
+
+static int load_disputes(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+                         trin_err_t *err) {
+  vec_t v = {0};
+  int rc;
+  {
+    STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE project_id = ? ORDER BY opened_on, id");
+    trin_stmt_bind_text(st, 1, p->id);
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      lc_dispute_t *d = trin_arena_alloc(a, sizeof *d);
+      if (!d || (rc = vec_push(a, &v, d, err))) break;
+      dispute_from_row(a, st, d);
+    }
+    trin_stmt_reset(st);
+  }
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  for (size_t i = 0; rc == TRIN_OK && i < v.n; i++) rc = load_steps(s, a, v.items[i], err);
+  p->disputes = (lc_dispute_t **)v.items;
+  p->n_disputes = v.n;
+  return rc;
+}
+
+#define DEFECT_COLS                                                            \
+  "id, project_id, description, severity, found_at, reported_on, due_on,"      \
+  " fixed_on, cost_bearer"
+
+static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lc_defect_t *d) {
+  trin__lifecycle__defect__init(d);
+  d->id = col_str(a, st, 0);
+  d->project_id = col_str(a, st, 1);
+  d->description = col_str(a, st, 2);
+  d->severity = col_str(a, st, 3);
+  d->found_at = col_str(a, st, 4);
+  d->reported_on = col_str(a, st, 5);
+  d->due_on = col_str(a, st, 6);
+  d->fixed_on = col_str(a, st, 7);
+  d->open = trin_stmt_is_null(st, 7);
+  d->cost_bearer = col_str(a, st, 8);
+}
+
+static int load_defects(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+                        trin_err_t *err) {
+  STMT("SELECT " DEFECT_COLS " FROM defects WHERE project_id = ? ORDER BY reported_on, id");
+  trin_stmt_bind_text(st, 1, p->id);
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    lc_defect_t *d = trin_arena_alloc(a, sizeof *d);
+    if (!d || (rc = vec_push(a, &v, d, err))) break;
+    defect_from_row(a, st, d);
+  }
+  trin_stmt_reset(st);
+  p->defects = (lc_defect_t **)v.items;
+  p->n_defects = v.n;
+  return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
+}
+
+int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *field,
+                                bool with_lists, trin_arena_t *a, lc_project_t *out,
+                                trin_err_t *err) {
+  int rc;
+  {
+    STMT("SELECT " PROJECT_COLS " FROM projects WHERE id = ?");
+    trin_stmt_bind_text(st, 1, id);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW) project_from_row(a, st, out);
+    trin_stmt_reset(st);
+  }
+  if (rc == TRIN_OK)
+    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no project '%s'", id);
+  if (rc != TRIN_STORE_ROW) return rc;
+  if (!with_lists) return TRIN_OK;
+  if ((rc = load_stages(s, a, out, err))) return rc;
+  if ((rc = load_pauses(s, a, out, err))) return rc;
+  if ((rc = load_milestones(s, a, out, err))) return rc;
+  if ((rc = load_disputes(s, a, out, err))) return rc;
+  return load_defects(s, a, out, err);
+}
+
+int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter_t *f,
+                                 trin_arena_t *a, lc_project_t ***out, size_t *n,
+                                 trin_err_t *err) {
+  /* One statement with optional filters: "? = ''" short-circuits an unset
+   * filter, so the statement is prepared once and cached. */
+  STMT("SELECT " PROJECT_COLS " FROM projects"
+       " WHERE (?1 = '' OR partnership_id = ?1)"
+       " AND (?2 = '' OR client_org = ?2)"
+       " AND (?3 = '' OR stage = ?3)"
+       " AND (?4 = 0 OR partnership_id IS NULL)"
+       " ORDER BY id");
+  trin_stmt_bind_text(st, 1, f->partnership_id ? f->partnership_id : "");
+  trin_stmt_bind_text(st, 2, f->client_org ? f->client_org : "");
+  trin_stmt_bind_text(st, 3, f->stage ? f->stage : "");
+  trin_stmt_bind_int64(st, 4, f->outside_partnership);
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    lc_project_t *p = trin_arena_alloc(a, sizeof *p);
+    if (!p || (rc = vec_push(a, &v, p, err))) break;
+    project_from_row(a, st, p);
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  *out = (lc_project_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
+int lifecycle_store_set_stage(trin_store_t *s, const char *project_id,
+                              const char *stage, const char *date, const char *note,
+                              trin_err_t *err) {
+  int rc;
+  {
+    STMT("UPDATE projects SET stage = ?, stage_since = ? WHERE id = ?");
+    trin_stmt_bind_text(st, 1, stage);
+    trin_stmt_bind_text(st, 2, date);
+    trin_stmt_bind_text(st, 3, project_id);
+    if ((rc = run_one(st, "project", project_id, "project_id", s, err))) return rc;
+  }
+  STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
+       " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM stage_history"
+       " WHERE project_id = ?1), ?2, ?3, ?4)");
+  trin_stmt_bind_text(st, 1, project_id);
+  trin_stmt_bind_text(st, 2, stage);
+  trin_stmt_bind_text(st, 3, date);
+  trin_stmt_bind_text_or_null(st, 4, note);
+  return trin_stmt_run(st, err);
+}
+
+int lifecycle_store_close_price(trin_store_t *s, const char *project_id,
+                                const char *date, const char *reference,
+                                trin_err_t *err) {
+  STMT("UPDATE projects SET price_closed_on = ?, price_reference = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, date);
+  trin_stmt_bind_text_or_null(st, 2, reference);
+  trin_stmt_bind_text(st, 3, project_id);
+  return run_one(st, "project", project_id, "project_id", s, err);
+}
+
+int lifecycle_store_pause(trin_store_t *s, const char *project_id, const char *reason,
+                          const char *date, const char *note, trin_err_t *err) {
+  int rc;
+  {
+    STMT("UPDATE projects SET paused_since = ?, pause_reason = ? WHERE id = ?");
+    trin_stmt_bind_text(st, 1, date);
+    trin_stmt_bind_text(st, 2, reason);
+    trin_stmt_bind_text(st, 3, project_id);
+    if ((rc = run_one(st, "project", project_id, "project_id", s, err))) return rc;
+  }
+  STMT("INSERT INTO pauses(project_id, n, reason, from_date, note)"
+       " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM pauses WHERE project_id = ?1),"
+       " ?2, ?3, ?4)");
+  trin_stmt_bind_text(st, 1, project_id);
+  trin_stmt_bind_text(st, 2, reason);
+  trin_stmt_bind_text(st, 3, date);
+  trin_stmt_bind_text_or_null(st, 4, note);
+  return trin_stmt_run(st, err);
+}
+
+int lifecycle_store_resume(trin_store_t *s, const char *project_id, const char *date,
+                           trin_err_t *err) {
+  int rc;
+  {
+    STMT("UPDATE projects SET paused_since = NULL, pause_reason = NULL WHERE id = ?");
+    trin_stmt_bind_text(st, 1, project_id);
+    if ((rc = run_one(st, "project", project_id, "project_id", s, err))) return rc;
+  }
+  STMT("UPDATE pauses SET to_date = ?2 WHERE project_id = ?1 AND to_date IS NULL");
+  trin_stmt_bind_text(st, 1, project_id);
+  trin_stmt_bind_text(st, 2, date);
+  return trin_stmt_run(st, err);
+}
+
+int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
+                                     const lc_milestone_t *m, trin_err_t *err) {
+  int rc;
+  {
+    STMT("INSERT INTO milestones(project_id, name, baseline, forecast, actual,"
+         " variance_days) VALUES (?, ?, ?, ?, ?, ?)"
+         " ON CONFLICT(project_id, name) DO UPDATE SET baseline = excluded.baseline,"
+         " forecast = excluded.forecast, actual = excluded.actual,"
+         " variance_days = excluded.variance_days");
+    trin_stmt_bind_text(st, 1, project_id);
+    trin_stmt_bind_text(st, 2, m->name);
+    trin_stmt_bind_text(st, 3, m->baseline);
+    trin_stmt_bind_text_or_null(st, 4, m->forecast);
+    trin_stmt_bind_text_or_null(st, 5, m->actual);
+    trin_stmt_bind_int64(st, 6, m->variance_days);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+  }
+  if (strcmp(m->name, "handover") != 0) return TRIN_OK;
+  /* The status row's time columns come from this one milestone. */
+  STMT("UPDATE projects SET baseline_handover = ?, forecast_handover = ?,"
+       " schedule_variance_days = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, m->baseline);
+  const char *fc = m->actual && *m->actual     ? m->actual
+                   : m->forecast && *m->forecast ? m->forecast
+                                                 : m->baseline;
+  trin_stmt_bind_text(st, 2, fc);
+  trin_stmt_bind_int64(st, 3, m->variance_days);
+  trin_stmt_bind_text(st, 4, project_id);
+  return run_one(st, "project", project_id, "project_id", s, err);
+}
+
+/* ---- disputes ------------------------------------------------------------------------- */
+
+int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
+                                   trin_err_t *err) {
+  int rc;
+  {
+    STMT("INSERT INTO disputes(id, project_id, title, amount_ore, level, opened_on,"
+         " level_since, raised_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
+    trin_stmt_bind_text(st, 1, d->id);
+    trin_stmt_bind_text(st, 2, d->project_id);
+    trin_stmt_bind_text(st, 3, d->title);
+    trin_stmt_bind_int64(st, 4, d->amount_ore);
+    trin_stmt_bind_text(st, 5, d->opened_on);
+    trin_stmt_bind_text(st, 6, d->opened_on);
+    trin_stmt_bind_text_or_null(st, 7, d->raised_by);
+    if ((rc = run_one(st, "dispute", d->id, "dispute_id", s, err))) return rc;
+  }
+  STMT("INSERT INTO dispute_steps(dispute_id, n, level, date, by_org, note)"
+       " VALUES (?, 1, 1, ?, ?, 'opened')");
+  trin_stmt_bind_text(st, 1, d->id);
+  trin_stmt_bind_text(st, 2, d->opened_on);
+  trin_stmt_bind_text_or_null(st, 3, d->raised_by);
+  return trin_stmt_run(st, err);
+}
+
+int lifecycle_store_dispute_get(trin_store_t *s, const char *id, const char *field,
+                                trin_arena_t *a, lc_dispute_t *out, trin_err_t *err) {
+  int rc;
+  {
+    STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE id = ?");
+    trin_stmt_bind_text(st, 1, id);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW) dispute_from_row(a, st, out);
+    trin_stmt_reset(st);
+  }
+  if (rc == TRIN_OK)
+    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no dispute '%s'", id);
+  if (rc != TRIN_STORE_ROW) return rc;
+  return load_steps(s, a, out, err);
+}
+
+int lifecycle_store_dispute_escalate(trin_store_t *s, const char *id, int level,
+                                     const char *date, const char *by_org,
+                                     const char *note, trin_err_t *err) {
+  int rc;
+  {
+    STMT("UPDATE disputes SET level = ?, level_since = ? WHERE id = ?");
+    trin_stmt_bind_int64(st, 1, level);
+    trin_stmt_bind_text(st, 2, date);
+    trin_stmt_bind_text(st, 3, id);
+    if ((rc = run_one(st, "dispute", id, "dispute_id", s, err))) return rc;
+  }
+  STMT("INSERT INTO dispute_steps(dispute_id, n, level, date, by_org, note)"
+       " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM dispute_steps"
+       " WHERE dispute_id = ?1), ?2, ?3, ?4, ?5)");
+  trin_stmt_bind_text(st, 1, id);
+  trin_stmt_bind_int64(st, 2, level);
+  trin_stmt_bind_text(st, 3, date);
+  trin_stmt_bind_text_or_null(st, 4, by_org);
+  trin_stmt_bind_text_or_null(st, 5, note);
+  return trin_stmt_run(st, err);
+}
+
+int lifecycle_store_dispute_resolve(trin_store_t *s, const char *id, const char *date,
+                                    const char *resolution, int64_t settled_ore,
+                                    trin_err_t *err) {
+  STMT("UPDATE disputes SET resolved_on = ?, resolution = ?, settled_ore = ?"
+       " WHERE id = ?");
+  trin_stmt_bind_text(st, 1, date);
+  trin_stmt_bind_text(st, 2, resolution);
+  trin_stmt_bind_int64(st, 3, settled_ore);
+  trin_stmt_bind_text(st, 4, id);
+  return run_one(st, "dispute", id, "dispute_id", s, err);
+}
+
+/* ---- defects ----------------------------------------------------------------------------- */
+
+int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
+                                  const lc_defect_t *d, trin_err_t *err) {
+  STMT("INSERT INTO defects(id, project_id, description, severity, found_at,"
+       " reported_on, due_on, cost_bearer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  trin_stmt_bind_text(st, 1, d->id);
+  trin_stmt_bind_text(st, 2, project_id);
+  trin_stmt_bind_text(st, 3, d->description);
+  trin_stmt_bind_text(st, 4, d->severity);
+  trin_stmt_bind_text(st, 5, d->found_at);
+  trin_stmt_bind_text(st, 6, d->reported_on);
+  trin_stmt_bind_text_or_null(st, 7, d->due_on);
+  trin_stmt_bind_text_or_null(st, 8, d->cost_bearer);
+  return run_one(st, "defect", d->id, "defect.id", s, err);
+}
+
+int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *field,
+                               trin_arena_t *a, lc_defect_t *out, trin_err_t *err) {
+  STMT("SELECT " DEFECT_COLS " FROM defects WHERE id = ?");
+  trin_stmt_bind_text(st, 1, id);
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) defect_from_row(a, st, out);
+  trin_stmt_reset(st);
+  if (rc == TRIN_OK)
+    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no defect '%s'", id);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date,
+                               trin_err_t *err) {
+  STMT("UPDATE defects SET fixed_on = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, date);
+  trin_stmt_bind_text(st, 2, id);
+  return run_one(st, "defect", id, "defect_id", s, err);
+}
+
+int lifecycle_store_refresh_counters(trin_store_t *s, const char *project_id,
+                                     trin_err_t *err) {
+  STMT("UPDATE projects SET"
+       " open_disputes = (SELECT COUNT(*) FROM disputes"
+       "   WHERE project_id = ?1 AND resolved_on IS NULL),"
+       " max_dispute_level = (SELECT COALESCE(MAX(level), 0) FROM disputes"
+       "   WHERE project_id = ?1 AND resolved_on IS NULL),"
+       " open_defects = (SELECT COUNT(*) FROM defects"
+       "   WHERE project_id = ?1 AND fixed_on IS NULL)"
+       " WHERE id = ?1");
+  trin_stmt_bind_text(st, 1, project_id);
+  return run_one(st, "project", project_id, "project_id", s, err);
+}
