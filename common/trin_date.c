@@ -20,25 +20,27 @@ bool trin_date_valid_ymd(int y, int m, int d) {
 }
 
 trin_date_t trin_date_from_ymd(int y, int m, int d) {
-  y -= m <= 2;
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int yoe = y - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  /* In 64 bits so that no int32 input can overflow; the result of a date
+   * outside int32 days is meaningless but defined. */
+  int64_t yy = (int64_t)y - (m <= 2);
+  int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+  int64_t yoe = yy - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (trin_date_t)(era * 146097 + doe - 719468);
 }
 
 void trin_date_to_ymd(trin_date_t date, int *y, int *m, int *d) {
-  int z = date + 719468;
-  int era = (z >= 0 ? z : z - 146096) / 146097;
-  int doe = z - era * 146097;
-  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int yy = yoe + era * 400;
-  int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yy + (*m <= 2);
+  /* In 64 bits: date + 719468 overflows int32 for the last ~700,000 days. */
+  int64_t z = (int64_t)date + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 static bool digits(const char *s, int n, int *out) {
@@ -86,7 +88,10 @@ char *trin_date_format(trin_date_t date, char *buf) {
   }
   int y, m, d;
   trin_date_to_ymd(date, &y, &m, &d);
-  snprintf(buf, TRIN_DATE_BUF, "%04d-%02d-%02d", y % 10000, m, d);
+  /* The form holds years 0000-9999 only; the unsigned modulo keeps any other
+   * year inside the buffer (and lets the compiler see that it fits). */
+  snprintf(buf, TRIN_DATE_BUF, "%04u-%02u-%02u", (unsigned)y % 10000u,
+           (unsigned)m % 100u, (unsigned)d % 100u);
   return buf;
 }
 
@@ -121,13 +126,20 @@ trin_time_t trin_time_now(void) {
 }
 
 char *trin_time_format(trin_time_t t, char *buf) {
-  trin_time_t days = t >= 0 ? t / 86400000 : -((-t + 86399999) / 86400000);
-  trin_time_t ms = t - days * 86400000;
+  /* Floor division, written so that no t (INT64_MIN included) overflows. */
+  trin_time_t days = t / 86400000, ms = t % 86400000;
+  if (ms < 0) {
+    days--;
+    ms += 86400000;
+  }
   int y, m, d;
   trin_date_to_ymd((trin_date_t)days, &y, &m, &d);
-  int s = (int)(ms / 1000);
-  snprintf(buf, TRIN_TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-           y % 10000, m, d, s / 3600, (s / 60) % 60, s % 60, (int)(ms % 1000));
+  /* 0 <= ms < 86400000; the moduli only tell the compiler the fields fit. */
+  unsigned s = (unsigned)(ms / 1000);
+  snprintf(buf, TRIN_TIME_BUF, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ",
+           (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u,
+           s / 3600u % 100u, s / 60u % 60u, s % 60u,
+           (unsigned)(ms % 1000) % 1000u);
   return buf;
 }
 

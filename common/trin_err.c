@@ -4,12 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trin_id.h"
+
 int trin_err_vset(trin_err_t *err, int code, const char *field,
                   const char *fmt, va_list ap) {
   if (err == NULL) return code;
   err->code = code;
   snprintf(err->field, sizeof err->field, "%s", field ? field : "");
   vsnprintf(err->message, sizeof err->message, fmt, ap);
+  /* Messages quote user input and travel in protobuf string fields, which
+   * must be UTF-8: never pass on a cut or broken character. */
+  trin_text_sanitize_utf8(err->message);
   return code;
 }
 

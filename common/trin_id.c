@@ -84,7 +84,11 @@ int trin_text_check_optional(const char *text, size_t max, const char *field,
                         "is %zu bytes long; at most %zu are allowed", n, max);
   const unsigned char *s = (const unsigned char *)text;
   for (size_t i = 0; i < n;) {
-    if (s[i] < 0x20 && s[i] != '\t')
+    /* Control characters are C0 (tab excepted), DEL and C1 (U+0080-U+009F,
+     * encoded C2 80 - C2 9F): none of them belongs in a name. */
+    bool control = (s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f ||
+                   (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F);
+    if (control)
       return trin_err_set(err, TRIN_EINVALID, field,
                           "contains a control character at byte %zu", i);
     size_t l = utf8_len(s + i);
@@ -101,4 +105,18 @@ int trin_text_check(const char *text, size_t max, const char *field,
   if (text == NULL || text[0] == '\0')
     return trin_err_set(err, TRIN_EINVALID, field, "is required");
   return trin_text_check_optional(text, max, field, err);
+}
+
+void trin_text_sanitize_utf8(char *text) {
+  unsigned char *s = (unsigned char *)text;
+  size_t n = strlen(text);
+  for (size_t i = 0; i < n;) {
+    /* utf8_len reads up to 3 bytes ahead; the NUL stops a sequence early. */
+    size_t l = utf8_len(s + i);
+    if (l == 0) {
+      s[i++] = '?';
+    } else {
+      i += l;
+    }
+  }
 }

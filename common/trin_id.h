@@ -27,4 +27,8 @@ int trin_text_check(const char *text, size_t max, const char *field,
 int trin_text_check_optional(const char *text, size_t max, const char *field,
                              trin_err_t *err);
 
+/* Replaces, in place, every byte that is not part of valid UTF-8 with '?'
+ * (a quoted input cut at a length limit can end mid-character). */
+void trin_text_sanitize_utf8(char *text);
+
 #endif

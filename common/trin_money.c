@@ -13,6 +13,14 @@ static int bad(trin_err_t *err, const char *field, const char *text,
                       "'%.40s' is not an amount in kroner: %s", text, why);
 }
 
+/* Applies the sign to a magnitude; exact over the whole int64 range, so
+ * that everything trin_money_format writes parses back (INT64_MIN too). */
+static bool to_ore(uint64_t m, bool neg, trin_ore_t *out) {
+  if (m > (uint64_t)INT64_MAX + (neg ? 1 : 0)) return false;
+  *out = neg && m > 0 ? -(trin_ore_t)(m - 1) - 1 : (trin_ore_t)m;
+  return true;
+}
+
 int trin_money_parse(const char *text, trin_ore_t *out, const char *field,
                      trin_err_t *err) {
   if (text == NULL || *text == '\0')
@@ -95,15 +103,14 @@ int trin_money_parse(const char *text, trin_ore_t *out, const char *field,
       return bad(err, field, text, "thousands groups must have 3 digits");
   }
 
-  int64_t v = 0;
-  for (size_t i = 0; i < int_digits; i++) {
-    if (v > (INT64_MAX / 100 - 9) / 10) return bad(err, field, text, "too large");
-    v = v * 10 + (digits[i] - '0');
+  /* The digits, padded to two decimals, are the amount in øre. */
+  uint64_t m = 0;
+  for (size_t i = 0; i < int_digits + 2; i++) {
+    unsigned dg = i < int_digits + dec_digits ? (unsigned)(digits[i] - '0') : 0;
+    if (m > (UINT64_MAX - dg) / 10) return bad(err, field, text, "too large");
+    m = m * 10 + dg;
   }
-  v *= 100;
-  if (dec_digits >= 1) v += (digits[int_digits] - '0') * 10;
-  if (dec_digits == 2) v += digits[int_digits + 1] - '0';
-  *out = neg ? -v : v;
+  if (!to_ore(m, neg, out)) return bad(err, field, text, "too large");
   return TRIN_OK;
 }
 
@@ -119,16 +126,18 @@ int trin_money_parse_ore(const char *text, trin_ore_t *out, const char *field,
   }
   if (*p == '\0')
     return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is not a whole number of øre", text);
-  int64_t v = 0;
+  uint64_t m = 0;
+  bool big = false;
   for (; *p; p++) {
     if (!isdigit((unsigned char)*p))
       return trin_err_set(err, TRIN_EINVALID, field,
                           "'%.40s' is not a whole number of øre", text);
-    if (v > (INT64_MAX - 9) / 10)
-      return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is too large", text);
-    v = v * 10 + (*p - '0');
+    unsigned dg = (unsigned)(*p - '0');
+    if (m > (UINT64_MAX - dg) / 10) big = true;
+    else m = m * 10 + dg;
   }
-  *out = neg ? -v : v;
+  if (big || !to_ore(m, neg, out))
+    return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is too large", text);
   return TRIN_OK;
 }
 

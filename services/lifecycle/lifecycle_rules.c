@@ -1,0 +1,550 @@
+/* lifecycle_rules — see lifecycle_rules.h. Every check answers one question
+ * about plain state and, when the answer is no, says why in words a project
+ * manager can act on. Nothing here allocates, logs or touches the store. */
+#include "lifecycle_rules.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- names <-> enums ------------------------------------------------------ */
+
+static const char *const org_kind_names[] = {
+    "client", "advisor", "contractor", "developer", "resident_committee"};
+static const char *const price_point_names[] = {
+    "projektforslag", "myndighedsprojekt", "udbudsprojekt"};
+static const char *const abt_start_names[] = {"trin1", "trin3"};
+static const char *const project_kind_names[] = {
+    "helhedsplan", "renovation", "new_build", "maintenance"};
+static const char *const stage_names[] = {
+    "pre_study", "trin1", "trin2", "trin1_2", "trin3",
+    "handover", "inspection_1y", "inspection_5y", "closed"};
+static const char *const pause_reason_names[] = {
+    "resident_democracy", "authority", "landsbyggefonden", "financing", "other"};
+static const char *const severity_names[] = {"minor", "major", "critical"};
+static const char *const found_at_names[] = {
+    "handover", "inspection_1y", "inspection_5y", "other"};
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* The tables must stay in step with the enums; a new enum value without a
+ * name would otherwise read past the table. */
+_Static_assert(COUNT(org_kind_names) == TRIN_ORG_KIND_COUNT, "org kinds");
+_Static_assert(COUNT(price_point_names) == TRIN_PRICE_POINT_COUNT, "prices");
+_Static_assert(COUNT(abt_start_names) == TRIN_ABT_COUNT, "abt");
+_Static_assert(COUNT(project_kind_names) == TRIN_PROJECT_KIND_COUNT, "kinds");
+_Static_assert(COUNT(stage_names) == TRIN_STAGE_COUNT, "stages");
+_Static_assert(COUNT(pause_reason_names) == TRIN_PAUSE_REASON_COUNT, "pauses");
+_Static_assert(COUNT(severity_names) == TRIN_SEVERITY_COUNT, "severities");
+_Static_assert(COUNT(found_at_names) == TRIN_FOUND_AT_COUNT, "found at");
+
+/* Echoing what the user sent helps them spot a typo, but the text may be
+ * anything: keep printable ASCII only, so the message stays short, valid
+ * UTF-8 and safe in a log line. */
+static const char *echo(const char *text, char out[32]) {
+  size_t o = 0;
+  for (const char *p = text; *p && o < 31; p++)
+    out[o++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+  out[o] = '\0';
+  return out;
+}
+
+static int parse_name(const char *text, const char *const *names, int count,
+                      const char *what, const char *field, trin_err_t *err) {
+  if (text != NULL)
+    for (int i = 0; i < count; i++)
+      if (strcmp(text, names[i]) == 0) return i;
+  /* Listing the choices lets the user fix a typo without the manual. */
+  char list[160] = "", e[32];
+  size_t n = 0;
+  for (int i = 0; i < count && n < sizeof list; i++)
+    n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+                          names[i]);
+  if (text == NULL || text[0] == '\0')
+    trin_err_set(err, TRIN_EINVALID, field, "%s is required; use one of %s",
+                 field ? field : "a value", list);
+  else
+    trin_err_set(err, TRIN_EINVALID, field, "'%s' is not %s; use one of %s",
+                 echo(text, e), what, list);
+  return -1;
+}
+
+static const char *name_of(int v, const char *const *names, int count) {
+  return v >= 0 && v < count ? names[v] : "";
+}
+
+int trin_org_kind_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, org_kind_names, COUNT(org_kind_names),
+                    "a kind of organisation", field, err);
+}
+const char *trin_org_kind_name(int kind) {
+  return name_of(kind, org_kind_names, COUNT(org_kind_names));
+}
+
+int trin_price_point_parse(const char *text, const char *field,
+                           trin_err_t *err) {
+  return parse_name(text, price_point_names, COUNT(price_point_names),
+                    "a price closing point", field, err);
+}
+const char *trin_price_point_name(int p) {
+  return name_of(p, price_point_names, COUNT(price_point_names));
+}
+
+int trin_abt_start_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, abt_start_names, COUNT(abt_start_names),
+                    "a stage where the total contract (ABT) can start", field, err);
+}
+const char *trin_abt_start_name(int a) {
+  return name_of(a, abt_start_names, COUNT(abt_start_names));
+}
+
+int trin_project_kind_parse(const char *text, const char *field,
+                            trin_err_t *err) {
+  return parse_name(text, project_kind_names, COUNT(project_kind_names),
+                    "a kind of project", field, err);
+}
+const char *trin_project_kind_name(int k) {
+  return name_of(k, project_kind_names, COUNT(project_kind_names));
+}
+
+int trin_stage_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, stage_names, COUNT(stage_names), "a stage", field, err);
+}
+const char *trin_stage_name(int s) {
+  return name_of(s, stage_names, COUNT(stage_names));
+}
+
+int trin_pause_reason_parse(const char *text, const char *field,
+                            trin_err_t *err) {
+  return parse_name(text, pause_reason_names, COUNT(pause_reason_names),
+                    "a reason for a pause", field, err);
+}
+const char *trin_pause_reason_name(int r) {
+  return name_of(r, pause_reason_names, COUNT(pause_reason_names));
+}
+
+const char *trin_dispute_level_name(int level) {
+  static const char *const names[] = {
+      "project managers", "operational management", "conflict forum",
+      "steering group",   "mediation",              "umpire",
+      "arbitration board"};
+  _Static_assert(COUNT(names) == TRIN_DISPUTE_LEVEL_MAX, "dispute levels");
+  return name_of(level - TRIN_DISPUTE_LEVEL_MIN, names, COUNT(names));
+}
+
+int trin_severity_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, severity_names, COUNT(severity_names), "a severity",
+                    field, err);
+}
+const char *trin_severity_name(int s) {
+  return name_of(s, severity_names, COUNT(severity_names));
+}
+
+int trin_found_at_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, found_at_names, COUNT(found_at_names),
+                    "a point where defects are found", field, err);
+}
+const char *trin_found_at_name(int f) {
+  return name_of(f, found_at_names, COUNT(found_at_names));
+}
+
+/* Stages as a person says them; the snake_case names are for machines. */
+static const char *stage_words(int s) {
+  static const char *const words[] = {
+      "pre-study", "trin 1",   "trin 2",
+      "trin 1+2",  "trin 3",   "handover",
+      "the 1-year inspection", "the 5-year inspection", "closed"};
+  _Static_assert(COUNT(words) == TRIN_STAGE_COUNT, "stage words");
+  return s >= 0 && s < TRIN_STAGE_COUNT ? words[s] : "an unknown stage";
+}
+
+/* ---- dates ------------------------------------------------------------------ */
+
+/* The range trin_date_parse accepts. A date outside it can only come from a
+ * bug, but checking it here keeps the day arithmetic below from overflowing. */
+static bool date_in_range(trin_date_t d) {
+  return d >= trin_date_from_ymd(1900, 1, 1) &&
+         d <= trin_date_from_ymd(2199, 12, 31);
+}
+
+static int check_date(trin_date_t d, const char *field, bool required,
+                      trin_err_t *err) {
+  if (d == TRIN_DATE_NONE)
+    return required ? trin_err_set(err, TRIN_EINVALID, field,
+                                   "%s is required", field)
+                    : TRIN_OK;
+  if (!date_in_range(d))
+    return trin_err_set(err, TRIN_EINVALID, field,
+                        "%s is not a date between 1900 and 2199", field);
+  return TRIN_OK;
+}
+
+/* ---- partnerships ----------------------------------------------------------- */
+
+int trin_partnership_terms_check(const trin_partnership_terms_t *t,
+                                 trin_err_t *err) {
+  int rc = check_date(t->framework_start, "framework_start", true, err);
+  if (rc) return rc;
+  if (t->framework_years < 1 || t->framework_years > 4)
+    return trin_err_set(err, TRIN_EINVALID, "framework_years",
+                        "a framework agreement runs 1 to 4 years (the law "
+                        "allows at most 4); got %d",
+                        t->framework_years);
+  if (t->extension_years < 0 || t->extension_years > 2)
+    return trin_err_set(err, TRIN_EINVALID, "extension_years",
+                        "the framework can be extended by 0 to 2 years; got %d",
+                        t->extension_years);
+  if (t->horizon_years < 0 || t->horizon_years > 15)
+    return trin_err_set(err, TRIN_EINVALID, "horizon_years",
+                        "the collaboration horizon after the framework is 0 to "
+                        "15 years; got %d",
+                        t->horizon_years);
+  rc = trin_money_check_nonnegative(t->economic_frame_ore, "economic_frame_ore",
+                                    err);
+  if (rc) return rc;
+  return trin_money_check_nonnegative(t->trivial_threshold_ore,
+                                      "trivial_threshold_ore", err);
+}
+
+/* The derived dates are only meaningful for terms that pass the check;
+ * for others they are TRIN_DATE_NONE rather than nonsense. */
+trin_date_t trin_partnership_framework_end(const trin_partnership_terms_t *t) {
+  if (trin_partnership_terms_check(t, NULL) != TRIN_OK) return TRIN_DATE_NONE;
+  return trin_date_add_years(t->framework_start,
+                             t->framework_years + t->extension_years) - 1;
+}
+
+trin_date_t trin_partnership_horizon_end(const trin_partnership_terms_t *t) {
+  trin_date_t end = trin_partnership_framework_end(t);
+  if (end == TRIN_DATE_NONE) return TRIN_DATE_NONE;
+  return trin_date_add_years(end, t->horizon_years);
+}
+
+int trin_partnership_check_project_start(const trin_partnership_terms_t *t,
+                                         trin_date_t start, trin_err_t *err) {
+  int rc = check_date(start, "start_date", true, err);
+  if (rc) return rc;
+  rc = trin_partnership_terms_check(t, err);
+  if (rc) return rc;
+  trin_date_t end = trin_partnership_framework_end(t);
+  if (start >= t->framework_start && start <= end) return TRIN_OK;
+  char s[TRIN_DATE_BUF], a[TRIN_DATE_BUF], b[TRIN_DATE_BUF];
+  return trin_err_set(err, TRIN_ECONFLICT, "start_date",
+                      "a project starting on %s cannot join the partnership: "
+                      "new projects must start within its framework term, "
+                      "%s to %s",
+                      trin_date_format(start, s),
+                      trin_date_format(t->framework_start, a),
+                      trin_date_format(end, b));
+}
+
+int trin_partnership_check_extension(const trin_partnership_terms_t *t,
+                                     int new_extension_years, trin_err_t *err) {
+  if (new_extension_years < 0 || new_extension_years > 2)
+    return trin_err_set(err, TRIN_EINVALID, "extension_years",
+                        "the framework can be extended by 0 to 2 years in "
+                        "total; got %d",
+                        new_extension_years);
+  if (new_extension_years <= t->extension_years)
+    return trin_err_set(err, TRIN_ECONFLICT, "extension_years",
+                        "the framework is already extended by %d year%s; an "
+                        "extension can only add to that, so ask for more than "
+                        "%d",
+                        t->extension_years, t->extension_years == 1 ? "" : "s",
+                        t->extension_years);
+  return TRIN_OK;
+}
+
+/* ---- projects and the stage machine ------------------------------------------ */
+
+/* The machine is a line with one fork: the project's track decides where
+ * pre-study leads. Every later stage has exactly one successor, taken from
+ * the stage itself, so a project whose fast_track flag was changed after it
+ * left pre-study can still finish rather than being stuck. */
+int trin_stage_next(trin_stage_t from, bool fast_track, trin_stage_t next[2]) {
+  switch (from) {
+    case TRIN_STAGE_PRE_STUDY:
+      next[0] = fast_track ? TRIN_STAGE_TRIN1_2 : TRIN_STAGE_TRIN1;
+      return 1;
+    case TRIN_STAGE_TRIN1: next[0] = TRIN_STAGE_TRIN2; return 1;
+    case TRIN_STAGE_TRIN2: next[0] = TRIN_STAGE_TRIN3; return 1;
+    case TRIN_STAGE_TRIN1_2: next[0] = TRIN_STAGE_TRIN3; return 1;
+    case TRIN_STAGE_TRIN3: next[0] = TRIN_STAGE_HANDOVER; return 1;
+    case TRIN_STAGE_HANDOVER: next[0] = TRIN_STAGE_INSPECTION_1Y; return 1;
+    case TRIN_STAGE_INSPECTION_1Y: next[0] = TRIN_STAGE_INSPECTION_5Y; return 1;
+    case TRIN_STAGE_INSPECTION_5Y: next[0] = TRIN_STAGE_CLOSED; return 1;
+    default: return 0;  /* closed, or not a stage */
+  }
+}
+
+static const char *track_words(bool fast_track) {
+  return fast_track ? "fast-track project" : "project";
+}
+
+/* Where a stage sits in time, so a refusal can say "back": trin 1+2 starts
+ * where trin 1 starts. */
+static int stage_rank(int s) {
+  return s <= TRIN_STAGE_TRIN2 ? s : s == TRIN_STAGE_TRIN1_2 ? 1 : s - 1;
+}
+
+/* " on 2026-03-01", or "" when the date is not known. */
+static const char *on_date(trin_date_t d, char buf[TRIN_DATE_BUF + 4]) {
+  if (d == TRIN_DATE_NONE) return "";
+  memcpy(buf, " on ", 4);
+  trin_date_format(d, buf + 4);
+  return buf;
+}
+
+int trin_stage_check_transition(const trin_project_state_t *p, trin_stage_t to,
+                                trin_date_t date, trin_err_t *err) {
+  if ((int)to < 0 || (int)to >= TRIN_STAGE_COUNT)
+    return trin_err_set(err, TRIN_EINVALID, "to_stage", "%d is not a stage",
+                        (int)to);
+  int rc = check_date(date, "date", true, err);
+  if (rc) return rc;
+  const char *from_w = stage_words(p->stage), *to_w = stage_words(to);
+  if (p->stage == TRIN_STAGE_CLOSED)
+    return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
+                        "the project is closed; a closed project cannot move "
+                        "to %s",
+                        to_w);
+  char d1[TRIN_DATE_BUF], d2[TRIN_DATE_BUF];
+  if (p->paused)
+    return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
+                        "the project is paused; resume it before moving it "
+                        "from %s to %s",
+                        from_w, to_w);
+
+  trin_stage_t next[2];
+  int n = trin_stage_next(p->stage, p->fast_track, next);
+  bool allowed = false;
+  for (int i = 0; i < n; i++) allowed = allowed || next[i] == to;
+  if (!allowed) {
+    if (n == 0)  /* only a stage value out of range gets here */
+      return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
+                          "a project in %s cannot move to %s", from_w, to_w);
+    if (to == p->stage)
+      return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
+                          "the project is already in %s; the next stage is %s",
+                          from_w, stage_words(next[0]));
+    return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
+                        "a %s in %s cannot move %sto %s; the next stage is %s",
+                        track_words(p->fast_track), from_w,
+                        stage_rank(to) < stage_rank(p->stage) ? "back " : "",
+                        to_w, stage_words(next[0]));
+  }
+  if (to == TRIN_STAGE_TRIN3 && !p->price_closed)
+    return trin_err_set(err, TRIN_ECONFLICT, "price_closed",
+                        "the price must be closed before a project moves from "
+                        "%s to %s",
+                        from_w, to_w);
+  if (date < p->stage_since && p->stage_since != TRIN_DATE_NONE)
+    return trin_err_set(err, TRIN_EINVALID, "date",
+                        "the move from %s to %s on %s would be before the "
+                        "project entered %s on %s",
+                        from_w, to_w, trin_date_format(date, d1), from_w,
+                        trin_date_format(p->stage_since, d2));
+  /* Execution under a fixed price cannot begin before the price was fixed. */
+  if (to == TRIN_STAGE_TRIN3 && p->price_closed_on != TRIN_DATE_NONE &&
+      date < p->price_closed_on)
+    return trin_err_set(err, TRIN_EINVALID, "date",
+                        "the move from %s to %s on %s would be before the "
+                        "price was closed on %s",
+                        from_w, to_w, trin_date_format(date, d1),
+                        trin_date_format(p->price_closed_on, d2));
+  return TRIN_OK;
+}
+
+int trin_project_check_price_close(const trin_project_state_t *p,
+                                   trin_date_t date, trin_err_t *err) {
+  int rc = check_date(date, "date", true, err);
+  if (rc) return rc;
+  char d1[TRIN_DATE_BUF + 4], d2[TRIN_DATE_BUF];
+  if (p->price_closed)
+    return trin_err_set(err, TRIN_ECONFLICT, "price_closed",
+                        "the price was already closed%s; it is closed only "
+                        "once",
+                        on_date(p->price_closed_on, d1));
+  /* The price closes in the stage that leads into trin 3: trin 2, or trin 1+2
+   * on the fast track. */
+  if (p->stage != TRIN_STAGE_TRIN2 && p->stage != TRIN_STAGE_TRIN1_2)
+    return trin_err_set(err, TRIN_ECONFLICT, "stage",
+                        "the price can only be closed in %s; the project is in %s",
+                        p->fast_track ? "trin 1+2" : "trin 2",
+                        stage_words(p->stage));
+  if (p->stage_since != TRIN_DATE_NONE && date < p->stage_since)
+    return trin_err_set(err, TRIN_EINVALID, "date",
+                        "the price cannot be closed on %s, before the project "
+                        "entered %s on %s",
+                        trin_date_format(date, d1), stage_words(p->stage),
+                        trin_date_format(p->stage_since, d2));
+  return TRIN_OK;
+}
+
+int trin_project_check_pause(const trin_project_state_t *p, trin_date_t date,
+                             trin_err_t *err) {
+  int rc = check_date(date, "date", true, err);
+  if (rc) return rc;
+  char d1[TRIN_DATE_BUF + 4], d2[TRIN_DATE_BUF];
+  if (p->stage == TRIN_STAGE_CLOSED)
+    return trin_err_set(err, TRIN_ECONFLICT, "stage",
+                        "the project is closed; a closed project cannot be "
+                        "paused");
+  if (p->paused)
+    return trin_err_set(err, TRIN_ECONFLICT, "paused",
+                        "the project was already paused%s",
+                        on_date(p->paused_since, d1));
+  if (p->stage_since != TRIN_DATE_NONE && date < p->stage_since)
+    return trin_err_set(err, TRIN_EINVALID, "date",
+                        "the pause cannot start on %s, before the project "
+                        "entered %s on %s",
+                        trin_date_format(date, d1), stage_words(p->stage),
+                        trin_date_format(p->stage_since, d2));
+  return TRIN_OK;
+}
+
+int trin_project_check_resume(const trin_project_state_t *p, trin_date_t date,
+                              trin_err_t *err) {
+  int rc = check_date(date, "date", true, err);
+  if (rc) return rc;
+  char d1[TRIN_DATE_BUF], d2[TRIN_DATE_BUF];
+  if (!p->paused)
+    return trin_err_set(err, TRIN_ECONFLICT, "paused",
+                        "the project is not paused, so it cannot be resumed");
+  if (p->paused_since != TRIN_DATE_NONE && date < p->paused_since)
+    return trin_err_set(err, TRIN_EINVALID, "date",
+                        "the project cannot resume on %s, before it was "
+                        "paused on %s",
+                        trin_date_format(date, d1),
+                        trin_date_format(p->paused_since, d2));
+  return TRIN_OK;
+}
+
+/* ---- milestones --------------------------------------------------------------- */
+
+int trin_milestone_check(const trin_milestone_t *m, trin_err_t *err) {
+  int rc = check_date(m->baseline, "baseline", true, err);
+  if (!rc) rc = check_date(m->forecast, "forecast", false, err);
+  if (!rc) rc = check_date(m->actual, "actual", false, err);
+  return rc;
+}
+
+int trin_milestone_variance_days(const trin_milestone_t *m) {
+  if (m->baseline == TRIN_DATE_NONE) return 0;
+  trin_date_t at = m->actual != TRIN_DATE_NONE     ? m->actual
+                   : m->forecast != TRIN_DATE_NONE ? m->forecast
+                                                   : m->baseline;
+  /* In 64 bits: two arbitrary int32 dates may differ by more than INT_MAX. */
+  int64_t v = (int64_t)at - (int64_t)m->baseline;
+  return v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int)v;
+}
+
+/* ---- disputes ------------------------------------------------------------------ */
+
+int trin_dispute_check_open(trin_ore_t amount_ore, trin_err_t *err) {
+  return trin_money_check_nonnegative(amount_ore, "amount_ore", err);
+}
+
+int trin_dispute_check_escalate(const trin_dispute_t *d, int to_level,
+                                trin_date_t date, trin_ore_t trivial_threshold_ore,
+                                trin_err_t *err) {
+  if (to_level < TRIN_DISPUTE_LEVEL_MIN || to_level > TRIN_DISPUTE_LEVEL_MAX)
+    return trin_err_set(err, TRIN_EINVALID, "to_level",
+                        "the dispute ladder has levels %d to %d; got %d",
+                        TRIN_DISPUTE_LEVEL_MIN, TRIN_DISPUTE_LEVEL_MAX,
+                        to_level);
+  int rc = check_date(date, "date", true, err);
+  if (rc) return rc;
+  char d1[TRIN_DATE_BUF + 4], d2[TRIN_DATE_BUF];
+  if (d->resolved)
+    return trin_err_set(err, TRIN_ECONFLICT, "to_level",
+                        "the dispute was resolved%s; a resolved dispute "
+                        "cannot be escalated",
+                        on_date(d->resolved_on, d1));
+  if (d->level >= TRIN_DISPUTE_LEVEL_MAX)
+    return trin_err_set(err, TRIN_ECONFLICT, "to_level",
+                        "the dispute is already at the top of the ladder, "
+                        "level %d (%s)",
+                        d->level, trin_dispute_level_name(d->level));
+  if (to_level <= d->level)
+    return trin_err_set(err, TRIN_ECONFLICT, "to_level",
+                        "the dispute is at level %d (%s); it can only move up, "
+                        "to level %d (%s) or higher, not to level %d (%s)",
+                        d->level, trin_dispute_level_name(d->level),
+                        d->level + 1, trin_dispute_level_name(d->level + 1),
+                        to_level, trin_dispute_level_name(to_level));
+  if (d->amount_ore < trivial_threshold_ore) {
+    char a[TRIN_MONEY_BUF], t[TRIN_MONEY_BUF];
+    return trin_err_set(err, TRIN_ECONFLICT, "to_level",
+                        "the dispute's amount (%s) is below the partnership's "
+                        "trivial threshold (%s), so it stays with the project "
+                        "managers and cannot go to level %d (%s)",
+                        trin_money_format_dk(d->amount_ore, a),
+                        trin_money_format_dk(trivial_threshold_ore, t),
+                        to_level, trin_dispute_level_name(to_level));
+  }
+  if (d->level_since != TRIN_DATE_NONE && date < d->level_since)
+    return trin_err_set(err, TRIN_EINVALID, "date",
+                        "the escalation on %s would be before the dispute "
+                        "reached level %d (%s) on %s",
+                        trin_date_format(date, d1), d->level,
+                        trin_dispute_level_name(d->level),
+                        trin_date_format(d->level_since, d2));
+  return TRIN_OK;
+}
+
+int trin_dispute_check_resolve(const trin_dispute_t *d, trin_date_t date,
+                               trin_ore_t settled_ore, trin_err_t *err) {
+  char d1[TRIN_DATE_BUF + 4], d2[TRIN_DATE_BUF];
+  if (d->resolved)
+    return trin_err_set(err, TRIN_ECONFLICT, "resolved",
+                        "the dispute was already resolved%s",
+                        on_date(d->resolved_on, d1));
+  int rc = check_date(date, "date", true, err);
+  if (rc) return rc;
+  if (d->level_since != TRIN_DATE_NONE && date < d->level_since)
+    return trin_err_set(err, TRIN_EINVALID, "date",
+                        "the resolution on %s would be before the dispute "
+                        "reached level %d (%s) on %s",
+                        trin_date_format(date, d1), d->level,
+                        trin_dispute_level_name(d->level),
+                        trin_date_format(d->level_since, d2));
+  return trin_money_check_nonnegative(settled_ore, "settled_ore", err);
+}
+
+/* ---- defects -------------------------------------------------------------------- */
+
+int trin_defect_check_report(trin_stage_t project_stage, const trin_defect_t *d,
+                             trin_err_t *err) {
+  if ((int)project_stage < 0 || (int)project_stage >= TRIN_STAGE_COUNT)
+    return trin_err_set(err, TRIN_EINVALID, "stage", "%d is not a stage",
+                        (int)project_stage);
+  if (project_stage < TRIN_STAGE_HANDOVER)
+    return trin_err_set(err, TRIN_ECONFLICT, "stage",
+                        "defects are reported from handover on; the project "
+                        "is in %s",
+                        stage_words(project_stage));
+  int rc = check_date(d->reported_on, "reported_on", true, err);
+  if (!rc) rc = check_date(d->due_on, "due_on", false, err);
+  if (!rc) rc = check_date(d->fixed_on, "fixed_on", false, err);
+  if (!rc)
+    rc = trin_date_check_order(d->reported_on, "reported_on", d->due_on,
+                               "due_on", err);
+  if (!rc)
+    rc = trin_date_check_order(d->reported_on, "reported_on", d->fixed_on,
+                               "fixed_on", err);
+  return rc;
+}
+
+int trin_defect_check_fix(const trin_defect_t *d, trin_date_t fixed_on,
+                          trin_err_t *err) {
+  char d1[TRIN_DATE_BUF];
+  if (d->fixed_on != TRIN_DATE_NONE)
+    return trin_err_set(err, TRIN_ECONFLICT, "fixed_on",
+                        "the defect was already fixed on %s",
+                        trin_date_format(d->fixed_on, d1));
+  int rc = check_date(fixed_on, "fixed_on", true, err);
+  if (rc) return rc;
+  return trin_date_check_order(d->reported_on, "reported_on", fixed_on,
+                               "fixed_on", err);
+}
