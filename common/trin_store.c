@@ -242,10 +242,11 @@ int trin_store_migrate(trin_store_t *s, const char *scope,
                         "the %s schema in this store is version %d, newer than "
                         "this program knows (%d); use a newer trin",
                         scope, have, newest);
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < n; i++)
     if (m[i].version != i + 1)
       return trin_err_set(err, TRIN_EINTERNAL, "store",
                           "%s migrations must be numbered 1, 2, 3, ...", scope);
+  for (int i = 0; i < n; i++) {
     if (m[i].version <= have) continue;
     if ((rc = trin_store_begin(s, err))) return rc;
     rc = trin_store_exec(s, m[i].sql, err);

@@ -1,0 +1,175 @@
+/* common.subscriber — an in-process server and subscribers on one loop:
+ * a late subscriber catches up from the outbox while events keep coming
+ * live; a consumer that fails once gets the event again, later, exactly
+ * once; events the PUB socket never delivered are repaired from the log
+ * after the heartbeat shows the subscriber is behind. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <uv.h>
+#include <zmq.h>
+
+#include "trin_client.h"
+#include "trin_codec.h"
+#include "trin_server.h"
+#include "trin_subscriber.h"
+
+static char dir[64], ep[128], pub[128];
+
+/* A handler that emits one event per Ping-shaped request ("trin.Pong" is
+ * reused as the request type so no test proto is needed). */
+static int emit_one(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                    trin_err_t *err) {
+  Trin__Ping p = TRIN__PING__INIT;
+  trin_event_id_t ids[1] = {{"test", "x"}};
+  uint64_t seq;
+  int rc = trin_request_emit(req, "test.happened", "org", ids, 1, &p.base, &seq, err);
+  if (rc) return rc;
+  Trin__Pong pong = TRIN__PONG__INIT;
+  pong.last_seq = seq;
+  return trin_request_reply(req, &pong.base, err);
+}
+
+typedef struct {
+  uint64_t next, count;
+  int fail_at;      /* fail once when this seq comes */
+  bool failed_once;
+  bool in_order;
+  uint64_t stop_at;
+  uv_loop_t *loop;
+} consumer_t;
+
+static int consume(void *data, const Trin__Event *ev) {
+  consumer_t *c = data;
+  if (c->fail_at && ev->seq == (uint64_t)c->fail_at && !c->failed_once) {
+    c->failed_once = true;
+    return TRIN_ESTORE;
+  }
+  if (ev->seq != c->next) c->in_order = false;
+  c->next = ev->seq + 1;
+  c->count++;
+  if (ev->seq >= c->stop_at) uv_stop(c->loop);
+  return TRIN_OK;
+}
+
+/* The producer runs on its own thread with a blocking client, while the
+ * loop thread runs server and subscribers. */
+typedef struct {
+  int n;
+} producer_t;
+
+static void produce(void *arg) {
+  producer_t *p = arg;
+  trin_client_t *c;
+  trin_err_t err;
+  if (trin_client_new(ep, &c, &err)) return;
+  for (int i = 0; i < p->n; i++) {
+    Trin__Pong req = TRIN__PONG__INIT;
+    ProtobufCMessage *r = NULL;
+    if (trin_client_call(c, &req.base, &trin__pong__descriptor, &r, &err) == TRIN_OK)
+      trin_codec_free(r);
+  }
+  trin_client_destroy(&c);
+}
+
+static void on_deadline(uv_timer_t *t) { uv_stop(t->loop); }
+
+static void catch_up_repair_and_retry(void **state) {
+  snprintf(dir, sizeof dir, "/tmp/trin-sub-%d", (int)getpid());
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
+  assert_int_equal(system(cmd), 0);
+  snprintf(ep, sizeof ep, "ipc://%s/req", dir);
+  snprintf(pub, sizeof pub, "ipc://%s/pub", dir);
+  char db[128];
+  snprintf(db, sizeof db, "%s/s.db", dir);
+
+  trin_store_t *store;
+  trin_err_t err;
+  trin_store_options_t so = {.location = db, .sync = TRIN_STORE_SYNC_NORMAL};
+  assert_int_equal(trin_store_open(&so, &store, &err), TRIN_OK);
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  void *zctx = zmq_ctx_new();
+  trin_server_options_t opt = {.service = "test", .endpoint = ep, .pub_endpoint = pub,
+                               .heartbeat_ms = 100};
+  trin_server_t *server;
+  assert_int_equal(trin_server_new(&loop, zctx, store, &opt, &server, &err), TRIN_OK);
+  trin_server_handle(server, &trin__pong__descriptor, emit_one, NULL);
+
+  /* 300 events before anyone listens. */
+  producer_t first = {300};
+  uv_thread_t th;
+  uv_thread_create(&th, produce, &first);
+  uv_timer_t deadline;
+  uv_timer_init(&loop, &deadline);
+  while (trin_outbox_last_seq(trin_server_outbox(server)) < 300)
+    uv_run(&loop, UV_RUN_ONCE);
+  uv_thread_join(&th);
+
+  /* A late subscriber (from 0) and one that fails once at 350, while 400
+   * more events arrive. */
+  consumer_t late = {.next = 1, .in_order = true, .stop_at = 700, .loop = &loop};
+  consumer_t flaky = {.next = 1, .in_order = true, .fail_at = 350, .stop_at = 700,
+                      .loop = &loop};
+  trin_subscriber_options_t o1 = {.service = "test", .pub_endpoint = pub, .endpoint = ep,
+                                  .after_seq = 0, .retry_ms = 100};
+  trin_subscriber_t *s1, *s2;
+  assert_int_equal(trin_subscriber_new(&loop, zctx, &o1, consume, &late, &s1, &err), TRIN_OK);
+  assert_int_equal(trin_subscriber_new(&loop, zctx, &o1, consume, &flaky, &s2, &err), TRIN_OK);
+  producer_t second = {400};
+  uv_thread_create(&th, produce, &second);
+  uv_timer_start(&deadline, on_deadline, 20000, 0);
+  while (late.count < 700 || flaky.count < 700) {
+    uv_run(&loop, UV_RUN_ONCE);
+    if (!uv_is_active((uv_handle_t *)&deadline)) break;
+  }
+  uv_thread_join(&th);
+  assert_int_equal(late.count, 700);
+  assert_true(late.in_order);
+  assert_int_equal(flaky.count, 700);
+  assert_true(flaky.in_order);
+  assert_true(flaky.failed_once);
+  trin_subscriber_stats_t st = trin_subscriber_stats(s2);
+  print_message("flaky subscriber: %llu live, %llu repaired, %llu gaps\n",
+                (unsigned long long)st.live, (unsigned long long)st.repaired,
+                (unsigned long long)st.gaps);
+  assert_true(st.repaired >= 300); /* the first 300 can only come from the log */
+
+  /* A subscriber that starts at the end gets nothing twice and follows. */
+  consumer_t tail = {.next = 701, .in_order = true, .stop_at = 710, .loop = &loop};
+  trin_subscriber_options_t o3 = o1;
+  o3.after_seq = 700;
+  trin_subscriber_t *s3;
+  assert_int_equal(trin_subscriber_new(&loop, zctx, &o3, consume, &tail, &s3, &err), TRIN_OK);
+  producer_t third = {10};
+  uv_thread_create(&th, produce, &third);
+  uv_timer_start(&deadline, on_deadline, 20000, 0);
+  while (tail.count < 10 && uv_is_active((uv_handle_t *)&deadline)) uv_run(&loop, UV_RUN_ONCE);
+  uv_thread_join(&th);
+  assert_int_equal(tail.count, 10);
+  assert_true(tail.in_order);
+
+  trin_subscriber_destroy(&s1);
+  trin_subscriber_destroy(&s2);
+  trin_subscriber_destroy(&s3);
+  trin_server_destroy(&server);
+  uv_close((uv_handle_t *)&deadline, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+  zmq_ctx_term(zctx);
+  trin_store_destroy(&store);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(catch_up_repair_and_retry)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
