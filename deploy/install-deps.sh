@@ -11,6 +11,10 @@ PACKAGES=(
   libuv1-dev
   libcmocka-dev
   libsqlite3-dev
+  libcsv-dev          # CSV imports (RFC 4180 quoting, embedded newlines)
+  libhttp-parser-dev  # HTTP request parsing for the webhook and the feed
+  libjansson-dev      # JSON for the webhook and the feed
+  zlib1g-dev          # gzip for HTTP responses
 )
 
 missing=()

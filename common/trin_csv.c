@@ -1,0 +1,206 @@
+/* trin_csv — see trin_csv.h. The input is fed to libcsv one physical line
+ * at a time so a finished row can be tied to the line it began on. */
+#include "trin_csv.h"
+
+#include <csv.h>
+#include <stdbool.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+  trin_csv_row_fn fn;
+  void *data;
+  trin_err_t *err;
+  int rc;
+  size_t max_fields;
+  char **fields;
+  size_t n, cap;
+  bool too_many;
+  size_t row_start;   /* line of the row being collected (0 = none yet) */
+  size_t line;        /* current physical line */
+} reader_t;
+
+static void on_field(void *s, size_t len, void *data) {
+  reader_t *r = data;
+  if (r->rc) return;
+  if (r->row_start == 0) r->row_start = r->line;
+  if (r->n >= r->max_fields) {
+    r->too_many = true;
+    return;
+  }
+  if (r->n == r->cap) {
+    size_t nc = r->cap ? r->cap * 2 : 16;
+    char **f = realloc(r->fields, nc * sizeof *f);
+    if (!f) {
+      r->rc = trin_err_set(r->err, TRIN_EINTERNAL, "", "out of memory");
+      return;
+    }
+    r->fields = f;
+    r->cap = nc;
+  }
+  char *copy = malloc(len + 1);
+  if (!copy) {
+    r->rc = trin_err_set(r->err, TRIN_EINTERNAL, "", "out of memory");
+    return;
+  }
+  if (len) memcpy(copy, s, len);
+  copy[len] = '\0';
+  r->fields[r->n++] = copy;
+}
+
+static void clear_fields(reader_t *r) {
+  for (size_t i = 0; i < r->n; i++) free(r->fields[i]);
+  r->n = 0;
+}
+
+static void on_row(int c, void *data) {
+  reader_t *r = data;
+  if (!r->rc) {
+    if (r->too_many) {
+      r->rc = trin_err_set(r->err, TRIN_EINVALID, "", "line %zu: more than %zu fields",
+                           r->row_start ? r->row_start : r->line, r->max_fields);
+    } else if (!(r->n == 1 && r->fields[0][0] == '\0')) {
+      /* A line with nothing on it is skipped, not a row with one empty field. */
+      trin_csv_row_t row = {r->fields, r->n, r->row_start ? r->row_start : r->line};
+      r->rc = r->fn(r->data, &row, r->err);
+    }
+  }
+  clear_fields(r);
+  r->too_many = false;
+  r->row_start = 0;
+}
+
+static char detect_separator(const char *p, size_t len) {
+  size_t commas = 0, semis = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < len && p[i] != '\n'; i++) {
+    if (p[i] == '"') quoted = !quoted;
+    else if (!quoted && p[i] == ',') commas++;
+    else if (!quoted && p[i] == ';') semis++;
+  }
+  return semis > commas ? ';' : ',';
+}
+
+int trin_csv_parse(const char *data, size_t len, const trin_csv_options_t *opt,
+                   trin_csv_row_fn fn, void *fn_data, trin_err_t *err) {
+  size_t max_bytes = opt && opt->max_bytes ? opt->max_bytes : (size_t)1 << 30;
+  if (len > max_bytes)
+    return trin_err_set(err, TRIN_ETOOBIG, "", "the file is %zu bytes; at most %zu are accepted",
+                        len, max_bytes);
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+    data += 3;
+    len -= 3;
+  }
+  char sep = opt && opt->separator ? opt->separator : detect_separator(data, len);
+  struct csv_parser p;
+  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+    return trin_err_set(err, TRIN_EINTERNAL, "", "cannot start the CSV parser");
+  csv_set_delim(&p, (unsigned char)sep);
+  reader_t r = {.fn = fn, .data = fn_data, .err = err,
+                .max_fields = opt && opt->max_fields ? opt->max_fields : 1000};
+  size_t pos = 0;
+  r.line = 1;
+  while (pos < len && !r.rc) {
+    const char *nl = memchr(data + pos, '\n', len - pos);
+    size_t chunk = nl ? (size_t)(nl - (data + pos)) + 1 : len - pos;
+    if (csv_parse(&p, data + pos, chunk, on_field, on_row, &r) != chunk) {
+      if (!r.rc)
+        r.rc = trin_err_set(err, TRIN_EINVALID, "", "line %zu: %s (check the quotes)",
+                            r.row_start ? r.row_start : r.line,
+                            csv_strerror(csv_error(&p)));
+      break;
+    }
+    pos += chunk;
+    if (nl) r.line++;
+  }
+  if (!r.rc && csv_fini(&p, on_field, on_row, &r) != 0 && !r.rc)
+    r.rc = trin_err_set(err, TRIN_EINVALID, "", "line %zu: a quoted field is not closed",
+                        r.row_start ? r.row_start : r.line);
+  clear_fields(&r);
+  free(r.fields);
+  csv_free(&p);
+  return r.rc;
+}
+
+int trin_csv_parse_file(const char *path, const trin_csv_options_t *opt,
+                        trin_csv_row_fn fn, void *fn_data, trin_err_t *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return trin_err_set(err, TRIN_EIO, "file", "cannot open %s: %s", path, strerror(errno));
+  size_t max_bytes = opt && opt->max_bytes ? opt->max_bytes : (size_t)1 << 30;
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  if (size < 0) {
+    fclose(f);
+    return trin_err_set(err, TRIN_EIO, "file", "cannot read %s", path);
+  }
+  if ((size_t)size > max_bytes) {
+    fclose(f);
+    return trin_err_set(err, TRIN_ETOOBIG, "file", "%s is %ld bytes; at most %zu are accepted",
+                        path, size, max_bytes);
+  }
+  char *buf = malloc((size_t)size + 1);
+  if (!buf) {
+    fclose(f);
+    return trin_err_set(err, TRIN_EINTERNAL, "file", "out of memory reading %s", path);
+  }
+  size_t got = fread(buf, 1, (size_t)size, f);
+  fclose(f);
+  int rc = got == (size_t)size ? trin_csv_parse(buf, got, opt, fn, fn_data, err)
+                               : trin_err_set(err, TRIN_EIO, "file", "cannot read %s", path);
+  free(buf);
+  return rc;
+}
+
+int trin_csv_column(const trin_csv_row_t *header, const char *name) {
+  for (size_t i = 0; i < header->n; i++) {
+    const char *h = header->fields[i];
+    while (isspace((unsigned char)*h)) h++;
+    size_t hl = strlen(h);
+    while (hl > 0 && isspace((unsigned char)h[hl - 1])) hl--;
+    if (hl == strlen(name) && strncasecmp(h, name, hl) == 0) return (int)i;
+  }
+  return -1;
+}
+
+int trin_csv_decimal(const char *text, int decimals, int64_t *out, const char *field,
+                     trin_err_t *err) {
+  const char *p = text;
+  while (isspace((unsigned char)*p)) p++;
+  bool neg = false;
+  if (*p == '-' || *p == '+') neg = *p++ == '-';
+  if (!isdigit((unsigned char)*p))
+    return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is not a number", text);
+  uint64_t v = 0;
+  int frac = -1;
+  for (; *p; p++) {
+    if (isdigit((unsigned char)*p)) {
+      if (frac >= 0 && ++frac > decimals)
+        return trin_err_set(err, TRIN_EINVALID, field,
+                            "'%.40s' has more than %d decimals", text, decimals);
+      if (v > (UINT64_MAX - 9) / 10 || v * 10 + (uint64_t)(*p - '0') > (uint64_t)INT64_MAX)
+        return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is too large", text);
+      v = v * 10 + (uint64_t)(*p - '0');
+    } else if ((*p == ',' || *p == '.') && frac < 0 && isdigit((unsigned char)p[1])) {
+      frac = 0;
+    } else if (isspace((unsigned char)*p)) {
+      const char *q = p;
+      while (isspace((unsigned char)*q)) q++;
+      if (*q) return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is not a number", text);
+      break;
+    } else {
+      return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is not a number", text);
+    }
+  }
+  for (int i = frac < 0 ? 0 : frac; i < decimals; i++) {
+    if (v > (uint64_t)INT64_MAX / 10)
+      return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is too large", text);
+    v *= 10;
+  }
+  *out = neg ? -(int64_t)v : (int64_t)v;
+  return TRIN_OK;
+}

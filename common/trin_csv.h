@@ -1,0 +1,49 @@
+/* trin_csv — reading CSV exports from spreadsheets and survey tools with
+ * libcsv (RFC 4180 quoting, quoted newlines): a UTF-8 byte order mark is
+ * skipped, the separator (',' or ';') is detected from the header, empty
+ * lines are skipped, and every row knows the line it started on so an
+ * import can say "line 17: ...". */
+#ifndef TRIN_CSV_H
+#define TRIN_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trin_err.h"
+
+typedef struct {
+  char **fields;   /* NUL-terminated, owned by the reader, valid during the call */
+  size_t n;
+  size_t line;     /* 1-based physical line the row starts on */
+} trin_csv_row_t;
+
+/* Return TRIN_OK to continue; any other value stops the parse and is
+ * returned (err filled by the callback). */
+typedef int (*trin_csv_row_fn)(void *data, const trin_csv_row_t *row, trin_err_t *err);
+
+typedef struct {
+  char separator;        /* ',' or ';', or 0 = detect from the first line */
+  size_t max_bytes;      /* refuse larger input (0 = 1 GiB) */
+  size_t max_fields;     /* refuse rows with more fields (0 = 1000) */
+} trin_csv_options_t;
+
+/* Parses the whole buffer; the first row (the header) is passed like any
+ * other. A malformed quote or a row over the limits stops with EINVALID
+ * naming the line ("line 12: ..."). */
+int trin_csv_parse(const char *data, size_t len, const trin_csv_options_t *opt,
+                   trin_csv_row_fn fn, void *fn_data, trin_err_t *err);
+/* Reads and parses a file. */
+int trin_csv_parse_file(const char *path, const trin_csv_options_t *opt,
+                        trin_csv_row_fn fn, void *fn_data, trin_err_t *err);
+
+/* Index of the column named `name` in a header row (case-insensitive,
+ * surrounding spaces ignored), or -1. */
+int trin_csv_column(const trin_csv_row_t *header, const char *name);
+
+/* A decimal number with '.' or ',' as the decimal mark ("4,5", "-0.25"),
+ * scaled by 10^decimals into an integer; more decimals than that is an
+ * error, not a rounding. No thousands separators. */
+int trin_csv_decimal(const char *text, int decimals, int64_t *out, const char *field,
+                     trin_err_t *err);
+
+#endif

@@ -1,0 +1,122 @@
+/* common.csv — separators, quoting with embedded separators, quotes and
+ * newlines, BOM, CRLF, empty lines, line numbers, broken rows, limits and
+ * decimal commas. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "trin_csv.h"
+
+typedef struct {
+  char cells[16][8][64];
+  size_t nfields[16];
+  size_t lines[16];
+  int rows;
+} collected_t;
+
+static int collect(void *data, const trin_csv_row_t *row, trin_err_t *err) {
+  collected_t *c = data;
+  if (c->rows >= 16) return trin_err_set(err, TRIN_ETOOBIG, "", "too many rows");
+  for (size_t i = 0; i < row->n && i < 8; i++)
+    snprintf(c->cells[c->rows][i], 64, "%s", row->fields[i]);
+  c->nfields[c->rows] = row->n;
+  c->lines[c->rows] = row->line;
+  c->rows++;
+  return TRIN_OK;
+}
+
+static int parse(const char *text, collected_t *c, trin_err_t *err) {
+  memset(c, 0, sizeof *c);
+  return trin_csv_parse(text, strlen(text), NULL, collect, c, err);
+}
+
+static void separators_and_bom(void **state) {
+  collected_t c;
+  trin_err_t err;
+  assert_int_equal(parse("a,b,c\n1,2,3\n", &c, &err), TRIN_OK);
+  assert_int_equal(c.rows, 2);
+  assert_string_equal(c.cells[1][2], "3");
+  assert_int_equal(parse("\xEF\xBB\xBFnavn;score;kommentar\r\nA;4,5;\"godt; meget\"\r\n", &c, &err),
+                   TRIN_OK);
+  assert_int_equal(c.rows, 2);
+  assert_string_equal(c.cells[0][0], "navn"); /* BOM gone */
+  assert_string_equal(c.cells[1][1], "4,5");
+  assert_string_equal(c.cells[1][2], "godt; meget");
+  assert_int_equal(c.nfields[1], 3);
+}
+
+static void quoting_empty_lines_and_line_numbers(void **state) {
+  collected_t c;
+  trin_err_t err;
+  const char *text = "id,comment\n"
+                     "\n"
+                     "1,\"two\nlines\"\n"
+                     "2,\"say \"\"hej\"\"\"\n"
+                     "\n"
+                     "3,\n";
+  assert_int_equal(parse(text, &c, &err), TRIN_OK);
+  assert_int_equal(c.rows, 4);
+  assert_int_equal(c.lines[0], 1);
+  assert_int_equal(c.lines[1], 3);
+  assert_string_equal(c.cells[1][1], "two\nlines");
+  assert_int_equal(c.lines[2], 5);
+  assert_string_equal(c.cells[2][1], "say \"hej\"");
+  assert_int_equal(c.lines[3], 7);
+  assert_string_equal(c.cells[3][1], "");
+  assert_int_equal(c.nfields[3], 2);
+}
+
+static void broken_rows(void **state) {
+  collected_t c;
+  trin_err_t err;
+  assert_int_equal(parse("a,b\n1,\"open\n2,3\n", &c, &err), TRIN_EINVALID);
+  assert_non_null(strstr(err.message, "line 2"));
+  assert_int_equal(parse("a,b\n1,x\"y\"\n", &c, &err), TRIN_EINVALID);
+  assert_non_null(strstr(err.message, "line 2"));
+  trin_csv_options_t o = {.max_fields = 2};
+  memset(&c, 0, sizeof c);
+  assert_int_equal(trin_csv_parse("a,b,c\n", 6, &o, collect, &c, &err), TRIN_EINVALID);
+  assert_non_null(strstr(err.message, "line 1"));
+  o = (trin_csv_options_t){.max_bytes = 4};
+  assert_int_equal(trin_csv_parse("a,b,c\n", 6, &o, collect, &c, &err), TRIN_ETOOBIG);
+  assert_int_equal(trin_csv_parse_file("/nonexistent.csv", NULL, collect, &c, &err), TRIN_EIO);
+}
+
+static void columns_and_decimals(void **state) {
+  collected_t c;
+  trin_err_t err;
+  assert_int_equal(parse(" Navn ; Score\n", &c, &err), TRIN_OK);
+  char *f[] = {c.cells[0][0], c.cells[0][1]};
+  trin_csv_row_t h = {f, 2, 1};
+  assert_int_equal(trin_csv_column(&h, "score"), 1);
+  assert_int_equal(trin_csv_column(&h, "navn"), 0);
+  assert_int_equal(trin_csv_column(&h, "missing"), -1);
+  int64_t v;
+  assert_int_equal(trin_csv_decimal("4,5", 2, &v, "score", &err), TRIN_OK);
+  assert_int_equal(v, 450);
+  assert_int_equal(trin_csv_decimal("-0.25", 2, &v, "x", &err), TRIN_OK);
+  assert_int_equal(v, -25);
+  assert_int_equal(trin_csv_decimal(" 7 ", 0, &v, "x", &err), TRIN_OK);
+  assert_int_equal(v, 7);
+  assert_int_equal(trin_csv_decimal("1,234", 2, &v, "score", &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "score");
+  assert_int_equal(trin_csv_decimal("1.234,5", 2, &v, "x", &err), TRIN_EINVALID);
+  assert_int_equal(trin_csv_decimal("", 2, &v, "x", &err), TRIN_EINVALID);
+  assert_int_equal(trin_csv_decimal("abc", 2, &v, "x", &err), TRIN_EINVALID);
+  assert_int_equal(trin_csv_decimal("5,", 2, &v, "x", &err), TRIN_EINVALID);
+  assert_int_equal(trin_csv_decimal("99999999999999999999", 0, &v, "x", &err), TRIN_EINVALID);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(separators_and_bom),
+      cmocka_unit_test(quoting_empty_lines_and_line_numbers),
+      cmocka_unit_test(broken_rows),
+      cmocka_unit_test(columns_and_decimals),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
