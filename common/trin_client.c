@@ -53,7 +53,9 @@ void trin_client_destroy(trin_client_t **cp) {
   *cp = NULL;
 }
 
-void trin_client_set_timeout(trin_client_t *c, int ms) { c->timeout_ms = ms; }
+void trin_client_set_timeout(trin_client_t *c, int ms) {
+  c->timeout_ms = ms > 0 ? ms : 5000;
+}
 
 /* Waits for the reply whose correlation id is cid; replies to earlier calls
  * that timed out are read and dropped. */
@@ -83,10 +85,12 @@ static int await_reply(trin_client_t *c, const char *cid, Trin__Envelope **out,
       }
     }
     Trin__Envelope *env = NULL;
+    trin_err_t ignored;
     rc = trin_codec_unpack(&trin__envelope__descriptor, zmq_msg_data(&m),
-                           zmq_msg_size(&m), "reply", (ProtobufCMessage **)&env, err);
+                           zmq_msg_size(&m), "reply", (ProtobufCMessage **)&env, &ignored);
     zmq_msg_close(&m);
-    if (rc) return rc;
+    /* Not an envelope: not the reply we wait for either; keep waiting. */
+    if (rc) continue;
     if (cid && strcmp(env->correlation_id, cid) != 0 && env->correlation_id[0]) {
       trin_codec_free(env);
       continue;

@@ -14,9 +14,10 @@
 typedef struct trin_client trin_client_t;
 
 /* Connects (lazily, as ZeroMQ does) to endpoint. The client owns its own
- * ZeroMQ context. timeout_ms bounds each call (default 5000). */
+ * ZeroMQ context. */
 int trin_client_new(const char *endpoint, trin_client_t **out, trin_err_t *err);
 void trin_client_destroy(trin_client_t **c);
+/* Bounds each call (default 5000 ms; 0 or less restores the default). */
 void trin_client_set_timeout(trin_client_t *c, int timeout_ms);
 
 /* Sends req (its type is req->descriptor->name) and waits for the reply.

@@ -1,0 +1,61 @@
+/* trinctl — what the command-line client's parts share: the run context
+ * (global options, the lazily made client, the last error), exit codes and
+ * the shape of one command in the dispatch table. */
+#ifndef TRINCTL_H
+#define TRINCTL_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "trin_client.h"
+#include "trin_err.h"
+#include "trinctl_args.h"
+
+/* Exit codes are part of trinctl's interface: scripts tell a refusal (fix the
+ * data) from a usage slip (fix the command) from a silent service (retry). */
+enum {
+  TRINCTL_EXIT_OK = 0,
+  TRINCTL_EXIT_REFUSED = 1, /* the service (or its reply) said no */
+  TRINCTL_EXIT_USAGE = 2,   /* the command line is wrong */
+  TRINCTL_EXIT_IO = 3,      /* no answer in time, socket or output failure */
+};
+
+#define TRINCTL_DEFAULT_ENDPOINT "tcp://127.0.0.1:5701"
+#define TRINCTL_ENDPOINT_ENV "TRIN_LIFECYCLE_ENDPOINT"
+#define TRINCTL_DEFAULT_TIMEOUT_MS 5000
+
+typedef struct {
+  trinctl_globals_t g;
+  trin_client_t *client; /* made on the first call, so usage errors never
+                            wait on a socket */
+  trin_err_t err;        /* why the command failed */
+  FILE *out;
+} trinctl_ctx_t;
+
+/* One command: `trinctl <group> [<verb>] [ARG] [--options]`. verb is NULL
+ * for the one-word commands (events, ping). arg_name names the positional
+ * argument when the command takes one (always required). */
+typedef struct trinctl_cmd {
+  const char *group;
+  const char *verb;
+  const char *summary;
+  const char *arg_name;   /* e.g. "PROJECT" */
+  const char *arg_field;  /* the request field it fills, for error reports */
+  const char *arg_help;
+  const trinctl_opt_t *opts; /* terminated by an entry with name NULL */
+  /* Builds the request, calls the service, prints the reply. Returns a
+   * TRINCTL_EXIT_* code with ctx->err filled on failure. */
+  int (*run)(trinctl_ctx_t *ctx, const trinctl_args_t *a);
+} trinctl_cmd_t;
+
+/* Sends req and waits for a reply of reply_desc; on success *reply is the
+ * caller's to trin_codec_free. Returns a TRINCTL_EXIT_* code. */
+int trinctl_call(trinctl_ctx_t *ctx, const ProtobufCMessage *req,
+                 const ProtobufCMessageDescriptor *reply_desc,
+                 ProtobufCMessage **reply);
+
+/* The exit code a trin status deserves. */
+int trinctl_exit_for_status(int code);
+
+#endif

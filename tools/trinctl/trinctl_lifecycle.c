@@ -1,0 +1,815 @@
+/* trinctl_lifecycle — see trinctl_lifecycle.h. Each command reads like its
+ * use case: options -> request -> call -> print the reply (JSON or words). */
+#include "trinctl_lifecycle.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "trin/envelope.pb-c.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin_codec.h"
+#include "trin_date.h"
+#include "trin_money.h"
+#include "trinctl_print.h"
+
+/* ------------------------------------------------------- enumeration words
+ * The words lifecycle.proto lists for its text enumerations. Checking them
+ * here turns a typo into a usage error that lists the right words; the
+ * service checks them again. */
+static const char *const org_kinds[] = {"client", "advisor", "contractor", "developer",
+                                        "resident_committee", NULL};
+static const char *const price_points[] = {"projektforslag", "myndighedsprojekt",
+                                           "udbudsprojekt", NULL};
+static const char *const abt_starts[] = {"trin1", "trin3", NULL};
+static const char *const project_kinds[] = {"helhedsplan", "renovation", "new_build",
+                                            "maintenance", NULL};
+static const char *const stages[] = {"pre_study", "trin1", "trin2", "trin1_2", "trin3",
+                                     "handover", "inspection_1y", "inspection_5y",
+                                     "closed", NULL};
+static const char *const pause_reasons[] = {"resident_democracy", "authority",
+                                            "landsbyggefonden", "financing", "other",
+                                            NULL};
+static const char *const severities[] = {"minor", "major", "critical", NULL};
+static const char *const found_ats[] = {"handover", "inspection_1y", "inspection_5y",
+                                        "other", NULL};
+
+/* Option table shorthands. */
+#define TEXT(n, req, fld, mv, h) \
+  {.name = n, .kind = TRINCTL_OPT_TEXT, .required = req, .field = fld, .metavar = mv, .help = h}
+#define DATE(n, req, fld, h) \
+  {.name = n, .kind = TRINCTL_OPT_DATE, .required = req, .field = fld, .help = h}
+#define MONEY(n, req, fld, h) \
+  {.name = n, .kind = TRINCTL_OPT_MONEY, .required = req, .field = fld, .help = h}
+#define INT(n, req, fld, lo, hi, h)                                              \
+  {.name = n, .kind = TRINCTL_OPT_INT, .required = req, .field = fld, .min = lo, \
+   .max = hi, .help = h}
+#define CHOICE(n, req, fld, mv, list, h)                                          \
+  {.name = n, .kind = TRINCTL_OPT_CHOICE, .required = req, .field = fld,          \
+   .metavar = mv, .choices = list, .help = h}
+#define FLAG(n, fld, h) {.name = n, .kind = TRINCTL_OPT_FLAG, .field = fld, .help = h}
+#define END {.name = NULL}
+
+/* Request fields are char *; option texts point into argv and are never
+ * freed through the request. */
+static char *S(const trinctl_args_t *a, const char *name) {
+  return (char *)trinctl_args_str(a, name);
+}
+static char *ARG(const trinctl_args_t *a) { return (char *)a->arg; }
+
+/* ------------------------------------------------------------ reply output */
+
+static void print_json(trinctl_ctx_t *ctx, const ProtobufCMessage *m) {
+  trinctl_json_t j = {ctx->out, trinctl_lifecycle_resolve};
+  trinctl_json_message(&j, m);
+  fputc('\n', ctx->out);
+}
+
+static void print_json_list(trinctl_ctx_t *ctx, const ProtobufCMessage *m,
+                            const char *field) {
+  trinctl_json_t j = {ctx->out, trinctl_lifecycle_resolve};
+  trinctl_json_repeated(&j, m, field);
+  fputc('\n', ctx->out);
+}
+
+/* " (event 17)" after a change; reads answer with seq 0. */
+static const char *event_note(uint64_t seq, char *buf, size_t size) {
+  if (seq) snprintf(buf, size, " (event %" PRIu64 ")", seq);
+  else buf[0] = '\0';
+  return buf;
+}
+
+/* A reply without the entity it promises breaks the contract; say so
+ * rather than print blanks. */
+static int missing(trinctl_ctx_t *ctx, const char *what) {
+  trin_err_set(&ctx->err, TRIN_EDECODE, what, "the reply carries no %s", what);
+  return TRINCTL_EXIT_REFUSED;
+}
+
+/* ------------------------------------------------------------ organisations */
+
+static int run_org_create(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__Organisation o = TRIN__LIFECYCLE__ORGANISATION__INIT;
+  o.id = S(a, "id");
+  o.name = S(a, "name");
+  o.kind = S(a, "kind");
+  Trin__Lifecycle__CreateOrganisation req = TRIN__LIFECYCLE__CREATE_ORGANISATION__INIT;
+  req.organisation = &o;
+  Trin__Lifecycle__OrganisationReply *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__organisation_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    print_json(ctx, &r->base);
+  } else if (!r->organisation) {
+    rc = missing(ctx, "organisation");
+  } else {
+    char ev[32];
+    fprintf(ctx->out, "created organisation %s (%s): %s%s\n", r->organisation->id,
+            r->organisation->kind, r->organisation->name, event_note(r->seq, ev, sizeof ev));
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_org_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ListOrganisations req = TRIN__LIFECYCLE__LIST_ORGANISATIONS__INIT;
+  Trin__Lifecycle__OrganisationList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__organisation_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json_list(ctx, &r->base, "organisations");
+  else trinctl_print_organisations(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------- partnerships */
+
+/* Calls a request answered by PartnershipReply. In JSON mode the reply is
+ * printed here; in text mode *out is left for the command to describe. */
+static int partnership_call(trinctl_ctx_t *ctx, const ProtobufCMessage *req,
+                            Trin__Lifecycle__PartnershipReply **out) {
+  int rc = trinctl_call(ctx, req, &trin__lifecycle__partnership_reply__descriptor,
+                        (ProtobufCMessage **)out);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    print_json(ctx, &(*out)->base);
+    return TRINCTL_EXIT_OK;
+  }
+  if (!(*out)->partnership) return missing(ctx, "partnership");
+  return TRINCTL_EXIT_OK;
+}
+
+static int run_partnership_create(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__Partnership p = TRIN__LIFECYCLE__PARTNERSHIP__INIT;
+  p.id = S(a, "id");
+  p.name = S(a, "name");
+  p.client_org = S(a, "client");
+  p.framework_start = S(a, "framework-start");
+  p.framework_years = (int32_t)trinctl_args_num(a, "framework-years");
+  p.extension_years = (int32_t)trinctl_args_num(a, "extension-years");
+  p.horizon_years = (int32_t)trinctl_args_num(a, "horizon-years");
+  p.price_closing_point = S(a, "price-closing");
+  p.abt_starts_at = S(a, "abt-start");
+  p.economic_frame_ore = trinctl_args_num(a, "frame");
+  p.trivial_threshold_ore = trinctl_args_num(a, "trivial-threshold");
+  Trin__Lifecycle__CreatePartnership req = TRIN__LIFECYCLE__CREATE_PARTNERSHIP__INIT;
+  req.partnership = &p;
+  Trin__Lifecycle__PartnershipReply *r = NULL;
+  int rc = partnership_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char ev[32];
+    const Trin__Lifecycle__Partnership *q = r->partnership;
+    fprintf(ctx->out,
+            "created partnership %s: new projects may start %s – %s, "
+            "collaboration until %s%s\n",
+            q->id, q->framework_start, q->framework_end, q->horizon_end,
+            event_note(r->seq, ev, sizeof ev));
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_partnership_add_member(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__Member m = TRIN__LIFECYCLE__MEMBER__INIT;
+  m.org_id = S(a, "org");
+  m.role = S(a, "role");
+  Trin__Lifecycle__AddMember req = TRIN__LIFECYCLE__ADD_MEMBER__INIT;
+  req.partnership_id = S(a, "partnership");
+  req.member = &m;
+  Trin__Lifecycle__PartnershipReply *r = NULL;
+  int rc = partnership_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char ev[32];
+    fprintf(ctx->out, "%s: %s joined as %s; %zu members%s\n", r->partnership->id,
+            m.org_id, m.role, r->partnership->n_members, event_note(r->seq, ev, sizeof ev));
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_partnership_extend(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ExtendFramework req = TRIN__LIFECYCLE__EXTEND_FRAMEWORK__INIT;
+  req.partnership_id = S(a, "partnership");
+  req.extension_years = (int32_t)trinctl_args_num(a, "years");
+  Trin__Lifecycle__PartnershipReply *r = NULL;
+  int rc = partnership_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char ev[32];
+    const Trin__Lifecycle__Partnership *q = r->partnership;
+    fprintf(ctx->out,
+            "%s: framework extended by %d year%s in all; new projects may start "
+            "until %s, collaboration until %s%s\n",
+            q->id, q->extension_years, q->extension_years == 1 ? "" : "s",
+            q->framework_end, q->horizon_end, event_note(r->seq, ev, sizeof ev));
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_partnership_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__GetPartnership req = TRIN__LIFECYCLE__GET_PARTNERSHIP__INIT;
+  req.partnership_id = ARG(a);
+  Trin__Lifecycle__PartnershipReply *r = NULL;
+  int rc = partnership_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) trinctl_print_partnership(ctx->out, r->partnership);
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_partnership_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ListPartnerships req = TRIN__LIFECYCLE__LIST_PARTNERSHIPS__INIT;
+  Trin__Lifecycle__PartnershipList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__partnership_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json_list(ctx, &r->base, "partnerships");
+  else trinctl_print_partnerships(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ----------------------------------------------------------------- projects */
+
+/* Calls a request answered by ProjectReply. In JSON mode the reply is
+ * printed here; in text mode *out is left for the command to describe. */
+static int project_call(trinctl_ctx_t *ctx, const ProtobufCMessage *req,
+                        Trin__Lifecycle__ProjectReply **out) {
+  int rc = trinctl_call(ctx, req, &trin__lifecycle__project_reply__descriptor,
+                        (ProtobufCMessage **)out);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    print_json(ctx, &(*out)->base);
+    return TRINCTL_EXIT_OK;
+  }
+  if (!(*out)->project) return missing(ctx, "project");
+  return TRINCTL_EXIT_OK;
+}
+
+/* The text-mode tail every project change ends with. */
+static void project_done(trinctl_ctx_t *ctx, const Trin__Lifecycle__ProjectReply *r,
+                         const char *what) {
+  char ev[32];
+  fprintf(ctx->out, "%s: %s%s\n", r->project->id, what, event_note(r->seq, ev, sizeof ev));
+}
+
+static int run_project_create(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__Project p = TRIN__LIFECYCLE__PROJECT__INIT;
+  p.id = S(a, "id");
+  p.name = S(a, "name");
+  p.partnership_id = S(a, "partnership");
+  p.client_org = S(a, "client");
+  p.kind = S(a, "kind");
+  p.department = S(a, "department");
+  p.municipality = S(a, "municipality");
+  p.dwellings = (int32_t)trinctl_args_num(a, "dwellings");
+  p.gross_area_m2 = (int32_t)trinctl_args_num(a, "area");
+  p.fast_track = trinctl_args_has(a, "fast-track");
+  p.start_date = S(a, "start");
+  Trin__Lifecycle__CreateProject req = TRIN__LIFECYCLE__CREATE_PROJECT__INIT;
+  req.project = &p;
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    const Trin__Lifecycle__Project *q = r->project;
+    char what[256];
+    snprintf(what, sizeof what, "created (%s%s) %s%s for %s, stage %s since %s", q->kind,
+             q->fast_track ? ", fast track" : "",
+             *q->partnership_id ? "in partnership " : "outside any partnership",
+             q->partnership_id, q->client_org, q->stage, q->stage_since);
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_project_advance(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__AdvanceStage req = TRIN__LIFECYCLE__ADVANCE_STAGE__INIT;
+  req.project_id = ARG(a);
+  req.to_stage = S(a, "to");
+  req.date = S(a, "date");
+  req.note = S(a, "note");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[128];
+    snprintf(what, sizeof what, "now in %s since %s", r->project->stage,
+             r->project->stage_since);
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_project_close_price(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ClosePrice req = TRIN__LIFECYCLE__CLOSE_PRICE__INIT;
+  req.project_id = ARG(a);
+  req.date = S(a, "date");
+  req.reference = S(a, "reference");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[160];
+    snprintf(what, sizeof what, "price closed on %s%s%s", r->project->price_closed_on,
+             *req.reference ? ", reference " : "", req.reference);
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_project_pause(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__PauseProject req = TRIN__LIFECYCLE__PAUSE_PROJECT__INIT;
+  req.project_id = ARG(a);
+  req.reason = S(a, "reason");
+  req.date = S(a, "date");
+  req.note = S(a, "note");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[128];
+    snprintf(what, sizeof what, "paused (%s) since %s, in %s", r->project->pause_reason,
+             r->project->paused_since, r->project->stage);
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_project_resume(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ResumeProject req = TRIN__LIFECYCLE__RESUME_PROJECT__INIT;
+  req.project_id = ARG(a);
+  req.date = S(a, "date");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[128];
+    snprintf(what, sizeof what, "resumed on %s, in %s", req.date, r->project->stage);
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_project_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__GetProject req = TRIN__LIFECYCLE__GET_PROJECT__INIT;
+  req.project_id = ARG(a);
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) trinctl_print_project(ctx->out, r->project);
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_project_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ListProjects req = TRIN__LIFECYCLE__LIST_PROJECTS__INIT;
+  req.partnership_id = S(a, "partnership");
+  req.client_org = S(a, "client");
+  req.stage = S(a, "stage");
+  req.outside_partnership = trinctl_args_has(a, "outside");
+  Trin__Lifecycle__ProjectList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__project_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json_list(ctx, &r->base, "projects");
+  else trinctl_print_projects(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* --------------------------------------------------------------- milestones */
+
+/* The variance the service will report for this milestone (lifecycle.proto:
+ * (actual or forecast or baseline) − baseline); the reply carries the
+ * project, not the milestone. The dates were checked while parsing. */
+static int milestone_variance(const char *baseline, const char *forecast,
+                              const char *actual) {
+  trin_date_t b = 0, x = 0;
+  const char *later = *actual ? actual : *forecast ? forecast : baseline;
+  if (trin_date_parse(baseline, &b, "", NULL) || trin_date_parse(later, &x, "", NULL))
+    return 0;
+  return (int)(x - b);
+}
+
+static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__Milestone m = TRIN__LIFECYCLE__MILESTONE__INIT;
+  m.name = S(a, "name");
+  m.baseline = S(a, "baseline");
+  m.forecast = S(a, "forecast");
+  m.actual = S(a, "actual");
+  Trin__Lifecycle__SetMilestone req = TRIN__LIFECYCLE__SET_MILESTONE__INIT;
+  req.project_id = ARG(a);
+  req.milestone = &m;
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200], v[24];
+    snprintf(what, sizeof what, "milestone %s: baseline %s, forecast %s, actual %s (%s)",
+             m.name, m.baseline, *m.forecast ? m.forecast : "as baseline",
+             *m.actual ? m.actual : "not reached",
+             trinctl_variance_text(milestone_variance(m.baseline, m.forecast, m.actual), v));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+/* ----------------------------------------------------------------- disputes */
+
+/* "2 open disputes, highest level 3 (conflict forum)" */
+static const char *dispute_summary(const Trin__Lifecycle__Project *p, char *buf,
+                                   size_t size) {
+  if (p->open_disputes == 0)
+    snprintf(buf, size, "no open disputes");
+  else
+    snprintf(buf, size, "%d open dispute%s, highest level %d (%s)", p->open_disputes,
+             p->open_disputes == 1 ? "" : "s", p->max_dispute_level,
+             trinctl_dispute_level_name(p->max_dispute_level));
+  return buf;
+}
+
+static int run_dispute_open(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__OpenDispute req = TRIN__LIFECYCLE__OPEN_DISPUTE__INIT;
+  req.project_id = ARG(a);
+  req.dispute_id = S(a, "id");
+  req.title = S(a, "title");
+  req.amount_ore = trinctl_args_num(a, "amount");
+  req.date = S(a, "date");
+  req.raised_by = S(a, "raised-by");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[256], m[TRIN_MONEY_BUF], s[96];
+    snprintf(what, sizeof what, "dispute %s opened at level 1 (%s) over %s; %s",
+             req.dispute_id, trinctl_dispute_level_name(1),
+             trin_money_format_dk(req.amount_ore, m), dispute_summary(r->project, s, sizeof s));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_dispute_escalate(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__EscalateDispute req = TRIN__LIFECYCLE__ESCALATE_DISPUTE__INIT;
+  req.dispute_id = ARG(a);
+  req.to_level = (int32_t)trinctl_args_num(a, "level");
+  req.date = S(a, "date");
+  req.by_org = S(a, "by");
+  req.note = S(a, "note");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[256], s[96];
+    snprintf(what, sizeof what, "dispute %s escalated to level %d (%s) by %s; %s",
+             req.dispute_id, req.to_level, trinctl_dispute_level_name(req.to_level),
+             req.by_org, dispute_summary(r->project, s, sizeof s));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_dispute_resolve(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ResolveDispute req = TRIN__LIFECYCLE__RESOLVE_DISPUTE__INIT;
+  req.dispute_id = ARG(a);
+  req.date = S(a, "date");
+  req.resolution = S(a, "resolution");
+  req.settled_ore = trinctl_args_num(a, "settled");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[256], m[TRIN_MONEY_BUF], s[96];
+    snprintf(what, sizeof what, "dispute %s resolved on %s, settled %s; %s",
+             req.dispute_id, req.date, trin_money_format_dk(req.settled_ore, m),
+             dispute_summary(r->project, s, sizeof s));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ defects */
+
+static int run_defect_report(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__Defect d = TRIN__LIFECYCLE__DEFECT__INIT;
+  d.id = S(a, "id");
+  d.description = S(a, "description");
+  d.severity = S(a, "severity");
+  d.found_at = S(a, "found-at");
+  d.reported_on = S(a, "reported");
+  d.due_on = S(a, "due");
+  d.cost_bearer = S(a, "cost-bearer");
+  Trin__Lifecycle__ReportDefect req = TRIN__LIFECYCLE__REPORT_DEFECT__INIT;
+  req.project_id = ARG(a);
+  req.defect = &d;
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200];
+    snprintf(what, sizeof what, "defect %s reported (%s, found at %s); %d open defect%s",
+             d.id, d.severity, d.found_at, r->project->open_defects,
+             r->project->open_defects == 1 ? "" : "s");
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_defect_fix(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__FixDefect req = TRIN__LIFECYCLE__FIX_DEFECT__INIT;
+  req.defect_id = ARG(a);
+  req.fixed_on = S(a, "date");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[160];
+    snprintf(what, sizeof what, "defect %s fixed on %s; %d open defect%s", req.defect_id,
+             req.fixed_on, r->project->open_defects,
+             r->project->open_defects == 1 ? "" : "s");
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+/* ------------------------------------------- requests every service knows */
+
+static int run_events(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__EventsSince req = TRIN__EVENTS_SINCE__INIT;
+  req.after_seq = (uint64_t)trinctl_args_num(a, "after");
+  req.limit = (uint32_t)trinctl_args_num(a, "limit");
+  Trin__EventBatch *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__event_batch__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  /* JSON keeps the batch (not just the array): last_seq is what a script
+   * pages with. */
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else trinctl_print_events(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static int run_ping(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Ping req = TRIN__PING__INIT;
+  Trin__Pong *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__pong__descriptor, (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json)
+    print_json(ctx, &r->base);
+  else
+    fprintf(ctx->out, "%s %s at %s is up; last event %" PRIu64 "\n",
+            *r->service ? r->service : "service", *r->version ? r->version : "(no version)",
+            ctx->g.endpoint, r->last_seq);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ option tables */
+
+static const trinctl_opt_t org_create_opts[] = {
+    TEXT("id", true, "organisation.id", "ID", "the organisation's id, e.g. AAB"),
+    TEXT("name", true, "organisation.name", "NAME", "its name"),
+    CHOICE("kind", true, "organisation.kind", "KIND", org_kinds, "what it is"),
+    END};
+
+static const trinctl_opt_t partnership_create_opts[] = {
+    TEXT("id", true, "partnership.id", "ID", "the partnership's id, e.g. LIVA"),
+    TEXT("name", true, "partnership.name", "NAME", "its name"),
+    TEXT("client", true, "partnership.client_org", "ORG",
+         "the client organisation (kind client)"),
+    DATE("framework-start", true, "partnership.framework_start",
+         "the framework agreement's start"),
+    INT("framework-years", false, "partnership.framework_years", 1, 4,
+        "framework term in years, 1–4 (default 4)"),
+    INT("extension-years", false, "partnership.extension_years", 0, 2,
+        "extension already granted, 0–2"),
+    INT("horizon-years", false, "partnership.horizon_years", 0, 15,
+        "collaboration horizon after the framework, 0–15"),
+    CHOICE("price-closing", true, "partnership.price_closing_point", "POINT",
+           price_points, "where in trin 2 the price is closed"),
+    CHOICE("abt-start", false, "partnership.abt_starts_at", "trin1|trin3", abt_starts,
+           "when the total contract (ABT) starts (default trin3)"),
+    MONEY("frame", false, "partnership.economic_frame_ore",
+          "economic frame in kroner, e.g. 3.000.000.000"),
+    MONEY("trivial-threshold", false, "partnership.trivial_threshold_ore",
+          "bagatelgrænse in kroner: smaller disputes stay in the project"),
+    END};
+
+static const trinctl_opt_t partnership_add_member_opts[] = {
+    TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
+    TEXT("org", true, "member.org_id", "ORG", "the organisation joining"),
+    CHOICE("role", true, "member.role", "ROLE", org_kinds, "the part it plays here"),
+    END};
+
+static const trinctl_opt_t partnership_extend_opts[] = {
+    TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
+    INT("years", true, "extension_years", 0, 2,
+        "the extension in all, 0–2 years (it can only grow)"),
+    END};
+
+static const trinctl_opt_t project_create_opts[] = {
+    TEXT("id", true, "project.id", "ID", "the project's id, e.g. P-17"),
+    TEXT("name", true, "project.name", "NAME", "its name"),
+    TEXT("partnership", false, "project.partnership_id", "ID",
+         "the partnership it belongs to (none: outside any partnership)"),
+    TEXT("client", false, "project.client_org", "ORG",
+         "the client (required outside a partnership)"),
+    CHOICE("kind", true, "project.kind", "KIND", project_kinds, "the kind of project"),
+    TEXT("department", false, "project.department", "D", "housing department / property"),
+    TEXT("municipality", false, "project.municipality", "M", "municipality"),
+    INT("dwellings", false, "project.dwellings", 0, INT32_MAX, "number of dwellings"),
+    {.name = "area", .kind = TRINCTL_OPT_INT, .field = "project.gross_area_m2", .metavar = "M2",
+     .min = 0, .max = INT32_MAX, .help = "gross floor area in m²"},
+    FLAG("fast-track", "project.fast_track", "small, simple case: trin 1 and 2 merged"),
+    DATE("start", true, "project.start_date",
+         "start date (inside the partnership's framework term)"),
+    END};
+
+static const trinctl_opt_t project_advance_opts[] = {
+    CHOICE("to", true, "to_stage", "STAGE", stages, "the next stage"),
+    DATE("date", true, "date", "when it entered the stage"),
+    TEXT("note", false, "note", "TEXT", "a note for the stage history"),
+    END};
+
+static const trinctl_opt_t project_close_price_opts[] = {
+    DATE("date", true, "date", "when the price was closed"),
+    TEXT("reference", false, "reference", "REF", "e.g. the approved Skema B's id"),
+    END};
+
+static const trinctl_opt_t project_pause_opts[] = {
+    CHOICE("reason", true, "reason", "REASON", pause_reasons, "why the project waits"),
+    DATE("date", true, "date", "first day of the pause"),
+    TEXT("note", false, "note", "TEXT", "a note"),
+    END};
+
+static const trinctl_opt_t project_resume_opts[] = {
+    DATE("date", true, "date", "the day work resumes"),
+    END};
+
+static const trinctl_opt_t project_list_opts[] = {
+    TEXT("partnership", false, "partnership_id", "ID", "only this partnership's projects"),
+    TEXT("client", false, "client_org", "ORG", "only this client's projects"),
+    CHOICE("stage", false, "stage", "STAGE", stages, "only projects in this stage"),
+    FLAG("outside", "outside_partnership", "only projects outside any partnership"),
+    END};
+
+static const trinctl_opt_t milestone_set_opts[] = {
+    TEXT("name", true, "milestone.name", "NAME",
+         "the milestone (\"handover\" feeds the status row)"),
+    DATE("baseline", true, "milestone.baseline", "the agreed date"),
+    DATE("forecast", false, "milestone.forecast", "the current forecast"),
+    DATE("actual", false, "milestone.actual", "when it was reached"),
+    END};
+
+static const trinctl_opt_t dispute_open_opts[] = {
+    TEXT("id", true, "dispute_id", "ID", "the dispute's id"),
+    TEXT("title", true, "title", "T", "what it is about"),
+    MONEY("amount", true, "amount_ore", "the amount in dispute, in kroner"),
+    DATE("date", true, "date", "when it was opened"),
+    TEXT("raised-by", true, "raised_by", "ORG", "the organisation raising it"),
+    END};
+
+static const trinctl_opt_t dispute_escalate_opts[] = {
+    INT("level", true, "to_level", 1, 7,
+        "the new level: 1 project managers, 2 operational management, 3 conflict "
+        "forum, 4 steering group, 5 mediation, 6 umpire, 7 arbitration board"),
+    DATE("date", true, "date", "when it was escalated"),
+    TEXT("by", true, "by_org", "ORG", "the organisation escalating"),
+    TEXT("note", false, "note", "T", "a note"),
+    END};
+
+static const trinctl_opt_t dispute_resolve_opts[] = {
+    DATE("date", true, "date", "when it was resolved"),
+    TEXT("resolution", true, "resolution", "TEXT", "what was agreed or decided"),
+    MONEY("settled", false, "settled_ore", "the settled amount in kroner"),
+    END};
+
+static const trinctl_opt_t defect_report_opts[] = {
+    TEXT("id", true, "defect.id", "ID", "the defect's id"),
+    TEXT("description", true, "defect.description", "T", "what is wrong"),
+    CHOICE("severity", true, "defect.severity", "S", severities, "how bad"),
+    CHOICE("found-at", true, "defect.found_at", "F", found_ats, "when it was found"),
+    DATE("reported", true, "defect.reported_on", "when it was reported"),
+    DATE("due", false, "defect.due_on", "when it must be fixed"),
+    TEXT("cost-bearer", false, "defect.cost_bearer", "ORG", "who bears the cost"),
+    END};
+
+static const trinctl_opt_t defect_fix_opts[] = {
+    DATE("date", true, "fixed_on", "when it was fixed"),
+    END};
+
+static const trinctl_opt_t events_opts[] = {
+    INT("after", false, "after_seq", 0, INT64_MAX, "list events after this number (default 0)"),
+    INT("limit", false, "limit", 0, 1000, "at most this many (0 = the service's default)"),
+    END};
+
+static const trinctl_opt_t no_opts[] = {END};
+
+const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
+    {"org", "create", "Create an organisation.", NULL, NULL, NULL, org_create_opts,
+     run_org_create},
+    {"org", "list", "List the organisations.", NULL, NULL, NULL, no_opts, run_org_list},
+    {"partnership", "create", "Create a strategic partnership (framework agreement).",
+     NULL, NULL, NULL, partnership_create_opts, run_partnership_create},
+    {"partnership", "add-member", "Add a member organisation to a partnership.", NULL,
+     NULL, NULL, partnership_add_member_opts, run_partnership_add_member},
+    {"partnership", "extend", "Grant an extension of the framework term.", NULL, NULL,
+     NULL, partnership_extend_opts, run_partnership_extend},
+    {"partnership", "show", "Show a partnership and its members.", "ID",
+     "partnership_id", "the partnership's id", no_opts, run_partnership_show},
+    {"partnership", "list", "List the partnerships.", NULL, NULL, NULL, no_opts,
+     run_partnership_list},
+    {"project", "create", "Create a project, in a partnership or outside any.", NULL,
+     NULL, NULL, project_create_opts, run_project_create},
+    {"project", "advance", "Move a project to its next stage.", "ID", "project_id",
+     "the project's id", project_advance_opts, run_project_advance},
+    {"project", "close-price",
+     "Record that the price is closed (needed before trin3), when it is closed "
+     "outside trin's budget service.",
+     "ID", "project_id", "the project's id", project_close_price_opts,
+     run_project_close_price},
+    {"project", "pause", "Pause a project.", "ID", "project_id", "the project's id",
+     project_pause_opts, run_project_pause},
+    {"project", "resume", "Resume a paused project.", "ID", "project_id",
+     "the project's id", project_resume_opts, run_project_resume},
+    {"project", "show",
+     "Show a project: its fields, stage history, pauses, milestones, disputes and "
+     "defects.",
+     "ID", "project_id", "the project's id", no_opts, run_project_show},
+    {"project", "list", "List projects; the filters combine.", NULL, NULL, NULL,
+     project_list_opts, run_project_list},
+    {"milestone", "set", "Create or replace a project's milestone.", "PROJECT",
+     "project_id", "the project's id", milestone_set_opts, run_milestone_set},
+    {"dispute", "open", "Open a dispute in a project (at level 1).", "PROJECT",
+     "project_id", "the project's id", dispute_open_opts, run_dispute_open},
+    {"dispute", "escalate", "Escalate a dispute up the ladder.", "ID", "dispute_id",
+     "the dispute's id", dispute_escalate_opts, run_dispute_escalate},
+    {"dispute", "resolve", "Record a dispute's resolution.", "ID", "dispute_id",
+     "the dispute's id", dispute_resolve_opts, run_dispute_resolve},
+    {"defect", "report", "Report a defect (fejl og mangler) found at handover or later.",
+     "PROJECT", "project_id", "the project's id", defect_report_opts, run_defect_report},
+    {"defect", "fix", "Record that a defect is fixed.", "ID", "defect_id",
+     "the defect's id", defect_fix_opts, run_defect_fix},
+    {"events", NULL, "List the service's events (its outbox), oldest first.", NULL, NULL,
+     NULL, events_opts, run_events},
+    {"ping", NULL, "Ask whether the service is up and how far its event log is.", NULL,
+     NULL, NULL, no_opts, run_ping},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+/* ---------------------------------------------------------- type registry */
+
+static const ProtobufCMessageDescriptor *const known_types[] = {
+    &trin__error__descriptor,
+    &trin__envelope__descriptor,
+    &trin__event__descriptor,
+    &trin__events_since__descriptor,
+    &trin__event_batch__descriptor,
+    &trin__ping__descriptor,
+    &trin__pong__descriptor,
+    &trin__lifecycle__organisation__descriptor,
+    &trin__lifecycle__member__descriptor,
+    &trin__lifecycle__partnership__descriptor,
+    &trin__lifecycle__stage_entry__descriptor,
+    &trin__lifecycle__pause__descriptor,
+    &trin__lifecycle__milestone__descriptor,
+    &trin__lifecycle__dispute_step__descriptor,
+    &trin__lifecycle__dispute__descriptor,
+    &trin__lifecycle__defect__descriptor,
+    &trin__lifecycle__project__descriptor,
+    &trin__lifecycle__create_organisation__descriptor,
+    &trin__lifecycle__list_organisations__descriptor,
+    &trin__lifecycle__create_partnership__descriptor,
+    &trin__lifecycle__add_member__descriptor,
+    &trin__lifecycle__extend_framework__descriptor,
+    &trin__lifecycle__get_partnership__descriptor,
+    &trin__lifecycle__list_partnerships__descriptor,
+    &trin__lifecycle__create_project__descriptor,
+    &trin__lifecycle__advance_stage__descriptor,
+    &trin__lifecycle__close_price__descriptor,
+    &trin__lifecycle__pause_project__descriptor,
+    &trin__lifecycle__resume_project__descriptor,
+    &trin__lifecycle__set_milestone__descriptor,
+    &trin__lifecycle__open_dispute__descriptor,
+    &trin__lifecycle__escalate_dispute__descriptor,
+    &trin__lifecycle__resolve_dispute__descriptor,
+    &trin__lifecycle__report_defect__descriptor,
+    &trin__lifecycle__fix_defect__descriptor,
+    &trin__lifecycle__get_project__descriptor,
+    &trin__lifecycle__list_projects__descriptor,
+    &trin__lifecycle__organisation_reply__descriptor,
+    &trin__lifecycle__organisation_list__descriptor,
+    &trin__lifecycle__partnership_reply__descriptor,
+    &trin__lifecycle__partnership_list__descriptor,
+    &trin__lifecycle__project_reply__descriptor,
+    &trin__lifecycle__project_list__descriptor,
+    &trin__lifecycle__project_event__descriptor,
+};
+
+const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {
+  for (size_t i = 0; i < sizeof known_types / sizeof *known_types; i++)
+    if (strcmp(known_types[i]->name, full_name) == 0) return known_types[i];
+  return NULL;
+}

@@ -1,0 +1,73 @@
+/* trinctl_print — trinctl's output: JSON for scripts, written by walking
+ * protobuf-c's descriptors so every message prints without per-message code
+ * and stays in step with the .proto; and the readable views (aligned
+ * tables, project and partnership sheets) for people. */
+#ifndef TRINCTL_PRINT_H
+#define TRINCTL_PRINT_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "trin/envelope.pb-c.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin_err.h"
+
+/* ---- JSON -----------------------------------------------------------------
+ * Field names are the proto field names; every field is written, zero values
+ * included, so scripts see a fixed shape. int64/uint64 are JSON numbers
+ * (money in øre stays exact up to 2^53 øre, ~90 trillion kr.). Repeated
+ * fields are arrays, map fields objects, enums their proto names, bytes
+ * base64 — except a `payload` beside a `payload_type` the resolver knows,
+ * which is written as the decoded message. Strings are escaped, control
+ * characters as \uXXXX, valid UTF-8 passes through and invalid bytes
+ * become U+FFFD, so the output is always valid JSON. */
+
+/* Finds the descriptor for a full message name ("trin.lifecycle.Project"),
+ * or NULL. */
+typedef const ProtobufCMessageDescriptor *(*trinctl_json_resolver_fn)(
+    const char *full_name);
+
+typedef struct {
+  FILE *f;
+  trinctl_json_resolver_fn resolve; /* may be NULL */
+} trinctl_json_t;
+
+void trinctl_json_string(FILE *f, const char *s); /* NULL writes "" */
+void trinctl_json_message(const trinctl_json_t *j, const ProtobufCMessage *m);
+/* Writes only the repeated field `field` of m, as an array. */
+void trinctl_json_repeated(const trinctl_json_t *j, const ProtobufCMessage *m,
+                           const char *field);
+/* {"error":{"code":"invalid","field":"...","message":"..."}} */
+void trinctl_json_error(FILE *f, const trin_err_t *e);
+
+/* ---- tables ----------------------------------------------------------------
+ * Cells are added left to right, top to bottom; columns are as wide as their
+ * widest cell counted in characters (UTF-8 aware: "Ørestad" is 7). */
+typedef struct trinctl_table trinctl_table_t;
+
+trinctl_table_t *trinctl_table_new(size_t ncols, const char *const *headers);
+void trinctl_table_cell(trinctl_table_t *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints with `indent` spaces before each line; "(none)" when empty. */
+void trinctl_table_print(FILE *f, const trinctl_table_t *t, int indent);
+void trinctl_table_destroy(trinctl_table_t **t);
+
+/* ---- readable views ---------------------------------------------------- */
+
+/* Name of dispute ladder level 1–7 ("conflict forum"), "" outside. */
+const char *trinctl_dispute_level_name(int level);
+
+void trinctl_print_organisations(FILE *f, const Trin__Lifecycle__OrganisationList *l);
+void trinctl_print_partnership(FILE *f, const Trin__Lifecycle__Partnership *p);
+void trinctl_print_partnerships(FILE *f, const Trin__Lifecycle__PartnershipList *l);
+/* The full sheet: fields, then stage history, pauses, milestones with
+ * variance, disputes with their steps, defects. */
+void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p);
+void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l);
+void trinctl_print_events(FILE *f, const Trin__EventBatch *b);
+
+/* "+12 days", "-3 days", "on time". buf >= 24 bytes. */
+char *trinctl_variance_text(int days, char *buf);
+
+#endif
