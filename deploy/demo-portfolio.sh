@@ -94,4 +94,4 @@ t project advance KAB-X1 --to trin1 --date 2022-06-01
 t project advance KAB-X1 --to trin2 --date 2023-01-01
 t project pause KAB-X1 --reason landsbyggefonden --date 2023-06-01 --note "Afventer Landsbyggefonden"
 
-echo "demo portfolio loaded: 3 partnerships, 7 projects"
+echo "demo portfolio loaded: 3 partnerships, 6 projects"

@@ -87,7 +87,7 @@ int trinctl_globals_take(trinctl_globals_t *g, int argc, char **argv, int *i,
     return 1;
   }
   if (name_is(name, len, "timeout")) {
-    const char *t;
+    const char *t = NULL;
     int64_t ms;
     if (option_value(argc, argv, i, value, "timeout", "MS", "--timeout", &t, err) ||
         parse_int(t, 1, 3600000, "timeout", "--timeout", &ms, err))
@@ -225,7 +225,7 @@ int trinctl_args_parse(const trinctl_cmd_t *cmd, int argc, char **argv,
       out->vals[k].text = "";
       continue;
     }
-    const char *text;
+    const char *text = NULL;
     if ((rc = option_value(argc, argv, &i, value, o->name, metavar_of(o),
                            o->field, &text, err)))
       return rc;
