@@ -414,3 +414,22 @@ static void on_heartbeat(uv_timer_t *t) {
   zmq_send(s->pub, b, n, ZMQ_DONTWAIT);
   free(b);
 }
+
+int trin_server_apply(trin_server_t *s, trin_apply_fn fn, void *data, trin_err_t *err) {
+  trin_request_t req;
+  memset(&req, 0, sizeof req);
+  req.server = s;
+  int rc = trin_store_begin(s->store, err);
+  if (rc) return rc;
+  rc = fn(&req, data, err);
+  free(req.reply_payload);
+  if (rc == TRIN_OK) rc = trin_store_commit(s->store, err);
+  else trin_store_rollback(s->store, NULL);
+  if (rc == TRIN_OK) {
+    trin_outbox_committed(s->outbox);
+    publish_ready(s);
+  } else {
+    trin_outbox_aborted(s->outbox);
+  }
+  return rc;
+}

@@ -68,6 +68,14 @@ typedef struct {
 } trin_server_stats_t;
 trin_server_stats_t trin_server_stats(const trin_server_t *s);
 
+/* Runs fn in its own store transaction outside any request — for applying
+ * another service's event — with the same guarantees as a request: fn may
+ * write and trin_request_emit; on TRIN_OK everything commits and the events
+ * are published, on failure nothing stays. trin_request_reply must not be
+ * called; trin_request_caller is empty. */
+typedef int (*trin_apply_fn)(trin_request_t *req, void *data, trin_err_t *err);
+int trin_server_apply(trin_server_t *s, trin_apply_fn fn, void *data, trin_err_t *err);
+
 /* ---- inside a handler ---------------------------------------------------- */
 
 const trin_caller_t *trin_request_caller(const trin_request_t *req);
