@@ -15,6 +15,7 @@ PACKAGES=(
   libhttp-parser-dev  # HTTP request parsing for the webhook and the feed
   libjansson-dev      # JSON for the webhook and the feed
   zlib1g-dev          # gzip for HTTP responses
+  libsodium-dev       # keyed hashing of respondent ids, constant-time token checks
 )
 
 missing=()
