@@ -9,34 +9,36 @@
 
 /* ---- names <-> enums ------------------------------------------------------ */
 
-static const char *const org_kind_names[] = {
-    "client", "advisor", "contractor", "developer", "resident_committee"};
-static const char *const price_point_names[] = {
-    "projektforslag", "myndighedsprojekt", "udbudsprojekt"};
-static const char *const abt_start_names[] = {"trin1", "trin3"};
-static const char *const project_kind_names[] = {
-    "helhedsplan", "renovation", "new_build", "maintenance"};
-static const char *const stage_names[] = {
+const char *const trin_org_kind_words[] = {
+    "client", "advisor", "contractor", "developer", "resident_committee", NULL};
+const char *const trin_price_point_words[] = {
+    "projektforslag", "myndighedsprojekt", "udbudsprojekt", NULL};
+const char *const trin_abt_start_words[] = {"trin1", "trin3", NULL};
+const char *const trin_project_kind_words[] = {
+    "helhedsplan", "renovation", "new_build", "maintenance", NULL};
+const char *const trin_stage_words[] = {
     "pre_study", "trin1", "trin2", "trin1_2", "trin3",
-    "handover", "inspection_1y", "inspection_5y", "closed"};
-static const char *const pause_reason_names[] = {
-    "resident_democracy", "authority", "landsbyggefonden", "financing", "other"};
-static const char *const severity_names[] = {"minor", "major", "critical"};
-static const char *const found_at_names[] = {
-    "handover", "inspection_1y", "inspection_5y", "other"};
+    "handover", "inspection_1y", "inspection_5y", "closed", NULL};
+const char *const trin_pause_reason_words[] = {
+    "resident_democracy", "authority", "landsbyggefonden", "financing", "other", NULL};
+const char *const trin_severity_words[] = {"minor", "major", "critical", NULL};
+const char *const trin_found_at_words[] = {
+    "handover", "inspection_1y", "inspection_5y", "other", NULL};
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* The word lists end with NULL (for callers that walk them). */
+#define WORDS(a) (COUNT(a) - 1)
 
 /* The tables must stay in step with the enums; a new enum value without a
  * name would otherwise read past the table. */
-_Static_assert(COUNT(org_kind_names) == TRIN_ORG_KIND_COUNT, "org kinds");
-_Static_assert(COUNT(price_point_names) == TRIN_PRICE_POINT_COUNT, "prices");
-_Static_assert(COUNT(abt_start_names) == TRIN_ABT_COUNT, "abt");
-_Static_assert(COUNT(project_kind_names) == TRIN_PROJECT_KIND_COUNT, "kinds");
-_Static_assert(COUNT(stage_names) == TRIN_STAGE_COUNT, "stages");
-_Static_assert(COUNT(pause_reason_names) == TRIN_PAUSE_REASON_COUNT, "pauses");
-_Static_assert(COUNT(severity_names) == TRIN_SEVERITY_COUNT, "severities");
-_Static_assert(COUNT(found_at_names) == TRIN_FOUND_AT_COUNT, "found at");
+_Static_assert(WORDS(trin_org_kind_words) == TRIN_ORG_KIND_COUNT, "org kinds");
+_Static_assert(WORDS(trin_price_point_words) == TRIN_PRICE_POINT_COUNT, "prices");
+_Static_assert(WORDS(trin_abt_start_words) == TRIN_ABT_COUNT, "abt");
+_Static_assert(WORDS(trin_project_kind_words) == TRIN_PROJECT_KIND_COUNT, "kinds");
+_Static_assert(WORDS(trin_stage_words) == TRIN_STAGE_COUNT, "stages");
+_Static_assert(WORDS(trin_pause_reason_words) == TRIN_PAUSE_REASON_COUNT, "pauses");
+_Static_assert(WORDS(trin_severity_words) == TRIN_SEVERITY_COUNT, "severities");
+_Static_assert(WORDS(trin_found_at_words) == TRIN_FOUND_AT_COUNT, "found at");
 
 /* Echoing what the user sent helps them spot a typo, but the text may be
  * anything: keep printable ASCII only, so the message stays short, valid
@@ -74,53 +76,53 @@ static const char *name_of(int v, const char *const *names, int count) {
 }
 
 int trin_org_kind_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, org_kind_names, COUNT(org_kind_names),
+  return parse_name(text, trin_org_kind_words, WORDS(trin_org_kind_words),
                     "a kind of organisation", field, err);
 }
 const char *trin_org_kind_name(int kind) {
-  return name_of(kind, org_kind_names, COUNT(org_kind_names));
+  return name_of(kind, trin_org_kind_words, WORDS(trin_org_kind_words));
 }
 
 int trin_price_point_parse(const char *text, const char *field,
                            trin_err_t *err) {
-  return parse_name(text, price_point_names, COUNT(price_point_names),
+  return parse_name(text, trin_price_point_words, WORDS(trin_price_point_words),
                     "a price closing point", field, err);
 }
 const char *trin_price_point_name(int p) {
-  return name_of(p, price_point_names, COUNT(price_point_names));
+  return name_of(p, trin_price_point_words, WORDS(trin_price_point_words));
 }
 
 int trin_abt_start_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, abt_start_names, COUNT(abt_start_names),
+  return parse_name(text, trin_abt_start_words, WORDS(trin_abt_start_words),
                     "a stage where the total contract (ABT) can start", field, err);
 }
 const char *trin_abt_start_name(int a) {
-  return name_of(a, abt_start_names, COUNT(abt_start_names));
+  return name_of(a, trin_abt_start_words, WORDS(trin_abt_start_words));
 }
 
 int trin_project_kind_parse(const char *text, const char *field,
                             trin_err_t *err) {
-  return parse_name(text, project_kind_names, COUNT(project_kind_names),
+  return parse_name(text, trin_project_kind_words, WORDS(trin_project_kind_words),
                     "a kind of project", field, err);
 }
 const char *trin_project_kind_name(int k) {
-  return name_of(k, project_kind_names, COUNT(project_kind_names));
+  return name_of(k, trin_project_kind_words, WORDS(trin_project_kind_words));
 }
 
 int trin_stage_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, stage_names, COUNT(stage_names), "a stage", field, err);
+  return parse_name(text, trin_stage_words, WORDS(trin_stage_words), "a stage", field, err);
 }
 const char *trin_stage_name(int s) {
-  return name_of(s, stage_names, COUNT(stage_names));
+  return name_of(s, trin_stage_words, WORDS(trin_stage_words));
 }
 
 int trin_pause_reason_parse(const char *text, const char *field,
                             trin_err_t *err) {
-  return parse_name(text, pause_reason_names, COUNT(pause_reason_names),
+  return parse_name(text, trin_pause_reason_words, WORDS(trin_pause_reason_words),
                     "a reason for a pause", field, err);
 }
 const char *trin_pause_reason_name(int r) {
-  return name_of(r, pause_reason_names, COUNT(pause_reason_names));
+  return name_of(r, trin_pause_reason_words, WORDS(trin_pause_reason_words));
 }
 
 const char *trin_dispute_level_name(int level) {
@@ -133,19 +135,19 @@ const char *trin_dispute_level_name(int level) {
 }
 
 int trin_severity_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, severity_names, COUNT(severity_names), "a severity",
+  return parse_name(text, trin_severity_words, WORDS(trin_severity_words), "a severity",
                     field, err);
 }
 const char *trin_severity_name(int s) {
-  return name_of(s, severity_names, COUNT(severity_names));
+  return name_of(s, trin_severity_words, WORDS(trin_severity_words));
 }
 
 int trin_found_at_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, found_at_names, COUNT(found_at_names),
+  return parse_name(text, trin_found_at_words, WORDS(trin_found_at_words),
                     "a point where defects are found", field, err);
 }
 const char *trin_found_at_name(int f) {
-  return name_of(f, found_at_names, COUNT(found_at_names));
+  return name_of(f, trin_found_at_words, WORDS(trin_found_at_words));
 }
 
 /* Stages as a person says them; the snake_case names are for machines. */

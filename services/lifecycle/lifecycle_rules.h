@@ -17,6 +17,17 @@
  * store and in trinctl. _parse returns -1 (and fills err naming `field`) for
  * unknown text; _name returns "" for out-of-range values. */
 
+/* The text forms in enum order, each list ending with NULL — for clients
+ * (trinctl) that check or list the words themselves. */
+extern const char *const trin_org_kind_words[];
+extern const char *const trin_price_point_words[];
+extern const char *const trin_abt_start_words[];
+extern const char *const trin_project_kind_words[];
+extern const char *const trin_stage_words[];
+extern const char *const trin_pause_reason_words[];
+extern const char *const trin_severity_words[];
+extern const char *const trin_found_at_words[];
+
 typedef enum {
   TRIN_ORG_CLIENT = 0,        /* bygherre: housing company or municipality */
   TRIN_ORG_ADVISOR,           /* rådgiver: architect, engineer */

@@ -2,6 +2,8 @@
  * use case: options -> request -> call -> print the reply (JSON or words). */
 #include "trinctl_lifecycle.h"
 
+#include "lifecycle_rules.h"
+
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,25 +16,8 @@
 #include "trinctl_print.h"
 
 /* ------------------------------------------------------- enumeration words
- * The words lifecycle.proto lists for its text enumerations. Checking them
- * here turns a typo into a usage error that lists the right words; the
- * service checks them again. */
-static const char *const org_kinds[] = {"client", "advisor", "contractor", "developer",
-                                        "resident_committee", NULL};
-static const char *const price_points[] = {"projektforslag", "myndighedsprojekt",
-                                           "udbudsprojekt", NULL};
-static const char *const abt_starts[] = {"trin1", "trin3", NULL};
-static const char *const project_kinds[] = {"helhedsplan", "renovation", "new_build",
-                                            "maintenance", NULL};
-static const char *const stages[] = {"pre_study", "trin1", "trin2", "trin1_2", "trin3",
-                                     "handover", "inspection_1y", "inspection_5y",
-                                     "closed", NULL};
-static const char *const pause_reasons[] = {"resident_democracy", "authority",
-                                            "landsbyggefonden", "financing", "other",
-                                            NULL};
-static const char *const severities[] = {"minor", "major", "critical", NULL};
-static const char *const found_ats[] = {"handover", "inspection_1y", "inspection_5y",
-                                        "other", NULL};
+ * The service's own word lists (lifecycle_rules.h): checking them here turns
+ * a typo into a usage error that lists the right words. */
 
 /* Option table shorthands. */
 #define TEXT(n, req, fld, mv, h) \
@@ -571,7 +556,7 @@ static int run_ping(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 static const trinctl_opt_t org_create_opts[] = {
     TEXT("id", true, "organisation.id", "ID", "the organisation's id, e.g. AAB"),
     TEXT("name", true, "organisation.name", "NAME", "its name"),
-    CHOICE("kind", true, "organisation.kind", "KIND", org_kinds, "what it is"),
+    CHOICE("kind", true, "organisation.kind", "KIND", trin_org_kind_words, "what it is"),
     END};
 
 static const trinctl_opt_t partnership_create_opts[] = {
@@ -588,8 +573,8 @@ static const trinctl_opt_t partnership_create_opts[] = {
     INT("horizon-years", false, "partnership.horizon_years", 0, 15,
         "collaboration horizon after the framework, 0–15"),
     CHOICE("price-closing", true, "partnership.price_closing_point", "POINT",
-           price_points, "where in trin 2 the price is closed"),
-    CHOICE("abt-start", false, "partnership.abt_starts_at", "trin1|trin3", abt_starts,
+           trin_price_point_words, "where in trin 2 the price is closed"),
+    CHOICE("abt-start", false, "partnership.abt_starts_at", "trin1|trin3", trin_abt_start_words,
            "when the total contract (ABT) starts (default trin3)"),
     MONEY("frame", false, "partnership.economic_frame_ore",
           "economic frame in kroner, e.g. 3.000.000.000"),
@@ -600,7 +585,7 @@ static const trinctl_opt_t partnership_create_opts[] = {
 static const trinctl_opt_t partnership_add_member_opts[] = {
     TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
     TEXT("org", true, "member.org_id", "ORG", "the organisation joining"),
-    CHOICE("role", true, "member.role", "ROLE", org_kinds, "the part it plays here"),
+    CHOICE("role", true, "member.role", "ROLE", trin_org_kind_words, "the part it plays here"),
     END};
 
 static const trinctl_opt_t partnership_extend_opts[] = {
@@ -616,7 +601,7 @@ static const trinctl_opt_t project_create_opts[] = {
          "the partnership it belongs to (none: outside any partnership)"),
     TEXT("client", false, "project.client_org", "ORG",
          "the client (required outside a partnership)"),
-    CHOICE("kind", true, "project.kind", "KIND", project_kinds, "the kind of project"),
+    CHOICE("kind", true, "project.kind", "KIND", trin_project_kind_words, "the kind of project"),
     TEXT("department", false, "project.department", "D", "housing department / property"),
     TEXT("municipality", false, "project.municipality", "M", "municipality"),
     INT("dwellings", false, "project.dwellings", 0, INT32_MAX, "number of dwellings"),
@@ -628,7 +613,7 @@ static const trinctl_opt_t project_create_opts[] = {
     END};
 
 static const trinctl_opt_t project_advance_opts[] = {
-    CHOICE("to", true, "to_stage", "STAGE", stages, "the next stage"),
+    CHOICE("to", true, "to_stage", "STAGE", trin_stage_words, "the next stage"),
     DATE("date", true, "date", "when it entered the stage"),
     TEXT("note", false, "note", "TEXT", "a note for the stage history"),
     END};
@@ -639,7 +624,7 @@ static const trinctl_opt_t project_close_price_opts[] = {
     END};
 
 static const trinctl_opt_t project_pause_opts[] = {
-    CHOICE("reason", true, "reason", "REASON", pause_reasons, "why the project waits"),
+    CHOICE("reason", true, "reason", "REASON", trin_pause_reason_words, "why the project waits"),
     DATE("date", true, "date", "first day of the pause"),
     TEXT("note", false, "note", "TEXT", "a note"),
     END};
@@ -651,7 +636,7 @@ static const trinctl_opt_t project_resume_opts[] = {
 static const trinctl_opt_t project_list_opts[] = {
     TEXT("partnership", false, "partnership_id", "ID", "only this partnership's projects"),
     TEXT("client", false, "client_org", "ORG", "only this client's projects"),
-    CHOICE("stage", false, "stage", "STAGE", stages, "only projects in this stage"),
+    CHOICE("stage", false, "stage", "STAGE", trin_stage_words, "only projects in this stage"),
     FLAG("outside", "outside_partnership", "only projects outside any partnership"),
     END};
 
@@ -689,8 +674,8 @@ static const trinctl_opt_t dispute_resolve_opts[] = {
 static const trinctl_opt_t defect_report_opts[] = {
     TEXT("id", true, "defect.id", "ID", "the defect's id"),
     TEXT("description", true, "defect.description", "T", "what is wrong"),
-    CHOICE("severity", true, "defect.severity", "S", severities, "how bad"),
-    CHOICE("found-at", true, "defect.found_at", "F", found_ats, "when it was found"),
+    CHOICE("severity", true, "defect.severity", "S", trin_severity_words, "how bad"),
+    CHOICE("found-at", true, "defect.found_at", "F", trin_found_at_words, "when it was found"),
     DATE("reported", true, "defect.reported_on", "when it was reported"),
     DATE("due", false, "defect.due_on", "when it must be fixed"),
     TEXT("cost-bearer", false, "defect.cost_bearer", "ORG", "who bears the cost"),

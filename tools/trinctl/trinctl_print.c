@@ -1,6 +1,8 @@
 /* trinctl_print — see trinctl_print.h. */
 #include "trinctl_print.h"
 
+#include "lifecycle_rules.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -432,11 +434,7 @@ static void kv(FILE *f, const char *label, const char *fmt, ...) {
 }
 
 const char *trinctl_dispute_level_name(int level) {
-  /* The ladder as envelope.proto / lifecycle.proto number it. */
-  static const char *const names[] = {
-      "", "project managers", "operational management", "conflict forum",
-      "steering group", "mediation", "umpire", "arbitration board"};
-  return level >= 1 && level <= 7 ? names[level] : "";
+  return trin_dispute_level_name(level);
 }
 
 char *trinctl_variance_text(int days, char *buf) {
