@@ -7,9 +7,11 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "lifecycle_budget_events.h"
 #include "lifecycle_handlers.h"
 #include "lifecycle_store.h"
 #include "trin_config.h"
+#include "trin_cursor.h"
 #include "trin_log.h"
 #include "trin_server.h"
 #include "trin_store.h"
@@ -24,6 +26,10 @@ static const trin_config_key_t KEYS[] = {
     {"max-message", "1048576", "largest request in bytes"},
     {"heartbeat-ms", "1000", "interval of heartbeats on the PUB socket (0 = off)"},
     {"log-level", "info", "debug, info, warn or error"},
+    {"budget-endpoint", "",
+     "the budget service's ROUTER; with budget-pub-endpoint, lifecycle follows its "
+     "price closings (empty = off)"},
+    {"budget-pub-endpoint", "", "the budget service's PUB (empty = off)"},
 };
 
 static uv_loop_t loop;
@@ -98,7 +104,8 @@ int main(int argc, char **argv) {
   trin_store_options_t so = {
       .location = loc,
       .sync = strcmp(sync, "normal") == 0 ? TRIN_STORE_SYNC_NORMAL : TRIN_STORE_SYNC_FULL};
-  if ((rc = trin_store_open(&so, &store, &err)) || (rc = lifecycle_store_migrate(store, &err))) {
+  if ((rc = trin_store_open(&so, &store, &err)) || (rc = lifecycle_store_migrate(store, &err)) ||
+      (rc = trin_cursor_migrate(store, &err))) {
     trin_store_destroy(&store);
     trin_config_destroy(&cfg);
     return fail(&err);
@@ -122,6 +129,21 @@ int main(int argc, char **argv) {
     return fail(&err);
   }
   lifecycle_handlers_register(server);
+  lifecycle_budget_follower_t *budget = NULL;
+  const char *budget_ep = trin_config_get(cfg, "budget-endpoint");
+  const char *budget_pub = trin_config_get(cfg, "budget-pub-endpoint");
+  if (budget_ep && *budget_ep && budget_pub && *budget_pub &&
+      (rc = lifecycle_budget_follow(&loop, zctx, server, store, budget_ep, budget_pub, &budget,
+                                    &err))) {
+    trin_server_destroy(&server);
+    uv_walk(&loop, close_walk, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    zmq_ctx_term(zctx);
+    trin_store_destroy(&store);
+    trin_config_destroy(&cfg);
+    return fail(&err);
+  }
 
   uv_signal_t sigint, sigterm;
   uv_signal_init(&loop, &sigint);
@@ -137,6 +159,7 @@ int main(int argc, char **argv) {
   trin_log_info("stopped after %llu requests in %llu batches, %llu events",
                 (unsigned long long)stats.requests, (unsigned long long)stats.batches,
                 (unsigned long long)stats.events_published);
+  lifecycle_budget_unfollow(&budget);
   trin_server_destroy(&server);
   uv_walk(&loop, close_walk, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trinctl_budget.h"
 #include "trinctl_lifecycle.h"
 #include "trinctl_print.h"
 
@@ -48,6 +49,7 @@ typedef struct {
 
 static const trinctl_service_t services[] = {
     {"lifecycle", TRINCTL_ENDPOINT_ENV, TRINCTL_DEFAULT_ENDPOINT, trinctl_lifecycle_cmds},
+    {"budget", "TRIN_BUDGET_ENDPOINT", "tcp://127.0.0.1:5711", trinctl_budget_cmds},
 };
 #define NSERVICES (sizeof services / sizeof *services)
 

@@ -1,0 +1,123 @@
+/* budget_lifecycle_events — see budget_lifecycle_events.h. */
+#include "budget_lifecycle_events.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "budget_store.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin_codec.h"
+#include "trin_cursor.h"
+#include "trin_log.h"
+#include "trin_subscriber.h"
+
+#define SERVICE "lifecycle"
+
+static int apply_partnership(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
+  Trin__Lifecycle__Partnership *p = NULL;
+  trin_err_t e = {0};
+  if (trin_codec_unpack(&trin__lifecycle__partnership__descriptor, ev->payload.data,
+                        ev->payload.len, "payload", (ProtobufCMessage **)&p, &e)) {
+    trin_log_warn("lifecycle event %llu (%s): payload does not decode, skipped: %s",
+                  (unsigned long long)ev->seq, ev->type, e.message);
+    return TRIN_OK;
+  }
+  budget_partnership_t bp = {0};
+  snprintf(bp.id, sizeof bp.id, "%s", p->id);
+  snprintf(bp.client_org, sizeof bp.client_org, "%s", p->client_org);
+  snprintf(bp.price_closing_point, sizeof bp.price_closing_point, "%s",
+           p->price_closing_point);
+  bp.framework_end = TRIN_DATE_NONE;
+  trin_date_parse_optional(p->framework_end, &bp.framework_end, "framework_end", NULL);
+  int rc = bp.id[0] ? budget_store_partnership_upsert(s, &bp, err) : TRIN_OK;
+  trin_codec_free(p);
+  return rc;
+}
+
+static int apply_project(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
+  Trin__Lifecycle__ProjectEvent *pe = NULL;
+  trin_err_t e = {0};
+  if (trin_codec_unpack(&trin__lifecycle__project_event__descriptor, ev->payload.data,
+                        ev->payload.len, "payload", (ProtobufCMessage **)&pe, &e)) {
+    trin_log_warn("lifecycle event %llu (%s): payload does not decode, skipped: %s",
+                  (unsigned long long)ev->seq, ev->type, e.message);
+    return TRIN_OK;
+  }
+  int rc = TRIN_OK;
+  if (pe->project && pe->project->id && pe->project->id[0]) {
+    budget_project_t p = {0};
+    snprintf(p.id, sizeof p.id, "%s", pe->project->id);
+    snprintf(p.partnership_id, sizeof p.partnership_id, "%s", pe->project->partnership_id);
+    snprintf(p.client_org, sizeof p.client_org, "%s", pe->project->client_org);
+    snprintf(p.stage, sizeof p.stage, "%s", pe->project->stage);
+    rc = budget_store_project_upsert(s, &p, err);
+  }
+  trin_codec_free(pe);
+  return rc;
+}
+
+int budget_lifecycle_apply(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
+  int rc = TRIN_OK;
+  const char *pt = ev->payload_type ? ev->payload_type : "";
+  if (strcmp(pt, trin__lifecycle__partnership__descriptor.name) == 0)
+    rc = apply_partnership(s, ev, err);
+  else if (strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0)
+    rc = apply_project(s, ev, err);
+  if (!rc) rc = trin_cursor_set(s, SERVICE, ev->seq, err);
+  return rc;
+}
+
+struct budget_lifecycle_follower {
+  trin_server_t *server;
+  trin_subscriber_t *sub;
+};
+
+typedef struct {
+  const Trin__Event *ev;
+} apply_ctx_t;
+
+static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
+  apply_ctx_t *c = data;
+  return budget_lifecycle_apply(trin_request_store(req), c->ev, err);
+}
+
+static int on_event(void *data, const Trin__Event *ev) {
+  budget_lifecycle_follower_t *f = data;
+  apply_ctx_t c = {ev};
+  trin_err_t err = {0};
+  int rc = trin_server_apply(f->server, apply_in_tx, &c, &err);
+  if (rc)
+    trin_log_warn("lifecycle event %llu (%s) not applied, will retry: %s",
+                  (unsigned long long)ev->seq, ev->type, err.message);
+  return rc;
+}
+
+int budget_lifecycle_follow(uv_loop_t *loop, void *zctx, trin_server_t *server,
+                            trin_store_t *store, const char *endpoint,
+                            const char *pub_endpoint, budget_lifecycle_follower_t **out,
+                            trin_err_t *err) {
+  uint64_t after = 0;
+  int rc = trin_cursor_get(store, SERVICE, &after, err);
+  if (rc) return rc;
+  budget_lifecycle_follower_t *f = calloc(1, sizeof *f);
+  if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  f->server = server;
+  trin_subscriber_options_t so = {.service = SERVICE, .pub_endpoint = pub_endpoint,
+                                  .endpoint = endpoint, .after_seq = after};
+  if ((rc = trin_subscriber_new(loop, zctx, &so, on_event, f, &f->sub, err))) {
+    free(f);
+    return rc;
+  }
+  trin_log_info("following lifecycle at %s from event %llu", endpoint,
+                (unsigned long long)after);
+  *out = f;
+  return TRIN_OK;
+}
+
+void budget_lifecycle_unfollow(budget_lifecycle_follower_t **pf) {
+  if (!pf || !*pf) return;
+  trin_subscriber_destroy(&(*pf)->sub);
+  free(*pf);
+  *pf = NULL;
+}

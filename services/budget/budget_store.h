@@ -1,0 +1,157 @@
+/* budget_store — the budget service's tables and every read and write of
+ * them. Reads of single entities fill protobuf messages whose strings and
+ * arrays live in the caller's arena; the economy of a project is read into
+ * plain structs for the rules (budget_economy_t). Writes run inside the
+ * caller's transaction. */
+#ifndef TRIN_BUDGET_STORE_H
+#define TRIN_BUDGET_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "budget_rules.h"
+#include "trin/budget.pb-c.h"
+#include "trin_arena.h"
+#include "trin_err.h"
+#include "trin_store.h"
+
+typedef Trin__Budget__EconomicModel bg_model_t;
+typedef Trin__Budget__Budget bg_budget_t;
+typedef Trin__Budget__BudgetLine bg_line_t;
+typedef Trin__Budget__IndexPoint bg_point_t;
+typedef Trin__Budget__ScopeChange bg_scope_t;
+typedef Trin__Budget__OptimisationOption bg_option_t;
+typedef Trin__Budget__ActualCost bg_cost_t;
+typedef Trin__Budget__RentParameters bg_rent_t;
+
+#define BUDGET_DEFAULT_SERIES "BYG43"
+
+int budget_store_migrate(trin_store_t *s, trin_err_t *err);
+
+/* ---- what lifecycle announced ---------------------------------------------- */
+
+typedef struct {
+  char id[65], client_org[65], price_closing_point[32];
+  trin_date_t framework_end;
+} budget_partnership_t;
+
+typedef struct {
+  char id[65], partnership_id[65], client_org[65], stage[32];
+} budget_project_t;
+
+int budget_store_partnership_upsert(trin_store_t *s, const budget_partnership_t *p,
+                                    trin_err_t *err);
+int budget_store_project_upsert(trin_store_t *s, const budget_project_t *p, trin_err_t *err);
+/* TRIN_ENOTFOUND naming field when lifecycle has not announced the id. */
+int budget_store_partnership_get(trin_store_t *s, const char *id, const char *field,
+                                 budget_partnership_t *out, trin_err_t *err);
+int budget_store_project_get(trin_store_t *s, const char *id, const char *field,
+                             budget_project_t *out, trin_err_t *err);
+
+/* ---- economic model ------------------------------------------------------------ */
+
+int budget_store_model_set(trin_store_t *s, const bg_model_t *m, trin_err_t *err);
+/* Fills m (rates in the arena); ENOTFOUND naming field when none is set. */
+int budget_store_model_get(trin_store_t *s, const char *partnership_id, const char *field,
+                           trin_arena_t *a, bg_model_t *m, trin_err_t *err);
+/* The model as the rules see it; *found false (and zeros, series BYG43)
+ * when the partnership has none or id is "". */
+int budget_store_model_load(trin_store_t *s, const char *partnership_id, budget_model_t *m,
+                            char series[65], bool *found, trin_err_t *err);
+
+/* ---- budgets ------------------------------------------------------------------------ */
+
+/* Inserts the budget (status draft, total as given) and its lines. */
+int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t total_ore,
+                               trin_err_t *err);
+int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
+                            bool with_lines, trin_arena_t *a, bg_budget_t *out,
+                            trin_err_t *err);
+int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
+                             bg_budget_t ***out, size_t *n, trin_err_t *err);
+/* The amount of line_id in budget_id; *found false when there is none. */
+int budget_store_line_amount(trin_store_t *s, const char *budget_id, const char *line_id,
+                             trin_ore_t *amount, bool *found, trin_err_t *err);
+int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const bg_line_t *l,
+                             trin_err_t *err);
+int budget_store_line_delete(trin_store_t *s, const char *budget_id, const char *line_id,
+                             trin_err_t *err);
+int budget_store_budget_set_total(trin_store_t *s, const char *id, trin_ore_t total,
+                                  trin_err_t *err);
+/* status "submitted" sets submitted_on, "approved" approved_on. */
+int budget_store_budget_set_status(trin_store_t *s, const char *id, const char *status,
+                                   const char *date, trin_err_t *err);
+/* Counts the project's budgets of a kind with a status ("" = any). */
+int budget_store_budget_count(trin_store_t *s, const char *project_id, const char *kind,
+                              const char *status, int *n, trin_err_t *err);
+
+/* ---- index series --------------------------------------------------------------------- */
+
+int budget_store_index_upsert(trin_store_t *s, const char *series,
+                              const budget_index_point_t *pts, size_t n, trin_err_t *err);
+/* The series' points by date (malloc'd into *pts with capacity *cap, grown
+ * as needed; the caller frees). */
+int budget_store_index_load(trin_store_t *s, const char *series, budget_index_point_t **pts,
+                            size_t *n, size_t *cap, trin_err_t *err);
+
+/* ---- scope, options, costs, rent --------------------------------------------------------- */
+
+int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *err);
+int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t *err);
+int budget_store_option_get(trin_store_t *s, const char *id, const char *field,
+                            trin_arena_t *a, bg_option_t *out, trin_err_t *err);
+int budget_store_option_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
+                             bg_option_t ***out, size_t *n, trin_err_t *err);
+int budget_store_option_decide(trin_store_t *s, const char *id, const char *status,
+                               const char *by, const char *date, trin_err_t *err);
+int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *err);
+int budget_store_rent_set(trin_store_t *s, const bg_rent_t *r, trin_err_t *err);
+
+/* Turnover: the partnership's actual costs summed by year, party and
+ * whether dated on or before framework_end. Calls fn once per group. */
+typedef void (*budget_turnover_fn)(void *data, int year, budget_party_t party, bool within,
+                                   trin_ore_t amount);
+int budget_store_turnover(trin_store_t *s, const char *partnership_id,
+                          trin_date_t framework_end, budget_turnover_fn fn, void *data,
+                          trin_err_t *err);
+
+/* ---- a project's economy, for the rules ---------------------------------------------------- */
+
+typedef struct {
+  bool has;
+  char id[65], status[16];
+  trin_ore_t total_ore;
+  trin_date_t date;
+  char approved_on[TRIN_DATE_BUF];
+} budget_version_t;
+
+typedef struct {
+  budget_project_t project;
+  bool has_model;
+  budget_model_t model;
+  char series[65];
+  char price_closing_point[32];
+  /* Current versions: A approved only; B and C the approved one, else the
+   * newest; forecast the newest. */
+  budget_version_t a, b, c, forecast;
+  /* The price budget (B, else A) and its lines, for MOLIO. */
+  const budget_version_t *price;
+  budget_line_t *lines;
+  size_t nlines, lines_cap;
+  budget_index_point_t *points;
+  size_t npoints, points_cap;
+  budget_change_t *scope, *savings;
+  size_t nscope, nsavings, scope_cap, savings_cap;
+  trin_ore_t costs_to_date_ore;
+  bool has_rent;
+  budget_rent_params_t rent;
+} budget_economy_t;
+
+/* Loads everything the figures of project_id need (ENOTFOUND naming field
+ * for an unknown project). Buffers are reused between calls; free with
+ * budget_economy_free. */
+int budget_store_economy_load(trin_store_t *s, const char *project_id, const char *field,
+                              budget_economy_t *e, trin_err_t *err);
+void budget_economy_free(budget_economy_t *e);
+
+#endif
