@@ -9,6 +9,7 @@
 #include "trinctl_budget.h"
 #include "trinctl_lifecycle.h"
 #include "trinctl_print.h"
+#include "trinctl_survey.h"
 
 #ifndef TRINCTL_VERSION
 #define TRINCTL_VERSION "unknown"
@@ -50,6 +51,7 @@ typedef struct {
 static const trinctl_service_t services[] = {
     {"lifecycle", TRINCTL_ENDPOINT_ENV, TRINCTL_DEFAULT_ENDPOINT, trinctl_lifecycle_cmds},
     {"budget", "TRIN_BUDGET_ENDPOINT", "tcp://127.0.0.1:5711", trinctl_budget_cmds},
+    {"survey", "TRIN_SURVEY_ENDPOINT", "tcp://127.0.0.1:5721", trinctl_survey_cmds},
 };
 #define NSERVICES (sizeof services / sizeof *services)
 

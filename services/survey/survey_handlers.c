@@ -1,0 +1,432 @@
+/* survey_handlers — see survey_handlers.h. Validation order in every
+ * handler: required fields and formats first (INVALID naming the field),
+ * then references (NOT_FOUND), then the domain rules (CONFLICT). */
+#include "survey_handlers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "survey_results.h"
+#include "survey_rules.h"
+#include "survey_store.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin/survey.pb-c.h"
+#include "trin_codec.h"
+#include "trin_cursor.h"
+#include "trin_date.h"
+#include "trin_id.h"
+#include "trin_log.h"
+
+#define TITLE_MAX_BYTES 200
+#define STATEMENT_MAX_BYTES 500
+
+#define TRY(expr)                \
+  do {                           \
+    if ((rc = (expr))) goto out; \
+  } while (0)
+
+static int require_message(const void *m, const char *field, trin_err_t *err) {
+  return m ? TRIN_OK : trin_err_set(err, TRIN_EINVALID, field, "is required");
+}
+
+/* Replies with the survey as stored, emitting `event_type` first (NULL for
+ * reads). */
+static int reply_survey(trin_request_t *req, trin_arena_t *a, const char *id,
+                        const char *event_type, trin_err_t *err) {
+  sv_survey_t sv;
+  int rc = survey_store_survey_get(trin_request_store(req), id, "survey_id", a, &sv, NULL,
+                                   err);
+  if (rc) return rc;
+  uint64_t seq = 0;
+  if (event_type) {
+    trin_event_id_t ids[3];
+    size_t n = survey_event_ids(&sv, ids);
+    if ((rc = trin_request_emit(req, event_type, sv.client_org, ids, n, &sv.base, &seq, err)))
+      return rc;
+  }
+  Trin__Survey__SurveyReply reply = TRIN__SURVEY__SURVEY_REPLY__INIT;
+  reply.survey = &sv;
+  reply.seq = seq;
+  return trin_request_reply(req, &reply.base, err);
+}
+
+static int thresholds_of(const Trin__Survey__Thresholds *m, survey_thresholds_t *t) {
+  memset(t, 0, sizeof *t);
+  if (!m) return TRIN_OK;
+  t->drop_from_previous_x100 = m->drop_from_previous_x100;
+  t->drop_from_baseline_x100 = m->drop_from_baseline_x100;
+  t->floor_x100 = m->floor_x100;
+  return TRIN_OK;
+}
+
+static int check_baseline_list(const int32_t *r, size_t n, const char *field,
+                               trin_err_t *err) {
+  for (size_t i = 0; i < n; i++) {
+    if (r[i] < 1 || r[i] > SURVEY_MAX_ROUNDS)
+      return trin_err_set(err, TRIN_EINVALID, field, "round %d is not 1–%d", r[i],
+                          SURVEY_MAX_ROUNDS);
+    for (size_t j = 0; j < i; j++)
+      if (r[j] == r[i])
+        return trin_err_set(err, TRIN_EINVALID, field, "round %d is listed twice", r[i]);
+  }
+  return TRIN_OK;
+}
+
+/* ---- surveys ------------------------------------------------------------------ */
+
+static int create_survey(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Survey__CreateSurvey *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(require_message(m->survey, "survey", err));
+  sv_survey_t sv = *m->survey;
+  TRY(trin_id_check(sv.id, "survey.id", err));
+  TRY(trin_id_check(sv.project_id, "survey.project_id", err));
+  TRY(trin_text_check(sv.title, TITLE_MAX_BYTES, "survey.title", err));
+  survey_scale_t sc = {sv.scale_min, sv.scale_max};
+  if ((rc = survey_scale_check(sc, err))) {
+    trin_err_prefix_field(err, "survey");
+    goto out;
+  }
+  int32_t min;
+  if ((rc = survey_min_respondents_check(sv.min_respondents, 0, &min, err))) {
+    trin_err_prefix_field(err, "survey");
+    goto out;
+  }
+  sv.min_respondents = min;
+  survey_thresholds_t t;
+  thresholds_of(sv.thresholds, &t);
+  if ((rc = survey_thresholds_check(&t, sc, err))) {
+    trin_err_prefix_field(err, "survey");
+    goto out;
+  }
+  TRY(check_baseline_list(sv.baseline_rounds, sv.n_baseline_rounds, "survey.baseline_rounds",
+                          err));
+  if (sv.n_statements == 0 || sv.n_statements > SURVEY_MAX_STATEMENTS)
+    TRY(trin_err_set(err, TRIN_EINVALID, "survey.statements", "1–%d statements are required",
+                     SURVEY_MAX_STATEMENTS));
+  for (size_t i = 0; i < sv.n_statements; i++) {
+    char f[48];
+    const sv_statement_t *st = sv.statements[i];
+    snprintf(f, sizeof f, "survey.statements[%zu].key", i);
+    TRY(trin_id_check(st->key, f, err));
+    snprintf(f, sizeof f, "survey.statements[%zu].text", i);
+    TRY(trin_text_check(st->text, STATEMENT_MAX_BYTES, f, err));
+  }
+  survey_project_t p;
+  TRY(survey_store_project_get(s, sv.project_id, "survey.project_id", &p, err));
+  TRY(survey_store_survey_insert(s, &sv, err));
+  TRY(reply_survey(req, &a, sv.id, "survey.survey_created", err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int load_survey(trin_store_t *s, trin_arena_t *a, const char *id, sv_survey_t *sv,
+                       int64_t *no, trin_err_t *err) {
+  int rc = trin_id_check(id, "survey_id", err);
+  if (!rc) rc = survey_store_survey_get(s, id, "survey_id", a, sv, no, err);
+  return rc;
+}
+
+static int add_round(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                     trin_err_t *err) {
+  const Trin__Survey__AddRound *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->survey_id, "survey_id", err));
+  TRY(require_message(m->round, "round", err));
+  trin_date_t opens, closes;
+  TRY(trin_date_parse(m->round->opens, &opens, "round.opens", err));
+  TRY(trin_date_parse(m->round->closes, &closes, "round.closes", err));
+  TRY(trin_date_check_order(opens, "round.opens", closes, "round.closes", err));
+  sv_survey_t sv;
+  int64_t no;
+  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  int32_t next = (int32_t)sv.n_rounds + 1;
+  if (m->round->number != next)
+    TRY(trin_err_set(err, TRIN_EINVALID, "round.number",
+                     "must be %d, the next round of survey '%s' (got %d)", next, sv.id,
+                     m->round->number));
+  if (next > SURVEY_MAX_ROUNDS)
+    TRY(trin_err_set(err, TRIN_ECONFLICT, "round.number", "a survey has at most %d rounds",
+                     SURVEY_MAX_ROUNDS));
+  if (sv.n_rounds > 0) {
+    const sv_round_t *prev = sv.rounds[sv.n_rounds - 1];
+    trin_date_t prev_closes;
+    TRY(trin_date_parse(prev->closes, &prev_closes, "round.closes", err));
+    if (opens < prev_closes)
+      TRY(trin_err_set(err, TRIN_ECONFLICT, "round.opens",
+                       "round %d opens %s, before round %d closes (%s)", next,
+                       m->round->opens, prev->number, prev->closes));
+  }
+  sv_round_t r = *m->round;
+  TRY(survey_store_round_insert(s, no, &r, err));
+  TRY(reply_survey(req, &a, sv.id, "survey.round_added", err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int set_baseline(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  const Trin__Survey__SetBaseline *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->survey_id, "survey_id", err));
+  TRY(check_baseline_list(m->rounds, m->n_rounds, "rounds", err));
+  sv_survey_t sv;
+  int64_t no;
+  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  for (size_t i = 0; i < m->n_rounds; i++)
+    if (m->rounds[i] > (int32_t)sv.n_rounds) {
+      char f[32];
+      snprintf(f, sizeof f, "rounds[%zu]", i);
+      TRY(trin_err_set(err, TRIN_ENOTFOUND, f, "survey '%s' has no round %d", sv.id,
+                       m->rounds[i]));
+    }
+  /* Stored sorted, so the baseline reads the same however it was given. */
+  int32_t sorted[SURVEY_MAX_ROUNDS];
+  size_t n = m->n_rounds;
+  memcpy(sorted, m->rounds, n * sizeof *sorted);
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+      int32_t x = sorted[j];
+      sorted[j] = sorted[j - 1];
+      sorted[j - 1] = x;
+    }
+  TRY(survey_store_set_baseline(s, no, sorted, n, err));
+  trin_arena_reset(&a);
+  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  TRY(survey_alerts_refresh(req, &sv, no, 1, NULL, err));
+  TRY(reply_survey(req, &a, sv.id, "survey.baseline_set", err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int set_thresholds(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                          trin_err_t *err) {
+  const Trin__Survey__SetThresholds *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->survey_id, "survey_id", err));
+  sv_survey_t sv;
+  int64_t no;
+  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  survey_thresholds_t t;
+  thresholds_of(m->thresholds ? m->thresholds : sv.thresholds, &t);
+  TRY(survey_thresholds_check(&t, (survey_scale_t){sv.scale_min, sv.scale_max}, err));
+  int32_t min;
+  TRY(survey_min_respondents_check(m->min_respondents, sv.min_respondents, &min, err));
+  TRY(survey_store_set_thresholds(s, no, &t, min, err));
+  trin_arena_reset(&a);
+  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  TRY(survey_alerts_refresh(req, &sv, no, 1, NULL, err));
+  TRY(reply_survey(req, &a, sv.id, "survey.thresholds_set", err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int get_survey(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                      trin_err_t *err) {
+  const Trin__Survey__GetSurvey *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = trin_id_check(m->survey_id, "survey_id", err);
+  if (!rc) rc = reply_survey(req, &a, m->survey_id, NULL, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int list_surveys(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  const Trin__Survey__ListSurveys *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Survey__SurveyList list = TRIN__SURVEY__SURVEY_LIST__INIT;
+  int rc = trin_id_check_optional(m->project_id, "project_id", err);
+  if (!rc)
+    rc = survey_store_survey_list(trin_request_store(req), m->project_id, &a, &list.surveys,
+                                  &list.n_surveys, err);
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* ---- responses and results ---------------------------------------------------------- */
+
+static int import_responses(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                            trin_err_t *err) {
+  const Trin__Survey__ImportResponses *m = (const void *)msg;
+  survey_service_t *svc = data;
+  survey_import_input_t in = {
+      .survey_id = m->survey_id,
+      .round = m->round,
+      .csv = (const char *)m->csv.data,
+      .csv_len = m->csv.len,
+      .responses = m->responses,
+      .n_responses = m->n_responses,
+  };
+  Trin__Survey__ImportReply reply = TRIN__SURVEY__IMPORT_REPLY__INIT;
+  int rc = survey_import_run(req, svc->key, &in, &reply, err);
+  if (!rc) rc = trin_request_reply(req, &reply.base, err);
+  return rc;
+}
+
+static int get_results(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                       trin_err_t *err) {
+  const Trin__Survey__GetResults *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  survey_agg_t *cube = NULL;
+  survey_alert_row_t *al = NULL;
+  size_t nal = 0;
+  int rc;
+  sv_survey_t sv;
+  int64_t no;
+  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  int round = m->round ? m->round : (int)sv.n_rounds;
+  if (round < 1 || round > (int)sv.n_rounds)
+    TRY(trin_err_set(err, TRIN_ENOTFOUND, "round", "survey '%s' has no round %d", sv.id,
+                     round));
+  TRY(survey_cube_load(s, no, &sv, round, &cube, err));
+  TRY(survey_store_alerts_load(s, no, round, &al, &nal, err));
+  survey_view_t v;
+  survey_view_init(&v, &sv, round, cube);
+  Trin__Survey__RoundResults res;
+  TRY(survey_view_results(&v, round, &a, &res, err));
+  if (nal) {
+    res.alerts = trin_arena_alloc(&a, nal * sizeof *res.alerts);
+    for (size_t i = 0; res.alerts && i < nal; i++)
+      if (al[i].round == round) res.alerts[res.n_alerts++] = survey_alert_message(&v, &al[i], &a);
+    if (a.failed) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
+  }
+  TRY(trin_request_reply(req, &res.base, err));
+out:
+  free(cube);
+  free(al);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* Pools, per group (inside/outside), every survey having the common
+ * statement at its latest round whose all-roles figure is visible. */
+static int compare(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                   trin_err_t *err) {
+  const Trin__Survey__Compare *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->statement_key, "statement_key", err));
+  TRY(trin_id_check_optional(m->client_org, "client_org", err));
+  char **ids;
+  size_t nids;
+  TRY(survey_store_surveys_with_common(s, m->statement_key, m->client_org, &a, &ids, &nids,
+                                       err));
+  if (nids == 0)
+    TRY(trin_err_set(err, TRIN_ENOTFOUND, "statement_key",
+                     "no survey has a common statement '%s'%s%s", m->statement_key,
+                     m->client_org && *m->client_org ? " for client " : "",
+                     m->client_org ? m->client_org : ""));
+  survey_agg_t pool[2] = {{0}};
+  int32_t projects[2] = {0, 0};
+  for (size_t i = 0; i < nids; i++) {
+    sv_survey_t sv;
+    int64_t no;
+    TRY(survey_store_survey_get(s, ids[i], "statement_key", &a, &sv, &no, err));
+    size_t k = 0;
+    while (k < sv.n_statements && strcmp(sv.statements[k]->key, m->statement_key) != 0) k++;
+    int nr = (int)sv.n_rounds;
+    if (nr > SURVEY_MAX_ROUNDS) nr = SURVEY_MAX_ROUNDS;
+    survey_agg_t *cube = NULL;
+    TRY(survey_cube_load(s, no, &sv, nr, &cube, err));
+    survey_view_t v;
+    survey_view_init(&v, &sv, nr, cube);
+    int inside = sv.partnership_id && *sv.partnership_id ? 0 : 1;
+    for (int r = nr; r >= 1; r--) {
+      survey_agg_t g[SURVEY_NGROUPS];
+      bool sup[SURVEY_NGROUPS];
+      for (int gi = 0; gi < SURVEY_NGROUPS; gi++) survey_view_group(&v, r, gi, k, &g[gi]);
+      int64_t counts[SURVEY_NGROUPS];
+      for (int gi = 0; gi < SURVEY_NGROUPS; gi++) counts[gi] = g[gi].count;
+      survey_suppress(counts, v.min, sup);
+      if (g[SURVEY_ROLE_ALL].count > 0 && !sup[SURVEY_ROLE_ALL]) {
+        survey_agg_merge(&pool[inside], &g[SURVEY_ROLE_ALL]);
+        projects[inside]++;
+        break;
+      }
+    }
+    free(cube);
+  }
+  Trin__Survey__Comparison c = TRIN__SURVEY__COMPARISON__INIT;
+  Trin__Survey__ComparisonGroup grp[2], *gp[2] = {&grp[0], &grp[1]};
+  c.statement_key = m->statement_key;
+  c.client_org = m->client_org;
+  c.groups = gp;
+  c.n_groups = 2;
+  bool both = true;
+  for (int i = 0; i < 2; i++) {
+    trin__survey__comparison_group__init(&grp[i]);
+    grp[i].group = i == 0 ? "inside" : "outside";
+    grp[i].projects = projects[i];
+    if (pool[i].count < SURVEY_DEFAULT_MIN_RESPONDENTS) {
+      grp[i].suppressed = pool[i].count > 0;
+      both = false;
+      continue;
+    }
+    grp[i].count = (int32_t)pool[i].count;
+    grp[i].mean_x100 = survey_mean_x100(&pool[i]);
+    char b[16];
+    grp[i].mean = trin_arena_strdup(&a, survey_format_x100(grp[i].mean_x100, b));
+  }
+  if (both) c.difference_x100 = survey_change_x100(&pool[0], &pool[1]);
+  TRY(trin_request_reply(req, &c.base, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
+  trin_server_handle(server, &trin__survey__create_survey__descriptor, create_survey, svc);
+  trin_server_handle(server, &trin__survey__add_round__descriptor, add_round, svc);
+  trin_server_handle(server, &trin__survey__set_baseline__descriptor, set_baseline, svc);
+  trin_server_handle(server, &trin__survey__set_thresholds__descriptor, set_thresholds, svc);
+  trin_server_handle(server, &trin__survey__get_survey__descriptor, get_survey, svc);
+  trin_server_handle(server, &trin__survey__list_surveys__descriptor, list_surveys, svc);
+  trin_server_handle(server, &trin__survey__import_responses__descriptor, import_responses,
+                     svc);
+  trin_server_handle(server, &trin__survey__get_results__descriptor, get_results, svc);
+  trin_server_handle(server, &trin__survey__compare__descriptor, compare, svc);
+  return TRIN_OK;
+}
+
+/* ---- lifecycle events ----------------------------------------------------------------- */
+
+int survey_apply_lifecycle_event(trin_request_t *req, void *data, trin_err_t *err) {
+  const Trin__Event *ev = data;
+  trin_store_t *s = trin_request_store(req);
+  int rc = TRIN_OK;
+  if (ev->payload_type && strcmp(ev->payload_type, "trin.lifecycle.ProjectEvent") == 0) {
+    Trin__Lifecycle__ProjectEvent *pe = NULL;
+    rc = trin_codec_unpack(&trin__lifecycle__project_event__descriptor, ev->payload.data,
+                           ev->payload.len, "payload", (ProtobufCMessage **)&pe, err);
+    if (!rc && pe->project && pe->project->id && *pe->project->id)
+      rc = survey_store_project_upsert(s, pe->project->id, pe->project->partnership_id,
+                                       pe->project->client_org, err);
+    trin_codec_free(pe);
+    /* A payload we cannot read will not become readable on retry: skip it
+     * (and say so) rather than stall every later event. */
+    if (rc == TRIN_EDECODE) {
+      trin_log_warn("lifecycle event %llu (%s): unreadable payload skipped: %s",
+                    (unsigned long long)ev->seq, ev->type, err->message);
+      rc = TRIN_OK;
+    }
+  }
+  if (!rc) rc = trin_cursor_set(s, "lifecycle", ev->seq, err);
+  return rc;
+}

@@ -1,0 +1,487 @@
+/* survey_import — see survey_import.h. */
+#include "survey_import.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "survey_results.h"
+#include "trin_csv.h"
+#include "trin_id.h"
+#include "trin_log.h"
+
+/* ---- pseudonyms ------------------------------------------------------------------ */
+
+void survey_respondent_hash(const uint8_t key[SURVEY_KEY_BYTES], const char *survey_id,
+                            const char *respondent, uint8_t out[SURVEY_HASH_BYTES]) {
+  crypto_auth_hmacsha256_state st;
+  uint8_t mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_init(&st, key, SURVEY_KEY_BYTES);
+  crypto_auth_hmacsha256_update(&st, (const uint8_t *)survey_id, strlen(survey_id) + 1);
+  crypto_auth_hmacsha256_update(&st, (const uint8_t *)respondent, strlen(respondent));
+  crypto_auth_hmacsha256_final(&st, mac);
+  memcpy(out, mac, SURVEY_HASH_BYTES);
+  sodium_memzero(&st, sizeof st);
+}
+
+int survey_key_load(const char *path, uint8_t key[SURVEY_KEY_BYTES], int *created,
+                    trin_err_t *err) {
+  *created = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+      return trin_err_set(err, TRIN_EIO, "key-file", "cannot create '%s': %s", path,
+                          strerror(errno));
+    randombytes_buf(key, SURVEY_KEY_BYTES);
+    ssize_t w = write(fd, key, SURVEY_KEY_BYTES);
+    int sync_rc = fsync(fd);
+    close(fd);
+    if (w != SURVEY_KEY_BYTES || sync_rc != 0) {
+      unlink(path);
+      return trin_err_set(err, TRIN_EIO, "key-file", "cannot write '%s'", path);
+    }
+    *created = 1;
+    return TRIN_OK;
+  }
+  if (fd < 0)
+    return trin_err_set(err, TRIN_EIO, "key-file", "cannot open '%s': %s", path,
+                        strerror(errno));
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || (sb.st_mode & 077) != 0) {
+    close(fd);
+    return trin_err_set(err, TRIN_EFORBIDDEN, "key-file",
+                        "'%s' may be read by others; chmod 600 it (it keeps respondents "
+                        "pseudonymous)",
+                        path);
+  }
+  ssize_t r = read(fd, key, SURVEY_KEY_BYTES);
+  close(fd);
+  if (r != SURVEY_KEY_BYTES || sb.st_size != SURVEY_KEY_BYTES)
+    return trin_err_set(err, TRIN_EINVALID, "key-file",
+                        "'%s' is not a key file (expected exactly %d bytes)", path,
+                        SURVEY_KEY_BYTES);
+  return TRIN_OK;
+}
+
+/* ---- the import ----------------------------------------------------------------------- */
+
+typedef struct {
+  trin_store_t *s;
+  const uint8_t *key;
+  const sv_survey_t *sv;
+  int64_t no;
+  int round;
+  survey_scale_t scale;
+  size_t nstmt;
+  int64_t import_no;
+  uint8_t *scores, *old;     /* nstmt bytes each */
+  survey_agg_t *delta;       /* [role][stmt] */
+  int32_t received, added, replaced, unchanged;
+  /* CSV columns */
+  int col_respondent, col_role, col_comment;
+  int *col_stmt;             /* column -> statement index, -1 = not a statement */
+  size_t ncols;
+} import_t;
+
+/* A comment as people write them: several lines are fine (CRLF becomes
+ * LF); other control characters, invalid UTF-8 or over 2000 bytes are not.
+ * out holds SURVEY_COMMENT_MAX + 1 bytes. */
+static int comment_prepare(const char *in, char *out, const char *field, trin_err_t *err) {
+  size_t k = 0;
+  in = in ? in : "";
+  for (const char *p = in; *p; p++) {
+    if (p[0] == '\r' && p[1] == '\n') continue;
+    if (k >= SURVEY_COMMENT_MAX)
+      return trin_err_set(err, TRIN_EINVALID, field, "is longer than %d bytes",
+                          SURVEY_COMMENT_MAX);
+    out[k++] = *p;
+  }
+  out[k] = '\0';
+  char check[SURVEY_COMMENT_MAX + 1];
+  memcpy(check, out, k + 1);
+  for (size_t i = 0; i < k; i++)
+    if (check[i] == '\n' || check[i] == '\r') check[i] = ' ';
+  return trin_text_check_optional(check, SURVEY_COMMENT_MAX, field, err);
+}
+
+static int put_response(import_t *im, const char *respondent, int role, const char *comment,
+                        const char *where, trin_err_t *err) {
+  bool any = false;
+  for (size_t k = 0; k < im->nstmt; k++) any |= im->scores[k] != SURVEY_NO_ANSWER;
+  if (!any)
+    return trin_err_set(err, TRIN_EINVALID, "", "%sno statement is scored", where);
+  uint8_t hash[SURVEY_HASH_BYTES];
+  survey_respondent_hash(im->key, im->sv->id, respondent, hash);
+  survey_put_t outcome;
+  int old_role = 0;
+  int rc = survey_store_response_put(im->s, im->no, im->round, hash, role, im->scores,
+                                     im->nstmt, comment, im->import_no, &outcome, &old_role,
+                                     im->old, err);
+  if (rc) return rc;
+  im->received++;
+  switch (outcome) {
+    case SURVEY_PUT_DUPLICATE:
+      return trin_err_set(err, TRIN_EINVALID, "",
+                          "%srespondent '%.60s' appears more than once in this import",
+                          where, respondent);
+    case SURVEY_PUT_UNCHANGED:
+      im->unchanged++;
+      return TRIN_OK;
+    case SURVEY_PUT_REPLACED:
+      im->replaced++;
+      for (size_t k = 0; k < im->nstmt; k++)
+        if (im->old[k] != SURVEY_NO_ANSWER)
+          survey_agg_remove(&im->delta[(size_t)old_role * im->nstmt + k], im->old[k],
+                            im->scale);
+      break;
+    case SURVEY_PUT_ADDED:
+      im->added++;
+      break;
+  }
+  for (size_t k = 0; k < im->nstmt; k++)
+    if (im->scores[k] != SURVEY_NO_ANSWER)
+      survey_agg_add(&im->delta[(size_t)role * im->nstmt + k], im->scores[k], im->scale);
+  return TRIN_OK;
+}
+
+static int stmt_index(const sv_survey_t *sv, const char *key) {
+  for (size_t k = 0; k < sv->n_statements; k++)
+    if (strcmp(sv->statements[k]->key, key) == 0) return (int)k;
+  return -1;
+}
+
+/* Matching the statement key of a CSV header: surrounding spaces ignored,
+ * case kept (keys are ids). */
+static int header_stmt(const sv_survey_t *sv, const char *name) {
+  char w[TRIN_ID_MAX + 1];
+  while (*name == ' ') name++;
+  snprintf(w, sizeof w, "%s", name);
+  size_t n = strlen(w);
+  while (n > 0 && w[n - 1] == ' ') w[--n] = '\0';
+  return stmt_index(sv, w);
+}
+
+static int csv_header(import_t *im, const trin_csv_row_t *row, trin_err_t *err) {
+  im->col_stmt = malloc((row->n ? row->n : 1) * sizeof *im->col_stmt);
+  if (!im->col_stmt) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  im->ncols = row->n;
+  im->col_respondent = trin_csv_column(row, "respondent");
+  im->col_role = trin_csv_column(row, "role");
+  im->col_comment = trin_csv_column(row, "comment");
+  bool seen[SURVEY_MAX_STATEMENTS] = {false};
+  size_t nscored = 0;
+  for (size_t c = 0; c < row->n; c++) {
+    im->col_stmt[c] = -1;
+    if ((int)c == im->col_respondent || (int)c == im->col_role || (int)c == im->col_comment)
+      continue;
+    int k = header_stmt(im->sv, row->fields[c]);
+    if (k < 0)
+      return trin_err_set(err, TRIN_EINVALID, "csv",
+                          "line %zu: column %zu '%.60s' is neither respondent, role, "
+                          "comment nor a statement key of survey '%s'",
+                          row->line, c + 1, row->fields[c], im->sv->id);
+    if (seen[k])
+      return trin_err_set(err, TRIN_EINVALID, "csv",
+                          "line %zu: statement '%s' has two columns", row->line,
+                          im->sv->statements[k]->key);
+    seen[k] = true;
+    im->col_stmt[c] = k;
+    nscored++;
+  }
+  if (im->col_respondent < 0 || im->col_role < 0)
+    return trin_err_set(err, TRIN_EINVALID, "csv",
+                        "line %zu: the header needs the columns respondent and role",
+                        row->line);
+  if (nscored == 0)
+    return trin_err_set(err, TRIN_EINVALID, "csv",
+                        "line %zu: no column is a statement key of survey '%s'", row->line,
+                        im->sv->id);
+  return TRIN_OK;
+}
+
+static int csv_row(void *data, const trin_csv_row_t *row, trin_err_t *err) {
+  import_t *im = data;
+  if (!im->col_stmt) return csv_header(im, row, err);
+  if (row->n != im->ncols)
+    return trin_err_set(err, TRIN_EINVALID, "csv", "line %zu: %zu fields, the header has %zu",
+                        row->line, row->n, im->ncols);
+  char where[48];
+  snprintf(where, sizeof where, "line %zu: ", row->line);
+  const char *respondent = row->fields[im->col_respondent];
+  trin_err_t e = {0};
+  int rc = TRIN_OK;
+  if (!*respondent || strlen(respondent) > SURVEY_RESPONDENT_MAX)
+    rc = trin_err_set(&e, TRIN_EINVALID, "", "respondent must be 1–%d characters",
+                      SURVEY_RESPONDENT_MAX);
+  int role = -1;
+  if (!rc) {
+    role = survey_role_parse(row->fields[im->col_role], "role", &e);
+    if (role < 0) rc = TRIN_EINVALID;
+  }
+  char comment[SURVEY_COMMENT_MAX + 1];
+  if (!rc)
+    rc = comment_prepare(im->col_comment >= 0 ? row->fields[im->col_comment] : "", comment,
+                         "comment", &e);
+  memset(im->scores, SURVEY_NO_ANSWER, im->nstmt);
+  for (size_t c = 0; !rc && c < row->n; c++) {
+    int k = im->col_stmt[c];
+    const char *cell = row->fields[c];
+    if (k < 0) continue;
+    while (*cell == ' ') cell++;
+    if (!*cell) continue; /* not answered */
+    int score;
+    rc = survey_score_parse(cell, im->scale, im->sv->statements[k]->key, &score, &e);
+    if (!rc) im->scores[k] = (uint8_t)score;
+  }
+  if (!rc) rc = put_response(im, respondent, role, comment, "", &e);
+  if (rc) {
+    if (rc == TRIN_ESTORE || rc == TRIN_EINTERNAL) {
+      *err = e;
+      return rc;
+    }
+    return trin_err_set(err, rc, "csv", "line %zu: %s%s%s", row->line, e.field,
+                        e.field[0] ? ": " : "", e.message);
+  }
+  return TRIN_OK;
+}
+
+static int message_response(import_t *im, size_t i, const Trin__Survey__Response *r,
+                            trin_err_t *err) {
+  char f[48];
+  snprintf(f, sizeof f, "responses[%zu]", i);
+  int rc = TRIN_OK;
+  if (!r->respondent || !*r->respondent || strlen(r->respondent) > SURVEY_RESPONDENT_MAX)
+    rc = trin_err_set(err, TRIN_EINVALID, "respondent", "must be 1–%d characters",
+                      SURVEY_RESPONDENT_MAX);
+  int role = -1;
+  if (!rc && (role = survey_role_parse(r->role, "role", err)) < 0) rc = TRIN_EINVALID;
+  char comment[SURVEY_COMMENT_MAX + 1];
+  if (!rc) rc = comment_prepare(r->comment, comment, "comment", err);
+  memset(im->scores, SURVEY_NO_ANSWER, im->nstmt);
+  for (size_t j = 0; !rc && j < r->n_scores; j++) {
+    const Trin__Survey__Response__ScoresEntry *e = r->scores[j];
+    char sf[96];
+    snprintf(sf, sizeof sf, "scores.%.60s", e->key ? e->key : "");
+    int k = stmt_index(im->sv, e->key ? e->key : "");
+    if (k < 0)
+      rc = trin_err_set(err, TRIN_EINVALID, sf, "is not a statement of survey '%s'",
+                        im->sv->id);
+    else if (im->scores[k] != SURVEY_NO_ANSWER)
+      rc = trin_err_set(err, TRIN_EINVALID, sf, "is given twice");
+    else if (!(rc = survey_score_check(e->value, im->scale, sf, err)))
+      im->scores[k] = (uint8_t)e->value;
+  }
+  if (!rc) rc = put_response(im, r->respondent, role, comment, "", err);
+  if (rc && rc != TRIN_ESTORE && rc != TRIN_EINTERNAL) trin_err_prefix_field(err, f);
+  return rc;
+}
+
+static int find_round(const sv_survey_t *sv, int32_t round) {
+  for (size_t i = 0; i < sv->n_rounds; i++)
+    if (sv->rounds[i]->number == round) return (int)i;
+  return -1;
+}
+
+size_t survey_event_ids(const sv_survey_t *sv, trin_event_id_t ids[3]) {
+  size_t n = 0;
+  ids[n++] = (trin_event_id_t){"survey", sv->id};
+  ids[n++] = (trin_event_id_t){"project", sv->project_id};
+  if (sv->partnership_id && *sv->partnership_id)
+    ids[n++] = (trin_event_id_t){"partnership", sv->partnership_id};
+  return n;
+}
+
+int survey_cube_load(trin_store_t *s, int64_t no, const sv_survey_t *sv, int nrounds,
+                     survey_agg_t **cube, trin_err_t *err) {
+  size_t n = (size_t)(nrounds > 0 ? nrounds : 1) * SURVEY_NROLES *
+             (sv->n_statements ? sv->n_statements : 1);
+  *cube = calloc(n, sizeof **cube);
+  if (!*cube) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  if (nrounds <= 0) return TRIN_OK;
+  return survey_store_agg_load(s, no, nrounds, sv->n_statements, *cube, err);
+}
+
+static bool same_alert(const survey_alert_row_t *a, const survey_alert_row_t *b) {
+  return a->round == b->round && a->group == b->group && a->stmt == b->stmt &&
+         a->kind == b->kind;
+}
+
+int survey_alerts_refresh(trin_request_t *req, const sv_survey_t *sv, int64_t no,
+                          int from_round, int32_t *raised, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  int nrounds = (int)sv->n_rounds;
+  if (nrounds > SURVEY_MAX_ROUNDS) nrounds = SURVEY_MAX_ROUNDS;
+  survey_agg_t *cube = NULL;
+  survey_alert_row_t *old = NULL, *now = NULL;
+  size_t nold = 0, nnow = 0;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = survey_cube_load(s, no, sv, nrounds, &cube, err);
+  if (!rc) rc = survey_store_alerts_load(s, no, from_round, &old, &nold, err);
+  if (rc) goto out;
+  survey_view_t v;
+  survey_view_init(&v, sv, nrounds, cube);
+  size_t cap = (size_t)(nrounds - from_round + 1 > 0 ? nrounds - from_round + 1 : 1) *
+               sv->n_statements * SURVEY_NGROUPS * SURVEY_NALERT_KINDS;
+  now = malloc((cap ? cap : 1) * sizeof *now);
+  if (!now) {
+    rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    goto out;
+  }
+  for (int r = from_round; r <= nrounds; r++)
+    nnow += survey_view_alerts(&v, r, now + nnow, cap - nnow);
+  trin_event_id_t ids[3];
+  size_t nids = survey_event_ids(sv, ids);
+  /* Gone: cleared. */
+  for (size_t i = 0; !rc && i < nold; i++) {
+    bool stays = false;
+    for (size_t j = 0; j < nnow && !stays; j++) stays = same_alert(&old[i], &now[j]);
+    if (stays) continue;
+    rc = survey_store_alert_delete(s, no, &old[i], err);
+    Trin__Survey__Alert *m = rc ? NULL : survey_alert_message(&v, &old[i], &a);
+    if (!rc && !m) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    if (!rc) rc = trin_request_emit(req, "survey.alert_cleared", sv->client_org, ids, nids,
+                                    &m->base, NULL, err);
+  }
+  /* New: raised. Standing ones keep their row, with today's figures. */
+  for (size_t j = 0; !rc && j < nnow; j++) {
+    bool was = false;
+    for (size_t i = 0; i < nold && !was; i++) was = same_alert(&old[i], &now[j]);
+    rc = survey_store_alert_put(s, no, &now[j], err);
+    if (rc || was) continue;
+    Trin__Survey__Alert *m = survey_alert_message(&v, &now[j], &a);
+    if (!m) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    if (!rc) rc = trin_request_emit(req, "survey.alert_raised", sv->client_org, ids, nids,
+                                    &m->base, NULL, err);
+    if (!rc && raised) (*raised)++;
+  }
+out:
+  free(cube);
+  free(old);
+  free(now);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* Emits survey.results_changed with the round's (anonymity-filtered)
+ * figures and standing alerts. */
+static int emit_results(trin_request_t *req, const sv_survey_t *sv, int64_t no, int round,
+                        uint64_t *seq, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  survey_agg_t *cube = NULL;
+  survey_alert_row_t *al = NULL;
+  size_t nal = 0;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = survey_cube_load(s, no, sv, round, &cube, err);
+  if (!rc) rc = survey_store_alerts_load(s, no, round, &al, &nal, err);
+  survey_view_t v;
+  survey_view_init(&v, sv, round, cube);
+  Trin__Survey__RoundResults res;
+  if (!rc) rc = survey_view_results(&v, round, &a, &res, err);
+  if (!rc && nal) {
+    res.alerts = trin_arena_alloc(&a, nal * sizeof *res.alerts);
+    for (size_t i = 0; res.alerts && i < nal; i++)
+      if (al[i].round == round) res.alerts[res.n_alerts++] = survey_alert_message(&v, &al[i], &a);
+    if (a.failed) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
+  trin_event_id_t ids[3];
+  size_t nids = survey_event_ids(sv, ids);
+  if (!rc)
+    rc = trin_request_emit(req, "survey.results_changed", sv->client_org, ids, nids,
+                           &res.base, seq, err);
+  free(cube);
+  free(al);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
+                      const survey_import_input_t *in, Trin__Survey__ImportReply *reply,
+                      trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  import_t im;
+  memset(&im, 0, sizeof im);
+  sv_survey_t sv;
+  int rc = trin_id_check(in->survey_id, "survey_id", err);
+  if (!rc) rc = survey_store_survey_get(s, in->survey_id, "survey_id", &a, &sv, &im.no, err);
+  if (rc) goto out;
+  if (find_round(&sv, in->round) < 0) {
+    rc = trin_err_set(err, TRIN_ENOTFOUND, "round", "survey '%s' has no round %d (add it first)",
+                      sv.id, in->round);
+    goto out;
+  }
+  bool has_csv = in->csv && in->csv_len > 0;
+  if (has_csv == (in->n_responses > 0)) {
+    rc = trin_err_set(err, TRIN_EINVALID, has_csv ? "responses" : "csv",
+                      has_csv ? "give either csv or responses, not both"
+                              : "give the responses (csv or a list)");
+    goto out;
+  }
+  im.s = s;
+  im.key = key;
+  im.sv = &sv;
+  im.round = in->round;
+  im.scale = (survey_scale_t){sv.scale_min, sv.scale_max};
+  im.nstmt = sv.n_statements;
+  im.scores = malloc(im.nstmt + 1);
+  im.old = malloc(im.nstmt + 1);
+  im.delta = calloc(SURVEY_NROLES * im.nstmt + 1, sizeof *im.delta);
+  if (!im.scores || !im.old || !im.delta) {
+    rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    goto out;
+  }
+  if ((rc = survey_store_next_import(s, im.no, &im.import_no, err))) goto out;
+  if (has_csv) {
+    trin_csv_options_t o = {.max_fields = SURVEY_MAX_STATEMENTS + 8};
+    rc = trin_csv_parse(in->csv, in->csv_len, &o, csv_row, &im, err);
+    if (rc == TRIN_EINVALID && strcmp(err->field, "csv") != 0) err->field[0] = '\0';
+    if (rc == TRIN_EINVALID && !err->field[0]) snprintf(err->field, sizeof err->field, "csv");
+    if (!rc && !im.col_stmt)
+      rc = trin_err_set(err, TRIN_EINVALID, "csv", "the file is empty (no header line)");
+    if (!rc && im.received == 0)
+      rc = trin_err_set(err, TRIN_EINVALID, "csv", "the file has a header but no responses");
+  } else {
+    for (size_t i = 0; !rc && i < in->n_responses; i++)
+      rc = message_response(&im, i, in->responses[i], err);
+  }
+  if (rc) goto out;
+
+  /* Fold the import's net change into the running aggregates. */
+  for (int r = 0; !rc && r < SURVEY_NROLES; r++)
+    for (size_t k = 0; !rc && k < im.nstmt; k++) {
+      const survey_agg_t *d = &im.delta[(size_t)r * im.nstmt + k];
+      bool zero = d->count == 0 && d->sum == 0;
+      for (int i = 0; zero && i < SURVEY_MAX_POINTS; i++) zero = d->dist[i] == 0;
+      if (!zero) rc = survey_store_agg_add(s, im.no, im.round, r, (int)k, d, err);
+    }
+  if (!rc && im.added)
+    rc = survey_store_round_add_respondents(s, im.no, im.round, im.added, err);
+  if (rc) goto out;
+
+  trin__survey__import_reply__init(reply);
+  reply->received = im.received;
+  reply->added = im.added;
+  reply->replaced = im.replaced;
+  reply->unchanged = im.unchanged;
+  if (im.added || im.replaced) {
+    /* Reload: the rounds' respondent counts changed. */
+    trin_arena_reset(&a);
+    if ((rc = survey_store_survey_get(s, in->survey_id, "survey_id", &a, &sv, &im.no, err)))
+      goto out;
+    rc = survey_alerts_refresh(req, &sv, im.no, im.round, &reply->alerts_raised, err);
+    if (!rc) rc = emit_results(req, &sv, im.no, im.round, &reply->seq, err);
+  }
+out:
+  free(im.scores);
+  free(im.old);
+  free(im.delta);
+  free(im.col_stmt);
+  trin_arena_reset(&a);
+  return rc;
+}

@@ -1,0 +1,600 @@
+/* survey_store — see survey_store.h. Dates are ISO 8601 text, roles and
+ * statements small integers (the statement's position in its survey),
+ * respondents 16-byte keyed hashes. */
+#include "survey_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const trin_migration_t MIGRATIONS[] = {
+    {1,
+     "CREATE TABLE projects ("
+     " id TEXT PRIMARY KEY, partnership_id TEXT NOT NULL DEFAULT '',"
+     " client_org TEXT NOT NULL DEFAULT '');"
+     "CREATE TABLE surveys ("
+     " no INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+     " project_id TEXT NOT NULL REFERENCES projects(id), title TEXT NOT NULL,"
+     " scale_min INTEGER NOT NULL, scale_max INTEGER NOT NULL,"
+     " min_respondents INTEGER NOT NULL,"
+     " drop_from_previous INTEGER NOT NULL, drop_from_baseline INTEGER NOT NULL,"
+     " floor INTEGER NOT NULL, baseline_rounds TEXT NOT NULL DEFAULT '',"
+     " imports INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX surveys_project ON surveys(project_id);"
+     "CREATE TABLE statements ("
+     " survey_no INTEGER NOT NULL REFERENCES surveys(no), n INTEGER NOT NULL,"
+     " key TEXT NOT NULL, text TEXT NOT NULL, common INTEGER NOT NULL,"
+     " PRIMARY KEY (survey_no, n), UNIQUE (survey_no, key));"
+     "CREATE INDEX statements_common ON statements(key) WHERE common = 1;"
+     "CREATE TABLE rounds ("
+     " survey_no INTEGER NOT NULL REFERENCES surveys(no), number INTEGER NOT NULL,"
+     " opens TEXT NOT NULL, closes TEXT NOT NULL,"
+     " respondents INTEGER NOT NULL DEFAULT 0,"
+     " PRIMARY KEY (survey_no, number));"
+     /* The keyed hash is the only trace of a respondent. */
+     "CREATE TABLE responses ("
+     " survey_no INTEGER NOT NULL, round INTEGER NOT NULL, respondent BLOB NOT NULL,"
+     " role INTEGER NOT NULL, scores BLOB NOT NULL, comment TEXT,"
+     " import_no INTEGER NOT NULL,"
+     " PRIMARY KEY (survey_no, round, respondent)) WITHOUT ROWID;"
+     "CREATE TABLE aggregates ("
+     " survey_no INTEGER NOT NULL, round INTEGER NOT NULL, role INTEGER NOT NULL,"
+     " stmt INTEGER NOT NULL, count INTEGER NOT NULL, sum INTEGER NOT NULL,"
+     " dist BLOB NOT NULL,"
+     " PRIMARY KEY (survey_no, round, role, stmt)) WITHOUT ROWID;"
+     "CREATE TABLE alerts ("
+     " survey_no INTEGER NOT NULL, round INTEGER NOT NULL, grp INTEGER NOT NULL,"
+     " stmt INTEGER NOT NULL, kind INTEGER NOT NULL, mean_x100 INTEGER NOT NULL,"
+     " reference_x100 INTEGER NOT NULL, threshold_x100 INTEGER NOT NULL,"
+     " PRIMARY KEY (survey_no, round, grp, stmt, kind)) WITHOUT ROWID;"},
+};
+
+int survey_store_migrate(trin_store_t *s, trin_err_t *err) {
+  int rc = trin_store_migrate(s, "survey", MIGRATIONS,
+                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  /* A large import touches many index pages; give this connection a page
+   * cache that holds them (SQLite's default is 2 MiB). */
+  if (!rc) rc = trin_store_exec(s, "PRAGMA cache_size = -262144", err);
+  return rc;
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+#define STMT(sql)                                     \
+  trin_stmt_t *st;                                    \
+  do {                                                \
+    int rc_ = trin_store_stmt(s, sql, &st, err);      \
+    if (rc_) return rc_;                              \
+  } while (0)
+
+static char *col_str(trin_arena_t *a, trin_stmt_t *st, int c) {
+  return trin_arena_strdup(a, trin_stmt_text(st, c));
+}
+
+static int oom(trin_err_t *err) {
+  return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+}
+
+typedef struct {
+  void **items;
+  size_t n, cap;
+} vec_t;
+
+static int vec_push(trin_arena_t *a, vec_t *v, void *item, trin_err_t *err) {
+  if (!item) return oom(err);
+  if (v->n == v->cap) {
+    size_t nc = v->cap ? v->cap * 2 : 8;
+    void **ni = trin_arena_alloc(a, nc * sizeof *ni);
+    if (!ni) return oom(err);
+    if (v->n) memcpy(ni, v->items, v->n * sizeof *ni);
+    v->items = ni;
+    v->cap = nc;
+  }
+  v->items[v->n++] = item;
+  return TRIN_OK;
+}
+
+/* ---- projects --------------------------------------------------------------------- */
+
+int survey_store_project_upsert(trin_store_t *s, const char *id, const char *partnership_id,
+                                const char *client_org, trin_err_t *err) {
+  STMT("INSERT INTO projects(id, partnership_id, client_org) VALUES (?, ?, ?)"
+       " ON CONFLICT(id) DO UPDATE SET partnership_id = excluded.partnership_id,"
+       " client_org = excluded.client_org");
+  trin_stmt_bind_text(st, 1, id);
+  trin_stmt_bind_text(st, 2, partnership_id ? partnership_id : "");
+  trin_stmt_bind_text(st, 3, client_org ? client_org : "");
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_project_get(trin_store_t *s, const char *id, const char *field,
+                             survey_project_t *out, trin_err_t *err) {
+  STMT("SELECT id, partnership_id, client_org FROM projects WHERE id = ?");
+  trin_stmt_bind_text(st, 1, id);
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) {
+    snprintf(out->id, sizeof out->id, "%s", trin_stmt_text(st, 0));
+    snprintf(out->partnership_id, sizeof out->partnership_id, "%s", trin_stmt_text(st, 1));
+    snprintf(out->client_org, sizeof out->client_org, "%s", trin_stmt_text(st, 2));
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_OK)
+    return trin_err_set(err, TRIN_ENOTFOUND, field,
+                        "there is no project '%s' (the survey service learns projects "
+                        "from the lifecycle service's events)",
+                        id);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+/* ---- surveys ------------------------------------------------------------------------ */
+
+static void baseline_text(const int32_t *r, size_t n, char *buf, size_t size) {
+  size_t k = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n && k + 12 < size; i++)
+    k += (size_t)snprintf(buf + k, size - k, "%s%d", i ? "," : "", r[i]);
+}
+
+int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_t *err) {
+  const Trin__Survey__Thresholds *t = sv->thresholds;
+  char base[512];
+  baseline_text(sv->baseline_rounds, sv->n_baseline_rounds, base, sizeof base);
+  int64_t no;
+  {
+    STMT("INSERT INTO surveys(id, project_id, title, scale_min, scale_max,"
+         " min_respondents, drop_from_previous, drop_from_baseline, floor,"
+         " baseline_rounds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING no");
+    trin_stmt_bind_text(st, 1, sv->id);
+    trin_stmt_bind_text(st, 2, sv->project_id);
+    trin_stmt_bind_text(st, 3, sv->title);
+    trin_stmt_bind_int64(st, 4, sv->scale_min);
+    trin_stmt_bind_int64(st, 5, sv->scale_max);
+    trin_stmt_bind_int64(st, 6, sv->min_respondents);
+    trin_stmt_bind_int64(st, 7, t ? t->drop_from_previous_x100 : 0);
+    trin_stmt_bind_int64(st, 8, t ? t->drop_from_baseline_x100 : 0);
+    trin_stmt_bind_int64(st, 9, t ? t->floor_x100 : 0);
+    trin_stmt_bind_text(st, 10, base);
+    int rc = trin_stmt_step(st, err);
+    no = rc == TRIN_STORE_ROW ? trin_stmt_int64(st, 0) : 0;
+    trin_stmt_reset(st);
+    if (rc == TRIN_ECONFLICT)
+      return trin_err_set(err, TRIN_ECONFLICT, "survey.id", "survey '%s' already exists",
+                          sv->id);
+    if (rc != TRIN_STORE_ROW) return rc ? rc : trin_err_set(err, TRIN_ESTORE, "", "no row");
+  }
+  for (size_t i = 0; i < sv->n_statements; i++) {
+    STMT("INSERT INTO statements(survey_no, n, key, text, common) VALUES (?, ?, ?, ?, ?)");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, (int64_t)i);
+    trin_stmt_bind_text(st, 3, sv->statements[i]->key);
+    trin_stmt_bind_text(st, 4, sv->statements[i]->text);
+    trin_stmt_bind_int64(st, 5, sv->statements[i]->common);
+    int rc = trin_stmt_run(st, err);
+    if (rc == TRIN_ECONFLICT)
+      return trin_err_set(err, TRIN_EINVALID, "survey.statements", "key '%s' appears twice",
+                          sv->statements[i]->key);
+    if (rc) return rc;
+  }
+  return TRIN_OK;
+}
+
+static int32_t *parse_baseline(trin_arena_t *a, const char *text, size_t *n) {
+  size_t cap = 1;
+  for (const char *p = text; *p; p++) cap += *p == ',';
+  int32_t *r = trin_arena_alloc(a, cap * sizeof *r);
+  *n = 0;
+  if (!r) return NULL;
+  for (const char *p = text; *p;) {
+    char *end;
+    long v = strtol(p, &end, 10);
+    if (end == p) break;
+    r[(*n)++] = (int32_t)v;
+    p = *end == ',' ? end + 1 : end;
+  }
+  return r;
+}
+
+#define SURVEY_COLS                                                                \
+  "s.no, s.id, s.project_id, s.title, s.scale_min, s.scale_max, s.min_respondents," \
+  " s.drop_from_previous, s.drop_from_baseline, s.floor, s.baseline_rounds,"        \
+  " p.partnership_id, p.client_org"
+
+static int survey_from_row(trin_arena_t *a, trin_stmt_t *st, sv_survey_t *o, int64_t *no,
+                           trin_err_t *err) {
+  trin__survey__survey__init(o);
+  Trin__Survey__Thresholds *t = trin_arena_alloc(a, sizeof *t);
+  if (!t) return oom(err);
+  trin__survey__thresholds__init(t);
+  *no = trin_stmt_int64(st, 0);
+  o->id = col_str(a, st, 1);
+  o->project_id = col_str(a, st, 2);
+  o->title = col_str(a, st, 3);
+  o->scale_min = (int32_t)trin_stmt_int64(st, 4);
+  o->scale_max = (int32_t)trin_stmt_int64(st, 5);
+  o->min_respondents = (int32_t)trin_stmt_int64(st, 6);
+  t->drop_from_previous_x100 = (int32_t)trin_stmt_int64(st, 7);
+  t->drop_from_baseline_x100 = (int32_t)trin_stmt_int64(st, 8);
+  t->floor_x100 = (int32_t)trin_stmt_int64(st, 9);
+  o->thresholds = t;
+  o->baseline_rounds = parse_baseline(a, trin_stmt_text(st, 10), &o->n_baseline_rounds);
+  o->partnership_id = col_str(a, st, 11);
+  o->client_org = col_str(a, st, 12);
+  return a->failed ? oom(err) : TRIN_OK;
+}
+
+static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t *o,
+                      trin_err_t *err) {
+  vec_t v = {0};
+  int rc;
+  {
+    STMT("SELECT key, text, common FROM statements WHERE survey_no = ? ORDER BY n");
+    trin_stmt_bind_int64(st, 1, no);
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      sv_statement_t *m = trin_arena_alloc(a, sizeof *m);
+      if ((rc = vec_push(a, &v, m, err))) break;
+      trin__survey__statement__init(m);
+      m->key = col_str(a, st, 0);
+      m->text = col_str(a, st, 1);
+      m->common = trin_stmt_int64(st, 2) != 0;
+    }
+    trin_stmt_reset(st);
+    if (rc) return rc;
+    o->statements = (sv_statement_t **)v.items;
+    o->n_statements = v.n;
+  }
+  vec_t r = {0};
+  {
+    STMT("SELECT number, opens, closes, respondents FROM rounds WHERE survey_no = ?"
+         " ORDER BY number");
+    trin_stmt_bind_int64(st, 1, no);
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      sv_round_t *m = trin_arena_alloc(a, sizeof *m);
+      if ((rc = vec_push(a, &r, m, err))) break;
+      trin__survey__round__init(m);
+      m->number = (int32_t)trin_stmt_int64(st, 0);
+      m->opens = col_str(a, st, 1);
+      m->closes = col_str(a, st, 2);
+      m->respondents = (int32_t)trin_stmt_int64(st, 3);
+    }
+    trin_stmt_reset(st);
+    if (rc) return rc;
+    o->rounds = (sv_round_t **)r.items;
+    o->n_rounds = r.n;
+  }
+  return a->failed ? oom(err) : TRIN_OK;
+}
+
+int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
+                            trin_arena_t *a, sv_survey_t *out, int64_t *no_out,
+                            trin_err_t *err) {
+  int64_t no = 0;
+  int rc;
+  {
+    STMT("SELECT " SURVEY_COLS " FROM surveys s JOIN projects p ON p.id = s.project_id"
+         " WHERE s.id = ?");
+    trin_stmt_bind_text(st, 1, id);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW && survey_from_row(a, st, out, &no, err)) rc = err->code;
+    trin_stmt_reset(st);
+  }
+  if (rc == TRIN_OK)
+    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no survey '%s'", id);
+  if (rc != TRIN_STORE_ROW) return rc;
+  if (no_out) *no_out = no;
+  return load_lists(s, a, no, out, err);
+}
+
+int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
+                             sv_survey_t ***out, size_t *n, trin_err_t *err) {
+  vec_t v = {0};
+  vec_t nos = {0};
+  int rc;
+  {
+    STMT("SELECT " SURVEY_COLS " FROM surveys s JOIN projects p ON p.id = s.project_id"
+         " WHERE ? = '' OR s.project_id = ? ORDER BY s.id");
+    trin_stmt_bind_text(st, 1, project_id ? project_id : "");
+    trin_stmt_bind_text(st, 2, project_id ? project_id : "");
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      sv_survey_t *o = trin_arena_alloc(a, sizeof *o);
+      int64_t *no = trin_arena_alloc(a, sizeof *no);
+      if (!no) {
+        rc = oom(err);
+        break;
+      }
+      if ((rc = vec_push(a, &v, o, err)) || (rc = vec_push(a, &nos, no, err)) ||
+          (rc = survey_from_row(a, st, o, no, err)))
+        break;
+    }
+    trin_stmt_reset(st);
+  }
+  for (size_t i = 0; rc == TRIN_OK && i < v.n; i++)
+    rc = load_lists(s, a, *(int64_t *)nos.items[i], v.items[i], err);
+  *out = (sv_survey_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
+int survey_store_round_insert(trin_store_t *s, int64_t no, const sv_round_t *r,
+                              trin_err_t *err) {
+  STMT("INSERT INTO rounds(survey_no, number, opens, closes) VALUES (?, ?, ?, ?)");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, r->number);
+  trin_stmt_bind_text(st, 3, r->opens);
+  trin_stmt_bind_text(st, 4, r->closes);
+  int rc = trin_stmt_run(st, err);
+  if (rc == TRIN_ECONFLICT)
+    return trin_err_set(err, TRIN_ECONFLICT, "round.number", "round %d already exists",
+                        r->number);
+  return rc;
+}
+
+int survey_store_set_baseline(trin_store_t *s, int64_t no, const int32_t *rounds,
+                              size_t n, trin_err_t *err) {
+  char base[512];
+  baseline_text(rounds, n, base, sizeof base);
+  STMT("UPDATE surveys SET baseline_rounds = ? WHERE no = ?");
+  trin_stmt_bind_text(st, 1, base);
+  trin_stmt_bind_int64(st, 2, no);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_set_thresholds(trin_store_t *s, int64_t no, const survey_thresholds_t *t,
+                                int32_t min_respondents, trin_err_t *err) {
+  STMT("UPDATE surveys SET drop_from_previous = ?, drop_from_baseline = ?, floor = ?,"
+       " min_respondents = ? WHERE no = ?");
+  trin_stmt_bind_int64(st, 1, t->drop_from_previous_x100);
+  trin_stmt_bind_int64(st, 2, t->drop_from_baseline_x100);
+  trin_stmt_bind_int64(st, 3, t->floor_x100);
+  trin_stmt_bind_int64(st, 4, min_respondents);
+  trin_stmt_bind_int64(st, 5, no);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_surveys_with_common(trin_store_t *s, const char *key,
+                                     const char *client_org, trin_arena_t *a,
+                                     char ***ids, size_t *n, trin_err_t *err) {
+  STMT("SELECT s.id FROM statements t JOIN surveys s ON s.no = t.survey_no"
+       " JOIN projects p ON p.id = s.project_id"
+       " WHERE t.common = 1 AND t.key = ? AND (? = '' OR p.client_org = ?) ORDER BY s.id");
+  trin_stmt_bind_text(st, 1, key);
+  trin_stmt_bind_text(st, 2, client_org ? client_org : "");
+  trin_stmt_bind_text(st, 3, client_org ? client_org : "");
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW)
+    if ((rc = vec_push(a, &v, col_str(a, st, 0), err))) break;
+  trin_stmt_reset(st);
+  *ids = (char **)v.items;
+  *n = v.n;
+  return rc;
+}
+
+/* ---- responses ----------------------------------------------------------------------- */
+
+int survey_store_next_import(trin_store_t *s, int64_t no, int64_t *import_no,
+                             trin_err_t *err) {
+  STMT("UPDATE surveys SET imports = imports + 1 WHERE no = ? RETURNING imports");
+  trin_stmt_bind_int64(st, 1, no);
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) *import_no = trin_stmt_int64(st, 0);
+  trin_stmt_reset(st);
+  if (rc == TRIN_OK) return trin_err_set(err, TRIN_EINTERNAL, "", "survey vanished");
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+int survey_store_response_put(trin_store_t *s, int64_t no, int round,
+                              const uint8_t hash[SURVEY_HASH_BYTES], int role,
+                              const uint8_t *scores, size_t nscores, const char *comment,
+                              int64_t import_no, survey_put_t *outcome, int *old_role,
+                              uint8_t *old_scores, trin_err_t *err) {
+  int rc;
+  /* The common case first: a respondent not seen in this round. */
+  {
+    STMT("INSERT INTO responses(survey_no, round, respondent, role, scores, comment,"
+         " import_no) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, round);
+    trin_stmt_bind_blob(st, 3, hash, SURVEY_HASH_BYTES);
+    trin_stmt_bind_int64(st, 4, role);
+    trin_stmt_bind_blob(st, 5, scores, nscores);
+    trin_stmt_bind_text_or_null(st, 6, comment);
+    trin_stmt_bind_int64(st, 7, import_no);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+    if (trin_store_changes(s) == 1) {
+      *outcome = SURVEY_PUT_ADDED;
+      return TRIN_OK;
+    }
+  }
+  bool same = false;
+  {
+    STMT("SELECT role, scores, comment, import_no FROM responses"
+         " WHERE survey_no = ? AND round = ? AND respondent = ?");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, round);
+    trin_stmt_bind_blob(st, 3, hash, SURVEY_HASH_BYTES);
+    rc = trin_stmt_step(st, err);
+    if (rc != TRIN_STORE_ROW) {
+      trin_stmt_reset(st);
+      return rc ? rc : trin_err_set(err, TRIN_EINTERNAL, "", "response vanished");
+    }
+    if (trin_stmt_int64(st, 3) == import_no) {
+      trin_stmt_reset(st);
+      *outcome = SURVEY_PUT_DUPLICATE;
+      return TRIN_OK;
+    }
+    size_t len;
+    const uint8_t *old = trin_stmt_blob(st, 1, &len);
+    *old_role = (int)trin_stmt_int64(st, 0);
+    memset(old_scores, SURVEY_NO_ANSWER, nscores);
+    memcpy(old_scores, old, len < nscores ? len : nscores);
+    same = *old_role == role && len == nscores && memcmp(old, scores, nscores) == 0 &&
+           strcmp(trin_stmt_text(st, 2), comment ? comment : "") == 0;
+    trin_stmt_reset(st);
+  }
+  STMT("UPDATE responses SET role = ?, scores = ?, comment = ?, import_no = ?"
+       " WHERE survey_no = ? AND round = ? AND respondent = ?");
+  trin_stmt_bind_int64(st, 1, role);
+  trin_stmt_bind_blob(st, 2, scores, nscores);
+  trin_stmt_bind_text_or_null(st, 3, comment);
+  trin_stmt_bind_int64(st, 4, import_no);
+  trin_stmt_bind_int64(st, 5, no);
+  trin_stmt_bind_int64(st, 6, round);
+  trin_stmt_bind_blob(st, 7, hash, SURVEY_HASH_BYTES);
+  *outcome = same ? SURVEY_PUT_UNCHANGED : SURVEY_PUT_REPLACED;
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_round_add_respondents(trin_store_t *s, int64_t no, int round,
+                                       int64_t added, trin_err_t *err) {
+  STMT("UPDATE rounds SET respondents = respondents + ? WHERE survey_no = ? AND number = ?");
+  trin_stmt_bind_int64(st, 1, added);
+  trin_stmt_bind_int64(st, 2, no);
+  trin_stmt_bind_int64(st, 3, round);
+  return trin_stmt_run(st, err);
+}
+
+/* ---- aggregates ----------------------------------------------------------------------- */
+
+/* dist is stored as SURVEY_MAX_POINTS little-endian 64-bit counts. */
+#define DIST_BYTES (SURVEY_MAX_POINTS * 8)
+
+static void dist_encode(const survey_agg_t *a, uint8_t out[DIST_BYTES]) {
+  for (int i = 0; i < SURVEY_MAX_POINTS; i++)
+    for (int b = 0; b < 8; b++) out[i * 8 + b] = (uint8_t)((uint64_t)a->dist[i] >> (8 * b));
+}
+
+static void dist_decode(const uint8_t *in, size_t len, survey_agg_t *a) {
+  for (int i = 0; i < SURVEY_MAX_POINTS; i++) {
+    uint64_t v = 0;
+    if ((size_t)(i + 1) * 8 <= len)
+      for (int b = 0; b < 8; b++) v |= (uint64_t)in[i * 8 + b] << (8 * b);
+    a->dist[i] = (int64_t)v;
+  }
+}
+
+int survey_store_agg_add(trin_store_t *s, int64_t no, int round, int role, int stmt,
+                         const survey_agg_t *delta, trin_err_t *err) {
+  survey_agg_t cur = {0};
+  int rc;
+  {
+    STMT("SELECT count, sum, dist FROM aggregates"
+         " WHERE survey_no = ? AND round = ? AND role = ? AND stmt = ?");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, round);
+    trin_stmt_bind_int64(st, 3, role);
+    trin_stmt_bind_int64(st, 4, stmt);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW) {
+      size_t len;
+      const uint8_t *d = trin_stmt_blob(st, 2, &len);
+      cur.count = trin_stmt_int64(st, 0);
+      cur.sum = trin_stmt_int64(st, 1);
+      dist_decode(d, len, &cur);
+      rc = TRIN_OK;
+    }
+    trin_stmt_reset(st);
+    if (rc) return rc;
+  }
+  survey_agg_merge(&cur, delta);
+  if (cur.count < 0)
+    return trin_err_set(err, TRIN_EINTERNAL, "", "aggregate below zero (round %d)", round);
+  uint8_t d[DIST_BYTES];
+  dist_encode(&cur, d);
+  STMT("INSERT OR REPLACE INTO aggregates(survey_no, round, role, stmt, count, sum, dist)"
+       " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, round);
+  trin_stmt_bind_int64(st, 3, role);
+  trin_stmt_bind_int64(st, 4, stmt);
+  trin_stmt_bind_int64(st, 5, cur.count);
+  trin_stmt_bind_int64(st, 6, cur.sum);
+  trin_stmt_bind_blob(st, 7, d, sizeof d);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_agg_load(trin_store_t *s, int64_t no, int nrounds, size_t nstmt,
+                          survey_agg_t *cube, trin_err_t *err) {
+  memset(cube, 0, (size_t)nrounds * SURVEY_NROLES * nstmt * sizeof *cube);
+  STMT("SELECT round, role, stmt, count, sum, dist FROM aggregates"
+       " WHERE survey_no = ? AND round <= ?");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, nrounds);
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    int64_t r = trin_stmt_int64(st, 0), role = trin_stmt_int64(st, 1),
+            k = trin_stmt_int64(st, 2);
+    if (r < 1 || r > nrounds || role < 0 || role >= SURVEY_NROLES || k < 0 ||
+        (size_t)k >= nstmt)
+      continue;
+    survey_agg_t *a = &cube[((size_t)(r - 1) * SURVEY_NROLES + (size_t)role) * nstmt + (size_t)k];
+    size_t len;
+    const uint8_t *d = trin_stmt_blob(st, 5, &len);
+    a->count = trin_stmt_int64(st, 3);
+    a->sum = trin_stmt_int64(st, 4);
+    dist_decode(d, len, a);
+  }
+  trin_stmt_reset(st);
+  return rc;
+}
+
+/* ---- alerts ------------------------------------------------------------------------------ */
+
+int survey_store_alerts_load(trin_store_t *s, int64_t no, int from_round,
+                             survey_alert_row_t **out, size_t *n, trin_err_t *err) {
+  STMT("SELECT round, grp, stmt, kind, mean_x100, reference_x100, threshold_x100"
+       " FROM alerts WHERE survey_no = ? AND round >= ? ORDER BY round, stmt, grp, kind");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, from_round);
+  size_t cap = 0;
+  *out = NULL;
+  *n = 0;
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 16;
+      survey_alert_row_t *nr = realloc(*out, cap * sizeof *nr);
+      if (!nr) {
+        rc = oom(err);
+        break;
+      }
+      *out = nr;
+    }
+    survey_alert_row_t *a = &(*out)[(*n)++];
+    a->round = (int)trin_stmt_int64(st, 0);
+    a->group = (int)trin_stmt_int64(st, 1);
+    a->stmt = (int)trin_stmt_int64(st, 2);
+    a->kind = (int)trin_stmt_int64(st, 3);
+    a->mean_x100 = (int32_t)trin_stmt_int64(st, 4);
+    a->reference_x100 = (int32_t)trin_stmt_int64(st, 5);
+    a->threshold_x100 = (int32_t)trin_stmt_int64(st, 6);
+  }
+  trin_stmt_reset(st);
+  return rc;
+}
+
+int survey_store_alert_put(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                           trin_err_t *err) {
+  STMT("INSERT OR REPLACE INTO alerts(survey_no, round, grp, stmt, kind, mean_x100,"
+       " reference_x100, threshold_x100) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, a->round);
+  trin_stmt_bind_int64(st, 3, a->group);
+  trin_stmt_bind_int64(st, 4, a->stmt);
+  trin_stmt_bind_int64(st, 5, a->kind);
+  trin_stmt_bind_int64(st, 6, a->mean_x100);
+  trin_stmt_bind_int64(st, 7, a->reference_x100);
+  trin_stmt_bind_int64(st, 8, a->threshold_x100);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_alert_delete(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                              trin_err_t *err) {
+  STMT("DELETE FROM alerts WHERE survey_no = ? AND round = ? AND grp = ? AND stmt = ?"
+       " AND kind = ?");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, a->round);
+  trin_stmt_bind_int64(st, 3, a->group);
+  trin_stmt_bind_int64(st, 4, a->stmt);
+  trin_stmt_bind_int64(st, 5, a->kind);
+  return trin_stmt_run(st, err);
+}

@@ -1,0 +1,120 @@
+/* survey_store — the survey service's tables and every read and write of
+ * them. Reads fill protobuf messages whose strings and arrays live in the
+ * caller's arena; writes run inside the caller's transaction.
+ *
+ * Layout, chosen for the two hot paths:
+ *  - responses: one row per respondent and round, keyed (survey, round,
+ *    16-byte keyed hash of the respondent) WITHOUT ROWID, the scores packed
+ *    one byte per statement — so a 1,000,000-response import is 1,000,000
+ *    index inserts, not 10,000,000;
+ *  - aggregates: one row per (survey, round, role, statement) with count,
+ *    sum and per-score counts, updated in the import's transaction — so the
+ *    results of a round read a few dozen rows whatever the number of
+ *    answers, and never rescan responses. */
+#ifndef TRIN_SURVEY_STORE_H
+#define TRIN_SURVEY_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "survey_rules.h"
+#include "trin/survey.pb-c.h"
+#include "trin_arena.h"
+#include "trin_err.h"
+#include "trin_store.h"
+
+typedef Trin__Survey__Survey sv_survey_t;
+typedef Trin__Survey__Round sv_round_t;
+typedef Trin__Survey__Statement sv_statement_t;
+
+#define SURVEY_HASH_BYTES 16
+
+int survey_store_migrate(trin_store_t *s, trin_err_t *err);
+
+/* ---- projects (from lifecycle events) --------------------------------------- */
+
+typedef struct {
+  char id[65], partnership_id[65], client_org[65];
+} survey_project_t;
+
+int survey_store_project_upsert(trin_store_t *s, const char *id, const char *partnership_id,
+                                const char *client_org, trin_err_t *err);
+/* TRIN_ENOTFOUND naming field when the lifecycle service never announced it. */
+int survey_store_project_get(trin_store_t *s, const char *id, const char *field,
+                             survey_project_t *out, trin_err_t *err);
+
+/* ---- surveys ------------------------------------------------------------------ */
+
+/* Inserts the survey with its statements (rounds are added one by one). */
+int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_t *err);
+/* Fills everything, rounds with their respondent counts, the project's
+ * partnership and client. *no (may be NULL) is the survey's internal number. */
+int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
+                            trin_arena_t *a, sv_survey_t *out, int64_t *no, trin_err_t *err);
+int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
+                             sv_survey_t ***out, size_t *n, trin_err_t *err);
+int survey_store_round_insert(trin_store_t *s, int64_t no, const sv_round_t *r,
+                              trin_err_t *err);
+int survey_store_set_baseline(trin_store_t *s, int64_t no, const int32_t *rounds,
+                              size_t n, trin_err_t *err);
+int survey_store_set_thresholds(trin_store_t *s, int64_t no, const survey_thresholds_t *t,
+                                int32_t min_respondents, trin_err_t *err);
+/* Ids of the surveys having a common statement `key`, with their project's
+ * partnership; client_org "" = any client. */
+int survey_store_surveys_with_common(trin_store_t *s, const char *key,
+                                     const char *client_org, trin_arena_t *a,
+                                     char ***ids, size_t *n, trin_err_t *err);
+
+/* ---- responses ------------------------------------------------------------------ */
+
+/* The import's number within the survey (1, 2, ...): marks the rows it
+ * writes so the same respondent twice in one import is caught. */
+int survey_store_next_import(trin_store_t *s, int64_t no, int64_t *import_no,
+                             trin_err_t *err);
+
+typedef enum {
+  SURVEY_PUT_ADDED,
+  SURVEY_PUT_UNCHANGED,
+  SURVEY_PUT_REPLACED,
+  SURVEY_PUT_DUPLICATE, /* already written by this same import */
+} survey_put_t;
+
+/* Records one response. scores holds nscores bytes (SURVEY_NO_ANSWER for a
+ * statement not answered). On REPLACED, *old_role and old_scores (nscores
+ * bytes) receive what was recorded before, so the caller can take it out of
+ * the aggregates. */
+int survey_store_response_put(trin_store_t *s, int64_t no, int round,
+                              const uint8_t hash[SURVEY_HASH_BYTES], int role,
+                              const uint8_t *scores, size_t nscores, const char *comment,
+                              int64_t import_no, survey_put_t *outcome, int *old_role,
+                              uint8_t *old_scores, trin_err_t *err);
+int survey_store_round_add_respondents(trin_store_t *s, int64_t no, int round,
+                                       int64_t added, trin_err_t *err);
+
+/* ---- aggregates ----------------------------------------------------------------- */
+
+/* Adds delta to the stored aggregate of (round, role, statement). */
+int survey_store_agg_add(trin_store_t *s, int64_t no, int round, int role, int stmt,
+                         const survey_agg_t *delta, trin_err_t *err);
+/* Fills cube[((round-1) * SURVEY_NROLES + role) * nstmt + stmt] for rounds
+ * 1..nrounds (the cube is zeroed first). */
+int survey_store_agg_load(trin_store_t *s, int64_t no, int nrounds, size_t nstmt,
+                          survey_agg_t *cube, trin_err_t *err);
+
+/* ---- standing alerts ------------------------------------------------------------- */
+
+typedef struct {
+  int round, group, stmt, kind;
+  int32_t mean_x100, reference_x100, threshold_x100;
+} survey_alert_row_t;
+
+/* Alerts standing for rounds >= from_round, malloc'd (*out freed by caller). */
+int survey_store_alerts_load(trin_store_t *s, int64_t no, int from_round,
+                             survey_alert_row_t **out, size_t *n, trin_err_t *err);
+int survey_store_alert_put(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                           trin_err_t *err);
+int survey_store_alert_delete(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                              trin_err_t *err);
+
+#endif

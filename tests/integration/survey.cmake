@@ -1,0 +1,22 @@
+# The survey service's integration tests: real trin-lifecycle and
+# trin-survey processes (ipc sockets in a temporary folder each).
+add_library(trin_survey_testkit STATIC ${CMAKE_CURRENT_LIST_DIR}/test_survey_common.c)
+target_link_libraries(trin_survey_testkit PUBLIC trin_testproc)
+target_compile_definitions(trin_survey_testkit PRIVATE
+  TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+  TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>")
+
+function(trin_survey_integration name src)
+  trin_test(NAME ${name} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${src}
+            LIBS trin_survey_testkit trin_survey)
+  string(REPLACE "." "_" exe "test_${name}")
+  target_compile_definitions(${exe} PRIVATE
+    TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+    TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>"
+    TRINCTL_BIN="$<TARGET_FILE:trinctl>")
+  add_dependencies(${exe} trin-lifecycle trin-survey trinctl)
+endfunction()
+
+trin_survey_integration(survey.flow test_survey_flow.c)
+trin_survey_integration(survey.robustness test_survey_robust.c)
+trin_survey_integration(survey.webhook test_survey_webhook.c)

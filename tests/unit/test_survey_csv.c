@@ -1,0 +1,307 @@
+/* survey.csv — importing a survey tool's CSV export through the real
+ * import code inside an in-process server (ipc sockets, no process): ','
+ * and ';' separators, BOM and CRLF, quoted comments with separators and
+ * newlines, decimal commas, empty lines and unanswered cells; a broken row
+ * refuses the whole file with its line number and stores nothing; a
+ * re-sent file is not counted twice and a changed answer replaces the old
+ * one in the running aggregates; the Response-list path names its field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <uv.h>
+#include <zmq.h>
+
+#include "survey_import.h"
+#include "survey_store.h"
+#include "trin_server.h"
+
+static char dir[64];
+static uv_loop_t loop;
+static void *zctx;
+static trin_store_t *store;
+static trin_server_t *server;
+static const uint8_t KEY[SURVEY_KEY_BYTES] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+static int64_t survey_no;
+
+typedef struct {
+  survey_import_input_t in;
+  Trin__Survey__ImportReply reply;
+} job_t;
+
+static int run_import(trin_request_t *req, void *data, trin_err_t *err) {
+  job_t *j = data;
+  return survey_import_run(req, KEY, &j->in, &j->reply, err);
+}
+
+static int import_csv(const char *csv, Trin__Survey__ImportReply *reply, trin_err_t *err) {
+  job_t j = {.in = {.survey_id = "S1", .round = 1, .csv = csv, .csv_len = strlen(csv)}};
+  trin__survey__import_reply__init(&j.reply);
+  memset(err, 0, sizeof *err);
+  int rc = trin_server_apply(server, run_import, &j, err);
+  if (reply) *reply = j.reply;
+  return rc;
+}
+
+static int64_t count_rows(const char *sql) {
+  trin_stmt_t *st;
+  trin_err_t err;
+  assert_int_equal(trin_store_stmt(store, sql, &st, &err), TRIN_OK);
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  int64_t n = trin_stmt_int64(st, 0);
+  trin_stmt_reset(st);
+  return n;
+}
+
+static survey_agg_t agg(int role, int stmt) {
+  survey_agg_t cube[SURVEY_NROLES * 3];
+  trin_err_t err;
+  assert_int_equal(survey_store_agg_load(store, survey_no, 1, 3, cube, &err), TRIN_OK);
+  return cube[role * 3 + stmt];
+}
+
+static int setup(void **state) {
+  snprintf(dir, sizeof dir, "/tmp/trin-survey-csv-XXXXXX");
+  if (!mkdtemp(dir)) return -1;
+  char loc[128], ep[128], pub[128];
+  snprintf(loc, sizeof loc, "%s/s.db", dir);
+  snprintf(ep, sizeof ep, "ipc://%s/r", dir);
+  snprintf(pub, sizeof pub, "ipc://%s/p", dir);
+  trin_err_t err;
+  trin_store_options_t so = {.location = loc, .sync = TRIN_STORE_SYNC_NORMAL};
+  if (trin_store_open(&so, &store, &err) || survey_store_migrate(store, &err)) return -1;
+  uv_loop_init(&loop);
+  zctx = zmq_ctx_new();
+  trin_server_options_t o = {.service = "survey", .endpoint = ep, .pub_endpoint = pub,
+                             .heartbeat_ms = 0};
+  if (trin_server_new(&loop, zctx, store, &o, &server, &err)) return -1;
+
+  /* A project and a survey with three statements on 1–5 and one round. */
+  Trin__Survey__Statement a = TRIN__SURVEY__STATEMENT__INIT, b = TRIN__SURVEY__STATEMENT__INIT,
+                          c = TRIN__SURVEY__STATEMENT__INIT;
+  a.key = "TRUST_ECONOMY";
+  a.text = "Vi har tillid til økonomien";
+  a.common = true;
+  b.key = "DIALOGUE";
+  b.text = "Dialogen er god";
+  c.key = "TILES";
+  c.text = "Valget af fliser";
+  Trin__Survey__Statement *sts[] = {&a, &b, &c};
+  Trin__Survey__Survey sv = TRIN__SURVEY__SURVEY__INIT;
+  sv.id = "S1";
+  sv.project_id = "P1";
+  sv.title = "Tilfredshed";
+  sv.scale_min = 1;
+  sv.scale_max = 5;
+  sv.min_respondents = 5;
+  sv.statements = sts;
+  sv.n_statements = 3;
+  Trin__Survey__Round r = TRIN__SURVEY__ROUND__INIT;
+  r.number = 1;
+  r.opens = "2024-01-01";
+  r.closes = "2024-01-31";
+  if (trin_store_begin(store, &err) ||
+      survey_store_project_upsert(store, "P1", "", "KAB", &err) ||
+      survey_store_survey_insert(store, &sv, &err))
+    return -1;
+  trin_arena_t ar = TRIN_ARENA_INIT;
+  Trin__Survey__Survey got;
+  if (survey_store_survey_get(store, "S1", "survey_id", &ar, &got, &survey_no, &err) ||
+      survey_store_round_insert(store, survey_no, &r, &err) || trin_store_commit(store, &err))
+    return -1;
+  trin_arena_reset(&ar);
+  return 0;
+}
+
+static int teardown(void **state) {
+  trin_server_destroy(&server);
+  uv_run(&loop, UV_RUN_NOWAIT);
+  uv_loop_close(&loop);
+  zmq_ctx_term(zctx);
+  trin_store_destroy(&store);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Every failing import below must leave the store as it was. */
+static void assert_untouched(int64_t responses, int64_t aggregates) {
+  assert_int_equal(count_rows("SELECT count(*) FROM responses"), responses);
+  assert_int_equal(count_rows("SELECT count(*) FROM aggregates"), aggregates);
+}
+
+static void broken_rows_store_nothing(void **state) {
+  Trin__Survey__ImportReply r;
+  trin_err_t err;
+  /* A score off the scale on line 4 (after an empty line 3). */
+  assert_int_equal(import_csv("respondent,role,TRUST_ECONOMY\n"
+                              "a,residents,4\n"
+                              "\n"
+                              "b,residents,7\n",
+                              &r, &err),
+                   TRIN_EINVALID);
+  assert_string_equal(err.field, "csv");
+  assert_non_null(strstr(err.message, "line 4: TRUST_ECONOMY: "));
+  assert_non_null(strstr(err.message, "outside the scale 1–5"));
+  assert_untouched(0, 0);
+  /* An unterminated quote. */
+  assert_int_equal(import_csv("respondent,role,TRUST_ECONOMY,comment\n"
+                              "a,residents,4,fine\n"
+                              "b,residents,3,\"open\n",
+                              &r, &err),
+                   TRIN_EINVALID);
+  assert_non_null(strstr(err.message, "line 3"));
+  assert_untouched(0, 0);
+  /* A column that is no statement: the header's line. */
+  assert_int_equal(import_csv("respondent,role,TRUST_ECONOMI\na,residents,4\n", &r, &err),
+                   TRIN_EINVALID);
+  assert_non_null(strstr(err.message, "line 1: column 3 'TRUST_ECONOMI'"));
+  /* Too few fields, a bad role, a half score, nothing scored, no respondent. */
+  const char *bad[][2] = {
+      {"respondent,role,TRUST_ECONOMY\na,residents\n", "line 2: 2 fields"},
+      {"respondent,role,TRUST_ECONOMY\na,mayor,4\n", "line 2: role: 'mayor'"},
+      {"respondent;role;TRUST_ECONOMY\na;residents;4,5\n", "line 2: TRUST_ECONOMY: '4,5' is not a whole"},
+      {"respondent,role,TRUST_ECONOMY\na,residents,\n", "line 2: no statement is scored"},
+      {"respondent,role,TRUST_ECONOMY\n,residents,3\n", "line 2: respondent must be"},
+      {"respondent,TRUST_ECONOMY\na,3\n", "line 1: the header needs"},
+      {"respondent,role,TRUST_ECONOMY\na,residents,3\nb,client,3\na,residents,3\n",
+       "line 4: respondent 'a' appears more than once"},
+      {"respondent,role,TRUST_ECONOMY\n", "header but no responses"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    int rc = import_csv(bad[i][0], &r, &err);
+    if (rc != TRIN_EINVALID || !strstr(err.message, bad[i][1]))
+      print_error("case %zu: rc %d, '%s'\n", i, rc, err.message);
+    assert_int_equal(rc, TRIN_EINVALID);
+    assert_string_equal(err.field, "csv");
+    assert_non_null(strstr(err.message, bad[i][1]));
+    assert_untouched(0, 0);
+  }
+}
+
+static void separators_bom_quotes_and_decimal_commas(void **state) {
+  Trin__Survey__ImportReply r;
+  trin_err_t err;
+  /* ';' with a BOM, CRLF, a decimal comma, Danish role words, a quoted
+   * comment holding ';' and a newline, an empty line, an unanswered cell,
+   * columns in another order than the survey's statements. */
+  const char *csv = "\xEF\xBB\xBFrespondent;role;DIALOGUE;TRUST_ECONOMY;comment\r\n"
+                    "r1;Beboer;5;4,0;\"godt; rigtig godt\r\nfortsæt\"\r\n"
+                    "\r\n"
+                    "r2;beboere;4;3;\r\n"
+                    "r3;residents;;2;\r\n"
+                    "r4;Følgegruppe;3;5;\r\n";
+  int rc = import_csv(csv, &r, &err);
+  if (rc) print_error("%s: %s\n", err.field, err.message);
+  assert_int_equal(rc, TRIN_OK);
+  assert_int_equal(r.received, 4);
+  assert_int_equal(r.added, 4);
+  assert_int_equal(r.unchanged, 0);
+  survey_agg_t te = agg(SURVEY_ROLE_RESIDENTS, 0), dl = agg(SURVEY_ROLE_RESIDENTS, 1);
+  assert_int_equal(te.count, 3);
+  assert_int_equal(te.sum, 9); /* 4 + 3 + 2 */
+  assert_int_equal(te.dist[1], 1);
+  assert_int_equal(te.dist[2], 1);
+  assert_int_equal(te.dist[3], 1);
+  assert_int_equal(dl.count, 2); /* r3 did not answer DIALOGUE */
+  assert_int_equal(dl.sum, 9);
+  assert_int_equal(agg(SURVEY_ROLE_RESIDENT_COMMITTEE, 0).sum, 5);
+  assert_int_equal(agg(SURVEY_ROLE_RESIDENTS, 2).count, 0); /* TILES: no column */
+  assert_int_equal(count_rows("SELECT count(*) FROM responses"), 4);
+  assert_int_equal(count_rows("SELECT respondents FROM rounds"), 4);
+  /* The respondent is kept only as a 16-byte keyed hash. */
+  assert_int_equal(count_rows("SELECT count(*) FROM responses WHERE length(respondent) = 16"
+                              " AND CAST(respondent AS TEXT) NOT LIKE '%r1%'"),
+                   4);
+  assert_int_equal(count_rows("SELECT count(*) FROM responses WHERE comment LIKE "
+                              "'godt; rigtig godt%fortsæt'"),
+                   1);
+
+  /* ',' separated, same respondents, same answers: nothing counted twice. */
+  const char *again = "respondent,role,TRUST_ECONOMY,DIALOGUE,comment\n"
+                      "r2,residents,3,4,\n"
+                      "r3,residents,2,,\n";
+  assert_int_equal(import_csv(again, &r, &err), TRIN_OK);
+  assert_int_equal(r.received, 2);
+  assert_int_equal(r.added, 0);
+  assert_int_equal(r.unchanged, 2);
+  assert_int_equal(r.seq, 0); /* nothing changed, no event */
+  te = agg(SURVEY_ROLE_RESIDENTS, 0);
+  assert_int_equal(te.count, 3);
+  assert_int_equal(te.sum, 9);
+
+  /* r3 changes its mind (2 -> 5) and moves to the committee: replaced. */
+  assert_int_equal(import_csv("respondent,role,TRUST_ECONOMY\nr3,resident_committee,5\n", &r,
+                              &err),
+                   TRIN_OK);
+  assert_int_equal(r.replaced, 1);
+  assert_true(r.seq > 0);
+  te = agg(SURVEY_ROLE_RESIDENTS, 0);
+  assert_int_equal(te.count, 2);
+  assert_int_equal(te.sum, 7);
+  assert_int_equal(te.dist[1], 0);
+  survey_agg_t cm = agg(SURVEY_ROLE_RESIDENT_COMMITTEE, 0);
+  assert_int_equal(cm.count, 2);
+  assert_int_equal(cm.sum, 10);
+  assert_int_equal(count_rows("SELECT count(*) FROM responses"), 4);
+  assert_int_equal(count_rows("SELECT respondents FROM rounds"), 4);
+}
+
+static int import_list(Trin__Survey__Response **rs, size_t n, trin_err_t *err) {
+  job_t j = {.in = {.survey_id = "S1", .round = 1, .responses = rs, .n_responses = n}};
+  trin__survey__import_reply__init(&j.reply);
+  memset(err, 0, sizeof *err);
+  return trin_server_apply(server, run_import, &j, err);
+}
+
+static void response_list_names_the_field(void **state) {
+  Trin__Survey__Response__ScoresEntry e1 = TRIN__SURVEY__RESPONSE__SCORES_ENTRY__INIT,
+                                      e2 = TRIN__SURVEY__RESPONSE__SCORES_ENTRY__INIT;
+  e1.key = "DIALOGUE";
+  e1.value = 4;
+  e2.key = "NOPE";
+  e2.value = 3;
+  Trin__Survey__Response__ScoresEntry *ok_s[] = {&e1}, *bad_s[] = {&e2};
+  Trin__Survey__Response a = TRIN__SURVEY__RESPONSE__INIT, b = TRIN__SURVEY__RESPONSE__INIT;
+  a.respondent = "x1";
+  a.role = "client";
+  a.scores = ok_s;
+  a.n_scores = 1;
+  b = a;
+  b.respondent = "x2";
+  b.scores = bad_s;
+  Trin__Survey__Response *rs[] = {&a, &b};
+  int64_t before = count_rows("SELECT count(*) FROM responses");
+  trin_err_t err;
+  assert_int_equal(import_list(rs, 2, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "responses[1].scores.NOPE");
+  e2.key = "TILES";
+  e2.value = 9;
+  assert_int_equal(import_list(rs, 2, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "responses[1].scores.TILES");
+  assert_int_equal(count_rows("SELECT count(*) FROM responses"), before);
+  e2.value = 1;
+  assert_int_equal(import_list(rs, 2, &err), TRIN_OK);
+  assert_int_equal(count_rows("SELECT count(*) FROM responses"), before + 2);
+  /* An unknown round or survey. */
+  job_t j = {.in = {.survey_id = "S1", .round = 2, .responses = rs, .n_responses = 2}};
+  assert_int_equal(trin_server_apply(server, run_import, &j, &err), TRIN_ENOTFOUND);
+  assert_string_equal(err.field, "round");
+  j.in.survey_id = "S9";
+  assert_int_equal(trin_server_apply(server, run_import, &j, &err), TRIN_ENOTFOUND);
+  assert_string_equal(err.field, "survey_id");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(broken_rows_store_nothing),
+      cmocka_unit_test(separators_bom_quotes_and_decimal_commas),
+      cmocka_unit_test(response_list_names_the_field),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,516 @@
+/* trinctl_survey — see trinctl_survey.h. Each command reads like its use
+ * case: options -> request -> call -> print the reply (JSON or words). */
+#include "trinctl_survey.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin/survey.pb-c.h"
+#include "trin_codec.h"
+#include "trin_csv.h"
+#include "trinctl_lifecycle.h"
+#include "trinctl_print.h"
+
+#define TEXT(n, req, fld, mv, h) \
+  {.name = n, .kind = TRINCTL_OPT_TEXT, .required = req, .field = fld, .metavar = mv, .help = h}
+#define DATE(n, req, fld, h) \
+  {.name = n, .kind = TRINCTL_OPT_DATE, .required = req, .field = fld, .help = h}
+#define INT(n, req, fld, lo, hi, h)                                              \
+  {.name = n, .kind = TRINCTL_OPT_INT, .required = req, .field = fld, .min = lo, \
+   .max = hi, .help = h}
+#define END {.name = NULL}
+
+static char *S(const trinctl_args_t *a, const char *name) {
+  return (char *)trinctl_args_str(a, name);
+}
+
+static const ProtobufCMessageDescriptor *resolve(const char *name) {
+  const ProtobufCMessageDescriptor *d = trinctl_survey_resolve(name);
+  return d ? d : trinctl_lifecycle_resolve(name);
+}
+
+static void print_json(trinctl_ctx_t *ctx, const ProtobufCMessage *m) {
+  trinctl_json_t j = {ctx->out, resolve};
+  trinctl_json_message(&j, m);
+  fputc('\n', ctx->out);
+}
+
+static int usage(trinctl_ctx_t *ctx, const char *field, const char *msg) {
+  trin_err_set(&ctx->err, TRIN_EINVALID, field, "%s", msg);
+  return TRINCTL_EXIT_USAGE;
+}
+
+/* A threshold as people type it: "0,5" or "0.50" points -> hundredths. */
+static int points_x100(trinctl_ctx_t *ctx, const trinctl_args_t *a, const char *opt,
+                       const char *field, int32_t *out) {
+  *out = 0;
+  if (!trinctl_args_has(a, opt)) return TRINCTL_EXIT_OK;
+  int64_t v;
+  if (trin_csv_decimal(trinctl_args_str(a, opt), 2, &v, field, &ctx->err) || v < 0 ||
+      v > 1000) {
+    trin_err_set(&ctx->err, TRIN_EINVALID, field,
+                 "--%s takes scale points such as 0,5 or 3.00 (got '%s')", opt,
+                 trinctl_args_str(a, opt));
+    return TRINCTL_EXIT_USAGE;
+  }
+  *out = (int32_t)v;
+  return TRINCTL_EXIT_OK;
+}
+
+static void print_survey(FILE *f, const Trin__Survey__Survey *s) {
+  fprintf(f, "survey %s: %s\n", s->id, s->title);
+  fprintf(f, "  project          %s%s%s%s\n", s->project_id,
+          *s->partnership_id ? " (partnership " : " (outside partnerships",
+          s->partnership_id, ")");
+  fprintf(f, "  client           %s\n", s->client_org);
+  fprintf(f, "  scale            %d–%d\n", s->scale_min, s->scale_max);
+  fprintf(f, "  min respondents  %d (smaller groups are never shown)\n", s->min_respondents);
+  if (s->thresholds) {
+    char b1[16], b2[16], b3[16];
+    snprintf(b1, sizeof b1, "%d.%02d", s->thresholds->drop_from_previous_x100 / 100,
+             s->thresholds->drop_from_previous_x100 % 100);
+    snprintf(b2, sizeof b2, "%d.%02d", s->thresholds->drop_from_baseline_x100 / 100,
+             s->thresholds->drop_from_baseline_x100 % 100);
+    snprintf(b3, sizeof b3, "%d.%02d", s->thresholds->floor_x100 / 100,
+             s->thresholds->floor_x100 % 100);
+    fprintf(f, "  alerts           drop from previous > %s, from baseline > %s, floor %s (0 = off)\n",
+            b1, b2, b3);
+  }
+  fprintf(f, "  baseline rounds ");
+  if (s->n_baseline_rounds == 0) fprintf(f, " 1 (default)");
+  for (size_t i = 0; i < s->n_baseline_rounds; i++) fprintf(f, " %d", s->baseline_rounds[i]);
+  fprintf(f, "\n  statements:\n");
+  const char *h1[] = {"key", "common", "text"};
+  trinctl_table_t *t = trinctl_table_new(3, h1);
+  for (size_t i = 0; i < s->n_statements; i++) {
+    trinctl_table_cell(t, "%s", s->statements[i]->key);
+    trinctl_table_cell(t, "%s", s->statements[i]->common ? "yes" : "");
+    trinctl_table_cell(t, "%s", s->statements[i]->text);
+  }
+  trinctl_table_print(f, t, 4);
+  trinctl_table_destroy(&t);
+  fprintf(f, "  rounds:\n");
+  const char *h2[] = {"round", "opens", "closes", "respondents"};
+  t = trinctl_table_new(4, h2);
+  for (size_t i = 0; i < s->n_rounds; i++) {
+    trinctl_table_cell(t, "%d", s->rounds[i]->number);
+    trinctl_table_cell(t, "%s", s->rounds[i]->opens);
+    trinctl_table_cell(t, "%s", s->rounds[i]->closes);
+    trinctl_table_cell(t, "%d", s->rounds[i]->respondents);
+  }
+  trinctl_table_print(f, t, 4);
+  trinctl_table_destroy(&t);
+}
+
+static int reply_survey(trinctl_ctx_t *ctx, const ProtobufCMessage *req, const char *done) {
+  Trin__Survey__SurveyReply *r = NULL;
+  int rc = trinctl_call(ctx, req, &trin__survey__survey_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else if (r->survey) {
+    if (done) fprintf(ctx->out, "%s (event %" PRIu64 ")\n", done, r->seq);
+    print_survey(ctx->out, r->survey);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- create: statements from a small CSV file (key,text[,common]) ------------ */
+
+typedef struct {
+  Trin__Survey__Statement **items;
+  size_t n, cap;
+  int col_key, col_text, col_common;
+  bool header_seen;
+} statements_t;
+
+static int statement_row(void *data, const trin_csv_row_t *row, trin_err_t *err) {
+  statements_t *s = data;
+  if (!s->header_seen) {
+    s->header_seen = true;
+    s->col_key = trin_csv_column(row, "key");
+    s->col_text = trin_csv_column(row, "text");
+    s->col_common = trin_csv_column(row, "common");
+    if (s->col_key < 0 || s->col_text < 0)
+      return trin_err_set(err, TRIN_EINVALID, "statements",
+                          "line %zu: the header needs the columns key and text (and "
+                          "optionally common)",
+                          row->line);
+    return TRIN_OK;
+  }
+  if ((size_t)s->col_key >= row->n || (size_t)s->col_text >= row->n)
+    return trin_err_set(err, TRIN_EINVALID, "statements", "line %zu: too few fields",
+                        row->line);
+  if (s->n == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 16;
+    s->items = realloc(s->items, s->cap * sizeof *s->items);
+  }
+  Trin__Survey__Statement *st = malloc(sizeof *st);
+  trin__survey__statement__init(st);
+  st->key = strdup(row->fields[s->col_key]);
+  st->text = strdup(row->fields[s->col_text]);
+  const char *c = s->col_common >= 0 && (size_t)s->col_common < row->n
+                      ? row->fields[s->col_common] : "";
+  st->common = strcmp(c, "yes") == 0 || strcmp(c, "ja") == 0 || strcmp(c, "1") == 0 ||
+               strcmp(c, "true") == 0;
+  s->items[s->n++] = st;
+  return TRIN_OK;
+}
+
+static int run_create(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  statements_t sts = {0};
+  if (trin_csv_parse_file(trinctl_args_str(a, "statements"), NULL, statement_row, &sts,
+                          &ctx->err)) {
+    if (!ctx->err.field[0]) snprintf(ctx->err.field, sizeof ctx->err.field, "statements");
+    for (size_t i = 0; i < sts.n; i++) {
+      free(sts.items[i]->key);
+      free(sts.items[i]->text);
+      free(sts.items[i]);
+    }
+    free(sts.items);
+    return TRINCTL_EXIT_USAGE;
+  }
+  Trin__Survey__Thresholds t = TRIN__SURVEY__THRESHOLDS__INIT;
+  int rc = points_x100(ctx, a, "drop", "survey.thresholds.drop_from_previous_x100",
+                       &t.drop_from_previous_x100);
+  if (!rc) rc = points_x100(ctx, a, "drop-baseline", "survey.thresholds.drop_from_baseline_x100",
+                            &t.drop_from_baseline_x100);
+  if (!rc) rc = points_x100(ctx, a, "floor", "survey.thresholds.floor_x100", &t.floor_x100);
+  if (!rc) {
+    Trin__Survey__Survey s = TRIN__SURVEY__SURVEY__INIT;
+    s.id = (char *)a->arg;
+    s.project_id = S(a, "project");
+    s.title = S(a, "title");
+    s.scale_min = trinctl_args_has(a, "scale-min") ? (int32_t)trinctl_args_num(a, "scale-min") : 1;
+    s.scale_max = trinctl_args_has(a, "scale-max") ? (int32_t)trinctl_args_num(a, "scale-max") : 5;
+    s.min_respondents = (int32_t)trinctl_args_num(a, "min-respondents");
+    s.thresholds = &t;
+    s.statements = sts.items;
+    s.n_statements = sts.n;
+    Trin__Survey__CreateSurvey req = TRIN__SURVEY__CREATE_SURVEY__INIT;
+    req.survey = &s;
+    rc = reply_survey(ctx, &req.base, "created");
+  }
+  for (size_t i = 0; i < sts.n; i++) {
+    free(sts.items[i]->key);
+    free(sts.items[i]->text);
+    free(sts.items[i]);
+  }
+  free(sts.items);
+  return rc;
+}
+
+static int run_round(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__Round r = TRIN__SURVEY__ROUND__INIT;
+  r.number = (int32_t)trinctl_args_num(a, "number");
+  r.opens = S(a, "opens");
+  r.closes = S(a, "closes");
+  Trin__Survey__AddRound req = TRIN__SURVEY__ADD_ROUND__INIT;
+  req.survey_id = (char *)a->arg;
+  req.round = &r;
+  return reply_survey(ctx, &req.base, "round added");
+}
+
+static int run_baseline(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  /* --rounds 1,2 */
+  int32_t rounds[64];
+  size_t n = 0;
+  const char *p = trinctl_args_str(a, "rounds");
+  while (*p && n < 64) {
+    char *end;
+    long v = strtol(p, &end, 10);
+    if (end == p || v < 1) return usage(ctx, "rounds", "--rounds takes round numbers like 1,2");
+    rounds[n++] = (int32_t)v;
+    p = *end == ',' ? end + 1 : end;
+    if (*end && *end != ',') return usage(ctx, "rounds", "--rounds takes round numbers like 1,2");
+  }
+  Trin__Survey__SetBaseline req = TRIN__SURVEY__SET_BASELINE__INIT;
+  req.survey_id = (char *)a->arg;
+  req.rounds = rounds;
+  req.n_rounds = n;
+  return reply_survey(ctx, &req.base, "baseline set");
+}
+
+static int run_thresholds(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__Thresholds t = TRIN__SURVEY__THRESHOLDS__INIT;
+  int rc = points_x100(ctx, a, "drop", "thresholds.drop_from_previous_x100",
+                       &t.drop_from_previous_x100);
+  if (!rc) rc = points_x100(ctx, a, "drop-baseline", "thresholds.drop_from_baseline_x100",
+                            &t.drop_from_baseline_x100);
+  if (!rc) rc = points_x100(ctx, a, "floor", "thresholds.floor_x100", &t.floor_x100);
+  if (rc) return rc;
+  bool any = trinctl_args_has(a, "drop") || trinctl_args_has(a, "drop-baseline") ||
+             trinctl_args_has(a, "floor");
+  Trin__Survey__SetThresholds req = TRIN__SURVEY__SET_THRESHOLDS__INIT;
+  req.survey_id = (char *)a->arg;
+  req.thresholds = any ? &t : NULL;
+  req.min_respondents = (int32_t)trinctl_args_num(a, "min-respondents");
+  return reply_survey(ctx, &req.base, "thresholds set");
+}
+
+static int run_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__GetSurvey req = TRIN__SURVEY__GET_SURVEY__INIT;
+  req.survey_id = (char *)a->arg;
+  return reply_survey(ctx, &req.base, NULL);
+}
+
+static int run_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__ListSurveys req = TRIN__SURVEY__LIST_SURVEYS__INIT;
+  req.project_id = S(a, "project");
+  Trin__Survey__SurveyList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__survey__survey_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    trinctl_json_t j = {ctx->out, resolve};
+    trinctl_json_repeated(&j, &r->base, "surveys");
+    fputc('\n', ctx->out);
+  } else {
+    const char *h[] = {"survey", "project", "partnership", "rounds", "statements", "title"};
+    trinctl_table_t *t = trinctl_table_new(6, h);
+    for (size_t i = 0; i < r->n_surveys; i++) {
+      const Trin__Survey__Survey *s = r->surveys[i];
+      trinctl_table_cell(t, "%s", s->id);
+      trinctl_table_cell(t, "%s", s->project_id);
+      trinctl_table_cell(t, "%s", *s->partnership_id ? s->partnership_id : "-");
+      trinctl_table_cell(t, "%zu", s->n_rounds);
+      trinctl_table_cell(t, "%zu", s->n_statements);
+      trinctl_table_cell(t, "%s", s->title);
+    }
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- import ----------------------------------------------------------------- */
+
+static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  FILE *f = fopen(a->arg, "rb");
+  if (!f) {
+    trin_err_set(&ctx->err, TRIN_EIO, "csv", "cannot open '%s'", a->arg);
+    return TRINCTL_EXIT_USAGE;
+  }
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  size_t n;
+  while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
+    len += n;
+    if (len == cap) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (!buf) {
+    trin_err_set(&ctx->err, TRIN_EIO, "csv", "'%s' does not fit in memory", a->arg);
+    return TRINCTL_EXIT_IO;
+  }
+  Trin__Survey__ImportResponses req = TRIN__SURVEY__IMPORT_RESPONSES__INIT;
+  req.survey_id = S(a, "survey");
+  req.round = (int32_t)trinctl_args_num(a, "round");
+  req.csv.data = (uint8_t *)buf;
+  req.csv.len = len;
+  /* A million responses take seconds to commit: wait for them. */
+  if (ctx->g.timeout_ms < 600000 && !ctx->client) ctx->g.timeout_ms = 600000;
+  Trin__Survey__ImportReply *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__survey__import_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  free(buf);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else
+    fprintf(ctx->out,
+            "imported %s into survey %s round %d: %d responses, %d new, %d replaced, "
+            "%d unchanged; %d alerts raised%s\n",
+            a->arg, req.survey_id, req.round, r->received, r->added, r->replaced,
+            r->unchanged, r->alerts_raised, r->seq ? "" : " (nothing changed)");
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- results ------------------------------------------------------------------ */
+
+static void print_results(FILE *f, const Trin__Survey__RoundResults *r) {
+  fprintf(f, "survey %s, project %s, round %d (%s – %s)%s\n", r->survey_id, r->project_id,
+          r->round, r->opens, r->closes, r->baseline ? ", a baseline round" : "");
+  fprintf(f, "groups under %d respondents are hidden\n", r->min_respondents);
+  const char *h[] = {"statement", "role", "n", "mean", "change", "vs baseline", "trend",
+                     "distribution"};
+  trinctl_table_t *t = trinctl_table_new(8, h);
+  for (size_t i = 0; i < r->n_figures; i++) {
+    const Trin__Survey__Figures *x = r->figures[i];
+    trinctl_table_cell(t, "%s", x->statement_key);
+    trinctl_table_cell(t, "%s", x->role);
+    if (x->suppressed) {
+      trinctl_table_cell(t, "hidden");
+      for (int k = 0; k < 5; k++) trinctl_table_cell(t, "%s", "");
+      continue;
+    }
+    trinctl_table_cell(t, "%d", x->count);
+    trinctl_table_cell(t, "%s", x->mean);
+    trinctl_table_cell(t, "%s", x->has_previous ? x->change : "");
+    if (x->has_baseline)
+      trinctl_table_cell(t, "%+d.%02d", x->change_from_baseline_x100 / 100,
+                         abs(x->change_from_baseline_x100) % 100);
+    else
+      trinctl_table_cell(t, "%s", "");
+    trinctl_table_cell(t, "%s", x->trend);
+    char d[128];
+    size_t k = 0;
+    d[0] = '\0';
+    for (size_t j = 0; j < x->n_distribution && k + 12 < sizeof d; j++)
+      k += (size_t)snprintf(d + k, sizeof d - k, "%s%d", j ? " " : "", x->distribution[j]);
+    trinctl_table_cell(t, "%s", d);
+  }
+  trinctl_table_print(f, t, 2);
+  trinctl_table_destroy(&t);
+  if (r->n_alerts) fprintf(f, "alerts:\n");
+  for (size_t i = 0; i < r->n_alerts; i++) fprintf(f, "  %s: %s\n", r->alerts[i]->kind, r->alerts[i]->message);
+}
+
+static int run_results(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__GetResults req = TRIN__SURVEY__GET_RESULTS__INIT;
+  req.survey_id = (char *)a->arg;
+  req.round = (int32_t)trinctl_args_num(a, "round");
+  Trin__Survey__RoundResults *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__survey__round_results__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else print_results(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__Compare req = TRIN__SURVEY__COMPARE__INIT;
+  req.statement_key = (char *)a->arg;
+  req.client_org = S(a, "client");
+  Trin__Survey__Comparison *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__survey__comparison__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    print_json(ctx, &r->base);
+  } else {
+    fprintf(ctx->out, "%s%s%s: projects inside vs outside partnerships\n", r->statement_key,
+            *r->client_org ? ", client " : "", r->client_org);
+    const char *h[] = {"group", "projects", "n", "mean"};
+    trinctl_table_t *t = trinctl_table_new(4, h);
+    for (size_t i = 0; i < r->n_groups; i++) {
+      trinctl_table_cell(t, "%s", r->groups[i]->group);
+      trinctl_table_cell(t, "%d", r->groups[i]->projects);
+      if (r->groups[i]->count == 0) {
+        trinctl_table_cell(t, "%s", r->groups[i]->suppressed ? "hidden" : "0");
+        trinctl_table_cell(t, "%s", "");
+      } else {
+        trinctl_table_cell(t, "%d", r->groups[i]->count);
+        trinctl_table_cell(t, "%s", r->groups[i]->mean);
+      }
+    }
+    trinctl_table_print(ctx->out, t, 2);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- the table ---------------------------------------------------------------- */
+
+static const trinctl_opt_t create_opts[] = {
+    TEXT("project", true, "survey.project_id", "ID", "the project (known from lifecycle)"),
+    TEXT("title", true, "survey.title", "T", "the survey's title"),
+    TEXT("statements", true, "survey.statements", "FILE",
+         "CSV with columns key,text[,common] (common: yes for the client's common statements)"),
+    INT("scale-min", false, "survey.scale_min", 0, 1, "lowest score (default 1)"),
+    INT("scale-max", false, "survey.scale_max", 1, 10, "highest score (default 5)"),
+    INT("min-respondents", false, "survey.min_respondents", 5, 1000,
+        "smallest group shown (default 5)"),
+    TEXT("drop", false, "survey.thresholds.drop_from_previous_x100", "POINTS",
+         "alert when a mean falls more than this since the previous round (e.g. 0,5)"),
+    TEXT("drop-baseline", false, "survey.thresholds.drop_from_baseline_x100", "POINTS",
+         "alert when a mean is more than this below the baseline"),
+    TEXT("floor", false, "survey.thresholds.floor_x100", "POINTS",
+         "alert when a mean is below this (e.g. 3,0)"),
+    END};
+static const trinctl_opt_t round_opts[] = {
+    INT("number", true, "round.number", 1, 200, "the next round's number"),
+    DATE("opens", true, "round.opens", "first day of the round"),
+    DATE("closes", true, "round.closes", "last day of the round"),
+    END};
+static const trinctl_opt_t baseline_opts[] = {
+    TEXT("rounds", true, "rounds", "N,N", "the baseline rounds, e.g. 1 or 1,2"),
+    END};
+static const trinctl_opt_t thresholds_opts[] = {
+    TEXT("drop", false, "thresholds.drop_from_previous_x100", "POINTS",
+         "alert when a mean falls more than this since the previous round"),
+    TEXT("drop-baseline", false, "thresholds.drop_from_baseline_x100", "POINTS",
+         "alert when a mean is more than this below the baseline"),
+    TEXT("floor", false, "thresholds.floor_x100", "POINTS", "alert when a mean is below this"),
+    INT("min-respondents", false, "min_respondents", 5, 1000,
+        "raise the smallest group shown (never lowered)"),
+    END};
+static const trinctl_opt_t import_opts[] = {
+    TEXT("survey", true, "survey_id", "ID", "the survey"),
+    INT("round", true, "round", 1, 200, "the round the responses belong to"),
+    END};
+static const trinctl_opt_t results_opts[] = {
+    INT("round", false, "round", 0, 200, "the round (default: the latest)"),
+    END};
+static const trinctl_opt_t list_opts[] = {
+    TEXT("project", false, "project_id", "ID", "only this project's surveys"),
+    END};
+static const trinctl_opt_t compare_opts[] = {
+    TEXT("client", false, "client_org", "ORG", "only this client's projects"),
+    END};
+static const trinctl_opt_t no_opts[] = {END};
+
+const trinctl_cmd_t trinctl_survey_cmds[] = {
+    {"survey", "create", "Create a survey for a project from a statements file.", "ID",
+     "survey.id", "the survey's id", create_opts, run_create},
+    {"survey", "round", "Add the next round.", "SURVEY", "survey_id", "the survey", round_opts,
+     run_round},
+    {"survey", "baseline", "Choose the baseline rounds.", "SURVEY", "survey_id", "the survey",
+     baseline_opts, run_baseline},
+    {"survey", "thresholds", "Change alert thresholds or raise the anonymity minimum.",
+     "SURVEY", "survey_id", "the survey", thresholds_opts, run_thresholds},
+    {"survey", "import", "Import a survey tool's CSV export into a round (all or nothing).",
+     "FILE", "csv", "the CSV file (, or ; separated, UTF-8 with or without BOM)", import_opts,
+     run_import},
+    {"survey", "results", "Show a round's figures, changes, trend and alerts.", "SURVEY",
+     "survey_id", "the survey", results_opts, run_results},
+    {"survey", "show", "Show a survey: statements, rounds, thresholds.", "SURVEY", "survey_id",
+     "the survey", no_opts, run_show},
+    {"survey", "list", "List surveys.", NULL, NULL, NULL, list_opts, run_list},
+    {"survey", "compare", "Compare projects inside and outside partnerships.", "KEY",
+     "statement_key", "a common statement's key", compare_opts, run_compare},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+static const ProtobufCMessageDescriptor *const known_types[] = {
+    &trin__survey__statement__descriptor,      &trin__survey__round__descriptor,
+    &trin__survey__thresholds__descriptor,     &trin__survey__survey__descriptor,
+    &trin__survey__response__descriptor,       &trin__survey__figures__descriptor,
+    &trin__survey__alert__descriptor,          &trin__survey__round_results__descriptor,
+    &trin__survey__comparison_group__descriptor, &trin__survey__comparison__descriptor,
+    &trin__survey__survey_reply__descriptor,   &trin__survey__survey_list__descriptor,
+    &trin__survey__import_reply__descriptor,
+};
+
+const ProtobufCMessageDescriptor *trinctl_survey_resolve(const char *full_name) {
+  for (size_t i = 0; i < sizeof known_types / sizeof *known_types; i++)
+    if (strcmp(known_types[i]->name, full_name) == 0) return known_types[i];
+  return NULL;
+}
