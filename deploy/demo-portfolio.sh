@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
-# Loads a small demo portfolio into a running lifecycle service through
-# trinctl: three partnerships shaped like the seeds' fsbHJEM, &os and LIVA
-# (each closes the price at a different point), projects in every stage,
-# a pause, a dispute up the ladder, defects, and one project outside any
-# partnership as the baseline. Safe to run twice: it stops if the demo is
-# already there.
+# Loads a small demo portfolio into running trin services through trinctl:
+# three partnerships shaped like the seeds' fsbHJEM, &os and LIVA (each
+# closes the price at a different point), projects in every stage, budgets
+# with MOLIO references and drift, resident surveys over rounds, a pause, a
+# dispute up the ladder, defects, and projects outside any partnership as
+# the baseline. All names and figures are fictional demo data (the index
+# values too: they are not Danmarks Statistik's BYG43). Safe to run twice:
+# it stops if the demo is already there.
 set -euo pipefail
 TRINCTL="${TRINCTL:-build/tools/trinctl/trinctl}"
 t() { "$TRINCTL" "$@" >/dev/null; }
+# Waits until a command succeeds (services learn of each other by events,
+# a few milliseconds behind).
+wait_for() {
+  for _ in $(seq 1 100); do
+    if "$TRINCTL" "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  echo "demo: gave up waiting for: trinctl $*" >&2
+  return 1
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 if "$TRINCTL" org list 2>/dev/null | grep -q '^demo-fsb\b'; then
   echo "demo portfolio already loaded"
   exit 0
 fi
 
+# ---- organisations and partnerships (lifecycle) -----------------------------
 t org create --id demo-fsb --name "fsb (demo)" --kind client
 t org create --id demo-kab --name "KAB (demo)" --kind client
 t org create --id demo-civica --name "Civica (demo)" --kind client
@@ -43,31 +58,20 @@ t partnership add-member --partnership fsbHJEM --org demo-te1 --role contractor
 t partnership add-member --partnership os --org demo-te2 --role contractor
 t partnership add-member --partnership LIVA --org demo-te1 --role contractor
 
-# fsbHJEM: a helhedsplan through execution and handover, with defects.
+# ---- projects ------------------------------------------------------------------
 t project create --id FSB-101 --name "Bøgeparken, helhedsplan" --partnership fsbHJEM \
   --kind helhedsplan --department "Afd. 12 Bøgeparken" --municipality København \
   --dwellings 312 --area 24800 --start 2021-09-01
 t project advance FSB-101 --to trin1 --date 2021-11-01
 t project advance FSB-101 --to trin2 --date 2022-06-01
-t project close-price FSB-101 --date 2023-02-15 --reference "Skema B 2023-02"
-t project advance FSB-101 --to trin3 --date 2023-03-01
-t milestone set FSB-101 --name handover --baseline 2025-05-01 --forecast 2025-06-15 --actual 2025-06-20
-t project advance FSB-101 --to handover --date 2025-06-20
-t defect report FSB-101 --id FSB-101-M1 --description "Utætte altandøre, blok C" \
-  --severity major --found-at handover --reported 2025-06-20 --due 2025-09-01 --cost-bearer demo-te1
-t defect report FSB-101 --id FSB-101-M2 --description "Manglende fuger i trappeopgang" \
-  --severity minor --found-at handover --reported 2025-06-20 --due 2025-08-01 --cost-bearer demo-te1
-t defect fix FSB-101-M2 --date 2025-07-10
 
-# fsbHJEM: a small fast-track maintenance case.
 t project create --id FSB-207 --name "Tagudskiftning Solgården" --partnership fsbHJEM \
   --kind maintenance --municipality Frederiksberg --dwellings 48 --area 3900 --fast-track --start 2024-02-01
 t project advance FSB-207 --to trin1_2 --date 2024-03-01
-t project close-price FSB-207 --date 2024-06-01
+t project close-price FSB-207 --date 2024-06-01 --reference "fast pris, tilbud"
 t project advance FSB-207 --to trin3 --date 2024-06-15
 t milestone set FSB-207 --name handover --baseline 2025-01-31 --forecast 2025-03-15
 
-# &os: design paused by resident democracy; a dispute lifted to level 2.
 t project create --id OS-12 --name "Fortunen, renovering" --partnership os \
   --kind helhedsplan --department "Lyngby Boligforening afd. 3" --municipality Lyngby-Taarbæk \
   --dwellings 186 --area 15100 --start 2022-04-01
@@ -80,18 +84,146 @@ t dispute open OS-12 --id OS-12-T1 --title "Skjulte skader i bærende vægge" \
   --amount "640.000" --date 2023-10-02 --raised-by demo-te2
 t dispute escalate OS-12-T1 --level 2 --date 2023-10-20 --by demo-te2 --note "Ikke løst i projektgruppen"
 
-# LIVA: a new build in trin 1 and one in pre-study.
 t project create --id LIVA-3 --name "Nybyg Kildeparken" --partnership LIVA \
   --kind new_build --municipality Aalborg --dwellings 64 --area 5200 --start 2023-01-10
 t project advance LIVA-3 --to trin1 --date 2023-03-01
 t project create --id LIVA-9 --name "Forundersøgelse Vestervang" --partnership LIVA \
   --kind renovation --municipality Aarhus --dwellings 140 --area 11000 --start 2025-08-01
 
-# Outside any partnership: the baseline partnerships are compared against.
 t project create --id KAB-X1 --name "Traditionel renovering Hyldebærvej" --client demo-kab \
   --kind renovation --municipality Gladsaxe --dwellings 96 --area 7600 --start 2022-03-01
 t project advance KAB-X1 --to trin1 --date 2022-06-01
 t project advance KAB-X1 --to trin2 --date 2023-01-01
 t project pause KAB-X1 --reason landsbyggefonden --date 2023-06-01 --note "Afventer Landsbyggefonden"
 
-echo "demo portfolio loaded: 3 partnerships, 6 projects"
+# ---- budgets: economic models, index, Skema A and B (budget) --------------------
+wait_for budget list FSB-101
+wait_for budget list KAB-X1
+t budget model fsbHJEM --rates "projektleder=950;kalkulator=725,50" --management-fee-bp 850 \
+  --risk-bp 300 --advisor-fee-bp 1000 --margin-bp 500 --molio-deduction-bp 400
+t budget model os --rates "projektleder=925" --management-fee-bp 800 --risk-bp 350 \
+  --advisor-fee-bp 1100 --margin-bp 450 --molio-deduction-bp 350
+t budget model LIVA --rates "projektleder=975" --management-fee-bp 900 --risk-bp 250 \
+  --advisor-fee-bp 950 --margin-bp 550 --molio-deduction-bp 500
+cat > "$tmp/index.csv" <<'CSV'
+date;value
+2021-10-01;100,0
+2022-01-01;102,4
+2022-04-01;105,9
+2022-07-01;108,1
+2022-10-01;109,0
+2023-01-01;109,6
+2023-04-01;110,2
+2023-07-01;110,9
+2023-10-01;111,3
+CSV
+t index import "$tmp/index.csv" --series BYG43
+
+# FSB-101: Skema A in trin 1, Skema B at the price-closing point; approving
+# Skema B closes the price, and lifecycle lets the project into trin 3.
+t budget create FSB-101-A --project FSB-101 --kind skema_a --date 2021-12-01
+t budget line FSB-101-A --line tag --category craft --amount "38.000.000" --building-part Tag \
+  --molio-reference "40.500.000"
+t budget line FSB-101-A --line facade --category craft --amount "52.000.000" --building-part Facade \
+  --molio-reference "53.000.000"
+t budget line FSB-101-A --line vvs --category craft --amount "31.000.000" --building-part VVS
+t budget line FSB-101-A --line raadgivning --category advisor_fees --amount "12.100.000"
+t budget line FSB-101-A --line styring --category management_fee --amount "10.285.000"
+t budget line FSB-101-A --line risiko --category risk_pool --amount "3.630.000"
+t budget submit FSB-101-A --date 2021-12-10
+t budget approve FSB-101-A --date 2022-01-20
+t budget scope FSB-101 --id FSB-101-S1 --description "Altaner tilvalgt af afdelingsmødet" \
+  --amount "4.200.000" --date 2022-09-01
+t budget option FSB-101 --id FSB-101-O1 --description "Genbrug af eksisterende tagspær" \
+  --saving "1.100.000" --date 2022-10-01
+t budget decide FSB-101-O1 --decision accepted --by demo-fsb --date 2022-10-15
+t budget create FSB-101-B --project FSB-101 --kind skema_b --date 2023-01-15
+t budget line FSB-101-B --line tag --category craft --amount "40.100.000" --building-part Tag \
+  --molio-reference "40.500.000"
+t budget line FSB-101-B --line facade --category craft --amount "55.900.000" --building-part Facade \
+  --molio-reference "53.000.000"
+t budget line FSB-101-B --line vvs --category craft --amount "33.800.000" --building-part VVS
+t budget line FSB-101-B --line altaner --category craft --amount "4.200.000" --building-part Altaner
+t budget line FSB-101-B --line raadgivning --category advisor_fees --amount "13.400.000"
+t budget line FSB-101-B --line styring --category management_fee --amount "11.390.000"
+t budget line FSB-101-B --line risiko --category risk_pool --amount "4.020.000"
+t budget submit FSB-101-B --date 2023-01-20
+t budget approve FSB-101-B --date 2023-02-15
+t budget rent FSB-101 --loan-share-bp 8000 --interest-bp 350 --term-years 30 --area 24800 \
+  --rent 850 --max-rent 1050
+for _ in $(seq 1 100); do
+  if "$TRINCTL" --json project show FSB-101 | grep -q '"price_closed": *true'; then break; fi
+  sleep 0.1
+done
+t project advance FSB-101 --to trin3 --date 2023-03-01
+t milestone set FSB-101 --name handover --baseline 2025-05-01 --forecast 2025-06-15 --actual 2025-06-20
+t project advance FSB-101 --to handover --date 2025-06-20
+t defect report FSB-101 --id FSB-101-M1 --description "Utætte altandøre, blok C" \
+  --severity major --found-at handover --reported 2025-06-20 --due 2025-09-01 --cost-bearer demo-te1
+t defect report FSB-101 --id FSB-101-M2 --description "Manglende fuger i trappeopgang" \
+  --severity minor --found-at handover --reported 2025-06-20 --due 2025-08-01 --cost-bearer demo-te1
+t defect fix FSB-101-M2 --date 2025-07-10
+
+# OS-12 and the project outside any partnership: Skema A only.
+t budget create OS-12-A --project OS-12 --kind skema_a --date 2022-12-01
+t budget line OS-12-A --line klimaskaerm --category craft --amount "61.500.000" \
+  --building-part Klimaskærm --molio-reference "64.000.000"
+t budget line OS-12-A --line installationer --category craft --amount "24.000.000"
+t budget line OS-12-A --line raadgivning --category advisor_fees --amount "9.400.000"
+t budget submit OS-12-A --date 2022-12-15
+t budget approve OS-12-A --date 2023-01-10
+t budget create KAB-X1-A --project KAB-X1 --kind skema_a --date 2022-11-01
+t budget line KAB-X1-A --line renovering --category craft --amount "41.000.000"
+t budget line KAB-X1-A --line raadgivning --category advisor_fees --amount "5.300.000"
+t budget submit KAB-X1-A --date 2022-11-15
+t budget approve KAB-X1-A --date 2022-12-01
+
+# ---- resident surveys over rounds (survey) --------------------------------------
+wait_for survey list --project OS-12
+cat > "$tmp/statements.csv" <<'CSV'
+key,text,common
+TRUST_ECONOMY,Jeg har tillid til økonomien i projektet,yes
+INFORMED,Jeg føler mig godt informeret om byggeriet,yes
+LISTENED,Vores ønsker bliver hørt,no
+CSV
+roles=(residents residents residents residents residents residents
+       resident_committee resident_committee resident_committee resident_committee resident_committee
+       client client client client client)
+make_round() { # file, then three scores per role group: residents, committee, client
+  local f=$1
+  shift
+  echo "respondent;role;TRUST_ECONOMY;INFORMED;LISTENED" > "$f"
+  local i=0
+  for r in "${roles[@]}"; do
+    case $r in
+      residents) s="$1;$2;$3" ;;
+      resident_committee) s="$4;$5;$6" ;;
+      client) s="$7;$8;$9" ;;
+    esac
+    # spread answers around the group's score so distributions are not flat
+    IFS=';' read -r a b c <<< "$s"
+    d=$(( (i % 3) - 1 ))
+    clamp() { local v=$(( $1 + $2 )); [ $v -lt 1 ] && v=1; [ $v -gt 5 ] && v=5; echo $v; }
+    echo "demo-r$i;$r;$(clamp "$a" $d);$(clamp "$b" 0);$(clamp "$c" $(( -d )))" >> "$f"
+    i=$((i + 1))
+  done
+}
+t survey create S-OS-12 --project OS-12 --title "Samarbejdsmåling Fortunen" \
+  --statements "$tmp/statements.csv" --drop 0,5 --floor 3,0
+t survey round S-OS-12 --number 1 --opens 2023-02-01 --closes 2023-02-28
+t survey round S-OS-12 --number 2 --opens 2023-09-01 --closes 2023-09-30
+t survey round S-OS-12 --number 3 --opens 2024-03-01 --closes 2024-03-31
+make_round "$tmp/r1.csv" 4 4 4  4 5 4  4 4 5
+make_round "$tmp/r2.csv" 4 3 3  4 4 3  4 4 4
+make_round "$tmp/r3.csv" 2 3 3  3 4 3  4 4 4
+t survey import "$tmp/r1.csv" --survey S-OS-12 --round 1
+t survey import "$tmp/r2.csv" --survey S-OS-12 --round 2
+t survey import "$tmp/r3.csv" --survey S-OS-12 --round 3
+
+t survey create S-KAB-X1 --project KAB-X1 --title "Beboertilfredshed Hyldebærvej" \
+  --statements "$tmp/statements.csv" --drop 0,5 --floor 3,0
+t survey round S-KAB-X1 --number 1 --opens 2023-03-01 --closes 2023-03-31
+make_round "$tmp/k1.csv" 3 3 2  3 3 3  4 3 3
+t survey import "$tmp/k1.csv" --survey S-KAB-X1 --round 1
+
+echo "demo portfolio loaded: 3 partnerships, 6 projects, 4 budgets, 2 surveys"

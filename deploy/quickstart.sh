@@ -1,37 +1,64 @@
 #!/usr/bin/env bash
-# trin quick start: installs the Debian dependencies, builds, starts the
-# lifecycle service with an embedded SQLite store in ./data, loads a small
-# demo portfolio, and keeps running until Ctrl-C.
+# trin quick start: installs the Debian dependencies, builds, starts every
+# trin service with an embedded SQLite store under ./data, loads a demo
+# portfolio, and keeps running until Ctrl-C (which stops everything
+# cleanly; everything acknowledged is on disk).
+#   TRIN_DEMO_TOKEN  the token for the webhook and the feed (default: demo-token)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 ./deploy/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIN_TESTS=OFF >/dev/null
-cmake --build build -j"$(nproc)" --target trin-lifecycle trinctl
+cmake --build build -j"$(nproc)"
 
+TOKEN="${TRIN_DEMO_TOKEN:-demo-token}"
+TRINCTL=build/tools/trinctl/trinctl
 mkdir -p data
-export TRIN_LIFECYCLE_ENDPOINT="${TRIN_LIFECYCLE_ENDPOINT:-tcp://127.0.0.1:5701}"
-build/services/lifecycle/trin-lifecycle \
-  --endpoint="$TRIN_LIFECYCLE_ENDPOINT" \
-  --pub-endpoint="${TRIN_LIFECYCLE_PUB:-tcp://127.0.0.1:5702}" \
-  --store="sqlite:data/lifecycle.db" &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
+pids=()
+stop_all() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap 'stop_all; exit 0' INT TERM
 
-for _ in $(seq 1 50); do
-  if build/tools/trinctl/trinctl --timeout 200 ping >/dev/null 2>&1; then break; fi
-  if ! kill -0 $pid 2>/dev/null; then echo "quickstart: trin-lifecycle did not start" >&2; exit 1; fi
+start() { # name, then the service's flags
+  local name=$1
+  shift
+  "build/services/$name/trin-$name" --store="sqlite:data/$name.db" "$@" \
+    2> >(sed -u "s/^/[$name] /" >&2) &
+  pids+=($!)
+}
+
+# Each service's endpoints are its defaults (lifecycle 5701/5702, budget
+# 5711/5712, survey 5721/5722); the services find each other through them.
+start lifecycle --budget-endpoint=tcp://127.0.0.1:5711 \
+  --budget-pub-endpoint=tcp://127.0.0.1:5712
+start budget
+start survey --webhook-token="$TOKEN"
+
+for svc in lifecycle:5701 budget:5711 survey:5721; do
+  ok=""
+  for _ in $(seq 1 50); do
+    if "$TRINCTL" --endpoint "tcp://127.0.0.1:${svc#*:}" --timeout 200 ping >/dev/null 2>&1; then
+      ok=1
+      break
+    fi
+  done
+  [ -n "$ok" ] || { echo "quickstart: ${svc%%:*} did not start" >&2; stop_all; exit 1; }
 done
-TRINCTL=build/tools/trinctl/trinctl ./deploy/demo-portfolio.sh
+TRINCTL="$TRINCTL" ./deploy/demo-portfolio.sh
 
 cat <<MSG
 
-trin is running: lifecycle service on $TRIN_LIFECYCLE_ENDPOINT, store in data/lifecycle.db.
+trin is running (stores in data/):
+  lifecycle  tcp://127.0.0.1:5701   budget  tcp://127.0.0.1:5711
+  survey     tcp://127.0.0.1:5721   survey webhook http://127.0.0.1:8081 (token: $TOKEN)
 Try, in another shell:
-  build/tools/trinctl/trinctl project list
-  build/tools/trinctl/trinctl project show OS-12
-  build/tools/trinctl/trinctl --json partnership show LIVA
-Ctrl-C stops it (everything acknowledged is on disk).
+  $TRINCTL project list
+  $TRINCTL project show FSB-101
+  $TRINCTL budget drift FSB-101
+  $TRINCTL survey results S-OS-12
+Ctrl-C stops everything.
 MSG
-wait $pid
+wait

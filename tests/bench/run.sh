@@ -1,9 +1,24 @@
 #!/bin/sh
-# Builds the lifecycle benchmark (Release, no sanitizers) in build-bench and
-# runs it; build output goes to stderr, the figures to stdout. Arguments go
-# to the benchmark (e.g. --quick).
+# Builds every benchmark (Release, no sanitizers) in build-bench and runs
+# them one after another; build output goes to stderr, the figures to
+# stdout. Arguments go to each benchmark (e.g. --quick for a short smoke
+# run). `tests/bench/run.sh --only budget` runs one.
 set -e
 cd "$(dirname "$0")/../.."
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTRIN_SANITIZE=OFF >&2
-cmake --build build-bench -j2 --target bench_lifecycle trin-lifecycle >&2
-exec build-bench/tests/bench/bench_lifecycle "$@"
+only=""
+if [ "$1" = "--only" ]; then only="$2"; shift 2; fi
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTRIN_SANITIZE=OFF -DTRIN_TESTS=ON >&2
+benches=""
+for src in tests/bench/bench_*.c; do
+  name=$(basename "$src" .c)
+  case "$name" in bench_${only}*) benches="$benches $name" ;; esac
+done
+# The services the benchmarks start are built too (they are dependencies).
+cmake --build build-bench -j2 --target $benches >&2
+status=0
+for b in $benches; do
+  echo
+  echo "== $b"
+  build-bench/tests/bench/$b "$@" || status=1
+done
+exit $status
