@@ -526,7 +526,8 @@ trin_http_stream_t *trin_http_stream_start(trin_http_response_t *r, const char *
   int n = snprintf(line, sizeof line, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n", content_type);
   buf_add(&head, line, (size_t)n);
   if (r->headers.len) buf_add(&head, r->headers.data, r->headers.len);
-  buf_add(&head, "Cache-Control: no-cache\r\nConnection: close\r\n\r\n", 45);
+  static const char tail[] = "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
+  buf_add(&head, tail, sizeof tail - 1);
   write_out(c, head.data, head.len, NULL, 0, false);
   free_response(r);
   conn_unref(c);  /* the stream lives as long as the connection */

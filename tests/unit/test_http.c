@@ -224,6 +224,8 @@ static void stream_and_disconnect(void **state) {
   streams_closed = 0;
   exchange(&x); /* the client reads a while, then hangs up */
   assert_non_null(strstr(x.reply, "Content-Type: text/event-stream"));
+  /* The head ends with a blank line, exactly: strict clients wait for it. */
+  assert_non_null(strstr(x.reply, "Connection: close\r\n\r\nid: 1\n"));
   assert_non_null(strstr(x.reply, "data: hello"));
   for (int i = 0; i < 50 && streams_closed == 0; i++) {
     uv_run(&loop, UV_RUN_NOWAIT);

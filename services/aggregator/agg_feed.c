@@ -1,0 +1,570 @@
+/* agg_feed — see agg_feed.h. */
+#include "agg_feed.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agg_odata.h"
+#include "agg_web.h"
+#include "trin_http.h"
+#include "trin_log.h"
+
+/* ---- counters ------------------------------------------------------------------ */
+
+static const char *ENDPOINTS[] = {"healthz", "metrics", "odata", "status", "csv",
+                                  "stream", "dashboard", "other"};
+enum { EP_HEALTHZ, EP_METRICS, EP_ODATA, EP_STATUS, EP_CSV, EP_STREAM, EP_DASHBOARD, EP_OTHER,
+       EP_N };
+#define MAX_CODES 16
+
+typedef struct sse {
+  struct agg_feed *feed;
+  trin_http_stream_t *stream;
+  struct sse *prev, *next;
+} sse_t;
+
+struct agg_feed {
+  uv_loop_t *loop;
+  agg_rows_t *rows;
+  trin_http_server_t *http;
+  agg_feed_hooks_t hooks;
+  unsigned char token_hash[crypto_generichash_BYTES];
+  int page_size;
+  char public_url[256];
+  uv_timer_t heartbeat;
+  sse_t *streams;
+  size_t nstreams;
+  struct {
+    int code;
+    uint64_t n[EP_N];
+  } counts[MAX_CODES];
+  int ncodes;
+  uint64_t unauthorised;
+};
+
+static void count(agg_feed_t *f, int ep, int code) {
+  int k = 0;
+  while (k < f->ncodes && f->counts[k].code != code) k++;
+  if (k == f->ncodes) {
+    if (f->ncodes == MAX_CODES) return;
+    f->counts[f->ncodes++].code = code;
+  }
+  f->counts[k].n[ep]++;
+}
+
+static void respond(agg_feed_t *f, int ep, trin_http_response_t *res, int status,
+                    const char *type, agg_buf_t *body) {
+  count(f, ep, status);
+  if (body->failed) {
+    trin_http_respond(res, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
+  } else {
+    trin_http_respond(res, status, type, body->data ? body->data : "", body->len);
+  }
+  agg_buf_free(body);
+}
+
+/* ---- tokens ------------------------------------------------------------------------- */
+
+static void hash_token(const char *t, size_t n, unsigned char out[crypto_generichash_BYTES]) {
+  crypto_generichash(out, crypto_generichash_BYTES, (const unsigned char *)t, n, NULL, 0);
+}
+
+static bool token_ok(const agg_feed_t *f, const char *t, size_t n) {
+  unsigned char h[crypto_generichash_BYTES];
+  hash_token(t, n, h);
+  return sodium_memcmp(h, f->token_hash, sizeof h) == 0;
+}
+
+static bool authorised(const agg_feed_t *f, const trin_http_request_t *req) {
+  const char *auth = trin_http_header(req, "Authorization");
+  if (auth) {
+    while (*auth == ' ') auth++;
+    if (strncasecmp(auth, "Bearer ", 7) == 0) {
+      const char *t = auth + 7;
+      while (*t == ' ') t++;
+      size_t n = strlen(t);
+      while (n && t[n - 1] == ' ') n--;
+      if (token_ok(f, t, n)) return true;
+    } else if (strncasecmp(auth, "Basic ", 6) == 0) {
+      const char *b64 = auth + 6;
+      while (*b64 == ' ') b64++;
+      unsigned char dec[1024];
+      size_t dn = 0;
+      if (sodium_base642bin(dec, sizeof dec - 1, b64, strlen(b64), " ", &dn, NULL,
+                            sodium_base64_VARIANT_ORIGINAL) == 0) {
+        dec[dn] = '\0';
+        const char *colon = memchr(dec, ':', dn);
+        bool ok = colon && token_ok(f, colon + 1, dn - (size_t)(colon + 1 - (char *)dec));
+        sodium_memzero(dec, sizeof dec);
+        if (ok) return true;
+      }
+    }
+  }
+  char key[512];
+  if (trin_http_query(req, "api_key", key, sizeof key)) {
+    bool ok = token_ok(f, key, strlen(key));
+    sodium_memzero(key, sizeof key);
+    if (ok) return true;
+  }
+  return false;
+}
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static void service_url(const agg_feed_t *f, const trin_http_request_t *req, char *out,
+                        size_t n) {
+  if (f->public_url[0]) {
+    snprintf(out, n, "%s/odata", f->public_url);
+    return;
+  }
+  const char *host = trin_http_header(req, "Host");
+  char clean[200];
+  size_t k = 0;
+  for (const char *p = host ? host : ""; *p && k + 1 < sizeof clean; p++)
+    if ((unsigned char)*p > ' ' && *p != '"' && *p != '\\' && *p != '/') clean[k++] = *p;
+  clean[k] = '\0';
+  snprintf(out, n, "http://%s/odata", k ? clean : "localhost");
+}
+
+static bool wants_ieee754(const trin_http_request_t *req) {
+  const char *acc = trin_http_header(req, "Accept");
+  return acc && strstr(acc, "IEEE754Compatible=true") != NULL;
+}
+
+static const char *odata_json_type(bool ieee754) {
+  return ieee754 ? "application/json;odata.metadata=minimal;IEEE754Compatible=true;charset=utf-8"
+                 : "application/json;odata.metadata=minimal;charset=utf-8";
+}
+
+static void odata_fail(agg_feed_t *f, trin_http_response_t *res, int status, const char *code,
+                       const char *message, const char *target) {
+  agg_buf_t b = {0};
+  agg_odata_error(&b, code, message, target);
+  trin_http_set_header(res, "OData-Version", "4.0");
+  respond(f, EP_ODATA, res, status, "application/json;charset=utf-8", &b);
+}
+
+static int cmp_seq(const void *a, const void *b) {
+  uint64_t x = (*(agg_row_t *const *)a)->seq, y = (*(agg_row_t *const *)b)->seq;
+  return x < y ? -1 : x > y;
+}
+
+/* Rows with seq > since, in seq order; caller frees. */
+static agg_row_t **rows_since(agg_rows_t *rows, uint64_t since, size_t *n) {
+  size_t total = agg_rows_count(rows), m = 0;
+  agg_row_t **list = malloc((total ? total : 1) * sizeof *list);
+  if (!list) return NULL;
+  for (size_t i = 0; i < total; i++) {
+    agg_row_t *r = agg_rows_at(rows, i);
+    if (r->seq > since) list[m++] = r;
+  }
+  qsort(list, m, sizeof *list, cmp_seq);
+  *n = m;
+  return list;
+}
+
+static bool parse_seq(const char *s, uint64_t *out) {
+  char *end;
+  if (!s || !*s) return false;
+  while (*s == ' ') s++;
+  unsigned long long v = strtoull(s, &end, 10);
+  while (*end == ' ') end++;
+  if (*end || *s == '-') return false;
+  *out = v;
+  return true;
+}
+
+/* ---- OData ---------------------------------------------------------------------------- */
+
+static void handle_odata(agg_feed_t *f, const trin_http_request_t *req,
+                         trin_http_response_t *res) {
+  char url[320];
+  service_url(f, req, url, sizeof url);
+  const char *rest = req->path + 6; /* after "/odata" */
+  agg_buf_t b = {0};
+  if (!*rest || strcmp(rest, "/") == 0) {
+    agg_odata_service_document(url, &b);
+    trin_http_set_header(res, "OData-Version", "4.0");
+    respond(f, EP_ODATA, res, 200, odata_json_type(false), &b);
+    return;
+  }
+  if (strcmp(rest, "/$metadata") == 0) {
+    agg_odata_metadata(&b);
+    trin_http_set_header(res, "OData-Version", "4.0");
+    respond(f, EP_ODATA, res, 200, "application/xml", &b);
+    return;
+  }
+  agg_odata_query_t q;
+  trin_err_t err = {0};
+  bool collection = strcmp(rest, "/ProjectStatus") == 0;
+  bool count_only = strcmp(rest, "/ProjectStatus/$count") == 0;
+  const char *key = NULL;
+  char keybuf[200];
+  if (!collection && !count_only && strncmp(rest, "/ProjectStatus(", 15) == 0) {
+    /* ('id') with '' for a quote */
+    const char *p = rest + 15;
+    size_t len = strlen(p);
+    if (len >= 3 && p[0] == '\'' && p[len - 2] == '\'' && p[len - 1] == ')') {
+      size_t k = 0;
+      for (size_t i = 1; i < len - 2 && k + 1 < sizeof keybuf; i++) {
+        keybuf[k++] = p[i];
+        if (p[i] == '\'' && p[i + 1] == '\'') i++;
+      }
+      keybuf[k] = '\0';
+      key = keybuf;
+    }
+  }
+  if (!collection && !count_only && !key) {
+    odata_fail(f, res, 404, "NotFound", "there is no such resource; the entity set is ProjectStatus",
+               "");
+    return;
+  }
+  if (agg_odata_parse(req->query, &q, &err)) {
+    odata_fail(f, res, 400, "BadRequest", err.message, err.field);
+    return;
+  }
+  if (wants_ieee754(req)) q.ieee754 = true;
+  int rc;
+  if (count_only) {
+    size_t n = agg_rows_count(f->rows);
+    int64_t c = 0;
+    for (size_t i = 0; i < n; i++) c += agg_odata_match(q.filter, agg_rows_at(f->rows, i));
+    agg_buf_printf(&b, "%lld", (long long)c);
+    agg_odata_query_free(&q);
+    trin_http_set_header(res, "OData-Version", "4.0");
+    respond(f, EP_ODATA, res, 200, "text/plain; charset=utf-8", &b);
+    return;
+  }
+  if (key) rc = agg_odata_entity(f->rows, key, &q, url, &b, &err);
+  else rc = agg_odata_page(f->rows, &q, f->page_size, url, &b, &err);
+  bool ieee = q.ieee754;
+  agg_odata_query_free(&q);
+  if (rc) {
+    agg_buf_free(&b);
+    odata_fail(f, res, rc == TRIN_ENOTFOUND ? 404 : rc == TRIN_EINVALID ? 400 : 500,
+               rc == TRIN_ENOTFOUND ? "NotFound" : rc == TRIN_EINVALID ? "BadRequest" : "Internal",
+               err.message, err.field);
+    return;
+  }
+  trin_http_set_header(res, "OData-Version", "4.0");
+  respond(f, EP_ODATA, res, 200, odata_json_type(ieee), &b);
+}
+
+/* ---- JSON, CSV ---------------------------------------------------------------------------- */
+
+static void handle_status(agg_feed_t *f, const trin_http_request_t *req,
+                          trin_http_response_t *res) {
+  char v[64];
+  uint64_t since = 0;
+  agg_buf_t b = {0};
+  if (trin_http_query(req, "since", v, sizeof v) && !parse_seq(v, &since)) {
+    agg_buf_puts(&b, "{\"error\":{\"code\":\"BadRequest\",\"message\":\"since must be a "
+                     "sequence number (a whole number >= 0)\",\"target\":\"since\"}}");
+    respond(f, EP_STATUS, res, 400, "application/json; charset=utf-8", &b);
+    return;
+  }
+  agg_buf_puts(&b, "{\"rows\":[");
+  bool first = true;
+  if (since == 0) {
+    agg_row_t **sorted = agg_rows_sorted(f->rows);
+    size_t n = agg_rows_count(f->rows);
+    for (size_t i = 0; sorted && i < n; i++) {
+      if (!sorted[i]->seq) continue;
+      if (!first) agg_buf_add(&b, ",", 1);
+      agg_json_row(&b, sorted[i], NULL, 0, false, 0);
+      first = false;
+    }
+    if (!sorted) b.failed = true;
+  } else {
+    size_t n = 0;
+    agg_row_t **list = rows_since(f->rows, since, &n);
+    for (size_t i = 0; list && i < n; i++) {
+      if (!first) agg_buf_add(&b, ",", 1);
+      agg_json_row(&b, list[i], NULL, 0, false, 0);
+      first = false;
+    }
+    if (!list) b.failed = true;
+    free(list);
+  }
+  agg_buf_printf(&b, "],\"last_seq\":%llu}", (unsigned long long)agg_rows_max_seq(f->rows));
+  respond(f, EP_STATUS, res, 200, "application/json; charset=utf-8", &b);
+}
+
+static void handle_csv(agg_feed_t *f, trin_http_response_t *res) {
+  agg_buf_t b = {0};
+  agg_csv_header(&b);
+  agg_row_t **sorted = agg_rows_sorted(f->rows);
+  size_t n = agg_rows_count(f->rows);
+  for (size_t i = 0; sorted && i < n; i++)
+    if (sorted[i]->seq) agg_csv_row(&b, sorted[i]);
+  if (!sorted) b.failed = true;
+  trin_http_set_header(res, "Content-Disposition", "inline; filename=\"status.csv\"");
+  respond(f, EP_CSV, res, 200, "text/csv; charset=utf-8; header=present", &b);
+}
+
+/* ---- SSE ------------------------------------------------------------------------------------ */
+
+static void sse_event(agg_buf_t *b, const agg_row_t *r) {
+  agg_buf_printf(b, "event: status\nid: %llu\ndata: ", (unsigned long long)r->seq);
+  agg_json_row(b, r, NULL, 0, false, 0);
+  agg_buf_add(b, "\n\n", 2);
+}
+
+static void on_stream_closed(void *data, trin_http_stream_t *s) {
+  sse_t *c = data;
+  agg_feed_t *f = c->feed;
+  if (c->prev) c->prev->next = c->next;
+  else f->streams = c->next;
+  if (c->next) c->next->prev = c->prev;
+  f->nstreams--;
+  free(c);
+  (void)s;
+}
+
+static void handle_stream(agg_feed_t *f, const trin_http_request_t *req,
+                          trin_http_response_t *res) {
+  uint64_t since = 0;
+  const char *last = trin_http_header(req, "Last-Event-ID");
+  char v[64];
+  if (last && *last) {
+    if (!parse_seq(last, &since)) since = 0;
+  } else if (trin_http_query(req, "since", v, sizeof v) && !parse_seq(v, &since)) {
+    agg_buf_t b = {0};
+    agg_buf_puts(&b, "since must be a sequence number\n");
+    respond(f, EP_STREAM, res, 400, "text/plain; charset=utf-8", &b);
+    return;
+  }
+  sse_t *c = calloc(1, sizeof *c);
+  if (!c) {
+    agg_buf_t b = {.failed = true};
+    respond(f, EP_STREAM, res, 500, "text/plain", &b);
+    return;
+  }
+  count(f, EP_STREAM, 200);
+  c->feed = f;
+  trin_http_set_header(res, "X-Accel-Buffering", "no");
+  c->stream = trin_http_stream_start(res, "text/event-stream; charset=utf-8", on_stream_closed, c);
+  if (!c->stream) {
+    free(c);
+    return;
+  }
+  c->next = f->streams;
+  if (f->streams) f->streams->prev = c;
+  f->streams = c;
+  f->nstreams++;
+  /* What the client has not seen yet: every row changed after `since`,
+   * each in its current state, in seq order. */
+  agg_buf_t b = {0};
+  /* The leading "\n" completes the response head: trin_http_stream_start
+   * (common/trin_http.c) writes its final CRLF as "\r" only (a length of
+   * 45 for 46 bytes). Once that is fixed the "\n" is an empty line, which
+   * SSE readers skip. */
+  agg_buf_puts(&b, "\nretry: 2000\n\n");
+  size_t n = 0;
+  agg_row_t **list = rows_since(f->rows, since, &n);
+  for (size_t i = 0; list && i < n; i++) {
+    sse_event(&b, list[i]);
+    if (b.len > (256u << 10)) {
+      if (!trin_http_stream_write(c->stream, b.data, b.len)) {
+        free(list);
+        agg_buf_free(&b);
+        return; /* closed: on_stream_closed freed c */
+      }
+      b.len = 0;
+    }
+  }
+  free(list);
+  if (b.len) trin_http_stream_write(c->stream, b.data, b.len);
+  agg_buf_free(&b);
+}
+
+void agg_feed_rows_changed(agg_feed_t *f, agg_row_t *const *rows, size_t n) {
+  if (!f || !f->streams || n == 0) return;
+  agg_buf_t b = {0};
+  for (size_t i = 0; i < n; i++) sse_event(&b, rows[i]);
+  if (b.failed) {
+    agg_buf_free(&b);
+    return;
+  }
+  for (sse_t *c = f->streams, *next; c; c = next) {
+    next = c->next;
+    trin_http_stream_write(c->stream, b.data, b.len); /* a failure closes and frees c */
+  }
+  agg_buf_free(&b);
+}
+
+static void on_heartbeat(uv_timer_t *t) {
+  agg_feed_t *f = t->data;
+  for (sse_t *c = f->streams, *next; c; c = next) {
+    next = c->next;
+    trin_http_stream_write(c->stream, ": heartbeat\n\n", 13);
+  }
+}
+
+size_t agg_feed_streams(const agg_feed_t *f) { return f->nstreams; }
+
+/* ---- metrics, health, dashboard ---------------------------------------------------------------- */
+
+static void handle_metrics(agg_feed_t *f, trin_http_response_t *res) {
+  agg_buf_t b = {0};
+  agg_buf_printf(&b,
+                 "# HELP trin_aggregator_rows Status rows held (one per project).\n"
+                 "# TYPE trin_aggregator_rows gauge\n"
+                 "trin_aggregator_rows %zu\n"
+                 "# HELP trin_aggregator_row_seq The newest row sequence number.\n"
+                 "# TYPE trin_aggregator_row_seq gauge\n"
+                 "trin_aggregator_row_seq %llu\n"
+                 "# HELP trin_aggregator_sse_clients Server-Sent Events streams open.\n"
+                 "# TYPE trin_aggregator_sse_clients gauge\n"
+                 "trin_aggregator_sse_clients %zu\n",
+                 agg_rows_count(f->rows), (unsigned long long)agg_rows_max_seq(f->rows),
+                 f->nstreams);
+  if (f->hooks.metrics) f->hooks.metrics(f->hooks.data, &b);
+  agg_buf_puts(&b, "# HELP trin_aggregator_http_requests_total HTTP requests answered, by "
+                   "endpoint and status code.\n"
+                   "# TYPE trin_aggregator_http_requests_total counter\n");
+  /* (requests answered before this one) */
+  for (int k = 0; k < f->ncodes; k++)
+    for (int e = 0; e < EP_N; e++)
+      if (f->counts[k].n[e])
+        agg_buf_printf(&b, "trin_aggregator_http_requests_total{endpoint=\"%s\",code=\"%d\"} %llu\n",
+                       ENDPOINTS[e], f->counts[k].code, (unsigned long long)f->counts[k].n[e]);
+  respond(f, EP_METRICS, res, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
+}
+
+static void handle_health(agg_feed_t *f, trin_http_response_t *res) {
+  agg_buf_t b = {0};
+  agg_buf_printf(&b, "{\"status\":\"ok\",\"rows\":%zu", agg_rows_count(f->rows));
+  if (f->hooks.health) f->hooks.health(f->hooks.data, &b);
+  agg_buf_puts(&b, "}");
+  respond(f, EP_HEALTHZ, res, 200, "application/json; charset=utf-8", &b);
+}
+
+static bool serve_file(agg_feed_t *f, const char *path, trin_http_response_t *res) {
+  if (strcmp(path, "/") == 0) path = "/index.html";
+  for (size_t i = 0; i < AGG_WEB_NFILES; i++) {
+    if (strcmp(AGG_WEB_FILES[i].path, path) != 0) continue;
+    count(f, EP_DASHBOARD, 200);
+    trin_http_set_header(res, "Cache-Control", "no-cache");
+    trin_http_set_header(res, "Content-Security-Policy",
+                         "default-src 'self'; style-src 'self' 'unsafe-inline'");
+    trin_http_respond(res, 200, AGG_WEB_FILES[i].content_type, AGG_WEB_FILES[i].data,
+                      AGG_WEB_FILES[i].len);
+    return true;
+  }
+  return false;
+}
+
+/* ---- routing ---------------------------------------------------------------------------------- */
+
+static int endpoint_of(const char *path) {
+  if (strcmp(path, "/healthz") == 0) return EP_HEALTHZ;
+  if (strcmp(path, "/metrics") == 0) return EP_METRICS;
+  if (strcmp(path, "/odata") == 0 || strncmp(path, "/odata/", 7) == 0) return EP_ODATA;
+  if (strcmp(path, "/api/v1/status") == 0) return EP_STATUS;
+  if (strcmp(path, "/api/v1/status.csv") == 0) return EP_CSV;
+  if (strcmp(path, "/api/v1/stream") == 0) return EP_STREAM;
+  return EP_DASHBOARD;
+}
+
+static void handler(void *data, const trin_http_request_t *req, trin_http_response_t *res) {
+  agg_feed_t *f = data;
+  int ep = endpoint_of(req->path);
+  /* The path only: the query may hold the api_key. */
+  trin_log_debug("http %s %s from %s", req->method, req->path, req->peer);
+  if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+    agg_buf_t b = {0};
+    agg_buf_puts(&b, "the status feed is read-only: use GET\n");
+    trin_http_set_header(res, "Allow", "GET, HEAD");
+    respond(f, ep, res, 405, "text/plain; charset=utf-8", &b);
+    return;
+  }
+  if (ep == EP_HEALTHZ) {
+    handle_health(f, res);
+    return;
+  }
+  if (!authorised(f, req)) {
+    f->unauthorised++;
+    agg_buf_t b = {0};
+    trin_http_set_header(res, "WWW-Authenticate", "Bearer realm=\"trin\"");
+    trin_http_set_header(res, "WWW-Authenticate", "Basic realm=\"trin\", charset=\"UTF-8\"");
+    if (ep == EP_ODATA) {
+      agg_odata_error(&b, "Unauthorized",
+                      "a token is needed: Authorization: Bearer TOKEN, Basic with the token as "
+                      "password, or ?api_key=TOKEN",
+                      "");
+      trin_http_set_header(res, "OData-Version", "4.0");
+      respond(f, ep, res, 401, "application/json;charset=utf-8", &b);
+    } else {
+      agg_buf_puts(&b, "a token is needed: Authorization: Bearer TOKEN, Basic with the token as "
+                       "password, or ?api_key=TOKEN\n");
+      respond(f, ep, res, 401, "text/plain; charset=utf-8", &b);
+    }
+    return;
+  }
+  switch (ep) {
+    case EP_METRICS: handle_metrics(f, res); return;
+    case EP_ODATA: handle_odata(f, req, res); return;
+    case EP_STATUS: handle_status(f, req, res); return;
+    case EP_CSV: handle_csv(f, res); return;
+    case EP_STREAM: handle_stream(f, req, res); return;
+    default: break;
+  }
+  if (serve_file(f, req->path, res)) return;
+  agg_buf_t b = {0};
+  agg_buf_puts(&b, "not found: the feed is at /odata/, /api/v1/status, /api/v1/status.csv, "
+                   "/api/v1/stream, /metrics, /healthz and the dashboard at /\n");
+  respond(f, EP_OTHER, res, 404, "text/plain; charset=utf-8", &b);
+}
+
+/* ---- life cycle ----------------------------------------------------------------------------------- */
+
+int agg_feed_new(uv_loop_t *loop, agg_rows_t *rows, const agg_feed_options_t *opt,
+                 const agg_feed_hooks_t *hooks, agg_feed_t **out, trin_err_t *err) {
+  if (sodium_init() < 0) return trin_err_set(err, TRIN_EINTERNAL, "", "libsodium did not start");
+  if (!opt->token || !*opt->token)
+    return trin_err_set(err, TRIN_EINVALID, "token",
+                        "the feed needs a token (set token = ... or TRIN_TOKEN)");
+  agg_feed_t *f = calloc(1, sizeof *f);
+  if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  f->loop = loop;
+  f->rows = rows;
+  if (hooks) f->hooks = *hooks;
+  hash_token(opt->token, strlen(opt->token), f->token_hash);
+  f->page_size = opt->page_size > 0 ? opt->page_size : 1000;
+  snprintf(f->public_url, sizeof f->public_url, "%s", opt->public_url ? opt->public_url : "");
+  size_t pl = strlen(f->public_url);
+  while (pl && f->public_url[pl - 1] == '/') f->public_url[--pl] = '\0';
+  trin_http_options_t ho = {.address = opt->address};
+  int rc = trin_http_server_new(loop, &ho, handler, f, &f->http, err);
+  if (rc) {
+    free(f);
+    return rc;
+  }
+  uv_timer_init(loop, &f->heartbeat);
+  f->heartbeat.data = f;
+  int hb = opt->heartbeat_ms > 0 ? opt->heartbeat_ms : 15000;
+  uv_timer_start(&f->heartbeat, on_heartbeat, (uint64_t)hb, (uint64_t)hb);
+  *out = f;
+  return TRIN_OK;
+}
+
+static void on_timer_closed(uv_handle_t *h) { free(h->data); }
+
+void agg_feed_destroy(agg_feed_t **fp) {
+  if (!fp || !*fp) return;
+  agg_feed_t *f = *fp;
+  *fp = NULL;
+  trin_http_server_destroy(&f->http); /* closes the streams: on_stream_closed frees them */
+  uv_timer_stop(&f->heartbeat);
+  uv_close((uv_handle_t *)&f->heartbeat, on_timer_closed);
+}
+
+void agg_feed_set_rows(agg_feed_t *f, agg_rows_t *rows) {
+  if (f) f->rows = rows;
+}
+
+int agg_feed_port(const agg_feed_t *f) { return trin_http_server_port(f->http); }

@@ -1,0 +1,53 @@
+/* agg_feed — the status rows over HTTP on the service's loop (trin_http):
+ *   GET /odata/, /odata/$metadata, /odata/ProjectStatus[('id')]   OData v4
+ *   GET /api/v1/status[?since=SEQ]      {"rows":[...]}
+ *   GET /api/v1/status.csv              RFC 4180
+ *   GET /api/v1/stream                  Server-Sent Events, resumable
+ *   GET /healthz                        no token needed
+ *   GET /metrics                        Prometheus text
+ *   GET /                               the dashboard (services/aggregator/web)
+ * Every path but /healthz needs the token: "Authorization: Bearer T",
+ * Basic with T as the password, or ?api_key=T. The token is compared in
+ * constant time and never logged (request logs carry the path only). */
+#ifndef TRIN_AGG_FEED_H
+#define TRIN_AGG_FEED_H
+
+#include <stddef.h>
+#include <uv.h>
+
+#include "agg_format.h"
+#include "agg_rows.h"
+#include "trin_err.h"
+
+typedef struct agg_feed agg_feed_t;
+
+typedef struct {
+  const char *address;     /* "127.0.0.1:8080" */
+  const char *token;       /* required, not empty */
+  int page_size;           /* OData server-driven page size (default 1000) */
+  const char *public_url;  /* "https://trin.example.dk" when behind a proxy; "" = from Host */
+  int heartbeat_ms;        /* SSE heartbeat comment interval (default 15000) */
+} agg_feed_options_t;
+
+/* The service fills /metrics and /healthz with what it knows. */
+typedef struct {
+  void (*metrics)(void *data, agg_buf_t *out);  /* Prometheus lines */
+  void (*health)(void *data, agg_buf_t *out);   /* JSON members after "status" */
+  void *data;
+} agg_feed_hooks_t;
+
+int agg_feed_new(uv_loop_t *loop, agg_rows_t *rows, const agg_feed_options_t *opt,
+                 const agg_feed_hooks_t *hooks, agg_feed_t **out, trin_err_t *err);
+/* Closes the listener, the streams and the connections. */
+void agg_feed_destroy(agg_feed_t **feed);
+int agg_feed_port(const agg_feed_t *feed);
+/* Serves another table from now on (after the service reloaded its rows). */
+void agg_feed_set_rows(agg_feed_t *feed, agg_rows_t *rows);
+
+/* After a commit: sends each row (with its new seq) to every stream. */
+void agg_feed_rows_changed(agg_feed_t *feed, agg_row_t *const *rows, size_t n);
+
+/* Streams open now (for metrics and tests). */
+size_t agg_feed_streams(const agg_feed_t *feed);
+
+#endif

@@ -1,0 +1,439 @@
+/* agg_service — see agg_service.h. */
+#include "agg_service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg_store.h"
+#include "trin/aggregator.pb-c.h"
+#include "trin_arena.h"
+#include "trin_cursor.h"
+#include "trin_log.h"
+#include "trin_server.h"
+#include "trin_subscriber.h"
+
+const char *const AGG_UPSTREAMS[AGG_NUPSTREAMS] = {"lifecycle", "budget", "survey",
+                                                   "benchmark"};
+
+typedef struct {
+  agg_service_t *a;
+  int idx;
+  bool deployed;
+  char endpoint[256], pub_endpoint[256];
+  trin_subscriber_t *sub;
+  uint64_t applied;  /* last event applied in memory */
+  uint64_t stored;   /* last event whose effect is committed */
+  uint64_t consumed, bad;
+  trin_subscriber_stats_t last_stats; /* of subscribers replaced by a reload */
+} upstream_t;
+
+struct agg_service {
+  uv_loop_t *loop;
+  void *zctx;
+  agg_config_t cfg;
+  trin_store_t *store;
+  trin_server_t *server;
+  agg_rows_t *rows;
+  agg_feed_t *feed;
+  upstream_t up[AGG_NUPSTREAMS];
+  uv_check_t check;
+  /* rows of the flush in progress */
+  agg_row_t **flushing;
+  size_t nflushing, capflushing;
+  agg_service_stats_t stats;
+};
+
+static int start_subscribers(agg_service_t *a, trin_err_t *err);
+static void stop_subscribers(agg_service_t *a);
+
+/* ---- consuming -------------------------------------------------------------------- */
+
+int agg_service_consume(agg_service_t *a, int i, const Trin__Event *ev) {
+  upstream_t *u = &a->up[i];
+  trin_err_t err = {0};
+  int rc = agg_rows_apply(a->rows, AGG_UPSTREAMS[i], ev, &err);
+  if (rc == TRIN_EDECODE) {
+    /* One bad event must not stop the feed: skip it, say so. */
+    trin_log_warn("%s event %llu (%s) skipped: %s", AGG_UPSTREAMS[i],
+                  (unsigned long long)ev->seq, ev->type, err.message);
+    u->bad++;
+  } else if (rc) {
+    trin_log_error("%s event %llu not applied: %s", AGG_UPSTREAMS[i],
+                   (unsigned long long)ev->seq, err.message);
+    return rc; /* delivered again later */
+  }
+  u->applied = ev->seq;
+  u->consumed++;
+  return TRIN_OK;
+}
+
+static int on_event(void *data, const Trin__Event *ev) {
+  upstream_t *u = data;
+  return agg_service_consume(u->a, u->idx, ev);
+}
+
+/* ---- committing -------------------------------------------------------------------- */
+
+/* A StatusRow whose date and time strings live in the arena (agg_row_to_proto
+ * points them at shared scratch). */
+static Trin__Aggregator__StatusRow *row_message(const agg_row_t *r, trin_arena_t *ar) {
+  Trin__Aggregator__StatusRow *m = trin_arena_alloc(ar, sizeof *m);
+  if (!m) return NULL;
+  agg_row_to_proto(r, m);
+  m->stage_since = trin_arena_strdup(ar, m->stage_since);
+  m->baseline_handover = trin_arena_strdup(ar, m->baseline_handover);
+  m->forecast_handover = trin_arena_strdup(ar, m->forecast_handover);
+  m->updated_at = trin_arena_strdup(ar, m->updated_at);
+  return m;
+}
+
+static int flush_fn(trin_request_t *req, void *data, trin_err_t *err) {
+  agg_service_t *a = data;
+  trin_store_t *st = trin_request_store(req);
+  agg_row_t **dirty;
+  size_t n = agg_rows_take_dirty(a->rows, &dirty);
+  if (n > a->capflushing) {
+    agg_row_t **p = realloc(a->flushing, n * sizeof *p);
+    if (!p) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    a->flushing = p;
+    a->capflushing = n;
+  }
+  if (n) memcpy(a->flushing, dirty, n * sizeof *dirty);
+  a->nflushing = n;
+  /* Invariant: a row's seq is the number of the event that carries it. The
+   * outbox numbers events last committed + 1, + 2, ... in this transaction. */
+  uint64_t next = trin_outbox_last_seq(trin_server_outbox(a->server)) + 1;
+  int rc = TRIN_OK;
+  for (size_t i = 0; i < n && !rc; i++) {
+    agg_row_t *r = a->flushing[i];
+    r->seq = next++;
+    Trin__Aggregator__StatusRow m;
+    agg_row_to_proto(r, &m);
+    trin_event_id_t ids[1] = {{"project", r->project_id}};
+    uint64_t seq = 0;
+    rc = trin_request_emit(req, "aggregator.status_changed", r->client_org_id ? r->client_org_id : "",
+                           ids, 1, &m.base, &seq, err);
+    if (!rc && seq != r->seq)
+      rc = trin_err_set(err, TRIN_EINTERNAL, "", "row seq %llu but event %llu",
+                        (unsigned long long)r->seq, (unsigned long long)seq);
+    if (!rc) rc = agg_store_put_row(st, r, err);
+  }
+  agg_name_t **names;
+  size_t nn = agg_rows_take_dirty_names(a->rows, &names);
+  for (size_t i = 0; i < nn && !rc; i++) rc = agg_store_put_name(st, names[i], err);
+  for (int i = 0; i < AGG_NUPSTREAMS && !rc; i++)
+    if (a->up[i].applied != a->up[i].stored)
+      rc = trin_cursor_set(st, AGG_UPSTREAMS[i], a->up[i].applied, err);
+  return rc;
+}
+
+static int reload(agg_service_t *a, trin_err_t *err);
+
+int agg_service_flush(agg_service_t *a, trin_err_t *err) {
+  bool cursors = false;
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) cursors |= a->up[i].applied != a->up[i].stored;
+  if (!cursors && !agg_rows_has_dirty(a->rows)) return TRIN_OK;
+  int rc = trin_server_apply(a->server, flush_fn, a, err);
+  if (rc) {
+    a->stats.commit_failures++;
+    trin_log_error("storing the rows failed (%s); reloading from the store", err->message);
+    trin_err_t e2 = {0};
+    if (reload(a, &e2)) {
+      trin_log_error("reload failed: %s; stopping", e2.message);
+      uv_stop(a->loop);
+    }
+    return rc;
+  }
+  a->stats.commits++;
+  a->stats.rows_changed += a->nflushing;
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) a->up[i].stored = a->up[i].applied;
+  for (size_t i = 0; i < a->nflushing; i++) agg_rows_note_seq(a->rows, a->flushing[i]->seq);
+  agg_feed_rows_changed(a->feed, a->flushing, a->nflushing);
+  a->nflushing = 0;
+  return TRIN_OK;
+}
+
+static void on_check(uv_check_t *h) {
+  agg_service_t *a = h->data;
+  trin_err_t err = {0};
+  agg_service_flush(a, &err);
+}
+
+/* ---- loading ------------------------------------------------------------------------- */
+
+static int load(agg_service_t *a, trin_err_t *err) {
+  a->rows = agg_rows_new(&a->cfg.thresholds);
+  if (!a->rows) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  int rc = agg_store_load(a->store, a->rows, err);
+  for (int i = 0; i < AGG_NUPSTREAMS && !rc; i++) {
+    rc = trin_cursor_get(a->store, AGG_UPSTREAMS[i], &a->up[i].stored, err);
+    a->up[i].applied = a->up[i].stored;
+  }
+  uint64_t last = trin_outbox_last_seq(trin_server_outbox(a->server));
+  agg_rows_note_seq(a->rows, last);
+  return rc;
+}
+
+static int reload(agg_service_t *a, trin_err_t *err) {
+  stop_subscribers(a);
+  /* The feed points at the rows: give it the new table before freeing. */
+  agg_rows_t *old = a->rows;
+  a->rows = NULL;
+  int rc = load(a, err);
+  if (!rc) {
+    agg_feed_set_rows(a->feed, a->rows);
+    agg_rows_destroy(&old);
+    rc = start_subscribers(a, err);
+  } else {
+    agg_rows_destroy(&a->rows);
+    a->rows = old;
+  }
+  return rc;
+}
+
+static int start_subscribers(agg_service_t *a, trin_err_t *err) {
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) {
+    upstream_t *u = &a->up[i];
+    if (!u->deployed) continue;
+    trin_subscriber_options_t so = {
+        .service = AGG_UPSTREAMS[i],
+        .pub_endpoint = u->pub_endpoint,
+        .endpoint = u->endpoint,
+        .after_seq = u->stored,
+        .retry_ms = a->cfg.retry_ms,
+    };
+    int rc = trin_subscriber_new(a->loop, a->zctx, &so, on_event, u, &u->sub, err);
+    if (rc) {
+      trin_err_prefix_field(err, AGG_UPSTREAMS[i]);
+      return rc;
+    }
+    trin_log_info("following %s at %s (events after %llu)", AGG_UPSTREAMS[i], u->endpoint,
+                  (unsigned long long)u->stored);
+  }
+  return TRIN_OK;
+}
+
+static void stop_subscribers(agg_service_t *a) {
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) {
+    upstream_t *u = &a->up[i];
+    if (!u->sub) continue;
+    trin_subscriber_stats_t s = trin_subscriber_stats(u->sub);
+    u->last_stats.delivered += s.delivered;
+    u->last_stats.live += s.live;
+    u->last_stats.repaired += s.repaired;
+    u->last_stats.gaps += s.gaps;
+    u->last_stats.duplicates += s.duplicates;
+    trin_subscriber_destroy(&u->sub);
+  }
+}
+
+/* ---- requests ------------------------------------------------------------------------- */
+
+static int handle_get_rows(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  agg_service_t *a = data;
+  const Trin__Aggregator__GetRows *q = (const Trin__Aggregator__GetRows *)msg;
+  uint32_t limit = q->limit == 0 ? 1000 : q->limit;
+  if (limit > 10000)
+    return trin_err_set(err, TRIN_EINVALID, "limit", "at most 10000 rows per request, not %u",
+                        limit);
+  size_t n = agg_rows_count(a->rows), m = 0;
+  agg_row_t **list = malloc((n ? n : 1) * sizeof *list);
+  if (!list) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    agg_row_t *r = agg_rows_at(a->rows, i);
+    if (r->seq > q->since_seq) list[m++] = r;
+  }
+  /* in seq order; only the first `limit` are needed */
+  for (size_t i = 0; i < m && i < limit; i++) {
+    size_t best = i;
+    for (size_t k = i + 1; k < m; k++)
+      if (list[k]->seq < list[best]->seq) best = k;
+    agg_row_t *t = list[i];
+    list[i] = list[best];
+    list[best] = t;
+  }
+  if (m > limit) m = limit;
+  trin_arena_t ar = TRIN_ARENA_INIT;
+  Trin__Aggregator__RowList reply = TRIN__AGGREGATOR__ROW_LIST__INIT;
+  reply.rows = trin_arena_alloc(&ar, (m ? m : 1) * sizeof *reply.rows);
+  for (size_t i = 0; reply.rows && i < m; i++) reply.rows[i] = row_message(list[i], &ar);
+  reply.n_rows = m;
+  reply.last_seq = agg_rows_max_seq(a->rows);
+  int rc = ar.failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory")
+                     : trin_request_reply(req, &reply.base, err);
+  trin_arena_reset(&ar);
+  free(list);
+  return rc;
+}
+
+/* ---- metrics ---------------------------------------------------------------------------- */
+
+static trin_subscriber_stats_t sub_stats(const upstream_t *u) {
+  trin_subscriber_stats_t s = u->last_stats;
+  if (u->sub) {
+    trin_subscriber_stats_t c = trin_subscriber_stats(u->sub);
+    s.delivered += c.delivered;
+    s.live += c.live;
+    s.repaired += c.repaired;
+    s.gaps += c.gaps;
+    s.duplicates += c.duplicates;
+  }
+  return s;
+}
+
+static void metrics(void *data, agg_buf_t *b) {
+  agg_service_t *a = data;
+  agg_buf_puts(b, "# HELP trin_aggregator_events_consumed_total Upstream events applied, by service.\n"
+                  "# TYPE trin_aggregator_events_consumed_total counter\n");
+  for (int i = 0; i < AGG_NUPSTREAMS; i++)
+    if (a->up[i].deployed)
+      agg_buf_printf(b, "trin_aggregator_events_consumed_total{service=\"%s\"} %llu\n",
+                     AGG_UPSTREAMS[i], (unsigned long long)a->up[i].consumed);
+  agg_buf_puts(b, "# HELP trin_aggregator_events_skipped_total Upstream events whose payload "
+                  "could not be decoded.\n"
+                  "# TYPE trin_aggregator_events_skipped_total counter\n");
+  for (int i = 0; i < AGG_NUPSTREAMS; i++)
+    if (a->up[i].deployed)
+      agg_buf_printf(b, "trin_aggregator_events_skipped_total{service=\"%s\"} %llu\n",
+                     AGG_UPSTREAMS[i], (unsigned long long)a->up[i].bad);
+  agg_buf_puts(b, "# HELP trin_aggregator_gaps_repaired_total Gaps or lags noticed and "
+                  "repaired from the service's outbox.\n"
+                  "# TYPE trin_aggregator_gaps_repaired_total counter\n");
+  for (int i = 0; i < AGG_NUPSTREAMS; i++)
+    if (a->up[i].deployed)
+      agg_buf_printf(b, "trin_aggregator_gaps_repaired_total{service=\"%s\"} %llu\n",
+                     AGG_UPSTREAMS[i], (unsigned long long)sub_stats(&a->up[i]).gaps);
+  agg_buf_puts(b, "# HELP trin_aggregator_events_repaired_total Events fetched from the "
+                  "service's outbox rather than heard live.\n"
+                  "# TYPE trin_aggregator_events_repaired_total counter\n");
+  for (int i = 0; i < AGG_NUPSTREAMS; i++)
+    if (a->up[i].deployed)
+      agg_buf_printf(b, "trin_aggregator_events_repaired_total{service=\"%s\"} %llu\n",
+                     AGG_UPSTREAMS[i], (unsigned long long)sub_stats(&a->up[i]).repaired);
+  agg_buf_puts(b, "# HELP trin_aggregator_cursor The last event of each service whose "
+                  "effect is stored.\n"
+                  "# TYPE trin_aggregator_cursor gauge\n");
+  for (int i = 0; i < AGG_NUPSTREAMS; i++)
+    if (a->up[i].deployed)
+      agg_buf_printf(b, "trin_aggregator_cursor{service=\"%s\"} %llu\n", AGG_UPSTREAMS[i],
+                     (unsigned long long)a->up[i].stored);
+  agg_buf_printf(b,
+                 "# HELP trin_aggregator_commits_total Transactions that stored changed rows.\n"
+                 "# TYPE trin_aggregator_commits_total counter\n"
+                 "trin_aggregator_commits_total %llu\n"
+                 "# HELP trin_aggregator_commit_failures_total Commits that failed (rows reloaded).\n"
+                 "# TYPE trin_aggregator_commit_failures_total counter\n"
+                 "trin_aggregator_commit_failures_total %llu\n",
+                 (unsigned long long)a->stats.commits,
+                 (unsigned long long)a->stats.commit_failures);
+}
+
+static void health(void *data, agg_buf_t *b) {
+  agg_service_t *a = data;
+  agg_buf_puts(b, ",\"upstreams\":{");
+  bool first = true;
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) {
+    agg_buf_printf(b, "%s\"%s\":", first ? "" : ",", AGG_UPSTREAMS[i]);
+    if (a->up[i].deployed)
+      agg_buf_printf(b, "{\"cursor\":%llu}", (unsigned long long)a->up[i].stored);
+    else
+      agg_buf_puts(b, "null");
+    first = false;
+  }
+  agg_buf_puts(b, "}");
+}
+
+/* ---- life cycle ---------------------------------------------------------------------------- */
+
+int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_service_t **out,
+                    trin_err_t *err) {
+  agg_service_t *a = calloc(1, sizeof *a);
+  if (!a) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  a->loop = loop;
+  a->zctx = zctx;
+  a->cfg = *cfg;
+  int rc = agg_thresholds_check(&cfg->thresholds, err);
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) {
+    upstream_t *u = &a->up[i];
+    u->a = a;
+    u->idx = i;
+    const char *ep = cfg->up_endpoint[i] ? cfg->up_endpoint[i] : "";
+    const char *pub = cfg->up_pub_endpoint[i] ? cfg->up_pub_endpoint[i] : "";
+    u->deployed = *ep && *pub;
+    snprintf(u->endpoint, sizeof u->endpoint, "%s", ep);
+    snprintf(u->pub_endpoint, sizeof u->pub_endpoint, "%s", pub);
+  }
+  trin_store_options_t so = {.location = cfg->store, .sync = cfg->sync};
+  if (!rc) rc = trin_store_open(&so, &a->store, err);
+  if (!rc) rc = agg_store_migrate(a->store, err);
+  trin_server_options_t sv = {
+      .service = "aggregator",
+      .endpoint = cfg->endpoint,
+      .pub_endpoint = cfg->pub_endpoint,
+      .heartbeat_ms = cfg->heartbeat_ms < 0 ? 1000 : cfg->heartbeat_ms,
+  };
+  if (!rc) rc = trin_server_new(loop, zctx, a->store, &sv, &a->server, err);
+  if (!rc) rc = load(a, err);
+  if (!rc && cfg->feed.address && *cfg->feed.address) {
+    agg_feed_hooks_t hooks = {.metrics = metrics, .health = health, .data = a};
+    rc = agg_feed_new(loop, a->rows, &cfg->feed, &hooks, &a->feed, err);
+  }
+  if (!rc) {
+    trin_server_handle(a->server, &trin__aggregator__get_rows__descriptor, handle_get_rows, a);
+    uv_check_init(loop, &a->check);
+    a->check.data = a;
+    uv_check_start(&a->check, on_check);
+    rc = start_subscribers(a, err);
+    if (rc) {
+      agg_service_destroy(&a);
+      return rc;
+    }
+  }
+  if (rc) {
+    trin_server_destroy(&a->server);
+    agg_rows_destroy(&a->rows);
+    trin_store_destroy(&a->store);
+    free(a);
+    return rc;
+  }
+  trin_log_info("%zu rows loaded, last row seq %llu", agg_rows_count(a->rows),
+                (unsigned long long)agg_rows_max_seq(a->rows));
+  *out = a;
+  return TRIN_OK;
+}
+
+static void on_check_closed(uv_handle_t *h) {
+  agg_service_t *a = h->data;
+  agg_rows_destroy(&a->rows);
+  trin_store_destroy(&a->store);
+  free(a->flushing);
+  free(a);
+}
+
+void agg_service_destroy(agg_service_t **ap) {
+  if (!ap || !*ap) return;
+  agg_service_t *a = *ap;
+  *ap = NULL;
+  trin_err_t err = {0};
+  agg_service_flush(a, &err);
+  stop_subscribers(a);
+  agg_feed_destroy(&a->feed);
+  trin_server_destroy(&a->server);
+  uv_check_stop(&a->check);
+  uv_close((uv_handle_t *)&a->check, on_check_closed);
+}
+
+agg_rows_t *agg_service_rows(agg_service_t *a) { return a->rows; }
+int agg_service_http_port(const agg_service_t *a) { return a->feed ? agg_feed_port(a->feed) : 0; }
+
+agg_service_stats_t agg_service_stats(const agg_service_t *a) {
+  agg_service_stats_t s = a->stats;
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) {
+    s.consumed[i] = a->up[i].consumed;
+    s.bad[i] = a->up[i].bad;
+    s.cursor[i] = a->up[i].stored;
+  }
+  return s;
+}

@@ -1,0 +1,70 @@
+/* agg_service — the aggregator put together: its store, its ROUTER/PUB
+ * (trin_server: GetRows, EventsSince, Ping; every row change published as
+ * an aggregator.status_changed event), one trin_subscriber per upstream
+ * service, the rows, and the HTTP feed.
+ *
+ * Consuming: each upstream event is applied to the rows in memory at once;
+ * at the end of the loop turn (uv_check) everything that changed is written
+ * in ONE transaction — the changed rows with their new seq (one outbox event
+ * each, so seq = the aggregator's event number), the names, and the cursor
+ * of every upstream service advanced. So the rows and the cursors always
+ * agree in the store: after kill -9 the aggregator resumes after the last
+ * event whose effect it stored. If a commit fails, the service reloads the
+ * rows from the store and restarts its subscribers from the stored cursors.
+ * After the commit, the changed rows go to the SSE streams. */
+#ifndef TRIN_AGG_SERVICE_H
+#define TRIN_AGG_SERVICE_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "agg_feed.h"
+#include "agg_rows.h"
+#include "trin/envelope.pb-c.h"
+#include "trin_err.h"
+#include "trin_store.h"
+
+/* The services the aggregator follows, in this order. */
+#define AGG_NUPSTREAMS 4
+extern const char *const AGG_UPSTREAMS[AGG_NUPSTREAMS]; /* lifecycle budget survey benchmark */
+
+typedef struct {
+  const char *endpoint;       /* ROUTER bind */
+  const char *pub_endpoint;   /* PUB bind */
+  const char *store;          /* "sqlite:PATH" or ":memory:" */
+  trin_store_sync_t sync;
+  int heartbeat_ms;           /* on the PUB (0 = off, < 0 = default) */
+  int retry_ms;               /* subscribers' repair retry (0 = default) */
+  /* Per upstream: "" = not deployed (its columns stay empty). */
+  const char *up_endpoint[AGG_NUPSTREAMS];
+  const char *up_pub_endpoint[AGG_NUPSTREAMS];
+  agg_thresholds_t thresholds;
+  agg_feed_options_t feed;    /* feed.address "" = no HTTP */
+} agg_config_t;
+
+typedef struct agg_service agg_service_t;
+
+int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg,
+                    agg_service_t **out, trin_err_t *err);
+/* Closes everything; keep running the loop until it returns to free it. */
+void agg_service_destroy(agg_service_t **a);
+
+agg_rows_t *agg_service_rows(agg_service_t *a);
+int agg_service_http_port(const agg_service_t *a);
+
+/* What a subscriber calls per event (public for tests that feed events
+ * without sockets): applies ev from `service`; TRIN_OK when applied or
+ * skipped as undecodable (logged and counted). */
+int agg_service_consume(agg_service_t *a, int upstream, const Trin__Event *ev);
+/* Commits what changed (normally done at the end of every loop turn). */
+int agg_service_flush(agg_service_t *a, trin_err_t *err);
+
+typedef struct {
+  uint64_t consumed[AGG_NUPSTREAMS];   /* events applied */
+  uint64_t bad[AGG_NUPSTREAMS];        /* skipped: payload not decodable */
+  uint64_t cursor[AGG_NUPSTREAMS];     /* last event stored */
+  uint64_t commits, commit_failures, rows_changed;
+} agg_service_stats_t;
+agg_service_stats_t agg_service_stats(const agg_service_t *a);
+
+#endif

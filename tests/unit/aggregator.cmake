@@ -1,0 +1,21 @@
+# The aggregator's unit and feed tests (included by tests/unit/CMakeLists.txt).
+# Feed tests run the aggregator service on a loop thread in the test process
+# with an in-memory store, and talk HTTP to it.
+if(TARGET trin_aggregator)
+  find_package(Threads REQUIRED)
+  add_library(test_aggregator_util STATIC test_aggregator_util.c)
+  target_link_libraries(test_aggregator_util PUBLIC trin_aggregator Threads::Threads)
+  set(AGG_FEED_CHECK ${PROJECT_SOURCE_DIR}/tests/integration/aggregator_feed_check.py)
+
+  trin_test(NAME aggregator.rows SOURCES test_aggregator_rows.c LIBS test_aggregator_util)
+  trin_test(NAME feed.odata_paging SOURCES test_feed_odata_paging.c
+            LIBS test_aggregator_util PkgConfig::JANSSON)
+  trin_test(NAME feed.odata_query SOURCES test_feed_odata_query.c
+            LIBS test_aggregator_util PkgConfig::JANSSON)
+  trin_test(NAME feed.http SOURCES test_feed_http.c LIBS test_aggregator_util PkgConfig::JANSSON)
+  trin_test(NAME feed.sse_resume SOURCES test_feed_sse.c
+            LIBS test_aggregator_util PkgConfig::JANSSON)
+  foreach(t feed_odata_query feed_http)
+    target_compile_definitions(test_${t} PRIVATE AGG_FEED_CHECK="${AGG_FEED_CHECK}")
+  endforeach()
+endif()
