@@ -16,6 +16,7 @@ PACKAGES=(
   libjansson-dev      # JSON for the webhook and the feed
   zlib1g-dev          # gzip for HTTP responses
   libsodium-dev       # keyed hashing of respondent ids, constant-time token checks
+  python3             # tests read the feed back with Python's csv and xml modules
 )
 
 missing=()
