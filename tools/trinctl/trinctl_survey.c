@@ -361,9 +361,11 @@ static void print_results(FILE *f, const Trin__Survey__RoundResults *r) {
     trinctl_table_cell(t, "%d", x->count);
     trinctl_table_cell(t, "%s", x->mean);
     trinctl_table_cell(t, "%s", x->has_previous ? x->change : "");
+    /* The sign by itself: -0.60 has an integer part of 0, and "%+d" of 0
+     * would print it as +0.60. */
+    int cb = x->change_from_baseline_x100;
     if (x->has_baseline)
-      trinctl_table_cell(t, "%+d.%02d", x->change_from_baseline_x100 / 100,
-                         abs(x->change_from_baseline_x100) % 100);
+      trinctl_table_cell(t, "%c%d.%02d", cb < 0 ? '-' : '+', abs(cb) / 100, abs(cb) % 100);
     else
       trinctl_table_cell(t, "%s", "");
     trinctl_table_cell(t, "%s", x->trend);
