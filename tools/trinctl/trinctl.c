@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trinctl_benchmark.h"
 #include "trinctl_budget.h"
 #include "trinctl_lifecycle.h"
 #include "trinctl_print.h"
@@ -52,6 +53,7 @@ static const trinctl_service_t services[] = {
     {"lifecycle", TRINCTL_ENDPOINT_ENV, TRINCTL_DEFAULT_ENDPOINT, trinctl_lifecycle_cmds},
     {"budget", "TRIN_BUDGET_ENDPOINT", "tcp://127.0.0.1:5711", trinctl_budget_cmds},
     {"survey", "TRIN_SURVEY_ENDPOINT", "tcp://127.0.0.1:5721", trinctl_survey_cmds},
+    {"benchmark", "TRIN_BENCHMARK_ENDPOINT", "tcp://127.0.0.1:5731", trinctl_benchmark_cmds},
 };
 #define NSERVICES (sizeof services / sizeof *services)
 

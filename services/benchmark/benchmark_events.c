@@ -1,0 +1,270 @@
+/* benchmark_events — see benchmark_events.h. */
+#include "benchmark_events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchmark_store.h"
+#include "trin/budget.pb-c.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin/survey.pb-c.h"
+#include "trin_codec.h"
+#include "trin_cursor.h"
+#include "trin_log.h"
+#include "trin_subscriber.h"
+
+struct benchmark_follower {
+  benchmark_service_t *svc;
+  char service[16];
+  trin_subscriber_t *sub;
+};
+
+/* What one applied event changed, for the index after commit. */
+typedef struct {
+  const Trin__Event *ev;
+  benchmark_service_t *svc;
+  bool project_changed;
+  bm_project_row_t row;
+  bool org_changed;
+  char org_id[65], org_name[201];
+  bool org_open;
+} apply_t;
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static void set_org_text(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", nz(src)); }
+
+/* Updates the row from the event; false when the event says nothing new. */
+static bool from_lifecycle(bm_project_row_t *r, const Trin__Lifecycle__Project *p) {
+  bm_project_row_t before = *r;
+  set_org_text(r->client_org, sizeof r->client_org, p->client_org);
+  set_org_text(r->partnership_id, sizeof r->partnership_id, p->partnership_id);
+  r->partnership_known = true;
+  r->p.has |= BM_PHAS_LIFECYCLE;
+  r->p.dwellings = p->dwellings;
+  r->p.open_disputes = p->open_disputes;
+  r->p.open_defects = p->open_defects;
+  if (*nz(p->baseline_handover)) {
+    r->p.has |= BM_PHAS_SCHEDULE;
+    r->p.schedule_variance_days = p->schedule_variance_days;
+  } else {
+    r->p.has &= ~(uint32_t)BM_PHAS_SCHEDULE;
+    r->p.schedule_variance_days = 0;
+  }
+  return memcmp(&before, r, sizeof before) != 0;
+}
+
+static bool from_budget(bm_project_row_t *r, const Trin__Budget__ProjectFigures *f) {
+  bm_project_row_t before = *r;
+  if (!r->partnership_known) {
+    set_org_text(r->partnership_id, sizeof r->partnership_id, f->partnership_id);
+    r->partnership_known = true;
+  }
+  r->p.has &= ~(uint32_t)(BM_PHAS_DRIFT | BM_PHAS_MARKET);
+  r->p.budget_a_ore = f->budget_a_ore;
+  r->p.drift_ore = r->p.market_adjusted_drift_ore = 0;
+  if (f->drift_known && f->budget_a_ore > 0) {
+    r->p.has |= BM_PHAS_DRIFT;
+    r->p.drift_ore = f->drift_ore;
+    if (f->market_known) {
+      r->p.has |= BM_PHAS_MARKET;
+      r->p.market_adjusted_drift_ore = f->market_adjusted_drift_ore;
+    }
+  }
+  return memcmp(&before, r, sizeof before) != 0;
+}
+
+static bool from_survey(bm_project_row_t *r, const Trin__Survey__RoundResults *rr) {
+  bm_project_row_t before = *r;
+  if (!r->partnership_known) {
+    set_org_text(r->partnership_id, sizeof r->partnership_id, rr->partnership_id);
+    r->partnership_known = true;
+  }
+  if (!r->client_org[0]) set_org_text(r->client_org, sizeof r->client_org, rr->client_org);
+  /* Only the latest round counts: an older round re-imported changes nothing. */
+  if (strcmp(nz(rr->closes), r->satisfaction_closes) < 0) return memcmp(&before, r, sizeof before) != 0;
+  int64_t sum = 0, n = 0;
+  for (size_t i = 0; i < rr->n_figures; i++) {
+    const Trin__Survey__Figures *f = rr->figures[i];
+    if (f->suppressed || strcmp(nz(f->role), "all") != 0) continue;
+    sum += f->mean_x100;
+    n++;
+  }
+  set_org_text(r->satisfaction_closes, sizeof r->satisfaction_closes, rr->closes);
+  if (n) {
+    r->p.has |= BM_PHAS_SATISFACTION;
+    r->p.satisfaction_x100 = (int32_t)bm_div_round(sum, n);
+  } else {
+    r->p.has &= ~(uint32_t)BM_PHAS_SATISFACTION;
+    r->p.satisfaction_x100 = 0;
+  }
+  return memcmp(&before, r, sizeof before) != 0;
+}
+
+static int project_event(apply_t *ap, trin_request_t *req, const char *project_id,
+                         const char *reason, int kind, const void *payload, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  if (!*nz(project_id)) return TRIN_OK;
+  bool found;
+  int rc = benchmark_store_project_get(s, project_id, &ap->row, &found, err);
+  if (rc) return rc;
+  bool changed = kind == 0   ? from_lifecycle(&ap->row, payload)
+                 : kind == 1 ? from_budget(&ap->row, payload)
+                             : from_survey(&ap->row, payload);
+  if (!changed && found) return TRIN_OK;
+  if (ap->row.client_org[0]) {
+    bool created;
+    if ((rc = benchmark_store_org_ensure(s, ap->row.client_org, &created, err))) return rc;
+  }
+  if ((rc = benchmark_store_project_put(s, &ap->row, err))) return rc;
+  const char *projects[1] = {ap->row.id};
+  const char *orgs[1] = {ap->row.client_org};
+  uint64_t seq;
+  rc = benchmark_emit_figures_changed(req, reason, ap->row.client_org, NULL, 0, NULL, 0, 0,
+                                      projects, 1, orgs, ap->row.client_org[0] ? 1 : 0, &seq, err);
+  if (!rc) ap->project_changed = true;
+  return rc;
+}
+
+static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
+  apply_t *ap = data;
+  const Trin__Event *ev = ap->ev;
+  const char *type = nz(ev->type), *pt = nz(ev->payload_type);
+  trin_store_t *s = trin_request_store(req);
+  ProtobufCMessage *msg = NULL;
+  const ProtobufCMessageDescriptor *d = NULL;
+  int kind = -1;
+  if (strcmp(type, "lifecycle.organisation_created") == 0)
+    d = &trin__lifecycle__organisation__descriptor, kind = 3;
+  else if (strcmp(pt, "trin.lifecycle.ProjectEvent") == 0)
+    d = &trin__lifecycle__project_event__descriptor, kind = 0;
+  else if (strcmp(pt, "trin.budget.BudgetEvent") == 0)
+    d = &trin__budget__budget_event__descriptor, kind = 1;
+  else if (strcmp(type, "survey.results_changed") == 0)
+    d = &trin__survey__round_results__descriptor, kind = 2;
+  int rc = TRIN_OK;
+  if (d) {
+    trin_err_t e = {0};
+    if (trin_codec_unpack(d, ev->payload.data, ev->payload.len, "payload", &msg, &e)) {
+      trin_log_warn("%s event %llu (%s): payload does not decode, skipped: %s", nz(ev->service),
+                    (unsigned long long)ev->seq, type, e.message);
+      msg = NULL;
+    }
+  }
+  if (msg) {
+    switch (kind) {
+      case 0: {
+        const Trin__Lifecycle__ProjectEvent *pe = (const void *)msg;
+        if (pe->project) rc = project_event(ap, req, pe->project->id, "lifecycle", 0, pe->project, err);
+        break;
+      }
+      case 1: {
+        const Trin__Budget__BudgetEvent *be = (const void *)msg;
+        if (be->figures)
+          rc = project_event(ap, req, be->figures->project_id, "budget", 1, be->figures, err);
+        break;
+      }
+      case 2: {
+        const Trin__Survey__RoundResults *rr = (const void *)msg;
+        rc = project_event(ap, req, rr->project_id, "survey", 2, rr, err);
+        break;
+      }
+      case 3: {
+        const Trin__Lifecycle__Organisation *o = (const void *)msg;
+        if (*nz(o->id) && *nz(o->name)) {
+          bm_organisation_msg_t cur;
+          trin_arena_t a = TRIN_ARENA_INIT;
+          trin_err_t e2 = {0};
+          bool open = false;
+          if (!benchmark_store_org_get(s, o->id, "", &a, &cur, &e2)) open = cur.open_benchmarking;
+          trin_arena_reset(&a);
+          rc = benchmark_store_org_put(s, o->id, o->name, open, err);
+          Trin__Benchmark__Organisation bo = TRIN__BENCHMARK__ORGANISATION__INIT;
+          bo.id = o->id;
+          bo.name = o->name;
+          bo.open_benchmarking = open;
+          trin_event_id_t ids[1] = {{"organisation", o->id}};
+          uint64_t seq;
+          if (!rc)
+            rc = trin_request_emit(req, "benchmark.organisation_set", o->id, ids, 1, &bo.base,
+                                   &seq, err);
+          if (!rc) {
+            ap->org_changed = true;
+            set_org_text(ap->org_id, sizeof ap->org_id, o->id);
+            set_org_text(ap->org_name, sizeof ap->org_name, o->name);
+            ap->org_open = open;
+          }
+        }
+        break;
+      }
+    }
+    trin_codec_free(msg);
+  }
+  if (!rc) rc = trin_cursor_set(s, nz(ev->service), ev->seq, err);
+  return rc;
+}
+
+/* After the commit: the index follows. */
+static void apply_to_index(apply_t *ap) {
+  bm_index_t *ix = ap->svc->ix;
+  bool ok = true;
+  if (ap->org_changed) ok = bm_index_org_set(ix, ap->org_id, ap->org_name, ap->org_open) >= 0;
+  if (ap->project_changed) {
+    int32_t org = -1;
+    if (ap->row.client_org[0]) {
+      org = bm_index_org_find(ix, ap->row.client_org);
+      if (org < 0) org = bm_index_org_set(ix, ap->row.client_org, ap->row.client_org, false);
+      ok = ok && org >= 0;
+    }
+    ok = ok && bm_index_project_set(ix, ap->row.id, org, ap->row.partnership_known,
+                                    ap->row.partnership_id[0] != 0, &ap->row.p) >= 0;
+  }
+  if (!ok) ap->svc->applied_upto = UINT64_MAX; /* rebuild from the store */
+}
+
+static int on_event(void *data, const Trin__Event *ev) {
+  benchmark_follower_t *f = data;
+  apply_t ap;
+  memset(&ap, 0, sizeof ap);
+  ap.ev = ev;
+  ap.svc = f->svc;
+  trin_err_t err = {0};
+  int rc = trin_server_apply(f->svc->server, apply_in_tx, &ap, &err);
+  if (rc) {
+    trin_log_warn("%s event %llu (%s) not applied, will retry: %s", f->service,
+                  (unsigned long long)ev->seq, nz(ev->type), err.message);
+    return rc;
+  }
+  apply_to_index(&ap);
+  return TRIN_OK;
+}
+
+int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, const char *service,
+                     const char *endpoint, const char *pub_endpoint, benchmark_follower_t **out,
+                     trin_err_t *err) {
+  uint64_t after = 0;
+  int rc = trin_cursor_get(svc->store, service, &after, err);
+  if (rc) return rc;
+  benchmark_follower_t *f = calloc(1, sizeof *f);
+  if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  f->svc = svc;
+  snprintf(f->service, sizeof f->service, "%s", service);
+  trin_subscriber_options_t so = {.service = f->service, .pub_endpoint = pub_endpoint,
+                                  .endpoint = endpoint, .after_seq = after};
+  if ((rc = trin_subscriber_new(loop, zctx, &so, on_event, f, &f->sub, err))) {
+    free(f);
+    return rc;
+  }
+  trin_log_info("following %s at %s from event %llu", service, endpoint,
+                (unsigned long long)after);
+  *out = f;
+  return TRIN_OK;
+}
+
+void benchmark_unfollow(benchmark_follower_t **pf) {
+  if (!pf || !*pf) return;
+  trin_subscriber_destroy(&(*pf)->sub);
+  free(*pf);
+  *pf = NULL;
+}

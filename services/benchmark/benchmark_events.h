@@ -1,0 +1,36 @@
+/* benchmark_events — the portfolio KPIs come from the other services'
+ * events: benchmark follows lifecycle, budget and survey (each with a
+ * trin_subscriber: exactly once, in order, gaps repaired from the outbox)
+ * and applies each event with trin_server_apply — the project's row, the
+ * cursor (trin_cursor) and a benchmark.figures_changed event in one store
+ * transaction; then the in-memory index.
+ *
+ * What is taken from where:
+ *   lifecycle.organisation_created  the organisation's name
+ *   lifecycle.* (ProjectEvent)      client, partnership (or none), dwellings,
+ *                                   handover variance, open disputes/defects
+ *   budget.* (BudgetEvent.figures)  Skema A, drift and market-adjusted drift
+ *   survey.results_changed          latest satisfaction: the mean of the
+ *                                   visible all-roles statement means of the
+ *                                   latest round (by closing date); client and
+ *                                   partnership when lifecycle has not spoken
+ * Other events only advance the cursor. An event whose payload does not
+ * decode is logged and skipped (the cursor advances): it cannot become
+ * decodable by waiting. */
+#ifndef TRIN_BENCHMARK_EVENTS_H
+#define TRIN_BENCHMARK_EVENTS_H
+
+#include <uv.h>
+
+#include "benchmark_handlers.h"
+
+typedef struct benchmark_follower benchmark_follower_t;
+
+/* service: "lifecycle", "budget" or "survey". Resumes after the cursor kept
+ * in the service's store. */
+int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, const char *service,
+                     const char *endpoint, const char *pub_endpoint, benchmark_follower_t **out,
+                     trin_err_t *err);
+void benchmark_unfollow(benchmark_follower_t **f);
+
+#endif

@@ -1,0 +1,707 @@
+/* benchmark_handlers — see benchmark_handlers.h. Validation order in every
+ * handler: required fields and formats (INVALID naming the field), then
+ * references (NOT_FOUND), then rules (FORBIDDEN / CONFLICT). */
+#include "benchmark_handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchmark_store.h"
+#include "trin_arena.h"
+#include "trin_id.h"
+#include "trin_log.h"
+#include "trin_money.h"
+
+#define NAME_MAX_BYTES 200
+#define HISTORY_MAX_YEARS 50
+
+#define TRY(expr)                \
+  do {                           \
+    if ((rc = (expr))) goto out; \
+  } while (0)
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static int oom(trin_err_t *err) { return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"); }
+
+void benchmark_applied(benchmark_service_t *svc, uint64_t seq) {
+  if (seq > svc->applied_upto) svc->applied_upto = seq;
+}
+
+/* ---- validation shared with the import ---------------------------------------------- */
+
+int benchmark_property_check(const Trin__Benchmark__Property *p, trin_err_t *err) {
+  int rc = trin_id_check(p->id, "property.id", err);
+  if (!rc) rc = trin_text_check(p->name, NAME_MAX_BYTES, "property.name", err);
+  if (!rc) rc = trin_id_check(p->owner_org, "property.owner_org", err);
+  if (!rc && bm_property_type_parse(p->type, "property.type", err) < 0) rc = TRIN_EINVALID;
+  if (!rc && (p->gross_area_m2 < 1 || p->gross_area_m2 > 10000000))
+    rc = trin_err_set(err, TRIN_EINVALID, "property.gross_area_m2",
+                      "must be 1–10,000,000 m², not %lld", (long long)p->gross_area_m2);
+  if (!rc && p->year_built != 0 && (p->year_built < 1000 || p->year_built > 2100))
+    rc = trin_err_set(err, TRIN_EINVALID, "property.year_built",
+                      "must be 1000–2100 (or 0 = unknown), not %d", p->year_built);
+  if (!rc) rc = trin_text_check_optional(nz(p->municipality), NAME_MAX_BYTES,
+                                         "property.municipality", err);
+  if (!rc) rc = trin_text_check_optional(nz(p->region), NAME_MAX_BYTES, "property.region", err);
+  return rc;
+}
+
+static int check_nonneg(bool has, int64_t v, const char *field, trin_err_t *err) {
+  if (has && v < 0)
+    return trin_err_set(err, TRIN_EINVALID, field, "must be >= 0, not %lld", (long long)v);
+  return TRIN_OK;
+}
+
+static int check_range(bool has, int64_t v, int64_t lo, int64_t hi, const char *field,
+                       trin_err_t *err) {
+  if (has && (v < lo || v > hi))
+    return trin_err_set(err, TRIN_EINVALID, field, "must be %lld–%lld, not %lld",
+                        (long long)lo, (long long)hi, (long long)v);
+  return TRIN_OK;
+}
+
+int benchmark_measure_check(const benchmark_service_t *svc, const Trin__Benchmark__Measure *m,
+                            bm_measure_t *out, trin_err_t *err) {
+  memset(out, 0, sizeof *out);
+  int rc = trin_id_check(m->property_id, "measure.property_id", err);
+  if (!rc) rc = check_range(true, m->year, BM_YEAR_MIN, BM_YEAR_MAX, "measure.year", err);
+  if (rc) return rc;
+  if (m->n_costs > 100)
+    return trin_err_set(err, TRIN_ETOOBIG, "measure.costs", "at most 100 accounts");
+  for (size_t i = 0; i < m->n_costs; i++) {
+    char f[48];
+    snprintf(f, sizeof f, "measure.costs[%zu].account", i);
+    if ((rc = trin_id_check(m->costs[i]->account, f, err))) return rc;
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(m->costs[i]->account, m->costs[j]->account) == 0)
+        return trin_err_set(err, TRIN_EINVALID, f, "account '%s' is listed twice",
+                            m->costs[i]->account);
+    snprintf(f, sizeof f, "measure.costs[%zu].amount_ore", i);
+    if ((rc = trin_money_check_nonnegative(m->costs[i]->amount_ore, f, err))) return rc;
+    if (!trin_money_add(out->cost_ore, m->costs[i]->amount_ore, &out->cost_ore))
+      return trin_err_set(err, TRIN_EINVALID, f, "the accounts' sum overflows");
+  }
+  if (m->n_costs) out->has |= BM_HAS_COST;
+  if ((rc = check_nonneg(m->has_electricity_kwh, m->electricity_kwh, "measure.electricity_kwh",
+                         err)) ||
+      (rc = check_nonneg(m->has_heat_kwh, m->heat_kwh, "measure.heat_kwh", err)) ||
+      (rc = check_nonneg(m->has_water_litres, m->water_litres, "measure.water_litres", err)) ||
+      (rc = check_range(m->has_indoor_climate_class, m->indoor_climate_class, 1, 5,
+                        "measure.indoor_climate_class", err)) ||
+      (rc = check_range(m->has_anvendelsesgrad_bp, m->anvendelsesgrad_bp, 0, 10000,
+                        "measure.anvendelsesgrad_bp", err)) ||
+      (rc = check_range(m->has_udnyttelsesgrad_bp, m->udnyttelsesgrad_bp, 0, 10000,
+                        "measure.udnyttelsesgrad_bp", err)) ||
+      (rc = check_range(m->has_understoettelsesgrad_bp, m->understoettelsesgrad_bp, 0, 10000,
+                        "measure.understoettelsesgrad_bp", err)))
+    return rc;
+  if (m->has_electricity_kwh) out->has |= BM_HAS_ELECTRICITY, out->electricity_kwh = m->electricity_kwh;
+  if (m->has_heat_kwh) out->has |= BM_HAS_HEAT, out->heat_kwh = m->heat_kwh;
+  if (m->has_water_litres) out->has |= BM_HAS_WATER, out->water_litres = m->water_litres;
+  if (m->has_indoor_climate_class)
+    out->has |= BM_HAS_CLIMATE, out->climate_class = m->indoor_climate_class;
+  if (m->has_anvendelsesgrad_bp)
+    out->has |= BM_HAS_ANVENDELSE, out->anvendelsesgrad_bp = m->anvendelsesgrad_bp;
+  if (m->has_udnyttelsesgrad_bp)
+    out->has |= BM_HAS_UDNYTTELSE, out->udnyttelsesgrad_bp = m->udnyttelsesgrad_bp;
+  if (m->has_understoettelsesgrad_bp)
+    out->has |= BM_HAS_UNDERSTOETTELSE, out->understoettelsesgrad_bp = m->understoettelsesgrad_bp;
+  if (m->n_maintenance > BM_MODEL_MAX_PARTS)
+    return trin_err_set(err, TRIN_ETOOBIG, "measure.maintenance", "at most %d parts",
+                        BM_MODEL_MAX_PARTS);
+  bm_part_grade_t g[BM_MODEL_MAX_PARTS];
+  for (size_t i = 0; i < m->n_maintenance; i++)
+    g[i] = (bm_part_grade_t){m->maintenance[i]->part, m->maintenance[i]->grade};
+  bool has = false;
+  int32_t grade = 0;
+  rc = bm_weighted_grade_x100(g, m->n_maintenance, svc->model, svc->nmodel, &has, &grade, err);
+  if (rc) {
+    trin_err_prefix_field(err, "measure");
+    return rc;
+  }
+  if (has) out->has |= BM_HAS_GRADE, out->grade_x100 = grade;
+  return TRIN_OK;
+}
+
+int benchmark_emit_figures_changed(trin_request_t *req, const char *reason, const char *org,
+                                   const int32_t *years, size_t nyears,
+                                   const char *const *properties, size_t nproperties,
+                                   size_t property_count, const char *const *projects,
+                                   size_t nprojects, const char *const *orgs, size_t norgs,
+                                   uint64_t *seq, trin_err_t *err) {
+  Trin__Benchmark__FiguresChanged ev = TRIN__BENCHMARK__FIGURES_CHANGED__INIT;
+  ev.reason = (char *)reason;
+  ev.years = (int32_t *)years;
+  ev.n_years = nyears;
+  ev.properties = (char **)properties;
+  ev.n_properties = nproperties > 100 ? 100 : nproperties;
+  ev.property_count = (int32_t)property_count;
+  ev.projects = (char **)projects;
+  ev.n_projects = nprojects;
+  ev.organisations = (char **)orgs;
+  ev.n_organisations = norgs > 100 ? 100 : norgs;
+  trin_event_id_t ids[1];
+  size_t nids = 0;
+  if (nprojects == 1) ids[nids++] = (trin_event_id_t){"project", projects[0]};
+  else if (nproperties == 1) ids[nids++] = (trin_event_id_t){"property", properties[0]};
+  return trin_request_emit(req, "benchmark.figures_changed", nz(org), ids, nids, &ev.base, seq,
+                           err);
+}
+
+/* ---- organisations ------------------------------------------------------------------- */
+
+static int set_organisation(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                            trin_err_t *err) {
+  benchmark_service_t *svc = data;
+  const Trin__Benchmark__SetOrganisation *m = (const void *)msg;
+  const Trin__Benchmark__Organisation *o = m->organisation;
+  if (!o) return trin_err_set(err, TRIN_EINVALID, "organisation", "is required");
+  int rc = trin_id_check(o->id, "organisation.id", err);
+  if (!rc) rc = trin_text_check(o->name, NAME_MAX_BYTES, "organisation.name", err);
+  if (!rc) rc = benchmark_store_org_put(trin_request_store(req), o->id, o->name,
+                                        o->open_benchmarking, err);
+  uint64_t seq = 0;
+  trin_event_id_t ids[1] = {{"organisation", o->id}};
+  if (!rc)
+    rc = trin_request_emit(req, "benchmark.organisation_set", o->id, ids, 1, &o->base, &seq, err);
+  if (rc) return rc;
+  Trin__Benchmark__OrganisationReply reply = TRIN__BENCHMARK__ORGANISATION_REPLY__INIT;
+  reply.organisation = (Trin__Benchmark__Organisation *)o;
+  reply.seq = seq;
+  if ((rc = trin_request_reply(req, &reply.base, err))) return rc;
+  if (bm_index_org_set(svc->ix, o->id, o->name, o->open_benchmarking) < 0) svc->applied_upto = UINT64_MAX;
+  else benchmark_applied(svc, seq);
+  return TRIN_OK;
+}
+
+static int list_organisations(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                              trin_err_t *err) {
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Benchmark__OrganisationList list = TRIN__BENCHMARK__ORGANISATION_LIST__INIT;
+  int rc = benchmark_store_org_list(trin_request_store(req), &a, &list.organisations,
+                                    &list.n_organisations, err);
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* ---- properties ---------------------------------------------------------------------- */
+
+static int set_property(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  benchmark_service_t *svc = data;
+  const Trin__Benchmark__SetProperty *m = (const void *)msg;
+  Trin__Benchmark__Property *p = m->property;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  bool created = false;
+  uint64_t seq = 0;
+  int rc;
+  if (!p) return trin_err_set(err, TRIN_EINVALID, "property", "is required");
+  TRY(benchmark_property_check(p, err));
+  TRY(benchmark_store_org_ensure(s, p->owner_org, &created, err));
+  TRY(benchmark_store_property_put(s, p, err));
+  Trin__Benchmark__Property now;
+  TRY(benchmark_store_property_get(s, p->id, "property.id", &a, &now, err));
+  trin_event_id_t ids[1] = {{"property", p->id}};
+  TRY(trin_request_emit(req, "benchmark.property_set", p->owner_org, ids, 1, &now.base, &seq, err));
+  Trin__Benchmark__PropertyReply reply = TRIN__BENCHMARK__PROPERTY_REPLY__INIT;
+  reply.property = &now;
+  reply.seq = seq;
+  TRY(trin_request_reply(req, &reply.base, err));
+  int32_t org = created ? bm_index_org_set(svc->ix, p->owner_org, p->owner_org, false)
+                        : bm_index_org_find(svc->ix, p->owner_org);
+  if (org < 0 || bm_index_property_set(svc->ix, p->id, org,
+                                       bm_property_type_parse(p->type, "", NULL),
+                                       p->gross_area_m2, nz(p->region)) < 0)
+    svc->applied_upto = UINT64_MAX; /* rebuild from the store */
+  else
+    benchmark_applied(svc, seq);
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int get_property(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  const Trin__Benchmark__GetProperty *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Benchmark__Property p;
+  int rc = trin_id_check(nz(m->property_id), "property_id", err);
+  if (!rc) rc = benchmark_store_property_get(trin_request_store(req), m->property_id,
+                                             "property_id", &a, &p, err);
+  if (!rc) {
+    Trin__Benchmark__PropertyReply reply = TRIN__BENCHMARK__PROPERTY_REPLY__INIT;
+    reply.property = &p;
+    rc = trin_request_reply(req, &reply.base, err);
+  }
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* ---- measures ----------------------------------------------------------------------- */
+
+static int set_measure(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                       trin_err_t *err) {
+  benchmark_service_t *svc = data;
+  const Trin__Benchmark__SetMeasure *m = (const void *)msg;
+  Trin__Benchmark__Measure *me = m->measure;
+  bm_measure_t bm;
+  if (!me) return trin_err_set(err, TRIN_EINVALID, "measure", "is required");
+  int rc = benchmark_measure_check(svc, me, &bm, err);
+  if (rc) return rc;
+  int32_t prop = bm_index_property_find(svc->ix, me->property_id);
+  if (prop < 0)
+    return trin_err_set(err, TRIN_ENOTFOUND, "measure.property_id", "no property '%s'",
+                        me->property_id);
+  trin_store_t *s = trin_request_store(req);
+  if ((rc = benchmark_store_measure_put(s, me->property_id, me->year, &bm,
+                                        (const Trin__Benchmark__AccountCost *const *)me->costs,
+                                        me->n_costs,
+                                        (const Trin__Benchmark__PartGrade *const *)me->maintenance,
+                                        me->n_maintenance, err)))
+    return rc;
+  int32_t year = me->year;
+  const char *pid = me->property_id;
+  uint64_t seq = 0;
+  if ((rc = benchmark_emit_figures_changed(req, "measure", "", &year, 1, &pid, 1, 1, NULL, 0,
+                                           NULL, 0, &seq, err)))
+    return rc;
+  me->total_cost_ore = bm.cost_ore;
+  me->has_weighted_grade_x100 = (bm.has & BM_HAS_GRADE) != 0;
+  me->weighted_grade_x100 = bm.grade_x100;
+  Trin__Benchmark__MeasureReply reply = TRIN__BENCHMARK__MEASURE_REPLY__INIT;
+  reply.measure = me;
+  reply.seq = seq;
+  if ((rc = trin_request_reply(req, &reply.base, err))) return rc;
+  if (bm_index_measure_set(svc->ix, prop, me->year, &bm)) svc->applied_upto = UINT64_MAX;
+  else benchmark_applied(svc, seq);
+  return TRIN_OK;
+}
+
+/* ---- the maintenance model ------------------------------------------------------------- */
+
+static int reply_model(trin_request_t *req, const bm_model_part_t *parts, size_t n,
+                       trin_err_t *err) {
+  Trin__Benchmark__ModelPart mp[BM_MODEL_MAX_PARTS], *pp[BM_MODEL_MAX_PARTS];
+  for (size_t i = 0; i < n; i++) {
+    trin__benchmark__model_part__init(&mp[i]);
+    mp[i].part = (char *)parts[i].part;
+    mp[i].weight = parts[i].weight;
+    pp[i] = &mp[i];
+  }
+  Trin__Benchmark__MaintenanceModel model = TRIN__BENCHMARK__MAINTENANCE_MODEL__INIT;
+  model.parts = pp;
+  model.n_parts = n;
+  return trin_request_reply(req, &model.base, err);
+}
+
+static int set_model(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                     trin_err_t *err) {
+  benchmark_service_t *svc = data;
+  const Trin__Benchmark__SetMaintenanceModel *m = (const void *)msg;
+  if (!m->model) return trin_err_set(err, TRIN_EINVALID, "model", "is required");
+  if (m->model->n_parts > BM_MODEL_MAX_PARTS)
+    return trin_err_set(err, TRIN_EINVALID, "model.parts", "must list 1–%d parts",
+                        BM_MODEL_MAX_PARTS);
+  bm_model_part_t parts[BM_MODEL_MAX_PARTS];
+  size_t n = m->model->n_parts;
+  for (size_t i = 0; i < n; i++) {
+    snprintf(parts[i].part, sizeof parts[i].part, "%s", nz(m->model->parts[i]->part));
+    if (strlen(nz(m->model->parts[i]->part)) >= sizeof parts[i].part) parts[i].part[0] = '\0';
+    parts[i].weight = m->model->parts[i]->weight;
+  }
+  int rc = bm_model_check(parts, n, err);
+  if (!rc) rc = benchmark_store_model_set(trin_request_store(req), parts, n, err);
+  uint64_t seq = 0;
+  if (!rc)
+    rc = trin_request_emit(req, "benchmark.model_set", "", NULL, 0, &m->model->base, &seq, err);
+  if (!rc) rc = reply_model(req, parts, n, err);
+  if (rc) return rc;
+  memcpy(svc->model, parts, n * sizeof *parts);
+  svc->nmodel = n;
+  benchmark_applied(svc, seq);
+  return TRIN_OK;
+}
+
+static int get_model(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                     trin_err_t *err) {
+  benchmark_service_t *svc = data;
+  return reply_model(req, svc->model, svc->nmodel, err);
+}
+
+static int import_csv(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                      trin_err_t *err) {
+  return benchmark_import_csv(data, req, (const void *)msg, err);
+}
+
+/* ---- queries ------------------------------------------------------------------------------ */
+
+static void figure_def(int f, Trin__Benchmark__FigureDef *d) {
+  const bm_figure_t *fig = &bm_figures[f];
+  trin__benchmark__figure_def__init(d);
+  d->name = (char *)fig->name;
+  d->unit = (char *)fig->unit;
+  d->scale = fig->scale;
+  d->direction = (char *)bm_direction_name(fig->direction);
+  d->kind = (char *)bm_kind_name(fig->kind);
+  d->formula = (char *)fig->formula;
+}
+
+static int list_figures(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  Trin__Benchmark__FigureDef defs[BM_FIG_COUNT], *pd[BM_FIG_COUNT];
+  for (int i = 0; i < BM_FIG_COUNT; i++) {
+    figure_def(i, &defs[i]);
+    pd[i] = &defs[i];
+  }
+  Trin__Benchmark__FigureList list = TRIN__BENCHMARK__FIGURE_LIST__INIT;
+  list.figures = pd;
+  list.n_figures = BM_FIG_COUNT;
+  return trin_request_reply(req, &list.base, err);
+}
+
+/* The viewer must be an organisation the service knows. */
+static int viewer_of(benchmark_service_t *svc, const char *viewer, const char *field,
+                     const bm_org_t **out, trin_err_t *err) {
+  int rc = trin_id_check(nz(viewer), field, err);
+  if (rc) return rc;
+  int32_t v = bm_index_org_find(svc->ix, viewer);
+  if (v < 0) return trin_err_set(err, TRIN_ENOTFOUND, field, "no organisation '%s'", viewer);
+  *out = bm_index_org(svc->ix, v);
+  return TRIN_OK;
+}
+
+static int peer_of(benchmark_service_t *svc, int f, const Trin__Benchmark__PeerGroup *pg,
+                   const char *field, bm_peer_t *peer, trin_err_t *err) {
+  *peer = BM_PEER_ANY;
+  if (!pg) return TRIN_OK;
+  char fl[48];
+  bool any = !*nz(pg->type) && !*nz(pg->size_band) && !*nz(pg->region);
+  if (!any && bm_figures[f].kind == BM_KIND_PORTFOLIO)
+    return trin_err_set(err, TRIN_EINVALID, field,
+                        "peer groups apply to property figures, not to '%s'", bm_figures[f].name);
+  if (*nz(pg->type)) {
+    snprintf(fl, sizeof fl, "%s.type", field);
+    if ((peer->type = bm_property_type_parse(pg->type, fl, err)) < 0) return TRIN_EINVALID;
+  }
+  if (*nz(pg->size_band)) {
+    snprintf(fl, sizeof fl, "%s.size_band", field);
+    if ((peer->band = bm_size_band_parse(pg->size_band, fl, err)) < 0) return TRIN_EINVALID;
+  }
+  if (*nz(pg->region)) peer->region = bm_index_region_find(svc->ix, pg->region);
+  return TRIN_OK;
+}
+
+static int check_year(int f, int year, const char *field, trin_err_t *err) {
+  if (bm_figures[f].kind == BM_KIND_PORTFOLIO) {
+    if (year != 0)
+      return trin_err_set(err, TRIN_EINVALID, field,
+                          "portfolio figures are current: give 0, not %d", year);
+    return TRIN_OK;
+  }
+  return check_range(true, year, BM_YEAR_MIN, BM_YEAR_MAX, field, err);
+}
+
+static void fill_entry(Trin__Benchmark__Entry *e, const bm_ranked_t *it, const bm_org_t *o,
+                       bool named, bool you, bool with_rank, const char *anon_label) {
+  trin__benchmark__entry__init(e);
+  e->named = named;
+  e->you = you;
+  e->label = named ? o->name : (char *)anon_label;
+  e->org_id = named ? o->id : (char *)"";
+  e->value = it->value;
+  e->rank = with_rank ? it->rank : 0;
+  e->percentile_x100 = with_rank ? it->percentile_x100 : 0;
+  e->properties = it->count;
+}
+
+static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  benchmark_service_t *svc = data;
+  const Trin__Benchmark__QueryFigure *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  const bm_org_t *viewer = NULL;
+  bm_peer_t peer;
+  int rc;
+  int f = bm_figure_find(m->figure, "figure", err);
+  if (f < 0) return TRIN_EINVALID;
+  TRY(check_year(f, m->year, "year", err));
+  TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
+  if (m->min_group != 0 && m->min_group < svc->min_group) {
+    rc = trin_err_set(err, TRIN_EINVALID, "min_group",
+                      "may not be below the service's minimum of %d", svc->min_group);
+    goto out;
+  }
+  TRY(viewer_of(svc, m->viewer_org, "viewer_org", &viewer, err));
+  int min_group = m->min_group ? m->min_group : svc->min_group;
+  const bm_ranking_t *r = NULL;
+  if (bm_index_rank(svc->ix, f, m->year, &peer, &r)) {
+    rc = oom(err);
+    goto out;
+  }
+  Trin__Benchmark__FigureDef def;
+  figure_def(f, &def);
+  Trin__Benchmark__FigureReport rep = TRIN__BENCHMARK__FIGURE_REPORT__INIT;
+  Trin__Benchmark__Distribution dist = TRIN__BENCHMARK__DISTRIBUTION__INIT;
+  Trin__Benchmark__Entry ve;
+  rep.figure = &def;
+  rep.year = m->year;
+  rep.peer = m->peer;
+  rep.min_group = min_group;
+  rep.suppressed = !bm_group_visible(r->n, min_group);
+  int32_t vidx = bm_index_org_find(svc->ix, viewer->id);
+  const bm_ranked_t *mine = NULL;
+  for (size_t i = 0; i < r->n && !mine; i++)
+    if (r->items[i].org == vidx) mine = &r->items[i];
+  if (!rep.suppressed) {
+    dist.n = r->dist.n;
+    dist.mean = r->dist.mean;
+    dist.median = r->dist.median;
+    dist.q1 = r->dist.q1;
+    dist.q3 = r->dist.q3;
+    dist.min = r->dist.min;
+    dist.max = r->dist.max;
+    rep.distribution = &dist;
+    rep.entries = trin_arena_alloc(&a, (r->n ? r->n : 1) * sizeof *rep.entries);
+    Trin__Benchmark__Entry *es = trin_arena_alloc(&a, (r->n ? r->n : 1) * sizeof *es);
+    if (!rep.entries || !es) {
+      rc = oom(err);
+      goto out;
+    }
+    int anon = 0;
+    for (size_t i = 0; i < r->n; i++) {
+      const bm_org_t *o = bm_index_org(svc->ix, r->items[i].org);
+      bool named = bm_name_visible(viewer->id, viewer->open, o->id, o->open);
+      const char *label = named ? "" : trin_arena_printf(&a, "anonymous #%d", ++anon);
+      fill_entry(&es[i], &r->items[i], o, named, r->items[i].org == vidx, true, label);
+      rep.entries[i] = &es[i];
+    }
+    rep.n_entries = r->n;
+  }
+  if (mine) {
+    fill_entry(&ve, mine, viewer, true, true, !rep.suppressed, "");
+    rep.viewer = &ve;
+  }
+  if (a.failed) {
+    rc = oom(err);
+    goto out;
+  }
+  rc = trin_request_reply(req, &rep.base, err);
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  benchmark_service_t *svc = data;
+  const Trin__Benchmark__QueryHistory *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  const bm_org_t *viewer = NULL;
+  bm_peer_t peer;
+  int rc;
+  int f = bm_figure_find(m->figure, "figure", err);
+  if (f < 0) return TRIN_EINVALID;
+  if (bm_figures[f].kind != BM_KIND_PROPERTY)
+    return trin_err_set(err, TRIN_EINVALID, "figure",
+                        "'%s' is a current portfolio figure and has no history", m->figure);
+  TRY(trin_id_check(nz(m->org_id), "org_id", err));
+  TRY(check_range(true, m->from_year, BM_YEAR_MIN, BM_YEAR_MAX, "from_year", err));
+  TRY(check_range(true, m->to_year, m->from_year, m->from_year + HISTORY_MAX_YEARS - 1,
+                  "to_year", err));
+  TRY(check_range(true, m->to_year, BM_YEAR_MIN, BM_YEAR_MAX, "to_year", err));
+  TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
+  TRY(viewer_of(svc, m->viewer_org, "viewer_org", &viewer, err));
+  int32_t org = bm_index_org_find(svc->ix, m->org_id);
+  if (org < 0) {
+    rc = trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
+    goto out;
+  }
+  const bm_org_t *o = bm_index_org(svc->ix, org);
+  if (!bm_name_visible(viewer->id, viewer->open, o->id, o->open)) {
+    rc = trin_err_set(err, TRIN_EFORBIDDEN, "org_id",
+                      "'%s' is shown to '%s' only anonymously (open benchmarking is agreed "
+                      "by neither or only one of them)",
+                      o->id, viewer->id);
+    goto out;
+  }
+  size_t ny = (size_t)(m->to_year - m->from_year + 1);
+  Trin__Benchmark__HistoryPoint *pts = trin_arena_alloc(&a, ny * sizeof *pts);
+  Trin__Benchmark__HistoryPoint **pp = trin_arena_alloc(&a, ny * sizeof *pp);
+  if (!pts || !pp) {
+    rc = oom(err);
+    goto out;
+  }
+  for (size_t k = 0; k < ny; k++) {
+    Trin__Benchmark__HistoryPoint *pt = &pts[k];
+    trin__benchmark__history_point__init(pt);
+    pt->year = m->from_year + (int)k;
+    pp[k] = pt;
+    const bm_ranking_t *r = NULL;
+    if (bm_index_rank(svc->ix, f, pt->year, &peer, &r)) {
+      rc = oom(err);
+      goto out;
+    }
+    pt->suppressed = !bm_group_visible(r->n, svc->min_group);
+    for (size_t i = 0; i < r->n; i++)
+      if (r->items[i].org == org) {
+        pt->has_value = true;
+        pt->value = r->items[i].value;
+        if (!pt->suppressed) {
+          pt->rank = r->items[i].rank;
+          pt->percentile_x100 = r->items[i].percentile_x100;
+        }
+        break;
+      }
+    if (!pt->suppressed) {
+      pt->of = (int32_t)r->n;
+      pt->median = r->dist.median;
+    }
+  }
+  Trin__Benchmark__FigureDef def;
+  figure_def(f, &def);
+  Trin__Benchmark__History h = TRIN__BENCHMARK__HISTORY__INIT;
+  h.figure = &def;
+  h.org_id = o->id;
+  h.label = o->name;
+  h.peer = m->peer;
+  h.points = pp;
+  h.n_points = ny;
+  rc = trin_request_reply(req, &h.base, err);
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                                trin_err_t *err) {
+  benchmark_service_t *svc = data;
+  const Trin__Benchmark__ComparePartnerships *m = (const void *)msg;
+  const bm_org_t *viewer = NULL;
+  int32_t org = -1;
+  int rc = viewer_of(svc, m->viewer_org, "viewer_org", &viewer, err);
+  if (rc) return rc;
+  if (*nz(m->org_id)) {
+    if ((rc = trin_id_check(m->org_id, "org_id", err))) return rc;
+    if ((org = bm_index_org_find(svc->ix, m->org_id)) < 0)
+      return trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
+    const bm_org_t *o = bm_index_org(svc->ix, org);
+    if (!bm_name_visible(viewer->id, viewer->open, o->id, o->open))
+      return trin_err_set(err, TRIN_EFORBIDDEN, "org_id",
+                          "'%s' is shown to '%s' only anonymously", o->id, viewer->id);
+  }
+  enum { NP = BM_FIG_COUNT - BM_PROPERTY_FIGURES };
+  Trin__Benchmark__ComparisonRow rows[NP], *pr[NP];
+  Trin__Benchmark__ComparisonSide in[NP], outs[NP];
+  Trin__Benchmark__FigureDef defs[NP];
+  for (int k = 0; k < NP; k++) {
+    int f = BM_PROPERTY_FIGURES + k;
+    bm_side_t si, so;
+    bm_index_compare(svc->ix, f, org, &si, &so);
+    /* Across every organisation, a side of fewer projects than the minimum
+     * is shown as a count only: one project's figure is not anonymous. */
+    if (org < 0) {
+      if (!bm_group_visible((size_t)si.count, svc->min_group)) si.has_value = false;
+      if (!bm_group_visible((size_t)so.count, svc->min_group)) so.has_value = false;
+    }
+    trin__benchmark__comparison_row__init(&rows[k]);
+    trin__benchmark__comparison_side__init(&in[k]);
+    trin__benchmark__comparison_side__init(&outs[k]);
+    figure_def(f, &defs[k]);
+    in[k].projects = si.count;
+    in[k].has_value = si.has_value;
+    in[k].value = si.has_value ? si.value : 0;
+    outs[k].projects = so.count;
+    outs[k].has_value = so.has_value;
+    outs[k].value = so.has_value ? so.value : 0;
+    rows[k].figure = &defs[k];
+    rows[k].inside = &in[k];
+    rows[k].outside = &outs[k];
+    rows[k].has_difference = si.has_value && so.has_value;
+    rows[k].difference = rows[k].has_difference ? si.value - so.value : 0;
+    pr[k] = &rows[k];
+  }
+  Trin__Benchmark__PartnershipComparison c = TRIN__BENCHMARK__PARTNERSHIP_COMPARISON__INIT;
+  c.org_id = (char *)nz(m->org_id);
+  c.rows = pr;
+  c.n_rows = NP;
+  return trin_request_reply(req, &c.base, err);
+}
+
+/* ---- the service ----------------------------------------------------------------------- */
+
+static void on_check(uv_check_t *h) {
+  benchmark_service_t *svc = h->data;
+  uint64_t last = trin_outbox_last_seq(trin_server_outbox(svc->server));
+  if (svc->applied_upto <= last) return;
+  trin_err_t err = {0};
+  trin_log_warn("index ahead of the store (event %llu, committed %llu): rebuilding",
+                (unsigned long long)svc->applied_upto, (unsigned long long)last);
+  if (benchmark_store_model_get(svc->store, svc->model, &svc->nmodel, &err) ||
+      benchmark_store_load(svc->store, svc->ix, &err)) {
+    trin_log_error("rebuilding the index failed, will retry: %s", err.message);
+    return;
+  }
+  svc->applied_upto = last;
+}
+
+int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *store,
+                          int min_group, benchmark_service_t **out, trin_err_t *err) {
+  benchmark_service_t *svc = calloc(1, sizeof *svc);
+  if (!svc) return oom(err);
+  svc->server = server;
+  svc->store = store;
+  svc->min_group = min_group > 0 ? min_group : BM_MIN_GROUP_DEFAULT;
+  svc->ix = bm_index_new();
+  int rc = svc->ix ? TRIN_OK : oom(err);
+  if (!rc) rc = benchmark_store_model_get(store, svc->model, &svc->nmodel, err);
+  if (!rc) rc = benchmark_store_load(store, svc->ix, err);
+  if (rc) {
+    bm_index_destroy(&svc->ix);
+    free(svc);
+    return rc;
+  }
+  svc->applied_upto = trin_outbox_last_seq(trin_server_outbox(server));
+  static const struct {
+    const ProtobufCMessageDescriptor *d;
+    trin_handler_fn fn;
+  } H[] = {
+      {&trin__benchmark__set_organisation__descriptor, set_organisation},
+      {&trin__benchmark__list_organisations__descriptor, list_organisations},
+      {&trin__benchmark__set_property__descriptor, set_property},
+      {&trin__benchmark__get_property__descriptor, get_property},
+      {&trin__benchmark__set_measure__descriptor, set_measure},
+      {&trin__benchmark__set_maintenance_model__descriptor, set_model},
+      {&trin__benchmark__get_maintenance_model__descriptor, get_model},
+      {&trin__benchmark__import_csv__descriptor, import_csv},
+      {&trin__benchmark__list_figures__descriptor, list_figures},
+      {&trin__benchmark__query_figure__descriptor, query_figure},
+      {&trin__benchmark__query_history__descriptor, query_history},
+      {&trin__benchmark__compare_partnerships__descriptor, compare_partnerships},
+  };
+  for (size_t i = 0; i < sizeof H / sizeof *H; i++)
+    if ((rc = trin_server_handle(server, H[i].d, H[i].fn, svc))) {
+      bm_index_destroy(&svc->ix);
+      free(svc);
+      return trin_err_set(err, rc, "", "registering %s failed", H[i].d->name);
+    }
+  uv_check_init(loop, &svc->check);
+  svc->check.data = svc;
+  uv_check_start(&svc->check, on_check);
+  *out = svc;
+  return TRIN_OK;
+}
+
+static void on_closed(uv_handle_t *h) { free(h->data); }
+
+void benchmark_service_destroy(benchmark_service_t **psvc) {
+  if (!psvc || !*psvc) return;
+  benchmark_service_t *svc = *psvc;
+  bm_index_destroy(&svc->ix);
+  uv_check_stop(&svc->check);
+  uv_close((uv_handle_t *)&svc->check, on_closed);
+  *psvc = NULL;
+}

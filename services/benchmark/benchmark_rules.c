@@ -1,0 +1,302 @@
+/* benchmark_rules — see benchmark_rules.h. */
+#include "benchmark_rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin_id.h"
+
+static const char *const TYPE_NAMES[BM_TYPE_COUNT] = {
+    "school", "day_care", "administration", "housing_department", "other"};
+static const char *const BAND_NAMES[BM_BAND_COUNT] = {"small", "medium", "large",
+                                                       "very_large"};
+
+int bm_property_type_parse(const char *text, const char *field, trin_err_t *err) {
+  for (int i = 0; i < BM_TYPE_COUNT; i++)
+    if (text && strcmp(text, TYPE_NAMES[i]) == 0) return i;
+  trin_err_set(err, TRIN_EINVALID, field,
+               "must be school, day_care, administration, housing_department or other, "
+               "not '%s'",
+               text ? text : "");
+  return -1;
+}
+
+const char *bm_property_type_name(int type) {
+  return type >= 0 && type < BM_TYPE_COUNT ? TYPE_NAMES[type] : "";
+}
+
+bm_size_band_t bm_size_band(int64_t a) {
+  if (a < 1000) return BM_BAND_SMALL;
+  if (a < 5000) return BM_BAND_MEDIUM;
+  if (a < 20000) return BM_BAND_LARGE;
+  return BM_BAND_VERY_LARGE;
+}
+
+int bm_size_band_parse(const char *text, const char *field, trin_err_t *err) {
+  for (int i = 0; i < BM_BAND_COUNT; i++)
+    if (text && strcmp(text, BAND_NAMES[i]) == 0) return i;
+  trin_err_set(err, TRIN_EINVALID, field,
+               "must be small, medium, large or very_large, not '%s'", text ? text : "");
+  return -1;
+}
+
+const char *bm_size_band_name(int band) {
+  return band >= 0 && band < BM_BAND_COUNT ? BAND_NAMES[band] : "";
+}
+
+/* ---- terms ------------------------------------------------------------------ */
+
+#define PTERM(fn, flags, expr)                                                     \
+  static bool fn(const bm_measure_t *m, int64_t area, bm_wide_t *num,          \
+                 bm_wide_t *den) {                                                 \
+    if ((m->has & (flags)) != (flags) || area <= 0) return false;                  \
+    *num = (expr);                                                                 \
+    *den = area;                                                                   \
+    return true;                                                                   \
+  }
+
+PTERM(t_cost, BM_HAS_COST, m->cost_ore)
+PTERM(t_energy, BM_HAS_ELECTRICITY | BM_HAS_HEAT,
+      (bm_wide_t)m->electricity_kwh + m->heat_kwh)
+PTERM(t_electricity, BM_HAS_ELECTRICITY, m->electricity_kwh)
+PTERM(t_heat, BM_HAS_HEAT, m->heat_kwh)
+PTERM(t_water, BM_HAS_WATER, m->water_litres)
+PTERM(t_grade, BM_HAS_GRADE, (bm_wide_t)m->grade_x100 * area)
+PTERM(t_climate, BM_HAS_CLIMATE, (bm_wide_t)m->climate_class * 100 * area)
+PTERM(t_anv, BM_HAS_ANVENDELSE, (bm_wide_t)m->anvendelsesgrad_bp * area)
+PTERM(t_udn, BM_HAS_UDNYTTELSE, (bm_wide_t)m->udnyttelsesgrad_bp * area)
+PTERM(t_und, BM_HAS_UNDERSTOETTELSE, (bm_wide_t)m->understoettelsesgrad_bp * area)
+
+static bool j_drift(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
+  if (!(p->has & BM_PHAS_DRIFT) || p->budget_a_ore <= 0) return false;
+  *num = p->drift_ore;
+  *den = p->budget_a_ore;
+  return true;
+}
+static bool j_market(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
+  if (!(p->has & BM_PHAS_DRIFT) || !(p->has & BM_PHAS_MARKET) || p->budget_a_ore <= 0)
+    return false;
+  *num = p->market_adjusted_drift_ore;
+  *den = p->budget_a_ore;
+  return true;
+}
+static bool j_schedule(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
+  if (!(p->has & BM_PHAS_SCHEDULE)) return false;
+  *num = p->schedule_variance_days;
+  *den = 1;
+  return true;
+}
+static bool j_satisfaction(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
+  if (!(p->has & BM_PHAS_SATISFACTION)) return false;
+  *num = p->satisfaction_x100;
+  *den = 1;
+  return true;
+}
+static bool j_disputes(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
+  if (!(p->has & BM_PHAS_LIFECYCLE)) return false;
+  *num = p->open_disputes;
+  *den = 1;
+  return true;
+}
+static bool j_defects(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
+  if (!(p->has & BM_PHAS_LIFECYCLE) || p->dwellings <= 0) return false;
+  *num = p->open_defects;
+  *den = p->dwellings;
+  return true;
+}
+
+/* The key-figure table: the one place a figure is defined. */
+const bm_figure_t bm_figures[BM_FIG_COUNT] = {
+    {"cost_per_m2", "DKK/m2", 2, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+     "sum of all accounts' costs (øre) / gross area (m²)", 1, t_cost, NULL},
+    {"energy_per_m2", "kWh/m2", 1, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+     "(electricity + heat, kWh) / gross area", 10, t_energy, NULL},
+    {"electricity_per_m2", "kWh/m2", 1, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+     "electricity (kWh) / gross area", 10, t_electricity, NULL},
+    {"heat_per_m2", "kWh/m2", 1, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+     "heat (kWh) / gross area", 10, t_heat, NULL},
+    {"water_per_m2", "l/m2", 0, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+     "water (litres) / gross area", 1, t_water, NULL},
+    {"weighted_maintenance_grade", "grade", 2, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+     "area-weighted mean of each property's weighted grade "
+     "(Σ grade × weight / Σ weight over graded parts; 1 = best, 5 = worst)",
+     1, t_grade, NULL},
+    {"indoor_climate_class", "class", 2, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+     "area-weighted mean of the indoor climate class (1 = best, 5 = worst)", 1, t_climate,
+     NULL},
+    {"anvendelsesgrad", "%", 2, BM_HIGHER_IS_BETTER, BM_KIND_PROPERTY,
+     "area-weighted mean of the use rate (booked / available hours)", 1, t_anv, NULL},
+    {"udnyttelsesgrad", "%", 2, BM_HIGHER_IS_BETTER, BM_KIND_PROPERTY,
+     "area-weighted mean of the utilisation rate (used / booked hours)", 1, t_udn, NULL},
+    {"understoettelsesgrad", "%", 2, BM_HIGHER_IS_BETTER, BM_KIND_PROPERTY,
+     "area-weighted mean of the support rate (used / available capacity)", 1, t_und, NULL},
+    {"budget_drift_pct", "%", 2, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+     "Σ (Skema B − Skema A) / Σ Skema A × 100 over projects with both", 10000, NULL,
+     j_drift},
+    {"market_adjusted_drift_pct", "%", 2, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+     "Σ (drift − market part) / Σ Skema A × 100 over projects with index points", 10000,
+     NULL, j_market},
+    {"schedule_variance_days", "days", 1, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+     "mean handover variance (forecast or actual − baseline) over projects with a "
+     "handover milestone",
+     10, NULL, j_schedule},
+    {"latest_satisfaction", "points", 2, BM_HIGHER_IS_BETTER, BM_KIND_PORTFOLIO,
+     "mean over projects of the latest round's mean of visible all-roles statement means",
+     1, NULL, j_satisfaction},
+    {"open_disputes", "per project", 2, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+     "open disputes / projects", 100, NULL, j_disputes},
+    {"defects_per_dwelling", "per dwelling", 3, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+     "Σ open defects / Σ dwellings over projects with dwellings", 1000, NULL, j_defects},
+};
+
+int bm_figure_find(const char *name, const char *field, trin_err_t *err) {
+  if (!name || !*name) {
+    trin_err_set(err, TRIN_EINVALID, field, "is required");
+    return -1;
+  }
+  for (int i = 0; i < BM_FIG_COUNT; i++)
+    if (strcmp(name, bm_figures[i].name) == 0) return i;
+  trin_err_set(err, TRIN_EINVALID, field, "'%s' is not a key figure (see ListFigures)", name);
+  return -1;
+}
+
+const char *bm_direction_name(bm_direction_t d) {
+  return d == BM_HIGHER_IS_BETTER ? "higher_is_better" : "lower_is_better";
+}
+const char *bm_kind_name(bm_kind_t k) { return k == BM_KIND_PORTFOLIO ? "portfolio" : "property"; }
+
+int64_t bm_div_round(bm_wide_t n, bm_wide_t d) {
+  bool neg = (n < 0) != (d < 0);
+  if (n < 0) n = -n;
+  if (d < 0) d = -d;
+  bm_wide_t q = (n + d / 2) / d; /* half away from zero: ties go up in magnitude */
+  if (q > (bm_wide_t)INT64_MAX) return neg ? INT64_MIN : INT64_MAX;
+  return neg ? -(int64_t)q : (int64_t)q;
+}
+
+bool bm_figure_value(const bm_figure_t *f, bm_wide_t num, bm_wide_t den, int64_t *out) {
+  if (den == 0) return false;
+  *out = bm_div_round(num * f->mult, den);
+  return true;
+}
+
+/* ---- maintenance model --------------------------------------------------------- */
+
+int bm_model_check(const bm_model_part_t *parts, size_t n, trin_err_t *err) {
+  if (n < 1 || n > BM_MODEL_MAX_PARTS)
+    return trin_err_set(err, TRIN_EINVALID, "model.parts", "must list 1–%d parts",
+                        BM_MODEL_MAX_PARTS);
+  for (size_t i = 0; i < n; i++) {
+    char f[48];
+    snprintf(f, sizeof f, "model.parts[%zu].part", i);
+    int rc = trin_id_check(parts[i].part, f, err);
+    if (rc) return rc;
+    if (parts[i].weight < 1 || parts[i].weight > 1000) {
+      snprintf(f, sizeof f, "model.parts[%zu].weight", i);
+      return trin_err_set(err, TRIN_EINVALID, f, "must be 1–1000, not %d", parts[i].weight);
+    }
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(parts[i].part, parts[j].part) == 0) {
+        snprintf(f, sizeof f, "model.parts[%zu].part", i);
+        return trin_err_set(err, TRIN_EINVALID, f, "'%s' is listed twice", parts[i].part);
+      }
+  }
+  return TRIN_OK;
+}
+
+int bm_weighted_grade_x100(const bm_part_grade_t *g, size_t n, const bm_model_part_t *model,
+                           size_t nmodel, bool *has, int32_t *out, trin_err_t *err) {
+  int64_t sum = 0, weights = 0;
+  *has = false;
+  *out = 0;
+  for (size_t i = 0; i < n; i++) {
+    char f[48];
+    snprintf(f, sizeof f, "maintenance[%zu]", i);
+    const bm_model_part_t *mp = NULL;
+    for (size_t k = 0; k < nmodel && !mp; k++)
+      if (g[i].part && strcmp(g[i].part, model[k].part) == 0) mp = &model[k];
+    if (!mp)
+      return trin_err_set(err, TRIN_EINVALID, f,
+                          "part '%s' is not in the maintenance model", g[i].part ? g[i].part : "");
+    if (g[i].grade < 1 || g[i].grade > 5)
+      return trin_err_set(err, TRIN_EINVALID, f, "grade of '%s' must be 1–5, not %d",
+                          g[i].part, g[i].grade);
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(g[i].part, g[j].part) == 0)
+        return trin_err_set(err, TRIN_EINVALID, f, "part '%s' is graded twice", g[i].part);
+    sum += (int64_t)g[i].grade * mp->weight * 100;
+    weights += mp->weight;
+  }
+  if (weights > 0) {
+    *has = true;
+    *out = (int32_t)bm_div_round(sum, weights);
+  }
+  return TRIN_OK;
+}
+
+/* ---- statistics -------------------------------------------------------------------- */
+
+int64_t bm_quartile(const int64_t *x, size_t n, int k) {
+  if (n == 0) return 0;
+  /* h = (n−1)k/4 = i + r/4 */
+  size_t h4 = (n - 1) * (size_t)k;
+  size_t i = h4 / 4, r = h4 % 4;
+  if (r == 0 || i + 1 >= n) return x[i];
+  bm_wide_t q4 = (bm_wide_t)x[i] * 4 + (bm_wide_t)r * ((bm_wide_t)x[i + 1] - x[i]);
+  return bm_div_round(q4, 4);
+}
+
+void bm_distribution(const int64_t *x, size_t n, bm_distribution_t *d) {
+  memset(d, 0, sizeof *d);
+  if (n == 0) return;
+  bm_wide_t sum = 0;
+  for (size_t i = 0; i < n; i++) sum += x[i];
+  d->n = (int32_t)n;
+  d->mean = bm_div_round(sum, (bm_wide_t)n);
+  d->min = x[0];
+  d->max = x[n - 1];
+  d->q1 = bm_quartile(x, n, 1);
+  d->median = bm_quartile(x, n, 2);
+  d->q3 = bm_quartile(x, n, 3);
+}
+
+/* ---- ranking ---------------------------------------------------------------------- */
+
+static int cmp_lower(const void *a, const void *b) {
+  const bm_ranked_t *x = a, *y = b;
+  if (x->value != y->value) return x->value < y->value ? -1 : 1;
+  return strcmp(x->id ? x->id : "", y->id ? y->id : "");
+}
+static int cmp_higher(const void *a, const void *b) {
+  const bm_ranked_t *x = a, *y = b;
+  if (x->value != y->value) return x->value > y->value ? -1 : 1;
+  return strcmp(x->id ? x->id : "", y->id ? y->id : "");
+}
+
+void bm_rank(bm_ranked_t *items, size_t n, bm_direction_t dir) {
+  if (n == 0) return;
+  qsort(items, n, sizeof *items, dir == BM_HIGHER_IS_BETTER ? cmp_higher : cmp_lower);
+  for (size_t i = 0; i < n; i++) {
+    /* Invariant: a tie takes the rank of the first of its run (1, 2, 2, 4). */
+    items[i].rank = (i > 0 && items[i].value == items[i - 1].value) ? items[i - 1].rank
+                                                                     : (int32_t)(i + 1);
+    items[i].percentile_x100 =
+        n == 1 ? 10000
+               : (int32_t)bm_div_round((bm_wide_t)(n - (size_t)items[i].rank) * 10000,
+                                       (bm_wide_t)(n - 1));
+  }
+}
+
+/* ---- open and anonymous -------------------------------------------------------------- */
+
+bool bm_name_visible(const char *viewer, bool viewer_open, const char *subject,
+                     bool subject_open) {
+  if (viewer && subject && *viewer && strcmp(viewer, subject) == 0) return true;
+  return viewer_open && subject_open;
+}
+
+bool bm_group_visible(size_t n, int min_group) {
+  if (min_group < 1) min_group = BM_MIN_GROUP_DEFAULT;
+  return n >= (size_t)min_group;
+}

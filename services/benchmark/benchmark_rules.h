@@ -1,0 +1,228 @@
+/* benchmark_rules — the benchmarking domain as plain functions on plain
+ * structs, unit-tested without sockets: the key-figure table (name, unit,
+ * formula, direction), exact fixed-point arithmetic, the maintenance model's
+ * weighted grade, size bands, quartiles (Excel QUARTILE.INC = R type 7),
+ * competition ranking and percentiles, and the open/anonymous rule.
+ *
+ * Every figure is aggregated the same way: each property-year (or project)
+ * contributes a term (num, den); an organisation's value is
+ *     round_half_away_from_zero(Σnum × mult / Σden)
+ * at the figure's scale. Cost per m² is thus total cost / total area (a
+ * ratio of sums, so a large building weighs by its size), grades and rates
+ * are area-weighted means, project KPIs plain means or ratios of sums. */
+#ifndef TRIN_BENCHMARK_RULES_H
+#define TRIN_BENCHMARK_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trin_err.h"
+
+/* 128-bit intermediates: Σ øre × 10000 over a whole portfolio exceeds 2^63. */
+typedef __int128 bm_wide_t;
+
+typedef enum { BM_LOWER_IS_BETTER = 0, BM_HIGHER_IS_BETTER = 1 } bm_direction_t;
+typedef enum { BM_KIND_PROPERTY = 0, BM_KIND_PORTFOLIO = 1 } bm_kind_t;
+
+/* ---- property master data ------------------------------------------------ */
+
+typedef enum {
+  BM_TYPE_SCHOOL = 0,
+  BM_TYPE_DAY_CARE,
+  BM_TYPE_ADMINISTRATION,
+  BM_TYPE_HOUSING_DEPARTMENT,
+  BM_TYPE_OTHER,
+  BM_TYPE_COUNT
+} bm_property_type_t;
+
+/* -1 with err filled (naming field) when text is not a type word. */
+int bm_property_type_parse(const char *text, const char *field, trin_err_t *err);
+const char *bm_property_type_name(int type);
+
+typedef enum {
+  BM_BAND_SMALL = 0,  /* < 1,000 m² */
+  BM_BAND_MEDIUM,     /* 1,000–4,999 m² */
+  BM_BAND_LARGE,      /* 5,000–19,999 m² */
+  BM_BAND_VERY_LARGE, /* >= 20,000 m² */
+  BM_BAND_COUNT
+} bm_size_band_t;
+
+bm_size_band_t bm_size_band(int64_t gross_area_m2);
+int bm_size_band_parse(const char *text, const char *field, trin_err_t *err);
+const char *bm_size_band_name(int band);
+
+/* ---- measures and projects -------------------------------------------------- */
+
+enum {
+  BM_HAS_COST = 1u << 0,
+  BM_HAS_ELECTRICITY = 1u << 1,
+  BM_HAS_HEAT = 1u << 2,
+  BM_HAS_WATER = 1u << 3,
+  BM_HAS_GRADE = 1u << 4,
+  BM_HAS_CLIMATE = 1u << 5,
+  BM_HAS_ANVENDELSE = 1u << 6,
+  BM_HAS_UDNYTTELSE = 1u << 7,
+  BM_HAS_UNDERSTOETTELSE = 1u << 8,
+};
+
+/* A property's measures for one year; `has` says which were measured. */
+typedef struct {
+  uint32_t has;
+  int64_t cost_ore;        /* sum over accounts */
+  int64_t electricity_kwh;
+  int64_t heat_kwh;
+  int64_t water_litres;
+  int32_t grade_x100;      /* weighted maintenance grade, 100–500 */
+  int32_t climate_class;   /* 1–5 */
+  int32_t anvendelsesgrad_bp;
+  int32_t udnyttelsesgrad_bp;
+  int32_t understoettelsesgrad_bp;
+} bm_measure_t;
+
+enum {
+  BM_PHAS_LIFECYCLE = 1u << 0,    /* the lifecycle service announced it */
+  BM_PHAS_SCHEDULE = 1u << 1,     /* has a handover baseline */
+  BM_PHAS_DRIFT = 1u << 2,        /* Skema A and B exist, A > 0 */
+  BM_PHAS_MARKET = 1u << 3,       /* market-adjusted drift known */
+  BM_PHAS_SATISFACTION = 1u << 4, /* a visible latest satisfaction */
+};
+
+/* A project's current portfolio state, from the other services' events. */
+typedef struct {
+  uint32_t has;
+  int64_t budget_a_ore;
+  int64_t drift_ore;
+  int64_t market_adjusted_drift_ore;
+  int32_t schedule_variance_days;
+  int32_t satisfaction_x100;
+  int32_t open_disputes;
+  int32_t open_defects;
+  int32_t dwellings;
+} bm_project_t;
+
+/* ---- the key-figure table ------------------------------------------------------ */
+
+typedef struct {
+  const char *name;
+  const char *unit;
+  int scale;               /* decimals carried by the integer values */
+  bm_direction_t direction;
+  bm_kind_t kind;
+  const char *formula;     /* in words; docs/benchmark.md says the same */
+  int64_t mult;            /* value = round(Σnum × mult / Σden) */
+  /* One property-year's term (property figures); false = not measured. */
+  bool (*property_term)(const bm_measure_t *m, int64_t area_m2, bm_wide_t *num,
+                        bm_wide_t *den);
+  /* One project's term (portfolio figures); false = not known. */
+  bool (*project_term)(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den);
+} bm_figure_t;
+
+enum {
+  BM_FIG_COST_PER_M2 = 0,
+  BM_FIG_ENERGY_PER_M2,
+  BM_FIG_ELECTRICITY_PER_M2,
+  BM_FIG_HEAT_PER_M2,
+  BM_FIG_WATER_PER_M2,
+  BM_FIG_MAINTENANCE_GRADE,
+  BM_FIG_INDOOR_CLIMATE,
+  BM_FIG_ANVENDELSESGRAD,
+  BM_FIG_UDNYTTELSESGRAD,
+  BM_FIG_UNDERSTOETTELSESGRAD,
+  BM_FIG_BUDGET_DRIFT,
+  BM_FIG_MARKET_ADJUSTED_DRIFT,
+  BM_FIG_SCHEDULE_VARIANCE,
+  BM_FIG_LATEST_SATISFACTION,
+  BM_FIG_OPEN_DISPUTES,
+  BM_FIG_DEFECTS_PER_DWELLING,
+  BM_FIG_COUNT
+};
+#define BM_PROPERTY_FIGURES 10 /* the first ten are property figures */
+
+extern const bm_figure_t bm_figures[BM_FIG_COUNT];
+
+/* Index into bm_figures, or -1 with err (INVALID naming field). */
+int bm_figure_find(const char *name, const char *field, trin_err_t *err);
+const char *bm_direction_name(bm_direction_t d);
+const char *bm_kind_name(bm_kind_t k);
+
+/* n / d rounded half away from zero; d != 0. Saturates at INT64 bounds. */
+int64_t bm_div_round(bm_wide_t n, bm_wide_t d);
+
+/* The figure's value from summed terms; false when den is 0. */
+bool bm_figure_value(const bm_figure_t *f, bm_wide_t num, bm_wide_t den, int64_t *out);
+
+/* ---- the maintenance model ----------------------------------------------------- */
+
+#define BM_MODEL_MAX_PARTS 64
+
+typedef struct {
+  char part[65];
+  int32_t weight; /* 1–1000 */
+} bm_model_part_t;
+
+typedef struct {
+  const char *part;
+  int32_t grade; /* 1 (best) – 5 */
+} bm_part_grade_t;
+
+/* Checks a model: 1–64 parts, ids, weights 1–1000, no duplicates. */
+int bm_model_check(const bm_model_part_t *parts, size_t n, trin_err_t *err);
+
+/* Weighted grade in hundredths: round(Σ grade × weight × 100 / Σ weight)
+ * over the graded parts (parts not graded are unassessed and left out).
+ * Every graded part must be in the model, graded 1–5, at most once.
+ * *has is false when no part is graded. Errors name "maintenance[i]". */
+int bm_weighted_grade_x100(const bm_part_grade_t *grades, size_t n,
+                           const bm_model_part_t *model, size_t nmodel,
+                           bool *has, int32_t *out, trin_err_t *err);
+
+/* ---- statistics ------------------------------------------------------------------ */
+
+typedef struct {
+  int32_t n;
+  int64_t mean, median, q1, q3, min, max;
+} bm_distribution_t;
+
+/* The p-th quartile (k = 0..4: min, Q1, median, Q3, max) of ascending
+ * values, as Excel's QUARTILE.INC and R's quantile(type = 7):
+ *   h = (n − 1) × k / 4,  Q = x[⌊h⌋] + (h − ⌊h⌋) × (x[⌊h⌋+1] − x[⌊h⌋]),
+ * computed exactly in quarters and rounded half away from zero. n > 0. */
+int64_t bm_quartile(const int64_t *asc, size_t n, int k);
+
+/* Distribution of ascending values (n may be 0: all zero). The mean is
+ * round(Σx / n). */
+void bm_distribution(const int64_t *asc, size_t n, bm_distribution_t *out);
+
+/* ---- ranking ------------------------------------------------------------------------ */
+
+typedef struct {
+  int32_t org;            /* the caller's index */
+  const char *id;         /* tie-break: equal values list by id */
+  int64_t value;
+  int32_t count;          /* terms behind the value */
+  int32_t rank;           /* filled by bm_rank */
+  int32_t percentile_x100;
+} bm_ranked_t;
+
+/* Sorts best first (direction-aware; equal values by id) and assigns
+ * competition ranks (1, 2, 2, 4: ties share the best rank) and percentiles
+ * 10000 × (n − rank) / (n − 1), rounded (10000 when n = 1). */
+void bm_rank(bm_ranked_t *items, size_t n, bm_direction_t dir);
+
+/* ---- open and anonymous benchmarking ------------------------------------------------ */
+
+#define BM_MIN_GROUP_DEFAULT 5
+
+/* May the viewer see `subject` by name? Always itself; another organisation
+ * only when both have agreed to open benchmarking (reciprocity: who keeps
+ * its own name hidden sees no names). The viewer is whoever the caller is —
+ * today named in the request, later the authenticated caller. */
+bool bm_name_visible(const char *viewer, bool viewer_open, const char *subject,
+                     bool subject_open);
+
+/* May a peer group of n organisations be shown (distribution, others'
+ * values and ranks)? */
+bool bm_group_visible(size_t n, int min_group);
+
+#endif

@@ -1,0 +1,385 @@
+/* benchmark_store — see benchmark_store.h. A measure is one row per
+ * property-year: the figures' inputs as columns (NULL = not measured), and
+ * its lists (costs by account, grades by building part) as compact text
+ * "account=amount;..." / "part=grade;..." so loading 100,000 properties ×
+ * 11 years writes 1.1 million rows, not ten times that. The derived total
+ * cost and weighted grade are columns, so the index loads without parsing. */
+#include "benchmark_store.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const trin_migration_t MIGRATIONS[] = {
+    {1,
+     "CREATE TABLE bm_organisations ("
+     " id TEXT PRIMARY KEY, name TEXT NOT NULL, open_benchmarking INTEGER NOT NULL);"
+     "CREATE TABLE bm_properties ("
+     " id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+     " owner_org TEXT NOT NULL REFERENCES bm_organisations(id),"
+     " type TEXT NOT NULL, gross_area_m2 INTEGER NOT NULL, year_built INTEGER NOT NULL,"
+     " municipality TEXT, region TEXT);"
+     "CREATE TABLE bm_measures ("
+     " property_id TEXT NOT NULL REFERENCES bm_properties(id), year INTEGER NOT NULL,"
+     " total_cost_ore INTEGER, costs TEXT NOT NULL,"
+     " electricity_kwh INTEGER, heat_kwh INTEGER, water_litres INTEGER,"
+     " grade_x100 INTEGER, grades TEXT NOT NULL, climate_class INTEGER,"
+     " anvendelsesgrad_bp INTEGER, udnyttelsesgrad_bp INTEGER,"
+     " understoettelsesgrad_bp INTEGER,"
+     " PRIMARY KEY (property_id, year)) WITHOUT ROWID;"
+     "CREATE TABLE bm_model (n INTEGER PRIMARY KEY, part TEXT NOT NULL UNIQUE,"
+     " weight INTEGER NOT NULL);"
+     "CREATE TABLE bm_projects ("
+     " id TEXT PRIMARY KEY, client_org TEXT NOT NULL, partnership_id TEXT NOT NULL,"
+     " partnership_known INTEGER NOT NULL, has INTEGER NOT NULL,"
+     " budget_a_ore INTEGER NOT NULL, drift_ore INTEGER NOT NULL,"
+     " market_adjusted_drift_ore INTEGER NOT NULL,"
+     " schedule_variance_days INTEGER NOT NULL, satisfaction_x100 INTEGER NOT NULL,"
+     " satisfaction_closes TEXT NOT NULL, open_disputes INTEGER NOT NULL,"
+     " open_defects INTEGER NOT NULL, dwellings INTEGER NOT NULL);"
+     /* A neutral starting model (not KL's weights): replace it with
+      * SetMaintenanceModel. */
+     "INSERT INTO bm_model VALUES (1,'roof',20),(2,'facade',20),(3,'windows',15),"
+     "(4,'installations',25),(5,'interior',20);"},
+};
+
+int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
+  return trin_store_migrate(s, "benchmark", MIGRATIONS,
+                            (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+}
+
+#define STMT(sql)                                \
+  trin_stmt_t *st;                               \
+  do {                                           \
+    int rc_ = trin_store_stmt(s, sql, &st, err); \
+    if (rc_) return rc_;                         \
+  } while (0)
+
+static int bind_opt(trin_stmt_t *st, int i, bool has, int64_t v) {
+  return has ? trin_stmt_bind_int64(st, i, v) : trin_stmt_bind_null(st, i);
+}
+
+/* ---- organisations ---------------------------------------------------------- */
+
+int benchmark_store_org_put(trin_store_t *s, const char *id, const char *name, bool open,
+                            trin_err_t *err) {
+  STMT("INSERT INTO bm_organisations (id, name, open_benchmarking) VALUES (?, ?, ?)"
+       " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+       " open_benchmarking = excluded.open_benchmarking");
+  trin_stmt_bind_text(st, 1, id);
+  trin_stmt_bind_text(st, 2, name);
+  trin_stmt_bind_int64(st, 3, open);
+  return trin_stmt_run(st, err);
+}
+
+int benchmark_store_org_ensure(trin_store_t *s, const char *id, bool *created,
+                               trin_err_t *err) {
+  STMT("INSERT OR IGNORE INTO bm_organisations (id, name, open_benchmarking) VALUES (?, ?, 0)");
+  trin_stmt_bind_text(st, 1, id);
+  trin_stmt_bind_text(st, 2, id);
+  int rc = trin_stmt_run(st, err);
+  if (!rc) *created = trin_store_changes(s) > 0;
+  return rc;
+}
+
+static void org_from_row(trin_arena_t *a, trin_stmt_t *st, bm_organisation_msg_t *o) {
+  trin__benchmark__organisation__init(o);
+  o->id = trin_arena_strdup(a, trin_stmt_text(st, 0));
+  o->name = trin_arena_strdup(a, trin_stmt_text(st, 1));
+  o->open_benchmarking = trin_stmt_int64(st, 2) != 0;
+}
+
+int benchmark_store_org_get(trin_store_t *s, const char *id, const char *field,
+                            trin_arena_t *a, bm_organisation_msg_t *out, trin_err_t *err) {
+  STMT("SELECT id, name, open_benchmarking FROM bm_organisations WHERE id = ?");
+  trin_stmt_bind_text(st, 1, id);
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) {
+    org_from_row(a, st, out);
+    trin_stmt_reset(st);
+    return a->failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : TRIN_OK;
+  }
+  trin_stmt_reset(st);
+  if (rc) return rc;
+  return trin_err_set(err, TRIN_ENOTFOUND, field, "no organisation '%s'", id);
+}
+
+int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, bm_organisation_msg_t ***out,
+                             size_t *n, trin_err_t *err) {
+  STMT("SELECT id, name, open_benchmarking FROM bm_organisations ORDER BY id");
+  size_t cap = 0;
+  *out = NULL;
+  *n = 0;
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    if (*n == cap) {
+      size_t nc = cap ? cap * 2 : 16;
+      bm_organisation_msg_t **v = trin_arena_alloc(a, nc * sizeof *v);
+      if (!v) break;
+      if (*n) memcpy(v, *out, *n * sizeof *v);
+      *out = v;
+      cap = nc;
+    }
+    bm_organisation_msg_t *o = trin_arena_alloc(a, sizeof *o);
+    if (!o) break;
+    org_from_row(a, st, o);
+    (*out)[(*n)++] = o;
+  }
+  trin_stmt_reset(st);
+  if (a->failed) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+/* ---- properties ----------------------------------------------------------------- */
+
+int benchmark_store_property_put(trin_store_t *s, const bm_property_msg_t *p,
+                                 trin_err_t *err) {
+  STMT("INSERT INTO bm_properties (id, name, owner_org, type, gross_area_m2, year_built,"
+       " municipality, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+       " ON CONFLICT(id) DO UPDATE SET name = excluded.name, owner_org = excluded.owner_org,"
+       " type = excluded.type, gross_area_m2 = excluded.gross_area_m2,"
+       " year_built = excluded.year_built, municipality = excluded.municipality,"
+       " region = excluded.region");
+  trin_stmt_bind_text(st, 1, p->id);
+  trin_stmt_bind_text(st, 2, p->name);
+  trin_stmt_bind_text(st, 3, p->owner_org);
+  trin_stmt_bind_text(st, 4, p->type);
+  trin_stmt_bind_int64(st, 5, p->gross_area_m2);
+  trin_stmt_bind_int64(st, 6, p->year_built);
+  trin_stmt_bind_text(st, 7, p->municipality ? p->municipality : "");
+  trin_stmt_bind_text(st, 8, p->region ? p->region : "");
+  return trin_stmt_run(st, err);
+}
+
+int benchmark_store_property_get(trin_store_t *s, const char *id, const char *field,
+                                 trin_arena_t *a, bm_property_msg_t *p, trin_err_t *err) {
+  STMT("SELECT id, name, owner_org, type, gross_area_m2, year_built, municipality, region"
+       " FROM bm_properties WHERE id = ?");
+  trin_stmt_bind_text(st, 1, id);
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) {
+    trin__benchmark__property__init(p);
+    p->id = trin_arena_strdup(a, trin_stmt_text(st, 0));
+    p->name = trin_arena_strdup(a, trin_stmt_text(st, 1));
+    p->owner_org = trin_arena_strdup(a, trin_stmt_text(st, 2));
+    p->type = trin_arena_strdup(a, trin_stmt_text(st, 3));
+    p->gross_area_m2 = trin_stmt_int64(st, 4);
+    p->year_built = (int32_t)trin_stmt_int64(st, 5);
+    p->municipality = trin_arena_strdup(a, trin_stmt_text(st, 6));
+    p->region = trin_arena_strdup(a, trin_stmt_text(st, 7));
+    p->size_band = (char *)bm_size_band_name(bm_size_band(p->gross_area_m2));
+    trin_stmt_reset(st);
+    return a->failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : TRIN_OK;
+  }
+  trin_stmt_reset(st);
+  if (rc) return rc;
+  return trin_err_set(err, TRIN_ENOTFOUND, field, "no property '%s'", id);
+}
+
+/* ---- measures ----------------------------------------------------------------------- */
+
+int benchmark_store_measure_put(trin_store_t *s, const char *property_id, int year,
+                                const bm_measure_t *m,
+                                const Trin__Benchmark__AccountCost *const *costs, size_t ncosts,
+                                const Trin__Benchmark__PartGrade *const *grades, size_t ngrades,
+                                trin_err_t *err) {
+  /* Lists as text; ids hold no '=' or ';' (trin_id rules). */
+  char cbuf[4096], gbuf[4096];
+  size_t cl = 0, gl = 0;
+  cbuf[0] = gbuf[0] = '\0';
+  for (size_t i = 0; i < ncosts && cl < sizeof cbuf; i++)
+    cl += (size_t)snprintf(cbuf + cl, sizeof cbuf - cl, "%s%s=%" PRId64, i ? ";" : "",
+                           costs[i]->account, costs[i]->amount_ore);
+  for (size_t i = 0; i < ngrades && gl < sizeof gbuf; i++)
+    gl += (size_t)snprintf(gbuf + gl, sizeof gbuf - gl, "%s%s=%d", i ? ";" : "",
+                           grades[i]->part, grades[i]->grade);
+  if (cl >= sizeof cbuf || gl >= sizeof gbuf)
+    return trin_err_set(err, TRIN_ETOOBIG, "measure", "too many accounts or parts");
+  STMT("INSERT OR REPLACE INTO bm_measures (property_id, year, total_cost_ore, costs,"
+       " electricity_kwh, heat_kwh, water_litres, grade_x100, grades, climate_class,"
+       " anvendelsesgrad_bp, udnyttelsesgrad_bp, understoettelsesgrad_bp)"
+       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  trin_stmt_bind_text(st, 1, property_id);
+  trin_stmt_bind_int64(st, 2, year);
+  bind_opt(st, 3, m->has & BM_HAS_COST, m->cost_ore);
+  trin_stmt_bind_text(st, 4, cbuf);
+  bind_opt(st, 5, m->has & BM_HAS_ELECTRICITY, m->electricity_kwh);
+  bind_opt(st, 6, m->has & BM_HAS_HEAT, m->heat_kwh);
+  bind_opt(st, 7, m->has & BM_HAS_WATER, m->water_litres);
+  bind_opt(st, 8, m->has & BM_HAS_GRADE, m->grade_x100);
+  trin_stmt_bind_text(st, 9, gbuf);
+  bind_opt(st, 10, m->has & BM_HAS_CLIMATE, m->climate_class);
+  bind_opt(st, 11, m->has & BM_HAS_ANVENDELSE, m->anvendelsesgrad_bp);
+  bind_opt(st, 12, m->has & BM_HAS_UDNYTTELSE, m->udnyttelsesgrad_bp);
+  bind_opt(st, 13, m->has & BM_HAS_UNDERSTOETTELSE, m->understoettelsesgrad_bp);
+  return trin_stmt_run(st, err);
+}
+
+/* ---- the maintenance model ----------------------------------------------------------- */
+
+int benchmark_store_model_set(trin_store_t *s, const bm_model_part_t *parts, size_t n,
+                              trin_err_t *err) {
+  int rc = trin_store_exec(s, "DELETE FROM bm_model", err);
+  if (rc) return rc;
+  for (size_t i = 0; i < n; i++) {
+    STMT("INSERT INTO bm_model (n, part, weight) VALUES (?, ?, ?)");
+    trin_stmt_bind_int64(st, 1, (int64_t)i + 1);
+    trin_stmt_bind_text(st, 2, parts[i].part);
+    trin_stmt_bind_int64(st, 3, parts[i].weight);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+  }
+  return TRIN_OK;
+}
+
+int benchmark_store_model_get(trin_store_t *s, bm_model_part_t *parts, size_t *n,
+                              trin_err_t *err) {
+  STMT("SELECT part, weight FROM bm_model ORDER BY n");
+  int rc;
+  *n = 0;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && *n < BM_MODEL_MAX_PARTS) {
+    snprintf(parts[*n].part, sizeof parts[*n].part, "%s", trin_stmt_text(st, 0));
+    parts[*n].weight = (int32_t)trin_stmt_int64(st, 1);
+    (*n)++;
+  }
+  trin_stmt_reset(st);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+/* ---- projects ------------------------------------------------------------------------- */
+
+static void project_from_row(trin_stmt_t *st, bm_project_row_t *r) {
+  snprintf(r->id, sizeof r->id, "%s", trin_stmt_text(st, 0));
+  snprintf(r->client_org, sizeof r->client_org, "%s", trin_stmt_text(st, 1));
+  snprintf(r->partnership_id, sizeof r->partnership_id, "%s", trin_stmt_text(st, 2));
+  r->partnership_known = trin_stmt_int64(st, 3) != 0;
+  r->p.has = (uint32_t)trin_stmt_int64(st, 4);
+  r->p.budget_a_ore = trin_stmt_int64(st, 5);
+  r->p.drift_ore = trin_stmt_int64(st, 6);
+  r->p.market_adjusted_drift_ore = trin_stmt_int64(st, 7);
+  r->p.schedule_variance_days = (int32_t)trin_stmt_int64(st, 8);
+  r->p.satisfaction_x100 = (int32_t)trin_stmt_int64(st, 9);
+  snprintf(r->satisfaction_closes, sizeof r->satisfaction_closes, "%s", trin_stmt_text(st, 10));
+  r->p.open_disputes = (int32_t)trin_stmt_int64(st, 11);
+  r->p.open_defects = (int32_t)trin_stmt_int64(st, 12);
+  r->p.dwellings = (int32_t)trin_stmt_int64(st, 13);
+}
+
+#define PROJECT_COLS                                                                  \
+  "id, client_org, partnership_id, partnership_known, has, budget_a_ore, drift_ore,"  \
+  " market_adjusted_drift_ore, schedule_variance_days, satisfaction_x100,"            \
+  " satisfaction_closes, open_disputes, open_defects, dwellings"
+
+int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_t *row,
+                                bool *found, trin_err_t *err) {
+  STMT("SELECT " PROJECT_COLS " FROM bm_projects WHERE id = ?");
+  memset(row, 0, sizeof *row);
+  snprintf(row->id, sizeof row->id, "%s", id);
+  trin_stmt_bind_text(st, 1, id);
+  int rc = trin_stmt_step(st, err);
+  *found = rc == TRIN_STORE_ROW;
+  if (*found) project_from_row(st, row);
+  trin_stmt_reset(st);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *r, trin_err_t *err) {
+  STMT("INSERT OR REPLACE INTO bm_projects (" PROJECT_COLS
+       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  trin_stmt_bind_text(st, 1, r->id);
+  trin_stmt_bind_text(st, 2, r->client_org);
+  trin_stmt_bind_text(st, 3, r->partnership_id);
+  trin_stmt_bind_int64(st, 4, r->partnership_known);
+  trin_stmt_bind_int64(st, 5, r->p.has);
+  trin_stmt_bind_int64(st, 6, r->p.budget_a_ore);
+  trin_stmt_bind_int64(st, 7, r->p.drift_ore);
+  trin_stmt_bind_int64(st, 8, r->p.market_adjusted_drift_ore);
+  trin_stmt_bind_int64(st, 9, r->p.schedule_variance_days);
+  trin_stmt_bind_int64(st, 10, r->p.satisfaction_x100);
+  trin_stmt_bind_text(st, 11, r->satisfaction_closes);
+  trin_stmt_bind_int64(st, 12, r->p.open_disputes);
+  trin_stmt_bind_int64(st, 13, r->p.open_defects);
+  trin_stmt_bind_int64(st, 14, r->p.dwellings);
+  return trin_stmt_run(st, err);
+}
+
+/* ---- loading the index ------------------------------------------------------------------ */
+
+int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
+  bm_index_clear(ix);
+  int rc;
+#define OOM() trin_err_set(err, TRIN_EINTERNAL, "", "out of memory loading the index")
+  {
+    STMT("SELECT id, name, open_benchmarking FROM bm_organisations");
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW)
+      if (bm_index_org_set(ix, trin_stmt_text(st, 0), trin_stmt_text(st, 1),
+                           trin_stmt_int64(st, 2) != 0) < 0) {
+        trin_stmt_reset(st);
+        return OOM();
+      }
+    trin_stmt_reset(st);
+    if (rc) return rc;
+  }
+  {
+    STMT("SELECT id, owner_org, type, gross_area_m2, region FROM bm_properties");
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      int type = bm_property_type_parse(trin_stmt_text(st, 2), "type", NULL);
+      if (bm_index_property_set(ix, trin_stmt_text(st, 0),
+                                bm_index_org_find(ix, trin_stmt_text(st, 1)), type,
+                                trin_stmt_int64(st, 3), trin_stmt_text(st, 4)) < 0) {
+        trin_stmt_reset(st);
+        return OOM();
+      }
+    }
+    trin_stmt_reset(st);
+    if (rc) return rc;
+  }
+  {
+    STMT("SELECT property_id, year, total_cost_ore, electricity_kwh, heat_kwh, water_litres,"
+         " grade_x100, climate_class, anvendelsesgrad_bp, udnyttelsesgrad_bp,"
+         " understoettelsesgrad_bp FROM bm_measures");
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      bm_measure_t m = {0};
+      static const uint32_t flag[] = {BM_HAS_COST,    BM_HAS_ELECTRICITY, BM_HAS_HEAT,
+                                      BM_HAS_WATER,   BM_HAS_GRADE,       BM_HAS_CLIMATE,
+                                      BM_HAS_ANVENDELSE, BM_HAS_UDNYTTELSE,
+                                      BM_HAS_UNDERSTOETTELSE};
+      for (int c = 0; c < 9; c++)
+        if (!trin_stmt_is_null(st, 2 + c)) m.has |= flag[c];
+      m.cost_ore = trin_stmt_int64(st, 2);
+      m.electricity_kwh = trin_stmt_int64(st, 3);
+      m.heat_kwh = trin_stmt_int64(st, 4);
+      m.water_litres = trin_stmt_int64(st, 5);
+      m.grade_x100 = (int32_t)trin_stmt_int64(st, 6);
+      m.climate_class = (int32_t)trin_stmt_int64(st, 7);
+      m.anvendelsesgrad_bp = (int32_t)trin_stmt_int64(st, 8);
+      m.udnyttelsesgrad_bp = (int32_t)trin_stmt_int64(st, 9);
+      m.understoettelsesgrad_bp = (int32_t)trin_stmt_int64(st, 10);
+      int32_t p = bm_index_property_find(ix, trin_stmt_text(st, 0));
+      if (p < 0 || bm_index_measure_set(ix, p, (int)trin_stmt_int64(st, 1), &m)) {
+        trin_stmt_reset(st);
+        return OOM();
+      }
+    }
+    trin_stmt_reset(st);
+    if (rc) return rc;
+  }
+  {
+    STMT("SELECT " PROJECT_COLS " FROM bm_projects");
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      bm_project_row_t r;
+      memset(&r, 0, sizeof r);
+      project_from_row(st, &r);
+      int32_t org = r.client_org[0] ? bm_index_org_find(ix, r.client_org) : -1;
+      if (bm_index_project_set(ix, r.id, org, r.partnership_known, r.partnership_id[0] != 0,
+                               &r.p) < 0) {
+        trin_stmt_reset(st);
+        return OOM();
+      }
+    }
+    trin_stmt_reset(st);
+    if (rc) return rc;
+  }
+#undef OOM
+  return TRIN_OK;
+}

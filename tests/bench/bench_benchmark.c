@@ -1,0 +1,249 @@
+/* bench_benchmark — the benchmark service at the issue's scale: 100,000
+ * properties (1,000 organisations × 100) × 11 years × 10 property figures,
+ * loaded through the real trin-benchmark process by CSV (all-or-nothing
+ * imports, one per data file); then, through the ROUTER:
+ *   - a distribution + ranks query for one figure, year and peer group,
+ *     first on a fresh index (cold: the year's measures are scanned) and
+ *     again (warm: from the ranking cache);
+ *   - an organisation's 11-year rank history, cold and warm;
+ * and in the same run the same queries as SQL window functions (RANK() OVER,
+ * PERCENT_RANK() OVER, ROW_NUMBER() for the quartiles) in SQLite over the
+ * same rows — the service's own store file — with the ratio. Prints the
+ * machine (nproc, memory) and medians. Figures only; nothing is judged.
+ *
+ * Usage: bench_benchmark [--quick] (10,000 properties). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_benchmark_calls.h"
+#include "testproc.h"
+#include "trin_codec.h"
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_d(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp_d);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void meminfo(char *out, size_t n) {
+  FILE *f = fopen("/proc/meminfo", "r");
+  char line[256];
+  snprintf(out, n, "?");
+  while (f && fgets(line, sizeof line, f))
+    if (strncmp(line, "MemTotal:", 9) == 0) {
+      long kb = atol(line + 9);
+      snprintf(out, n, "%.1f GiB", kb / 1048576.0);
+    }
+  if (f) fclose(f);
+}
+
+#define DIE(...)                    \
+  do {                              \
+    fprintf(stderr, __VA_ARGS__);   \
+    fputc('\n', stderr);            \
+    exit(1);                        \
+  } while (0)
+
+/* The SQL twin of QueryFigure(cost_per_m2, year, peer type): organisation
+ * values, RANK() and PERCENT_RANK() windows, and the quartiles from
+ * ROW_NUMBER() (type 7 interpolation done by the query). */
+static const char *SQL_RANKS =
+    "WITH o AS (SELECT p.owner_org AS org, SUM(m.total_cost_ore) * 1.0 / SUM(p.gross_area_m2) AS v"
+    "  FROM bm_measures m JOIN bm_properties p ON p.id = m.property_id"
+    "  WHERE m.year = ?1 AND (?2 = '' OR p.type = ?2) AND m.total_cost_ore IS NOT NULL"
+    "  GROUP BY p.owner_org),"
+    " r AS (SELECT org, v, RANK() OVER (ORDER BY v) AS rnk,"
+    "  1 - PERCENT_RANK() OVER (ORDER BY v) AS pct,"
+    "  ROW_NUMBER() OVER (ORDER BY v) - 1 AS i, COUNT(*) OVER () AS n FROM o)"
+    " SELECT org, v, rnk, pct, r.n,"
+    "  (SELECT AVG(v) FROM o),"
+    "  (SELECT a.v + ((a.n - 1) * 0.25 - a.i) * (b.v - a.v) FROM r a JOIN r b ON b.i = a.i + 1"
+    "     WHERE a.i = CAST((a.n - 1) * 0.25 AS INT)),"
+    "  (SELECT a.v + ((a.n - 1) * 0.5 - a.i) * (b.v - a.v) FROM r a JOIN r b ON b.i = a.i + 1"
+    "     WHERE a.i = CAST((a.n - 1) * 0.5 AS INT)),"
+    "  (SELECT a.v + ((a.n - 1) * 0.75 - a.i) * (b.v - a.v) FROM r a JOIN r b ON b.i = a.i + 1"
+    "     WHERE a.i = CAST((a.n - 1) * 0.75 AS INT))"
+    " FROM r ORDER BY rnk";
+
+static const char *SQL_HISTORY =
+    "WITH o AS (SELECT m.year AS year, p.owner_org AS org,"
+    "  SUM(m.total_cost_ore) * 1.0 / SUM(p.gross_area_m2) AS v"
+    "  FROM bm_measures m JOIN bm_properties p ON p.id = m.property_id"
+    "  WHERE m.year BETWEEN ?1 AND ?2 AND m.total_cost_ore IS NOT NULL GROUP BY m.year, p.owner_org),"
+    " r AS (SELECT year, org, v, RANK() OVER (PARTITION BY year ORDER BY v) AS rnk,"
+    "  COUNT(*) OVER (PARTITION BY year) AS n FROM o)"
+    " SELECT year, v, rnk, n FROM r WHERE org = ?3 ORDER BY year";
+
+static int sql_rows(sqlite3_stmt *st) {
+  int n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) n++;
+  sqlite3_reset(st);
+  return n;
+}
+
+int main(int argc, char **argv) {
+  bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+  int norgs = quick ? 100 : 1000, per = 100, from = 2012, to = 2022, ny = to - from + 1;
+  int reps = quick ? 5 : 21;
+  char mem[64];
+  meminfo(mem, sizeof mem);
+  printf("machine: %ld cores, %s memory\n", sysconf(_SC_NPROCESSORS_ONLN), mem);
+  printf("data: %d organisations x %d properties = %d properties x %d years (%d-%d), "
+         "10 property figures; synthetic\n",
+         norgs, per, norgs * per, ny, from, to);
+
+  double t0 = now_ms();
+  bmc_dataset_t ds;
+  bmc_dataset_make(&ds, norgs, per, from, to);
+  printf("generated CSV: properties %.1f MB, measures %.1f MB in %.1f s\n",
+         ds.properties_len / 1e6, ds.measures_len / 1e6, (now_ms() - t0) / 1e3);
+
+  testproc_t bm;
+  testproc_init(&bm, "bench-benchmark");
+  const char *extra[] = {"--lifecycle-endpoint=", "--budget-endpoint=", "--survey-endpoint=",
+                         "--max-message=1073741824", "--log-level=warn", NULL};
+  if (!testproc_start(&bm, TRIN_BENCHMARK_BIN, extra)) DIE("trin-benchmark did not start");
+  trin_client_t *c = NULL;
+  trin_err_t err = {0};
+  if (trin_client_new(bm.endpoint, &c, &err)) DIE("client: %s", err.message);
+  trin_client_set_timeout(c, 600000);
+
+  /* ---- load ---------------------------------------------------------------- */
+  t0 = now_ms();
+  if (bmc_import(c, "properties", ds.properties_csv, ds.properties_len, NULL, &err))
+    DIE("import properties: %s", err.message);
+  double t_props = now_ms() - t0;
+  /* measures in 11 files of one year each, as municipalities deliver them */
+  double t1 = now_ms();
+  {
+    /* split the one CSV by year: header + the rows of that year */
+    const char *hdr_end = strchr(ds.measures_csv, '\n') + 1;
+    size_t hlen = (size_t)(hdr_end - ds.measures_csv);
+    char **file = calloc((size_t)ny, sizeof *file);
+    size_t *len = calloc((size_t)ny, sizeof *len);
+    for (int y = 0; y < ny; y++) {
+      file[y] = malloc(ds.measures_len / (size_t)ny * 2 + hlen);
+      memcpy(file[y], ds.measures_csv, hlen);
+      len[y] = hlen;
+    }
+    for (const char *p = hdr_end; *p;) {
+      const char *eol = strchr(p, '\n');
+      const char *semi = strchr(p, ';');
+      int y = atoi(semi + 1) - from;
+      memcpy(file[y] + len[y], p, (size_t)(eol - p + 1));
+      len[y] += (size_t)(eol - p + 1);
+      p = eol + 1;
+    }
+    for (int y = 0; y < ny; y++) {
+      if (bmc_import(c, "measures", file[y], len[y], NULL, &err))
+        DIE("import measures %d: %s", from + y, err.message);
+      free(file[y]);
+    }
+    free(file);
+    free(len);
+  }
+  double t_meas = now_ms() - t1;
+  printf("load: properties %.1f s, measures (%d rows, 11 imports) %.1f s, total %.1f s "
+         "(issue: < 30 s)\n",
+         t_props / 1e3, norgs * per * ny, t_meas / 1e3, (t_props + t_meas) / 1e3);
+
+  /* ---- queries through the service ---------------------------------------------- */
+  double *cold = calloc((size_t)reps, sizeof(double)), *warm = calloc((size_t)reps, sizeof(double));
+  double *hcold = calloc((size_t)reps, sizeof(double)), *hwarm = calloc((size_t)reps, sizeof(double));
+  char viewer[16];
+  snprintf(viewer, sizeof viewer, "K%03d", 30);
+  for (int i = 0; i < reps; i++) {
+    /* a one-organisation change invalidates the cache: the next query is cold */
+    if (bmc_org(c, "K001", "Syntetisk Kommune 1", i % 2 == 0, &err)) DIE("org: %s", err.message);
+    Trin__Benchmark__FigureReport *r = NULL;
+    int year = from + i % ny;
+    double a = now_ms();
+    if (bmc_query(c, "cost_per_m2", year, "school", NULL, viewer, 0, &r, &err))
+      DIE("query: %s", err.message);
+    cold[i] = now_ms() - a;
+    trin_codec_free(r);
+    a = now_ms();
+    if (bmc_query(c, "cost_per_m2", year, "school", NULL, viewer, 0, &r, &err))
+      DIE("query: %s", err.message);
+    warm[i] = now_ms() - a;
+    if (i == 0)
+      printf("query answer: %zu organisations ranked, median %lld, viewer rank %d\n",
+             r->n_entries, (long long)r->distribution->median, r->viewer ? r->viewer->rank : 0);
+    trin_codec_free(r);
+    if (bmc_org(c, "K001", "Syntetisk Kommune 1", i % 2 != 0, &err)) DIE("org: %s", err.message);
+    Trin__Benchmark__History *h = NULL;
+    a = now_ms();
+    if (bmc_history(c, "energy_per_m2", viewer, from, to, viewer, &h, &err))
+      DIE("history: %s", err.message);
+    hcold[i] = now_ms() - a;
+    trin_codec_free(h);
+    a = now_ms();
+    if (bmc_history(c, "energy_per_m2", viewer, from, to, viewer, &h, &err))
+      DIE("history: %s", err.message);
+    hwarm[i] = now_ms() - a;
+    trin_codec_free(h);
+  }
+  double m_cold = median(cold, reps), m_warm = median(warm, reps);
+  double m_hcold = median(hcold, reps), m_hwarm = median(hwarm, reps);
+
+  /* ---- the same in SQL over the service's store --------------------------------- */
+  sqlite3 *db = NULL;
+  const char *path = bm.store + strlen("sqlite:");
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    DIE("sqlite open %s", path);
+  sqlite3_stmt *qr = NULL, *qh = NULL;
+  if (sqlite3_prepare_v2(db, SQL_RANKS, -1, &qr, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, SQL_HISTORY, -1, &qh, NULL) != SQLITE_OK)
+    DIE("sqlite prepare: %s", sqlite3_errmsg(db));
+  int sreps = quick ? 3 : 5;
+  double *sq = calloc((size_t)sreps, sizeof(double)), *sh = calloc((size_t)sreps, sizeof(double));
+  int rows = 0, hrows = 0;
+  for (int i = 0; i < sreps; i++) {
+    sqlite3_bind_int(qr, 1, from + i % ny);
+    sqlite3_bind_text(qr, 2, "school", -1, SQLITE_STATIC);
+    double a = now_ms();
+    rows = sql_rows(qr);
+    sq[i] = now_ms() - a;
+    sqlite3_bind_int(qh, 1, from);
+    sqlite3_bind_int(qh, 2, to);
+    sqlite3_bind_text(qh, 3, viewer, -1, SQLITE_STATIC);
+    a = now_ms();
+    hrows = sql_rows(qh);
+    sh[i] = now_ms() - a;
+  }
+  double m_sq = median(sq, sreps), m_sh = median(sh, sreps);
+  sqlite3_finalize(qr);
+  sqlite3_finalize(qh);
+  sqlite3_close(db);
+
+  printf("\nround trips through the ROUTER (median of %d):\n", reps);
+  printf("  distribution + ranks, cost_per_m2, one year, schools: cold %.2f ms, warm %.2f ms "
+         "(issue: < 20 ms)\n", m_cold, m_warm);
+  printf("  11-year rank history, energy_per_m2:                 cold %.2f ms, warm %.2f ms "
+         "(issue: < 5 ms)\n", m_hcold, m_hwarm);
+  printf("SQLite window functions over the same rows (median of %d, %d and %d rows):\n", sreps,
+         rows, hrows);
+  printf("  distribution + ranks: %.1f ms   (SQL / service cold: %.0fx)\n", m_sq, m_sq / m_cold);
+  printf("  11-year rank history: %.1f ms   (SQL / service cold: %.0fx)\n", m_sh, m_sh / m_hcold);
+
+  trin_client_destroy(&c);
+  int st = testproc_stop(&bm);
+  testproc_cleanup(&bm);
+  bmc_dataset_free(&ds);
+  free(cold), free(warm), free(hcold), free(hwarm), free(sq), free(sh);
+  printf("trin-benchmark exit status %d\n", st);
+  return st == 0 ? 0 : 1;
+}

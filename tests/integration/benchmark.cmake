@@ -1,0 +1,32 @@
+# The benchmark service's integration tests: the real trin-benchmark
+# process (and, for the portfolio, real lifecycle, budget and survey
+# processes when those services are part of the build).
+add_library(trin_benchmark_testcalls STATIC ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_calls.c)
+target_include_directories(trin_benchmark_testcalls PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(trin_benchmark_testcalls PUBLIC trin_common)
+
+trin_test(NAME benchmark.flow SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_flow.c
+          LIBS trin_testproc trin_benchmark_testcalls)
+target_compile_definitions(test_benchmark_flow PRIVATE
+  TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>" TRINCTL_BIN="$<TARGET_FILE:trinctl>")
+add_dependencies(test_benchmark_flow trin-benchmark trinctl)
+
+# Portfolio KPIs from the other services' events: only when lifecycle,
+# budget and survey are part of the build. Their tests' call helpers are
+# compiled in here (their libraries are defined by fragments read later).
+set(BM_BUDGET_CALLS ${CMAKE_CURRENT_LIST_DIR}/test_budget_calls.c)
+set(BM_SURVEY_CALLS ${CMAKE_CURRENT_LIST_DIR}/test_survey_common.c)
+if(TARGET trin-lifecycle AND TARGET trin-budget AND TARGET trin-survey
+   AND EXISTS ${BM_BUDGET_CALLS} AND EXISTS ${BM_SURVEY_CALLS})
+  trin_test(NAME benchmark.portfolio
+            SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_portfolio.c ${BM_BUDGET_CALLS}
+                    ${BM_SURVEY_CALLS}
+            LIBS trin_testproc trin_benchmark_testcalls)
+  target_include_directories(test_benchmark_portfolio PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+  target_compile_definitions(test_benchmark_portfolio PRIVATE
+    TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>"
+    TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+    TRIN_BUDGET_BIN="$<TARGET_FILE:trin-budget>"
+    TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>")
+  add_dependencies(test_benchmark_portfolio trin-benchmark trin-lifecycle trin-budget trin-survey)
+endif()

@@ -1,0 +1,338 @@
+/* benchmark.flow — the real trin-benchmark process: a CSV of 98 synthetic
+ * municipalities × 3 properties × 11 years (2012–2022) gives every
+ * municipality's cost per m², rank and percentile, checked against the
+ * same figures computed here from the generated data; rank history over the
+ * 11 years; open vs anonymous names; the minimum group; a bad CSV row
+ * refuses the whole file naming its line; kill -9 and restart give the same
+ * figures; SIGTERM exits 0. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "test_benchmark_calls.h"
+#include "testproc.h"
+#include "trin_codec.h"
+
+#define NMUN 98
+#define PROPS 3
+#define FROM 2012
+#define TO 2022
+#define NY (TO - FROM + 1)
+
+static const char *extra[] = {"--lifecycle-endpoint=", "--budget-endpoint=", "--survey-endpoint=",
+                              "--heartbeat-ms=200", NULL};
+
+static testproc_t bm;
+static trin_client_t *c;
+static bmc_dataset_t ds;
+
+#define OK(call)                                                          \
+  do {                                                                    \
+    trin_err_t e_ = {0};                                                  \
+    int rc_ = (call);                                                     \
+    if (rc_) fail_msg("%s: %s: %s", #call, e_.field, e_.message);         \
+  } while (0)
+
+/* Expected cost per m² (øre/m²) of municipality k in year y. */
+static int64_t expected_cost(int k, int y) {
+  int64_t n = ds.cost_ore[(size_t)k * NY + (size_t)(y - FROM)], d = ds.area[k];
+  return (n + d / 2) / d; /* positive: half up = half away from zero */
+}
+
+/* Competition rank, lower is better: 1 + how many are strictly better. */
+static int expected_rank(int k, int y) {
+  int64_t v = expected_cost(k, y);
+  int r = 1;
+  for (int j = 0; j < NMUN; j++)
+    if (expected_cost(j, y) < v) r++;
+  return r;
+}
+
+static int start(void) {
+  if (!testproc_start(&bm, TRIN_BENCHMARK_BIN, extra)) return -1;
+  trin_err_t err = {0};
+  if (trin_client_new(bm.endpoint, &c, &err)) return -1;
+  trin_client_set_timeout(c, 30000);
+  return 0;
+}
+
+static int setup(void **state) {
+  testproc_init(&bm, "benchmark-flow");
+  bmc_dataset_make(&ds, NMUN, PROPS, FROM, TO);
+  return start();
+}
+
+static int teardown(void **state) {
+  trin_client_destroy(&c);
+  int st = testproc_stop(&bm);
+  testproc_cleanup(&bm);
+  bmc_dataset_free(&ds);
+  return st == 0 ? 0 : -1;
+}
+
+static void bad_rows_refuse_the_whole_file(void **state) {
+  trin_err_t e = {0};
+  /* line 3 names an unknown type: nothing of the file is stored */
+  const char *props = "property_id,name,owner_org,type,gross_area_m2\n"
+                      "X1,Ejendom X1,KX,school,1000\n"
+                      "X2,Ejendom X2,KX,castle,1000\n";
+  assert_int_equal(bmc_import(c, "properties", props, strlen(props), NULL, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "csv");
+  assert_non_null(strstr(e.message, "line 3"));
+  assert_non_null(strstr(e.message, "castle"));
+  /* the organisation KX was not created either */
+  Trin__Benchmark__FigureReport *r = NULL;
+  assert_int_equal(bmc_query(c, "cost_per_m2", 2020, NULL, NULL, "KX", 0, &r, &e), TRIN_ENOTFOUND);
+  /* a header without a required column */
+  const char *nohdr = "property_id,name,type\nX1,a,school\n";
+  assert_int_equal(bmc_import(c, "properties", nohdr, strlen(nohdr), NULL, &e), TRIN_EINVALID);
+  assert_non_null(strstr(e.message, "owner_org"));
+  /* measures for an unknown property, and a decimal with too many decimals */
+  const char *m1 = "property_id;year;cost_a\nNOPE;2020;100\n";
+  assert_int_equal(bmc_import(c, "measures", m1, strlen(m1), NULL, &e), TRIN_ENOTFOUND);
+  assert_non_null(strstr(e.message, "line 2"));
+  assert_int_equal(bmc_import(c, "wrong", m1, strlen(m1), NULL, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "kind");
+}
+
+static void municipalities_ranked_over_eleven_years(void **state) {
+  Trin__Benchmark__ImportReply *ir = NULL;
+  OK(bmc_import(c, "properties", ds.properties_csv, ds.properties_len, &ir, &e_));
+  assert_int_equal(ir->rows, NMUN * PROPS);
+  assert_int_equal(ir->organisations_created, NMUN);
+  trin_codec_free(ir);
+  OK(bmc_import(c, "measures", ds.measures_csv, ds.measures_len, &ir, &e_));
+  assert_int_equal(ir->rows, NMUN * PROPS * NY);
+  assert_int_equal(ir->properties, NMUN * PROPS);
+  trin_codec_free(ir);
+
+  /* every municipality's value and rank in every year */
+  for (int y = FROM; y <= TO; y++) {
+    Trin__Benchmark__FigureReport *r = NULL;
+    OK(bmc_query(c, "cost_per_m2", y, NULL, NULL, "K030", 0, &r, &e_));
+    assert_false(r->suppressed);
+    assert_int_equal(r->n_entries, NMUN);
+    assert_int_equal(r->distribution->n, NMUN);
+    int64_t prev = INT64_MIN;
+    for (size_t i = 0; i < r->n_entries; i++) {
+      const Trin__Benchmark__Entry *en = r->entries[i];
+      assert_true(en->value >= prev); /* best (cheapest) first */
+      prev = en->value;
+      if (en->you) {
+        assert_int_equal(en->value, expected_cost(29, y));
+        assert_int_equal(en->rank, expected_rank(29, y));
+      } else {
+        assert_false(en->named); /* nobody agreed to open benchmarking yet */
+        assert_int_equal(strncmp(en->label, "anonymous #", 11), 0);
+      }
+    }
+    assert_int_equal(r->distribution->min, r->entries[0]->value);
+    assert_int_equal(r->distribution->max, r->entries[NMUN - 1]->value);
+    /* type 7 median of 98 values: mean of the 49th and 50th */
+    int64_t m = r->entries[48]->value + r->entries[49]->value;
+    assert_int_equal(r->distribution->median, (m + 1) / 2);
+    assert_non_null(r->viewer);
+    assert_int_equal(r->viewer->rank, expected_rank(29, y));
+    int pct = (int)(((int64_t)(NMUN - expected_rank(29, y)) * 10000 * 2 + (NMUN - 1)) /
+                    (2 * (NMUN - 1)));
+    assert_int_equal(r->viewer->percentile_x100, pct);
+    trin_codec_free(r);
+  }
+
+  /* the 2012–2022 rank history, like the ranking note's table */
+  Trin__Benchmark__History *h = NULL;
+  OK(bmc_history(c, "cost_per_m2", "K030", FROM, TO, "K030", &h, &e_));
+  assert_int_equal(h->n_points, NY);
+  assert_string_equal(h->label, "Syntetisk Kommune 30");
+  for (int y = FROM; y <= TO; y++) {
+    const Trin__Benchmark__HistoryPoint *pt = h->points[y - FROM];
+    assert_int_equal(pt->year, y);
+    assert_true(pt->has_value);
+    assert_int_equal(pt->value, expected_cost(29, y));
+    assert_int_equal(pt->rank, expected_rank(29, y));
+    assert_int_equal(pt->of, NMUN);
+  }
+  trin_codec_free(h);
+
+  /* the other ten property figures are all computed for every municipality */
+  static const char *figs[] = {"energy_per_m2", "electricity_per_m2", "heat_per_m2",
+                               "water_per_m2", "weighted_maintenance_grade",
+                               "indoor_climate_class", "anvendelsesgrad", "udnyttelsesgrad",
+                               "understoettelsesgrad"};
+  for (size_t i = 0; i < sizeof figs / sizeof *figs; i++) {
+    Trin__Benchmark__FigureReport *r = NULL;
+    OK(bmc_query(c, figs[i], 2022, NULL, NULL, "K001", 0, &r, &e_));
+    assert_int_equal(r->n_entries, NMUN);
+    assert_int_equal(r->entries[0]->rank, 1);
+    trin_codec_free(r);
+  }
+
+  /* a peer group: schools in nordjylland (K005, K010, ... : 19 or 20) */
+  Trin__Benchmark__FigureReport *r = NULL;
+  OK(bmc_query(c, "cost_per_m2", 2022, "school", "nordjylland", "K005", 0, &r, &e_));
+  assert_int_equal(r->n_entries, NMUN / 5 + (NMUN % 5 >= 5 ? 1 : 0));
+  for (size_t i = 0; i < r->n_entries; i++) assert_int_equal(r->entries[i]->properties, 1);
+  trin_codec_free(r);
+}
+
+/* Every import emitted benchmark.figures_changed with its years. */
+static void imports_emit_figures_changed(void **state) {
+  Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
+  q.limit = 1000;
+  Trin__EventBatch *b = NULL;
+  OK(trin_client_call(c, &q.base, &trin__event_batch__descriptor, (ProtobufCMessage **)&b, &e_));
+  int changed = 0;
+  for (size_t i = 0; i < b->n_events; i++) {
+    if (strcmp(b->events[i]->type, "benchmark.figures_changed") != 0) continue;
+    Trin__Benchmark__FiguresChanged *fc = NULL;
+    OK(trin_codec_unpack(&trin__benchmark__figures_changed__descriptor, b->events[i]->payload.data,
+                         b->events[i]->payload.len, "payload", (ProtobufCMessage **)&fc, &e_));
+    assert_string_equal(fc->reason, "import");
+    if (fc->n_years == NY) {
+      assert_int_equal(fc->years[0], FROM);
+      assert_int_equal(fc->years[NY - 1], TO);
+      assert_int_equal(fc->property_count, NMUN * PROPS);
+      assert_int_equal(fc->n_properties, 100); /* ids capped, count exact */
+      changed++;
+    }
+    trin_codec_free(fc);
+  }
+  assert_int_equal(changed, 1); /* the refused files emitted nothing */
+  trin_codec_free(b);
+}
+
+/* trinctl: the history table and a JSON query through the real binary. */
+static void trinctl_history_and_query(void **state) {
+  static char out[1 << 16];
+  char cmd[1200];
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint=%s benchmark history K030 --figure cost_per_m2 --from %d --to %d "
+           "--viewer K030",
+           TRINCTL_BIN, bm.endpoint, FROM, TO);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "Syntetisk Kommune 30"));
+  for (int y = FROM; y <= TO; y++) {
+    char want[64];
+    snprintf(want, sizeof want, "%d", y);
+    const char *line = strstr(out, want);
+    assert_non_null(line);
+    /* the year's row carries the rank computed here */
+    char rank[16];
+    snprintf(rank, sizeof rank, " %d ", expected_rank(29, y));
+    const char *eol = strchr(line, '\n');
+    char row[256];
+    snprintf(row, sizeof row, "%.*s", (int)(eol ? eol - line : (long)strlen(line)), line);
+    assert_non_null(strstr(row, rank));
+  }
+  snprintf(cmd, sizeof cmd, "%s --endpoint=%s --json benchmark query cost_per_m2 --year 2022 "
+           "--viewer K030", TRINCTL_BIN, bm.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "\"percentile_x100\""));
+  assert_non_null(strstr(out, "\"anonymous #1\""));
+  /* a refusal is exit code 1 */
+  snprintf(cmd, sizeof cmd, "%s --endpoint=%s benchmark query nope --viewer K030 2>/dev/null",
+           TRINCTL_BIN, bm.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 1);
+}
+
+static void open_benchmarking_and_minimum_group(void **state) {
+  trin_err_t e = {0};
+  /* K030 sees K010 by name only when both agreed */
+  OK(bmc_org(c, "K010", "Syntetisk Kommune 10", true, &e_));
+  Trin__Benchmark__FigureReport *r = NULL;
+  OK(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "K030", 0, &r, &e_));
+  for (size_t i = 0; i < r->n_entries; i++) assert_true(r->entries[i]->you || !r->entries[i]->named);
+  trin_codec_free(r);
+  Trin__Benchmark__History *h = NULL;
+  assert_int_equal(bmc_history(c, "cost_per_m2", "K010", FROM, TO, "K030", &h, &e), TRIN_EFORBIDDEN);
+  OK(bmc_org(c, "K030", "Syntetisk Kommune 30", true, &e_));
+  OK(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "K030", 0, &r, &e_));
+  int named = 0, anon = 0;
+  for (size_t i = 0; i < r->n_entries; i++) {
+    const Trin__Benchmark__Entry *en = r->entries[i];
+    if (en->named) {
+      named++;
+      assert_true(strcmp(en->org_id, "K010") == 0 || strcmp(en->org_id, "K030") == 0);
+    } else {
+      char want[32];
+      snprintf(want, sizeof want, "anonymous #%d", ++anon); /* numbered in rank order */
+      assert_string_equal(en->label, want);
+      assert_string_equal(en->org_id, "");
+    }
+  }
+  assert_int_equal(named, 2);
+  trin_codec_free(r);
+  OK(bmc_history(c, "cost_per_m2", "K010", FROM, TO, "K030", &h, &e_));
+  assert_int_equal(h->n_points, NY);
+  trin_codec_free(h);
+
+  /* a group below the minimum shows nothing but the viewer's own value */
+  OK(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "K030", 99, &r, &e_));
+  assert_true(r->suppressed);
+  assert_null(r->distribution);
+  assert_int_equal(r->n_entries, 0);
+  assert_non_null(r->viewer);
+  assert_int_equal(r->viewer->value, expected_cost(29, 2022));
+  assert_int_equal(r->viewer->rank, 0);
+  trin_codec_free(r);
+  /* the minimum cannot be lowered by the caller */
+  assert_int_equal(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "K030", 3, &r, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "min_group");
+  /* refusals name the field */
+  assert_int_equal(bmc_query(c, "cost_per_sqft", 2022, NULL, NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "figure");
+  assert_int_equal(bmc_query(c, "cost_per_m2", 1800, NULL, NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "year");
+  assert_int_equal(bmc_query(c, "cost_per_m2", 2022, "castle", NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "peer.type");
+  assert_int_equal(bmc_query(c, "budget_drift_pct", 2022, NULL, NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "NOBODY", 0, &r, &e), TRIN_ENOTFOUND);
+  assert_string_equal(e.field, "viewer_org");
+}
+
+static void kill9_and_restart_give_the_same_figures(void **state) {
+  Trin__Benchmark__FigureReport *before = NULL, *after = NULL;
+  Trin__Benchmark__History *hb = NULL, *ha = NULL;
+  OK(bmc_query(c, "weighted_maintenance_grade", 2017, NULL, NULL, "K030", 0, &before, &e_));
+  OK(bmc_history(c, "cost_per_m2", "K010", FROM, TO, "K030", &hb, &e_));
+  trin_client_destroy(&c);
+  testproc_kill9(&bm);
+  assert_int_equal(start(), 0);
+  OK(bmc_query(c, "weighted_maintenance_grade", 2017, NULL, NULL, "K030", 0, &after, &e_));
+  OK(bmc_history(c, "cost_per_m2", "K010", FROM, TO, "K030", &ha, &e_));
+  assert_int_equal(before->n_entries, after->n_entries);
+  assert_int_equal(before->distribution->mean, after->distribution->mean);
+  assert_int_equal(before->distribution->q1, after->distribution->q1);
+  assert_int_equal(before->distribution->median, after->distribution->median);
+  assert_int_equal(before->distribution->q3, after->distribution->q3);
+  for (size_t i = 0; i < before->n_entries; i++) {
+    assert_string_equal(before->entries[i]->label, after->entries[i]->label);
+    assert_int_equal(before->entries[i]->value, after->entries[i]->value);
+    assert_int_equal(before->entries[i]->rank, after->entries[i]->rank);
+  }
+  for (size_t i = 0; i < hb->n_points; i++) {
+    assert_int_equal(hb->points[i]->value, ha->points[i]->value);
+    assert_int_equal(hb->points[i]->rank, ha->points[i]->rank);
+  }
+  trin_codec_free(before);
+  trin_codec_free(after);
+  trin_codec_free(hb);
+  trin_codec_free(ha);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(bad_rows_refuse_the_whole_file),
+      cmocka_unit_test(municipalities_ranked_over_eleven_years),
+      cmocka_unit_test(imports_emit_figures_changed),
+      cmocka_unit_test(trinctl_history_and_query),
+      cmocka_unit_test(open_benchmarking_and_minimum_group),
+      cmocka_unit_test(kill9_and_restart_give_the_same_figures),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,8 @@
+# The benchmark service's unit tests: rules, statistics and the in-memory
+# index alone — no sockets, no processes.
+trin_test(NAME benchmark.stats SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_stats.c
+          LIBS trin_benchmark)
+trin_test(NAME benchmark.figures SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_figures.c
+          LIBS trin_benchmark)
+trin_test(NAME benchmark.ranks SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_ranks.c
+          LIBS trin_benchmark)

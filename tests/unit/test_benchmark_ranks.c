@@ -1,0 +1,178 @@
+/* benchmark.ranks — competition ranking (1, 2, 2, 4) in both directions,
+ * percentiles, peer-group filtering (type, size band, region), the cache
+ * following changes, the minimum group size and the open/anonymous rule. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "benchmark_index.h"
+#include "benchmark_rules.h"
+
+static void ranks_lower_is_better_with_ties(void **state) {
+  bm_ranked_t it[] = {{0, "a", 5, 1, 0, 0}, {1, "b", 3, 1, 0, 0}, {2, "c", 3, 1, 0, 0},
+                      {3, "d", 9, 1, 0, 0}};
+  bm_rank(it, 4, BM_LOWER_IS_BETTER);
+  assert_string_equal(it[0].id, "b");
+  assert_string_equal(it[1].id, "c");
+  assert_string_equal(it[2].id, "a");
+  assert_string_equal(it[3].id, "d");
+  assert_int_equal(it[0].rank, 1);
+  assert_int_equal(it[1].rank, 1);
+  assert_int_equal(it[2].rank, 3);
+  assert_int_equal(it[3].rank, 4);
+  /* 100 × (n − rank) / (n − 1): 100, 100, 33.33, 0 */
+  assert_int_equal(it[0].percentile_x100, 10000);
+  assert_int_equal(it[1].percentile_x100, 10000);
+  assert_int_equal(it[2].percentile_x100, 3333);
+  assert_int_equal(it[3].percentile_x100, 0);
+}
+
+static void ranks_higher_is_better_with_ties(void **state) {
+  bm_ranked_t it[] = {{0, "a", 5, 1, 0, 0}, {1, "b", 3, 1, 0, 0}, {2, "c", 3, 1, 0, 0},
+                      {3, "d", 9, 1, 0, 0}};
+  bm_rank(it, 4, BM_HIGHER_IS_BETTER);
+  assert_string_equal(it[0].id, "d");
+  assert_int_equal(it[0].rank, 1);
+  assert_string_equal(it[1].id, "a");
+  assert_int_equal(it[1].rank, 2);
+  assert_int_equal(it[2].rank, 3);
+  assert_int_equal(it[3].rank, 3);
+  assert_int_equal(it[1].percentile_x100, 6667); /* 2/3 */
+  assert_int_equal(it[2].percentile_x100, 3333);
+}
+
+static void ranks_of_one_and_all_tied(void **state) {
+  bm_ranked_t one[] = {{0, "a", 7, 1, 0, 0}};
+  bm_rank(one, 1, BM_LOWER_IS_BETTER);
+  assert_int_equal(one[0].rank, 1);
+  assert_int_equal(one[0].percentile_x100, 10000);
+  bm_ranked_t tied[] = {{0, "c", 7, 1, 0, 0}, {1, "a", 7, 1, 0, 0}, {2, "b", 7, 1, 0, 0}};
+  bm_rank(tied, 3, BM_HIGHER_IS_BETTER);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(tied[i].rank, 1);
+    assert_int_equal(tied[i].percentile_x100, 10000);
+  }
+  assert_string_equal(tied[0].id, "a"); /* equal values list by id */
+}
+
+static void open_and_anonymous(void **state) {
+  /* the viewer always sees itself */
+  assert_true(bm_name_visible("K1", false, "K1", false));
+  /* both agreed */
+  assert_true(bm_name_visible("K1", true, "K2", true));
+  /* only the other agreed: the viewer, who hides itself, sees no names */
+  assert_false(bm_name_visible("K1", false, "K2", true));
+  /* only the viewer agreed */
+  assert_false(bm_name_visible("K1", true, "K2", false));
+  assert_false(bm_name_visible("", true, "K2", false));
+}
+
+static void minimum_group(void **state) {
+  assert_false(bm_group_visible(4, 5));
+  assert_true(bm_group_visible(5, 5));
+  assert_false(bm_group_visible(4, 0)); /* 0 = the default 5 */
+  assert_true(bm_group_visible(2, 2));
+}
+
+/* Six organisations: K1..K5 own one school each (region nord, areas from
+ * small to large), K6 owns a day-care in syd. */
+static bm_index_t *six(void) {
+  bm_index_t *ix = bm_index_new();
+  static const int64_t area[] = {500, 1500, 6000, 25000, 900, 2000};
+  static const int64_t cost[] = {100, 200, 300, 400, 200, 50}; /* DKK per m² */
+  for (int i = 0; i < 6; i++) {
+    char id[8], name[16], pid[8];
+    snprintf(id, sizeof id, "K%d", i + 1);
+    snprintf(name, sizeof name, "Kommune %d", i + 1);
+    snprintf(pid, sizeof pid, "P%d", i + 1);
+    int32_t o = bm_index_org_set(ix, id, name, i % 2 == 0);
+    int32_t p = bm_index_property_set(ix, pid, o, i < 5 ? BM_TYPE_SCHOOL : BM_TYPE_DAY_CARE,
+                                      area[i], i < 5 ? "nord" : "syd");
+    bm_measure_t m = {.has = BM_HAS_COST, .cost_ore = cost[i] * 100 * area[i]};
+    assert_int_equal(bm_index_measure_set(ix, p, 2020, &m), 0);
+  }
+  return ix;
+}
+
+static void ranking_over_all_and_peer_groups(void **state) {
+  bm_index_t *ix = six();
+  const bm_ranking_t *r;
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2020, &BM_PEER_ANY, &r), 0);
+  assert_int_equal(r->n, 6);
+  /* 50, 100, 200, 200, 300, 400 DKK/m²: K6 1, K1 2, K2 and K5 3, K3 5, K4 6 */
+  const char *order[] = {"K6", "K1", "K2", "K5", "K3", "K4"};
+  const int ranks[] = {1, 2, 3, 3, 5, 6};
+  for (int i = 0; i < 6; i++) {
+    assert_string_equal(bm_index_org(ix, r->items[i].org)->id, order[i]);
+    assert_int_equal(r->items[i].rank, ranks[i]);
+  }
+  /* R: quantile(c(50,100,200,200,300,400), type = 7): 125, 200, 275 (× 100) */
+  assert_int_equal(r->dist.q1, 12500);
+  assert_int_equal(r->dist.median, 20000);
+  assert_int_equal(r->dist.q3, 27500);
+  assert_int_equal(r->dist.mean, 20833); /* 1250 / 6 = 208.333 */
+  /* schools only */
+  bm_peer_t schools = {BM_TYPE_SCHOOL, -1, -1};
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2020, &schools, &r), 0);
+  assert_int_equal(r->n, 5);
+  assert_string_equal(bm_index_org(ix, r->items[0].org)->id, "K1");
+  /* medium schools: K2 (1,500 m²) and K6 is a day-care; 2,000 m² -> K6 excluded */
+  bm_peer_t medium = {BM_TYPE_SCHOOL, BM_BAND_MEDIUM, -1};
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2020, &medium, &r), 0);
+  assert_int_equal(r->n, 1);
+  assert_string_equal(bm_index_org(ix, r->items[0].org)->id, "K2");
+  /* region syd */
+  bm_peer_t syd = {-1, -1, bm_index_region_find(ix, "syd")};
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2020, &syd, &r), 0);
+  assert_int_equal(r->n, 1);
+  /* a region nobody has matches nobody */
+  bm_peer_t nowhere = {-1, -1, bm_index_region_find(ix, "atlantis")};
+  assert_int_equal(nowhere.region, -2);
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2020, &nowhere, &r), 0);
+  assert_int_equal(r->n, 0);
+  /* a year without measures */
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2019, &BM_PEER_ANY, &r), 0);
+  assert_int_equal(r->n, 0);
+  bm_index_destroy(&ix);
+}
+
+static void cached_ranking_follows_changes(void **state) {
+  bm_index_t *ix = six();
+  const bm_ranking_t *r;
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2020, &BM_PEER_ANY, &r), 0);
+  assert_string_equal(bm_index_org(ix, r->items[5].org)->id, "K4");
+  /* K4 now spends 10 DKK/m²: best */
+  bm_measure_t m = {.has = BM_HAS_COST, .cost_ore = 10 * 100 * 25000};
+  assert_int_equal(bm_index_measure_set(ix, bm_index_property_find(ix, "P4"), 2020, &m), 0);
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2020, &BM_PEER_ANY, &r), 0);
+  assert_string_equal(bm_index_org(ix, r->items[0].org)->id, "K4");
+  assert_int_equal(r->n, 6);
+  /* P3 moves to K1: K1's cost is now (100×500 + 300×6000) / 6500 = 284.62 */
+  assert_true(bm_index_property_set(ix, "P3", bm_index_org_find(ix, "K1"), BM_TYPE_SCHOOL, 6000,
+                                    "nord") >= 0);
+  assert_int_equal(bm_index_rank(ix, BM_FIG_COST_PER_M2, 2020, &BM_PEER_ANY, &r), 0);
+  assert_int_equal(r->n, 5);
+  for (size_t i = 0; i < r->n; i++)
+    if (strcmp(bm_index_org(ix, r->items[i].org)->id, "K1") == 0) {
+      assert_int_equal(r->items[i].value, 28462);
+      assert_int_equal(r->items[i].count, 2);
+    }
+  bm_index_destroy(&ix);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(ranks_lower_is_better_with_ties),
+      cmocka_unit_test(ranks_higher_is_better_with_ties),
+      cmocka_unit_test(ranks_of_one_and_all_tied),
+      cmocka_unit_test(open_and_anonymous),
+      cmocka_unit_test(minimum_group),
+      cmocka_unit_test(ranking_over_all_and_peer_groups),
+      cmocka_unit_test(cached_ranking_follows_changes),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,371 @@
+/* trinctl_benchmark — see trinctl_benchmark.h. Each command reads like its
+ * use case: options -> request -> call -> print the reply (JSON or a table).
+ * Figures print at their scale ("123.45"). */
+#include "trinctl_benchmark.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin/benchmark.pb-c.h"
+#include "trin_codec.h"
+#include "trinctl_print.h"
+
+#define TEXT(n, req, fld, mv, h) \
+  {.name = n, .kind = TRINCTL_OPT_TEXT, .required = req, .field = fld, .metavar = mv, .help = h}
+#define INT(n, req, fld, lo, hi, h)                                              \
+  {.name = n, .kind = TRINCTL_OPT_INT, .required = req, .field = fld, .min = lo, \
+   .max = hi, .help = h}
+#define CHOICE(n, req, fld, ch, h) \
+  {.name = n, .kind = TRINCTL_OPT_CHOICE, .required = req, .field = fld, .choices = ch, .help = h}
+#define FLAG(n, fld, h) {.name = n, .kind = TRINCTL_OPT_FLAG, .field = fld, .help = h}
+#define END {.name = NULL}
+
+static const char *const KINDS[] = {"properties", "measures", NULL};
+static const char *const TYPES[] = {"school", "day_care", "administration", "housing_department",
+                                    "other", NULL};
+static const char *const BANDS[] = {"small", "medium", "large", "very_large", NULL};
+
+static char *S(const trinctl_args_t *a, const char *name) {
+  return (char *)trinctl_args_str(a, name);
+}
+
+static void print_json(trinctl_ctx_t *ctx, const ProtobufCMessage *m) {
+  trinctl_json_t j = {ctx->out, trinctl_benchmark_resolve};
+  trinctl_json_message(&j, m);
+  fputc('\n', ctx->out);
+}
+
+/* 12345 at scale 2 -> "123.45"; buf >= 32. */
+static char *scaled(int64_t v, int scale, char *buf) {
+  if (scale <= 0) {
+    snprintf(buf, 32, "%" PRId64, v);
+    return buf;
+  }
+  int64_t p = 1;
+  for (int i = 0; i < scale; i++) p *= 10;
+  uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  snprintf(buf, 32, "%s%" PRIu64 ".%0*" PRIu64, v < 0 ? "-" : "", a / (uint64_t)p, scale,
+           a % (uint64_t)p);
+  return buf;
+}
+
+static Trin__Benchmark__PeerGroup peer_of(const trinctl_args_t *a) {
+  Trin__Benchmark__PeerGroup pg = TRIN__BENCHMARK__PEER_GROUP__INIT;
+  pg.type = S(a, "type");
+  pg.size_band = S(a, "size-band");
+  pg.region = S(a, "region");
+  return pg;
+}
+
+/* ---- org ----------------------------------------------------------------------- */
+
+static const trinctl_opt_t org_opts[] = {
+    TEXT("name", true, "organisation.name", "NAME", "the organisation's name"),
+    FLAG("open", "organisation.open_benchmarking",
+         "agree to be shown by name to others who agreed"),
+    END};
+
+static int run_org(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__Organisation o = TRIN__BENCHMARK__ORGANISATION__INIT;
+  o.id = (char *)a->arg;
+  o.name = S(a, "name");
+  o.open_benchmarking = trinctl_args_has(a, "open");
+  Trin__Benchmark__SetOrganisation req = TRIN__BENCHMARK__SET_ORGANISATION__INIT;
+  req.organisation = &o;
+  Trin__Benchmark__OrganisationReply *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__organisation_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else
+    fprintf(ctx->out, "organisation %s (%s): %s benchmarking (event %" PRIu64 ")\n",
+            r->organisation->id, r->organisation->name,
+            r->organisation->open_benchmarking ? "open" : "anonymous", r->seq);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- import ---------------------------------------------------------------------- */
+
+static const trinctl_opt_t import_opts[] = {
+    CHOICE("kind", true, "kind", KINDS, "properties (master data) or measures (yearly)"), END};
+
+static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  FILE *f = fopen(a->arg, "rb");
+  if (!f) {
+    trin_err_set(&ctx->err, TRIN_EIO, "csv", "cannot open '%s'", a->arg);
+    return TRINCTL_EXIT_USAGE;
+  }
+  size_t cap = 1 << 16, len = 0, n;
+  char *buf = malloc(cap);
+  while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
+    len += n;
+    if (len == cap) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (!buf) {
+    trin_err_set(&ctx->err, TRIN_EIO, "csv", "'%s' does not fit in memory", a->arg);
+    return TRINCTL_EXIT_IO;
+  }
+  Trin__Benchmark__ImportCsv req = TRIN__BENCHMARK__IMPORT_CSV__INIT;
+  req.kind = S(a, "kind");
+  req.csv.data = (uint8_t *)buf;
+  req.csv.len = len;
+  /* A large file takes a while to commit: wait for it. */
+  if (ctx->g.timeout_ms < 600000 && !ctx->client) ctx->g.timeout_ms = 600000;
+  Trin__Benchmark__ImportReply *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__import_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  free(buf);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else
+    fprintf(ctx->out,
+            "imported %s (%s): %d rows, %d properties, %d organisations created (event %" PRIu64
+            ")\n",
+            a->arg, req.kind, r->rows, r->properties, r->organisations_created, r->seq);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- figures ---------------------------------------------------------------------- */
+
+static const trinctl_opt_t no_opts[] = {END};
+
+static int run_figures(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__ListFigures req = TRIN__BENCHMARK__LIST_FIGURES__INIT;
+  Trin__Benchmark__FigureList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__figure_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else {
+    static const char *const H[] = {"figure", "unit", "decimals", "better", "kind", "formula"};
+    trinctl_table_t *t = trinctl_table_new(6, H);
+    for (size_t i = 0; i < r->n_figures; i++) {
+      const Trin__Benchmark__FigureDef *d = r->figures[i];
+      trinctl_table_cell(t, "%s", d->name);
+      trinctl_table_cell(t, "%s", d->unit);
+      trinctl_table_cell(t, "%d", d->scale);
+      trinctl_table_cell(t, "%s", strcmp(d->direction, "higher_is_better") == 0 ? "higher" : "lower");
+      trinctl_table_cell(t, "%s", d->kind);
+      trinctl_table_cell(t, "%s", d->formula);
+    }
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- query ------------------------------------------------------------------------- */
+
+static const trinctl_opt_t query_opts[] = {
+    INT("year", false, "year", 0, 2100, "the year (0 or left out for portfolio figures)"),
+    TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    CHOICE("type", false, "peer.type", TYPES, "peer group: property type"),
+    CHOICE("size-band", false, "peer.size_band", BANDS, "peer group: size band"),
+    TEXT("region", false, "peer.region", "REGION", "peer group: region"),
+    INT("min-group", false, "min_group", 0, 1000, "raise the minimum group size"),
+    END};
+
+static int run_query(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__PeerGroup pg = peer_of(a);
+  Trin__Benchmark__QueryFigure req = TRIN__BENCHMARK__QUERY_FIGURE__INIT;
+  req.figure = (char *)a->arg;
+  req.year = (int32_t)trinctl_args_num(a, "year");
+  req.viewer_org = S(a, "viewer");
+  req.peer = &pg;
+  req.min_group = (int32_t)trinctl_args_num(a, "min-group");
+  Trin__Benchmark__FigureReport *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__figure_report__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    print_json(ctx, &r->base);
+    trin_codec_free(r);
+    return TRINCTL_EXIT_OK;
+  }
+  int sc = r->figure->scale;
+  char b1[32], b2[32], b3[32], b4[32], b5[32], b6[32];
+  fprintf(ctx->out, "%s (%s, %s is better)%s%d\n", r->figure->name, r->figure->unit,
+          strcmp(r->figure->direction, "higher_is_better") == 0 ? "higher" : "lower",
+          r->year ? " in " : "", r->year);
+  if (r->suppressed) {
+    fprintf(ctx->out, "  fewer than %d organisations in the group: no distribution shown\n",
+            r->min_group);
+  } else {
+    const Trin__Benchmark__Distribution *d = r->distribution;
+    fprintf(ctx->out, "  n %d  mean %s  min %s  Q1 %s  median %s  Q3 %s  max %s\n", d->n,
+            scaled(d->mean, sc, b1), scaled(d->min, sc, b2), scaled(d->q1, sc, b3),
+            scaled(d->median, sc, b4), scaled(d->q3, sc, b5), scaled(d->max, sc, b6));
+    static const char *const H[] = {"rank", "organisation", "value", "percentile", "n"};
+    trinctl_table_t *t = trinctl_table_new(5, H);
+    for (size_t i = 0; i < r->n_entries; i++) {
+      const Trin__Benchmark__Entry *e = r->entries[i];
+      trinctl_table_cell(t, "%d", e->rank);
+      trinctl_table_cell(t, "%s%s", e->label, e->you ? " (you)" : "");
+      trinctl_table_cell(t, "%s", scaled(e->value, sc, b1));
+      trinctl_table_cell(t, "%s", scaled(e->percentile_x100, 2, b2));
+      trinctl_table_cell(t, "%d", e->properties);
+    }
+    trinctl_table_print(ctx->out, t, 2);
+    trinctl_table_destroy(&t);
+  }
+  if (r->viewer)
+    fprintf(ctx->out, "  you: %s%s%d\n", scaled(r->viewer->value, sc, b1),
+            r->viewer->rank ? ", rank " : "", r->viewer->rank);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- history ------------------------------------------------------------------------- */
+
+static const trinctl_opt_t history_opts[] = {
+    TEXT("figure", true, "figure", "FIGURE", "a property figure"),
+    INT("from", true, "from_year", 1990, 2100, "first year"),
+    INT("to", true, "to_year", 1990, 2100, "last year"),
+    TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    CHOICE("type", false, "peer.type", TYPES, "peer group: property type"),
+    CHOICE("size-band", false, "peer.size_band", BANDS, "peer group: size band"),
+    TEXT("region", false, "peer.region", "REGION", "peer group: region"),
+    END};
+
+static int run_history(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__PeerGroup pg = peer_of(a);
+  Trin__Benchmark__QueryHistory req = TRIN__BENCHMARK__QUERY_HISTORY__INIT;
+  req.figure = S(a, "figure");
+  req.org_id = (char *)a->arg;
+  req.from_year = (int32_t)trinctl_args_num(a, "from");
+  req.to_year = (int32_t)trinctl_args_num(a, "to");
+  req.viewer_org = S(a, "viewer");
+  req.peer = &pg;
+  Trin__Benchmark__History *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__history__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else {
+    fprintf(ctx->out, "%s: %s (%s)\n", r->label, r->figure->name, r->figure->unit);
+    static const char *const H[] = {"year", "value", "rank", "of", "percentile", "median"};
+    trinctl_table_t *t = trinctl_table_new(6, H);
+    char b1[32], b2[32], b3[32];
+    for (size_t i = 0; i < r->n_points; i++) {
+      const Trin__Benchmark__HistoryPoint *p = r->points[i];
+      trinctl_table_cell(t, "%d", p->year);
+      trinctl_table_cell(t, "%s", p->has_value ? scaled(p->value, r->figure->scale, b1) : "-");
+      trinctl_table_cell(t, "%s", p->rank ? (snprintf(b2, sizeof b2, "%d", p->rank), b2) : "-");
+      trinctl_table_cell(t, "%d", p->of);
+      trinctl_table_cell(t, "%s", p->rank ? scaled(p->percentile_x100, 2, b3) : "-");
+      trinctl_table_cell(t, "%s", p->suppressed ? "-" : scaled(p->median, r->figure->scale, b1));
+    }
+    trinctl_table_print(ctx->out, t, 2);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- compare --------------------------------------------------------------------------- */
+
+static const trinctl_opt_t compare_opts[] = {
+    TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    TEXT("org", false, "org_id", "ORG", "only this organisation's projects"), END};
+
+static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__ComparePartnerships req = TRIN__BENCHMARK__COMPARE_PARTNERSHIPS__INIT;
+  req.org_id = S(a, "org");
+  req.viewer_org = S(a, "viewer");
+  Trin__Benchmark__PartnershipComparison *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__partnership_comparison__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else {
+    static const char *const H[] = {"figure", "unit", "inside", "projects", "outside",
+                                    "projects", "difference"};
+    trinctl_table_t *t = trinctl_table_new(7, H);
+    char b[32];
+    for (size_t i = 0; i < r->n_rows; i++) {
+      const Trin__Benchmark__ComparisonRow *w = r->rows[i];
+      int sc = w->figure->scale;
+      trinctl_table_cell(t, "%s", w->figure->name);
+      trinctl_table_cell(t, "%s", w->figure->unit);
+      trinctl_table_cell(t, "%s", w->inside->has_value ? scaled(w->inside->value, sc, b) : "-");
+      trinctl_table_cell(t, "%d", w->inside->projects);
+      trinctl_table_cell(t, "%s", w->outside->has_value ? scaled(w->outside->value, sc, b) : "-");
+      trinctl_table_cell(t, "%d", w->outside->projects);
+      trinctl_table_cell(t, "%s", w->has_difference ? scaled(w->difference, sc, b) : "-");
+    }
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- model ------------------------------------------------------------------------------ */
+
+static int run_model(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__GetMaintenanceModel req = TRIN__BENCHMARK__GET_MAINTENANCE_MODEL__INIT;
+  Trin__Benchmark__MaintenanceModel *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__maintenance_model__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else {
+    static const char *const H[] = {"part", "weight"};
+    trinctl_table_t *t = trinctl_table_new(2, H);
+    for (size_t i = 0; i < r->n_parts; i++) {
+      trinctl_table_cell(t, "%s", r->parts[i]->part);
+      trinctl_table_cell(t, "%d", r->parts[i]->weight);
+    }
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+const trinctl_cmd_t trinctl_benchmark_cmds[] = {
+    {"benchmark", "org", "Name an organisation and choose open or anonymous benchmarking.", "ORG",
+     "organisation.id", "the organisation's id", org_opts, run_org},
+    {"benchmark", "import", "Import properties or yearly measures from CSV (all or nothing).",
+     "FILE", "csv", "the CSV file (, or ; separated, UTF-8 with or without BOM)", import_opts,
+     run_import},
+    {"benchmark", "figures", "List the key figures: unit, direction, formula.", NULL, NULL, NULL,
+     no_opts, run_figures},
+    {"benchmark", "query", "Distribution, ranks and percentiles of a figure for a year.",
+     "FIGURE", "figure", "a key figure (see benchmark figures)", query_opts, run_query},
+    {"benchmark", "history", "An organisation's value and rank year by year.", "ORG", "org_id",
+     "the organisation", history_opts, run_history},
+    {"benchmark", "compare", "Projects inside against outside partnerships on every KPI.", NULL,
+     NULL, NULL, compare_opts, run_compare},
+    {"benchmark", "model", "Show the maintenance model's parts and weights.", NULL, NULL, NULL,
+     no_opts, run_model},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+static const ProtobufCMessageDescriptor *const known_types[] = {
+    &trin__benchmark__organisation__descriptor,   &trin__benchmark__property__descriptor,
+    &trin__benchmark__measure__descriptor,        &trin__benchmark__maintenance_model__descriptor,
+    &trin__benchmark__figures_changed__descriptor,
+};
+
+const ProtobufCMessageDescriptor *trinctl_benchmark_resolve(const char *full_name) {
+  for (size_t i = 0; i < sizeof known_types / sizeof *known_types; i++)
+    if (strcmp(known_types[i]->name, full_name) == 0) return known_types[i];
+  return NULL;
+}
