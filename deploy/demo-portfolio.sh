@@ -226,4 +226,37 @@ t survey round S-KAB-X1 --number 1 --opens 2023-03-01 --closes 2023-03-31
 make_round "$tmp/k1.csv" 3 3 2  3 3 3  4 3 3
 t survey import "$tmp/k1.csv" --survey S-KAB-X1 --round 1
 
-echo "demo portfolio loaded: 3 partnerships, 6 projects, 4 budgets, 2 surveys"
+# ---- key figures across organisations (benchmark) ---------------------------------
+# Six owners (the three clients and three fictional municipalities) with a
+# school and a housing department each, 2022-2024; synthetic values.
+{
+  echo "property_id;name;owner_org;owner_name;type;gross_area_m2;year_built;municipality;region"
+  n=0
+  for o in demo-fsb demo-kab demo-civica demo-kom-a demo-kom-b demo-kom-c; do
+    n=$((n + 1))
+    echo "$o-skole;Skole $n (demo);$o;$o (demo);school;$((4200 + n * 350));$((1955 + n * 4));Demoby $n;Hovedstaden"
+    echo "$o-afd;Boligafdeling $n (demo);$o;$o (demo);housing_department;$((9000 + n * 900));$((1968 + n * 3));Demoby $n;Hovedstaden"
+  done
+} > "$tmp/properties.csv"
+{
+  echo "property_id;year;cost_maintenance;cost_cleaning;electricity_kwh;heat_kwh;water_litres;indoor_climate_class;anvendelsesgrad_pct;udnyttelsesgrad_pct"
+  n=0
+  for o in demo-fsb demo-kab demo-civica demo-kom-a demo-kom-b demo-kom-c; do
+    n=$((n + 1))
+    for y in 2022 2023 2024; do
+      k=$((y - 2021))
+      for p in skole afd; do
+        echo "$o-$p;$y;$((410000 + n * 37000 + k * 12000 + (n * k % 5) * 9000));$((150000 + n * 11000));$((310000 + n * 21000 - k * 6000));$((520000 + n * 33000 - k * 9000));$((2100000 + n * 90000));$((1 + (n + k) % 4));$((62 + n * 3 + k)),5;$((48 + n * 4 - k)),0"
+      done
+    done
+  done
+} > "$tmp/measures.csv"
+t benchmark import "$tmp/properties.csv" --kind properties
+t benchmark import "$tmp/measures.csv" --kind measures
+t benchmark org demo-fsb --name "fsb (demo)" --open
+t benchmark org demo-kab --name "KAB (demo)" --open
+t benchmark org demo-civica --name "Civica (demo)" --open
+t benchmark org demo-kom-a --name "Demoby 4 Kommune" --open
+t benchmark org demo-kom-b --name "Demoby 5 Kommune" --open
+
+echo "demo portfolio loaded: 3 partnerships, 6 projects, 4 budgets, 2 surveys, 12 benchmarked properties"

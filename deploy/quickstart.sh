@@ -38,12 +38,11 @@ start lifecycle --budget-endpoint=tcp://127.0.0.1:5711 \
   --budget-pub-endpoint=tcp://127.0.0.1:5712
 start budget
 start survey --webhook-token="$TOKEN"
-# The aggregator follows every service (the benchmark service is not part of
-# this build yet, so its endpoints are left empty: its columns stay empty).
-start aggregator --token="$TOKEN" --http-address="$HTTP_ADDR" \
-  --benchmark-endpoint= --benchmark-pub-endpoint=
+start benchmark
+# The aggregator follows every service.
+start aggregator --token="$TOKEN" --http-address="$HTTP_ADDR"
 
-for svc in lifecycle:5701 budget:5711 survey:5721 aggregator:5741; do
+for svc in lifecycle:5701 budget:5711 survey:5721 benchmark:5731 aggregator:5741; do
   ok=""
   for _ in $(seq 1 50); do
     if "$TRINCTL" --endpoint "tcp://127.0.0.1:${svc#*:}" --timeout 200 ping >/dev/null 2>&1; then
@@ -64,12 +63,13 @@ trin is running (stores in data/):
              http://$HTTP_ADDR/api/v1/status, /api/v1/status.csv, /api/v1/stream
   lifecycle  tcp://127.0.0.1:5701   budget  tcp://127.0.0.1:5711
   survey     tcp://127.0.0.1:5721   survey webhook http://127.0.0.1:8081 (token: $TOKEN)
-  aggregator tcp://127.0.0.1:5741   status rows on PUB tcp://127.0.0.1:5742
+  benchmark  tcp://127.0.0.1:5731   aggregator tcp://127.0.0.1:5741 (status rows on PUB :5742)
 Try, in another shell:
   $TRINCTL project list
   $TRINCTL project show FSB-101
   $TRINCTL budget drift FSB-101
   $TRINCTL survey results S-OS-12
+  $TRINCTL benchmark compare --viewer demo-kab
   curl -s -H "Authorization: Bearer $TOKEN" http://$HTTP_ADDR/api/v1/status.csv
 Ctrl-C stops everything.
 MSG
