@@ -13,6 +13,7 @@
 #include "trin/budget.pb-c.h"
 #include "trin_arena.h"
 #include "trin_id.h"
+#include "trin_log.h"
 
 #define TEXT_MAX_BYTES 2000
 #define MAX_LINES 100000
@@ -44,6 +45,23 @@ static int economy(trin_request_t *req, budget_handlers_t *h, const char *projec
   return rc;
 }
 
+/* Emits a project event of `type` whose payload is ev with the figures r
+ * of the project in h->economy; ids project, partnership (when in one) and
+ * extra (when extra.key). *figures (may be NULL) gets the figures too. */
+static int emit_figures(trin_request_t *req, budget_handlers_t *h, trin_arena_t *a,
+                        const char *type, const budget_economy_result_t *r, bg_event_t *ev,
+                        trin_event_id_t extra, Trin__Budget__ProjectFigures **figures,
+                        uint64_t *seq, trin_err_t *err) {
+  ev->figures = budget_figures_message(&h->economy, r, a);
+  if (!ev->figures) return oom(err);
+  if (figures) *figures = ev->figures;
+  const budget_project_t *p = &h->economy.project;
+  trin_event_id_t ids[3] = {{"project", p->id}, {"partnership", p->partnership_id}, {NULL, NULL}};
+  size_t n = p->partnership_id[0] ? 2 : 1;
+  if (extra.key) ids[n++] = extra;
+  return trin_request_emit(req, type, p->client_org, ids, n, &ev->base, seq, err);
+}
+
 /* Emits a project event of `type` whose payload is ev with the project's
  * figures after the change; *figures (may be NULL) gets them too. */
 static int emit_project(trin_request_t *req, budget_handlers_t *h, trin_arena_t *a,
@@ -53,14 +71,9 @@ static int emit_project(trin_request_t *req, budget_handlers_t *h, trin_arena_t 
   budget_economy_result_t r;
   int rc = economy(req, h, project_id, "project_id", &r, err);
   if (rc) return rc;
-  ev->figures = budget_figures_message(&h->economy, &r, a);
-  if (!ev->figures) return oom(err);
-  if (figures) *figures = ev->figures;
-  const budget_project_t *p = &h->economy.project;
-  trin_event_id_t ids[3] = {{"project", p->id}, {"partnership", p->partnership_id}, {NULL, NULL}};
-  size_t n = p->partnership_id[0] ? 2 : 1;
-  if (ev->budget) ids[n++] = (trin_event_id_t){"budget", ev->budget->id};
-  return trin_request_emit(req, type, p->client_org, ids, n, &ev->base, seq, err);
+  trin_event_id_t extra = {NULL, NULL};
+  if (ev->budget) extra = (trin_event_id_t){"budget", ev->budget->id};
+  return emit_figures(req, h, a, type, &r, ev, extra, figures, seq, err);
 }
 
 /* Replies with the project's whole economy (figures, drift, MOLIO of the
@@ -501,37 +514,16 @@ out:
 
 /* ---- index series ----------------------------------------------------------------------- */
 
-static int series_reply(trin_request_t *req, trin_arena_t *a, const char *series,
-                        const budget_index_point_t *added, size_t nadded, trin_err_t *err) {
-  trin_store_t *s = trin_request_store(req);
+/* Replies with the whole series; seq = the last event the change produced
+ * (0 for a read). */
+static int series_reply(trin_request_t *req, trin_arena_t *a, const char *series, uint64_t seq,
+                        trin_err_t *err) {
   budget_index_point_t *pts = NULL;
   size_t n = 0, cap = 0;
-  int rc = budget_store_index_load(s, series, &pts, &n, &cap, err);
+  int rc = budget_store_index_load(trin_request_store(req), series, &pts, &n, &cap, err);
   Trin__Budget__IndexSeries reply = TRIN__BUDGET__INDEX_SERIES__INIT;
   reply.series = (char *)series;
-  if (!rc && added) {
-    /* The event names exactly the points this change added or replaced. */
-    Trin__Budget__IndexSeries ev = TRIN__BUDGET__INDEX_SERIES__INIT;
-    ev.series = (char *)series;
-    ev.points = trin_arena_alloc(a, (nadded + 1) * sizeof *ev.points);
-    if (!ev.points) rc = oom(err);
-    for (size_t i = 0; !rc && i < nadded; i++) {
-      ev.points[i] = trin_arena_alloc(a, sizeof **ev.points);
-      if (!ev.points[i]) {
-        rc = oom(err);
-        break;
-      }
-      trin__budget__index_point__init(ev.points[i]);
-      char d[TRIN_DATE_BUF];
-      ev.points[i]->date = trin_arena_strdup(a, trin_date_format(added[i].date, d));
-      ev.points[i]->value_x100 = added[i].value_x100;
-    }
-    ev.n_points = nadded;
-    trin_event_id_t ids[1] = {{"index_series", series}};
-    if (!rc)
-      rc = trin_request_emit(req, "budget.index_points_added", "", ids, 1, &ev.base,
-                             &reply.seq, err);
-  }
+  reply.seq = seq;
   if (!rc) {
     reply.points = trin_arena_alloc(a, (n + 1) * sizeof *reply.points);
     if (!reply.points) rc = oom(err);
@@ -554,10 +546,94 @@ static int series_reply(trin_request_t *req, trin_arena_t *a, const char *series
   return rc;
 }
 
-static int add_points(trin_request_t *req, trin_arena_t *a, const char *series,
-                      const budget_index_point_t *pts, size_t n, trin_err_t *err) {
-  int rc = budget_store_index_upsert(trin_request_store(req), series, pts, n, err);
-  if (!rc) rc = series_reply(req, a, series, pts, n, err);
+/* Emits budget.index_points_added naming exactly the points this change
+ * added or replaced. */
+static int index_event(trin_request_t *req, trin_arena_t *a, const char *series,
+                       const budget_index_point_t *added, size_t nadded, uint64_t *seq,
+                       trin_err_t *err) {
+  Trin__Budget__IndexSeries ev = TRIN__BUDGET__INDEX_SERIES__INIT;
+  ev.series = (char *)series;
+  ev.points = trin_arena_alloc(a, (nadded + 1) * sizeof *ev.points);
+  if (!ev.points) return oom(err);
+  for (size_t i = 0; i < nadded; i++) {
+    ev.points[i] = trin_arena_alloc(a, sizeof **ev.points);
+    if (!ev.points[i]) return oom(err);
+    trin__budget__index_point__init(ev.points[i]);
+    char d[TRIN_DATE_BUF];
+    ev.points[i]->date = trin_arena_strdup(a, trin_date_format(added[i].date, d));
+    ev.points[i]->value_x100 = added[i].value_x100;
+  }
+  ev.n_points = nadded;
+  trin_event_id_t ids[1] = {{"index_series", series}};
+  return trin_request_emit(req, "budget.index_points_added", "", ids, 1, &ev.base, seq, err);
+}
+
+/* After new points of `series` are stored: a project whose drift reads the
+ * series gets budget.figures_changed (BudgetEvent, figures only) when its
+ * figures with the new points differ from those with the old ones (old,
+ * the series before the change). Everything but the points is the same in
+ * both computations, so the economy is loaded once and only the points are
+ * swapped. New points that make a project's market part overflow are to
+ * blame and refused, naming `field`. */
+static int refigure_project(trin_request_t *req, budget_handlers_t *h, trin_arena_t *a,
+                            const char *series, const char *project_id,
+                            const budget_index_point_t *old, size_t nold, const char *field,
+                            uint64_t *seq, trin_err_t *err) {
+  int rc = budget_store_economy_load(trin_request_store(req), project_id, "project_id",
+                                     &h->economy, err);
+  if (rc) return rc;
+  budget_economy_t prev = h->economy;
+  prev.points = (budget_index_point_t *)old;
+  prev.npoints = nold;
+  budget_economy_result_t before, after;
+  trin_err_t ignored = {0};
+  bool had = budget_economy_compute(&prev, &before, &ignored) == TRIN_OK;
+  rc = budget_economy_compute(&h->economy, &after, err);
+  if (rc == TRIN_EINVALID) {
+    if (had)
+      return trin_err_set(err, TRIN_EINVALID, field,
+                          "with these points of %s the market part of project '%s''s drift "
+                          "would overflow",
+                          series, project_id);
+    /* Beyond int64 before these points as well: they make nothing worse. */
+    trin_log_warn("index %s: the figures of project '%s' overflow (%s); not re-emitted",
+                  series, project_id, err->message);
+    *err = (trin_err_t){0};
+    return TRIN_OK;
+  }
+  if (rc) return rc;
+  if (had && budget_project_figures_equal(&before.f, &after.f)) return TRIN_OK;
+  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  return emit_figures(req, h, a, "budget.figures_changed", &after, &ev,
+                      (trin_event_id_t){"index_series", series}, NULL, seq, err);
+}
+
+/* Stores the points (sorted or not, no duplicate dates), emits
+ * budget.index_points_added and then budget.figures_changed for each
+ * project whose figures the points change, in one transaction; replies
+ * with the series. field names the input in errors ("points", "csv"). */
+static int add_points(trin_request_t *req, budget_handlers_t *h, trin_arena_t *a,
+                      const char *series, const budget_index_point_t *pts, size_t n,
+                      const char *field, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  char **deps = NULL;
+  size_t ndeps = 0, nold = 0, cap = 0;
+  budget_index_point_t *old = NULL;
+  int rc = TRIN_OK;
+  if (n > 0) {
+    trin_date_t from = pts[0].date;
+    for (size_t i = 1; i < n; i++)
+      if (pts[i].date < from) from = pts[i].date;
+    rc = budget_store_index_dependents(s, series, from, a, &deps, &ndeps, err);
+    if (!rc && ndeps) rc = budget_store_index_load(s, series, &old, &nold, &cap, err);
+  }
+  if (!rc) rc = budget_store_index_upsert(s, series, pts, n, err);
+  uint64_t seq = 0;
+  if (!rc) rc = index_event(req, a, series, pts, n, &seq, err);
+  for (size_t i = 0; !rc && i < ndeps; i++)
+    rc = refigure_project(req, h, a, series, deps[i], old, nold, field, &seq, err);
+  free(old);
+  if (!rc) rc = series_reply(req, a, series, seq, err);
   return rc;
 }
 
@@ -589,7 +665,7 @@ static int add_index_points(trin_request_t *req, const ProtobufCMessage *msg, vo
                        (long long)q->points[i]->value_x100));
     pts[i].value_x100 = q->points[i]->value_x100;
   }
-  TRY(add_points(req, &a, q->series, pts, q->n_points, err));
+  TRY(add_points(req, data, &a, q->series, pts, q->n_points, "points", err));
 out:
   free(pts);
   trin_arena_reset(&a);
@@ -607,7 +683,7 @@ static int import_index_csv(trin_request_t *req, const ProtobufCMessage *msg, vo
   TRY(budget_index_parse_csv(nz(q->csv), strlen(nz(q->csv)), &pts, &n, err));
   if (n > MAX_POINTS)
     TRY(trin_err_set(err, TRIN_ETOOBIG, "csv", "at most %d points", MAX_POINTS));
-  TRY(add_points(req, &a, q->series, pts, n, err));
+  TRY(add_points(req, data, &a, q->series, pts, n, "csv", err));
 out:
   free(pts);
   trin_arena_reset(&a);
@@ -619,7 +695,7 @@ static int get_index_series(trin_request_t *req, const ProtobufCMessage *msg, vo
   const Trin__Budget__GetIndexSeries *q = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc = trin_id_check(q->series, "series", err);
-  if (!rc) rc = series_reply(req, &a, q->series, NULL, 0, err);
+  if (!rc) rc = series_reply(req, &a, q->series, 0, err);
   trin_arena_reset(&a);
   return rc;
 }

@@ -546,3 +546,30 @@ int budget_project_figures(const budget_project_input_t *in, budget_project_figu
   return budget_forecast(base, base_date, in->scope, in->nscope, in->savings, in->nsavings,
                          in->costs_to_date_ore, &out->forecast, err);
 }
+
+static bool drift_equal(const budget_drift_t *x, const budget_drift_t *y) {
+  return x->a_ore == y->a_ore && x->b_ore == y->b_ore && x->total_ore == y->total_ore &&
+         x->market_ore == y->market_ore && x->scope_ore == y->scope_ore &&
+         x->unexplained_ore == y->unexplained_ore &&
+         x->market_adjusted_ore == y->market_adjusted_ore && x->total_bp == y->total_bp &&
+         x->market_bp == y->market_bp && x->scope_bp == y->scope_bp &&
+         x->unexplained_bp == y->unexplained_bp &&
+         x->market_adjusted_bp == y->market_adjusted_bp && x->market_known == y->market_known;
+}
+
+static bool forecast_equal(const budget_forecast_t *x, const budget_forecast_t *y) {
+  return x->base_ore == y->base_ore && x->base_date == y->base_date &&
+         x->scope_after_ore == y->scope_after_ore &&
+         x->savings_after_ore == y->savings_after_ore &&
+         x->costs_to_date_ore == y->costs_to_date_ore &&
+         x->cost_to_complete_ore == y->cost_to_complete_ore &&
+         x->at_completion_ore == y->at_completion_ore;
+}
+
+bool budget_project_figures_equal(const budget_project_figures_t *x,
+                                  const budget_project_figures_t *y) {
+  return x->drift_known == y->drift_known && drift_equal(&x->drift, &y->drift) &&
+         x->molio.checked == y->molio.checked && x->molio.failing == y->molio.failing &&
+         x->molio.excess_ore == y->molio.excess_ore &&
+         forecast_equal(&x->forecast, &y->forecast);
+}

@@ -292,4 +292,11 @@ typedef struct {
 int budget_project_figures(const budget_project_input_t *in, budget_project_figures_t *out,
                            trin_err_t *err);
 
+/* Whether two computations of a project's figures say the same: every drift
+ * part, the MOLIO summary and the forecast, field by field (never memcmp:
+ * the structs have padding). New index points re-emit a project's figures
+ * only when this is false for its figures before and after them. */
+bool budget_project_figures_equal(const budget_project_figures_t *x,
+                                  const budget_project_figures_t *y);
+
 #endif

@@ -515,6 +515,36 @@ int budget_store_index_load(trin_store_t *s, const char *series, budget_index_po
   return rc;
 }
 
+int budget_store_index_dependents(trin_store_t *s, const char *series, trin_date_t from,
+                                  trin_arena_t *a, char ***ids, size_t *n, trin_err_t *err) {
+  /* Each EXISTS is a look-up in budgets_project (project_id, kind). */
+  STMT("SELECT p.id FROM projects p LEFT JOIN models m ON m.partnership_id = p.partnership_id"
+       " WHERE coalesce(m.index_series, '" BUDGET_DEFAULT_SERIES "') = ?1"
+       " AND EXISTS (SELECT 1 FROM budgets a WHERE a.project_id = p.id"
+       "   AND a.kind = 'skema_a' AND a.status = 'approved')"
+       " AND EXISTS (SELECT 1 FROM budgets b WHERE b.project_id = p.id AND b.kind = 'skema_b')"
+       " AND EXISTS (SELECT 1 FROM budgets x WHERE x.project_id = p.id"
+       "   AND x.kind IN ('skema_a', 'skema_b') AND x.date >= ?2"
+       "   AND (x.kind = 'skema_b' OR x.status = 'approved'))"
+       " ORDER BY p.id");
+  char d[TRIN_DATE_BUF];
+  trin_stmt_bind_text(st, 1, series);
+  trin_stmt_bind_text(st, 2, trin_date_format(from, d));
+  vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    char *id = col_str(a, st, 0);
+    if (!id || vec_push(a, &v, id, err)) {
+      trin_stmt_reset(st);
+      return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    }
+  }
+  if (rc) return rc;
+  *ids = (char **)v.items;
+  *n = v.n;
+  return TRIN_OK;
+}
+
 /* ---- scope, options, costs, rent ------------------------------------------------------------------ */
 
 int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *err) {

@@ -93,6 +93,15 @@ int budget_store_index_upsert(trin_store_t *s, const char *series,
  * as needed; the caller frees). */
 int budget_store_index_load(trin_store_t *s, const char *series, budget_index_point_t **pts,
                             size_t *n, size_t *cap, trin_err_t *err);
+/* The projects whose drift may read a point of `series` dated `from` or
+ * later, by id, in one query (ids in the arena): those with an approved
+ * Skema A and a Skema B whose partnership's model names the series (no
+ * model, or no partnership: BYG43, as budget_store_model_load), and with
+ * the approved A's or a B's date on or after `from` — a point dated after
+ * both budgets is never the latest at or before either. A superset of the
+ * projects whose figures such points change; the caller compares. */
+int budget_store_index_dependents(trin_store_t *s, const char *series, trin_date_t from,
+                                  trin_arena_t *a, char ***ids, size_t *n, trin_err_t *err);
 
 /* ---- scope, options, costs, rent --------------------------------------------------------- */
 

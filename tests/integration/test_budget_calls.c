@@ -39,6 +39,11 @@ bool bg_wait_project(trin_client_t *c, const char *project_id, int timeout_ms) {
 }
 
 int bg_model(trin_client_t *c, const char *partnership, int32_t deduction_bp, trin_err_t *err) {
+  return bg_model_series(c, partnership, deduction_bp, NULL, err);
+}
+
+int bg_model_series(trin_client_t *c, const char *partnership, int32_t deduction_bp,
+                    const char *series, trin_err_t *err) {
   Trin__Budget__HourlyRate r1 = TRIN__BUDGET__HOURLY_RATE__INIT, r2 = r1;
   r1.role = "projektleder";
   r1.rate_ore = 95000;
@@ -54,6 +59,7 @@ int bg_model(trin_client_t *c, const char *partnership, int32_t deduction_bp, tr
   m.advisor_fee_bp = 1000;
   m.margin_bp = 500;
   m.molio_deduction_bp = deduction_bp;
+  m.index_series = (char *)(series ? series : "");
   Trin__Budget__SetEconomicModel q = TRIN__BUDGET__SET_ECONOMIC_MODEL__INIT;
   q.model = &m;
   return call(c, &q.base, &trin__budget__economic_model_reply__descriptor, err);
@@ -119,6 +125,24 @@ int bg_index_csv(trin_client_t *c, const char *series, const char *csv, trin_err
   q.series = (char *)series;
   q.csv = (char *)csv;
   return call(c, &q.base, &trin__budget__index_series__descriptor, err);
+}
+
+int bg_index_point(trin_client_t *c, const char *series, const char *date, int64_t value_x100,
+                   uint64_t *seq, trin_err_t *err) {
+  Trin__Budget__IndexPoint p = TRIN__BUDGET__INDEX_POINT__INIT;
+  p.date = (char *)date;
+  p.value_x100 = value_x100;
+  Trin__Budget__IndexPoint *pts[1] = {&p};
+  Trin__Budget__AddIndexPoints q = TRIN__BUDGET__ADD_INDEX_POINTS__INIT;
+  q.series = (char *)series;
+  q.points = pts;
+  q.n_points = 1;
+  Trin__Budget__IndexSeries *r = NULL;
+  int rc = trin_client_call(c, &q.base, &trin__budget__index_series__descriptor,
+                            (ProtobufCMessage **)&r, err);
+  if (seq) *seq = rc ? 0 : r->seq;
+  trin_codec_free(r);
+  return rc;
 }
 
 int bg_scope(trin_client_t *c, const char *id, const char *project, int64_t amount_ore,

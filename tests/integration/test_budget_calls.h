@@ -19,12 +19,19 @@ uint64_t bg_last_seq(trin_client_t *c);
 /* Waits (up to timeout_ms) until the budget service knows the project. */
 bool bg_wait_project(trin_client_t *c, const char *project_id, int timeout_ms);
 int bg_model(trin_client_t *c, const char *partnership, int32_t deduction_bp, trin_err_t *err);
+/* The same model drifting on index `series` (NULL: the default, BYG43). */
+int bg_model_series(trin_client_t *c, const char *partnership, int32_t deduction_bp,
+                    const char *series, trin_err_t *err);
 int bg_budget(trin_client_t *c, const char *id, const char *project, const char *kind,
               const char *date, const bg_line_spec_t *lines, int n, trin_err_t *err);
 int bg_line(trin_client_t *c, const char *budget, const bg_line_spec_t *l, trin_err_t *err);
 int bg_submit(trin_client_t *c, const char *budget, const char *date, trin_err_t *err);
 int bg_approve(trin_client_t *c, const char *budget, const char *date, trin_err_t *err);
 int bg_index_csv(trin_client_t *c, const char *series, const char *csv, trin_err_t *err);
+/* One index point by command (AddIndexPoints); *seq (may be NULL) gets the
+ * reply's seq, the last event the change produced. */
+int bg_index_point(trin_client_t *c, const char *series, const char *date, int64_t value_x100,
+                   uint64_t *seq, trin_err_t *err);
 int bg_scope(trin_client_t *c, const char *id, const char *project, int64_t amount_ore,
              const char *date, trin_err_t *err);
 int bg_option(trin_client_t *c, const char *id, const char *project, int64_t saving_ore,

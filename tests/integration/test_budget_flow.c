@@ -18,6 +18,7 @@
 #include "lcclient.h"
 #include "test_budget_calls.h"
 #include "testproc.h"
+#include "trin/envelope.pb-c.h"
 #include "trin_codec.h"
 
 static testproc_t lc, bg;
@@ -373,6 +374,146 @@ static void trinctl_commands(void **state) {
   assert_non_null(strstr(out, "\"budget_b_ore\":5800000000"));
 }
 
+/* ---- new index points re-emit the figures they move ------------------------------------ */
+
+/* The budget service's events after seq (all of them: the tests make few). */
+static Trin__EventBatch *events_after(uint64_t seq) {
+  Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
+  q.after_seq = seq;
+  q.limit = 1000;
+  Trin__EventBatch *b = NULL;
+  OK(trin_client_call(bgc, &q.base, &trin__event_batch__descriptor, (ProtobufCMessage **)&b,
+                      &e_));
+  return b;
+}
+
+static const char *event_id(const Trin__Event *ev, const char *key) {
+  for (size_t i = 0; i < ev->n_ids; i++)
+    if (strcmp(ev->ids[i]->key, key) == 0) return ev->ids[i]->value;
+  return NULL;
+}
+
+/* Event i of b is budget.figures_changed for project, caused by series,
+ * with the market-adjusted drift given (øre and basis points of A). */
+static void assert_figures_changed(const Trin__EventBatch *b, size_t i, const char *project,
+                                   const char *series, int64_t adjusted_ore,
+                                   int32_t adjusted_bp) {
+  assert_true(i < b->n_events);
+  const Trin__Event *ev = b->events[i];
+  assert_string_equal(ev->type, "budget.figures_changed");
+  assert_string_equal(ev->payload_type, "trin.budget.BudgetEvent");
+  assert_string_equal(event_id(ev, "project"), project);
+  assert_string_equal(event_id(ev, "index_series"), series);
+  assert_string_equal(ev->org, "LIVA");
+  Trin__Budget__BudgetEvent *be = NULL;
+  OK(trin_codec_unpack(&trin__budget__budget_event__descriptor, ev->payload.data,
+                       ev->payload.len, "payload", (ProtobufCMessage **)&be, &e_));
+  assert_non_null(be->figures);
+  assert_string_equal(be->figures->project_id, project);
+  assert_true(be->figures->drift_known);
+  assert_true(be->figures->market_known);
+  assert_int_equal(be->figures->market_adjusted_drift_ore, adjusted_ore);
+  assert_int_equal(be->figures->market_adjusted_drift_bp, adjusted_bp);
+  assert_null(be->budget); /* figures only: nothing else changed */
+  trin_codec_free(be);
+}
+
+/* A project with an approved Skema A (2023-01-15) and a draft Skema B
+ * (2024-03-01), so its drift reads the index at both dates. */
+static void project_a_b(const char *id, const char *partnership, int64_t a, int64_t b) {
+  OK(lc_project(lcc, id, partnership, partnership ? NULL : "LIVA", false, "2023-01-10", &e_));
+  assert_true(bg_wait_project(bgc, id, 10000));
+  char ida[32], idb[32];
+  snprintf(ida, sizeof ida, "%s-A", id);
+  snprintf(idb, sizeof idb, "%s-B", id);
+  bg_line_spec_t la[] = {{"c", "craft", NULL, a, 0}}, lb[] = {{"c", "craft", NULL, b, 0}};
+  OK(bg_budget(bgc, ida, id, "skema_a", "2023-01-15", la, 1, &e_));
+  OK(bg_submit(bgc, ida, "2023-01-16", &e_));
+  OK(bg_approve(bgc, ida, "2023-01-17", &e_));
+  OK(bg_budget(bgc, idb, id, "skema_b", "2024-03-01", lb, 1, &e_));
+}
+
+static void index_points_reemit_the_figures_they_move(void **state) {
+  /* BYG43 holds 2023-01-01 = 113.10 and 2024-01-01 = 118.20; BYG42 (from
+   * trinctl_commands) 2023-01-01 = 100.00 and 2024-01-01 = 104.50. On BYG43:
+   * P1 (LIVA-P's model names no series), P5 (no partnership, so no model);
+   * P3 and P4 too, but with both budgets dated before 2024. On BYG42: P6
+   * (LIVA-Q's model names it). */
+  OK(lc_partnership(lcc, "LIVA-Q", "LIVA", "2022-01-01", "udbudsprojekt", 5000000, &e_));
+  OK(lc_project(lcc, "Q0", "LIVA-Q", NULL, false, "2023-01-10", &e_));
+  assert_true(bg_wait_project(bgc, "Q0", 10000));
+  OK(bg_model_series(bgc, "LIVA-Q", 1250, "BYG42", &e_));
+  project_a_b("P5", NULL, 1000000000, 1100000000);
+  project_a_b("P6", "LIVA-Q", 2000000000, 2300000000);
+  Trin__Budget__ProjectEconomyReply *ec = NULL;
+  OK(bg_economy(bgc, "P6", &ec, &e_));
+  /* 20 mio. × 104.50 / 100.00: market 900 000,00 kr; 3 mio. − 0,9 mio. */
+  assert_int_equal(ec->figures->market_adjusted_drift_ore, 210000000);
+  trin_codec_free(ec);
+
+  /* A later BYG43 point, 2024-02-01 = 121.00, becomes I(tB) of P1 and P5:
+   *   P1: round(50 mio. × 121.00 / 113.10) = 53.492.484,53 kr → market
+   *       3.492.484,53 kr (was 2.254.641,91); market-adjusted drift
+   *       8.000.000,00 − 3.492.484,53 = 4.507.515,47 kr = 9.02 % (was 11.49 %)
+   *   P5: round(10 mio. × 121.00 / 113.10) = 10.698.496,91 kr → market
+   *       698.496,91; market-adjusted 1.000.000,00 − 698.496,91 = 301.503,09
+   *       kr = 3.02 % (was 549.071,62 kr, 5.49 %)
+   * In the import's transaction: its own event, then one figures event per
+   * project it moved, by project id — none for P3, P4 (dated before the
+   * point) or P6 (another series). */
+  uint64_t seq0 = bg_last_seq(bgc);
+  Trin__Budget__ImportIndexCsv iq = TRIN__BUDGET__IMPORT_INDEX_CSV__INIT;
+  iq.series = "BYG43";
+  iq.csv = "date;value\n2024-02-01;121,00\n";
+  Trin__Budget__IndexSeries *is = NULL;
+  OK(trin_client_call(bgc, &iq.base, &trin__budget__index_series__descriptor,
+                      (ProtobufCMessage **)&is, &e_));
+  assert_int_equal(is->seq, seq0 + 3); /* the last event the import produced */
+  assert_int_equal(is->n_points, 3);
+  trin_codec_free(is);
+  Trin__EventBatch *b = events_after(seq0);
+  assert_int_equal(b->n_events, 3);
+  assert_int_equal(b->last_seq, seq0 + 3);
+  assert_string_equal(b->events[0]->type, "budget.index_points_added");
+  assert_figures_changed(b, 1, "P1", "BYG43", 450751547, 902);
+  assert_figures_changed(b, 2, "P5", "BYG43", 30150309, 302);
+  trin_codec_free(b);
+  /* What the events said is what the service now answers. */
+  Trin__Budget__Drift *d = NULL;
+  OK(bg_drift(bgc, "P1", &d, &e_));
+  assert_int_equal(d->market_ore, 349248453);
+  assert_string_equal(d->index_b->date, "2024-02-01");
+  assert_int_equal(d->market_ore + d->scope_ore + d->unexplained_ore, d->total_ore);
+  trin_codec_free(d);
+
+  /* By command, on BYG42: P6 alone (20 mio. × 105.00 / 100.00: market
+   * 1.000.000,00 kr; market-adjusted 2.000.000,00 kr = 10.00 %). */
+  uint64_t seq = 0;
+  seq0 = bg_last_seq(bgc);
+  OK(bg_index_point(bgc, "BYG42", "2024-02-01", 10500, &seq, &e_));
+  assert_int_equal(seq, seq0 + 2);
+  b = events_after(seq0);
+  assert_int_equal(b->n_events, 2);
+  assert_string_equal(b->events[0]->type, "budget.index_points_added");
+  assert_figures_changed(b, 1, "P6", "BYG42", 200000000, 1000);
+  trin_codec_free(b);
+
+  /* Points that move no one's figures emit only the import's own event:
+   * the same value again (P1 and P5 are looked at, and found unchanged), a
+   * point after every budget's date, a series no model names. */
+  seq0 = bg_last_seq(bgc);
+  OK(bg_index_point(bgc, "BYG43", "2024-02-01", 12100, &seq, &e_));
+  assert_int_equal(seq, seq0 + 1);
+  OK(bg_index_csv(bgc, "BYG43", "date;value\n2026K1;130,00\n", &e_));
+  OK(bg_index_csv(bgc, "BYG99", "date;value\n2020K1;90,00\n2024K1;130,00\n", &e_));
+  b = events_after(seq0);
+  assert_int_equal(b->n_events, 3);
+  assert_int_equal(b->last_seq, seq0 + 3);
+  for (size_t i = 0; i < b->n_events; i++)
+    assert_string_equal(b->events[i]->type, "budget.index_points_added");
+  trin_codec_free(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(price_calculation),
@@ -380,6 +521,7 @@ int main(void) {
       cmocka_unit_test(refused_price_closing_is_logged_and_passed),
       cmocka_unit_test(molio_rent_and_turnover),
       cmocka_unit_test(trinctl_commands),
+      cmocka_unit_test(index_points_reemit_the_figures_they_move),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -166,6 +166,38 @@ static void bad_index_series_change_nothing(void **state) {
   trin_codec_free(r);
 }
 
+/* New index points that would take a project's market part beyond int64
+ * øre are refused, naming the input, and nothing is stored or emitted:
+ * otherwise every later change of that project would fail. */
+static void index_points_overflowing_a_drift_are_refused(void **state) {
+  OK(lc_project(lcc, "R2", "OS", NULL, false, "2023-01-10", &e_));
+  assert_true(bg_wait_project(bgc, "R2", 10000));
+  bg_line_spec_t big[] = {{"c", "craft", NULL, 1000000000000, 0}}; /* 10 mia. kr */
+  OK(bg_budget(bgc, "R2-A", "R2", "skema_a", "2023-02-01", big, 1, &e_));
+  OK(bg_submit(bgc, "R2-A", "2023-02-02", &e_));
+  OK(bg_approve(bgc, "R2-A", "2023-02-03", &e_));
+  OK(bg_budget(bgc, "R2-B", "R2", "skema_b", "2023-09-01", big, 1, &e_));
+  /* OS has no model: R2 drifts on BYG43. One point: market 0. */
+  OK(bg_index_point(bgc, "BYG43", "2023-01-01", 1, NULL, &e_));
+  /* 10^12 × 10^8 / 1 is beyond int64. */
+  REFUSED(bg_index_point(bgc, "BYG43", "2023-06-01", 100000000, NULL, &e_), TRIN_EINVALID,
+          "points");
+  REFUSED(bg_index_csv(bgc, "BYG43", "date;value\n2023-06-01;1000000,00\n", &e_),
+          TRIN_EINVALID, "csv");
+  trin_err_t e = {0};
+  assert_int_equal(bg_index_csv(bgc, "BYG43", "date;value\n2023-06-01;1000000,00\n", &e),
+                   TRIN_EINVALID);
+  assert_non_null(strstr(e.message, "project 'R2'"));
+  assert_non_null(strstr(e.message, "overflow"));
+  Trin__Budget__Drift *d = NULL;
+  OK(bg_drift(bgc, "R2", &d, &e_));
+  assert_int_equal(d->market_ore, 0);
+  assert_string_equal(d->index_b->date, "2023-01-01");
+  trin_codec_free(d);
+  /* A point after both budgets' dates is never used: accepted. */
+  OK(bg_index_point(bgc, "BYG43", "2024-01-01", 100000000, NULL, &e_));
+}
+
 static void hostile_bytes(void **state) {
   uint64_t before = bg_last_seq(bgc);
   srand(777);
@@ -295,6 +327,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(bad_budgets_change_nothing),
       cmocka_unit_test(bad_index_series_change_nothing),
+      cmocka_unit_test(index_points_overflowing_a_drift_are_refused),
       cmocka_unit_test(hostile_bytes),
       cmocka_unit_test(kill9_mid_line_stream),
   };

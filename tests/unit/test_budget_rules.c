@@ -394,6 +394,56 @@ static void project_figures_pick_versions(void **state) {
   assert_int_equal(f.forecast.at_completion_ore, 1300000);
 }
 
+/* New index points re-emit a project's figures only when they differ: the
+ * same inputs give equal figures; an index point that moves the market part
+ * (and with it the market-adjusted drift), a point that makes it known, a
+ * MOLIO or forecast change each make them differ. */
+static void project_figures_compare(void **state) {
+  budget_line_t lines[1] = {{875000, 1000000, BUDGET_CAT_CRAFT}};
+  budget_index_point_t ia = {D("2023-01-01"), 10000}, ib = {D("2024-01-01"), 11000};
+  budget_project_input_t in = {.has_a = true, .has_b = true, .a_ore = 1000000,
+                               .b_ore = 1200000, .a_date = D("2023-02-01"),
+                               .b_date = D("2024-02-01"), .price_lines = lines,
+                               .nprice_lines = 1, .molio_deduction_bp = 1250, .ia = &ia,
+                               .ib = &ib};
+  budget_project_figures_t x, y;
+  assert_int_equal(budget_project_figures(&in, &x, NULL), TRIN_OK);
+  assert_int_equal(budget_project_figures(&in, &y, NULL), TRIN_OK);
+  assert_true(budget_project_figures_equal(&x, &y));
+  /* A later point (2024-01-15 = 110.00) with the same value: the same figures. */
+  budget_index_point_t ib2 = {D("2024-01-15"), 11000};
+  in.ib = &ib2;
+  assert_int_equal(budget_project_figures(&in, &y, NULL), TRIN_OK);
+  assert_true(budget_project_figures_equal(&x, &y));
+  /* 2024-01-15 = 112.00: market 1 000 000 × 112 / 100 − 1 000 000 = 120 000
+   * (was 100 000), market-adjusted drift 80 000 (was 100 000). */
+  ib2.value_x100 = 11200;
+  assert_int_equal(budget_project_figures(&in, &y, NULL), TRIN_OK);
+  assert_int_equal(y.drift.market_ore, 120000);
+  assert_int_equal(y.drift.market_adjusted_ore, 80000);
+  assert_false(budget_project_figures_equal(&x, &y));
+  assert_false(budget_project_figures_equal(&y, &x));
+  /* The market part unknown (no point for A) against known. */
+  in.ia = NULL;
+  in.ib = NULL;
+  assert_int_equal(budget_project_figures(&in, &y, NULL), TRIN_OK);
+  assert_false(y.drift.market_known);
+  assert_false(budget_project_figures_equal(&x, &y));
+  /* The index alone equal, MOLIO or the forecast not. */
+  in.ia = &ia;
+  in.ib = &ib;
+  lines[0].amount_ore = 875001; /* one øre above the limit: fails */
+  assert_int_equal(budget_project_figures(&in, &y, NULL), TRIN_OK);
+  assert_false(budget_project_figures_equal(&x, &y));
+  lines[0].amount_ore = 875000;
+  in.costs_to_date_ore = 5;
+  assert_int_equal(budget_project_figures(&in, &y, NULL), TRIN_OK);
+  assert_false(budget_project_figures_equal(&x, &y));
+  in.costs_to_date_ore = 0;
+  assert_int_equal(budget_project_figures(&in, &y, NULL), TRIN_OK);
+  assert_true(budget_project_figures_equal(&x, &y));
+}
+
 /* ---- budget.rent ------------------------------------------------------------------------- */
 
 static void rent_consequence_annuity(void **state) {
@@ -461,6 +511,7 @@ int main(void) {
       cmocka_unit_test(drift_invariant_holds_everywhere),
       cmocka_unit_test(forecast_at_completion),
       cmocka_unit_test(project_figures_pick_versions),
+      cmocka_unit_test(project_figures_compare),
       cmocka_unit_test(rent_consequence_annuity),
       cmocka_unit_test(turnover_parties),
   };
