@@ -102,8 +102,68 @@ static bool from_survey(bm_project_row_t *r, const Trin__Survey__RoundResults *r
   return memcmp(&before, r, sizeof before) != 0;
 }
 
+/* ---- the date of a change ------------------------------------------------------------
+ *
+ * The year a change counts in (bm_event_year) is that of the date the
+ * payload gives for it:
+ *   lifecycle.project_created     project.start_date
+ *   lifecycle.stage_changed       stage.since
+ *   lifecycle.project_paused      pause.from;  project_resumed: pause.to
+ *   lifecycle.dispute_opened      dispute.opened_on
+ *   lifecycle.dispute_escalated   the date of the dispute's last step
+ *   lifecycle.dispute_resolved    dispute.resolved_on
+ *   lifecycle.defect_reported     defect.reported_on;  defect_fixed: defect.fixed_on
+ *   lifecycle.price_closed        project.price_closed_on
+ *   budget.budget_created         budget.date (the budget's own date);
+ *     line_set, line_removed      the same
+ *   budget.budget_submitted       budget.submitted_on
+ *   budget.budget_approved        budget.approved_on
+ *   budget.price_closed           date
+ *   budget.scope_change_recorded  scope_change.decided_on
+ *   survey.results_changed        the round's closing date
+ * and of the event's commit time (Event.time, UTC) for every other event
+ * (milestone_set, index_points_added, …) and when the named date is empty.
+ * An event that leaves the project's figures as they were changes no year
+ * (an approval of an unchanged Skema B does not move its drift). */
+static const char *after(const char *type, const char *prefix) {
+  size_t n = strlen(prefix);
+  return strncmp(type, prefix, n) == 0 ? type + n : "";
+}
+
+static const char *lifecycle_date(const char *type, const Trin__Lifecycle__ProjectEvent *pe) {
+  const char *t = after(type, "lifecycle.");
+  const Trin__Lifecycle__Project *p = pe->project;
+  const Trin__Lifecycle__Dispute *d = pe->dispute;
+  if (strcmp(t, "project_created") == 0) return p ? p->start_date : NULL;
+  if (strcmp(t, "stage_changed") == 0) return pe->stage ? pe->stage->since : NULL;
+  if (strcmp(t, "project_paused") == 0) return pe->pause ? pe->pause->from : NULL;
+  if (strcmp(t, "project_resumed") == 0) return pe->pause ? pe->pause->to : NULL;
+  if (strcmp(t, "dispute_opened") == 0) return d ? d->opened_on : NULL;
+  if (strcmp(t, "dispute_escalated") == 0)
+    return d && d->n_steps ? d->steps[d->n_steps - 1]->date : NULL;
+  if (strcmp(t, "dispute_resolved") == 0) return d ? d->resolved_on : NULL;
+  if (strcmp(t, "defect_reported") == 0) return pe->defect ? pe->defect->reported_on : NULL;
+  if (strcmp(t, "defect_fixed") == 0) return pe->defect ? pe->defect->fixed_on : NULL;
+  if (strcmp(t, "price_closed") == 0) return p ? p->price_closed_on : NULL;
+  return NULL;
+}
+
+static const char *budget_date(const char *type, const Trin__Budget__BudgetEvent *be) {
+  const char *t = after(type, "budget.");
+  if (strcmp(t, "budget_created") == 0 || strcmp(t, "line_set") == 0 ||
+      strcmp(t, "line_removed") == 0)
+    return be->budget ? be->budget->date : NULL;
+  if (strcmp(t, "budget_submitted") == 0) return be->budget ? be->budget->submitted_on : NULL;
+  if (strcmp(t, "budget_approved") == 0) return be->budget ? be->budget->approved_on : NULL;
+  if (strcmp(t, "price_closed") == 0) return be->date;
+  if (strcmp(t, "scope_change_recorded") == 0)
+    return be->scope_change ? be->scope_change->decided_on : NULL;
+  return NULL;
+}
+
 static int project_event(apply_t *ap, trin_request_t *req, const char *project_id,
-                         const char *reason, int kind, const void *payload, trin_err_t *err) {
+                         const char *reason, int kind, const void *payload, const char *date,
+                         trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   if (!*nz(project_id)) return TRIN_OK;
   bool found;
@@ -113,6 +173,14 @@ static int project_event(apply_t *ap, trin_request_t *req, const char *project_i
                  : kind == 1 ? from_budget(&ap->row, payload)
                              : from_survey(&ap->row, payload);
   if (!changed && found) return TRIN_OK;
+  /* The year it counts in; without any date, from the project's latest year
+   * (or only as its current state when it has none). */
+  int32_t year = bm_event_year(date, ap->ev->time);
+  if (year < 0) year = ap->row.nyears ? ap->row.years[ap->row.nyears - 1].year : BM_YEAR_MAX;
+  bm_source_t source = kind == 0 ? BM_SOURCE_LIFECYCLE : kind == 1 ? BM_SOURCE_BUDGET
+                                                                   : BM_SOURCE_SURVEY;
+  if (bm_timeline_apply(ap->row.years, &ap->row.nyears, year, source, &ap->row.p))
+    return trin_err_set(err, TRIN_EINTERNAL, "", "year %d out of range", year);
   if (ap->row.client_org[0]) {
     bool created;
     if ((rc = benchmark_store_org_ensure(s, ap->row.client_org, &created, err))) return rc;
@@ -121,7 +189,7 @@ static int project_event(apply_t *ap, trin_request_t *req, const char *project_i
   const char *projects[1] = {ap->row.id};
   const char *orgs[1] = {ap->row.client_org};
   uint64_t seq;
-  rc = benchmark_emit_figures_changed(req, reason, ap->row.client_org, NULL, 0, NULL, 0, 0,
+  rc = benchmark_emit_figures_changed(req, reason, ap->row.client_org, &year, 1, NULL, 0, 0,
                                       projects, 1, orgs, ap->row.client_org[0] ? 1 : 0, &seq, err);
   if (!rc) ap->project_changed = true;
   return rc;
@@ -156,18 +224,21 @@ static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
     switch (kind) {
       case 0: {
         const Trin__Lifecycle__ProjectEvent *pe = (const void *)msg;
-        if (pe->project) rc = project_event(ap, req, pe->project->id, "lifecycle", 0, pe->project, err);
+        if (pe->project)
+          rc = project_event(ap, req, pe->project->id, "lifecycle", 0, pe->project,
+                             lifecycle_date(type, pe), err);
         break;
       }
       case 1: {
         const Trin__Budget__BudgetEvent *be = (const void *)msg;
         if (be->figures)
-          rc = project_event(ap, req, be->figures->project_id, "budget", 1, be->figures, err);
+          rc = project_event(ap, req, be->figures->project_id, "budget", 1, be->figures,
+                             budget_date(type, be), err);
         break;
       }
       case 2: {
         const Trin__Survey__RoundResults *rr = (const void *)msg;
-        rc = project_event(ap, req, rr->project_id, "survey", 2, rr, err);
+        rc = project_event(ap, req, rr->project_id, "survey", 2, rr, rr->closes, err);
         break;
       }
       case 3: {
@@ -218,7 +289,8 @@ static void apply_to_index(apply_t *ap) {
       ok = ok && org >= 0;
     }
     ok = ok && bm_index_project_set(ix, ap->row.id, org, ap->row.partnership_known,
-                                    ap->row.partnership_id[0] != 0, &ap->row.p) >= 0;
+                                    ap->row.partnership_id[0] != 0, ap->row.years,
+                                    ap->row.nyears) >= 0;
   }
   if (!ok) ap->svc->applied_upto = UINT64_MAX; /* rebuild from the store */
 }

@@ -14,6 +14,10 @@
  *                                   visible all-roles statement means of the
  *                                   latest round (by closing date); client and
  *                                   partnership when lifecycle has not spoken
+ * Each change also counts in a year — the year of the date the payload
+ * gives for it, else of the commit time (table in benchmark_events.c,
+ * rule in benchmark_rules.h) — and is written into the project's timeline
+ * (bm_project_years) in the same transaction.
  * Other events only advance the cursor. An event whose payload does not
  * decode is logged and skipped (the cursor advances): it cannot become
  * decodable by waiting. */

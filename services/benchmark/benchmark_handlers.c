@@ -395,13 +395,14 @@ static int peer_of(benchmark_service_t *svc, int f, const Trin__Benchmark__PeerG
   return TRIN_OK;
 }
 
+/* Property figures need a year; portfolio figures take a year or 0 (the
+ * current values). */
 static int check_year(int f, int year, const char *field, trin_err_t *err) {
-  if (bm_figures[f].kind == BM_KIND_PORTFOLIO) {
-    if (year != 0)
-      return trin_err_set(err, TRIN_EINVALID, field,
-                          "portfolio figures are current: give 0, not %d", year);
-    return TRIN_OK;
-  }
+  if (bm_figures[f].kind == BM_KIND_PORTFOLIO && year == 0) return TRIN_OK;
+  if (bm_figures[f].kind == BM_KIND_PORTFOLIO && (year < BM_YEAR_MIN || year > BM_YEAR_MAX))
+    return trin_err_set(err, TRIN_EINVALID, field,
+                        "must be %d–%d, or 0 for the current values, not %d", BM_YEAR_MIN,
+                        BM_YEAR_MAX, year);
   return check_range(true, year, BM_YEAR_MIN, BM_YEAR_MAX, field, err);
 }
 
@@ -505,9 +506,6 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
   int rc;
   int f = bm_figure_find(m->figure, "figure", err);
   if (f < 0) return TRIN_EINVALID;
-  if (bm_figures[f].kind != BM_KIND_PROPERTY)
-    return trin_err_set(err, TRIN_EINVALID, "figure",
-                        "'%s' is a current portfolio figure and has no history", m->figure);
   TRY(trin_id_check(nz(m->org_id), "org_id", err));
   TRY(check_range(true, m->from_year, BM_YEAR_MIN, BM_YEAR_MAX, "from_year", err));
   TRY(check_range(true, m->to_year, m->from_year, m->from_year + HISTORY_MAX_YEARS - 1,
@@ -582,7 +580,8 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
   const Trin__Benchmark__ComparePartnerships *m = (const void *)msg;
   const bm_org_t *viewer = NULL;
   int32_t org = -1;
-  int rc = viewer_of(svc, m->viewer_org, "viewer_org", &viewer, err);
+  int rc = check_year(BM_PROPERTY_FIGURES, m->year, "year", err);
+  if (!rc) rc = viewer_of(svc, m->viewer_org, "viewer_org", &viewer, err);
   if (rc) return rc;
   if (*nz(m->org_id)) {
     if ((rc = trin_id_check(m->org_id, "org_id", err))) return rc;
@@ -600,7 +599,7 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
   for (int k = 0; k < NP; k++) {
     int f = BM_PROPERTY_FIGURES + k;
     bm_side_t si, so;
-    bm_index_compare(svc->ix, f, org, &si, &so);
+    bm_index_compare(svc->ix, f, org, m->year, &si, &so);
     /* Across every organisation, a side of fewer projects than the minimum
      * is shown as a count only: one project's figure is not anonymous. */
     if (org < 0) {
@@ -626,6 +625,7 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
   }
   Trin__Benchmark__PartnershipComparison c = TRIN__BENCHMARK__PARTNERSHIP_COMPARISON__INIT;
   c.org_id = (char *)nz(m->org_id);
+  c.year = m->year;
   c.rows = pr;
   c.n_rows = NP;
   return trin_request_reply(req, &c.base, err);

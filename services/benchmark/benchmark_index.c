@@ -78,6 +78,25 @@ typedef struct {
   size_t n, cap;
 } year_t;
 
+/* Portfolio sums: per figure and side (0 inside, 1 outside, 2 partnership
+ * unknown) the summed terms of an organisation's projects at a year's end. */
+#define NPF (BM_FIG_COUNT - BM_PROPERTY_FIGURES)
+typedef struct {
+  bm_wide_t num, den;
+  int32_t cnt;
+} psum_t;
+typedef struct {
+  int32_t year;
+  psum_t s[NPF][3];
+} pcell_t;
+/* One holder per organisation (index org + 1; 0 = projects without a
+ * client): cells ascending by year. Invariant: the sums of a year without a
+ * cell are those of the last cell before it (none before the first). */
+typedef struct {
+  pcell_t *cells;
+  size_t n, cap;
+} pagg_t;
+
 typedef struct {
   bool used;
   uint64_t generation;
@@ -110,6 +129,8 @@ struct bm_index {
   bm_proj_t *projs;
   size_t nprojs, cprojs;
   smap_t proj_map;
+  pagg_t *pagg;
+  size_t npagg;
   slot_t cache[CACHE_SLOTS];
   /* Scratch for rankings, one cell per organisation. */
   bm_wide_t *s_num, *s_den;
@@ -151,7 +172,12 @@ void bm_index_clear(bm_index_t *ix) {
     free(ix->props[i].id);
     free(ix->ppos[i]);
   }
-  for (size_t i = 0; i < ix->nprojs; i++) free(ix->projs[i].id);
+  for (size_t i = 0; i < ix->nprojs; i++) {
+    free(ix->projs[i].id);
+    free(ix->projs[i].years);
+  }
+  for (size_t i = 0; i < ix->npagg; i++) free(ix->pagg[i].cells);
+  free(ix->pagg);
   for (int y = 0; y < NYEARS; y++) free(ix->years[y].recs);
   free(ix->orgs);
   free(ix->regions);
@@ -339,30 +365,118 @@ const bm_proj_t *bm_index_project(const bm_index_t *ix, int32_t i) {
   return i >= 0 && (size_t)i < ix->nprojs ? &ix->projs[i] : NULL;
 }
 
+/* The holder of org's sums (org -1: projects without a client). */
+static pagg_t *pagg_of(bm_index_t *ix, int32_t org) {
+  size_t h = (size_t)(org + 1);
+  if (h >= ix->npagg) {
+    size_t nc = ix->npagg ? ix->npagg : 16;
+    while (nc <= h) nc *= 2;
+    pagg_t *np = realloc(ix->pagg, nc * sizeof *np);
+    if (!np) return NULL;
+    memset(np + ix->npagg, 0, (nc - ix->npagg) * sizeof *np);
+    ix->pagg = np;
+    ix->npagg = nc;
+  }
+  return &ix->pagg[h];
+}
+
+/* The last cell at or before year, or NULL. */
+static const pcell_t *pagg_at(const pagg_t *a, int year) {
+  size_t lo = 0, hi = a->n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (a->cells[mid].year <= year) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo ? &a->cells[lo - 1] : NULL;
+}
+
+/* Ensures a cell for year, carrying the one before it forward. */
+static int pagg_cell(pagg_t *a, int year) {
+  size_t i = 0;
+  while (i < a->n && a->cells[i].year < year) i++;
+  if (i < a->n && a->cells[i].year == year) return 0;
+  if (grow((void **)&a->cells, &a->cap, a->n + 1, sizeof *a->cells)) return -1;
+  memmove(&a->cells[i + 1], &a->cells[i], (a->n - i) * sizeof *a->cells);
+  if (i > 0) a->cells[i] = a->cells[i - 1];
+  else memset(&a->cells[i], 0, sizeof a->cells[i]);
+  a->cells[i].year = year;
+  a->n++;
+  return 0;
+}
+
+/* Adds (sign 1) or removes (sign -1) project j's terms in every cell. */
+static void pagg_add(pagg_t *a, const bm_proj_t *j, int sign) {
+  int side = !j->partnership_known ? 2 : j->in_partnership ? 0 : 1;
+  for (size_t c = 0; c < a->n; c++) {
+    const bm_project_t *p = bm_timeline_at(j->years, j->nyears, a->cells[c].year);
+    if (!p) continue;
+    for (int k = 0; k < NPF; k++) {
+      bm_wide_t num, den;
+      if (!bm_figures[BM_PROPERTY_FIGURES + k].project_term(p, &num, &den)) continue;
+      psum_t *ps = &a->cells[c].s[k][side];
+      ps->num += sign * num;
+      ps->den += sign * den;
+      ps->cnt += sign;
+    }
+  }
+}
+
 int32_t bm_index_project_set(bm_index_t *ix, const char *id, int32_t org,
                              bool partnership_known, bool in_partnership,
-                             const bm_project_t *p) {
+                             const bm_project_year_t *years, size_t nyears) {
+  bm_project_year_t *ny = NULL;
+  if (nyears) {
+    ny = malloc(nyears * sizeof *ny);
+    if (!ny) return -1;
+    memcpy(ny, years, nyears * sizeof *ny);
+  }
+  pagg_t *to = pagg_of(ix, org);
+  if (!to) {
+    free(ny);
+    return -1;
+  }
   int32_t i = smap_get(&ix->proj_map, id);
   if (i < 0) {
     char *nid = strdup(id);
     if (!nid || grow((void **)&ix->projs, &ix->cprojs, ix->nprojs + 1, sizeof *ix->projs)) {
       free(nid);
+      free(ny);
       return -1;
     }
     i = (int32_t)ix->nprojs;
+    memset(&ix->projs[i], 0, sizeof ix->projs[i]);
     ix->projs[i].id = nid;
+    ix->projs[i].org = -1;
     if (smap_put(&ix->proj_map, nid, i)) {
       free(nid);
+      free(ny);
       return -1;
     }
     ix->nprojs++;
   }
   bm_proj_t *j = &ix->projs[i];
+  /* The old terms out (the holder exists: the project was added through it),
+   * the new timeline in, its years as cells, the new terms in. */
+  changed(ix);
+  if (j->nyears) pagg_add(&ix->pagg[j->org + 1], j, -1);
+  free(j->years);
   j->org = org;
   j->partnership_known = partnership_known;
   j->in_partnership = in_partnership;
-  j->p = *p;
-  changed(ix);
+  j->years = ny;
+  j->nyears = nyears;
+  memset(&j->p, 0, sizeof j->p);
+  if (nyears) j->p = ny[nyears - 1].p;
+  to = &ix->pagg[org + 1]; /* pagg_of above made room */
+  for (size_t k = 0; k < nyears; k++)
+    if (pagg_cell(to, ny[k].year)) {
+      j->years = NULL; /* out of the sums, consistently; the caller rebuilds */
+      j->nyears = 0;
+      free(ny);
+      return -1;
+    }
+  pagg_add(to, j, 1);
   return i;
 }
 
@@ -424,11 +538,22 @@ static int compute(bm_index_t *ix, int f, int year, const bm_peer_t *peer, bm_ra
       ADD(p->org, num, den);
     }
   } else {
-    for (size_t i = 0; i < ix->nprojs; i++) {
-      const bm_proj_t *j = &ix->projs[i];
-      bm_wide_t num, den;
-      if (j->org < 0 || !fig->project_term(&j->p, &num, &den)) continue;
-      ADD(j->org, num, den);
+    /* One cell per organisation: its sums at the end of the year. */
+    int yy = year == 0 ? BM_YEAR_MAX : year;
+    int k = f - BM_PROPERTY_FIGURES;
+    for (size_t h = 1; h < ix->npagg && h <= ix->norgs; h++) {
+      const pcell_t *c = pagg_at(&ix->pagg[h], yy);
+      if (!c) continue;
+      int32_t o = (int32_t)(h - 1);
+      psum_t t = {0, 0, 0};
+      for (int side = 0; side < 3; side++) {
+        t.num += c->s[k][side].num;
+        t.den += c->s[k][side].den;
+        t.cnt += c->s[k][side].cnt;
+      }
+      if (t.cnt <= 0) continue;
+      ADD(o, t.num, t.den);
+      ix->s_cnt[o] = t.cnt; /* the projects behind the value */
     }
   }
 #undef ADD
@@ -475,10 +600,7 @@ done:
 int bm_index_rank(bm_index_t *ix, int f, int year, const bm_peer_t *peer,
                   const bm_ranking_t **out) {
   static const bm_peer_t any = {-1, -1, -1};
-  if (bm_figures[f].kind == BM_KIND_PORTFOLIO) {
-    year = 0;
-    peer = &any;
-  }
+  if (bm_figures[f].kind == BM_KIND_PORTFOLIO) peer = &any;
   uint64_t h = (uint64_t)f * 1315423911u ^ (uint64_t)(year + 7) * 2654435761u ^
                (uint64_t)(peer->type + 3) * 97 ^ (uint64_t)(peer->band + 3) * 389 ^
                (uint64_t)(peer->region + 3) * 7919;
@@ -500,25 +622,27 @@ int bm_index_rank(bm_index_t *ix, int f, int year, const bm_peer_t *peer,
   return 0;
 }
 
-void bm_index_compare(const bm_index_t *ix, int f, int32_t org, bm_side_t *in,
+void bm_index_compare(const bm_index_t *ix, int f, int32_t org, int year, bm_side_t *in,
                       bm_side_t *out) {
   const bm_figure_t *fig = &bm_figures[f];
   bm_wide_t n[2] = {0, 0}, d[2] = {0, 0};
   int32_t c[2] = {0, 0};
-  for (size_t i = 0; i < ix->nprojs; i++) {
-    const bm_proj_t *j = &ix->projs[i];
-    bm_wide_t num, den;
-    if (!j->partnership_known || (org >= 0 && j->org != org)) continue;
-    if (!fig->project_term || !fig->project_term(&j->p, &num, &den)) continue;
-    int side = j->in_partnership ? 0 : 1;
-    n[side] += num;
-    d[side] += den;
-    c[side]++;
+  int yy = year == 0 ? BM_YEAR_MAX : year;
+  int k = f - BM_PROPERTY_FIGURES;
+  for (size_t h = 0; k >= 0 && h < ix->npagg; h++) {
+    if (org >= 0 && h != (size_t)org + 1) continue;
+    const pcell_t *cell = pagg_at(&ix->pagg[h], yy);
+    if (!cell) continue;
+    for (int side = 0; side < 2; side++) {
+      n[side] += cell->s[k][side].num;
+      d[side] += cell->s[k][side].den;
+      c[side] += cell->s[k][side].cnt;
+    }
   }
   bm_side_t *sides[2] = {in, out};
-  for (int k = 0; k < 2; k++) {
-    memset(sides[k], 0, sizeof *sides[k]);
-    sides[k]->count = c[k];
-    sides[k]->has_value = bm_figure_value(fig, n[k], d[k], &sides[k]->value);
+  for (int s2 = 0; s2 < 2; s2++) {
+    memset(sides[s2], 0, sizeof *sides[s2]);
+    sides[s2]->count = c[s2];
+    sides[s2]->has_value = c[s2] > 0 && bm_figure_value(fig, n[s2], d[s2], &sides[s2]->value);
   }
 }

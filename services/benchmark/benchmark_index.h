@@ -8,10 +8,21 @@
  * (benchmark_store_load) and updated after every committed change. Any
  * change bumps `generation`, which invalidates the cached rankings.
  *
+ * Portfolio figures are kept per organisation and year: each project has
+ * a timeline (its state per year of change, see bm_timeline_apply), and
+ * each organisation keeps, per year in which one of its projects changed,
+ * the summed terms of its projects' states at the end of that year for
+ * every portfolio figure, split inside / outside / unknown partnership. A
+ * year without its own cell carries the last earlier one forward. A project
+ * change subtracts the project's old terms from its organisation's cells
+ * and adds the new ones: O(cells × figures), independent of the number of
+ * projects and organisations.
+ *
  * Query cost: a ranking scans the year's measures (one pass, O(properties))
- * summing each organisation's terms, then sorts the organisations
- * (O(orgs log orgs)); a rank history is one ranking per year, usually from
- * the cache. */
+ * summing each organisation's terms — or, for a portfolio figure, reads one
+ * cell per organisation (binary search over its years) — then sorts the
+ * organisations (O(orgs log orgs)); a rank history is one ranking per year,
+ * usually from the cache. */
 #ifndef TRIN_BENCHMARK_INDEX_H
 #define TRIN_BENCHMARK_INDEX_H
 
@@ -20,9 +31,6 @@
 #include <stdint.h>
 
 #include "benchmark_rules.h"
-
-#define BM_YEAR_MIN 1990
-#define BM_YEAR_MAX 2100
 
 typedef struct bm_index bm_index_t;
 
@@ -44,7 +52,9 @@ typedef struct {
   int32_t org;         /* -1 until the lifecycle (or survey) names the client */
   bool in_partnership;
   bool partnership_known;
-  bm_project_t p;
+  bm_project_t p;      /* the current state: the timeline's last row */
+  bm_project_year_t *years; /* ascending; the project counts from years[0] */
+  size_t nyears;
 } bm_proj_t;
 
 /* Peer group filter: -1 = any. region: an interned region (-2 = a region
@@ -84,29 +94,35 @@ size_t bm_index_property_count(const bm_index_t *ix);
 int bm_index_measure_set(bm_index_t *ix, int32_t prop, int year, const bm_measure_t *m);
 size_t bm_index_measure_count(const bm_index_t *ix);
 
-/* Projects: the state is replaced as a whole. */
+/* Projects: client, partnership and the timeline are replaced as a whole
+ * (a project counts for its current client and side in every year). years
+ * is ascending by year; nyears 0 leaves the project out of every figure.
+ * The organisations' per-year sums follow incrementally. -1 on OOM. */
 int32_t bm_index_project_set(bm_index_t *ix, const char *id, int32_t org,
                              bool partnership_known, bool in_partnership,
-                             const bm_project_t *p);
+                             const bm_project_year_t *years, size_t nyears);
 int32_t bm_index_project_find(const bm_index_t *ix, const char *id);
 const bm_proj_t *bm_index_project(const bm_index_t *ix, int32_t proj);
 
-/* The ranking of organisations on figure f for year (ignored for portfolio
- * figures) and peer (property figures). The result is owned by the index
- * and valid until the next bm_index_rank or change. -1 on OOM. */
+/* The ranking of organisations on figure f for year and peer (property
+ * figures only; portfolio figures ignore it). For a portfolio figure, year
+ * 0 means the current values (the last row of every timeline). The result
+ * is owned by the index and valid until the next bm_index_rank or change.
+ * -1 on OOM. */
 int bm_index_rank(bm_index_t *ix, int f, int year, const bm_peer_t *peer,
                   const bm_ranking_t **out);
 /* The same without the cache (for measuring the cold path). */
 void bm_index_cache_clear(bm_index_t *ix);
 
-/* Portfolio figure f summed over projects inside / outside partnerships,
- * for one organisation (org >= 0) or all (-1). */
+/* Portfolio figure f summed over projects inside / outside partnerships at
+ * the end of year (0 = current), for one organisation (org >= 0) or all
+ * (-1, including projects whose client is not known). */
 typedef struct {
   int32_t count;
   bool has_value;
   int64_t value;
 } bm_side_t;
-void bm_index_compare(const bm_index_t *ix, int f, int32_t org, bm_side_t *inside,
+void bm_index_compare(const bm_index_t *ix, int f, int32_t org, int year, bm_side_t *inside,
                       bm_side_t *outside);
 
 /* Forgets everything (before a reload from the store). */

@@ -288,6 +288,79 @@ void bm_rank(bm_ranked_t *items, size_t n, bm_direction_t dir) {
   }
 }
 
+/* ---- portfolio years ------------------------------------------------------------------- */
+
+/* The year of a leading YYYY-MM-DD, or -1. */
+static int date_year(const char *s) {
+  if (!s) return -1;
+  for (int i = 0; i < 10; i++) {
+    bool dash = i == 4 || i == 7;
+    if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return -1;
+  }
+  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+  if (m < 1 || m > 12 || d < 1 || d > 31) return -1;
+  return y;
+}
+
+int bm_event_year(const char *date, const char *commit_time) {
+  int y = date_year(date);
+  if (y < 0) y = date_year(commit_time);
+  if (y < 0) return -1;
+  return y < BM_YEAR_MIN ? BM_YEAR_MIN : y > BM_YEAR_MAX ? BM_YEAR_MAX : y;
+}
+
+void bm_project_merge(bm_project_t *dst, const bm_project_t *src, bm_source_t source) {
+  uint32_t bits = 0;
+  switch (source) {
+    case BM_SOURCE_LIFECYCLE:
+      bits = BM_PHAS_LIFECYCLE | BM_PHAS_SCHEDULE;
+      dst->schedule_variance_days = src->schedule_variance_days;
+      dst->open_disputes = src->open_disputes;
+      dst->open_defects = src->open_defects;
+      dst->dwellings = src->dwellings;
+      break;
+    case BM_SOURCE_BUDGET:
+      bits = BM_PHAS_DRIFT | BM_PHAS_MARKET;
+      dst->budget_a_ore = src->budget_a_ore;
+      dst->drift_ore = src->drift_ore;
+      dst->market_adjusted_drift_ore = src->market_adjusted_drift_ore;
+      break;
+    case BM_SOURCE_SURVEY:
+      bits = BM_PHAS_SATISFACTION;
+      dst->satisfaction_x100 = src->satisfaction_x100;
+      break;
+  }
+  dst->has = (dst->has & ~bits) | (src->has & bits);
+}
+
+int bm_timeline_apply(bm_project_year_t *rows, size_t *n, int year, bm_source_t source,
+                      const bm_project_t *now) {
+  if (year < BM_YEAR_MIN || year > BM_YEAR_MAX || *n > BM_YEARS) return -1;
+  size_t i = 0;
+  while (i < *n && rows[i].year < year) i++;
+  if (i == *n || rows[i].year != year) {
+    /* Invariant: rows stay ascending and distinct, so at most BM_YEARS. */
+    memmove(&rows[i + 1], &rows[i], (*n - i) * sizeof *rows);
+    memset(&rows[i], 0, sizeof rows[i]);
+    rows[i].year = year;
+    if (i > 0) rows[i].p = rows[i - 1].p; /* carried forward into the new row */
+    (*n)++;
+  }
+  for (size_t k = i; k < *n; k++) bm_project_merge(&rows[k].p, now, source);
+  return 0;
+}
+
+const bm_project_t *bm_timeline_at(const bm_project_year_t *rows, size_t n, int year) {
+  size_t lo = 0, hi = n; /* the first row after year */
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (rows[mid].year <= year) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo ? &rows[lo - 1].p : NULL;
+}
+
 /* ---- open and anonymous -------------------------------------------------------------- */
 
 bool bm_name_visible(const char *viewer, bool viewer_open, const char *subject,

@@ -88,7 +88,8 @@ enum {
   BM_PHAS_SATISFACTION = 1u << 4, /* a visible latest satisfaction */
 };
 
-/* A project's current portfolio state, from the other services' events. */
+/* A project's portfolio state, from the other services' events (the current
+ * state, or its state at the end of one year). */
 typedef struct {
   uint32_t has;
   int64_t budget_a_ore;
@@ -100,6 +101,55 @@ typedef struct {
   int32_t open_defects;
   int32_t dwellings;
 } bm_project_t;
+
+/* ---- portfolio years: which year a change counts in, carried forward ----------
+
+ * A portfolio KPI's value for year Y is the organisation's state at the end
+ * of Y (31 December, inclusive). A project keeps a timeline: one state per
+ * year in which something changed; for any year Y its state is that of the
+ * last row at or before Y (carried forward; none before its first row).
+ *
+ * The year of a change is the year of the event's date — the date the
+ * payload says the change happened (see benchmark_events.c's table), or,
+ * when the payload carries none, the event's commit time (UTC). A change
+ * takes effect from its year onward: the service's part of the project's
+ * state (each field belongs to one upstream service) is replaced in that
+ * year's row and in every later row. So a change dated 31 Dec 2023 counts
+ * in 2023, one dated 1 Jan 2024 first in 2024; and a late-recorded change
+ * dated in an earlier year rewrites that service's part from its year on. */
+
+#define BM_YEAR_MIN 1990
+#define BM_YEAR_MAX 2100
+#define BM_YEARS (BM_YEAR_MAX - BM_YEAR_MIN + 1)
+
+typedef enum { BM_SOURCE_LIFECYCLE = 0, BM_SOURCE_BUDGET, BM_SOURCE_SURVEY } bm_source_t;
+
+typedef struct {
+  int32_t year;
+  bm_project_t p; /* the state at the end of `year` */
+} bm_project_year_t;
+
+/* The year of a change: the year of `date` (YYYY-MM-DD, anything after the
+ * day ignored) when it is one, else of `commit_time` (ISO 8601 UTC), clamped
+ * to BM_YEAR_MIN..BM_YEAR_MAX; -1 when neither is a date. */
+int bm_event_year(const char *date, const char *commit_time);
+
+/* Copies the fields (and `has` bits) that `source` owns from src to dst:
+ * lifecycle — dwellings, open disputes and defects, schedule variance;
+ * budget — Skema A, drift, market-adjusted drift; survey — satisfaction. */
+void bm_project_merge(bm_project_t *dst, const bm_project_t *src, bm_source_t source);
+
+/* Applies a change of `source` counting from `year`, `now` being the
+ * project's state after it: ensures a row for year (a copy of the row
+ * before it, or empty) and merges source's part of `now` into it and every
+ * later row. rows are ascending by year with room for BM_YEARS. -1 when the
+ * year is out of range. */
+int bm_timeline_apply(bm_project_year_t *rows, size_t *n, int year, bm_source_t source,
+                      const bm_project_t *now);
+
+/* The state at the end of `year` (the last row at or before it); NULL when
+ * the timeline starts later. */
+const bm_project_t *bm_timeline_at(const bm_project_year_t *rows, size_t n, int year);
 
 /* ---- the key-figure table ------------------------------------------------------ */
 

@@ -42,6 +42,21 @@ static const trin_migration_t MIGRATIONS[] = {
       * SetMaintenanceModel. */
      "INSERT INTO bm_model VALUES (1,'roof',20),(2,'facade',20),(3,'windows',15),"
      "(4,'installations',25),(5,'interior',20);"},
+    /* Portfolio KPIs per year: each project's state at the end of every year
+     * in which it changed (carried forward to later years). Projects kept
+     * before this version have no dated history: their state counts from the
+     * year of the upgrade. */
+    {2,
+     "CREATE TABLE bm_project_years ("
+     " project_id TEXT NOT NULL REFERENCES bm_projects(id), year INTEGER NOT NULL,"
+     " has INTEGER NOT NULL, budget_a_ore INTEGER NOT NULL, drift_ore INTEGER NOT NULL,"
+     " market_adjusted_drift_ore INTEGER NOT NULL,"
+     " schedule_variance_days INTEGER NOT NULL, satisfaction_x100 INTEGER NOT NULL,"
+     " open_disputes INTEGER NOT NULL, open_defects INTEGER NOT NULL,"
+     " dwellings INTEGER NOT NULL, PRIMARY KEY (project_id, year)) WITHOUT ROWID;"
+     "INSERT INTO bm_project_years SELECT id, CAST(strftime('%Y', 'now') AS INTEGER), has,"
+     " budget_a_ore, drift_ore, market_adjusted_drift_ore, schedule_variance_days,"
+     " satisfaction_x100, open_disputes, open_defects, dwellings FROM bm_projects;"},
 };
 
 int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
@@ -270,6 +285,60 @@ static void project_from_row(trin_stmt_t *st, bm_project_row_t *r) {
   " market_adjusted_drift_ore, schedule_variance_days, satisfaction_x100,"            \
   " satisfaction_closes, open_disputes, open_defects, dwellings"
 
+#define YEAR_COLS                                                                     \
+  "year, has, budget_a_ore, drift_ore, market_adjusted_drift_ore,"                      \
+  " schedule_variance_days, satisfaction_x100, open_disputes, open_defects, dwellings"
+
+static int project_years_get(trin_store_t *s, bm_project_row_t *row, trin_err_t *err) {
+  STMT("SELECT " YEAR_COLS " FROM bm_project_years WHERE project_id = ? ORDER BY year");
+  trin_stmt_bind_text(st, 1, row->id);
+  int rc;
+  row->nyears = 0;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && row->nyears < BM_YEARS) {
+    bm_project_year_t *y = &row->years[row->nyears++];
+    memset(y, 0, sizeof *y);
+    y->year = (int32_t)trin_stmt_int64(st, 0);
+    y->p.has = (uint32_t)trin_stmt_int64(st, 1);
+    y->p.budget_a_ore = trin_stmt_int64(st, 2);
+    y->p.drift_ore = trin_stmt_int64(st, 3);
+    y->p.market_adjusted_drift_ore = trin_stmt_int64(st, 4);
+    y->p.schedule_variance_days = (int32_t)trin_stmt_int64(st, 5);
+    y->p.satisfaction_x100 = (int32_t)trin_stmt_int64(st, 6);
+    y->p.open_disputes = (int32_t)trin_stmt_int64(st, 7);
+    y->p.open_defects = (int32_t)trin_stmt_int64(st, 8);
+    y->p.dwellings = (int32_t)trin_stmt_int64(st, 9);
+  }
+  trin_stmt_reset(st);
+  return rc == TRIN_STORE_ROW || rc == TRIN_OK ? TRIN_OK : rc;
+}
+
+static int project_years_put(trin_store_t *s, const bm_project_row_t *r, trin_err_t *err) {
+  int rc;
+  {
+    STMT("DELETE FROM bm_project_years WHERE project_id = ?");
+    trin_stmt_bind_text(st, 1, r->id);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+  }
+  for (size_t i = 0; i < r->nyears; i++) {
+    const bm_project_year_t *y = &r->years[i];
+    STMT("INSERT INTO bm_project_years (project_id, " YEAR_COLS
+         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    trin_stmt_bind_text(st, 1, r->id);
+    trin_stmt_bind_int64(st, 2, y->year);
+    trin_stmt_bind_int64(st, 3, y->p.has);
+    trin_stmt_bind_int64(st, 4, y->p.budget_a_ore);
+    trin_stmt_bind_int64(st, 5, y->p.drift_ore);
+    trin_stmt_bind_int64(st, 6, y->p.market_adjusted_drift_ore);
+    trin_stmt_bind_int64(st, 7, y->p.schedule_variance_days);
+    trin_stmt_bind_int64(st, 8, y->p.satisfaction_x100);
+    trin_stmt_bind_int64(st, 9, y->p.open_disputes);
+    trin_stmt_bind_int64(st, 10, y->p.open_defects);
+    trin_stmt_bind_int64(st, 11, y->p.dwellings);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+  }
+  return TRIN_OK;
+}
+
 int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_t *row,
                                 bool *found, trin_err_t *err) {
   STMT("SELECT " PROJECT_COLS " FROM bm_projects WHERE id = ?");
@@ -280,7 +349,8 @@ int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_
   *found = rc == TRIN_STORE_ROW;
   if (*found) project_from_row(st, row);
   trin_stmt_reset(st);
-  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+  if (rc != TRIN_STORE_ROW && rc) return rc;
+  return *found ? project_years_get(s, row, err) : TRIN_OK;
 }
 
 int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *r, trin_err_t *err) {
@@ -300,7 +370,8 @@ int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *r, trin
   trin_stmt_bind_int64(st, 12, r->p.open_disputes);
   trin_stmt_bind_int64(st, 13, r->p.open_defects);
   trin_stmt_bind_int64(st, 14, r->p.dwellings);
-  return trin_stmt_run(st, err);
+  int rc = trin_stmt_run(st, err);
+  return rc ? rc : project_years_put(s, r, err);
 }
 
 /* ---- loading the index ------------------------------------------------------------------ */
@@ -366,17 +437,26 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
   }
   {
     STMT("SELECT " PROJECT_COLS " FROM bm_projects");
+    bm_project_row_t *r = malloc(sizeof *r);
+    if (!r) {
+      trin_stmt_reset(st);
+      return OOM();
+    }
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-      bm_project_row_t r;
-      memset(&r, 0, sizeof r);
-      project_from_row(st, &r);
-      int32_t org = r.client_org[0] ? bm_index_org_find(ix, r.client_org) : -1;
-      if (bm_index_project_set(ix, r.id, org, r.partnership_known, r.partnership_id[0] != 0,
-                               &r.p) < 0) {
+      memset(r, 0, sizeof *r);
+      project_from_row(st, r);
+      int32_t org = r->client_org[0] ? bm_index_org_find(ix, r->client_org) : -1;
+      int rc2 = project_years_get(s, r, err);
+      if (!rc2 && bm_index_project_set(ix, r->id, org, r->partnership_known,
+                                       r->partnership_id[0] != 0, r->years, r->nyears) < 0)
+        rc2 = OOM();
+      if (rc2) {
         trin_stmt_reset(st);
-        return OOM();
+        free(r);
+        return rc2;
       }
     }
+    free(r);
     trin_stmt_reset(st);
     if (rc) return rc;
   }

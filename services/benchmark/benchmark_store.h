@@ -57,10 +57,13 @@ typedef struct {
   char partnership_id[65];   /* "" = outside (when partnership_known) */
   bool partnership_known;
   char satisfaction_closes[11]; /* the round the satisfaction comes from */
-  bm_project_t p;
+  bm_project_t p;            /* the current state */
+  bm_project_year_t years[BM_YEARS]; /* the timeline (bm_project_years), ascending */
+  size_t nyears;
 } bm_project_row_t;
 
-/* *found false (and row zeroed with id set) when the project is new. */
+/* *found false (and row zeroed with id set) when the project is new. The
+ * timeline comes with the row; put replaces both. */
 int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_t *row,
                                 bool *found, trin_err_t *err);
 int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *row, trin_err_t *err);

@@ -64,9 +64,15 @@ int bmc_history(trin_client_t *c, const char *figure, const char *org, int from,
 
 int bmc_compare(trin_client_t *c, const char *org, const char *viewer,
                 Trin__Benchmark__PartnershipComparison **out, trin_err_t *err) {
+  return bmc_compare_year(c, org, viewer, 0, out, err);
+}
+
+int bmc_compare_year(trin_client_t *c, const char *org, const char *viewer, int year,
+                     Trin__Benchmark__PartnershipComparison **out, trin_err_t *err) {
   Trin__Benchmark__ComparePartnerships req = TRIN__BENCHMARK__COMPARE_PARTNERSHIPS__INIT;
   req.org_id = (char *)(org ? org : "");
   req.viewer_org = (char *)viewer;
+  req.year = year;
   return trin_client_call(c, &req.base, &trin__benchmark__partnership_comparison__descriptor,
                           (ProtobufCMessage **)out, err);
 }

@@ -23,6 +23,9 @@ int bmc_history(trin_client_t *c, const char *figure, const char *org, int from,
                 const char *viewer, Trin__Benchmark__History **out, trin_err_t *err);
 int bmc_compare(trin_client_t *c, const char *org, const char *viewer,
                 Trin__Benchmark__PartnershipComparison **out, trin_err_t *err);
+/* The same at the end of a year (0 = current). */
+int bmc_compare_year(trin_client_t *c, const char *org, const char *viewer, int year,
+                     Trin__Benchmark__PartnershipComparison **out, trin_err_t *err);
 
 /* The synthetic set: nmun municipalities "K001".."K098" named "Syntetisk
  * Kommune 1".., props_per properties each, years from..to. The CSV texts

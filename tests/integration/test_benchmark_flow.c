@@ -290,7 +290,15 @@ static void open_benchmarking_and_minimum_group(void **state) {
   assert_string_equal(e.field, "year");
   assert_int_equal(bmc_query(c, "cost_per_m2", 2022, "castle", NULL, "K030", 0, &r, &e), TRIN_EINVALID);
   assert_string_equal(e.field, "peer.type");
-  assert_int_equal(bmc_query(c, "budget_drift_pct", 2022, NULL, NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  /* portfolio figures take a year (or 0 = current) but no property peer group */
+  OK(bmc_query(c, "budget_drift_pct", 2022, NULL, NULL, "K030", 0, &r, &e_));
+  assert_true(r->suppressed); /* no projects here: nobody has a value */
+  assert_null(r->viewer);
+  trin_codec_free(r);
+  assert_int_equal(bmc_query(c, "budget_drift_pct", 1989, NULL, NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "year");
+  assert_int_equal(bmc_query(c, "budget_drift_pct", 2022, "school", NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "peer");
   assert_int_equal(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "NOBODY", 0, &r, &e), TRIN_ENOTFOUND);
   assert_string_equal(e.field, "viewer_org");
 }

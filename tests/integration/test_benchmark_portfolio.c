@@ -2,8 +2,12 @@
  * processes wired together: projects inside and outside a partnership get
  * milestones, a dispute, Skema A and B budgets and survey rounds; the
  * benchmark service follows the three event streams and the portfolio KPIs
- * and the partnership comparison show them. kill -9 of benchmark loses
- * nothing and it resumes from its cursors; SIGTERM exits 0 everywhere. */
+ * and the partnership comparison show them. A second client's disputes make
+ * open_disputes differ by year (dated 2023, 2024, 2025): the values, ranks
+ * and rank history per year and the comparison per year follow the events'
+ * dates. kill -9 of benchmark loses nothing and it resumes from its
+ * cursors; SIGTERM exits 0 everywhere. The service runs with min-group 2,
+ * so two clients form a visible group. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,7 +39,7 @@ static char a_lc_ep[400], a_lc_pub[400], a_bg_ep[400], a_bg_pub[400], a_sv_ep[40
 
 static int start_benchmark(void) {
   const char *args[] = {a_lc_ep, a_lc_pub, a_bg_ep, a_bg_pub, a_sv_ep, a_sv_pub,
-                        "--heartbeat-ms=200", NULL};
+                        "--heartbeat-ms=200", "--min-group=2", NULL};
   if (!testproc_start(&bm, TRIN_BENCHMARK_BIN, args)) return -1;
   trin_err_t err;
   if (trin_client_new(bm.endpoint, &bmc, &err)) return -1;
@@ -141,6 +145,11 @@ static Trin__Benchmark__PartnershipComparison *wait_for(pred_fn pred) {
   return NULL;
 }
 
+static bool all_in_but_resolved(const Trin__Benchmark__PartnershipComparison *c) {
+  const Trin__Benchmark__ComparisonRow *d = row(c, "budget_drift_pct");
+  return d && d->has_difference;
+}
+
 static bool all_in(const Trin__Benchmark__PartnershipComparison *c) {
   const Trin__Benchmark__ComparisonRow *d = row(c, "budget_drift_pct"),
                                        *s = row(c, "latest_satisfaction"),
@@ -148,9 +157,53 @@ static bool all_in(const Trin__Benchmark__PartnershipComparison *c) {
   return d && s && o && d->has_difference && s->has_difference && o->outside->value == 100;
 }
 
-static bool dispute_resolved(const Trin__Benchmark__PartnershipComparison *c) {
-  const Trin__Benchmark__ComparisonRow *o = row(c, "open_disputes");
-  return o && o->outside->has_value && o->outside->value == 0;
+/* KAB's open_disputes history 2022–2025, polled until pred holds. */
+typedef bool (*hist_pred_fn)(const Trin__Benchmark__History *h);
+static Trin__Benchmark__History *wait_history(hist_pred_fn pred) {
+  for (int i = 0; i < 300; i++) {
+    Trin__Benchmark__History *h = NULL;
+    trin_err_t e = {0};
+    if (bmc_history(bmc, "open_disputes", "KAB", 2022, 2025, "KAB", &h, &e) == 0 && pred(h))
+      return h;
+    trin_codec_free(h);
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return NULL;
+}
+
+/* D1 resolved (2024) and FSB's D2 opened (2024): KAB best in 2024 */
+static bool two_years_in(const Trin__Benchmark__History *h) {
+  return h->n_points == 4 && h->points[2]->has_value && h->points[2]->value == 0 &&
+         h->points[2]->of == 2 && h->points[2]->median == 50;
+}
+
+/* FSB's D2 resolved (2025): a tie for rank 1 in 2025 */
+static bool tie_in_2025(const Trin__Benchmark__History *h) {
+  return h->n_points == 4 && h->points[3]->rank == 1 && h->points[3]->median == 0;
+}
+
+static void assert_point(const Trin__Benchmark__HistoryPoint *p, int year, bool has_value,
+                         int64_t value, int rank, int of, int pct, int64_t median) {
+  assert_int_equal(p->year, year);
+  assert_int_equal(p->has_value, has_value);
+  assert_int_equal(p->value, value);
+  assert_int_equal(p->rank, rank);
+  assert_int_equal(p->of, of);
+  assert_int_equal(p->percentile_x100, pct);
+  assert_int_equal(p->median, median);
+}
+
+/* The 2022–2024 points, the same before and after the restart. */
+static void assert_2022_to_2024(const Trin__Benchmark__History *h) {
+  assert_int_equal(h->n_points, 4);
+  /* 2022: no project yet (created 2023-01-02): nobody has a value */
+  assert_false(h->points[0]->has_value);
+  assert_true(h->points[0]->suppressed);
+  /* 2023: KAB (0 + 1) / 2 = 0.50 per project, FSB 0.00: KAB 2nd of 2 */
+  assert_point(h->points[1], 2023, true, 50, 2, 2, 0, 25);
+  /* 2024: D1 resolved 2024-02-01, FSB's D2 opened 2024-03-01: KAB 1st */
+  assert_point(h->points[2], 2024, true, 0, 1, 2, 10000, 50);
 }
 
 static void projects_with_budgets_and_surveys_in_the_kpis(void **state) {
@@ -203,18 +256,68 @@ static void projects_with_budgets_and_surveys_in_the_kpis(void **state) {
   assert_string_equal(fr->viewer->label, "KAB"); /* the name lifecycle announced */
   trin_codec_free(fr);
 
-  /* kill -9, an event while it is down, restart: resumes from its cursors */
+  /* Per year: a second client, FSB, whose project gets a dispute in 2024;
+   * KAB's dispute D1 (opened 2023-06-01) is resolved on 2024-02-01. */
+  OK(lc_org(lcc, "FSB", "client", &e_));
+  OK(lc_project(lcc, "P-FSB", NULL, "FSB", false, "2023-01-02", &e_));
+  OK(lc_dispute_open(lcc, "P-FSB", "D2", 100000, "2024-03-01", &e_));
+  OK(lc_dispute_resolve(lcc, "D1", "2024-02-01", "forlig", &e_));
+  Trin__Benchmark__History *h = wait_history(two_years_in);
+  assert_non_null(h);
+  assert_2022_to_2024(h);
+  /* 2025: nothing changed, carried forward from 2024 */
+  assert_point(h->points[3], 2025, true, 0, 1, 2, 10000, 50);
+  trin_codec_free(h);
+  /* the year's ranking: 2023, FSB first (anonymous to KAB), KAB second */
+  OK(bmc_query(bmc, "open_disputes", 2023, NULL, NULL, "KAB", 0, &fr, &e_));
+  assert_false(fr->suppressed);
+  assert_int_equal(fr->distribution->n, 2);
+  assert_int_equal(fr->distribution->max, 50);
+  assert_int_equal(fr->n_entries, 2);
+  assert_string_equal(fr->entries[0]->label, "anonymous #1");
+  assert_int_equal(fr->entries[0]->value, 0);
+  assert_true(fr->entries[1]->you);
+  assert_int_equal(fr->entries[1]->rank, 2);
+  assert_int_equal(fr->entries[1]->properties, 2); /* projects behind the value */
+  trin_codec_free(fr);
+  /* inside against outside per year: P-OUT's dispute open at the end of 2023 only */
+  OK(bmc_compare_year(bmc, "KAB", "KAB", 2023, &c, &e_));
+  assert_int_equal(c->year, 2023);
+  assert_int_equal(row(c, "open_disputes")->outside->value, 100);
+  assert_int_equal(row(c, "open_disputes")->inside->value, 0);
+  assert_int_equal(row(c, "budget_drift_pct")->outside->value, 2000); /* B approved 2023-03-03 */
+  trin_codec_free(c);
+  OK(bmc_compare_year(bmc, "KAB", "KAB", 2024, &c, &e_));
+  assert_int_equal(row(c, "open_disputes")->outside->value, 0);
+  trin_codec_free(c);
+  OK(bmc_compare_year(bmc, "KAB", "KAB", 2022, &c, &e_));
+  assert_false(row(c, "open_disputes")->outside->has_value);
+  assert_int_equal(row(c, "open_disputes")->outside->projects, 0);
+  trin_codec_free(c);
+  trin_err_t e = {0};
+  assert_int_equal(bmc_compare_year(bmc, "KAB", "KAB", 1989, &c, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "year");
+
+  /* kill -9, an event while it is down (D2 resolved 2025-05-01), restart:
+   * resumes from its cursors and every year is as before */
   trin_client_destroy(&bmc);
   testproc_kill9(&bm);
-  OK(lc_dispute_resolve(lcc, "D1", "2023-07-01", "forlig", &e_));
+  OK(lc_dispute_resolve(lcc, "D2", "2025-05-01", "forlig", &e_));
   assert_int_equal(start_benchmark(), 0);
-  c = wait_for(dispute_resolved);
+  h = wait_history(tie_in_2025);
+  assert_non_null(h);
+  assert_2022_to_2024(h);
+  /* 2025: both 0.00, a shared first rank */
+  assert_point(h->points[3], 2025, true, 0, 1, 2, 10000, 0);
+  trin_codec_free(h);
+  c = wait_for(all_in_but_resolved);
   assert_non_null(c);
   r = row(c, "budget_drift_pct");
   assert_int_equal(r->inside->value, 500);
   assert_int_equal(r->outside->value, 2000);
   r = row(c, "latest_satisfaction");
   assert_int_equal(r->inside->value, 400);
+  assert_int_equal(row(c, "open_disputes")->outside->value, 0);
   trin_codec_free(c);
 }
 

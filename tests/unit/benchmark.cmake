@@ -6,3 +6,5 @@ trin_test(NAME benchmark.figures SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmar
           LIBS trin_benchmark)
 trin_test(NAME benchmark.ranks SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_ranks.c
           LIBS trin_benchmark)
+trin_test(NAME benchmark.years SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_years.c
+          LIBS trin_benchmark)

@@ -173,8 +173,9 @@ static void portfolio_figures_of_one_organisation(void **state) {
                      .budget_a_ore = 3000000, .drift_ore = -30000,
                      .schedule_variance_days = 21, .satisfaction_x100 = 400,
                      .open_disputes = 2, .open_defects = 0, .dwellings = 60};
-  assert_true(bm_index_project_set(ix, "P1", o, true, true, &p1) >= 0);
-  assert_true(bm_index_project_set(ix, "P2", o, true, false, &p2) >= 0);
+  bm_project_year_t y1 = {2023, p1}, y2 = {2024, p2};
+  assert_true(bm_index_project_set(ix, "P1", o, true, true, &y1, 1) >= 0);
+  assert_true(bm_index_project_set(ix, "P2", o, true, false, &y2, 1) >= 0);
   /* (100,000 − 30,000) / 4,000,000 = 1.75 % */
   assert_int_equal(org_value(ix, BM_FIG_BUDGET_DRIFT, 0), 175);
   /* only P1 has index points: 50,000 / 1,000,000 = 5.00 % */
@@ -189,12 +190,12 @@ static void portfolio_figures_of_one_organisation(void **state) {
   assert_int_equal(org_value(ix, BM_FIG_DEFECTS_PER_DWELLING, 0), 30);
   /* inside (P1) against outside (P2) */
   bm_side_t in, out;
-  bm_index_compare(ix, BM_FIG_BUDGET_DRIFT, o, &in, &out);
+  bm_index_compare(ix, BM_FIG_BUDGET_DRIFT, o, 0, &in, &out);
   assert_int_equal(in.count, 1);
   assert_int_equal(in.value, 1000);  /* 10.00 % */
   assert_int_equal(out.count, 1);
   assert_int_equal(out.value, -100); /* -1.00 % */
-  bm_index_compare(ix, BM_FIG_MARKET_ADJUSTED_DRIFT, -1, &in, &out);
+  bm_index_compare(ix, BM_FIG_MARKET_ADJUSTED_DRIFT, -1, 0, &in, &out);
   assert_true(in.has_value);
   assert_false(out.has_value);
   assert_int_equal(out.count, 0);

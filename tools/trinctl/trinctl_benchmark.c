@@ -173,7 +173,8 @@ static int run_figures(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- query ------------------------------------------------------------------------- */
 
 static const trinctl_opt_t query_opts[] = {
-    INT("year", false, "year", 0, 2100, "the year (0 or left out for portfolio figures)"),
+    INT("year", false, "year", 0, 2100,
+        "the year (portfolio figures: 0 or left out = current values)"),
     TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
     CHOICE("type", false, "peer.type", TYPES, "peer group: property type"),
     CHOICE("size-band", false, "peer.size_band", BANDS, "peer group: size band"),
@@ -234,7 +235,7 @@ static int run_query(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- history ------------------------------------------------------------------------- */
 
 static const trinctl_opt_t history_opts[] = {
-    TEXT("figure", true, "figure", "FIGURE", "a property figure"),
+    TEXT("figure", true, "figure", "FIGURE", "a property or portfolio figure"),
     INT("from", true, "from_year", 1990, 2100, "first year"),
     INT("to", true, "to_year", 1990, 2100, "last year"),
     TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
@@ -282,12 +283,14 @@ static int run_history(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 
 static const trinctl_opt_t compare_opts[] = {
     TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
-    TEXT("org", false, "org_id", "ORG", "only this organisation's projects"), END};
+    TEXT("org", false, "org_id", "ORG", "only this organisation's projects"),
+    INT("year", false, "year", 0, 2100, "state at the end of this year (0 = current)"), END};
 
 static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Benchmark__ComparePartnerships req = TRIN__BENCHMARK__COMPARE_PARTNERSHIPS__INIT;
   req.org_id = S(a, "org");
   req.viewer_org = S(a, "viewer");
+  req.year = (int32_t)trinctl_args_num(a, "year");
   Trin__Benchmark__PartnershipComparison *r = NULL;
   int rc = trinctl_call(ctx, &req.base, &trin__benchmark__partnership_comparison__descriptor,
                         (ProtobufCMessage **)&r);
