@@ -154,6 +154,7 @@ int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
 }
 
 trin_outbox_t *trin_server_outbox(trin_server_t *s) { return s->outbox; }
+trin_store_t *trin_server_store(trin_server_t *s) { return s->store; }
 trin_server_stats_t trin_server_stats(const trin_server_t *s) { return s->stats; }
 
 const trin_caller_t *trin_request_caller(const trin_request_t *r) { return &r->caller; }

@@ -61,6 +61,7 @@ int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
                        trin_handler_fn fn, void *data);
 
 trin_outbox_t *trin_server_outbox(trin_server_t *s);
+trin_store_t *trin_server_store(trin_server_t *s);
 
 /* Counters for logs and benchmarks. */
 typedef struct {

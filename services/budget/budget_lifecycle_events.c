@@ -57,67 +57,13 @@ static int apply_project(trin_store_t *s, const Trin__Event *ev, trin_err_t *err
   return rc;
 }
 
-int budget_lifecycle_apply(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
-  int rc = TRIN_OK;
+int budget_lifecycle_apply(trin_request_t *req, const Trin__Event *ev, void *data,
+                           trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
   const char *pt = ev->payload_type ? ev->payload_type : "";
   if (strcmp(pt, trin__lifecycle__partnership__descriptor.name) == 0)
-    rc = apply_partnership(s, ev, err);
-  else if (strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0)
-    rc = apply_project(s, ev, err);
-  if (!rc) rc = trin_cursor_set(s, SERVICE, ev->seq, err);
-  return rc;
-}
-
-struct budget_lifecycle_follower {
-  trin_server_t *server;
-  trin_subscriber_t *sub;
-};
-
-typedef struct {
-  const Trin__Event *ev;
-} apply_ctx_t;
-
-static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
-  apply_ctx_t *c = data;
-  return budget_lifecycle_apply(trin_request_store(req), c->ev, err);
-}
-
-static int on_event(void *data, const Trin__Event *ev) {
-  budget_lifecycle_follower_t *f = data;
-  apply_ctx_t c = {ev};
-  trin_err_t err = {0};
-  int rc = trin_server_apply(f->server, apply_in_tx, &c, &err);
-  if (rc)
-    trin_log_warn("lifecycle event %llu (%s) not applied, will retry: %s",
-                  (unsigned long long)ev->seq, ev->type, err.message);
-  return rc;
-}
-
-int budget_lifecycle_follow(uv_loop_t *loop, void *zctx, trin_server_t *server,
-                            trin_store_t *store, const char *endpoint,
-                            const char *pub_endpoint, budget_lifecycle_follower_t **out,
-                            trin_err_t *err) {
-  uint64_t after = 0;
-  int rc = trin_cursor_get(store, SERVICE, &after, err);
-  if (rc) return rc;
-  budget_lifecycle_follower_t *f = calloc(1, sizeof *f);
-  if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-  f->server = server;
-  trin_subscriber_options_t so = {.service = SERVICE, .pub_endpoint = pub_endpoint,
-                                  .endpoint = endpoint, .after_seq = after};
-  if ((rc = trin_subscriber_new(loop, zctx, &so, on_event, f, &f->sub, err))) {
-    free(f);
-    return rc;
-  }
-  trin_log_info("following lifecycle at %s from event %llu", endpoint,
-                (unsigned long long)after);
-  *out = f;
+    return apply_partnership(s, ev, err);
+  if (strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0)
+    return apply_project(s, ev, err);
   return TRIN_OK;
-}
-
-void budget_lifecycle_unfollow(budget_lifecycle_follower_t **pf) {
-  if (!pf || !*pf) return;
-  trin_subscriber_destroy(&(*pf)->sub);
-  free(*pf);
-  *pf = NULL;
 }

@@ -130,11 +130,12 @@ int main(int argc, char **argv) {
   budget_handlers_t handlers;
   memset(&handlers, 0, sizeof handlers);
   budget_handlers_register(server, &handlers);
-  budget_lifecycle_follower_t *follower = NULL;
-  if ((rc = budget_lifecycle_follow(&loop, zctx, server, store,
-                                    trin_config_get(cfg, "lifecycle-endpoint"),
-                                    trin_config_get(cfg, "lifecycle-pub-endpoint"), &follower,
-                                    &err))) {
+  trin_follower_t *follower = NULL;
+  trin_follower_options_t fo = {.service = "lifecycle",
+                                .endpoint = trin_config_get(cfg, "lifecycle-endpoint"),
+                                .pub_endpoint = trin_config_get(cfg, "lifecycle-pub-endpoint")};
+  if ((rc = trin_follower_new(&loop, zctx, server, &fo, budget_lifecycle_apply, NULL, &follower,
+                              &err))) {
     trin_server_destroy(&server);
     uv_walk(&loop, close_walk, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
@@ -159,7 +160,7 @@ int main(int argc, char **argv) {
   trin_log_info("stopped after %llu requests in %llu batches, %llu events",
                 (unsigned long long)stats.requests, (unsigned long long)stats.batches,
                 (unsigned long long)stats.events_published);
-  budget_lifecycle_unfollow(&follower);
+  trin_follower_destroy(&follower);
   trin_server_destroy(&server);
   uv_walk(&loop, close_walk, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);

@@ -1,9 +1,8 @@
 /* lifecycle_budget_events — lifecycle learns that a project's price is
- * closed from the budget service: it follows the budget's events
- * (trin_subscriber, exactly once and in order) and applies
- * budget.price_closed like the ClosePrice command — the project's price is
- * recorded closed and lifecycle.price_closed is emitted — in one store
- * transaction together with the cursor (trin_cursor).
+ * closed from the budget service: followed with a trin_follower (exactly
+ * once, in order, the cursor committed with the effect), budget.price_closed
+ * is applied like the ClosePrice command — the project's price is recorded
+ * closed and lifecycle.price_closed is emitted.
  *
  * When the rules refuse it (the project is not in trin2 / trin1_2, the
  * price is already closed, the date is before the stage began, the project
@@ -13,19 +12,10 @@
 #ifndef TRIN_LIFECYCLE_BUDGET_EVENTS_H
 #define TRIN_LIFECYCLE_BUDGET_EVENTS_H
 
-#include <uv.h>
+#include "trin_follower.h"
 
-#include "trin_server.h"
-#include "trin_store.h"
-
-typedef struct lifecycle_budget_follower lifecycle_budget_follower_t;
-
-/* Starts following the budget service from the cursor stored in store (the
- * server's store). */
-int lifecycle_budget_follow(uv_loop_t *loop, void *zctx, trin_server_t *server,
-                            trin_store_t *store, const char *endpoint,
-                            const char *pub_endpoint, lifecycle_budget_follower_t **out,
-                            trin_err_t *err);
-void lifecycle_budget_unfollow(lifecycle_budget_follower_t **f);
+/* A trin_follower_fn for the budget service's events (data unused). */
+int lifecycle_apply_budget_event(trin_request_t *req, const Trin__Event *ev, void *data,
+                                 trin_err_t *err);
 
 #endif

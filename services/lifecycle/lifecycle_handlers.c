@@ -15,7 +15,6 @@
 #define NAME_MAX_BYTES 200
 #define TEXT_MAX_BYTES 2000
 
-typedef Trin__Lifecycle__ProjectEvent lc_project_event_t;
 
 /* Every handler returns through here so the arena is always released. */
 #define TRY(expr)              \
@@ -30,8 +29,8 @@ static int require_message(const void *m, const char *field, trin_err_t *err) {
 }
 
 /* The rules work on plain dates and enums; the store speaks text. */
-static int project_state(const lc_project_t *p, trin_project_state_t *s,
-                         trin_err_t *err) {
+int lifecycle_project_state(const lc_project_t *p, trin_project_state_t *s,
+                            trin_err_t *err) {
   memset(s, 0, sizeof *s);
   int st = trin_stage_parse(p->stage, "stage", err);
   if (st < 0) return TRIN_EINTERNAL;
@@ -47,20 +46,29 @@ static int project_state(const lc_project_t *p, trin_project_state_t *s,
   return rc ? TRIN_EINTERNAL : TRIN_OK;
 }
 
+int lifecycle_emit_project(trin_request_t *req, trin_arena_t *a, const char *type,
+                           const char *project_id, lc_project_event_t *ev,
+                           lc_project_t **project, uint64_t *seq, trin_err_t *err) {
+  lc_project_t *p = trin_arena_alloc(a, sizeof *p);
+  if (!p) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  int rc = lifecycle_store_project_get(trin_request_store(req), project_id, "project_id",
+                                       false, a, p, err);
+  if (rc) return rc;
+  ev->project = p;
+  trin_event_id_t ids[2] = {{"project", p->id}, {"partnership", p->partnership_id}};
+  rc = trin_request_emit(req, type, p->client_org, ids, p->partnership_id[0] ? 2 : 1,
+                         &ev->base, seq, err);
+  if (!rc && project) *project = p;
+  return rc;
+}
+
 /* Emits a project event and replies with the project as it now is. */
 static int emit_and_reply(trin_request_t *req, trin_arena_t *a, const char *type,
                           const char *project_id, lc_project_event_t *ev,
                           trin_err_t *err) {
-  trin_store_t *s = trin_request_store(req);
-  lc_project_t *p = trin_arena_alloc(a, sizeof *p);
-  if (!p) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-  int rc = lifecycle_store_project_get(s, project_id, "project_id", false, a, p, err);
-  if (rc) return rc;
-  ev->project = p;
-  trin_event_id_t ids[2] = {{"project", p->id}, {"partnership", p->partnership_id}};
+  lc_project_t *p = NULL;
   uint64_t seq = 0;
-  rc = trin_request_emit(req, type, p->client_org, ids, p->partnership_id[0] ? 2 : 1,
-                         &ev->base, &seq, err);
+  int rc = lifecycle_emit_project(req, a, type, project_id, ev, &p, &seq, err);
   if (rc) return rc;
   Trin__Lifecycle__ProjectReply reply = TRIN__LIFECYCLE__PROJECT_REPLY__INIT;
   reply.project = p;
@@ -306,7 +314,7 @@ static int load_project(trin_store_t *s, trin_arena_t *a, const char *id,
                         lc_project_t *p, trin_project_state_t *st, trin_err_t *err) {
   int rc = trin_id_check(id, "project_id", err);
   if (!rc) rc = lifecycle_store_project_get(s, id, "project_id", false, a, p, err);
-  if (!rc && st) rc = project_state(p, st, err);
+  if (!rc && st) rc = lifecycle_project_state(p, st, err);
   return rc;
 }
 

@@ -129,12 +129,13 @@ int main(int argc, char **argv) {
     return fail(&err);
   }
   lifecycle_handlers_register(server);
-  lifecycle_budget_follower_t *budget = NULL;
-  const char *budget_ep = trin_config_get(cfg, "budget-endpoint");
-  const char *budget_pub = trin_config_get(cfg, "budget-pub-endpoint");
-  if (budget_ep && *budget_ep && budget_pub && *budget_pub &&
-      (rc = lifecycle_budget_follow(&loop, zctx, server, store, budget_ep, budget_pub, &budget,
-                                    &err))) {
+  trin_follower_t *budget = NULL;
+  trin_follower_options_t fo = {.service = "budget",
+                                .endpoint = trin_config_get(cfg, "budget-endpoint"),
+                                .pub_endpoint = trin_config_get(cfg, "budget-pub-endpoint")};
+  if (fo.endpoint && *fo.endpoint && fo.pub_endpoint && *fo.pub_endpoint &&
+      (rc = trin_follower_new(&loop, zctx, server, &fo, lifecycle_apply_budget_event, NULL,
+                              &budget, &err))) {
     trin_server_destroy(&server);
     uv_walk(&loop, close_walk, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
@@ -159,7 +160,7 @@ int main(int argc, char **argv) {
   trin_log_info("stopped after %llu requests in %llu batches, %llu events",
                 (unsigned long long)stats.requests, (unsigned long long)stats.batches,
                 (unsigned long long)stats.events_published);
-  lifecycle_budget_unfollow(&budget);
+  trin_follower_destroy(&budget);
   trin_server_destroy(&server);
   uv_walk(&loop, close_walk, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);

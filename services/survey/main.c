@@ -16,7 +16,7 @@
 #include "trin_log.h"
 #include "trin_server.h"
 #include "trin_store.h"
-#include "trin_subscriber.h"
+#include "trin_follower.h"
 
 static const trin_config_key_t KEYS[] = {
     {"endpoint", "tcp://127.0.0.1:5721", "ROUTER endpoint for requests"},
@@ -44,9 +44,6 @@ static const trin_config_key_t KEYS[] = {
 
 static uv_loop_t loop;
 
-typedef struct {
-  trin_server_t *server;
-} consumer_t;
 
 static void on_signal(uv_signal_t *h, int signum) {
   trin_log_info("signal %d: shutting down", signum);
@@ -65,16 +62,6 @@ static void close_walk(uv_handle_t *h, void *arg) {
   if (!uv_is_closing(h)) uv_close(h, NULL);
 }
 
-/* A lifecycle event, applied in its own transaction with the cursor. */
-static int on_lifecycle_event(void *data, const Trin__Event *ev) {
-  consumer_t *c = data;
-  trin_err_t err = {0};
-  int rc = trin_server_apply(c->server, survey_apply_lifecycle_event, (void *)ev, &err);
-  if (rc)
-    trin_log_warn("lifecycle event %llu (%s) not applied, will retry: %s",
-                  (unsigned long long)ev->seq, ev->type, err.message);
-  return rc;
-}
 
 static void make_parent_dir(const char *path) {
   const char *slash = strrchr(path, '/');
@@ -182,20 +169,18 @@ int main(int argc, char **argv) {
       .heartbeat_ms = heartbeat == 0 ? 0 : (int)heartbeat,
   };
   trin_server_t *server = NULL;
-  trin_subscriber_t *sub = NULL;
+  trin_follower_t *follower = NULL;
   survey_webhook_t *hook = NULL;
-  consumer_t consumer = {0};
   if ((rc = trin_server_new(&loop, zctx, store, &opt, &server, &err))) goto out;
   survey_handlers_register(server, &svc);
-  consumer.server = server;
 
-  trin_subscriber_options_t subo = {
+  trin_follower_options_t fo = {
       .service = "lifecycle",
       .pub_endpoint = trin_config_get(cfg, "lifecycle-pub-endpoint"),
       .endpoint = trin_config_get(cfg, "lifecycle-endpoint"),
-      .after_seq = cursor,
   };
-  if ((rc = trin_subscriber_new(&loop, zctx, &subo, on_lifecycle_event, &consumer, &sub, &err)))
+  if ((rc = trin_follower_new(&loop, zctx, server, &fo, survey_apply_lifecycle_event, NULL,
+                              &follower, &err)))
     goto out;
 
   const char *http = trin_config_get(cfg, "http-address");
@@ -227,7 +212,7 @@ int main(int argc, char **argv) {
                 (unsigned long long)stats.events_published);
 out:
   survey_webhook_destroy(&hook);
-  trin_subscriber_destroy(&sub);
+  trin_follower_destroy(&follower);
   trin_server_destroy(&server);
   uv_walk(&loop, close_walk, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);

@@ -407,8 +407,8 @@ int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
 
 /* ---- lifecycle events ----------------------------------------------------------------- */
 
-int survey_apply_lifecycle_event(trin_request_t *req, void *data, trin_err_t *err) {
-  const Trin__Event *ev = data;
+int survey_apply_lifecycle_event(trin_request_t *req, const Trin__Event *ev, void *data,
+                                 trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   int rc = TRIN_OK;
   if (ev->payload_type && strcmp(ev->payload_type, "trin.lifecycle.ProjectEvent") == 0) {
@@ -427,6 +427,5 @@ int survey_apply_lifecycle_event(trin_request_t *req, void *data, trin_err_t *er
       rc = TRIN_OK;
     }
   }
-  if (!rc) rc = trin_cursor_set(s, "lifecycle", ev->seq, err);
   return rc;
 }

@@ -22,6 +22,7 @@ int survey_handlers_register(trin_server_t *server, survey_service_t *svc);
 /* A trin_apply_fn for one lifecycle Event (data): records the project a
  * ProjectEvent describes (id, partnership, client) and the cursor, in one
  * transaction. Other events only move the cursor. */
-int survey_apply_lifecycle_event(trin_request_t *req, void *data, trin_err_t *err);
+int survey_apply_lifecycle_event(trin_request_t *req, const Trin__Event *ev, void *data,
+                                 trin_err_t *err);
 
 #endif

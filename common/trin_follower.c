@@ -1,0 +1,79 @@
+/* trin_follower — see trin_follower.h. */
+#include "trin_follower.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin_cursor.h"
+#include "trin_log.h"
+#include "trin_subscriber.h"
+
+struct trin_follower {
+  trin_server_t *server;
+  trin_subscriber_t *sub;
+  trin_follower_fn fn;
+  void *data;
+  char service[32];
+};
+
+typedef struct {
+  trin_follower_t *f;
+  const Trin__Event *ev;
+} apply_t;
+
+static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
+  apply_t *a = data;
+  int rc = a->f->fn(req, a->ev, a->f->data, err);
+  /* The cursor commits with the effect, or neither does. */
+  if (!rc) rc = trin_cursor_set(trin_request_store(req), a->f->service, a->ev->seq, err);
+  return rc;
+}
+
+static int on_event(void *data, const Trin__Event *ev) {
+  apply_t a = {data, ev};
+  trin_err_t err = {0};
+  int rc = trin_server_apply(a.f->server, apply_in_tx, &a, &err);
+  if (rc)
+    trin_log_warn("%s event %llu (%s) not applied, will retry: %s", a.f->service,
+                  (unsigned long long)ev->seq, ev->type, err.message);
+  return rc;
+}
+
+int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
+                      const trin_follower_options_t *opt, trin_follower_fn fn, void *data,
+                      trin_follower_t **out, trin_err_t *err) {
+  uint64_t after = 0;
+  int rc = trin_cursor_get(trin_server_store(server), opt->service, &after, err);
+  if (rc) return rc;
+  trin_follower_t *f = calloc(1, sizeof *f);
+  if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  f->server = server;
+  f->fn = fn;
+  f->data = data;
+  snprintf(f->service, sizeof f->service, "%s", opt->service);
+  trin_subscriber_options_t so = {.service = opt->service,
+                                  .pub_endpoint = opt->pub_endpoint,
+                                  .endpoint = opt->endpoint,
+                                  .after_seq = after,
+                                  .retry_ms = opt->retry_ms};
+  if ((rc = trin_subscriber_new(loop, zctx, &so, on_event, f, &f->sub, err))) {
+    free(f);
+    return rc;
+  }
+  trin_log_info("following %s at %s from event %llu", opt->service, opt->endpoint,
+                (unsigned long long)after);
+  *out = f;
+  return TRIN_OK;
+}
+
+void trin_follower_destroy(trin_follower_t **fp) {
+  if (!fp || !*fp) return;
+  trin_subscriber_destroy(&(*fp)->sub);
+  free(*fp);
+  *fp = NULL;
+}
+
+uint64_t trin_follower_last_seq(const trin_follower_t *f) {
+  return trin_subscriber_last_seq(f->sub);
+}
