@@ -1,31 +1,14 @@
-/* trin-benchmark — the benchmarking service. Wiring only: settings, store,
- * server, handlers, the followers of lifecycle, budget and survey, loop. */
-#include <signal.h>
+/* trin-benchmark — the benchmarking service. Wiring only: its settings, its
+ * handlers, and the followers of lifecycle, budget and survey. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <uv.h>
-#include <zmq.h>
 
 #include "benchmark_events.h"
 #include "benchmark_handlers.h"
 #include "benchmark_store.h"
-#include "trin_config.h"
-#include "trin_cursor.h"
 #include "trin_log.h"
-#include "trin_server.h"
-#include "trin_store.h"
+#include "trin_service.h"
 
 static const trin_config_key_t KEYS[] = {
-    {"endpoint", "tcp://127.0.0.1:5731", "ROUTER endpoint for requests"},
-    {"pub-endpoint", "tcp://127.0.0.1:5732", "PUB endpoint for events"},
-    {"store", "sqlite:data/benchmark.db", "store location (sqlite:PATH)"},
-    {"sync", "full",
-     "full: a commit survives a power cut; normal: survives a crash of trin only"},
-    {"batch-max", "512", "most requests committed in one transaction"},
-    {"max-message", "67108864", "largest request in bytes (CSV imports travel in one)"},
-    {"heartbeat-ms", "1000", "interval of heartbeats on the PUB socket (0 = off)"},
-    {"log-level", "info", "debug, info, warn or error"},
     {"min-group", "5",
      "smallest peer group (organisations) whose distribution and ranks are shown"},
     {"lifecycle-endpoint", "tcp://127.0.0.1:5701", "the lifecycle service's ROUTER (\"\" = not deployed)"},
@@ -36,140 +19,52 @@ static const trin_config_key_t KEYS[] = {
     {"survey-pub-endpoint", "tcp://127.0.0.1:5722", "the survey service's PUB"},
 };
 
+static const trin_service_spec_t SPEC = {
+    .name = "benchmark",
+    .endpoint = "tcp://127.0.0.1:5731",
+    .pub_endpoint = "tcp://127.0.0.1:5732",
+    .max_message = "67108864",
+    .max_message_help = "largest request in bytes (CSV imports travel in one)",
+    .keys = KEYS,
+    .nkeys = (int)(sizeof KEYS / sizeof *KEYS),
+    .migrate = benchmark_store_migrate,
+};
+
 static const char *const UPSTREAM[] = {"lifecycle", "budget", "survey"};
 #define NUPSTREAM 3
 
-static uv_loop_t loop;
-
-static void on_signal(uv_signal_t *h, int signum) {
-  trin_log_info("signal %d: shutting down", signum);
-  uv_stop(h->loop);
-}
-
-static int fail(const trin_err_t *err) {
-  if (err->field[0])
-    fprintf(stderr, "trin-benchmark: %s: %s\n", err->field, err->message);
-  else
-    fprintf(stderr, "trin-benchmark: %s\n", err->message);
-  return 1;
-}
-
-static void close_walk(uv_handle_t *h, void *arg) {
-  if (!uv_is_closing(h)) uv_close(h, NULL);
-}
-
 int main(int argc, char **argv) {
+  trin_service_t *ts;
+  int status = trin_service_start(&SPEC, argc, argv, &ts);
+  if (!ts) return status;
+  const trin_config_t *cfg = trin_service_config(ts);
   trin_err_t err = {0};
-  trin_config_t *cfg = trin_config_new(KEYS, (int)(sizeof KEYS / sizeof *KEYS));
-  bool help = false;
-  if (!cfg) return 1;
-  if (trin_config_load(cfg, argc, argv, &help, &err)) {
-    trin_config_destroy(&cfg);
-    return fail(&err);
-  }
-  if (help) {
-    printf("usage: trin-benchmark [--key=value ...]\n\nsettings:\n");
-    trin_config_print_help(cfg);
-    trin_config_destroy(&cfg);
-    return 0;
-  }
-  trin_log_set_service("benchmark");
-  int level = trin_log_level_parse(trin_config_get(cfg, "log-level"));
-  if (level < 0) {
-    trin_err_set(&err, TRIN_EINVALID, "log-level", "must be debug, info, warn or error");
-    trin_config_destroy(&cfg);
-    return fail(&err);
-  }
-  trin_log_set_level((trin_log_level_t)level);
-
-  int64_t batch_max, max_message, heartbeat, min_group;
-  const char *sync = trin_config_get(cfg, "sync");
-  int rc = trin_config_get_int(cfg, "batch-max", 1, 100000, &batch_max, &err);
-  if (!rc) rc = trin_config_get_int(cfg, "max-message", 1024, 1 << 30, &max_message, &err);
-  if (!rc) rc = trin_config_get_int(cfg, "heartbeat-ms", 0, 3600000, &heartbeat, &err);
-  if (!rc) rc = trin_config_get_int(cfg, "min-group", 2, 1000, &min_group, &err);
-  if (!rc && strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0)
-    rc = trin_err_set(&err, TRIN_EINVALID, "sync", "must be full or normal, not '%s'", sync);
-  if (rc) {
-    trin_config_destroy(&cfg);
-    return fail(&err);
-  }
-
-  /* A bare relative sqlite path gets its folder made. */
-  const char *loc = trin_config_get(cfg, "store");
-  const char *path = strncmp(loc, "sqlite:", 7) == 0 ? loc + 7 : loc;
-  const char *slash = strrchr(path, '/');
-  if (slash && slash != path) {
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    uv_fs_t req;
-    uv_fs_mkdir(NULL, &req, dir, 0750, NULL);
-    uv_fs_req_cleanup(&req);
-  }
-
-  trin_store_t *store = NULL;
-  trin_store_options_t so = {
-      .location = loc,
-      .sync = strcmp(sync, "normal") == 0 ? TRIN_STORE_SYNC_NORMAL : TRIN_STORE_SYNC_FULL};
-  if ((rc = trin_store_open(&so, &store, &err)) || (rc = benchmark_store_migrate(store, &err)) ||
-      (rc = trin_cursor_migrate(store, &err))) {
-    trin_store_destroy(&store);
-    trin_config_destroy(&cfg);
-    return fail(&err);
-  }
-
-  uv_loop_init(&loop);
-  void *zctx = zmq_ctx_new();
-  trin_server_options_t opt = {
-      .service = "benchmark",
-      .endpoint = trin_config_get(cfg, "endpoint"),
-      .pub_endpoint = trin_config_get(cfg, "pub-endpoint"),
-      .batch_max = (int)batch_max,
-      .max_message = (size_t)max_message,
-      .heartbeat_ms = (int)heartbeat,
-  };
-  trin_server_t *server = NULL;
+  int64_t min_group;
   benchmark_service_t *svc = NULL;
   benchmark_follower_t *followers[NUPSTREAM] = {NULL};
-  if ((rc = trin_server_new(&loop, zctx, store, &opt, &server, &err)) ||
-      (rc = benchmark_service_new(&loop, server, store, (int)min_group, &svc, &err)))
-    goto done;
-  for (int i = 0; i < NUPSTREAM; i++) {
+  int rc = trin_config_get_int(cfg, "min-group", 2, 1000, &min_group, &err);
+  if (!rc)
+    rc = benchmark_service_new(trin_service_loop(ts), trin_service_server(ts),
+                               trin_service_store(ts), (int)min_group, &svc, &err);
+  for (int i = 0; !rc && i < NUPSTREAM; i++) {
     char k1[64], k2[64];
     snprintf(k1, sizeof k1, "%s-endpoint", UPSTREAM[i]);
     snprintf(k2, sizeof k2, "%s-pub-endpoint", UPSTREAM[i]);
     const char *ep = trin_config_get(cfg, k1), *pub = trin_config_get(cfg, k2);
-    if (!ep || !*ep || !pub || !*pub) {
+    if (!*ep || !*pub) {
       trin_log_info("%s not deployed (no endpoint): its KPIs stay empty", UPSTREAM[i]);
       continue;
     }
-    if ((rc = benchmark_follow(&loop, zctx, svc, UPSTREAM[i], ep, pub, &followers[i], &err)))
-      goto done;
+    rc = benchmark_follow(trin_service_loop(ts), trin_service_zctx(ts), svc, UPSTREAM[i], ep,
+                          pub, &followers[i], &err);
   }
-
-  uv_signal_t sigint, sigterm;
-  uv_signal_init(&loop, &sigint);
-  uv_signal_init(&loop, &sigterm);
-  uv_signal_start(&sigint, on_signal, SIGINT);
-  uv_signal_start(&sigterm, on_signal, SIGTERM);
-  signal(SIGPIPE, SIG_IGN);
-  trin_log_info("ready (store %s, sync %s, min group %d)", loc, sync, (int)min_group);
-
-  uv_run(&loop, UV_RUN_DEFAULT);
-
-  trin_server_stats_t stats = trin_server_stats(server);
-  trin_log_info("stopped after %llu requests in %llu batches, %llu events",
-                (unsigned long long)stats.requests, (unsigned long long)stats.batches,
-                (unsigned long long)stats.events_published);
-done:
+  if (!rc) {
+    trin_log_info("smallest peer group shown: %d organisations", (int)min_group);
+    trin_service_run(ts);
+  }
   for (int i = 0; i < NUPSTREAM; i++) benchmark_unfollow(&followers[i]);
   benchmark_service_destroy(&svc);
-  trin_server_destroy(&server);
-  uv_walk(&loop, close_walk, NULL);
-  uv_run(&loop, UV_RUN_DEFAULT);
-  uv_loop_close(&loop);
-  zmq_ctx_term(zctx);
-  trin_store_destroy(&store);
-  trin_config_destroy(&cfg);
-  return rc ? fail(&err) : 0;
+  if (rc) return trin_service_fail(&ts, &err);
+  trin_service_destroy(&ts);
+  return 0;
 }

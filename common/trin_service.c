@@ -1,0 +1,184 @@
+/* trin_service — see trin_service.h. */
+#include "trin_service.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "trin_cursor.h"
+#include "trin_log.h"
+
+enum { COMMON_KEYS = 8 };
+
+struct trin_service {
+  char name[32];
+  char default_store[96];
+  trin_config_key_t *keys;  /* common + the service's; the config points here */
+  trin_config_t *cfg;
+  uv_loop_t loop;
+  bool loop_ready;
+  void *zctx;
+  trin_store_t *store;
+  trin_server_t *server;
+  uv_signal_t sigint, sigterm;
+};
+
+static void print_error(const char *name, const trin_err_t *err) {
+  if (err->field[0])
+    fprintf(stderr, "trin-%s: %s: %s\n", name, err->field, err->message);
+  else
+    fprintf(stderr, "trin-%s: %s\n", name, err->message);
+}
+
+/* A relative sqlite path's folder is made, so the quick start needs no
+ * set-up; other locations are the operator's to prepare. */
+static void make_store_folder(const char *loc) {
+  const char *path = strncmp(loc, "sqlite:", 7) == 0 ? loc + 7 : loc;
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash == path || strchr(path, ':')) return;
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  uv_fs_t req;
+  uv_fs_mkdir(NULL, &req, dir, 0750, NULL);
+  uv_fs_req_cleanup(&req);
+}
+
+static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, char **argv,
+                 bool *help, trin_err_t *err) {
+  const trin_config_key_t common[COMMON_KEYS] = {
+      {"endpoint", spec->endpoint, "ROUTER endpoint for requests"},
+      {"pub-endpoint", spec->pub_endpoint, "PUB endpoint for events"},
+      {"store", s->default_store, "store location (sqlite:PATH)"},
+      {"sync", spec->sync ? spec->sync : "full",
+       "full: a commit survives a power cut; normal: survives a crash of trin only"},
+      {"batch-max", "512", "most requests committed in one transaction"},
+      {"max-message", spec->max_message ? spec->max_message : "1048576",
+       spec->max_message_help ? spec->max_message_help : "largest request in bytes"},
+      {"heartbeat-ms", "1000", "interval of heartbeats on the PUB socket (0 = off)"},
+      {"log-level", "info", "debug, info, warn or error"},
+  };
+  int n = COMMON_KEYS + spec->nkeys;
+  s->keys = calloc((size_t)n, sizeof *s->keys);
+  if (!s->keys) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  memcpy(s->keys, common, sizeof common);
+  if (spec->nkeys) memcpy(s->keys + COMMON_KEYS, spec->keys, (size_t)spec->nkeys * sizeof *s->keys);
+  s->cfg = trin_config_new(s->keys, n);
+  if (!s->cfg) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  int rc = trin_config_load(s->cfg, argc, argv, help, err);
+  if (rc || *help) return rc;
+
+  trin_log_set_service(spec->name);
+  int level = trin_log_level_parse(trin_config_get(s->cfg, "log-level"));
+  if (level < 0)
+    return trin_err_set(err, TRIN_EINVALID, "log-level", "must be debug, info, warn or error");
+  trin_log_set_level((trin_log_level_t)level);
+
+  int64_t batch_max, max_message, heartbeat;
+  const char *sync = trin_config_get(s->cfg, "sync");
+  if ((rc = trin_config_get_int(s->cfg, "batch-max", 1, 100000, &batch_max, err)) ||
+      (rc = trin_config_get_int(s->cfg, "max-message", 1024, 256 << 20, &max_message, err)) ||
+      (rc = trin_config_get_int(s->cfg, "heartbeat-ms", 0, 3600000, &heartbeat, err)))
+    return rc;
+  if (strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0)
+    return trin_err_set(err, TRIN_EINVALID, "sync", "must be full or normal, not '%s'", sync);
+
+  const char *loc = trin_config_get(s->cfg, "store");
+  make_store_folder(loc);
+  trin_store_options_t so = {
+      .location = loc,
+      .sync = strcmp(sync, "normal") == 0 ? TRIN_STORE_SYNC_NORMAL : TRIN_STORE_SYNC_FULL};
+  if ((rc = trin_store_open(&so, &s->store, err)) ||
+      (spec->migrate && (rc = spec->migrate(s->store, err))) ||
+      (rc = trin_cursor_migrate(s->store, err)))
+    return rc;
+
+  uv_loop_init(&s->loop);
+  s->loop_ready = true;
+  s->zctx = zmq_ctx_new();
+  trin_server_options_t opt = {
+      .service = spec->name,
+      .endpoint = trin_config_get(s->cfg, "endpoint"),
+      .pub_endpoint = trin_config_get(s->cfg, "pub-endpoint"),
+      .batch_max = (int)batch_max,
+      .max_message = (size_t)max_message,
+      .heartbeat_ms = (int)heartbeat,
+  };
+  return trin_server_new(&s->loop, s->zctx, s->store, &opt, &s->server, err);
+}
+
+int trin_service_start(const trin_service_spec_t *spec, int argc, char **argv,
+                       trin_service_t **out) {
+  *out = NULL;
+  trin_service_t *s = calloc(1, sizeof *s);
+  if (!s) return 1;
+  snprintf(s->name, sizeof s->name, "%s", spec->name);
+  snprintf(s->default_store, sizeof s->default_store, "sqlite:data/%s.db", spec->name);
+  trin_err_t err = {0};
+  bool help = false;
+  int rc = setup(s, spec, argc, argv, &help, &err);
+  if (!rc && help) {
+    printf("usage: trin-%s [--key=value ...]\n\nsettings:\n", spec->name);
+    trin_config_print_help(s->cfg);
+    trin_service_destroy(&s);
+    return 0;
+  }
+  if (rc) return trin_service_fail(&s, &err);
+  signal(SIGPIPE, SIG_IGN);
+  *out = s;
+  return 0;
+}
+
+const trin_config_t *trin_service_config(const trin_service_t *s) { return s->cfg; }
+uv_loop_t *trin_service_loop(trin_service_t *s) { return &s->loop; }
+void *trin_service_zctx(trin_service_t *s) { return s->zctx; }
+trin_store_t *trin_service_store(trin_service_t *s) { return s->store; }
+trin_server_t *trin_service_server(trin_service_t *s) { return s->server; }
+
+static void on_signal(uv_signal_t *h, int signum) {
+  trin_log_info("signal %d: shutting down", signum);
+  uv_stop(h->loop);
+}
+
+void trin_service_run(trin_service_t *s) {
+  uv_signal_init(&s->loop, &s->sigint);
+  uv_signal_init(&s->loop, &s->sigterm);
+  uv_signal_start(&s->sigint, on_signal, SIGINT);
+  uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+  trin_log_info("ready (store %s, sync %s)", trin_config_get(s->cfg, "store"),
+                trin_config_get(s->cfg, "sync"));
+  uv_run(&s->loop, UV_RUN_DEFAULT);
+  trin_server_stats_t st = trin_server_stats(s->server);
+  trin_log_info("stopped after %llu requests in %llu batches, %llu events",
+                (unsigned long long)st.requests, (unsigned long long)st.batches,
+                (unsigned long long)st.events_published);
+}
+
+int trin_service_fail(trin_service_t **sp, const trin_err_t *err) {
+  print_error(*sp ? (*sp)->name : "service", err);
+  trin_service_destroy(sp);
+  return 1;
+}
+
+static void close_walk(uv_handle_t *h, void *arg) {
+  (void)arg;
+  if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+void trin_service_destroy(trin_service_t **sp) {
+  if (!sp || !*sp) return;
+  trin_service_t *s = *sp;
+  *sp = NULL;
+  trin_server_destroy(&s->server);
+  if (s->loop_ready) {
+    uv_walk(&s->loop, close_walk, NULL);
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&s->loop);
+  }
+  if (s->zctx) zmq_ctx_term(s->zctx);
+  trin_store_destroy(&s->store);
+  trin_config_destroy(&s->cfg);
+  free(s->keys);
+  free(s);
+}

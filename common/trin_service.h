@@ -1,0 +1,58 @@
+/* trin_service — the life of a trin service process, written once: its
+ * settings (the common ones plus its own), log, store with migrations,
+ * request/reply server and event publisher, signals, the loop, and an
+ * orderly shutdown. A service's main.c names its settings and wires its
+ * own parts between trin_service_start and trin_service_run. */
+#ifndef TRIN_SERVICE_H
+#define TRIN_SERVICE_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "trin_config.h"
+#include "trin_err.h"
+#include "trin_server.h"
+#include "trin_store.h"
+
+typedef struct {
+  const char *name;                /* "budget": the log's and the outbox's name */
+  const char *endpoint;            /* default ROUTER endpoint */
+  const char *pub_endpoint;        /* default PUB endpoint */
+  const char *max_message;         /* default largest request (NULL = "1048576") */
+  const char *max_message_help;    /* NULL = a generic line */
+  const char *sync;                /* default durability (NULL = "full") */
+  const trin_config_key_t *keys;   /* the service's own settings (static) */
+  int nkeys;
+  /* The service's schema; the outbox's and the cursors' are migrated too. */
+  int (*migrate)(trin_store_t *store, trin_err_t *err);
+} trin_service_spec_t;
+
+typedef struct trin_service trin_service_t;
+
+/* Reads the settings (defaults, file, environment, flags), sets up the log,
+ * opens and migrates the store (making a relative store folder if needed)
+ * and starts the server. On success *out is set and 0 returned. Otherwise
+ * *out is NULL and the return value is the process's exit status: 0 after
+ * --help, 1 after an error (printed as "trin-NAME: field: message"). */
+int trin_service_start(const trin_service_spec_t *spec, int argc, char **argv,
+                       trin_service_t **out);
+
+/* Borrowed; valid until trin_service_destroy. */
+const trin_config_t *trin_service_config(const trin_service_t *svc);
+uv_loop_t *trin_service_loop(trin_service_t *svc);
+void *trin_service_zctx(trin_service_t *svc);
+trin_store_t *trin_service_store(trin_service_t *svc);
+trin_server_t *trin_service_server(trin_service_t *svc);
+
+/* Runs the loop until SIGINT or SIGTERM, then logs the server's counters. */
+void trin_service_run(trin_service_t *svc);
+
+/* Prints err as start does, destroys svc and returns 1: for wiring that
+ * fails after start (`return trin_service_fail(&svc, &err);`). */
+int trin_service_fail(trin_service_t **svc, const trin_err_t *err);
+
+/* Stops the server, closes every handle still on the loop, ends ZeroMQ and
+ * closes the store. Destroy the service's own parts first. */
+void trin_service_destroy(trin_service_t **svc);
+
+#endif
