@@ -11,6 +11,7 @@ struct trin_config {
   const trin_config_key_t *keys;
   int nkeys;
   char **values; /* per key: owned copy, or NULL = use default */
+  char prefix[32];
 };
 
 trin_config_t *trin_config_new(const trin_config_key_t *keys, int nkeys) {
@@ -135,8 +136,15 @@ int trin_config_load_file(trin_config_t *c, const char *path, trin_err_t *err) {
   return rc;
 }
 
-static void env_name(const char *key, char *out, size_t n) {
-  size_t o = snprintf(out, n, "TRIN_");
+void trin_config_set_env_prefix(trin_config_t *c, const char *prefix) {
+  size_t o = 0;
+  for (const char *p = prefix ? prefix : ""; *p && o + 1 < sizeof c->prefix; p++)
+    c->prefix[o++] = (*p == '.' || *p == '-') ? '_' : (char)toupper((unsigned char)*p);
+  c->prefix[o] = '\0';
+}
+
+static void env_name(const char *prefix, const char *key, char *out, size_t n) {
+  size_t o = (size_t)snprintf(out, n, prefix && *prefix ? "TRIN_%s_" : "TRIN_%s", prefix ? prefix : "");
   for (const char *k = key; *k && o + 1 < n; k++)
     out[o++] = (*k == '.' || *k == '-') ? '_' : (char)toupper((unsigned char)*k);
   out[o] = '\0';
@@ -156,8 +164,15 @@ int trin_config_load(trin_config_t *c, int argc, char **argv,
 
   for (int i = 0; i < c->nkeys; i++) {
     char name[128];
-    env_name(c->keys[i].key, name, sizeof name);
-    const char *v = getenv(name);
+    const char *v = NULL;
+    if (c->prefix[0]) {
+      env_name(c->prefix, c->keys[i].key, name, sizeof name);
+      v = getenv(name);
+    }
+    if (!v) {
+      env_name(NULL, c->keys[i].key, name, sizeof name);
+      v = getenv(name);
+    }
     if (v && (rc = trin_config_set(c, c->keys[i].key, v, err))) return rc;
   }
 
@@ -192,7 +207,7 @@ void trin_config_print_help(const trin_config_t *c) {
   printf("  --config FILE   read 'key = value' settings from FILE\n");
   for (int i = 0; i < c->nkeys; i++) {
     char env[128];
-    env_name(c->keys[i].key, env, sizeof env);
+    env_name(c->prefix, c->keys[i].key, env, sizeof env);
     printf("  --%-20s %s\n  %-22s   (default: %s; environment %s)\n",
            c->keys[i].key, c->keys[i].help, "",
            c->keys[i].default_value ? c->keys[i].default_value : "none", env);

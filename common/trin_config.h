@@ -24,6 +24,11 @@ typedef struct {
 trin_config_t *trin_config_new(const trin_config_key_t *keys, int nkeys);
 void trin_config_destroy(trin_config_t **cfg);
 
+/* Environment variables are looked up as TRIN_<PREFIX>_<KEY> first, then
+ * TRIN_<KEY>, so several services started from one shell can be told apart
+ * (TRIN_LIFECYCLE_ENDPOINT is also what trinctl reads). prefix is copied. */
+void trin_config_set_env_prefix(trin_config_t *cfg, const char *prefix);
+
 /* Reads file (if given by --config or TRIN_CONFIG), environment and argv.
  * argv[0] is skipped; `--help` sets *help_requested. */
 int trin_config_load(trin_config_t *cfg, int argc, char **argv,

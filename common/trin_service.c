@@ -66,6 +66,7 @@ static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, c
   if (spec->nkeys) memcpy(s->keys + COMMON_KEYS, spec->keys, (size_t)spec->nkeys * sizeof *s->keys);
   s->cfg = trin_config_new(s->keys, n);
   if (!s->cfg) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  trin_config_set_env_prefix(s->cfg, spec->name);
   int rc = trin_config_load(s->cfg, argc, argv, help, err);
   if (rc || *help) return rc;
 

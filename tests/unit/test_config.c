@@ -74,6 +74,31 @@ static void precedence(void **state) {
   assert_null(c);
 }
 
+static void service_prefix(void **state) {
+  /* TRIN_<SERVICE>_<KEY> wins over TRIN_<KEY>, so one shell can start
+   * several services. */
+  setenv("TRIN_BATCH_MAX", "200", 1);
+  setenv("TRIN_BUDGET_BATCH_MAX", "77", 1);
+  char a0[] = "svc";
+  char *argv[] = {a0};
+  trin_config_t *c = trin_config_new(KEYS, NKEYS);
+  trin_config_set_env_prefix(c, "budget");
+  bool help;
+  trin_err_t err;
+  assert_int_equal(trin_config_load(c, 1, argv, &help, &err), TRIN_OK);
+  int64_t n;
+  assert_int_equal(trin_config_get_int(c, "batch-max", 1, 1000, &n, &err), TRIN_OK);
+  assert_int_equal(n, 77);
+  trin_config_destroy(&c);
+  c = trin_config_new(KEYS, NKEYS);
+  trin_config_set_env_prefix(c, "survey");
+  assert_int_equal(trin_config_load(c, 1, argv, &help, &err), TRIN_OK);
+  assert_int_equal(trin_config_get_int(c, "batch-max", 1, 1000, &n, &err), TRIN_OK);
+  assert_int_equal(n, 200);
+  trin_config_destroy(&c);
+  unsetenv("TRIN_BUDGET_BATCH_MAX");
+}
+
 static void errors(void **state) {
   trin_config_t *c = trin_config_new(KEYS, NKEYS);
   trin_err_t err;
@@ -121,6 +146,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(precedence),
       cmocka_unit_test(errors),
+      cmocka_unit_test(service_prefix),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
