@@ -63,3 +63,18 @@ void trin_arena_reset(trin_arena_t *a) {
   a->head = NULL;
   a->failed = 0;
 }
+
+int trin_arena_vec_push(trin_arena_t *a, trin_arena_vec_t *v, void *item,
+                        trin_err_t *err) {
+  if (!item) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  if (v->n == v->cap) {
+    size_t nc = v->cap ? v->cap * 2 : 8;
+    void **ni = trin_arena_alloc(a, nc * sizeof *ni);
+    if (!ni) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    if (v->n) memcpy(ni, v->items, v->n * sizeof *ni);
+    v->items = ni;
+    v->cap = nc;
+  }
+  v->items[v->n++] = item;
+  return TRIN_OK;
+}

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "trin_err.h"
+
 typedef struct trin_arena_block trin_arena_block_t;
 typedef struct {
   trin_arena_block_t *head;
@@ -22,6 +24,18 @@ char *trin_arena_strdup(trin_arena_t *a, const char *s);
 /* printf into the arena. */
 char *trin_arena_printf(trin_arena_t *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A growing array of pointers held in the arena, for the repeated fields of
+ * a reply built from store rows. */
+typedef struct {
+  void **items;
+  size_t n, cap;
+} trin_arena_vec_t;
+
+/* Appends item; fails (TRIN_EINTERNAL, "out of memory") when item is NULL
+ * — an allocation that failed — or the array cannot grow. */
+int trin_arena_vec_push(trin_arena_t *a, trin_arena_vec_t *v, void *item,
+                        trin_err_t *err);
+
 /* Frees every allocation; the arena can be used again. */
 void trin_arena_reset(trin_arena_t *a);
 

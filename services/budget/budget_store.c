@@ -102,24 +102,6 @@ static int not_found(const char *what, const char *id, const char *field, trin_e
   return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%.64s'", what, id);
 }
 
-typedef struct {
-  void **items;
-  size_t n, cap;
-} vec_t;
-
-static int vec_push(trin_arena_t *a, vec_t *v, void *item, trin_err_t *err) {
-  if (v->n == v->cap) {
-    size_t nc = v->cap ? v->cap * 2 : 8;
-    void **ni = trin_arena_alloc(a, nc * sizeof *ni);
-    if (!ni) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-    if (v->n) memcpy(ni, v->items, v->n * sizeof *ni);
-    v->items = ni;
-    v->cap = nc;
-  }
-  v->items[v->n++] = item;
-  return TRIN_OK;
-}
-
 /* Grows a malloc'd array to hold one more element. */
 static int grow(void **p, size_t *cap, size_t n, size_t elem, trin_err_t *err) {
   if (n < *cap) return TRIN_OK;
@@ -256,7 +238,7 @@ int budget_store_model_get(trin_store_t *s, const char *pid, const char *field,
   }
   STMT("SELECT role, rate_ore FROM model_rates WHERE partnership_id = ? ORDER BY n");
   trin_stmt_bind_text(st, 1, pid);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     Trin__Budget__HourlyRate *r = trin_arena_alloc(a, sizeof *r);
     if (!r) {
@@ -266,7 +248,7 @@ int budget_store_model_get(trin_store_t *s, const char *pid, const char *field,
     trin__budget__hourly_rate__init(r);
     r->role = col_str(a, st, 0);
     r->rate_ore = trin_stmt_int64(st, 1);
-    if ((rc = vec_push(a, &v, r, err))) {
+    if ((rc = trin_arena_vec_push(a, &v, r, err))) {
       trin_stmt_reset(st);
       return rc;
     }
@@ -381,10 +363,10 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
   STMT("SELECT line_id, category, building_part, description, amount_ore, molio_reference_ore"
        " FROM budget_lines WHERE budget_id = ? ORDER BY rowid");
   trin_stmt_bind_text(st, 1, id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     bg_line_t *l = trin_arena_alloc(a, sizeof *l);
-    if (!l || vec_push(a, &v, l, err)) {
+    if (!l || trin_arena_vec_push(a, &v, l, err)) {
       trin_stmt_reset(st);
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     }
@@ -406,11 +388,11 @@ int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena
                              bg_budget_t ***out, size_t *n, trin_err_t *err) {
   STMT("SELECT " BUDGET_COLS " FROM budgets WHERE project_id = ? ORDER BY date, rowid");
   trin_stmt_bind_text(st, 1, project_id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     bg_budget_t *b = trin_arena_alloc(a, sizeof *b);
-    if (!b || budget_row(a, st, b) || vec_push(a, &v, b, err)) {
+    if (!b || budget_row(a, st, b) || trin_arena_vec_push(a, &v, b, err)) {
       trin_stmt_reset(st);
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     }
@@ -530,11 +512,11 @@ int budget_store_index_dependents(trin_store_t *s, const char *series, trin_date
   char d[TRIN_DATE_BUF];
   trin_stmt_bind_text(st, 1, series);
   trin_stmt_bind_text(st, 2, trin_date_format(from, d));
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     char *id = col_str(a, st, 0);
-    if (!id || vec_push(a, &v, id, err)) {
+    if (!id || trin_arena_vec_push(a, &v, id, err)) {
       trin_stmt_reset(st);
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     }
@@ -599,11 +581,11 @@ int budget_store_option_list(trin_store_t *s, const char *project_id, trin_arena
                              bg_option_t ***out, size_t *n, trin_err_t *err) {
   STMT("SELECT " OPTION_COLS " FROM options WHERE project_id = ? ORDER BY proposed_on, rowid");
   trin_stmt_bind_text(st, 1, project_id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     bg_option_t *o = trin_arena_alloc(a, sizeof *o);
-    if (!o || vec_push(a, &v, o, err)) {
+    if (!o || trin_arena_vec_push(a, &v, o, err)) {
       trin_stmt_reset(st);
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     }

@@ -98,25 +98,6 @@ static int run_one(trin_stmt_t *st, const char *what, const char *id,
   return TRIN_OK;
 }
 
-/* Collects rows into a growing array of message pointers in the arena. */
-typedef struct {
-  void **items;
-  size_t n, cap;
-} vec_t;
-
-static int vec_push(trin_arena_t *a, vec_t *v, void *item, trin_err_t *err) {
-  if (v->n == v->cap) {
-    size_t nc = v->cap ? v->cap * 2 : 8;
-    void **ni = trin_arena_alloc(a, nc * sizeof *ni);
-    if (!ni) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-    if (v->n) memcpy(ni, v->items, v->n * sizeof *ni);
-    v->items = ni;
-    v->cap = nc;
-  }
-  v->items[v->n++] = item;
-  return TRIN_OK;
-}
-
 /* ---- organisations ------------------------------------------------------------ */
 
 int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
@@ -150,11 +131,11 @@ int lifecycle_store_org_get(trin_store_t *s, const char *id, const char *field,
 int lifecycle_store_org_list(trin_store_t *s, trin_arena_t *a,
                              lc_organisation_t ***out, size_t *n, trin_err_t *err) {
   STMT("SELECT id, name, kind FROM organisations ORDER BY id");
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     lc_organisation_t *o = trin_arena_alloc(a, sizeof *o);
-    if (!o || (rc = vec_push(a, &v, o, err))) break;
+    if (!o || (rc = trin_arena_vec_push(a, &v, o, err))) break;
     org_from_row(a, st, o);
   }
   trin_stmt_reset(st);
@@ -251,11 +232,11 @@ static int load_members(trin_store_t *s, trin_arena_t *a, lc_partnership_t *p,
   STMT("SELECT org_id, role FROM partnership_members WHERE partnership_id = ?"
        " ORDER BY role = 'client' DESC, org_id");
   trin_stmt_bind_text(st, 1, p->id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     Trin__Lifecycle__Member *m = trin_arena_alloc(a, sizeof *m);
-    if (!m || (rc = vec_push(a, &v, m, err))) break;
+    if (!m || (rc = trin_arena_vec_push(a, &v, m, err))) break;
     trin__lifecycle__member__init(m);
     m->org_id = col_str(a, st, 0);
     m->role = col_str(a, st, 1);
@@ -287,13 +268,13 @@ int lifecycle_store_partnership_get(trin_store_t *s, const char *id,
 int lifecycle_store_partnership_list(trin_store_t *s, trin_arena_t *a,
                                      lc_partnership_t ***out, size_t *n,
                                      trin_err_t *err) {
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   {
     STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships ORDER BY id");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       lc_partnership_t *p = trin_arena_alloc(a, sizeof *p);
-      if (!p || (rc = vec_push(a, &v, p, err))) break;
+      if (!p || (rc = trin_arena_vec_push(a, &v, p, err))) break;
       partnership_from_row(a, st, p);
     }
     trin_stmt_reset(st);
@@ -374,11 +355,11 @@ static int load_stages(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
                        trin_err_t *err) {
   STMT("SELECT stage, since, note FROM stage_history WHERE project_id = ? ORDER BY n");
   trin_stmt_bind_text(st, 1, p->id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     Trin__Lifecycle__StageEntry *e = trin_arena_alloc(a, sizeof *e);
-    if (!e || (rc = vec_push(a, &v, e, err))) break;
+    if (!e || (rc = trin_arena_vec_push(a, &v, e, err))) break;
     trin__lifecycle__stage_entry__init(e);
     e->stage = col_str(a, st, 0);
     e->since = col_str(a, st, 1);
@@ -395,11 +376,11 @@ static int load_pauses(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   STMT("SELECT reason, from_date, to_date, note FROM pauses WHERE project_id = ?"
        " ORDER BY n");
   trin_stmt_bind_text(st, 1, p->id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     Trin__Lifecycle__Pause *e = trin_arena_alloc(a, sizeof *e);
-    if (!e || (rc = vec_push(a, &v, e, err))) break;
+    if (!e || (rc = trin_arena_vec_push(a, &v, e, err))) break;
     trin__lifecycle__pause__init(e);
     e->reason = col_str(a, st, 0);
     e->from = col_str(a, st, 1);
@@ -417,11 +398,11 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   STMT("SELECT name, baseline, forecast, actual, variance_days FROM milestones"
        " WHERE project_id = ? ORDER BY baseline, name");
   trin_stmt_bind_text(st, 1, p->id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     lc_milestone_t *m = trin_arena_alloc(a, sizeof *m);
-    if (!m || (rc = vec_push(a, &v, m, err))) break;
+    if (!m || (rc = trin_arena_vec_push(a, &v, m, err))) break;
     trin__lifecycle__milestone__init(m);
     m->name = col_str(a, st, 0);
     m->baseline = col_str(a, st, 1);
@@ -460,11 +441,11 @@ static int load_steps(trin_store_t *s, trin_arena_t *a, lc_dispute_t *d,
   STMT("SELECT level, date, by_org, note FROM dispute_steps WHERE dispute_id = ?"
        " ORDER BY n");
   trin_stmt_bind_text(st, 1, d->id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     Trin__Lifecycle__DisputeStep *e = trin_arena_alloc(a, sizeof *e);
-    if (!e || (rc = vec_push(a, &v, e, err))) break;
+    if (!e || (rc = trin_arena_vec_push(a, &v, e, err))) break;
     trin__lifecycle__dispute_step__init(e);
     e->level = (int32_t)trin_stmt_int64(st, 0);
     e->date = col_str(a, st, 1);
@@ -479,14 +460,14 @@ static int load_steps(trin_store_t *s, trin_arena_t *a, lc_dispute_t *d,
 
 static int load_disputes(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
                          trin_err_t *err) {
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   {
     STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE project_id = ? ORDER BY opened_on, id");
     trin_stmt_bind_text(st, 1, p->id);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       lc_dispute_t *d = trin_arena_alloc(a, sizeof *d);
-      if (!d || (rc = vec_push(a, &v, d, err))) break;
+      if (!d || (rc = trin_arena_vec_push(a, &v, d, err))) break;
       dispute_from_row(a, st, d);
     }
     trin_stmt_reset(st);
@@ -520,11 +501,11 @@ static int load_defects(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
                         trin_err_t *err) {
   STMT("SELECT " DEFECT_COLS " FROM defects WHERE project_id = ? ORDER BY reported_on, id");
   trin_stmt_bind_text(st, 1, p->id);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     lc_defect_t *d = trin_arena_alloc(a, sizeof *d);
-    if (!d || (rc = vec_push(a, &v, d, err))) break;
+    if (!d || (rc = trin_arena_vec_push(a, &v, d, err))) break;
     defect_from_row(a, st, d);
   }
   trin_stmt_reset(st);
@@ -570,11 +551,11 @@ int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter
   trin_stmt_bind_text(st, 2, f->client_org ? f->client_org : "");
   trin_stmt_bind_text(st, 3, f->stage ? f->stage : "");
   trin_stmt_bind_int64(st, 4, f->outside_partnership);
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     lc_project_t *p = trin_arena_alloc(a, sizeof *p);
-    if (!p || (rc = vec_push(a, &v, p, err))) break;
+    if (!p || (rc = trin_arena_vec_push(a, &v, p, err))) break;
     project_from_row(a, st, p);
   }
   trin_stmt_reset(st);

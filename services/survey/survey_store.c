@@ -75,25 +75,6 @@ static int oom(trin_err_t *err) {
   return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
 }
 
-typedef struct {
-  void **items;
-  size_t n, cap;
-} vec_t;
-
-static int vec_push(trin_arena_t *a, vec_t *v, void *item, trin_err_t *err) {
-  if (!item) return oom(err);
-  if (v->n == v->cap) {
-    size_t nc = v->cap ? v->cap * 2 : 8;
-    void **ni = trin_arena_alloc(a, nc * sizeof *ni);
-    if (!ni) return oom(err);
-    if (v->n) memcpy(ni, v->items, v->n * sizeof *ni);
-    v->items = ni;
-    v->cap = nc;
-  }
-  v->items[v->n++] = item;
-  return TRIN_OK;
-}
-
 /* ---- projects --------------------------------------------------------------------- */
 
 int survey_store_project_upsert(trin_store_t *s, const char *id, const char *partnership_id,
@@ -224,14 +205,14 @@ static int survey_from_row(trin_arena_t *a, trin_stmt_t *st, sv_survey_t *o, int
 
 static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t *o,
                       trin_err_t *err) {
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   {
     STMT("SELECT key, text, common FROM statements WHERE survey_no = ? ORDER BY n");
     trin_stmt_bind_int64(st, 1, no);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       sv_statement_t *m = trin_arena_alloc(a, sizeof *m);
-      if ((rc = vec_push(a, &v, m, err))) break;
+      if ((rc = trin_arena_vec_push(a, &v, m, err))) break;
       trin__survey__statement__init(m);
       m->key = col_str(a, st, 0);
       m->text = col_str(a, st, 1);
@@ -242,14 +223,14 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
     o->statements = (sv_statement_t **)v.items;
     o->n_statements = v.n;
   }
-  vec_t r = {0};
+  trin_arena_vec_t r = {0};
   {
     STMT("SELECT number, opens, closes, respondents FROM rounds WHERE survey_no = ?"
          " ORDER BY number");
     trin_stmt_bind_int64(st, 1, no);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       sv_round_t *m = trin_arena_alloc(a, sizeof *m);
-      if ((rc = vec_push(a, &r, m, err))) break;
+      if ((rc = trin_arena_vec_push(a, &r, m, err))) break;
       trin__survey__round__init(m);
       m->number = (int32_t)trin_stmt_int64(st, 0);
       m->opens = col_str(a, st, 1);
@@ -286,8 +267,8 @@ int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
 
 int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
                              sv_survey_t ***out, size_t *n, trin_err_t *err) {
-  vec_t v = {0};
-  vec_t nos = {0};
+  trin_arena_vec_t v = {0};
+  trin_arena_vec_t nos = {0};
   int rc;
   {
     STMT("SELECT " SURVEY_COLS " FROM surveys s JOIN projects p ON p.id = s.project_id"
@@ -301,7 +282,7 @@ int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena
         rc = oom(err);
         break;
       }
-      if ((rc = vec_push(a, &v, o, err)) || (rc = vec_push(a, &nos, no, err)) ||
+      if ((rc = trin_arena_vec_push(a, &v, o, err)) || (rc = trin_arena_vec_push(a, &nos, no, err)) ||
           (rc = survey_from_row(a, st, o, no, err)))
         break;
     }
@@ -359,10 +340,10 @@ int survey_store_surveys_with_common(trin_store_t *s, const char *key,
   trin_stmt_bind_text(st, 1, key);
   trin_stmt_bind_text(st, 2, client_org ? client_org : "");
   trin_stmt_bind_text(st, 3, client_org ? client_org : "");
-  vec_t v = {0};
+  trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW)
-    if ((rc = vec_push(a, &v, col_str(a, st, 0), err))) break;
+    if ((rc = trin_arena_vec_push(a, &v, col_str(a, st, 0), err))) break;
   trin_stmt_reset(st);
   *ids = (char **)v.items;
   *n = v.n;
