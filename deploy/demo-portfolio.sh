@@ -44,11 +44,11 @@ t partnership create --id fsbHJEM --name "fsbHJEM" --client demo-fsb \
   --trivial-threshold "50.000"
 t partnership create --id os --name "&os" --client demo-kab \
   --framework-start 2022-01-01 --framework-years 4 --horizon-years 10 \
-  --price-closing projektforslag --abt-start trin3 --frame "2.500.000.000" \
+  --price-closing projektforslag --abt-start trin3 --frame "6.000.000.000" \
   --trivial-threshold "25.000"
 t partnership create --id LIVA --name "LIVA" --client demo-civica \
   --framework-start 2022-09-01 --framework-years 4 --horizon-years 10 \
-  --price-closing myndighedsprojekt --abt-start trin1 --frame "1.800.000.000" \
+  --price-closing myndighedsprojekt --abt-start trin1 --frame "3.000.000.000" \
   --trivial-threshold "50.000"
 for p in fsbHJEM os LIVA; do
   t partnership add-member --partnership $p --org demo-ark --role advisor
@@ -85,10 +85,10 @@ t dispute open OS-12 --id OS-12-T1 --title "Skjulte skader i bærende vægge" \
 t dispute escalate OS-12-T1 --level 2 --date 2023-10-20 --by demo-te2 --note "Ikke løst i projektgruppen"
 
 t project create --id LIVA-3 --name "Nybyg Kildeparken" --partnership LIVA \
-  --kind new_build --municipality Aalborg --dwellings 64 --area 5200 --start 2023-01-10
+  --kind new_build --municipality Odense --dwellings 64 --area 5200 --start 2023-01-10
 t project advance LIVA-3 --to trin1 --date 2023-03-01
 t project create --id LIVA-9 --name "Forundersøgelse Vestervang" --partnership LIVA \
-  --kind renovation --municipality Aarhus --dwellings 140 --area 11000 --start 2025-08-01
+  --kind helhedsplan --municipality Odense --dwellings 140 --area 11000 --start 2025-08-01
 
 t project create --id KAB-X1 --name "Traditionel renovering Hyldebærvej" --client demo-kab \
   --kind renovation --municipality Gladsaxe --dwellings 96 --area 7600 --start 2022-03-01
@@ -107,6 +107,9 @@ t budget model LIVA --rates "projektleder=975" --management-fee-bp 900 --risk-bp
   --advisor-fee-bp 950 --margin-bp 550 --molio-deduction-bp 500
 cat > "$tmp/index.csv" <<'CSV'
 date;value
+2021-01-01;96,2
+2021-04-01;97,5
+2021-07-01;98,8
 2021-10-01;100,0
 2022-01-01;102,4
 2022-04-01;105,9
@@ -116,6 +119,14 @@ date;value
 2023-04-01;110,2
 2023-07-01;110,9
 2023-10-01;111,3
+2024-01-01;111,8
+2024-04-01;112,6
+2024-07-01;113,1
+2024-10-01;113,5
+2025-01-01;114,2
+2025-04-01;114,9
+2025-07-01;115,3
+2025-10-01;115,8
 CSV
 t index import "$tmp/index.csv" --series BYG43
 
@@ -226,6 +237,87 @@ t survey round S-KAB-X1 --number 1 --opens 2023-03-01 --closes 2023-03-31
 make_round "$tmp/k1.csv" 3 3 2  3 3 3  4 3 3
 t survey import "$tmp/k1.csv" --survey S-KAB-X1 --round 1
 
+
+# ---- the rest of each portfolio, shaped like the first seed's table --------------
+# fsbHJEM: 4-5 supported cases (150-750 mio. kr. each) and 15-20 unsupported
+# (2-100 mio.); &os: 10-12 supported (80-750 mio.), 20-30 unsupported (3-75
+# mio.) and one new build; LIVA: 3-5 supported (50-500 mio.), Vollsmose.
+# Stages, budgets and drift vary deterministically with the case number.
+day() { date -u -d "$1 + $2 days" +%F; }
+gen_case() { # partnership client municipality id kind mio_kr start_date n
+  local ps=$1 client=$2 muni=$3 id=$4 kind=$5 mio=$6 start=$7 n=$8
+  local dw=$(( mio * 2 / 3 + 12 ))
+  t project create --id "$id" --name "Demo-sag $id" --partnership "$ps" --kind "$kind" \
+    --municipality "$muni" --dwellings $dw --area $(( dw * 78 )) --start "$start"
+  local stage=$(( n % 6 ))   # 0 pre-study ... 5 inspection
+  [ $stage -ge 1 ] && t project advance "$id" --to trin1 --date "$(day "$start" 60)"
+  [ $stage -ge 2 ] && t project advance "$id" --to trin2 --date "$(day "$start" 240)"
+  wait_for budget list "$id"
+  if [ $stage -ge 1 ]; then
+    local a_craft=$(( mio * 80 / 100 ))
+    t budget create "$id-A" --project "$id" --kind skema_a --date "$(day "$start" 90)"
+    t budget line "$id-A" --line haandvaerk --category craft --amount "$a_craft.000.000" \
+      --molio-reference "$(( a_craft + a_craft / 20 + 1 )).000.000"
+    t budget line "$id-A" --line raadgivning --category advisor_fees --amount "$(( mio / 10 + 1 )).000.000"
+    t budget submit "$id-A" --date "$(day "$start" 95)"
+    t budget approve "$id-A" --date "$(day "$start" 100)"
+  fi
+  t milestone set "$id" --name handover --baseline "$(day "$start" 900)" \
+    --forecast "$(day "$start" $(( 900 + (n * 17) % 90 - 20 )))"
+  if [ $stage -ge 3 ]; then
+    # Skema B at the price-closing point: drift between -3 % and +12 %.
+    local b_craft=$(( mio * 80 / 100 * (97 + (n * 7) % 16) / 100 ))
+    t budget create "$id-B" --project "$id" --kind skema_b --date "$(day "$start" 400)"
+    t budget line "$id-B" --line haandvaerk --category craft --amount "$b_craft.000.000" \
+      --molio-reference "$(( mio * 80 / 100 + mio * 4 / 100 + 1 )).000.000"
+    t budget line "$id-B" --line raadgivning --category advisor_fees --amount "$(( mio / 10 + 1 )).000.000"
+    t budget submit "$id-B" --date "$(day "$start" 405)"
+    t budget approve "$id-B" --date "$(day "$start" 410)"
+    for _ in $(seq 1 100); do
+      "$TRINCTL" --json project show "$id" | grep -q '"price_closed": *true' && break
+      sleep 0.05
+    done
+    t project advance "$id" --to trin3 --date "$(day "$start" 420)"
+  fi
+  [ $stage -ge 4 ] && t project advance "$id" --to handover --date "$(day "$start" 910)"
+  [ $stage -ge 5 ] && t project advance "$id" --to inspection_1y --date "$(day "$start" 1275)"
+  if [ $(( n % 7 )) -eq 3 ]; then
+    t dispute open "$id" --id "$id-T" --title "Uenighed om ekstraarbejder" \
+      --amount "$(( 20 + n * 11 )).000" --date "$(day "$start" 120)" --raised-by "$client"
+    [ $(( n % 2 )) -eq 1 ] && t dispute escalate "$id-T" --level 2 --date "$(day "$start" 140)" \
+      --by "$client"
+  fi
+  if [ $(( n % 4 )) -eq 1 ] && [ $stage -ge 1 ]; then
+    t survey create "S-$id" --project "$id" --title "Samarbejdsmåling $id" \
+      --statements "$tmp/statements.csv" --drop 0,5 --floor 3,0
+    t survey round "S-$id" --number 1 --opens "$(day "$start" 100)" --closes "$(day "$start" 130)"
+    t survey round "S-$id" --number 2 --opens "$(day "$start" 280)" --closes "$(day "$start" 310)"
+    local q=$(( 3 + n % 3 ))
+    make_round "$tmp/g1.csv" 4 4 4  4 4 4  4 4 4
+    make_round "$tmp/g2.csv" $q 4 $q  4 $q 4  4 4 $q
+    t survey import "$tmp/g1.csv" --survey "S-$id" --round 1
+    t survey import "$tmp/g2.csv" --survey "S-$id" --round 2
+  fi
+}
+n=0
+for i in 1 2 3 4; do
+  n=$((n + 1)); gen_case fsbHJEM demo-fsb København "FSB-H$i" helhedsplan $(( 150 + (i * 173) % 600 )) "$(day 2021-07-01 $(( i * 95 )))" $n
+done
+for i in $(seq 1 16); do
+  n=$((n + 1)); gen_case fsbHJEM demo-fsb København "FSB-U$i" renovation $(( 2 + (i * 37) % 98 )) "$(day 2021-07-15 $(( i * 41 )))" $n
+done
+for i in $(seq 1 10); do
+  n=$((n + 1)); gen_case os demo-kab "$(case $((i % 4)) in 0) echo Greve;; 1) echo Ballerup;; 2) echo Herlev;; *) echo København;; esac)" \
+    "OS-H$i" helhedsplan $(( 80 + (i * 131) % 670 )) "$(day 2022-02-01 $(( i * 65 )))" $n
+done
+for i in $(seq 1 20); do
+  n=$((n + 1)); gen_case os demo-kab København "OS-U$i" renovation $(( 3 + (i * 29) % 72 )) "$(day 2022-02-15 $(( i * 31 )))" $n
+done
+n=$((n + 1)); gen_case os demo-kab København OS-N1 new_build 420 2023-05-01 $n
+for i in 1 2 3; do
+  n=$((n + 1)); gen_case LIVA demo-civica Odense "LIVA-H$i" helhedsplan $(( 50 + (i * 149) % 450 )) "$(day 2022-10-01 $(( i * 120 )))" $n
+done
+
 # ---- key figures across organisations (benchmark) ---------------------------------
 # Six owners (the three clients and three fictional municipalities) with a
 # school and a housing department each, 2022-2024; synthetic values.
@@ -259,4 +351,4 @@ t benchmark org demo-civica --name "Civica (demo)" --open
 t benchmark org demo-kom-a --name "Demoby 4 Kommune" --open
 t benchmark org demo-kom-b --name "Demoby 5 Kommune" --open
 
-echo "demo portfolio loaded: 3 partnerships, 6 projects, 4 budgets, 2 surveys, 12 benchmarked properties"
+echo "demo portfolio loaded: 3 partnerships, $(( 6 + n )) projects, 12 benchmarked properties"
