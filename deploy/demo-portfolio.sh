@@ -317,6 +317,7 @@ n=$((n + 1)); gen_case os demo-kab København OS-N1 new_build 420 2023-05-01 $n
 for i in 1 2 3; do
   n=$((n + 1)); gen_case LIVA demo-civica Odense "LIVA-H$i" helhedsplan $(( 50 + (i * 149) % 450 )) "$(day 2022-10-01 $(( i * 120 )))" $n
 done
+cases=$(( 6 + n ))
 
 # ---- key figures across organisations (benchmark) ---------------------------------
 # Six owners (the three clients and three fictional municipalities) with a
@@ -351,4 +352,4 @@ t benchmark org demo-civica --name "Civica (demo)" --open
 t benchmark org demo-kom-a --name "Demoby 4 Kommune" --open
 t benchmark org demo-kom-b --name "Demoby 5 Kommune" --open
 
-echo "demo portfolio loaded: 3 partnerships, $(( 6 + n )) projects, 12 benchmarked properties"
+echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties"
