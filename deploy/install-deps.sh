@@ -16,8 +16,17 @@ PACKAGES=(
   libjansson-dev      # JSON for the webhook and the feed
   zlib1g-dev          # gzip for HTTP responses
   libsodium-dev       # keyed hashing of respondent ids, constant-time token checks
+  libcurl4-openssl-dev # HTTPS client for the aggregator's Power BI push (curl multi on libuv)
   python3             # tests read the feed back with Python's csv and xml modules
+  chromium            # the dashboard's browser test (headless)
 )
+
+# Node.js and npm drive the dashboard's browser test (playwright-core, pinned
+# in tests/browser). A machine may already have them from another source
+# (NodeSource's nodejs ships npm itself, and Debian's npm would clash with
+# it), so they are asked for only when the commands are missing.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -486,6 +486,13 @@ static void handler(void *data, const trin_http_request_t *req, trin_http_respon
     handle_health(f, res);
     return;
   }
+  /* The page's script and stylesheet hold no data and the browser fetches
+   * them without the page's ?api_key=: served without the token (a 401
+   * with a Basic challenge would stall the page on a password prompt).
+   * The page itself and every data endpoint need the token. */
+  if (ep == EP_DASHBOARD && strcmp(req->path, "/") != 0 &&
+      strcmp(req->path, "/index.html") != 0 && serve_file(f, req->path, res))
+    return;
   if (!authorised(f, req)) {
     f->unauthorised++;
     agg_buf_t b = {0};

@@ -36,6 +36,7 @@ struct agg_service {
   trin_server_t *server;
   agg_rows_t *rows;
   agg_feed_t *feed;
+  agg_push_t *push;
   upstream_t up[AGG_NUPSTREAMS];
   uv_check_t check;
   /* rows of the flush in progress */
@@ -118,6 +119,7 @@ static int flush_fn(trin_request_t *req, void *data, trin_err_t *err) {
       rc = trin_err_set(err, TRIN_EINTERNAL, "", "row seq %llu but event %llu",
                         (unsigned long long)r->seq, (unsigned long long)seq);
     if (!rc) rc = agg_store_put_row(st, r, err);
+    if (!rc) rc = agg_push_enqueue(a->push, st, r, err);
   }
   agg_name_t **names;
   size_t nn = agg_rows_take_dirty_names(a->rows, &names);
@@ -158,6 +160,8 @@ static void on_check(uv_check_t *h) {
   agg_service_t *a = h->data;
   trin_err_t err = {0};
   agg_service_flush(a, &err);
+  /* Only rows whose state and seq are stored go out. */
+  if (!agg_rows_has_dirty(a->rows)) agg_push_pump(a->push);
 }
 
 /* ---- loading ------------------------------------------------------------------------- */
@@ -183,6 +187,7 @@ static int reload(agg_service_t *a, trin_err_t *err) {
   int rc = load(a, err);
   if (!rc) {
     agg_feed_set_rows(a->feed, a->rows);
+    agg_push_set_rows(a->push, a->rows);
     agg_rows_destroy(&old);
     rc = start_subscribers(a, err);
   } else {
@@ -328,6 +333,7 @@ static void metrics(void *data, agg_buf_t *b) {
                  "trin_aggregator_commit_failures_total %llu\n",
                  (unsigned long long)a->stats.commits,
                  (unsigned long long)a->stats.commit_failures);
+  agg_push_metrics(a->push, b);
 }
 
 static void health(void *data, agg_buf_t *b) {
@@ -376,6 +382,7 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
   };
   if (!rc) rc = trin_server_new(loop, zctx, a->store, &sv, &a->server, err);
   if (!rc) rc = load(a, err);
+  if (!rc) rc = agg_push_new(loop, a->store, a->rows, &cfg->push, &a->push, err);
   if (!rc && cfg->feed.address && *cfg->feed.address) {
     agg_feed_hooks_t hooks = {.metrics = metrics, .health = health, .data = a};
     rc = agg_feed_new(loop, a->rows, &cfg->feed, &hooks, &a->feed, err);
@@ -392,6 +399,7 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
     }
   }
   if (rc) {
+    agg_push_destroy(&a->push);
     trin_server_destroy(&a->server);
     agg_rows_destroy(&a->rows);
     trin_store_destroy(&a->store);
@@ -420,12 +428,14 @@ void agg_service_destroy(agg_service_t **ap) {
   agg_service_flush(a, &err);
   stop_subscribers(a);
   agg_feed_destroy(&a->feed);
+  agg_push_destroy(&a->push);
   trin_server_destroy(&a->server);
   uv_check_stop(&a->check);
   uv_close((uv_handle_t *)&a->check, on_check_closed);
 }
 
 agg_rows_t *agg_service_rows(agg_service_t *a) { return a->rows; }
+agg_push_t *agg_service_push(agg_service_t *a) { return a->push; }
 int agg_service_http_port(const agg_service_t *a) { return a->feed ? agg_feed_port(a->feed) : 0; }
 
 agg_service_stats_t agg_service_stats(const agg_service_t *a) {

@@ -11,7 +11,10 @@
  * agree in the store: after kill -9 the aggregator resumes after the last
  * event whose effect it stored. If a commit fails, the service reloads the
  * rows from the store and restarts its subscribers from the stored cursors.
- * After the commit, the changed rows go to the SSE streams. */
+ * After the commit, the changed rows go to the SSE streams. The same
+ * transaction queues each changed row for every Power BI push target
+ * (agg_push.h); after the commit the push sender starts what its limits
+ * allow. */
 #ifndef TRIN_AGG_SERVICE_H
 #define TRIN_AGG_SERVICE_H
 
@@ -19,6 +22,7 @@
 #include <uv.h>
 
 #include "agg_feed.h"
+#include "agg_push.h"
 #include "agg_rows.h"
 #include "trin/envelope.pb-c.h"
 #include "trin_err.h"
@@ -40,6 +44,7 @@ typedef struct {
   const char *up_pub_endpoint[AGG_NUPSTREAMS];
   agg_thresholds_t thresholds;
   agg_feed_options_t feed;    /* feed.address "" = no HTTP */
+  agg_push_options_t push;    /* push.urls "" = no Power BI push */
 } agg_config_t;
 
 typedef struct agg_service agg_service_t;
@@ -50,6 +55,8 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg,
 void agg_service_destroy(agg_service_t **a);
 
 agg_rows_t *agg_service_rows(agg_service_t *a);
+/* NULL when push is off. */
+agg_push_t *agg_service_push(agg_service_t *a);
 int agg_service_http_port(const agg_service_t *a);
 
 /* What a subscriber calls per event (public for tests that feed events

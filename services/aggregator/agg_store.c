@@ -17,6 +17,8 @@ static const trin_migration_t MIGRATIONS[] = {
      " target TEXT NOT NULL, project_id TEXT NOT NULL, seq INTEGER NOT NULL,"
      " PRIMARY KEY (target, project_id));"
      "CREATE INDEX agg_push_queue_seq ON agg_push_queue(target, seq);"},
+    /* Push targets ever configured: a new one is back-filled with every row. */
+    {2, "CREATE TABLE agg_push_targets (target TEXT PRIMARY KEY);"},
 };
 
 int agg_store_migrate(trin_store_t *s, trin_err_t *err) {
@@ -104,16 +106,17 @@ int agg_store_push_enqueue(trin_store_t *s, const char *target, const char *proj
   return trin_stmt_run(st, err);
 }
 
-int agg_store_push_peek(trin_store_t *s, const char *target, int max, agg_push_entry_fn fn,
-                        void *data, trin_err_t *err) {
+int agg_store_push_peek(trin_store_t *s, const char *target, uint64_t after_seq, int max,
+                        agg_push_entry_fn fn, void *data, trin_err_t *err) {
   trin_stmt_t *st;
   int rc = trin_store_stmt(s,
                            "SELECT project_id, seq FROM agg_push_queue WHERE target = ?"
-                           " ORDER BY seq LIMIT ?",
+                           " AND seq > ? ORDER BY seq LIMIT ?",
                            &st, err);
   if (rc) return rc;
   trin_stmt_bind_text(st, 1, target);
-  trin_stmt_bind_int64(st, 2, max);
+  trin_stmt_bind_int64(st, 2, (int64_t)after_seq);
+  trin_stmt_bind_int64(st, 3, max);
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW)
     fn(data, trin_stmt_text(st, 0), (uint64_t)trin_stmt_int64(st, 1));
   trin_stmt_reset(st);
@@ -143,4 +146,16 @@ int agg_store_push_depth(trin_store_t *s, const char *target, int64_t *out, trin
   *out = rc == TRIN_STORE_ROW ? trin_stmt_int64(st, 0) : 0;
   trin_stmt_reset(st);
   return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+int agg_store_push_target_add(trin_store_t *s, const char *target, bool *added,
+                              trin_err_t *err) {
+  trin_stmt_t *st;
+  int rc = trin_store_stmt(s, "INSERT OR IGNORE INTO agg_push_targets(target) VALUES (?)", &st,
+                           err);
+  if (rc) return rc;
+  trin_stmt_bind_text(st, 1, target);
+  rc = trin_stmt_run(st, err);
+  if (!rc) *added = trin_store_changes(s) > 0;
+  return rc;
 }

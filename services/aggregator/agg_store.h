@@ -6,6 +6,7 @@
 #ifndef TRIN_AGG_STORE_H
 #define TRIN_AGG_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "agg_rows.h"
@@ -25,15 +26,19 @@ int agg_store_put_name(trin_store_t *s, const agg_name_t *n, trin_err_t *err);
  * of the row when it was queued. ---- */
 int agg_store_push_enqueue(trin_store_t *s, const char *target, const char *project_id,
                            uint64_t seq, trin_err_t *err);
-/* Up to max pending project ids for target, oldest seq first; fn is called
- * per entry. */
+/* Up to max pending project ids for target queued with a seq above
+ * after_seq, oldest seq first; fn is called per entry. */
 typedef void (*agg_push_entry_fn)(void *data, const char *project_id, uint64_t seq);
-int agg_store_push_peek(trin_store_t *s, const char *target, int max, agg_push_entry_fn fn,
-                        void *data, trin_err_t *err);
+int agg_store_push_peek(trin_store_t *s, const char *target, uint64_t after_seq, int max,
+                        agg_push_entry_fn fn, void *data, trin_err_t *err);
 /* Removes the entry unless it was queued again after `seq` (a newer change
  * is still to be sent). */
 int agg_store_push_done(trin_store_t *s, const char *target, const char *project_id,
                         uint64_t seq, trin_err_t *err);
 int agg_store_push_depth(trin_store_t *s, const char *target, int64_t *out, trin_err_t *err);
+/* Records a push target; *added is true when it was not known before (the
+ * caller then queues every row for it, in the same transaction). */
+int agg_store_push_target_add(trin_store_t *s, const char *target, bool *added,
+                              trin_err_t *err);
 
 #endif

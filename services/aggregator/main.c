@@ -1,5 +1,6 @@
 /* trin-aggregator — one status row per project from every service's events,
- * served as OData, JSON, CSV, SSE, a dashboard and a ZeroMQ PUB. Wiring
+ * served as OData, JSON, CSV, SSE, a dashboard, Power BI push and a
+ * ZeroMQ PUB. Wiring
  * only: settings, the service (agg_service.c), the loop. */
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +41,18 @@ static const trin_config_key_t KEYS[] = {
     {"rag-satisfaction-amber-bp", "6000",
      "satisfaction is amber below this place on the survey's scale (basis points of its span)"},
     {"rag-satisfaction-red-bp", "4000", "satisfaction is red below this place on the scale"},
+    {"push-urls", "",
+     "Power BI push: comma-separated push-dataset URLs (\"\" = off); a URL without /rows gets "
+     "/tables/TABLE/rows"},
+    {"push-table", "ProjectStatus", "the push dataset's table"},
+    {"push-max-rows", "10000", "rows per POST (Power BI: at most 10000)"},
+    {"push-window-posts", "120", "POSTs per window and target (Power BI: 120 per minute)"},
+    {"push-window-ms", "60000", "the window for push-window-posts"},
+    {"push-max-pending", "5", "POSTs in flight per target (Power BI: 5)"},
+    {"push-max-string", "4000", "bytes per string value (Power BI: 4000 characters)"},
+    {"push-backoff-min-ms", "1000", "first retry delay after a failed POST (doubles per failure)"},
+    {"push-backoff-max-ms", "60000", "longest retry delay"},
+    {"push-timeout-ms", "30000", "time allowed for one POST"},
     {"log-level", "info", "debug, info, warn or error"},
 };
 
@@ -123,6 +136,18 @@ int main(int argc, char **argv) {
   if (!rc)
     rc = get_i32(cfg, "rag-satisfaction-red-bp", 0, 10000, &ac.thresholds.satisfaction_red_bp,
                  &err);
+  agg_push_options_t po = {0};
+  if (!rc) rc = get_i32(cfg, "push-max-rows", 1, 10000, &po.max_rows, &err);
+  if (!rc) rc = get_i32(cfg, "push-window-posts", 1, 100000, &po.window_posts, &err);
+  if (!rc) rc = get_i32(cfg, "push-window-ms", 1, 86400000, &po.window_ms, &err);
+  if (!rc) rc = get_i32(cfg, "push-max-pending", 1, 100, &po.max_pending, &err);
+  if (!rc) rc = get_i32(cfg, "push-max-string", 1, 1000000, &po.max_string, &err);
+  if (!rc) rc = get_i32(cfg, "push-backoff-min-ms", 1, 3600000, &po.backoff_min_ms, &err);
+  if (!rc) rc = get_i32(cfg, "push-backoff-max-ms", 1, 3600000, &po.backoff_max_ms, &err);
+  if (!rc) rc = get_i32(cfg, "push-timeout-ms", 100, 3600000, &po.timeout_ms, &err);
+  if (!rc && po.backoff_max_ms < po.backoff_min_ms)
+    rc = trin_err_set(&err, TRIN_EINVALID, "push-backoff-max-ms",
+                      "must be at least push-backoff-min-ms");
   if (!rc && strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0)
     rc = trin_err_set(&err, TRIN_EINVALID, "sync", "must be full or normal, not '%s'", sync);
   if (rc) {
@@ -149,6 +174,9 @@ int main(int argc, char **argv) {
       .public_url = trin_config_get(cfg, "public-url"),
       .heartbeat_ms = sse_hb,
   };
+  po.urls = trin_config_get(cfg, "push-urls");
+  po.table = trin_config_get(cfg, "push-table");
+  ac.push = po;
   make_store_dir(ac.store);
 
   uv_loop_t loop;

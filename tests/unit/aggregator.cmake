@@ -15,6 +15,8 @@ if(TARGET trin_aggregator)
   trin_test(NAME feed.http SOURCES test_feed_http.c LIBS test_aggregator_util PkgConfig::JANSSON)
   trin_test(NAME feed.sse_resume SOURCES test_feed_sse.c
             LIBS test_aggregator_util PkgConfig::JANSSON)
+  trin_test(NAME feed.push_rules SOURCES test_feed_push_rules.c LIBS test_aggregator_util)
+  trin_test(NAME aggregator.pub SOURCES test_aggregator_pub.c LIBS test_aggregator_util)
   foreach(t feed_odata_query feed_http)
     target_compile_definitions(test_${t} PRIVATE AGG_FEED_CHECK="${AGG_FEED_CHECK}")
   endforeach()

@@ -97,6 +97,12 @@ static void loop_thread(void *arg) {
 }
 
 tu_svc_t *tu_svc_start(const char *store, int page_size, int sse_heartbeat_ms) {
+  tu_svc_options_t o = {.store = store, .page_size = page_size,
+                        .sse_heartbeat_ms = sse_heartbeat_ms};
+  return tu_svc_start_with(&o);
+}
+
+tu_svc_t *tu_svc_start_with(const tu_svc_options_t *o) {
   tu_svc_t *s = calloc(1, sizeof *s);
   static int instance;
   char ep[64], pub[64];
@@ -107,13 +113,14 @@ tu_svc_t *tu_svc_start(const char *store, int page_size, int sse_heartbeat_ms) {
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->cv, NULL);
   agg_config_t cfg = {
-      .endpoint = ep,
-      .pub_endpoint = pub,
-      .store = store && *store ? store : ":memory:",
+      .endpoint = o->endpoint ? o->endpoint : ep,
+      .pub_endpoint = o->pub_endpoint ? o->pub_endpoint : pub,
+      .store = o->store && *o->store ? o->store : ":memory:",
       .sync = TRIN_STORE_SYNC_NORMAL,
-      .heartbeat_ms = 0,
-      .feed = {.address = "127.0.0.1:0", .token = TU_TOKEN, .page_size = page_size,
-               .heartbeat_ms = sse_heartbeat_ms},
+      .heartbeat_ms = o->heartbeat_ms,
+      .feed = {.address = "127.0.0.1:0", .token = TU_TOKEN, .page_size = o->page_size,
+               .heartbeat_ms = o->sse_heartbeat_ms},
+      .push = o->push,
   };
   agg_thresholds_default(&cfg.thresholds);
   trin_err_t err = {0};

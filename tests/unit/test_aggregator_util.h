@@ -28,6 +28,15 @@ void tu_project(Trin__Lifecycle__Project *p, const char *id, const char *partner
 typedef struct tu_svc tu_svc_t;
 /* store: "" = in memory. page_size 0 = default. */
 tu_svc_t *tu_svc_start(const char *store, int page_size, int sse_heartbeat_ms);
+typedef struct {
+  const char *store;          /* "" or NULL = in memory */
+  int page_size, sse_heartbeat_ms;
+  const char *endpoint;       /* ROUTER; NULL = an inproc endpoint */
+  const char *pub_endpoint;   /* PUB; NULL = an inproc endpoint */
+  int heartbeat_ms;           /* PUB heartbeats (0 = off) */
+  agg_push_options_t push;    /* push.urls NULL = off */
+} tu_svc_options_t;
+tu_svc_t *tu_svc_start_with(const tu_svc_options_t *o);
 void tu_svc_stop(tu_svc_t *s);
 int tu_svc_port(tu_svc_t *s);
 /* Runs fn(svc, arg) on the loop thread and waits for it. */

@@ -63,6 +63,12 @@ static void tokens(void **state) {
     assert_int_equal(status_of(paths[i], NULL), 401);
     assert_int_equal(status_of(paths[i], "Authorization: Bearer wrong\r\n"), 401);
   }
+  assert_int_equal(status_of("/index.html", NULL), 401);
+  /* the page's script and stylesheet hold no data: the browser fetches them
+   * without the page's ?api_key= */
+  assert_int_equal(status_of("/app.js", NULL), 200);
+  assert_int_equal(status_of("/style.css", NULL), 200);
+  assert_int_equal(status_of("/nope.js", NULL), 401);
   assert_int_equal(status_of("/api/v1/status", "Authorization: Bearer " TU_TOKEN "\r\n"), 200);
   assert_int_equal(status_of("/api/v1/status?api_key=" TU_TOKEN, NULL), 200);
   assert_int_equal(status_of("/api/v1/status?api_key=" TU_TOKEN "x", NULL), 401);
