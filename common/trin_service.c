@@ -79,7 +79,7 @@ static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, c
   int64_t batch_max, max_message, heartbeat;
   const char *sync = trin_config_get(s->cfg, "sync");
   if ((rc = trin_config_get_int(s->cfg, "batch-max", 1, 100000, &batch_max, err)) ||
-      (rc = trin_config_get_int(s->cfg, "max-message", 1024, 256 << 20, &max_message, err)) ||
+      (rc = trin_config_get_int(s->cfg, "max-message", 1024, 1 << 30, &max_message, err)) ||
       (rc = trin_config_get_int(s->cfg, "heartbeat-ms", 0, 3600000, &heartbeat, err)))
     return rc;
   if (strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0)
