@@ -135,8 +135,13 @@ static int model_reply(trin_request_t *req, trin_arena_t *a, const char *pid,
 static int set_economic_model(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                               trin_err_t *err) {
   const Trin__Budget__SetEconomicModel *q = (const void *)msg;
+  budget_handlers_t *h = data;
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
+  char **deps = NULL;
+  size_t ndeps = 0;
+  budget_economy_result_t *before = NULL;
+  bool *had = NULL;
   int rc;
   TRY(require_message(q->model, "model", err));
   bg_model_t m = *q->model;
@@ -147,9 +152,40 @@ static int set_economic_model(trin_request_t *req, const ProtobufCMessage *msg, 
   TRY(trin_id_check(m.index_series, "model.index_series", err));
   budget_partnership_t p;
   TRY(budget_store_partnership_get(s, m.partnership_id, "model.partnership_id", &p, err));
+  /* The model moves the figures of every project of the partnership (the
+   * MOLIO deduction, the index series of the drift): keep each project's
+   * figures from before, to re-emit exactly those that change. */
+  TRY(budget_store_partnership_budgeted(s, m.partnership_id, &a, &deps, &ndeps, err));
+  if (ndeps) {
+    before = calloc(ndeps, sizeof *before);
+    had = calloc(ndeps, sizeof *had);
+    if (!before || !had) TRY(oom(err));
+  }
+  for (size_t i = 0; i < ndeps; i++) {
+    trin_err_t ignored = {0};
+    had[i] = economy(req, h, deps[i], "project_id", &before[i], &ignored) == TRIN_OK;
+  }
   TRY(budget_store_model_set(s, &m, err));
   TRY(model_reply(req, &a, m.partnership_id, "budget.model_set", err));
+  for (size_t i = 0; i < ndeps; i++) {
+    budget_economy_result_t after;
+    trin_err_t why = {0};
+    if (economy(req, h, deps[i], "project_id", &after, &why)) {
+      if (why.code == TRIN_ESTORE) TRY(trin_err_set(err, why.code, why.field, "%s", why.message));
+      trin_log_warn("model of %s: the figures of project '%s' cannot be computed (%s); "
+                    "not re-emitted",
+                    m.partnership_id, deps[i], why.message);
+      continue;
+    }
+    if (had[i] && budget_project_figures_equal(&before[i].f, &after.f)) continue;
+    bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+    uint64_t seq;
+    TRY(emit_figures(req, h, &a, "budget.figures_changed", &after, &ev,
+                     (trin_event_id_t){NULL, NULL}, NULL, &seq, err));
+  }
 out:
+  free(before);
+  free(had);
   trin_arena_reset(&a);
   return rc;
 }

@@ -527,6 +527,26 @@ int budget_store_index_dependents(trin_store_t *s, const char *series, trin_date
   return TRIN_OK;
 }
 
+int budget_store_partnership_budgeted(trin_store_t *s, const char *partnership_id,
+                                      trin_arena_t *a, char ***ids, size_t *n,
+                                      trin_err_t *err) {
+  STMT("SELECT p.id FROM projects p WHERE p.partnership_id = ?"
+       " AND EXISTS (SELECT 1 FROM budgets b WHERE b.project_id = p.id) ORDER BY p.id");
+  trin_stmt_bind_text(st, 1, partnership_id);
+  trin_arena_vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    if (trin_arena_vec_push(a, &v, col_str(a, st, 0), err)) {
+      trin_stmt_reset(st);
+      return TRIN_EINTERNAL;
+    }
+  }
+  if (rc) return rc;
+  *ids = (char **)v.items;
+  *n = v.n;
+  return TRIN_OK;
+}
+
 /* ---- scope, options, costs, rent ------------------------------------------------------------------ */
 
 int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *err) {

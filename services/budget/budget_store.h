@@ -87,6 +87,13 @@ int budget_store_budget_count(trin_store_t *s, const char *project_id, const cha
 
 /* ---- index series --------------------------------------------------------------------- */
 
+/* The partnership's projects that have at least one budget: those whose
+ * figures a change of the partnership's economic model can move. ids in
+ * the arena, ordered. */
+int budget_store_partnership_budgeted(trin_store_t *s, const char *partnership_id,
+                                      trin_arena_t *a, char ***ids, size_t *n,
+                                      trin_err_t *err);
+
 int budget_store_index_upsert(trin_store_t *s, const char *series,
                               const budget_index_point_t *pts, size_t n, trin_err_t *err);
 /* The series' points by date (malloc'd into *pts with capacity *cap, grown

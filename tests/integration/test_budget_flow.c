@@ -514,6 +514,43 @@ static void index_points_reemit_the_figures_they_move(void **state) {
   trin_codec_free(b);
 }
 
+/* A model change moves the figures of the partnership's projects (here the
+ * index series of P6's drift): exactly the projects whose figures change get
+ * budget.figures_changed after budget.model_set; the same model again emits
+ * nothing but model_set. */
+static void model_changes_reemit_the_figures_they_move(void **state) {
+  Trin__Budget__ProjectEconomyReply *ec = NULL;
+  OK(bg_economy(bgc, "P6", &ec, &e_));
+  int64_t before = ec->figures->market_adjusted_drift_ore;
+  trin_codec_free(ec);
+  uint64_t seq0 = bg_last_seq(bgc);
+  OK(bg_model_series(bgc, "LIVA-Q", 1250, "BYG43", &e_));
+  Trin__EventBatch *b = events_after(seq0);
+  assert_int_equal(b->n_events, 2);
+  assert_string_equal(b->events[0]->type, "budget.model_set");
+  const Trin__Event *ev = b->events[1];
+  assert_string_equal(ev->type, "budget.figures_changed");
+  assert_string_equal(event_id(ev, "project"), "P6");
+  Trin__Budget__BudgetEvent *be = NULL;
+  OK(trin_codec_unpack(&trin__budget__budget_event__descriptor, ev->payload.data,
+                       ev->payload.len, "payload", (ProtobufCMessage **)&be, &e_));
+  assert_true(be->figures->market_known);
+  int64_t after = be->figures->market_adjusted_drift_ore;
+  assert_true(after != before);
+  trin_codec_free(be);
+  trin_codec_free(b);
+  OK(bg_economy(bgc, "P6", &ec, &e_));
+  assert_int_equal(ec->figures->market_adjusted_drift_ore, after);
+  trin_codec_free(ec);
+
+  seq0 = bg_last_seq(bgc);
+  OK(bg_model_series(bgc, "LIVA-Q", 1250, "BYG43", &e_));
+  b = events_after(seq0);
+  assert_int_equal(b->n_events, 1);
+  assert_string_equal(b->events[0]->type, "budget.model_set");
+  trin_codec_free(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(price_calculation),
@@ -522,6 +559,7 @@ int main(void) {
       cmocka_unit_test(molio_rent_and_turnover),
       cmocka_unit_test(trinctl_commands),
       cmocka_unit_test(index_points_reemit_the_figures_they_move),
+      cmocka_unit_test(model_changes_reemit_the_figures_they_move),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
