@@ -12,6 +12,7 @@
  * machine (nproc, memory) and medians. Figures only; nothing is judged.
  *
  * Usage: bench_benchmark [--quick] (10,000 properties). */
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "test_benchmark_calls.h"
 #include "testproc.h"
 #include "trin_codec.h"
@@ -156,6 +158,7 @@ int main(int argc, char **argv) {
     free(len);
   }
   double t_meas = now_ms() - t1;
+  long rss_kib = bench_rss_kib(bm.pid);
   printf("load: properties %.1f s, measures (%d rows, 11 imports) %.1f s, total %.1f s "
          "(issue: < 30 s)\n",
          t_props / 1e3, norgs * per * ny, t_meas / 1e3, (t_props + t_meas) / 1e3);
@@ -238,6 +241,24 @@ int main(int argc, char **argv) {
          rows, hrows);
   printf("  distribution + ranks: %.1f ms   (SQL / service cold: %.0fx)\n", m_sq, m_sq / m_cold);
   printf("  11-year rank history: %.1f ms   (SQL / service cold: %.0fx)\n", m_sh, m_sh / m_hcold);
+
+  /* The suite's table (tests/bench/suite.sh); nothing without TRIN_BENCH_RESULTS. */
+  const char *S = "4. against SQL: benchmark ranks";
+  char fig[160];
+  snprintf(fig, sizeof fig, "load %d properties x %d years by CSV", norgs * per, ny);
+  bench_result(S, fig, (t_props + t_meas) / 1e3, "s", "< 30 s", (t_props + t_meas) / 30e3);
+  bench_result(S, "  resident memory (VmRSS) of trin-benchmark after the load", rss_kib / 1024.0,
+               "MiB", "", NAN);
+  snprintf(fig, sizeof fig, "distribution + ranks, one figure/year/peer group, cold (%d)", reps);
+  bench_result(S, fig, m_cold, "ms", "< 20 ms", m_cold / 20);
+  bench_result(S, "  the same, warm (ranking cache)", m_warm, "ms", "", NAN);
+  snprintf(fig, sizeof fig, "  the same as SQLite window functions (%d)", sreps);
+  bench_result(S, fig, m_sq, "ms", "ratio SQLite / trin cold", m_sq / m_cold);
+  snprintf(fig, sizeof fig, "11-year rank history, cold (%d)", reps);
+  bench_result(S, fig, m_hcold, "ms", "< 5 ms", m_hcold / 5);
+  bench_result(S, "  the same, warm", m_hwarm, "ms", "", NAN);
+  snprintf(fig, sizeof fig, "  the same as SQLite window functions (%d)", sreps);
+  bench_result(S, fig, m_sh, "ms", "ratio SQLite / trin cold", m_sh / m_hcold);
 
   trin_client_destroy(&c);
   int st = testproc_stop(&bm);
