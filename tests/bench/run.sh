@@ -11,7 +11,10 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTRIN_SANITIZE=OFF -DTRIN_
 benches=""
 for src in tests/bench/bench_*.c; do
   name=$(basename "$src" .c)
-  case "$name" in bench_${only}*) benches="$benches $name" ;; esac
+  case "$name" in
+    bench_util | bench_suite) ;;  # a helper library; the suite has suite.sh
+    bench_${only}*) benches="$benches $name" ;;
+  esac
 done
 # The services the benchmarks start are built too (they are dependencies).
 cmake --build build-bench -j2 --target $benches >&2
