@@ -1,6 +1,7 @@
 /* trin_codec — see trin_codec.h. */
 #include "trin_codec.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +16,48 @@ int trin_codec_pack(const ProtobufCMessage *msg, uint8_t **out, size_t *len,
   return TRIN_OK;
 }
 
+/* protobuf-c 1.4 accepts field number 0 when the tag is written in more
+ * than one byte (0x81 0x00), keeps it as an unknown field, packs it back as
+ * the one-byte tag 0x01 — and then refuses those bytes. A request carrying
+ * one would decode, and a message built from it (a reply, an event in the
+ * outbox) would not decode anywhere: a poisoned event. So field number 0
+ * anywhere in the message refuses it here, like the one-byte form.
+ * (Found by tests/fuzz fuzz.codec; regression test fuzz_regress.codec.) */
+static bool has_field_zero(const ProtobufCMessage *m, int depth) {
+  if (!m || depth > 100) return depth > 100;
+  for (unsigned i = 0; i < m->n_unknown_fields; i++)
+    if (m->unknown_fields[i].tag == 0) return true;
+  const ProtobufCMessageDescriptor *d = m->descriptor;
+  for (unsigned i = 0; i < d->n_fields; i++) {
+    const ProtobufCFieldDescriptor *f = &d->fields[i];
+    if (f->type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    const char *base = (const char *)m;
+    if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+      size_t n = *(const size_t *)(base + f->quantifier_offset);
+      ProtobufCMessage *const *v = *(ProtobufCMessage *const *const *)(base + f->offset);
+      for (size_t k = 0; k < n; k++)
+        if (has_field_zero(v[k], depth + 1)) return true;
+    } else {
+      if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+          *(const uint32_t *)(base + f->quantifier_offset) != f->id)
+        continue;
+      if (has_field_zero(*(ProtobufCMessage *const *)(base + f->offset), depth + 1))
+        return true;
+    }
+  }
+  return false;
+}
+
 int trin_codec_unpack(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
                       size_t len, const char *field, ProtobufCMessage **out,
                       trin_err_t *err) {
   ProtobufCMessage *m = protobuf_c_message_unpack(desc, NULL, len, data);
+  if (m && has_field_zero(m, 0)) {
+    protobuf_c_message_free_unpacked(m, NULL);
+    return trin_err_set(err, TRIN_EDECODE, field,
+                        "the %zu bytes are not a valid %s message (field number 0)", len,
+                        desc->name);
+  }
   if (!m)
     return trin_err_set(err, TRIN_EDECODE, field,
                         "the %zu bytes are not a valid %s message", len,

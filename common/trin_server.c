@@ -359,8 +359,8 @@ static void on_router(trin_zsock_t *zs, void *socket, void *data) {
       trin_outbox_aborted(s->outbox);
       for (int i = 0; i < n; i++) {
         if (s->batch[i].err.code == TRIN_OK) {
-          trin_err_set(&s->batch[i].err, TRIN_ESTORE, "",
-                       "nothing was saved: %s", txn_err.message);
+          trin_err_set(&s->batch[i].err, TRIN_ESTORE, "", "the commit failed: %s",
+                       txn_err.message);
           s->batch[i].reply_type = NULL;
         }
       }

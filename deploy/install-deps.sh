@@ -19,6 +19,7 @@ PACKAGES=(
   libcurl4-openssl-dev # HTTPS client for the aggregator's Power BI push (curl multi on libuv)
   python3             # tests read the feed back with Python's csv and xml modules
   chromium            # the dashboard's browser test (headless)
+  clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz), with ASan/UBSan
 )
 
 # Node.js and npm drive the dashboard's browser test (playwright-core, pinned
