@@ -83,4 +83,22 @@ int64_t trinctl_args_num(const trinctl_args_t *a, const char *name);  /* 0 */
  * option. */
 void trinctl_args_usage(FILE *f, const struct trinctl_cmd *cmd, bool detail);
 
+
+/* Shorthands for the command files' option tables (one option per line,
+ * a table ends with TRINCTL_END). */
+#define OPT_TEXT(n, req, fld, mv, h) \
+  {.name = n, .kind = TRINCTL_OPT_TEXT, .required = req, .field = fld, .metavar = mv, .help = h}
+#define OPT_DATE(n, req, fld, h) \
+  {.name = n, .kind = TRINCTL_OPT_DATE, .required = req, .field = fld, .help = h}
+#define OPT_MONEY(n, req, fld, h) \
+  {.name = n, .kind = TRINCTL_OPT_MONEY, .required = req, .field = fld, .help = h}
+#define OPT_INT(n, req, fld, lo, hi, h)                                          \
+  {.name = n, .kind = TRINCTL_OPT_INT, .required = req, .field = fld, .min = lo, \
+   .max = hi, .help = h}
+#define OPT_CHOICE(n, req, fld, mv, list, h)                             \
+  {.name = n, .kind = TRINCTL_OPT_CHOICE, .required = req, .field = fld, \
+   .metavar = mv, .choices = list, .help = h}
+#define OPT_FLAG(n, fld, h) {.name = n, .kind = TRINCTL_OPT_FLAG, .field = fld, .help = h}
+#define OPT_END {.name = NULL}
+
 #endif

@@ -13,15 +13,6 @@
 #include "trin_codec.h"
 #include "trinctl_print.h"
 
-#define TEXT(n, req, fld, mv, h) \
-  {.name = n, .kind = TRINCTL_OPT_TEXT, .required = req, .field = fld, .metavar = mv, .help = h}
-#define INT(n, req, fld, lo, hi, h)                                              \
-  {.name = n, .kind = TRINCTL_OPT_INT, .required = req, .field = fld, .min = lo, \
-   .max = hi, .help = h}
-#define CHOICE(n, req, fld, ch, h) \
-  {.name = n, .kind = TRINCTL_OPT_CHOICE, .required = req, .field = fld, .choices = ch, .help = h}
-#define FLAG(n, fld, h) {.name = n, .kind = TRINCTL_OPT_FLAG, .field = fld, .help = h}
-#define END {.name = NULL}
 
 static const char *const KINDS[] = {"properties", "measures", NULL};
 static const char *const TYPES[] = {"school", "day_care", "administration", "housing_department",
@@ -63,10 +54,10 @@ static Trin__Benchmark__PeerGroup peer_of(const trinctl_args_t *a) {
 /* ---- org ----------------------------------------------------------------------- */
 
 static const trinctl_opt_t org_opts[] = {
-    TEXT("name", true, "organisation.name", "NAME", "the organisation's name"),
-    FLAG("open", "organisation.open_benchmarking",
+    OPT_TEXT("name", true, "organisation.name", "NAME", "the organisation's name"),
+    OPT_FLAG("open", "organisation.open_benchmarking",
          "agree to be shown by name to others who agreed"),
-    END};
+    OPT_END};
 
 static int run_org(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Benchmark__Organisation o = TRIN__BENCHMARK__ORGANISATION__INIT;
@@ -91,7 +82,7 @@ static int run_org(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- import ---------------------------------------------------------------------- */
 
 static const trinctl_opt_t import_opts[] = {
-    CHOICE("kind", true, "kind", KINDS, "properties (master data) or measures (yearly)"), END};
+    OPT_CHOICE("kind", true, "kind", "WORD", KINDS, "properties (master data) or measures (yearly)"), OPT_END};
 
 static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   FILE *f = fopen(a->arg, "rb");
@@ -142,7 +133,7 @@ static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 
 /* ---- figures ---------------------------------------------------------------------- */
 
-static const trinctl_opt_t no_opts[] = {END};
+static const trinctl_opt_t no_opts[] = {OPT_END};
 
 static int run_figures(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Benchmark__ListFigures req = TRIN__BENCHMARK__LIST_FIGURES__INIT;
@@ -173,14 +164,14 @@ static int run_figures(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- query ------------------------------------------------------------------------- */
 
 static const trinctl_opt_t query_opts[] = {
-    INT("year", false, "year", 0, 2100,
+    OPT_INT("year", false, "year", 0, 2100,
         "the year (portfolio figures: 0 or left out = current values)"),
-    TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
-    CHOICE("type", false, "peer.type", TYPES, "peer group: property type"),
-    CHOICE("size-band", false, "peer.size_band", BANDS, "peer group: size band"),
-    TEXT("region", false, "peer.region", "REGION", "peer group: region"),
-    INT("min-group", false, "min_group", 0, 1000, "raise the minimum group size"),
-    END};
+    OPT_TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    OPT_CHOICE("type", false, "peer.type", "WORD", TYPES, "peer group: property type"),
+    OPT_CHOICE("size-band", false, "peer.size_band", "WORD", BANDS, "peer group: size band"),
+    OPT_TEXT("region", false, "peer.region", "REGION", "peer group: region"),
+    OPT_INT("min-group", false, "min_group", 0, 1000, "raise the minimum group size"),
+    OPT_END};
 
 static int run_query(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Benchmark__PeerGroup pg = peer_of(a);
@@ -235,14 +226,14 @@ static int run_query(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- history ------------------------------------------------------------------------- */
 
 static const trinctl_opt_t history_opts[] = {
-    TEXT("figure", true, "figure", "FIGURE", "a property or portfolio figure"),
-    INT("from", true, "from_year", 1990, 2100, "first year"),
-    INT("to", true, "to_year", 1990, 2100, "last year"),
-    TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
-    CHOICE("type", false, "peer.type", TYPES, "peer group: property type"),
-    CHOICE("size-band", false, "peer.size_band", BANDS, "peer group: size band"),
-    TEXT("region", false, "peer.region", "REGION", "peer group: region"),
-    END};
+    OPT_TEXT("figure", true, "figure", "FIGURE", "a property or portfolio figure"),
+    OPT_INT("from", true, "from_year", 1990, 2100, "first year"),
+    OPT_INT("to", true, "to_year", 1990, 2100, "last year"),
+    OPT_TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    OPT_CHOICE("type", false, "peer.type", "WORD", TYPES, "peer group: property type"),
+    OPT_CHOICE("size-band", false, "peer.size_band", "WORD", BANDS, "peer group: size band"),
+    OPT_TEXT("region", false, "peer.region", "REGION", "peer group: region"),
+    OPT_END};
 
 static int run_history(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Benchmark__PeerGroup pg = peer_of(a);
@@ -282,9 +273,9 @@ static int run_history(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- compare --------------------------------------------------------------------------- */
 
 static const trinctl_opt_t compare_opts[] = {
-    TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
-    TEXT("org", false, "org_id", "ORG", "only this organisation's projects"),
-    INT("year", false, "year", 0, 2100, "state at the end of this year (0 = current)"), END};
+    OPT_TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    OPT_TEXT("org", false, "org_id", "ORG", "only this organisation's projects"),
+    OPT_INT("year", false, "year", 0, 2100, "state at the end of this year (0 = current)"), OPT_END};
 
 static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Benchmark__ComparePartnerships req = TRIN__BENCHMARK__COMPARE_PARTNERSHIPS__INIT;

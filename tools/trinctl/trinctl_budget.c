@@ -21,19 +21,6 @@ static const char *const categories[] = {"craft",     "advisor_fees", "early_adv
                                          "fees_other", "financing", NULL};
 static const char *const decisions[] = {"accepted", "rejected", NULL};
 
-#define TEXT(n, req, fld, mv, h) \
-  {.name = n, .kind = TRINCTL_OPT_TEXT, .required = req, .field = fld, .metavar = mv, .help = h}
-#define DATE(n, req, fld, h) \
-  {.name = n, .kind = TRINCTL_OPT_DATE, .required = req, .field = fld, .help = h}
-#define MONEY(n, req, fld, h) \
-  {.name = n, .kind = TRINCTL_OPT_MONEY, .required = req, .field = fld, .help = h}
-#define INT(n, req, fld, lo, hi, h)                                              \
-  {.name = n, .kind = TRINCTL_OPT_INT, .required = req, .field = fld, .min = lo, \
-   .max = hi, .help = h}
-#define CHOICE(n, req, fld, mv, list, h)                                 \
-  {.name = n, .kind = TRINCTL_OPT_CHOICE, .required = req, .field = fld, \
-   .metavar = mv, .choices = list, .help = h}
-#define END {.name = NULL}
 
 static char *S(const trinctl_args_t *a, const char *name) {
   return (char *)trinctl_args_str(a, name);
@@ -521,64 +508,64 @@ static int run_index_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 
 /* ------------------------------------------------------------------- tables */
 
-static const trinctl_opt_t no_opts[] = {END};
+static const trinctl_opt_t no_opts[] = {OPT_END};
 static const trinctl_opt_t model_opts[] = {
-    TEXT("rates", false, "model.rates", "ROLE=KR;...", "fixed hourly rates, e.g. projektleder=950;kalkulator=725,50"),
-    INT("management-fee-bp", true, "model.management_fee_bp", 0, 10000, "styringsgage, basis points of craft costs (850 = 8.50 %)"),
-    INT("risk-bp", true, "model.risk_bp", 0, 10000, "risikopulje, basis points of craft costs"),
-    INT("advisor-fee-bp", true, "model.advisor_fee_bp", 0, 10000, "rådgiverhonorar, basis points of craft costs"),
-    INT("margin-bp", true, "model.margin_bp", 0, 10000, "dækningsgrad, basis points of craft + management fee + risk pool"),
-    INT("molio-deduction-bp", true, "model.molio_deduction_bp", 0, 10000, "the tendered deduction on MOLIO reference prices"),
-    TEXT("index-series", false, "model.index_series", "SERIES", "construction-cost index for drift (default BYG43)"),
-    END};
+    OPT_TEXT("rates", false, "model.rates", "ROLE=KR;...", "fixed hourly rates, e.g. projektleder=950;kalkulator=725,50"),
+    OPT_INT("management-fee-bp", true, "model.management_fee_bp", 0, 10000, "styringsgage, basis points of craft costs (850 = 8.50 %)"),
+    OPT_INT("risk-bp", true, "model.risk_bp", 0, 10000, "risikopulje, basis points of craft costs"),
+    OPT_INT("advisor-fee-bp", true, "model.advisor_fee_bp", 0, 10000, "rådgiverhonorar, basis points of craft costs"),
+    OPT_INT("margin-bp", true, "model.margin_bp", 0, 10000, "dækningsgrad, basis points of craft + management fee + risk pool"),
+    OPT_INT("molio-deduction-bp", true, "model.molio_deduction_bp", 0, 10000, "the tendered deduction on MOLIO reference prices"),
+    OPT_TEXT("index-series", false, "model.index_series", "SERIES", "construction-cost index for drift (default BYG43)"),
+    OPT_END};
 static const trinctl_opt_t price_opts[] = {
-    MONEY("craft", true, "craft_ore", "craft costs (håndværkerudgifter)"), END};
+    OPT_MONEY("craft", true, "craft_ore", "craft costs (håndværkerudgifter)"), OPT_END};
 static const trinctl_opt_t budget_create_opts[] = {
-    TEXT("project", true, "budget.project_id", "ID", "the project"),
-    CHOICE("kind", true, "budget.kind", "KIND", kinds, "skema_a, skema_b, skema_c or forecast"),
-    DATE("date", true, "budget.date", "the budget's price date"), END};
+    OPT_TEXT("project", true, "budget.project_id", "ID", "the project"),
+    OPT_CHOICE("kind", true, "budget.kind", "KIND", kinds, "skema_a, skema_b, skema_c or forecast"),
+    OPT_DATE("date", true, "budget.date", "the budget's price date"), OPT_END};
 static const trinctl_opt_t budget_line_opts[] = {
-    TEXT("line", true, "line.id", "ID", "the line's id in the budget"),
-    CHOICE("category", true, "line.category", "CATEGORY", categories, "the line's category"),
-    MONEY("amount", true, "line.amount_ore", "the amount"),
-    TEXT("building-part", false, "line.building_part", "TEXT", "building part (craft lines)"),
-    MONEY("molio-reference", false, "line.molio_reference_ore", "MOLIO reference price (craft lines)"),
-    TEXT("description", false, "line.description", "TEXT", "what the line is"), END};
-static const trinctl_opt_t date_opts[] = {DATE("date", true, "date", "the day"), END};
+    OPT_TEXT("line", true, "line.id", "ID", "the line's id in the budget"),
+    OPT_CHOICE("category", true, "line.category", "CATEGORY", categories, "the line's category"),
+    OPT_MONEY("amount", true, "line.amount_ore", "the amount"),
+    OPT_TEXT("building-part", false, "line.building_part", "TEXT", "building part (craft lines)"),
+    OPT_MONEY("molio-reference", false, "line.molio_reference_ore", "MOLIO reference price (craft lines)"),
+    OPT_TEXT("description", false, "line.description", "TEXT", "what the line is"), OPT_END};
+static const trinctl_opt_t date_opts[] = {OPT_DATE("date", true, "date", "the day"), OPT_END};
 static const trinctl_opt_t scope_opts[] = {
-    TEXT("id", true, "change.id", "ID", "the change's id"),
-    TEXT("description", true, "change.description", "TEXT", "what was decided"),
-    MONEY("amount", true, "change.amount_ore", "effect on the price (negative removes work)"),
-    DATE("date", true, "change.decided_on", "when it was decided"), END};
+    OPT_TEXT("id", true, "change.id", "ID", "the change's id"),
+    OPT_TEXT("description", true, "change.description", "TEXT", "what was decided"),
+    OPT_MONEY("amount", true, "change.amount_ore", "effect on the price (negative removes work)"),
+    OPT_DATE("date", true, "change.decided_on", "when it was decided"), OPT_END};
 static const trinctl_opt_t option_opts[] = {
-    TEXT("id", true, "option.id", "ID", "the option's id"),
-    TEXT("description", true, "option.description", "TEXT", "the option"),
-    MONEY("saving", true, "option.saving_ore", "what it saves"),
-    DATE("date", true, "option.proposed_on", "when it was proposed"), END};
+    OPT_TEXT("id", true, "option.id", "ID", "the option's id"),
+    OPT_TEXT("description", true, "option.description", "TEXT", "the option"),
+    OPT_MONEY("saving", true, "option.saving_ore", "what it saves"),
+    OPT_DATE("date", true, "option.proposed_on", "when it was proposed"), OPT_END};
 static const trinctl_opt_t decide_opts[] = {
-    CHOICE("decision", true, "status", "DECISION", decisions, "accepted or rejected"),
-    TEXT("by", true, "decided_by", "ID", "who decided"),
-    DATE("date", true, "date", "when"), END};
+    OPT_CHOICE("decision", true, "status", "DECISION", decisions, "accepted or rejected"),
+    OPT_TEXT("by", true, "decided_by", "ID", "who decided"),
+    OPT_DATE("date", true, "date", "when"), OPT_END};
 static const trinctl_opt_t cost_opts[] = {
-    TEXT("id", true, "cost.id", "ID", "the cost's id"),
-    CHOICE("category", true, "cost.category", "CATEGORY", categories, "its category"),
-    MONEY("amount", true, "cost.amount_ore", "the amount"),
-    DATE("date", true, "cost.date", "when it was incurred"),
-    TEXT("description", false, "cost.description", "TEXT", "what it was"), END};
+    OPT_TEXT("id", true, "cost.id", "ID", "the cost's id"),
+    OPT_CHOICE("category", true, "cost.category", "CATEGORY", categories, "its category"),
+    OPT_MONEY("amount", true, "cost.amount_ore", "the amount"),
+    OPT_DATE("date", true, "cost.date", "when it was incurred"),
+    OPT_TEXT("description", false, "cost.description", "TEXT", "what it was"), OPT_END};
 static const trinctl_opt_t rent_opts[] = {
-    INT("loan-share-bp", true, "parameters.loan_share_bp", 0, 10000, "share financed by a loan"),
-    INT("interest-bp", true, "parameters.interest_bp", 0, 3000, "yearly interest"),
-    INT("term-years", true, "parameters.term_years", 1, 60, "loan term"),
-    INT("area", true, "parameters.rentable_area_m2", 1, 100000000, "rentable area, m²"),
-    MONEY("rent", true, "parameters.current_rent_ore_per_m2", "current yearly rent per m²"),
-    MONEY("max-rent", true, "parameters.max_rent_ore_per_m2", "agreed maximum yearly rent per m²"),
-    END};
+    OPT_INT("loan-share-bp", true, "parameters.loan_share_bp", 0, 10000, "share financed by a loan"),
+    OPT_INT("interest-bp", true, "parameters.interest_bp", 0, 3000, "yearly interest"),
+    OPT_INT("term-years", true, "parameters.term_years", 1, 60, "loan term"),
+    OPT_INT("area", true, "parameters.rentable_area_m2", 1, 100000000, "rentable area, m²"),
+    OPT_MONEY("rent", true, "parameters.current_rent_ore_per_m2", "current yearly rent per m²"),
+    OPT_MONEY("max-rent", true, "parameters.max_rent_ore_per_m2", "agreed maximum yearly rent per m²"),
+    OPT_END};
 static const trinctl_opt_t index_import_opts[] = {
-    TEXT("series", true, "series", "SERIES", "the series, e.g. BYG43"), END};
+    OPT_TEXT("series", true, "series", "SERIES", "the series, e.g. BYG43"), OPT_END};
 static const trinctl_opt_t index_add_opts[] = {
-    DATE("date", true, "points[0].date", "the point's date"),
-    INT("value", true, "points[0].value_x100", 1, INT64_MAX, "value × 100 (105.30 -> 10530)"),
-    END};
+    OPT_DATE("date", true, "points[0].date", "the point's date"),
+    OPT_INT("value", true, "points[0].value_x100", 1, INT64_MAX, "value × 100 (105.30 -> 10530)"),
+    OPT_END};
 
 const trinctl_cmd_t trinctl_budget_cmds[] = {
     {"budget", "model", "Set a partnership's tendered economic model.", "PARTNERSHIP",

@@ -19,21 +19,6 @@
  * The service's own word lists (lifecycle_rules.h): checking them here turns
  * a typo into a usage error that lists the right words. */
 
-/* Option table shorthands. */
-#define TEXT(n, req, fld, mv, h) \
-  {.name = n, .kind = TRINCTL_OPT_TEXT, .required = req, .field = fld, .metavar = mv, .help = h}
-#define DATE(n, req, fld, h) \
-  {.name = n, .kind = TRINCTL_OPT_DATE, .required = req, .field = fld, .help = h}
-#define MONEY(n, req, fld, h) \
-  {.name = n, .kind = TRINCTL_OPT_MONEY, .required = req, .field = fld, .help = h}
-#define INT(n, req, fld, lo, hi, h)                                              \
-  {.name = n, .kind = TRINCTL_OPT_INT, .required = req, .field = fld, .min = lo, \
-   .max = hi, .help = h}
-#define CHOICE(n, req, fld, mv, list, h)                                          \
-  {.name = n, .kind = TRINCTL_OPT_CHOICE, .required = req, .field = fld,          \
-   .metavar = mv, .choices = list, .help = h}
-#define FLAG(n, fld, h) {.name = n, .kind = TRINCTL_OPT_FLAG, .field = fld, .help = h}
-#define END {.name = NULL}
 
 /* Request fields are char *; option texts point into argv and are never
  * freed through the request. */
@@ -554,143 +539,143 @@ static int run_ping(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ------------------------------------------------------------ option tables */
 
 static const trinctl_opt_t org_create_opts[] = {
-    TEXT("id", true, "organisation.id", "ID", "the organisation's id, e.g. AAB"),
-    TEXT("name", true, "organisation.name", "NAME", "its name"),
-    CHOICE("kind", true, "organisation.kind", "KIND", trin_org_kind_words, "what it is"),
-    END};
+    OPT_TEXT("id", true, "organisation.id", "ID", "the organisation's id, e.g. AAB"),
+    OPT_TEXT("name", true, "organisation.name", "NAME", "its name"),
+    OPT_CHOICE("kind", true, "organisation.kind", "KIND", trin_org_kind_words, "what it is"),
+    OPT_END};
 
 static const trinctl_opt_t partnership_create_opts[] = {
-    TEXT("id", true, "partnership.id", "ID", "the partnership's id, e.g. LIVA"),
-    TEXT("name", true, "partnership.name", "NAME", "its name"),
-    TEXT("client", true, "partnership.client_org", "ORG",
+    OPT_TEXT("id", true, "partnership.id", "ID", "the partnership's id, e.g. LIVA"),
+    OPT_TEXT("name", true, "partnership.name", "NAME", "its name"),
+    OPT_TEXT("client", true, "partnership.client_org", "ORG",
          "the client organisation (kind client)"),
-    DATE("framework-start", true, "partnership.framework_start",
+    OPT_DATE("framework-start", true, "partnership.framework_start",
          "the framework agreement's start"),
-    INT("framework-years", false, "partnership.framework_years", 1, 4,
+    OPT_INT("framework-years", false, "partnership.framework_years", 1, 4,
         "framework term in years, 1–4 (default 4)"),
-    INT("extension-years", false, "partnership.extension_years", 0, 2,
+    OPT_INT("extension-years", false, "partnership.extension_years", 0, 2,
         "extension already granted, 0–2"),
-    INT("horizon-years", false, "partnership.horizon_years", 0, 15,
+    OPT_INT("horizon-years", false, "partnership.horizon_years", 0, 15,
         "collaboration horizon after the framework, 0–15"),
-    CHOICE("price-closing", true, "partnership.price_closing_point", "POINT",
+    OPT_CHOICE("price-closing", true, "partnership.price_closing_point", "POINT",
            trin_price_point_words, "where in trin 2 the price is closed"),
-    CHOICE("abt-start", false, "partnership.abt_starts_at", "trin1|trin3", trin_abt_start_words,
+    OPT_CHOICE("abt-start", false, "partnership.abt_starts_at", "trin1|trin3", trin_abt_start_words,
            "when the total contract (ABT) starts (default trin3)"),
-    MONEY("frame", false, "partnership.economic_frame_ore",
+    OPT_MONEY("frame", false, "partnership.economic_frame_ore",
           "economic frame in kroner, e.g. 3.000.000.000"),
-    MONEY("trivial-threshold", false, "partnership.trivial_threshold_ore",
+    OPT_MONEY("trivial-threshold", false, "partnership.trivial_threshold_ore",
           "bagatelgrænse in kroner: smaller disputes stay in the project"),
-    END};
+    OPT_END};
 
 static const trinctl_opt_t partnership_add_member_opts[] = {
-    TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
-    TEXT("org", true, "member.org_id", "ORG", "the organisation joining"),
-    CHOICE("role", true, "member.role", "ROLE", trin_org_kind_words, "the part it plays here"),
-    END};
+    OPT_TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
+    OPT_TEXT("org", true, "member.org_id", "ORG", "the organisation joining"),
+    OPT_CHOICE("role", true, "member.role", "ROLE", trin_org_kind_words, "the part it plays here"),
+    OPT_END};
 
 static const trinctl_opt_t partnership_extend_opts[] = {
-    TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
-    INT("years", true, "extension_years", 0, 2,
+    OPT_TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
+    OPT_INT("years", true, "extension_years", 0, 2,
         "the extension in all, 0–2 years (it can only grow)"),
-    END};
+    OPT_END};
 
 static const trinctl_opt_t project_create_opts[] = {
-    TEXT("id", true, "project.id", "ID", "the project's id, e.g. P-17"),
-    TEXT("name", true, "project.name", "NAME", "its name"),
-    TEXT("partnership", false, "project.partnership_id", "ID",
+    OPT_TEXT("id", true, "project.id", "ID", "the project's id, e.g. P-17"),
+    OPT_TEXT("name", true, "project.name", "NAME", "its name"),
+    OPT_TEXT("partnership", false, "project.partnership_id", "ID",
          "the partnership it belongs to (none: outside any partnership)"),
-    TEXT("client", false, "project.client_org", "ORG",
+    OPT_TEXT("client", false, "project.client_org", "ORG",
          "the client (required outside a partnership)"),
-    CHOICE("kind", true, "project.kind", "KIND", trin_project_kind_words, "the kind of project"),
-    TEXT("department", false, "project.department", "D", "housing department / property"),
-    TEXT("municipality", false, "project.municipality", "M", "municipality"),
-    INT("dwellings", false, "project.dwellings", 0, INT32_MAX, "number of dwellings"),
+    OPT_CHOICE("kind", true, "project.kind", "KIND", trin_project_kind_words, "the kind of project"),
+    OPT_TEXT("department", false, "project.department", "D", "housing department / property"),
+    OPT_TEXT("municipality", false, "project.municipality", "M", "municipality"),
+    OPT_INT("dwellings", false, "project.dwellings", 0, INT32_MAX, "number of dwellings"),
     {.name = "area", .kind = TRINCTL_OPT_INT, .field = "project.gross_area_m2", .metavar = "M2",
      .min = 0, .max = INT32_MAX, .help = "gross floor area in m²"},
-    FLAG("fast-track", "project.fast_track", "small, simple case: trin 1 and 2 merged"),
-    DATE("start", true, "project.start_date",
+    OPT_FLAG("fast-track", "project.fast_track", "small, simple case: trin 1 and 2 merged"),
+    OPT_DATE("start", true, "project.start_date",
          "start date (inside the partnership's framework term)"),
-    END};
+    OPT_END};
 
 static const trinctl_opt_t project_advance_opts[] = {
-    CHOICE("to", true, "to_stage", "STAGE", trin_stage_words, "the next stage"),
-    DATE("date", true, "date", "when it entered the stage"),
-    TEXT("note", false, "note", "TEXT", "a note for the stage history"),
-    END};
+    OPT_CHOICE("to", true, "to_stage", "STAGE", trin_stage_words, "the next stage"),
+    OPT_DATE("date", true, "date", "when it entered the stage"),
+    OPT_TEXT("note", false, "note", "TEXT", "a note for the stage history"),
+    OPT_END};
 
 static const trinctl_opt_t project_close_price_opts[] = {
-    DATE("date", true, "date", "when the price was closed"),
-    TEXT("reference", false, "reference", "REF", "e.g. the approved Skema B's id"),
-    END};
+    OPT_DATE("date", true, "date", "when the price was closed"),
+    OPT_TEXT("reference", false, "reference", "REF", "e.g. the approved Skema B's id"),
+    OPT_END};
 
 static const trinctl_opt_t project_pause_opts[] = {
-    CHOICE("reason", true, "reason", "REASON", trin_pause_reason_words, "why the project waits"),
-    DATE("date", true, "date", "first day of the pause"),
-    TEXT("note", false, "note", "TEXT", "a note"),
-    END};
+    OPT_CHOICE("reason", true, "reason", "REASON", trin_pause_reason_words, "why the project waits"),
+    OPT_DATE("date", true, "date", "first day of the pause"),
+    OPT_TEXT("note", false, "note", "TEXT", "a note"),
+    OPT_END};
 
 static const trinctl_opt_t project_resume_opts[] = {
-    DATE("date", true, "date", "the day work resumes"),
-    END};
+    OPT_DATE("date", true, "date", "the day work resumes"),
+    OPT_END};
 
 static const trinctl_opt_t project_list_opts[] = {
-    TEXT("partnership", false, "partnership_id", "ID", "only this partnership's projects"),
-    TEXT("client", false, "client_org", "ORG", "only this client's projects"),
-    CHOICE("stage", false, "stage", "STAGE", trin_stage_words, "only projects in this stage"),
-    FLAG("outside", "outside_partnership", "only projects outside any partnership"),
-    END};
+    OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's projects"),
+    OPT_TEXT("client", false, "client_org", "ORG", "only this client's projects"),
+    OPT_CHOICE("stage", false, "stage", "STAGE", trin_stage_words, "only projects in this stage"),
+    OPT_FLAG("outside", "outside_partnership", "only projects outside any partnership"),
+    OPT_END};
 
 static const trinctl_opt_t milestone_set_opts[] = {
-    TEXT("name", true, "milestone.name", "NAME",
+    OPT_TEXT("name", true, "milestone.name", "NAME",
          "the milestone (\"handover\" feeds the status row)"),
-    DATE("baseline", true, "milestone.baseline", "the agreed date"),
-    DATE("forecast", false, "milestone.forecast", "the current forecast"),
-    DATE("actual", false, "milestone.actual", "when it was reached"),
-    END};
+    OPT_DATE("baseline", true, "milestone.baseline", "the agreed date"),
+    OPT_DATE("forecast", false, "milestone.forecast", "the current forecast"),
+    OPT_DATE("actual", false, "milestone.actual", "when it was reached"),
+    OPT_END};
 
 static const trinctl_opt_t dispute_open_opts[] = {
-    TEXT("id", true, "dispute_id", "ID", "the dispute's id"),
-    TEXT("title", true, "title", "T", "what it is about"),
-    MONEY("amount", true, "amount_ore", "the amount in dispute, in kroner"),
-    DATE("date", true, "date", "when it was opened"),
-    TEXT("raised-by", true, "raised_by", "ORG", "the organisation raising it"),
-    END};
+    OPT_TEXT("id", true, "dispute_id", "ID", "the dispute's id"),
+    OPT_TEXT("title", true, "title", "T", "what it is about"),
+    OPT_MONEY("amount", true, "amount_ore", "the amount in dispute, in kroner"),
+    OPT_DATE("date", true, "date", "when it was opened"),
+    OPT_TEXT("raised-by", true, "raised_by", "ORG", "the organisation raising it"),
+    OPT_END};
 
 static const trinctl_opt_t dispute_escalate_opts[] = {
-    INT("level", true, "to_level", 1, 7,
+    OPT_INT("level", true, "to_level", 1, 7,
         "the new level: 1 project managers, 2 operational management, 3 conflict "
         "forum, 4 steering group, 5 mediation, 6 umpire, 7 arbitration board"),
-    DATE("date", true, "date", "when it was escalated"),
-    TEXT("by", true, "by_org", "ORG", "the organisation escalating"),
-    TEXT("note", false, "note", "T", "a note"),
-    END};
+    OPT_DATE("date", true, "date", "when it was escalated"),
+    OPT_TEXT("by", true, "by_org", "ORG", "the organisation escalating"),
+    OPT_TEXT("note", false, "note", "T", "a note"),
+    OPT_END};
 
 static const trinctl_opt_t dispute_resolve_opts[] = {
-    DATE("date", true, "date", "when it was resolved"),
-    TEXT("resolution", true, "resolution", "TEXT", "what was agreed or decided"),
-    MONEY("settled", false, "settled_ore", "the settled amount in kroner"),
-    END};
+    OPT_DATE("date", true, "date", "when it was resolved"),
+    OPT_TEXT("resolution", true, "resolution", "TEXT", "what was agreed or decided"),
+    OPT_MONEY("settled", false, "settled_ore", "the settled amount in kroner"),
+    OPT_END};
 
 static const trinctl_opt_t defect_report_opts[] = {
-    TEXT("id", true, "defect.id", "ID", "the defect's id"),
-    TEXT("description", true, "defect.description", "T", "what is wrong"),
-    CHOICE("severity", true, "defect.severity", "S", trin_severity_words, "how bad"),
-    CHOICE("found-at", true, "defect.found_at", "F", trin_found_at_words, "when it was found"),
-    DATE("reported", true, "defect.reported_on", "when it was reported"),
-    DATE("due", false, "defect.due_on", "when it must be fixed"),
-    TEXT("cost-bearer", false, "defect.cost_bearer", "ORG", "who bears the cost"),
-    END};
+    OPT_TEXT("id", true, "defect.id", "ID", "the defect's id"),
+    OPT_TEXT("description", true, "defect.description", "T", "what is wrong"),
+    OPT_CHOICE("severity", true, "defect.severity", "S", trin_severity_words, "how bad"),
+    OPT_CHOICE("found-at", true, "defect.found_at", "F", trin_found_at_words, "when it was found"),
+    OPT_DATE("reported", true, "defect.reported_on", "when it was reported"),
+    OPT_DATE("due", false, "defect.due_on", "when it must be fixed"),
+    OPT_TEXT("cost-bearer", false, "defect.cost_bearer", "ORG", "who bears the cost"),
+    OPT_END};
 
 static const trinctl_opt_t defect_fix_opts[] = {
-    DATE("date", true, "fixed_on", "when it was fixed"),
-    END};
+    OPT_DATE("date", true, "fixed_on", "when it was fixed"),
+    OPT_END};
 
 static const trinctl_opt_t events_opts[] = {
-    INT("after", false, "after_seq", 0, INT64_MAX, "list events after this number (default 0)"),
-    INT("limit", false, "limit", 0, 1000, "at most this many (0 = the service's default)"),
-    END};
+    OPT_INT("after", false, "after_seq", 0, INT64_MAX, "list events after this number (default 0)"),
+    OPT_INT("limit", false, "limit", 0, 1000, "at most this many (0 = the service's default)"),
+    OPT_END};
 
-static const trinctl_opt_t no_opts[] = {END};
+static const trinctl_opt_t no_opts[] = {OPT_END};
 
 const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
     {"org", "create", "Create an organisation.", NULL, NULL, NULL, org_create_opts,

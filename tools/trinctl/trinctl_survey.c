@@ -14,14 +14,6 @@
 #include "trinctl_lifecycle.h"
 #include "trinctl_print.h"
 
-#define TEXT(n, req, fld, mv, h) \
-  {.name = n, .kind = TRINCTL_OPT_TEXT, .required = req, .field = fld, .metavar = mv, .help = h}
-#define DATE(n, req, fld, h) \
-  {.name = n, .kind = TRINCTL_OPT_DATE, .required = req, .field = fld, .help = h}
-#define INT(n, req, fld, lo, hi, h)                                              \
-  {.name = n, .kind = TRINCTL_OPT_INT, .required = req, .field = fld, .min = lo, \
-   .max = hi, .help = h}
-#define END {.name = NULL}
 
 static char *S(const trinctl_args_t *a, const char *name) {
   return (char *)trinctl_args_str(a, name);
@@ -432,52 +424,52 @@ static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- the table ---------------------------------------------------------------- */
 
 static const trinctl_opt_t create_opts[] = {
-    TEXT("project", true, "survey.project_id", "ID", "the project (known from lifecycle)"),
-    TEXT("title", true, "survey.title", "T", "the survey's title"),
-    TEXT("statements", true, "survey.statements", "FILE",
+    OPT_TEXT("project", true, "survey.project_id", "ID", "the project (known from lifecycle)"),
+    OPT_TEXT("title", true, "survey.title", "T", "the survey's title"),
+    OPT_TEXT("statements", true, "survey.statements", "FILE",
          "CSV with columns key,text[,common] (common: yes for the client's common statements)"),
-    INT("scale-min", false, "survey.scale_min", 0, 1, "lowest score (default 1)"),
-    INT("scale-max", false, "survey.scale_max", 1, 10, "highest score (default 5)"),
-    INT("min-respondents", false, "survey.min_respondents", 5, 1000,
+    OPT_INT("scale-min", false, "survey.scale_min", 0, 1, "lowest score (default 1)"),
+    OPT_INT("scale-max", false, "survey.scale_max", 1, 10, "highest score (default 5)"),
+    OPT_INT("min-respondents", false, "survey.min_respondents", 5, 1000,
         "smallest group shown (default 5)"),
-    TEXT("drop", false, "survey.thresholds.drop_from_previous_x100", "POINTS",
+    OPT_TEXT("drop", false, "survey.thresholds.drop_from_previous_x100", "POINTS",
          "alert when a mean falls more than this since the previous round (e.g. 0,5)"),
-    TEXT("drop-baseline", false, "survey.thresholds.drop_from_baseline_x100", "POINTS",
+    OPT_TEXT("drop-baseline", false, "survey.thresholds.drop_from_baseline_x100", "POINTS",
          "alert when a mean is more than this below the baseline"),
-    TEXT("floor", false, "survey.thresholds.floor_x100", "POINTS",
+    OPT_TEXT("floor", false, "survey.thresholds.floor_x100", "POINTS",
          "alert when a mean is below this (e.g. 3,0)"),
-    END};
+    OPT_END};
 static const trinctl_opt_t round_opts[] = {
-    INT("number", true, "round.number", 1, 200, "the next round's number"),
-    DATE("opens", true, "round.opens", "first day of the round"),
-    DATE("closes", true, "round.closes", "last day of the round"),
-    END};
+    OPT_INT("number", true, "round.number", 1, 200, "the next round's number"),
+    OPT_DATE("opens", true, "round.opens", "first day of the round"),
+    OPT_DATE("closes", true, "round.closes", "last day of the round"),
+    OPT_END};
 static const trinctl_opt_t baseline_opts[] = {
-    TEXT("rounds", true, "rounds", "N,N", "the baseline rounds, e.g. 1 or 1,2"),
-    END};
+    OPT_TEXT("rounds", true, "rounds", "N,N", "the baseline rounds, e.g. 1 or 1,2"),
+    OPT_END};
 static const trinctl_opt_t thresholds_opts[] = {
-    TEXT("drop", false, "thresholds.drop_from_previous_x100", "POINTS",
+    OPT_TEXT("drop", false, "thresholds.drop_from_previous_x100", "POINTS",
          "alert when a mean falls more than this since the previous round"),
-    TEXT("drop-baseline", false, "thresholds.drop_from_baseline_x100", "POINTS",
+    OPT_TEXT("drop-baseline", false, "thresholds.drop_from_baseline_x100", "POINTS",
          "alert when a mean is more than this below the baseline"),
-    TEXT("floor", false, "thresholds.floor_x100", "POINTS", "alert when a mean is below this"),
-    INT("min-respondents", false, "min_respondents", 5, 1000,
+    OPT_TEXT("floor", false, "thresholds.floor_x100", "POINTS", "alert when a mean is below this"),
+    OPT_INT("min-respondents", false, "min_respondents", 5, 1000,
         "raise the smallest group shown (never lowered)"),
-    END};
+    OPT_END};
 static const trinctl_opt_t import_opts[] = {
-    TEXT("survey", true, "survey_id", "ID", "the survey"),
-    INT("round", true, "round", 1, 200, "the round the responses belong to"),
-    END};
+    OPT_TEXT("survey", true, "survey_id", "ID", "the survey"),
+    OPT_INT("round", true, "round", 1, 200, "the round the responses belong to"),
+    OPT_END};
 static const trinctl_opt_t results_opts[] = {
-    INT("round", false, "round", 0, 200, "the round (default: the latest)"),
-    END};
+    OPT_INT("round", false, "round", 0, 200, "the round (default: the latest)"),
+    OPT_END};
 static const trinctl_opt_t list_opts[] = {
-    TEXT("project", false, "project_id", "ID", "only this project's surveys"),
-    END};
+    OPT_TEXT("project", false, "project_id", "ID", "only this project's surveys"),
+    OPT_END};
 static const trinctl_opt_t compare_opts[] = {
-    TEXT("client", false, "client_org", "ORG", "only this client's projects"),
-    END};
-static const trinctl_opt_t no_opts[] = {END};
+    OPT_TEXT("client", false, "client_org", "ORG", "only this client's projects"),
+    OPT_END};
+static const trinctl_opt_t no_opts[] = {OPT_END};
 
 const trinctl_cmd_t trinctl_survey_cmds[] = {
     {"survey", "create", "Create a survey for a project from a statements file.", "ID",
