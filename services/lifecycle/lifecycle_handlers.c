@@ -466,17 +466,24 @@ static int dispute_rule(const lc_dispute_t *d, trin_dispute_t *r, trin_err_t *er
   return rc ? TRIN_EINTERNAL : TRIN_OK;
 }
 
+/* A dispute or defect changed: the project's open counters follow, then the
+ * event (with the item in ev) and the reply. */
+static int counters_changed(trin_request_t *req, trin_arena_t *a, const char *type,
+                            const char *project_id, lc_project_event_t *ev, trin_err_t *err) {
+  int rc = lifecycle_store_refresh_counters(trin_request_store(req), project_id, err);
+  return rc ? rc : emit_and_reply(req, a, type, project_id, ev, err);
+}
+
 static int dispute_changed(trin_request_t *req, trin_arena_t *a, const char *type,
                            const char *dispute_id, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   lc_dispute_t *d = trin_arena_alloc(a, sizeof *d);
   if (!d) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   int rc = lifecycle_store_dispute_get(s, dispute_id, "dispute_id", a, d, err);
-  if (!rc) rc = lifecycle_store_refresh_counters(s, d->project_id, err);
   if (rc) return rc;
   lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   ev.dispute = d;
-  return emit_and_reply(req, a, type, d->project_id, &ev, err);
+  return counters_changed(req, a, type, d->project_id, &ev, err);
 }
 
 static int open_dispute(trin_request_t *req, const ProtobufCMessage *msg, void *data,
@@ -582,11 +589,10 @@ static int defect_changed(trin_request_t *req, trin_arena_t *a, const char *type
   lc_defect_t *d = trin_arena_alloc(a, sizeof *d);
   if (!d) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   int rc = lifecycle_store_defect_get(s, defect_id, "defect_id", a, d, err);
-  if (!rc) rc = lifecycle_store_refresh_counters(s, d->project_id, err);
   if (rc) return rc;
   lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   ev.defect = d;
-  return emit_and_reply(req, a, type, d->project_id, &ev, err);
+  return counters_changed(req, a, type, d->project_id, &ev, err);
 }
 
 static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void *data,
