@@ -30,6 +30,7 @@ struct trin_request {
   zmq_msg_t body;
   bool malformed;        /* frames were not [empty,] body */
   trin_caller_t caller;
+  const char *type;      /* the route's request name while it runs */
   char correlation_id[65];
   /* The reply, packed payload and type, or the error. */
   uint8_t *reply_payload;
@@ -53,6 +54,8 @@ struct trin_server {
   size_t max_message;
   trin_request_t *batch;
   trin_server_stats_t stats;
+  trin_gate_fn gate;
+  void *gate_data;
 };
 
 static int handle_events_since(trin_request_t *req, const ProtobufCMessage *msg,
@@ -158,6 +161,13 @@ trin_store_t *trin_server_store(trin_server_t *s) { return s->store; }
 trin_server_stats_t trin_server_stats(const trin_server_t *s) { return s->stats; }
 
 const trin_caller_t *trin_request_caller(const trin_request_t *r) { return &r->caller; }
+
+const char *trin_request_type(const trin_request_t *r) { return r->type ? r->type : ""; }
+
+void trin_server_set_gate(trin_server_t *s, trin_gate_fn fn, void *data) {
+  s->gate = fn;
+  s->gate_data = data;
+}
 trin_store_t *trin_request_store(const trin_request_t *r) { return r->server->store; }
 
 int trin_request_reply(trin_request_t *r, const ProtobufCMessage *reply,
@@ -264,6 +274,13 @@ static void run_request(trin_server_t *s, trin_request_t *r, bool in_txn) {
     trin_err_set(err, TRIN_EUNKNOWN_TYPE, "type",
                  "the %s service has no request called '%.80s'", s->service,
                  env->type);
+    trin_codec_free(env);
+    return;
+  }
+  r->type = route->desc->name;
+  if (s->gate && route->fn != handle_events_since && route->fn != handle_ping &&
+      s->gate(&r->caller, r->type, s->gate_data, err) != TRIN_OK) {
+    if (err->code == TRIN_OK) trin_err_set(err, TRIN_EFORBIDDEN, "", "refused");
     trin_codec_free(env);
     return;
   }

@@ -31,6 +31,7 @@ typedef struct {
   bool authenticated;
   char org[65];
   char role[33];
+  char key[33];   /* fingerprint of the caller's public key (hex), "" when none */
 } trin_caller_t;
 
 /* A handler: msg is the decoded request (owned by the server, valid during
@@ -60,6 +61,14 @@ void trin_server_destroy(trin_server_t **server);
 int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
                        trin_handler_fn fn, void *data);
 
+/* A gate runs before every registered handler (not before EventsSince and
+ * Ping): return TRIN_OK to let the request through, or an error (typically
+ * TRIN_EFORBIDDEN) with err filled to refuse it before it touches anything.
+ * request_type is the Envelope.type. One gate per server; NULL removes it. */
+typedef int (*trin_gate_fn)(const trin_caller_t *caller, const char *request_type,
+                            void *data, trin_err_t *err);
+void trin_server_set_gate(trin_server_t *s, trin_gate_fn fn, void *data);
+
 trin_outbox_t *trin_server_outbox(trin_server_t *s);
 trin_store_t *trin_server_store(trin_server_t *s);
 
@@ -80,6 +89,9 @@ int trin_server_apply(trin_server_t *s, trin_apply_fn fn, void *data, trin_err_t
 /* ---- inside a handler ---------------------------------------------------- */
 
 const trin_caller_t *trin_request_caller(const trin_request_t *req);
+/* The request's Envelope.type ("trin.budget.SetLine"); "" inside
+ * trin_server_apply. Owned by the server, valid during the call. */
+const char *trin_request_type(const trin_request_t *req);
 trin_store_t *trin_request_store(const trin_request_t *req);
 /* Packs reply as the request's answer (replaces an earlier one). */
 int trin_request_reply(trin_request_t *req, const ProtobufCMessage *reply,
