@@ -36,19 +36,48 @@ int trin_store_open(const trin_store_options_t *opt, trin_store_t **out,
   if (!s) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
   int rc;
   if (strncmp(loc, "postgresql:", 11) == 0 || strncmp(loc, "postgres:", 9) == 0) {
-    free(s);
-    return trin_err_set(err, TRIN_EINVALID, "store",
-                        "this build has no PostgreSQL backend; use sqlite:PATH");
+    if (strncmp(loc, "postgresql://", 13) != 0 && strncmp(loc, "postgres://", 11) != 0) {
+      free(s);
+      return trin_err_set(err, TRIN_EINVALID, "store",
+                          "a PostgreSQL store is a URI: postgresql://USER@HOST:PORT/DATABASE");
+    }
+    s->ops = &trin_store_pg_ops;
+    rc = trin_store_pg_open(loc, opt->sync, &s->impl, err);
+  } else {
+    if (strncmp(loc, "sqlite:", 7) == 0) loc += 7;
+    s->ops = &trin_store_sqlite_ops;
+    rc = trin_store_sqlite_open(loc, opt->sync, &s->impl, err);
   }
-  if (strncmp(loc, "sqlite:", 7) == 0) loc += 7;
-  s->ops = &trin_store_sqlite_ops;
-  rc = trin_store_sqlite_open(loc, opt->sync, &s->impl, err);
   if (rc) {
     free(s);
     return rc;
   }
   *out = s;
   return TRIN_OK;
+}
+
+const char *trin_store_location_for_log(const char *loc, char *out, size_t cap) {
+  if (!cap) return out;
+  size_t w = 0;
+  const char *p = loc ? loc : "";
+  const char *scheme = strstr(p, "://");
+  const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+  const char *colon = scheme ? memchr(scheme + 3, ':', at ? (size_t)(at - scheme - 3) : 0) : NULL;
+  while (*p && w + 1 < cap) {
+    if (colon && p == colon + 1) { /* user:PASSWORD@ */
+      for (const char *m = "***"; *m && w + 1 < cap; m++) out[w++] = *m;
+      p = at;
+      continue;
+    }
+    if (strncmp(p, "password=", 9) == 0 && (p == loc || p[-1] == '?' || p[-1] == '&')) {
+      for (const char *m = "password=***"; *m && w + 1 < cap; m++) out[w++] = *m;
+      p += 9 + strcspn(p + 9, "&");
+      continue;
+    }
+    out[w++] = *p++;
+  }
+  out[w] = '\0';
+  return out;
 }
 
 void trin_store_destroy(trin_store_t **sp) {
@@ -210,6 +239,10 @@ bool trin_stmt_is_null(trin_stmt_t *st, int col) {
   return st->store->ops->col_is_null(st->impl, col);
 }
 int64_t trin_store_changes(trin_store_t *s) { return s->ops->changes(s->impl); }
+const char *trin_store_backend(const trin_store_t *s) { return s->ops->name; }
+uint64_t trin_store_reconnects(const trin_store_t *s) {
+  return s->ops->reconnects ? s->ops->reconnects(s->impl) : 0;
+}
 
 /* ---- migrations ---------------------------------------------------------- */
 

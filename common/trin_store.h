@@ -1,7 +1,8 @@
 /* trin_store — the one small interface every service's state goes through:
  * transactions, savepoints, prepared statements with positional `?`
  * parameters, and versioned schema migrations. SQLite (WAL) is the embedded
- * backend; a server backend plugs in behind the same calls (trin_store_ops.h).
+ * backend; PostgreSQL the server backend, behind the same calls: SQL is
+ * written in SQLite's dialect and translated (trin_sql_dialect.h).
  *
  * Ownership: the store owns every statement it hands out; a statement stays
  * valid until trin_store_destroy. Text and blob pointers read from a row are
@@ -24,13 +25,20 @@ typedef struct trin_stmt trin_stmt_t;
 typedef enum { TRIN_STORE_SYNC_FULL = 0, TRIN_STORE_SYNC_NORMAL = 1 } trin_store_sync_t;
 
 typedef struct {
-  const char *location;       /* "sqlite:PATH", a bare PATH, or ":memory:" */
+  /* "sqlite:PATH", a bare PATH, ":memory:", or a PostgreSQL URI
+   * "postgresql://USER@HOST:PORT/DB[?schema=NAME]" (docs/postgresql.md). */
+  const char *location;
   trin_store_sync_t sync;
 } trin_store_options_t;
 
 int trin_store_open(const trin_store_options_t *opt, trin_store_t **out,
                     trin_err_t *err);
 void trin_store_destroy(trin_store_t **store);
+
+/* location as it may be shown in logs and errors: a URI's password
+ * (`user:secret@`, `password=secret`) replaced by "***". Writes at most cap
+ * bytes into out (always terminated) and returns out. */
+const char *trin_store_location_for_log(const char *location, char *out, size_t cap);
 
 /* A migration: schema version `version` is reached by running `sql` (one or
  * more statements). Versions start at 1 and rise by one; `scope` keeps
@@ -49,6 +57,9 @@ int trin_store_migrate(trin_store_t *s, const char *scope,
 int trin_store_schema_version(trin_store_t *s, const char *scope, int *out,
                               trin_err_t *err);
 
+/* A server backend that lost its connection reconnects here (never inside
+ * a transaction). A failed commit returns TRIN_ESTORE: nothing was saved,
+ * or, when the connection dropped during the COMMIT, possibly everything. */
 int trin_store_begin(trin_store_t *s, trin_err_t *err);
 int trin_store_commit(trin_store_t *s, trin_err_t *err);
 int trin_store_rollback(trin_store_t *s, trin_err_t *err);
@@ -90,7 +101,14 @@ const char *trin_stmt_text(trin_stmt_t *st, int col);
 const void *trin_stmt_blob(trin_stmt_t *st, int col, size_t *len);
 bool trin_stmt_is_null(trin_stmt_t *st, int col);
 
-/* Rows changed by the last statement. */
+/* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t trin_store_changes(trin_store_t *s);
+
+/* "sqlite" or "postgresql". */
+const char *trin_store_backend(const trin_store_t *s);
+/* How often a server backend reconnected after losing its connection; a
+ * commit whose answer was lost may or may not have happened, so whoever
+ * keeps numbers in memory (the outbox) reads them again when this moves. */
+uint64_t trin_store_reconnects(const trin_store_t *s);
 
 #endif

@@ -23,11 +23,19 @@ typedef struct trin_store_ops {
   const void *(*col_blob)(void *stmt, int col, size_t *len);
   bool (*col_is_null)(void *stmt, int col);
   int64_t (*changes)(void *impl);
+  /* How often the backend reconnected after losing its server (NULL: an
+   * embedded backend that cannot). */
+  uint64_t (*reconnects)(void *impl);
 } trin_store_ops_t;
 
 /* Backends. */
 int trin_store_sqlite_open(const char *path, trin_store_sync_t sync,
                            void **impl, trin_err_t *err);
 extern const trin_store_ops_t trin_store_sqlite_ops;
+/* location: a libpq URI, postgresql://user@host:port/db, optionally with
+ * trin's own ?schema=NAME (created if missing, then the search_path). */
+int trin_store_pg_open(const char *location, trin_store_sync_t sync, void **impl,
+                       trin_err_t *err);
+extern const trin_store_ops_t trin_store_pg_ops;
 
 #endif

@@ -11,6 +11,7 @@ PACKAGES=(
   libuv1-dev
   libcmocka-dev
   libsqlite3-dev
+  libpq-dev postgresql  # the PostgreSQL store backend; tests run against a throw-away server
   libcsv-dev          # CSV imports (RFC 4180 quoting, embedded newlines)
   libhttp-parser-dev  # HTTP request parsing for the webhook and the feed
   libjansson-dev      # JSON for the webhook and the feed
@@ -18,6 +19,7 @@ PACKAGES=(
   libsodium-dev       # keyed hashing of respondent ids, constant-time token checks
   libcurl4-openssl-dev # HTTPS client for the aggregator's Power BI push (curl multi on libuv)
   python3             # tests read the feed back with Python's csv and xml modules
+  python3-yaml        # tests/deploy reads docker-compose.yml (Docker cannot run here)
   chromium            # the dashboard's browser test (headless)
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz), with ASan/UBSan
 )

@@ -18,6 +18,21 @@ for src in tests/bench/bench_*.c; do
 done
 # The services the benchmarks start are built too (they are dependencies).
 cmake --build build-bench -j2 --target $benches >&2
+# bench_store_backends compares SQLite with PostgreSQL: a throw-away server
+# (fsync on, as durable as SQLite's sync=full) for the length of the run.
+pg_port="${TRIN_BENCH_PG_PORT:-55433}"
+case " $benches " in
+  *" bench_store_backends "*)
+    if [ -z "${TRIN_TEST_PG:-}" ]; then
+      if TRIN_TEST_PG="$(tests/pg/pg-start.sh --port "$pg_port")"; then
+        export TRIN_TEST_PG
+        trap 'tests/pg/pg-stop.sh "$pg_port"' EXIT
+      else
+        echo "bench: no PostgreSQL server could be started; its figures are skipped" >&2
+        unset TRIN_TEST_PG
+      fi
+    fi ;;
+esac
 status=0
 for b in $benches; do
   echo

@@ -1,6 +1,9 @@
 /* common.store — migrations (order, idempotence, refusing a newer schema),
  * savepoints inside a batch, constraint errors as values, the statement
- * cache, and clear errors for bad locations. */
+ * cache, values at their edges (int64 extremes, blobs with zero bytes, text
+ * order by bytes, rowid order), and clear errors for bad locations.
+ * Its twin common.store.pg runs all of it on PostgreSQL, plus a lost
+ * connection: the transaction fails whole and the next one reconnects. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,12 +13,17 @@
 #include <cmocka.h>
 
 #include "trin_store.h"
+#include "../pg/pg_test.h"
 
+/* A fresh, empty store: SQLite in memory, or a new schema on PostgreSQL. */
 static trin_store_t *mem(void) {
   trin_store_t *s = NULL;
-  trin_err_t err;
-  trin_store_options_t o = {.location = ":memory:"};
-  assert_int_equal(trin_store_open(&o, &s, &err), TRIN_OK);
+  trin_err_t err = {0};
+  char loc[512] = ":memory:";
+  if (pg_test_wanted()) pg_test_location(loc, sizeof loc, "store");
+  trin_store_options_t o = {.location = loc};
+  if (trin_store_open(&o, &s, &err) != TRIN_OK) fail_msg("open %s: %s", loc, err.message);
+  assert_string_equal(trin_store_backend(s), pg_test_wanted() ? "postgresql" : "sqlite");
   return s;
 }
 
@@ -115,16 +123,242 @@ static void bad_locations(void **state) {
   assert_null(s);
   o.location = "";
   assert_int_equal(trin_store_open(&o, &s, &err), TRIN_EINVALID);
-  o.location = "postgresql://localhost/trin";
+  /* PostgreSQL: a URI, a schema name trin can quote, a server that answers. */
+  o.location = "postgresql:localhost";
   assert_int_equal(trin_store_open(&o, &s, &err), TRIN_EINVALID);
-  assert_non_null(strstr(err.message, "PostgreSQL"));
+  assert_non_null(strstr(err.message, "postgresql://"));
+  o.location = "postgresql://trin@127.0.0.1:1/trin?schema=Bad-Name";
+  assert_int_equal(trin_store_open(&o, &s, &err), TRIN_EINVALID);
+  assert_non_null(strstr(err.message, "schema"));
+  o.location = "postgresql://trin@127.0.0.1:1/trin?connect_timeout=2";
+  assert_int_equal(trin_store_open(&o, &s, &err), TRIN_ESTORE);
+  assert_non_null(strstr(err.message, "cannot reach PostgreSQL"));
+  assert_null(s);
+}
+
+static const trin_migration_t EDGES[] = {
+    {1,
+     "CREATE TABLE v (id TEXT PRIMARY KEY, n INTEGER, b BLOB, t TEXT);"
+     "CREATE TABLE w (k TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (k, n)) WITHOUT ROWID;"
+     "CREATE TABLE numbered (no INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+     "CREATE TABLE child (id TEXT PRIMARY KEY,"
+     " parent TEXT NOT NULL REFERENCES v(id));"
+     "PRAGMA cache_size = -1000"},
+};
+
+static void put_v(trin_store_t *s, const char *id, int64_t n, const void *b, size_t bl,
+                  const char *t) {
+  trin_stmt_t *st;
+  trin_err_t err;
+  assert_int_equal(trin_store_stmt(s, "INSERT INTO v(id, n, b, t) VALUES (?, ?, ?, ?)", &st, &err),
+                   TRIN_OK);
+  trin_stmt_bind_text(st, 1, id);
+  trin_stmt_bind_int64(st, 2, n);
+  if (b) trin_stmt_bind_blob(st, 3, b, bl);
+  trin_stmt_bind_text(st, 4, t);
+  if (trin_stmt_run(st, &err) != TRIN_OK) fail_msg("insert %s: %s", id, err.message);
+  assert_int_equal(trin_store_changes(s), 1);
+}
+
+static void edges(void **state) {
+  trin_store_t *s = mem();
+  trin_err_t err;
+  trin_stmt_t *st;
+  assert_int_equal(trin_store_migrate(s, "edges", EDGES, 1, &err), TRIN_OK);
+  static const unsigned char zeros[] = {0, 1, 0, 255, 0};
+  put_v(s, "min", INT64_MIN, zeros, sizeof zeros, "æøå \"quoted\" 'single' \\ ?");
+  put_v(s, "max", INT64_MAX, "", 0, "");
+  put_v(s, "a", 1, NULL, 0, NULL);
+  put_v(s, "B", 2, NULL, 0, NULL);
+  put_v(s, "Z", 3, NULL, 0, NULL);
+  put_v(s, "é", 4, NULL, 0, NULL);
+  assert_int_equal(trin_store_stmt(s, "SELECT n, b, t FROM v WHERE id = ?", &st, &err), TRIN_OK);
+  trin_stmt_bind_text(st, 1, "min");
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  assert_true(trin_stmt_int64(st, 0) == INT64_MIN);
+  size_t len;
+  const unsigned char *b = trin_stmt_blob(st, 1, &len);
+  assert_int_equal(len, sizeof zeros);
+  assert_memory_equal(b, zeros, sizeof zeros);
+  assert_string_equal(trin_stmt_text(st, 2), "æøå \"quoted\" 'single' \\ ?");
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_OK);
+  trin_stmt_reset(st);
+  trin_stmt_bind_text(st, 1, "max");
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  assert_true(trin_stmt_int64(st, 0) == INT64_MAX);
+  trin_stmt_blob(st, 1, &len);
+  assert_int_equal(len, 0);
+  assert_false(trin_stmt_is_null(st, 1));
+  trin_stmt_reset(st);
+  trin_stmt_bind_text(st, 1, "a");
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  assert_true(trin_stmt_is_null(st, 1));
+  assert_true(trin_stmt_is_null(st, 2));
+  assert_string_equal(trin_stmt_text(st, 2), ""); /* NULL reads as "" */
+  assert_int_equal(trin_stmt_int64(st, 2), 0);
+  trin_stmt_reset(st);
+  /* Parameters by number, repeated; a comparison read as 0/1; SUM as int64. */
+  assert_int_equal(trin_store_stmt(s, "SELECT ?1 = ?1, SUM(n) FROM v WHERE n > ?2 AND n < ?3",
+                                   &st, &err),
+                   TRIN_OK);
+  trin_stmt_bind_int64(st, 1, 5);
+  trin_stmt_bind_int64(st, 2, 0);
+  trin_stmt_bind_int64(st, 3, 5);
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  assert_int_equal(trin_stmt_int64(st, 0), 1);
+  assert_int_equal(trin_stmt_int64(st, 1), 10);
+  trin_stmt_reset(st);
+  /* Text sorts by bytes on both backends: upper case, then lower, then UTF-8. */
+  assert_int_equal(trin_store_stmt(s, "SELECT id FROM v WHERE n BETWEEN 1 AND 4 ORDER BY id",
+                                   &st, &err),
+                   TRIN_OK);
+  const char *order[] = {"B", "Z", "a", "é"};
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+    assert_string_equal(trin_stmt_text(st, 0), order[i]);
+  }
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_OK);
+  trin_stmt_reset(st);
+  /* rowid is insertion order. */
+  assert_int_equal(trin_store_stmt(s, "SELECT id FROM v ORDER BY rowid DESC LIMIT 1", &st, &err),
+                   TRIN_OK);
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  assert_string_equal(trin_stmt_text(st, 0), "é");
+  trin_stmt_reset(st);
+  /* INSERT OR IGNORE, upserts, RETURNING and the change count. */
+  for (int round = 0; round < 2; round++) {
+    assert_int_equal(trin_store_stmt(s, "INSERT OR IGNORE INTO w(k, n) VALUES (?, ?)", &st, &err),
+                     TRIN_OK);
+    trin_stmt_bind_text(st, 1, "k");
+    trin_stmt_bind_int64(st, 2, 1);
+    assert_int_equal(trin_stmt_run(st, &err), TRIN_OK);
+    assert_int_equal(trin_store_changes(s), round == 0 ? 1 : 0);
+  }
+  assert_int_equal(trin_store_stmt(s,
+                                   "INSERT INTO numbered(name) VALUES (?) ON CONFLICT(name)"
+                                   " DO UPDATE SET name = excluded.name RETURNING no",
+                                   &st, &err),
+                   TRIN_OK);
+  for (int i = 0; i < 3; i++) {
+    trin_stmt_bind_text(st, 1, i == 2 ? "first" : i == 0 ? "first" : "second");
+    assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+    assert_int_equal(trin_stmt_int64(st, 0), i == 1 ? 2 : 1);
+    trin_stmt_reset(st);
+  }
+  assert_int_equal(trin_store_stmt(s, "UPDATE v SET n = n + 1 WHERE n BETWEEN 1 AND 4", &st, &err),
+                   TRIN_OK);
+  assert_int_equal(trin_stmt_run(st, &err), TRIN_OK);
+  assert_int_equal(trin_store_changes(s), 4);
+  /* Every kind of constraint is a conflict, named in words. */
+  assert_int_equal(trin_store_stmt(s, "INSERT INTO child(id, parent) VALUES (?, ?)", &st, &err),
+                   TRIN_OK);
+  trin_stmt_bind_text(st, 1, "c");
+  trin_stmt_bind_text(st, 2, "nobody");
+  assert_int_equal(trin_stmt_run(st, &err), TRIN_ECONFLICT); /* foreign key */
+  trin_stmt_bind_text(st, 1, "c");
+  assert_int_equal(trin_stmt_run(st, &err), TRIN_ECONFLICT); /* NOT NULL (unbound) */
+  assert_int_equal(trin_store_schema_version(s, "edges", &(int){0}, &err), TRIN_OK);
+  trin_store_destroy(&s);
+}
+
+/* PostgreSQL only: the server ends the session (a restart, a failover,
+ * pg_terminate_backend) inside a transaction and while idle. */
+static void lost_connection(void **state) {
+  if (!pg_test_wanted()) skip();
+  trin_store_t *s = mem(), *killer = mem();
+  trin_err_t err;
+  trin_stmt_t *st;
+  assert_int_equal(trin_store_migrate(s, "demo", V2, 2, &err), TRIN_OK);
+  assert_int_equal(trin_store_reconnects(s), 0);
+  for (int when = 0; when < 2; when++) {
+    assert_int_equal(trin_store_stmt(s, "SELECT pg_backend_pid()", &st, &err), TRIN_OK);
+    assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+    int64_t pid = trin_stmt_int64(st, 0);
+    trin_stmt_reset(st);
+    assert_true(pid > 0);
+    if (when == 0) { /* inside a transaction: all of it fails, nothing is saved */
+      assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
+      assert_int_equal(insert(s, "lost-1", &err), TRIN_OK);
+    }
+    assert_int_equal(trin_store_stmt(killer, "SELECT pg_terminate_backend(?)", &st, &err),
+                     TRIN_OK);
+    trin_stmt_bind_int64(st, 1, pid);
+    assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+    assert_int_equal(trin_stmt_int64(st, 0), 1);
+    trin_stmt_reset(st);
+    if (when == 0) {
+      assert_int_equal(insert(s, "lost-2", &err), TRIN_ESTORE);
+      assert_non_null(strstr(err.message, "connection"));
+      assert_int_equal(trin_store_savepoint(s, &err), TRIN_ESTORE);
+      assert_int_equal(trin_store_commit(s, &err), TRIN_ESTORE);
+      assert_false(trin_store_in_transaction(s));
+    }
+    /* The next transaction reconnects and prepares its statements again. */
+    assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
+    assert_int_equal(trin_store_reconnects(s), (uint64_t)when + 1);
+    char id[16];
+    snprintf(id, sizeof id, "kept-%d", when);
+    assert_int_equal(insert(s, id, &err), TRIN_OK);
+    assert_int_equal(trin_store_commit(s, &err), TRIN_OK);
+  }
+  assert_int_equal(count(s), 2); /* kept-0 and kept-1; no lost-* */
+  trin_store_destroy(&killer);
+  trin_store_destroy(&s);
+}
+
+/* PostgreSQL only: every session runs with UTC, ISO dates, its schema, and
+ * the durability the sync setting asks for. */
+static void session_settings(void **state) {
+  if (!pg_test_wanted()) skip();
+  for (int sync = 0; sync < 2; sync++) {
+    char loc[512];
+    pg_test_location(loc, sizeof loc, "session");
+    trin_store_options_t o = {.location = loc,
+                              .sync = sync ? TRIN_STORE_SYNC_NORMAL : TRIN_STORE_SYNC_FULL};
+    trin_store_t *s = NULL;
+    trin_err_t err;
+    assert_int_equal(trin_store_open(&o, &s, &err), TRIN_OK);
+    trin_stmt_t *st;
+    assert_int_equal(trin_store_stmt(s,
+                                     "SELECT current_setting('synchronous_commit'),"
+                                     " current_setting('TimeZone'), current_schema(),"
+                                     " CAST(CURRENT_DATE AS TEXT)",
+                                     &st, &err),
+                     TRIN_OK);
+    assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+    assert_string_equal(trin_stmt_text(st, 0), sync ? "off" : "on");
+    assert_string_equal(trin_stmt_text(st, 1), "UTC");
+    assert_non_null(strstr(loc, trin_stmt_text(st, 2)));
+    assert_int_equal(strlen(trin_stmt_text(st, 3)), 10); /* YYYY-MM-DD */
+    trin_stmt_reset(st);
+    trin_store_destroy(&s);
+  }
+}
+
+/* A store location in a log line never shows its password. */
+static void location_for_log(void **state) {
+  (void)state;
+  char out[128];
+  assert_string_equal(trin_store_location_for_log("postgresql://trin:s3cret@db:5432/x", out, sizeof out),
+                      "postgresql://trin:***@db:5432/x");
+  assert_string_equal(trin_store_location_for_log("postgresql://trin@db/x?password=s3cret&sslmode=require",
+                                                  out, sizeof out),
+                      "postgresql://trin@db/x?password=***&sslmode=require");
+  assert_string_equal(trin_store_location_for_log("sqlite:data/a.db", out, sizeof out), "sqlite:data/a.db");
+  assert_string_equal(trin_store_location_for_log("postgresql://db:5432/x", out, sizeof out),
+                      "postgresql://db:5432/x");
+  assert_string_equal(trin_store_location_for_log("postgresql://trin:pw@db/x", out, 12), "postgresql:");
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(location_for_log),
       cmocka_unit_test(migrations),
       cmocka_unit_test(savepoints_and_constraints),
       cmocka_unit_test(bad_locations),
+      cmocka_unit_test(edges),
+      cmocka_unit_test(lost_connection),
+      cmocka_unit_test(session_settings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,643 @@
+/* trin_store_pg — the PostgreSQL backend of trin_store (libpq): SQL written
+ * for SQLite is translated once per statement (trin_sql_dialect), prepared
+ * on the server under a unique name and run with text parameters (bytea
+ * as binary, so zero bytes pass). A lost connection fails the transaction
+ * it was in, and the next transaction reconnects and prepares again.
+ * SAVEPOINT and RELEASE, one pair per command, are held back and sent with
+ * the next statement in one round trip (libpq pipeline mode).
+ *
+ * Invariant: the backend never reconnects inside a transaction. Statements
+ * run after a silent reconnect would commit one by one outside the batch,
+ * and a COMMIT would then "succeed" for a batch that is half gone; so once
+ * the connection drops, everything up to the end of the transaction fails
+ * with TRIN_ESTORE, and only the next BEGIN (or a statement outside any
+ * transaction) tries to reconnect. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin_log.h"
+#include "trin_sql_dialect.h"
+#include "trin_store_ops.h"
+
+#define BYTEA_OID 17
+#define BOOL_OID 16
+/* SAVEPOINT and RELEASE held back to travel with the next statement. */
+#define MAX_DEFERRED 16
+
+struct pg_stmt;
+
+typedef struct {
+  PGconn *conn;
+  char *uri;            /* the location less trin's own `schema=` */
+  char schema[64];      /* "" = the role's default search_path */
+  trin_store_sync_t sync;
+  bool broken;          /* the connection dropped: reconnect before the next transaction */
+  bool in_txn;
+  uint64_t generation;  /* bumps on every (re)connect: statements prepare again */
+  uint64_t reconnects;
+  unsigned next_name;
+  int64_t changes;
+  struct pg_stmt *deferred[MAX_DEFERRED];
+  int ndeferred;
+} pg_t;
+
+typedef enum { K_PLAIN, K_NOOP, K_BEGIN, K_COMMIT, K_ROLLBACK, K_SAVEPOINT, K_RELEASE } kind_t;
+
+typedef struct pg_stmt {
+  pg_t *pg;
+  char name[24];
+  char *sql;            /* PostgreSQL text */
+  kind_t kind;
+  uint64_t prepared;    /* generation it was prepared in; 0 = not on this connection */
+  int nparams;
+  char **values;        /* [nparams], malloc'd each, NULL = SQL NULL */
+  int *lengths, *formats;
+  PGresult *res;
+  bool executed;
+  int row, nrows;
+  unsigned char **blob; /* [ncols] decoded bytea of the current row */
+  size_t *blob_len;
+  int blob_row;         /* row the blobs were decoded for */
+  int ncols;
+} pg_stmt_t;
+
+/* ---- errors ------------------------------------------------------------------ */
+
+static int pg_fail(pg_t *pg, PGresult *res, const char *what, trin_err_t *err) {
+  const char *msg = res ? PQresultErrorMessage(res) : "";
+  if (!msg || !*msg) msg = PQerrorMessage(pg->conn);
+  char clean[200];
+  snprintf(clean, sizeof clean, "%s", msg ? msg : "");
+  clean[strcspn(clean, "\n")] = '\0';
+  if (PQstatus(pg->conn) != CONNECTION_OK) {
+    pg->broken = true;
+    return trin_err_set(err, TRIN_ESTORE, "store",
+                        "the connection to PostgreSQL was lost; nothing of this "
+                        "transaction was saved (%s)",
+                        clean);
+  }
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  /* Class 23: integrity constraint violation (unique, foreign key, not null, check). */
+  int code = state && strncmp(state, "23", 2) == 0 ? TRIN_ECONFLICT : TRIN_ESTORE;
+  if (state && strcmp(state, "53100") == 0)
+    return trin_err_set(err, TRIN_ESTORE, "store",
+                        "the database server's disk is full; nothing was saved (%s)", clean);
+  return trin_err_set(err, code, "store", "%s%s", what, clean);
+}
+
+/* ---- connecting ------------------------------------------------------------ */
+
+static void on_notice(void *arg, const char *message) {
+  (void)arg;
+  trin_log_debug("postgresql: %.*s", (int)strcspn(message, "\n"), message);
+}
+
+/* The settings every session of trin runs with. */
+static int session_setup(pg_t *pg, trin_err_t *err) {
+  char sql[512];
+  int n = snprintf(sql, sizeof sql,
+                   "SET client_min_messages = warning; SET TimeZone = 'UTC';"
+                   " SET DateStyle = 'ISO'; SET client_encoding = 'UTF8';"
+                   " SET synchronous_commit = %s;",
+                   pg->sync == TRIN_STORE_SYNC_FULL ? "on" : "off");
+  if (pg->schema[0])
+    snprintf(sql + n, sizeof sql - (size_t)n,
+             " CREATE SCHEMA IF NOT EXISTS \"%s\"; SET search_path = \"%s\";", pg->schema,
+             pg->schema);
+  PGresult *res = PQexec(pg->conn, sql);
+  int rc = TRIN_OK;
+  if (PQresultStatus(res) != PGRES_COMMAND_OK)
+    rc = pg_fail(pg, res, "cannot set up the session: ", err);
+  PQclear(res);
+  return rc;
+}
+
+static int connect_now(pg_t *pg, trin_err_t *err) {
+  if (pg->conn) {
+    PQreset(pg->conn);
+  } else {
+    /* Our defaults first: the location's own settings override them. */
+    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *vals[] = {"5", "trin", pg->uri, NULL};
+    pg->conn = PQconnectdbParams(keys, vals, 1);
+    if (!pg->conn) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+    PQsetNoticeProcessor(pg->conn, on_notice, NULL);
+  }
+  if (PQstatus(pg->conn) != CONNECTION_OK) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s", PQerrorMessage(pg->conn));
+    msg[strcspn(msg, "\n")] = '\0';
+    pg->broken = true;
+    return trin_err_set(err, TRIN_ESTORE, "store", "cannot reach PostgreSQL: %s", msg);
+  }
+  /* A new session knows none of the old one's prepared statements. */
+  pg->generation++;
+  pg->in_txn = false;
+  pg->ndeferred = 0;
+  int rc = session_setup(pg, err);
+  /* A session without its settings is not used: the next try starts over. */
+  pg->broken = rc != TRIN_OK;
+  return rc;
+}
+
+/* Before anything that is not part of an open transaction. */
+static int ensure_connected(pg_t *pg, trin_err_t *err) {
+  if (!pg->broken && PQstatus(pg->conn) == CONNECTION_OK) return TRIN_OK;
+  if (pg->in_txn)
+    return trin_err_set(err, TRIN_ESTORE, "store",
+                        "the connection to PostgreSQL was lost; nothing of this "
+                        "transaction was saved");
+  int rc = connect_now(pg, err);
+  if (rc == TRIN_OK) {
+    pg->reconnects++;
+    trin_log_warn("store: reconnected to PostgreSQL");
+  }
+  return rc;
+}
+
+/* Splits "postgresql://...?a=b&schema=x&c=d" into the URI libpq reads and
+ * the schema, which is trin's setting, not libpq's. */
+static int split_location(const char *loc, pg_t *pg, trin_err_t *err) {
+  pg->uri = strdup(loc);
+  if (!pg->uri) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  char *q = strchr(pg->uri, '?');
+  if (!q) return TRIN_OK;
+  char *w = q; /* rebuild the query in place without schema= */
+  char *p = q + 1;
+  bool first = true;
+  while (*p) {
+    size_t n = strcspn(p, "&");
+    if (strncmp(p, "schema=", 7) == 0) {
+      size_t vn = n - 7;
+      if (vn == 0 || vn >= sizeof pg->schema)
+        return trin_err_set(err, TRIN_EINVALID, "store",
+                            "schema= must name a schema of 1 to 63 characters");
+      for (size_t i = 0; i < vn; i++) {
+        char c = p[7 + i];
+        if (!(islower((unsigned char)c) || c == '_' || (i > 0 && isdigit((unsigned char)c))))
+          return trin_err_set(err, TRIN_EINVALID, "store",
+                              "schema= takes lowercase letters, digits and _ "
+                              "(starting with a letter or _)");
+      }
+      memcpy(pg->schema, p + 7, vn);
+      pg->schema[vn] = '\0';
+    } else {
+      *w++ = first ? '?' : '&';
+      memmove(w, p, n);
+      w += n;
+      first = false;
+    }
+    p += n;
+    if (*p == '&') p++;
+  }
+  *w = '\0';
+  return TRIN_OK;
+}
+
+static void s_close(void *impl);
+
+int trin_store_pg_open(const char *location, trin_store_sync_t sync, void **impl,
+                       trin_err_t *err) {
+  pg_t *pg = calloc(1, sizeof *pg);
+  if (!pg) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  pg->sync = sync;
+  int rc = split_location(location, pg, err);
+  if (!rc) rc = connect_now(pg, err);
+  if (rc) {
+    s_close(pg);
+    return rc;
+  }
+  *impl = pg;
+  return TRIN_OK;
+}
+
+static void s_close(void *impl) {
+  pg_t *pg = impl;
+  if (pg->conn) PQfinish(pg->conn);
+  free(pg->uri);
+  free(pg);
+}
+
+/* ---- statements ------------------------------------------------------------- */
+
+static kind_t kind_of(const char *sql) {
+  while (isspace((unsigned char)*sql)) sql++;
+  if (!*sql) return K_NOOP;
+  size_t n = 0;
+  while (isalpha((unsigned char)sql[n])) n++;
+  const char *rest = sql + n;
+  while (isspace((unsigned char)*rest)) rest++;
+  if (n == 5 && strncasecmp(sql, "BEGIN", 5) == 0) return K_BEGIN;
+  if (n == 6 && strncasecmp(sql, "COMMIT", 6) == 0) return K_COMMIT;
+  /* ROLLBACK ends the transaction; ROLLBACK TO SAVEPOINT does not. */
+  if (n == 8 && strncasecmp(sql, "ROLLBACK", 8) == 0 && strncasecmp(rest, "TO", 2) != 0)
+    return K_ROLLBACK;
+  if (n == 9 && strncasecmp(sql, "SAVEPOINT", 9) == 0) return K_SAVEPOINT;
+  if (n == 7 && strncasecmp(sql, "RELEASE", 7) == 0) return K_RELEASE;
+  return K_PLAIN;
+}
+
+static void clear_result(pg_stmt_t *st) {
+  if (st->res) PQclear(st->res);
+  st->res = NULL;
+  st->executed = false;
+  st->row = -1;
+  st->nrows = 0;
+  for (int c = 0; c < st->ncols; c++) {
+    free(st->blob[c]);
+    st->blob[c] = NULL;
+  }
+  free(st->blob);
+  free(st->blob_len);
+  st->blob = NULL;
+  st->blob_len = NULL;
+  st->ncols = 0;
+  st->blob_row = -1;
+}
+
+static void clear_params(pg_stmt_t *st) {
+  for (int i = 0; i < st->nparams; i++) {
+    free(st->values[i]);
+    st->values[i] = NULL;
+    st->lengths[i] = 0;
+    st->formats[i] = 0;
+  }
+}
+
+static int prepare_on_server(pg_stmt_t *st, trin_err_t *err) {
+  pg_t *pg = st->pg;
+  PGresult *res = PQprepare(pg->conn, st->name, st->sql, st->nparams, NULL);
+  int rc = TRIN_OK;
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) rc = pg_fail(pg, res, "", err);
+  else st->prepared = pg->generation;
+  PQclear(res);
+  return rc;
+}
+
+static void s_finalize(void *stmt) {
+  pg_stmt_t *st = stmt;
+  if (!st) return;
+  clear_result(st);
+  clear_params(st);
+  /* The server forgets prepared statements with the session; trin keeps
+   * its statements for the store's life, so none is deallocated early. */
+  free(st->values);
+  free(st->lengths);
+  free(st->formats);
+  free(st->sql);
+  free(st);
+}
+
+static int s_prepare(void *impl, const char *sql, void **out, trin_err_t *err) {
+  pg_t *pg = impl;
+  pg_stmt_t *st = calloc(1, sizeof *st);
+  if (!st) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  st->pg = pg;
+  st->row = -1;
+  st->blob_row = -1;
+  st->sql = trin_sql_dialect_pg(sql, &st->nparams);
+  if (!st->sql) {
+    free(st);
+    return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  }
+  st->kind = kind_of(st->sql);
+  int np = st->nparams ? st->nparams : 1;
+  st->values = calloc((size_t)np, sizeof *st->values);
+  st->lengths = calloc((size_t)np, sizeof *st->lengths);
+  st->formats = calloc((size_t)np, sizeof *st->formats);
+  if (!st->values || !st->lengths || !st->formats) {
+    s_finalize(st);
+    return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  }
+  snprintf(st->name, sizeof st->name, "trin_%u", ++pg->next_name);
+  /* Prepared now, so bad SQL is reported where it is written; after a lost
+   * connection it is prepared again on first use. */
+  if (st->kind != K_NOOP) {
+    int rc = pg->in_txn && pg->broken ? TRIN_OK : ensure_connected(pg, err);
+    if (!rc && !pg->broken) rc = prepare_on_server(st, err);
+    /* Preparing changes nothing, so outside a transaction a session the
+     * server ended while idle is simply opened again and the prepare
+     * repeated. */
+    if (rc && pg->broken && !pg->in_txn && (rc = ensure_connected(pg, err)) == TRIN_OK)
+      rc = prepare_on_server(st, err);
+    if (rc) {
+      s_finalize(st);
+      return rc;
+    }
+  }
+  *out = st;
+  return TRIN_OK;
+}
+
+static int set_param(pg_stmt_t *st, int i, const void *v, size_t n, int format) {
+  if (i < 1 || i > st->nparams) return TRIN_ESTORE;
+  char *copy = malloc(n + 1);
+  if (!copy) return TRIN_EINTERNAL;
+  if (n) memcpy(copy, v, n);
+  copy[n] = '\0';
+  free(st->values[i - 1]);
+  st->values[i - 1] = copy;
+  st->lengths[i - 1] = (int)n;
+  st->formats[i - 1] = format;
+  return TRIN_OK;
+}
+
+static int s_bind_int64(void *stmt, int i, int64_t v) {
+  char b[24];
+  int n = snprintf(b, sizeof b, "%" PRId64, v);
+  return set_param(stmt, i, b, (size_t)n, 0);
+}
+static int s_bind_text(void *stmt, int i, const char *v) {
+  return set_param(stmt, i, v, strlen(v), 0);
+}
+static int s_bind_blob(void *stmt, int i, const void *v, size_t n) {
+  return set_param(stmt, i, v ? v : "", n, 1); /* binary: bytes as they are */
+}
+static int s_bind_null(void *stmt, int i) {
+  pg_stmt_t *st = stmt;
+  if (i < 1 || i > st->nparams) return TRIN_ESTORE;
+  free(st->values[i - 1]);
+  st->values[i - 1] = NULL;
+  return TRIN_OK;
+}
+
+/* Sends the held-back SAVEPOINT/RELEASE statements and then st (NULL:
+ * none) in one round trip (libpq's pipeline mode). Returns st's result in
+ * *out, or the first error: a held-back statement that failed fails st,
+ * which the server then skipped. */
+static int run_pipeline(pg_t *pg, pg_stmt_t *st, PGresult **out, trin_err_t *err) {
+  int n = pg->ndeferred;
+  pg->ndeferred = 0;
+  *out = NULL;
+  PGconn *c = pg->conn;
+  if (!PQenterPipelineMode(c)) return pg_fail(pg, NULL, "", err);
+  bool sent = true;
+  for (int i = 0; i < n && sent; i++)
+    sent = PQsendQueryPrepared(c, pg->deferred[i]->name, 0, NULL, NULL, NULL, 0) == 1;
+  if (st && sent)
+    sent = PQsendQueryPrepared(c, st->name, st->nparams, (const char *const *)st->values,
+                               st->lengths, st->formats, 0) == 1;
+  if (sent) sent = PQpipelineSync(c) == 1;
+  int rc = sent ? TRIN_OK : pg_fail(pg, NULL, "", err);
+  int queries = sent ? n + (st ? 1 : 0) : 0;
+  for (int q = 0; q < queries; q++) {
+    PGresult *r = PQgetResult(c);
+    if (!r) {
+      if (rc == TRIN_OK) rc = pg_fail(pg, NULL, "", err);
+      break;
+    }
+    ExecStatusType s = PQresultStatus(r);
+    bool ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+    if (!ok && rc == TRIN_OK) rc = pg_fail(pg, r, "", err);
+    if (ok && rc == TRIN_OK && q == n) *out = r;
+    else PQclear(r);
+    PGresult *end = PQgetResult(c); /* the NULL after each query's results */
+    if (end) PQclear(end);
+  }
+  if (PQstatus(c) == CONNECTION_OK) {
+    for (PGresult *r; sent && (r = PQgetResult(c));) {
+      bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+    PQexitPipelineMode(c);
+  } else if (rc == TRIN_OK) {
+    rc = pg_fail(pg, NULL, "", err);
+  }
+  if (rc && *out) {
+    PQclear(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+static int execute(pg_stmt_t *st, trin_err_t *err) {
+  pg_t *pg = st->pg;
+  if (st->kind == K_NOOP) return TRIN_OK;
+  if (st->kind == K_ROLLBACK) pg->ndeferred = 0; /* undone anyway */
+  if (st->kind == K_ROLLBACK && (pg->broken || PQstatus(pg->conn) != CONNECTION_OK)) {
+    pg->in_txn = false; /* the server rolled it back when the session ended */
+    return TRIN_OK;
+  }
+  int rc = ensure_connected(pg, err);
+  if (rc) {
+    pg->ndeferred = 0;
+    if (st->kind == K_COMMIT) pg->in_txn = false;
+    return rc;
+  }
+  if (st->prepared != pg->generation && (rc = prepare_on_server(st, err))) {
+    pg->ndeferred = 0;
+    return rc;
+  }
+  /* A savepoint per command costs two round trips that answer nothing the
+   * caller waits for: hold them back and send them with the next statement.
+   * Their errors (only possible on a failed transaction) surface there. */
+  if ((st->kind == K_SAVEPOINT || st->kind == K_RELEASE) && pg->in_txn &&
+      pg->ndeferred < MAX_DEFERRED) {
+    pg->deferred[pg->ndeferred++] = st;
+    st->executed = true;
+    st->row = -1;
+    st->nrows = 0;
+    return TRIN_OK;
+  }
+  PGresult *res;
+  if (pg->ndeferred) {
+    if ((rc = run_pipeline(pg, st, &res, err))) {
+      if (st->kind == K_COMMIT) pg->in_txn = false;
+      return rc;
+    }
+  } else {
+    res = PQexecPrepared(pg->conn, st->name, st->nparams, (const char *const *)st->values,
+                         st->lengths, st->formats, 0);
+  }
+  ExecStatusType status = PQresultStatus(res);
+  if (st->kind == K_BEGIN && status != PGRES_COMMAND_OK && PQstatus(pg->conn) != CONNECTION_OK) {
+    /* The server went away while idle (a restart, a terminated session):
+     * libpq only notices now. Nothing had begun, so connect and begin again. */
+    PQclear(res);
+    pg->broken = true;
+    if ((rc = ensure_connected(pg, err)) || (rc = prepare_on_server(st, err))) return rc;
+    res = PQexecPrepared(pg->conn, st->name, 0, NULL, NULL, NULL, 0);
+    status = PQresultStatus(res);
+  }
+  if (st->kind == K_COMMIT || st->kind == K_ROLLBACK) pg->in_txn = false;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    rc = pg_fail(pg, res, "", err);
+    PQclear(res);
+    return rc;
+  }
+  if (st->kind == K_BEGIN) pg->in_txn = true;
+  const char *tag = PQcmdStatus(res);
+  /* COMMIT of a transaction the server had already failed answers
+   * "ROLLBACK": nothing was saved, and the caller must hear so. */
+  if (st->kind == K_COMMIT && strcmp(tag, "COMMIT") != 0) {
+    PQclear(res);
+    return trin_err_set(err, TRIN_ESTORE, "store",
+                        "PostgreSQL rolled the transaction back (%s); nothing was saved", tag);
+  }
+  /* As in SQLite, only INSERT, UPDATE and DELETE set the change count. */
+  if (strncmp(tag, "INSERT", 6) == 0 || strncmp(tag, "UPDATE", 6) == 0 ||
+      strncmp(tag, "DELETE", 6) == 0)
+    pg->changes = strtoll(PQcmdTuples(res), NULL, 10);
+  st->res = res;
+  st->executed = true;
+  st->row = -1;
+  st->nrows = PQntuples(res);
+  return TRIN_OK;
+}
+
+static int s_step(void *impl, void *stmt, trin_err_t *err) {
+  (void)impl;
+  pg_stmt_t *st = stmt;
+  if (!st->executed) {
+    int rc = execute(st, err);
+    if (rc) return rc;
+    st->executed = true;
+  }
+  if (st->row + 1 < st->nrows) {
+    st->row++;
+    return TRIN_STORE_ROW;
+  }
+  st->row = st->nrows;
+  return TRIN_OK;
+}
+
+static void s_reset(void *stmt) {
+  pg_stmt_t *st = stmt;
+  clear_result(st);
+  clear_params(st);
+}
+
+static bool has_value(pg_stmt_t *st, int c) {
+  return st->res && st->row >= 0 && st->row < st->nrows && c >= 0 && c < PQnfields(st->res);
+}
+
+static int64_t s_col_int64(void *stmt, int c) {
+  pg_stmt_t *st = stmt;
+  if (!has_value(st, c) || PQgetisnull(st->res, st->row, c)) return 0;
+  const char *v = PQgetvalue(st->res, st->row, c);
+  if (PQftype(st->res, c) == BOOL_OID) return v[0] == 't';
+  /* SUM() of bigint is numeric ("12"), AVG() has decimals ("12.5000"):
+   * the integer part, as sqlite3_column_int64 gives. */
+  return strtoll(v, NULL, 10);
+}
+
+static const char *s_col_text(void *stmt, int c) {
+  pg_stmt_t *st = stmt;
+  if (!has_value(st, c)) return "";
+  return PQgetvalue(st->res, st->row, c);
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+static const void *s_col_blob(void *stmt, int c, size_t *len) {
+  pg_stmt_t *st = stmt;
+  *len = 0;
+  if (!has_value(st, c) || PQgetisnull(st->res, st->row, c)) return NULL;
+  const char *v = PQgetvalue(st->res, st->row, c);
+  size_t n = (size_t)PQgetlength(st->res, st->row, c);
+  if (PQftype(st->res, c) != BYTEA_OID) { /* text read as bytes, as in SQLite */
+    *len = n;
+    return v;
+  }
+  if (st->blob_row != st->row || !st->blob) {
+    int nf = PQnfields(st->res);
+    if (!st->blob) {
+      st->blob = calloc((size_t)nf, sizeof *st->blob);
+      st->blob_len = calloc((size_t)nf, sizeof *st->blob_len);
+      if (!st->blob || !st->blob_len) return NULL;
+      st->ncols = nf;
+    }
+    for (int i = 0; i < st->ncols; i++) {
+      free(st->blob[i]);
+      st->blob[i] = NULL;
+    }
+    st->blob_row = st->row;
+  }
+  if (!st->blob[c]) {
+    /* bytea_output = hex (the default since 9.0): "\x" then two digits a byte. */
+    if (n < 2 || v[0] != '\\' || v[1] != 'x') return NULL;
+    size_t bytes = (n - 2) / 2;
+    unsigned char *b = malloc(bytes ? bytes : 1);
+    if (!b) return NULL;
+    for (size_t i = 0; i < bytes; i++) {
+      int hi = hexval(v[2 + 2 * i]), lo = hexval(v[3 + 2 * i]);
+      b[i] = (unsigned char)((hi < 0 ? 0 : hi) << 4 | (lo < 0 ? 0 : lo));
+    }
+    st->blob[c] = b;
+    st->blob_len[c] = bytes;
+  }
+  *len = st->blob_len[c];
+  return st->blob[c];
+}
+
+static bool s_col_is_null(void *stmt, int c) {
+  pg_stmt_t *st = stmt;
+  return !has_value(st, c) || PQgetisnull(st->res, st->row, c);
+}
+
+static int64_t s_changes(void *impl) { return ((pg_t *)impl)->changes; }
+
+static uint64_t s_reconnects(void *impl) { return ((pg_t *)impl)->reconnects; }
+
+static int s_exec(void *impl, const char *sql, trin_err_t *err) {
+  pg_t *pg = impl;
+  char *text = trin_sql_dialect_pg(sql, NULL);
+  if (!text) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  kind_t kind = kind_of(text);
+  int rc = TRIN_OK;
+  if (kind == K_NOOP) goto done;
+  if (kind == K_ROLLBACK) pg->ndeferred = 0; /* undone anyway */
+  if (pg->ndeferred) { /* held-back savepoints go first */
+    PGresult *none;
+    if ((rc = run_pipeline(pg, NULL, &none, err))) goto done;
+  }
+  if (kind == K_ROLLBACK && (pg->broken || PQstatus(pg->conn) != CONNECTION_OK)) {
+    pg->in_txn = false;
+    goto done;
+  }
+  if ((rc = ensure_connected(pg, err))) {
+    if (kind == K_COMMIT) pg->in_txn = false;
+    goto done;
+  }
+  PGresult *res = PQexec(pg->conn, text);
+  ExecStatusType status = PQresultStatus(res);
+  if (kind == K_COMMIT || kind == K_ROLLBACK) pg->in_txn = false;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
+    rc = pg_fail(pg, res, "", err);
+  else if (kind == K_BEGIN)
+    pg->in_txn = true;
+  PQclear(res);
+done:
+  free(text);
+  return rc;
+}
+
+const trin_store_ops_t trin_store_pg_ops = {
+    .name = "postgresql",
+    .close = s_close,
+    .exec = s_exec,
+    .prepare = s_prepare,
+    .finalize = s_finalize,
+    .bind_int64 = s_bind_int64,
+    .bind_text = s_bind_text,
+    .bind_blob = s_bind_blob,
+    .bind_null = s_bind_null,
+    .step = s_step,
+    .reset = s_reset,
+    .col_int64 = s_col_int64,
+    .col_text = s_col_text,
+    .col_blob = s_col_blob,
+    .col_is_null = s_col_is_null,
+    .changes = s_changes,
+    .reconnects = s_reconnects,
+};
