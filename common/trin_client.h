@@ -10,12 +10,16 @@
 
 #include "trin/envelope.pb-c.h"
 #include "trin_err.h"
+#include "trin_keys.h"
 
 typedef struct trin_client trin_client_t;
 
 /* Connects (lazily, as ZeroMQ does) to endpoint. The client owns its own
  * ZeroMQ context. */
 int trin_client_new(const char *endpoint, trin_client_t **out, trin_err_t *err);
+/* The same over CURVE (curve NULL = plain); curve is copied. */
+int trin_client_new_curve(const char *endpoint, const trin_curve_client_t *curve,
+                          trin_client_t **out, trin_err_t *err);
 void trin_client_destroy(trin_client_t **c);
 /* Bounds each call (default 5000 ms; 0 or less restores the default). */
 void trin_client_set_timeout(trin_client_t *c, int timeout_ms);

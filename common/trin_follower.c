@@ -56,7 +56,8 @@ int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
                                   .pub_endpoint = opt->pub_endpoint,
                                   .endpoint = opt->endpoint,
                                   .after_seq = after,
-                                  .retry_ms = opt->retry_ms};
+                                  .retry_ms = opt->retry_ms,
+                                  .curve = opt->curve};
   if ((rc = trin_subscriber_new(loop, zctx, &so, on_event, f, &f->sub, err))) {
     free(f);
     return rc;

@@ -28,6 +28,7 @@ typedef struct {
   const char *endpoint;      /* its ROUTER (for replay) */
   const char *pub_endpoint;  /* its PUB */
   int retry_ms;              /* 0 = the subscriber's default */
+  const trin_curve_client_t *curve;  /* NULL = plain; copied */
 } trin_follower_options_t;
 
 /* server (and its store, which holds the cursor) must outlive the

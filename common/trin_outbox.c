@@ -14,6 +14,7 @@ struct trin_outbox {
   trin_store_t *store;
   char service[32];
   uint64_t last_seq;             /* last committed */
+  uint64_t reconnects;           /* trin_store_reconnects when last_seq was read */
   trin_outbox_event_t *pending;  /* appended in the open transaction */
   size_t npending, cap_pending;
   trin_outbox_event_t *ready;    /* committed, not yet published */
@@ -27,11 +28,17 @@ static const trin_migration_t OUTBOX_MIGRATIONS[] = {
      " type TEXT NOT NULL,"
      " time TEXT NOT NULL,"
      " event BLOB NOT NULL)"},
+    /* The actor of each event (issue 7): older rows read as "". */
+    {2,
+     "ALTER TABLE trin_outbox ADD COLUMN actor_org TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE trin_outbox ADD COLUMN actor_role TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE trin_outbox ADD COLUMN actor_key TEXT NOT NULL DEFAULT ''"},
 };
+#define OUTBOX_NMIGRATIONS ((int)(sizeof OUTBOX_MIGRATIONS / sizeof OUTBOX_MIGRATIONS[0]))
 
 int trin_outbox_open(trin_store_t *store, const char *service,
                      trin_outbox_t **out, trin_err_t *err) {
-  int rc = trin_store_migrate(store, "outbox", OUTBOX_MIGRATIONS, 1, err);
+  int rc = trin_store_migrate(store, "outbox", OUTBOX_MIGRATIONS, OUTBOX_NMIGRATIONS, err);
   if (rc) return rc;
   trin_outbox_t *ob = calloc(1, sizeof *ob);
   if (!ob) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -92,8 +99,30 @@ int trin_outbox_append(trin_outbox_t *ob, const char *type, const char *org,
                        const trin_event_id_t *ids, size_t nids,
                        const ProtobufCMessage *payload, uint64_t *seq_out,
                        trin_err_t *err) {
+  return trin_outbox_append_as(ob, NULL, type, org, ids, nids, payload, seq_out, err);
+}
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+int trin_outbox_append_as(trin_outbox_t *ob, const trin_outbox_actor_t *actor,
+                          const char *type, const char *org, const trin_event_id_t *ids,
+                          size_t nids, const ProtobufCMessage *payload, uint64_t *seq_out,
+                          trin_err_t *err) {
   if (!trin_store_in_transaction(ob->store))
     return trin_err_set(err, TRIN_EINTERNAL, "", "outbox append outside a transaction");
+  if (ob->npending == 0 && trin_store_reconnects(ob->store) != ob->reconnects) {
+    /* The store lost its server since last_seq was read: a commit whose
+     * answer was lost may have stored events after all. Number on from
+     * what the store holds, read inside this transaction. */
+    trin_stmt_t *q;
+    int qrc = trin_store_stmt(ob->store, "SELECT COALESCE(MAX(seq), 0) FROM trin_outbox", &q, err);
+    if (qrc) return qrc;
+    qrc = trin_stmt_step(q, err);
+    if (qrc == TRIN_STORE_ROW) ob->last_seq = (uint64_t)trin_stmt_int64(q, 0);
+    trin_stmt_reset(q);
+    if (qrc != TRIN_STORE_ROW) return qrc;
+    ob->reconnects = trin_store_reconnects(ob->store);
+  }
   uint64_t seq = ob->last_seq + ob->npending + 1;
   char now[TRIN_TIME_BUF];
   trin_time_format(trin_time_now(), now);
@@ -131,14 +160,17 @@ int trin_outbox_append(trin_outbox_t *ob, const char *type, const char *org,
 
   trin_stmt_t *st;
   if ((rc = trin_store_stmt(ob->store,
-                            "INSERT INTO trin_outbox(seq, type, time, event) "
-                            "VALUES (?, ?, ?, ?)",
+                            "INSERT INTO trin_outbox(seq, type, time, event, actor_org, "
+                            "actor_role, actor_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
                             &st, err)))
     goto fail;
   trin_stmt_bind_int64(st, 1, (int64_t)seq);
   trin_stmt_bind_text(st, 2, type);
   trin_stmt_bind_text(st, 3, now);
   trin_stmt_bind_blob(st, 4, out.bytes, out.len);
+  trin_stmt_bind_text(st, 5, or_empty(actor ? actor->org : NULL));
+  trin_stmt_bind_text(st, 6, or_empty(actor ? actor->role : NULL));
+  trin_stmt_bind_text(st, 7, or_empty(actor ? actor->key : NULL));
   if ((rc = trin_stmt_run(st, err))) goto fail;
   if (push(&ob->pending, &ob->npending, &ob->cap_pending, out)) {
     rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -223,4 +255,30 @@ void trin_outbox_free_batch(Trin__EventBatch *batch) {
   free(batch->events);
   batch->events = NULL;
   batch->n_events = 0;
+}
+
+int trin_outbox_audit(trin_outbox_t *ob, uint64_t after_seq, trin_outbox_audit_t *rows,
+                      size_t cap, size_t *n, trin_err_t *err) {
+  *n = 0;
+  if (cap == 0) return TRIN_OK;
+  trin_stmt_t *st;
+  int rc = trin_store_stmt(ob->store,
+                           "SELECT seq, type, time, actor_org, actor_role, actor_key "
+                           "FROM trin_outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                           &st, err);
+  if (rc) return rc;
+  trin_stmt_bind_int64(st, 1, (int64_t)after_seq);
+  trin_stmt_bind_int64(st, 2, (int64_t)ob->last_seq); /* committed events only */
+  trin_stmt_bind_int64(st, 3, (int64_t)cap);
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && *n < cap) {
+    trin_outbox_audit_t *r = &rows[(*n)++];
+    r->seq = (uint64_t)trin_stmt_int64(st, 0);
+    snprintf(r->type, sizeof r->type, "%s", or_empty(trin_stmt_text(st, 1)));
+    snprintf(r->time, sizeof r->time, "%s", or_empty(trin_stmt_text(st, 2)));
+    snprintf(r->actor_org, sizeof r->actor_org, "%s", or_empty(trin_stmt_text(st, 3)));
+    snprintf(r->actor_role, sizeof r->actor_role, "%s", or_empty(trin_stmt_text(st, 4)));
+    snprintf(r->actor_key, sizeof r->actor_key, "%s", or_empty(trin_stmt_text(st, 5)));
+  }
+  trin_stmt_reset(st);
+  return rc == TRIN_STORE_ROW || rc == TRIN_OK ? TRIN_OK : rc;
 }

@@ -47,6 +47,39 @@ int trin_outbox_append(trin_outbox_t *ob, const char *type, const char *org,
                        const ProtobufCMessage *payload, uint64_t *seq,
                        trin_err_t *err);
 
+/* Who caused an event, kept beside it in the log for the audit trail:
+ * the caller's organisation, role and key fingerprint ("" where unknown;
+ * role "service" with org and key "" when a service applies another's
+ * event). Strings are borrowed for the call. */
+typedef struct {
+  const char *org;
+  const char *role;
+  const char *key;
+} trin_outbox_actor_t;
+
+/* trin_outbox_append, recording actor (NULL = all ""). trin_outbox_append
+ * records an empty actor. */
+int trin_outbox_append_as(trin_outbox_t *ob, const trin_outbox_actor_t *actor,
+                          const char *type, const char *org, const trin_event_id_t *ids,
+                          size_t nids, const ProtobufCMessage *payload, uint64_t *seq,
+                          trin_err_t *err);
+
+/* One event's audit row, read back from the log. */
+typedef struct {
+  uint64_t seq;
+  char type[128];
+  char time[40];        /* ISO 8601 UTC, when the event was written */
+  char actor_org[65];
+  char actor_role[33];
+  char actor_key[33];   /* key fingerprint (hex), never the key */
+} trin_outbox_audit_t;
+
+/* Reads up to cap committed events' audit rows after after_seq, in sequence
+ * order, into rows (caller-owned); *n is how many. Events written before the
+ * audit columns existed read with an empty actor. */
+int trin_outbox_audit(trin_outbox_t *ob, uint64_t after_seq, trin_outbox_audit_t *rows,
+                      size_t cap, size_t *n, trin_err_t *err);
+
 /* Pair with store savepoints: mark before, rewind if the savepoint is rolled
  * back. */
 size_t trin_outbox_mark(const trin_outbox_t *ob);

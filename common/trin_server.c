@@ -8,9 +8,11 @@
 #include <zmq.h>
 
 #include "trin/envelope.pb-c.h"
+#include "trin_access.h"
 #include "trin_codec.h"
 #include "trin_date.h"
 #include "trin_log.h"
+#include "trin_zap.h"
 #include "trin_zsock.h"
 
 #define SERVER_VERSION "0.1.0"
@@ -29,6 +31,8 @@ struct trin_request {
   bool delimiter;        /* the client sent an empty frame first (REQ) */
   zmq_msg_t body;
   bool malformed;        /* frames were not [empty,] body */
+  bool no_identity;      /* on a CURVE socket, but the ZAP handler named no caller */
+  bool applying;         /* inside trin_server_apply: the actor is this service */
   trin_caller_t caller;
   const char *type;      /* the route's request name while it runs */
   char correlation_id[65];
@@ -56,10 +60,40 @@ struct trin_server {
   trin_server_stats_t stats;
   trin_gate_fn gate;
   void *gate_data;
+  bool curve;            /* ROUTER and PUB speak CURVE behind trin_zap */
 };
+
+typedef struct {
+  const trin_keypair_t *kp;
+  const char *domain;
+} curve_setup_t;
+
+static int setup_curve(void *socket, void *data, trin_err_t *err) {
+  const curve_setup_t *c = data;
+  return trin_keys_set_server(socket, c->kp, c->domain, err);
+}
+
+/* Without a ZAP handler libzmq lets every CURVE client in, unnamed: refuse to
+ * start like that. The handler holds the context's ZAP endpoint, so binding
+ * it here must fail. */
+static int require_zap(void *zctx, trin_err_t *err) {
+  void *probe = zmq_socket(zctx, ZMQ_PAIR);
+  if (!probe) return trin_err_set(err, TRIN_EIO, "", "cannot create a socket");
+  int rc = zmq_bind(probe, "inproc://zeromq.zap.01");
+  int e = errno;
+  if (rc == 0) zmq_unbind(probe, "inproc://zeromq.zap.01");
+  zmq_close(probe);
+  if (rc == 0 || e != EADDRINUSE)
+    return trin_err_set(err, TRIN_EINTERNAL, "",
+                        "CURVE sockets need the ZAP handler (trin_zap_start) running in "
+                        "the same ZeroMQ context first");
+  return TRIN_OK;
+}
 
 static int handle_events_since(trin_request_t *req, const ProtobufCMessage *msg,
                                void *data, trin_err_t *err);
+static int handle_audit_since(trin_request_t *req, const ProtobufCMessage *msg,
+                              void *data, trin_err_t *err);
 static int handle_ping(trin_request_t *req, const ProtobufCMessage *msg,
                        void *data, trin_err_t *err);
 static void on_router(trin_zsock_t *zs, void *socket, void *data);
@@ -76,15 +110,23 @@ int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
   s->batch_max = opt->batch_max > 0 ? opt->batch_max : 512;
   s->max_message = opt->max_message > 0 ? opt->max_message : TRIN_CODEC_MAX_MESSAGE;
   s->batch = calloc((size_t)s->batch_max, sizeof *s->batch);
+  s->curve = opt->curve != NULL;
+  curve_setup_t req_curve = {opt->curve, TRIN_ZAP_REQUESTS};
+  curve_setup_t ev_curve = {opt->curve, TRIN_ZAP_EVENTS};
+  trin_zsock_setup_fn setup = s->curve ? setup_curve : NULL;
   int rc = s->batch ? TRIN_OK : trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  if (!rc && s->curve) rc = require_zap(zctx, err);
   if (!rc) rc = trin_outbox_open(store, opt->service, &s->outbox, err);
-  if (!rc) rc = trin_zsock_open_socket(zctx, ZMQ_ROUTER, opt->endpoint, 1, &s->router, err);
+  if (!rc)
+    rc = trin_zsock_open_socket_with(zctx, ZMQ_ROUTER, opt->endpoint, 1, setup, &req_curve,
+                                     &s->router, err);
   if (!rc) {
     /* Far-too-large messages cost the sender its connection; those merely
      * over max_message are read and answered with TOO_BIG. */
     int64_t hard = (int64_t)s->max_message * 16;
     zmq_setsockopt(s->router, ZMQ_MAXMSGSIZE, &hard, sizeof hard);
-    rc = trin_zsock_open_socket(zctx, ZMQ_PUB, opt->pub_endpoint, 1, &s->pub, err);
+    rc = trin_zsock_open_socket_with(zctx, ZMQ_PUB, opt->pub_endpoint, 1, setup, &ev_curve,
+                                     &s->pub, err);
   }
   if (rc) {
     if (s->router) zmq_close(s->router);
@@ -94,6 +136,7 @@ int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
     return rc;
   }
   trin_server_handle(s, &trin__events_since__descriptor, handle_events_since, s);
+  trin_server_handle(s, &trin__audit_since__descriptor, handle_audit_since, s);
   trin_server_handle(s, &trin__ping__descriptor, handle_ping, s);
   if ((rc = trin_zsock_new(loop, s->router, on_router, s, &s->zrouter, err))) {
     zmq_close(s->router);
@@ -111,8 +154,8 @@ int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
     uv_timer_start(&s->heartbeat, on_heartbeat, (uint64_t)ms, (uint64_t)ms);
     s->heartbeat_on = true;
   }
-  trin_log_info("%s: requests on %s, events on %s, last event %llu", s->service,
-                opt->endpoint, opt->pub_endpoint,
+  trin_log_info("%s: requests on %s, events on %s%s, last event %llu", s->service,
+                opt->endpoint, opt->pub_endpoint, s->curve ? " (CURVE)" : "",
                 (unsigned long long)trin_outbox_last_seq(s->outbox));
   *out = s;
   return TRIN_OK;
@@ -183,8 +226,12 @@ int trin_request_emit(trin_request_t *r, const char *type, const char *org,
                       const trin_event_id_t *ids, size_t nids,
                       const ProtobufCMessage *payload, uint64_t *seq,
                       trin_err_t *err) {
-  return trin_outbox_append(r->server->outbox, type, org, ids, nids, payload, seq,
-                            err);
+  /* The audit trail: who caused the event. Applying another service's event
+   * is this service acting on its own. */
+  trin_outbox_actor_t actor = {r->caller.org, r->caller.role, r->caller.key};
+  if (r->applying) actor = (trin_outbox_actor_t){"", "service", ""};
+  return trin_outbox_append_as(r->server->outbox, &actor, type, org, ids, nids, payload,
+                               seq, err);
 }
 
 /* ---- receiving ----------------------------------------------------------- */
@@ -205,6 +252,9 @@ static bool recv_request(trin_server_t *s, trin_request_t *r) {
   if (idl > sizeof r->identity) idl = sizeof r->identity;
   memcpy(r->identity, zmq_msg_data(&part), idl);
   r->identity_len = idl;
+  /* Who sent it, as the ZAP handler named it at the handshake (plain
+   * sockets: nobody, and the caller stays unauthenticated). */
+  trin_zap_caller(zmq_msg_gets(&part, "User-Id"), &r->caller);
   bool more = zmq_msg_more(&part);
   zmq_msg_close(&part);
 
@@ -235,7 +285,13 @@ static bool recv_request(trin_server_t *s, trin_request_t *r) {
     r->malformed = true;
     r->delimiter = n >= 2 && zmq_msg_size(&f[0]) == 0;
   }
-  for (int i = 0; i < n && i < 2; i++) zmq_msg_close(&f[i]);
+  for (int i = 0; i < n && i < 2; i++) {
+    if (!r->caller.authenticated) trin_zap_caller(zmq_msg_gets(&f[i], "User-Id"), &r->caller);
+    zmq_msg_close(&f[i]);
+  }
+  if (!r->caller.authenticated && zmq_msg_size(&r->body))
+    trin_zap_caller(zmq_msg_gets(&r->body, "User-Id"), &r->caller);
+  r->no_identity = s->curve && !r->caller.authenticated;
   return true;
 }
 
@@ -258,6 +314,12 @@ static void run_request(trin_server_t *s, trin_request_t *r, bool in_txn) {
                  "an empty delimiter frame)");
     return;
   }
+  if (r->no_identity) {
+    trin_err_set(err, TRIN_EUNAUTHENTICATED, "",
+                 "this connection has no registered key (the service's ZAP handler did "
+                 "not name the caller)");
+    return;
+  }
   if (len > s->max_message) {
     trin_err_set(err, TRIN_ETOOBIG, "",
                  "the message is %zu bytes; this service accepts at most %zu",
@@ -278,7 +340,8 @@ static void run_request(trin_server_t *s, trin_request_t *r, bool in_txn) {
     return;
   }
   r->type = route->desc->name;
-  if (s->gate && route->fn != handle_events_since && route->fn != handle_ping &&
+  if (s->gate && route->fn != handle_events_since && route->fn != handle_audit_since &&
+      route->fn != handle_ping &&
       s->gate(&r->caller, r->type, s->gate_data, err) != TRIN_OK) {
     if (err->code == TRIN_OK) trin_err_set(err, TRIN_EFORBIDDEN, "", "refused");
     trin_codec_free(env);
@@ -399,10 +462,87 @@ static int handle_events_since(trin_request_t *req, const ProtobufCMessage *msg,
                                void *data, trin_err_t *err) {
   trin_server_t *s = data;
   const Trin__EventsSince *q = (const Trin__EventsSince *)msg;
+  /* The log holds every organisation's events: only trin's own services
+   * (and admins) replay it; organisations read through queries. */
+  const trin_caller_t *c = &req->caller;
+  if (c->authenticated && strcmp(c->role, "service") != 0 && strcmp(c->role, "admin") != 0)
+    return trin_err_set(err, TRIN_EFORBIDDEN, "",
+                        "EventsSince is for service and admin keys; this key (%s) has role "
+                        "'%s'",
+                        c->key, c->role);
   Trin__EventBatch batch;
   int rc = trin_outbox_since(s->outbox, q->after_seq, q->limit, &batch, err);
   if (rc == TRIN_OK) rc = trin_request_reply(req, &batch.base, err);
   trin_outbox_free_batch(&batch);
+  return rc;
+}
+
+/* The audit trail: who caused each committed event. The actor columns come
+ * from trin_outbox_audit, the ids from the events themselves (the same rows:
+ * both read after_seq..last committed in this transaction, in order). */
+static int handle_audit_since(trin_request_t *req, const ProtobufCMessage *msg,
+                              void *data, trin_err_t *err) {
+  trin_server_t *s = data;
+  const Trin__AuditSince *q = (const Trin__AuditSince *)msg;
+  /* Who did what across every organisation is for the people accountable
+   * for the deployment, not for organisations nor for other services. */
+  const trin_caller_t *c = &req->caller;
+  if (!trin_access_unrestricted(c))
+    return trin_err_set(err, TRIN_EFORBIDDEN, "",
+                        "AuditSince is for the deployment's operators (an admin key); this "
+                        "key (%s) of organisation \"%s\" has role '%s'",
+                        c->key, c->org, c->role[0] ? c->role : "none");
+  uint32_t limit = q->limit == 0 || q->limit > 1000 ? 1000 : q->limit;
+  Trin__EventBatch events;
+  int rc = trin_outbox_since(s->outbox, q->after_seq, limit, &events, err);
+  size_t n = 0, nids = 0;
+  for (size_t i = 0; rc == TRIN_OK && i < events.n_events; i++) nids += events.events[i]->n_ids;
+  trin_outbox_audit_t *rows = calloc(limit, sizeof *rows);
+  Trin__AuditEntry *entries = calloc(limit, sizeof *entries);
+  Trin__AuditEntry **eptrs = calloc(limit, sizeof *eptrs);
+  Trin__AuditEntry__IdsEntry *ids = calloc(nids ? nids : 1, sizeof *ids);
+  Trin__AuditEntry__IdsEntry **iptrs = calloc(nids ? nids : 1, sizeof *iptrs);
+  if (rc == TRIN_OK && !(rows && entries && eptrs && ids && iptrs))
+    rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  if (rc == TRIN_OK) rc = trin_outbox_audit(s->outbox, q->after_seq, rows, limit, &n, err);
+  if (rc == TRIN_OK) {
+    Trin__AuditBatch batch = TRIN__AUDIT_BATCH__INIT;
+    batch.service = s->service;
+    batch.last_seq = trin_outbox_last_seq(s->outbox);
+    batch.entries = eptrs;
+    batch.n_entries = n;
+    size_t ev = 0, used = 0;
+    for (size_t i = 0; i < n; i++) {
+      Trin__AuditEntry *e = &entries[i];
+      trin__audit_entry__init(e);
+      e->seq = rows[i].seq;
+      e->time = rows[i].time;
+      e->type = rows[i].type;
+      e->actor_org = rows[i].actor_org;
+      e->actor_role = rows[i].actor_role;
+      e->actor_key = rows[i].actor_key;
+      while (ev < events.n_events && events.events[ev]->seq < e->seq) ev++;
+      if (ev < events.n_events && events.events[ev]->seq == e->seq) {
+        const Trin__Event *src = events.events[ev];
+        e->ids = &iptrs[used];
+        for (size_t k = 0; k < src->n_ids && used < nids; k++, used++) {
+          trin__audit_entry__ids_entry__init(&ids[used]);
+          ids[used].key = src->ids[k]->key;
+          ids[used].value = src->ids[k]->value;
+          iptrs[used] = &ids[used];
+          e->n_ids++;
+        }
+      }
+      eptrs[i] = e;
+    }
+    rc = trin_request_reply(req, &batch.base, err);
+  }
+  trin_outbox_free_batch(&events);
+  free(rows);
+  free(entries);
+  free(eptrs);
+  free(ids);
+  free(iptrs);
   return rc;
 }
 
@@ -437,6 +577,7 @@ int trin_server_apply(trin_server_t *s, trin_apply_fn fn, void *data, trin_err_t
   trin_request_t req;
   memset(&req, 0, sizeof req);
   req.server = s;
+  req.applying = true;
   int rc = trin_store_begin(s->store, err);
   if (rc) return rc;
   rc = fn(&req, data, err);

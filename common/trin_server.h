@@ -7,8 +7,12 @@
  * are the replies sent and the events published. So every acknowledgement
  * means "committed", and one commit (one fsync) serves many commands.
  *
- * Every service also answers trin.EventsSince (replay from the outbox) and
- * trin.Ping without registering anything. */
+ * Every service also answers trin.EventsSince (replay from the outbox),
+ * trin.AuditSince (who caused each event) and trin.Ping without registering
+ * anything. Behind CURVE (opt->curve) only keys of role service or admin may
+ * replay, each event's outbox row records the caller that caused it
+ * (trin_outbox_audit), and only unrestricted callers (trin_access.h: an
+ * admin key, or an unauthenticated local endpoint) may read that trail. */
 #ifndef TRIN_SERVER_H
 #define TRIN_SERVER_H
 
@@ -18,6 +22,7 @@
 #include <uv.h>
 
 #include "trin_err.h"
+#include "trin_keys.h"
 #include "trin_outbox.h"
 #include "trin_store.h"
 
@@ -48,6 +53,9 @@ typedef struct {
   int batch_max;              /* requests per transaction (default 512) */
   size_t max_message;         /* largest request accepted (default 1 MiB) */
   int heartbeat_ms;           /* heartbeat on PUB (default 1000; 0 = off) */
+  /* CURVE server key pair for both sockets (NULL = plain sockets); needs a
+   * trin_zap handler running in zctx. Borrowed for the call. */
+  const trin_keypair_t *curve;
 } trin_server_options_t;
 
 /* loop, zctx and store are borrowed and must outlive the server; the server
@@ -61,8 +69,8 @@ void trin_server_destroy(trin_server_t **server);
 int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
                        trin_handler_fn fn, void *data);
 
-/* A gate runs before every registered handler (not before EventsSince and
- * Ping): return TRIN_OK to let the request through, or an error (typically
+/* A gate runs before every registered handler (not before EventsSince,
+ * AuditSince and Ping): return TRIN_OK to let the request through, or an error (typically
  * TRIN_EFORBIDDEN) with err filled to refuse it before it touches anything.
  * request_type is the Envelope.type. One gate per server; NULL removes it. */
 typedef int (*trin_gate_fn)(const trin_caller_t *caller, const char *request_type,

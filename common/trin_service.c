@@ -9,8 +9,10 @@
 
 #include "trin_cursor.h"
 #include "trin_log.h"
+#include "trin_secure.h"
 
-enum { COMMON_KEYS = 8 };
+/* The eight of the README's table, then trin_secure's four. */
+enum { BASE_KEYS = 8, COMMON_KEYS = BASE_KEYS + TRIN_SECURE_NKEYS };
 
 struct trin_service {
   char name[32];
@@ -22,6 +24,7 @@ struct trin_service {
   void *zctx;
   trin_store_t *store;
   trin_server_t *server;
+  trin_secure_t *secure;
   uv_signal_t sigint, sigterm;
 };
 
@@ -47,7 +50,7 @@ static void make_store_folder(const char *loc) {
 
 static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, char **argv,
                  bool *help, trin_err_t *err) {
-  const trin_config_key_t common[COMMON_KEYS] = {
+  const trin_config_key_t common[BASE_KEYS] = {
       {"endpoint", spec->endpoint, "ROUTER endpoint for requests"},
       {"pub-endpoint", spec->pub_endpoint, "PUB endpoint for events"},
       {"store", s->default_store, "store location (sqlite:PATH)"},
@@ -63,6 +66,7 @@ static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, c
   s->keys = calloc((size_t)n, sizeof *s->keys);
   if (!s->keys) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   memcpy(s->keys, common, sizeof common);
+  memcpy(s->keys + BASE_KEYS, trin_secure_keys, sizeof trin_secure_keys);
   if (spec->nkeys) memcpy(s->keys + COMMON_KEYS, spec->keys, (size_t)spec->nkeys * sizeof *s->keys);
   s->cfg = trin_config_new(s->keys, n);
   if (!s->cfg) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -85,6 +89,13 @@ static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, c
   if (strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0)
     return trin_err_set(err, TRIN_EINVALID, "sync", "must be full or normal, not '%s'", sync);
 
+  /* Refuse a plain tcp:// before anything is opened or made. */
+  if ((rc = trin_secure_new(s->cfg, &s->secure, err)) ||
+      (rc = trin_secure_check(s->secure, "endpoint", trin_config_get(s->cfg, "endpoint"), err)) ||
+      (rc = trin_secure_check(s->secure, "pub-endpoint", trin_config_get(s->cfg, "pub-endpoint"),
+                              err)))
+    return rc;
+
   const char *loc = trin_config_get(s->cfg, "store");
   make_store_folder(loc);
   trin_store_options_t so = {
@@ -98,6 +109,7 @@ static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, c
   uv_loop_init(&s->loop);
   s->loop_ready = true;
   s->zctx = zmq_ctx_new();
+  if ((rc = trin_secure_start_zap(s->secure, &s->loop, s->zctx, err))) return rc;
   trin_server_options_t opt = {
       .service = spec->name,
       .endpoint = trin_config_get(s->cfg, "endpoint"),
@@ -105,6 +117,7 @@ static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, c
       .batch_max = (int)batch_max,
       .max_message = (size_t)max_message,
       .heartbeat_ms = (int)heartbeat,
+      .curve = trin_secure_keypair(s->secure),
   };
   return trin_server_new(&s->loop, s->zctx, s->store, &opt, &s->server, err);
 }
@@ -137,6 +150,12 @@ void *trin_service_zctx(trin_service_t *s) { return s->zctx; }
 trin_store_t *trin_service_store(trin_service_t *s) { return s->store; }
 trin_server_t *trin_service_server(trin_service_t *s) { return s->server; }
 
+int trin_service_peer(trin_service_t *s, const char *peer, const char *endpoint,
+                      const char *pub_endpoint, const trin_curve_client_t **curve,
+                      trin_err_t *err) {
+  return trin_secure_peer(s->secure, peer, endpoint, pub_endpoint, curve, err);
+}
+
 static void on_signal(uv_signal_t *h, int signum) {
   trin_log_info("signal %d: shutting down", signum);
   uv_stop(h->loop);
@@ -147,7 +166,9 @@ void trin_service_run(trin_service_t *s) {
   uv_signal_init(&s->loop, &s->sigterm);
   uv_signal_start(&s->sigint, on_signal, SIGINT);
   uv_signal_start(&s->sigterm, on_signal, SIGTERM);
-  trin_log_info("ready (store %s, sync %s)", trin_config_get(s->cfg, "store"),
+  char shown[512];
+  trin_log_info("ready (store %s, sync %s)",
+                trin_store_location_for_log(trin_config_get(s->cfg, "store"), shown, sizeof shown),
                 trin_config_get(s->cfg, "sync"));
   uv_run(&s->loop, UV_RUN_DEFAULT);
   trin_server_stats_t st = trin_server_stats(s->server);
@@ -172,6 +193,8 @@ void trin_service_destroy(trin_service_t **sp) {
   trin_service_t *s = *sp;
   *sp = NULL;
   trin_server_destroy(&s->server);
+  /* The ZAP socket closes before the context ends, or zmq_ctx_term waits. */
+  trin_secure_stop_zap(s->secure);
   if (s->loop_ready) {
     uv_walk(&s->loop, close_walk, NULL);
     uv_run(&s->loop, UV_RUN_DEFAULT);
@@ -179,6 +202,7 @@ void trin_service_destroy(trin_service_t **sp) {
   }
   if (s->zctx) zmq_ctx_term(s->zctx);
   trin_store_destroy(&s->store);
+  trin_secure_destroy(&s->secure);
   trin_config_destroy(&s->cfg);
   free(s->keys);
   free(s);

@@ -11,6 +11,7 @@
 
 #include "trin_config.h"
 #include "trin_err.h"
+#include "trin_keys.h"
 #include "trin_server.h"
 #include "trin_store.h"
 
@@ -30,8 +31,9 @@ typedef struct {
 typedef struct trin_service trin_service_t;
 
 /* Reads the settings (defaults, file, environment, flags), sets up the log,
- * opens and migrates the store (making a relative store folder if needed)
- * and starts the server. On success *out is set and 0 returned. Otherwise
+ * applies the CURVE rule (trin_secure.h: tcp:// needs `key` unless
+ * `insecure`), opens and migrates the store (making a relative store folder
+ * if needed), starts the ZAP handler when keyed, and starts the server. On success *out is set and 0 returned. Otherwise
  * *out is NULL and the return value is the process's exit status: 0 after
  * --help, 1 after an error (printed as "trin-NAME: field: message"). */
 int trin_service_start(const trin_service_spec_t *spec, int argc, char **argv,
@@ -43,6 +45,17 @@ uv_loop_t *trin_service_loop(trin_service_t *svc);
 void *trin_service_zctx(trin_service_t *svc);
 trin_store_t *trin_service_store(trin_service_t *svc);
 trin_server_t *trin_service_server(trin_service_t *svc);
+
+/* Before following service `peer` at its endpoint and pub_endpoint (the
+ * settings "<peer>-endpoint", "<peer>-pub-endpoint"): checks both against the
+ * CURVE rule and sets *curve to the options for trin_follower_options_t /
+ * trin_subscriber_options_t .curve — NULL when the service runs plain, else
+ * its key pair and <peer-keys>/<peer>.pub (owned by svc, valid until
+ * trin_service_destroy). An error when the rule refuses or the peer's public
+ * key is missing. */
+int trin_service_peer(trin_service_t *svc, const char *peer, const char *endpoint,
+                      const char *pub_endpoint, const trin_curve_client_t **curve,
+                      trin_err_t *err);
 
 /* Runs the loop until SIGINT or SIGTERM, then logs the server's counters. */
 void trin_service_run(trin_service_t *svc);

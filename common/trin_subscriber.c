@@ -21,6 +21,7 @@
 
 struct trin_subscriber {
   char service[32];
+  char org[65];            /* "" = every organisation's events */
   trin_subscriber_fn fn;
   void *data;
   uint64_t last;
@@ -41,7 +42,10 @@ static bool apply(trin_subscriber_t *s, const Trin__Event *ev, bool live) {
     return true;
   }
   if (ev->seq != s->last + 1) return false;
-  if (s->fn(s->data, ev) != TRIN_OK) return false;
+  /* Another organisation's event is passed over but counted, so the
+   * sequence stays gap-free for this subscriber. */
+  bool skip = s->org[0] && strcmp(ev->org, s->org) != 0;
+  if (!skip && s->fn(s->data, ev) != TRIN_OK) return false;
   s->last = ev->seq;
   s->stats.delivered++;
   if (live) s->stats.live++;
@@ -80,10 +84,14 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
       if (strcmp(ev->type, "trin.heartbeat") == 0) {
         if (ev->seq > s->last && !s->repairing) {
           s->stats.gaps++;
+          trin_log_info("%s: behind (have event %llu, it has %llu): repairing from its outbox",
+                        s->service, (unsigned long long)s->last, (unsigned long long)ev->seq);
           request_repair(s);
         }
       } else if (!s->repairing && !apply(s, ev, true)) {
         s->stats.gaps++;
+        trin_log_info("%s: gap (have event %llu, got %llu): repairing from its outbox",
+                      s->service, (unsigned long long)s->last, (unsigned long long)ev->seq);
         request_repair(s);
       }
     }
@@ -93,9 +101,13 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
   (void)zs;
 }
 
-static void request_repair(trin_subscriber_t *s) {
+static void request_repair_after(trin_subscriber_t *s, uint64_t after);
+
+static void request_repair(trin_subscriber_t *s) { request_repair_after(s, s->last); }
+
+static void request_repair_after(trin_subscriber_t *s, uint64_t after) {
   Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
-  q.after_seq = s->last;
+  q.after_seq = after;
   q.limit = 1000;
   uint8_t *pl = NULL, *b = NULL;
   size_t pn = 0, bn = 0;
@@ -150,18 +162,25 @@ static void on_dealer(trin_zsock_t *zs, void *sock, void *data) {
       continue; /* the timer asks again */
     }
     trin_codec_free(env);
+    uint64_t newest = batch->last_seq;
+    uv_timer_stop(&s->timer);
+    /* While far behind, ask for the next batch before applying this one, so
+     * the service reads its outbox while we apply. */
+    uint64_t tail = batch->n_events ? batch->events[batch->n_events - 1]->seq : 0;
+    bool prefetched = tail > s->last && newest > tail;
+    if (prefetched) request_repair_after(s, tail);
     bool ok = true;
     for (size_t k = 0; k < batch->n_events && ok; k++)
       ok = apply(s, batch->events[k], false);
-    uint64_t newest = batch->last_seq;
     trin_codec_free(batch);
-    uv_timer_stop(&s->timer);
     if (!ok) {
       /* The consumer could not apply an event: try again later rather than
-       * spinning on it. */
+       * spinning on it (an answer to the prefetch is then ignored). */
       s->repairing = true;
       s->repair_cid[0] = '\0';
       uv_timer_start(&s->timer, on_timer, (uint64_t)s->retry_ms, 0);
+    } else if (prefetched && s->last == tail) {
+      /* the next batch is on its way */
     } else if (newest > s->last) {
       request_repair(s);
     } else {
@@ -171,21 +190,31 @@ static void on_dealer(trin_zsock_t *zs, void *sock, void *data) {
   (void)zs;
 }
 
+static int setup_curve(void *socket, void *data, trin_err_t *err) {
+  return trin_keys_set_client(socket, data, err);
+}
+
 int trin_subscriber_new(uv_loop_t *loop, void *zctx,
                         const trin_subscriber_options_t *opt, trin_subscriber_fn fn,
                         void *data, trin_subscriber_t **out, trin_err_t *err) {
   trin_subscriber_t *s = calloc(1, sizeof *s);
   if (!s) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   snprintf(s->service, sizeof s->service, "%s", opt->service);
+  snprintf(s->org, sizeof s->org, "%s", opt->org ? opt->org : "");
   s->fn = fn;
   s->data = data;
   s->last = opt->after_seq;
   s->retry_ms = opt->retry_ms > 0 ? opt->retry_ms : 2000;
   void *sub = NULL, *dealer = NULL;
-  int rc = trin_zsock_open_socket(zctx, ZMQ_SUB, opt->pub_endpoint, 0, &sub, err);
+  /* The keys go into each socket before it connects (ZeroMQ copies them). */
+  trin_zsock_setup_fn setup = opt->curve ? setup_curve : NULL;
+  void *curve = (void *)opt->curve;
+  int rc = trin_zsock_open_socket_with(zctx, ZMQ_SUB, opt->pub_endpoint, 0, setup, curve,
+                                       &sub, err);
   if (!rc) {
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, s->service, strlen(s->service));
-    rc = trin_zsock_open_socket(zctx, ZMQ_DEALER, opt->endpoint, 0, &dealer, err);
+    rc = trin_zsock_open_socket_with(zctx, ZMQ_DEALER, opt->endpoint, 0, setup, curve,
+                                     &dealer, err);
   }
   if (!rc) rc = trin_zsock_new(loop, sub, on_sub, s, &s->zsub, err);
   if (!rc) {

@@ -11,6 +11,7 @@
 
 #include "trin/envelope.pb-c.h"
 #include "trin_err.h"
+#include "trin_keys.h"
 
 typedef struct trin_subscriber trin_subscriber_t;
 
@@ -26,6 +27,9 @@ typedef struct {
   const char *endpoint;       /* the service's ROUTER, for repairs */
   uint64_t after_seq;         /* last event the consumer already applied */
   int retry_ms;               /* repair timeout / retry interval (default 2000) */
+  const trin_curve_client_t *curve;  /* NULL = plain; copied */
+  const char *org;            /* NULL or "" = every event; else only events whose
+                                 Event.org is this organisation */
 } trin_subscriber_options_t;
 
 /* loop and zctx are borrowed. */

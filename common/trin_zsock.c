@@ -96,6 +96,12 @@ void trin_zsock_close(trin_zsock_t **zsp) {
 
 int trin_zsock_open_socket(void *zctx, int type, const char *endpoint, int bind,
                            void **out, trin_err_t *err) {
+  return trin_zsock_open_socket_with(zctx, type, endpoint, bind, NULL, NULL, out, err);
+}
+
+int trin_zsock_open_socket_with(void *zctx, int type, const char *endpoint, int bind,
+                                trin_zsock_setup_fn setup, void *data, void **out,
+                                trin_err_t *err) {
   if (!endpoint || !*endpoint)
     return trin_err_set(err, TRIN_EINVALID, "endpoint", "no endpoint is configured");
   void *s = zmq_socket(zctx, type);
@@ -106,6 +112,19 @@ int trin_zsock_open_socket(void *zctx, int type, const char *endpoint, int bind,
   zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
   zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
   zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
+  /* ZMTP heartbeats: a peer behind a cut link is dropped after a few
+   * seconds instead of TCP's many minutes, so a subscriber reconnects, sees
+   * the gap and repairs it from the outbox. */
+  int ivl = 1000, ttl = 3000;
+  zmq_setsockopt(s, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
+  zmq_setsockopt(s, ZMQ_HEARTBEAT_TIMEOUT, &ttl, sizeof ttl);
+  if (setup) {
+    int src = setup(s, data, err);
+    if (src) {
+      zmq_close(s);
+      return src;
+    }
+  }
   int rc = bind ? zmq_bind(s, endpoint) : zmq_connect(s, endpoint);
   if (rc != 0) {
     int e = errno;

@@ -31,5 +31,12 @@ void trin_zsock_close(trin_zsock_t **zs);
  * (linger 0, high-water marks). */
 int trin_zsock_open_socket(void *zctx, int type, const char *endpoint, int bind,
                            void **out, trin_err_t *err);
+/* The same, with setup run on the socket between its creation and its bind
+ * or connect (options such as CURVE keys only apply to later connections);
+ * an error from setup closes the socket and is returned. */
+typedef int (*trin_zsock_setup_fn)(void *socket, void *data, trin_err_t *err);
+int trin_zsock_open_socket_with(void *zctx, int type, const char *endpoint, int bind,
+                                trin_zsock_setup_fn setup, void *data, void **out,
+                                trin_err_t *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include "trin/envelope.pb-c.h"
 #include "trin_client.h"
 #include "trin_codec.h"
+#include "../pg/pg_test.h"
 
 void testproc_init(testproc_t *p, const char *name) {
   memset(p, 0, sizeof *p);
@@ -23,14 +24,16 @@ void testproc_init(testproc_t *p, const char *name) {
   }
   snprintf(p->endpoint, sizeof p->endpoint, "ipc://%s/req.sock", p->dir);
   snprintf(p->pub, sizeof p->pub, "ipc://%s/pub.sock", p->dir);
-  snprintf(p->store, sizeof p->store, "sqlite:%s/store.db", p->dir);
+  /* A test's `.pg` twin puts the store on PostgreSQL, a schema of its own. */
+  if (pg_test_wanted()) pg_test_location(p->store, sizeof p->store, name);
+  else snprintf(p->store, sizeof p->store, "sqlite:%s/store.db", p->dir);
   snprintf(p->log, sizeof p->log, "%s/service.log", p->dir);
 }
 
-static bool ping(const char *endpoint, int timeout_ms) {
+static bool ping(const char *endpoint, const trin_curve_client_t *curve, int timeout_ms) {
   trin_client_t *c;
   trin_err_t err;
-  if (trin_client_new(endpoint, &c, &err)) return false;
+  if (trin_client_new_curve(endpoint, curve, &c, &err)) return false;
   trin_client_set_timeout(c, timeout_ms);
   Trin__Ping ping = TRIN__PING__INIT;
   ProtobufCMessage *pong = NULL;
@@ -41,6 +44,11 @@ static bool ping(const char *endpoint, int timeout_ms) {
 }
 
 bool testproc_start(testproc_t *p, const char *binary, const char *const *extra) {
+  return testproc_start_curve(p, binary, extra, NULL);
+}
+
+bool testproc_start_curve(testproc_t *p, const char *binary, const char *const *extra,
+                          const trin_curve_client_t *curve) {
   char a_ep[400], a_pub[400], a_store[400];
   snprintf(a_ep, sizeof a_ep, "--endpoint=%s", p->endpoint);
   snprintf(a_pub, sizeof a_pub, "--pub-endpoint=%s", p->pub);
@@ -52,18 +60,28 @@ bool testproc_start(testproc_t *p, const char *binary, const char *const *extra)
   pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
+    /* The survey's respondent key lives beside a SQLite store; with a
+     * PostgreSQL one it goes in the test's folder. */
+    if (pg_test_wanted()) {
+      char key[300];
+      snprintf(key, sizeof key, "%s/store.key", p->dir);
+      setenv("TRIN_SURVEY_KEY_FILE", key, 0);
+    }
     int fd = open(p->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, 1);
       dup2(fd, 2);
       close(fd);
     }
+    /* Tests and benchmarks run the services without keys, some on tcp
+     * loopback: a test that checks the CURVE rule sets TRIN_INSECURE itself. */
+    setenv("TRIN_INSECURE", "true", 0);
     execv(binary, (char *const *)argv);
     _exit(127);
   }
   p->pid = pid;
   for (int i = 0; i < 100; i++) {
-    if (ping(p->endpoint, 200)) return true;
+    if (ping(p->endpoint, curve, 200)) return true;
     int status;
     if (waitpid(pid, &status, WNOHANG) == pid) {
       fprintf(stderr, "testproc: %s exited early; see %s\n", binary, p->log);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "trin_keys.h"
+
 typedef struct {
   pid_t pid;
   char dir[256];       /* temporary folder holding store and sockets */
@@ -15,11 +17,21 @@ typedef struct {
   char log[320];
 } testproc_t;
 
-/* Makes a fresh temporary folder and fills the paths (no process yet). */
+/* Makes a fresh temporary folder and fills the paths (no process yet).
+ * The store is sqlite:DIR/store.db, or, under TRIN_TEST_BACKEND=postgresql
+ * (a `.pg` twin), a fresh schema on TRIN_TEST_PG's server; without a
+ * server that exits 77 (skipped) saying why (tests/pg/pg_test.h). */
 void testproc_init(testproc_t *p, const char *name);
 /* Starts `binary` with --endpoint/--pub-endpoint/--store plus extra
- * NULL-terminated args, output to p->log; waits until it answers a Ping. */
+ * NULL-terminated args, output to p->log; waits until it answers a Ping.
+ * The process gets TRIN_INSECURE=true unless the environment sets
+ * TRIN_INSECURE: tests run plain (tcp:// included) unless they ask for
+ * CURVE. */
 bool testproc_start(testproc_t *p, const char *binary, const char *const *extra);
+/* The same for a service that speaks CURVE: the readiness Ping goes with
+ * curve (a registered key and the service's public key; copied). */
+bool testproc_start_curve(testproc_t *p, const char *binary, const char *const *extra,
+                          const trin_curve_client_t *curve);
 void testproc_kill9(testproc_t *p);
 /* SIGTERM and wait; returns the exit status (or -1). */
 int testproc_stop(testproc_t *p);

@@ -14,8 +14,11 @@
 #include "trin_codec.h"
 #include "trin_outbox.h"
 #include "trin_store.h"
+#include "../pg/pg_test.h"
 
-static char path[64];
+/* A SQLite file, or under the .pg twin a schema on PostgreSQL (the same
+ * one on reopening). */
+static char path[512];
 
 static trin_store_t *open_store(void) {
   trin_store_t *s = NULL;
@@ -26,13 +29,18 @@ static trin_store_t *open_store(void) {
 }
 
 static int setup(void **state) {
+  if (pg_test_wanted()) {
+    pg_test_location(path, sizeof path, "outbox");
+    return 0;
+  }
   snprintf(path, sizeof path, "/tmp/trin-outbox-%d.db", (int)getpid());
   unlink(path);
   return 0;
 }
 
 static int teardown(void **state) {
-  char p[80];
+  char p[600];
+  if (pg_test_wanted()) return 0; /* the server is throw-away */
   unlink(path);
   snprintf(p, sizeof p, "%s-wal", path);
   unlink(p);

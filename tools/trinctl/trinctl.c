@@ -6,11 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trinctl_audit.h"
 #include "trinctl_benchmark.h"
 #include "trinctl_budget.h"
+#include "trinctl_key.h"
 #include "trinctl_lifecycle.h"
 #include "trinctl_print.h"
 #include "trinctl_survey.h"
+#include "trinctl_token.h"
 
 #ifndef TRINCTL_VERSION
 #define TRINCTL_VERSION "unknown"
@@ -20,6 +23,7 @@ int trinctl_exit_for_status(int code) {
   switch (code) {
     case TRIN_OK: return TRINCTL_EXIT_OK;
     case TRIN_ETIMEOUT:
+    case TRIN_EUNAUTHENTICATED:  /* the connection, not the data: fix the key */
     case TRIN_EIO: return TRINCTL_EXIT_IO;
     default: return TRINCTL_EXIT_REFUSED;
   }
@@ -29,13 +33,25 @@ int trinctl_call(trinctl_ctx_t *ctx, const ProtobufCMessage *req,
                  const ProtobufCMessageDescriptor *reply_desc,
                  ProtobufCMessage **reply) {
   if (!ctx->client) {
-    int rc = trin_client_new(ctx->g.endpoint, &ctx->client, &ctx->err);
+    trin_curve_client_t curve;
+    int rc = trinctl_key_client(&ctx->g, ctx->service, &ctx->pair, &curve, &ctx->curve,
+                                &ctx->err);
+    if (rc) return rc;
+    rc = trin_client_new_curve(ctx->g.endpoint, ctx->curve ? &curve : NULL, &ctx->client,
+                               &ctx->err);
     /* An endpoint ZeroMQ cannot parse is a slip on the command line. */
     if (rc) return rc == TRIN_EINVALID ? TRINCTL_EXIT_USAGE : trinctl_exit_for_status(rc);
     trin_client_set_timeout(ctx->client, ctx->g.timeout_ms);
   }
-  return trinctl_exit_for_status(
-      trin_client_call(ctx->client, req, reply_desc, reply, &ctx->err));
+  int rc = trin_client_call(ctx->client, req, reply_desc, reply, &ctx->err);
+  /* Say how trinctl takes a key when the service wants one (the client's
+   * message already names the key when one was given). */
+  size_t n = strlen(ctx->err.message);
+  if (!ctx->curve && (rc == TRIN_ETIMEOUT || rc == TRIN_EUNAUTHENTICATED))
+    snprintf(ctx->err.message + n, sizeof ctx->err.message - n, "; %s --key FILE with "
+             "--server-key PUB or --peer-keys DIR (or TRIN_KEY, TRIN_PEER_KEYS)",
+             rc == TRIN_ETIMEOUT ? "if it uses CURVE, give" : "trinctl takes them as");
+  return trinctl_exit_for_status(rc);
 }
 
 /* ------------------------------------------------------------------- help */
@@ -54,6 +70,9 @@ static const trinctl_service_t services[] = {
     {"budget", "TRIN_BUDGET_ENDPOINT", "tcp://127.0.0.1:5711", trinctl_budget_cmds},
     {"survey", "TRIN_SURVEY_ENDPOINT", "tcp://127.0.0.1:5721", trinctl_survey_cmds},
     {"benchmark", "TRIN_BENCHMARK_ENDPOINT", "tcp://127.0.0.1:5731", trinctl_benchmark_cmds},
+    {"token", TRINCTL_TOKEN_ENDPOINT_ENV, TRINCTL_TOKEN_DEFAULT_ENDPOINT, trinctl_token_cmds},
+    {"key", NULL, NULL, trinctl_key_cmds},  /* files only: no service */
+    {"audit", NULL, NULL, trinctl_audit_cmds},  /* its --service picks the endpoint */
 };
 #define NSERVICES (sizeof services / sizeof *services)
 
@@ -68,17 +87,59 @@ static const trinctl_service_t *service_of(const trinctl_cmd_t *cmd) {
   return &services[0];
 }
 
+/* The service a command's group talks to, as named in <peer-keys>/<name>.pub:
+ * the NAME of its TRIN_NAME_ENDPOINT (the token group talks to the
+ * aggregator). */
+static void service_name(const trinctl_service_t *sv, char *out, size_t size) {
+  const char *env = sv->endpoint_env, *end = env ? strstr(env, "_ENDPOINT") : NULL;
+  if (!env || strncmp(env, "TRIN_", 5) != 0 || !end) {
+    snprintf(out, size, "%s", sv->name);
+    return;
+  }
+  size_t n = 0;
+  for (const char *p = env + 5; p < end && n + 1 < size; p++)
+    out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+  out[n] = '\0';
+}
+
+const char *trinctl_service_endpoint(const char *service, char *known, size_t size) {
+  size_t n = 0;
+  if (size) known[0] = '\0';
+  for (size_t t = 0; t < NSERVICES; t++) {
+    if (!services[t].endpoint_env) continue;
+    char name[32];
+    service_name(&services[t], name, sizeof name);
+    if (strcmp(name, service) == 0) {
+      const char *env = getenv(services[t].endpoint_env);
+      return env && *env ? env : services[t].default_endpoint;
+    }
+    if (n < size) n += (size_t)snprintf(known + n, size - n, "%s%s", n ? ", " : "", name);
+  }
+  return NULL;
+}
+
 static void endpoints_usage(FILE *f) {
   fprintf(f, "\nEndpoints (--endpoint overrides the one the command goes to):\n");
   for (size_t t = 0; t < NSERVICES; t++)
-    fprintf(f, "  %-10s $%s, else %s\n", services[t].name, services[t].endpoint_env,
-            services[t].default_endpoint);
+    if (services[t].endpoint_env)
+      fprintf(f, "  %-10s $%s, else %s\n", services[t].name, services[t].endpoint_env,
+              services[t].default_endpoint);
+  fprintf(f,
+          "\nKeys (CURVE; the same for every command that talks to a service):\n"
+          "  --key FILE             this client's key pair (trinctl key new), registered\n"
+          "                         at the service; env TRIN_KEY\n"
+          "  --server-key PUB_OR_FILE  the service's public key (its KEY.pub or 40 Z85\n"
+          "                         characters); env TRIN_SERVER_KEY\n"
+          "  --peer-keys DIR        instead of --server-key: DIR/<service>.pub for the\n"
+          "                         command's service; env TRIN_PEER_KEYS\n"
+          "  Without a key trinctl talks plain, which a service with CURVE refuses\n"
+          "  (exit 3), as it does a key not in its registry.\n");
 }
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: trinctl [--endpoint EP] [--json] [--timeout MS] <group> [<verb>] "
-          "[ARG] [--options]\n"
+          "usage: trinctl [--endpoint EP] [--key FILE [--server-key PUB | --peer-keys DIR]]\n"
+          "               [--json] [--timeout MS] <group> [<verb>] [ARG] [--options]\n"
           "\n"
           "The command-line client for trin's services: organisations,\n"
           "partnerships, projects and their stages, pauses, milestones, disputes\n"
@@ -104,7 +165,8 @@ static void usage(FILE *f) {
           "1.234.567,89. Dates are YYYY-MM-DD.\n"
           "\n"
           "Exit status: 0 done; 1 the service refused (invalid, not found,\n"
-          "conflict, ...); 2 usage error; 3 no answer in time or I/O error.\n");
+          "conflict, forbidden, ...); 2 usage error; 3 no answer in time, the\n"
+          "connection refused our key, or an I/O error.\n");
 }
 
 static void group_usage(FILE *f, const char *group) {
@@ -245,7 +307,10 @@ int main(int argc, char **argv) {
     return TRINCTL_EXIT_OK;
   }
 
-  if (!ctx.g.endpoint) {
+  char service[32];
+  service_name(service_of(cmd), service, sizeof service);
+  ctx.service = service;
+  if (!ctx.g.endpoint && service_of(cmd)->endpoint_env) {
     const trinctl_service_t *sv = service_of(cmd);
     const char *env = getenv(sv->endpoint_env);
     ctx.g.endpoint = env && *env ? env : sv->default_endpoint;
@@ -253,6 +318,7 @@ int main(int argc, char **argv) {
 
   int rc = cmd->run(&ctx, &args);
   trin_client_destroy(&ctx.client);
+  memset(&ctx.pair, 0, sizeof ctx.pair);
   if (rc) return fail(&ctx, rc);
   /* A full disk or closed pipe must not pass for success in a script. */
   if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -31,6 +31,10 @@ typedef struct {
                             wait on a socket */
   trin_err_t err;        /* why the command failed */
   FILE *out;
+  const char *service;   /* the command's service ("lifecycle"): picks
+                            <peer-keys>/<service>.pub */
+  trin_keypair_t pair;   /* CURVE: this client's key pair, when given */
+  bool curve;            /* the client speaks CURVE */
 } trinctl_ctx_t;
 
 /* One command: `trinctl <group> [<verb>] [ARG] [--options]`. verb is NULL
@@ -57,5 +61,12 @@ int trinctl_call(trinctl_ctx_t *ctx, const ProtobufCMessage *req,
 
 /* The exit code a trin status deserves. */
 int trinctl_exit_for_status(int code);
+
+/* For commands that talk to a service they are told (trinctl audit
+ * --service NAME): the endpoint of the service called `service` as in
+ * <peer-keys>/<service>.pub ("lifecycle", "aggregator"): $TRIN_NAME_ENDPOINT,
+ * else its default. NULL for a name no group talks to, with `known` (size
+ * bytes) listing the names there are. */
+const char *trinctl_service_endpoint(const char *service, char *known, size_t size);
 
 #endif

@@ -57,6 +57,20 @@ static int parse_int(const char *text, int64_t min, int64_t max,
   return TRIN_OK;
 }
 
+/* A global option holding a path or a key: 1 when taken, -1 on a missing or
+ * empty value. */
+static int path_value(int argc, char **argv, int *i, const char *value, const char *opt,
+                      const char *metavar, const char **out, trin_err_t *err) {
+  char field[32];
+  snprintf(field, sizeof field, "--%s", opt);
+  if (option_value(argc, argv, i, value, opt, metavar, field, out, err)) return -1;
+  if (!**out) {
+    trin_err_set(err, TRIN_EINVALID, field, "%s must not be empty", field);
+    return -1;
+  }
+  return 1;
+}
+
 int trinctl_globals_take(trinctl_globals_t *g, int argc, char **argv, int *i,
                          trin_err_t *err) {
   const char *s = argv[*i], *name, *value;
@@ -86,6 +100,14 @@ int trinctl_globals_take(trinctl_globals_t *g, int argc, char **argv, int *i,
     }
     return 1;
   }
+  /* The CURVE options: paths or keys, passed on as typed (trinctl_key.c
+   * reads them only when a command goes to a service). */
+  if (name_is(name, len, "key"))
+    return path_value(argc, argv, i, value, "key", "FILE", &g->key, err);
+  if (name_is(name, len, "server-key"))
+    return path_value(argc, argv, i, value, "server-key", "PUB_OR_FILE", &g->server_key, err);
+  if (name_is(name, len, "peer-keys"))
+    return path_value(argc, argv, i, value, "peer-keys", "DIR", &g->peer_keys, err);
   if (name_is(name, len, "timeout")) {
     const char *t = NULL;
     int64_t ms;

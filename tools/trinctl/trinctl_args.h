@@ -42,6 +42,11 @@ typedef struct {
   bool json;
   int timeout_ms;
   bool help;
+  /* CURVE (trinctl_key.h): own key pair file, the service's public key (a
+   * .pub file or 40 Z85 characters), or a folder of SERVICE.pub files. */
+  const char *key;
+  const char *server_key;
+  const char *peer_keys;
 } trinctl_globals_t;
 
 /* Room for the longest command's options (partnership create has 12). */
