@@ -9,6 +9,7 @@
 #include "trin/budget.pb-c.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin/survey.pb-c.h"
+#include "trin_access.h"
 #include "trin_codec.h"
 #include "trin_cursor.h"
 #include "trin_log.h"
@@ -211,7 +212,9 @@ static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
     d = &trin__budget__budget_event__descriptor, kind = 1;
   else if (strcmp(type, "survey.results_changed") == 0)
     d = &trin__survey__round_results__descriptor, kind = 2;
-  int rc = TRIN_OK;
+  /* Partnership membership, for whoever asks this service about a project. */
+  int rc = trin_access_apply_event(s, ev, err);
+  if (rc) return rc;
   if (d) {
     trin_err_t e = {0};
     if (trin_codec_unpack(d, ev->payload.data, ev->payload.len, "payload", &msg, &e)) {
@@ -313,7 +316,8 @@ static int on_event(void *data, const Trin__Event *ev) {
 }
 
 int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, const char *service,
-                     const char *endpoint, const char *pub_endpoint, benchmark_follower_t **out,
+                     const char *endpoint, const char *pub_endpoint,
+                     const trin_curve_client_t *curve, benchmark_follower_t **out,
                      trin_err_t *err) {
   uint64_t after = 0;
   int rc = trin_cursor_get(svc->store, service, &after, err);
@@ -323,7 +327,7 @@ int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, cons
   f->svc = svc;
   snprintf(f->service, sizeof f->service, "%s", service);
   trin_subscriber_options_t so = {.service = f->service, .pub_endpoint = pub_endpoint,
-                                  .endpoint = endpoint, .after_seq = after};
+                                  .endpoint = endpoint, .after_seq = after, .curve = curve};
   if ((rc = trin_subscriber_new(loop, zctx, &so, on_event, f, &f->sub, err))) {
     free(f);
     return rc;

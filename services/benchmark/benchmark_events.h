@@ -27,13 +27,16 @@
 #include <uv.h>
 
 #include "benchmark_handlers.h"
+#include "trin_keys.h"
 
 typedef struct benchmark_follower benchmark_follower_t;
 
 /* service: "lifecycle", "budget" or "survey". Resumes after the cursor kept
- * in the service's store. */
+ * in the service's store. curve: NULL = plain, else copied (its key pair
+ * must outlive the follower; trin_service_peer gives both). */
 int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, const char *service,
-                     const char *endpoint, const char *pub_endpoint, benchmark_follower_t **out,
+                     const char *endpoint, const char *pub_endpoint,
+                     const trin_curve_client_t *curve, benchmark_follower_t **out,
                      trin_err_t *err);
 void benchmark_unfollow(benchmark_follower_t **f);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "benchmark_access.h"
 #include "benchmark_store.h"
 #include "trin_arena.h"
 #include "trin_id.h"
@@ -24,6 +25,47 @@
 static const char *nz(const char *s) { return s ? s : ""; }
 
 static int oom(trin_err_t *err) { return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"); }
+
+/* ---- who may: properties belong to their owner; the viewer is the caller -------------- */
+
+/* The property's owner must be the caller's organisation: both the owner a
+ * request names and, when the property exists, the owner it has. */
+static int authorise_property(trin_request_t *req, const char *property_id, const char *owner,
+                              const char *field, trin_err_t *err) {
+  if (trin_access_unrestricted(trin_request_caller(req))) return TRIN_OK;
+  int rc = owner ? trin_access_require_org(req, owner, "property.owner_org", err) : TRIN_OK;
+  if (!rc && owner)
+    rc = trin_access_require_on(req, &benchmark_access, owner, "", "property", property_id,
+                                "property.owner_org", err);
+  if (rc) return rc;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Benchmark__Property now;
+  trin_err_t missing = {0};
+  rc = benchmark_store_property_get(trin_request_store(req), property_id, field, &a, &now,
+                                    &missing);
+  if (rc == TRIN_OK)
+    rc = trin_access_require_on(req, &benchmark_access, now.owner_org, "", "property",
+                                property_id, field, err);
+  else if (rc == TRIN_ENOTFOUND && owner)
+    rc = TRIN_OK; /* a new property of the caller's own */
+  else
+    *err = missing;
+  trin_arena_reset(&a);
+  return rc;
+}
+
+/* The organisation figures are shown to: the caller's own. A restricted
+ * caller naming another organisation as viewer is refused; naming none
+ * means itself. Unrestricted callers name any viewer. */
+static int viewer_name(trin_request_t *req, const char *given, const char **out,
+                       trin_err_t *err) {
+  const char *mine = trin_access_caller_org(req);
+  *out = given;
+  if (!mine) return TRIN_OK;
+  int rc = trin_access_require_org(req, given, "viewer_org", err);
+  if (!rc) *out = mine;
+  return rc;
+}
 
 void benchmark_applied(benchmark_service_t *svc, uint64_t seq) {
   if (seq > svc->applied_upto) svc->applied_upto = seq;
@@ -159,6 +201,9 @@ static int set_organisation(trin_request_t *req, const ProtobufCMessage *msg, vo
   const Trin__Benchmark__Organisation *o = m->organisation;
   if (!o) return trin_err_set(err, TRIN_EINVALID, "organisation", "is required");
   int rc = trin_id_check(o->id, "organisation.id", err);
+  if (!rc)
+    rc = trin_access_require_on(req, &benchmark_access, o->id, "", "organisation", o->id,
+                                "organisation.id", err);
   if (!rc) rc = trin_text_check(o->name, NAME_MAX_BYTES, "organisation.name", err);
   if (!rc) rc = benchmark_store_org_put(trin_request_store(req), o->id, o->name,
                                         o->open_benchmarking, err);
@@ -201,6 +246,7 @@ static int set_property(trin_request_t *req, const ProtobufCMessage *msg, void *
   int rc;
   if (!p) return trin_err_set(err, TRIN_EINVALID, "property", "is required");
   TRY(benchmark_property_check(p, err));
+  TRY(authorise_property(req, p->id, p->owner_org, "property.id", err));
   TRY(benchmark_store_org_ensure(s, p->owner_org, &created, err));
   TRY(benchmark_store_property_put(s, p, err));
   Trin__Benchmark__Property now;
@@ -232,6 +278,9 @@ static int get_property(trin_request_t *req, const ProtobufCMessage *msg, void *
   int rc = trin_id_check(nz(m->property_id), "property_id", err);
   if (!rc) rc = benchmark_store_property_get(trin_request_store(req), m->property_id,
                                              "property_id", &a, &p, err);
+  if (!rc)
+    rc = trin_access_require_on(req, &benchmark_access, p.owner_org, "", "property", p.id,
+                                "property_id", err);
   if (!rc) {
     Trin__Benchmark__PropertyReply reply = TRIN__BENCHMARK__PROPERTY_REPLY__INIT;
     reply.property = &p;
@@ -256,6 +305,8 @@ static int set_measure(trin_request_t *req, const ProtobufCMessage *msg, void *d
   if (prop < 0)
     return trin_err_set(err, TRIN_ENOTFOUND, "measure.property_id", "no property '%s'",
                         me->property_id);
+  if ((rc = authorise_property(req, me->property_id, NULL, "measure.property_id", err)))
+    return rc;
   trin_store_t *s = trin_request_store(req);
   if ((rc = benchmark_store_measure_put(s, me->property_id, me->year, &bm,
                                         (const Trin__Benchmark__AccountCost *const *)me->costs,
@@ -436,7 +487,9 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
                       "may not be below the service's minimum of %d", svc->min_group);
     goto out;
   }
-  TRY(viewer_of(svc, m->viewer_org, "viewer_org", &viewer, err));
+  const char *vname;
+  TRY(viewer_name(req, m->viewer_org, &vname, err));
+  TRY(viewer_of(svc, vname, "viewer_org", &viewer, err));
   int min_group = m->min_group ? m->min_group : svc->min_group;
   const bm_ranking_t *r = NULL;
   if (bm_index_rank(svc->ix, f, m->year, &peer, &r)) {
@@ -512,7 +565,9 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
                   "to_year", err));
   TRY(check_range(true, m->to_year, BM_YEAR_MIN, BM_YEAR_MAX, "to_year", err));
   TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
-  TRY(viewer_of(svc, m->viewer_org, "viewer_org", &viewer, err));
+  const char *vname;
+  TRY(viewer_name(req, m->viewer_org, &vname, err));
+  TRY(viewer_of(svc, vname, "viewer_org", &viewer, err));
   int32_t org = bm_index_org_find(svc->ix, m->org_id);
   if (org < 0) {
     rc = trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
@@ -581,7 +636,9 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
   const bm_org_t *viewer = NULL;
   int32_t org = -1;
   int rc = check_year(BM_PROPERTY_FIGURES, m->year, "year", err);
-  if (!rc) rc = viewer_of(svc, m->viewer_org, "viewer_org", &viewer, err);
+  const char *vname = NULL;
+  if (!rc) rc = viewer_name(req, m->viewer_org, &vname, err);
+  if (!rc) rc = viewer_of(svc, vname, "viewer_org", &viewer, err);
   if (rc) return rc;
   if (*nz(m->org_id)) {
     if ((rc = trin_id_check(m->org_id, "org_id", err))) return rc;
@@ -682,6 +739,7 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
       {&trin__benchmark__query_history__descriptor, query_history},
       {&trin__benchmark__compare_partnerships__descriptor, compare_partnerships},
   };
+  trin_server_set_gate(server, trin_access_gate, (void *)&benchmark_access);
   for (size_t i = 0; i < sizeof H / sizeof *H; i++)
     if ((rc = trin_server_handle(server, H[i].d, H[i].fn, svc))) {
       bm_index_destroy(&svc->ix);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trin_access.h"
+
 static const trin_migration_t MIGRATIONS[] = {
     {1,
      "CREATE TABLE bm_organisations ("
@@ -54,14 +56,63 @@ static const trin_migration_t MIGRATIONS[] = {
      " schedule_variance_days INTEGER NOT NULL, satisfaction_x100 INTEGER NOT NULL,"
      " open_disputes INTEGER NOT NULL, open_defects INTEGER NOT NULL,"
      " dwellings INTEGER NOT NULL, PRIMARY KEY (project_id, year)) WITHOUT ROWID;"
-     "INSERT INTO bm_project_years SELECT id, CAST(strftime('%Y', 'now') AS INTEGER), has,"
+     "INSERT INTO bm_project_years SELECT id,"
+     " CAST(substr(CAST(CURRENT_DATE AS TEXT), 1, 4) AS INTEGER), has,"
      " budget_a_ore, drift_ore, market_adjusted_drift_ore, schedule_variance_days,"
      " satisfaction_x100, open_disputes, open_defects, dwellings FROM bm_projects;"},
+    /* Every key leads with the owner organisation, so a distributed
+     * PostgreSQL can split properties and their measures on owner_org and
+     * keep them together (docs/postgresql.md, "Distributing the schema"):
+     * both tables are rebuilt (new table, copy, drop, rename) and a measure
+     * carries its property's owner. Property ids stay unique across owners:
+     * the store moves a property that changes owner rather than adding one. */
+    {3,
+     "CREATE TABLE bm_properties_v3 ("
+     " id TEXT NOT NULL, name TEXT NOT NULL,"
+     " owner_org TEXT NOT NULL REFERENCES bm_organisations(id),"
+     " type TEXT NOT NULL, gross_area_m2 INTEGER NOT NULL, year_built INTEGER NOT NULL,"
+     " municipality TEXT, region TEXT, PRIMARY KEY (owner_org, id));"
+     "INSERT INTO bm_properties_v3 (id, name, owner_org, type, gross_area_m2, year_built,"
+     " municipality, region)"
+     " SELECT id, name, owner_org, type, gross_area_m2, year_built, municipality, region"
+     " FROM bm_properties ORDER BY rowid;"
+     "CREATE TABLE bm_measures_v3 ("
+     " owner_org TEXT NOT NULL, property_id TEXT NOT NULL, year INTEGER NOT NULL,"
+     " total_cost_ore INTEGER, costs TEXT NOT NULL,"
+     " electricity_kwh INTEGER, heat_kwh INTEGER, water_litres INTEGER,"
+     " grade_x100 INTEGER, grades TEXT NOT NULL, climate_class INTEGER,"
+     " anvendelsesgrad_bp INTEGER, udnyttelsesgrad_bp INTEGER,"
+     " understoettelsesgrad_bp INTEGER,"
+     " PRIMARY KEY (owner_org, property_id, year),"
+     " FOREIGN KEY (owner_org, property_id) REFERENCES bm_properties_v3(owner_org, id))"
+     " WITHOUT ROWID;"
+     "INSERT INTO bm_measures_v3 (owner_org, property_id, year, total_cost_ore, costs,"
+     " electricity_kwh, heat_kwh, water_litres, grade_x100, grades, climate_class,"
+     " anvendelsesgrad_bp, udnyttelsesgrad_bp, understoettelsesgrad_bp)"
+     " SELECT p.owner_org, m.property_id, m.year, m.total_cost_ore, m.costs,"
+     " m.electricity_kwh, m.heat_kwh, m.water_litres, m.grade_x100, m.grades,"
+     " m.climate_class, m.anvendelsesgrad_bp, m.udnyttelsesgrad_bp,"
+     " m.understoettelsesgrad_bp FROM bm_measures m JOIN bm_properties p"
+     " ON p.id = m.property_id;"
+     /* Children before parents: the old measures refer to the old properties. */
+     "DROP TABLE bm_measures;"
+     "DROP TABLE bm_properties;"
+     "ALTER TABLE bm_properties_v3 RENAME TO bm_properties;"
+     "ALTER TABLE bm_measures_v3 RENAME TO bm_measures;"
+     /* Requests name a property by its id alone. */
+     "CREATE INDEX bm_properties_id ON bm_properties(id);"},
 };
 
 int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
-  return trin_store_migrate(s, "benchmark", MIGRATIONS,
-                            (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  int rc = trin_store_migrate(s, "benchmark", MIGRATIONS,
+                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  /* Partnership membership, learnt from lifecycle's events. */
+  return rc ? rc : trin_access_migrate(s, err);
+}
+
+int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
+  int n = (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS);
+  return trin_store_migrate(s, "benchmark", MIGRATIONS, version < n ? version : n, err);
 }
 
 #define STMT(sql)                                \
@@ -148,23 +199,67 @@ int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, bm_organisation_m
 
 /* ---- properties ----------------------------------------------------------------- */
 
+/* Runs a statement of three text parameters. */
+static int run3(trin_store_t *s, const char *sql, const char *a, const char *b, const char *c,
+                trin_err_t *err) {
+  STMT(sql);
+  trin_stmt_bind_text(st, 1, a);
+  trin_stmt_bind_text(st, 2, b);
+  if (c) trin_stmt_bind_text(st, 3, c);
+  return trin_stmt_run(st, err);
+}
+
 int benchmark_store_property_put(trin_store_t *s, const bm_property_msg_t *p,
                                  trin_err_t *err) {
-  STMT("INSERT INTO bm_properties (id, name, owner_org, type, gross_area_m2, year_built,"
-       " municipality, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-       " ON CONFLICT(id) DO UPDATE SET name = excluded.name, owner_org = excluded.owner_org,"
-       " type = excluded.type, gross_area_m2 = excluded.gross_area_m2,"
-       " year_built = excluded.year_built, municipality = excluded.municipality,"
-       " region = excluded.region");
-  trin_stmt_bind_text(st, 1, p->id);
-  trin_stmt_bind_text(st, 2, p->name);
-  trin_stmt_bind_text(st, 3, p->owner_org);
-  trin_stmt_bind_text(st, 4, p->type);
-  trin_stmt_bind_int64(st, 5, p->gross_area_m2);
-  trin_stmt_bind_int64(st, 6, p->year_built);
-  trin_stmt_bind_text(st, 7, p->municipality ? p->municipality : "");
-  trin_stmt_bind_text(st, 8, p->region ? p->region : "");
-  return trin_stmt_run(st, err);
+  /* The key is (owner_org, id) (migration 3) and an id names one property:
+   * a property given a new owner moves, measures and all, to the new key. */
+  char *was = NULL;
+  int rc;
+  {
+    STMT("SELECT owner_org FROM bm_properties WHERE id = ?");
+    trin_stmt_bind_text(st, 1, p->id);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW && strcmp(trin_stmt_text(st, 0), p->owner_org) != 0 &&
+        !(was = strdup(trin_stmt_text(st, 0))))
+      rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    trin_stmt_reset(st);
+    if (rc == TRIN_STORE_ROW) rc = TRIN_OK;
+  }
+  if (!rc) {
+    STMT("INSERT INTO bm_properties (id, name, owner_org, type, gross_area_m2, year_built,"
+         " municipality, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+         " ON CONFLICT(owner_org, id) DO UPDATE SET name = excluded.name,"
+         " type = excluded.type, gross_area_m2 = excluded.gross_area_m2,"
+         " year_built = excluded.year_built, municipality = excluded.municipality,"
+         " region = excluded.region");
+    trin_stmt_bind_text(st, 1, p->id);
+    trin_stmt_bind_text(st, 2, p->name);
+    trin_stmt_bind_text(st, 3, p->owner_org);
+    trin_stmt_bind_text(st, 4, p->type);
+    trin_stmt_bind_int64(st, 5, p->gross_area_m2);
+    trin_stmt_bind_int64(st, 6, p->year_built);
+    trin_stmt_bind_text(st, 7, p->municipality ? p->municipality : "");
+    trin_stmt_bind_text(st, 8, p->region ? p->region : "");
+    rc = trin_stmt_run(st, err);
+  }
+  if (!rc && was)
+    rc = run3(s,
+              "INSERT INTO bm_measures (owner_org, property_id, year, total_cost_ore, costs,"
+              " electricity_kwh, heat_kwh, water_litres, grade_x100, grades, climate_class,"
+              " anvendelsesgrad_bp, udnyttelsesgrad_bp, understoettelsesgrad_bp)"
+              " SELECT ?1, property_id, year, total_cost_ore, costs, electricity_kwh, heat_kwh,"
+              " water_litres, grade_x100, grades, climate_class, anvendelsesgrad_bp,"
+              " udnyttelsesgrad_bp, understoettelsesgrad_bp FROM bm_measures"
+              " WHERE owner_org = ?2 AND property_id = ?3",
+              p->owner_org, was, p->id, err);
+  if (!rc && was)
+    rc = run3(s, "DELETE FROM bm_measures WHERE owner_org = ? AND property_id = ?", was,
+              p->id, NULL, err);
+  if (!rc && was)
+    rc = run3(s, "DELETE FROM bm_properties WHERE owner_org = ? AND id = ?", was, p->id,
+              NULL, err);
+  free(was);
+  return rc;
 }
 
 int benchmark_store_property_get(trin_store_t *s, const char *id, const char *field,
@@ -211,10 +306,20 @@ int benchmark_store_measure_put(trin_store_t *s, const char *property_id, int ye
                            grades[i]->part, grades[i]->grade);
   if (cl >= sizeof cbuf || gl >= sizeof gbuf)
     return trin_err_set(err, TRIN_ETOOBIG, "measure", "too many accounts or parts");
-  STMT("INSERT OR REPLACE INTO bm_measures (property_id, year, total_cost_ore, costs,"
+  /* The measure takes its owner from the property's row. */
+  STMT("INSERT INTO bm_measures (owner_org, property_id, year, total_cost_ore, costs,"
        " electricity_kwh, heat_kwh, water_litres, grade_x100, grades, climate_class,"
        " anvendelsesgrad_bp, udnyttelsesgrad_bp, understoettelsesgrad_bp)"
-       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+       " SELECT owner_org, id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
+       " FROM bm_properties WHERE id = ?1"
+       " ON CONFLICT(owner_org, property_id, year) DO UPDATE SET total_cost_ore = excluded.total_cost_ore,"
+       " costs = excluded.costs, electricity_kwh = excluded.electricity_kwh,"
+       " heat_kwh = excluded.heat_kwh, water_litres = excluded.water_litres,"
+       " grade_x100 = excluded.grade_x100, grades = excluded.grades,"
+       " climate_class = excluded.climate_class,"
+       " anvendelsesgrad_bp = excluded.anvendelsesgrad_bp,"
+       " udnyttelsesgrad_bp = excluded.udnyttelsesgrad_bp,"
+       " understoettelsesgrad_bp = excluded.understoettelsesgrad_bp");
   trin_stmt_bind_text(st, 1, property_id);
   trin_stmt_bind_int64(st, 2, year);
   bind_opt(st, 3, m->has & BM_HAS_COST, m->cost_ore);
@@ -354,8 +459,18 @@ int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_
 }
 
 int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *r, trin_err_t *err) {
-  STMT("INSERT OR REPLACE INTO bm_projects (" PROJECT_COLS
-       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  STMT("INSERT INTO bm_projects (" PROJECT_COLS
+       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+       " ON CONFLICT(id) DO UPDATE SET client_org = excluded.client_org,"
+       " partnership_id = excluded.partnership_id,"
+       " partnership_known = excluded.partnership_known, has = excluded.has,"
+       " budget_a_ore = excluded.budget_a_ore, drift_ore = excluded.drift_ore,"
+       " market_adjusted_drift_ore = excluded.market_adjusted_drift_ore,"
+       " schedule_variance_days = excluded.schedule_variance_days,"
+       " satisfaction_x100 = excluded.satisfaction_x100,"
+       " satisfaction_closes = excluded.satisfaction_closes,"
+       " open_disputes = excluded.open_disputes, open_defects = excluded.open_defects,"
+       " dwellings = excluded.dwellings");
   trin_stmt_bind_text(st, 1, r->id);
   trin_stmt_bind_text(st, 2, r->client_org);
   trin_stmt_bind_text(st, 3, r->partnership_id);

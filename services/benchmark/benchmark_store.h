@@ -20,6 +20,9 @@ typedef Trin__Benchmark__Property bm_property_msg_t;
 typedef Trin__Benchmark__Measure bm_measure_msg_t;
 
 int benchmark_store_migrate(trin_store_t *s, trin_err_t *err);
+/* The service's own tables at schema `version` only, nothing newer: a store
+ * as an older release left it (tests of the migrations). */
+int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err);
 
 /* Create or replace. */
 int benchmark_store_org_put(trin_store_t *s, const char *id, const char *name, bool open,

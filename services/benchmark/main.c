@@ -55,8 +55,11 @@ int main(int argc, char **argv) {
       trin_log_info("%s not deployed (no endpoint): its KPIs stay empty", UPSTREAM[i]);
       continue;
     }
-    rc = benchmark_follow(trin_service_loop(ts), trin_service_zctx(ts), svc, UPSTREAM[i], ep,
-                          pub, &followers[i], &err);
+    const trin_curve_client_t *curve = NULL;
+    rc = trin_service_peer(ts, UPSTREAM[i], ep, pub, &curve, &err);
+    if (!rc)
+      rc = benchmark_follow(trin_service_loop(ts), trin_service_zctx(ts), svc, UPSTREAM[i], ep,
+                            pub, curve, &followers[i], &err);
   }
   if (!rc) {
     trin_log_info("smallest peer group shown: %d organisations", (int)min_group);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "budget_access.h"
 #include "budget_economy.h"
 #include "budget_rules.h"
 #include "trin/budget.pb-c.h"
@@ -33,6 +34,32 @@ static int require_message(const void *m, const char *field, trin_err_t *err) {
 static int oom(trin_err_t *err) { return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"); }
 
 static const char *nz(const char *s) { return s ? s : ""; }
+
+/* ---- who may: the caller against the project's or partnership's client and
+ * members (rules in budget_access.c). An unrestricted caller skips the
+ * look-up, so what it is told about a missing id stays as it was. */
+
+static int authorise_project(trin_request_t *req, const char *project_id, const char *field,
+                             trin_err_t *err) {
+  if (trin_access_unrestricted(trin_request_caller(req))) return TRIN_OK;
+  budget_project_t p;
+  int rc = budget_store_project_get(trin_request_store(req), project_id, field, &p, err);
+  if (!rc)
+    rc = trin_access_require_on(req, &budget_access, p.client_org, p.partnership_id, "project",
+                                p.id, field, err);
+  return rc;
+}
+
+static int authorise_partnership(trin_request_t *req, const char *partnership_id,
+                                 const char *field, trin_err_t *err) {
+  if (trin_access_unrestricted(trin_request_caller(req))) return TRIN_OK;
+  budget_partnership_t p;
+  int rc = budget_store_partnership_get(trin_request_store(req), partnership_id, field, &p, err);
+  if (!rc)
+    rc = trin_access_require_on(req, &budget_access, p.client_org, p.id, "partnership", p.id,
+                                field, err);
+  return rc;
+}
 
 /* ---- the project's figures, in every event ------------------------------------ */
 
@@ -152,6 +179,7 @@ static int set_economic_model(trin_request_t *req, const ProtobufCMessage *msg, 
   TRY(trin_id_check(m.index_series, "model.index_series", err));
   budget_partnership_t p;
   TRY(budget_store_partnership_get(s, m.partnership_id, "model.partnership_id", &p, err));
+  TRY(authorise_partnership(req, m.partnership_id, "model.partnership_id", err));
   /* The model moves the figures of every project of the partnership (the
    * MOLIO deduction, the index series of the drift): keep each project's
    * figures from before, to re-emit exactly those that change. */
@@ -195,6 +223,7 @@ static int get_economic_model(trin_request_t *req, const ProtobufCMessage *msg, 
   const Trin__Budget__GetEconomicModel *q = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc = trin_id_check(q->partnership_id, "partnership_id", err);
+  if (!rc) rc = authorise_partnership(req, q->partnership_id, "partnership_id", err);
   if (!rc) rc = model_reply(req, &a, q->partnership_id, NULL, err);
   trin_arena_reset(&a);
   return rc;
@@ -222,6 +251,7 @@ static int calculate_price(trin_request_t *req, const ProtobufCMessage *msg, voi
   }
   budget_partnership_t p;
   TRY(budget_store_partnership_get(s, q->partnership_id, "partnership_id", &p, err));
+  TRY(authorise_partnership(req, q->partnership_id, "partnership_id", err));
   budget_model_t m;
   char series[65];
   bool found;
@@ -297,6 +327,7 @@ static int budget_reply(trin_request_t *req, budget_handlers_t *h, trin_arena_t 
     ev->budget = NULL;
     if (rc) return rc;
   } else {
+    if ((rc = authorise_project(req, b->project_id, "budget_id", err))) return rc;
     budget_economy_result_t r;
     if ((rc = economy(req, h, b->project_id, "budget.project_id", &r, err))) return rc;
     if (!(reply.figures = budget_figures_message(&h->economy, &r, a))) return oom(err);
@@ -340,6 +371,7 @@ static int create_budget(trin_request_t *req, const ProtobufCMessage *msg, void 
   }
   budget_project_t p;
   TRY(budget_store_project_get(s, b->project_id, "budget.project_id", &p, err));
+  TRY(authorise_project(req, b->project_id, "budget.project_id", err));
   TRY(budget_store_budget_insert(s, b, total, err));
   bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   TRY(budget_reply(req, h, &a, b->id, true, "budget.budget_created", &ev, err));
@@ -349,10 +381,12 @@ out:
 }
 
 /* Loads a budget a command names; it must be a draft to change its lines. */
-static int load_budget(trin_store_t *s, trin_arena_t *a, const char *id, bg_budget_t *b,
+static int load_budget(trin_request_t *req, trin_arena_t *a, const char *id, bg_budget_t *b,
                        bool draft_only, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
   int rc = trin_id_check(id, "budget_id", err);
   if (!rc) rc = budget_store_budget_get(s, id, "budget_id", false, a, b, err);
+  if (!rc) rc = authorise_project(req, b->project_id, "budget_id", err);
   if (!rc && draft_only && strcmp(b->status, "draft") != 0)
     rc = trin_err_set(err, TRIN_ECONFLICT, "status",
                       "budget '%s' is %s; only a draft budget's lines can change", b->id,
@@ -371,7 +405,7 @@ static int set_budget_line(trin_request_t *req, const ProtobufCMessage *msg, voi
   budget_line_t l;
   TRY(check_line(q->line, "line", &l, err));
   bg_budget_t b;
-  TRY(load_budget(s, &a, q->budget_id, &b, true, err));
+  TRY(load_budget(req, &a, q->budget_id, &b, true, err));
   trin_ore_t old, total;
   bool found;
   TRY(budget_store_line_amount(s, b.id, q->line->id, &old, &found, err));
@@ -398,7 +432,7 @@ static int remove_budget_line(trin_request_t *req, const ProtobufCMessage *msg, 
   TRY(trin_id_check(q->budget_id, "budget_id", err));
   TRY(trin_id_check(q->line_id, "line_id", err));
   bg_budget_t b;
-  TRY(load_budget(s, &a, q->budget_id, &b, true, err));
+  TRY(load_budget(req, &a, q->budget_id, &b, true, err));
   trin_ore_t old;
   bool found;
   TRY(budget_store_line_amount(s, b.id, q->line_id, &old, &found, err));
@@ -426,7 +460,7 @@ static int submit_budget(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_date_t date, bdate;
   TRY(trin_date_parse(q->date, &date, "date", err));
   bg_budget_t b;
-  TRY(load_budget(s, &a, q->budget_id, &b, false, err));
+  TRY(load_budget(req, &a, q->budget_id, &b, false, err));
   if (strcmp(b.status, "draft") != 0)
     TRY(trin_err_set(err, TRIN_ECONFLICT, "status",
                      "budget '%s' is %s; only a draft can be submitted", b.id, b.status));
@@ -484,7 +518,7 @@ static int approve_budget(trin_request_t *req, const ProtobufCMessage *msg, void
   trin_date_t date, submitted;
   TRY(trin_date_parse(q->date, &date, "date", err));
   bg_budget_t b;
-  TRY(load_budget(s, &a, q->budget_id, &b, false, err));
+  TRY(load_budget(req, &a, q->budget_id, &b, false, err));
   if (strcmp(b.status, "submitted") != 0)
     TRY(trin_err_set(err, TRIN_ECONFLICT, "status",
                      "budget '%s' is %s; only a submitted budget can be approved", b.id,
@@ -540,6 +574,7 @@ static int list_budgets(trin_request_t *req, const ProtobufCMessage *msg, void *
   TRY(trin_id_check(q->project_id, "project_id", err));
   budget_project_t p;
   TRY(budget_store_project_get(s, q->project_id, "project_id", &p, err));
+  TRY(authorise_project(req, p.id, "project_id", err));
   Trin__Budget__BudgetList list = TRIN__BUDGET__BUDGET_LIST__INIT;
   TRY(budget_store_budget_list(s, p.id, &a, &list.budgets, &list.n_budgets, err));
   TRY(trin_request_reply(req, &list.base, err));
@@ -754,6 +789,7 @@ static int record_scope_change(trin_request_t *req, const ProtobufCMessage *msg,
   TRY(trin_date_parse(c->decided_on, &d, "change.decided_on", err));
   budget_project_t p;
   TRY(budget_store_project_get(s, c->project_id, "change.project_id", &p, err));
+  TRY(authorise_project(req, p.id, "change.project_id", err));
   TRY(budget_store_scope_insert(s, c, err));
   bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.scope_change = (bg_scope_t *)c;
@@ -784,6 +820,7 @@ static int propose_option(trin_request_t *req, const ProtobufCMessage *msg, void
   TRY(trin_date_parse(o->proposed_on, &d, "option.proposed_on", err));
   budget_project_t p;
   TRY(budget_store_project_get(s, o->project_id, "option.project_id", &p, err));
+  TRY(authorise_project(req, p.id, "option.project_id", err));
   TRY(budget_store_option_insert(s, o, err));
   bg_option_t stored;
   TRY(budget_store_option_get(s, o->id, "option.id", &a, &stored, err));
@@ -814,6 +851,7 @@ static int decide_option(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_date_parse(q->date, &d, "date", err));
   bg_option_t o;
   TRY(budget_store_option_get(s, q->option_id, "option_id", &a, &o, err));
+  TRY(authorise_project(req, o.project_id, "option_id", err));
   if (strcmp(o.status, "proposed") != 0)
     TRY(trin_err_set(err, TRIN_ECONFLICT, "status", "option '%s' was already %s on %s", o.id,
                      o.status, o.decided_on));
@@ -850,6 +888,7 @@ static int record_actual_cost(trin_request_t *req, const ProtobufCMessage *msg, 
   TRY(trin_text_check_optional(c->description, TEXT_MAX_BYTES, "cost.description", err));
   budget_project_t p;
   TRY(budget_store_project_get(s, c->project_id, "cost.project_id", &p, err));
+  TRY(authorise_project(req, p.id, "cost.project_id", err));
   TRY(budget_store_cost_insert(s, c, err));
   bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.cost = (bg_cost_t *)c;
@@ -883,6 +922,7 @@ static int set_rent_parameters(trin_request_t *req, const ProtobufCMessage *msg,
   TRY(budget_rent_check(&p, err));
   budget_project_t pr;
   TRY(budget_store_project_get(s, r->project_id, "parameters.project_id", &pr, err));
+  TRY(authorise_project(req, pr.id, "parameters.project_id", err));
   TRY(budget_store_rent_set(s, r, err));
   bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.rent = (bg_rent_t *)r;
@@ -969,6 +1009,7 @@ static int get_project_economy(trin_request_t *req, const ProtobufCMessage *msg,
   const Trin__Budget__GetProjectEconomy *q = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc = trin_id_check(q->project_id, "project_id", err);
+  if (!rc) rc = authorise_project(req, q->project_id, "project_id", err);
   if (!rc) rc = economy_reply(req, data, &a, q->project_id, "project_id", 0, err);
   trin_arena_reset(&a);
   return rc;
@@ -981,6 +1022,7 @@ static int get_drift(trin_request_t *req, const ProtobufCMessage *msg, void *dat
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(trin_id_check(q->project_id, "project_id", err));
+  TRY(authorise_project(req, q->project_id, "project_id", err));
   budget_economy_result_t r;
   TRY(economy(req, h, q->project_id, "project_id", &r, err));
   if (!h->economy.a.has)
@@ -1008,6 +1050,12 @@ static int verify_molio(trin_request_t *req, const ProtobufCMessage *msg, void *
   trin_arena_t a = TRIN_ARENA_INIT;
   Trin__Budget__MolioReport *m = NULL;
   int rc = trin_id_check(q->budget_id, "budget_id", err);
+  if (!rc && !trin_access_unrestricted(trin_request_caller(req))) {
+    bg_budget_t b;
+    rc = budget_store_budget_get(trin_request_store(req), q->budget_id, "budget_id", false, &a,
+                                 &b, err);
+    if (!rc) rc = authorise_project(req, b.project_id, "budget_id", err);
+  }
   if (!rc) rc = molio_report(trin_request_store(req), &a, q->budget_id, "budget_id", &m, err);
   if (!rc) rc = trin_request_reply(req, &m->base, err);
   trin_arena_reset(&a);
@@ -1071,6 +1119,7 @@ static int get_turnover_split(trin_request_t *req, const ProtobufCMessage *msg, 
   TRY(trin_id_check(q->partnership_id, "partnership_id", err));
   budget_partnership_t p;
   TRY(budget_store_partnership_get(s, q->partnership_id, "partnership_id", &p, err));
+  TRY(authorise_partnership(req, p.id, "partnership_id", err));
   Trin__Budget__TurnoverSplit t = TRIN__BUDGET__TURNOVER_SPLIT__INIT;
   char end[TRIN_DATE_BUF];
   t.partnership_id = p.id;
@@ -1086,6 +1135,7 @@ out:
 }
 
 int budget_handlers_register(trin_server_t *s, budget_handlers_t *h) {
+  trin_server_set_gate(s, trin_access_gate, (void *)&budget_access);
 #define ROUTE(desc, fn) trin_server_handle(s, &trin__budget__##desc##__descriptor, fn, h)
   ROUTE(set_economic_model, set_economic_model);
   ROUTE(get_economic_model, get_economic_model);

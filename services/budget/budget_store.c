@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trin_access.h"
+
 static const trin_migration_t MIGRATIONS[] = {
     {1,
      "CREATE TABLE partnerships ("
@@ -56,11 +58,87 @@ static const trin_migration_t MIGRATIONS[] = {
      " loan_share_bp INTEGER NOT NULL, interest_bp INTEGER NOT NULL,"
      " term_years INTEGER NOT NULL, rentable_area_m2 INTEGER NOT NULL,"
      " current_rent_ore_per_m2 INTEGER NOT NULL, max_rent_ore_per_m2 INTEGER NOT NULL);"},
+    /* Every key leads with the project, so a distributed PostgreSQL can
+     * split these tables on project_id (docs/postgresql.md, "Distributing
+     * the schema"): each table is rebuilt (new table, copy, drop, rename),
+     * and a budget's lines carry the budget's project. Budget, scope change,
+     * option and cost ids stay unique across projects: the store checks
+     * before it inserts. Copies keep insertion order (ORDER BY rowid), which
+     * lists and "the latest version" read. */
+    {2,
+     "CREATE TABLE budgets_v2 ("
+     " id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(id),"
+     " kind TEXT NOT NULL, date TEXT NOT NULL, status TEXT NOT NULL,"
+     " total_ore INTEGER NOT NULL, submitted_on TEXT, approved_on TEXT,"
+     " PRIMARY KEY (project_id, id));"
+     "INSERT INTO budgets_v2 (id, project_id, kind, date, status, total_ore,"
+     " submitted_on, approved_on)"
+     " SELECT id, project_id, kind, date, status, total_ore, submitted_on, approved_on"
+     " FROM budgets ORDER BY rowid;"
+     "CREATE TABLE budget_lines_v2 ("
+     " project_id TEXT NOT NULL, budget_id TEXT NOT NULL, line_id TEXT NOT NULL,"
+     " category TEXT NOT NULL, building_part TEXT, description TEXT,"
+     " amount_ore INTEGER NOT NULL, molio_reference_ore INTEGER NOT NULL,"
+     " PRIMARY KEY (project_id, budget_id, line_id),"
+     " FOREIGN KEY (project_id, budget_id) REFERENCES budgets_v2(project_id, id));"
+     "INSERT INTO budget_lines_v2 (project_id, budget_id, line_id, category, building_part,"
+     " description, amount_ore, molio_reference_ore)"
+     " SELECT b.project_id, l.budget_id, l.line_id, l.category, l.building_part,"
+     " l.description, l.amount_ore, l.molio_reference_ore"
+     " FROM budget_lines l JOIN budgets b ON b.id = l.budget_id ORDER BY l.rowid;"
+     "CREATE TABLE scope_changes_v2 ("
+     " id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(id),"
+     " description TEXT NOT NULL, amount_ore INTEGER NOT NULL, decided_on TEXT NOT NULL,"
+     " PRIMARY KEY (project_id, id));"
+     "INSERT INTO scope_changes_v2 (id, project_id, description, amount_ore, decided_on)"
+     " SELECT id, project_id, description, amount_ore, decided_on FROM scope_changes"
+     " ORDER BY rowid;"
+     "CREATE TABLE options_v2 ("
+     " id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(id),"
+     " description TEXT NOT NULL, saving_ore INTEGER NOT NULL, proposed_on TEXT NOT NULL,"
+     " status TEXT NOT NULL, decided_by TEXT, decided_on TEXT,"
+     " PRIMARY KEY (project_id, id));"
+     "INSERT INTO options_v2 (id, project_id, description, saving_ore, proposed_on, status,"
+     " decided_by, decided_on)"
+     " SELECT id, project_id, description, saving_ore, proposed_on, status, decided_by,"
+     " decided_on FROM options ORDER BY rowid;"
+     "CREATE TABLE actual_costs_v2 ("
+     " id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(id),"
+     " category TEXT NOT NULL, date TEXT NOT NULL, amount_ore INTEGER NOT NULL,"
+     " description TEXT, PRIMARY KEY (project_id, id));"
+     "INSERT INTO actual_costs_v2 (id, project_id, category, date, amount_ore, description)"
+     " SELECT id, project_id, category, date, amount_ore, description FROM actual_costs"
+     " ORDER BY rowid;"
+     /* Children before parents: the old lines refer to the old budgets. */
+     "DROP TABLE budget_lines;"
+     "DROP TABLE budgets;"
+     "DROP TABLE scope_changes;"
+     "DROP TABLE options;"
+     "DROP TABLE actual_costs;"
+     "ALTER TABLE budgets_v2 RENAME TO budgets;"
+     "ALTER TABLE budget_lines_v2 RENAME TO budget_lines;"
+     "ALTER TABLE scope_changes_v2 RENAME TO scope_changes;"
+     "ALTER TABLE options_v2 RENAME TO options;"
+     "ALTER TABLE actual_costs_v2 RENAME TO actual_costs;"
+     "CREATE INDEX budgets_project ON budgets(project_id, kind);"
+     /* Requests name a budget, option, ... by its id alone. */
+     "CREATE INDEX budgets_id ON budgets(id);"
+     "CREATE INDEX budget_lines_budget ON budget_lines(budget_id, line_id);"
+     "CREATE INDEX scope_changes_id ON scope_changes(id);"
+     "CREATE INDEX options_id ON options(id);"
+     "CREATE INDEX actual_costs_id ON actual_costs(id);"},
 };
 
 int budget_store_migrate(trin_store_t *s, trin_err_t *err) {
-  return trin_store_migrate(s, "budget", MIGRATIONS,
-                            (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  int rc = trin_store_migrate(s, "budget", MIGRATIONS,
+                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  /* Partnership membership, learnt from lifecycle's events with the rest. */
+  return rc ? rc : trin_access_migrate(s, err);
+}
+
+int budget_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
+  int n = (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS);
+  return trin_store_migrate(s, "budget", MIGRATIONS, version < n ? version : n, err);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -96,6 +174,20 @@ static int run_one(trin_store_t *s, trin_stmt_t *st, const char *what, const cha
   if (trin_store_changes(s) != 1)
     return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%s'", what, id);
   return TRIN_OK;
+}
+
+/* An id requests name alone must stay unique across projects, and the
+ * table's key holds the project too (see migration 2): TRIN_ECONFLICT, as
+ * the key used to say it, when `sql` (one `?`, the id) finds a row. */
+static int refuse_taken(trin_store_t *s, const char *sql, const char *what, const char *id,
+                        const char *field, trin_err_t *err) {
+  STMT(sql);
+  trin_stmt_bind_text(st, 1, id);
+  int rc = trin_stmt_step(st, err);
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW)
+    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
+  return rc;
 }
 
 static int not_found(const char *what, const char *id, const char *field, trin_err_t *err) {
@@ -297,9 +389,11 @@ int budget_store_model_load(trin_store_t *s, const char *pid, budget_model_t *m,
 
 int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const bg_line_t *l,
                              trin_err_t *err) {
-  STMT("INSERT INTO budget_lines (budget_id, line_id, category, building_part, description,"
-       " amount_ore, molio_reference_ore) VALUES (?,?,?,?,?,?,?)"
-       " ON CONFLICT(budget_id, line_id) DO UPDATE SET category=excluded.category,"
+  /* The line takes its project from the budget's row. */
+  STMT("INSERT INTO budget_lines (project_id, budget_id, line_id, category, building_part,"
+       " description, amount_ore, molio_reference_ore)"
+       " SELECT project_id, id, ?2, ?3, ?4, ?5, ?6, ?7 FROM budgets WHERE id = ?1"
+       " ON CONFLICT(project_id, budget_id, line_id) DO UPDATE SET category=excluded.category,"
        " building_part=excluded.building_part, description=excluded.description,"
        " amount_ore=excluded.amount_ore, molio_reference_ore=excluded.molio_reference_ore");
   trin_stmt_bind_text(st, 1, budget_id);
@@ -314,7 +408,9 @@ int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const bg_li
 
 int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t total,
                                trin_err_t *err) {
-  int rc;
+  int rc = refuse_taken(s, "SELECT 1 FROM budgets WHERE id = ?", "budget", b->id, "budget.id",
+                        err);
+  if (rc) return rc;
   {
     STMT("INSERT INTO budgets (id, project_id, kind, date, status, total_ore)"
          " VALUES (?,?,?,?,'draft',?)");
@@ -361,8 +457,9 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
   }
   if (!with_lines) return TRIN_OK;
   STMT("SELECT line_id, category, building_part, description, amount_ore, molio_reference_ore"
-       " FROM budget_lines WHERE budget_id = ? ORDER BY rowid");
-  trin_stmt_bind_text(st, 1, id);
+       " FROM budget_lines WHERE project_id = ? AND budget_id = ? ORDER BY rowid");
+  trin_stmt_bind_text(st, 1, out->project_id);
+  trin_stmt_bind_text(st, 2, id);
   trin_arena_vec_t v = {0};
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     bg_line_t *l = trin_arena_alloc(a, sizeof *l);
@@ -550,6 +647,9 @@ int budget_store_partnership_budgeted(trin_store_t *s, const char *partnership_i
 /* ---- scope, options, costs, rent ------------------------------------------------------------------ */
 
 int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *err) {
+  int rc = refuse_taken(s, "SELECT 1 FROM scope_changes WHERE id = ?", "scope change", c->id,
+                        "change.id", err);
+  if (rc) return rc;
   STMT("INSERT INTO scope_changes (id, project_id, description, amount_ore, decided_on)"
        " VALUES (?,?,?,?,?)");
   trin_stmt_bind_text(st, 1, c->id);
@@ -561,6 +661,9 @@ int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *
 }
 
 int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t *err) {
+  int rc = refuse_taken(s, "SELECT 1 FROM options WHERE id = ?", "option", o->id, "option.id",
+                        err);
+  if (rc) return rc;
   STMT("INSERT INTO options (id, project_id, description, saving_ore, proposed_on, status)"
        " VALUES (?,?,?,?,?,'proposed')");
   trin_stmt_bind_text(st, 1, o->id);
@@ -628,6 +731,9 @@ int budget_store_option_decide(trin_store_t *s, const char *id, const char *stat
 }
 
 int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *err) {
+  int rc = refuse_taken(s, "SELECT 1 FROM actual_costs WHERE id = ?", "actual cost", c->id,
+                        "cost.id", err);
+  if (rc) return rc;
   STMT("INSERT INTO actual_costs (id, project_id, category, date, amount_ore, description)"
        " VALUES (?,?,?,?,?,?)");
   trin_stmt_bind_text(st, 1, c->id);
@@ -640,9 +746,13 @@ int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *er
 }
 
 int budget_store_rent_set(trin_store_t *s, const bg_rent_t *r, trin_err_t *err) {
-  STMT("INSERT OR REPLACE INTO rent_parameters (project_id, loan_share_bp, interest_bp,"
+  STMT("INSERT INTO rent_parameters (project_id, loan_share_bp, interest_bp,"
        " term_years, rentable_area_m2, current_rent_ore_per_m2, max_rent_ore_per_m2)"
-       " VALUES (?,?,?,?,?,?,?)");
+       " VALUES (?,?,?,?,?,?,?) ON CONFLICT(project_id) DO UPDATE SET"
+       " loan_share_bp = excluded.loan_share_bp, interest_bp = excluded.interest_bp,"
+       " term_years = excluded.term_years, rentable_area_m2 = excluded.rentable_area_m2,"
+       " current_rent_ore_per_m2 = excluded.current_rent_ore_per_m2,"
+       " max_rent_ore_per_m2 = excluded.max_rent_ore_per_m2");
   trin_stmt_bind_text(st, 1, r->project_id);
   trin_stmt_bind_int64(st, 2, r->loan_share_bp);
   trin_stmt_bind_int64(st, 3, r->interest_bp);
@@ -700,8 +810,9 @@ static int load_version(trin_store_t *s, const char *project_id, const char *kin
 static int load_lines(trin_store_t *s, budget_economy_t *e, const char *budget_id,
                       trin_err_t *err) {
   STMT("SELECT category, amount_ore, molio_reference_ore FROM budget_lines"
-       " WHERE budget_id = ?");
-  trin_stmt_bind_text(st, 1, budget_id);
+       " WHERE project_id = ? AND budget_id = ?");
+  trin_stmt_bind_text(st, 1, e->project.id);
+  trin_stmt_bind_text(st, 2, budget_id);
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     if (grow((void **)&e->lines, &e->lines_cap, e->nlines, sizeof *e->lines, err)) {

@@ -37,7 +37,8 @@ int main(int argc, char **argv) {
   trin_follower_options_t fo = {.service = "lifecycle",
                                 .endpoint = trin_config_get(cfg, "lifecycle-endpoint"),
                                 .pub_endpoint = trin_config_get(cfg, "lifecycle-pub-endpoint")};
-  if (trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc),
+  if (trin_service_peer(svc, fo.service, fo.endpoint, fo.pub_endpoint, &fo.curve, &err) ||
+      trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc),
                         trin_service_server(svc), &fo, budget_lifecycle_apply, NULL, &lifecycle,
                         &err)) {
     budget_handlers_cleanup(&handlers);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "lifecycle_access.h"
 #include "lifecycle_rules.h"
 #include "lifecycle_store.h"
 #include "trin/lifecycle.pb-c.h"
@@ -130,6 +131,12 @@ static int reply_partnership(trin_request_t *req, trin_arena_t *a, const char *i
   int rc = lifecycle_store_partnership_get(trin_request_store(req), id, "partnership_id",
                                            a, &p, err);
   if (rc) return rc;
+  if (!event_type)
+    rc = trin_access_require_on(req, &lifecycle_access, p.client_org, p.id, "partnership",
+                                p.id, "partnership_id", err);
+  else
+    rc = lifecycle_access_put_partnership(trin_request_store(req), &p, err);
+  if (rc) return rc;
   uint64_t seq = 0;
   if (event_type) {
     trin_event_id_t ids[1] = {{"partnership", p.id}};
@@ -166,6 +173,9 @@ static int create_partnership(trin_request_t *req, const ProtobufCMessage *msg,
   TRY(trin_id_check(p.id, "partnership.id", err));
   TRY(trin_text_check(p.name, NAME_MAX_BYTES, "partnership.name", err));
   TRY(trin_id_check(p.client_org, "partnership.client_org", err));
+  TRY(trin_access_require_org(req, p.client_org, "partnership.client_org", err));
+  TRY(trin_access_require_on(req, &lifecycle_access, p.client_org, "", "partnership", p.id,
+                             "partnership.client_org", err));
   if (p.framework_years == 0) p.framework_years = 4;
   if (!p.abt_starts_at || !*p.abt_starts_at) p.abt_starts_at = "trin3";
   if (trin_price_point_parse(p.price_closing_point, "partnership.price_closing_point",
@@ -200,6 +210,8 @@ static int add_member(trin_request_t *req, const ProtobufCMessage *msg, void *da
   if (trin_org_kind_parse(m->member->role, "member.role", err) < 0) TRY(TRIN_EINVALID);
   lc_partnership_t p;
   TRY(lifecycle_store_partnership_get(s, m->partnership_id, "partnership_id", &a, &p, err));
+  TRY(trin_access_require_on(req, &lifecycle_access, p.client_org, p.id, "partnership", p.id,
+                             "partnership_id", err));
   lc_organisation_t o;
   TRY(lifecycle_store_org_get(s, m->member->org_id, "member.org_id", &a, &o, err));
   TRY(lifecycle_store_member_insert(s, p.id, o.id, m->member->role, err));
@@ -218,6 +230,8 @@ static int extend_framework(trin_request_t *req, const ProtobufCMessage *msg, vo
   TRY(trin_id_check(m->partnership_id, "partnership_id", err));
   lc_partnership_t p;
   TRY(lifecycle_store_partnership_get(s, m->partnership_id, "partnership_id", &a, &p, err));
+  TRY(trin_access_require_on(req, &lifecycle_access, p.client_org, p.id, "partnership", p.id,
+                             "partnership_id", err));
   trin_partnership_terms_t t;
   TRY(terms_of(&p, &t, err));
   TRY(trin_partnership_check_extension(&t, m->extension_years, err));
@@ -244,6 +258,12 @@ static int list_partnerships(trin_request_t *req, const ProtobufCMessage *msg,
   Trin__Lifecycle__PartnershipList list = TRIN__LIFECYCLE__PARTNERSHIP_LIST__INIT;
   int rc = lifecycle_store_partnership_list(trin_request_store(req), &a,
                                             &list.partnerships, &list.n_partnerships, err);
+  size_t n = 0; /* only those the caller may see */
+  for (size_t i = 0; !rc && i < list.n_partnerships; i++)
+    if (trin_access_request_may_see(req, list.partnerships[i]->client_org,
+                                    list.partnerships[i]->id))
+      list.partnerships[n++] = list.partnerships[i];
+  list.n_partnerships = n;
   if (!rc) rc = trin_request_reply(req, &list.base, err);
   trin_arena_reset(&a);
   return rc;
@@ -274,6 +294,7 @@ static int create_project(trin_request_t *req, const ProtobufCMessage *msg, void
   TRY(trin_date_parse(p.start_date, &start, "project.start_date", err));
   TRY(trin_id_check_optional(p.partnership_id, "project.partnership_id", err));
   TRY(trin_id_check_optional(p.client_org, "project.client_org", err));
+  TRY(trin_access_require_org(req, p.client_org, "project.client_org", err));
   if (p.partnership_id && *p.partnership_id) {
     lc_partnership_t ps;
     TRY(lifecycle_store_partnership_get(s, p.partnership_id, "project.partnership_id", &a,
@@ -284,6 +305,8 @@ static int create_project(trin_request_t *req, const ProtobufCMessage *msg, void
                        "not '%s'",
                        ps.id, ps.client_org, p.client_org));
     p.client_org = ps.client_org;
+    TRY(trin_access_require_on(req, &lifecycle_access, ps.client_org, ps.id, "partnership",
+                               ps.id, "project.partnership_id", err));
     trin_partnership_terms_t t;
     TRY(terms_of(&ps, &t, err));
     rc = trin_partnership_check_project_start(&t, start, err);
@@ -296,8 +319,11 @@ static int create_project(trin_request_t *req, const ProtobufCMessage *msg, void
       TRY(trin_err_set(err, TRIN_EINVALID, "project.client_org",
                        "is required for a project outside any partnership"));
     TRY(require_client_org(s, &a, p.client_org, "project.client_org", err));
+    TRY(trin_access_require_on(req, &lifecycle_access, p.client_org, "", "project", p.id,
+                               "project.client_org", err));
   }
   TRY(lifecycle_store_project_insert(s, &p, err));
+  TRY(trin_access_put_project(s, p.id, p.client_org, nz(p.partnership_id), err));
   lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   Trin__Lifecycle__StageEntry stage = TRIN__LIFECYCLE__STAGE_ENTRY__INIT;
   stage.stage = "pre_study";
@@ -309,11 +335,16 @@ out:
   return rc;
 }
 
-/* Loads the project a command names, with its rule state. */
-static int load_project(trin_store_t *s, trin_arena_t *a, const char *id,
+/* Loads the project a command names, with its rule state, and checks that
+ * the caller may send this request about it. */
+static int load_project(trin_request_t *req, trin_arena_t *a, const char *id,
                         lc_project_t *p, trin_project_state_t *st, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
   int rc = trin_id_check(id, "project_id", err);
   if (!rc) rc = lifecycle_store_project_get(s, id, "project_id", false, a, p, err);
+  if (!rc)
+    rc = trin_access_require_on(req, &lifecycle_access, p->client_org, p->partnership_id,
+                                "project", p->id, "project_id", err);
   if (!rc && st) rc = lifecycle_project_state(p, st, err);
   return rc;
 }
@@ -326,7 +357,7 @@ static int advance_stage(trin_request_t *req, const ProtobufCMessage *msg, void 
   int rc;
   lc_project_t p;
   trin_project_state_t st;
-  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  TRY(load_project(req, &a, m->project_id, &p, &st, err));
   int to = trin_stage_parse(m->to_stage, "to_stage", err);
   if (to < 0) TRY(TRIN_EINVALID);
   trin_date_t date;
@@ -354,7 +385,7 @@ static int close_price(trin_request_t *req, const ProtobufCMessage *msg, void *d
   int rc;
   lc_project_t p;
   trin_project_state_t st;
-  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  TRY(load_project(req, &a, m->project_id, &p, &st, err));
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_text_check_optional(m->reference, NAME_MAX_BYTES, "reference", err));
@@ -376,7 +407,7 @@ static int pause_project(trin_request_t *req, const ProtobufCMessage *msg, void 
   int rc;
   lc_project_t p;
   trin_project_state_t st;
-  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  TRY(load_project(req, &a, m->project_id, &p, &st, err));
   if (trin_pause_reason_parse(m->reason, "reason", err) < 0) TRY(TRIN_EINVALID);
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
@@ -403,7 +434,7 @@ static int resume_project(trin_request_t *req, const ProtobufCMessage *msg, void
   int rc;
   lc_project_t p;
   trin_project_state_t st;
-  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  TRY(load_project(req, &a, m->project_id, &p, &st, err));
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_project_check_resume(&st, date, err));
@@ -427,7 +458,7 @@ static int set_milestone(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   lc_project_t p;
-  TRY(load_project(s, &a, m->project_id, &p, NULL, err));
+  TRY(load_project(req, &a, m->project_id, &p, NULL, err));
   TRY(require_message(m->milestone, "milestone", err));
   lc_milestone_t ms = *m->milestone;
   TRY(trin_id_check(ms.name, "milestone.name", err));
@@ -494,7 +525,7 @@ static int open_dispute(trin_request_t *req, const ProtobufCMessage *msg, void *
   int rc;
   lc_project_t p;
   trin_project_state_t st;
-  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  TRY(load_project(req, &a, m->project_id, &p, &st, err));
   TRY(trin_id_check(m->dispute_id, "dispute_id", err));
   TRY(trin_text_check(m->title, NAME_MAX_BYTES, "title", err));
   TRY(trin_dispute_check_open(m->amount_ore, err));
@@ -503,6 +534,7 @@ static int open_dispute(trin_request_t *req, const ProtobufCMessage *msg, void *
   TRY(trin_date_parse(p.start_date, &start, "start_date", err));
   TRY(trin_date_check_order(start, "the project's start date", date, "date", err));
   TRY(trin_id_check_optional(m->raised_by, "raised_by", err));
+  TRY(trin_access_require_org(req, m->raised_by, "raised_by", err));
   if (m->raised_by && *m->raised_by) {
     lc_organisation_t o;
     TRY(lifecycle_store_org_get(s, m->raised_by, "raised_by", &a, &o, err));
@@ -531,6 +563,7 @@ static int escalate_dispute(trin_request_t *req, const ProtobufCMessage *msg, vo
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_id_check_optional(m->by_org, "by_org", err));
+  TRY(trin_access_require_org(req, m->by_org, "by_org", err));
   TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
   lc_dispute_t d;
   TRY(lifecycle_store_dispute_get(s, m->dispute_id, "dispute_id", &a, &d, err));
@@ -539,7 +572,7 @@ static int escalate_dispute(trin_request_t *req, const ProtobufCMessage *msg, vo
     TRY(lifecycle_store_org_get(s, m->by_org, "by_org", &a, &o, err));
   }
   lc_project_t p;
-  TRY(load_project(s, &a, d.project_id, &p, NULL, err));
+  TRY(load_project(req, &a, d.project_id, &p, NULL, err));
   trin_ore_t threshold = 0;
   if (p.partnership_id[0]) {
     lc_partnership_t ps;
@@ -570,6 +603,8 @@ static int resolve_dispute(trin_request_t *req, const ProtobufCMessage *msg, voi
   TRY(trin_text_check(m->resolution, TEXT_MAX_BYTES, "resolution", err));
   lc_dispute_t d;
   TRY(lifecycle_store_dispute_get(s, m->dispute_id, "dispute_id", &a, &d, err));
+  lc_project_t p;
+  TRY(load_project(req, &a, d.project_id, &p, NULL, err));
   trin_dispute_t r;
   TRY(dispute_rule(&d, &r, err));
   TRY(trin_dispute_check_resolve(&r, date, m->settled_ore, err));
@@ -603,7 +638,7 @@ static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void 
   int rc;
   lc_project_t p;
   trin_project_state_t st;
-  TRY(load_project(s, &a, m->project_id, &p, &st, err));
+  TRY(load_project(req, &a, m->project_id, &p, &st, err));
   TRY(require_message(m->defect, "defect", err));
   const lc_defect_t *d = m->defect;
   TRY(trin_id_check(d->id, "defect.id", err));
@@ -643,6 +678,8 @@ static int fix_defect(trin_request_t *req, const ProtobufCMessage *msg, void *da
   TRY(trin_date_parse(m->fixed_on, &fixed, "fixed_on", err));
   lc_defect_t d;
   TRY(lifecycle_store_defect_get(s, m->defect_id, "defect_id", &a, &d, err));
+  lc_project_t p;
+  TRY(load_project(req, &a, d.project_id, &p, NULL, err));
   trin_defect_t r;
   TRY(trin_date_parse(d.reported_on, &r.reported_on, "reported_on", err));
   TRY(trin_date_parse_optional(d.due_on, &r.due_on, "due_on", err));
@@ -666,6 +703,9 @@ static int get_project(trin_request_t *req, const ProtobufCMessage *msg, void *d
   if (!rc)
     rc = lifecycle_store_project_get(trin_request_store(req), m->project_id, "project_id",
                                      true, &a, &p, err);
+  if (!rc)
+    rc = trin_access_require_on(req, &lifecycle_access, p.client_org, p.partnership_id,
+                                "project", p.id, "project_id", err);
   if (!rc) {
     Trin__Lifecycle__ProjectReply reply = TRIN__LIFECYCLE__PROJECT_REPLY__INIT;
     reply.project = &p;
@@ -688,12 +728,19 @@ static int list_projects(trin_request_t *req, const ProtobufCMessage *msg, void 
   if (!rc)
     rc = lifecycle_store_project_list(trin_request_store(req), &f, &a, &list.projects,
                                       &list.n_projects, err);
+  size_t n = 0; /* only those the caller may see */
+  for (size_t i = 0; !rc && i < list.n_projects; i++)
+    if (trin_access_request_may_see(req, list.projects[i]->client_org,
+                                    list.projects[i]->partnership_id))
+      list.projects[n++] = list.projects[i];
+  if (!rc) list.n_projects = n;
   if (!rc) rc = trin_request_reply(req, &list.base, err);
   trin_arena_reset(&a);
   return rc;
 }
 
 int lifecycle_handlers_register(trin_server_t *s) {
+  trin_server_set_gate(s, trin_access_gate, (void *)&lifecycle_access);
 #define ROUTE(desc, fn) trin_server_handle(s, &trin__lifecycle__##desc##__descriptor, fn, NULL)
   ROUTE(create_organisation, create_organisation);
   ROUTE(list_organisations, list_organisations);

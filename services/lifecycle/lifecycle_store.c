@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "lifecycle_access.h"
 #include "lifecycle_rules.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -66,11 +67,63 @@ static const trin_migration_t MIGRATIONS[] = {
      " description TEXT NOT NULL, severity TEXT NOT NULL, found_at TEXT NOT NULL,"
      " reported_on TEXT NOT NULL, due_on TEXT, fixed_on TEXT, cost_bearer TEXT);"
      "CREATE INDEX defects_project ON defects(project_id);"},
+    /* Every key leads with the project, so a distributed PostgreSQL can
+     * split these tables on project_id (docs/postgresql.md, "Distributing
+     * the schema"): each table is rebuilt (new table, copy, drop, rename),
+     * and a dispute's steps carry the dispute's project. Dispute and defect
+     * ids stay unique across projects: the store checks before it inserts
+     * (a distributed table's unique keys must hold the project). Copies keep
+     * insertion order (ORDER BY rowid). */
+    {2,
+     "CREATE TABLE disputes_v2 ("
+     " id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(id),"
+     " title TEXT NOT NULL, amount_ore INTEGER NOT NULL, level INTEGER NOT NULL,"
+     " opened_on TEXT NOT NULL, level_since TEXT NOT NULL, raised_by TEXT,"
+     " resolved_on TEXT, resolution TEXT, settled_ore INTEGER NOT NULL DEFAULT 0,"
+     " PRIMARY KEY (project_id, id));"
+     "INSERT INTO disputes_v2 (id, project_id, title, amount_ore, level, opened_on,"
+     " level_since, raised_by, resolved_on, resolution, settled_ore)"
+     " SELECT id, project_id, title, amount_ore, level, opened_on, level_since, raised_by,"
+     " resolved_on, resolution, settled_ore FROM disputes ORDER BY rowid;"
+     "CREATE TABLE dispute_steps_v2 ("
+     " project_id TEXT NOT NULL, dispute_id TEXT NOT NULL, n INTEGER NOT NULL,"
+     " level INTEGER NOT NULL, date TEXT NOT NULL, by_org TEXT, note TEXT,"
+     " PRIMARY KEY (project_id, dispute_id, n),"
+     " FOREIGN KEY (project_id, dispute_id) REFERENCES disputes_v2(project_id, id));"
+     "INSERT INTO dispute_steps_v2 (project_id, dispute_id, n, level, date, by_org, note)"
+     " SELECT d.project_id, s.dispute_id, s.n, s.level, s.date, s.by_org, s.note"
+     " FROM dispute_steps s JOIN disputes d ON d.id = s.dispute_id ORDER BY s.rowid;"
+     "CREATE TABLE defects_v2 ("
+     " id TEXT NOT NULL, project_id TEXT NOT NULL REFERENCES projects(id),"
+     " description TEXT NOT NULL, severity TEXT NOT NULL, found_at TEXT NOT NULL,"
+     " reported_on TEXT NOT NULL, due_on TEXT, fixed_on TEXT, cost_bearer TEXT,"
+     " PRIMARY KEY (project_id, id));"
+     "INSERT INTO defects_v2 (id, project_id, description, severity, found_at,"
+     " reported_on, due_on, fixed_on, cost_bearer)"
+     " SELECT id, project_id, description, severity, found_at, reported_on, due_on,"
+     " fixed_on, cost_bearer FROM defects ORDER BY rowid;"
+     /* Children before parents: the old steps refer to the old disputes. */
+     "DROP TABLE dispute_steps;"
+     "DROP TABLE disputes;"
+     "DROP TABLE defects;"
+     "ALTER TABLE disputes_v2 RENAME TO disputes;"
+     "ALTER TABLE dispute_steps_v2 RENAME TO dispute_steps;"
+     "ALTER TABLE defects_v2 RENAME TO defects;"
+     /* Requests name a dispute or defect by its id alone. */
+     "CREATE INDEX disputes_id ON disputes(id);"
+     "CREATE INDEX defects_id ON defects(id);"},
 };
 
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
-  return trin_store_migrate(s, "lifecycle", MIGRATIONS,
-                            (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS,
+                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  /* Who may see what: the membership tables every service keeps. */
+  return rc ? rc : lifecycle_access_migrate(s, err);
+}
+
+int lifecycle_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
+  int n = (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS);
+  return trin_store_migrate(s, "lifecycle", MIGRATIONS, version < n ? version : n, err);
 }
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -96,6 +149,20 @@ static int run_one(trin_stmt_t *st, const char *what, const char *id,
   if (trin_store_changes(s) != 1)
     return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%s'", what, id);
   return TRIN_OK;
+}
+
+/* An id requests name alone must stay unique across projects, and the
+ * table's key holds the project too (see migration 2): TRIN_ECONFLICT, as
+ * the key used to say it, when `sql` (one `?`, the id) finds a row. */
+static int refuse_taken(trin_store_t *s, const char *sql, const char *what, const char *id,
+                        const char *field, trin_err_t *err) {
+  STMT(sql);
+  trin_stmt_bind_text(st, 1, id);
+  int rc = trin_stmt_step(st, err);
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW)
+    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
+  return rc;
 }
 
 /* ---- organisations ------------------------------------------------------------ */
@@ -438,9 +505,10 @@ static void dispute_from_row(trin_arena_t *a, trin_stmt_t *st, lc_dispute_t *d) 
 
 static int load_steps(trin_store_t *s, trin_arena_t *a, lc_dispute_t *d,
                       trin_err_t *err) {
-  STMT("SELECT level, date, by_org, note FROM dispute_steps WHERE dispute_id = ?"
-       " ORDER BY n");
-  trin_stmt_bind_text(st, 1, d->id);
+  STMT("SELECT level, date, by_org, note FROM dispute_steps"
+       " WHERE project_id = ? AND dispute_id = ? ORDER BY n");
+  trin_stmt_bind_text(st, 1, d->project_id);
+  trin_stmt_bind_text(st, 2, d->id);
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
@@ -665,7 +733,9 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
 
 int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
                                    trin_err_t *err) {
-  int rc;
+  int rc = refuse_taken(s, "SELECT 1 FROM disputes WHERE id = ?", "dispute", d->id,
+                        "dispute_id", err);
+  if (rc) return rc;
   {
     STMT("INSERT INTO disputes(id, project_id, title, amount_ore, level, opened_on,"
          " level_since, raised_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
@@ -678,11 +748,12 @@ int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
     trin_stmt_bind_text_or_null(st, 7, d->raised_by);
     if ((rc = run_one(st, "dispute", d->id, "dispute_id", s, err))) return rc;
   }
-  STMT("INSERT INTO dispute_steps(dispute_id, n, level, date, by_org, note)"
-       " VALUES (?, 1, 1, ?, ?, 'opened')");
-  trin_stmt_bind_text(st, 1, d->id);
-  trin_stmt_bind_text(st, 2, d->opened_on);
-  trin_stmt_bind_text_or_null(st, 3, d->raised_by);
+  STMT("INSERT INTO dispute_steps(project_id, dispute_id, n, level, date, by_org, note)"
+       " VALUES (?, ?, 1, 1, ?, ?, 'opened')");
+  trin_stmt_bind_text(st, 1, d->project_id);
+  trin_stmt_bind_text(st, 2, d->id);
+  trin_stmt_bind_text(st, 3, d->opened_on);
+  trin_stmt_bind_text_or_null(st, 4, d->raised_by);
   return trin_stmt_run(st, err);
 }
 
@@ -713,9 +784,11 @@ int lifecycle_store_dispute_escalate(trin_store_t *s, const char *id, int level,
     trin_stmt_bind_text(st, 3, id);
     if ((rc = run_one(st, "dispute", id, "dispute_id", s, err))) return rc;
   }
-  STMT("INSERT INTO dispute_steps(dispute_id, n, level, date, by_org, note)"
-       " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM dispute_steps"
-       " WHERE dispute_id = ?1), ?2, ?3, ?4, ?5)");
+  /* The step takes its project from the dispute's row. */
+  STMT("INSERT INTO dispute_steps(project_id, dispute_id, n, level, date, by_org, note)"
+       " SELECT d.project_id, d.id, (SELECT COALESCE(MAX(n), 0) + 1 FROM dispute_steps t"
+       " WHERE t.project_id = d.project_id AND t.dispute_id = ?1), ?2, ?3, ?4, ?5"
+       " FROM disputes d WHERE d.id = ?1");
   trin_stmt_bind_text(st, 1, id);
   trin_stmt_bind_int64(st, 2, level);
   trin_stmt_bind_text(st, 3, date);
@@ -740,6 +813,9 @@ int lifecycle_store_dispute_resolve(trin_store_t *s, const char *id, const char 
 
 int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
                                   const lc_defect_t *d, trin_err_t *err) {
+  int rc = refuse_taken(s, "SELECT 1 FROM defects WHERE id = ?", "defect", d->id,
+                        "defect.id", err);
+  if (rc) return rc;
   STMT("INSERT INTO defects(id, project_id, description, severity, found_at,"
        " reported_on, due_on, cost_bearer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   trin_stmt_bind_text(st, 1, d->id);

@@ -35,9 +35,10 @@ int main(int argc, char **argv) {
                                 .endpoint = trin_config_get(cfg, "budget-endpoint"),
                                 .pub_endpoint = trin_config_get(cfg, "budget-pub-endpoint")};
   if (*fo.endpoint && *fo.pub_endpoint &&
-      trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc),
+      (trin_service_peer(svc, fo.service, fo.endpoint, fo.pub_endpoint, &fo.curve, &err) ||
+       trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc),
                         trin_service_server(svc), &fo, lifecycle_apply_budget_event, NULL,
-                        &budget, &err))
+                        &budget, &err)))
     return trin_service_fail(&svc, &err);
 
   trin_service_run(svc);

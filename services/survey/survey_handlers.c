@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "survey_access.h"
 #include "survey_results.h"
 #include "survey_rules.h"
 #include "survey_store.h"
@@ -36,6 +37,9 @@ static int reply_survey(trin_request_t *req, trin_arena_t *a, const char *id,
   sv_survey_t sv;
   int rc = survey_store_survey_get(trin_request_store(req), id, "survey_id", a, &sv, NULL,
                                    err);
+  if (!rc && !event_type)
+    rc = trin_access_require_on(req, &survey_access, sv.client_org, sv.partnership_id, "survey",
+                                sv.id, "survey_id", err);
   if (rc) return rc;
   uint64_t seq = 0;
   if (event_type) {
@@ -117,6 +121,8 @@ static int create_survey(trin_request_t *req, const ProtobufCMessage *msg, void 
   }
   survey_project_t p;
   TRY(survey_store_project_get(s, sv.project_id, "survey.project_id", &p, err));
+  TRY(trin_access_require_on(req, &survey_access, p.client_org, p.partnership_id, "project",
+                             sv.project_id, "survey.project_id", err));
   TRY(survey_store_survey_insert(s, &sv, err));
   TRY(reply_survey(req, &a, sv.id, "survey.survey_created", err));
 out:
@@ -124,10 +130,16 @@ out:
   return rc;
 }
 
-static int load_survey(trin_store_t *s, trin_arena_t *a, const char *id, sv_survey_t *sv,
+/* Loads the survey a request names and checks the caller may send this
+ * request about it. */
+static int load_survey(trin_request_t *req, trin_arena_t *a, const char *id, sv_survey_t *sv,
                        int64_t *no, trin_err_t *err) {
   int rc = trin_id_check(id, "survey_id", err);
-  if (!rc) rc = survey_store_survey_get(s, id, "survey_id", a, sv, no, err);
+  if (!rc)
+    rc = survey_store_survey_get(trin_request_store(req), id, "survey_id", a, sv, no, err);
+  if (!rc)
+    rc = trin_access_require_on(req, &survey_access, sv->client_org, sv->partnership_id,
+                                "survey", sv->id, "survey_id", err);
   return rc;
 }
 
@@ -145,7 +157,7 @@ static int add_round(trin_request_t *req, const ProtobufCMessage *msg, void *dat
   TRY(trin_date_check_order(opens, "round.opens", closes, "round.closes", err));
   sv_survey_t sv;
   int64_t no;
-  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   int32_t next = (int32_t)sv.n_rounds + 1;
   if (m->round->number != next)
     TRY(trin_err_set(err, TRIN_EINVALID, "round.number",
@@ -181,7 +193,7 @@ static int set_baseline(trin_request_t *req, const ProtobufCMessage *msg, void *
   TRY(check_baseline_list(m->rounds, m->n_rounds, "rounds", err));
   sv_survey_t sv;
   int64_t no;
-  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   for (size_t i = 0; i < m->n_rounds; i++)
     if (m->rounds[i] > (int32_t)sv.n_rounds) {
       char f[32];
@@ -201,7 +213,7 @@ static int set_baseline(trin_request_t *req, const ProtobufCMessage *msg, void *
     }
   TRY(survey_store_set_baseline(s, no, sorted, n, err));
   trin_arena_reset(&a);
-  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   TRY(survey_alerts_refresh(req, &sv, no, 1, NULL, err));
   TRY(reply_survey(req, &a, sv.id, "survey.baseline_set", err));
 out:
@@ -218,7 +230,7 @@ static int set_thresholds(trin_request_t *req, const ProtobufCMessage *msg, void
   TRY(trin_id_check(m->survey_id, "survey_id", err));
   sv_survey_t sv;
   int64_t no;
-  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   survey_thresholds_t t;
   thresholds_of(m->thresholds ? m->thresholds : sv.thresholds, &t);
   TRY(survey_thresholds_check(&t, (survey_scale_t){sv.scale_min, sv.scale_max}, err));
@@ -226,7 +238,7 @@ static int set_thresholds(trin_request_t *req, const ProtobufCMessage *msg, void
   TRY(survey_min_respondents_check(m->min_respondents, sv.min_respondents, &min, err));
   TRY(survey_store_set_thresholds(s, no, &t, min, err));
   trin_arena_reset(&a);
-  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   TRY(survey_alerts_refresh(req, &sv, no, 1, NULL, err));
   TRY(reply_survey(req, &a, sv.id, "survey.thresholds_set", err));
 out:
@@ -253,6 +265,12 @@ static int list_surveys(trin_request_t *req, const ProtobufCMessage *msg, void *
   if (!rc)
     rc = survey_store_survey_list(trin_request_store(req), m->project_id, &a, &list.surveys,
                                   &list.n_surveys, err);
+  size_t n = 0; /* only those the caller may see */
+  for (size_t i = 0; !rc && i < list.n_surveys; i++)
+    if (trin_access_request_may_see(req, list.surveys[i]->client_org,
+                                    list.surveys[i]->partnership_id))
+      list.surveys[n++] = list.surveys[i];
+  if (!rc) list.n_surveys = n;
   if (!rc) rc = trin_request_reply(req, &list.base, err);
   trin_arena_reset(&a);
   return rc;
@@ -273,7 +291,14 @@ static int import_responses(trin_request_t *req, const ProtobufCMessage *msg, vo
       .n_responses = m->n_responses,
   };
   Trin__Survey__ImportReply reply = TRIN__SURVEY__IMPORT_REPLY__INIT;
-  int rc = survey_import_run(req, svc->key, &in, &reply, err);
+  int rc = TRIN_OK;
+  if (!trin_access_unrestricted(trin_request_caller(req))) {
+    trin_arena_t a = TRIN_ARENA_INIT;
+    sv_survey_t sv;
+    rc = load_survey(req, &a, m->survey_id, &sv, NULL, err);
+    trin_arena_reset(&a);
+  }
+  if (!rc) rc = survey_import_run(req, svc->key, &in, &reply, err);
   if (!rc) rc = trin_request_reply(req, &reply.base, err);
   return rc;
 }
@@ -289,7 +314,7 @@ static int get_results(trin_request_t *req, const ProtobufCMessage *msg, void *d
   int rc;
   sv_survey_t sv;
   int64_t no;
-  TRY(load_survey(s, &a, m->survey_id, &sv, &no, err));
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   int round = m->round ? m->round : (int)sv.n_rounds;
   if (round < 1 || round > (int)sv.n_rounds)
     TRY(trin_err_set(err, TRIN_ENOTFOUND, "round", "survey '%s' has no round %d", sv.id,
@@ -324,6 +349,7 @@ static int compare(trin_request_t *req, const ProtobufCMessage *msg, void *data,
   int rc;
   TRY(trin_id_check(m->statement_key, "statement_key", err));
   TRY(trin_id_check_optional(m->client_org, "client_org", err));
+  TRY(trin_access_require_org(req, m->client_org, "client_org", err));
   char **ids;
   size_t nids;
   TRY(survey_store_surveys_with_common(s, m->statement_key, m->client_org, &a, &ids, &nids,
@@ -392,6 +418,7 @@ out:
 }
 
 int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
+  trin_server_set_gate(server, trin_access_gate, (void *)&survey_access);
   trin_server_handle(server, &trin__survey__create_survey__descriptor, create_survey, svc);
   trin_server_handle(server, &trin__survey__add_round__descriptor, add_round, svc);
   trin_server_handle(server, &trin__survey__set_baseline__descriptor, set_baseline, svc);
@@ -410,7 +437,9 @@ int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
 int survey_apply_lifecycle_event(trin_request_t *req, const Trin__Event *ev, void *data,
                                  trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
-  int rc = TRIN_OK;
+  /* Membership first: who may see the project's surveys. */
+  int rc = trin_access_apply_event(s, ev, err);
+  if (rc) return rc;
   if (ev->payload_type && strcmp(ev->payload_type, "trin.lifecycle.ProjectEvent") == 0) {
     Trin__Lifecycle__ProjectEvent *pe = NULL;
     rc = trin_codec_unpack(&trin__lifecycle__project_event__descriptor, ev->payload.data,

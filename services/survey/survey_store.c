@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trin_access.h"
+
 static const trin_migration_t MIGRATIONS[] = {
     {1,
      "CREATE TABLE projects ("
@@ -47,6 +49,92 @@ static const trin_migration_t MIGRATIONS[] = {
      " stmt INTEGER NOT NULL, kind INTEGER NOT NULL, mean_x100 INTEGER NOT NULL,"
      " reference_x100 INTEGER NOT NULL, threshold_x100 INTEGER NOT NULL,"
      " PRIMARY KEY (survey_no, round, grp, stmt, kind)) WITHOUT ROWID;"},
+    /* Every key leads with the project, so a distributed PostgreSQL can
+     * split these tables on project_id and keep a survey's statements,
+     * rounds, responses, aggregates and alerts on the survey's node
+     * (docs/postgresql.md, "Distributing the schema"): each table is rebuilt
+     * (new table, copy, drop, rename) and the children carry the survey's
+     * project. A survey's number and id stay unique across projects: the
+     * store numbers surveys itself and checks the id before it inserts. */
+    {2,
+     "CREATE TABLE surveys_v2 ("
+     " no INTEGER NOT NULL, id TEXT NOT NULL,"
+     " project_id TEXT NOT NULL REFERENCES projects(id), title TEXT NOT NULL,"
+     " scale_min INTEGER NOT NULL, scale_max INTEGER NOT NULL,"
+     " min_respondents INTEGER NOT NULL,"
+     " drop_from_previous INTEGER NOT NULL, drop_from_baseline INTEGER NOT NULL,"
+     " floor INTEGER NOT NULL, baseline_rounds TEXT NOT NULL DEFAULT '',"
+     " imports INTEGER NOT NULL DEFAULT 0,"
+     " PRIMARY KEY (project_id, no), UNIQUE (project_id, id));"
+     "INSERT INTO surveys_v2 (no, id, project_id, title, scale_min, scale_max,"
+     " min_respondents, drop_from_previous, drop_from_baseline, floor, baseline_rounds,"
+     " imports)"
+     " SELECT no, id, project_id, title, scale_min, scale_max, min_respondents,"
+     " drop_from_previous, drop_from_baseline, floor, baseline_rounds, imports"
+     " FROM surveys ORDER BY no;"
+     "CREATE TABLE statements_v2 ("
+     " project_id TEXT NOT NULL, survey_no INTEGER NOT NULL, n INTEGER NOT NULL,"
+     " key TEXT NOT NULL, text TEXT NOT NULL, common INTEGER NOT NULL,"
+     " PRIMARY KEY (project_id, survey_no, n), UNIQUE (project_id, survey_no, key),"
+     " FOREIGN KEY (project_id, survey_no) REFERENCES surveys_v2(project_id, no));"
+     "INSERT INTO statements_v2 (project_id, survey_no, n, key, text, common)"
+     " SELECT s.project_id, t.survey_no, t.n, t.key, t.text, t.common"
+     " FROM statements t JOIN surveys s ON s.no = t.survey_no;"
+     "CREATE TABLE rounds_v2 ("
+     " project_id TEXT NOT NULL, survey_no INTEGER NOT NULL, number INTEGER NOT NULL,"
+     " opens TEXT NOT NULL, closes TEXT NOT NULL,"
+     " respondents INTEGER NOT NULL DEFAULT 0,"
+     " PRIMARY KEY (project_id, survey_no, number),"
+     " FOREIGN KEY (project_id, survey_no) REFERENCES surveys_v2(project_id, no));"
+     "INSERT INTO rounds_v2 (project_id, survey_no, number, opens, closes, respondents)"
+     " SELECT s.project_id, r.survey_no, r.number, r.opens, r.closes, r.respondents"
+     " FROM rounds r JOIN surveys s ON s.no = r.survey_no;"
+     "CREATE TABLE responses_v2 ("
+     " project_id TEXT NOT NULL, survey_no INTEGER NOT NULL, round INTEGER NOT NULL,"
+     " respondent BLOB NOT NULL, role INTEGER NOT NULL, scores BLOB NOT NULL,"
+     " comment TEXT, import_no INTEGER NOT NULL,"
+     " PRIMARY KEY (project_id, survey_no, round, respondent)) WITHOUT ROWID;"
+     "INSERT INTO responses_v2 (project_id, survey_no, round, respondent, role, scores,"
+     " comment, import_no)"
+     " SELECT s.project_id, r.survey_no, r.round, r.respondent, r.role, r.scores,"
+     " r.comment, r.import_no FROM responses r JOIN surveys s ON s.no = r.survey_no;"
+     "CREATE TABLE aggregates_v2 ("
+     " project_id TEXT NOT NULL, survey_no INTEGER NOT NULL, round INTEGER NOT NULL,"
+     " role INTEGER NOT NULL, stmt INTEGER NOT NULL, count INTEGER NOT NULL,"
+     " sum INTEGER NOT NULL, dist BLOB NOT NULL,"
+     " PRIMARY KEY (project_id, survey_no, round, role, stmt)) WITHOUT ROWID;"
+     "INSERT INTO aggregates_v2 (project_id, survey_no, round, role, stmt, count, sum, dist)"
+     " SELECT s.project_id, a.survey_no, a.round, a.role, a.stmt, a.count, a.sum, a.dist"
+     " FROM aggregates a JOIN surveys s ON s.no = a.survey_no;"
+     "CREATE TABLE alerts_v2 ("
+     " project_id TEXT NOT NULL, survey_no INTEGER NOT NULL, round INTEGER NOT NULL,"
+     " grp INTEGER NOT NULL, stmt INTEGER NOT NULL, kind INTEGER NOT NULL,"
+     " mean_x100 INTEGER NOT NULL, reference_x100 INTEGER NOT NULL,"
+     " threshold_x100 INTEGER NOT NULL,"
+     " PRIMARY KEY (project_id, survey_no, round, grp, stmt, kind)) WITHOUT ROWID;"
+     "INSERT INTO alerts_v2 (project_id, survey_no, round, grp, stmt, kind, mean_x100,"
+     " reference_x100, threshold_x100)"
+     " SELECT s.project_id, a.survey_no, a.round, a.grp, a.stmt, a.kind, a.mean_x100,"
+     " a.reference_x100, a.threshold_x100 FROM alerts a JOIN surveys s ON s.no = a.survey_no;"
+     /* Children before parents: the old statements and rounds refer to the
+      * old surveys. */
+     "DROP TABLE statements;"
+     "DROP TABLE rounds;"
+     "DROP TABLE responses;"
+     "DROP TABLE aggregates;"
+     "DROP TABLE alerts;"
+     "DROP TABLE surveys;"
+     "ALTER TABLE surveys_v2 RENAME TO surveys;"
+     "ALTER TABLE statements_v2 RENAME TO statements;"
+     "ALTER TABLE rounds_v2 RENAME TO rounds;"
+     "ALTER TABLE responses_v2 RENAME TO responses;"
+     "ALTER TABLE aggregates_v2 RENAME TO aggregates;"
+     "ALTER TABLE alerts_v2 RENAME TO alerts;"
+     /* Requests name a survey by its id alone; the service's own calls use
+      * its number. */
+     "CREATE INDEX surveys_id ON surveys(id);"
+     "CREATE INDEX surveys_no ON surveys(no);"
+     "CREATE INDEX statements_common ON statements(key) WHERE common = 1;"},
 };
 
 int survey_store_migrate(trin_store_t *s, trin_err_t *err) {
@@ -55,7 +143,14 @@ int survey_store_migrate(trin_store_t *s, trin_err_t *err) {
   /* A large import touches many index pages; give this connection a page
    * cache that holds them (SQLite's default is 2 MiB). */
   if (!rc) rc = trin_store_exec(s, "PRAGMA cache_size = -262144", err);
+  /* Partnership membership, learnt from lifecycle's events. */
+  if (!rc) rc = trin_access_migrate(s, err);
   return rc;
+}
+
+int survey_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
+  int n = (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS);
+  return trin_store_migrate(s, "survey", MIGRATIONS, version < n ? version : n, err);
 }
 
 /* ---- helpers ------------------------------------------------------------------- */
@@ -74,6 +169,12 @@ static char *col_str(trin_arena_t *a, trin_stmt_t *st, int c) {
 static int oom(trin_err_t *err) {
   return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
 }
+
+/* A survey's rows in its child tables, found by the survey's number
+ * (parameter ?N): the keys lead with the project (see migration 2), which
+ * the survey's row gives, so every look-up uses the key. */
+#define OF_SURVEY(N) \
+  "project_id = (SELECT project_id FROM surveys WHERE no = ?" N ") AND survey_no = ?" N
 
 /* ---- projects --------------------------------------------------------------------- */
 
@@ -122,9 +223,23 @@ int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_
   baseline_text(sv->baseline_rounds, sv->n_baseline_rounds, base, sizeof base);
   int64_t no;
   {
-    STMT("INSERT INTO surveys(id, project_id, title, scale_min, scale_max,"
+    /* The id requests name must stay unique across projects; the key holds
+     * the project too (migration 2). */
+    STMT("SELECT 1 FROM surveys WHERE id = ?");
+    trin_stmt_bind_text(st, 1, sv->id);
+    int rc = trin_stmt_step(st, err);
+    trin_stmt_reset(st);
+    if (rc == TRIN_STORE_ROW)
+      return trin_err_set(err, TRIN_ECONFLICT, "survey.id", "survey '%s' already exists",
+                          sv->id);
+    if (rc) return rc;
+  }
+  {
+    /* Numbers are unique across projects, as when `no` was the key. */
+    STMT("INSERT INTO surveys(no, id, project_id, title, scale_min, scale_max,"
          " min_respondents, drop_from_previous, drop_from_baseline, floor,"
-         " baseline_rounds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING no");
+         " baseline_rounds) VALUES ((SELECT COALESCE(MAX(no), 0) + 1 FROM surveys),"
+         " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING no");
     trin_stmt_bind_text(st, 1, sv->id);
     trin_stmt_bind_text(st, 2, sv->project_id);
     trin_stmt_bind_text(st, 3, sv->title);
@@ -144,12 +259,14 @@ int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_
     if (rc != TRIN_STORE_ROW) return rc ? rc : trin_err_set(err, TRIN_ESTORE, "", "no row");
   }
   for (size_t i = 0; i < sv->n_statements; i++) {
-    STMT("INSERT INTO statements(survey_no, n, key, text, common) VALUES (?, ?, ?, ?, ?)");
-    trin_stmt_bind_int64(st, 1, no);
-    trin_stmt_bind_int64(st, 2, (int64_t)i);
-    trin_stmt_bind_text(st, 3, sv->statements[i]->key);
-    trin_stmt_bind_text(st, 4, sv->statements[i]->text);
-    trin_stmt_bind_int64(st, 5, sv->statements[i]->common);
+    STMT("INSERT INTO statements(project_id, survey_no, n, key, text, common)"
+         " VALUES (?, ?, ?, ?, ?, ?)");
+    trin_stmt_bind_text(st, 1, sv->project_id);
+    trin_stmt_bind_int64(st, 2, no);
+    trin_stmt_bind_int64(st, 3, (int64_t)i);
+    trin_stmt_bind_text(st, 4, sv->statements[i]->key);
+    trin_stmt_bind_text(st, 5, sv->statements[i]->text);
+    trin_stmt_bind_int64(st, 6, sv->statements[i]->common);
     int rc = trin_stmt_run(st, err);
     if (rc == TRIN_ECONFLICT)
       return trin_err_set(err, TRIN_EINVALID, "survey.statements", "key '%s' appears twice",
@@ -208,7 +325,7 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
   trin_arena_vec_t v = {0};
   int rc;
   {
-    STMT("SELECT key, text, common FROM statements WHERE survey_no = ? ORDER BY n");
+    STMT("SELECT key, text, common FROM statements WHERE " OF_SURVEY("1") " ORDER BY n");
     trin_stmt_bind_int64(st, 1, no);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       sv_statement_t *m = trin_arena_alloc(a, sizeof *m);
@@ -225,7 +342,7 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
   }
   trin_arena_vec_t r = {0};
   {
-    STMT("SELECT number, opens, closes, respondents FROM rounds WHERE survey_no = ?"
+    STMT("SELECT number, opens, closes, respondents FROM rounds WHERE " OF_SURVEY("1")
          " ORDER BY number");
     trin_stmt_bind_int64(st, 1, no);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
@@ -297,7 +414,9 @@ int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena
 
 int survey_store_round_insert(trin_store_t *s, int64_t no, const sv_round_t *r,
                               trin_err_t *err) {
-  STMT("INSERT INTO rounds(survey_no, number, opens, closes) VALUES (?, ?, ?, ?)");
+  /* The round takes its project from the survey's row. */
+  STMT("INSERT INTO rounds(project_id, survey_no, number, opens, closes)"
+       " SELECT project_id, no, ?2, ?3, ?4 FROM surveys WHERE no = ?1");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, r->number);
   trin_stmt_bind_text(st, 3, r->opens);
@@ -334,7 +453,8 @@ int survey_store_set_thresholds(trin_store_t *s, int64_t no, const survey_thresh
 int survey_store_surveys_with_common(trin_store_t *s, const char *key,
                                      const char *client_org, trin_arena_t *a,
                                      char ***ids, size_t *n, trin_err_t *err) {
-  STMT("SELECT s.id FROM statements t JOIN surveys s ON s.no = t.survey_no"
+  STMT("SELECT s.id FROM statements t"
+       " JOIN surveys s ON s.project_id = t.project_id AND s.no = t.survey_no"
        " JOIN projects p ON p.id = s.project_id"
        " WHERE t.common = 1 AND t.key = ? AND (? = '' OR p.client_org = ?) ORDER BY s.id");
   trin_stmt_bind_text(st, 1, key);
@@ -371,8 +491,9 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
   int rc;
   /* The common case first: a respondent not seen in this round. */
   {
-    STMT("INSERT INTO responses(survey_no, round, respondent, role, scores, comment,"
-         " import_no) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    STMT("INSERT INTO responses(project_id, survey_no, round, respondent, role, scores,"
+         " comment, import_no) SELECT project_id, no, ?2, ?3, ?4, ?5, ?6, ?7 FROM surveys"
+         " WHERE no = ?1 ON CONFLICT DO NOTHING");
     trin_stmt_bind_int64(st, 1, no);
     trin_stmt_bind_int64(st, 2, round);
     trin_stmt_bind_blob(st, 3, hash, SURVEY_HASH_BYTES);
@@ -389,7 +510,7 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
   bool same = false;
   {
     STMT("SELECT role, scores, comment, import_no FROM responses"
-         " WHERE survey_no = ? AND round = ? AND respondent = ?");
+         " WHERE " OF_SURVEY("1") " AND round = ?2 AND respondent = ?3");
     trin_stmt_bind_int64(st, 1, no);
     trin_stmt_bind_int64(st, 2, round);
     trin_stmt_bind_blob(st, 3, hash, SURVEY_HASH_BYTES);
@@ -412,8 +533,8 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
            strcmp(trin_stmt_text(st, 2), comment ? comment : "") == 0;
     trin_stmt_reset(st);
   }
-  STMT("UPDATE responses SET role = ?, scores = ?, comment = ?, import_no = ?"
-       " WHERE survey_no = ? AND round = ? AND respondent = ?");
+  STMT("UPDATE responses SET role = ?1, scores = ?2, comment = ?3, import_no = ?4"
+       " WHERE " OF_SURVEY("5") " AND round = ?6 AND respondent = ?7");
   trin_stmt_bind_int64(st, 1, role);
   trin_stmt_bind_blob(st, 2, scores, nscores);
   trin_stmt_bind_text_or_null(st, 3, comment);
@@ -427,7 +548,8 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
 
 int survey_store_round_add_respondents(trin_store_t *s, int64_t no, int round,
                                        int64_t added, trin_err_t *err) {
-  STMT("UPDATE rounds SET respondents = respondents + ? WHERE survey_no = ? AND number = ?");
+  STMT("UPDATE rounds SET respondents = respondents + ?1 WHERE " OF_SURVEY("2")
+       " AND number = ?3");
   trin_stmt_bind_int64(st, 1, added);
   trin_stmt_bind_int64(st, 2, no);
   trin_stmt_bind_int64(st, 3, round);
@@ -459,7 +581,7 @@ int survey_store_agg_add(trin_store_t *s, int64_t no, int round, int role, int s
   int rc;
   {
     STMT("SELECT count, sum, dist FROM aggregates"
-         " WHERE survey_no = ? AND round = ? AND role = ? AND stmt = ?");
+         " WHERE " OF_SURVEY("1") " AND round = ?2 AND role = ?3 AND stmt = ?4");
     trin_stmt_bind_int64(st, 1, no);
     trin_stmt_bind_int64(st, 2, round);
     trin_stmt_bind_int64(st, 3, role);
@@ -481,8 +603,10 @@ int survey_store_agg_add(trin_store_t *s, int64_t no, int round, int role, int s
     return trin_err_set(err, TRIN_EINTERNAL, "", "aggregate below zero (round %d)", round);
   uint8_t d[DIST_BYTES];
   dist_encode(&cur, d);
-  STMT("INSERT OR REPLACE INTO aggregates(survey_no, round, role, stmt, count, sum, dist)"
-       " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  STMT("INSERT INTO aggregates(project_id, survey_no, round, role, stmt, count, sum, dist)"
+       " SELECT project_id, no, ?2, ?3, ?4, ?5, ?6, ?7 FROM surveys WHERE no = ?1"
+       " ON CONFLICT(project_id, survey_no, round, role, stmt)"
+       " DO UPDATE SET count = excluded.count, sum = excluded.sum, dist = excluded.dist");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, round);
   trin_stmt_bind_int64(st, 3, role);
@@ -497,7 +621,7 @@ int survey_store_agg_load(trin_store_t *s, int64_t no, int nrounds, size_t nstmt
                           survey_agg_t *cube, trin_err_t *err) {
   memset(cube, 0, (size_t)nrounds * SURVEY_NROLES * nstmt * sizeof *cube);
   STMT("SELECT round, role, stmt, count, sum, dist FROM aggregates"
-       " WHERE survey_no = ? AND round <= ?");
+       " WHERE " OF_SURVEY("1") " AND round <= ?2");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, nrounds);
   int rc;
@@ -523,7 +647,7 @@ int survey_store_agg_load(trin_store_t *s, int64_t no, int nrounds, size_t nstmt
 int survey_store_alerts_load(trin_store_t *s, int64_t no, int from_round,
                              survey_alert_row_t **out, size_t *n, trin_err_t *err) {
   STMT("SELECT round, grp, stmt, kind, mean_x100, reference_x100, threshold_x100"
-       " FROM alerts WHERE survey_no = ? AND round >= ? ORDER BY round, stmt, grp, kind");
+       " FROM alerts WHERE " OF_SURVEY("1") " AND round >= ?2 ORDER BY round, stmt, grp, kind");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, from_round);
   size_t cap = 0;
@@ -555,8 +679,12 @@ int survey_store_alerts_load(trin_store_t *s, int64_t no, int from_round,
 
 int survey_store_alert_put(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
                            trin_err_t *err) {
-  STMT("INSERT OR REPLACE INTO alerts(survey_no, round, grp, stmt, kind, mean_x100,"
-       " reference_x100, threshold_x100) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  STMT("INSERT INTO alerts(project_id, survey_no, round, grp, stmt, kind, mean_x100,"
+       " reference_x100, threshold_x100)"
+       " SELECT project_id, no, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM surveys WHERE no = ?1"
+       " ON CONFLICT(project_id, survey_no, round, grp, stmt, kind) DO UPDATE SET"
+       " mean_x100 = excluded.mean_x100, reference_x100 = excluded.reference_x100,"
+       " threshold_x100 = excluded.threshold_x100");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, a->round);
   trin_stmt_bind_int64(st, 3, a->group);
@@ -570,8 +698,8 @@ int survey_store_alert_put(trin_store_t *s, int64_t no, const survey_alert_row_t
 
 int survey_store_alert_delete(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
                               trin_err_t *err) {
-  STMT("DELETE FROM alerts WHERE survey_no = ? AND round = ? AND grp = ? AND stmt = ?"
-       " AND kind = ?");
+  STMT("DELETE FROM alerts WHERE " OF_SURVEY("1") " AND round = ?2 AND grp = ?3"
+       " AND stmt = ?4 AND kind = ?5");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, a->round);
   trin_stmt_bind_int64(st, 3, a->group);

@@ -31,6 +31,9 @@ typedef Trin__Survey__Statement sv_statement_t;
 #define SURVEY_HASH_BYTES 16
 
 int survey_store_migrate(trin_store_t *s, trin_err_t *err);
+/* The service's own tables at schema `version` only, nothing newer: a store
+ * as an older release left it (tests of the migrations). */
+int survey_store_migrate_to(trin_store_t *s, int version, trin_err_t *err);
 
 /* ---- projects (from lifecycle events) --------------------------------------- */
 

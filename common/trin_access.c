@@ -1,0 +1,357 @@
+/* trin_access — roles, partnership membership and the per-request checks a
+ * service's rule table drives (see trin_access.h). */
+#include "trin_access.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin/lifecycle.pb-c.h"
+#include "trin_codec.h"
+#include "trin_log.h"
+
+static const char *const role_names[TRIN_ROLE_COUNT_] = {
+    [TRIN_ROLE_NONE] = "none",          [TRIN_ROLE_ADMIN] = "admin",
+    [TRIN_ROLE_SERVICE] = "service",    [TRIN_ROLE_WRITER] = "writer",
+    [TRIN_ROLE_READER] = "reader",      [TRIN_ROLE_CALCULATOR] = "calculator",
+    [TRIN_ROLE_ADVISOR] = "advisor",    [TRIN_ROLE_RESIDENT] = "resident",
+};
+
+trin_role_t trin_role_parse(const char *name) {
+  if (name == NULL) return TRIN_ROLE_NONE;
+  for (int r = TRIN_ROLE_NONE + 1; r < TRIN_ROLE_COUNT_; r++)
+    if (strcmp(name, role_names[r]) == 0) return (trin_role_t)r;
+  return TRIN_ROLE_NONE;
+}
+
+const char *trin_role_name(trin_role_t role) {
+  if ((int)role < 0 || role >= TRIN_ROLE_COUNT_) return "none";
+  return role_names[role];
+}
+
+bool trin_access_unrestricted(const trin_caller_t *caller) {
+  if (caller == NULL || !caller->authenticated) return true;
+  return trin_role_parse(caller->role) == TRIN_ROLE_ADMIN;
+}
+
+/* ---- the rule table ---------------------------------------------------------- */
+
+static const trin_access_rule_t *find_rule(const trin_access_table_t *t, const char *request) {
+  if (t == NULL || request == NULL) return NULL;
+  for (size_t i = 0; i < t->nrules; i++)
+    if (strcmp(t->rules[i].request, request) == 0) return &t->rules[i];
+  return NULL;
+}
+
+static const char *service_of(const trin_access_table_t *t) {
+  return t && t->service ? t->service : "this service";
+}
+
+/* "writer or calculator" — the roles a rule names, for refusals. */
+static const char *roles_text(unsigned roles, char *buf, size_t cap) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int r = TRIN_ROLE_SERVICE; r < TRIN_ROLE_COUNT_; r++) {
+    if (!(roles & TRIN_ROLE_BIT(r))) continue;
+    int w = snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", role_names[r]);
+    if (w < 0 || (size_t)w >= cap - n) break;
+    n += (size_t)w;
+  }
+  return n ? buf : "no role but admin";
+}
+
+int trin_access_gate(const trin_caller_t *caller, const char *request_type, void *data,
+                     trin_err_t *err) {
+  if (trin_access_unrestricted(caller)) return TRIN_OK;
+  const trin_access_table_t *t = data;
+  trin_role_t role = trin_role_parse(caller->role);
+  const trin_access_rule_t *rule = find_rule(t, request_type);
+  const char *who = caller->role[0] ? caller->role : "none";
+  if (rule == NULL)
+    return trin_err_set(err, TRIN_EFORBIDDEN, "",
+                        "organisation \"%s\" (role %s) may not %s: %s has no rule for it, "
+                        "so only admin may",
+                        caller->org, who, request_type ? request_type : "", service_of(t));
+  if (role == TRIN_ROLE_NONE || (rule->roles & TRIN_ROLE_BIT(role)) == 0) {
+    char roles[128];
+    return trin_err_set(err, TRIN_EFORBIDDEN, "",
+                        "organisation \"%s\" (role %s) may not %s: %s allows it to %s",
+                        caller->org, who, request_type, service_of(t),
+                        roles_text(rule->roles, roles, sizeof roles));
+  }
+  return TRIN_OK;
+}
+
+/* A service key acts for trin itself, on whichever organisation's things the
+ * rule lets it touch: scope and body checks are for organisations' keys. */
+static bool acts_for_trin(const trin_caller_t *caller) {
+  return trin_access_unrestricted(caller) ||
+         trin_role_parse(caller->role) == TRIN_ROLE_SERVICE;
+}
+
+const char *trin_access_caller_org(const trin_request_t *req) {
+  const trin_caller_t *c = trin_request_caller(req);
+  return acts_for_trin(c) ? NULL : c->org;
+}
+
+static bool is_member(trin_store_t *store, const char *org, const char *partnership_id) {
+  if (store == NULL || partnership_id == NULL || partnership_id[0] == '\0') return false;
+  trin_stmt_t *st = NULL;
+  if (trin_store_stmt(store,
+                      "SELECT 1 FROM access_members WHERE partnership_id = ? AND org = ?"
+                      " UNION ALL"
+                      " SELECT 1 FROM access_partnerships WHERE partnership_id = ?"
+                      " AND client_org = ?",
+                      &st, NULL) != TRIN_OK)
+    return false;
+  trin_stmt_bind_text(st, 1, partnership_id);
+  trin_stmt_bind_text(st, 2, org);
+  trin_stmt_bind_text(st, 3, partnership_id);
+  trin_stmt_bind_text(st, 4, org);
+  bool found = trin_stmt_step(st, NULL) == TRIN_STORE_ROW;
+  trin_stmt_reset(st);
+  return found;
+}
+
+bool trin_access_may_see(trin_store_t *store, const char *org, const char *client_org,
+                         const char *partnership_id) {
+  if (org == NULL || org[0] == '\0') return false;
+  if (client_org != NULL && strcmp(org, client_org) == 0) return true;
+  return is_member(store, org, partnership_id);
+}
+
+bool trin_access_request_may_see(trin_request_t *req, const char *client_org,
+                                 const char *partnership_id) {
+  const char *org = trin_access_caller_org(req);
+  if (org == NULL) return true;
+  return trin_access_may_see(trin_request_store(req), org, client_org, partnership_id);
+}
+
+int trin_access_check(trin_store_t *store, const trin_caller_t *c,
+                      const trin_access_table_t *table, const char *request,
+                      const char *client_org, const char *partnership_id, const char *what,
+                      const char *id, const char *field, trin_err_t *err) {
+  if (trin_access_unrestricted(c)) return TRIN_OK;
+  if (request == NULL) request = "";
+  const trin_access_rule_t *rule = find_rule(table, request);
+  trin_role_t role = trin_role_parse(c->role);
+  bool allowed = false;
+  if (rule != NULL && role != TRIN_ROLE_NONE && (rule->roles & TRIN_ROLE_BIT(role))) {
+    if (role == TRIN_ROLE_SERVICE || rule->scope == TRIN_SCOPE_ANY)
+      allowed = true;
+    else if (rule->scope == TRIN_SCOPE_OWN)
+      allowed = client_org != NULL && client_org[0] && strcmp(c->org, client_org) == 0;
+    else
+      allowed = trin_access_may_see(store, c->org, client_org, partnership_id);
+  }
+  if (allowed) return TRIN_OK;
+  const char *owner = client_org && client_org[0] ? client_org : "(none)";
+  const char *who = c->role[0] ? c->role : "none";
+  const char *why = rule == NULL ? "no rule allows it"
+                    : (rule->roles & TRIN_ROLE_BIT(role)) == 0
+                        ? "the role may not"
+                    : rule->scope == TRIN_SCOPE_OWN
+                        ? "only the owner's keys may"
+                        : "only the client's and the partnership members' keys may";
+  if (what != NULL && id != NULL && id[0])
+    return trin_err_set(err, TRIN_EFORBIDDEN, field,
+                        "organisation \"%s\" (role %s) may not %s on %s \"%s\" of "
+                        "organisation \"%s\": %s",
+                        c->org, who, request, what, id, owner, why);
+  if (partnership_id != NULL && partnership_id[0])
+    return trin_err_set(err, TRIN_EFORBIDDEN, field,
+                        "organisation \"%s\" (role %s) may not %s in partnership \"%s\" of "
+                        "organisation \"%s\": %s",
+                        c->org, who, request, partnership_id, owner, why);
+  return trin_err_set(err, TRIN_EFORBIDDEN, field,
+                      "organisation \"%s\" (role %s) may not %s on what belongs to "
+                      "organisation \"%s\": %s",
+                      c->org, who, request, owner, why);
+}
+
+int trin_access_require_on(trin_request_t *req, const trin_access_table_t *table,
+                           const char *client_org, const char *partnership_id,
+                           const char *what, const char *id, const char *field,
+                           trin_err_t *err) {
+  return trin_access_check(trin_request_store(req), trin_request_caller(req), table,
+                           trin_request_type(req), client_org, partnership_id, what, id,
+                           field ? field : "", err);
+}
+
+int trin_access_require(trin_request_t *req, const trin_access_table_t *table,
+                        const char *client_org, const char *partnership_id,
+                        trin_err_t *err) {
+  return trin_access_require_on(req, table, client_org, partnership_id, NULL, NULL, "", err);
+}
+
+int trin_access_require_org(trin_request_t *req, const char *org, const char *field,
+                            trin_err_t *err) {
+  const char *mine = trin_access_caller_org(req);
+  if (mine == NULL || org == NULL || org[0] == '\0' || strcmp(mine, org) == 0) return TRIN_OK;
+  const trin_caller_t *c = trin_request_caller(req);
+  return trin_err_set(err, TRIN_EFORBIDDEN, field,
+                      "organisation \"%s\" (role %s) may not %s in the name of organisation "
+                      "\"%s\": %s must be the caller's own organisation",
+                      c->org, c->role[0] ? c->role : "none", trin_request_type(req), org,
+                      field);
+}
+
+/* ---- membership tables --------------------------------------------------------- */
+
+/* Plain types and `?` parameters only: the same SQL runs on the PostgreSQL
+ * backend. Keys start with the partnership or project id. */
+static const trin_migration_t access_migrations[] = {
+    {1,
+     "CREATE TABLE access_partnerships ("
+     " partnership_id TEXT NOT NULL PRIMARY KEY,"
+     " client_org TEXT NOT NULL);"
+     "CREATE TABLE access_members ("
+     " partnership_id TEXT NOT NULL,"
+     " org TEXT NOT NULL,"
+     " kind TEXT NOT NULL,"
+     " PRIMARY KEY (partnership_id, org));"
+     "CREATE TABLE access_projects ("
+     " project_id TEXT NOT NULL PRIMARY KEY,"
+     " client_org TEXT NOT NULL,"
+     " partnership_id TEXT NOT NULL);"},
+};
+
+int trin_access_migrate(trin_store_t *store, trin_err_t *err) {
+  return trin_store_migrate(store, "access", access_migrations,
+                            (int)(sizeof access_migrations / sizeof access_migrations[0]),
+                            err);
+}
+
+static int run_stmt(trin_store_t *s, const char *sql, const char *a, const char *b,
+                    const char *c, trin_err_t *err) {
+  trin_stmt_t *st = NULL;
+  int rc = trin_store_stmt(s, sql, &st, err);
+  if (rc != TRIN_OK) return rc;
+  int i = 1;
+  if (a) trin_stmt_bind_text(st, i++, a);
+  if (b) trin_stmt_bind_text(st, i++, b);
+  if (c) trin_stmt_bind_text(st, i++, c);
+  return trin_stmt_run(st, err);
+}
+
+int trin_access_put_partnership(trin_store_t *store, const char *partnership_id,
+                                const char *client_org, const trin_access_member_t *members,
+                                size_t nmembers, trin_err_t *err) {
+  if (partnership_id == NULL || partnership_id[0] == '\0')
+    return trin_err_set(err, TRIN_EINVALID, "partnership_id", "is required");
+  if (client_org == NULL) client_org = "";
+  int rc = run_stmt(store,
+                    "INSERT INTO access_partnerships (partnership_id, client_org) VALUES (?, ?)"
+                    " ON CONFLICT (partnership_id) DO UPDATE SET client_org = excluded.client_org",
+                    partnership_id, client_org, NULL, err);
+  if (rc == TRIN_OK)
+    rc = run_stmt(store, "DELETE FROM access_members WHERE partnership_id = ?", partnership_id,
+                  NULL, NULL, err);
+  for (size_t i = 0; rc == TRIN_OK && i < nmembers; i++) {
+    if (members[i].org == NULL || members[i].org[0] == '\0') continue;
+    rc = run_stmt(store,
+                  "INSERT INTO access_members (partnership_id, org, kind) VALUES (?, ?, ?)"
+                  " ON CONFLICT (partnership_id, org) DO UPDATE SET kind = excluded.kind",
+                  partnership_id, members[i].org, members[i].kind ? members[i].kind : "", err);
+  }
+  return rc;
+}
+
+int trin_access_put_project(trin_store_t *store, const char *project_id,
+                            const char *client_org, const char *partnership_id,
+                            trin_err_t *err) {
+  if (project_id == NULL || project_id[0] == '\0')
+    return trin_err_set(err, TRIN_EINVALID, "project_id", "is required");
+  return run_stmt(store,
+                  "INSERT INTO access_projects (project_id, client_org, partnership_id)"
+                  " VALUES (?, ?, ?) ON CONFLICT (project_id) DO UPDATE SET"
+                  " client_org = excluded.client_org, partnership_id = excluded.partnership_id",
+                  project_id, client_org ? client_org : "",
+                  partnership_id ? partnership_id : "", err);
+}
+
+int trin_access_project(trin_store_t *store, const char *project_id, char *client_org,
+                        size_t client_cap, char *partnership_id, size_t partnership_cap,
+                        trin_err_t *err) {
+  trin_stmt_t *st = NULL;
+  int rc = trin_store_stmt(store,
+                           "SELECT client_org, partnership_id FROM access_projects"
+                           " WHERE project_id = ?",
+                           &st, err);
+  if (rc != TRIN_OK) return rc;
+  trin_stmt_bind_text(st, 1, project_id ? project_id : "");
+  rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) {
+    if (client_cap) snprintf(client_org, client_cap, "%s", trin_stmt_text(st, 0));
+    if (partnership_cap) snprintf(partnership_id, partnership_cap, "%s", trin_stmt_text(st, 1));
+    trin_stmt_reset(st);
+    return TRIN_OK;
+  }
+  trin_stmt_reset(st);
+  if (rc != TRIN_OK) return rc;
+  return trin_err_set(err, TRIN_ENOTFOUND, "project_id", "no project \"%s\" is known here",
+                      project_id ? project_id : "");
+}
+
+static int apply_partnership(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
+  Trin__Lifecycle__Partnership *p = NULL;
+  trin_err_t e = {0};
+  if (trin_codec_unpack(&trin__lifecycle__partnership__descriptor, ev->payload.data,
+                        ev->payload.len, "payload", (ProtobufCMessage **)&p, &e)) {
+    trin_log_warn("access: lifecycle event %llu (%s) does not decode, skipped: %s",
+                  (unsigned long long)ev->seq, ev->type ? ev->type : "", e.message);
+    return TRIN_OK;
+  }
+  int rc = TRIN_OK;
+  if (p->id && p->id[0]) {
+    trin_access_member_t *m = NULL;
+    if (p->n_members > 0) {
+      m = calloc(p->n_members, sizeof *m);
+      if (m == NULL) {
+        trin_codec_free(p);
+        return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+      }
+    }
+    for (size_t i = 0; i < p->n_members; i++) {
+      m[i].org = p->members[i]->org_id;
+      m[i].kind = p->members[i]->role;
+    }
+    rc = trin_access_put_partnership(s, p->id, p->client_org, m, p->n_members, err);
+    free(m);
+  }
+  trin_codec_free(p);
+  return rc;
+}
+
+static int apply_project(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
+  Trin__Lifecycle__ProjectEvent *pe = NULL;
+  trin_err_t e = {0};
+  if (trin_codec_unpack(&trin__lifecycle__project_event__descriptor, ev->payload.data,
+                        ev->payload.len, "payload", (ProtobufCMessage **)&pe, &e)) {
+    trin_log_warn("access: lifecycle event %llu (%s) does not decode, skipped: %s",
+                  (unsigned long long)ev->seq, ev->type ? ev->type : "", e.message);
+    return TRIN_OK;
+  }
+  int rc = TRIN_OK;
+  const Trin__Lifecycle__Project *p = pe->project;
+  if (p && p->id && p->id[0]) {
+    /* The event's org is the project's client as lifecycle recorded it; the
+     * payload's client_org is the same (filled by lifecycle). */
+    const char *client = p->client_org && p->client_org[0] ? p->client_org
+                                                           : (ev->org ? ev->org : "");
+    rc = trin_access_put_project(s, p->id, client, p->partnership_id, err);
+  }
+  trin_codec_free(pe);
+  return rc;
+}
+
+int trin_access_apply_event(trin_store_t *store, const Trin__Event *ev, trin_err_t *err) {
+  if (ev == NULL) return TRIN_OK;
+  if (ev->service && ev->service[0] && strcmp(ev->service, "lifecycle") != 0) return TRIN_OK;
+  const char *pt = ev->payload_type ? ev->payload_type : "";
+  if (strcmp(pt, trin__lifecycle__partnership__descriptor.name) == 0)
+    return apply_partnership(store, ev, err);
+  if (strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0)
+    return apply_project(store, ev, err);
+  return TRIN_OK;
+}

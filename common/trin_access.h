@@ -1,0 +1,143 @@
+/* trin_access — who may do what: the roles a registered key holds, the
+ * partnership membership every service learns from lifecycle's events, and
+ * the check a service's rule table runs for each request.
+ *
+ * A service declares one readable table (services/NAME/NAME_access.c):
+ * request → roles allowed → scope. trin_access_gate refuses a request whose
+ * caller's role is not in its row before the handler runs; the handler, once
+ * it knows which project or partnership the request touches, calls
+ * trin_access_require to check the scope. Organisations named in a message
+ * body are never trusted: the caller's organisation comes from its key. */
+#ifndef TRIN_ACCESS_H
+#define TRIN_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "trin/envelope.pb-c.h"
+#include "trin_err.h"
+#include "trin_server.h"
+#include "trin_store.h"
+
+/* Roles a key is registered with (the registry's third column). */
+typedef enum {
+  TRIN_ROLE_NONE = 0,
+  TRIN_ROLE_ADMIN,       /* the deployment's operator: everything, every organisation */
+  TRIN_ROLE_SERVICE,     /* another trin service: events, replay, cross-service commands */
+  TRIN_ROLE_WRITER,      /* manages its organisation's own things */
+  TRIN_ROLE_READER,      /* reads its organisation's and its partnerships' things */
+  TRIN_ROLE_CALCULATOR,  /* a contractor's calculator: budgets, optimisation log */
+  TRIN_ROLE_ADVISOR,     /* an advisor: design milestones */
+  TRIN_ROLE_RESIDENT,    /* a resident committee: answers surveys, nothing else */
+  TRIN_ROLE_COUNT_
+} trin_role_t;
+
+#define TRIN_ROLE_BIT(r) (1u << (r))
+
+/* "writer" → TRIN_ROLE_WRITER; TRIN_ROLE_NONE for an unknown name. */
+trin_role_t trin_role_parse(const char *name);
+const char *trin_role_name(trin_role_t role);
+
+/* What a rule's resource must be to the caller's organisation. */
+typedef enum {
+  TRIN_SCOPE_ANY = 0,  /* nothing to check beyond the role (e.g. anonymous figures) */
+  TRIN_SCOPE_OWN,      /* the resource's client organisation is the caller's */
+  TRIN_SCOPE_MEMBER,   /* the caller's organisation is the client or a member of
+                          the resource's partnership */
+} trin_scope_t;
+
+typedef struct {
+  const char *request;  /* full request name, "trin.budget.SetLine" */
+  unsigned roles;       /* TRIN_ROLE_BIT(..) | ...; admin is always allowed */
+  trin_scope_t scope;
+} trin_access_rule_t;
+
+typedef struct {
+  const char *service;  /* for error messages */
+  const trin_access_rule_t *rules;
+  size_t nrules;
+} trin_access_table_t;
+
+/* True for a caller who passes every rule: an admin key, or a caller on an
+ * unauthenticated local endpoint (ipc://, inproc://, or tcp:// with the
+ * logged `insecure` setting), where the socket itself is the guard. */
+bool trin_access_unrestricted(const trin_caller_t *caller);
+
+/* A trin_gate_fn: data is a const trin_access_table_t *. Refuses with
+ * TRIN_EFORBIDDEN a request that has no row (deny by default) or whose row
+ * does not name the caller's role. */
+int trin_access_gate(const trin_caller_t *caller, const char *request_type, void *data,
+                     trin_err_t *err);
+
+/* Checks the running request's rule scope against a resource that belongs to
+ * client_org and, when partnership_id is not "", to that partnership.
+ * TRIN_EFORBIDDEN with a message naming both organisations when refused. */
+int trin_access_require(trin_request_t *req, const trin_access_table_t *table,
+                        const char *client_org, const char *partnership_id,
+                        trin_err_t *err);
+
+/* As trin_access_require, naming the resource in the refusal:
+ * `organisation "nabo" (role writer) may not trin.lifecycle.AdvanceStage on
+ * project "P-1" of organisation "bolig" (...)`. what ("project") and id may be
+ * NULL; field (may be NULL) is the request field naming the resource. */
+int trin_access_require_on(trin_request_t *req, const trin_access_table_t *table,
+                           const char *client_org, const char *partnership_id,
+                           const char *what, const char *id, const char *field,
+                           trin_err_t *err);
+
+/* The check behind trin_access_require_on, for a given store, caller and
+ * request name (what the request's handler would pass); unit tests and
+ * code outside a request use it directly. */
+int trin_access_check(trin_store_t *store, const trin_caller_t *caller,
+                      const trin_access_table_t *table, const char *request,
+                      const char *client_org, const char *partnership_id, const char *what,
+                      const char *id, const char *field, trin_err_t *err);
+
+/* The organisation a restricted caller acts for (its key's), or NULL when the
+ * caller is unrestricted or a service key, which may act for any. The string
+ * is owned by the request. */
+const char *trin_access_caller_org(const trin_request_t *req);
+
+/* Body claims: refuses with TRIN_EFORBIDDEN naming field when a restricted
+ * caller names an organisation (org, not "") other than its own. */
+int trin_access_require_org(trin_request_t *req, const char *org, const char *field,
+                            trin_err_t *err);
+
+/* For list/query handlers: may the running request's caller see a resource
+ * of client_org / partnership_id (always for unrestricted and service callers). */
+bool trin_access_request_may_see(trin_request_t *req, const char *client_org,
+                                 const char *partnership_id);
+
+/* ---- membership, kept in each service's store ------------------------------ */
+
+/* Creates the access tables (scope "access") if needed. */
+int trin_access_migrate(trin_store_t *store, trin_err_t *err);
+
+typedef struct {
+  const char *org;
+  const char *kind;  /* the part it plays: client, advisor, contractor, ... */
+} trin_access_member_t;
+
+/* Replaces the partnership's client and member list. */
+int trin_access_put_partnership(trin_store_t *store, const char *partnership_id,
+                                const char *client_org, const trin_access_member_t *members,
+                                size_t nmembers, trin_err_t *err);
+int trin_access_put_project(trin_store_t *store, const char *project_id,
+                            const char *client_org, const char *partnership_id,
+                            trin_err_t *err);
+/* Applies a lifecycle event (Partnership or ProjectEvent payload) to the
+ * membership tables; other events are ignored. For a trin_follower fn. */
+int trin_access_apply_event(trin_store_t *store, const Trin__Event *ev, trin_err_t *err);
+
+/* The project's client and partnership (copied into the buffers); TRIN_ENOTFOUND
+ * when the project is not known. */
+int trin_access_project(trin_store_t *store, const char *project_id, char *client_org,
+                        size_t client_cap, char *partnership_id, size_t partnership_cap,
+                        trin_err_t *err);
+
+/* May organisation `org` see a resource of client_org / partnership_id: it is
+ * the client, or a member of that partnership. */
+bool trin_access_may_see(trin_store_t *store, const char *org, const char *client_org,
+                         const char *partnership_id);
+
+#endif

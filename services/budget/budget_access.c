@@ -1,0 +1,42 @@
+/* budget_access — see budget_access.h. A project's or partnership's client
+ * and membership come from lifecycle's events (budget_lifecycle_events). */
+#include "budget_access.h"
+
+#define R(role) TRIN_ROLE_BIT(TRIN_ROLE_##role)
+/* Everyone who works in a partnership reads its economy; resident
+ * committees do not. */
+#define READERS (R(READER) | R(WRITER) | R(CALCULATOR) | R(ADVISOR) | R(SERVICE))
+
+static const trin_access_rule_t RULES[] = {
+    /* the partnership's tendered model: set by the client, read by members */
+    {"trin.budget.SetEconomicModel", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.budget.GetEconomicModel", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.budget.CalculatePrice", READERS, TRIN_SCOPE_MEMBER},
+    /* budgets (Skema A/B/C, forecasts): the contractor's calculator writes them,
+     * the client's writers approve them (approving Skema B closes the price) */
+    {"trin.budget.CreateBudget", R(CALCULATOR), TRIN_SCOPE_MEMBER},
+    {"trin.budget.SetBudgetLine", R(CALCULATOR), TRIN_SCOPE_MEMBER},
+    {"trin.budget.RemoveBudgetLine", R(CALCULATOR), TRIN_SCOPE_MEMBER},
+    {"trin.budget.SubmitBudget", R(CALCULATOR), TRIN_SCOPE_MEMBER},
+    {"trin.budget.ApproveBudget", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.budget.GetBudget", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.budget.ListBudgets", READERS, TRIN_SCOPE_MEMBER},
+    /* construction-cost index series: the operator's data, public to keys */
+    {"trin.budget.AddIndexPoints", R(SERVICE), TRIN_SCOPE_ANY},
+    {"trin.budget.ImportIndexCsv", R(SERVICE), TRIN_SCOPE_ANY},
+    {"trin.budget.GetIndexSeries", READERS, TRIN_SCOPE_ANY},
+    /* scope changes and rent: the client's; optimisation log and actual
+     * costs: the calculator's; the client decides the options */
+    {"trin.budget.RecordScopeChange", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.budget.ProposeOption", R(CALCULATOR), TRIN_SCOPE_MEMBER},
+    {"trin.budget.DecideOption", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.budget.RecordActualCost", R(CALCULATOR), TRIN_SCOPE_MEMBER},
+    {"trin.budget.SetRentParameters", R(WRITER), TRIN_SCOPE_OWN},
+    /* the project's economy: members read */
+    {"trin.budget.GetProjectEconomy", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.budget.GetDrift", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.budget.VerifyMolio", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.budget.GetTurnoverSplit", READERS, TRIN_SCOPE_MEMBER},
+};
+
+const trin_access_table_t budget_access = {"budget", RULES, sizeof RULES / sizeof *RULES};

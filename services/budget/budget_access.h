@@ -1,0 +1,10 @@
+/* budget_access — who may send which budget request: the service's rule
+ * table, one row per request (see trin_access.h for roles and scopes). */
+#ifndef TRIN_BUDGET_ACCESS_H
+#define TRIN_BUDGET_ACCESS_H
+
+#include "trin_access.h"
+
+extern const trin_access_table_t budget_access;
+
+#endif

@@ -1,0 +1,73 @@
+/* lifecycle_access — see lifecycle_access.h. */
+#include "lifecycle_access.h"
+
+#include <stdlib.h>
+
+#define R(role) TRIN_ROLE_BIT(TRIN_ROLE_##role)
+/* Everyone who works in a partnership reads it; resident committees only
+ * answer surveys (survey service). */
+#define READERS (R(READER) | R(WRITER) | R(CALCULATOR) | R(ADVISOR) | R(SERVICE))
+#define ADMIN_ONLY 0u
+
+static const trin_access_rule_t RULES[] = {
+    /* organisations: created by the operator; the directory is public to keys */
+    {"trin.lifecycle.CreateOrganisation", ADMIN_ONLY, TRIN_SCOPE_ANY},
+    {"trin.lifecycle.ListOrganisations", READERS, TRIN_SCOPE_ANY},
+    /* partnerships: the client's writers manage them; members read them */
+    {"trin.lifecycle.CreatePartnership", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.AddMember", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.ExtendFramework", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.GetPartnership", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.lifecycle.ListPartnerships", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
+    /* projects: the client's writers drive stages, pauses and price closing */
+    {"trin.lifecycle.CreateProject", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.AdvanceStage", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.ClosePrice", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.PauseProject", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.ResumeProject", R(WRITER), TRIN_SCOPE_OWN},
+    /* design milestones: the partnership's advisors (and writers) */
+    {"trin.lifecycle.SetMilestone", R(ADVISOR) | R(WRITER), TRIN_SCOPE_MEMBER},
+    /* disputes and defects: raised by any working member; the client resolves */
+    {"trin.lifecycle.OpenDispute", R(WRITER) | R(CALCULATOR) | R(ADVISOR), TRIN_SCOPE_MEMBER},
+    {"trin.lifecycle.EscalateDispute", R(WRITER) | R(CALCULATOR) | R(ADVISOR), TRIN_SCOPE_MEMBER},
+    {"trin.lifecycle.ResolveDispute", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.ReportDefect", R(WRITER) | R(CALCULATOR) | R(ADVISOR), TRIN_SCOPE_MEMBER},
+    {"trin.lifecycle.FixDefect", R(WRITER) | R(CALCULATOR) | R(ADVISOR), TRIN_SCOPE_MEMBER},
+    /* reading projects: members of the project's partnership */
+    {"trin.lifecycle.GetProject", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.lifecycle.ListProjects", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
+};
+
+const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES};
+
+/* A store from before access control: lifecycle is where partnerships and
+ * projects are born, so its own tables are the truth to copy — once, as a
+ * migration of its own (on a new store it copies nothing). */
+static const trin_migration_t BACKFILL[] = {
+    {1,
+     "INSERT INTO access_partnerships (partnership_id, client_org)"
+     " SELECT id, client_org FROM partnerships;"
+     "INSERT INTO access_members (partnership_id, org, kind)"
+     " SELECT partnership_id, org_id, role FROM partnership_members;"
+     "INSERT INTO access_projects (project_id, client_org, partnership_id)"
+     " SELECT id, client_org, COALESCE(partnership_id, '') FROM projects;"},
+};
+
+int lifecycle_access_migrate(trin_store_t *s, trin_err_t *err) {
+  int rc = trin_access_migrate(s, err);
+  if (!rc) rc = trin_store_migrate(s, "lifecycle_access", BACKFILL, 1, err);
+  return rc;
+}
+
+int lifecycle_access_put_partnership(trin_store_t *s, const Trin__Lifecycle__Partnership *p,
+                                     trin_err_t *err) {
+  trin_access_member_t *m = calloc(p->n_members + 1, sizeof *m);
+  if (!m) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  for (size_t i = 0; i < p->n_members; i++) {
+    m[i].org = p->members[i]->org_id;
+    m[i].kind = p->members[i]->role;
+  }
+  int rc = trin_access_put_partnership(s, p->id, p->client_org, m, p->n_members, err);
+  free(m);
+  return rc;
+}

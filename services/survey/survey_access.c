@@ -1,0 +1,30 @@
+/* survey_access — see survey_access.h. A survey belongs to its project's
+ * client and partnership, learnt from lifecycle's events. */
+#include "survey_access.h"
+
+#include "trin_token.h"
+
+#define R(role) TRIN_ROLE_BIT(TRIN_ROLE_##role)
+#define READERS (R(READER) | R(WRITER) | R(CALCULATOR) | R(ADVISOR) | R(SERVICE))
+
+static const trin_access_rule_t RULES[] = {
+    /* survey definitions and rounds: the client's writers */
+    {"trin.survey.CreateSurvey", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.survey.AddRound", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.survey.SetBaseline", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.survey.SetThresholds", R(WRITER), TRIN_SCOPE_OWN},
+    /* reading a survey: members, and residents who answer it */
+    {"trin.survey.GetSurvey", READERS | R(RESIDENT), TRIN_SCOPE_MEMBER},
+    {"trin.survey.ListSurveys", READERS | R(RESIDENT), TRIN_SCOPE_MEMBER}, /* filtered */
+    /* answers: the partnership's resident committees and the client's writers */
+    {"trin.survey.ImportResponses", R(RESIDENT) | R(WRITER), TRIN_SCOPE_MEMBER},
+    /* results: members (not residents: they answer, the landlord reports back) */
+    {"trin.survey.GetResults", READERS, TRIN_SCOPE_MEMBER},
+    /* pooled inside/outside comparison: anonymous, for any working role;
+     * naming a client is only allowed for the caller's own */
+    {"trin.survey.Compare", READERS, TRIN_SCOPE_ANY},
+    /* the webhook's survey:write tokens: an organisation's writers, its own */
+    TRIN_TOKEN_ACCESS_RULES,
+};
+
+const trin_access_table_t survey_access = {"survey", RULES, sizeof RULES / sizeof *RULES};

@@ -1,0 +1,10 @@
+/* survey_access — who may send which survey request: the service's rule
+ * table, one row per request (see trin_access.h for roles and scopes). */
+#ifndef TRIN_SURVEY_ACCESS_H
+#define TRIN_SURVEY_ACCESS_H
+
+#include "trin_access.h"
+
+extern const trin_access_table_t survey_access;
+
+#endif

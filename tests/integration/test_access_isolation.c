@@ -1,0 +1,715 @@
+/* access.isolation — the real lifecycle, budget, survey and benchmark
+ * processes on tcp://127.0.0.1 with CURVE and a key registry. Two client
+ * organisations with a partnership each, an advisor, a contractor and a
+ * resident committee: every key can do what its role allows on every
+ * service and is refused (FORBIDDEN, a message naming who and whose,
+ * nothing changed) for everything else; a body naming another
+ * organisation is refused. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lcclient.h"
+#include "test_benchmark_calls.h"
+#include "test_budget_calls.h"
+#include "testproc.h"
+#include "trin/benchmark.pb-c.h"
+#include "trin/budget.pb-c.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin/survey.pb-c.h"
+#include "trin_codec.h"
+#include "trin_keys.h"
+
+/* ---- keys and processes ------------------------------------------------------------- */
+
+enum { LC, BG, SV, BM, NSVC };
+static const char *const SVC_NAME[NSVC] = {"lifecycle", "budget", "survey", "benchmark"};
+
+/* Who holds a key: organisation and role, as in the registry. */
+enum { ADMIN, ALFA_W, ALFA_R, BETA_W, RAAD_A, BYG_C, BEBOER_R, NWHO };
+static const struct {
+  const char *org, *role;
+} WHO[NWHO] = {
+    [ADMIN] = {"ops", "admin"},        [ALFA_W] = {"alfa", "writer"},
+    [ALFA_R] = {"alfa", "reader"},     [BETA_W] = {"beta", "writer"},
+    [RAAD_A] = {"raad", "advisor"},    [BYG_C] = {"byg", "calculator"},
+    [BEBOER_R] = {"beboer", "resident"},
+};
+
+static char dir[128], registry[200], peers[200];
+static trin_keypair_t svc_key[NSVC], who_key[NWHO];
+static char ep[NSVC][64], pub[NSVC][64];
+static testproc_t proc[NSVC];
+static trin_client_t *cl[NWHO][NSVC];
+
+static int free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) ||
+      getsockname(fd, (struct sockaddr *)&a, &len)) {
+    perror("free_port");
+    exit(2);
+  }
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static void registered(const trin_keypair_t *kp, const char *org, const char *role,
+                       const char *name) {
+  trin_keys_entry_t e;
+  memset(&e, 0, sizeof e);
+  snprintf(e.public_z85, sizeof e.public_z85, "%s", kp->public_z85);
+  snprintf(e.org, sizeof e.org, "%s", org);
+  snprintf(e.role, sizeof e.role, "%s", role);
+  snprintf(e.name, sizeof e.name, "%s", name);
+  trin_err_t err;
+  if (trin_keys_registry_add(registry, &e, &err)) {
+    fprintf(stderr, "registry: %s\n", err.message);
+    exit(2);
+  }
+}
+
+static trin_client_t *as(int who, int svc) {
+  if (!cl[who][svc]) {
+    trin_curve_client_t curve = {.own = &who_key[who]};
+    snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s",
+             svc_key[svc].public_z85);
+    trin_err_t err;
+    assert_int_equal(trin_client_new_curve(ep[svc], &curve, &cl[who][svc], &err), TRIN_OK);
+  }
+  return cl[who][svc];
+}
+
+static uint64_t last_seq(int svc) {
+  Trin__Ping ping = TRIN__PING__INIT;
+  Trin__Pong *pong = NULL;
+  trin_err_t err;
+  assert_int_equal(trin_client_call(as(ADMIN, svc), &ping.base, &trin__pong__descriptor,
+                                    (ProtobufCMessage **)&pong, &err),
+                   TRIN_OK);
+  uint64_t s = pong->last_seq;
+  trin_codec_free(pong);
+  return s;
+}
+
+static bool start(int svc, const char *bin) {
+  char key[260], reg[260], peer[260], eps[NSVC][2][120];
+  snprintf(key, sizeof key, "--key=%s/%s", peers, SVC_NAME[svc]);
+  snprintf(reg, sizeof reg, "--key-registry=%s", registry);
+  snprintf(peer, sizeof peer, "--peer-keys=%s", peers);
+  const char *extra[24] = {key, reg, peer, "--insecure=false"};
+  int n = 4;
+  /* budget and survey follow lifecycle; benchmark follows the three others */
+  for (int up = LC; up <= SV; up++) {
+    if (up == svc || (svc != BM && up != LC) || svc == LC) continue;
+    snprintf(eps[up][0], sizeof eps[up][0], "--%s-endpoint=%s", SVC_NAME[up], ep[up]);
+    snprintf(eps[up][1], sizeof eps[up][1], "--%s-pub-endpoint=%s", SVC_NAME[up], pub[up]);
+    extra[n++] = eps[up][0];
+    extra[n++] = eps[up][1];
+  }
+  if (svc == SV) extra[n++] = "--http-address=";
+  extra[n] = NULL;
+  testproc_init(&proc[svc], "access");
+  snprintf(proc[svc].endpoint, sizeof proc[svc].endpoint, "%s", ep[svc]);
+  snprintf(proc[svc].pub, sizeof proc[svc].pub, "%s", pub[svc]);
+  trin_curve_client_t curve = {.own = &who_key[ADMIN]};
+  snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s",
+           svc_key[svc].public_z85);
+  return testproc_start_curve(&proc[svc], bin, extra, &curve);
+}
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(dir, sizeof dir, "/tmp/trin-access-XXXXXX");
+  if (!mkdtemp(dir)) return -1;
+  snprintf(registry, sizeof registry, "%s/registry", dir);
+  snprintf(peers, sizeof peers, "%s/keys", dir);
+  if (mkdir(peers, 0700)) return -1;
+  trin_err_t err;
+  for (int s = 0; s < NSVC; s++) {
+    char path[260];
+    snprintf(path, sizeof path, "%s/%s", peers, SVC_NAME[s]);
+    if (trin_keys_generate(&svc_key[s], &err) || trin_keys_write(path, &svc_key[s], &err)) {
+      fprintf(stderr, "keys: %s\n", err.message);
+      return -1;
+    }
+    registered(&svc_key[s], "trin", "service", SVC_NAME[s]);
+    snprintf(ep[s], sizeof ep[s], "tcp://127.0.0.1:%d", free_port());
+    snprintf(pub[s], sizeof pub[s], "tcp://127.0.0.1:%d", free_port());
+  }
+  for (int w = 0; w < NWHO; w++) {
+    if (trin_keys_generate(&who_key[w], &err)) return -1;
+    registered(&who_key[w], WHO[w].org, WHO[w].role, "test key");
+  }
+  setenv("TRIN_INSECURE", "false", 1);
+  if (!start(LC, TRIN_LIFECYCLE_BIN) || !start(BG, TRIN_BUDGET_BIN) ||
+      !start(SV, TRIN_SURVEY_BIN) || !start(BM, TRIN_BENCHMARK_BIN))
+    return -1;
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  for (int w = 0; w < NWHO; w++)
+    for (int s = 0; s < NSVC; s++) trin_client_destroy(&cl[w][s]);
+  int bad = 0;
+  for (int s = NSVC - 1; s >= 0; s--) {
+    if (testproc_stop(&proc[s]) != 0) bad = 1;
+    testproc_cleanup(&proc[s]);
+  }
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (!getenv("TRIN_TEST_KEEP") && system(cmd) != 0) bad = 1;
+  return bad ? -1 : 0;
+}
+
+/* ---- checks ------------------------------------------------------------------------------ */
+
+#define OK(expr)                                                                       \
+  do {                                                                                 \
+    trin_err_t e_ = {0};                                                               \
+    int rc_ = (expr);                                                                  \
+    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
+    assert_int_equal(rc_, TRIN_OK);                                                    \
+  } while (0)
+
+/* Refused with FORBIDDEN on field fld, a message naming the caller's
+ * organisation and role (and `names` when not NULL), and the service's
+ * event log did not move. */
+#define FORBIDDEN(svc, who, expr, fld, names)                                          \
+  do {                                                                                 \
+    trin_err_t e_ = {0};                                                               \
+    uint64_t before_ = last_seq(svc);                                                  \
+    int rc_ = (expr);                                                                  \
+    if (rc_ != TRIN_EFORBIDDEN)                                                        \
+      print_error("%s: got %d: %s (field %s)\n", #expr, rc_, e_.message, e_.field);    \
+    assert_int_equal(rc_, TRIN_EFORBIDDEN);                                            \
+    assert_string_equal(e_.field, (fld));                                              \
+    char who_[120];                                                                    \
+    snprintf(who_, sizeof who_, "organisation \"%s\" (role %s)", WHO[who].org,         \
+             WHO[who].role);                                                           \
+    if (!strstr(e_.message, who_)) print_error("message: %s\n", e_.message);          \
+    assert_non_null(strstr(e_.message, who_));                                         \
+    const char *n_ = (names);                                                          \
+    if (n_ && !strstr(e_.message, n_)) print_error("message: %s\n", e_.message);      \
+    if (n_) assert_non_null(strstr(e_.message, n_));                                   \
+    assert_int_equal(last_seq(svc), before_);                                          \
+  } while (0)
+
+static int call(trin_client_t *c, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *d,
+                ProtobufCMessage **out, trin_err_t *err) {
+  ProtobufCMessage *r = NULL;
+  int rc = trin_client_call(c, req, d, &r, err);
+  if (out) *out = r;
+  else trin_codec_free(r);
+  return rc;
+}
+
+static void pause_ms(int ms) {
+  struct timespec ts = {0, ms * 1000L * 1000L};
+  nanosleep(&ts, NULL);
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------------ */
+
+static int add_member(trin_client_t *c, const char *pid, const char *org, const char *kind,
+                      trin_err_t *err) {
+  Trin__Lifecycle__Member m = TRIN__LIFECYCLE__MEMBER__INIT;
+  m.org_id = (char *)org;
+  m.role = (char *)kind;
+  Trin__Lifecycle__AddMember q = TRIN__LIFECYCLE__ADD_MEMBER__INIT;
+  q.partnership_id = (char *)pid;
+  q.member = &m;
+  return call(c, &q.base, &trin__lifecycle__partnership_reply__descriptor, NULL, err);
+}
+
+static int open_dispute(trin_client_t *c, const char *project, const char *id, const char *by,
+                        trin_err_t *err) {
+  Trin__Lifecycle__OpenDispute q = TRIN__LIFECYCLE__OPEN_DISPUTE__INIT;
+  q.project_id = (char *)project;
+  q.dispute_id = (char *)id;
+  q.title = "facade";
+  q.amount_ore = 10000000;
+  q.date = "2024-05-01";
+  q.raised_by = (char *)by;
+  return call(c, &q.base, &trin__lifecycle__project_reply__descriptor, NULL, err);
+}
+
+static size_t project_count(int who) {
+  Trin__Lifecycle__ListProjects q = TRIN__LIFECYCLE__LIST_PROJECTS__INIT;
+  Trin__Lifecycle__ProjectList *l = NULL;
+  trin_err_t err;
+  assert_int_equal(call(as(who, LC), &q.base, &trin__lifecycle__project_list__descriptor,
+                        (ProtobufCMessage **)&l, &err),
+                   TRIN_OK);
+  size_t n = l->n_projects;
+  trin_codec_free(l);
+  return n;
+}
+
+static const char *only_project(int who) {
+  static char id[65];
+  Trin__Lifecycle__ListProjects q = TRIN__LIFECYCLE__LIST_PROJECTS__INIT;
+  Trin__Lifecycle__ProjectList *l = NULL;
+  trin_err_t err;
+  assert_int_equal(call(as(who, LC), &q.base, &trin__lifecycle__project_list__descriptor,
+                        (ProtobufCMessage **)&l, &err),
+                   TRIN_OK);
+  assert_int_equal(l->n_projects, 1);
+  snprintf(id, sizeof id, "%s", l->projects[0]->id);
+  trin_codec_free(l);
+  return id;
+}
+
+static size_t partnership_count(int who) {
+  Trin__Lifecycle__ListPartnerships q = TRIN__LIFECYCLE__LIST_PARTNERSHIPS__INIT;
+  Trin__Lifecycle__PartnershipList *l = NULL;
+  trin_err_t err;
+  assert_int_equal(call(as(who, LC), &q.base, &trin__lifecycle__partnership_list__descriptor,
+                        (ProtobufCMessage **)&l, &err),
+                   TRIN_OK);
+  size_t n = l->n_partnerships;
+  trin_codec_free(l);
+  return n;
+}
+
+static size_t members_of(const char *pid) {
+  Trin__Lifecycle__GetPartnership q = TRIN__LIFECYCLE__GET_PARTNERSHIP__INIT;
+  q.partnership_id = (char *)pid;
+  Trin__Lifecycle__PartnershipReply *r = NULL;
+  trin_err_t err;
+  assert_int_equal(call(as(ADMIN, LC), &q.base, &trin__lifecycle__partnership_reply__descriptor,
+                        (ProtobufCMessage **)&r, &err),
+                   TRIN_OK);
+  size_t n = r->partnership->n_members;
+  trin_codec_free(r);
+  return n;
+}
+
+static void stage_is(const char *project, const char *stage) {
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  trin_err_t err;
+  assert_int_equal(lc_get(as(ADMIN, LC), project, &r, &err), TRIN_OK);
+  assert_string_equal(r->project->stage, stage);
+  trin_codec_free(r);
+}
+
+static void lifecycle_roles(void **state) {
+  (void)state;
+  /* organisations: the operator's */
+  OK(lc_org(as(ADMIN, LC), "alfa", "client", &e_));
+  OK(lc_org(as(ADMIN, LC), "beta", "client", &e_));
+  OK(lc_org(as(ADMIN, LC), "raad", "advisor", &e_));
+  OK(lc_org(as(ADMIN, LC), "byg", "contractor", &e_));
+  OK(lc_org(as(ADMIN, LC), "beboer", "resident_committee", &e_));
+  FORBIDDEN(LC, ALFA_W, lc_org(as(ALFA_W, LC), "alfa2", "client", &e_), "",
+            "trin.lifecycle.CreateOrganisation");
+
+  /* each client's writer makes its own partnership, never the other's */
+  OK(lc_partnership(as(ALFA_W, LC), "LA", "alfa", "2023-01-01", "myndighedsprojekt", 0, &e_));
+  OK(lc_partnership(as(BETA_W, LC), "LB", "beta", "2023-01-01", "myndighedsprojekt", 0, &e_));
+  FORBIDDEN(LC, BETA_W,
+            lc_partnership(as(BETA_W, LC), "LX", "alfa", "2023-01-01", "myndighedsprojekt", 0,
+                           &e_),
+            "partnership.client_org", "\"alfa\"");
+  FORBIDDEN(LC, ALFA_R,
+            lc_partnership(as(ALFA_R, LC), "LY", "alfa", "2023-01-01", "myndighedsprojekt", 0,
+                           &e_),
+            "", NULL);
+  OK(add_member(as(ALFA_W, LC), "LA", "raad", "advisor", &e_));
+  OK(add_member(as(ALFA_W, LC), "LA", "byg", "contractor", &e_));
+  OK(add_member(as(ALFA_W, LC), "LA", "beboer", "resident_committee", &e_));
+  FORBIDDEN(LC, BETA_W, add_member(as(BETA_W, LC), "LA", "beta", "client", &e_),
+            "partnership_id", "partnership \"LA\" of organisation \"alfa\"");
+  FORBIDDEN(LC, BYG_C, add_member(as(BYG_C, LC), "LB", "byg", "contractor", &e_), "", NULL);
+  assert_int_equal(members_of("LA"), 4);
+  assert_int_equal(members_of("LB"), 1);
+
+  /* projects: inside one's own partnership only; a body naming the other
+   * client is refused */
+  OK(lc_project(as(ALFA_W, LC), "PA", "LA", NULL, false, "2023-03-01", &e_));
+  OK(lc_project(as(BETA_W, LC), "PB", "LB", NULL, false, "2023-03-01", &e_));
+  FORBIDDEN(LC, BETA_W, lc_project(as(BETA_W, LC), "PX", "LA", NULL, false, "2023-03-01", &e_),
+            "project.partnership_id", "\"alfa\"");
+  FORBIDDEN(LC, BETA_W, lc_project(as(BETA_W, LC), "PY", NULL, "alfa", false, "2023-03-01", &e_),
+            "project.client_org", "\"alfa\"");
+  assert_int_equal(project_count(ADMIN), 2);
+
+  /* stages: the client's writer; nobody else, whatever they name */
+  FORBIDDEN(LC, BETA_W, lc_advance(as(BETA_W, LC), "PA", "trin1", "2023-04-01", &e_),
+            "project_id", "project \"PA\" of organisation \"alfa\"");
+  FORBIDDEN(LC, BYG_C, lc_advance(as(BYG_C, LC), "PA", "trin1", "2023-04-01", &e_), "",
+            "trin.lifecycle.AdvanceStage");
+  FORBIDDEN(LC, ALFA_R, lc_advance(as(ALFA_R, LC), "PA", "trin1", "2023-04-01", &e_), "", NULL);
+  stage_is("PA", "pre_study");
+  OK(lc_advance(as(ALFA_W, LC), "PA", "trin1", "2023-04-01", &e_));
+  stage_is("PA", "trin1");
+  FORBIDDEN(LC, ALFA_W, lc_pause(as(ALFA_W, LC), "PB", "authority", "2023-05-01", &e_),
+            "project_id", "project \"PB\" of organisation \"beta\"");
+
+  /* milestones: the partnership's advisor, only there */
+  OK(lc_milestone(as(RAAD_A, LC), "PA", "design", "2023-09-01", "", "", &e_));
+  FORBIDDEN(LC, RAAD_A, lc_milestone(as(RAAD_A, LC), "PB", "design", "2023-09-01", "", "", &e_),
+            "project_id", "project \"PB\"");
+
+  /* disputes: a member raises them in its own name only */
+  FORBIDDEN(LC, BYG_C, open_dispute(as(BYG_C, LC), "PA", "D1", "alfa", &e_), "raised_by",
+            "\"alfa\"");
+  OK(open_dispute(as(BYG_C, LC), "PA", "D1", "byg", &e_));
+  FORBIDDEN(LC, BYG_C, open_dispute(as(BYG_C, LC), "PB", "D2", "byg", &e_), "project_id", NULL);
+
+  /* reading: members see their partnership's projects, outsiders nothing */
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  FORBIDDEN(LC, BETA_W, lc_get(as(BETA_W, LC), "PA", &r, &e_), "project_id", "\"PA\"");
+  OK(lc_get(as(RAAD_A, LC), "PA", &r, &e_));
+  trin_codec_free(r);
+  r = NULL;
+  FORBIDDEN(LC, BEBOER_R, lc_get(as(BEBOER_R, LC), "PA", &r, &e_), "", NULL);
+  assert_string_equal(only_project(ALFA_W), "PA");
+  assert_string_equal(only_project(ALFA_R), "PA");
+  assert_string_equal(only_project(BYG_C), "PA");
+  assert_string_equal(only_project(BETA_W), "PB");
+  assert_int_equal(partnership_count(BETA_W), 1);
+  assert_int_equal(partnership_count(RAAD_A), 1);
+  assert_int_equal(partnership_count(ADMIN), 2);
+}
+
+/* ---- budget ----------------------------------------------------------------------------------- */
+
+static const char *budget_status(const char *id) {
+  static char st[32];
+  Trin__Budget__BudgetReply *r = NULL;
+  trin_err_t err;
+  assert_int_equal(bg_get_budget(as(ADMIN, BG), id, &r, &err), TRIN_OK);
+  snprintf(st, sizeof st, "%s", r->budget->status);
+  trin_codec_free(r);
+  return st;
+}
+
+static size_t budget_count(const char *project) {
+  Trin__Budget__ListBudgets q = TRIN__BUDGET__LIST_BUDGETS__INIT;
+  q.project_id = (char *)project;
+  Trin__Budget__BudgetList *l = NULL;
+  trin_err_t err;
+  assert_int_equal(call(as(ADMIN, BG), &q.base, &trin__budget__budget_list__descriptor,
+                        (ProtobufCMessage **)&l, &err),
+                   TRIN_OK);
+  size_t n = l->n_budgets;
+  trin_codec_free(l);
+  return n;
+}
+
+static void budget_roles(void **state) {
+  (void)state;
+  assert_true(bg_wait_project(as(ADMIN, BG), "PA", 10000));
+  assert_true(bg_wait_project(as(ADMIN, BG), "PB", 10000));
+  /* LA's members came before PA on lifecycle's log, so budget knows them */
+  bg_line_spec_t line = {"L1", "craft", "facade", 100000000, 0};
+
+  /* the client sets the partnership's model; members read it */
+  OK(bg_model(as(ALFA_W, BG), "LA", 500, &e_));
+  FORBIDDEN(BG, BETA_W, bg_model(as(BETA_W, BG), "LA", 900, &e_), "model.partnership_id",
+            "partnership \"LA\" of organisation \"alfa\"");
+
+  /* the contractor's calculator writes budgets of its partnership's projects */
+  OK(bg_budget(as(BYG_C, BG), "A1", "PA", "skema_a", "2023-05-01", &line, 1, &e_));
+  FORBIDDEN(BG, BYG_C, bg_budget(as(BYG_C, BG), "B1", "PB", "skema_a", "2023-05-01", &line, 1, &e_),
+            "budget.project_id", "project \"PB\" of organisation \"beta\"");
+  FORBIDDEN(BG, ALFA_W, bg_budget(as(ALFA_W, BG), "A2", "PA", "skema_a", "2023-05-01", &line, 1, &e_),
+            "", "trin.budget.CreateBudget");
+  assert_int_equal(budget_count("PA"), 1);
+  assert_int_equal(budget_count("PB"), 0);
+  bg_line_spec_t more = {"L2", "craft", "roof", 5000000, 0};
+  FORBIDDEN(BG, RAAD_A, bg_line(as(RAAD_A, BG), "A1", &more, &e_), "", NULL);
+  OK(bg_line(as(BYG_C, BG), "A1", &more, &e_));
+  OK(bg_submit(as(BYG_C, BG), "A1", "2023-05-02", &e_));
+
+  /* the client approves; the calculator and the other client may not */
+  FORBIDDEN(BG, BYG_C, bg_approve(as(BYG_C, BG), "A1", "2023-05-03", &e_), "", NULL);
+  FORBIDDEN(BG, BETA_W, bg_approve(as(BETA_W, BG), "A1", "2023-05-03", &e_), "budget_id",
+            "of organisation \"alfa\"");
+  assert_string_equal(budget_status("A1"), "submitted");
+  OK(bg_approve(as(ALFA_W, BG), "A1", "2023-05-03", &e_));
+  assert_string_equal(budget_status("A1"), "approved");
+
+  /* optimisation log: the calculator proposes, the client decides */
+  OK(bg_option(as(BYG_C, BG), "O1", "PA", 2000000, "2023-05-04", &e_));
+  FORBIDDEN(BG, BETA_W, bg_option(as(BETA_W, BG), "O2", "PA", 2000000, "2023-05-04", &e_), "",
+            NULL);
+
+  /* reading: members yes, the other client and residents no */
+  Trin__Budget__BudgetReply *r = NULL;
+  OK(bg_get_budget(as(RAAD_A, BG), "A1", &r, &e_));
+  trin_codec_free(r);
+  r = NULL;
+  FORBIDDEN(BG, BETA_W, bg_get_budget(as(BETA_W, BG), "A1", &r, &e_), "budget_id", "\"alfa\"");
+  FORBIDDEN(BG, BEBOER_R, bg_get_budget(as(BEBOER_R, BG), "A1", &r, &e_), "", NULL);
+  Trin__Budget__ProjectEconomyReply *ec = NULL;
+  FORBIDDEN(BG, BETA_W, bg_economy(as(BETA_W, BG), "PA", &ec, &e_), "project_id", "\"PA\"");
+  OK(bg_economy(as(ALFA_R, BG), "PA", &ec, &e_));
+  trin_codec_free(ec);
+
+  /* index series are the operator's */
+  uint64_t seq = 0;
+  FORBIDDEN(BG, ALFA_W, bg_index_point(as(ALFA_W, BG), "BYG42", "2023-01-01", 10000, &seq, &e_),
+            "", "trin.budget.AddIndexPoints");
+  OK(bg_index_point(as(ADMIN, BG), "BYG42", "2023-01-01", 10000, &seq, &e_));
+}
+
+/* ---- survey ------------------------------------------------------------------------------------ */
+
+static int create_survey(trin_client_t *c, const char *id, const char *project,
+                         trin_err_t *err) {
+  Trin__Survey__Statement st = TRIN__SURVEY__STATEMENT__INIT;
+  st.key = "trust";
+  st.text = "Vi har tillid til projektets økonomi";
+  st.common = true;
+  Trin__Survey__Statement *sts[1] = {&st};
+  Trin__Survey__Survey sv = TRIN__SURVEY__SURVEY__INIT;
+  sv.id = (char *)id;
+  sv.project_id = (char *)project;
+  sv.title = "Tilfredshed";
+  sv.scale_min = 1;
+  sv.scale_max = 5;
+  sv.statements = sts;
+  sv.n_statements = 1;
+  Trin__Survey__CreateSurvey q = TRIN__SURVEY__CREATE_SURVEY__INIT;
+  q.survey = &sv;
+  return call(c, &q.base, &trin__survey__survey_reply__descriptor, NULL, err);
+}
+
+static int add_round(trin_client_t *c, const char *survey, trin_err_t *err) {
+  Trin__Survey__Round r = TRIN__SURVEY__ROUND__INIT;
+  r.number = 1;
+  r.opens = "2023-06-01";
+  r.closes = "2023-06-30";
+  Trin__Survey__AddRound q = TRIN__SURVEY__ADD_ROUND__INIT;
+  q.survey_id = (char *)survey;
+  q.round = &r;
+  return call(c, &q.base, &trin__survey__survey_reply__descriptor, NULL, err);
+}
+
+/* n responses "<prefix>1".. scoring 4. */
+static int answer(trin_client_t *c, const char *survey, const char *prefix, int n,
+                  trin_err_t *err) {
+  Trin__Survey__Response rs[8], *rp[8];
+  Trin__Survey__Response__ScoresEntry sc[8], *sp[8];
+  char ids[8][32];
+  for (int i = 0; i < n; i++) {
+    trin__survey__response__init(&rs[i]);
+    trin__survey__response__scores_entry__init(&sc[i]);
+    snprintf(ids[i], sizeof ids[i], "%s%d", prefix, i + 1);
+    sc[i].key = "trust";
+    sc[i].value = 4;
+    sp[i] = &sc[i];
+    rs[i].respondent = ids[i];
+    rs[i].role = "residents";
+    rs[i].scores = &sp[i];
+    rs[i].n_scores = 1;
+    rp[i] = &rs[i];
+  }
+  Trin__Survey__ImportResponses q = TRIN__SURVEY__IMPORT_RESPONSES__INIT;
+  q.survey_id = (char *)survey;
+  q.round = 1;
+  q.responses = rp;
+  q.n_responses = (size_t)n;
+  return call(c, &q.base, &trin__survey__import_reply__descriptor, NULL, err);
+}
+
+static int results(trin_client_t *c, const char *survey, int32_t *respondents,
+                   trin_err_t *err) {
+  Trin__Survey__GetSurvey q = TRIN__SURVEY__GET_SURVEY__INIT;
+  q.survey_id = (char *)survey;
+  Trin__Survey__SurveyReply *r = NULL;
+  int rc = call(c, &q.base, &trin__survey__survey_reply__descriptor, (ProtobufCMessage **)&r, err);
+  if (!rc && respondents) *respondents = r->survey->n_rounds ? r->survey->rounds[0]->respondents : 0;
+  trin_codec_free(r);
+  return rc;
+}
+
+static int get_results(trin_client_t *c, const char *survey, trin_err_t *err) {
+  Trin__Survey__GetResults q = TRIN__SURVEY__GET_RESULTS__INIT;
+  q.survey_id = (char *)survey;
+  return call(c, &q.base, &trin__survey__round_results__descriptor, NULL, err);
+}
+
+static size_t surveys_seen(int who) {
+  Trin__Survey__ListSurveys q = TRIN__SURVEY__LIST_SURVEYS__INIT;
+  Trin__Survey__SurveyList *l = NULL;
+  trin_err_t err;
+  assert_int_equal(call(as(who, SV), &q.base, &trin__survey__survey_list__descriptor,
+                        (ProtobufCMessage **)&l, &err),
+                   TRIN_OK);
+  size_t n = l->n_surveys;
+  trin_codec_free(l);
+  return n;
+}
+
+static int compare(trin_client_t *c, const char *client, trin_err_t *err) {
+  Trin__Survey__Compare q = TRIN__SURVEY__COMPARE__INIT;
+  q.statement_key = "trust";
+  q.client_org = (char *)client;
+  return call(c, &q.base, &trin__survey__comparison__descriptor, NULL, err);
+}
+
+/* The project is refused as unknown until the survey service has applied
+ * lifecycle's event; anything else ends the wait. */
+static int create_when_known(int who, const char *id, const char *project) {
+  int rc = TRIN_ENOTFOUND;
+  for (int i = 0; i < 500 && rc == TRIN_ENOTFOUND; i++) {
+    trin_err_t e = {0};
+    if ((rc = create_survey(as(who, SV), id, project, &e)) == TRIN_ENOTFOUND) pause_ms(20);
+    else if (rc) print_error("create survey %s: %s (field %s)\n", id, e.message, e.field);
+  }
+  return rc;
+}
+
+static void survey_roles(void **state) {
+  (void)state;
+  /* the survey service learns PA and PB from lifecycle's events */
+  assert_int_equal(create_when_known(ALFA_W, "SA", "PA"), TRIN_OK);
+  assert_int_equal(create_when_known(BETA_W, "SB", "PB"), TRIN_OK);
+  FORBIDDEN(SV, BETA_W, create_survey(as(BETA_W, SV), "SX", "PA", &e_), "survey.project_id",
+            "project \"PA\" of organisation \"alfa\"");
+  FORBIDDEN(SV, BYG_C, create_survey(as(BYG_C, SV), "SY", "PA", &e_), "", NULL);
+  assert_int_equal(surveys_seen(ADMIN), 2);
+
+  FORBIDDEN(SV, BETA_W, add_round(as(BETA_W, SV), "SA", &e_), "survey_id",
+            "survey \"SA\" of organisation \"alfa\"");
+  OK(add_round(as(ALFA_W, SV), "SA", &e_));
+
+  /* the partnership's resident committee answers; others may not */
+  OK(answer(as(BEBOER_R, SV), "SA", "r", 5, &e_));
+  FORBIDDEN(SV, BETA_W, answer(as(BETA_W, SV), "SA", "x", 5, &e_), "survey_id", "\"alfa\"");
+  FORBIDDEN(SV, RAAD_A, answer(as(RAAD_A, SV), "SA", "y", 5, &e_), "", NULL);
+  int32_t n = 0;
+  OK(results(as(ADMIN, SV), "SA", &n, &e_));
+  assert_int_equal(n, 5);
+
+  /* results: members read them; residents only answer, outsiders nothing */
+  OK(get_results(as(RAAD_A, SV), "SA", &e_));
+  FORBIDDEN(SV, BEBOER_R, get_results(as(BEBOER_R, SV), "SA", &e_), "", NULL);
+  FORBIDDEN(SV, BETA_W, get_results(as(BETA_W, SV), "SA", &e_), "survey_id", "\"SA\"");
+  assert_int_equal(surveys_seen(BETA_W), 1);
+  assert_int_equal(surveys_seen(RAAD_A), 1);
+  assert_int_equal(surveys_seen(ALFA_W), 1);
+
+  /* pooled comparison: anonymous for everyone, naming a client only one's own */
+  FORBIDDEN(SV, BETA_W, compare(as(BETA_W, SV), "alfa", &e_), "client_org", "\"alfa\"");
+  OK(compare(as(ALFA_W, SV), "alfa", &e_));
+  OK(compare(as(BETA_W, SV), "", &e_));
+}
+
+/* ---- benchmark ------------------------------------------------------------------------------------ */
+
+static int set_property(trin_client_t *c, const char *id, const char *owner, trin_err_t *err) {
+  Trin__Benchmark__Property p = TRIN__BENCHMARK__PROPERTY__INIT;
+  p.id = (char *)id;
+  p.name = (char *)id;
+  p.owner_org = (char *)owner;
+  p.type = "school";
+  p.gross_area_m2 = 5000;
+  Trin__Benchmark__SetProperty q = TRIN__BENCHMARK__SET_PROPERTY__INIT;
+  q.property = &p;
+  return call(c, &q.base, &trin__benchmark__property_reply__descriptor, NULL, err);
+}
+
+static int get_property(trin_client_t *c, const char *id, char *owner, size_t cap,
+                        trin_err_t *err) {
+  Trin__Benchmark__GetProperty q = TRIN__BENCHMARK__GET_PROPERTY__INIT;
+  q.property_id = (char *)id;
+  Trin__Benchmark__PropertyReply *r = NULL;
+  int rc = call(c, &q.base, &trin__benchmark__property_reply__descriptor, (ProtobufCMessage **)&r,
+                err);
+  if (!rc && owner) snprintf(owner, cap, "%s", r->property->owner_org);
+  trin_codec_free(r);
+  return rc;
+}
+
+static int set_model(trin_client_t *c, trin_err_t *err) {
+  Trin__Benchmark__ModelPart part = TRIN__BENCHMARK__MODEL_PART__INIT;
+  part.part = "roof";
+  part.weight = 100;
+  Trin__Benchmark__ModelPart *parts[1] = {&part};
+  Trin__Benchmark__MaintenanceModel m = TRIN__BENCHMARK__MAINTENANCE_MODEL__INIT;
+  m.parts = parts;
+  m.n_parts = 1;
+  Trin__Benchmark__SetMaintenanceModel q = TRIN__BENCHMARK__SET_MAINTENANCE_MODEL__INIT;
+  q.model = &m;
+  return call(c, &q.base, &trin__benchmark__maintenance_model__descriptor, NULL, err);
+}
+
+static void benchmark_roles(void **state) {
+  (void)state;
+  /* an organisation's own entry: its writers */
+  OK(bmc_org(as(ALFA_W, BM), "alfa", "Alfa Bolig", true, &e_));
+  OK(bmc_org(as(BETA_W, BM), "beta", "Beta Bolig", false, &e_));
+  FORBIDDEN(BM, BETA_W, bmc_org(as(BETA_W, BM), "alfa", "Alfa Bolig", false, &e_),
+            "organisation.id", "\"alfa\"");
+  FORBIDDEN(BM, ALFA_R, bmc_org(as(ALFA_R, BM), "alfa", "Alfa", false, &e_), "", NULL);
+
+  /* properties: the owner's writers; the body's owner is the caller's own */
+  OK(set_property(as(ALFA_W, BM), "SKOLE-A", "alfa", &e_));
+  FORBIDDEN(BM, BETA_W, set_property(as(BETA_W, BM), "SKOLE-X", "alfa", &e_),
+            "property.owner_org", "\"alfa\"");
+  FORBIDDEN(BM, BETA_W, set_property(as(BETA_W, BM), "SKOLE-A", "beta", &e_), "property.id",
+            "property \"SKOLE-A\" of organisation \"alfa\"");
+  char owner[65];
+  OK(get_property(as(ADMIN, BM), "SKOLE-A", owner, sizeof owner, &e_));
+  assert_string_equal(owner, "alfa");
+  OK(get_property(as(ALFA_R, BM), "SKOLE-A", owner, sizeof owner, &e_));
+  FORBIDDEN(BM, BETA_W, get_property(as(BETA_W, BM), "SKOLE-A", NULL, 0, &e_), "property_id",
+            "\"SKOLE-A\"");
+  trin_err_t e = {0};
+  assert_int_equal(get_property(as(ADMIN, BM), "SKOLE-X", NULL, 0, &e), TRIN_ENOTFOUND);
+
+  /* the maintenance model is the operator's */
+  FORBIDDEN(BM, ALFA_W, set_model(as(ALFA_W, BM), &e_), "", "trin.benchmark.SetMaintenanceModel");
+
+  /* anonymous figures for any working key, always as the caller's own
+   * organisation; naming another viewer is refused */
+  Trin__Benchmark__FigureReport *rep = NULL;
+  OK(bmc_query(as(BETA_W, BM), "cost_per_m2", 2023, NULL, NULL, "", 0, &rep, &e_));
+  trin_codec_free(rep);
+  rep = NULL;
+  OK(bmc_query(as(BETA_W, BM), "cost_per_m2", 2023, NULL, NULL, "beta", 0, &rep, &e_));
+  trin_codec_free(rep);
+  rep = NULL;
+  FORBIDDEN(BM, BETA_W, bmc_query(as(BETA_W, BM), "cost_per_m2", 2023, NULL, NULL, "alfa", 0, &rep, &e_),
+            "viewer_org", "\"alfa\"");
+  Trin__Benchmark__History *h = NULL;
+  FORBIDDEN(BM, BETA_W,
+            bmc_history(as(BETA_W, BM), "cost_per_m2", "alfa", 2020, 2023, "alfa", &h, &e_),
+            "viewer_org", NULL);
+  /* beta did not agree to open benchmarking: alfa's history is not shown to it */
+  trin_err_t he = {0};
+  assert_int_equal(bmc_history(as(BETA_W, BM), "cost_per_m2", "alfa", 2020, 2023, "", &h, &he),
+                   TRIN_EFORBIDDEN);
+  assert_string_equal(he.field, "org_id");
+  /* residents see nothing here */
+  FORBIDDEN(BM, BEBOER_R, bmc_query(as(BEBOER_R, BM), "cost_per_m2", 2023, NULL, NULL, "", 0, &rep, &e_),
+            "", NULL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(lifecycle_roles),
+      cmocka_unit_test(budget_roles),
+      cmocka_unit_test(survey_roles),
+      cmocka_unit_test(benchmark_roles),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
