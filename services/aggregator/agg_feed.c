@@ -7,10 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agg_access.h"
 #include "agg_odata.h"
 #include "agg_web.h"
 #include "trin_http.h"
 #include "trin_log.h"
+#include "trin_token.h"
 
 /* ---- counters ------------------------------------------------------------------ */
 
@@ -20,9 +22,17 @@ enum { EP_HEALTHZ, EP_METRICS, EP_ODATA, EP_STATUS, EP_CSV, EP_STREAM, EP_DASHBO
        EP_N };
 #define MAX_CODES 16
 
+/* Who is reading: the operator (every row) or an organisation's token. */
+typedef struct {
+  bool all;
+  char org[65];
+  char token_id[TRIN_TOKEN_ID_LEN + 1];
+} reader_t;
+
 typedef struct sse {
   struct agg_feed *feed;
   trin_http_stream_t *stream;
+  reader_t reader;
   struct sse *prev, *next;
 } sse_t;
 
@@ -32,6 +42,8 @@ struct agg_feed {
   trin_http_server_t *http;
   agg_feed_hooks_t hooks;
   unsigned char token_hash[crypto_generichash_BYTES];
+  bool has_operator_token;
+  trin_store_t *store;  /* organisations' tokens and membership, or NULL */
   int page_size;
   char public_url[256];
   uv_timer_t heartbeat;
@@ -72,44 +84,58 @@ static void hash_token(const char *t, size_t n, unsigned char out[crypto_generic
   crypto_generichash(out, crypto_generichash_BYTES, (const unsigned char *)t, n, NULL, 0);
 }
 
-static bool token_ok(const agg_feed_t *f, const char *t, size_t n) {
+static bool operator_token(const agg_feed_t *f, const char *t, size_t n) {
+  if (!f->has_operator_token) return false;
   unsigned char h[crypto_generichash_BYTES];
   hash_token(t, n, h);
   return sodium_memcmp(h, f->token_hash, sizeof h) == 0;
 }
 
-static bool authorised(const agg_feed_t *f, const trin_http_request_t *req) {
-  const char *auth = trin_http_header(req, "Authorization");
-  if (auth) {
-    while (*auth == ' ') auth++;
-    if (strncasecmp(auth, "Bearer ", 7) == 0) {
-      const char *t = auth + 7;
-      while (*t == ' ') t++;
-      size_t n = strlen(t);
-      while (n && t[n - 1] == ' ') n--;
-      if (token_ok(f, t, n)) return true;
-    } else if (strncasecmp(auth, "Basic ", 6) == 0) {
-      const char *b64 = auth + 6;
-      while (*b64 == ' ') b64++;
-      unsigned char dec[1024];
-      size_t dn = 0;
-      if (sodium_base642bin(dec, sizeof dec - 1, b64, strlen(b64), " ", &dn, NULL,
-                            sodium_base64_VARIANT_ORIGINAL) == 0) {
-        dec[dn] = '\0';
-        const char *colon = memchr(dec, ':', dn);
-        bool ok = colon && token_ok(f, colon + 1, dn - (size_t)(colon + 1 - (char *)dec));
-        sodium_memzero(dec, sizeof dec);
-        if (ok) return true;
-      }
+#define TOKEN_HOW \
+  "Authorization: Bearer TOKEN, X-API-Key: TOKEN, Basic with the token as password, or " \
+  "?api_key=TOKEN"
+
+/* Returns 0 and fills rd when the request carries a token good for the
+ * feed; else the HTTP status to refuse it with (401, 403, 503) and why —
+ * never the token itself, at most its public id. */
+static int authenticate(agg_feed_t *f, const trin_http_request_t *req, reader_t *rd, char *why,
+                        size_t whyn) {
+  char tok[512];
+  memset(rd, 0, sizeof *rd);
+  bool have = trin_token_from_http(req, tok, sizeof tok);
+  if (!have) have = trin_http_query(req, "api_key", tok, sizeof tok) && tok[0];
+  if (!have) {
+    snprintf(why, whyn, "a token is needed: " TOKEN_HOW);
+    return 401;
+  }
+  size_t n = strlen(tok);
+  int status = 401;
+  if (operator_token(f, tok, n)) {
+    rd->all = true;
+    status = 0;
+  } else if (f->store) {
+    trin_token_info_t info;
+    trin_err_t err = {0};
+    int rc = trin_token_verify(f->store, tok, n, TRIN_TOKEN_FEED_READ, &info, &err);
+    if (rc == TRIN_OK) {
+      snprintf(rd->org, sizeof rd->org, "%s", info.org);
+      snprintf(rd->token_id, sizeof rd->token_id, "%s", info.id);
+      status = 0;
+    } else {
+      status = rc == TRIN_EFORBIDDEN ? 403 : rc == TRIN_EUNAUTHENTICATED ? 401 : 503;
+      snprintf(why, whyn, "%s", err.message);
     }
+  } else {
+    snprintf(why, whyn, "the token is not valid here");
   }
-  char key[512];
-  if (trin_http_query(req, "api_key", key, sizeof key)) {
-    bool ok = token_ok(f, key, strlen(key));
-    sodium_memzero(key, sizeof key);
-    if (ok) return true;
-  }
-  return false;
+  sodium_memzero(tok, sizeof tok);
+  return status;
+}
+
+static bool row_visible(void *data, const agg_row_t *r) { return agg_viewer_sees(data, r); }
+
+static void viewer_for(agg_feed_t *f, const reader_t *rd, agg_viewer_t *v) {
+  agg_viewer_init(v, f->store, rd->all ? NULL : rd->org);
 }
 
 /* ---- helpers ---------------------------------------------------------------------- */
@@ -179,7 +205,7 @@ static bool parse_seq(const char *s, uint64_t *out) {
 
 /* ---- OData ---------------------------------------------------------------------------- */
 
-static void handle_odata(agg_feed_t *f, const trin_http_request_t *req,
+static void handle_odata(agg_feed_t *f, const reader_t *rd, const trin_http_request_t *req,
                          trin_http_response_t *res) {
   char url[320];
   service_url(f, req, url, sizeof url);
@@ -227,13 +253,23 @@ static void handle_odata(agg_feed_t *f, const trin_http_request_t *req,
     return;
   }
   if (wants_ieee754(req)) q.ieee754 = true;
+  agg_viewer_t vw;
+  viewer_for(f, rd, &vw);
+  if (!rd->all) {
+    q.visible = row_visible;
+    q.visible_data = &vw;
+  }
   int rc;
   if (count_only) {
     size_t n = agg_rows_count(f->rows);
     int64_t c = 0;
-    for (size_t i = 0; i < n; i++) c += agg_odata_match(q.filter, agg_rows_at(f->rows, i));
+    for (size_t i = 0; i < n; i++) {
+      const agg_row_t *r = agg_rows_at(f->rows, i);
+      c += agg_odata_wanted(&q, r);
+    }
     agg_buf_printf(&b, "%lld", (long long)c);
     agg_odata_query_free(&q);
+    agg_viewer_free(&vw);
     trin_http_set_header(res, "OData-Version", "4.0");
     respond(f, EP_ODATA, res, 200, "text/plain; charset=utf-8", &b);
     return;
@@ -242,6 +278,7 @@ static void handle_odata(agg_feed_t *f, const trin_http_request_t *req,
   else rc = agg_odata_page(f->rows, &q, f->page_size, url, &b, &err);
   bool ieee = q.ieee754;
   agg_odata_query_free(&q);
+  agg_viewer_free(&vw);
   if (rc) {
     agg_buf_free(&b);
     odata_fail(f, res, rc == TRIN_ENOTFOUND ? 404 : rc == TRIN_EINVALID ? 400 : 500,
@@ -255,7 +292,7 @@ static void handle_odata(agg_feed_t *f, const trin_http_request_t *req,
 
 /* ---- JSON, CSV ---------------------------------------------------------------------------- */
 
-static void handle_status(agg_feed_t *f, const trin_http_request_t *req,
+static void handle_status(agg_feed_t *f, const reader_t *rd, const trin_http_request_t *req,
                           trin_http_response_t *res) {
   char v[64];
   uint64_t since = 0;
@@ -268,11 +305,13 @@ static void handle_status(agg_feed_t *f, const trin_http_request_t *req,
   }
   agg_buf_puts(&b, "{\"rows\":[");
   bool first = true;
+  agg_viewer_t vw;
+  viewer_for(f, rd, &vw);
   if (since == 0) {
     agg_row_t **sorted = agg_rows_sorted(f->rows);
     size_t n = agg_rows_count(f->rows);
     for (size_t i = 0; sorted && i < n; i++) {
-      if (!sorted[i]->seq) continue;
+      if (!sorted[i]->seq || !agg_viewer_sees(&vw, sorted[i])) continue;
       if (!first) agg_buf_add(&b, ",", 1);
       agg_json_row(&b, sorted[i], NULL, 0, false, 0);
       first = false;
@@ -282,6 +321,7 @@ static void handle_status(agg_feed_t *f, const trin_http_request_t *req,
     size_t n = 0;
     agg_row_t **list = rows_since(f->rows, since, &n);
     for (size_t i = 0; list && i < n; i++) {
+      if (!agg_viewer_sees(&vw, list[i])) continue;
       if (!first) agg_buf_add(&b, ",", 1);
       agg_json_row(&b, list[i], NULL, 0, false, 0);
       first = false;
@@ -289,17 +329,21 @@ static void handle_status(agg_feed_t *f, const trin_http_request_t *req,
     if (!list) b.failed = true;
     free(list);
   }
+  agg_viewer_free(&vw);
   agg_buf_printf(&b, "],\"last_seq\":%llu}", (unsigned long long)agg_rows_max_seq(f->rows));
   respond(f, EP_STATUS, res, 200, "application/json; charset=utf-8", &b);
 }
 
-static void handle_csv(agg_feed_t *f, trin_http_response_t *res) {
+static void handle_csv(agg_feed_t *f, const reader_t *rd, trin_http_response_t *res) {
   agg_buf_t b = {0};
   agg_csv_header(&b);
   agg_row_t **sorted = agg_rows_sorted(f->rows);
   size_t n = agg_rows_count(f->rows);
+  agg_viewer_t vw;
+  viewer_for(f, rd, &vw);
   for (size_t i = 0; sorted && i < n; i++)
-    if (sorted[i]->seq) agg_csv_row(&b, sorted[i]);
+    if (sorted[i]->seq && agg_viewer_sees(&vw, sorted[i])) agg_csv_row(&b, sorted[i]);
+  agg_viewer_free(&vw);
   if (!sorted) b.failed = true;
   trin_http_set_header(res, "Content-Disposition", "inline; filename=\"status.csv\"");
   respond(f, EP_CSV, res, 200, "text/csv; charset=utf-8; header=present", &b);
@@ -324,7 +368,7 @@ static void on_stream_closed(void *data, trin_http_stream_t *s) {
   (void)s;
 }
 
-static void handle_stream(agg_feed_t *f, const trin_http_request_t *req,
+static void handle_stream(agg_feed_t *f, const reader_t *rd, const trin_http_request_t *req,
                           trin_http_response_t *res) {
   uint64_t since = 0;
   const char *last = trin_http_header(req, "Last-Event-ID");
@@ -345,6 +389,7 @@ static void handle_stream(agg_feed_t *f, const trin_http_request_t *req,
   }
   count(f, EP_STREAM, 200);
   c->feed = f;
+  c->reader = *rd;
   trin_http_set_header(res, "X-Accel-Buffering", "no");
   c->stream = trin_http_stream_start(res, "text/event-stream; charset=utf-8", on_stream_closed, c);
   if (!c->stream) {
@@ -365,17 +410,22 @@ static void handle_stream(agg_feed_t *f, const trin_http_request_t *req,
   agg_buf_puts(&b, "\nretry: 2000\n\n");
   size_t n = 0;
   agg_row_t **list = rows_since(f->rows, since, &n);
+  agg_viewer_t vw;
+  viewer_for(f, rd, &vw);
   for (size_t i = 0; list && i < n; i++) {
+    if (!agg_viewer_sees(&vw, list[i])) continue;
     sse_event(&b, list[i]);
     if (b.len > (256u << 10)) {
       if (!trin_http_stream_write(c->stream, b.data, b.len)) {
         free(list);
         agg_buf_free(&b);
+        agg_viewer_free(&vw);
         return; /* closed: on_stream_closed freed c */
       }
       b.len = 0;
     }
   }
+  agg_viewer_free(&vw);
   free(list);
   if (b.len) trin_http_stream_write(c->stream, b.data, b.len);
   agg_buf_free(&b);
@@ -383,17 +433,40 @@ static void handle_stream(agg_feed_t *f, const trin_http_request_t *req,
 
 void agg_feed_rows_changed(agg_feed_t *f, agg_row_t *const *rows, size_t n) {
   if (!f || !f->streams || n == 0) return;
-  agg_buf_t b = {0};
-  for (size_t i = 0; i < n; i++) sse_event(&b, rows[i]);
-  if (b.failed) {
-    agg_buf_free(&b);
-    return;
-  }
+  /* Every row once for the operator's streams; each organisation's stream
+   * gets only the rows it may see (asked afresh per batch: membership may
+   * have changed with the same batch). */
+  agg_buf_t all = {0};
+  bool all_made = false;
   for (sse_t *c = f->streams, *next; c; c = next) {
     next = c->next;
-    trin_http_stream_write(c->stream, b.data, b.len); /* a failure closes and frees c */
+    if (c->reader.all) {
+      if (!all_made) {
+        for (size_t i = 0; i < n; i++) sse_event(&all, rows[i]);
+        all_made = true;
+      }
+      if (!all.failed && all.len)
+        trin_http_stream_write(c->stream, all.data, all.len); /* a failure closes and frees c */
+      continue;
+    }
+    agg_buf_t b = {0};
+    agg_viewer_t vw;
+    viewer_for(f, &c->reader, &vw);
+    for (size_t i = 0; i < n; i++)
+      if (agg_viewer_sees(&vw, rows[i])) sse_event(&b, rows[i]);
+    agg_viewer_free(&vw);
+    if (!b.failed && b.len) trin_http_stream_write(c->stream, b.data, b.len);
+    agg_buf_free(&b);
   }
-  agg_buf_free(&b);
+  agg_buf_free(&all);
+}
+
+void agg_feed_token_revoked(agg_feed_t *f, const char *token_id) {
+  if (!f || !token_id || !*token_id) return;
+  for (sse_t *c = f->streams, *next; c; c = next) {
+    next = c->next;
+    if (strcmp(c->reader.token_id, token_id) == 0) trin_http_stream_close(c->stream);
+  }
 }
 
 static void on_heartbeat(uv_timer_t *t) {
@@ -493,31 +566,40 @@ static void handler(void *data, const trin_http_request_t *req, trin_http_respon
   if (ep == EP_DASHBOARD && strcmp(req->path, "/") != 0 &&
       strcmp(req->path, "/index.html") != 0 && serve_file(f, req->path, res))
     return;
-  if (!authorised(f, req)) {
-    f->unauthorised++;
+  reader_t rd;
+  char why[TRIN_ERR_MESSAGE_MAX];
+  int refused = authenticate(f, req, &rd, why, sizeof why);
+  if (!refused && ep == EP_METRICS && !rd.all) {
+    refused = 403;
+    snprintf(why, sizeof why, "/metrics is for the operator's token");
+  }
+  if (refused) {
+    if (refused == 401) f->unauthorised++;
+    trin_log_debug("http %s %s from %s refused (%d): %s", req->method, req->path, req->peer,
+                   refused, why);
     agg_buf_t b = {0};
-    trin_http_set_header(res, "WWW-Authenticate", "Bearer realm=\"trin\"");
-    trin_http_set_header(res, "WWW-Authenticate", "Basic realm=\"trin\", charset=\"UTF-8\"");
+    if (refused == 401) {
+      trin_http_set_header(res, "WWW-Authenticate", "Bearer realm=\"trin\"");
+      trin_http_set_header(res, "WWW-Authenticate", "Basic realm=\"trin\", charset=\"UTF-8\"");
+    }
     if (ep == EP_ODATA) {
-      agg_odata_error(&b, "Unauthorized",
-                      "a token is needed: Authorization: Bearer TOKEN, Basic with the token as "
-                      "password, or ?api_key=TOKEN",
-                      "");
+      agg_odata_error(&b, refused == 401 ? "Unauthorized" : refused == 403 ? "Forbidden"
+                                                                           : "Unavailable",
+                      why, "");
       trin_http_set_header(res, "OData-Version", "4.0");
-      respond(f, ep, res, 401, "application/json;charset=utf-8", &b);
+      respond(f, ep, res, refused, "application/json;charset=utf-8", &b);
     } else {
-      agg_buf_puts(&b, "a token is needed: Authorization: Bearer TOKEN, Basic with the token as "
-                       "password, or ?api_key=TOKEN\n");
-      respond(f, ep, res, 401, "text/plain; charset=utf-8", &b);
+      agg_buf_printf(&b, "%s\n", why);
+      respond(f, ep, res, refused, "text/plain; charset=utf-8", &b);
     }
     return;
   }
   switch (ep) {
     case EP_METRICS: handle_metrics(f, res); return;
-    case EP_ODATA: handle_odata(f, req, res); return;
-    case EP_STATUS: handle_status(f, req, res); return;
-    case EP_CSV: handle_csv(f, res); return;
-    case EP_STREAM: handle_stream(f, req, res); return;
+    case EP_ODATA: handle_odata(f, &rd, req, res); return;
+    case EP_STATUS: handle_status(f, &rd, req, res); return;
+    case EP_CSV: handle_csv(f, &rd, res); return;
+    case EP_STREAM: handle_stream(f, &rd, req, res); return;
     default: break;
   }
   if (serve_file(f, req->path, res)) return;
@@ -532,15 +614,19 @@ static void handler(void *data, const trin_http_request_t *req, trin_http_respon
 int agg_feed_new(uv_loop_t *loop, agg_rows_t *rows, const agg_feed_options_t *opt,
                  const agg_feed_hooks_t *hooks, agg_feed_t **out, trin_err_t *err) {
   if (sodium_init() < 0) return trin_err_set(err, TRIN_EINTERNAL, "", "libsodium did not start");
-  if (!opt->token || !*opt->token)
+  bool has_operator = opt->token && *opt->token;
+  if (!has_operator && !opt->store)
     return trin_err_set(err, TRIN_EINVALID, "token",
-                        "the feed needs a token (set token = ... or TRIN_TOKEN)");
+                        "the feed needs the operator's token (set token = ... or TRIN_TOKEN) "
+                        "or organisations' tokens");
   agg_feed_t *f = calloc(1, sizeof *f);
   if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   f->loop = loop;
   f->rows = rows;
   if (hooks) f->hooks = *hooks;
-  hash_token(opt->token, strlen(opt->token), f->token_hash);
+  f->has_operator_token = has_operator;
+  f->store = opt->store;
+  if (has_operator) hash_token(opt->token, strlen(opt->token), f->token_hash);
   f->page_size = opt->page_size > 0 ? opt->page_size : 1000;
   snprintf(f->public_url, sizeof f->public_url, "%s", opt->public_url ? opt->public_url : "");
   size_t pl = strlen(f->public_url);

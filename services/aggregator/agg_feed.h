@@ -6,9 +6,16 @@
  *   GET /healthz                        no token needed
  *   GET /metrics                        Prometheus text
  *   GET /                               the dashboard (services/aggregator/web)
- * Every path but /healthz needs the token: "Authorization: Bearer T",
- * Basic with T as the password, or ?api_key=T. The token is compared in
- * constant time and never logged (request logs carry the path only). */
+ * Every path but /healthz (and the dashboard's script and stylesheet) needs
+ * a token, sent as "Authorization: Bearer T", "X-API-Key: T", Basic with T
+ * as the password, or ?api_key=T:
+ *   - an organisation's token of scope feed:read (trin_token.h, kept in the
+ *     aggregator's store): every endpoint answers only the rows of projects
+ *     that organisation may see (agg_access.h); /metrics is refused (403);
+ *   - the operator's token (setting `token`): every row, and /metrics.
+ * No token, an unknown or a revoked one: 401 with WWW-Authenticate. Tokens
+ * are compared in constant time and never logged (request logs carry the
+ * path only). */
 #ifndef TRIN_AGG_FEED_H
 #define TRIN_AGG_FEED_H
 
@@ -18,12 +25,16 @@
 #include "agg_format.h"
 #include "agg_rows.h"
 #include "trin_err.h"
+#include "trin_store.h"
 
 typedef struct agg_feed agg_feed_t;
 
 typedef struct {
   const char *address;     /* "127.0.0.1:8080" */
-  const char *token;       /* required, not empty */
+  const char *token;       /* the operator's token (every row); NULL or "" = none */
+  trin_store_t *store;     /* organisations' tokens and membership (borrowed);
+                              NULL = the operator's token only. One of the two
+                              is required. */
   int page_size;           /* OData server-driven page size (default 1000) */
   const char *public_url;  /* "https://trin.example.dk" when behind a proxy; "" = from Host */
   int heartbeat_ms;        /* SSE heartbeat comment interval (default 15000) */
@@ -46,6 +57,9 @@ void agg_feed_set_rows(agg_feed_t *feed, agg_rows_t *rows);
 
 /* After a commit: sends each row (with its new seq) to every stream. */
 void agg_feed_rows_changed(agg_feed_t *feed, agg_row_t *const *rows, size_t n);
+
+/* Closes at once the SSE streams opened with this token (it was revoked). */
+void agg_feed_token_revoked(agg_feed_t *feed, const char *token_id);
 
 /* Streams open now (for metrics and tests). */
 size_t agg_feed_streams(const agg_feed_t *feed);

@@ -655,6 +655,11 @@ static void next_link(agg_buf_t *out, const char *service_url, const agg_odata_q
   agg_buf_free(&l);
 }
 
+bool agg_odata_wanted(const agg_odata_query_t *q, const agg_row_t *r) {
+  if (q->visible && !q->visible(q->visible_data, r)) return false;
+  return agg_odata_match(q->filter, r);
+}
+
 int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
                    const char *service_url, agg_buf_t *out, trin_err_t *err) {
   size_t n = agg_rows_count(rows);
@@ -670,7 +675,7 @@ int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
     if (!own) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-      if (agg_odata_match(q->filter, sorted[i])) own[m++] = sorted[i];
+      if (agg_odata_wanted(q, sorted[i])) own[m++] = sorted[i];
     sort_q = q;
     qsort(own, m, sizeof *own, cmp_rows);
     list = own;
@@ -695,7 +700,7 @@ int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
   int64_t count = 0;
   if (q->count) {
     if (keyset) {
-      for (size_t i = 0; i < n; i++) count += agg_odata_match(q->filter, list[i]);
+      for (size_t i = 0; i < n; i++) count += agg_odata_wanted(q, list[i]);
     } else {
       count = (int64_t)n;
     }
@@ -710,7 +715,7 @@ int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
   size_t i = start;
   const agg_row_t *last = NULL;
   for (; i < n && emitted < limit && emitted < page_size; i++) {
-    if (keyset && !agg_odata_match(q->filter, list[i])) continue;
+    if (keyset && !agg_odata_wanted(q, list[i])) continue;
     if (skip > 0) {
       skip--;
       continue;
@@ -725,7 +730,7 @@ int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
   bool more = false;
   if (emitted == page_size && emitted < limit) {
     for (size_t k = i; k < n && !more; k++)
-      more = !keyset || agg_odata_match(q->filter, list[k]);
+      more = !keyset || agg_odata_wanted(q, list[k]);
   }
   if (more && last) {
     char token[128];
@@ -742,6 +747,8 @@ int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
 int agg_odata_entity(agg_rows_t *rows, const char *id, const agg_odata_query_t *q,
                      const char *service_url, agg_buf_t *out, trin_err_t *err) {
   agg_row_t *r = agg_rows_find(rows, id);
+  /* A row the reader may not see is not there for it. */
+  if (r && q->visible && !q->visible(q->visible_data, r)) r = NULL;
   if (!r) return trin_err_set(err, TRIN_ENOTFOUND, "project_id", "no project '%.64s'", id);
   agg_buf_t row = {0};
   agg_json_row(&row, r, q->nselect ? q->select : NULL, q->nselect, q->ieee754, 0);

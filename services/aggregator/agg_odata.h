@@ -51,6 +51,12 @@ typedef struct {
   bool ieee754;              /* IEEE754Compatible=true: Int64 and Decimal as strings */
   /* The options as they came (still percent-encoded), for the next link. */
   char *raw_filter, *raw_select, *raw_orderby;
+  /* The rows the reader may see at all (NULL = every row), set by the
+   * caller after agg_odata_parse: rows it refuses are neither listed,
+   * counted ($count, @odata.count) nor found by key, so paging and counts
+   * agree with what the reader gets. */
+  bool (*visible)(void *data, const agg_row_t *r);
+  void *visible_data;
 } agg_odata_query_t;
 
 /* Parses a raw query string ("$top=5&$filter=stage%20eq%20'trin3'").
@@ -61,6 +67,8 @@ int agg_odata_parse(const char *query, agg_odata_query_t *q, trin_err_t *err);
 void agg_odata_query_free(agg_odata_query_t *q);
 
 bool agg_odata_match(const agg_filter_t *f, const agg_row_t *r);
+/* The row is visible to the reader and matches the query's $filter. */
+bool agg_odata_wanted(const agg_odata_query_t *q, const agg_row_t *r);
 
 /* Writes one page of ProjectStatus for q as OData JSON into out. service_url
  * is the absolute service root ("http://host:8080/odata"). */

@@ -5,13 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg_access.h"
 #include "agg_store.h"
 #include "trin/aggregator.pb-c.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin_access.h"
 #include "trin_arena.h"
+#include "trin_codec.h"
 #include "trin_cursor.h"
 #include "trin_log.h"
 #include "trin_server.h"
 #include "trin_subscriber.h"
+#include "trin_token.h"
 
 const char *const AGG_UPSTREAMS[AGG_NUPSTREAMS] = {"lifecycle", "budget", "survey",
                                                    "benchmark"};
@@ -42,6 +47,15 @@ struct agg_service {
   /* rows of the flush in progress */
   agg_row_t **flushing;
   size_t nflushing, capflushing;
+  /* Lifecycle events that change partnership membership, packed, applied
+   * to the access tables in the next flush's transaction (with the cursor
+   * that covers them). */
+  struct {
+    uint8_t *data;
+    size_t len;
+  } *membership;
+  size_t nmembership, capmembership;
+  trin_token_hooks_t token_hooks;
   agg_service_stats_t stats;
 };
 
@@ -50,9 +64,44 @@ static void stop_subscribers(agg_service_t *a);
 
 /* ---- consuming -------------------------------------------------------------------- */
 
+/* Partnership and project events tell who may see which rows. */
+static bool changes_membership(int i, const Trin__Event *ev) {
+  const char *pt = ev->payload_type ? ev->payload_type : "";
+  return i == 0 && (strcmp(pt, trin__lifecycle__partnership__descriptor.name) == 0 ||
+                    strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0);
+}
+
+static int keep_membership_event(agg_service_t *a, const Trin__Event *ev, trin_err_t *err) {
+  if (a->nmembership == a->capmembership) {
+    size_t cap = a->capmembership ? a->capmembership * 2 : 64;
+    void *p = realloc(a->membership, cap * sizeof *a->membership);
+    if (!p) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    a->membership = p;
+    a->capmembership = cap;
+  }
+  uint8_t *data = NULL;
+  size_t len = 0;
+  int rc = trin_codec_pack(&ev->base, &data, &len, err);
+  if (rc) return rc;
+  a->membership[a->nmembership].data = data;
+  a->membership[a->nmembership].len = len;
+  a->nmembership++;
+  return TRIN_OK;
+}
+
+static void drop_membership_events(agg_service_t *a) {
+  for (size_t i = 0; i < a->nmembership; i++) free(a->membership[i].data);
+  a->nmembership = 0;
+}
+
 int agg_service_consume(agg_service_t *a, int i, const Trin__Event *ev) {
   upstream_t *u = &a->up[i];
   trin_err_t err = {0};
+  if (changes_membership(i, ev) && keep_membership_event(a, ev, &err)) {
+    trin_log_error("%s event %llu not applied: %s", AGG_UPSTREAMS[i],
+                   (unsigned long long)ev->seq, err.message);
+    return err.code; /* delivered again later */
+  }
   int rc = agg_rows_apply(a->rows, AGG_UPSTREAMS[i], ev, &err);
   if (rc == TRIN_EDECODE) {
     /* One bad event must not stop the feed: skip it, say so. */
@@ -121,6 +170,20 @@ static int flush_fn(trin_request_t *req, void *data, trin_err_t *err) {
     if (!rc) rc = agg_store_put_row(st, r, err);
     if (!rc) rc = agg_push_enqueue(a->push, st, r, err);
   }
+  /* Membership first: the rows' readers are decided on it after the commit. */
+  for (size_t i = 0; i < a->nmembership && !rc; i++) {
+    Trin__Event *ev = NULL;
+    rc = trin_codec_unpack(&trin__event__descriptor, a->membership[i].data,
+                           a->membership[i].len, "event", (ProtobufCMessage **)&ev, err);
+    if (!rc) rc = trin_access_apply_event(st, ev, err);
+    if (rc == TRIN_EDECODE) {
+      /* Unreadable now is unreadable on every retry: skip it, say so. */
+      trin_log_warn("lifecycle event %llu: membership not applied: %s",
+                    ev ? (unsigned long long)ev->seq : 0ULL, err->message);
+      rc = TRIN_OK;
+    }
+    trin_codec_free(ev);
+  }
   agg_name_t **names;
   size_t nn = agg_rows_take_dirty_names(a->rows, &names);
   for (size_t i = 0; i < nn && !rc; i++) rc = agg_store_put_name(st, names[i], err);
@@ -135,8 +198,9 @@ static int reload(agg_service_t *a, trin_err_t *err);
 int agg_service_flush(agg_service_t *a, trin_err_t *err) {
   bool cursors = false;
   for (int i = 0; i < AGG_NUPSTREAMS; i++) cursors |= a->up[i].applied != a->up[i].stored;
-  if (!cursors && !agg_rows_has_dirty(a->rows)) return TRIN_OK;
+  if (!cursors && !agg_rows_has_dirty(a->rows) && !a->nmembership) return TRIN_OK;
   int rc = trin_server_apply(a->server, flush_fn, a, err);
+  drop_membership_events(a); /* stored, or to be delivered again after the reload */
   if (rc) {
     a->stats.commit_failures++;
     trin_log_error("storing the rows failed (%s); reloading from the store", err->message);
@@ -207,6 +271,7 @@ static int start_subscribers(agg_service_t *a, trin_err_t *err) {
         .endpoint = u->endpoint,
         .after_seq = u->stored,
         .retry_ms = a->cfg.retry_ms,
+        .curve = a->cfg.up_curve[i],
     };
     int rc = trin_subscriber_new(a->loop, a->zctx, &so, on_event, u, &u->sub, err);
     if (rc) {
@@ -246,10 +311,15 @@ static int handle_get_rows(trin_request_t *req, const ProtobufCMessage *msg, voi
   size_t n = agg_rows_count(a->rows), m = 0;
   agg_row_t **list = malloc((n ? n : 1) * sizeof *list);
   if (!list) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  /* An organisation's key gets the rows of its projects and partnerships;
+   * trin's own callers (admin, service, local endpoint) get every row. */
+  agg_viewer_t v;
+  agg_viewer_init(&v, trin_request_store(req), trin_access_caller_org(req));
   for (size_t i = 0; i < n; i++) {
     agg_row_t *r = agg_rows_at(a->rows, i);
-    if (r->seq > q->since_seq) list[m++] = r;
+    if (r->seq > q->since_seq && agg_viewer_sees(&v, r)) list[m++] = r;
   }
+  agg_viewer_free(&v);
   /* in seq order; only the first `limit` are needed */
   for (size_t i = 0; i < m && i < limit; i++) {
     size_t best = i;
@@ -353,6 +423,33 @@ static void health(void *data, agg_buf_t *b) {
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
 
+static void token_revoked(void *data, const char *id) {
+  agg_service_t *a = data;
+  agg_feed_token_revoked(a->feed, id);
+}
+
+/* The access tables (membership) and the tokens. A store made before the
+ * aggregator kept membership has followed lifecycle past the partnerships'
+ * events: its rows are rebuilt once from the services' logs (the rows can
+ * always be rebuilt; docs/aggregator.md), so membership is complete. */
+static int migrate_access(trin_store_t *st, trin_err_t *err) {
+  int had = 0;
+  int rc = trin_store_schema_version(st, "access", &had, err);
+  if (!rc) rc = trin_access_migrate(st, err);
+  if (!rc) rc = trin_token_migrate(st, err);
+  if (rc || had) return rc;
+  uint64_t lifecycle = 0;
+  if ((rc = trin_cursor_get(st, AGG_UPSTREAMS[0], &lifecycle, err)) || lifecycle == 0) return rc;
+  trin_log_warn("this store predates partnership membership: rebuilding the rows from the "
+                "services' events once");
+  if ((rc = trin_store_begin(st, err))) return rc;
+  rc = agg_store_forget_rows(st, err);
+  for (int i = 0; i < AGG_NUPSTREAMS && !rc; i++) rc = trin_cursor_set(st, AGG_UPSTREAMS[i], 0, err);
+  if (!rc) return trin_store_commit(st, err);
+  trin_store_rollback(st, NULL);
+  return rc;
+}
+
 int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_service_t **out,
                     trin_err_t *err) {
   agg_service_t *a = calloc(1, sizeof *a);
@@ -374,21 +471,28 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
   trin_store_options_t so = {.location = cfg->store, .sync = cfg->sync};
   if (!rc) rc = trin_store_open(&so, &a->store, err);
   if (!rc) rc = agg_store_migrate(a->store, err);
+  if (!rc) rc = migrate_access(a->store, err);
   trin_server_options_t sv = {
       .service = "aggregator",
       .endpoint = cfg->endpoint,
       .pub_endpoint = cfg->pub_endpoint,
       .heartbeat_ms = cfg->heartbeat_ms < 0 ? 1000 : cfg->heartbeat_ms,
+      .curve = cfg->curve,
   };
   if (!rc) rc = trin_server_new(loop, zctx, a->store, &sv, &a->server, err);
   if (!rc) rc = load(a, err);
   if (!rc) rc = agg_push_new(loop, a->store, a->rows, &cfg->push, &a->push, err);
   if (!rc && cfg->feed.address && *cfg->feed.address) {
     agg_feed_hooks_t hooks = {.metrics = metrics, .health = health, .data = a};
-    rc = agg_feed_new(loop, a->rows, &cfg->feed, &hooks, &a->feed, err);
+    agg_feed_options_t fo = cfg->feed;
+    fo.store = a->store; /* organisations' tokens and membership */
+    rc = agg_feed_new(loop, a->rows, &fo, &hooks, &a->feed, err);
   }
   if (!rc) {
+    trin_server_set_gate(a->server, trin_access_gate, (void *)&AGG_ACCESS);
     trin_server_handle(a->server, &trin__aggregator__get_rows__descriptor, handle_get_rows, a);
+    a->token_hooks = (trin_token_hooks_t){.on_revoked = token_revoked, .data = a};
+    trin_token_register(a->server, &a->token_hooks);
     uv_check_init(loop, &a->check);
     a->check.data = a;
     uv_check_start(&a->check, on_check);
@@ -414,6 +518,8 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
 
 static void on_check_closed(uv_handle_t *h) {
   agg_service_t *a = h->data;
+  drop_membership_events(a);
+  free(a->membership);
   agg_rows_destroy(&a->rows);
   trin_store_destroy(&a->store);
   free(a->flushing);

@@ -26,6 +26,7 @@
 #include "agg_rows.h"
 #include "trin/envelope.pb-c.h"
 #include "trin_err.h"
+#include "trin_keys.h"
 #include "trin_store.h"
 
 /* The services the aggregator follows, in this order. */
@@ -42,6 +43,10 @@ typedef struct {
   /* Per upstream: "" = not deployed (its columns stay empty). */
   const char *up_endpoint[AGG_NUPSTREAMS];
   const char *up_pub_endpoint[AGG_NUPSTREAMS];
+  /* CURVE (trin_secure.h); NULL = plain. Borrowed: they must outlive the
+   * service, as its subscribers are remade from them after a failed commit. */
+  const trin_keypair_t *curve;                        /* own ROUTER and PUB */
+  const trin_curve_client_t *up_curve[AGG_NUPSTREAMS]; /* to each upstream */
   agg_thresholds_t thresholds;
   agg_feed_options_t feed;    /* feed.address "" = no HTTP */
   agg_push_options_t push;    /* push.urls "" = no Power BI push */

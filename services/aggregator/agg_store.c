@@ -56,6 +56,10 @@ int agg_store_load(trin_store_t *s, agg_rows_t *rows, trin_err_t *err) {
   return rc;
 }
 
+int agg_store_forget_rows(trin_store_t *s, trin_err_t *err) {
+  return trin_store_exec(s, "DELETE FROM agg_rows; DELETE FROM agg_names;", err);
+}
+
 int agg_store_put_row(trin_store_t *s, const agg_row_t *r, trin_err_t *err) {
   uint8_t *b = NULL;
   size_t len = 0;

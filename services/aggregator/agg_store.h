@@ -19,6 +19,8 @@ int agg_store_migrate(trin_store_t *s, trin_err_t *err);
 int agg_store_load(trin_store_t *s, agg_rows_t *rows, trin_err_t *err);
 
 /* Inside the caller's transaction. */
+/* Deletes every row and name (before a rebuild from the services' logs). */
+int agg_store_forget_rows(trin_store_t *s, trin_err_t *err);
 int agg_store_put_row(trin_store_t *s, const agg_row_t *r, trin_err_t *err);
 int agg_store_put_name(trin_store_t *s, const agg_name_t *n, trin_err_t *err);
 

@@ -12,6 +12,7 @@
 #include "agg_service.h"
 #include "trin_config.h"
 #include "trin_log.h"
+#include "trin_secure.h"
 
 static const trin_config_key_t KEYS[] = {
     {"endpoint", "tcp://127.0.0.1:5741", "ROUTER endpoint (GetRows, EventsSince, Ping)"},
@@ -30,7 +31,9 @@ static const trin_config_key_t KEYS[] = {
     {"benchmark-endpoint", "tcp://127.0.0.1:5731", "benchmark ROUTER (\"\" = not deployed)"},
     {"benchmark-pub-endpoint", "tcp://127.0.0.1:5732", "benchmark PUB"},
     {"http-address", "127.0.0.1:8080", "HTTP feed address HOST:PORT (\"\" = no HTTP)"},
-    {"token", NULL, "the API token every HTTP endpoint but /healthz asks for"},
+    {"token", "",
+     "the operator's HTTP token: every row and /metrics (organisations get their own with "
+     "`trinctl token create`; \"\" = none)"},
     {"public-url", "", "the feed's URL as clients see it (behind a proxy), e.g. https://trin.example.dk"},
     {"page-size", "1000", "OData rows per page before @odata.nextLink"},
     {"sse-heartbeat-ms", "15000", "interval of SSE heartbeat comments"},
@@ -55,6 +58,10 @@ static const trin_config_key_t KEYS[] = {
     {"push-timeout-ms", "30000", "time allowed for one POST"},
     {"log-level", "info", "debug, info, warn or error"},
 };
+
+/* KEYS, then the CURVE settings every trin process shares. */
+#define NKEYS ((int)(sizeof KEYS / sizeof *KEYS))
+static trin_config_key_t all_keys[NKEYS + TRIN_SECURE_NKEYS];
 
 static void on_signal(uv_signal_t *h, int signum) {
   trin_log_info("signal %d: shutting down", signum);
@@ -96,9 +103,13 @@ static void make_store_dir(const char *loc) {
 
 int main(int argc, char **argv) {
   trin_err_t err = {0};
-  trin_config_t *cfg = trin_config_new(KEYS, (int)(sizeof KEYS / sizeof *KEYS));
+  memcpy(all_keys, KEYS, sizeof KEYS);
+  memcpy(all_keys + NKEYS, trin_secure_keys, sizeof trin_secure_keys);
+  trin_config_t *cfg = trin_config_new(all_keys, NKEYS + TRIN_SECURE_NKEYS);
   bool help = false;
   if (!cfg) return 1;
+  /* TRIN_AGGREGATOR_<KEY> first, then TRIN_<KEY>, like every service. */
+  trin_config_set_env_prefix(cfg, "aggregator");
   if (trin_config_load(cfg, argc, argv, &help, &err)) {
     trin_config_destroy(&cfg);
     return fail(&err);
@@ -150,10 +161,17 @@ int main(int argc, char **argv) {
                       "must be at least push-backoff-min-ms");
   if (!rc && strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0)
     rc = trin_err_set(&err, TRIN_EINVALID, "sync", "must be full or normal, not '%s'", sync);
+  /* The CURVE rule (trin_secure.h) before anything is opened. */
+  trin_secure_t *sec = NULL;
+  if (!rc) rc = trin_secure_new(cfg, &sec, &err);
+  if (!rc) rc = trin_secure_check(sec, "endpoint", trin_config_get(cfg, "endpoint"), &err);
+  if (!rc) rc = trin_secure_check(sec, "pub-endpoint", trin_config_get(cfg, "pub-endpoint"), &err);
   if (rc) {
+    trin_secure_destroy(&sec);
     trin_config_destroy(&cfg);
     return fail(&err);
   }
+  ac.curve = trin_secure_keypair(sec);
   ac.endpoint = trin_config_get(cfg, "endpoint");
   ac.pub_endpoint = trin_config_get(cfg, "pub-endpoint");
   ac.store = trin_config_get(cfg, "store");
@@ -166,6 +184,14 @@ int main(int argc, char **argv) {
     snprintf(k2, sizeof k2, "%s-pub-endpoint", AGG_UPSTREAMS[i]);
     ac.up_endpoint[i] = trin_config_get(cfg, k1);
     ac.up_pub_endpoint[i] = trin_config_get(cfg, k2);
+    if (!rc && *ac.up_endpoint[i] && *ac.up_pub_endpoint[i])
+      rc = trin_secure_peer(sec, AGG_UPSTREAMS[i], ac.up_endpoint[i], ac.up_pub_endpoint[i],
+                            &ac.up_curve[i], &err);
+  }
+  if (rc) {
+    trin_secure_destroy(&sec);
+    trin_config_destroy(&cfg);
+    return fail(&err);
   }
   ac.feed = (agg_feed_options_t){
       .address = trin_config_get(cfg, "http-address"),
@@ -183,11 +209,15 @@ int main(int argc, char **argv) {
   uv_loop_init(&loop);
   void *zctx = zmq_ctx_new();
   agg_service_t *svc = NULL;
-  if ((rc = agg_service_new(&loop, zctx, &ac, &svc, &err))) {
+  /* The ZAP handler runs before the CURVE sockets bind. */
+  if ((rc = trin_secure_start_zap(sec, &loop, zctx, &err)) ||
+      (rc = agg_service_new(&loop, zctx, &ac, &svc, &err))) {
+    trin_secure_stop_zap(sec);
     uv_walk(&loop, close_walk, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
     zmq_ctx_term(zctx);
+    trin_secure_destroy(&sec);
     trin_config_destroy(&cfg);
     return fail(&err);
   }
@@ -197,10 +227,12 @@ int main(int argc, char **argv) {
   uv_signal_start(&sigint, on_signal, SIGINT);
   uv_signal_start(&sigterm, on_signal, SIGTERM);
   signal(SIGPIPE, SIG_IGN);
+  char shown[512];
+  trin_store_location_for_log(ac.store, shown, sizeof shown);
   if (ac.feed.address && *ac.feed.address)
-    trin_log_info("ready: feed on http://%s/ (store %s, sync %s)", ac.feed.address, ac.store, sync);
+    trin_log_info("ready: feed on http://%s/ (store %s, sync %s)", ac.feed.address, shown, sync);
   else
-    trin_log_info("ready (no HTTP; store %s, sync %s)", ac.store, sync);
+    trin_log_info("ready (no HTTP; store %s, sync %s)", shown, sync);
 
   uv_run(&loop, UV_RUN_DEFAULT);
 
@@ -208,10 +240,12 @@ int main(int argc, char **argv) {
   trin_log_info("stopped after %llu commits, %llu row changes",
                 (unsigned long long)st.commits, (unsigned long long)st.rows_changed);
   agg_service_destroy(&svc);
+  trin_secure_stop_zap(sec);
   uv_walk(&loop, close_walk, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
   zmq_ctx_term(zctx);
+  trin_secure_destroy(&sec);
   trin_config_destroy(&cfg);
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "trin_follower.h"
 #include "trin_log.h"
 #include "trin_service.h"
+#include "trin_token.h"
 
 static const trin_config_key_t KEYS[] = {
     {"key-file", "",
@@ -20,8 +21,8 @@ static const trin_config_key_t KEYS[] = {
     {"lifecycle-pub-endpoint", "tcp://127.0.0.1:5702", "the lifecycle service's PUB"},
     {"http-address", "127.0.0.1:8081", "webhook HTTP listen address (\"\" = off)"},
     {"webhook-token", "",
-     "token survey tools send (Authorization: Bearer / X-API-Key); required for the "
-     "webhook, which stays off without one"},
+     "the operator's webhook token (Authorization: Bearer / X-API-Key): any survey; "
+     "organisations get their own with `trinctl token create --service survey` (\"\" = none)"},
     {"http-max-body", "67108864", "largest webhook body in bytes"},
 };
 
@@ -48,8 +49,9 @@ static int load_key(const trin_config_t *cfg, survey_service_t *svc, trin_err_t 
   const char *kf = trin_config_get(cfg, "key-file");
   if (kf && *kf)
     snprintf(keypath, sizeof keypath, "%s", kf);
-  else if (strcmp(path, ":memory:") == 0)
-    return trin_err_set(err, TRIN_EINVALID, "key-file", "is required with an in-memory store");
+  else if (strcmp(path, ":memory:") == 0 || strstr(path, "://"))
+    return trin_err_set(err, TRIN_EINVALID, "key-file",
+                        "is required with an in-memory or PostgreSQL store");
   else
     snprintf(keypath, sizeof keypath, "%s.key", path);
   int created = 0;
@@ -74,20 +76,21 @@ int main(int argc, char **argv) {
   int64_t max_body;
   int rc = trin_config_get_int(cfg, "http-max-body", 1024, 256 << 20, &max_body, &err);
   if (!rc) rc = load_key(cfg, &survey, &err);
+  if (!rc) rc = trin_token_migrate(trin_service_store(svc), &err);
   if (!rc) rc = survey_handlers_register(server, &survey);
+  if (!rc) rc = trin_token_register(server, NULL);
 
   trin_follower_options_t fo = {.service = "lifecycle",
                                 .endpoint = trin_config_get(cfg, "lifecycle-endpoint"),
                                 .pub_endpoint = trin_config_get(cfg, "lifecycle-pub-endpoint")};
+  if (!rc) rc = trin_service_peer(svc, fo.service, fo.endpoint, fo.pub_endpoint, &fo.curve, &err);
   if (!rc)
     rc = trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc), server, &fo,
                            survey_apply_lifecycle_event, NULL, &lifecycle, &err);
 
   const char *http = trin_config_get(cfg, "http-address");
   const char *token = trin_config_get(cfg, "webhook-token");
-  if (!rc && *http && !*token) {
-    trin_log_warn("webhook off: http-address is %s but no webhook-token is set", http);
-  } else if (!rc && *http) {
+  if (!rc && *http) {
     rc = survey_webhook_new(trin_service_loop(svc), server, &survey, http, token,
                             (size_t)max_body, &hook, &err);
     if (!rc)

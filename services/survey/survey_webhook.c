@@ -8,12 +8,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "survey_store.h"
+#include "trin_access.h"
 #include "trin_log.h"
+#include "trin_token.h"
 
 struct survey_webhook {
   trin_http_server_t *http;
   trin_server_t *server;
   survey_service_t *svc;
+  bool has_operator_token;
   uint8_t token_hash[crypto_generichash_BYTES];
 };
 
@@ -154,28 +158,66 @@ static void respond_error(trin_http_response_t *res, const trin_err_t *e) {
   respond_json(res, http_status(e->code), j);
 }
 
-/* Token check without a timing side channel: both sides are hashed to a
- * fixed length first, so neither length nor content leaks through time. */
-static bool token_ok(const survey_webhook_t *w, const trin_http_request_t *req) {
-  const char *tok = NULL;
-  const char *auth = trin_http_header(req, "Authorization");
-  if (auth && strncasecmp(auth, "Bearer ", 7) == 0) tok = auth + 7;
-  if (!tok) tok = trin_http_header(req, "X-API-Key");
-  if (!tok) return false;
-  while (*tok == ' ') tok++;
+/* Who may write: the operator's token (webhook-token: any survey), or an
+ * organisation's token of scope survey:write (its org in *org). Hashes are
+ * compared in constant time (libsodium); the token is wiped after. Returns
+ * TRIN_OK, or fills err with a message that never holds the token. */
+static int authenticate(const survey_webhook_t *w, const trin_http_request_t *req, char *org,
+                        size_t orgn, trin_err_t *err) {
+  char tok[512];
+  org[0] = '\0';
+  if (!trin_token_from_http(req, tok, sizeof tok))
+    return trin_err_set(err, TRIN_EUNAUTHENTICATED, "",
+                        "a valid token is required (Authorization: Bearer TOKEN or X-API-Key)");
+  size_t n = strlen(tok);
+  int rc = TRIN_OK;
   uint8_t h[crypto_generichash_BYTES];
-  crypto_generichash(h, sizeof h, (const uint8_t *)tok, strlen(tok), NULL, 0);
-  return sodium_memcmp(h, w->token_hash, sizeof h) == 0;
+  crypto_generichash(h, sizeof h, (const uint8_t *)tok, n, NULL, 0);
+  if (!(w->has_operator_token && sodium_memcmp(h, w->token_hash, sizeof h) == 0)) {
+    trin_token_info_t info;
+    rc = trin_token_verify(trin_server_store(w->server), tok, n, TRIN_TOKEN_SURVEY_WRITE, &info,
+                           err);
+    if (!rc) snprintf(org, orgn, "%s", info.org);
+  }
+  sodium_memzero(tok, sizeof tok);
+  return rc;
 }
 
 typedef struct {
   survey_webhook_t *w;
   const survey_import_input_t *in;
+  const char *org;  /* the token's organisation; "" = the operator's token */
   Trin__Survey__ImportReply reply;
 } apply_t;
 
+/* An organisation writes only to surveys of projects it may see (it is the
+ * client or a member of the partnership), checked in the import's own
+ * transaction. An unknown survey is left to the import (404). */
+static int may_write(trin_request_t *req, const char *org, const char *survey_id,
+                     trin_err_t *err) {
+  trin_arena_t a = TRIN_ARENA_INIT;
+  sv_survey_t sv;
+  int rc = survey_store_survey_get(trin_request_store(req), survey_id, "survey_id", &a, &sv,
+                                   NULL, err);
+  if (rc == TRIN_ENOTFOUND) {
+    trin_err_clear(err);
+    rc = TRIN_OK;
+  } else if (!rc && !trin_access_may_see(trin_request_store(req), org, sv.client_org,
+                                         sv.partnership_id)) {
+    rc = trin_err_set(err, TRIN_EFORBIDDEN, "survey_id",
+                      "organisation %s may not write answers to survey %.64s (project %.64s)",
+                      org, survey_id, sv.project_id);
+  }
+  trin_arena_reset(&a);
+  return rc;
+}
+
 static int apply_import(trin_request_t *req, void *data, trin_err_t *err) {
   apply_t *ap = data;
+  if (ap->org[0]) {
+    int rc = may_write(req, ap->org, ap->in->survey_id, err);
+    if (rc) return rc;
+  }
   return survey_import_run(req, ap->w->svc->key, ap->in, &ap->reply, err);
 }
 
@@ -194,26 +236,25 @@ static void on_request(void *data, const trin_http_request_t *req, trin_http_res
     respond_json(res, 405, j);
     return;
   }
-  if (!token_ok(w, req)) {
-    trin_log_warn("webhook: refused a request from %s without a valid token", req->peer);
-    trin_err_set(&err, TRIN_EUNAUTHENTICATED, "",
-                 "a valid token is required (Authorization: Bearer TOKEN or X-API-Key)");
+  char org[65];
+  if (authenticate(w, req, org, sizeof org, &err)) {
+    trin_log_warn("webhook: refused a request from %s: %s", req->peer, err.message);
     respond_error(res, &err);
     return;
   }
   trin_arena_t a = TRIN_ARENA_INIT;
   survey_import_input_t in;
   int rc = survey_webhook_parse(req->body, req->body_len, &a, &in, &err);
-  apply_t ap = {.w = w, .in = &in};
+  apply_t ap = {.w = w, .in = &in, .org = org};
   trin__survey__import_reply__init(&ap.reply);
   if (!rc) rc = trin_server_apply(w->server, apply_import, &ap, &err);
   if (rc) {
     if (err.code == TRIN_OK) trin_err_set(&err, rc, "", "the import failed");
     respond_error(res, &err);
   } else {
-    trin_log_info("webhook: survey %s round %d: %d received, %d added, %d replaced, "
+    trin_log_info("webhook: survey %s round %d (%s): %d received, %d added, %d replaced, "
                   "%d unchanged",
-                  in.survey_id, in.round, ap.reply.received, ap.reply.added,
+                  in.survey_id, in.round, org[0] ? org : "operator token", ap.reply.received, ap.reply.added,
                   ap.reply.replaced, ap.reply.unchanged);
     json_t *j = json_pack("{s:i,s:i,s:i,s:i,s:i,s:I}", "received", ap.reply.received, "added",
                           ap.reply.added, "replaced", ap.reply.replaced, "unchanged",
@@ -227,15 +268,15 @@ static void on_request(void *data, const trin_http_request_t *req, trin_http_res
 int survey_webhook_new(uv_loop_t *loop, trin_server_t *server, survey_service_t *svc,
                        const char *address, const char *token, size_t max_body,
                        survey_webhook_t **out, trin_err_t *err) {
-  if (!token || !*token)
-    return trin_err_set(err, TRIN_EINVALID, "webhook-token",
-                        "is required when the webhook is on (http-address)");
+  if (sodium_init() < 0) return trin_err_set(err, TRIN_EINTERNAL, "", "libsodium did not start");
   survey_webhook_t *w = calloc(1, sizeof *w);
   if (!w) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   w->server = server;
   w->svc = svc;
-  crypto_generichash(w->token_hash, sizeof w->token_hash, (const uint8_t *)token,
-                     strlen(token), NULL, 0);
+  w->has_operator_token = token && *token;
+  if (w->has_operator_token)
+    crypto_generichash(w->token_hash, sizeof w->token_hash, (const uint8_t *)token,
+                       strlen(token), NULL, 0);
   trin_http_options_t o = {.address = address, .max_body = max_body};
   int rc = trin_http_server_new(loop, &o, on_request, w, &w->http, err);
   if (rc) {
