@@ -1,0 +1,25 @@
+# The deployment files (docker-compose.yml, deploy/Dockerfile, deploy/config,
+# deploy/systemd, README's "Operating trin") against the real binaries: every
+# setting they name must be one the binary lists in --help. Docker cannot run
+# here, so tests/deploy/check_deploy.py reads the compose file with PyYAML
+# (Debian's python3-yaml) and, in deploy.rehearsal, starts the five services
+# with the compose environment (ports moved, SQLite for PostgreSQL) and runs
+# every healthcheck over CURVE.
+find_package(Python3 COMPONENTS Interpreter)
+set(_deploy_services lifecycle budget survey benchmark aggregator)
+set(_deploy_ready ${Python3_Interpreter_FOUND})
+foreach(s ${_deploy_services})
+  if(NOT TARGET trin-${s})
+    set(_deploy_ready FALSE)
+  endif()
+endforeach()
+if(_deploy_ready)
+  set(_deploy_args ${PROJECT_SOURCE_DIR}/tests/deploy/check_deploy.py
+      --root ${PROJECT_SOURCE_DIR} --trinctl $<TARGET_FILE:trinctl>)
+  foreach(s ${_deploy_services})
+    list(APPEND _deploy_args --bin ${s}=$<TARGET_FILE:trin-${s}>)
+  endforeach()
+  add_test(NAME deploy.files COMMAND ${Python3_EXECUTABLE} ${_deploy_args})
+  add_test(NAME deploy.rehearsal COMMAND ${Python3_EXECUTABLE} ${_deploy_args} --rehearse)
+  set_tests_properties(deploy.files deploy.rehearsal PROPERTIES TIMEOUT 300)
+endif()
