@@ -20,6 +20,7 @@ PACKAGES=(
   libcurl4-openssl-dev # HTTPS client for the aggregator's Power BI push (curl multi on libuv)
   python3             # tests read the feed back with Python's csv and xml modules
   python3-yaml        # tests/deploy reads docker-compose.yml (Docker cannot run here)
+  iproute2            # tests/netns: several hosts in network namespaces
   chromium            # the dashboard's browser test (headless)
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz), with ASan/UBSan
 )
