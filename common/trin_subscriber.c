@@ -248,6 +248,8 @@ void trin_subscriber_destroy(trin_subscriber_t **sp) {
 }
 
 uint64_t trin_subscriber_last_seq(const trin_subscriber_t *s) { return s->last; }
+bool trin_subscriber_repairing(const trin_subscriber_t *sub) { return sub && sub->repairing; }
+
 trin_subscriber_stats_t trin_subscriber_stats(const trin_subscriber_t *s) {
   return s->stats;
 }

@@ -6,6 +6,7 @@
 #ifndef TRIN_SUBSCRIBER_H
 #define TRIN_SUBSCRIBER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -50,5 +51,9 @@ typedef struct {
   uint64_t duplicates;  /* events seen again and dropped */
 } trin_subscriber_stats_t;
 trin_subscriber_stats_t trin_subscriber_stats(const trin_subscriber_t *sub);
+
+/* True while it is fetching missed events from the service's outbox (it is
+ * behind), false once it follows live events. */
+bool trin_subscriber_repairing(const trin_subscriber_t *sub);
 
 #endif

@@ -44,6 +44,7 @@ struct agg_service {
   agg_push_t *push;
   upstream_t up[AGG_NUPSTREAMS];
   uv_check_t check;
+  uint64_t last_flush_ms;  /* loop time of the last commit from on_check */
   /* rows of the flush in progress */
   agg_row_t **flushing;
   size_t nflushing, capflushing;
@@ -220,9 +221,32 @@ int agg_service_flush(agg_service_t *a, trin_err_t *err) {
   return TRIN_OK;
 }
 
+/* While a subscriber catches up from an outbox (after a restart or a cut
+ * link), commit at most every this many ms: the rows of a project changed
+ * by many replayed events are then written once, not once per batch. Live
+ * events are committed on every loop turn. */
+#define AGG_CATCHUP_FLUSH_MS 50
+
+/* True when every event applied but not yet committed came from an
+ * outbox replay still in progress (an upstream that is down or idle does
+ * not count: it has nothing pending). */
+static bool only_replay_pending(const agg_service_t *a) {
+  bool replay = false;
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) {
+    const upstream_t *u = &a->up[i];
+    if (u->applied == u->stored) continue;
+    if (!u->sub || !trin_subscriber_repairing(u->sub)) return false;
+    replay = true;
+  }
+  return replay;
+}
+
 static void on_check(uv_check_t *h) {
   agg_service_t *a = h->data;
   trin_err_t err = {0};
+  uint64_t now = uv_now(a->loop);
+  if (only_replay_pending(a) && now - a->last_flush_ms < AGG_CATCHUP_FLUSH_MS) return;
+  a->last_flush_ms = now;
   agg_service_flush(a, &err);
   /* Only rows whose state and seq are stored go out. */
   if (!agg_rows_has_dirty(a->rows)) agg_push_pump(a->push);
