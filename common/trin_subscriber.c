@@ -31,7 +31,23 @@ struct trin_subscriber {
   trin_zsock_t *zsub, *zdealer;
   uv_timer_t timer;
   trin_subscriber_stats_t stats;
+  /* Reconnecting the SUB after silence: what it was opened with. */
+  uv_loop_t *loop;
+  void *zctx;
+  char pub_endpoint[512];
+  bool has_curve;
+  trin_keypair_t own;
+  trin_curve_client_t curve;
+  uv_timer_t watch;
+  uint64_t last_rx;  /* loop time of the last message on SUB */
+  int silence_ms;
+  int open_handles;  /* timers still to close before the memory goes */
 };
+
+/* Services publish a heartbeat every second by default; this long without
+ * any message means the connection is gone (a cut link, a publisher that
+ * dropped us) even if TCP has not noticed. */
+#define SILENCE_MS 5000
 
 static void request_repair(trin_subscriber_t *s);
 static void on_timer(uv_timer_t *t);
@@ -62,6 +78,7 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
       zmq_msg_close(&topic);
       return;
     }
+    s->last_rx = uv_now(s->loop);
     bool more = zmq_msg_more(&topic);
     zmq_msg_close(&topic);
     if (!more) continue;
@@ -194,6 +211,36 @@ static int setup_curve(void *socket, void *data, trin_err_t *err) {
   return trin_keys_set_client(socket, data, err);
 }
 
+static int open_sub(trin_subscriber_t *s, trin_err_t *err) {
+  void *sub = NULL;
+  int rc = trin_zsock_open_socket_with(s->zctx, ZMQ_SUB, s->pub_endpoint, 0,
+                                       s->has_curve ? setup_curve : NULL,
+                                       s->has_curve ? &s->curve : NULL, &sub, err);
+  if (rc) return rc;
+  zmq_setsockopt(sub, ZMQ_SUBSCRIBE, s->service, strlen(s->service));
+  if ((rc = trin_zsock_new(s->loop, sub, on_sub, s, &s->zsub, err))) zmq_close(sub);
+  s->last_rx = uv_now(s->loop);
+  return rc;
+}
+
+/* No message, not even a heartbeat, for SILENCE_MS: the connection is
+ * dead. A new SUB connects afresh; what was missed comes from the outbox. */
+static void on_watch(uv_timer_t *t) {
+  trin_subscriber_t *s = t->data;
+  if (uv_now(s->loop) - s->last_rx < (uint64_t)s->silence_ms) return;
+  trin_log_info("%s: nothing heard for %d ms: reconnecting to %s and repairing from its outbox",
+                s->service, s->silence_ms, s->pub_endpoint);
+  trin_zsock_close(&s->zsub);
+  trin_err_t err = {0};
+  if (open_sub(s, &err) != TRIN_OK) {
+    trin_log_warn("%s: cannot reconnect (%s); trying again", s->service, err.message);
+    s->last_rx = uv_now(s->loop);
+    return;
+  }
+  s->stats.gaps++;
+  if (!s->repairing) request_repair(s);
+}
+
 int trin_subscriber_new(uv_loop_t *loop, void *zctx,
                         const trin_subscriber_options_t *opt, trin_subscriber_fn fn,
                         void *data, trin_subscriber_t **out, trin_err_t *err) {
@@ -205,37 +252,48 @@ int trin_subscriber_new(uv_loop_t *loop, void *zctx,
   s->data = data;
   s->last = opt->after_seq;
   s->retry_ms = opt->retry_ms > 0 ? opt->retry_ms : 2000;
-  void *sub = NULL, *dealer = NULL;
+  s->loop = loop;
+  s->zctx = zctx;
+  s->silence_ms = SILENCE_MS;
+  snprintf(s->pub_endpoint, sizeof s->pub_endpoint, "%s", opt->pub_endpoint ? opt->pub_endpoint : "");
+  if (opt->curve) { /* copied: the SUB may be opened again later */
+    s->has_curve = true;
+    if (opt->curve->own) s->own = *opt->curve->own;
+    s->curve = *opt->curve;
+    s->curve.own = opt->curve->own ? &s->own : NULL;
+  }
+  void *dealer = NULL;
   /* The keys go into each socket before it connects (ZeroMQ copies them). */
-  trin_zsock_setup_fn setup = opt->curve ? setup_curve : NULL;
-  void *curve = (void *)opt->curve;
-  int rc = trin_zsock_open_socket_with(zctx, ZMQ_SUB, opt->pub_endpoint, 0, setup, curve,
-                                       &sub, err);
-  if (!rc) {
-    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, s->service, strlen(s->service));
-    rc = trin_zsock_open_socket_with(zctx, ZMQ_DEALER, opt->endpoint, 0, setup, curve,
-                                     &dealer, err);
-  }
-  if (!rc) rc = trin_zsock_new(loop, sub, on_sub, s, &s->zsub, err);
-  if (!rc) {
-    sub = NULL;
-    rc = trin_zsock_new(loop, dealer, on_dealer, s, &s->zdealer, err);
-  }
+  int rc = open_sub(s, err);
+  if (!rc)
+    rc = trin_zsock_open_socket_with(zctx, ZMQ_DEALER, opt->endpoint, 0,
+                                     s->has_curve ? setup_curve : NULL,
+                                     s->has_curve ? &s->curve : NULL, &dealer, err);
+  if (!rc) rc = trin_zsock_new(loop, dealer, on_dealer, s, &s->zdealer, err);
   if (rc) {
-    if (sub) zmq_close(sub);
     if (dealer) zmq_close(dealer);
     trin_zsock_close(&s->zsub);
+    memset(&s->own, 0, sizeof s->own); /* a secret key */
     free(s);
     return rc;
   }
   uv_timer_init(loop, &s->timer);
   s->timer.data = s;
+  uv_timer_init(loop, &s->watch);
+  s->watch.data = s;
+  uv_timer_start(&s->watch, on_watch, (uint64_t)s->silence_ms / 2, (uint64_t)s->silence_ms / 2);
+  s->open_handles = 2;
   request_repair(s); /* catch up on whatever happened while we were away */
   *out = s;
   return TRIN_OK;
 }
 
-static void on_timer_closed(uv_handle_t *h) { free(h->data); }
+static void on_timer_closed(uv_handle_t *h) {
+  trin_subscriber_t *s = h->data;
+  if (--s->open_handles > 0) return;
+  memset(&s->own, 0, sizeof s->own); /* a secret key */
+  free(s);
+}
 
 void trin_subscriber_destroy(trin_subscriber_t **sp) {
   if (!sp || !*sp) return;
@@ -244,7 +302,9 @@ void trin_subscriber_destroy(trin_subscriber_t **sp) {
   trin_zsock_close(&s->zsub);
   trin_zsock_close(&s->zdealer);
   uv_timer_stop(&s->timer);
+  uv_timer_stop(&s->watch);
   uv_close((uv_handle_t *)&s->timer, on_timer_closed);
+  uv_close((uv_handle_t *)&s->watch, on_timer_closed);
 }
 
 uint64_t trin_subscriber_last_seq(const trin_subscriber_t *s) { return s->last; }

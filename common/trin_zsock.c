@@ -112,12 +112,17 @@ int trin_zsock_open_socket_with(void *zctx, int type, const char *endpoint, int 
   zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
   zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
   zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
-  /* ZMTP heartbeats: a peer behind a cut link is dropped after a few
-   * seconds instead of TCP's many minutes, so a subscriber reconnects, sees
-   * the gap and repairs it from the outbox. */
-  int ivl = 1000, ttl = 3000;
-  zmq_setsockopt(s, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
-  zmq_setsockopt(s, ZMQ_HEARTBEAT_TIMEOUT, &ttl, sizeof ttl);
+  if (type == ZMQ_PUB) {
+    /* ZMTP heartbeats on the publisher: a subscriber behind a cut link is
+     * dropped after a few seconds (and its queue freed) instead of after
+     * TCP's many minutes. Not on receiving sockets: libzmq 4.3 asserts
+     * (_input_stopped, libzmq#3937) when a heartbeat times out on a
+     * connection whose input is stalled by a full pipe; subscribers notice
+     * silence themselves (trin_subscriber). */
+    int ivl = 1000, ttl = 3000;
+    zmq_setsockopt(s, ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl);
+    zmq_setsockopt(s, ZMQ_HEARTBEAT_TIMEOUT, &ttl, sizeof ttl);
+  }
   if (setup) {
     int src = setup(s, data, err);
     if (src) {
