@@ -40,6 +40,11 @@ struct trin_subscriber {
   trin_curve_client_t curve;
   uv_timer_t watch;
   uint64_t last_rx;  /* loop time of the last message on SUB */
+  /* A replayed batch being applied a slice per loop turn, so one batch of
+   * slow applies (a transaction each) never holds the loop for long. */
+  Trin__EventBatch *pending;
+  size_t pending_next;
+  uv_timer_t resume;
   int silence_ms;
   int open_handles;  /* timers still to close before the memory goes */
 };
@@ -48,6 +53,8 @@ struct trin_subscriber {
  * any message means the connection is gone (a cut link, a publisher that
  * dropped us) even if TCP has not noticed. */
 #define SILENCE_MS 5000
+/* Replayed events applied per loop turn. */
+#define SLICE 32
 
 static void request_repair(trin_subscriber_t *s);
 static void on_timer(uv_timer_t *t);
@@ -118,13 +125,9 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
   (void)zs;
 }
 
-static void request_repair_after(trin_subscriber_t *s, uint64_t after);
-
-static void request_repair(trin_subscriber_t *s) { request_repair_after(s, s->last); }
-
-static void request_repair_after(trin_subscriber_t *s, uint64_t after) {
+static void request_repair(trin_subscriber_t *s) {
   Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
-  q.after_seq = after;
+  q.after_seq = s->last;
   q.limit = 1000;
   uint8_t *pl = NULL, *b = NULL;
   size_t pn = 0, bn = 0;
@@ -148,9 +151,44 @@ static void request_repair_after(trin_subscriber_t *s, uint64_t after) {
 
 static void on_timer(uv_timer_t *t) { request_repair(t->data); }
 
+static void on_resume(uv_timer_t *t);
+
+/* Applies the next slice of the pending batch; when it is done, asks for
+ * more or goes back to live events. */
+static void apply_pending(trin_subscriber_t *s) {
+  Trin__EventBatch *b = s->pending;
+  bool ok = true;
+  for (int n = 0; n < SLICE && s->pending_next < b->n_events && ok; n++)
+    ok = apply(s, b->events[s->pending_next++], false);
+  if (ok && s->pending_next < b->n_events) {
+    uv_timer_start(&s->resume, on_resume, 0, 0); /* after the loop has polled */
+    return;
+  }
+  uint64_t newest = b->last_seq;
+  trin_codec_free(b);
+  s->pending = NULL;
+  if (!ok) {
+    /* The consumer could not apply an event: try again later rather than
+     * spinning on it. */
+    s->repairing = true;
+    s->repair_cid[0] = '\0';
+    uv_timer_start(&s->timer, on_timer, (uint64_t)s->retry_ms, 0);
+  } else if (newest > s->last) {
+    request_repair(s);
+  } else {
+    s->repairing = false;
+  }
+}
+
+static void on_resume(uv_timer_t *t) {
+  trin_subscriber_t *s = t->data;
+  if (s->pending) apply_pending(s);
+  if (!s->pending) trin_zsock_kick(s->zdealer); /* a reply may be waiting */
+}
+
 static void on_dealer(trin_zsock_t *zs, void *sock, void *data) {
   trin_subscriber_t *s = data;
-  for (int i = 0; i < 64; i++) {
+  for (int i = 0; i < 64 && !s->pending; i++) {
     zmq_msg_t m;
     zmq_msg_init(&m);
     if (zmq_msg_recv(&m, sock, ZMQ_DONTWAIT) < 0) {
@@ -179,30 +217,11 @@ static void on_dealer(trin_zsock_t *zs, void *sock, void *data) {
       continue; /* the timer asks again */
     }
     trin_codec_free(env);
-    uint64_t newest = batch->last_seq;
     uv_timer_stop(&s->timer);
-    /* While far behind, ask for the next batch before applying this one, so
-     * the service reads its outbox while we apply. */
-    uint64_t tail = batch->n_events ? batch->events[batch->n_events - 1]->seq : 0;
-    bool prefetched = tail > s->last && newest > tail;
-    if (prefetched) request_repair_after(s, tail);
-    bool ok = true;
-    for (size_t k = 0; k < batch->n_events && ok; k++)
-      ok = apply(s, batch->events[k], false);
-    trin_codec_free(batch);
-    if (!ok) {
-      /* The consumer could not apply an event: try again later rather than
-       * spinning on it (an answer to the prefetch is then ignored). */
-      s->repairing = true;
-      s->repair_cid[0] = '\0';
-      uv_timer_start(&s->timer, on_timer, (uint64_t)s->retry_ms, 0);
-    } else if (prefetched && s->last == tail) {
-      /* the next batch is on its way */
-    } else if (newest > s->last) {
-      request_repair(s);
-    } else {
-      s->repairing = false;
-    }
+    s->pending = batch;
+    s->pending_next = 0;
+    apply_pending(s);
+    if (s->pending) return; /* the rest on later loop turns */
   }
   (void)zs;
 }
@@ -228,6 +247,13 @@ static int open_sub(trin_subscriber_t *s, trin_err_t *err) {
 static void on_watch(uv_timer_t *t) {
   trin_subscriber_t *s = t->data;
   if (uv_now(s->loop) - s->last_rx < (uint64_t)s->silence_ms) return;
+  int events = 0;
+  size_t len = sizeof events;
+  if (s->zsub && zmq_getsockopt(trin_zsock_socket(s->zsub), ZMQ_EVENTS, &events, &len) == 0 &&
+      (events & ZMQ_POLLIN)) {
+    s->last_rx = uv_now(s->loop); /* messages are waiting: we were busy, it was not silent */
+    return;
+  }
   trin_log_info("%s: nothing heard for %d ms: reconnecting to %s and repairing from its outbox",
                 s->service, s->silence_ms, s->pub_endpoint);
   trin_zsock_close(&s->zsub);
@@ -281,8 +307,10 @@ int trin_subscriber_new(uv_loop_t *loop, void *zctx,
   s->timer.data = s;
   uv_timer_init(loop, &s->watch);
   s->watch.data = s;
+  uv_timer_init(loop, &s->resume);
+  s->resume.data = s;
   uv_timer_start(&s->watch, on_watch, (uint64_t)s->silence_ms / 2, (uint64_t)s->silence_ms / 2);
-  s->open_handles = 2;
+  s->open_handles = 3;
   request_repair(s); /* catch up on whatever happened while we were away */
   *out = s;
   return TRIN_OK;
@@ -303,8 +331,12 @@ void trin_subscriber_destroy(trin_subscriber_t **sp) {
   trin_zsock_close(&s->zdealer);
   uv_timer_stop(&s->timer);
   uv_timer_stop(&s->watch);
+  uv_timer_stop(&s->resume);
+  trin_codec_free(s->pending);
+  s->pending = NULL;
   uv_close((uv_handle_t *)&s->timer, on_timer_closed);
   uv_close((uv_handle_t *)&s->watch, on_timer_closed);
+  uv_close((uv_handle_t *)&s->resume, on_timer_closed);
 }
 
 uint64_t trin_subscriber_last_seq(const trin_subscriber_t *s) { return s->last; }
