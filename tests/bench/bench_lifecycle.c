@@ -195,13 +195,14 @@ static void machine_line(char *out, size_t size) {
            gib, cpu, u.sysname, u.release, date);
 }
 
-/* A tcp port on 127.0.0.1 that nobody listens on now. */
+/* A tcp port on 127.0.0.1 that nobody listens on now, below Linux's
+ * ephemeral range (an outgoing connection could take one inside it). */
 static int free_port(void) {
   static int next = 0;
-  if (!next) next = 47000 + (int)(getpid() % 1000) * 2;
+  if (!next) next = 16000 + (int)(getpid() % 1000) * 3;
   for (int tries = 0; tries < 2000; tries++) {
     int port = next++;
-    if (next > 64000) next = 47000;
+    if (next > 19999) next = 16000;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) break;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};

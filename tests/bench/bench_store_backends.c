@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "bench_util.h"
 #include "lcclient.h"
 #include "testproc.h"
 #include "trin/envelope.pb-c.h"
@@ -64,11 +65,11 @@ static void die(const char *fmt, ...) {
   exit(1);
 }
 
-static int port_seq;
 static void tcp_endpoints(void) {
-  int base = 48000 + (int)(getpid() % 500) * 4 + (port_seq++ % 4) * 2;
-  snprintf(svc.endpoint, sizeof svc.endpoint, "tcp://127.0.0.1:%d", base);
-  snprintf(svc.pub, sizeof svc.pub, "tcp://127.0.0.1:%d", base + 1);
+  int a = bench_free_port(), b = bench_free_port();
+  if (!a || !b) die("found no free tcp port on 127.0.0.1");
+  snprintf(svc.endpoint, sizeof svc.endpoint, "tcp://127.0.0.1:%d", a);
+  snprintf(svc.pub, sizeof svc.pub, "tcp://127.0.0.1:%d", b);
 }
 
 /* ---- the driver --------------------------------------------------------------- */
