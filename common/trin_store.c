@@ -301,3 +301,27 @@ int trin_store_migrate(trin_store_t *s, const char *scope,
   }
   return TRIN_OK;
 }
+
+int trin_stmt_run_one(trin_store_t *s, trin_stmt_t *st, const char *what, const char *id,
+                      const char *field, trin_err_t *err) {
+  int rc = trin_stmt_run(st, err);
+  if (rc == TRIN_ECONFLICT)
+    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
+  if (rc) return rc;
+  if (trin_store_changes(s) != 1)
+    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%s'", what, id);
+  return TRIN_OK;
+}
+
+int trin_store_refuse_taken(trin_store_t *s, const char *sql, const char *what, const char *id,
+                            const char *field, trin_err_t *err) {
+  trin_stmt_t *st;
+  int rc = trin_store_stmt(s, sql, &st, err);
+  if (rc) return rc;
+  trin_stmt_bind_text(st, 1, id);
+  rc = trin_stmt_step(st, err);
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW)
+    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
+  return rc;
+}

@@ -104,6 +104,18 @@ bool trin_stmt_is_null(trin_stmt_t *st, int col);
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t trin_store_changes(trin_store_t *s);
 
+/* Runs an INSERT/UPDATE of the thing `what` called `id` that must touch
+ * exactly one row: TRIN_ECONFLICT "WHAT 'ID' already exists" on a key
+ * clash, TRIN_ENOTFOUND "there is no WHAT 'ID'" when no row changed; both
+ * name `field`, the request field that gave the id. */
+int trin_stmt_run_one(trin_store_t *s, trin_stmt_t *st, const char *what, const char *id,
+                      const char *field, trin_err_t *err);
+/* For ids that requests name alone but a table's key no longer holds alone
+ * (it leads with the distribution column): TRIN_ECONFLICT, worded as
+ * trin_stmt_run_one's, when `sql` (one `?`, the id) finds a row. */
+int trin_store_refuse_taken(trin_store_t *s, const char *sql, const char *what, const char *id,
+                            const char *field, trin_err_t *err);
+
 /* "sqlite" or "postgresql". */
 const char *trin_store_backend(const trin_store_t *s);
 /* How often a server backend reconnected after losing its connection; a

@@ -164,32 +164,6 @@ static trin_date_t col_date(trin_stmt_t *st, int c) {
   return d;
 }
 
-/* Runs an INSERT/UPDATE that must touch exactly one row. */
-static int run_one(trin_store_t *s, trin_stmt_t *st, const char *what, const char *id,
-                   const char *field, trin_err_t *err) {
-  int rc = trin_stmt_run(st, err);
-  if (rc == TRIN_ECONFLICT)
-    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
-  if (rc) return rc;
-  if (trin_store_changes(s) != 1)
-    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%s'", what, id);
-  return TRIN_OK;
-}
-
-/* An id requests name alone must stay unique across projects, and the
- * table's key holds the project too (see migration 2): TRIN_ECONFLICT, as
- * the key used to say it, when `sql` (one `?`, the id) finds a row. */
-static int refuse_taken(trin_store_t *s, const char *sql, const char *what, const char *id,
-                        const char *field, trin_err_t *err) {
-  STMT(sql);
-  trin_stmt_bind_text(st, 1, id);
-  int rc = trin_stmt_step(st, err);
-  trin_stmt_reset(st);
-  if (rc == TRIN_STORE_ROW)
-    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
-  return rc;
-}
-
 static int not_found(const char *what, const char *id, const char *field, trin_err_t *err) {
   return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%.64s'", what, id);
 }
@@ -408,7 +382,7 @@ int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const bg_li
 
 int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t total,
                                trin_err_t *err) {
-  int rc = refuse_taken(s, "SELECT 1 FROM budgets WHERE id = ?", "budget", b->id, "budget.id",
+  int rc = trin_store_refuse_taken(s, "SELECT 1 FROM budgets WHERE id = ?", "budget", b->id, "budget.id",
                         err);
   if (rc) return rc;
   {
@@ -419,7 +393,7 @@ int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t
     trin_stmt_bind_text(st, 3, b->kind);
     trin_stmt_bind_text(st, 4, b->date);
     trin_stmt_bind_int64(st, 5, total);
-    if ((rc = run_one(s, st, "budget", b->id, "budget.id", err))) return rc;
+    if ((rc = trin_stmt_run_one(s, st, "budget", b->id, "budget.id", err))) return rc;
   }
   for (size_t i = 0; i < b->n_lines; i++)
     if ((rc = budget_store_line_upsert(s, b->id, b->lines[i], err))) return rc;
@@ -517,7 +491,7 @@ int budget_store_line_delete(trin_store_t *s, const char *budget_id, const char 
   STMT("DELETE FROM budget_lines WHERE budget_id = ? AND line_id = ?");
   trin_stmt_bind_text(st, 1, budget_id);
   trin_stmt_bind_text(st, 2, line_id);
-  return run_one(s, st, "line", line_id, "line_id", err);
+  return trin_stmt_run_one(s, st, "line", line_id, "line_id", err);
 }
 
 int budget_store_budget_set_total(trin_store_t *s, const char *id, trin_ore_t total,
@@ -525,7 +499,7 @@ int budget_store_budget_set_total(trin_store_t *s, const char *id, trin_ore_t to
   STMT("UPDATE budgets SET total_ore = ? WHERE id = ?");
   trin_stmt_bind_int64(st, 1, total);
   trin_stmt_bind_text(st, 2, id);
-  return run_one(s, st, "budget", id, "budget_id", err);
+  return trin_stmt_run_one(s, st, "budget", id, "budget_id", err);
 }
 
 int budget_store_budget_set_status(trin_store_t *s, const char *id, const char *status,
@@ -541,7 +515,7 @@ int budget_store_budget_set_status(trin_store_t *s, const char *id, const char *
   trin_stmt_bind_text(st, 1, status);
   trin_stmt_bind_text(st, 2, date);
   trin_stmt_bind_text(st, 3, id);
-  return run_one(s, st, "budget", id, "budget_id", err);
+  return trin_stmt_run_one(s, st, "budget", id, "budget_id", err);
 }
 
 int budget_store_budget_count(trin_store_t *s, const char *project_id, const char *kind,
@@ -647,7 +621,7 @@ int budget_store_partnership_budgeted(trin_store_t *s, const char *partnership_i
 /* ---- scope, options, costs, rent ------------------------------------------------------------------ */
 
 int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *err) {
-  int rc = refuse_taken(s, "SELECT 1 FROM scope_changes WHERE id = ?", "scope change", c->id,
+  int rc = trin_store_refuse_taken(s, "SELECT 1 FROM scope_changes WHERE id = ?", "scope change", c->id,
                         "change.id", err);
   if (rc) return rc;
   STMT("INSERT INTO scope_changes (id, project_id, description, amount_ore, decided_on)"
@@ -657,11 +631,11 @@ int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *
   trin_stmt_bind_text(st, 3, c->description);
   trin_stmt_bind_int64(st, 4, c->amount_ore);
   trin_stmt_bind_text(st, 5, c->decided_on);
-  return run_one(s, st, "scope change", c->id, "change.id", err);
+  return trin_stmt_run_one(s, st, "scope change", c->id, "change.id", err);
 }
 
 int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t *err) {
-  int rc = refuse_taken(s, "SELECT 1 FROM options WHERE id = ?", "option", o->id, "option.id",
+  int rc = trin_store_refuse_taken(s, "SELECT 1 FROM options WHERE id = ?", "option", o->id, "option.id",
                         err);
   if (rc) return rc;
   STMT("INSERT INTO options (id, project_id, description, saving_ore, proposed_on, status)"
@@ -671,7 +645,7 @@ int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t
   trin_stmt_bind_text(st, 3, o->description);
   trin_stmt_bind_int64(st, 4, o->saving_ore);
   trin_stmt_bind_text(st, 5, o->proposed_on);
-  return run_one(s, st, "option", o->id, "option.id", err);
+  return trin_stmt_run_one(s, st, "option", o->id, "option.id", err);
 }
 
 static void option_row(trin_arena_t *a, trin_stmt_t *st, bg_option_t *o) {
@@ -727,11 +701,11 @@ int budget_store_option_decide(trin_store_t *s, const char *id, const char *stat
   trin_stmt_bind_text(st, 2, by);
   trin_stmt_bind_text(st, 3, date);
   trin_stmt_bind_text(st, 4, id);
-  return run_one(s, st, "optimisation option", id, "option_id", err);
+  return trin_stmt_run_one(s, st, "optimisation option", id, "option_id", err);
 }
 
 int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *err) {
-  int rc = refuse_taken(s, "SELECT 1 FROM actual_costs WHERE id = ?", "actual cost", c->id,
+  int rc = trin_store_refuse_taken(s, "SELECT 1 FROM actual_costs WHERE id = ?", "actual cost", c->id,
                         "cost.id", err);
   if (rc) return rc;
   STMT("INSERT INTO actual_costs (id, project_id, category, date, amount_ore, description)"
@@ -742,7 +716,7 @@ int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *er
   trin_stmt_bind_text(st, 4, c->date);
   trin_stmt_bind_int64(st, 5, c->amount_ore);
   trin_stmt_bind_text_or_null(st, 6, c->description);
-  return run_one(s, st, "actual cost", c->id, "cost.id", err);
+  return trin_stmt_run_one(s, st, "actual cost", c->id, "cost.id", err);
 }
 
 int budget_store_rent_set(trin_store_t *s, const bg_rent_t *r, trin_err_t *err) {

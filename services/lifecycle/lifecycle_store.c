@@ -139,32 +139,6 @@ static char *col_str(trin_arena_t *a, trin_stmt_t *st, int c) {
   return trin_arena_strdup(a, trin_stmt_text(st, c));
 }
 
-/* Runs an UPDATE/INSERT that must touch exactly one row. */
-static int run_one(trin_stmt_t *st, const char *what, const char *id,
-                   const char *field, trin_store_t *s, trin_err_t *err) {
-  int rc = trin_stmt_run(st, err);
-  if (rc == TRIN_ECONFLICT)
-    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
-  if (rc) return rc;
-  if (trin_store_changes(s) != 1)
-    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%s'", what, id);
-  return TRIN_OK;
-}
-
-/* An id requests name alone must stay unique across projects, and the
- * table's key holds the project too (see migration 2): TRIN_ECONFLICT, as
- * the key used to say it, when `sql` (one `?`, the id) finds a row. */
-static int refuse_taken(trin_store_t *s, const char *sql, const char *what, const char *id,
-                        const char *field, trin_err_t *err) {
-  STMT(sql);
-  trin_stmt_bind_text(st, 1, id);
-  int rc = trin_stmt_step(st, err);
-  trin_stmt_reset(st);
-  if (rc == TRIN_STORE_ROW)
-    return trin_err_set(err, TRIN_ECONFLICT, field, "%s '%s' already exists", what, id);
-  return rc;
-}
-
 /* ---- organisations ------------------------------------------------------------ */
 
 int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
@@ -173,7 +147,7 @@ int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
   trin_stmt_bind_text(st, 1, o->id);
   trin_stmt_bind_text(st, 2, o->name);
   trin_stmt_bind_text(st, 3, o->kind);
-  return run_one(st, "organisation", o->id, "organisation.id", s, err);
+  return trin_stmt_run_one(s, st, "organisation", o->id, "organisation.id", err);
 }
 
 static void org_from_row(trin_arena_t *a, trin_stmt_t *st, lc_organisation_t *o) {
@@ -233,7 +207,7 @@ int lifecycle_store_partnership_insert(trin_store_t *s, const lc_partnership_t *
     trin_stmt_bind_text(st, 9, p->price_closing_point);
     trin_stmt_bind_text(st, 10, p->abt_starts_at);
     trin_stmt_bind_int64(st, 11, p->trivial_threshold_ore);
-    if ((rc = run_one(st, "partnership", p->id, "partnership.id", s, err))) return rc;
+    if ((rc = trin_stmt_run_one(s, st, "partnership", p->id, "partnership.id", err))) return rc;
   }
   return lifecycle_store_member_insert(s, p->id, p->client_org, "client", err);
 }
@@ -258,7 +232,7 @@ int lifecycle_store_partnership_set_extension(trin_store_t *s, const char *id,
   STMT("UPDATE partnerships SET extension_years = ? WHERE id = ?");
   trin_stmt_bind_int64(st, 1, years);
   trin_stmt_bind_text(st, 2, id);
-  return run_one(st, "partnership", id, "partnership_id", s, err);
+  return trin_stmt_run_one(s, st, "partnership", id, "partnership_id", err);
 }
 
 #define PARTNERSHIP_COLS                                                       \
@@ -374,7 +348,7 @@ int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
     trin_stmt_bind_int64(st, 10, p->fast_track);
     trin_stmt_bind_text(st, 11, p->start_date);
     trin_stmt_bind_text(st, 12, p->start_date);
-    if ((rc = run_one(st, "project", p->id, "project.id", s, err))) return rc;
+    if ((rc = trin_stmt_run_one(s, st, "project", p->id, "project.id", err))) return rc;
   }
   STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
        " VALUES (?, 1, 'pre_study', ?, 'project created')");
@@ -642,7 +616,7 @@ int lifecycle_store_set_stage(trin_store_t *s, const char *project_id,
     trin_stmt_bind_text(st, 1, stage);
     trin_stmt_bind_text(st, 2, date);
     trin_stmt_bind_text(st, 3, project_id);
-    if ((rc = run_one(st, "project", project_id, "project_id", s, err))) return rc;
+    if ((rc = trin_stmt_run_one(s, st, "project", project_id, "project_id", err))) return rc;
   }
   STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
        " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM stage_history"
@@ -661,7 +635,7 @@ int lifecycle_store_close_price(trin_store_t *s, const char *project_id,
   trin_stmt_bind_text(st, 1, date);
   trin_stmt_bind_text_or_null(st, 2, reference);
   trin_stmt_bind_text(st, 3, project_id);
-  return run_one(st, "project", project_id, "project_id", s, err);
+  return trin_stmt_run_one(s, st, "project", project_id, "project_id", err);
 }
 
 int lifecycle_store_pause(trin_store_t *s, const char *project_id, const char *reason,
@@ -672,7 +646,7 @@ int lifecycle_store_pause(trin_store_t *s, const char *project_id, const char *r
     trin_stmt_bind_text(st, 1, date);
     trin_stmt_bind_text(st, 2, reason);
     trin_stmt_bind_text(st, 3, project_id);
-    if ((rc = run_one(st, "project", project_id, "project_id", s, err))) return rc;
+    if ((rc = trin_stmt_run_one(s, st, "project", project_id, "project_id", err))) return rc;
   }
   STMT("INSERT INTO pauses(project_id, n, reason, from_date, note)"
        " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM pauses WHERE project_id = ?1),"
@@ -690,7 +664,7 @@ int lifecycle_store_resume(trin_store_t *s, const char *project_id, const char *
   {
     STMT("UPDATE projects SET paused_since = NULL, pause_reason = NULL WHERE id = ?");
     trin_stmt_bind_text(st, 1, project_id);
-    if ((rc = run_one(st, "project", project_id, "project_id", s, err))) return rc;
+    if ((rc = trin_stmt_run_one(s, st, "project", project_id, "project_id", err))) return rc;
   }
   STMT("UPDATE pauses SET to_date = ?2 WHERE project_id = ?1 AND to_date IS NULL");
   trin_stmt_bind_text(st, 1, project_id);
@@ -726,14 +700,14 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
   trin_stmt_bind_text(st, 2, fc);
   trin_stmt_bind_int64(st, 3, m->variance_days);
   trin_stmt_bind_text(st, 4, project_id);
-  return run_one(st, "project", project_id, "project_id", s, err);
+  return trin_stmt_run_one(s, st, "project", project_id, "project_id", err);
 }
 
 /* ---- disputes ------------------------------------------------------------------------- */
 
 int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
                                    trin_err_t *err) {
-  int rc = refuse_taken(s, "SELECT 1 FROM disputes WHERE id = ?", "dispute", d->id,
+  int rc = trin_store_refuse_taken(s, "SELECT 1 FROM disputes WHERE id = ?", "dispute", d->id,
                         "dispute_id", err);
   if (rc) return rc;
   {
@@ -746,7 +720,7 @@ int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
     trin_stmt_bind_text(st, 5, d->opened_on);
     trin_stmt_bind_text(st, 6, d->opened_on);
     trin_stmt_bind_text_or_null(st, 7, d->raised_by);
-    if ((rc = run_one(st, "dispute", d->id, "dispute_id", s, err))) return rc;
+    if ((rc = trin_stmt_run_one(s, st, "dispute", d->id, "dispute_id", err))) return rc;
   }
   STMT("INSERT INTO dispute_steps(project_id, dispute_id, n, level, date, by_org, note)"
        " VALUES (?, ?, 1, 1, ?, ?, 'opened')");
@@ -782,7 +756,7 @@ int lifecycle_store_dispute_escalate(trin_store_t *s, const char *id, int level,
     trin_stmt_bind_int64(st, 1, level);
     trin_stmt_bind_text(st, 2, date);
     trin_stmt_bind_text(st, 3, id);
-    if ((rc = run_one(st, "dispute", id, "dispute_id", s, err))) return rc;
+    if ((rc = trin_stmt_run_one(s, st, "dispute", id, "dispute_id", err))) return rc;
   }
   /* The step takes its project from the dispute's row. */
   STMT("INSERT INTO dispute_steps(project_id, dispute_id, n, level, date, by_org, note)"
@@ -806,14 +780,14 @@ int lifecycle_store_dispute_resolve(trin_store_t *s, const char *id, const char 
   trin_stmt_bind_text(st, 2, resolution);
   trin_stmt_bind_int64(st, 3, settled_ore);
   trin_stmt_bind_text(st, 4, id);
-  return run_one(st, "dispute", id, "dispute_id", s, err);
+  return trin_stmt_run_one(s, st, "dispute", id, "dispute_id", err);
 }
 
 /* ---- defects ----------------------------------------------------------------------------- */
 
 int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
                                   const lc_defect_t *d, trin_err_t *err) {
-  int rc = refuse_taken(s, "SELECT 1 FROM defects WHERE id = ?", "defect", d->id,
+  int rc = trin_store_refuse_taken(s, "SELECT 1 FROM defects WHERE id = ?", "defect", d->id,
                         "defect.id", err);
   if (rc) return rc;
   STMT("INSERT INTO defects(id, project_id, description, severity, found_at,"
@@ -826,7 +800,7 @@ int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
   trin_stmt_bind_text(st, 6, d->reported_on);
   trin_stmt_bind_text_or_null(st, 7, d->due_on);
   trin_stmt_bind_text_or_null(st, 8, d->cost_bearer);
-  return run_one(st, "defect", d->id, "defect.id", s, err);
+  return trin_stmt_run_one(s, st, "defect", d->id, "defect.id", err);
 }
 
 int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *field,
@@ -846,7 +820,7 @@ int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date
   STMT("UPDATE defects SET fixed_on = ? WHERE id = ?");
   trin_stmt_bind_text(st, 1, date);
   trin_stmt_bind_text(st, 2, id);
-  return run_one(st, "defect", id, "defect_id", s, err);
+  return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
 }
 
 int lifecycle_store_refresh_counters(trin_store_t *s, const char *project_id,
@@ -860,5 +834,5 @@ int lifecycle_store_refresh_counters(trin_store_t *s, const char *project_id,
        "   WHERE project_id = ?1 AND fixed_on IS NULL)"
        " WHERE id = ?1");
   trin_stmt_bind_text(st, 1, project_id);
-  return run_one(st, "project", project_id, "project_id", s, err);
+  return trin_stmt_run_one(s, st, "project", project_id, "project_id", err);
 }
