@@ -64,6 +64,21 @@ void trin_arena_reset(trin_arena_t *a) {
   a->failed = 0;
 }
 
+/* A block larger than this is a one-off (a huge batch): give it back. */
+#define KEEP_MAX (1024 * 1024)
+
+void trin_arena_rewind(trin_arena_t *a) {
+  trin_arena_block_t *keep = a->head;
+  if (keep && keep->cap > KEEP_MAX) keep = NULL;
+  if (keep) a->head = keep->next;
+  trin_arena_reset(a);
+  if (keep) {
+    keep->used = 0;
+    keep->next = NULL;
+    a->head = keep;
+  }
+}
+
 int trin_arena_vec_push(trin_arena_t *a, trin_arena_vec_t *v, void *item,
                         trin_err_t *err) {
   if (!item) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");

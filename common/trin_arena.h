@@ -38,5 +38,9 @@ int trin_arena_vec_push(trin_arena_t *a, trin_arena_vec_t *v, void *item,
 
 /* Frees every allocation; the arena can be used again. */
 void trin_arena_reset(trin_arena_t *a);
+/* Like trin_arena_reset, but keeps the newest block (when it is not huge)
+ * for the next allocations: for an arena emptied once per message, so that
+ * decoding one costs no malloc at all. */
+void trin_arena_rewind(trin_arena_t *a);
 
 #endif

@@ -48,12 +48,18 @@ static bool has_field_zero(const ProtobufCMessage *m, int depth) {
   return false;
 }
 
-int trin_codec_unpack(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
-                      size_t len, const char *field, ProtobufCMessage **out,
-                      trin_err_t *err) {
-  ProtobufCMessage *m = protobuf_c_message_unpack(desc, NULL, len, data);
+static void *arena_alloc(void *data, size_t n) { return trin_arena_alloc(data, n); }
+static void arena_free(void *data, void *p) {
+  (void)data;
+  (void)p; /* the arena's owner frees everything at once */
+}
+
+static int unpack(ProtobufCAllocator *al, const ProtobufCMessageDescriptor *desc,
+                  const uint8_t *data, size_t len, const char *field, ProtobufCMessage **out,
+                  trin_err_t *err) {
+  ProtobufCMessage *m = protobuf_c_message_unpack(desc, al, len, data);
   if (m && has_field_zero(m, 0)) {
-    protobuf_c_message_free_unpacked(m, NULL);
+    protobuf_c_message_free_unpacked(m, al);
     return trin_err_set(err, TRIN_EDECODE, field,
                         "the %zu bytes are not a valid %s message (field number 0)", len,
                         desc->name);
@@ -64,6 +70,25 @@ int trin_codec_unpack(const ProtobufCMessageDescriptor *desc, const uint8_t *dat
                         desc->name);
   *out = m;
   return TRIN_OK;
+}
+
+int trin_codec_unpack(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
+                      size_t len, const char *field, ProtobufCMessage **out,
+                      trin_err_t *err) {
+  return unpack(NULL, desc, data, len, field, out, err);
+}
+
+int trin_codec_unpack_in(trin_arena_t *arena, const ProtobufCMessageDescriptor *desc,
+                         const uint8_t *data, size_t len, const char *field,
+                         ProtobufCMessage **out, trin_err_t *err) {
+  ProtobufCAllocator al = {arena_alloc, arena_free, arena};
+  int failed = arena->failed;
+  arena->failed = 0;
+  int rc = unpack(&al, desc, data, len, field, out, err);
+  if (arena->failed)
+    return trin_err_set(err, TRIN_EINTERNAL, field, "out of memory decoding %s", desc->name);
+  arena->failed = failed;
+  return rc;
 }
 
 void trin_codec_free(void *msg) {

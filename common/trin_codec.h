@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "trin/envelope.pb-c.h"
+#include "trin_arena.h"
 #include "trin_err.h"
 
 /* Default largest request a service accepts (configurable per service). */
@@ -23,6 +24,13 @@ int trin_codec_unpack(const ProtobufCMessageDescriptor *desc, const uint8_t *dat
                       size_t len, const char *field, ProtobufCMessage **out,
                       trin_err_t *err);
 void trin_codec_free(void *msg); /* NULL is fine */
+
+/* trin_codec_unpack with every allocation taken from arena: nothing to free
+ * per message, the arena's owner resets it when the message is done with.
+ * For hot paths that decode many messages (replayed batches, payloads). */
+int trin_codec_unpack_in(trin_arena_t *arena, const ProtobufCMessageDescriptor *desc,
+                         const uint8_t *data, size_t len, const char *field,
+                         ProtobufCMessage **out, trin_err_t *err);
 
 /* A reply envelope carrying err (status, field, message), packed. */
 int trin_codec_pack_error_reply(const char *correlation_id, const trin_err_t *e,

@@ -8,7 +8,9 @@
  * property: what decodes packs again, and packing is a fixed point —
  * pack(unpack(pack(m))) == pack(m) — so a reply built from a decoded
  * request can always be sent. An error reply made from the decoded
- * envelope's strings also decodes again. */
+ * envelope's strings also decodes again. Decoding into an arena (the
+ * replay and live event paths) accepts exactly what the plain decoder
+ * accepts, and packs to the same bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,13 +29,19 @@ static const ProtobufCMessageDescriptor *by_name(const char *name) {
 }
 
 /* Decodes bytes as desc and checks the pack fixed point. */
+static trin_arena_t arena;
+
 static void decode(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t size) {
-  ProtobufCMessage *m = NULL;
-  trin_err_t err = {0};
+  ProtobufCMessage *m = NULL, *in_arena = NULL;
+  trin_err_t err = {0}, aerr = {0};
+  int arc = trin_codec_unpack_in(&arena, desc, data, size, "payload", &in_arena, &aerr);
   if (trin_codec_unpack(desc, data, size, "payload", &m, &err) != TRIN_OK) {
     if (err.code != TRIN_EDECODE || !err.message[0]) abort();
+    if (arc != TRIN_EDECODE) abort();
+    trin_arena_rewind(&arena);
     return;
   }
+  if (arc != TRIN_OK) abort();
   uint8_t *p1 = NULL, *p2 = NULL;
   size_t n1 = 0, n2 = 0;
   if (trin_codec_pack(m, &p1, &n1, &err) != TRIN_OK) abort();
@@ -41,6 +49,10 @@ static void decode(const ProtobufCMessageDescriptor *desc, const uint8_t *data, 
   if (trin_codec_unpack(desc, p1, n1, "payload", &again, &err) != TRIN_OK) abort();
   if (trin_codec_pack(again, &p2, &n2, &err) != TRIN_OK) abort();
   if (n1 != n2 || memcmp(p1, p2, n1) != 0) abort();
+  free(p2);
+  if (trin_codec_pack(in_arena, &p2, &n2, &err) != TRIN_OK) abort();
+  if (n1 != n2 || memcmp(p1, p2, n1) != 0) abort();
+  trin_arena_rewind(&arena);
   free(p1);
   free(p2);
   trin_codec_free(again);
