@@ -1,6 +1,7 @@
 /* trin_outbox — see trin_outbox.h. */
 #include "trin_outbox.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +249,96 @@ int trin_outbox_since(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
   }
   trin_stmt_reset(st);
   return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+/* A growing byte buffer for the packed batch. */
+typedef struct {
+  uint8_t *b;
+  size_t n, cap;
+  bool oom;
+} buf_t;
+
+static uint8_t *buf_room(buf_t *o, size_t more) {
+  if (o->oom) return NULL;
+  if (o->cap - o->n < more) {
+    size_t cap = o->cap ? o->cap : 4096;
+    while (cap - o->n < more) cap *= 2;
+    uint8_t *b = realloc(o->b, cap);
+    if (!b) {
+      o->oom = true;
+      return NULL;
+    }
+    o->b = b;
+    o->cap = cap;
+  }
+  return o->b + o->n;
+}
+
+static void buf_varint(buf_t *o, uint64_t v) {
+  uint8_t *p = buf_room(o, 10);
+  if (!p) return;
+  size_t k = 0;
+  for (; v >= 0x80; v >>= 7) p[k++] = (uint8_t)(v | 0x80);
+  p[k++] = (uint8_t)v;
+  o->n += k;
+}
+
+/* A length-delimited field: tag (field number, wire type 2), length, bytes. */
+static void buf_field_bytes(buf_t *o, unsigned field, const void *data, size_t len) {
+  buf_varint(o, (uint64_t)field << 3 | 2);
+  buf_varint(o, len);
+  uint8_t *p = buf_room(o, len);
+  if (!p) return;
+  if (len) memcpy(p, data, len);
+  o->n += len;
+}
+
+int trin_outbox_since_packed(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
+                             uint8_t **out, size_t *len, trin_err_t *err) {
+  /* The fields of trin.EventBatch (envelope.proto), in number order as
+   * protobuf-c would write them. */
+  enum { F_SERVICE = 1, F_EVENTS = 2, F_LAST_SEQ = 3 };
+  buf_t o = {0};
+  uint64_t last = ob->last_seq;
+  if (ob->service[0]) buf_field_bytes(&o, F_SERVICE, ob->service, strlen(ob->service));
+  int rc = TRIN_OK;
+  if (limit == 0 || limit > SINCE_MAX) limit = SINCE_MAX;
+  if (after_seq < last) {
+    trin_stmt_t *st;
+    rc = trin_store_stmt(ob->store,
+                         "SELECT event FROM trin_outbox WHERE seq > ? AND seq <= ? "
+                         "ORDER BY seq LIMIT ?",
+                         &st, err);
+    if (rc) {
+      free(o.b);
+      return rc;
+    }
+    trin_stmt_bind_int64(st, 1, (int64_t)after_seq);
+    /* Only committed events, as in trin_outbox_since. */
+    trin_stmt_bind_int64(st, 2, (int64_t)last);
+    trin_stmt_bind_int64(st, 3, (int64_t)limit);
+    while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+      size_t n;
+      const void *b = trin_stmt_blob(st, 0, &n);
+      buf_field_bytes(&o, F_EVENTS, b, n);
+    }
+    trin_stmt_reset(st);
+    if (rc != TRIN_OK) {
+      free(o.b);
+      return rc;
+    }
+  }
+  if (last) {
+    buf_varint(&o, F_LAST_SEQ << 3 | 0);
+    buf_varint(&o, last);
+  }
+  if (o.oom || !buf_room(&o, 1)) {
+    free(o.b);
+    return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
+  *out = o.b;
+  *len = o.n;
+  return TRIN_OK;
 }
 
 void trin_outbox_free_batch(Trin__EventBatch *batch) {

@@ -100,4 +100,11 @@ int trin_outbox_since(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
                       Trin__EventBatch *batch, trin_err_t *err);
 void trin_outbox_free_batch(Trin__EventBatch *batch);
 
+/* The same batch, already packed as a trin.EventBatch: the stored events'
+ * bytes are copied in as they are, never decoded and packed again (replay
+ * is the hot path of a subscriber catching up). *out is malloc'd, the
+ * caller frees it. */
+int trin_outbox_since_packed(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
+                             uint8_t **out, size_t *len, trin_err_t *err);
+
 #endif

@@ -470,11 +470,17 @@ static int handle_events_since(trin_request_t *req, const ProtobufCMessage *msg,
                         "EventsSince is for service and admin keys; this key (%s) has role "
                         "'%s'",
                         c->key, c->role);
-  Trin__EventBatch batch;
-  int rc = trin_outbox_since(s->outbox, q->after_seq, q->limit, &batch, err);
-  if (rc == TRIN_OK) rc = trin_request_reply(req, &batch.base, err);
-  trin_outbox_free_batch(&batch);
-  return rc;
+  /* Packed straight from the log's bytes: replay is what a subscriber
+   * catching up waits on. */
+  uint8_t *b = NULL;
+  size_t n = 0;
+  int rc = trin_outbox_since_packed(s->outbox, q->after_seq, q->limit, &b, &n, err);
+  if (rc) return rc;
+  free(req->reply_payload);
+  req->reply_payload = b;
+  req->reply_len = n;
+  req->reply_type = trin__event_batch__descriptor.name;
+  return TRIN_OK;
 }
 
 /* The audit trail: who caused each committed event. The actor columns come
