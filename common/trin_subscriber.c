@@ -5,7 +5,12 @@
  * ahead means events were missed, so the subscriber asks the ROUTER for
  * EventsSince(last) and applies the batch, asking again while the batch
  * says there is more. While a repair is in flight, live events are dropped:
- * the repair will bring them, and the log is the truth. */
+ * the repair will bring them, and the log is the truth.
+ *
+ * Catching up is pipelined: when a batch arrives that is not the last, the
+ * next one is asked for before this one is applied, so the service reads
+ * its log while the consumer applies. A batch is decoded into an arena
+ * (one allocation per batch, not several per event). */
 #include "trin_subscriber.h"
 
 #include <stdbool.h>
@@ -41,9 +46,13 @@ struct trin_subscriber {
   uv_timer_t watch;
   uint64_t last_rx;  /* loop time of the last message on SUB */
   /* A replayed batch being applied a slice per loop turn, so one batch of
-   * slow applies (a transaction each) never holds the loop for long. */
+   * slow applies (a transaction each) never holds the loop for long. It
+   * lives in arena. */
   Trin__EventBatch *pending;
   size_t pending_next;
+  trin_arena_t arena;
+  trin_arena_t live;  /* the live event being applied */
+  bool prefetched;  /* the batch after pending is already asked for */
   uv_timer_t resume;
   int silence_ms;
   int open_handles;  /* timers still to close before the memory goes */
@@ -53,8 +62,8 @@ struct trin_subscriber {
  * any message means the connection is gone (a cut link, a publisher that
  * dropped us) even if TCP has not noticed. */
 #define SILENCE_MS 5000
-/* Replayed events applied per loop turn. */
-#define SLICE 32
+/* Replayed events are applied for at most this long per loop turn. */
+#define SLICE_NS (2 * 1000 * 1000)
 
 static void request_repair(trin_subscriber_t *s);
 static void on_timer(uv_timer_t *t);
@@ -101,9 +110,9 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
     }
     Trin__Event *ev = NULL;
     trin_err_t err;
-    if (trin_codec_unpack(&trin__event__descriptor, zmq_msg_data(&body),
-                          zmq_msg_size(&body), "event", (ProtobufCMessage **)&ev,
-                          &err) == TRIN_OK &&
+    if (trin_codec_unpack_in(&s->live, &trin__event__descriptor, zmq_msg_data(&body),
+                             zmq_msg_size(&body), "event", (ProtobufCMessage **)&ev,
+                             &err) == TRIN_OK &&
         strcmp(ev->service, s->service) == 0) {
       if (strcmp(ev->type, "trin.heartbeat") == 0) {
         if (ev->seq > s->last && !s->repairing) {
@@ -119,15 +128,17 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
         request_repair(s);
       }
     }
-    trin_codec_free(ev);
+    trin_arena_rewind(&s->live);
     zmq_msg_close(&body);
   }
   (void)zs;
 }
 
-static void request_repair(trin_subscriber_t *s) {
+/* Asks the service's ROUTER for the events after after_seq; the answer is
+ * the one carrying repair_cid. */
+static void ask_since(trin_subscriber_t *s, uint64_t after_seq) {
   Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
-  q.after_seq = s->last;
+  q.after_seq = after_seq;
   q.limit = 1000;
   uint8_t *pl = NULL, *b = NULL;
   size_t pn = 0, bn = 0;
@@ -144,12 +155,22 @@ static void request_repair(trin_subscriber_t *s) {
   }
   free(pl);
   free(b);
-  s->repairing = true;
   /* If no answer comes (service down or restarting), ask again. */
   uv_timer_start(&s->timer, on_timer, (uint64_t)s->retry_ms, 0);
 }
 
-static void on_timer(uv_timer_t *t) { request_repair(t->data); }
+static void request_repair(trin_subscriber_t *s) {
+  s->prefetched = false;
+  ask_since(s, s->last);
+  s->repairing = true;
+}
+
+static void on_timer(uv_timer_t *t) {
+  trin_subscriber_t *s = t->data;
+  /* Still applying a batch: an answer may be waiting behind it. */
+  if (s->pending) uv_timer_start(&s->timer, on_timer, (uint64_t)s->retry_ms, 0);
+  else request_repair(s);
+}
 
 static void on_resume(uv_timer_t *t);
 
@@ -158,21 +179,26 @@ static void on_resume(uv_timer_t *t);
 static void apply_pending(trin_subscriber_t *s) {
   Trin__EventBatch *b = s->pending;
   bool ok = true;
-  for (int n = 0; n < SLICE && s->pending_next < b->n_events && ok; n++)
+  uint64_t until = uv_hrtime() + SLICE_NS;
+  while (ok && s->pending_next < b->n_events) {
     ok = apply(s, b->events[s->pending_next++], false);
-  if (ok && s->pending_next < b->n_events) {
-    uv_timer_start(&s->resume, on_resume, 0, 0); /* after the loop has polled */
-    return;
+    if (ok && s->pending_next < b->n_events && uv_hrtime() > until) {
+      uv_timer_start(&s->resume, on_resume, 0, 0); /* after the loop has polled */
+      return;
+    }
   }
   uint64_t newest = b->last_seq;
-  trin_codec_free(b);
   s->pending = NULL;
+  trin_arena_rewind(&s->arena);
   if (!ok) {
     /* The consumer could not apply an event: try again later rather than
-     * spinning on it. */
+     * spinning on it (an answer already asked for is dropped). */
     s->repairing = true;
+    s->prefetched = false;
     s->repair_cid[0] = '\0';
     uv_timer_start(&s->timer, on_timer, (uint64_t)s->retry_ms, 0);
+  } else if (s->prefetched) {
+    s->prefetched = false; /* its answer is on the way */
   } else if (newest > s->last) {
     request_repair(s);
   } else {
@@ -208,18 +234,26 @@ static void on_dealer(trin_zsock_t *zs, void *sock, void *data) {
     }
     Trin__EventBatch *batch = NULL;
     if (env->status != TRIN__STATUS__OK ||
-        trin_codec_unpack(&trin__event_batch__descriptor, env->payload.data,
-                          env->payload.len, "payload", (ProtobufCMessage **)&batch,
-                          &err) != TRIN_OK) {
+        trin_codec_unpack_in(&s->arena, &trin__event_batch__descriptor, env->payload.data,
+                             env->payload.len, "payload", (ProtobufCMessage **)&batch,
+                             &err) != TRIN_OK) {
       trin_log_warn("%s: replay request refused (%s); retrying", s->service,
                     env->error ? env->error->message : err.message);
       trin_codec_free(env);
+      trin_arena_rewind(&s->arena);
       continue; /* the timer asks again */
     }
     trin_codec_free(env);
     uv_timer_stop(&s->timer);
     s->pending = batch;
     s->pending_next = 0;
+    /* More than this batch is committed: ask for the next one now, so the
+     * service reads it while this one is applied. */
+    if (batch->n_events > 0 && batch->events[batch->n_events - 1]->seq > s->last &&
+        batch->last_seq > batch->events[batch->n_events - 1]->seq) {
+      ask_since(s, batch->events[batch->n_events - 1]->seq);
+      s->prefetched = true;
+    }
     apply_pending(s);
     if (s->pending) return; /* the rest on later loop turns */
   }
@@ -332,8 +366,9 @@ void trin_subscriber_destroy(trin_subscriber_t **sp) {
   uv_timer_stop(&s->timer);
   uv_timer_stop(&s->watch);
   uv_timer_stop(&s->resume);
-  trin_codec_free(s->pending);
   s->pending = NULL;
+  trin_arena_reset(&s->arena);
+  trin_arena_reset(&s->live);
   uv_close((uv_handle_t *)&s->timer, on_timer_closed);
   uv_close((uv_handle_t *)&s->watch, on_timer_closed);
   uv_close((uv_handle_t *)&s->resume, on_timer_closed);

@@ -2,7 +2,10 @@
  * a late subscriber catches up from the outbox while events keep coming
  * live; a consumer that fails once gets the event again, later, exactly
  * once; events the PUB socket never delivered are repaired from the log
- * after the heartbeat shows the subscriber is behind. */
+ * after the heartbeat shows the subscriber is behind. The backlog spans
+ * several replay pages (1,000 events each), so the next page is asked for
+ * while one is applied, and the failure falls in a page whose successor
+ * is already on its way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,20 +106,20 @@ static void catch_up_repair_and_retry(void **state) {
   assert_int_equal(trin_server_new(&loop, zctx, store, &opt, &server, &err), TRIN_OK);
   trin_server_handle(server, &trin__pong__descriptor, emit_one, NULL);
 
-  /* 300 events before anyone listens. */
-  producer_t first = {300};
+  /* 2,300 events before anyone listens. */
+  producer_t first = {2300};
   uv_thread_t th;
   uv_thread_create(&th, produce, &first);
   uv_timer_t deadline;
   uv_timer_init(&loop, &deadline);
-  while (trin_outbox_last_seq(trin_server_outbox(server)) < 300)
+  while (trin_outbox_last_seq(trin_server_outbox(server)) < 2300)
     uv_run(&loop, UV_RUN_ONCE);
   uv_thread_join(&th);
 
-  /* A late subscriber (from 0) and one that fails once at 350, while 400
-   * more events arrive. */
-  consumer_t late = {.next = 1, .in_order = true, .stop_at = 700, .loop = &loop};
-  consumer_t flaky = {.next = 1, .in_order = true, .fail_at = 350, .stop_at = 700,
+  /* A late subscriber (from 0) and one that fails once at 1,500 (in the
+   * second page), while 400 more events arrive. */
+  consumer_t late = {.next = 1, .in_order = true, .stop_at = 2700, .loop = &loop};
+  consumer_t flaky = {.next = 1, .in_order = true, .fail_at = 1500, .stop_at = 2700,
                       .loop = &loop};
   trin_subscriber_options_t o1 = {.service = "test", .pub_endpoint = pub, .endpoint = ep,
                                   .after_seq = 0, .retry_ms = 100};
@@ -126,26 +129,26 @@ static void catch_up_repair_and_retry(void **state) {
   producer_t second = {400};
   uv_thread_create(&th, produce, &second);
   uv_timer_start(&deadline, on_deadline, 20000, 0);
-  while (late.count < 700 || flaky.count < 700) {
+  while (late.count < 2700 || flaky.count < 2700) {
     uv_run(&loop, UV_RUN_ONCE);
     if (!uv_is_active((uv_handle_t *)&deadline)) break;
   }
   uv_thread_join(&th);
-  assert_int_equal(late.count, 700);
+  assert_int_equal(late.count, 2700);
   assert_true(late.in_order);
-  assert_int_equal(flaky.count, 700);
+  assert_int_equal(flaky.count, 2700);
   assert_true(flaky.in_order);
   assert_true(flaky.failed_once);
   trin_subscriber_stats_t st = trin_subscriber_stats(s2);
   print_message("flaky subscriber: %llu live, %llu repaired, %llu gaps\n",
                 (unsigned long long)st.live, (unsigned long long)st.repaired,
                 (unsigned long long)st.gaps);
-  assert_true(st.repaired >= 300); /* the first 300 can only come from the log */
+  assert_true(st.repaired >= 2300); /* the first 2,300 can only come from the log */
 
   /* A subscriber that starts at the end gets nothing twice and follows. */
-  consumer_t tail = {.next = 701, .in_order = true, .stop_at = 710, .loop = &loop};
+  consumer_t tail = {.next = 2701, .in_order = true, .stop_at = 2710, .loop = &loop};
   trin_subscriber_options_t o3 = o1;
-  o3.after_seq = 700;
+  o3.after_seq = 2700;
   trin_subscriber_t *s3;
   assert_int_equal(trin_subscriber_new(&loop, zctx, &o3, consume, &tail, &s3, &err), TRIN_OK);
   producer_t third = {10};
