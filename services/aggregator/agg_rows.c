@@ -228,6 +228,7 @@ struct agg_rows {
   agg_name_t **dirty_names;
   size_t ndirty_names;
   uint64_t max_seq;
+  trin_arena_t scratch;  /* the payload being applied, rewound after each */
 };
 
 static uint32_t hash_str(const char *s) {
@@ -288,6 +289,7 @@ void agg_rows_destroy(agg_rows_t **rp) {
   free(r->dirty);
   free(r->names);
   free(r->dirty_names);
+  trin_arena_reset(&r->scratch);
   free(r);
 }
 
@@ -502,16 +504,25 @@ static void finish(agg_rows_t *r, agg_row_t *row, bool changed, trin_time_t when
 
 /* ---- lifecycle -------------------------------------------------------------------- */
 
-static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_time_t when) {
+static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_time_t when,
+                         bool *membership) {
   if (!p || !p->id || !*p->id) return TRIN_OK;
   agg_row_t *row = agg_rows_find(r, p->id);
-  if (!row && !(row = row_add(r, p->id))) return TRIN_EINTERNAL;
-  bool ch = false;
+  bool added = false;
+  if (!row) {
+    if (!(row = row_add(r, p->id))) return TRIN_EINTERNAL;
+    added = true;
+  }
+  /* Without a client in the payload, access falls back on the event's org:
+   * always worth recording then. */
+  bool ch = false, mch = added || !p->client_org || !*p->client_org;
   set_has(row, AGG_HAS_LIFECYCLE, true, &ch);
   set_str(&row->project_name, p->name, &ch);
-  set_str(&row->partnership_id, p->partnership_id, &ch);
+  set_str(&row->partnership_id, p->partnership_id, &mch);
   set_str(&row->partnership_name, partnership_name(r, p->partnership_id), &ch);
-  set_str(&row->client_org_id, p->client_org, &ch);
+  set_str(&row->client_org_id, p->client_org, &mch);
+  *membership = mch;
+  ch |= mch;
   set_str(&row->client_org, org_name(r, p->client_org), &ch);
   set_str(&row->municipality, p->municipality, &ch);
   set_str(&row->kind, p->kind, &ch);
@@ -698,7 +709,10 @@ static bool is(const Trin__Event *ev, const ProtobufCMessageDescriptor *d) {
 }
 
 int agg_rows_apply(agg_rows_t *r, const char *service, const Trin__Event *ev,
-                   trin_err_t *err) {
+                   bool *membership, trin_err_t *err) {
+  bool ignored;
+  if (!membership) membership = &ignored;
+  *membership = false;
   trin_time_t when = 0;
   if (!ev->time || trin_time_parse(ev->time, &when, "time", NULL) != TRIN_OK)
     when = trin_time_now();
@@ -723,11 +737,16 @@ int agg_rows_apply(agg_rows_t *r, const char *service, const Trin__Event *ev,
   }
   if (!d) return TRIN_OK; /* nothing the rows depend on */
   ProtobufCMessage *m = NULL;
-  int rc = trin_codec_unpack(d, ev->payload.data, ev->payload.len, "payload", &m, err);
-  if (rc) return rc;
+  int rc = trin_codec_unpack_in(&r->scratch, d, ev->payload.data, ev->payload.len, "payload",
+                                &m, err);
+  if (rc) {
+    trin_arena_rewind(&r->scratch);
+    return rc;
+  }
   if (d == &trin__lifecycle__project_event__descriptor) {
-    rc = apply_project(r, ((Trin__Lifecycle__ProjectEvent *)m)->project, when);
+    rc = apply_project(r, ((Trin__Lifecycle__ProjectEvent *)m)->project, when, membership);
   } else if (d == &trin__lifecycle__partnership__descriptor) {
+    *membership = true;
     rc = apply_partnership(r, (Trin__Lifecycle__Partnership *)m, when);
   } else if (d == &trin__lifecycle__organisation__descriptor) {
     rc = apply_org(r, (Trin__Lifecycle__Organisation *)m, when);
@@ -741,7 +760,7 @@ int agg_rows_apply(agg_rows_t *r, const char *service, const Trin__Event *ev,
   } else if (d == &trin__survey__survey__descriptor) {
     rc = apply_survey(r, (Trin__Survey__Survey *)m, when);
   }
-  trin_codec_free(m);
+  trin_arena_rewind(&r->scratch);
   if (rc) return trin_err_set(err, rc, "", "out of memory applying %s", ev->type);
   return TRIN_OK;
 }

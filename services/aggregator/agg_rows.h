@@ -151,9 +151,12 @@ void agg_rows_note_seq(agg_rows_t *rows, uint64_t seq);
  * Events the rows do not depend on are accepted and change nothing.
  * Returns TRIN_EDECODE naming "payload" for an event whose payload cannot be
  * decoded — the caller logs it and goes on: one bad event must not stop the
- * feed. */
+ * feed. When membership is not NULL it is set true when the event may change
+ * who may see rows (a partnership event; a project event that adds a project
+ * or changes its client or partnership), false otherwise, so the caller
+ * records membership only when it changes. */
 int agg_rows_apply(agg_rows_t *rows, const char *service, const Trin__Event *ev,
-                   trin_err_t *err);
+                   bool *membership, trin_err_t *err);
 
 /* The rows changed since the last call, in the order they first changed;
  * their dirty flags are cleared. The array is owned by the table and valid

@@ -58,19 +58,13 @@ struct agg_service {
   size_t nmembership, capmembership;
   trin_token_hooks_t token_hooks;
   agg_service_stats_t stats;
+  bool reload_needed;  /* the rows got ahead of what can be stored */
 };
 
 static int start_subscribers(agg_service_t *a, trin_err_t *err);
 static void stop_subscribers(agg_service_t *a);
 
 /* ---- consuming -------------------------------------------------------------------- */
-
-/* Partnership and project events tell who may see which rows. */
-static bool changes_membership(int i, const Trin__Event *ev) {
-  const char *pt = ev->payload_type ? ev->payload_type : "";
-  return i == 0 && (strcmp(pt, trin__lifecycle__partnership__descriptor.name) == 0 ||
-                    strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0);
-}
 
 static int keep_membership_event(agg_service_t *a, const Trin__Event *ev, trin_err_t *err) {
   if (a->nmembership == a->capmembership) {
@@ -98,12 +92,18 @@ static void drop_membership_events(agg_service_t *a) {
 int agg_service_consume(agg_service_t *a, int i, const Trin__Event *ev) {
   upstream_t *u = &a->up[i];
   trin_err_t err = {0};
-  if (changes_membership(i, ev) && keep_membership_event(a, ev, &err)) {
+  /* Partnership and project events tell who may see which rows; the rows
+   * say whether this one changed that (most project events do not). */
+  bool membership = false;
+  int rc = agg_rows_apply(a->rows, AGG_UPSTREAMS[i], ev, &membership, &err);
+  if (!rc && membership && i == 0 && keep_membership_event(a, ev, &err)) {
+    /* The rows already show the event but its membership is not kept:
+     * start again from the store (outside this callback). */
+    a->reload_needed = true;
     trin_log_error("%s event %llu not applied: %s", AGG_UPSTREAMS[i],
                    (unsigned long long)ev->seq, err.message);
-    return err.code; /* delivered again later */
+    return err.code;
   }
-  int rc = agg_rows_apply(a->rows, AGG_UPSTREAMS[i], ev, &err);
   if (rc == TRIN_EDECODE) {
     /* One bad event must not stop the feed: skip it, say so. */
     trin_log_warn("%s event %llu (%s) skipped: %s", AGG_UPSTREAMS[i],
@@ -244,6 +244,15 @@ static bool only_replay_pending(const agg_service_t *a) {
 static void on_check(uv_check_t *h) {
   agg_service_t *a = h->data;
   trin_err_t err = {0};
+  if (a->reload_needed) {
+    a->reload_needed = false;
+    drop_membership_events(a);
+    if (reload(a, &err)) {
+      trin_log_error("reload failed: %s; stopping", err.message);
+      uv_stop(a->loop);
+    }
+    return;
+  }
   uint64_t now = uv_now(a->loop);
   if (only_replay_pending(a) && now - a->last_flush_ms < AGG_CATCHUP_FLUSH_MS) return;
   a->last_flush_ms = now;

@@ -27,11 +27,14 @@ static int teardown(void **state) {
   return 0;
 }
 
-static void apply(const char *service, const char *type, const ProtobufCMessage *m) {
+/* Applies one event; returns whether the rows said it changes membership. */
+static bool apply(const char *service, const char *type, const ProtobufCMessage *m) {
   Trin__Event *ev = tu_event(service, ++lc_seq, type, m);
   trin_err_t err = {0};
-  assert_int_equal(agg_rows_apply(rows, service, ev, &err), TRIN_OK);
+  bool membership = true;
+  assert_int_equal(agg_rows_apply(rows, service, ev, &membership, &err), TRIN_OK);
   tu_event_free(ev);
+  return membership;
 }
 
 static void project(Trin__Lifecycle__Project *p) {
@@ -284,7 +287,7 @@ static void bad_payload_is_refused_and_changes_nothing(void **state) {
   ev->payload.data = (uint8_t *)strdup("\xff\xff\xff\xff");
   ev->payload.len = 4;
   trin_err_t err = {0};
-  assert_int_equal(agg_rows_apply(rows, "lifecycle", ev, &err), TRIN_EDECODE);
+  assert_int_equal(agg_rows_apply(rows, "lifecycle", ev, NULL, &err), TRIN_EDECODE);
   assert_string_equal(err.field, "payload");
   assert_int_equal(agg_rows_count(rows), 0);
   tu_event_free(ev);
@@ -292,6 +295,35 @@ static void bad_payload_is_refused_and_changes_nothing(void **state) {
   Trin__Lifecycle__Organisation o = TRIN__LIFECYCLE__ORGANISATION__INIT;
   apply("benchmark", "benchmark.something", &o.base);
   assert_int_equal(agg_rows_count(rows), 0);
+}
+
+/* The aggregator records membership (who may see a row) only when an event
+ * changes it: a new project, another client or partnership, any partnership
+ * event. A project's everyday events (a milestone, a stage) do not. */
+static void membership_changes_are_reported(void **state) {
+  Trin__Lifecycle__Project p;
+  tu_project(&p, "P-9", "LIVA", "KAB");
+  Trin__Lifecycle__ProjectEvent pe = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  pe.project = &p;
+  assert_true(apply("lifecycle", "lifecycle.project_created", &pe.base));
+  p.dwellings = 12;
+  p.stage = "construction";
+  assert_false(apply("lifecycle", "lifecycle.stage_changed", &pe.base));
+  p.partnership_id = "AAB";
+  assert_true(apply("lifecycle", "lifecycle.project_changed", &pe.base));
+  assert_false(apply("lifecycle", "lifecycle.project_changed", &pe.base));
+  p.client_org = "FSB";
+  assert_true(apply("lifecycle", "lifecycle.project_changed", &pe.base));
+  p.client_org = "";
+  assert_true(apply("lifecycle", "lifecycle.project_changed", &pe.base));
+  assert_true(apply("lifecycle", "lifecycle.project_changed", &pe.base)); /* org from the event */
+  Trin__Lifecycle__Partnership ps = TRIN__LIFECYCLE__PARTNERSHIP__INIT;
+  ps.id = "AAB";
+  ps.name = "AAB partnership";
+  assert_true(apply("lifecycle", "lifecycle.partnership_changed", &ps.base));
+  assert_true(apply("lifecycle", "lifecycle.partnership_changed", &ps.base)); /* members may differ */
+  Trin__Budget__BudgetEvent be = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  assert_false(apply("budget", "budget.line_set", &be.base));
 }
 
 static void stored_form_round_trips(void **state) {
@@ -438,6 +470,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(budget_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(survey_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_payload_is_refused_and_changes_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(membership_changes_are_reported, setup, teardown),
       cmocka_unit_test_setup_teardown(stored_form_round_trips, setup, teardown),
       cmocka_unit_test(rag_time),
       cmocka_unit_test(rag_economy),
