@@ -683,13 +683,52 @@ static void quiesce(void) {
   }
 }
 
+/* The status rows an aggregator serves, by project id, without the seq
+ * (each aggregator numbers its own events). NULL if it does not answer. */
+static json_t *rows_by_project(int port) {
+  tu_http_t r;
+  json_t *out = NULL;
+  if (tu_get_auth(port, "/api/v1/status", &r) && r.status == 200) {
+    json_t *doc = json_loads(r.body, 0, NULL);
+    json_t *rows = json_object_get(doc, "rows"), *row;
+    size_t i;
+    out = json_object();
+    json_array_foreach(rows, i, row) {
+      json_t *id = json_object_get(row, "project_id");
+      if (!json_is_string(id)) continue;
+      json_object_del(row, "seq");
+      json_object_set(out, json_string_value(id), row);
+    }
+    json_decref(doc);
+  }
+  tu_http_free(&r);
+  return out;
+}
+
+/* How many of the replayed rows equal the live aggregator's row for the
+ * same project, of how many replayed: the fast path must also be right. */
+static void compare_rows(int replay_port, uint64_t *same, uint64_t *of) {
+  json_t *a = rows_by_project(replay_port), *b = rows_by_project(http_port);
+  const char *id;
+  json_t *row;
+  *same = *of = 0;
+  json_object_foreach(a, id, row) {
+    (*of)++;
+    if (json_equal(row, json_object_get(b, id))) (*same)++;
+    else if (*of - *same <= 3)
+      fprintf(stderr, "bench_suite: replayed row %s differs from the live aggregator's\n", id);
+  }
+  json_decref(a);
+  json_decref(b);
+}
+
 /* trin's event path alone: the events lifecycle has committed, carried to a
  * fresh aggregator and turned into status rows, without the commands that
  * made them. Lifecycle is held (SIGSTOP) while the new aggregator starts
  * and asks for the events, then let go; the clock runs from then until the
  * aggregator's committed cursor reaches lifecycle's last event. Returns
  * events/s, and the number carried in *events. */
-static double replay_path(uint64_t *events, uint64_t *rows) {
+static double replay_path(uint64_t *events, uint64_t *rows, uint64_t *same, uint64_t *of) {
   testproc_t rp;
   testproc_init(&rp, "suite-replay");
   tcp_endpoints(&rp);
@@ -722,6 +761,7 @@ static double replay_path(uint64_t *events, uint64_t *rows) {
     if (t1 - t0 > 120 * NS) suite_abort("the replay aggregator did not catch up (log: %s)", rp.log);
   }
   *rows = ping_last_seq(rp.endpoint); /* its outbox: one event per status row written */
+  compare_rows(port, same, of);
   if (testproc_stop(&rp) != 0) fprintf(stderr, "bench_suite: replay aggregator: see %s\n", rp.log);
   testproc_cleanup(&rp);
   *events = want - (uint64_t)(c0 < 0 ? 0 : c0);
@@ -802,15 +842,18 @@ static void section_messaging(const suite_opts_t *o) {
   bench_result(S, f, (double)c.rows, "rows", "", NAN);
 
   fprintf(stderr, "[1] event path alone: a fresh aggregator replays lifecycle's events\n");
-  uint64_t carried = 0, written = 0;
-  double replay = replay_path(&carried, &written);
-  printf("messaging: event path %.0f events/s (%" PRIu64 " events, %" PRIu64 " rows written)\n",
-         replay, carried, written);
+  uint64_t carried = 0, written = 0, same = 0, of = 0;
+  double replay = replay_path(&carried, &written, &same, &of);
+  printf("messaging: event path %.0f events/s (%" PRIu64 " events, %" PRIu64
+         " rows written; %" PRIu64 " of %" PRIu64 " rows equal the live aggregator's)\n",
+         replay, carried, written, same, of);
   snprintf(f, sizeof f, "trin: committed event -> aggregator -> status row (%" PRIu64 " events)",
            carried);
   bench_result(S, f, replay, "events/s", ref, pubsub > 0 ? replay / pubsub : NAN);
   snprintf(f, sizeof f, "  status rows written for them (a project's replayed events coalesce)");
   bench_result(S, f, (double)written, "rows", "", NAN);
+  snprintf(f, sizeof f, "  replayed rows equal to the live aggregator's (of %" PRIu64 ")", of);
+  bench_result(S, f, (double)same, "rows", "all", of ? (double)same / (double)of : NAN);
 }
 
 /* ---- 2. freshness ---------------------------------------------------------------------- */
@@ -1324,22 +1367,25 @@ static void section_survey_sql(const suite_opts_t *o) {
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: bench_suite [--quick]\n"
+          "usage: bench_suite [--quick] [--only SECTION]\n"
           "       bench_suite --report RESULTS [--json OUT]\n"
           "Starts all five services on tcp loopback and measures messaging against bare\n"
           "libzmq, freshness of the status feeds, and a portfolio of 100,000 projects\n"
           "(--quick: 5,000). Rows go to $" BENCH_RESULTS_ENV " when set; --report prints them\n"
-          "as one table and writes JSON. Exit 1 only when it could not run.\n");
+          "as one table and writes JSON. --only 1..4 runs one section (while working on it).\n"
+          "Exit 1 only when it could not run.\n");
 }
 
 int main(int argc, char **argv) {
   suite_opts_t o = FULL;
   const char *report = NULL, *json = NULL;
+  int only = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--quick") == 0) o = QUICK;
     else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc) report = argv[++i];
     else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) json = argv[++i];
     else if (strcmp(argv[i], "--projects") == 0 && i + 1 < argc) o.projects = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = atoi(argv[++i]);
     else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       usage(stdout);
       return 0;
@@ -1350,6 +1396,10 @@ int main(int argc, char **argv) {
   }
   if (report)
     return bench_report(report, json, "trin performance suite (issue 10)") == 0 ? 0 : 1;
+  if (only < 0 || only > 4) {
+    fprintf(stderr, "bench_suite: --only must be 1..4\n");
+    return 2;
+  }
   if (o.projects < 10 || o.projects > 999999) {
     fprintf(stderr, "bench_suite: --projects must be 10..999999\n");
     return 2;
@@ -1358,10 +1408,10 @@ int main(int argc, char **argv) {
   zctx = zmq_ctx_new();
   double t0 = bench_now_ms();
   system_start();
-  section_messaging(&o);
-  section_freshness(&o);
-  section_portfolio(&o);
-  section_survey_sql(&o);
+  if (!only || only == 1) section_messaging(&o);
+  if (!only || only == 2) section_freshness(&o);
+  if (!only || only == 3) section_portfolio(&o);
+  if (!only || only == 4) section_survey_sql(&o);
   system_stop();
   zmq_ctx_term(zctx);
   printf("bench_suite: %.0f s\n", (bench_now_ms() - t0) / 1e3);
