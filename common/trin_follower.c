@@ -19,24 +19,37 @@ struct trin_follower {
 
 typedef struct {
   trin_follower_t *f;
-  const Trin__Event *ev;
+  const Trin__Event *const *evs;
+  size_t n;
+  const Trin__Event *failed;  /* the event whose apply failed */
 } apply_t;
 
+/* A run of events in one transaction: a commit (and its fsync) per run,
+ * not per event, which is what lets a follower keep up with its leader. */
 static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
   apply_t *a = data;
-  int rc = a->f->fn(req, a->ev, a->f->data, err);
+  for (size_t i = 0; i < a->n; i++) {
+    int rc = a->f->fn(req, a->evs[i], a->f->data, err);
+    if (rc) {
+      a->failed = a->evs[i];
+      return rc;
+    }
+  }
   /* The cursor commits with the effect, or neither does. */
-  if (!rc) rc = trin_cursor_set(trin_request_store(req), a->f->service, a->ev->seq, err);
-  return rc;
+  return trin_cursor_set(trin_request_store(req), a->f->service, a->evs[a->n - 1]->seq, err);
 }
 
-static int on_event(void *data, const Trin__Event *ev) {
-  apply_t a = {data, ev};
+static int on_run(void *data, const Trin__Event *const *evs, size_t n) {
+  apply_t a = {data, evs, n, NULL};
   trin_err_t err = {0};
   int rc = trin_server_apply(a.f->server, apply_in_tx, &a, &err);
-  if (rc)
-    trin_log_warn("%s event %llu (%s) not applied, will retry: %s", a.f->service,
-                  (unsigned long long)ev->seq, ev->type, err.message);
+  if (rc) {
+    const Trin__Event *ev = a.failed ? a.failed : evs[n - 1];
+    trin_log_warn("%s events %llu-%llu not applied, will retry (event %llu, %s: %s)",
+                  a.f->service, (unsigned long long)evs[0]->seq,
+                  (unsigned long long)evs[n - 1]->seq, (unsigned long long)ev->seq, ev->type,
+                  err.message);
+  }
   return rc;
 }
 
@@ -57,8 +70,9 @@ int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
                                   .endpoint = opt->endpoint,
                                   .after_seq = after,
                                   .retry_ms = opt->retry_ms,
-                                  .curve = opt->curve};
-  if ((rc = trin_subscriber_new(loop, zctx, &so, on_event, f, &f->sub, err))) {
+                                  .curve = opt->curve,
+                                  .run_fn = on_run};
+  if ((rc = trin_subscriber_new(loop, zctx, &so, NULL, f, &f->sub, err))) {
     free(f);
     return rc;
   }

@@ -1,8 +1,10 @@
 /* trin_follower — applies another service's events to this service's store
- * exactly once and in order: each event runs in its own transaction (through
+ * exactly once and in order: a run of consecutive events (up to
+ * TRIN_SUBSCRIBER_RUN_MAX) is applied in one transaction (through
  * trin_server_apply, so whatever it emits is published) together with the
- * cursor that records it as applied. A restart resumes after the last event
- * applied; an event that fails is retried later, never skipped. */
+ * cursor that records them as applied. A restart resumes after the last
+ * event applied; a run in which an event fails is retried later, whole,
+ * never skipped. */
 #ifndef TRIN_FOLLOWER_H
 #define TRIN_FOLLOWER_H
 

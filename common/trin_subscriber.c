@@ -28,6 +28,7 @@ struct trin_subscriber {
   char service[32];
   char org[65];            /* "" = every organisation's events */
   trin_subscriber_fn fn;
+  trin_subscriber_run_fn run_fn;
   void *data;
   uint64_t last;
   bool repairing;
@@ -51,7 +52,9 @@ struct trin_subscriber {
   Trin__EventBatch *pending;
   size_t pending_next;
   trin_arena_t arena;
-  trin_arena_t live;  /* the live event being applied */
+  trin_arena_t live;  /* the live events being applied */
+  Trin__Event *live_evs[TRIN_SUBSCRIBER_RUN_MAX];
+  size_t nlive;
   bool prefetched;  /* the batch after pending is already asked for */
   uv_timer_t resume;
   int silence_ms;
@@ -68,21 +71,80 @@ struct trin_subscriber {
 static void request_repair(trin_subscriber_t *s);
 static void on_timer(uv_timer_t *t);
 
-static bool apply(trin_subscriber_t *s, const Trin__Event *ev, bool live) {
-  if (ev->seq <= s->last) {
-    s->stats.duplicates++;
-    return true;
+/* Hands the consumer the events of evs[0..n) it has not had yet: duplicates
+ * are dropped, consecutive events go to run_fn a run at a time (one call
+ * per run, so a consumer can apply a run in one transaction) or to fn one
+ * at a time. Stops at a gap or a refusal (*ok = false). Returns how many of
+ * evs it went through: the rest are to be delivered again. */
+static size_t take(trin_subscriber_t *s, Trin__Event *const *evs, size_t n, bool live,
+                   bool *ok) {
+  const Trin__Event *run[TRIN_SUBSCRIBER_RUN_MAX];
+  size_t at[TRIN_SUBSCRIBER_RUN_MAX]; /* where each run event is in evs */
+  size_t i = 0;
+  *ok = true;
+  while (i < n) {
+    size_t nrun = 0;
+    uint64_t next = s->last + 1;
+    while (i < n && nrun < TRIN_SUBSCRIBER_RUN_MAX) {
+      const Trin__Event *ev = evs[i];
+      if (ev->seq < next) {
+        s->stats.duplicates++;
+      } else if (ev->seq == next) {
+        /* Another organisation's event is passed over but counted, so the
+         * sequence stays gap-free for this subscriber. */
+        if (!s->org[0] || strcmp(ev->org, s->org) == 0) {
+          run[nrun] = ev;
+          at[nrun++] = i;
+        }
+        next++;
+      } else {
+        break; /* a gap */
+      }
+      i++;
+    }
+    uint64_t upto = next - 1, before = s->last;
+    if (s->run_fn) {
+      if (nrun && s->run_fn(s->data, run, nrun) != TRIN_OK) {
+        *ok = false;
+        return at[0];
+      }
+    } else {
+      for (size_t k = 0; k < nrun; k++) {
+        if (s->fn(s->data, run[k]) != TRIN_OK) {
+          s->last = run[k]->seq - 1; /* the ones before it are applied */
+          s->stats.delivered += s->last - before;
+          if (live) s->stats.live += s->last - before;
+          else s->stats.repaired += s->last - before;
+          *ok = false;
+          return at[k];
+        }
+      }
+    }
+    s->last = upto;
+    s->stats.delivered += upto - before;
+    if (live) s->stats.live += upto - before;
+    else s->stats.repaired += upto - before;
+    if (i < n && evs[i]->seq > s->last + 1) {
+      *ok = false; /* a gap */
+      return i;
+    }
   }
-  if (ev->seq != s->last + 1) return false;
-  /* Another organisation's event is passed over but counted, so the
-   * sequence stays gap-free for this subscriber. */
-  bool skip = s->org[0] && strcmp(ev->org, s->org) != 0;
-  if (!skip && s->fn(s->data, ev) != TRIN_OK) return false;
-  s->last = ev->seq;
-  s->stats.delivered++;
-  if (live) s->stats.live++;
-  else s->stats.repaired++;
-  return true;
+  return i;
+}
+
+/* Live events decoded but not yet handed over: applied as one run when the
+ * socket has nothing more, or before anything that is not the next event. */
+static void take_live(trin_subscriber_t *s) {
+  bool ok = true;
+  size_t done = s->nlive ? take(s, s->live_evs, s->nlive, true, &ok) : 0;
+  if (!ok) {
+    s->stats.gaps++;
+    trin_log_info("%s: gap (have event %llu, got %llu): repairing from its outbox", s->service,
+                  (unsigned long long)s->last, (unsigned long long)s->live_evs[done]->seq);
+    request_repair(s);
+  }
+  s->nlive = 0;
+  trin_arena_rewind(&s->live); /* also what was dropped: heartbeats, events while repairing */
 }
 
 static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
@@ -92,7 +154,7 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
     zmq_msg_init(&topic);
     if (zmq_msg_recv(&topic, sock, ZMQ_DONTWAIT) < 0) {
       zmq_msg_close(&topic);
-      return;
+      break;
     }
     s->last_rx = uv_now(s->loop);
     bool more = zmq_msg_more(&topic);
@@ -115,22 +177,22 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
                              &err) == TRIN_OK &&
         strcmp(ev->service, s->service) == 0) {
       if (strcmp(ev->type, "trin.heartbeat") == 0) {
-        if (ev->seq > s->last && !s->repairing) {
+        uint64_t newest = ev->seq;
+        take_live(s); /* the events before it first (ev is gone after this) */
+        if (newest > s->last && !s->repairing) {
           s->stats.gaps++;
           trin_log_info("%s: behind (have event %llu, it has %llu): repairing from its outbox",
-                        s->service, (unsigned long long)s->last, (unsigned long long)ev->seq);
+                        s->service, (unsigned long long)s->last, (unsigned long long)newest);
           request_repair(s);
         }
-      } else if (!s->repairing && !apply(s, ev, true)) {
-        s->stats.gaps++;
-        trin_log_info("%s: gap (have event %llu, got %llu): repairing from its outbox",
-                      s->service, (unsigned long long)s->last, (unsigned long long)ev->seq);
-        request_repair(s);
+      } else if (!s->repairing) {
+        s->live_evs[s->nlive++] = ev;
+        if (s->nlive == TRIN_SUBSCRIBER_RUN_MAX) take_live(s);
       }
     }
-    trin_arena_rewind(&s->live);
     zmq_msg_close(&body);
   }
+  take_live(s);
   (void)zs;
 }
 
@@ -181,7 +243,9 @@ static void apply_pending(trin_subscriber_t *s) {
   bool ok = true;
   uint64_t until = uv_hrtime() + SLICE_NS;
   while (ok && s->pending_next < b->n_events) {
-    ok = apply(s, b->events[s->pending_next++], false);
+    size_t n = b->n_events - s->pending_next;
+    if (n > TRIN_SUBSCRIBER_RUN_MAX) n = TRIN_SUBSCRIBER_RUN_MAX;
+    s->pending_next += take(s, b->events + s->pending_next, n, false, &ok);
     if (ok && s->pending_next < b->n_events && uv_hrtime() > until) {
       uv_timer_start(&s->resume, on_resume, 0, 0); /* after the loop has polled */
       return;
@@ -304,11 +368,14 @@ static void on_watch(uv_timer_t *t) {
 int trin_subscriber_new(uv_loop_t *loop, void *zctx,
                         const trin_subscriber_options_t *opt, trin_subscriber_fn fn,
                         void *data, trin_subscriber_t **out, trin_err_t *err) {
+  if (!fn && !opt->run_fn)
+    return trin_err_set(err, TRIN_EINVALID, "", "a subscriber needs a function for its events");
   trin_subscriber_t *s = calloc(1, sizeof *s);
   if (!s) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   snprintf(s->service, sizeof s->service, "%s", opt->service);
   snprintf(s->org, sizeof s->org, "%s", opt->org ? opt->org : "");
   s->fn = fn;
+  s->run_fn = opt->run_fn;
   s->data = data;
   s->last = opt->after_seq;
   s->retry_ms = opt->retry_ms > 0 ? opt->retry_ms : 2000;

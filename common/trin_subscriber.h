@@ -7,6 +7,7 @@
 #define TRIN_SUBSCRIBER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -22,6 +23,17 @@ typedef struct trin_subscriber trin_subscriber_t;
  * (after retry_ms) from the outbox. */
 typedef int (*trin_subscriber_fn)(void *data, const Trin__Event *ev);
 
+/* The longest run handed to a run_fn at once. */
+#define TRIN_SUBSCRIBER_RUN_MAX 256
+
+/* Instead of one event at a time: a run of n (1..TRIN_SUBSCRIBER_RUN_MAX)
+ * consecutive events, in sequence order, so the consumer can apply them in
+ * one transaction. evs and the events are owned by the subscriber and valid
+ * during the call. Return TRIN_OK when all of them are applied; any other
+ * value means none is, and the run is delivered again later (after
+ * retry_ms) from the outbox. */
+typedef int (*trin_subscriber_run_fn)(void *data, const Trin__Event *const *evs, size_t n);
+
 typedef struct {
   const char *service;        /* topic and expected Event.service */
   const char *pub_endpoint;   /* the service's PUB */
@@ -31,6 +43,8 @@ typedef struct {
   const trin_curve_client_t *curve;  /* NULL = plain; copied */
   const char *org;            /* NULL or "" = every event; else only events whose
                                  Event.org is this organisation */
+  trin_subscriber_run_fn run_fn; /* when set, events go here in runs and the
+                                    fn of trin_subscriber_new may be NULL */
 } trin_subscriber_options_t;
 
 /* loop and zctx are borrowed. */

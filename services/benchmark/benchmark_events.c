@@ -15,12 +15,6 @@
 #include "trin_log.h"
 #include "trin_subscriber.h"
 
-struct benchmark_follower {
-  benchmark_service_t *svc;
-  char service[16];
-  trin_subscriber_t *sub;
-};
-
 /* What one applied event changed, for the index after commit. */
 typedef struct {
   const Trin__Event *ev;
@@ -31,6 +25,13 @@ typedef struct {
   char org_id[65], org_name[201];
   bool org_open;
 } apply_t;
+
+struct benchmark_follower {
+  benchmark_service_t *svc;
+  char service[16];
+  trin_subscriber_t *sub;
+  apply_t *aps; /* [TRIN_SUBSCRIBER_RUN_MAX]: what each event of a run changed */
+};
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -298,20 +299,39 @@ static void apply_to_index(apply_t *ap) {
   if (!ok) ap->svc->applied_upto = UINT64_MAX; /* rebuild from the store */
 }
 
-static int on_event(void *data, const Trin__Event *ev) {
-  benchmark_follower_t *f = data;
-  apply_t ap;
-  memset(&ap, 0, sizeof ap);
-  ap.ev = ev;
-  ap.svc = f->svc;
+/* A run of events in one transaction (one commit per run, not per event),
+ * then the index follows each in order. */
+typedef struct {
+  benchmark_follower_t *f;
+  const Trin__Event *const *evs;
+  size_t n, at;
+} run_t;
+
+static int apply_run_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
+  run_t *r = data;
+  for (r->at = 0; r->at < r->n; r->at++) {
+    apply_t *ap = &r->f->aps[r->at];
+    memset(ap, 0, sizeof *ap);
+    ap->ev = r->evs[r->at];
+    ap->svc = r->f->svc;
+    int rc = apply_in_tx(req, ap, err);
+    if (rc) return rc;
+  }
+  return TRIN_OK;
+}
+
+static int on_run(void *data, const Trin__Event *const *evs, size_t n) {
+  run_t r = {data, evs, n, 0};
   trin_err_t err = {0};
-  int rc = trin_server_apply(f->svc->server, apply_in_tx, &ap, &err);
+  int rc = trin_server_apply(r.f->svc->server, apply_run_in_tx, &r, &err);
   if (rc) {
-    trin_log_warn("%s event %llu (%s) not applied, will retry: %s", f->service,
+    const Trin__Event *ev = evs[r.at < n ? r.at : n - 1];
+    trin_log_warn("%s events %llu-%llu not applied, will retry (event %llu, %s: %s)", r.f->service,
+                  (unsigned long long)evs[0]->seq, (unsigned long long)evs[n - 1]->seq,
                   (unsigned long long)ev->seq, nz(ev->type), err.message);
     return rc;
   }
-  apply_to_index(&ap);
+  for (size_t i = 0; i < n; i++) apply_to_index(&r.f->aps[i]);
   return TRIN_OK;
 }
 
@@ -323,12 +343,18 @@ int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, cons
   int rc = trin_cursor_get(svc->store, service, &after, err);
   if (rc) return rc;
   benchmark_follower_t *f = calloc(1, sizeof *f);
-  if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  if (f) f->aps = calloc(TRIN_SUBSCRIBER_RUN_MAX, sizeof *f->aps);
+  if (!f || !f->aps) {
+    free(f);
+    return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
   f->svc = svc;
   snprintf(f->service, sizeof f->service, "%s", service);
   trin_subscriber_options_t so = {.service = f->service, .pub_endpoint = pub_endpoint,
-                                  .endpoint = endpoint, .after_seq = after, .curve = curve};
-  if ((rc = trin_subscriber_new(loop, zctx, &so, on_event, f, &f->sub, err))) {
+                                  .endpoint = endpoint, .after_seq = after, .curve = curve,
+                                  .run_fn = on_run};
+  if ((rc = trin_subscriber_new(loop, zctx, &so, NULL, f, &f->sub, err))) {
+    free(f->aps);
     free(f);
     return rc;
   }
@@ -341,6 +367,7 @@ int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, cons
 void benchmark_unfollow(benchmark_follower_t **pf) {
   if (!pf || !*pf) return;
   trin_subscriber_destroy(&(*pf)->sub);
+  free((*pf)->aps);
   free(*pf);
   *pf = NULL;
 }

@@ -61,6 +61,32 @@ static int consume(void *data, const Trin__Event *ev) {
   return TRIN_OK;
 }
 
+/* A consumer of runs (as trin_follower): fails once on the run holding
+ * fail_at, and notes the longest run it was given. */
+typedef struct {
+  consumer_t c;
+  size_t runs, longest;
+} run_consumer_t;
+
+static int consume_run(void *data, const Trin__Event *const *evs, size_t n) {
+  run_consumer_t *r = data;
+  consumer_t *c = &r->c;
+  assert_true(n >= 1 && n <= TRIN_SUBSCRIBER_RUN_MAX);
+  for (size_t i = 0; i < n; i++)
+    if (evs[i]->seq == (uint64_t)c->fail_at && !c->failed_once) {
+      c->failed_once = true;
+      return TRIN_ESTORE; /* none of the run is applied */
+    }
+  r->runs++;
+  if (n > r->longest) r->longest = n;
+  for (size_t i = 0; i < n; i++) {
+    if (evs[i]->seq != c->next) c->in_order = false;
+    c->next = evs[i]->seq + 1;
+    c->count++;
+  }
+  return TRIN_OK;
+}
+
 /* The producer runs on its own thread with a blocking client, while the
  * loop thread runs server and subscribers. */
 typedef struct {
@@ -123,13 +149,18 @@ static void catch_up_repair_and_retry(void **state) {
                       .loop = &loop};
   trin_subscriber_options_t o1 = {.service = "test", .pub_endpoint = pub, .endpoint = ep,
                                   .after_seq = 0, .retry_ms = 100};
-  trin_subscriber_t *s1, *s2;
+  trin_subscriber_t *s1, *s2, *s4;
   assert_int_equal(trin_subscriber_new(&loop, zctx, &o1, consume, &late, &s1, &err), TRIN_OK);
   assert_int_equal(trin_subscriber_new(&loop, zctx, &o1, consume, &flaky, &s2, &err), TRIN_OK);
+  /* ...and one that takes runs, failing once on the run holding 1,800. */
+  run_consumer_t runs = {.c = {.next = 1, .in_order = true, .fail_at = 1800}};
+  trin_subscriber_options_t o4 = o1;
+  o4.run_fn = consume_run;
+  assert_int_equal(trin_subscriber_new(&loop, zctx, &o4, NULL, &runs, &s4, &err), TRIN_OK);
   producer_t second = {400};
   uv_thread_create(&th, produce, &second);
   uv_timer_start(&deadline, on_deadline, 20000, 0);
-  while (late.count < 2700 || flaky.count < 2700) {
+  while (late.count < 2700 || flaky.count < 2700 || runs.c.count < 2700) {
     uv_run(&loop, UV_RUN_ONCE);
     if (!uv_is_active((uv_handle_t *)&deadline)) break;
   }
@@ -139,6 +170,11 @@ static void catch_up_repair_and_retry(void **state) {
   assert_int_equal(flaky.count, 2700);
   assert_true(flaky.in_order);
   assert_true(flaky.failed_once);
+  assert_int_equal(runs.c.count, 2700);
+  assert_true(runs.c.in_order);
+  assert_true(runs.c.failed_once);
+  assert_int_equal(runs.longest, TRIN_SUBSCRIBER_RUN_MAX); /* the backlog came in full runs */
+  assert_true(runs.runs < 2700 / 8);
   trin_subscriber_stats_t st = trin_subscriber_stats(s2);
   print_message("flaky subscriber: %llu live, %llu repaired, %llu gaps\n",
                 (unsigned long long)st.live, (unsigned long long)st.repaired,
@@ -162,6 +198,7 @@ static void catch_up_repair_and_retry(void **state) {
   trin_subscriber_destroy(&s1);
   trin_subscriber_destroy(&s2);
   trin_subscriber_destroy(&s3);
+  trin_subscriber_destroy(&s4);
   trin_server_destroy(&server);
   uv_close((uv_handle_t *)&deadline, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
