@@ -67,10 +67,11 @@ typedef struct {
   int respondents;     /* per survey round */
   int http_reps;       /* OData page and results repeats (feeds: a third) */
   int big_round;       /* respondents in the big survey round */
+  int msg_reps;        /* bare libzmq runs and event-path replays (median of) */
 } suite_opts_t;
 
-static const suite_opts_t FULL = {100000, 100000, 1000000, 5.0, 8, 21, 200000};
-static const suite_opts_t QUICK = {5000, 20000, 200000, 2.0, 8, 7, 20000};
+static const suite_opts_t FULL = {100000, 100000, 1000000, 5.0, 8, 21, 200000, 3};
+static const suite_opts_t QUICK = {5000, 20000, 200000, 2.0, 8, 7, 20000, 1};
 
 #define WINDOW 2000
 #define FRESH_PROJECTS 5000   /* projects the freshness commands go round */
@@ -822,16 +823,27 @@ static void section_messaging(const suite_opts_t *o) {
   fprintf(stderr, "  %" PRIu64 " acknowledged (%" PRIu64 " failed), %" PRIu64
           " status rows; command %zu B, row event %zu B\n", acked, failed, c.rows, cmd_bytes, row_bytes);
 
-  fprintf(stderr, "[1] bare libzmq PUB/SUB %zu B and ROUTER/DEALER %zu B\n", row_bytes, cmd_bytes);
-  double pubsub = bare_pubsub((uint64_t)o->bare_messages, row_bytes);
-  double echo = bare_echo((uint64_t)o->bare_messages, cmd_bytes, WINDOW);
+  /* The floor on an idle machine: the followers may still be digesting the
+   * flow's events, and a floor measured beside them would flatter trin. */
+  quiesce();
+  fprintf(stderr, "[1] bare libzmq PUB/SUB %zu B and ROUTER/DEALER %zu B, median of %d\n",
+          row_bytes, cmd_bytes, o->msg_reps);
+  double pv[8], ev[8];
+  for (int i = 0; i < o->msg_reps; i++) {
+    pv[i] = bare_pubsub((uint64_t)o->bare_messages, row_bytes);
+    ev[i] = bare_echo((uint64_t)o->bare_messages, cmd_bytes, WINDOW);
+  }
+  double pubsub = bench_median(pv, (size_t)o->msg_reps);
+  double echo = bench_median(ev, (size_t)o->msg_reps);
   printf("messaging: trin rows %.0f/s, acks %.0f/s; bare PUB/SUB %.0f/s, echo %.0f/s\n", row_rate,
          ack_rate, pubsub, echo);
 
   char f[160], ref[96];
-  snprintf(f, sizeof f, "bare libzmq PUB/SUB, %zu B messages", row_bytes);
+  snprintf(f, sizeof f, "bare libzmq PUB/SUB, %zu B messages, median of %d", row_bytes,
+           o->msg_reps);
   bench_result(S, f, pubsub, "msg/s", "floor", NAN);
-  snprintf(f, sizeof f, "bare libzmq ROUTER/DEALER echo, %zu B, window %d", cmd_bytes, WINDOW);
+  snprintf(f, sizeof f, "bare libzmq ROUTER/DEALER echo, %zu B, window %d, median of %d",
+           cmd_bytes, WINDOW, o->msg_reps);
   bench_result(S, f, echo, "msg/s", "floor", NAN);
   bench_result(S, "trin: SetMilestone acknowledged (lifecycle, sync=full)", ack_rate, "cmd/s",
                "ratio vs bare echo", echo > 0 ? ack_rate / echo : NAN);
@@ -841,16 +853,28 @@ static void section_messaging(const suite_opts_t *o) {
   snprintf(f, sizeof f, "  status rows received of %" PRIu64 " commands", n);
   bench_result(S, f, (double)c.rows, "rows", "", NAN);
 
-  fprintf(stderr, "[1] event path alone: a fresh aggregator replays lifecycle's events\n");
+  fprintf(stderr, "[1] event path alone: a fresh aggregator replays lifecycle's events, "
+          "median of %d\n", o->msg_reps);
   uint64_t carried = 0, written = 0, same = 0, of = 0;
-  double replay = replay_path(&carried, &written, &same, &of);
-  printf("messaging: event path %.0f events/s (%" PRIu64 " events, %" PRIu64
-         " rows written; %" PRIu64 " of %" PRIu64 " rows equal the live aggregator's)\n",
-         replay, carried, written, same, of);
-  snprintf(f, sizeof f, "trin: committed event -> aggregator -> status row (%" PRIu64 " events)",
-           carried);
+  double rv[8];
+  for (int i = 0; i < o->msg_reps; i++) {
+    uint64_t w, sm, nr;
+    rv[i] = replay_path(&carried, &w, &sm, &nr);
+    printf("messaging: event path %.0f events/s (%" PRIu64 " events, %" PRIu64
+           " rows written; %" PRIu64 " of %" PRIu64 " rows equal the live aggregator's)\n",
+           rv[i], carried, w, sm, nr);
+    /* Every replay must give the live rows; the worst one is reported. */
+    if (i == 0 || nr - sm > of - same) {
+      same = sm;
+      of = nr;
+    }
+    if (i == 0 || w > written) written = w;
+  }
+  double replay = bench_median(rv, (size_t)o->msg_reps);
+  snprintf(f, sizeof f, "trin: committed event -> aggregator -> status row (%" PRIu64
+           " events), median of %d", carried, o->msg_reps);
   bench_result(S, f, replay, "events/s", ref, pubsub > 0 ? replay / pubsub : NAN);
-  snprintf(f, sizeof f, "  status rows written for them (a project's replayed events coalesce)");
+  snprintf(f, sizeof f, "  status rows written for them, most of the runs (replayed events coalesce)");
   bench_result(S, f, (double)written, "rows", "", NAN);
   snprintf(f, sizeof f, "  replayed rows equal to the live aggregator's (of %" PRIu64 ")", of);
   bench_result(S, f, (double)same, "rows", "all", of ? (double)same / (double)of : NAN);
