@@ -874,7 +874,7 @@ static void section_messaging(const suite_opts_t *o) {
   snprintf(f, sizeof f, "trin: committed event -> aggregator -> status row (%" PRIu64
            " events), median of %d", carried, o->msg_reps);
   bench_result(S, f, replay, "events/s", ref, pubsub > 0 ? replay / pubsub : NAN);
-  snprintf(f, sizeof f, "  status rows written for them, most of the runs (replayed events coalesce)");
+  snprintf(f, sizeof f, "  status rows written for them, the most of the runs (replayed events coalesce)");
   bench_result(S, f, (double)written, "rows", "", NAN);
   snprintf(f, sizeof f, "  replayed rows equal to the live aggregator's (of %" PRIu64 ")", of);
   bench_result(S, f, (double)same, "rows", "all", of ? (double)same / (double)of : NAN);

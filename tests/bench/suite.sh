@@ -5,7 +5,7 @@
 # SQL) and bench_benchmark (ranks against SQL), then prints ONE table with
 # the machine line and writes it as JSON to tests/bench/results/suite-<UTC>.json.
 # Progress and build output go to stderr, the table to stdout.
-#   tests/bench/suite.sh           2-3 minutes on 2 cores, 100,000 projects
+#   tests/bench/suite.sh           about 2 minutes on 2 cores, 100,000 projects
 #   tests/bench/suite.sh --quick   under 30 seconds, 5,000 projects (smoke run)
 # Figures are printed, never judged: exit 1 only when the suite could not run.
 set -e
