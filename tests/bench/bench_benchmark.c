@@ -8,18 +8,22 @@
  *   - an organisation's 11-year rank history, cold and warm;
  * and in the same run the same queries as SQL window functions (RANK() OVER,
  * PERCENT_RANK() OVER, ROW_NUMBER() for the quartiles) in SQLite over the
- * same rows — the service's own store file — with the ratio. Prints the
+ * same rows — the service's own store file — with the ratio, and in
+ * PostgreSQL over a copy of those rows when TRIN_TEST_PG names a server
+ * (pgtwin.h; the two SQL answers are checked to agree). Prints the
  * machine (nproc, memory) and medians. Figures only; nothing is judged.
  *
  * Usage: bench_benchmark [--quick] (10,000 properties). */
 #include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "pgtwin.h"
 #include "bench_util.h"
 #include "test_benchmark_calls.h"
 #include "testproc.h"
@@ -89,11 +93,123 @@ static const char *SQL_HISTORY =
     "  COUNT(*) OVER (PARTITION BY year) AS n FROM o)"
     " SELECT year, v, rnk, n FROM r WHERE org = ?3 ORDER BY year";
 
-static int sql_rows(sqlite3_stmt *st) {
-  int n = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) n++;
+/* The same two queries in PostgreSQL's dialect, kept the same computation:
+ * the sums divided as float8 (SQLite's SUM(..) * 1.0 / SUM(..) is a double
+ * division of the two integer sums) and trunc() where SQLite's CAST(real AS
+ * INT) truncates (PostgreSQL's cast would round). */
+static const char *PG_RANKS =
+    "WITH o AS (SELECT p.owner_org AS org,"
+    "  SUM(m.total_cost_ore)::float8 / SUM(p.gross_area_m2)::float8 AS v"
+    "  FROM bm_measures m JOIN bm_properties p ON p.id = m.property_id"
+    "  WHERE m.year = $1::int AND ($2::text = '' OR p.type = $2::text)"
+    "  AND m.total_cost_ore IS NOT NULL"
+    "  GROUP BY p.owner_org),"
+    " r AS (SELECT org, v, RANK() OVER (ORDER BY v) AS rnk,"
+    "  1 - PERCENT_RANK() OVER (ORDER BY v) AS pct,"
+    "  ROW_NUMBER() OVER (ORDER BY v) - 1 AS i, COUNT(*) OVER () AS n FROM o)"
+    " SELECT org, v, rnk, pct, r.n,"
+    "  (SELECT AVG(v) FROM o),"
+    "  (SELECT a.v + ((a.n - 1) * 0.25::float8 - a.i) * (b.v - a.v) FROM r a"
+    "     JOIN r b ON b.i = a.i + 1 WHERE a.i = trunc((a.n - 1) * 0.25::float8)),"
+    "  (SELECT a.v + ((a.n - 1) * 0.5::float8 - a.i) * (b.v - a.v) FROM r a"
+    "     JOIN r b ON b.i = a.i + 1 WHERE a.i = trunc((a.n - 1) * 0.5::float8)),"
+    "  (SELECT a.v + ((a.n - 1) * 0.75::float8 - a.i) * (b.v - a.v) FROM r a"
+    "     JOIN r b ON b.i = a.i + 1 WHERE a.i = trunc((a.n - 1) * 0.75::float8))"
+    " FROM r ORDER BY rnk";
+
+static const char *PG_HISTORY =
+    "WITH o AS (SELECT m.year AS year, p.owner_org AS org,"
+    "  SUM(m.total_cost_ore)::float8 / SUM(p.gross_area_m2)::float8 AS v"
+    "  FROM bm_measures m JOIN bm_properties p ON p.id = m.property_id"
+    "  WHERE m.year BETWEEN $1::int AND $2::int AND m.total_cost_ore IS NOT NULL"
+    "  GROUP BY m.year, p.owner_org),"
+    " r AS (SELECT year, org, v, RANK() OVER (PARTITION BY year ORDER BY v) AS rnk,"
+    "  COUNT(*) OVER (PARTITION BY year) AS n FROM o)"
+    " SELECT year, v, rnk, n FROM r WHERE org = $3 ORDER BY year";
+
+/* What the SQLite and PostgreSQL answers are compared by: the rows, the sum
+ * of the ranks (column 2 of both queries) and the sum of every other number
+ * after column 0 (values, percent ranks, counts, mean and quartiles). */
+typedef struct {
+  int rows;
+  int64_t ranks;
+  double numbers;
+} answer_t;
+
+static answer_t sql_answer(sqlite3_stmt *st) {
+  answer_t a = {0, 0, 0};
+  int ncol = sqlite3_column_count(st);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    a.rows++;
+    a.ranks += sqlite3_column_int64(st, 2);
+    for (int c = 1; c < ncol; c++)
+      if (c != 2) a.numbers += sqlite3_column_double(st, c);
+  }
   sqlite3_reset(st);
-  return n;
+  return a;
+}
+
+static void pg_answer(const PGresult *r, void *arg) {
+  answer_t *a = arg;
+  *a = (answer_t){PQntuples(r), 0, 0};
+  for (int i = 0; i < PQntuples(r); i++) {
+    a->ranks += strtoll(PQgetvalue(r, i, 2), NULL, 10);
+    for (int c = 1; c < PQnfields(r); c++)
+      if (c != 2 && !PQgetisnull(r, i, c)) a->numbers += strtod(PQgetvalue(r, i, c), NULL);
+  }
+}
+
+/* Sums of doubles in another order differ in the last bits. */
+static bool answers_agree(const answer_t *x, const answer_t *y) {
+  double scale = fabs(x->numbers) > 1 ? fabs(x->numbers) : 1;
+  return x->rows == y->rows && x->ranks == y->ranks &&
+         fabs(x->numbers - y->numbers) <= 1e-9 * scale;
+}
+
+/* The rows both queries read, as the service's store has them (the columns
+ * they use, and its keys and index), filled by COPY from the store file and
+ * analysed; NULL with the reason in why when PostgreSQL is not available or
+ * misbehaves. *seconds the load, *rows the measures. */
+static pgtwin_t *pg_load(sqlite3 *db, double *seconds, long *rows, char *why, size_t why_size) {
+  pgtwin_t *pg = pgtwin_open("bench_benchmark", why, why_size);
+  if (!pg) return NULL;
+  double t0 = now_ms();
+  if (pgtwin_exec(pg,
+                    "CREATE TABLE bm_properties (id text NOT NULL, owner_org text NOT NULL,"
+                    " type text NOT NULL, gross_area_m2 bigint NOT NULL);"
+                    "CREATE TABLE bm_measures (owner_org text NOT NULL,"
+                    " property_id text NOT NULL, year integer NOT NULL, total_cost_ore bigint)") ||
+      pgtwin_copy(pg, db, "SELECT id, owner_org, type, gross_area_m2 FROM bm_properties",
+                    "bm_properties") < 0 ||
+      (*rows = pgtwin_copy(pg, db,
+                             "SELECT owner_org, property_id, year, total_cost_ore FROM bm_measures",
+                             "bm_measures")) < 0 ||
+      pgtwin_exec(pg,
+                    "ALTER TABLE bm_properties ADD PRIMARY KEY (owner_org, id);"
+                    "CREATE INDEX bm_properties_id ON bm_properties(id);"
+                    "ALTER TABLE bm_measures ADD PRIMARY KEY (owner_org, property_id, year);"
+                    "ANALYZE bm_properties; ANALYZE bm_measures") ||
+      pgtwin_prepare(pg, "ranks", PG_RANKS) || pgtwin_prepare(pg, "history", PG_HISTORY)) {
+    snprintf(why, why_size, "%s", pgtwin_why(pg));
+    pgtwin_destroy(&pg);
+    return NULL;
+  }
+  *seconds = (now_ms() - t0) / 1e3;
+  return pg;
+}
+
+/* The table row of a PostgreSQL twin: its median and ratio, or why not. */
+static void pg_row(const char *section, double ms, bool agree, int reps,
+                   const char *why, double trin_ms) {
+  char fig[160];
+  if (isnan(ms)) {
+    snprintf(fig, sizeof fig, "  the same in PostgreSQL: not available (%.60s)", why);
+    bench_result(section, fig, NAN, "", "", NAN);
+    return;
+  }
+  snprintf(fig, sizeof fig, "  the same as PostgreSQL window functions (%d)%s", reps,
+           agree ? "" : " (ANSWERS DIFFER)");
+  bench_result(section, fig, ms, "ms", "ratio PostgreSQL / trin cold", ms / trin_ms);
 }
 
 int main(int argc, char **argv) {
@@ -213,24 +329,72 @@ int main(int argc, char **argv) {
     DIE("sqlite prepare: %s", sqlite3_errmsg(db));
   int sreps = quick ? 3 : 5;
   double *sq = calloc((size_t)sreps, sizeof(double)), *sh = calloc((size_t)sreps, sizeof(double));
-  int rows = 0, hrows = 0;
+  answer_t *sa = calloc((size_t)sreps, sizeof *sa), *sha = calloc((size_t)sreps, sizeof *sha);
   for (int i = 0; i < sreps; i++) {
     sqlite3_bind_int(qr, 1, from + i % ny);
     sqlite3_bind_text(qr, 2, "school", -1, SQLITE_STATIC);
     double a = now_ms();
-    rows = sql_rows(qr);
+    sa[i] = sql_answer(qr);
     sq[i] = now_ms() - a;
     sqlite3_bind_int(qh, 1, from);
     sqlite3_bind_int(qh, 2, to);
     sqlite3_bind_text(qh, 3, viewer, -1, SQLITE_STATIC);
     a = now_ms();
-    hrows = sql_rows(qh);
+    sha[i] = sql_answer(qh);
     sh[i] = now_ms() - a;
   }
+  int rows = sa[sreps - 1].rows, hrows = sha[sreps - 1].rows;
   double m_sq = median(sq, sreps), m_sh = median(sh, sreps);
   sqlite3_finalize(qr);
   sqlite3_finalize(qh);
+
+  /* ---- the same in PostgreSQL over a copy of the rows ------------------------------ */
+  /* Optional: without a server, or when it fails, its rows say why. Each
+   * repeat asks what the SQLite repeat asked, and the answers must agree. */
+  char why[512] = "";
+  double pg_secs = 0, m_pq = NAN, m_ph = NAN;
+  long pg_rows = 0;
+  bool pq_agree = true, ph_agree = true;
+  pgtwin_t *pg = pg_load(db, &pg_secs, &pg_rows, why, sizeof why);
   sqlite3_close(db);
+  char pg_version[32] = "";
+  if (pg) {
+    snprintf(pg_version, sizeof pg_version, "%s", pgtwin_version(pg));
+    double *pq = calloc((size_t)sreps, sizeof(double)), *ph = calloc((size_t)sreps, sizeof(double));
+    char y0[16], y1[16], year[16];
+    snprintf(y0, sizeof y0, "%d", from);
+    snprintf(y1, sizeof y1, "%d", to);
+    int i = 0;
+    for (; i < sreps; i++) {
+      snprintf(year, sizeof year, "%d", from + i % ny);
+      const char *rp[2] = {year, "school"}, *hp[3] = {y0, y1, viewer};
+      answer_t a, h;
+      pq[i] = pgtwin_time(pg, "ranks", 2, rp, 1, pg_answer, &a);
+      if (isnan(pq[i])) break;
+      ph[i] = pgtwin_time(pg, "history", 3, hp, 1, pg_answer, &h);
+      if (isnan(ph[i])) break;
+      pq_agree = pq_agree && answers_agree(&a, &sa[i]);
+      ph_agree = ph_agree && answers_agree(&h, &sha[i]);
+      if (!answers_agree(&a, &sa[i]) || !answers_agree(&h, &sha[i]))
+        fprintf(stderr,
+                "bench_benchmark: PostgreSQL and SQLite disagree (year %s): ranks %d/%d rows, "
+                "%lld/%lld, %.17g/%.17g; history %d/%d rows, %lld/%lld, %.17g/%.17g\n",
+                year, a.rows, sa[i].rows, (long long)a.ranks, (long long)sa[i].ranks, a.numbers,
+                sa[i].numbers, h.rows, sha[i].rows, (long long)h.ranks, (long long)sha[i].ranks,
+                h.numbers, sha[i].numbers);
+    }
+    if (i == sreps) {
+      m_pq = median(pq, sreps);
+      m_ph = median(ph, sreps);
+    } else {
+      snprintf(why, sizeof why, "%s", pgtwin_why(pg));
+      fprintf(stderr, "bench_benchmark: PostgreSQL query failed: %s\n", why);
+    }
+    free(pq), free(ph);
+    pgtwin_destroy(&pg);
+  } else {
+    fprintf(stderr, "bench_benchmark: PostgreSQL twin not measured: %s\n", why);
+  }
 
   printf("\nround trips through the ROUTER (median of %d):\n", reps);
   printf("  distribution + ranks, cost_per_m2, one year, schools: cold %.2f ms, warm %.2f ms "
@@ -241,6 +405,17 @@ int main(int argc, char **argv) {
          rows, hrows);
   printf("  distribution + ranks: %.1f ms   (SQL / service cold: %.0fx)\n", m_sq, m_sq / m_cold);
   printf("  11-year rank history: %.1f ms   (SQL / service cold: %.0fx)\n", m_sh, m_sh / m_hcold);
+  if (!isnan(m_pq)) {
+    printf("PostgreSQL %s window functions over a copy of the rows (%ld measures copied in "
+           "%.1f s; answers %s SQLite's):\n",
+           pg_version, pg_rows, pg_secs, pq_agree && ph_agree ? "agree with" : "DIFFER from");
+    printf("  distribution + ranks: %.1f ms   (SQL / service cold: %.0fx)\n", m_pq,
+           m_pq / m_cold);
+    printf("  11-year rank history: %.1f ms   (SQL / service cold: %.0fx)\n", m_ph,
+           m_ph / m_hcold);
+  } else {
+    printf("PostgreSQL: not measured (%s)\n", why);
+  }
 
   /* The suite's table (tests/bench/suite.sh); nothing without TRIN_BENCH_RESULTS. */
   const char *S = "4. against SQL: benchmark ranks";
@@ -254,17 +429,24 @@ int main(int argc, char **argv) {
   bench_result(S, "  the same, warm (ranking cache)", m_warm, "ms", "", NAN);
   snprintf(fig, sizeof fig, "  the same as SQLite window functions (%d)", sreps);
   bench_result(S, fig, m_sq, "ms", "ratio SQLite / trin cold", m_sq / m_cold);
+  pg_row(S, m_pq, pq_agree, sreps, why, m_cold);
   snprintf(fig, sizeof fig, "11-year rank history, cold (%d)", reps);
   bench_result(S, fig, m_hcold, "ms", "< 5 ms", m_hcold / 5);
   bench_result(S, "  the same, warm", m_hwarm, "ms", "", NAN);
   snprintf(fig, sizeof fig, "  the same as SQLite window functions (%d)", sreps);
   bench_result(S, fig, m_sh, "ms", "ratio SQLite / trin cold", m_sh / m_hcold);
+  pg_row(S, m_ph, ph_agree, sreps, why, m_hcold);
+  if (!isnan(m_pq)) {
+    snprintf(fig, sizeof fig, "  PostgreSQL %s: %ld measures copied in (COPY, keys, ANALYZE)",
+             pg_version, pg_rows);
+    bench_result(S, fig, pg_secs, "s", "", NAN);
+  }
 
   trin_client_destroy(&c);
   int st = testproc_stop(&bm);
   testproc_cleanup(&bm);
   bmc_dataset_free(&ds);
-  free(cold), free(warm), free(hcold), free(hwarm), free(sq), free(sh);
+  free(cold), free(warm), free(hcold), free(hwarm), free(sq), free(sh), free(sa), free(sha);
   printf("trin-benchmark exit status %d\n", st);
   return st == 0 ? 0 : 1;
 }

@@ -17,7 +17,9 @@
  *     pipelined requests; then VmRSS of every service, and the OData page,
  *     the full JSON feed and the CSV feed timed over HTTP from here.
  *  4. Against SQL (survey half): one round's results from the service against
- *     the same figures in SQLite SQL over the service's own store file.
+ *     the same figures in SQLite SQL over the service's own store file, and
+ *     in PostgreSQL SQL over a copy of its rows when TRIN_TEST_PG names a
+ *     server (pgtwin.h).
  *
  * Figures go to stdout and, when TRIN_BENCH_RESULTS names a file, as rows
  * for the table (see bench_util.h). `bench_suite --report FILE [--json OUT]`
@@ -40,6 +42,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "pgtwin.h"
 #include "bench_util.h"
 #include "lcclient.h"
 #include "test_aggregator_util.h"
@@ -1269,6 +1272,77 @@ static const char *SQL_RESULTS =
     "   sum(score = 1), sum(score = 2), sum(score = 3), sum(score = 4), sum(score = 5)"
     " FROM ans WHERE score IS NOT NULL GROUP BY stmt";
 
+/* The same computation in PostgreSQL's dialect over copies of the same
+ * rows: get_byte() reads the score byte; a statement past the end of the
+ * scores or a byte above 10 is no score, as hex() of an empty or other
+ * substr is in SQLite; sum of a 0/1 cast counts the distribution. */
+static const char *PG_RESULTS =
+    "WITH sv AS (SELECT no FROM surveys WHERE id = $1),"
+    " ans AS (SELECT st.n AS stmt, r.role AS role,"
+    "   CASE WHEN st.n < length(r.scores) THEN"
+    "     CASE WHEN get_byte(r.scores, st.n) <= 10 THEN get_byte(r.scores, st.n) END"
+    "   END AS score"
+    "   FROM sv JOIN responses r ON r.survey_no = sv.no AND r.round = $2::int"
+    "   JOIN statements st ON st.survey_no = sv.no)"
+    " SELECT stmt, role, count(score), sum(score), avg(score),"
+    "   sum((score = 1)::int), sum((score = 2)::int), sum((score = 3)::int),"
+    "   sum((score = 4)::int), sum((score = 5)::int)"
+    " FROM ans WHERE score IS NOT NULL GROUP BY stmt, role"
+    " UNION ALL"
+    " SELECT stmt, -1, count(score), sum(score), avg(score),"
+    "   sum((score = 1)::int), sum((score = 2)::int), sum((score = 3)::int),"
+    "   sum((score = 4)::int), sum((score = 5)::int)"
+    " FROM ans WHERE score IS NOT NULL GROUP BY stmt";
+
+/* The survey service's tables as its store has them (the columns the query
+ * reads, and every key and index SQLite has on them), filled by COPY from
+ * the store file and analysed; NULL with the reason in why when PostgreSQL
+ * is not available or misbehaves. *seconds the load, *rows the responses. */
+static pgtwin_t *pg_survey_load(sqlite3 *db, double *seconds, long *rows, char *why,
+                                  size_t why_size) {
+  pgtwin_t *pg = pgtwin_open("bench_suite_survey", why, why_size);
+  if (!pg) return NULL;
+  double t0 = bench_now_ms();
+  if (pgtwin_exec(pg,
+                    "CREATE TABLE surveys (no bigint NOT NULL, id text NOT NULL,"
+                    " project_id text NOT NULL);"
+                    "CREATE TABLE statements (project_id text NOT NULL,"
+                    " survey_no bigint NOT NULL, n integer NOT NULL);"
+                    "CREATE TABLE responses (project_id text NOT NULL,"
+                    " survey_no bigint NOT NULL, round integer NOT NULL,"
+                    " respondent bytea NOT NULL, role integer NOT NULL, scores bytea NOT NULL)") ||
+      pgtwin_copy(pg, db, "SELECT no, id, project_id FROM surveys", "surveys") < 0 ||
+      pgtwin_copy(pg, db, "SELECT project_id, survey_no, n FROM statements", "statements") < 0 ||
+      (*rows = pgtwin_copy(pg, db,
+                             "SELECT project_id, survey_no, round, respondent, role, scores"
+                             " FROM responses",
+                             "responses")) < 0 ||
+      pgtwin_exec(pg,
+                    "ALTER TABLE surveys ADD PRIMARY KEY (project_id, no),"
+                    " ADD UNIQUE (project_id, id);"
+                    "CREATE INDEX surveys_id ON surveys(id);"
+                    "CREATE INDEX surveys_no ON surveys(no);"
+                    "ALTER TABLE statements ADD PRIMARY KEY (project_id, survey_no, n);"
+                    "ALTER TABLE responses ADD PRIMARY KEY (project_id, survey_no, round,"
+                    " respondent);"
+                    "ANALYZE surveys; ANALYZE statements; ANALYZE responses") ||
+      pgtwin_prepare(pg, "results", PG_RESULTS)) {
+    snprintf(why, why_size, "%s", pgtwin_why(pg));
+    pgtwin_destroy(&pg);
+    return NULL;
+  }
+  *seconds = (bench_now_ms() - t0) / 1e3;
+  return pg;
+}
+
+/* The sum over the "all" rows (role -1) of a PG_RESULTS answer. */
+static void pg_results_sum(const PGresult *r, void *arg) {
+  int64_t sum = 0;
+  for (int i = 0; i < PQntuples(r); i++)
+    if (atoi(PQgetvalue(r, i, 1)) == -1) sum += strtoll(PQgetvalue(r, i, 3), NULL, 10);
+  *(int64_t *)arg = sum;
+}
+
 /* Median ms of GetResults; *sum_out the sum over the "all" figures. */
 static double service_results(trin_client_t *c, const char *survey, int reps, int64_t *sum_out) {
   double *v = malloc((size_t)reps * sizeof *v);
@@ -1349,6 +1423,23 @@ static void section_survey_sql(const suite_opts_t *o) {
   sqlite3_stmt *q = NULL;
   if (sqlite3_prepare_v2(db, SQL_RESULTS, -1, &q, NULL) != SQLITE_OK)
     suite_abort("sqlite prepare: %s", sqlite3_errmsg(db));
+  /* PostgreSQL is optional: without a server (or when it fails) its rows
+   * say why, and the SQLite comparison stands alone. */
+  char why[512] = "";
+  double pg_load = 0;
+  long pg_rows = 0;
+  fprintf(stderr, "[4] the survey store's rows copied into PostgreSQL\n");
+  pgtwin_t *pg = pg_survey_load(db, &pg_load, &pg_rows, why, sizeof why);
+  if (pg) {
+    printf("survey results: %ld responses copied into PostgreSQL %s in %.1f s\n", pg_rows,
+           pgtwin_version(pg), pg_load);
+    snprintf(fig, sizeof fig,
+             "  PostgreSQL %s: %ld responses copied in (COPY, keys, ANALYZE)",
+             pgtwin_version(pg), pg_rows);
+    bench_result(S, fig, pg_load, "s", "", NAN);
+  } else {
+    fprintf(stderr, "bench_suite: PostgreSQL twin not measured: %s\n", why);
+  }
   char small[16];
   snprintf(small, sizeof small, "U%06d", o->projects / 2);
   const struct {
@@ -1374,14 +1465,31 @@ static void section_survey_sql(const suite_opts_t *o) {
     snprintf(fig, sizeof fig, "  the same in SQLite SQL over the same store (%d)%s", sreps,
              s1 == s2 ? "" : " (SUMS DIFFER)");
     bench_result(S, fig, sql, "ms", "ratio SQLite / trin", svc > 0 ? sql / svc : NAN);
+
+    double pgt = NAN;
+    int64_t s3 = 0;
+    if (pg) {
+      const char *params[2] = {rounds[i].id, "1"};
+      pgt = pgtwin_time(pg, "results", 2, params, sreps, pg_results_sum, &s3);
+      if (isnan(pgt)) snprintf(why, sizeof why, "%s", pgtwin_why(pg));
+    }
+    if (isnan(pgt)) {
+      if (pg) fprintf(stderr, "bench_suite: PostgreSQL results of %s: %s\n", rounds[i].id, why);
+      snprintf(fig, sizeof fig, "  the same in PostgreSQL SQL: not available (%.60s)", why);
+      bench_result(S, fig, NAN, "", "", NAN);
+      continue;
+    }
+    printf("survey results %s: PostgreSQL %.3f ms (sum %lld)\n", rounds[i].id, pgt,
+           (long long)s3);
+    if (s1 != s3)
+      fprintf(stderr,
+              "bench_suite: the PostgreSQL twin disagrees with the service on %s (%lld / %lld)\n",
+              rounds[i].id, (long long)s1, (long long)s3);
+    snprintf(fig, sizeof fig, "  the same in PostgreSQL SQL over a copy of the store (%d)%s",
+             sreps, s1 == s3 ? "" : " (SUMS DIFFER)");
+    bench_result(S, fig, pgt, "ms", "ratio PostgreSQL / trin", svc > 0 ? pgt / svc : NAN);
   }
-  /* PostgreSQL is not required: the suite only says whether a server
-   * answers here, and it does not measure against one. */
-  bool pg = testproc_run("pg_isready -q -t 2 >/dev/null 2>&1", NULL, 0) == 0;
-  bench_result(S,
-               pg ? "PostgreSQL twins of both comparisons: a server answers, not measured"
-                  : "PostgreSQL twins of both comparisons: not available (no server)",
-               NAN, "", "", NAN);
+  pgtwin_destroy(&pg);
   sqlite3_finalize(q);
   sqlite3_close(db);
   trin_client_destroy(&c);

@@ -4,11 +4,15 @@
 add_library(trin_bench_util STATIC ${CMAKE_CURRENT_LIST_DIR}/bench_util.c)
 target_include_directories(trin_bench_util PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(trin_bench_util PUBLIC m)
+# The PostgreSQL twins of the SQL comparisons (pgtwin.h).
+add_library(trin_bench_pgtwin STATIC ${CMAKE_CURRENT_LIST_DIR}/pgtwin.c)
+target_include_directories(trin_bench_pgtwin PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(trin_bench_pgtwin PUBLIC trin_bench_util PkgConfig::PQ PkgConfig::SQLITE3)
 
 if(TARGET test_aggregator_util AND TARGET trin-aggregator)
   add_executable(bench_suite ${CMAKE_CURRENT_LIST_DIR}/bench_suite.c)
   target_include_directories(bench_suite PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
-  target_link_libraries(bench_suite PRIVATE trin_bench_util trin_survey_testkit trin_testproc
+  target_link_libraries(bench_suite PRIVATE trin_bench_util trin_bench_pgtwin trin_survey_testkit trin_testproc
                         trin_budget_testcalls test_aggregator_util trin_common
                         PkgConfig::JANSSON PkgConfig::SQLITE3 Threads::Threads)
   target_compile_definitions(bench_suite PRIVATE

@@ -4,6 +4,10 @@
 # against bare libzmq, freshness, portfolio scale, survey results against
 # SQL) and bench_benchmark (ranks against SQL), then prints ONE table with
 # the machine line and writes it as JSON to tests/bench/results/suite-<UTC>.json.
+# The SQL comparisons run on SQLite and, when a throw-away PostgreSQL can be
+# started here (tests/pg/pg-start.sh on port $TRIN_BENCH_PG_PORT, default
+# 55433, fsync on), on PostgreSQL too; without one their rows say why.
+# A server named by TRIN_TEST_PG is used instead of starting one.
 # Progress and build output go to stderr, the table to stdout.
 #   tests/bench/suite.sh           about 2 minutes on 2 cores, 100,000 projects
 #   tests/bench/suite.sh --quick   under 30 seconds, 5,000 projects (smoke run)
@@ -25,6 +29,27 @@ rows="tests/bench/results/suite-$stamp.rows"
 json="tests/bench/results/suite-$stamp.json"
 : > "$rows"
 export TRIN_BENCH_RESULTS="$PWD/$rows"
+# PostgreSQL for the length of the run; its reason goes to the table when
+# it cannot be started (the benches read TRIN_BENCH_PG_SKIP).
+pg_port="${TRIN_BENCH_PG_PORT:-55433}"
+if [ -z "${TRIN_TEST_PG:-}" ]; then
+  pg_log="$(mktemp)"
+  pg_rc=0
+  TRIN_TEST_PG="$(tests/pg/pg-start.sh --port "$pg_port" 2>"$pg_log")" || pg_rc=$?
+  cat "$pg_log" >&2
+  if [ "$pg_rc" -eq 0 ]; then
+    export TRIN_TEST_PG
+    trap 'tests/pg/pg-stop.sh "$pg_port"' EXIT
+    trap 'exit 130' INT TERM
+  else
+    unset TRIN_TEST_PG
+    TRIN_BENCH_PG_SKIP="$(grep 'cannot start PostgreSQL' "$pg_log" | tail -n 1 |
+      sed 's/^pg-start: cannot start PostgreSQL: //')"
+    export TRIN_BENCH_PG_SKIP="${TRIN_BENCH_PG_SKIP:-tests/pg/pg-start.sh failed ($pg_rc)}"
+    echo "suite: no PostgreSQL server could be started; its figures are skipped" >&2
+  fi
+  rm -f "$pg_log"
+fi
 status=0
 echo "== bench_suite $quick" >&2
 build-bench/tests/bench/bench_suite $quick >&2 || status=1
