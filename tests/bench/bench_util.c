@@ -201,7 +201,13 @@ int bench_report(const char *results, const char *json_path, const char *title) 
   bench_machine_line(machine, sizeof machine);
   printf("%s\n", title);
   printf("machine: %s\n\n", machine);
-  printf("%-66s %12s %-7s %-28s %s\n", "figure", "value", "unit", "reference / target",
+  /* The figure column as wide as its longest figure, so the others line up. */
+  int w = 66;
+  for (size_t i = 0; i < n; i++) {
+    int len = (int)strlen(rows[i].figure);
+    if (len > w) w = len;
+  }
+  printf("%-*s %12s %-7s %-28s %s\n", w, "figure", "value", "unit", "reference / target",
          "ratio");
   const char *section = "";
   for (size_t i = 0; i < n; i++) {
@@ -213,7 +219,7 @@ int bench_report(const char *results, const char *json_path, const char *title) 
     char v[32], q[32] = "";
     format_value(r->value, v, sizeof v);
     if (!isnan(r->ratio)) format_value(r->ratio, q, sizeof q);
-    printf("%-66s %12s %-7s %-28s %s\n", r->figure, v, r->unit, r->reference, q);
+    printf("%-*s %12s %-7s %-28s %s\n", w, r->figure, v, r->unit, r->reference, q);
   }
   int rc = 0;
   if (json_path) {
