@@ -145,6 +145,10 @@ int trin_access_check(trin_store_t *store, const trin_caller_t *c,
       allowed = trin_access_may_see(store, c->org, client_org, partnership_id);
   }
   if (allowed) return TRIN_OK;
+  /* Outsiders learn nothing, not even that it exists or whose it is. */
+  if (what != NULL && id != NULL && id[0] && strcmp(what, "organisation") != 0 &&
+      role != TRIN_ROLE_SERVICE && !trin_access_may_see(store, c->org, client_org, partnership_id))
+    return trin_access_not_found(err, field, what, id);
   const char *owner = client_org && client_org[0] ? client_org : "(none)";
   const char *who = c->role[0] ? c->role : "none";
   const char *why = rule == NULL ? "no rule allows it"
@@ -167,6 +171,12 @@ int trin_access_check(trin_store_t *store, const trin_caller_t *c,
                       "organisation \"%s\" (role %s) may not %s on what belongs to "
                       "organisation \"%s\": %s",
                       c->org, who, request, owner, why);
+}
+
+int trin_access_not_found(trin_err_t *err, const char *field, const char *what,
+                          const char *id) {
+  return trin_err_set(err, TRIN_ENOTFOUND, field ? field : "", "there is no %s '%s'", what,
+                      id ? id : "");
 }
 
 int trin_access_require_on(trin_request_t *req, const trin_access_table_t *table,
@@ -289,8 +299,7 @@ int trin_access_project(trin_store_t *store, const char *project_id, char *clien
   }
   trin_stmt_reset(st);
   if (rc != TRIN_OK) return rc;
-  return trin_err_set(err, TRIN_ENOTFOUND, "project_id", "no project \"%s\" is known here",
-                      project_id ? project_id : "");
+  return trin_access_not_found(err, "project_id", "project", project_id);
 }
 
 static int apply_partnership(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {

@@ -87,11 +87,25 @@ int trin_access_require_on(trin_request_t *req, const trin_access_table_t *table
 
 /* The check behind trin_access_require_on, for a given store, caller and
  * request name (what the request's handler would pass); unit tests and
- * code outside a request use it directly. */
+ * code outside a request use it directly.
+ *
+ * A caller outside the resource altogether (neither its organisation nor a
+ * member of its partnership) is told it does not exist, in the words of
+ * trin_access_not_found: an outsider cannot tell another organisation's
+ * project from no project, nor learn whose it is. Callers who can see the
+ * resource but may not do this to it get TRIN_EFORBIDDEN, saying why.
+ * Organisations themselves are not hidden (they are the deployment's
+ * parties). */
 int trin_access_check(trin_store_t *store, const trin_caller_t *caller,
                       const trin_access_table_t *table, const char *request,
                       const char *client_org, const char *partnership_id, const char *what,
                       const char *id, const char *field, trin_err_t *err);
+
+/* The one answer for "no such resource" (TRIN_ENOTFOUND on field: there is
+ * no <what> '<id>'), used by every service for the kinds of resource access
+ * hides, so an outsider's refusal and a missing id read the same. */
+int trin_access_not_found(trin_err_t *err, const char *field, const char *what,
+                          const char *id);
 
 /* The organisation a restricted caller acts for (its key's), or NULL when the
  * caller is unrestricted or a service key, which may act for any. The string

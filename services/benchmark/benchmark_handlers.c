@@ -43,10 +43,14 @@ static int authorise_property(trin_request_t *req, const char *property_id, cons
   trin_err_t missing = {0};
   rc = benchmark_store_property_get(trin_request_store(req), property_id, field, &a, &now,
                                     &missing);
-  if (rc == TRIN_OK)
+  if (rc == TRIN_OK) {
     rc = trin_access_require_on(req, &benchmark_access, now.owner_org, "", "property",
                                 property_id, field, err);
-  else if (rc == TRIN_ENOTFOUND && owner)
+    /* Setting a property whose id another organisation holds: the id is
+     * taken (ids are one namespace), whose it is stays unsaid. */
+    if (rc == TRIN_ENOTFOUND && owner)
+      rc = trin_err_set(err, TRIN_ECONFLICT, field, "property '%s' already exists", property_id);
+  } else if (rc == TRIN_ENOTFOUND && owner)
     rc = TRIN_OK; /* a new property of the caller's own */
   else
     *err = missing;
@@ -303,8 +307,7 @@ static int set_measure(trin_request_t *req, const ProtobufCMessage *msg, void *d
   if (rc) return rc;
   int32_t prop = bm_index_property_find(svc->ix, me->property_id);
   if (prop < 0)
-    return trin_err_set(err, TRIN_ENOTFOUND, "measure.property_id", "no property '%s'",
-                        me->property_id);
+    return trin_access_not_found(err, "measure.property_id", "property", me->property_id);
   if ((rc = authorise_property(req, me->property_id, NULL, "measure.property_id", err)))
     return rc;
   trin_store_t *s = trin_request_store(req);

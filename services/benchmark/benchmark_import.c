@@ -11,6 +11,7 @@
 
 #include "benchmark_handlers.h"
 #include "benchmark_store.h"
+#include "trin_access.h"
 #include "trin_csv.h"
 #include "trin_id.h"
 
@@ -234,7 +235,7 @@ static int measure_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
   if ((rc = benchmark_measure_check(im->svc, &m, &bm, why))) return rc;
   int32_t prop = bm_index_property_find(im->svc->ix, m.property_id);
   if (prop < 0)
-    return trin_err_set(why, TRIN_ENOTFOUND, "property_id", "no property '%s'", m.property_id);
+    return trin_access_not_found(why, "property_id", "property", m.property_id);
   if ((rc = benchmark_store_measure_put(im->store, m.property_id, m.year, &bm,
                                         (const Trin__Benchmark__AccountCost *const *)m.costs,
                                         m.n_costs,

@@ -284,7 +284,7 @@ int benchmark_store_property_get(trin_store_t *s, const char *id, const char *fi
   }
   trin_stmt_reset(st);
   if (rc) return rc;
-  return trin_err_set(err, TRIN_ENOTFOUND, field, "no property '%s'", id);
+  return trin_access_not_found(err, field, "property", id);
 }
 
 /* ---- measures ----------------------------------------------------------------------- */

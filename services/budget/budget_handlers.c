@@ -39,15 +39,23 @@ static const char *nz(const char *s) { return s ? s : ""; }
  * members (rules in budget_access.c). An unrestricted caller skips the
  * look-up, so what it is told about a missing id stays as it was. */
 
-static int authorise_project(trin_request_t *req, const char *project_id, const char *field,
-                             trin_err_t *err) {
+/* The resource the request names (what, id: a budget, an option, the
+ * project itself) belongs to project_id; an outsider is told that resource
+ * does not exist, never which project it is in. */
+static int authorise_in_project(trin_request_t *req, const char *project_id, const char *what,
+                                const char *id, const char *field, trin_err_t *err) {
   if (trin_access_unrestricted(trin_request_caller(req))) return TRIN_OK;
   budget_project_t p;
   int rc = budget_store_project_get(trin_request_store(req), project_id, field, &p, err);
   if (!rc)
-    rc = trin_access_require_on(req, &budget_access, p.client_org, p.partnership_id, "project",
-                                p.id, field, err);
+    rc = trin_access_require_on(req, &budget_access, p.client_org, p.partnership_id, what, id,
+                                field, err);
   return rc;
+}
+
+static int authorise_project(trin_request_t *req, const char *project_id, const char *field,
+                             trin_err_t *err) {
+  return authorise_in_project(req, project_id, "project", project_id, field, err);
 }
 
 static int authorise_partnership(trin_request_t *req, const char *partnership_id,
@@ -327,7 +335,8 @@ static int budget_reply(trin_request_t *req, budget_handlers_t *h, trin_arena_t 
     ev->budget = NULL;
     if (rc) return rc;
   } else {
-    if ((rc = authorise_project(req, b->project_id, "budget_id", err))) return rc;
+    if ((rc = authorise_in_project(req, b->project_id, "budget", b->id, "budget_id", err)))
+      return rc;
     budget_economy_result_t r;
     if ((rc = economy(req, h, b->project_id, "budget.project_id", &r, err))) return rc;
     if (!(reply.figures = budget_figures_message(&h->economy, &r, a))) return oom(err);
@@ -386,7 +395,7 @@ static int load_budget(trin_request_t *req, trin_arena_t *a, const char *id, bg_
   trin_store_t *s = trin_request_store(req);
   int rc = trin_id_check(id, "budget_id", err);
   if (!rc) rc = budget_store_budget_get(s, id, "budget_id", false, a, b, err);
-  if (!rc) rc = authorise_project(req, b->project_id, "budget_id", err);
+  if (!rc) rc = authorise_in_project(req, b->project_id, "budget", id, "budget_id", err);
   if (!rc && draft_only && strcmp(b->status, "draft") != 0)
     rc = trin_err_set(err, TRIN_ECONFLICT, "status",
                       "budget '%s' is %s; only a draft budget's lines can change", b->id,
@@ -851,7 +860,8 @@ static int decide_option(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_date_parse(q->date, &d, "date", err));
   bg_option_t o;
   TRY(budget_store_option_get(s, q->option_id, "option_id", &a, &o, err));
-  TRY(authorise_project(req, o.project_id, "option_id", err));
+  TRY(authorise_in_project(req, o.project_id, "optimisation option", q->option_id, "option_id",
+                           err));
   if (strcmp(o.status, "proposed") != 0)
     TRY(trin_err_set(err, TRIN_ECONFLICT, "status", "option '%s' was already %s on %s", o.id,
                      o.status, o.decided_on));
@@ -1054,7 +1064,7 @@ static int verify_molio(trin_request_t *req, const ProtobufCMessage *msg, void *
     bg_budget_t b;
     rc = budget_store_budget_get(trin_request_store(req), q->budget_id, "budget_id", false, &a,
                                  &b, err);
-    if (!rc) rc = authorise_project(req, b.project_id, "budget_id", err);
+    if (!rc) rc = authorise_in_project(req, b.project_id, "budget", q->budget_id, "budget_id", err);
   }
   if (!rc) rc = molio_report(trin_request_store(req), &a, q->budget_id, "budget_id", &m, err);
   if (!rc) rc = trin_request_reply(req, &m->base, err);

@@ -165,7 +165,7 @@ static trin_date_t col_date(trin_stmt_t *st, int c) {
 }
 
 static int not_found(const char *what, const char *id, const char *field, trin_err_t *err) {
-  return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no %s '%.64s'", what, id);
+  return trin_access_not_found(err, field, what, id);
 }
 
 /* Grows a malloc'd array to hold one more element. */
@@ -228,10 +228,7 @@ int budget_store_project_get(trin_store_t *s, const char *id, const char *field,
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_OK)
-    return trin_err_set(err, TRIN_ENOTFOUND, field,
-                        "there is no project '%.64s' (the budget service knows the projects "
-                        "the lifecycle service has announced)",
-                        id);
+    return trin_access_not_found(err, field, "project", id);
   if (rc != TRIN_STORE_ROW) return rc;
   copy_col(out->id, sizeof out->id, st, 0);
   copy_col(out->partnership_id, sizeof out->partnership_id, st, 1);

@@ -337,16 +337,25 @@ out:
 
 /* Loads the project a command names, with its rule state, and checks that
  * the caller may send this request about it. */
-static int load_project(trin_request_t *req, trin_arena_t *a, const char *id,
-                        lc_project_t *p, trin_project_state_t *st, trin_err_t *err) {
+/* Loads project id, which holds the resource the request names (what, rid
+ * on field: the project itself, or one of its disputes or defects); an
+ * outsider is told that resource does not exist, never which project. */
+static int load_project_of(trin_request_t *req, trin_arena_t *a, const char *id,
+                           const char *what, const char *rid, const char *field,
+                           lc_project_t *p, trin_project_state_t *st, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   int rc = trin_id_check(id, "project_id", err);
   if (!rc) rc = lifecycle_store_project_get(s, id, "project_id", false, a, p, err);
   if (!rc)
-    rc = trin_access_require_on(req, &lifecycle_access, p->client_org, p->partnership_id,
-                                "project", p->id, "project_id", err);
+    rc = trin_access_require_on(req, &lifecycle_access, p->client_org, p->partnership_id, what,
+                                rid, field, err);
   if (!rc && st) rc = lifecycle_project_state(p, st, err);
   return rc;
+}
+
+static int load_project(trin_request_t *req, trin_arena_t *a, const char *id,
+                        lc_project_t *p, trin_project_state_t *st, trin_err_t *err) {
+  return load_project_of(req, a, id, "project", id, "project_id", p, st, err);
 }
 
 static int advance_stage(trin_request_t *req, const ProtobufCMessage *msg, void *data,
@@ -567,12 +576,13 @@ static int escalate_dispute(trin_request_t *req, const ProtobufCMessage *msg, vo
   TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
   lc_dispute_t d;
   TRY(lifecycle_store_dispute_get(s, m->dispute_id, "dispute_id", &a, &d, err));
+  lc_project_t p;
+  TRY(load_project_of(req, &a, d.project_id, "dispute", m->dispute_id, "dispute_id", &p, NULL,
+                      err));
   if (m->by_org && *m->by_org) {
     lc_organisation_t o;
     TRY(lifecycle_store_org_get(s, m->by_org, "by_org", &a, &o, err));
   }
-  lc_project_t p;
-  TRY(load_project(req, &a, d.project_id, &p, NULL, err));
   trin_ore_t threshold = 0;
   if (p.partnership_id[0]) {
     lc_partnership_t ps;
@@ -604,7 +614,8 @@ static int resolve_dispute(trin_request_t *req, const ProtobufCMessage *msg, voi
   lc_dispute_t d;
   TRY(lifecycle_store_dispute_get(s, m->dispute_id, "dispute_id", &a, &d, err));
   lc_project_t p;
-  TRY(load_project(req, &a, d.project_id, &p, NULL, err));
+  TRY(load_project_of(req, &a, d.project_id, "dispute", m->dispute_id, "dispute_id", &p, NULL,
+                      err));
   trin_dispute_t r;
   TRY(dispute_rule(&d, &r, err));
   TRY(trin_dispute_check_resolve(&r, date, m->settled_ore, err));
@@ -679,7 +690,8 @@ static int fix_defect(trin_request_t *req, const ProtobufCMessage *msg, void *da
   lc_defect_t d;
   TRY(lifecycle_store_defect_get(s, m->defect_id, "defect_id", &a, &d, err));
   lc_project_t p;
-  TRY(load_project(req, &a, d.project_id, &p, NULL, err));
+  TRY(load_project_of(req, &a, d.project_id, "defect", m->defect_id, "defect_id", &p, NULL,
+                      err));
   trin_defect_t r;
   TRY(trin_date_parse(d.reported_on, &r.reported_on, "reported_on", err));
   TRY(trin_date_parse_optional(d.due_on, &r.due_on, "due_on", err));

@@ -301,7 +301,7 @@ int lifecycle_store_partnership_get(trin_store_t *s, const char *id,
     trin_stmt_reset(st);
   }
   if (rc == TRIN_OK)
-    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no partnership '%s'", id);
+    return trin_access_not_found(err, field, "partnership", id);
   if (rc != TRIN_STORE_ROW) return rc;
   return load_members(s, a, out, err);
 }
@@ -568,7 +568,7 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
     trin_stmt_reset(st);
   }
   if (rc == TRIN_OK)
-    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no project '%s'", id);
+    return trin_access_not_found(err, field, "project", id);
   if (rc != TRIN_STORE_ROW) return rc;
   if (!with_lists) return TRIN_OK;
   if ((rc = load_stages(s, a, out, err))) return rc;
@@ -742,7 +742,7 @@ int lifecycle_store_dispute_get(trin_store_t *s, const char *id, const char *fie
     trin_stmt_reset(st);
   }
   if (rc == TRIN_OK)
-    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no dispute '%s'", id);
+    return trin_access_not_found(err, field, "dispute", id);
   if (rc != TRIN_STORE_ROW) return rc;
   return load_steps(s, a, out, err);
 }
@@ -811,7 +811,7 @@ int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *fiel
   if (rc == TRIN_STORE_ROW) defect_from_row(a, st, out);
   trin_stmt_reset(st);
   if (rc == TRIN_OK)
-    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no defect '%s'", id);
+    return trin_access_not_found(err, field, "defect", id);
   return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
 }
 

@@ -201,10 +201,7 @@ int survey_store_project_get(trin_store_t *s, const char *id, const char *field,
   }
   trin_stmt_reset(st);
   if (rc == TRIN_OK)
-    return trin_err_set(err, TRIN_ENOTFOUND, field,
-                        "there is no project '%s' (the survey service learns projects "
-                        "from the lifecycle service's events)",
-                        id);
+    return trin_access_not_found(err, field, "project", id);
   return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
 }
 
@@ -376,7 +373,7 @@ int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
     trin_stmt_reset(st);
   }
   if (rc == TRIN_OK)
-    return trin_err_set(err, TRIN_ENOTFOUND, field, "there is no survey '%s'", id);
+    return trin_access_not_found(err, field, "survey", id);
   if (rc != TRIN_STORE_ROW) return rc;
   if (no_out) *no_out = no;
   return load_lists(s, a, no, out, err);

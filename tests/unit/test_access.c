@@ -118,31 +118,45 @@ static void scopes_against_membership(void **state) {
 
   trin_caller_t aw = caller("alfa", "writer"), bw = caller("beta", "writer");
   trin_caller_t calc = caller("byg", "calculator"), bystander = caller("zeta", "reader");
-  /* OWN: only the client's writer */
+  /* OWN: only the client's writer; a member's writer is refused, saying why */
+  trin_caller_t rw = caller("raad", "writer");
   assert_int_equal(check(s, &aw, "trin.t.Create", "alfa", "LP", &err), TRIN_OK);
-  assert_int_equal(check(s, &bw, "trin.t.Create", "alfa", "LP", &err), TRIN_EFORBIDDEN);
+  assert_int_equal(check(s, &rw, "trin.t.Create", "alfa", "LP", &err), TRIN_EFORBIDDEN);
   assert_string_equal(err.field, "project_id");
   assert_string_equal(err.message,
-                      "organisation \"beta\" (role writer) may not trin.t.Create on project "
+                      "organisation \"raad\" (role writer) may not trin.t.Create on project "
                       "\"P-1\" of organisation \"alfa\": only the owner's keys may");
+  /* An outsider is told there is no such project, in the words a missing one
+   * gets: it learns neither that it exists nor whose it is. */
+  assert_int_equal(check(s, &bw, "trin.t.Create", "alfa", "LP", &err), TRIN_ENOTFOUND);
+  assert_string_equal(err.field, "project_id");
+  assert_string_equal(err.message, "there is no project 'P-1'");
+  trin_err_t missing;
+  assert_int_equal(trin_access_not_found(&missing, "project_id", "project", "P-1"),
+                   TRIN_ENOTFOUND);
+  assert_string_equal(err.message, missing.message);
   /* MEMBER: the client and the partnership's members */
   assert_int_equal(check(s, &aw, "trin.t.Read", "alfa", "LP", &err), TRIN_OK);
   assert_int_equal(check(s, &calc, "trin.t.Read", "alfa", "LP", &err), TRIN_OK);
-  assert_int_equal(check(s, &calc, "trin.t.Read", "beta", "OTHER", &err), TRIN_EFORBIDDEN);
-  assert_int_equal(check(s, &bw, "trin.t.Read", "alfa", "LP", &err), TRIN_EFORBIDDEN);
+  assert_int_equal(check(s, &calc, "trin.t.Read", "beta", "OTHER", &err), TRIN_ENOTFOUND);
+  assert_int_equal(check(s, &bw, "trin.t.Read", "alfa", "LP", &err), TRIN_ENOTFOUND);
+  /* not naming a resource, the refusal says why */
+  assert_int_equal(trin_access_check(s, &bw, &TABLE, "trin.t.Read", "alfa", "LP", NULL, NULL,
+                                     "", &err),
+                   TRIN_EFORBIDDEN);
   assert_non_null(strstr(err.message, "partnership members"));
   /* outside any partnership only the client */
-  assert_int_equal(check(s, &calc, "trin.t.Read", "alfa", "", &err), TRIN_EFORBIDDEN);
+  assert_int_equal(check(s, &calc, "trin.t.Read", "alfa", "", &err), TRIN_ENOTFOUND);
   assert_int_equal(check(s, &aw, "trin.t.Read", "alfa", "", &err), TRIN_OK);
   /* ANY: the role is enough */
   assert_int_equal(check(s, &bystander, "trin.t.Figures", "alfa", "LP", &err), TRIN_OK);
   /* the role still counts under a scope */
   assert_int_equal(check(s, &calc, "trin.t.Create", "byg", "", &err), TRIN_EFORBIDDEN);
   /* a resource without an owner is nobody's own */
-  assert_int_equal(check(s, &aw, "trin.t.Create", "", "", &err), TRIN_EFORBIDDEN);
+  assert_int_equal(check(s, &aw, "trin.t.Create", "", "", &err), TRIN_ENOTFOUND);
   /* replacing the member list drops who left */
   assert_int_equal(trin_access_put_partnership(s, "LP", "alfa", m, 1, &err), TRIN_OK);
-  assert_int_equal(check(s, &calc, "trin.t.Read", "alfa", "LP", &err), TRIN_EFORBIDDEN);
+  assert_int_equal(check(s, &calc, "trin.t.Read", "alfa", "LP", &err), TRIN_ENOTFOUND);
   assert_true(trin_access_may_see(s, "alfa", "alfa", "LP"));
   assert_false(trin_access_may_see(s, "byg", "alfa", "LP"));
   assert_false(trin_access_may_see(s, "", "", ""));
@@ -224,7 +238,7 @@ static void membership_from_lifecycle_events(void **state) {
   assert_int_equal(trin_access_apply_event(s, &ev, &err), TRIN_OK);
   assert_true(trin_access_may_see(s, "raad", "alfa", "LP"));
   trin_caller_t zeta = caller("zeta", "writer");
-  assert_int_equal(check(s, &zeta, "trin.t.Read", "alfa", "LP", &err), TRIN_EFORBIDDEN);
+  assert_int_equal(check(s, &zeta, "trin.t.Read", "alfa", "LP", &err), TRIN_ENOTFOUND);
   trin_store_destroy(&s);
 }
 
