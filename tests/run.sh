@@ -24,8 +24,14 @@ ctest --output-on-failure --timeout 600 -LE pg "$@"
 # (their `.pg` twins, label pg): a throw-away server on 127.0.0.1, stopped
 # afterwards. Where none can be started, the twins run anyway and report
 # themselves skipped, saying why.
-pg_port="${TRIN_PG_PORT:-55432}"
-if pg_uri="$("$root/tests/pg/pg-start.sh" --fast --port "$pg_port")"; then
+# The port is below Linux's ephemeral range (32768-60999), so no outgoing
+# connection holds it; a port taken anyway (another run) moves it on by 10.
+pg_uri=""
+for pg_port in "${TRIN_PG_PORT:-15432}" $((${TRIN_PG_PORT:-15432} + 10)) $((${TRIN_PG_PORT:-15432} + 20)); do
+  pg_uri="$("$root/tests/pg/pg-start.sh" --fast --port "$pg_port")" && break
+  pg_uri=""
+done
+if [ -n "$pg_uri" ]; then
   trap '"$root/tests/pg/pg-stop.sh" "$pg_port"' EXIT
   TRIN_TEST_PG="$pg_uri" ctest --output-on-failure --timeout 600 -L pg "$@"
 else

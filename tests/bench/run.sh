@@ -20,7 +20,7 @@ done
 cmake --build build-bench -j2 --target $benches >&2
 # bench_store_backends compares SQLite with PostgreSQL: a throw-away server
 # (fsync on, as durable as SQLite's sync=full) for the length of the run.
-pg_port="${TRIN_BENCH_PG_PORT:-55433}"
+pg_port="${TRIN_BENCH_PG_PORT:-15433}"
 case " $benches " in
   *" bench_store_backends "*)
     if [ -z "${TRIN_TEST_PG:-}" ]; then

@@ -6,7 +6,7 @@
 # the machine line and writes it as JSON to tests/bench/results/suite-<UTC>.json.
 # The SQL comparisons run on SQLite and, when a throw-away PostgreSQL can be
 # started here (tests/pg/pg-start.sh on port $TRIN_BENCH_PG_PORT, default
-# 55433, fsync on), on PostgreSQL too; without one their rows say why.
+# 15433, fsync on), on PostgreSQL too; without one their rows say why.
 # A server named by TRIN_TEST_PG is used instead of starting one.
 # Progress and build output go to stderr, the table to stdout.
 #   tests/bench/suite.sh           about 2 minutes on 2 cores, 100,000 projects
@@ -31,7 +31,7 @@ json="tests/bench/results/suite-$stamp.json"
 export TRIN_BENCH_RESULTS="$PWD/$rows"
 # PostgreSQL for the length of the run; its reason goes to the table when
 # it cannot be started (the benches read TRIN_BENCH_PG_SKIP).
-pg_port="${TRIN_BENCH_PG_PORT:-55433}"
+pg_port="${TRIN_BENCH_PG_PORT:-15433}"
 if [ -z "${TRIN_TEST_PG:-}" ]; then
   pg_log="$(mktemp)"
   pg_rc=0

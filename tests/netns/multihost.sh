@@ -14,7 +14,7 @@ set -euo pipefail
 BUILD=${1:?usage: multihost.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd)
 skip() { echo "SKIP: $*" >&2; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; keep_logs=1; exit 1; }  # the logs say why
 
 [ "$(id -u)" = 0 ] || skip "network namespaces need root"
 command -v ip >/dev/null || skip "iproute2 (ip) is not installed"
@@ -90,7 +90,9 @@ on pg runuser -u postgres -- "$PGBIN/pg_ctl" -D "$work/pg" -l "$work/pglog/pg.lo
   -o "-c listen_addresses=${ADDR[pg]} -c port=5432 -c unix_socket_directories=$work/pgsock" \
   start >/dev/null || { cat "$work/pglog/pg.log" >&2; fail "PostgreSQL did not start"; }
 PSQL=$(command -v psql || echo "$PGBIN/psql")
-sql() { on pg runuser -u postgres -- "$PSQL" -h "$work/pgsock" -U trin -d "$1" -Atqc "$2"; }
+# Every step that talks to a process is bounded (timeout), so a hang fails
+# the test with its logs kept instead of running into CTest's timeout.
+sql() { on pg timeout 30 runuser -u postgres -- "$PSQL" -h "$work/pgsock" -U trin -d "$1" -Atqc "$2"; }
 for db in lifecycle budget aggregator; do
   sql postgres "CREATE DATABASE $db" >/dev/null || fail "cannot create database $db"
 done
@@ -136,7 +138,7 @@ start agg aggregator "$AGG" --endpoint="$AGE" --pub-endpoint="$AGP" --store="$(p
 ctl() {
   on cli env TRIN_KEY="$K/admin.key" TRIN_PEER_KEYS="$K/peers" \
     TRIN_LIFECYCLE_ENDPOINT="$LCE" TRIN_BUDGET_ENDPOINT="$BUE" \
-    "$TRINCTL" --timeout 3000 "$@"
+    timeout 20 "$TRINCTL" --timeout 3000 "$@"
 }
 acked=0
 must() { ctl "$@" >/dev/null || fail "trinctl $* was refused"; acked=$((acked + 1)); }
@@ -152,7 +154,7 @@ wait_for ctl ping || { keep_logs=1; fail "lifecycle did not answer over CURVE"; 
 wait_for ctl --endpoint "$BUE" --server-key "$K/peers/budget.pub" ping || { keep_logs=1; fail "budget did not answer over CURVE"; }
 
 # A plain (non-CURVE) client on another host is refused; the service serves on.
-if on cli "$TRINCTL" --endpoint "$LCE" --timeout 1000 ping >/dev/null 2>&1; then
+if on cli timeout 20 "$TRINCTL" --endpoint "$LCE" --timeout 1000 ping >/dev/null 2>&1; then
   fail "lifecycle answered a client without CURVE"
 fi
 
@@ -191,7 +193,7 @@ for i in $(seq 11 40); do
 done
 # ...and the aggregator must show all 40 projects, the cut-off ones in trin1.
 rows_ok() {
-  on cli python3 - "${ADDR[agg]}" <<'PY'
+  on cli timeout 20 python3 - "${ADDR[agg]}" <<'PY'
 import json, sys, urllib.request
 req = urllib.request.Request(f"http://{sys.argv[1]}:8080/api/v1/status",
                              headers={"Authorization": "Bearer multihost-operator-token"})

@@ -4,7 +4,7 @@
 # failover. Exits 77 when no such server is here (a TRIN_TEST_PG of another kind).
 set -uo pipefail
 cd /tmp
-port="${1:-${TRIN_PG_PORT:-55432}}"
+port="${1:-${TRIN_PG_PORT:-15432}}"
 dir="/tmp/trin-pg-$port"
 [ -f "$dir/data/postmaster.pid" ] || { echo "pg-restart: no server of pg-start.sh on port $port" >&2; exit 77; }
 bin=""

@@ -7,7 +7,8 @@
 # everything else goes to stderr. Stop it with tests/pg/pg-stop.sh PORT.
 #
 #   tests/pg/pg-start.sh [--port N] [--fast]
-#     --port N  default $TRIN_PG_PORT or 55432
+#     --port N  default $TRIN_PG_PORT or 15432 (below Linux's ephemeral range,
+#               32768-60999, so an outgoing connection never holds it)
 #     --fast    fsync=off: for tests, where a power cut loses nothing of value
 #
 # Runs the server as the calling user, or as `postgres` when called as root
@@ -17,7 +18,7 @@ set -euo pipefail
 # The server runs as another user, who may not enter the caller's folder.
 cd /tmp
 
-port="${TRIN_PG_PORT:-55432}"
+port="${TRIN_PG_PORT:-15432}"
 fast=0
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Stops the throw-away server tests/pg/pg-start.sh started on PORT (default
-# $TRIN_PG_PORT or 55432) and removes its data folder /tmp/trin-pg-PORT.
+# $TRIN_PG_PORT or 15432) and removes its data folder /tmp/trin-pg-PORT.
 set -uo pipefail
 # The server runs as another user, who may not enter the caller's folder.
 cd /tmp
-port="${1:-${TRIN_PG_PORT:-55432}}"
+port="${1:-${TRIN_PG_PORT:-15432}}"
 dir="/tmp/trin-pg-$port"
 [ -d "$dir" ] || exit 0
 bin=""
