@@ -275,7 +275,10 @@ int trin_access_put_project(trin_store_t *store, const char *project_id,
   return run_stmt(store,
                   "INSERT INTO access_projects (project_id, client_org, partnership_id)"
                   " VALUES (?, ?, ?) ON CONFLICT (project_id) DO UPDATE SET"
-                  " client_org = excluded.client_org, partnership_id = excluded.partnership_id",
+                  " client_org = excluded.client_org, partnership_id = excluded.partnership_id"
+                  /* most project events change neither: then nothing is written */
+                  " WHERE access_projects.client_org <> excluded.client_org"
+                  " OR access_projects.partnership_id <> excluded.partnership_id",
                   project_id, client_org ? client_org : "",
                   partnership_id ? partnership_id : "", err);
 }

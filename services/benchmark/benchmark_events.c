@@ -276,7 +276,6 @@ static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
     }
     trin_codec_free(msg);
   }
-  if (!rc) rc = trin_cursor_set(s, nz(ev->service), ev->seq, err);
   return rc;
 }
 
@@ -317,7 +316,9 @@ static int apply_run_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
     int rc = apply_in_tx(req, ap, err);
     if (rc) return rc;
   }
-  return TRIN_OK;
+  /* The cursor commits with the run's effects, or neither does. */
+  const Trin__Event *last = r->evs[r->n - 1];
+  return trin_cursor_set(trin_request_store(req), nz(last->service), last->seq, err);
 }
 
 static int on_run(void *data, const Trin__Event *const *evs, size_t n) {
