@@ -13,6 +13,7 @@ struct trin_follower {
   trin_server_t *server;
   trin_subscriber_t *sub;
   trin_follower_fn fn;
+  trin_follower_after_fn after;
   void *data;
   char service[32];
 };
@@ -43,6 +44,7 @@ static int on_run(void *data, const Trin__Event *const *evs, size_t n) {
   apply_t a = {data, evs, n, NULL};
   trin_err_t err = {0};
   int rc = trin_server_apply(a.f->server, apply_in_tx, &a, &err);
+  if (a.f->after) a.f->after(a.f->data, rc == TRIN_OK);
   if (rc) {
     const Trin__Event *ev = a.failed ? a.failed : evs[n - 1];
     trin_log_warn("%s events %llu-%llu not applied, will retry (event %llu, %s: %s)",
@@ -63,6 +65,7 @@ int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
   if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   f->server = server;
   f->fn = fn;
+  f->after = opt->after;
   f->data = data;
   snprintf(f->service, sizeof f->service, "%s", opt->service);
   trin_subscriber_options_t so = {.service = opt->service,

@@ -8,6 +8,7 @@
 #ifndef TRIN_FOLLOWER_H
 #define TRIN_FOLLOWER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -25,12 +26,19 @@ typedef struct trin_follower trin_follower_t;
 typedef int (*trin_follower_fn)(trin_request_t *req, const Trin__Event *ev, void *data,
                                 trin_err_t *err);
 
+/* Optional, after each run's transaction: committed is true when the run's
+ * effects (every fn call since the last after_fn) are stored, false when
+ * they were rolled back and will be delivered again. For state kept beside
+ * the store (an in-memory index) that may follow only what committed. */
+typedef void (*trin_follower_after_fn)(void *data, bool committed);
+
 typedef struct {
   const char *service;       /* whose events: "lifecycle" */
   const char *endpoint;      /* its ROUTER (for replay) */
   const char *pub_endpoint;  /* its PUB */
   int retry_ms;              /* 0 = the subscriber's default */
   const trin_curve_client_t *curve;  /* NULL = plain; copied */
+  trin_follower_after_fn after;      /* NULL = none */
 } trin_follower_options_t;
 
 /* server (and its store, which holds the cursor) must outlive the

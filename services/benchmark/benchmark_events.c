@@ -11,8 +11,8 @@
 #include "trin/survey.pb-c.h"
 #include "trin_access.h"
 #include "trin_codec.h"
-#include "trin_cursor.h"
 #include "trin_log.h"
+#include "trin_follower.h"
 #include "trin_subscriber.h"
 
 /* What one applied event changed, for the index after commit. */
@@ -28,9 +28,9 @@ typedef struct {
 
 struct benchmark_follower {
   benchmark_service_t *svc;
-  char service[16];
-  trin_subscriber_t *sub;
-  apply_t *aps; /* [TRIN_SUBSCRIBER_RUN_MAX]: what each event of a run changed */
+  trin_follower_t *follower;
+  apply_t *aps; /* [TRIN_SUBSCRIBER_RUN_MAX]: what each event of the run changed */
+  size_t naps;
 };
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -298,51 +298,33 @@ static void apply_to_index(apply_t *ap) {
   if (!ok) ap->svc->applied_upto = UINT64_MAX; /* rebuild from the store */
 }
 
-/* A run of events in one transaction (one commit per run, not per event),
- * then the index follows each in order. */
-typedef struct {
-  benchmark_follower_t *f;
-  const Trin__Event *const *evs;
-  size_t n, at;
-} run_t;
-
-static int apply_run_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
-  run_t *r = data;
-  for (r->at = 0; r->at < r->n; r->at++) {
-    apply_t *ap = &r->f->aps[r->at];
-    memset(ap, 0, sizeof *ap);
-    ap->ev = r->evs[r->at];
-    ap->svc = r->f->svc;
-    int rc = apply_in_tx(req, ap, err);
-    if (rc) return rc;
-  }
-  /* The cursor commits with the run's effects, or neither does. */
-  const Trin__Event *last = r->evs[r->n - 1];
-  return trin_cursor_set(trin_request_store(req), nz(last->service), last->seq, err);
+/* One event of a run, in the run's transaction (trin_follower stores the
+ * cursor with the run); what it changed is kept for the index. */
+static int on_event(trin_request_t *req, const Trin__Event *ev, void *data, trin_err_t *err) {
+  benchmark_follower_t *f = data;
+  if (f->naps == TRIN_SUBSCRIBER_RUN_MAX)
+    return trin_err_set(err, TRIN_EINTERNAL, "", "a run longer than %d events",
+                        TRIN_SUBSCRIBER_RUN_MAX);
+  apply_t *ap = &f->aps[f->naps++];
+  memset(ap, 0, sizeof *ap);
+  ap->ev = ev;
+  ap->svc = f->svc;
+  return apply_in_tx(req, ap, err);
 }
 
-static int on_run(void *data, const Trin__Event *const *evs, size_t n) {
-  run_t r = {data, evs, n, 0};
-  trin_err_t err = {0};
-  int rc = trin_server_apply(r.f->svc->server, apply_run_in_tx, &r, &err);
-  if (rc) {
-    const Trin__Event *ev = evs[r.at < n ? r.at : n - 1];
-    trin_log_warn("%s events %llu-%llu not applied, will retry (event %llu, %s: %s)", r.f->service,
-                  (unsigned long long)evs[0]->seq, (unsigned long long)evs[n - 1]->seq,
-                  (unsigned long long)ev->seq, nz(ev->type), err.message);
-    return rc;
-  }
-  for (size_t i = 0; i < n; i++) apply_to_index(&r.f->aps[i]);
-  return TRIN_OK;
+/* After the run's commit the index follows each event in order; a run
+ * rolled back leaves it as it was. */
+static void after_run(void *data, bool committed) {
+  benchmark_follower_t *f = data;
+  if (committed)
+    for (size_t i = 0; i < f->naps; i++) apply_to_index(&f->aps[i]);
+  f->naps = 0;
 }
 
 int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, const char *service,
                      const char *endpoint, const char *pub_endpoint,
                      const trin_curve_client_t *curve, benchmark_follower_t **out,
                      trin_err_t *err) {
-  uint64_t after = 0;
-  int rc = trin_cursor_get(svc->store, service, &after, err);
-  if (rc) return rc;
   benchmark_follower_t *f = calloc(1, sizeof *f);
   if (f) f->aps = calloc(TRIN_SUBSCRIBER_RUN_MAX, sizeof *f->aps);
   if (!f || !f->aps) {
@@ -350,24 +332,22 @@ int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, cons
     return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   }
   f->svc = svc;
-  snprintf(f->service, sizeof f->service, "%s", service);
-  trin_subscriber_options_t so = {.service = f->service, .pub_endpoint = pub_endpoint,
-                                  .endpoint = endpoint, .after_seq = after, .curve = curve,
-                                  .run_fn = on_run};
-  if ((rc = trin_subscriber_new(loop, zctx, &so, NULL, f, &f->sub, err))) {
+  trin_follower_options_t fo = {.service = service, .endpoint = endpoint,
+                                .pub_endpoint = pub_endpoint, .curve = curve,
+                                .after = after_run};
+  int rc = trin_follower_new(loop, zctx, svc->server, &fo, on_event, f, &f->follower, err);
+  if (rc) {
     free(f->aps);
     free(f);
     return rc;
   }
-  trin_log_info("following %s at %s from event %llu", service, endpoint,
-                (unsigned long long)after);
   *out = f;
   return TRIN_OK;
 }
 
 void benchmark_unfollow(benchmark_follower_t **pf) {
   if (!pf || !*pf) return;
-  trin_subscriber_destroy(&(*pf)->sub);
+  trin_follower_destroy(&(*pf)->follower);
   free((*pf)->aps);
   free(*pf);
   *pf = NULL;

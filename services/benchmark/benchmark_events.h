@@ -1,9 +1,9 @@
 /* benchmark_events — the portfolio KPIs come from the other services'
  * events: benchmark follows lifecycle, budget and survey (each with a
- * trin_subscriber: exactly once, in order, gaps repaired from the outbox)
- * and applies each event with trin_server_apply — the project's row, the
- * cursor (trin_cursor) and a benchmark.figures_changed event in one store
- * transaction; then the in-memory index.
+ * trin_follower: exactly once, in order, gaps repaired from the outbox, a
+ * run of events per store transaction with the cursor) and applies each
+ * event — the project's row and a benchmark.figures_changed event; once
+ * the run has committed, the in-memory index.
  *
  * What is taken from where:
  *   lifecycle.organisation_created  the organisation's name
