@@ -216,6 +216,23 @@ void trin_outbox_clear_ready(trin_outbox_t *ob) {
   ob->nready = 0;
 }
 
+/* The committed events after after_seq, up to limit, in order: the one
+ * query behind both forms of replay. Only committed events: a reader inside
+ * the writer's open batch would otherwise see events that may still be
+ * rolled back. */
+static int since_stmt(trin_outbox_t *ob, uint64_t after_seq, uint64_t limit, trin_stmt_t **st,
+                      trin_err_t *err) {
+  int rc = trin_store_stmt(ob->store,
+                           "SELECT event FROM trin_outbox WHERE seq > ? AND seq <= ? "
+                           "ORDER BY seq LIMIT ?",
+                           st, err);
+  if (rc) return rc;
+  trin_stmt_bind_int64(*st, 1, (int64_t)after_seq);
+  trin_stmt_bind_int64(*st, 2, (int64_t)ob->last_seq);
+  trin_stmt_bind_int64(*st, 3, (int64_t)limit);
+  return TRIN_OK;
+}
+
 int trin_outbox_since(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
                       Trin__EventBatch *batch, trin_err_t *err) {
   trin__event_batch__init(batch);
@@ -229,16 +246,8 @@ int trin_outbox_since(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
   if (!batch->events) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
 
   trin_stmt_t *st;
-  int rc = trin_store_stmt(ob->store,
-                           "SELECT event FROM trin_outbox WHERE seq > ? AND seq <= ? "
-                           "ORDER BY seq LIMIT ?",
-                           &st, err);
+  int rc = since_stmt(ob, after_seq, cap, &st, err);
   if (rc) return rc;
-  trin_stmt_bind_int64(st, 1, (int64_t)after_seq);
-  /* Only committed events: a reader inside the writer's open batch would
-   * otherwise see events that may still be rolled back. */
-  trin_stmt_bind_int64(st, 2, (int64_t)ob->last_seq);
-  trin_stmt_bind_int64(st, 3, (int64_t)cap);
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && batch->n_events < cap) {
     size_t len;
     const void *b = trin_stmt_blob(st, 0, &len);
@@ -305,18 +314,10 @@ int trin_outbox_since_packed(trin_outbox_t *ob, uint64_t after_seq, uint32_t lim
   if (limit == 0 || limit > SINCE_MAX) limit = SINCE_MAX;
   if (after_seq < last) {
     trin_stmt_t *st;
-    rc = trin_store_stmt(ob->store,
-                         "SELECT event FROM trin_outbox WHERE seq > ? AND seq <= ? "
-                         "ORDER BY seq LIMIT ?",
-                         &st, err);
-    if (rc) {
+    if ((rc = since_stmt(ob, after_seq, limit, &st, err))) {
       free(o.b);
       return rc;
     }
-    trin_stmt_bind_int64(st, 1, (int64_t)after_seq);
-    /* Only committed events, as in trin_outbox_since. */
-    trin_stmt_bind_int64(st, 2, (int64_t)last);
-    trin_stmt_bind_int64(st, 3, (int64_t)limit);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       size_t n;
       const void *b = trin_stmt_blob(st, 0, &n);

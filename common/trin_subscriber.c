@@ -71,6 +71,15 @@ struct trin_subscriber {
 static void request_repair(trin_subscriber_t *s);
 static void on_timer(uv_timer_t *t);
 
+/* The subscriber has applied (or passed over) every event up to upto. */
+static void advance(trin_subscriber_t *s, uint64_t upto, bool live) {
+  uint64_t n = upto - s->last;
+  s->last = upto;
+  s->stats.delivered += n;
+  if (live) s->stats.live += n;
+  else s->stats.repaired += n;
+}
+
 /* Hands the consumer the events of evs[0..n) it has not had yet: duplicates
  * are dropped, consecutive events go to run_fn a run at a time (one call
  * per run, so a consumer can apply a run in one transaction) or to fn one
@@ -102,7 +111,7 @@ static size_t take(trin_subscriber_t *s, Trin__Event *const *evs, size_t n, bool
       }
       i++;
     }
-    uint64_t upto = next - 1, before = s->last;
+    uint64_t upto = next - 1;
     if (s->run_fn) {
       if (nrun && s->run_fn(s->data, run, nrun) != TRIN_OK) {
         *ok = false;
@@ -111,19 +120,13 @@ static size_t take(trin_subscriber_t *s, Trin__Event *const *evs, size_t n, bool
     } else {
       for (size_t k = 0; k < nrun; k++) {
         if (s->fn(s->data, run[k]) != TRIN_OK) {
-          s->last = run[k]->seq - 1; /* the ones before it are applied */
-          s->stats.delivered += s->last - before;
-          if (live) s->stats.live += s->last - before;
-          else s->stats.repaired += s->last - before;
+          advance(s, run[k]->seq - 1, live); /* the ones before it are applied */
           *ok = false;
           return at[k];
         }
       }
     }
-    s->last = upto;
-    s->stats.delivered += upto - before;
-    if (live) s->stats.live += upto - before;
-    else s->stats.repaired += upto - before;
+    advance(s, upto, live);
     if (i < n && evs[i]->seq > s->last + 1) {
       *ok = false; /* a gap */
       return i;
