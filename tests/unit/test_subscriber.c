@@ -149,6 +149,12 @@ static void catch_up_repair_and_retry(void **state) {
                       .loop = &loop};
   trin_subscriber_options_t o1 = {.service = "test", .pub_endpoint = pub, .endpoint = ep,
                                   .after_seq = 0, .retry_ms = 100};
+  /* Nothing to hand the events to: refused, and nothing is opened. */
+  trin_subscriber_t *none = NULL;
+  assert_int_equal(trin_subscriber_new(&loop, zctx, &o1, NULL, NULL, &none, &err),
+                   TRIN_EINVALID);
+  assert_string_equal(err.message, "a subscriber needs a function for its events");
+  assert_null(none);
   trin_subscriber_t *s1, *s2, *s4;
   assert_int_equal(trin_subscriber_new(&loop, zctx, &o1, consume, &late, &s1, &err), TRIN_OK);
   assert_int_equal(trin_subscriber_new(&loop, zctx, &o1, consume, &flaky, &s2, &err), TRIN_OK);
