@@ -20,43 +20,19 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "trin_buf.h"
 #include "trin_log.h"
 
 #define MAX_HEADERS 64
 #define STREAM_BACKLOG_MAX (8u << 20)
-
-typedef struct {
-  char *data;
-  size_t len, cap;
-} buf_t;
-
-static bool buf_add(buf_t *b, const void *d, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 256;
-    while (nc < b->len + n + 1) nc *= 2;
-    char *p = realloc(b->data, nc);
-    if (!p) return false;
-    b->data = p;
-    b->cap = nc;
-  }
-  if (n) memcpy(b->data + b->len, d, n);
-  b->len += n;
-  b->data[b->len] = '\0';
-  return true;
-}
-
-static void buf_free(buf_t *b) {
-  free(b->data);
-  *b = (buf_t){0};
-}
 
 typedef struct conn conn_t;
 
 struct trin_http_response {
   conn_t *conn;
   int status;
-  buf_t headers;  /* "Name: value\r\n"... */
-  buf_t body;
+  trin_buf_t headers;  /* "Name: value\r\n"... */
+  trin_buf_t body;
   bool head_only;
   bool gzip_ok;
   bool keep_alive;
@@ -89,8 +65,8 @@ struct conn {
   conn_t *prev, *next;
   http_parser parser;
   /* the request being read */
-  buf_t url, body, pending;
-  buf_t hnames[MAX_HEADERS], hvalues[MAX_HEADERS];
+  trin_buf_t url, body, pending;
+  trin_buf_t hnames[MAX_HEADERS], hvalues[MAX_HEADERS];
   int nheaders;
   bool last_was_value;
   size_t header_bytes;
@@ -139,7 +115,7 @@ static int count_header(conn_t *c, size_t n) {
 static int on_url(http_parser *p, const char *at, size_t n) {
   conn_t *c = p->data;
   count_header(c, n);
-  if (!c->header_too_big) buf_add(&c->url, at, n);
+  if (!c->header_too_big) trin_buf_add(&c->url, at, n);
   return 0;
 }
 
@@ -156,7 +132,7 @@ static int on_header_field(http_parser *p, const char *at, size_t n) {
     c->hnames[c->nheaders - 1].len = c->hvalues[c->nheaders - 1].len = 0;
   }
   c->last_was_value = false;
-  buf_add(&c->hnames[c->nheaders - 1], at, n);
+  trin_buf_add(&c->hnames[c->nheaders - 1], at, n);
   return 0;
 }
 
@@ -165,7 +141,7 @@ static int on_header_value(http_parser *p, const char *at, size_t n) {
   count_header(c, n);
   if (c->header_too_big || c->too_many_headers || c->nheaders == 0) return 0;
   c->last_was_value = true;
-  buf_add(&c->hvalues[c->nheaders - 1], at, n);
+  trin_buf_add(&c->hvalues[c->nheaders - 1], at, n);
   return 0;
 }
 
@@ -175,7 +151,7 @@ static int on_body(http_parser *p, const char *at, size_t n) {
     c->too_big = true;
     return 0;
   }
-  buf_add(&c->body, at, n);
+  trin_buf_add(&c->body, at, n);
   return 0;
 }
 
@@ -323,42 +299,25 @@ bool trin_http_query(const trin_http_request_t *r, const char *name, char *out, 
 void trin_http_set_status(trin_http_response_t *r, int status) { r->status = status; }
 
 void trin_http_set_header(trin_http_response_t *r, const char *name, const char *value) {
-  buf_add(&r->headers, name, strlen(name));
-  buf_add(&r->headers, ": ", 2);
+  trin_buf_add(&r->headers, name, strlen(name));
+  trin_buf_add(&r->headers, ": ", 2);
   /* A value may not smuggle another header in. */
   for (const char *v = value; *v; v++) {
     char ch = (*v == '\r' || *v == '\n') ? ' ' : *v;
-    buf_add(&r->headers, &ch, 1);
+    trin_buf_add(&r->headers, &ch, 1);
   }
-  buf_add(&r->headers, "\r\n", 2);
+  trin_buf_add(&r->headers, "\r\n", 2);
 }
 
 void trin_http_write(trin_http_response_t *r, const void *d, size_t n) {
-  buf_add(&r->body, d, n);
+  trin_buf_add(&r->body, d, n);
 }
 
 void trin_http_printf(trin_http_response_t *r, const char *fmt, ...) {
-  char small[512];
-  va_list ap, ap2;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(ap2, ap);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
+  trin_buf_vprintf(&r->body, fmt, ap);
   va_end(ap);
-  if (n < 0) {
-    va_end(ap2);
-    return;
-  }
-  if ((size_t)n < sizeof small) {
-    buf_add(&r->body, small, (size_t)n);
-  } else {
-    char *big = malloc((size_t)n + 1);
-    if (big) {
-      vsnprintf(big, (size_t)n + 1, fmt, ap2);
-      buf_add(&r->body, big, (size_t)n);
-      free(big);
-    }
-  }
-  va_end(ap2);
 }
 
 static const char *reason(int status) {
@@ -387,7 +346,7 @@ static const char *reason(int status) {
   }
 }
 
-static bool gzip(const buf_t *in, buf_t *out) {
+static bool gzip(const trin_buf_t *in, trin_buf_t *out) {
   z_stream z = {0};
   if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
   size_t bound = deflateBound(&z, in->len) + 32;
@@ -451,8 +410,8 @@ static void write_out(conn_t *c, char *head, size_t hlen, char *body, size_t ble
 }
 
 static void free_response(trin_http_response_t *r) {
-  buf_free(&r->headers);
-  buf_free(&r->body);
+  trin_buf_free(&r->headers);
+  trin_buf_free(&r->body);
   free(r);
 }
 
@@ -464,19 +423,19 @@ void trin_http_send(trin_http_response_t *r) {
     conn_unref(c);
     return;
   }
-  buf_t body = r->body;
-  buf_t zipped = {0};
+  trin_buf_t body = r->body;
+  trin_buf_t zipped = {0};
   bool zip = r->gzip_ok && body.len > 1024 && gzip(&body, &zipped);
   if (zip) body = zipped;
-  buf_t head = {0};
+  trin_buf_t head = {0};
   char line[160];
   int n = snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", r->status, reason(r->status));
-  buf_add(&head, line, (size_t)n);
-  if (r->headers.len) buf_add(&head, r->headers.data, r->headers.len);
+  trin_buf_add(&head, line, (size_t)n);
+  if (r->headers.len) trin_buf_add(&head, r->headers.data, r->headers.len);
   n = snprintf(line, sizeof line, "Content-Length: %zu\r\n%s%s\r\n", body.len,
                zip ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" : "",
                r->keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
-  buf_add(&head, line, (size_t)n);
+  trin_buf_add(&head, line, (size_t)n);
   char *bdata = NULL;
   size_t blen = 0;
   if (!r->head_only && body.len) {
@@ -486,7 +445,7 @@ void trin_http_send(trin_http_response_t *r) {
     else r->body.data = NULL;
   }
   bool keep = r->keep_alive;
-  buf_free(&zipped);
+  trin_buf_free(&zipped);
   write_out(c, head.data, head.len, bdata, blen, !keep);
   free_response(r);
   if (keep) {
@@ -521,13 +480,13 @@ trin_http_stream_t *trin_http_stream_start(trin_http_response_t *r, const char *
   s->data = data;
   c->stream = s;
   uv_timer_stop(&c->idle);
-  buf_t head = {0};
+  trin_buf_t head = {0};
   char line[160];
   int n = snprintf(line, sizeof line, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n", content_type);
-  buf_add(&head, line, (size_t)n);
-  if (r->headers.len) buf_add(&head, r->headers.data, r->headers.len);
+  trin_buf_add(&head, line, (size_t)n);
+  if (r->headers.len) trin_buf_add(&head, r->headers.data, r->headers.len);
   static const char tail[] = "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
-  buf_add(&head, tail, sizeof tail - 1);
+  trin_buf_add(&head, tail, sizeof tail - 1);
   write_out(c, head.data, head.len, NULL, 0, false);
   free_response(r);
   conn_unref(c);  /* the stream lives as long as the connection */
@@ -554,12 +513,12 @@ void trin_http_stream_close(trin_http_stream_t *s) { conn_close(s->conn); }
 /* ---- connections ---------------------------------------------------------------- */
 
 static void conn_free(conn_t *c) {
-  buf_free(&c->url);
-  buf_free(&c->body);
-  buf_free(&c->pending);
+  trin_buf_free(&c->url);
+  trin_buf_free(&c->body);
+  trin_buf_free(&c->pending);
   for (int i = 0; i < MAX_HEADERS; i++) {
-    buf_free(&c->hnames[i]);
-    buf_free(&c->hvalues[i]);
+    trin_buf_free(&c->hnames[i]);
+    trin_buf_free(&c->hvalues[i]);
   }
   free(c->path);
   free(c->query);
@@ -638,7 +597,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *b) {
       conn_close(c);
       return;
     }
-    buf_add(&c->pending, b->base, (size_t)nread);
+    trin_buf_add(&c->pending, b->base, (size_t)nread);
     parse_more(c);
   }
   free(b->base);

@@ -1,11 +1,11 @@
 /* trin_outbox — see trin_outbox.h. */
 #include "trin_outbox.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "trin_buf.h"
 #include "trin_codec.h"
 #include "trin_date.h"
 
@@ -260,46 +260,11 @@ int trin_outbox_since(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
   return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
 }
 
-/* A growing byte buffer for the packed batch. */
-typedef struct {
-  uint8_t *b;
-  size_t n, cap;
-  bool oom;
-} buf_t;
-
-static uint8_t *buf_room(buf_t *o, size_t more) {
-  if (o->oom) return NULL;
-  if (o->cap - o->n < more) {
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap - o->n < more) cap *= 2;
-    uint8_t *b = realloc(o->b, cap);
-    if (!b) {
-      o->oom = true;
-      return NULL;
-    }
-    o->b = b;
-    o->cap = cap;
-  }
-  return o->b + o->n;
-}
-
-static void buf_varint(buf_t *o, uint64_t v) {
-  uint8_t *p = buf_room(o, 10);
-  if (!p) return;
-  size_t k = 0;
-  for (; v >= 0x80; v >>= 7) p[k++] = (uint8_t)(v | 0x80);
-  p[k++] = (uint8_t)v;
-  o->n += k;
-}
-
 /* A length-delimited field: tag (field number, wire type 2), length, bytes. */
-static void buf_field_bytes(buf_t *o, unsigned field, const void *data, size_t len) {
-  buf_varint(o, (uint64_t)field << 3 | 2);
-  buf_varint(o, len);
-  uint8_t *p = buf_room(o, len);
-  if (!p) return;
-  if (len) memcpy(p, data, len);
-  o->n += len;
+static void buf_field_bytes(trin_buf_t *o, unsigned field, const void *data, size_t len) {
+  trin_buf_varint(o, (uint64_t)field << 3 | 2);
+  trin_buf_varint(o, len);
+  trin_buf_add(o, data, len);
 }
 
 int trin_outbox_since_packed(trin_outbox_t *ob, uint64_t after_seq, uint32_t limit,
@@ -307,7 +272,7 @@ int trin_outbox_since_packed(trin_outbox_t *ob, uint64_t after_seq, uint32_t lim
   /* The fields of trin.EventBatch (envelope.proto), in number order as
    * protobuf-c would write them. */
   enum { F_SERVICE = 1, F_EVENTS = 2, F_LAST_SEQ = 3 };
-  buf_t o = {0};
+  trin_buf_t o = {0};
   uint64_t last = ob->last_seq;
   if (ob->service[0]) buf_field_bytes(&o, F_SERVICE, ob->service, strlen(ob->service));
   int rc = TRIN_OK;
@@ -315,7 +280,7 @@ int trin_outbox_since_packed(trin_outbox_t *ob, uint64_t after_seq, uint32_t lim
   if (after_seq < last) {
     trin_stmt_t *st;
     if ((rc = since_stmt(ob, after_seq, limit, &st, err))) {
-      free(o.b);
+      trin_buf_free(&o);
       return rc;
     }
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
@@ -325,20 +290,21 @@ int trin_outbox_since_packed(trin_outbox_t *ob, uint64_t after_seq, uint32_t lim
     }
     trin_stmt_reset(st);
     if (rc != TRIN_OK) {
-      free(o.b);
+      trin_buf_free(&o);
       return rc;
     }
   }
   if (last) {
-    buf_varint(&o, F_LAST_SEQ << 3 | 0);
-    buf_varint(&o, last);
+    trin_buf_varint(&o, F_LAST_SEQ << 3 | 0);
+    trin_buf_varint(&o, last);
   }
-  if (o.oom || !buf_room(&o, 1)) {
-    free(o.b);
+  trin_buf_add(&o, "", 0); /* an empty batch is a buffer too */
+  if (o.failed) {
+    trin_buf_free(&o);
     return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   }
-  *out = o.b;
-  *len = o.n;
+  *out = (uint8_t *)o.data;
+  *len = o.len;
   return TRIN_OK;
 }
 

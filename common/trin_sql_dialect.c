@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "trin_buf.h"
+
 typedef enum { T_BLANK, T_WORD, T_NUM, T_STR, T_QID, T_PARAM, T_PUNCT, T_SEMI } tok_kind_t;
 
 typedef struct {
@@ -18,32 +20,6 @@ typedef struct {
   const char *p;
   size_t n;
 } tok_t;
-
-typedef struct {
-  char *b;
-  size_t n, cap;
-  bool oom;
-} buf_t;
-
-static void put(buf_t *b, const char *s, size_t n) {
-  if (b->oom) return;
-  if (b->n + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap * 2 : 256;
-    while (nc < b->n + n + 1) nc *= 2;
-    char *nb = realloc(b->b, nc);
-    if (!nb) {
-      b->oom = true;
-      return;
-    }
-    b->b = nb;
-    b->cap = nc;
-  }
-  memcpy(b->b + b->n, s, n);
-  b->n += n;
-  b->b[b->n] = '\0';
-}
-
-static void puts_(buf_t *b, const char *s) { put(b, s, strlen(s)); }
 
 /* Splits sql into tokens; returns how many (0 on out of memory with *out
  * NULL). Unterminated quotes and comments run to the end. */
@@ -136,18 +112,18 @@ static const tok_t *at(const stmt_t *s, size_t i) { return i < s->b ? &s->t[i] :
 /* What to do with individual tokens of one statement. */
 typedef enum { K_KEEP, K_DROP, K_TYPE, K_TYPE_SERIAL } mark_t;
 
-static void emit_type(buf_t *out, const tok_t *t, bool serial) {
-  if (is_word(t, "INTEGER")) puts_(out, serial ? "BIGSERIAL" : "BIGINT");
-  else if (is_word(t, "BLOB")) puts_(out, "BYTEA");
-  else if (is_word(t, "TEXT")) puts_(out, "TEXT COLLATE \"C\"");
-  else put(out, t->p, t->n);
+static void emit_type(trin_buf_t *out, const tok_t *t, bool serial) {
+  if (is_word(t, "INTEGER")) trin_buf_puts(out, serial ? "BIGSERIAL" : "BIGINT");
+  else if (is_word(t, "BLOB")) trin_buf_puts(out, "BYTEA");
+  else if (is_word(t, "TEXT")) trin_buf_puts(out, "TEXT COLLATE \"C\"");
+  else trin_buf_add(out, t->p, t->n);
 }
 
-static void translate_stmt(const stmt_t *s, buf_t *out, int *maxp) {
+static void translate_stmt(const stmt_t *s, trin_buf_t *out, int *maxp) {
   size_t i0 = sig(s, s->a);
   if (i0 >= s->b) { /* blank: keep the blanks, drop nothing */
-    for (size_t i = s->a; i < s->b; i++) put(out, s->t[i].p, s->t[i].n);
-    if (s->semi) put(out, ";", 1);
+    for (size_t i = s->a; i < s->b; i++) trin_buf_add(out, s->t[i].p, s->t[i].n);
+    if (s->semi) trin_buf_add(out, ";", 1);
     return;
   }
   if (is_word(at(s, i0), "PRAGMA")) return; /* no-op on PostgreSQL */
@@ -156,9 +132,8 @@ static void translate_stmt(const stmt_t *s, buf_t *out, int *maxp) {
   mark_t *mark = calloc(n ? n : 1, sizeof *mark);
   if (!mark) {
     /* Out of memory: the caller sees it through the buffer. */
-    free(out->b);
-    out->b = NULL;
-    out->oom = true;
+    trin_buf_free(out);
+    out->failed = true;
     return;
   }
 #define MARK(i) mark[(i) - s->a]
@@ -255,8 +230,8 @@ static void translate_stmt(const stmt_t *s, buf_t *out, int *maxp) {
   size_t prev_sig = SIZE_MAX;
   for (size_t i = s->a; i < s->b; i++) {
     const tok_t *t = &s->t[i];
-    if (i == conflict_at) puts_(out, "ON CONFLICT DO NOTHING "); /* before RETURNING */
-    if (i == close && rowid_table) puts_(out, ", rowid BIGSERIAL");
+    if (i == conflict_at) trin_buf_puts(out, "ON CONFLICT DO NOTHING "); /* before RETURNING */
+    if (i == close && rowid_table) trin_buf_puts(out, ", rowid BIGSERIAL");
     switch (MARK(i)) {
       case K_DROP: /* with the blank after it */
         if (i + 1 < s->b && s->t[i + 1].kind == T_BLANK && MARK(i + 1) == K_KEEP) i++;
@@ -271,26 +246,26 @@ static void translate_stmt(const stmt_t *s, buf_t *out, int *maxp) {
           if (num > *maxp) *maxp = num;
           char b[16];
           snprintf(b, sizeof b, "$%d", num);
-          puts_(out, b);
+          trin_buf_puts(out, b);
         } else if (t->kind == T_PUNCT && t->n == 2 && t->p[0] == '=' && t->p[1] == '=') {
-          puts_(out, "=");
+          trin_buf_puts(out, "=");
         } else if (is_word(t, "AUTOINCREMENT")) {
           /* BIGSERIAL already numbers the column. */
         } else if (is_word(t, "IFNULL") && at(s, sig(s, i + 1)) &&
                    at(s, sig(s, i + 1))->kind == T_PUNCT && *at(s, sig(s, i + 1))->p == '(') {
-          puts_(out, "COALESCE");
+          trin_buf_puts(out, "COALESCE");
         } else if (prev_sig != SIZE_MAX && is_word(&s->t[prev_sig], "AS") &&
                    (is_word(t, "INTEGER") || is_word(t, "BLOB"))) {
-          puts_(out, is_word(t, "INTEGER") ? "BIGINT" : "BYTEA"); /* CAST(x AS ...) */
+          trin_buf_puts(out, is_word(t, "INTEGER") ? "BIGINT" : "BYTEA"); /* CAST(x AS ...) */
         } else {
-          put(out, t->p, t->n);
+          trin_buf_add(out, t->p, t->n);
         }
         break;
     }
-    if (i == conflict_after) puts_(out, " ON CONFLICT DO NOTHING");
+    if (i == conflict_after) trin_buf_puts(out, " ON CONFLICT DO NOTHING");
     if (t->kind != T_BLANK) prev_sig = i;
   }
-  if (s->semi) put(out, ";", 1);
+  if (s->semi) trin_buf_add(out, ";", 1);
 #undef MARK
   free(mark);
 }
@@ -300,11 +275,11 @@ char *trin_sql_dialect_pg(const char *sql, int *nparams) {
   tok_t *t;
   size_t n = tokenize(sql ? sql : "", &t);
   if (!t) return NULL;
-  buf_t out = {0};
-  put(&out, "", 0);
+  trin_buf_t out = {0};
+  trin_buf_add(&out, "", 0);
   int maxp = 0;
   size_t a = 0;
-  for (size_t i = 0; i <= n && !out.oom; i++) {
+  for (size_t i = 0; i <= n && !out.failed; i++) {
     if (i == n || t[i].kind == T_SEMI) {
       stmt_t s = {t, a, i, i < n};
       translate_stmt(&s, &out, &maxp);
@@ -312,10 +287,10 @@ char *trin_sql_dialect_pg(const char *sql, int *nparams) {
     }
   }
   free(t);
-  if (out.oom) {
-    free(out.b);
+  if (out.failed) {
+    trin_buf_free(&out);
     return NULL;
   }
   if (nparams) *nparams = maxp;
-  return out.b;
+  return out.data;
 }

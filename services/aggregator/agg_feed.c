@@ -68,14 +68,14 @@ static void count(agg_feed_t *f, int ep, int code) {
 }
 
 static void respond(agg_feed_t *f, int ep, trin_http_response_t *res, int status,
-                    const char *type, agg_buf_t *body) {
+                    const char *type, trin_buf_t *body) {
   count(f, ep, status);
   if (body->failed) {
     trin_http_respond(res, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
   } else {
     trin_http_respond(res, status, type, body->data ? body->data : "", body->len);
   }
-  agg_buf_free(body);
+  trin_buf_free(body);
 }
 
 /* ---- tokens ------------------------------------------------------------------------- */
@@ -167,7 +167,7 @@ static const char *odata_json_type(bool ieee754) {
 
 static void odata_fail(agg_feed_t *f, trin_http_response_t *res, int status, const char *code,
                        const char *message, const char *target) {
-  agg_buf_t b = {0};
+  trin_buf_t b = {0};
   agg_odata_error(&b, code, message, target);
   trin_http_set_header(res, "OData-Version", "4.0");
   respond(f, EP_ODATA, res, status, "application/json;charset=utf-8", &b);
@@ -210,7 +210,7 @@ static void handle_odata(agg_feed_t *f, const reader_t *rd, const trin_http_requ
   char url[320];
   service_url(f, req, url, sizeof url);
   const char *rest = req->path + 6; /* after "/odata" */
-  agg_buf_t b = {0};
+  trin_buf_t b = {0};
   if (!*rest || strcmp(rest, "/") == 0) {
     agg_odata_service_document(url, &b);
     trin_http_set_header(res, "OData-Version", "4.0");
@@ -267,7 +267,7 @@ static void handle_odata(agg_feed_t *f, const reader_t *rd, const trin_http_requ
       const agg_row_t *r = agg_rows_at(f->rows, i);
       c += agg_odata_wanted(&q, r);
     }
-    agg_buf_printf(&b, "%lld", (long long)c);
+    trin_buf_printf(&b, "%lld", (long long)c);
     agg_odata_query_free(&q);
     agg_viewer_free(&vw);
     trin_http_set_header(res, "OData-Version", "4.0");
@@ -280,7 +280,7 @@ static void handle_odata(agg_feed_t *f, const reader_t *rd, const trin_http_requ
   agg_odata_query_free(&q);
   agg_viewer_free(&vw);
   if (rc) {
-    agg_buf_free(&b);
+    trin_buf_free(&b);
     odata_fail(f, res, rc == TRIN_ENOTFOUND ? 404 : rc == TRIN_EINVALID ? 400 : 500,
                rc == TRIN_ENOTFOUND ? "NotFound" : rc == TRIN_EINVALID ? "BadRequest" : "Internal",
                err.message, err.field);
@@ -296,14 +296,14 @@ static void handle_status(agg_feed_t *f, const reader_t *rd, const trin_http_req
                           trin_http_response_t *res) {
   char v[64];
   uint64_t since = 0;
-  agg_buf_t b = {0};
+  trin_buf_t b = {0};
   if (trin_http_query(req, "since", v, sizeof v) && !parse_seq(v, &since)) {
-    agg_buf_puts(&b, "{\"error\":{\"code\":\"BadRequest\",\"message\":\"since must be a "
+    trin_buf_puts(&b, "{\"error\":{\"code\":\"BadRequest\",\"message\":\"since must be a "
                      "sequence number (a whole number >= 0)\",\"target\":\"since\"}}");
     respond(f, EP_STATUS, res, 400, "application/json; charset=utf-8", &b);
     return;
   }
-  agg_buf_puts(&b, "{\"rows\":[");
+  trin_buf_puts(&b, "{\"rows\":[");
   bool first = true;
   agg_viewer_t vw;
   viewer_for(f, rd, &vw);
@@ -312,7 +312,7 @@ static void handle_status(agg_feed_t *f, const reader_t *rd, const trin_http_req
     size_t n = agg_rows_count(f->rows);
     for (size_t i = 0; sorted && i < n; i++) {
       if (!sorted[i]->seq || !agg_viewer_sees(&vw, sorted[i])) continue;
-      if (!first) agg_buf_add(&b, ",", 1);
+      if (!first) trin_buf_add(&b, ",", 1);
       agg_json_row(&b, sorted[i], NULL, 0, false, 0);
       first = false;
     }
@@ -322,7 +322,7 @@ static void handle_status(agg_feed_t *f, const reader_t *rd, const trin_http_req
     agg_row_t **list = rows_since(f->rows, since, &n);
     for (size_t i = 0; list && i < n; i++) {
       if (!agg_viewer_sees(&vw, list[i])) continue;
-      if (!first) agg_buf_add(&b, ",", 1);
+      if (!first) trin_buf_add(&b, ",", 1);
       agg_json_row(&b, list[i], NULL, 0, false, 0);
       first = false;
     }
@@ -330,12 +330,12 @@ static void handle_status(agg_feed_t *f, const reader_t *rd, const trin_http_req
     free(list);
   }
   agg_viewer_free(&vw);
-  agg_buf_printf(&b, "],\"last_seq\":%llu}", (unsigned long long)agg_rows_max_seq(f->rows));
+  trin_buf_printf(&b, "],\"last_seq\":%llu}", (unsigned long long)agg_rows_max_seq(f->rows));
   respond(f, EP_STATUS, res, 200, "application/json; charset=utf-8", &b);
 }
 
 static void handle_csv(agg_feed_t *f, const reader_t *rd, trin_http_response_t *res) {
-  agg_buf_t b = {0};
+  trin_buf_t b = {0};
   agg_csv_header(&b);
   agg_row_t **sorted = agg_rows_sorted(f->rows);
   size_t n = agg_rows_count(f->rows);
@@ -351,10 +351,10 @@ static void handle_csv(agg_feed_t *f, const reader_t *rd, trin_http_response_t *
 
 /* ---- SSE ------------------------------------------------------------------------------------ */
 
-static void sse_event(agg_buf_t *b, const agg_row_t *r) {
-  agg_buf_printf(b, "event: status\nid: %llu\ndata: ", (unsigned long long)r->seq);
+static void sse_event(trin_buf_t *b, const agg_row_t *r) {
+  trin_buf_printf(b, "event: status\nid: %llu\ndata: ", (unsigned long long)r->seq);
   agg_json_row(b, r, NULL, 0, false, 0);
-  agg_buf_add(b, "\n\n", 2);
+  trin_buf_add(b, "\n\n", 2);
 }
 
 static void on_stream_closed(void *data, trin_http_stream_t *s) {
@@ -376,14 +376,14 @@ static void handle_stream(agg_feed_t *f, const reader_t *rd, const trin_http_req
   if (last && *last) {
     if (!parse_seq(last, &since)) since = 0;
   } else if (trin_http_query(req, "since", v, sizeof v) && !parse_seq(v, &since)) {
-    agg_buf_t b = {0};
-    agg_buf_puts(&b, "since must be a sequence number\n");
+    trin_buf_t b = {0};
+    trin_buf_puts(&b, "since must be a sequence number\n");
     respond(f, EP_STREAM, res, 400, "text/plain; charset=utf-8", &b);
     return;
   }
   sse_t *c = calloc(1, sizeof *c);
   if (!c) {
-    agg_buf_t b = {.failed = true};
+    trin_buf_t b = {.failed = true};
     respond(f, EP_STREAM, res, 500, "text/plain", &b);
     return;
   }
@@ -402,12 +402,12 @@ static void handle_stream(agg_feed_t *f, const reader_t *rd, const trin_http_req
   f->nstreams++;
   /* What the client has not seen yet: every row changed after `since`,
    * each in its current state, in seq order. */
-  agg_buf_t b = {0};
+  trin_buf_t b = {0};
   /* The leading "\n" completes the response head: trin_http_stream_start
    * (common/trin_http.c) writes its final CRLF as "\r" only (a length of
    * 45 for 46 bytes). Once that is fixed the "\n" is an empty line, which
    * SSE readers skip. */
-  agg_buf_puts(&b, "\nretry: 2000\n\n");
+  trin_buf_puts(&b, "\nretry: 2000\n\n");
   size_t n = 0;
   agg_row_t **list = rows_since(f->rows, since, &n);
   agg_viewer_t vw;
@@ -418,7 +418,7 @@ static void handle_stream(agg_feed_t *f, const reader_t *rd, const trin_http_req
     if (b.len > (256u << 10)) {
       if (!trin_http_stream_write(c->stream, b.data, b.len)) {
         free(list);
-        agg_buf_free(&b);
+        trin_buf_free(&b);
         agg_viewer_free(&vw);
         return; /* closed: on_stream_closed freed c */
       }
@@ -428,7 +428,7 @@ static void handle_stream(agg_feed_t *f, const reader_t *rd, const trin_http_req
   agg_viewer_free(&vw);
   free(list);
   if (b.len) trin_http_stream_write(c->stream, b.data, b.len);
-  agg_buf_free(&b);
+  trin_buf_free(&b);
 }
 
 void agg_feed_rows_changed(agg_feed_t *f, agg_row_t *const *rows, size_t n) {
@@ -436,7 +436,7 @@ void agg_feed_rows_changed(agg_feed_t *f, agg_row_t *const *rows, size_t n) {
   /* Every row once for the operator's streams; each organisation's stream
    * gets only the rows it may see (asked afresh per batch: membership may
    * have changed with the same batch). */
-  agg_buf_t all = {0};
+  trin_buf_t all = {0};
   bool all_made = false;
   for (sse_t *c = f->streams, *next; c; c = next) {
     next = c->next;
@@ -449,16 +449,16 @@ void agg_feed_rows_changed(agg_feed_t *f, agg_row_t *const *rows, size_t n) {
         trin_http_stream_write(c->stream, all.data, all.len); /* a failure closes and frees c */
       continue;
     }
-    agg_buf_t b = {0};
+    trin_buf_t b = {0};
     agg_viewer_t vw;
     viewer_for(f, &c->reader, &vw);
     for (size_t i = 0; i < n; i++)
       if (agg_viewer_sees(&vw, rows[i])) sse_event(&b, rows[i]);
     agg_viewer_free(&vw);
     if (!b.failed && b.len) trin_http_stream_write(c->stream, b.data, b.len);
-    agg_buf_free(&b);
+    trin_buf_free(&b);
   }
-  agg_buf_free(&all);
+  trin_buf_free(&all);
 }
 
 void agg_feed_token_revoked(agg_feed_t *f, const char *token_id) {
@@ -482,8 +482,8 @@ size_t agg_feed_streams(const agg_feed_t *f) { return f->nstreams; }
 /* ---- metrics, health, dashboard ---------------------------------------------------------------- */
 
 static void handle_metrics(agg_feed_t *f, trin_http_response_t *res) {
-  agg_buf_t b = {0};
-  agg_buf_printf(&b,
+  trin_buf_t b = {0};
+  trin_buf_printf(&b,
                  "# HELP trin_aggregator_rows Status rows held (one per project).\n"
                  "# TYPE trin_aggregator_rows gauge\n"
                  "trin_aggregator_rows %zu\n"
@@ -496,23 +496,23 @@ static void handle_metrics(agg_feed_t *f, trin_http_response_t *res) {
                  agg_rows_count(f->rows), (unsigned long long)agg_rows_max_seq(f->rows),
                  f->nstreams);
   if (f->hooks.metrics) f->hooks.metrics(f->hooks.data, &b);
-  agg_buf_puts(&b, "# HELP trin_aggregator_http_requests_total HTTP requests answered, by "
+  trin_buf_puts(&b, "# HELP trin_aggregator_http_requests_total HTTP requests answered, by "
                    "endpoint and status code.\n"
                    "# TYPE trin_aggregator_http_requests_total counter\n");
   /* (requests answered before this one) */
   for (int k = 0; k < f->ncodes; k++)
     for (int e = 0; e < EP_N; e++)
       if (f->counts[k].n[e])
-        agg_buf_printf(&b, "trin_aggregator_http_requests_total{endpoint=\"%s\",code=\"%d\"} %llu\n",
+        trin_buf_printf(&b, "trin_aggregator_http_requests_total{endpoint=\"%s\",code=\"%d\"} %llu\n",
                        ENDPOINTS[e], f->counts[k].code, (unsigned long long)f->counts[k].n[e]);
   respond(f, EP_METRICS, res, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
 }
 
 static void handle_health(agg_feed_t *f, trin_http_response_t *res) {
-  agg_buf_t b = {0};
-  agg_buf_printf(&b, "{\"status\":\"ok\",\"rows\":%zu", agg_rows_count(f->rows));
+  trin_buf_t b = {0};
+  trin_buf_printf(&b, "{\"status\":\"ok\",\"rows\":%zu", agg_rows_count(f->rows));
   if (f->hooks.health) f->hooks.health(f->hooks.data, &b);
-  agg_buf_puts(&b, "}");
+  trin_buf_puts(&b, "}");
   respond(f, EP_HEALTHZ, res, 200, "application/json; charset=utf-8", &b);
 }
 
@@ -549,8 +549,8 @@ static void handler(void *data, const trin_http_request_t *req, trin_http_respon
   /* The path only: the query may hold the api_key. */
   trin_log_debug("http %s %s from %s", req->method, req->path, req->peer);
   if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-    agg_buf_t b = {0};
-    agg_buf_puts(&b, "the status feed is read-only: use GET\n");
+    trin_buf_t b = {0};
+    trin_buf_puts(&b, "the status feed is read-only: use GET\n");
     trin_http_set_header(res, "Allow", "GET, HEAD");
     respond(f, ep, res, 405, "text/plain; charset=utf-8", &b);
     return;
@@ -577,7 +577,7 @@ static void handler(void *data, const trin_http_request_t *req, trin_http_respon
     if (refused == 401) f->unauthorised++;
     trin_log_debug("http %s %s from %s refused (%d): %s", req->method, req->path, req->peer,
                    refused, why);
-    agg_buf_t b = {0};
+    trin_buf_t b = {0};
     if (refused == 401) {
       trin_http_set_header(res, "WWW-Authenticate", "Bearer realm=\"trin\"");
       trin_http_set_header(res, "WWW-Authenticate", "Basic realm=\"trin\", charset=\"UTF-8\"");
@@ -589,7 +589,7 @@ static void handler(void *data, const trin_http_request_t *req, trin_http_respon
       trin_http_set_header(res, "OData-Version", "4.0");
       respond(f, ep, res, refused, "application/json;charset=utf-8", &b);
     } else {
-      agg_buf_printf(&b, "%s\n", why);
+      trin_buf_printf(&b, "%s\n", why);
       respond(f, ep, res, refused, "text/plain; charset=utf-8", &b);
     }
     return;
@@ -603,8 +603,8 @@ static void handler(void *data, const trin_http_request_t *req, trin_http_respon
     default: break;
   }
   if (serve_file(f, req->path, res)) return;
-  agg_buf_t b = {0};
-  agg_buf_puts(&b, "not found: the feed is at /odata/, /api/v1/status, /api/v1/status.csv, "
+  trin_buf_t b = {0};
+  trin_buf_puts(&b, "not found: the feed is at /odata/, /api/v1/status, /api/v1/status.csv, "
                    "/api/v1/stream, /metrics, /healthz and the dashboard at /\n");
   respond(f, EP_OTHER, res, 404, "text/plain; charset=utf-8", &b);
 }

@@ -42,8 +42,8 @@ typedef struct {
 
 /* The service fills /metrics and /healthz with what it knows. */
 typedef struct {
-  void (*metrics)(void *data, agg_buf_t *out);  /* Prometheus lines */
-  void (*health)(void *data, agg_buf_t *out);   /* JSON members after "status" */
+  void (*metrics)(void *data, trin_buf_t *out);  /* Prometheus lines */
+  void (*health)(void *data, trin_buf_t *out);   /* JSON members after "status" */
   void *data;
 } agg_feed_hooks_t;
 

@@ -2,60 +2,12 @@
  * with printf: the full feed of 100,000 rows writes millions of them. */
 #include "agg_format.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void agg_buf_add(agg_buf_t *b, const void *d, size_t n) {
-  if (b->failed) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 4096;
-    while (nc < b->len + n + 1) nc *= 2;
-    char *p = realloc(b->data, nc);
-    if (!p) {
-      b->failed = true;
-      return;
-    }
-    b->data = p;
-    b->cap = nc;
-  }
-  if (n) memcpy(b->data + b->len, d, n);
-  b->len += n;
-  b->data[b->len] = '\0';
-}
-
-void agg_buf_puts(agg_buf_t *b, const char *s) { agg_buf_add(b, s, strlen(s)); }
-
-void agg_buf_printf(agg_buf_t *b, const char *fmt, ...) {
-  char small[256];
-  va_list ap, ap2;
-  va_start(ap, fmt);
-  va_copy(ap2, ap);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
-  if (n >= 0 && (size_t)n < sizeof small) {
-    agg_buf_add(b, small, (size_t)n);
-  } else if (n >= 0) {
-    char *big = malloc((size_t)n + 1);
-    if (big) {
-      vsnprintf(big, (size_t)n + 1, fmt, ap2);
-      agg_buf_add(b, big, (size_t)n);
-      free(big);
-    } else {
-      b->failed = true;
-    }
-  }
-  va_end(ap2);
-}
-
-void agg_buf_free(agg_buf_t *b) {
-  free(b->data);
-  *b = (agg_buf_t){0};
-}
-
-static void put_int(agg_buf_t *b, int64_t v) {
+static void put_int(trin_buf_t *b, int64_t v) {
   char tmp[24];
   int n = 0;
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -67,69 +19,69 @@ static void put_int(agg_buf_t *b, int64_t v) {
   int o = 0;
   if (v < 0) out[o++] = '-';
   while (n) out[o++] = tmp[--n];
-  agg_buf_add(b, out, (size_t)o);
+  trin_buf_add(b, out, (size_t)o);
 }
 
 /* hundredths -> "-12.05" */
-static void put_dec2(agg_buf_t *b, int64_t v) {
+static void put_dec2(trin_buf_t *b, int64_t v) {
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  if (v < 0) agg_buf_add(b, "-", 1);
+  if (v < 0) trin_buf_add(b, "-", 1);
   put_int(b, (int64_t)(u / 100));
   char frac[3] = {'.', (char)('0' + (u % 100) / 10), (char)('0' + u % 10)};
-  agg_buf_add(b, frac, 3);
+  trin_buf_add(b, frac, 3);
 }
 
-void agg_value_text(agg_buf_t *b, agg_type_t t, const agg_value_t *v) {
+void agg_value_text(trin_buf_t *b, agg_type_t t, const agg_value_t *v) {
   if (v->null) return;
   char tmp[TRIN_TIME_BUF];
   switch (t) {
-    case AGG_T_STRING: agg_buf_puts(b, v->s); break;
-    case AGG_T_BOOL: agg_buf_puts(b, v->i ? "true" : "false"); break;
+    case AGG_T_STRING: trin_buf_puts(b, v->s); break;
+    case AGG_T_BOOL: trin_buf_puts(b, v->i ? "true" : "false"); break;
     case AGG_T_INT32:
     case AGG_T_INT64: put_int(b, v->i); break;
     case AGG_T_DEC2: put_dec2(b, v->i); break;
-    case AGG_T_DATE: agg_buf_puts(b, trin_date_format((trin_date_t)v->i, tmp)); break;
-    case AGG_T_TIME: agg_buf_puts(b, trin_time_format(v->i, tmp)); break;
+    case AGG_T_DATE: trin_buf_puts(b, trin_date_format((trin_date_t)v->i, tmp)); break;
+    case AGG_T_TIME: trin_buf_puts(b, trin_time_format(v->i, tmp)); break;
   }
 }
 
-static void json_string_n(agg_buf_t *b, const char *s, size_t max) {
+static void json_string_n(trin_buf_t *b, const char *s, size_t max) {
   size_t len = strlen(s);
   if (max && len > max) {
     len = max;
     /* do not cut a UTF-8 sequence: step back over continuation bytes */
     while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) len--;
   }
-  agg_buf_add(b, "\"", 1);
+  trin_buf_add(b, "\"", 1);
   size_t start = 0;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    agg_buf_add(b, s + start, i - start);
+    trin_buf_add(b, s + start, i - start);
     start = i + 1;
     switch (c) {
-      case '"': agg_buf_add(b, "\\\"", 2); break;
-      case '\\': agg_buf_add(b, "\\\\", 2); break;
-      case '\n': agg_buf_add(b, "\\n", 2); break;
-      case '\r': agg_buf_add(b, "\\r", 2); break;
-      case '\t': agg_buf_add(b, "\\t", 2); break;
+      case '"': trin_buf_add(b, "\\\"", 2); break;
+      case '\\': trin_buf_add(b, "\\\\", 2); break;
+      case '\n': trin_buf_add(b, "\\n", 2); break;
+      case '\r': trin_buf_add(b, "\\r", 2); break;
+      case '\t': trin_buf_add(b, "\\t", 2); break;
       default: {
         char e[8];
         snprintf(e, sizeof e, "\\u%04x", c);
-        agg_buf_add(b, e, 6);
+        trin_buf_add(b, e, 6);
       }
     }
   }
-  agg_buf_add(b, s + start, len - start);
-  agg_buf_add(b, "\"", 1);
+  trin_buf_add(b, s + start, len - start);
+  trin_buf_add(b, "\"", 1);
 }
 
-void agg_json_string(agg_buf_t *b, const char *s) { json_string_n(b, s ? s : "", 0); }
+void agg_json_string(trin_buf_t *b, const char *s) { json_string_n(b, s ? s : "", 0); }
 
-static void json_value(agg_buf_t *b, agg_type_t t, const agg_value_t *v, bool ieee754,
+static void json_value(trin_buf_t *b, agg_type_t t, const agg_value_t *v, bool ieee754,
                        size_t max) {
   if (v->null) {
-    agg_buf_add(b, "null", 4);
+    trin_buf_add(b, "null", 4);
     return;
   }
   bool quote = t == AGG_T_DATE || t == AGG_T_TIME ||
@@ -138,43 +90,43 @@ static void json_value(agg_buf_t *b, agg_type_t t, const agg_value_t *v, bool ie
     json_string_n(b, v->s, max);
     return;
   }
-  if (quote) agg_buf_add(b, "\"", 1);
+  if (quote) trin_buf_add(b, "\"", 1);
   agg_value_text(b, t, v);
-  if (quote) agg_buf_add(b, "\"", 1);
+  if (quote) trin_buf_add(b, "\"", 1);
 }
 
-void agg_json_value(agg_buf_t *b, agg_type_t t, const agg_value_t *v, bool ieee754) {
+void agg_json_value(trin_buf_t *b, agg_type_t t, const agg_value_t *v, bool ieee754) {
   json_value(b, t, v, ieee754, 0);
 }
 
-void agg_json_row(agg_buf_t *b, const agg_row_t *r, const int *cols, int ncols, bool ieee754,
+void agg_json_row(trin_buf_t *b, const agg_row_t *r, const int *cols, int ncols, bool ieee754,
                   size_t max_string) {
   int n = cols ? ncols : AGG_NCOLS;
-  agg_buf_add(b, "{", 1);
+  trin_buf_add(b, "{", 1);
   for (int k = 0; k < n; k++) {
     int c = cols ? cols[k] : k;
-    if (k) agg_buf_add(b, ",", 1);
-    agg_buf_add(b, "\"", 1);
-    agg_buf_puts(b, AGG_COLUMNS[c].name);
-    agg_buf_add(b, "\":", 2);
+    if (k) trin_buf_add(b, ",", 1);
+    trin_buf_add(b, "\"", 1);
+    trin_buf_puts(b, AGG_COLUMNS[c].name);
+    trin_buf_add(b, "\":", 2);
     agg_value_t v;
     agg_row_get(r, (agg_col_t)c, &v);
     json_value(b, AGG_COLUMNS[c].type, &v, ieee754, max_string);
   }
-  agg_buf_add(b, "}", 1);
+  trin_buf_add(b, "}", 1);
 }
 
-void agg_csv_header(agg_buf_t *b) {
+void agg_csv_header(trin_buf_t *b) {
   for (int c = 0; c < AGG_NCOLS; c++) {
-    if (c) agg_buf_add(b, ",", 1);
-    agg_buf_puts(b, AGG_COLUMNS[c].name);
+    if (c) trin_buf_add(b, ",", 1);
+    trin_buf_puts(b, AGG_COLUMNS[c].name);
   }
-  agg_buf_add(b, "\r\n", 2);
+  trin_buf_add(b, "\r\n", 2);
 }
 
-void agg_csv_row(agg_buf_t *b, const agg_row_t *r) {
+void agg_csv_row(trin_buf_t *b, const agg_row_t *r) {
   for (int c = 0; c < AGG_NCOLS; c++) {
-    if (c) agg_buf_add(b, ",", 1);
+    if (c) trin_buf_add(b, ",", 1);
     agg_value_t v;
     agg_row_get(r, (agg_col_t)c, &v);
     if (v.null) continue;
@@ -183,15 +135,15 @@ void agg_csv_row(agg_buf_t *b, const agg_row_t *r) {
       continue;
     }
     if (!strpbrk(v.s, ",\"\r\n")) {
-      agg_buf_puts(b, v.s);
+      trin_buf_puts(b, v.s);
       continue;
     }
-    agg_buf_add(b, "\"", 1);
+    trin_buf_add(b, "\"", 1);
     for (const char *p = v.s; *p; p++) {
-      if (*p == '"') agg_buf_add(b, "\"", 1);
-      agg_buf_add(b, p, 1);
+      if (*p == '"') trin_buf_add(b, "\"", 1);
+      trin_buf_add(b, p, 1);
     }
-    agg_buf_add(b, "\"", 1);
+    trin_buf_add(b, "\"", 1);
   }
-  agg_buf_add(b, "\r\n", 2);
+  trin_buf_add(b, "\r\n", 2);
 }

@@ -1,4 +1,5 @@
-/* agg_format — rows as JSON and CSV text, written into a growing buffer.
+/* agg_format — rows as JSON and CSV text, written into a growing buffer
+ * (trin_buf).
  * JSON follows OData's minimal metadata conventions (which plain JSON
  * readers read as they are): numbers as JSON numbers (Edm.Int64 and
  * Edm.Decimal as strings when the client asked IEEE754Compatible=true),
@@ -12,32 +13,22 @@
 #include <stddef.h>
 
 #include "agg_rows.h"
-
-typedef struct {
-  char *data;
-  size_t len, cap;
-  bool failed;  /* an allocation failed; the content is incomplete */
-} agg_buf_t;
-
-void agg_buf_add(agg_buf_t *b, const void *d, size_t n);
-void agg_buf_puts(agg_buf_t *b, const char *s);
-void agg_buf_printf(agg_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void agg_buf_free(agg_buf_t *b);
+#include "trin_buf.h"
 
 /* A JSON string literal with its quotes. */
-void agg_json_string(agg_buf_t *b, const char *s);
+void agg_json_string(trin_buf_t *b, const char *s);
 /* One cell as JSON. */
-void agg_json_value(agg_buf_t *b, agg_type_t t, const agg_value_t *v, bool ieee754);
+void agg_json_value(trin_buf_t *b, agg_type_t t, const agg_value_t *v, bool ieee754);
 /* A row as a JSON object with the columns cols[0..ncols) (all when cols is
  * NULL), in column order. Strings longer than max_string bytes are cut at
  * a character boundary (0 = no limit; Power BI push allows 4,000). */
-void agg_json_row(agg_buf_t *b, const agg_row_t *r, const int *cols, int ncols, bool ieee754,
+void agg_json_row(trin_buf_t *b, const agg_row_t *r, const int *cols, int ncols, bool ieee754,
                   size_t max_string);
 
-void agg_csv_header(agg_buf_t *b);
-void agg_csv_row(agg_buf_t *b, const agg_row_t *r);
+void agg_csv_header(trin_buf_t *b);
+void agg_csv_row(trin_buf_t *b, const agg_row_t *r);
 
 /* One cell as text without quoting (CSV field content, filters). */
-void agg_value_text(agg_buf_t *b, agg_type_t t, const agg_value_t *v);
+void agg_value_text(trin_buf_t *b, agg_type_t t, const agg_value_t *v);
 
 #endif

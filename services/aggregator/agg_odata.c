@@ -39,16 +39,16 @@ char *agg_url_decode(const char *s, size_t n) {
   return out;
 }
 
-void agg_url_encode(agg_buf_t *b, const char *s) {
+void agg_url_encode(trin_buf_t *b, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
     if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '$' || c == ',' ||
         c == ':' || c == '(' || c == ')') {
-      agg_buf_add(b, s, 1);
+      trin_buf_add(b, s, 1);
     } else {
       char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-      agg_buf_add(b, e, 3);
+      trin_buf_add(b, e, 3);
     }
   }
 }
@@ -159,24 +159,24 @@ static bool parse_literal(lexer_t *x, agg_filter_t *f) {
   skip_ws(x);
   const char *p = x->p;
   if (*p == '\'') {
-    agg_buf_t b = {0};
+    trin_buf_t b = {0};
     p++;
     for (;;) {
       if (!*p) {
-        agg_buf_free(&b);
+        trin_buf_free(&b);
         fail(x, "a text literal is not closed%s", "");
         return false;
       }
       if (*p == '\'') {
         if (p[1] == '\'') {
-          agg_buf_add(&b, "'", 1);
+          trin_buf_add(&b, "'", 1);
           p += 2;
           continue;
         }
         p++;
         break;
       }
-      agg_buf_add(&b, p, 1);
+      trin_buf_add(&b, p, 1);
       p++;
     }
     f->lk = L_STRING;
@@ -621,38 +621,38 @@ static int cmp_rows(const void *pa, const void *pb) {
   return strcmp(a->project_id, b->project_id);
 }
 
-static void context(agg_buf_t *out, const char *service_url, const agg_odata_query_t *q,
+static void context(trin_buf_t *out, const char *service_url, const agg_odata_query_t *q,
                     const char *suffix) {
-  agg_buf_puts(out, "\"@odata.context\":");
-  agg_buf_t c = {0};
-  agg_buf_printf(&c, "%s/$metadata#ProjectStatus", service_url);
+  trin_buf_puts(out, "\"@odata.context\":");
+  trin_buf_t c = {0};
+  trin_buf_printf(&c, "%s/$metadata#ProjectStatus", service_url);
   if (q->nselect) {
-    agg_buf_add(&c, "(", 1);
+    trin_buf_add(&c, "(", 1);
     for (int i = 0; i < q->nselect; i++) {
-      if (i) agg_buf_add(&c, ",", 1);
-      agg_buf_puts(&c, AGG_COLUMNS[q->select[i]].name);
+      if (i) trin_buf_add(&c, ",", 1);
+      trin_buf_puts(&c, AGG_COLUMNS[q->select[i]].name);
     }
-    agg_buf_add(&c, ")", 1);
+    trin_buf_add(&c, ")", 1);
   }
-  agg_buf_puts(&c, suffix);
+  trin_buf_puts(&c, suffix);
   agg_json_string(out, c.data ? c.data : "");
-  agg_buf_free(&c);
+  trin_buf_free(&c);
 }
 
-static void next_link(agg_buf_t *out, const char *service_url, const agg_odata_query_t *q,
+static void next_link(trin_buf_t *out, const char *service_url, const agg_odata_query_t *q,
                       const char *token, int64_t top_left) {
-  agg_buf_t l = {0};
-  agg_buf_printf(&l, "%s/ProjectStatus?", service_url);
-  if (q->raw_filter) agg_buf_printf(&l, "$filter=%s&", q->raw_filter);
-  if (q->raw_select) agg_buf_printf(&l, "$select=%s&", q->raw_select);
-  if (q->raw_orderby) agg_buf_printf(&l, "$orderby=%s&", q->raw_orderby);
-  if (q->count) agg_buf_puts(&l, "$count=true&");
-  if (top_left >= 0) agg_buf_printf(&l, "$top=%lld&", (long long)top_left);
-  agg_buf_puts(&l, "$skiptoken=");
+  trin_buf_t l = {0};
+  trin_buf_printf(&l, "%s/ProjectStatus?", service_url);
+  if (q->raw_filter) trin_buf_printf(&l, "$filter=%s&", q->raw_filter);
+  if (q->raw_select) trin_buf_printf(&l, "$select=%s&", q->raw_select);
+  if (q->raw_orderby) trin_buf_printf(&l, "$orderby=%s&", q->raw_orderby);
+  if (q->count) trin_buf_puts(&l, "$count=true&");
+  if (top_left >= 0) trin_buf_printf(&l, "$top=%lld&", (long long)top_left);
+  trin_buf_puts(&l, "$skiptoken=");
   agg_url_encode(&l, token);
-  agg_buf_puts(out, ",\"@odata.nextLink\":");
+  trin_buf_puts(out, ",\"@odata.nextLink\":");
   agg_json_string(out, l.data ? l.data : "");
-  agg_buf_free(&l);
+  trin_buf_free(&l);
 }
 
 bool agg_odata_wanted(const agg_odata_query_t *q, const agg_row_t *r) {
@@ -661,7 +661,7 @@ bool agg_odata_wanted(const agg_odata_query_t *q, const agg_row_t *r) {
 }
 
 int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
-                   const char *service_url, agg_buf_t *out, trin_err_t *err) {
+                   const char *service_url, trin_buf_t *out, trin_err_t *err) {
   size_t n = agg_rows_count(rows);
   agg_row_t **sorted = agg_rows_sorted(rows);
   if (!sorted) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -705,10 +705,10 @@ int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
       count = (int64_t)n;
     }
   }
-  agg_buf_add(out, "{", 1);
+  trin_buf_add(out, "{", 1);
   context(out, service_url, q, "");
-  if (q->count) agg_buf_printf(out, ",\"@odata.count\":%lld", (long long)count);
-  agg_buf_puts(out, ",\"value\":[");
+  if (q->count) trin_buf_printf(out, ",\"@odata.count\":%lld", (long long)count);
+  trin_buf_puts(out, ",\"value\":[");
   int64_t skip = q->skiptoken[0] ? 0 : q->skip; /* $skip applies to the first page only */
   int64_t limit = q->top >= 0 ? q->top : INT64_MAX;
   int64_t emitted = 0;
@@ -720,12 +720,12 @@ int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
       skip--;
       continue;
     }
-    if (emitted) agg_buf_add(out, ",", 1);
+    if (emitted) trin_buf_add(out, ",", 1);
     agg_json_row(out, list[i], q->nselect ? q->select : NULL, q->nselect, q->ieee754, 0);
     last = list[i];
     emitted++;
   }
-  agg_buf_add(out, "]", 1);
+  trin_buf_add(out, "]", 1);
   /* Is there more? Only when the page is full and rows remain. */
   bool more = false;
   if (emitted == page_size && emitted < limit) {
@@ -738,26 +738,26 @@ int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
     else snprintf(token, sizeof token, "o:%zu", i);
     next_link(out, service_url, q, token, q->top >= 0 ? limit - emitted : -1);
   }
-  agg_buf_add(out, "}", 1);
+  trin_buf_add(out, "}", 1);
   free(own);
   if (out->failed) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   return TRIN_OK;
 }
 
 int agg_odata_entity(agg_rows_t *rows, const char *id, const agg_odata_query_t *q,
-                     const char *service_url, agg_buf_t *out, trin_err_t *err) {
+                     const char *service_url, trin_buf_t *out, trin_err_t *err) {
   agg_row_t *r = agg_rows_find(rows, id);
   /* A row the reader may not see is not there for it. */
   if (r && q->visible && !q->visible(q->visible_data, r)) r = NULL;
   if (!r) return trin_err_set(err, TRIN_ENOTFOUND, "project_id", "no project '%.64s'", id);
-  agg_buf_t row = {0};
+  trin_buf_t row = {0};
   agg_json_row(&row, r, q->nselect ? q->select : NULL, q->nselect, q->ieee754, 0);
-  agg_buf_add(out, "{", 1);
+  trin_buf_add(out, "{", 1);
   context(out, service_url, q, "/$entity");
-  agg_buf_add(out, ",", 1);
-  if (row.len > 2) agg_buf_add(out, row.data + 1, row.len - 1); /* the row's members and } */
-  else agg_buf_add(out, "}", 1);
-  agg_buf_free(&row);
+  trin_buf_add(out, ",", 1);
+  if (row.len > 2) trin_buf_add(out, row.data + 1, row.len - 1); /* the row's members and } */
+  else trin_buf_add(out, "}", 1);
+  trin_buf_free(&row);
   return TRIN_OK;
 }
 
@@ -776,8 +776,8 @@ static const char *edm(agg_type_t t) {
   return "Edm.String";
 }
 
-void agg_odata_metadata(agg_buf_t *out) {
-  agg_buf_puts(out,
+void agg_odata_metadata(trin_buf_t *out) {
+  trin_buf_puts(out,
                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n"
                "  <edmx:DataServices>\n"
@@ -785,14 +785,14 @@ void agg_odata_metadata(agg_buf_t *out) {
                "      <EntityType Name=\"ProjectStatus\">\n"
                "        <Key><PropertyRef Name=\"project_id\"/></Key>\n");
   for (int c = 0; c < AGG_NCOLS; c++) {
-    agg_buf_printf(out, "        <Property Name=\"%s\" Type=\"%s\"", AGG_COLUMNS[c].name,
+    trin_buf_printf(out, "        <Property Name=\"%s\" Type=\"%s\"", AGG_COLUMNS[c].name,
                    edm(AGG_COLUMNS[c].type));
-    if (c == AGG_COL_PROJECT_ID || c == AGG_COL_SEQ) agg_buf_puts(out, " Nullable=\"false\"");
-    if (AGG_COLUMNS[c].type == AGG_T_DEC2) agg_buf_puts(out, " Precision=\"18\" Scale=\"2\"");
-    if (AGG_COLUMNS[c].type == AGG_T_TIME) agg_buf_puts(out, " Precision=\"3\"");
-    agg_buf_puts(out, "/>\n");
+    if (c == AGG_COL_PROJECT_ID || c == AGG_COL_SEQ) trin_buf_puts(out, " Nullable=\"false\"");
+    if (AGG_COLUMNS[c].type == AGG_T_DEC2) trin_buf_puts(out, " Precision=\"18\" Scale=\"2\"");
+    if (AGG_COLUMNS[c].type == AGG_T_TIME) trin_buf_puts(out, " Precision=\"3\"");
+    trin_buf_puts(out, "/>\n");
   }
-  agg_buf_puts(out,
+  trin_buf_puts(out,
                "      </EntityType>\n"
                "      <EntityContainer Name=\"Container\">\n"
                "        <EntitySet Name=\"ProjectStatus\" EntityType=\"trin.ProjectStatus\"/>\n"
@@ -802,24 +802,24 @@ void agg_odata_metadata(agg_buf_t *out) {
                "</edmx:Edmx>\n");
 }
 
-void agg_odata_service_document(const char *service_url, agg_buf_t *out) {
-  agg_buf_puts(out, "{\"@odata.context\":");
-  agg_buf_t c = {0};
-  agg_buf_printf(&c, "%s/$metadata", service_url);
+void agg_odata_service_document(const char *service_url, trin_buf_t *out) {
+  trin_buf_puts(out, "{\"@odata.context\":");
+  trin_buf_t c = {0};
+  trin_buf_printf(&c, "%s/$metadata", service_url);
   agg_json_string(out, c.data ? c.data : "");
-  agg_buf_free(&c);
-  agg_buf_puts(out, ",\"value\":[{\"name\":\"ProjectStatus\",\"kind\":\"EntitySet\","
+  trin_buf_free(&c);
+  trin_buf_puts(out, ",\"value\":[{\"name\":\"ProjectStatus\",\"kind\":\"EntitySet\","
                     "\"url\":\"ProjectStatus\"}]}");
 }
 
-void agg_odata_error(agg_buf_t *out, const char *code, const char *message, const char *target) {
-  agg_buf_puts(out, "{\"error\":{\"code\":");
+void agg_odata_error(trin_buf_t *out, const char *code, const char *message, const char *target) {
+  trin_buf_puts(out, "{\"error\":{\"code\":");
   agg_json_string(out, code);
-  agg_buf_puts(out, ",\"message\":");
+  trin_buf_puts(out, ",\"message\":");
   agg_json_string(out, message);
   if (target && *target) {
-    agg_buf_puts(out, ",\"target\":");
+    trin_buf_puts(out, ",\"target\":");
     agg_json_string(out, target);
   }
-  agg_buf_puts(out, "}}");
+  trin_buf_puts(out, "}}");
 }

@@ -73,21 +73,21 @@ bool agg_odata_wanted(const agg_odata_query_t *q, const agg_row_t *r);
 /* Writes one page of ProjectStatus for q as OData JSON into out. service_url
  * is the absolute service root ("http://host:8080/odata"). */
 int agg_odata_page(agg_rows_t *rows, const agg_odata_query_t *q, int page_size,
-                   const char *service_url, agg_buf_t *out, trin_err_t *err);
+                   const char *service_url, trin_buf_t *out, trin_err_t *err);
 
 /* The entity with key id, or TRIN_ENOTFOUND. */
 int agg_odata_entity(agg_rows_t *rows, const char *id, const agg_odata_query_t *q,
-                     const char *service_url, agg_buf_t *out, trin_err_t *err);
+                     const char *service_url, trin_buf_t *out, trin_err_t *err);
 
-void agg_odata_metadata(agg_buf_t *out);
-void agg_odata_service_document(const char *service_url, agg_buf_t *out);
+void agg_odata_metadata(trin_buf_t *out);
+void agg_odata_service_document(const char *service_url, trin_buf_t *out);
 /* {"error":{"code":...,"message":...,"target":...}} */
-void agg_odata_error(agg_buf_t *out, const char *code, const char *message, const char *target);
+void agg_odata_error(trin_buf_t *out, const char *code, const char *message, const char *target);
 
 /* Percent-decodes (and '+' as space) n bytes into a new string; NULL on a
  * bad escape or an encoded NUL. */
 char *agg_url_decode(const char *s, size_t n);
 /* Percent-encodes s for a query value. */
-void agg_url_encode(agg_buf_t *b, const char *s);
+void agg_url_encode(trin_buf_t *b, const char *s);
 
 #endif

@@ -145,7 +145,7 @@ typedef struct batch {
   target_t *t;
   CURL *easy;
   struct curl_slist *headers;
-  agg_buf_t body;
+  trin_buf_t body;
   entry_t *e;
   size_t n, cap;
   char retry_after[64];
@@ -226,7 +226,7 @@ static void sock_close(sock_t *s) {
 static void batch_free(batch_t *b) {
   for (size_t i = 0; i < b->n; i++) free(b->e[i].project_id);
   free(b->e);
-  agg_buf_free(&b->body);
+  trin_buf_free(&b->body);
   curl_slist_free_all(b->headers);
   if (b->easy) curl_easy_cleanup(b->easy);
   free(b);
@@ -432,7 +432,7 @@ static void on_peek(void *data, const char *project_id, uint64_t seq) {
   b->e[b->n].seq = r && r->seq > seq ? r->seq : seq;
   b->n++;
   if (!r) return;
-  if (b->body.len > 9) agg_buf_add(&b->body, ",", 1);
+  if (b->body.len > 9) trin_buf_add(&b->body, ",", 1);
   agg_json_row(&b->body, r, NULL, 0, false, (size_t)p->opt.max_string);
 }
 
@@ -442,13 +442,13 @@ static bool start_batch(agg_push_t *p, target_t *t) {
   batch_t *b = calloc(1, sizeof *b);
   if (!b) return false;
   b->t = t;
-  agg_buf_puts(&b->body, "{\"rows\":[");
+  trin_buf_puts(&b->body, "{\"rows\":[");
   p->filling = b;
   trin_err_t err = {0};
   uint64_t taken_before = t->taken;
   int rc = agg_store_push_peek(p->store, t->name, t->taken, p->opt.max_rows, on_peek, p, &err);
   p->filling = NULL;
-  agg_buf_puts(&b->body, "]}");
+  trin_buf_puts(&b->body, "]}");
   if (rc || b->body.failed || b->n == 0) {
     if (rc) trin_log_error("push %s: reading the queue failed: %s", t->name, err.message);
     else if (b->body.failed) trin_log_error("push %s: out of memory building a batch", t->name);
@@ -699,15 +699,15 @@ agg_push_target_stats_t agg_push_target_stats(agg_push_t *p, int i) {
   return s;
 }
 
-void agg_push_metrics(agg_push_t *p, agg_buf_t *b) {
+void agg_push_metrics(agg_push_t *p, trin_buf_t *b) {
   if (!p) return;
   agg_push_target_stats_t s[AGG_PUSH_MAX_TARGETS];
   for (int i = 0; i < p->ntargets; i++) s[i] = agg_push_target_stats(p, i);
 #define PUSH_METRIC(metric, type, help, field, fmt, cast)                                     \
   do {                                                                                        \
-    agg_buf_puts(b, "# HELP " metric " " help "\n# TYPE " metric " " type "\n");              \
+    trin_buf_puts(b, "# HELP " metric " " help "\n# TYPE " metric " " type "\n");              \
     for (int i = 0; i < p->ntargets; i++)                                                     \
-      agg_buf_printf(b, metric "{target=\"%s\"} " fmt "\n", p->targets[i].name,               \
+      trin_buf_printf(b, metric "{target=\"%s\"} " fmt "\n", p->targets[i].name,               \
                      (cast)s[i].field);                                                       \
   } while (0)
   PUSH_METRIC("trin_aggregator_push_queue_depth", "gauge",

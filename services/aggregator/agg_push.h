@@ -87,7 +87,7 @@ int agg_push_enqueue(agg_push_t *p, trin_store_t *st, const agg_row_t *r, trin_e
 void agg_push_pump(agg_push_t *p);
 
 /* Prometheus lines: queue depth, POSTs by outcome, rows sent, in flight. */
-void agg_push_metrics(agg_push_t *p, agg_buf_t *out);
+void agg_push_metrics(agg_push_t *p, trin_buf_t *out);
 
 typedef struct {
   int64_t depth;          /* entries queued */

@@ -391,43 +391,43 @@ static trin_subscriber_stats_t sub_stats(const upstream_t *u) {
   return s;
 }
 
-static void metrics(void *data, agg_buf_t *b) {
+static void metrics(void *data, trin_buf_t *b) {
   agg_service_t *a = data;
-  agg_buf_puts(b, "# HELP trin_aggregator_events_consumed_total Upstream events applied, by service.\n"
+  trin_buf_puts(b, "# HELP trin_aggregator_events_consumed_total Upstream events applied, by service.\n"
                   "# TYPE trin_aggregator_events_consumed_total counter\n");
   for (int i = 0; i < AGG_NUPSTREAMS; i++)
     if (a->up[i].deployed)
-      agg_buf_printf(b, "trin_aggregator_events_consumed_total{service=\"%s\"} %llu\n",
+      trin_buf_printf(b, "trin_aggregator_events_consumed_total{service=\"%s\"} %llu\n",
                      AGG_UPSTREAMS[i], (unsigned long long)a->up[i].consumed);
-  agg_buf_puts(b, "# HELP trin_aggregator_events_skipped_total Upstream events whose payload "
+  trin_buf_puts(b, "# HELP trin_aggregator_events_skipped_total Upstream events whose payload "
                   "could not be decoded.\n"
                   "# TYPE trin_aggregator_events_skipped_total counter\n");
   for (int i = 0; i < AGG_NUPSTREAMS; i++)
     if (a->up[i].deployed)
-      agg_buf_printf(b, "trin_aggregator_events_skipped_total{service=\"%s\"} %llu\n",
+      trin_buf_printf(b, "trin_aggregator_events_skipped_total{service=\"%s\"} %llu\n",
                      AGG_UPSTREAMS[i], (unsigned long long)a->up[i].bad);
-  agg_buf_puts(b, "# HELP trin_aggregator_gaps_repaired_total Gaps or lags noticed and "
+  trin_buf_puts(b, "# HELP trin_aggregator_gaps_repaired_total Gaps or lags noticed and "
                   "repaired from the service's outbox.\n"
                   "# TYPE trin_aggregator_gaps_repaired_total counter\n");
   for (int i = 0; i < AGG_NUPSTREAMS; i++)
     if (a->up[i].deployed)
-      agg_buf_printf(b, "trin_aggregator_gaps_repaired_total{service=\"%s\"} %llu\n",
+      trin_buf_printf(b, "trin_aggregator_gaps_repaired_total{service=\"%s\"} %llu\n",
                      AGG_UPSTREAMS[i], (unsigned long long)sub_stats(&a->up[i]).gaps);
-  agg_buf_puts(b, "# HELP trin_aggregator_events_repaired_total Events fetched from the "
+  trin_buf_puts(b, "# HELP trin_aggregator_events_repaired_total Events fetched from the "
                   "service's outbox rather than heard live.\n"
                   "# TYPE trin_aggregator_events_repaired_total counter\n");
   for (int i = 0; i < AGG_NUPSTREAMS; i++)
     if (a->up[i].deployed)
-      agg_buf_printf(b, "trin_aggregator_events_repaired_total{service=\"%s\"} %llu\n",
+      trin_buf_printf(b, "trin_aggregator_events_repaired_total{service=\"%s\"} %llu\n",
                      AGG_UPSTREAMS[i], (unsigned long long)sub_stats(&a->up[i]).repaired);
-  agg_buf_puts(b, "# HELP trin_aggregator_cursor The last event of each service whose "
+  trin_buf_puts(b, "# HELP trin_aggregator_cursor The last event of each service whose "
                   "effect is stored.\n"
                   "# TYPE trin_aggregator_cursor gauge\n");
   for (int i = 0; i < AGG_NUPSTREAMS; i++)
     if (a->up[i].deployed)
-      agg_buf_printf(b, "trin_aggregator_cursor{service=\"%s\"} %llu\n", AGG_UPSTREAMS[i],
+      trin_buf_printf(b, "trin_aggregator_cursor{service=\"%s\"} %llu\n", AGG_UPSTREAMS[i],
                      (unsigned long long)a->up[i].stored);
-  agg_buf_printf(b,
+  trin_buf_printf(b,
                  "# HELP trin_aggregator_commits_total Transactions that stored changed rows.\n"
                  "# TYPE trin_aggregator_commits_total counter\n"
                  "trin_aggregator_commits_total %llu\n"
@@ -439,19 +439,19 @@ static void metrics(void *data, agg_buf_t *b) {
   agg_push_metrics(a->push, b);
 }
 
-static void health(void *data, agg_buf_t *b) {
+static void health(void *data, trin_buf_t *b) {
   agg_service_t *a = data;
-  agg_buf_puts(b, ",\"upstreams\":{");
+  trin_buf_puts(b, ",\"upstreams\":{");
   bool first = true;
   for (int i = 0; i < AGG_NUPSTREAMS; i++) {
-    agg_buf_printf(b, "%s\"%s\":", first ? "" : ",", AGG_UPSTREAMS[i]);
+    trin_buf_printf(b, "%s\"%s\":", first ? "" : ",", AGG_UPSTREAMS[i]);
     if (a->up[i].deployed)
-      agg_buf_printf(b, "{\"cursor\":%llu}", (unsigned long long)a->up[i].stored);
+      trin_buf_printf(b, "{\"cursor\":%llu}", (unsigned long long)a->up[i].stored);
     else
-      agg_buf_puts(b, "null");
+      trin_buf_puts(b, "null");
     first = false;
   }
-  agg_buf_puts(b, "}");
+  trin_buf_puts(b, "}");
 }
 
 /* ---- life cycle ---------------------------------------------------------------------------- */

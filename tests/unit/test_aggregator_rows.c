@@ -56,10 +56,10 @@ static char *cell(const agg_row_t *r, agg_col_t c) {
   agg_value_t v;
   agg_row_get(r, c, &v);
   if (v.null) return strcpy(out, "<null>");
-  agg_buf_t b = {0};
+  trin_buf_t b = {0};
   agg_value_text(&b, AGG_COLUMNS[c].type, &v);
   snprintf(out, sizeof out, "%s", b.data ? b.data : "");
-  agg_buf_free(&b);
+  trin_buf_free(&b);
   return out;
 }
 
