@@ -304,8 +304,8 @@ static const route_t *find_route(trin_server_t *s, const char *type) {
 }
 
 /* Runs one request inside the open batch transaction. Leaves r->reply_* or
- * r->err set. */
-static void run_request(trin_server_t *s, trin_request_t *r, bool in_txn) {
+ * r->err set. txn_err: why the batch has no transaction (NULL: it has one). */
+static void run_request(trin_server_t *s, trin_request_t *r, const trin_err_t *txn_err) {
   trin_err_t *err = &r->err;
   size_t len = zmq_msg_size(&r->body);
   if (r->malformed) {
@@ -355,8 +355,9 @@ static void run_request(trin_server_t *s, trin_request_t *r, bool in_txn) {
   }
   trin_codec_free(env);
 
-  if (!in_txn) {
-    trin_err_set(err, TRIN_ESTORE, "", "the store could not start a transaction");
+  if (txn_err) {
+    trin_err_set(err, TRIN_ESTORE, "", "the store could not start a transaction: %s",
+                 txn_err->message);
     trin_codec_free(msg);
     return;
   }
@@ -428,7 +429,7 @@ static void on_router(trin_zsock_t *zs, void *socket, void *data) {
   trin_err_clear(&txn_err);
   bool in_txn = trin_store_begin(s->store, &txn_err) == TRIN_OK;
   if (!in_txn) trin_log_error("cannot begin a transaction: %s", txn_err.message);
-  for (int i = 0; i < n; i++) run_request(s, &s->batch[i], in_txn);
+  for (int i = 0; i < n; i++) run_request(s, &s->batch[i], in_txn ? NULL : &txn_err);
   if (in_txn) {
     if (trin_store_commit(s->store, &txn_err) == TRIN_OK) {
       trin_outbox_committed(s->outbox);

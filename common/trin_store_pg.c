@@ -117,6 +117,12 @@ static int session_setup(pg_t *pg, trin_err_t *err) {
 }
 
 static int connect_now(pg_t *pg, trin_err_t *err) {
+  /* A session given up inside pipeline mode is closed, not reset: a reset
+   * session must start with no pipeline state left over. */
+  if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF) {
+    PQfinish(pg->conn);
+    pg->conn = NULL;
+  }
   if (pg->conn) {
     PQreset(pg->conn);
   } else {
@@ -398,15 +404,30 @@ static int run_pipeline(pg_t *pg, pg_stmt_t *st, PGresult **out, trin_err_t *err
     PGresult *end = PQgetResult(c); /* the NULL after each query's results */
     if (end) PQclear(end);
   }
-  if (PQstatus(c) == CONNECTION_OK) {
-    for (PGresult *r; sent && (r = PQgetResult(c));) {
-      bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-      PQclear(r);
-      if (sync) break;
+  /* Everything up to the sync is read, however the results were grouped: a
+   * query cut short may leave more than one. One NULL ends a query's
+   * results; two in a row mean nothing is left to read. */
+  for (int nulls = 0; sent && nulls < 2 && PQstatus(c) == CONNECTION_OK;) {
+    PGresult *r = PQgetResult(c);
+    if (!r) {
+      nulls++;
+      continue;
     }
-    PQexitPipelineMode(c);
-  } else if (rc == TRIN_OK) {
-    rc = pg_fail(pg, NULL, "", err);
+    nulls = 0;
+    bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (sync) break;
+  }
+  if (PQstatus(c) != CONNECTION_OK || !PQexitPipelineMode(c)) {
+    /* A session left in pipeline mode refuses every later statement, so it
+     * is not used again: the next transaction starts a new one. */
+    if (PQstatus(c) == CONNECTION_OK)
+      trin_log_warn("store: a pipelined round trip to PostgreSQL ended unfinished (%.*s);"
+                    " the next transaction opens a new session",
+                    (int)strcspn(PQerrorMessage(c), "\n"), PQerrorMessage(c));
+    bool committed = rc == TRIN_OK && *out && st->kind == K_COMMIT; /* saved all the same */
+    if (rc == TRIN_OK && !committed) rc = pg_fail(pg, NULL, "", err);
+    pg->broken = true;
   }
   if (rc && *out) {
     PQclear(*out);
