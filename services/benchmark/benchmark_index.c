@@ -74,17 +74,25 @@ typedef struct {
 } rec_t;
 
 typedef struct {
+  bm_wide_t num, den;
+  int32_t cnt;
+} psum_t;
+
+/* osum: per organisation (norg_cap of them) and property figure, the summed
+ * terms of its properties' records this year, over all peer groups. An
+ * unfiltered ranking reads them instead of scanning the records (which is
+ * memory-bound: 72 bytes a record). Invariant: they equal what a scan of
+ * recs would sum, for every organisation < norg_cap; above it, zero. */
+typedef struct {
   rec_t *recs;
   size_t n, cap;
+  psum_t (*osum)[BM_PROPERTY_FIGURES];
+  size_t norg_cap;
 } year_t;
 
 /* Portfolio sums: per figure and side (0 inside, 1 outside, 2 partnership
  * unknown) the summed terms of an organisation's projects at a year's end. */
 #define NPF (BM_FIG_COUNT - BM_PROPERTY_FIGURES)
-typedef struct {
-  bm_wide_t num, den;
-  int32_t cnt;
-} psum_t;
 typedef struct {
   int32_t year;
   psum_t s[NPF][3];
@@ -178,7 +186,10 @@ void bm_index_clear(bm_index_t *ix) {
   }
   for (size_t i = 0; i < ix->npagg; i++) free(ix->pagg[i].cells);
   free(ix->pagg);
-  for (int y = 0; y < NYEARS; y++) free(ix->years[y].recs);
+  for (int y = 0; y < NYEARS; y++) {
+    free(ix->years[y].recs);
+    free(ix->years[y].osum);
+  }
   free(ix->orgs);
   free(ix->regions);
   free(ix->props);
@@ -287,6 +298,27 @@ const bm_prop_t *bm_index_property(const bm_index_t *ix, int32_t i) {
 size_t bm_index_property_count(const bm_index_t *ix) { return ix->nprops; }
 size_t bm_index_measure_count(const bm_index_t *ix) { return ix->nmeasures; }
 
+/* Makes room for organisation org's sums in year yo; -1 on OOM. */
+static int osum_room(bm_index_t *ix, int yo, int32_t org) {
+  year_t *y = &ix->years[yo];
+  return org < 0 ? 0 : grow((void **)&y->osum, &y->norg_cap, (size_t)org + 1, sizeof *y->osum);
+}
+
+/* Adds (sign 1) or takes away (-1) one record's terms from its
+ * organisation's sums. Room must have been made (osum_room). */
+static void osum_apply(bm_index_t *ix, int yo, int32_t org, const bm_measure_t *m, int64_t area,
+                       int sign) {
+  if (org < 0) return;
+  psum_t *cell = ix->years[yo].osum[org];
+  for (int f = 0; f < BM_PROPERTY_FIGURES; f++) {
+    bm_wide_t num, den;
+    if (!bm_figures[f].property_term(m, area, &num, &den)) continue;
+    cell[f].num += sign * num;
+    cell[f].den += sign * den;
+    cell[f].cnt += sign;
+  }
+}
+
 int32_t bm_index_property_set(bm_index_t *ix, const char *id, int32_t org, int type,
                               int64_t area, const char *region) {
   int32_t reg = bm_index_region(ix, region);
@@ -316,6 +348,16 @@ int32_t bm_index_property_set(bm_index_t *ix, const char *id, int32_t org, int t
     ix->nprops++;
   }
   bm_prop_t *p = &ix->props[i];
+  if (p->org != org || p->area_m2 != area) { /* its records count elsewhere, or differently */
+    for (uint8_t k = 0; k < ix->ppos_n[i]; k++)
+      if (osum_room(ix, ix->ppos[i][k].year, org)) return -1;
+    for (uint8_t k = 0; k < ix->ppos_n[i]; k++) {
+      int yo = ix->ppos[i][k].year;
+      const bm_measure_t *m = &ix->years[yo].recs[ix->ppos[i][k].at].m;
+      osum_apply(ix, yo, p->org, m, p->area_m2, -1);
+      osum_apply(ix, yo, org, m, area, 1);
+    }
+  }
   p->org = org;
   p->type = (int8_t)type;
   p->band = (int8_t)bm_size_band(area);
@@ -330,10 +372,15 @@ int bm_index_measure_set(bm_index_t *ix, int32_t prop, int year, const bm_measur
     return -1;
   int16_t yo = (int16_t)(year - BM_YEAR_MIN);
   year_t *y = &ix->years[yo];
+  const bm_prop_t *p = &ix->props[prop];
+  if (osum_room(ix, yo, p->org)) return -1;
   uint8_t n = ix->ppos_n[prop];
   for (uint8_t k = 0; k < n; k++)
     if (ix->ppos[prop][k].year == yo) {
-      y->recs[ix->ppos[prop][k].at].m = *m;
+      bm_measure_t *old = &y->recs[ix->ppos[prop][k].at].m;
+      osum_apply(ix, yo, p->org, old, p->area_m2, -1);
+      *old = *m;
+      osum_apply(ix, yo, p->org, m, p->area_m2, 1);
       changed(ix);
       return 0;
     }
@@ -347,6 +394,7 @@ int bm_index_measure_set(bm_index_t *ix, int32_t prop, int year, const bm_measur
   }
   if (grow((void **)&y->recs, &y->cap, y->n + 1, sizeof *y->recs)) return -1;
   y->recs[y->n] = (rec_t){prop, *m};
+  osum_apply(ix, yo, p->org, m, p->area_m2, 1);
   ix->ppos[prop][n].year = yo;
   ix->ppos[prop][n].at = (int32_t)y->n;
   ix->ppos_n[prop] = (uint8_t)(n + 1);
@@ -529,6 +577,15 @@ static int compute(bm_index_t *ix, int f, int year, const bm_peer_t *peer, bm_ra
     if (year < BM_YEAR_MIN || year > BM_YEAR_MAX) goto rank;
     const year_t *y = &ix->years[year - BM_YEAR_MIN];
     bool any = peer->type < 0 && peer->band < 0 && peer->region == -1;
+    if (any) { /* every peer: the organisations' sums, kept as records change */
+      for (size_t o = 0; o < y->norg_cap && o < ix->norgs; o++) {
+        const psum_t *c = &y->osum[o][f];
+        if (c->cnt <= 0) continue;
+        ADD((int32_t)o, c->num, c->den);
+        ix->s_cnt[o] = c->cnt;
+      }
+      goto rank;
+    }
     for (size_t i = 0; i < y->n; i++) {
       const rec_t *rec = &y->recs[i];
       const bm_prop_t *p = &ix->props[rec->prop];

@@ -18,10 +18,15 @@
  * and adds the new ones: O(cells × figures), independent of the number of
  * projects and organisations.
  *
- * Query cost: a ranking scans the year's measures (one pass, O(properties))
- * summing each organisation's terms — or, for a portfolio figure, reads one
- * cell per organisation (binary search over its years) — then sorts the
- * organisations (O(orgs log orgs)); a rank history is one ranking per year,
+ * Property figures are also kept summed per year and organisation over all
+ * peer groups, updated as records and properties change (O(figures) per
+ * change).
+ *
+ * Query cost: an unfiltered ranking reads one sum per organisation; a peer
+ * group's ranking scans the year's measures (one pass, O(properties))
+ * summing each organisation's terms; a portfolio figure reads one cell per
+ * organisation (binary search over its years). Then the organisations are
+ * sorted (O(orgs log orgs)). A rank history is one ranking per year,
  * usually from the cache. */
 #ifndef TRIN_BENCHMARK_INDEX_H
 #define TRIN_BENCHMARK_INDEX_H

@@ -1,11 +1,13 @@
 /* benchmark.ranks — competition ranking (1, 2, 2, 4) in both directions,
  * percentiles, peer-group filtering (type, size band, region), the cache
- * following changes, the minimum group size and the open/anonymous rule. */
+ * following changes, the kept per-organisation sums agreeing with a scan,
+ * the minimum group size and the open/anonymous rule. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -164,6 +166,73 @@ static void cached_ranking_follows_changes(void **state) {
   bm_index_destroy(&ix);
 }
 
+/* An unfiltered ranking reads sums kept as records and properties change; a
+ * peer group's ranking scans the records. With every property a school, the
+ * school group is everyone, so the two must agree on every figure and year
+ * through random changes: new and replaced records, properties moving to
+ * another organisation or to none, areas changing. */
+static uint32_t lcg(uint32_t *s) { return (*s = *s * 1103515245u + 12345u) >> 8; }
+
+static void kept_sums_agree_with_a_scan(void **state) {
+  bm_index_t *ix = bm_index_new();
+  uint32_t seed = 7;
+  enum { ORGS = 12, PROPS = 60, Y0 = 2018, NY = 4 };
+  for (int i = 0; i < ORGS; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "K%02d", i);
+    assert_true(bm_index_org_set(ix, id, id, true) >= 0);
+  }
+  static const bm_peer_t schools = {BM_TYPE_SCHOOL, -1, -1};
+  int compared = 0;
+  for (int step = 0; step < 600; step++) {
+    char pid[8];
+    snprintf(pid, sizeof pid, "P%02u", lcg(&seed) % PROPS);
+    uint32_t what = lcg(&seed) % 10;
+    int32_t p = bm_index_property_find(ix, pid);
+    if (p < 0 || what < 2) { /* new, or moved: another organisation (or none), another area */
+      int32_t org = (int32_t)(lcg(&seed) % (ORGS + 1)) - 1;
+      int64_t area = 100 + (int64_t)(lcg(&seed) % 20000);
+      p = bm_index_property_set(ix, pid, org, BM_TYPE_SCHOOL, area, "nord");
+      assert_true(p >= 0);
+    }
+    if (what >= 2) { /* a record, new or replacing one; some fields missing */
+      bm_measure_t m = {.has = lcg(&seed) & 0x1ff};
+      m.cost_ore = (int64_t)(lcg(&seed) % 100000000);
+      m.electricity_kwh = (int64_t)(lcg(&seed) % 500000);
+      m.heat_kwh = (int64_t)(lcg(&seed) % 900000);
+      m.water_litres = (int64_t)(lcg(&seed) % 5000000);
+      m.grade_x100 = 100 + (int32_t)(lcg(&seed) % 401);
+      m.climate_class = 1 + (int32_t)(lcg(&seed) % 5);
+      m.anvendelsesgrad_bp = (int32_t)(lcg(&seed) % 10001);
+      m.udnyttelsesgrad_bp = (int32_t)(lcg(&seed) % 10001);
+      m.understoettelsesgrad_bp = (int32_t)(lcg(&seed) % 10001);
+      assert_int_equal(bm_index_measure_set(ix, p, Y0 + (int)(lcg(&seed) % NY), &m), 0);
+    }
+    if (step % 50 != 49) continue;
+    for (int f = 0; f < BM_PROPERTY_FIGURES; f++)
+      for (int year = Y0 - 1; year <= Y0 + NY; year++) {
+        const bm_ranking_t *all, *scan;
+        assert_int_equal(bm_index_rank(ix, f, year, &BM_PEER_ANY, &all), 0);
+        bm_ranking_t kept = *all; /* the next rank may reuse the slot's items */
+        kept.items = kept.n ? malloc(kept.n * sizeof *kept.items) : NULL;
+        if (kept.n) memcpy(kept.items, all->items, kept.n * sizeof *kept.items);
+        assert_int_equal(bm_index_rank(ix, f, year, &schools, &scan), 0);
+        assert_int_equal(kept.n, scan->n);
+        for (size_t i = 0; i < kept.n; i++) {
+          assert_int_equal(kept.items[i].org, scan->items[i].org);
+          assert_int_equal(kept.items[i].value, scan->items[i].value);
+          assert_int_equal(kept.items[i].count, scan->items[i].count);
+          assert_int_equal(kept.items[i].rank, scan->items[i].rank);
+        }
+        assert_int_equal(kept.dist.median, scan->dist.median);
+        compared += kept.n > 0;
+        free(kept.items);
+      }
+  }
+  assert_true(compared > 100); /* the rankings compared were not empty */
+  bm_index_destroy(&ix);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(ranks_lower_is_better_with_ties),
@@ -173,6 +242,7 @@ int main(void) {
       cmocka_unit_test(minimum_group),
       cmocka_unit_test(ranking_over_all_and_peer_groups),
       cmocka_unit_test(cached_ranking_follows_changes),
+      cmocka_unit_test(kept_sums_agree_with_a_scan),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
