@@ -61,6 +61,10 @@ struct trin_server {
   trin_gate_fn gate;
   void *gate_data;
   bool curve;            /* ROUTER and PUB speak CURVE behind trin_zap */
+  /* A store that cannot begin refuses every batch: said at most once a
+   * second, with how many batches were refused in between. */
+  uint64_t begin_logged_at;
+  unsigned begin_unlogged;
 };
 
 typedef struct {
@@ -428,7 +432,21 @@ static void on_router(trin_zsock_t *zs, void *socket, void *data) {
   trin_err_t txn_err;
   trin_err_clear(&txn_err);
   bool in_txn = trin_store_begin(s->store, &txn_err) == TRIN_OK;
-  if (!in_txn) trin_log_error("cannot begin a transaction: %s", txn_err.message);
+  if (!in_txn) {
+    uint64_t now = uv_now(s->loop);
+    if (s->begin_logged_at == 0 || now - s->begin_logged_at >= 1000) {
+      if (s->begin_unlogged)
+        trin_log_error("cannot begin a transaction: %s (and %u more batches refused since "
+                       "the last such line)",
+                       txn_err.message, s->begin_unlogged);
+      else
+        trin_log_error("cannot begin a transaction: %s", txn_err.message);
+      s->begin_logged_at = now ? now : 1;
+      s->begin_unlogged = 0;
+    } else {
+      s->begin_unlogged++;
+    }
+  }
   for (int i = 0; i < n; i++) run_request(s, &s->batch[i], in_txn ? NULL : &txn_err);
   if (in_txn) {
     if (trin_store_commit(s->store, &txn_err) == TRIN_OK) {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "trin_log.h"
 #include "trin_sql_dialect.h"
@@ -43,7 +44,23 @@ typedef struct {
   int64_t changes;
   struct pg_stmt *deferred[MAX_DEFERRED];
   int ndeferred;
+  /* While PostgreSQL cannot be reached, a try for every batch would hold
+   * the loop (up to connect_timeout a try) and flood the log: tries are
+   * spaced out, RETRY_MIN_MS doubling to RETRY_MAX_MS, and what comes in
+   * between is refused at once with the last try's reason. */
+  int64_t retry_at;     /* monotonic ms of the next try; 0 = none failed */
+  int backoff_ms;
+  char down[256];       /* why the last try failed */
 } pg_t;
+
+#define RETRY_MIN_MS 100
+#define RETRY_MAX_MS 1000
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 typedef enum { K_PLAIN, K_NOOP, K_BEGIN, K_COMMIT, K_ROLLBACK, K_SAVEPOINT, K_RELEASE } kind_t;
 
@@ -157,11 +174,25 @@ static int ensure_connected(pg_t *pg, trin_err_t *err) {
     return trin_err_set(err, TRIN_ESTORE, "store",
                         "the connection to PostgreSQL was lost; nothing of this "
                         "transaction was saved");
-  int rc = connect_now(pg, err);
+  int64_t now = mono_ms();
+  if (pg->retry_at && now < pg->retry_at)
+    return trin_err_set(err, TRIN_ESTORE, "store", "%s (trying again within %d ms)", pg->down,
+                        (int)(pg->retry_at - now));
+  trin_err_t why = {0};
+  int rc = connect_now(pg, &why);
   if (rc == TRIN_OK) {
     pg->reconnects++;
+    pg->retry_at = 0;
+    pg->backoff_ms = 0;
     trin_log_warn("store: reconnected to PostgreSQL");
+    return TRIN_OK;
   }
+  pg->backoff_ms = pg->backoff_ms ? pg->backoff_ms * 2 : RETRY_MIN_MS;
+  if (pg->backoff_ms > RETRY_MAX_MS) pg->backoff_ms = RETRY_MAX_MS;
+  pg->retry_at = mono_ms() + pg->backoff_ms;
+  snprintf(pg->down, sizeof pg->down, "%s", why.message);
+  trin_log_warn("store: %s; trying again in %d ms", why.message, pg->backoff_ms);
+  if (err) *err = why;
   return rc;
 }
 

@@ -314,6 +314,66 @@ static void lost_connection(void **state) {
   trin_store_destroy(&s);
 }
 
+/* PostgreSQL only: while the server refuses the store, tries to reconnect
+ * are spaced out, and what comes in between is refused at once, saying when
+ * the next try is; once the server takes the store again, the next try
+ * after the wait gets through. The store runs as a role of its own, which
+ * the test stops from logging in. */
+static void unreachable_server(void **state) {
+  if (!pg_test_wanted()) skip();
+  trin_store_t *killer = mem(), *s = NULL;
+  trin_err_t err = {0};
+  char role[40], sql[200], loc[600];
+  snprintf(role, sizeof role, "t_backoff_%d", (int)getpid());
+  snprintf(sql, sizeof sql, "CREATE ROLE %s LOGIN SUPERUSER", role);
+  if (trin_store_exec(killer, sql, &err)) fail_msg("%s: %s", sql, err.message);
+  pg_test_location(loc, sizeof loc, "backoff");
+  snprintf(loc + strlen(loc), sizeof loc - strlen(loc), "&user=%s", role);
+  trin_store_options_t o = {.location = loc};
+  if (trin_store_open(&o, &s, &err)) fail_msg("open as %s: %s", role, err.message);
+  trin_stmt_t *st;
+  assert_int_equal(trin_store_stmt(s, "SELECT current_user", &st, &err), TRIN_OK);
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  assert_string_equal(trin_stmt_text(st, 0), role);
+  trin_stmt_reset(st);
+
+  snprintf(sql, sizeof sql, "ALTER ROLE %s NOLOGIN", role);
+  assert_int_equal(trin_store_exec(killer, sql, &err), TRIN_OK);
+  snprintf(sql, sizeof sql,
+           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '%s'", role);
+  assert_int_equal(trin_store_exec(killer, sql, &err), TRIN_OK);
+  for (int i = 0; i < 100; i++) { /* the session is gone once the server says so */
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM pg_stat_activity WHERE usename = '%s'", role);
+    assert_int_equal(trin_store_stmt(killer, sql, &st, &err), TRIN_OK);
+    assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+    int64_t left = trin_stmt_int64(st, 0);
+    trin_stmt_reset(st);
+    if (left == 0) break;
+    nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+  }
+
+  assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE); /* a try, refused */
+  assert_non_null(strstr(err.message, "cannot reach PostgreSQL"));
+  assert_null(strstr(err.message, "trying again within"));
+  assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE); /* no try: too soon */
+  assert_non_null(strstr(err.message, "cannot reach PostgreSQL"));
+  assert_non_null(strstr(err.message, "trying again within"));
+  assert_false(trin_store_in_transaction(s));
+
+  snprintf(sql, sizeof sql, "ALTER ROLE %s LOGIN", role);
+  assert_int_equal(trin_store_exec(killer, sql, &err), TRIN_OK);
+  nanosleep(&(struct timespec){0, 250 * 1000 * 1000}, NULL); /* past the first wait */
+  if (trin_store_begin(s, &err)) fail_msg("after the wait: %s", err.message);
+  assert_int_equal(trin_store_reconnects(s), 1);
+  assert_int_equal(trin_store_commit(s, &err), TRIN_OK);
+  trin_store_destroy(&s);
+  snprintf(sql, sizeof sql, "DROP OWNED BY %s", role);
+  assert_int_equal(trin_store_exec(killer, sql, &err), TRIN_OK);
+  snprintf(sql, sizeof sql, "DROP ROLE %s", role);
+  assert_int_equal(trin_store_exec(killer, sql, &err), TRIN_OK);
+  trin_store_destroy(&killer);
+}
+
 /* PostgreSQL only: every session runs with UTC, ISO dates, its schema, and
  * the durability the sync setting asks for. */
 static void session_settings(void **state) {
@@ -366,6 +426,7 @@ int main(void) {
       cmocka_unit_test(bad_locations),
       cmocka_unit_test(edges),
       cmocka_unit_test(lost_connection),
+      cmocka_unit_test(unreachable_server),
       cmocka_unit_test(session_settings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
