@@ -10,5 +10,7 @@ target_compile_definitions(test_pg_connection_loss PRIVATE
   TRIN_PG_RESTART="${PROJECT_SOURCE_DIR}/tests/pg/pg-restart.sh")
 add_dependencies(test_pg_connection_loss trin-lifecycle)
 add_test(NAME lifecycle.connection_loss.pg COMMAND test_pg_connection_loss)
-set_tests_properties(lifecycle.connection_loss.pg PROPERTIES TIMEOUT 300 LABELS pg
+# RUN_SERIAL: it restarts the server every `.pg` test shares, so under
+# `ctest -j` it must not run beside them.
+set_tests_properties(lifecycle.connection_loss.pg PROPERTIES TIMEOUT 300 LABELS pg RUN_SERIAL TRUE
                      SKIP_RETURN_CODE 77 ENVIRONMENT "TRIN_TEST_BACKEND=postgresql")
