@@ -8,6 +8,7 @@
 
 #include "trin/lifecycle.pb-c.h"
 #include "trin_codec.h"
+#include "trin_cursor.h"
 #include "trin_log.h"
 
 static const char *const role_names[TRIN_ROLE_COUNT_] = {
@@ -230,6 +231,24 @@ int trin_access_migrate(trin_store_t *store, trin_err_t *err) {
   return trin_store_migrate(store, "access", access_migrations,
                             (int)(sizeof access_migrations / sizeof access_migrations[0]),
                             err);
+}
+
+static int rewind_lifecycle(trin_store_t *store, void *data, trin_err_t *err) {
+  (void)data;
+  return trin_cursor_rewind(store, "lifecycle", err);
+}
+
+int trin_access_migrate_follower(trin_store_t *store, trin_err_t *err) {
+  int rc = trin_access_migrate(store, err);
+  if (!rc) rc = trin_cursor_migrate(store, err);
+  if (!rc) rc = trin_store_migrate_fn(store, "access_replay", rewind_lifecycle, NULL, err);
+  return rc;
+}
+
+int trin_access_replay(trin_request_t *req, const Trin__Event *ev, void *data,
+                       trin_err_t *err) {
+  (void)data;
+  return trin_access_apply_event(trin_request_store(req), ev, err);
 }
 
 static int run_stmt(trin_store_t *s, const char *sql, const char *a, const char *b,

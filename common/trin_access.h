@@ -126,6 +126,16 @@ bool trin_access_request_may_see(trin_request_t *req, const char *client_org,
 
 /* Creates the access tables (scope "access") if needed. */
 int trin_access_migrate(trin_store_t *store, trin_err_t *err);
+/* The same for a service that learns membership by following lifecycle
+ * with trin_follower, and, once per store (scope "access_replay"): a store
+ * that followed lifecycle before it kept membership (or before its access
+ * tables were complete) rewinds its lifecycle cursor (trin_cursor_rewind),
+ * so the events it applied are replayed through trin_access_replay. */
+int trin_access_migrate_follower(trin_store_t *store, trin_err_t *err);
+/* A trin_follower replay function: the membership part of an event the
+ * service applied before (trin_access_apply_event), nothing else. */
+int trin_access_replay(trin_request_t *req, const Trin__Event *ev, void *data,
+                       trin_err_t *err);
 
 typedef struct {
   const char *org;

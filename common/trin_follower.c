@@ -12,7 +12,8 @@
 struct trin_follower {
   trin_server_t *server;
   trin_subscriber_t *sub;
-  trin_follower_fn fn;
+  trin_follower_fn fn, replay;
+  uint64_t replay_until;  /* events up to here go to replay */
   trin_follower_after_fn after;
   void *data;
   char service[32];
@@ -30,7 +31,8 @@ typedef struct {
 static int apply_in_tx(trin_request_t *req, void *data, trin_err_t *err) {
   apply_t *a = data;
   for (size_t i = 0; i < a->n; i++) {
-    int rc = a->f->fn(req, a->evs[i], a->f->data, err);
+    trin_follower_fn fn = a->evs[i]->seq <= a->f->replay_until ? a->f->replay : a->f->fn;
+    int rc = fn ? fn(req, a->evs[i], a->f->data, err) : TRIN_OK;
     if (rc) {
       a->failed = a->evs[i];
       return rc;
@@ -58,13 +60,15 @@ static int on_run(void *data, const Trin__Event *const *evs, size_t n) {
 int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
                       const trin_follower_options_t *opt, trin_follower_fn fn, void *data,
                       trin_follower_t **out, trin_err_t *err) {
-  uint64_t after = 0;
-  int rc = trin_cursor_get(trin_server_store(server), opt->service, &after, err);
+  uint64_t after = 0, until = 0;
+  int rc = trin_cursor_get_replay(trin_server_store(server), opt->service, &after, &until, err);
   if (rc) return rc;
   trin_follower_t *f = calloc(1, sizeof *f);
   if (!f) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   f->server = server;
   f->fn = fn;
+  f->replay = opt->replay;
+  f->replay_until = until;
   f->after = opt->after;
   f->data = data;
   snprintf(f->service, sizeof f->service, "%s", opt->service);
@@ -79,8 +83,14 @@ int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
     free(f);
     return rc;
   }
-  trin_log_info("following %s at %s from event %llu", opt->service, opt->endpoint,
-                (unsigned long long)after);
+  if (until > after)
+    trin_log_info("following %s at %s from event %llu; events up to %llu were applied "
+                  "before and are replayed for what this version adds",
+                  opt->service, opt->endpoint, (unsigned long long)after,
+                  (unsigned long long)until);
+  else
+    trin_log_info("following %s at %s from event %llu", opt->service, opt->endpoint,
+                  (unsigned long long)after);
   *out = f;
   return TRIN_OK;
 }

@@ -39,6 +39,10 @@ typedef struct {
   int retry_ms;              /* 0 = the subscriber's default */
   const trin_curve_client_t *curve;  /* NULL = plain; copied */
   trin_follower_after_fn after;      /* NULL = none */
+  /* Events up to the cursor's replay mark (trin_cursor_rewind) were applied
+   * before: they go to replay instead of fn, for only what fn's earlier
+   * versions did not do. NULL = they are passed over. */
+  trin_follower_fn replay;
 } trin_follower_options_t;
 
 /* server (and its store, which holds the cursor) must outlive the

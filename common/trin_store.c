@@ -265,41 +265,62 @@ int trin_store_schema_version(trin_store_t *s, const char *scope, int *out,
   return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
 }
 
+/* One version of scope in one transaction: sql (may be NULL), then fn (may
+ * be NULL), then the version recorded. */
+static int migrate_one(trin_store_t *s, const char *scope, int version, const char *sql,
+                       trin_migration_fn fn, void *data, trin_err_t *err) {
+  int rc;
+  if ((rc = trin_store_begin(s, err))) return rc;
+  rc = sql ? trin_store_exec(s, sql, err) : TRIN_OK;
+  if (!rc && fn) rc = fn(s, data, err);
+  trin_stmt_t *st = NULL;
+  if (!rc)
+    rc = trin_store_stmt(s,
+                         "INSERT INTO trin_schema(scope, version) VALUES (?, ?) "
+                         "ON CONFLICT(scope) DO UPDATE SET version = excluded.version",
+                         &st, err);
+  if (!rc) {
+    trin_stmt_bind_text(st, 1, scope);
+    trin_stmt_bind_int64(st, 2, version);
+    rc = trin_stmt_run(st, err);
+  }
+  if (!rc) rc = trin_store_commit(s, err);
+  else trin_store_rollback(s, NULL);
+  if (rc) return rc;
+  trin_log_info("store: %s schema migrated to version %d", scope, version);
+  return TRIN_OK;
+}
+
+static int newer_than_known(const char *scope, int have, int newest, trin_err_t *err) {
+  return trin_err_set(err, TRIN_ECONFLICT, "store",
+                      "the %s schema in this store is version %d, newer than "
+                      "this program knows (%d); use a newer trin",
+                      scope, have, newest);
+}
+
 int trin_store_migrate(trin_store_t *s, const char *scope,
                        const trin_migration_t *m, int n, trin_err_t *err) {
   int have, rc;
   if ((rc = trin_store_schema_version(s, scope, &have, err))) return rc;
   int newest = n > 0 ? m[n - 1].version : 0;
-  if (have > newest)
-    return trin_err_set(err, TRIN_ECONFLICT, "store",
-                        "the %s schema in this store is version %d, newer than "
-                        "this program knows (%d); use a newer trin",
-                        scope, have, newest);
+  if (have > newest) return newer_than_known(scope, have, newest, err);
   for (int i = 0; i < n; i++)
     if (m[i].version != i + 1)
       return trin_err_set(err, TRIN_EINTERNAL, "store",
                           "%s migrations must be numbered 1, 2, 3, ...", scope);
-  for (int i = 0; i < n; i++) {
-    if (m[i].version <= have) continue;
-    if ((rc = trin_store_begin(s, err))) return rc;
-    rc = trin_store_exec(s, m[i].sql, err);
-    trin_stmt_t *st = NULL;
-    if (!rc)
-      rc = trin_store_stmt(s,
-                           "INSERT INTO trin_schema(scope, version) VALUES (?, ?) "
-                           "ON CONFLICT(scope) DO UPDATE SET version = excluded.version",
-                           &st, err);
-    if (!rc) {
-      trin_stmt_bind_text(st, 1, scope);
-      trin_stmt_bind_int64(st, 2, m[i].version);
-      rc = trin_stmt_run(st, err);
-    }
-    if (!rc) rc = trin_store_commit(s, err);
-    else trin_store_rollback(s, NULL);
-    if (rc) return rc;
-    trin_log_info("store: %s schema migrated to version %d", scope, m[i].version);
-  }
+  for (int i = 0; i < n; i++)
+    if (m[i].version > have &&
+        (rc = migrate_one(s, scope, m[i].version, m[i].sql, NULL, NULL, err)))
+      return rc;
   return TRIN_OK;
+}
+
+int trin_store_migrate_fn(trin_store_t *s, const char *scope, trin_migration_fn fn, void *data,
+                          trin_err_t *err) {
+  int have, rc;
+  if ((rc = trin_store_schema_version(s, scope, &have, err))) return rc;
+  if (have > 1) return newer_than_known(scope, have, 1, err);
+  return have == 1 ? TRIN_OK : migrate_one(s, scope, 1, NULL, fn, data, err);
 }
 
 int trin_stmt_run_one(trin_store_t *s, trin_stmt_t *st, const char *what, const char *id,

@@ -56,6 +56,12 @@ int trin_store_migrate(trin_store_t *s, const char *scope,
                        trin_err_t *err);
 int trin_store_schema_version(trin_store_t *s, const char *scope, int *out,
                               trin_err_t *err);
+/* A one-time step that a function does, for what SQL alone cannot (it
+ * needs another module's functions): unless scope is at version 1
+ * already, runs fn in a transaction that also records version 1. */
+typedef int (*trin_migration_fn)(trin_store_t *s, void *data, trin_err_t *err);
+int trin_store_migrate_fn(trin_store_t *s, const char *scope, trin_migration_fn fn, void *data,
+                          trin_err_t *err);
 
 /* A server backend that lost its connection reconnects here (never inside
  * a transaction). A failed commit returns TRIN_ESTORE: nothing was saved,

@@ -334,7 +334,10 @@ int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, cons
   f->svc = svc;
   trin_follower_options_t fo = {.service = service, .endpoint = endpoint,
                                 .pub_endpoint = pub_endpoint, .curve = curve,
-                                .after = after_run};
+                                .after = after_run,
+                                /* membership of events applied before it was kept */
+                                .replay = strcmp(service, "lifecycle") == 0 ? trin_access_replay
+                                                                            : NULL};
   int rc = trin_follower_new(loop, zctx, svc->server, &fo, on_event, f, &f->follower, err);
   if (rc) {
     free(f->aps);

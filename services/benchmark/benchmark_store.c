@@ -107,7 +107,7 @@ int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "benchmark", MIGRATIONS,
                               (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
   /* Partnership membership, learnt from lifecycle's events. */
-  return rc ? rc : trin_access_migrate(s, err);
+  return rc ? rc : trin_access_migrate_follower(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {

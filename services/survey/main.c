@@ -8,6 +8,7 @@
 #include "survey_handlers.h"
 #include "survey_store.h"
 #include "survey_webhook.h"
+#include "trin_access.h"
 #include "trin_follower.h"
 #include "trin_log.h"
 #include "trin_service.h"
@@ -82,7 +83,8 @@ int main(int argc, char **argv) {
 
   trin_follower_options_t fo = {.service = "lifecycle",
                                 .endpoint = trin_config_get(cfg, "lifecycle-endpoint"),
-                                .pub_endpoint = trin_config_get(cfg, "lifecycle-pub-endpoint")};
+                                .pub_endpoint = trin_config_get(cfg, "lifecycle-pub-endpoint"),
+                                .replay = trin_access_replay};
   if (!rc) rc = trin_service_peer(svc, fo.service, fo.endpoint, fo.pub_endpoint, &fo.curve, &err);
   if (!rc)
     rc = trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc), server, &fo,

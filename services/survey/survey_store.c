@@ -144,7 +144,7 @@ int survey_store_migrate(trin_store_t *s, trin_err_t *err) {
    * cache that holds them (SQLite's default is 2 MiB). */
   if (!rc) rc = trin_store_exec(s, "PRAGMA cache_size = -262144", err);
   /* Partnership membership, learnt from lifecycle's events. */
-  if (!rc) rc = trin_access_migrate(s, err);
+  if (!rc) rc = trin_access_migrate_follower(s, err);
   return rc;
 }
 

@@ -6,7 +6,8 @@
  * with a message naming who and whose when it may see the resource, and
  * NOT_FOUND in exactly the words a missing id gets when it is an outsider
  * (it learns neither that the resource exists nor whose it is); a body
- * naming another organisation is refused. */
+ * naming another organisation is refused. A budget store an older trin left
+ * without membership learns it again when budget starts. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "keys_test.h"
 #include "lcclient.h"
 #include "test_benchmark_calls.h"
 #include "test_budget_calls.h"
@@ -107,7 +109,8 @@ static uint64_t last_seq(int svc) {
   return s;
 }
 
-static bool start(int svc, const char *bin) {
+/* Starts (or, with the same store, starts again) a service's process. */
+static bool launch(int svc, const char *bin) {
   char key[260], reg[260], peer[260], eps[NSVC][2][120];
   snprintf(key, sizeof key, "--key=%s/%s", peers, SVC_NAME[svc]);
   snprintf(reg, sizeof reg, "--key-registry=%s", registry);
@@ -124,13 +127,17 @@ static bool start(int svc, const char *bin) {
   }
   if (svc == SV) extra[n++] = "--http-address=";
   extra[n] = NULL;
-  testproc_init(&proc[svc], "access");
-  snprintf(proc[svc].endpoint, sizeof proc[svc].endpoint, "%s", ep[svc]);
-  snprintf(proc[svc].pub, sizeof proc[svc].pub, "%s", pub[svc]);
   trin_curve_client_t curve = {.own = &who_key[ADMIN]};
   snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s",
            svc_key[svc].public_z85);
   return testproc_start_curve(&proc[svc], bin, extra, &curve);
+}
+
+static bool start(int svc, const char *bin) {
+  testproc_init(&proc[svc], "access");
+  snprintf(proc[svc].endpoint, sizeof proc[svc].endpoint, "%s", ep[svc]);
+  snprintf(proc[svc].pub, sizeof proc[svc].pub, "%s", pub[svc]);
+  return launch(svc, bin);
 }
 
 static int setup(void **state) {
@@ -507,6 +514,52 @@ static void budget_roles(void **state) {
   OK(bg_index_point(as(ADMIN, BG), "BYG42", "2023-01-01", 10000, &seq, &e_));
 }
 
+/* A budget store an older trin wrote: it followed lifecycle before it kept
+ * partnership membership (or before its membership was complete). The test
+ * makes one from budget's own store: membership forgotten, and the cursor
+ * table and migration steps as that version left them. Started again, budget
+ * replays lifecycle's events for membership once, and the partnership's
+ * members read their budgets again; outsiders stay outside. */
+static void older_budget_store_learns_membership(void **state) {
+  (void)state;
+  Trin__Budget__BudgetReply *r = NULL;
+  OK(bg_get_budget(as(RAAD_A, BG), "A1", &r, &e_));
+  trin_codec_free(r);
+  r = NULL;
+  assert_int_equal(testproc_stop(&proc[BG]), 0);
+  trin_store_t *s = keys_open(proc[BG].store);
+  keys_exec(s,
+            "DELETE FROM access_members; DELETE FROM access_partnerships;"
+            " DELETE FROM access_projects;"
+            " ALTER TABLE trin_cursor DROP COLUMN replay_until;"
+            " UPDATE trin_schema SET version = 1 WHERE scope = 'cursor';"
+            " DELETE FROM trin_schema WHERE scope = 'access_replay'");
+  assert_int_equal(keys_int(s, "SELECT COUNT(*) FROM access_members"), 0);
+  assert_true(keys_int(s, "SELECT seq FROM trin_cursor WHERE service = 'lifecycle'") > 0);
+  trin_store_destroy(&s);
+
+  assert_true(launch(BG, TRIN_BUDGET_BIN));
+  int rc = TRIN_ENOTFOUND;
+  for (int i = 0; i < 200 && rc == TRIN_ENOTFOUND; i++) { /* until the replay is through */
+    trin_err_t err = {0};
+    rc = bg_get_budget(as(RAAD_A, BG), "A1", &r, &err);
+    if (rc == TRIN_ENOTFOUND) pause_ms(50);
+  }
+  assert_int_equal(rc, TRIN_OK);
+  trin_codec_free(r);
+  r = NULL;
+  Trin__Budget__ProjectEconomyReply *ec = NULL;
+  OK(bg_economy(as(ALFA_R, BG), "PA", &ec, &e_));
+  trin_codec_free(ec);
+  HIDDEN(BG, BETA_W, bg_get_budget(as(BETA_W, BG), "A1", &r, &e_), "budget_id", "budget", "A1");
+
+  char cmd[600], out[64] = "";
+  snprintf(cmd, sizeof cmd, "grep -c 'are replayed for what this version adds' '%s'",
+           proc[BG].log);
+  testproc_run(cmd, out, sizeof out);
+  assert_int_equal(atoi(out), 1);
+}
+
 /* ---- survey ------------------------------------------------------------------------------------ */
 
 static int create_survey(trin_client_t *c, const char *id, const char *project,
@@ -755,6 +808,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(lifecycle_roles),
       cmocka_unit_test(budget_roles),
+      cmocka_unit_test(older_budget_store_learns_membership),
       cmocka_unit_test(survey_roles),
       cmocka_unit_test(benchmark_roles),
   };

@@ -1,6 +1,8 @@
 /* common.access — roles by name, the gate's deny-by-default, the scope check
- * (own / member / any) against membership tables in a store, and the
- * membership learnt from lifecycle's packed events. */
+ * (own / member / any) against membership tables in a store, the
+ * membership learnt from lifecycle's packed events, and the one-time replay
+ * of lifecycle's events for a store that followed lifecycle before it kept
+ * membership. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include "trin/lifecycle.pb-c.h"
 #include "trin_access.h"
 #include "trin_codec.h"
+#include "trin_cursor.h"
 
 #define R(role) TRIN_ROLE_BIT(TRIN_ROLE_##role)
 
@@ -242,6 +245,54 @@ static void membership_from_lifecycle_events(void **state) {
   trin_store_destroy(&s);
 }
 
+static void cursor_is(trin_store_t *s, const char *service, uint64_t seq, uint64_t until) {
+  uint64_t got = 99, got_until = 99;
+  trin_err_t err;
+  assert_int_equal(trin_cursor_get_replay(s, service, &got, &got_until, &err), TRIN_OK);
+  assert_int_equal(got, seq);
+  assert_int_equal(got_until, until);
+}
+
+/* A store that followed lifecycle (cursor at 40) before it kept membership:
+ * its lifecycle cursor goes back to 0 with a replay mark at 40, once; other
+ * cursors stay; reaching the mark clears it. A new store has nothing to
+ * replay. */
+static void replay_for_membership(void **state) {
+  (void)state;
+  trin_store_t *s = NULL;
+  trin_err_t err;
+  trin_store_options_t o = {.location = ":memory:"};
+  assert_int_equal(trin_store_open(&o, &s, &err), TRIN_OK);
+  assert_int_equal(trin_cursor_migrate(s, &err), TRIN_OK);
+  assert_int_equal(trin_cursor_set(s, "lifecycle", 40, &err), TRIN_OK);
+  assert_int_equal(trin_cursor_set(s, "budget", 7, &err), TRIN_OK);
+
+  assert_int_equal(trin_access_migrate_follower(s, &err), TRIN_OK);
+  cursor_is(s, "lifecycle", 0, 40);
+  cursor_is(s, "budget", 7, 0);
+  int v = 0;
+  assert_int_equal(trin_store_schema_version(s, "access_replay", &v, &err), TRIN_OK);
+  assert_int_equal(v, 1);
+
+  assert_int_equal(trin_cursor_set(s, "lifecycle", 25, &err), TRIN_OK); /* halfway */
+  assert_int_equal(trin_access_migrate_follower(s, &err), TRIN_OK);       /* a restart */
+  cursor_is(s, "lifecycle", 25, 40);
+  assert_int_equal(trin_cursor_rewind(s, "lifecycle", &err), TRIN_OK); /* replaying: no-op */
+  cursor_is(s, "lifecycle", 25, 40);
+  assert_int_equal(trin_cursor_set(s, "lifecycle", 39, &err), TRIN_OK);
+  cursor_is(s, "lifecycle", 39, 40);
+  assert_int_equal(trin_cursor_set(s, "lifecycle", 41, &err), TRIN_OK); /* past the mark */
+  cursor_is(s, "lifecycle", 41, 0);
+  assert_int_equal(trin_access_migrate_follower(s, &err), TRIN_OK); /* done once: stays */
+  cursor_is(s, "lifecycle", 41, 0);
+  trin_store_destroy(&s);
+
+  assert_int_equal(trin_store_open(&o, &s, &err), TRIN_OK); /* a new store */
+  assert_int_equal(trin_access_migrate_follower(s, &err), TRIN_OK);
+  cursor_is(s, "lifecycle", 0, 0);
+  trin_store_destroy(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(roles_by_name),
@@ -249,6 +300,7 @@ int main(void) {
       cmocka_unit_test(gate_denies_by_default),
       cmocka_unit_test(scopes_against_membership),
       cmocka_unit_test(membership_from_lifecycle_events),
+      cmocka_unit_test(replay_for_membership),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
