@@ -65,11 +65,27 @@ static int setup(trin_secure_t *s, const trin_config_t *cfg, trin_err_t *err) {
     snprintf(err->field, sizeof err->field, "key-registry");
     return rc;
   }
-  free(entries);
   if ((rc = trin_keys_read_pair(key, &s->pair, err))) {
+    free(entries);
     snprintf(err->field, sizeof err->field, "key");
     return rc;
   }
+  /* A person's key (TRIN_KEY is trinctl's too) as a service's identity
+   * would give the service that person's rights and a public key its peers
+   * do not expect: refused here rather than as failing handshakes later. */
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(entries[i].public_z85, s->pair.public_z85) == 0 &&
+        strcmp(entries[i].role, "service") != 0) {
+      rc = trin_err_set(err, TRIN_EINVALID, "key",
+                        "'%.200s' is registered as organisation '%s', role '%s' (%s): a key for "
+                        "trinctl, not a service's. Give the service its own key, registered "
+                        "with role service, by --key or TRIN_<SERVICE>_KEY (TRIN_KEY is "
+                        "trinctl's key too)",
+                        key, entries[i].org, entries[i].role, entries[i].name);
+      free(entries);
+      return rc;
+    }
+  free(entries);
   snprintf(s->registry, sizeof s->registry, "%s", registry);
   s->keyed = true;
   char fp[33];

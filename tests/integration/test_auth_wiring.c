@@ -188,6 +188,15 @@ static void refuses_plain_tcp_without_key(void **state) {
           TRIN_BUDGET_BIN, one.endpoint, one.pub, one.dir, keys, registry, one.dir, one.dir, one.dir);
   assert_int_equal(rc, 1);
   assert_non_null(strstr(out, "trin-budget: peer-keys: no public key for lifecycle"));
+  /* trinctl's key, exported as TRIN_KEY, is not a service's: the service
+   * would read it for its own key. */
+  rc = sh("TRIN_KEY='%s/admin' '%s' --endpoint=%s --pub-endpoint=%s --store=%s "
+          "--key-registry=%s",
+          keys, TRIN_LIFECYCLE_BIN, one.endpoint, one.pub, one.store, registry);
+  assert_int_equal(rc, 1);
+  assert_non_null(strstr(out, "trin-lifecycle: key: '"));
+  assert_non_null(strstr(out, "/admin' is registered as organisation 'trin', role 'admin' "
+                              "(operator): a key for trinctl, not a service's."));
 }
 
 static void insecure_runs_plain_tcp_and_says_so(void **state) {
