@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,9 +58,15 @@ bool testproc_start_curve(testproc_t *p, const char *binary, const char *const *
   int n = 4;
   for (int i = 0; extra && extra[i] && n < 31; i++) argv[n++] = extra[i];
   argv[n] = NULL;
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
+    /* A test that fails midway (cmocka jumps out of it, or it aborts) never
+     * stops its services: they go with it instead of holding ports, sockets
+     * and database sessions into the tests after it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     /* The survey's respondent key lives beside a SQLite store; with a
      * PostgreSQL one it goes in the test's folder. */
     if (pg_test_wanted()) {
