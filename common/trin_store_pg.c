@@ -134,12 +134,6 @@ static int session_setup(pg_t *pg, trin_err_t *err) {
 }
 
 static int connect_now(pg_t *pg, trin_err_t *err) {
-  /* A session given up inside pipeline mode is closed, not reset: a reset
-   * session must start with no pipeline state left over. */
-  if (pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF) {
-    PQfinish(pg->conn);
-    pg->conn = NULL;
-  }
   if (pg->conn) {
     PQreset(pg->conn);
   } else {
