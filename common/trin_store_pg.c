@@ -13,8 +13,10 @@
  * with TRIN_ESTORE, and only the next BEGIN (or a statement outside any
  * transaction) tries to reconnect. */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,9 @@ typedef struct {
   int64_t retry_at;     /* monotonic ms of the next try; 0 = none failed */
   int backoff_ms;
   char down[256];       /* why the last try failed */
+  PGconn *pending;      /* a session being opened (connect_step); NULL = none */
+  int64_t pending_since;
+  PostgresPollingStatusType pending_poll;
 } pg_t;
 
 #define RETRY_MIN_MS 100
@@ -133,24 +138,17 @@ static int session_setup(pg_t *pg, trin_err_t *err) {
   return rc;
 }
 
-static int connect_now(pg_t *pg, trin_err_t *err) {
-  if (pg->conn) {
-    PQreset(pg->conn);
-  } else {
-    /* Our defaults first: the location's own settings override them. */
-    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-    const char *vals[] = {"5", "trin", pg->uri, NULL};
-    pg->conn = PQconnectdbParams(keys, vals, 1);
-    if (!pg->conn) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
-    PQsetNoticeProcessor(pg->conn, on_notice, NULL);
-  }
-  if (PQstatus(pg->conn) != CONNECTION_OK) {
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s", PQerrorMessage(pg->conn));
-    msg[strcspn(msg, "\n")] = '\0';
-    pg->broken = true;
-    return trin_err_set(err, TRIN_ESTORE, "store", "cannot reach PostgreSQL: %s", msg);
-  }
+/* libpq's parameters for a session: our defaults first, the location's own
+ * settings override them. */
+#define CONNECT_KEYS {"connect_timeout", "application_name", "dbname", NULL}
+#define CONNECT_VALS(pg) {"5", "trin", (pg)->uri, NULL}
+#define CONNECT_TIMEOUT_MS 5000
+
+/* conn is open: it replaces the session, which is then set up. */
+static int use_session(pg_t *pg, PGconn *conn, trin_err_t *err) {
+  if (pg->conn && pg->conn != conn) PQfinish(pg->conn);
+  pg->conn = conn;
+  PQsetNoticeProcessor(conn, on_notice, NULL);
   /* A new session knows none of the old one's prepared statements. */
   pg->generation++;
   pg->in_txn = false;
@@ -159,6 +157,83 @@ static int connect_now(pg_t *pg, trin_err_t *err) {
   /* A session without its settings is not used: the next try starts over. */
   pg->broken = rc != TRIN_OK;
   return rc;
+}
+
+static int unreachable(pg_t *pg, PGconn *conn, trin_err_t *err) {
+  char msg[200];
+  snprintf(msg, sizeof msg, "%s", conn ? PQerrorMessage(conn) : "out of memory");
+  msg[strcspn(msg, "\n")] = '\0';
+  pg->broken = true;
+  return trin_err_set(err, TRIN_ESTORE, "store", "cannot reach PostgreSQL: %s", msg);
+}
+
+/* At open: connects and waits (up to connect_timeout). */
+static int connect_now(pg_t *pg, trin_err_t *err) {
+  const char *keys[] = CONNECT_KEYS, *vals[] = CONNECT_VALS(pg);
+  PGconn *conn = PQconnectdbParams(keys, vals, 1);
+  if (!conn) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    int rc = unreachable(pg, conn, err);
+    PQfinish(conn);
+    return rc;
+  }
+  return use_session(pg, conn, err);
+}
+
+/* Later: connects without holding the loop for long. A new session is
+ * started (libpq's PQconnectStartParams) and advanced with PQconnectPoll:
+ * for up to CONNECT_SLICE_MS on the call that starts it, then only as far as
+ * the server has already answered on each later call, so a server that
+ * does not answer at all costs the loop that slice per try, not
+ * connect_timeout (which libpq does not apply here: CONNECT_TIMEOUT_MS
+ * does). TRIN_ESTORE "still connecting" while it is under way. */
+#define CONNECT_SLICE_MS 100
+static int connect_step(pg_t *pg, trin_err_t *err) {
+  int64_t now = mono_ms(), wait_until = now;
+  if (!pg->pending) {
+    const char *keys[] = CONNECT_KEYS, *vals[] = CONNECT_VALS(pg);
+    pg->pending = PQconnectStartParams(keys, vals, 1);
+    if (!pg->pending || PQstatus(pg->pending) == CONNECTION_BAD) {
+      int rc = unreachable(pg, pg->pending, err);
+      if (pg->pending) PQfinish(pg->pending);
+      pg->pending = NULL;
+      return rc;
+    }
+    pg->pending_since = now;
+    pg->pending_poll = PGRES_POLLING_WRITING; /* as libpq's documentation starts */
+    wait_until = now + CONNECT_SLICE_MS;
+  }
+  for (;;) {
+    if (pg->pending_poll == PGRES_POLLING_OK) {
+      PGconn *conn = pg->pending;
+      pg->pending = NULL;
+      return use_session(pg, conn, err);
+    }
+    if (pg->pending_poll == PGRES_POLLING_FAILED ||
+        mono_ms() - pg->pending_since >= CONNECT_TIMEOUT_MS) {
+      int rc = pg->pending_poll == PGRES_POLLING_FAILED
+                   ? unreachable(pg, pg->pending, err)
+                   : trin_err_set(err, TRIN_ESTORE, "store",
+                                  "cannot reach PostgreSQL: no answer within %d s",
+                                  CONNECT_TIMEOUT_MS / 1000);
+      pg->broken = true;
+      PQfinish(pg->pending);
+      pg->pending = NULL;
+      return rc;
+    }
+    int64_t left = wait_until - mono_ms();
+    struct pollfd p = {PQsocket(pg->pending),
+                       pg->pending_poll == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+    int ready = poll(&p, 1, left > 0 ? (int)left : 0);
+    if (ready > 0) {
+      pg->pending_poll = PQconnectPoll(pg->pending);
+      continue;
+    }
+    if (ready < 0 && errno == EINTR) continue;
+    return trin_err_set(err, TRIN_ESTORE, "store",
+                        "connecting to PostgreSQL (for %d ms); nothing was saved",
+                        (int)(mono_ms() - pg->pending_since));
+  }
 }
 
 /* Before anything that is not part of an open transaction. */
@@ -173,13 +248,17 @@ static int ensure_connected(pg_t *pg, trin_err_t *err) {
     return trin_err_set(err, TRIN_ESTORE, "store", "%s (trying again within %d ms)", pg->down,
                         (int)(pg->retry_at - now));
   trin_err_t why = {0};
-  int rc = connect_now(pg, &why);
+  int rc = connect_step(pg, &why);
   if (rc == TRIN_OK) {
     pg->reconnects++;
     pg->retry_at = 0;
     pg->backoff_ms = 0;
     trin_log_warn("store: reconnected to PostgreSQL");
     return TRIN_OK;
+  }
+  if (pg->pending) { /* still under way: not a failed try */
+    if (err) *err = why;
+    return rc;
   }
   pg->backoff_ms = pg->backoff_ms ? pg->backoff_ms * 2 : RETRY_MIN_MS;
   if (pg->backoff_ms > RETRY_MAX_MS) pg->backoff_ms = RETRY_MAX_MS;
@@ -249,6 +328,7 @@ int trin_store_pg_open(const char *location, trin_store_sync_t sync, void **impl
 static void s_close(void *impl) {
   pg_t *pg = impl;
   if (pg->conn) PQfinish(pg->conn);
+  if (pg->pending) PQfinish(pg->pending);
   free(pg->uri);
   free(pg);
 }

@@ -4,12 +4,19 @@
  * order by bytes, rowid order), and clear errors for bad locations.
  * Its twin common.store.pg runs all of it on PostgreSQL, plus a lost
  * connection: the transaction fails whole and the next one reconnects. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "trin_store.h"
@@ -374,6 +381,154 @@ static void unreachable_server(void **state) {
   trin_store_destroy(&killer);
 }
 
+/* A TCP relay between a store and the test's PostgreSQL server. Frozen, it
+ * stops accepting: the kernel still completes a new connection's handshake,
+ * so a client connects and then hears nothing, as from a server that hangs
+ * or a network that drops its packets. */
+typedef struct {
+  int lfd, port, up_port;
+  atomic_bool frozen, stop;
+  pthread_t th;
+} relay_t;
+
+static void *relay_main(void *arg) {
+  relay_t *r = arg;
+  int pair[32][2], n = 0;
+  while (!atomic_load(&r->stop)) {
+    struct pollfd pf[1 + 64];
+    int k = 0, was = n;
+    bool listening = !atomic_load(&r->frozen);
+    if (listening) pf[k++] = (struct pollfd){r->lfd, POLLIN, 0};
+    for (int i = 0; i < n; i++) {
+      pf[k++] = (struct pollfd){pair[i][0], POLLIN, 0};
+      pf[k++] = (struct pollfd){pair[i][1], POLLIN, 0};
+    }
+    if (poll(pf, (nfds_t)k, 20) <= 0) continue;
+    int base = listening ? 1 : 0;
+    if (listening && (pf[0].revents & POLLIN)) {
+      int c = accept(r->lfd, NULL, NULL), u = socket(AF_INET, SOCK_STREAM, 0);
+      struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)r->up_port)};
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (c >= 0 && u >= 0 && n < 32 && connect(u, (struct sockaddr *)&a, sizeof a) == 0) {
+        pair[n][0] = c;
+        pair[n][1] = u;
+        n++;
+      } else {
+        if (c >= 0) close(c);
+        if (u >= 0) close(u);
+      }
+    }
+    for (int i = 0; i < was; i++)
+      for (int side = 0; side < 2; side++) {
+        if (pair[i][0] < 0 || !(pf[base + 2 * i + side].revents & (POLLIN | POLLHUP | POLLERR)))
+          continue;
+        char buf[16384];
+        ssize_t got = read(pair[i][side], buf, sizeof buf);
+        if (got <= 0 || write(pair[i][1 - side], buf, (size_t)got) != got) {
+          close(pair[i][0]);
+          close(pair[i][1]);
+          pair[i][0] = pair[i][1] = -1;
+        }
+      }
+    int m = 0; /* closed pairs out */
+    for (int i = 0; i < n; i++)
+      if (pair[i][0] >= 0) {
+        pair[m][0] = pair[i][0];
+        pair[m][1] = pair[i][1];
+        m++;
+      }
+    n = m;
+  }
+  for (int i = 0; i < n; i++) close(pair[i][0]), close(pair[i][1]);
+  return NULL;
+}
+
+static void relay_start(relay_t *r, int up_port) {
+  memset(r, 0, sizeof *r);
+  r->up_port = up_port;
+  r->lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t al = sizeof a;
+  assert_int_equal(bind(r->lfd, (struct sockaddr *)&a, sizeof a), 0);
+  assert_int_equal(listen(r->lfd, 16), 0);
+  assert_int_equal(getsockname(r->lfd, (struct sockaddr *)&a, &al), 0);
+  r->port = ntohs(a.sin_port);
+  assert_int_equal(pthread_create(&r->th, NULL, relay_main, r), 0);
+}
+
+static void relay_stop(relay_t *r) {
+  atomic_store(&r->stop, true);
+  pthread_join(r->th, NULL);
+  close(r->lfd);
+}
+
+static int64_t since_ms(const struct timespec *t0) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* PostgreSQL only: the store's session ends and the server then answers no
+ * new connection (hangs, or the network drops it). Reconnecting must not
+ * hold the caller for libpq's connect_timeout (5 s): it answers at once
+ * that it is still connecting, and once the server answers again the
+ * store gets through. */
+static void unanswering_server(void **state) {
+  if (!pg_test_wanted()) skip();
+  /* postgresql://user@host:PORT/db: the same through the relay */
+  const char *uri = pg_test_server();
+  const char *at = strchr(uri, '@'), *colon = at ? strchr(at, ':') : NULL;
+  const char *slash = colon ? strchr(colon, '/') : NULL;
+  if (!slash) skip(); /* not a URI this test can route */
+  relay_t r;
+  relay_start(&r, atoi(colon + 1));
+  char via[300], fresh[700], loc[900];
+  snprintf(via, sizeof via, "%.*s:%d%s", (int)(colon - uri), uri, r.port, slash);
+  pg_test_location(fresh, sizeof fresh, "hang"); /* the URI with a schema of its own */
+  snprintf(loc, sizeof loc, "%s%s", via, fresh + strlen(uri));
+
+  trin_store_t *s = NULL, *killer = mem();
+  trin_err_t err = {0};
+  trin_store_options_t o = {.location = loc};
+  if (trin_store_open(&o, &s, &err)) fail_msg("open through the relay: %s", err.message);
+  trin_stmt_t *st;
+  assert_int_equal(trin_store_stmt(s, "SELECT pg_backend_pid()", &st, &err), TRIN_OK);
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  int64_t pid = trin_stmt_int64(st, 0);
+  trin_stmt_reset(st);
+
+  atomic_store(&r.frozen, true);
+  assert_int_equal(trin_store_stmt(killer, "SELECT pg_terminate_backend(?)", &st, &err), TRIN_OK);
+  trin_stmt_bind_int64(st, 1, pid);
+  assert_int_equal(trin_stmt_step(st, &err), TRIN_STORE_ROW);
+  trin_stmt_reset(st);
+  nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL); /* the relay closes our side */
+
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE);
+  assert_non_null(strstr(err.message, "connecting to PostgreSQL"));
+  assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE); /* still: no wait this time */
+  assert_non_null(strstr(err.message, "connecting to PostgreSQL"));
+  int64_t held = since_ms(&t0);
+  print_message("two refusals while the server hangs took %lld ms\n", (long long)held);
+  assert_true(held < 2500); /* far from connect_timeout's 5 s: generous for a busy machine */
+
+  atomic_store(&r.frozen, false); /* the server answers again */
+  int rc = TRIN_ESTORE;
+  for (int i = 0; i < 150 && rc == TRIN_ESTORE; i++) {
+    rc = trin_store_begin(s, &err);
+    if (rc == TRIN_ESTORE) nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+  }
+  if (rc) fail_msg("after the server answered again: %s", err.message);
+  assert_int_equal(trin_store_reconnects(s), 1);
+  assert_int_equal(trin_store_commit(s, &err), TRIN_OK);
+  trin_store_destroy(&s);
+  trin_store_destroy(&killer);
+  relay_stop(&r);
+}
+
 /* PostgreSQL only: every session runs with UTC, ISO dates, its schema, and
  * the durability the sync setting asks for. */
 static void session_settings(void **state) {
@@ -427,6 +582,7 @@ int main(void) {
       cmocka_unit_test(edges),
       cmocka_unit_test(lost_connection),
       cmocka_unit_test(unreachable_server),
+      cmocka_unit_test(unanswering_server),
       cmocka_unit_test(session_settings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
