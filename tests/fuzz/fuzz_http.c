@@ -76,7 +76,19 @@ static int dial(void) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+  int rc = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&a, sizeof a);
+  if (rc != 0 && fd >= 0 && errno == EINTR) {
+    /* A signal (libFuzzer's own timers) cut the wait short; the connection
+     * goes on being made: wait for it and ask how it went. */
+    struct pollfd pf = {.fd = fd, .events = POLLOUT};
+    int e = 0;
+    socklen_t el = sizeof e;
+    while ((rc = poll(&pf, 1, 5000)) < 0 && errno == EINTR) {
+    }
+    rc = rc == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e == 0 ? 0 : -1;
+    if (e) errno = e;
+  }
+  if (rc != 0) {
     perror("fuzz.http: connect");
     abort();
   }
@@ -105,7 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (sent < size) {
       ssize_t n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
       if (n > 0) sent += (size_t)n;
-      else if (errno != EAGAIN && errno != EWOULDBLOCK) sent = size; /* closed on us */
+      else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        sent = size; /* closed on us */
       if (sent == size) shutdown(fd, SHUT_WR);
     } else if (spins == 0) {
       shutdown(fd, SHUT_WR);
@@ -114,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (;;) {
       ssize_t n = recv(fd, buf, sizeof buf, 0);
       if (n > 0) continue;
-      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) closed = true;
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) closed = true;
       break;
     }
   }
