@@ -362,15 +362,26 @@ static void unreachable_server(void **state) {
   assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE); /* a try, refused */
   assert_non_null(strstr(err.message, "cannot reach PostgreSQL"));
   assert_null(strstr(err.message, "trying again within"));
-  assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE); /* no try: too soon */
-  assert_non_null(strstr(err.message, "cannot reach PostgreSQL"));
-  assert_non_null(strstr(err.message, "trying again within"));
+  /* Asked again at once: no try, the answer says when the next one is. (A
+   * machine slow enough to pass the 100 ms wait between two calls meets a
+   * longer one at the next: the wait doubles.) */
+  bool spaced = false;
+  for (int i = 0; i < 10 && !spaced; i++) {
+    assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE);
+    assert_non_null(strstr(err.message, "cannot reach PostgreSQL"));
+    spaced = strstr(err.message, "trying again within") != NULL;
+  }
+  assert_true(spaced);
   assert_false(trin_store_in_transaction(s));
 
   snprintf(sql, sizeof sql, "ALTER ROLE %s LOGIN", role);
   assert_int_equal(trin_store_exec(killer, sql, &err), TRIN_OK);
-  nanosleep(&(struct timespec){0, 250 * 1000 * 1000}, NULL); /* past the first wait */
-  if (trin_store_begin(s, &err)) fail_msg("after the wait: %s", err.message);
+  int rc = TRIN_ESTORE; /* the next try after the wait gets through */
+  for (int i = 0; i < 100 && rc == TRIN_ESTORE; i++) {
+    nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    rc = trin_store_begin(s, &err);
+  }
+  if (rc) fail_msg("after the wait: %s", err.message);
   assert_int_equal(trin_store_reconnects(s), 1);
   assert_int_equal(trin_store_commit(s, &err), TRIN_OK);
   trin_store_destroy(&s);
@@ -511,13 +522,15 @@ static void unanswering_server(void **state) {
   assert_non_null(strstr(err.message, "connecting to PostgreSQL"));
   assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE); /* still: no wait this time */
   assert_non_null(strstr(err.message, "connecting to PostgreSQL"));
-  int64_t held = since_ms(&t0);
-  print_message("two refusals while the server hangs took %lld ms\n", (long long)held);
-  assert_true(held < 2500); /* far from connect_timeout's 5 s: generous for a busy machine */
+  /* Both answered while the try is under way: a blocking connect would have
+   * waited out connect_timeout (5 s) and failed. How long they took is
+   * printed, not asserted (machines are shared). */
+  print_message("two refusals while the server hangs took %lld ms\n",
+                (long long)since_ms(&t0));
 
   atomic_store(&r.frozen, false); /* the server answers again */
   int rc = TRIN_ESTORE;
-  for (int i = 0; i < 150 && rc == TRIN_ESTORE; i++) {
+  for (int i = 0; i < 400 && rc == TRIN_ESTORE; i++) { /* up to 8 s */
     rc = trin_store_begin(s, &err);
     if (rc == TRIN_ESTORE) nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
   }
