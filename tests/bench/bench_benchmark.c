@@ -171,31 +171,27 @@ static bool answers_agree(const answer_t *x, const answer_t *y) {
  * analysed; NULL with the reason in why when PostgreSQL is not available or
  * misbehaves. *seconds the load, *rows the measures. */
 static pgtwin_t *pg_load(sqlite3 *db, double *seconds, long *rows, char *why, size_t why_size) {
-  pgtwin_t *pg = pgtwin_open("bench_benchmark", why, why_size);
-  if (!pg) return NULL;
-  double t0 = now_ms();
-  if (pgtwin_exec(pg,
-                    "CREATE TABLE bm_properties (id text NOT NULL, owner_org text NOT NULL,"
-                    " type text NOT NULL, gross_area_m2 bigint NOT NULL);"
-                    "CREATE TABLE bm_measures (owner_org text NOT NULL,"
-                    " property_id text NOT NULL, year integer NOT NULL, total_cost_ore bigint)") ||
-      pgtwin_copy(pg, db, "SELECT id, owner_org, type, gross_area_m2 FROM bm_properties",
-                    "bm_properties") < 0 ||
-      (*rows = pgtwin_copy(pg, db,
-                             "SELECT owner_org, property_id, year, total_cost_ore FROM bm_measures",
-                             "bm_measures")) < 0 ||
-      pgtwin_exec(pg,
-                    "ALTER TABLE bm_properties ADD PRIMARY KEY (owner_org, id);"
-                    "CREATE INDEX bm_properties_id ON bm_properties(id);"
-                    "ALTER TABLE bm_measures ADD PRIMARY KEY (owner_org, property_id, year);"
-                    "ANALYZE bm_properties; ANALYZE bm_measures") ||
-      pgtwin_prepare(pg, "ranks", PG_RANKS) || pgtwin_prepare(pg, "history", PG_HISTORY)) {
-    snprintf(why, why_size, "%s", pgtwin_why(pg));
-    pgtwin_destroy(&pg);
-    return NULL;
-  }
-  *seconds = (now_ms() - t0) / 1e3;
-  return pg;
+  static const pgtwin_copy_t copies[] = {
+      {"SELECT id, owner_org, type, gross_area_m2 FROM bm_properties", "bm_properties"},
+      {"SELECT owner_org, property_id, year, total_cost_ore FROM bm_measures", "bm_measures"},
+  };
+  const pgtwin_query_t queries[] = {{"ranks", PG_RANKS}, {"history", PG_HISTORY}};
+  const pgtwin_load_t load = {
+      .schema = "bench_benchmark",
+      .create = "CREATE TABLE bm_properties (id text NOT NULL, owner_org text NOT NULL,"
+                " type text NOT NULL, gross_area_m2 bigint NOT NULL);"
+                "CREATE TABLE bm_measures (owner_org text NOT NULL,"
+                " property_id text NOT NULL, year integer NOT NULL, total_cost_ore bigint)",
+      .copies = copies,
+      .ncopies = sizeof copies / sizeof *copies,
+      .keys = "ALTER TABLE bm_properties ADD PRIMARY KEY (owner_org, id);"
+              "CREATE INDEX bm_properties_id ON bm_properties(id);"
+              "ALTER TABLE bm_measures ADD PRIMARY KEY (owner_org, property_id, year);"
+              "ANALYZE bm_properties; ANALYZE bm_measures",
+      .queries = queries,
+      .nqueries = sizeof queries / sizeof *queries,
+  };
+  return pgtwin_load(&load, db, rows, seconds, why, why_size);
 }
 
 /* The table row of a PostgreSQL twin: its median and ratio, or why not. */

@@ -269,3 +269,26 @@ double pgtwin_time(pgtwin_t *pg, const char *name, int nparams, const char *cons
   free(v);
   return m;
 }
+
+pgtwin_t *pgtwin_load(const pgtwin_load_t *load, sqlite3 *db, long *rows, double *seconds,
+                      char *why, size_t why_size) {
+  pgtwin_t *pg = pgtwin_open(load->schema, why, why_size);
+  if (!pg) return NULL;
+  double t0 = bench_now_ms();
+  int rc = pgtwin_exec(pg, load->create);
+  for (size_t i = 0; i < load->ncopies && !rc; i++) {
+    long n = pgtwin_copy(pg, db, load->copies[i].select, load->copies[i].table);
+    if (n < 0) rc = -1;
+    else *rows = n;
+  }
+  if (!rc) rc = pgtwin_exec(pg, load->keys);
+  for (size_t i = 0; i < load->nqueries && !rc; i++)
+    rc = pgtwin_prepare(pg, load->queries[i].name, load->queries[i].sql);
+  if (rc) {
+    snprintf(why, why_size, "%s", pgtwin_why(pg));
+    pgtwin_destroy(&pg);
+    return NULL;
+  }
+  *seconds = (bench_now_ms() - t0) / 1e3;
+  return pg;
+}

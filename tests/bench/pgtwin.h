@@ -41,6 +41,29 @@ long pgtwin_copy(pgtwin_t *pg, sqlite3 *db, const char *select, const char *tabl
 /* Prepares `sql` ($1.. parameters, sent as text) under `name`. 0 or -1. */
 int pgtwin_prepare(pgtwin_t *pg, const char *name, const char *sql);
 
+/* A twin's tables, loaded the way every benchmark loads them. */
+typedef struct {
+  const char *select, *table; /* pgtwin_copy's arguments */
+} pgtwin_copy_t;
+typedef struct {
+  const char *name, *sql; /* pgtwin_prepare's arguments */
+} pgtwin_query_t;
+typedef struct {
+  const char *schema;          /* pgtwin_open's */
+  const char *create;          /* the tables, without keys (COPY is faster so) */
+  const pgtwin_copy_t *copies; /* in order */
+  size_t ncopies;
+  const char *keys;            /* keys and indexes as the store has them, and ANALYZE */
+  const pgtwin_query_t *queries;
+  size_t nqueries;
+} pgtwin_load_t;
+
+/* pgtwin_open, then create, the copies, keys and the prepared queries.
+ * *rows: the rows of the last copy; *seconds: the whole load. NULL with the
+ * reason in why when any step fails (the schema is dropped again). */
+pgtwin_t *pgtwin_load(const pgtwin_load_t *load, sqlite3 *db, long *rows, double *seconds,
+                      char *why, size_t why_size);
+
 /* Runs the prepared statement `reps` times with the same text parameters
  * and returns the median milliseconds of the round trips (the whole result
  * received); NaN when a run fails. When check is not NULL it is called with
