@@ -336,8 +336,7 @@ int benchmark_follow(uv_loop_t *loop, void *zctx, benchmark_service_t *svc, cons
                                 .pub_endpoint = pub_endpoint, .curve = curve,
                                 .after = after_run,
                                 /* membership of events applied before it was kept */
-                                .replay = strcmp(service, "lifecycle") == 0 ? trin_access_replay
-                                                                            : NULL};
+                                .replay = trin_access_replay};
   int rc = trin_follower_new(loop, zctx, svc->server, &fo, on_event, f, &f->follower, err);
   if (rc) {
     free(f->aps);
