@@ -44,6 +44,7 @@ typedef struct {
   atomic_int done;             /* commands answered */
   int status[PER_CLIENT];      /* TRIN_OK, TRIN_ESTORE, ... */
   char message[160];           /* first unexpected answer */
+  char no_txn[TRIN_ERR_MESSAGE_MAX]; /* first refusal for want of a transaction */
 } client_t;
 
 static atomic_bool stop;
@@ -67,6 +68,9 @@ static void *client_main(void *arg) {
     c->status[i] = rc;
     if (rc != TRIN_OK && rc != TRIN_ESTORE && !c->message[0])
       snprintf(c->message, sizeof c->message, "%s: %s: %s", id, trin_status_name(rc), err.message);
+    if (rc == TRIN_ESTORE && !c->no_txn[0] &&
+        strncmp(err.message, "the store could not start a transaction", 39) == 0)
+      snprintf(c->no_txn, sizeof c->no_txn, "%s", err.message);
     if (rc == TRIN_ESTORE) { /* back off a little, as a real client would */
       struct timespec ts = {0, 5 * 1000 * 1000};
       nanosleep(&ts, NULL);
@@ -185,6 +189,14 @@ static void cuts_under_load(void **state) {
       }
     }
   }
+  /* A batch refused because no transaction could begin says why: the
+   * PostgreSQL session it could not open. */
+  for (int k = 0; k < CLIENTS; k++)
+    if (cs[k].no_txn[0]) {
+      print_message("refused for want of a transaction: %s\n", cs[k].no_txn);
+      assert_non_null(strstr(cs[k].no_txn, "could not start a transaction: "));
+      assert_non_null(strstr(cs[k].no_txn, "PostgreSQL"));
+    }
   print_message("%lld session cuts%s; %d commands OK, %d answered STORE\n", (long long)cut,
                 restarted ? " (one a server restart)" : "", ok, failed);
   assert_true(cut >= 1);

@@ -285,6 +285,15 @@ static void replay_for_membership(void **state) {
   cursor_is(s, "lifecycle", 41, 0);
   assert_int_equal(trin_access_migrate_follower(s, &err), TRIN_OK); /* done once: stays */
   cursor_is(s, "lifecycle", 41, 0);
+
+  /* A store a newer trin left (its replay step at a version this one does
+   * not know) is refused as such, and nothing is rewound. */
+  assert_int_equal(trin_store_exec(s, "UPDATE trin_schema SET version = 2"
+                                      " WHERE scope = 'access_replay'", &err), TRIN_OK);
+  assert_int_equal(trin_access_migrate_follower(s, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.message, "the access_replay schema in this store is version 2, newer "
+                                   "than this program knows (1); use a newer trin");
+  cursor_is(s, "lifecycle", 41, 0);
   trin_store_destroy(&s);
 
   assert_int_equal(trin_store_open(&o, &s, &err), TRIN_OK); /* a new store */

@@ -483,8 +483,9 @@ static int64_t since_ms(const struct timespec *t0) {
 /* PostgreSQL only: the store's session ends and the server then answers no
  * new connection (hangs, or the network drops it). Reconnecting must not
  * hold the caller for libpq's connect_timeout (5 s): it answers at once
- * that it is still connecting, and once the server answers again the
- * store gets through. */
+ * that it is still connecting; after 5 s without an answer the try has
+ * failed and the next waits; once the server answers again the store gets
+ * through. */
 static void unanswering_server(void **state) {
   if (!pg_test_wanted()) skip();
   /* postgresql://user@host:PORT/db: the same through the relay */
@@ -527,6 +528,19 @@ static void unanswering_server(void **state) {
    * printed, not asserted (machines are shared). */
   print_message("two refusals while the server hangs took %lld ms\n",
                 (long long)since_ms(&t0));
+
+  /* No answer for 5 s: a failed try, said as such, and the next one waits. */
+  bool gave_up = false;
+  for (int i = 0; i < 200 && !gave_up; i++) { /* up to 10 s */
+    nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE);
+    gave_up = strstr(err.message, "cannot reach PostgreSQL: no answer within 5 s") != NULL;
+    if (!gave_up) assert_non_null(strstr(err.message, "connecting to PostgreSQL"));
+  }
+  assert_true(gave_up);
+  assert_int_equal(trin_store_begin(s, &err), TRIN_ESTORE);
+  assert_non_null(strstr(err.message, "trying again within"));
+  assert_false(trin_store_in_transaction(s));
 
   atomic_store(&r.frozen, false); /* the server answers again */
   int rc = TRIN_ESTORE;
