@@ -16,6 +16,7 @@ static const char *const role_names[TRIN_ROLE_COUNT_] = {
     [TRIN_ROLE_SERVICE] = "service",    [TRIN_ROLE_WRITER] = "writer",
     [TRIN_ROLE_READER] = "reader",      [TRIN_ROLE_CALCULATOR] = "calculator",
     [TRIN_ROLE_ADVISOR] = "advisor",    [TRIN_ROLE_RESIDENT] = "resident",
+    [TRIN_ROLE_GATEWAY] = "gateway",
 };
 
 trin_role_t trin_role_parse(const char *name) {
@@ -59,6 +60,21 @@ static const char *roles_text(unsigned roles, char *buf, size_t cap) {
     n += (size_t)w;
   }
   return n ? buf : "no role but admin";
+}
+
+void trin_access_describe(void *data, const char *request_type, const char **roles,
+                          size_t *nroles, size_t cap, const char **scope) {
+  static const char *const scope_names[] = {"any", "own", "member"};
+  const trin_access_rule_t *rule = find_rule(data, request_type);
+  *nroles = 0;
+  *scope = rule ? scope_names[rule->scope] : "";
+  for (int r = TRIN_ROLE_SERVICE; rule && r < TRIN_ROLE_COUNT_ && *nroles < cap; r++)
+    if (rule->roles & TRIN_ROLE_BIT(r)) roles[(*nroles)++] = role_names[r];
+}
+
+void trin_access_install(trin_server_t *server, const trin_access_table_t *table) {
+  trin_server_set_gate(server, trin_access_gate, (void *)table);
+  trin_server_set_gate_describe(server, trin_access_describe);
 }
 
 int trin_access_gate(const trin_caller_t *caller, const char *request_type, void *data,

@@ -29,6 +29,8 @@ typedef enum {
   TRIN_ROLE_CALCULATOR,  /* a contractor's calculator: budgets, optimisation log */
   TRIN_ROLE_ADVISOR,     /* an advisor: design milestones */
   TRIN_ROLE_RESIDENT,    /* a resident committee: answers surveys, nothing else */
+  TRIN_ROLE_GATEWAY,     /* the HTTP gateway: nothing on its own; it asks on a person's
+                            behalf (Envelope.actor) and is then that person */
   TRIN_ROLE_COUNT_
 } trin_role_t;
 
@@ -62,6 +64,15 @@ typedef struct {
  * unauthenticated local endpoint (ipc://, inproc://, or tcp:// with the
  * logged `insecure` setting), where the socket itself is the guard. */
 bool trin_access_unrestricted(const trin_caller_t *caller);
+
+/* Makes table the server's gate (trin_access_gate) and what trin.Describe
+ * tells of each request (trin_access_describe). table is borrowed and must
+ * outlive the server. */
+void trin_access_install(trin_server_t *server, const trin_access_table_t *table);
+
+/* A trin_gate_describe_fn: data is a const trin_access_table_t *. */
+void trin_access_describe(void *data, const char *request_type, const char **roles,
+                          size_t *nroles, size_t cap, const char **scope);
 
 /* A trin_gate_fn: data is a const trin_access_table_t *. Refuses with
  * TRIN_EFORBIDDEN a request that has no row (deny by default) or whose row

@@ -319,7 +319,7 @@ static int parse_entry(char *line, const char *path, int lineno, trin_keys_entry
   if (trin_role_parse(tok[2]) == TRIN_ROLE_NONE)
     return trin_err_set(err, TRIN_EINVALID, "",
                         "registry %s line %d: unknown role '%.32s' (admin, service, writer, "
-                        "reader, calculator, advisor or resident)",
+                        "reader, calculator, advisor, resident or gateway)",
                         path, lineno, tok[2]);
   char *name = trim(p);
   if (strlen(name) >= sizeof e->name)
@@ -439,7 +439,7 @@ int trin_keys_registry_add(const char *path, const trin_keys_entry_t *e, trin_er
   if (trin_role_parse(e->role) == TRIN_ROLE_NONE)
     return trin_err_set(err, TRIN_EINVALID, "role",
                         "unknown role '%.32s' (admin, service, writer, reader, calculator, "
-                        "advisor or resident)",
+                        "advisor, resident or gateway)",
                         e->role);
   if ((rc = trin_text_check_optional(e->name, sizeof e->name - 1, "name", err))) return rc;
   if (strchr(e->name, '\t'))

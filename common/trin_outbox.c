@@ -34,6 +34,8 @@ static const trin_migration_t OUTBOX_MIGRATIONS[] = {
      "ALTER TABLE trin_outbox ADD COLUMN actor_org TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE trin_outbox ADD COLUMN actor_role TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE trin_outbox ADD COLUMN actor_key TEXT NOT NULL DEFAULT ''"},
+    /* The person the gateway acted for (issue 15): older rows read as "". */
+    {3, "ALTER TABLE trin_outbox ADD COLUMN actor_person TEXT NOT NULL DEFAULT ''"},
 };
 #define OUTBOX_NMIGRATIONS ((int)(sizeof OUTBOX_MIGRATIONS / sizeof OUTBOX_MIGRATIONS[0]))
 
@@ -162,7 +164,7 @@ int trin_outbox_append_as(trin_outbox_t *ob, const trin_outbox_actor_t *actor,
   trin_stmt_t *st;
   if ((rc = trin_store_stmt(ob->store,
                             "INSERT INTO trin_outbox(seq, type, time, event, actor_org, "
-                            "actor_role, actor_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            "actor_role, actor_key, actor_person) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             &st, err)))
     goto fail;
   trin_stmt_bind_int64(st, 1, (int64_t)seq);
@@ -172,6 +174,7 @@ int trin_outbox_append_as(trin_outbox_t *ob, const trin_outbox_actor_t *actor,
   trin_stmt_bind_text(st, 5, or_empty(actor ? actor->org : NULL));
   trin_stmt_bind_text(st, 6, or_empty(actor ? actor->role : NULL));
   trin_stmt_bind_text(st, 7, or_empty(actor ? actor->key : NULL));
+  trin_stmt_bind_text(st, 8, or_empty(actor ? actor->person : NULL));
   if ((rc = trin_stmt_run(st, err))) goto fail;
   if (push(&ob->pending, &ob->npending, &ob->cap_pending, out)) {
     rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -321,7 +324,7 @@ int trin_outbox_audit(trin_outbox_t *ob, uint64_t after_seq, trin_outbox_audit_t
   if (cap == 0) return TRIN_OK;
   trin_stmt_t *st;
   int rc = trin_store_stmt(ob->store,
-                           "SELECT seq, type, time, actor_org, actor_role, actor_key "
+                           "SELECT seq, type, time, actor_org, actor_role, actor_key, actor_person "
                            "FROM trin_outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
                            &st, err);
   if (rc) return rc;
@@ -336,6 +339,7 @@ int trin_outbox_audit(trin_outbox_t *ob, uint64_t after_seq, trin_outbox_audit_t
     snprintf(r->actor_org, sizeof r->actor_org, "%s", or_empty(trin_stmt_text(st, 3)));
     snprintf(r->actor_role, sizeof r->actor_role, "%s", or_empty(trin_stmt_text(st, 4)));
     snprintf(r->actor_key, sizeof r->actor_key, "%s", or_empty(trin_stmt_text(st, 5)));
+    snprintf(r->actor_person, sizeof r->actor_person, "%s", or_empty(trin_stmt_text(st, 6)));
   }
   trin_stmt_reset(st);
   return rc == TRIN_STORE_ROW || rc == TRIN_OK ? TRIN_OK : rc;

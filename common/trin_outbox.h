@@ -55,6 +55,7 @@ typedef struct {
   const char *org;
   const char *role;
   const char *key;
+  const char *person;  /* the person the gateway acted for; NULL or "" for none */
 } trin_outbox_actor_t;
 
 /* trin_outbox_append, recording actor (NULL = all ""). trin_outbox_append
@@ -72,6 +73,7 @@ typedef struct {
   char actor_org[65];
   char actor_role[33];
   char actor_key[33];   /* key fingerprint (hex), never the key */
+  char actor_person[201];
 } trin_outbox_audit_t;
 
 /* Reads up to cap committed events' audit rows after after_seq, in sequence

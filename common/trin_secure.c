@@ -41,7 +41,7 @@ static bool is_file(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int setup(trin_secure_t *s, const trin_config_t *cfg, trin_err_t *err) {
+static int setup(trin_secure_t *s, const trin_config_t *cfg, const char *role, trin_err_t *err) {
   const char *key = trin_config_get(cfg, "key");
   const char *registry = trin_config_get(cfg, "key-registry");
   const char *peer_keys = trin_config_get(cfg, "peer-keys");
@@ -75,13 +75,13 @@ static int setup(trin_secure_t *s, const trin_config_t *cfg, trin_err_t *err) {
    * do not expect: refused here rather than as failing handshakes later. */
   for (size_t i = 0; i < n; i++)
     if (strcmp(entries[i].public_z85, s->pair.public_z85) == 0 &&
-        strcmp(entries[i].role, "service") != 0) {
+        strcmp(entries[i].role, role) != 0) {
       rc = trin_err_set(err, TRIN_EINVALID, "key",
                         "'%.200s' is registered as organisation '%s', role '%s' (%s): a key for "
-                        "trinctl, not a service's. Give the service its own key, registered "
-                        "with role service, by --key or TRIN_<SERVICE>_KEY (TRIN_KEY is "
-                        "trinctl's key too)",
-                        key, entries[i].org, entries[i].role, entries[i].name);
+                        "trinctl, not a %s's. Give the %s its own key, registered with role "
+                        "%s, by --key or TRIN_<SERVICE>_KEY (TRIN_KEY is trinctl's key too)",
+                        key, entries[i].org, entries[i].role, entries[i].name, role, role,
+                        role);
       free(entries);
       return rc;
     }
@@ -95,10 +95,15 @@ static int setup(trin_secure_t *s, const trin_config_t *cfg, trin_err_t *err) {
 }
 
 int trin_secure_new(const trin_config_t *cfg, trin_secure_t **out, trin_err_t *err) {
+  return trin_secure_new_as(cfg, "service", out, err);
+}
+
+int trin_secure_new_as(const trin_config_t *cfg, const char *role, trin_secure_t **out,
+                       trin_err_t *err) {
   *out = NULL;
   trin_secure_t *s = calloc(1, sizeof *s);
   if (!s) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-  int rc = setup(s, cfg, err);
+  int rc = setup(s, cfg, role, err);
   if (rc) {
     trin_secure_destroy(&s);
     return rc;

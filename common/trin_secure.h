@@ -32,6 +32,11 @@ typedef struct trin_secure trin_secure_t;
  * key pair and checks that the registry file exists. cfg is only read during
  * the call. */
 int trin_secure_new(const trin_config_t *cfg, trin_secure_t **out, trin_err_t *err);
+/* The same for a process whose key the registry holds under another role
+ * than service (the gateway's: role gateway); a key registered under any
+ * other role is refused. role is read during the call. */
+int trin_secure_new_as(const trin_config_t *cfg, const char *role, trin_secure_t **out,
+                       trin_err_t *err);
 /* Stops the ZAP handler if still running; *s is set to NULL. */
 void trin_secure_destroy(trin_secure_t **s);
 

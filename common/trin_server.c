@@ -60,6 +60,7 @@ struct trin_server {
   trin_server_stats_t stats;
   trin_gate_fn gate;
   void *gate_data;
+  trin_gate_describe_fn gate_describe;
   bool curve;            /* ROUTER and PUB speak CURVE behind trin_zap */
   /* A store that cannot begin refuses every batch: said at most once a
    * second, with how many batches were refused in between. */
@@ -100,6 +101,8 @@ static int handle_audit_since(trin_request_t *req, const ProtobufCMessage *msg,
                               void *data, trin_err_t *err);
 static int handle_ping(trin_request_t *req, const ProtobufCMessage *msg,
                        void *data, trin_err_t *err);
+static int handle_describe(trin_request_t *req, const ProtobufCMessage *msg,
+                           void *data, trin_err_t *err);
 static void on_router(trin_zsock_t *zs, void *socket, void *data);
 static void on_heartbeat(uv_timer_t *t);
 
@@ -142,6 +145,7 @@ int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
   trin_server_handle(s, &trin__events_since__descriptor, handle_events_since, s);
   trin_server_handle(s, &trin__audit_since__descriptor, handle_audit_since, s);
   trin_server_handle(s, &trin__ping__descriptor, handle_ping, s);
+  trin_server_handle(s, &trin__describe__descriptor, handle_describe, s);
   if ((rc = trin_zsock_new(loop, s->router, on_router, s, &s->zrouter, err))) {
     zmq_close(s->router);
     zmq_close(s->pub);
@@ -215,6 +219,10 @@ void trin_server_set_gate(trin_server_t *s, trin_gate_fn fn, void *data) {
   s->gate = fn;
   s->gate_data = data;
 }
+
+void trin_server_set_gate_describe(trin_server_t *s, trin_gate_describe_fn fn) {
+  s->gate_describe = fn;
+}
 trin_store_t *trin_request_store(const trin_request_t *r) { return r->server->store; }
 
 int trin_request_reply(trin_request_t *r, const ProtobufCMessage *reply,
@@ -232,8 +240,9 @@ int trin_request_emit(trin_request_t *r, const char *type, const char *org,
                       trin_err_t *err) {
   /* The audit trail: who caused the event. Applying another service's event
    * is this service acting on its own. */
-  trin_outbox_actor_t actor = {r->caller.org, r->caller.role, r->caller.key};
-  if (r->applying) actor = (trin_outbox_actor_t){"", "service", ""};
+  trin_outbox_actor_t actor = {r->caller.org, r->caller.role, r->caller.key,
+                               r->caller.person};
+  if (r->applying) actor = (trin_outbox_actor_t){"", "service", "", ""};
   return trin_outbox_append_as(r->server->outbox, &actor, type, org, ids, nids, payload,
                                seq, err);
 }
@@ -307,6 +316,41 @@ static const route_t *find_route(trin_server_t *s, const char *type) {
   return NULL;
 }
 
+/* The gateway asks on a person's behalf: from then on the request is that
+ * person's, under exactly the rules a direct key of the same organisation
+ * and role meets. Only a key registered as gateway may say so; a keyless
+ * local caller may too, since it is unrestricted and can only narrow. A
+ * person is never a service or a gateway. */
+static int assert_actor(trin_server_t *s, trin_request_t *r, const Trin__Actor *a,
+                        trin_err_t *err) {
+  trin_caller_t *c = &r->caller;
+  if (c->authenticated && trin_role_parse(c->role) != TRIN_ROLE_GATEWAY)
+    return trin_err_set(err, TRIN_EFORBIDDEN, "actor",
+                        "only the gateway's key (role gateway) may act on someone's behalf; "
+                        "this key (%s) of organisation \"%s\" has role '%s'",
+                        c->key, c->org, c->role[0] ? c->role : "none");
+  trin_role_t role = trin_role_parse(a->role);
+  if (role == TRIN_ROLE_NONE || role == TRIN_ROLE_SERVICE || role == TRIN_ROLE_GATEWAY)
+    return trin_err_set(err, TRIN_EINVALID, "actor.role",
+                        "a person acts as admin, writer, reader, calculator, advisor or "
+                        "resident, not '%.32s'",
+                        a->role);
+  if (!a->org[0] || strlen(a->org) >= sizeof c->org)
+    return trin_err_set(err, TRIN_EINVALID, "actor.org",
+                        "the organisation the person acts for is required (at most %zu bytes)",
+                        sizeof c->org - 1);
+  if (!a->person[0] || strlen(a->person) >= sizeof c->person)
+    return trin_err_set(err, TRIN_EINVALID, "actor.person",
+                        "who the person is is required (at most %zu bytes)",
+                        sizeof c->person - 1);
+  (void)s;
+  c->authenticated = true;
+  snprintf(c->org, sizeof c->org, "%s", a->org);
+  snprintf(c->role, sizeof c->role, "%s", a->role);
+  snprintf(c->person, sizeof c->person, "%s", a->person);
+  return TRIN_OK;
+}
+
 /* Runs one request inside the open batch transaction. Leaves r->reply_* or
  * r->err set. txn_err: why the batch has no transaction (NULL: it has one). */
 static void run_request(trin_server_t *s, trin_request_t *r, const trin_err_t *txn_err) {
@@ -344,8 +388,12 @@ static void run_request(trin_server_t *s, trin_request_t *r, const trin_err_t *t
     return;
   }
   r->type = route->desc->name;
+  if (env->actor && assert_actor(s, r, env->actor, err) != TRIN_OK) {
+    trin_codec_free(env);
+    return;
+  }
   if (s->gate && route->fn != handle_events_since && route->fn != handle_audit_since &&
-      route->fn != handle_ping &&
+      route->fn != handle_ping && route->fn != handle_describe &&
       s->gate(&r->caller, r->type, s->gate_data, err) != TRIN_OK) {
     if (err->code == TRIN_OK) trin_err_set(err, TRIN_EFORBIDDEN, "", "refused");
     trin_codec_free(env);
@@ -546,6 +594,7 @@ static int handle_audit_since(trin_request_t *req, const ProtobufCMessage *msg,
       e->actor_org = rows[i].actor_org;
       e->actor_role = rows[i].actor_role;
       e->actor_key = rows[i].actor_key;
+      e->actor_person = rows[i].actor_person;
       while (ev < events.n_events && events.events[ev]->seq < e->seq) ev++;
       if (ev < events.n_events && events.events[ev]->seq == e->seq) {
         const Trin__Event *src = events.events[ev];
@@ -579,6 +628,56 @@ static int handle_ping(trin_request_t *req, const ProtobufCMessage *msg, void *d
   pong.last_seq = trin_outbox_last_seq(s->outbox);
   pong.version = SERVER_VERSION;
   return trin_request_reply(req, &pong.base, err);
+}
+
+/* Which requests this service answers and who may send each, from its
+ * routes and its gate. Every caller the socket admits may ask: the rules
+ * are documentation, not a secret. */
+static int handle_describe(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  trin_server_t *s = data;
+  (void)msg;
+  Trin__Description d = TRIN__DESCRIPTION__INIT;
+  d.service = s->service;
+  Trin__OperationRule *ops = calloc(s->nroutes ? s->nroutes : 1, sizeof *ops);
+  Trin__OperationRule **ptrs = calloc(s->nroutes ? s->nroutes : 1, sizeof *ptrs);
+  const char **roles = calloc((s->nroutes ? s->nroutes : 1) * TRIN_ROLE_COUNT_, sizeof *roles);
+  if (!ops || !ptrs || !roles) {
+    free(ops);
+    free(ptrs);
+    free(roles);
+    return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
+  for (size_t i = 0; i < s->nroutes; i++) {
+    const route_t *rt = &s->routes[i];
+    Trin__OperationRule *o = &ops[d.n_operations];
+    trin__operation_rule__init(o);
+    o->request = (char *)rt->desc->name;
+    const char *scope = "";
+    size_t nroles = 0;
+    const char **rr = roles + i * TRIN_ROLE_COUNT_;
+    if (rt->fn == handle_events_since) {
+      rr[nroles++] = "service";
+    } else if (rt->fn == handle_ping || rt->fn == handle_describe) {
+      scope = "any";
+      for (int k = TRIN_ROLE_SERVICE; k < TRIN_ROLE_COUNT_; k++) rr[nroles++] = trin_role_name(k);
+    } else if (rt->fn != handle_audit_since && s->gate_describe) {
+      s->gate_describe(s->gate_data, rt->desc->name, rr, &nroles, TRIN_ROLE_COUNT_, &scope);
+    } else if (rt->fn != handle_audit_since && !s->gate) {
+      scope = "any";
+      for (int k = TRIN_ROLE_SERVICE; k < TRIN_ROLE_COUNT_; k++) rr[nroles++] = trin_role_name(k);
+    }
+    o->roles = (char **)rr;
+    o->n_roles = nroles;
+    o->scope = (char *)scope;
+    ptrs[d.n_operations++] = o;
+  }
+  d.operations = ptrs;
+  int rc = trin_request_reply(req, &d.base, err);
+  free(ops);
+  free(ptrs);
+  free(roles);
+  return rc;
 }
 
 static void on_heartbeat(uv_timer_t *t) {

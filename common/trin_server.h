@@ -8,8 +8,13 @@
  * means "committed", and one commit (one fsync) serves many commands.
  *
  * Every service also answers trin.EventsSince (replay from the outbox),
- * trin.AuditSince (who caused each event) and trin.Ping without registering
- * anything. Behind CURVE (opt->curve) only keys of role service or admin may
+ * trin.AuditSince (who caused each event), trin.Ping and trin.Describe
+ * (its requests and who may send them) without registering anything.
+ *
+ * A request's Envelope.actor (a person the gateway acts for) replaces the
+ * caller's organisation and role before the gate runs, but only when the
+ * connection's key has role gateway (or on an unauthenticated local
+ * endpoint); from any other key it is refused FORBIDDEN. Behind CURVE (opt->curve) only keys of role service or admin may
  * replay, each event's outbox row records the caller that caused it
  * (trin_outbox_audit), and only unrestricted callers (trin_access.h: an
  * admin key, or an unauthenticated local endpoint) may read that trail. */
@@ -37,6 +42,11 @@ typedef struct {
   char org[65];
   char role[33];
   char key[33];   /* fingerprint of the caller's public key (hex), "" when none */
+  /* The person the gateway asks for (Envelope.actor.person), "" for a direct
+   * caller. With it, org and role are the person's (asserted by a key of
+   * role gateway, or on an unauthenticated local endpoint) and key stays
+   * the gateway's fingerprint. */
+  char person[201];
 } trin_caller_t;
 
 /* A handler: msg is the decoded request (owned by the server, valid during
@@ -76,6 +86,14 @@ int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
 typedef int (*trin_gate_fn)(const trin_caller_t *caller, const char *request_type,
                             void *data, trin_err_t *err);
 void trin_server_set_gate(trin_server_t *s, trin_gate_fn fn, void *data);
+
+/* What the gate allows for request_type, for trin.Describe: up to cap role
+ * names (static strings) into roles, and the scope's name ("" = only
+ * unrestricted callers). data is the gate's data. */
+typedef void (*trin_gate_describe_fn)(void *data, const char *request_type,
+                                      const char **roles, size_t *nroles, size_t cap,
+                                      const char **scope);
+void trin_server_set_gate_describe(trin_server_t *s, trin_gate_describe_fn fn);
 
 trin_outbox_t *trin_server_outbox(trin_server_t *s);
 trin_store_t *trin_server_store(trin_server_t *s);

@@ -90,7 +90,7 @@ static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, c
     return trin_err_set(err, TRIN_EINVALID, "sync", "must be full or normal, not '%s'", sync);
 
   /* Refuse a plain tcp:// before anything is opened or made. */
-  if ((rc = trin_secure_new(s->cfg, &s->secure, err)) ||
+  if ((rc = trin_secure_new_as(s->cfg, spec->role ? spec->role : "service", &s->secure, err)) ||
       (rc = trin_secure_check(s->secure, "endpoint", trin_config_get(s->cfg, "endpoint"), err)) ||
       (rc = trin_secure_check(s->secure, "pub-endpoint", trin_config_get(s->cfg, "pub-endpoint"),
                               err)))

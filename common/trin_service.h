@@ -24,6 +24,9 @@ typedef struct {
   const char *sync;                /* default durability (NULL = "full") */
   const trin_config_key_t *keys;   /* the service's own settings (static) */
   int nkeys;
+  /* The role its key must be registered with (NULL = "service"; the
+   * gateway's is "gateway"). */
+  const char *role;
   /* The service's schema; the outbox's and the cursors' are migrated too. */
   int (*migrate)(trin_store_t *store, trin_err_t *err);
 } trin_service_spec_t;

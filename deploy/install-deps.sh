@@ -18,6 +18,9 @@ PACKAGES=(
   zlib1g-dev          # gzip for HTTP responses
   libsodium-dev       # keyed hashing of respondent ids, constant-time token checks
   libcurl4-openssl-dev # HTTPS client for the aggregator's Power BI push (curl multi on libuv)
+  libcjose-dev        # JOSE for the gateway's OpenID Connect tokens (JWS, JWK: RS256, ES256)
+  wrk                 # the gateway's HTTP benchmark (tests/bench)
+  prometheus          # promtool: every /metrics is checked with Prometheus's own linter
   python3             # tests read the feed back with Python's csv and xml modules
   python3-yaml        # tests/deploy reads docker-compose.yml (Docker cannot run here)
   iproute2            # tests/netns: several hosts in network namespaces

@@ -522,7 +522,7 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
     rc = agg_feed_new(loop, a->rows, &fo, &hooks, &a->feed, err);
   }
   if (!rc) {
-    trin_server_set_gate(a->server, trin_access_gate, (void *)&AGG_ACCESS);
+    trin_access_install(a->server, &AGG_ACCESS);
     trin_server_handle(a->server, &trin__aggregator__get_rows__descriptor, handle_get_rows, a);
     a->token_hooks = (trin_token_hooks_t){.on_revoked = token_revoked, .data = a};
     trin_token_register(a->server, &a->token_hooks);

@@ -1145,7 +1145,7 @@ out:
 }
 
 int budget_handlers_register(trin_server_t *s, budget_handlers_t *h) {
-  trin_server_set_gate(s, trin_access_gate, (void *)&budget_access);
+  trin_access_install(s, &budget_access);
 #define ROUTE(desc, fn) trin_server_handle(s, &trin__budget__##desc##__descriptor, fn, h)
   ROUTE(set_economic_model, set_economic_model);
   ROUTE(get_economic_model, get_economic_model);

@@ -752,7 +752,7 @@ static int list_projects(trin_request_t *req, const ProtobufCMessage *msg, void 
 }
 
 int lifecycle_handlers_register(trin_server_t *s) {
-  trin_server_set_gate(s, trin_access_gate, (void *)&lifecycle_access);
+  trin_access_install(s, &lifecycle_access);
 #define ROUTE(desc, fn) trin_server_handle(s, &trin__lifecycle__##desc##__descriptor, fn, NULL)
   ROUTE(create_organisation, create_organisation);
   ROUTE(list_organisations, list_organisations);

@@ -418,7 +418,7 @@ out:
 }
 
 int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
-  trin_server_set_gate(server, trin_access_gate, (void *)&survey_access);
+  trin_access_install(server, &survey_access);
   trin_server_handle(server, &trin__survey__create_survey__descriptor, create_survey, svc);
   trin_server_handle(server, &trin__survey__add_round__descriptor, add_round, svc);
   trin_server_handle(server, &trin__survey__set_baseline__descriptor, set_baseline, svc);

@@ -98,7 +98,7 @@ static const trinctl_opt_t register_opts[] = {
     OPT_TEXT("registry", true, "registry", "FILE", "the registry file (made if missing)"),
     OPT_TEXT("org", true, "org", "ORG", "the organisation the key speaks for"),
     OPT_TEXT("role", true, "role", "ROLE",
-             "admin, service, writer, reader, calculator, advisor or resident"),
+             "admin, service, writer, reader, calculator, advisor, resident or gateway"),
     OPT_TEXT("name", false, "name", "NAME", "who or what holds the key (free text)"),
     OPT_END};
 
