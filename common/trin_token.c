@@ -24,16 +24,27 @@ static const trin_migration_t MIGRATIONS[] = {
      " id TEXT PRIMARY KEY, hash TEXT NOT NULL, org TEXT NOT NULL, scope TEXT NOT NULL,"
      " name TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT NOT NULL);"
      "CREATE INDEX trin_tokens_org ON trin_tokens(org, created_at);"},
+    /* Personal tokens (the gateway's api:read / api:write, issue 15). */
+    {2,
+     "ALTER TABLE trin_tokens ADD COLUMN role TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE trin_tokens ADD COLUMN person TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE trin_tokens ADD COLUMN expires_at TEXT NOT NULL DEFAULT ''"},
 };
+#define COLUMNS "id, org, scope, name, created_at, revoked_at, role, person, expires_at"
 
 int trin_token_migrate(trin_store_t *store, trin_err_t *err) {
   return trin_store_migrate(store, "tokens", MIGRATIONS,
                             (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
 }
 
+static bool is_personal(const char *scope) {
+  return scope && (strcmp(scope, TRIN_TOKEN_API_READ) == 0 ||
+                   strcmp(scope, TRIN_TOKEN_API_WRITE) == 0);
+}
+
 bool trin_token_scope_valid(const char *scope) {
   return scope && (strcmp(scope, TRIN_TOKEN_FEED_READ) == 0 ||
-                   strcmp(scope, TRIN_TOKEN_SURVEY_WRITE) == 0);
+                   strcmp(scope, TRIN_TOKEN_SURVEY_WRITE) == 0 || is_personal(scope));
 }
 
 static void hash_text(const char *text, size_t len, unsigned char out[HASH_BYTES]) {
@@ -41,13 +52,41 @@ static void hash_text(const char *text, size_t len, unsigned char out[HASH_BYTES
 }
 
 static void read_info(trin_stmt_t *st, trin_token_info_t *t) {
-  /* columns: id, org, scope, name, created_at, revoked_at */
+  /* columns: COLUMNS */
   snprintf(t->id, sizeof t->id, "%s", trin_stmt_text(st, 0));
   snprintf(t->org, sizeof t->org, "%s", trin_stmt_text(st, 1));
   snprintf(t->scope, sizeof t->scope, "%s", trin_stmt_text(st, 2));
   snprintf(t->name, sizeof t->name, "%s", trin_stmt_text(st, 3));
   snprintf(t->created_at, sizeof t->created_at, "%s", trin_stmt_text(st, 4));
   snprintf(t->revoked_at, sizeof t->revoked_at, "%s", trin_stmt_text(st, 5));
+  snprintf(t->role, sizeof t->role, "%s", trin_stmt_text(st, 6));
+  snprintf(t->person, sizeof t->person, "%s", trin_stmt_text(st, 7));
+  snprintf(t->expires_at, sizeof t->expires_at, "%s", trin_stmt_text(st, 8));
+}
+
+/* "2027-06-30" (through that day, UTC) or "2027-06-30T12:00:00Z" → the
+ * instant written as trin writes instants; it must lie ahead. */
+static int expiry(const char *given, char out[TRIN_TIME_BUF], trin_err_t *err) {
+  out[0] = '\0';
+  if (!given || !*given) return TRIN_OK;
+  trin_time_t t;
+  trin_date_t d;
+  int rc;
+  if (strlen(given) == 10) {
+    if ((rc = trin_date_parse(given, &d, "expires", err))) return rc;
+    char s[40];
+    snprintf(s, sizeof s, "%sT23:59:59.999Z", given);
+    if ((rc = trin_time_parse(s, &t, "expires", err))) return rc;
+  } else if (trin_time_parse(given, &t, "expires", NULL) != TRIN_OK) {
+    return trin_err_set(err, TRIN_EINVALID, "expires",
+                        "'%.40s' is neither a date YYYY-MM-DD nor an instant "
+                        "YYYY-MM-DDThh:mm:ssZ",
+                        given);
+  }
+  if (t <= trin_time_now())
+    return trin_err_set(err, TRIN_EINVALID, "expires", "'%.40s' has already passed", given);
+  trin_time_format(t, out);
+  return TRIN_OK;
 }
 
 /* ---- create, get, revoke, list ------------------------------------------------- */
@@ -55,13 +94,41 @@ static void read_info(trin_stmt_t *st, trin_token_info_t *t) {
 int trin_token_create(trin_store_t *store, const char *org, const char *scope,
                       const char *name, trin_token_info_t *info,
                       char text[TRIN_TOKEN_TEXT_BUF], trin_err_t *err) {
+  return trin_token_create_personal(store, org, scope, name, NULL, NULL, NULL, info, text, err);
+}
+
+int trin_token_create_personal(trin_store_t *store, const char *org, const char *scope,
+                               const char *name, const char *role, const char *person,
+                               const char *expires, trin_token_info_t *info,
+                               char text[TRIN_TOKEN_TEXT_BUF], trin_err_t *err) {
   if (!name) name = "";
+  if (!role) role = "";
+  if (!person) person = "";
   int rc = trin_id_check(org, "org", err);
   if (rc) return rc;
   if (!trin_token_scope_valid(scope))
-    return trin_err_set(err, TRIN_EINVALID, "scope", "must be %s or %s, not '%.40s'",
-                        TRIN_TOKEN_FEED_READ, TRIN_TOKEN_SURVEY_WRITE, scope ? scope : "");
+    return trin_err_set(err, TRIN_EINVALID, "scope", "must be %s, %s, %s or %s, not '%.40s'",
+                        TRIN_TOKEN_FEED_READ, TRIN_TOKEN_SURVEY_WRITE, TRIN_TOKEN_API_READ,
+                        TRIN_TOKEN_API_WRITE, scope ? scope : "");
   if ((rc = trin_text_check_optional(name, 200, "name", err))) return rc;
+  char until[TRIN_TIME_BUF] = "";
+  if (is_personal(scope)) {
+    trin_role_t r = trin_role_parse(role);
+    if (r == TRIN_ROLE_NONE || r == TRIN_ROLE_SERVICE || r == TRIN_ROLE_GATEWAY)
+      return trin_err_set(err, TRIN_EINVALID, "role",
+                          "a personal token needs the role its person acts in: admin, writer, "
+                          "reader, calculator, advisor or resident (not '%.32s')",
+                          role);
+    if (!*person)
+      return trin_err_set(err, TRIN_EINVALID, "person",
+                          "a personal token needs the name of its person");
+    if ((rc = trin_text_check_optional(person, 200, "person", err))) return rc;
+    if ((rc = expiry(expires, until, err))) return rc;
+  } else if (*role || *person || (expires && *expires)) {
+    return trin_err_set(err, TRIN_EINVALID, *role ? "role" : *person ? "person" : "expires",
+                        "only personal tokens (%s, %s) have a role, a person and an expiry",
+                        TRIN_TOKEN_API_READ, TRIN_TOKEN_API_WRITE);
+  }
   if (sodium_init() < 0) return trin_err_set(err, TRIN_EINTERNAL, "", "libsodium did not start");
 
   trin_token_info_t t = {0};
@@ -83,7 +150,8 @@ int trin_token_create(trin_store_t *store, const char *org, const char *scope,
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     rc = trin_store_stmt(store,
                          "INSERT INTO trin_tokens (id, hash, org, scope, name, created_at,"
-                         " revoked_at) VALUES (?, ?, ?, ?, ?, ?, '')",
+                         " revoked_at, role, person, expires_at)"
+                         " VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?)",
                          &st, err);
     if (rc) break;
     trin_stmt_bind_text(st, 1, t.id);
@@ -92,6 +160,9 @@ int trin_token_create(trin_store_t *store, const char *org, const char *scope,
     trin_stmt_bind_text(st, 4, scope);
     trin_stmt_bind_text(st, 5, name);
     trin_stmt_bind_text(st, 6, now);
+    trin_stmt_bind_text(st, 7, role);
+    trin_stmt_bind_text(st, 8, person);
+    trin_stmt_bind_text(st, 9, until);
     rc = trin_stmt_run(st, err);
     trin_stmt_reset(st);
     if (rc != TRIN_ECONFLICT) break;
@@ -106,6 +177,9 @@ int trin_token_create(trin_store_t *store, const char *org, const char *scope,
   snprintf(t.scope, sizeof t.scope, "%s", scope);
   snprintf(t.name, sizeof t.name, "%s", name);
   snprintf(t.created_at, sizeof t.created_at, "%s", now);
+  snprintf(t.role, sizeof t.role, "%s", role);
+  snprintf(t.person, sizeof t.person, "%s", person);
+  snprintf(t.expires_at, sizeof t.expires_at, "%s", until);
   if (info) *info = t;
   return TRIN_OK;
 }
@@ -114,7 +188,7 @@ int trin_token_get(trin_store_t *store, const char *id, trin_token_info_t *out,
                    trin_err_t *err) {
   trin_stmt_t *st;
   int rc = trin_store_stmt(store,
-                           "SELECT id, org, scope, name, created_at, revoked_at FROM trin_tokens"
+                           "SELECT " COLUMNS " FROM trin_tokens"
                            " WHERE id = ?",
                            &st, err);
   if (rc) return rc;
@@ -158,7 +232,7 @@ int trin_token_list(trin_store_t *store, const char *org, trin_token_each_fn fn,
                     trin_err_t *err) {
   trin_stmt_t *st;
   int rc = trin_store_stmt(store,
-                           "SELECT id, org, scope, name, created_at, revoked_at FROM trin_tokens"
+                           "SELECT " COLUMNS " FROM trin_tokens"
                            " WHERE ? = '' OR org = ? ORDER BY created_at DESC, id",
                            &st, err);
   if (rc) return rc;
@@ -193,7 +267,7 @@ int trin_token_verify(trin_store_t *store, const char *text, size_t len, const c
 
   trin_stmt_t *st;
   int rc = trin_store_stmt(store,
-                           "SELECT id, org, scope, name, created_at, revoked_at, hash"
+                           "SELECT " COLUMNS ", hash"
                            " FROM trin_tokens WHERE id = ?",
                            &st, err);
   if (rc) return rc;
@@ -204,7 +278,7 @@ int trin_token_verify(trin_store_t *store, const char *text, size_t len, const c
   bool found = rc == TRIN_STORE_ROW;
   if (found) {
     read_info(st, &t);
-    const char *hex = trin_stmt_text(st, 6);
+    const char *hex = trin_stmt_text(st, 9);
     size_t n = 0;
     if (sodium_hex2bin(stored, sizeof stored, hex, strlen(hex), NULL, &n, NULL) != 0 ||
         n != sizeof stored)
@@ -222,7 +296,16 @@ int trin_token_verify(trin_store_t *store, const char *text, size_t len, const c
   if (t.revoked_at[0])
     return trin_err_set(err, TRIN_EUNAUTHENTICATED, "", "token %s was revoked at %s", t.id,
                         t.revoked_at);
-  if (!scope || strcmp(t.scope, scope) != 0)
+  if (t.expires_at[0]) {
+    trin_time_t until;
+    if (trin_time_parse(t.expires_at, &until, "expires_at", NULL) != TRIN_OK ||
+        until <= trin_time_now())
+      return trin_err_set(err, TRIN_EUNAUTHENTICATED, "", "token %s expired at %s", t.id,
+                          t.expires_at);
+  }
+  bool write_reads = scope && strcmp(scope, TRIN_TOKEN_API_READ) == 0 &&
+                     strcmp(t.scope, TRIN_TOKEN_API_WRITE) == 0;
+  if (!scope || (strcmp(t.scope, scope) != 0 && !write_reads))
     return trin_err_set(err, TRIN_EFORBIDDEN, "", "token %s is for %s, not %s", t.id, t.scope,
                         scope ? scope : "");
   if (out) *out = t;
@@ -267,6 +350,16 @@ bool trin_token_from_http(const trin_http_request_t *req, char *out, size_t cap)
 
 /* ---- management over ZeroMQ ---------------------------------------------------------- */
 
+static int may_make(const trin_caller_t *caller, const Trin__Token__CreateToken *q,
+                    trin_err_t *err) {
+  int rc = trin_token_may_manage(caller, q->org, err);
+  if (rc == TRIN_OK && !trin_access_unrestricted(caller) && q->role &&
+      trin_role_parse(q->role) == TRIN_ROLE_ADMIN)
+    return trin_err_set(err, TRIN_EFORBIDDEN, "role",
+                        "only the deployment's operators (admin) make admin tokens");
+  return rc;
+}
+
 int trin_token_may_manage(const trin_caller_t *caller, const char *org, trin_err_t *err) {
   if (trin_access_unrestricted(caller)) return TRIN_OK;
   if (trin_role_parse(caller->role) != TRIN_ROLE_WRITER)
@@ -289,6 +382,9 @@ static Trin__Token__TokenInfo *info_msg(trin_arena_t *a, const trin_token_info_t
   m->name = trin_arena_strdup(a, t->name);
   m->created_at = trin_arena_strdup(a, t->created_at);
   m->revoked_at = trin_arena_strdup(a, t->revoked_at);
+  m->role = trin_arena_strdup(a, t->role);
+  m->person = trin_arena_strdup(a, t->person);
+  m->expires_at = trin_arena_strdup(a, t->expires_at);
   return m;
 }
 
@@ -296,11 +392,12 @@ static int handle_create(trin_request_t *req, const ProtobufCMessage *msg, void 
                          trin_err_t *err) {
   const Trin__Token__CreateToken *q = (const Trin__Token__CreateToken *)msg;
   (void)data;
-  int rc = trin_token_may_manage(trin_request_caller(req), q->org, err);
+  int rc = may_make(trin_request_caller(req), q, err);
   if (rc) return rc;
   trin_token_info_t t;
   char text[TRIN_TOKEN_TEXT_BUF];
-  rc = trin_token_create(trin_request_store(req), q->org, q->scope, q->name, &t, text, err);
+  rc = trin_token_create_personal(trin_request_store(req), q->org, q->scope, q->name, q->role,
+                                  q->person, q->expires, &t, text, err);
   if (rc) return rc;
   trin_arena_t a = TRIN_ARENA_INIT;
   Trin__Token__TokenCreated reply = TRIN__TOKEN__TOKEN_CREATED__INIT;

@@ -28,6 +28,10 @@
 /* Scopes. */
 #define TRIN_TOKEN_FEED_READ "feed:read"       /* the aggregator's feed */
 #define TRIN_TOKEN_SURVEY_WRITE "survey:write" /* the survey webhook */
+/* Personal tokens (the gateway): a person of an organisation, in a role.
+ * api:write may also read. */
+#define TRIN_TOKEN_API_READ "api:read"
+#define TRIN_TOKEN_API_WRITE "api:write"
 
 #define TRIN_TOKEN_ID_LEN 12
 #define TRIN_TOKEN_TEXT_LEN 61  /* "trin_" + id + "_" + 43 */
@@ -40,9 +44,13 @@ typedef struct {
   char name[201];
   char created_at[32];  /* ISO 8601 UTC */
   char revoked_at[32];  /* "" while valid */
+  /* Personal tokens only ("" otherwise): */
+  char role[33];        /* writer, reader, ... */
+  char person[201];     /* the person's name */
+  char expires_at[32];  /* ISO 8601 UTC; "" = never */
 } trin_token_info_t;
 
-/* True for "feed:read" and "survey:write". */
+/* True for "feed:read", "survey:write", "api:read" and "api:write". */
 bool trin_token_scope_valid(const char *scope);
 
 /* Creates the token table (migration scope "tokens") if needed. */
@@ -56,6 +64,16 @@ int trin_token_migrate(trin_store_t *store, trin_err_t *err);
 int trin_token_create(trin_store_t *store, const char *org, const char *scope,
                       const char *name, trin_token_info_t *info,
                       char text[TRIN_TOKEN_TEXT_BUF], trin_err_t *err);
+
+/* A personal token (scope api:read or api:write): as trin_token_create,
+ * with the role the person acts in (admin, writer, reader, calculator,
+ * advisor or resident), the person's name (required) and an expiry
+ * (NULL or "" = never; a date "YYYY-MM-DD" means through that day, UTC; or
+ * an instant "…Z"), which must lie in the future. */
+int trin_token_create_personal(trin_store_t *store, const char *org, const char *scope,
+                               const char *name, const char *role, const char *person,
+                               const char *expires, trin_token_info_t *info,
+                               char text[TRIN_TOKEN_TEXT_BUF], trin_err_t *err);
 
 /* The token with this public id; TRIN_ENOTFOUND naming "id". */
 int trin_token_get(trin_store_t *store, const char *id, trin_token_info_t *out,
@@ -73,7 +91,8 @@ int trin_token_list(trin_store_t *store, const char *org, trin_token_each_fn fn,
                     trin_err_t *err);
 
 /* Checks a presented token (len bytes, not NUL-terminated necessarily) for
- * `scope`. TRIN_OK with out (may be NULL) filled: the token's organisation
+ * `scope` (an api:write token passes for api:read too; an expired token is
+ * refused like a revoked one). TRIN_OK with out (may be NULL) filled: the token's organisation
  * is out->org. TRIN_EUNAUTHENTICATED when it is not a token of this store,
  * its hash differs, or it is revoked; TRIN_EFORBIDDEN when it is valid but
  * has another scope. Messages name the token's public id at most. */
@@ -90,7 +109,8 @@ bool trin_token_from_http(const trin_http_request_t *req, char *out, size_t cap)
 
 /* May this caller create, revoke or list tokens of org? An unrestricted
  * caller (admin, local endpoint) may for any organisation; a writer only
- * for its own. TRIN_EFORBIDDEN otherwise. */
+ * for its own (and never a personal token of role admin). TRIN_EFORBIDDEN
+ * otherwise. */
 int trin_token_may_manage(const trin_caller_t *caller, const char *org, trin_err_t *err);
 
 /* Told (inside the revoking request) that token id was revoked, e.g. to

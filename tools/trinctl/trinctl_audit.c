@@ -13,8 +13,8 @@
 static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
 
 static void print_audit(FILE *f, const Trin__AuditBatch *b) {
-  static const char *const h[] = {"SEQ", "TIME", "TYPE", "ORG", "ROLE", "KEY", "IDS"};
-  trinctl_table_t *t = trinctl_table_new(7, h);
+  static const char *const h[] = {"SEQ", "TIME", "TYPE", "ORG", "ROLE", "KEY", "PERSON", "IDS"};
+  trinctl_table_t *t = trinctl_table_new(8, h);
   uint64_t last_listed = 0;
   for (size_t i = 0; i < b->n_entries; i++) {
     const Trin__AuditEntry *e = b->entries[i];
@@ -24,6 +24,7 @@ static void print_audit(FILE *f, const Trin__AuditBatch *b) {
     trinctl_table_cell(t, "%s", or_dash(e->actor_org));
     trinctl_table_cell(t, "%s", or_dash(e->actor_role));
     trinctl_table_cell(t, "%s", or_dash(e->actor_key));
+    trinctl_table_cell(t, "%s", or_dash(e->actor_person));
     char ids[512];
     size_t n = 0;
     ids[0] = '\0';
