@@ -57,8 +57,12 @@ int lifecycle_emit_project(trin_request_t *req, trin_arena_t *a, const char *typ
   if (rc) return rc;
   ev->project = p;
   trin_event_id_t ids[2] = {{"project", p->id}, {"partnership", p->partnership_id}};
+  /* The event's own seq is the version it makes; its payload carries none. */
+  p->version = 0;
   rc = trin_request_emit(req, type, p->client_org, ids, p->partnership_id[0] ? 2 : 1,
                          &ev->base, seq, err);
+  if (!rc) rc = lifecycle_store_set_version(trin_request_store(req), p->id, *seq, err);
+  if (!rc) p->version = *seq;
   if (!rc && project) *project = p;
   return rc;
 }

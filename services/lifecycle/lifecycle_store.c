@@ -112,6 +112,9 @@ static const trin_migration_t MIGRATIONS[] = {
      /* Requests name a dispute or defect by its id alone. */
      "CREATE INDEX disputes_id ON disputes(id);"
      "CREATE INDEX defects_id ON defects(id);"},
+    /* The event that last changed each project (its HTTP ETag); projects
+     * untouched since the upgrade read 0 until their next change. */
+    {3, "ALTER TABLE projects ADD COLUMN version INTEGER NOT NULL DEFAULT 0"},
 };
 
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
@@ -362,7 +365,7 @@ int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
   " dwellings, gross_area_m2, fast_track, start_date, stage, stage_since,"       \
   " price_closed_on, paused_since, pause_reason, open_disputes,"                 \
   " max_dispute_level, open_defects, baseline_handover, forecast_handover,"      \
-  " schedule_variance_days"
+  " schedule_variance_days, version"
 
 static void project_from_row(trin_arena_t *a, trin_stmt_t *st, lc_project_t *p) {
   trin__lifecycle__project__init(p);
@@ -390,6 +393,17 @@ static void project_from_row(trin_arena_t *a, trin_stmt_t *st, lc_project_t *p) 
   p->baseline_handover = col_str(a, st, 19);
   p->forecast_handover = col_str(a, st, 20);
   p->schedule_variance_days = (int32_t)trin_stmt_int64(st, 21);
+  p->version = (uint64_t)trin_stmt_int64(st, 22);
+}
+
+int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_t seq,
+                                trin_err_t *err) {
+  STMT("UPDATE projects SET version = ? WHERE id = ?");
+  trin_stmt_bind_int64(st, 1, (int64_t)seq);
+  trin_stmt_bind_text(st, 2, project_id);
+  int rc = trin_stmt_run(st, err);
+  trin_stmt_reset(st);
+  return rc;
 }
 
 static int load_stages(trin_store_t *s, trin_arena_t *a, lc_project_t *p,

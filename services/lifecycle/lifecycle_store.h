@@ -99,6 +99,9 @@ int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date
                                trin_err_t *err);
 
 /* Recomputes the project's open dispute / defect counters. */
+/* Records seq, the event that just changed the project, as its version. */
+int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_t seq,
+                                trin_err_t *err);
 int lifecycle_store_refresh_counters(trin_store_t *s, const char *project_id,
                                      trin_err_t *err);
 

@@ -297,11 +297,11 @@ static void outbox_audit_migrates(void **state) {
   assert_int_equal(trin_outbox_open(s, "test", &ob, &err), TRIN_OK);
   int version = 0;
   assert_int_equal(trin_store_schema_version(s, "outbox", &version, &err), TRIN_OK);
-  assert_int_equal(version, 2);
+  assert_int_equal(version, 3);
   assert_int_equal(trin_outbox_last_seq(ob), 1);
 
   Trin__Ping p = TRIN__PING__INIT;
-  trin_outbox_actor_t actor = {"fsb", "writer", "0123456789abcdef0123456789abcdef"};
+  trin_outbox_actor_t actor = {"fsb", "writer", "0123456789abcdef0123456789abcdef", "Jane"};
   uint64_t seq;
   assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
   assert_int_equal(
@@ -323,8 +323,11 @@ static void outbox_audit_migrates(void **state) {
   assert_string_equal(rows[1].actor_org, "fsb");
   assert_string_equal(rows[1].actor_role, "writer");
   assert_string_equal(rows[1].actor_key, "0123456789abcdef0123456789abcdef");
+  assert_string_equal(rows[1].actor_person, "Jane");
   assert_true(rows[1].time[0] != '\0');
   assert_string_equal(rows[2].actor_org, "");
+  assert_string_equal(rows[0].actor_person, "");
+  assert_string_equal(rows[2].actor_person, "");
   assert_int_equal(trin_outbox_audit(ob, 2, rows, 1, &n, &err), TRIN_OK);
   assert_int_equal(n, 1);
   assert_int_equal(rows[0].seq, 3);
