@@ -8,12 +8,24 @@
  * Lifetime: a connection is reference-counted — one reference for its
  * libuv handle, one for a request waiting for its response — so a handler
  * that answers later never writes to freed memory, and a response to a
- * client that left is simply dropped. */
+ * client that left is simply dropped.
+ *
+ * Deadlines: a connection is always in one phase (see conn_phase_t) and its
+ * one timer runs to that phase's deadline, set when the phase begins —
+ * never pushed back by bytes arriving, so a client that trickles one byte
+ * now and then still meets the head deadline.
+ *
+ * Shedding: the connections still sending their head and the idle
+ * keep-alive (or finished, draining) ones are also kept on two queues in the
+ * order they entered that phase. Phases begin at uv_now(), which never goes
+ * back, so each queue's first element is its oldest: the victim when a cap
+ * is full is found without sorting. */
 #include "trin_http.h"
 
 #include <ctype.h>
 #include <http_parser.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +37,33 @@
 
 #define MAX_HEADERS 64
 #define STREAM_BACKLOG_MAX (8u << 20)
+#define SHED_GRACE_MAX_MS 1000
 
 typedef struct conn conn_t;
+
+typedef enum {
+  PH_HEAD,    /* waiting for a request's head: head deadline */
+  PH_BODY,    /* head read, body coming: body deadline */
+  PH_ANSWER,  /* the handler has the request: no deadline */
+  PH_IDLE,    /* keep-alive between requests: idle timeout */
+  PH_DRAIN,   /* the last response is being written, then close: idle timeout */
+  PH_STREAM,  /* a Server-Sent Events stream: no deadline */
+} conn_phase_t;
+
+/* A queue of connections in the order they entered a phase. */
+typedef struct {
+  conn_t *first, *last;
+} conn_queue_t;
+
+/* Connections per client address; an entry exists while count > 0. */
+typedef struct addr_entry {
+  unsigned char key[16];  /* IPv6, or IPv4 as ::ffff:a.b.c.d */
+  int count;
+  struct addr_entry *next;
+} addr_entry_t;
+
+/* What happened to a connection, for the counters and the log line. */
+typedef enum { EV_REFUSED_ADDRESS, EV_REFUSED_FULL, EV_SHED, EV_TIMEOUT } server_event_t;
 
 struct trin_http_response {
   conn_t *conn;
@@ -54,15 +91,33 @@ struct trin_http_server {
   int nconns;
   conn_t *conns;  /* all open connections, for shutdown */
   bool closing;
+  int handles;    /* listener and log timer not yet closed: free at 0 */
+  conn_queue_t heading;  /* in PH_HEAD, oldest first */
+  conn_queue_t idle;     /* in PH_IDLE or PH_DRAIN, oldest first */
+  addr_entry_t **addrs;  /* hash table of nbuckets chains */
+  size_t nbuckets;       /* a power of two */
+  uint32_t seed;
+  trin_http_stats_t stats;
+  /* Counts not yet logged, and when the last line went out. */
+  unsigned long long log_refused_address, log_refused_full, log_shed, log_timeouts;
+  uint64_t last_log_ms;
+  bool logged;
+  uv_timer_t log_timer;
 };
 
 struct conn {
   trin_http_server_t *server;
   uv_tcp_t tcp;
-  uv_timer_t idle;
+  uv_timer_t timer;   /* the phase's deadline */
   int refs;
   bool closed;        /* uv_close called */
   conn_t *prev, *next;
+  conn_phase_t phase;
+  uint64_t since;     /* uv_now() when the phase began */
+  bool started;       /* a byte of the current request was parsed */
+  conn_queue_t *queue;  /* &server->heading or &server->idle or NULL */
+  conn_t *qprev, *qnext;
+  addr_entry_t *addr;
   http_parser parser;
   /* the request being read */
   trin_buf_t url, body, pending;
@@ -85,6 +140,7 @@ static http_parser_settings settings;
 static void conn_unref(conn_t *c);
 static void conn_close(conn_t *c);
 static void parse_more(conn_t *c);
+static void set_phase(conn_t *c, conn_phase_t phase);
 
 /* ---- request parsing -------------------------------------------------------- */
 
@@ -102,7 +158,16 @@ static void reset_request(conn_t *c) {
 }
 
 static int on_message_begin(http_parser *p) {
-  reset_request(p->data);
+  conn_t *c = p->data;
+  reset_request(c);
+  /* The first request's head deadline runs from the accept already. */
+  if (c->phase != PH_HEAD) set_phase(c, PH_HEAD);
+  c->started = true;
+  return 0;
+}
+
+static int on_headers_complete(http_parser *p) {
+  set_phase(p->data, PH_BODY);
   return 0;
 }
 
@@ -212,6 +277,7 @@ static int on_message_complete(http_parser *p) {
   conn_t *c = p->data;
   /* Stop after this message: the next one is parsed once this is answered. */
   http_parser_pause(p, 1);
+  set_phase(c, PH_ANSWER);
   if (c->header_too_big) {
     simple_error(c, 431, "request headers too large\n");
     return 0;
@@ -448,10 +514,8 @@ void trin_http_send(trin_http_response_t *r) {
   trin_buf_free(&zipped);
   write_out(c, head.data, head.len, bdata, blen, !keep);
   free_response(r);
-  if (keep) {
-    uv_timer_again(&c->idle);
-    parse_more(c);
-  }
+  if (!c->closed) set_phase(c, keep ? PH_IDLE : PH_DRAIN);
+  if (keep) parse_more(c);
   conn_unref(c);
 }
 
@@ -479,7 +543,7 @@ trin_http_stream_t *trin_http_stream_start(trin_http_response_t *r, const char *
   s->on_closed = on_closed;
   s->data = data;
   c->stream = s;
-  uv_timer_stop(&c->idle);
+  set_phase(c, PH_STREAM);
   trin_buf_t head = {0};
   char line[160];
   int n = snprintf(line, sizeof line, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n", content_type);
@@ -530,13 +594,224 @@ static void conn_unref(conn_t *c) {
 }
 
 static void on_handle_closed(uv_handle_t *h) { conn_unref(h->data); }
-static void on_listener_closed(uv_handle_t *h) { free(h->data); }
+
+static void on_server_handle_closed(uv_handle_t *h) {
+  trin_http_server_t *s = h->data;
+  if (--s->handles > 0) return;
+  free(s->addrs);
+  free(s);
+}
+
+static void queue_remove(conn_t *c) {
+  conn_queue_t *q = c->queue;
+  if (!q) return;
+  if (c->qprev) c->qprev->qnext = c->qnext;
+  else q->first = c->qnext;
+  if (c->qnext) c->qnext->qprev = c->qprev;
+  else q->last = c->qprev;
+  c->qprev = c->qnext = NULL;
+  c->queue = NULL;
+}
+
+static void queue_append(conn_queue_t *q, conn_t *c) {
+  c->queue = q;
+  c->qnext = NULL;
+  c->qprev = q->last;
+  if (q->last) q->last->qnext = c;
+  else q->first = c;
+  q->last = c;
+}
+
+/* ---- per-address counts ------------------------------------------------------------ */
+
+static void addr_key(const struct sockaddr_storage *ss, unsigned char key[16]) {
+  memset(key, 0, 16);
+  if (ss->ss_family == AF_INET) {
+    /* As ::ffff:a.b.c.d, so a client reaching a dual-stack listener over
+     * IPv4 counts the same either way. */
+    key[10] = key[11] = 0xff;
+    memcpy(key + 12, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+  } else if (ss->ss_family == AF_INET6) {
+    memcpy(key, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+  }
+}
+
+static size_t addr_bucket(const trin_http_server_t *s, const unsigned char key[16]) {
+  uint32_t h = 2166136261u ^ s->seed; /* FNV-1a */
+  for (int i = 0; i < 16; i++) h = (h ^ key[i]) * 16777619u;
+  return h & (s->nbuckets - 1);
+}
+
+static addr_entry_t *addr_find(trin_http_server_t *s, const unsigned char key[16]) {
+  for (addr_entry_t *e = s->addrs[addr_bucket(s, key)]; e; e = e->next)
+    if (memcmp(e->key, key, 16) == 0) return e;
+  return NULL;
+}
+
+/* Counts one more connection from key; NULL when out of memory. */
+static addr_entry_t *addr_hold(trin_http_server_t *s, const unsigned char key[16]) {
+  addr_entry_t *e = addr_find(s, key);
+  if (!e) {
+    e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    memcpy(e->key, key, 16);
+    size_t b = addr_bucket(s, key);
+    e->next = s->addrs[b];
+    s->addrs[b] = e;
+  }
+  e->count++;
+  return e;
+}
+
+static void addr_release(trin_http_server_t *s, addr_entry_t *e) {
+  if (--e->count > 0) return;
+  addr_entry_t **pp = &s->addrs[addr_bucket(s, e->key)];
+  while (*pp != e) pp = &(*pp)->next;
+  *pp = e->next;
+  free(e);
+}
+
+/* ---- counting and the rate-limited log line ------------------------------------------ */
+
+/* One line with everything counted since the previous one, so a flood of
+ * refusals costs one line per interval, not one per connection. */
+static void flush_log(trin_http_server_t *s) {
+  unsigned long long refused = s->log_refused_address + s->log_refused_full;
+  if (!refused && !s->log_shed && !s->log_timeouts) return;
+  char line[512];
+  size_t n = 0;
+  if (refused)
+    n += (size_t)snprintf(line + n, sizeof line - n,
+                          "; refused %llu connections (%llu over the per-address cap of %d, "
+                          "%llu with all %d in use)",
+                          refused, s->log_refused_address, s->opt.max_per_address,
+                          s->log_refused_full, s->opt.max_connections);
+  if (s->log_shed && n < sizeof line)
+    n += (size_t)snprintf(line + n, sizeof line - n,
+                          "; shed %llu slow or idle connections to make room", s->log_shed);
+  if (s->log_timeouts && n < sizeof line)
+    snprintf(line + n, sizeof line - n, "; closed %llu connections past the head or body deadline",
+             s->log_timeouts);
+  trin_log(refused || s->log_shed ? TRIN_LOG_WARN : TRIN_LOG_INFO,
+           "http port %d%s (counts since the last such line)", s->port, line);
+  s->log_refused_address = s->log_refused_full = s->log_shed = s->log_timeouts = 0;
+  s->last_log_ms = uv_now(s->loop);
+  s->logged = true;
+}
+
+static void on_log_timer(uv_timer_t *t) { flush_log(t->data); }
+
+static void note_event(trin_http_server_t *s, server_event_t ev) {
+  switch (ev) {
+    case EV_REFUSED_ADDRESS:
+      s->stats.refused++;
+      s->stats.refused_per_address++;
+      s->log_refused_address++;
+      break;
+    case EV_REFUSED_FULL:
+      s->stats.refused++;
+      s->log_refused_full++;
+      break;
+    case EV_SHED:
+      s->stats.shed++;
+      s->log_shed++;
+      break;
+    case EV_TIMEOUT:
+      s->stats.timeouts++;
+      s->log_timeouts++;
+      break;
+  }
+  uint64_t now = uv_now(s->loop);
+  uint64_t interval = (uint64_t)s->opt.log_interval_ms;
+  if (!s->logged || now - s->last_log_ms >= interval) flush_log(s);
+  else if (!uv_is_active((uv_handle_t *)&s->log_timer))
+    uv_timer_start(&s->log_timer, on_log_timer, s->last_log_ms + interval - now, 0);
+}
+
+/* ---- phases and deadlines ---------------------------------------------------------- */
+
+static void on_deadline(uv_timer_t *t);
+
+/* Enters a phase: its queue, and its deadline counted from now. */
+static void set_phase(conn_t *c, conn_phase_t phase) {
+  if (c->closed) return;
+  trin_http_server_t *s = c->server;
+  queue_remove(c);
+  c->phase = phase;
+  c->since = uv_now(s->loop);
+  int ms = 0;
+  switch (phase) {
+    case PH_HEAD:
+      ms = s->opt.head_timeout_ms;
+      queue_append(&s->heading, c);
+      break;
+    case PH_BODY:
+      ms = s->opt.body_timeout_ms;
+      break;
+    case PH_IDLE:
+    case PH_DRAIN:
+      c->started = false;
+      ms = s->opt.idle_timeout_ms;
+      queue_append(&s->idle, c);
+      break;
+    case PH_ANSWER:
+    case PH_STREAM:
+      break;
+  }
+  if (ms > 0) uv_timer_start(&c->timer, on_deadline, (uint64_t)ms, 0);
+  else uv_timer_stop(&c->timer);
+}
+
+static void on_deadline(uv_timer_t *t) {
+  conn_t *c = t->data;
+  switch (c->phase) {
+    case PH_HEAD:
+    case PH_BODY:
+      note_event(c->server, EV_TIMEOUT);
+      /* A client that said nothing gets no answer: it may be a browser's
+       * spare connection, which treats a 408 as an error. */
+      if (!c->started || c->res) {
+        conn_close(c);
+        return;
+      }
+      simple_error(c, 408,
+                   c->phase == PH_HEAD ? "the request's head did not arrive in time\n"
+                                       : "the request's body did not arrive in time\n");
+      return;
+    case PH_IDLE:
+    case PH_DRAIN:
+      conn_close(c);
+      return;
+    case PH_ANSWER:
+    case PH_STREAM:
+      return;
+  }
+}
+
+/* The connection a newcomer may close to make room under a cap (only those
+ * from addr when not NULL): the one that has been sending its head the
+ * longest, once it had the grace to send it; else the longest idle. The
+ * grace keeps a burst of newcomers, accepted together before any of them
+ * could be read, from shedding each other. */
+static conn_t *find_victim(trin_http_server_t *s, const addr_entry_t *addr) {
+  uint64_t now = uv_now(s->loop);
+  uint64_t grace = (uint64_t)s->opt.head_timeout_ms / 10;
+  if (grace > SHED_GRACE_MAX_MS) grace = SHED_GRACE_MAX_MS;
+  for (conn_t *c = s->heading.first; c && now - c->since >= grace; c = c->qnext)
+    if (!addr || c->addr == addr) return c;
+  for (conn_t *c = s->idle.first; c; c = c->qnext)
+    if (!addr || c->addr == addr) return c;
+  return NULL;
+}
 
 static void conn_close(conn_t *c) {
   if (c->closed) return;
-  c->closed = true;
   trin_http_server_t *s = c->server;
+  queue_remove(c);
+  c->closed = true;
   s->nconns--;
+  if (c->addr) addr_release(s, c->addr);
+  c->addr = NULL;
   if (c->prev) c->prev->next = c->next;
   else s->conns = c->next;
   if (c->next) c->next->prev = c->prev;
@@ -546,9 +821,9 @@ static void conn_close(conn_t *c) {
     if (st->on_closed) st->on_closed(st->data, st);
     free(st);
   }
-  uv_timer_stop(&c->idle);
+  uv_timer_stop(&c->timer);
   c->refs++; /* the timer handle */
-  uv_close((uv_handle_t *)&c->idle, on_handle_closed);
+  uv_close((uv_handle_t *)&c->timer, on_handle_closed);
   uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
 }
 
@@ -558,14 +833,14 @@ static void parse_more(conn_t *c) {
   /* A handler that answers at once does so from inside the parser's
    * callback; the loop below then simply goes on. */
   if (c->in_parse) return;
-  while (!c->closed && !c->res && !c->stream && c->pending.len > 0) {
+  while (!c->closed && !c->res && !c->stream && c->phase != PH_DRAIN && c->pending.len > 0) {
     if (HTTP_PARSER_ERRNO(&c->parser) == HPE_PAUSED) http_parser_pause(&c->parser, 0);
     c->in_parse = true;
     size_t n = http_parser_execute(&c->parser, &settings, c->pending.data, c->pending.len);
     c->in_parse = false;
     enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
     if (e != HPE_OK && e != HPE_PAUSED) {
-      if (!c->res) simple_error(c, 400, "malformed HTTP request\n");
+      if (!c->res && c->phase != PH_DRAIN) simple_error(c, 400, "malformed HTTP request\n");
       c->pending.len = 0;
       return;
     }
@@ -588,8 +863,9 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *b) {
     conn_close(c);
     return;
   }
-  if (nread > 0 && !c->stream) {
-    uv_timer_again(&c->idle);
+  /* After the last response (408 included) input is read and dropped, so
+   * closing does not reset the connection before the client has read it. */
+  if (nread > 0 && !c->stream && c->phase != PH_DRAIN) {
     /* A client that keeps sending while its request waits is bounded too. */
     if (c->pending.len + (size_t)nread >
         c->server->opt.max_body + c->server->opt.max_header + 65536) {
@@ -603,9 +879,23 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *b) {
   free(b->base);
 }
 
-static void on_idle_timeout(uv_timer_t *t) {
-  conn_t *c = t->data;
-  if (!c->res && !c->stream) conn_close(c);
+/* Answers a newcomer no cap has room for and closes it. The answer is
+ * written without waiting: a fresh socket's buffer takes it whole, and a
+ * client that cannot take it loses only the explanation. */
+static void refuse(trin_http_server_t *s, conn_t *c, server_event_t why) {
+  bool address = why == EV_REFUSED_ADDRESS;
+  const char *text = address ? "too many connections from your address\n"
+                             : "the server is busy: too many connections\n";
+  int status = address ? 429 : 503;
+  char msg[320];
+  int n = snprintf(msg, sizeof msg,
+                   "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                   "Content-Length: %zu\r\nRetry-After: 1\r\nConnection: close\r\n\r\n%s",
+                   status, reason(status), strlen(text), text);
+  uv_buf_t b = uv_buf_init(msg, (unsigned)n);
+  (void)uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+  uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+  note_event(s, why);
 }
 
 static void on_connection(uv_stream_t *listener, int status) {
@@ -621,37 +911,71 @@ static void on_connection(uv_stream_t *listener, int status) {
     uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
     return;
   }
-  uv_timer_init(s->loop, &c->idle);
-  c->idle.data = c;
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  int len = sizeof ss;
+  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0) ss.ss_family = AF_UNSPEC;
+  unsigned char key[16];
+  addr_key(&ss, key);
+
+  /* Room under the address's cap, then under the server's. */
+  addr_entry_t *mine = addr_find(s, key);
+  if (mine && mine->count >= s->opt.max_per_address) {
+    conn_t *victim = find_victim(s, mine);
+    if (!victim) {
+      refuse(s, c, EV_REFUSED_ADDRESS);
+      return;
+    }
+    note_event(s, EV_SHED);
+    conn_close(victim); /* may free mine */
+  }
+  if (s->nconns >= s->opt.max_connections) {
+    conn_t *victim = find_victim(s, NULL);
+    if (!victim) {
+      refuse(s, c, EV_REFUSED_FULL);
+      return;
+    }
+    note_event(s, EV_SHED);
+    conn_close(victim);
+  }
+  c->addr = addr_hold(s, key);
+  if (!c->addr) {
+    uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+    return;
+  }
+  uv_timer_init(s->loop, &c->timer);
+  c->timer.data = c;
   c->next = s->conns;
   if (s->conns) s->conns->prev = c;
   s->conns = c;
   s->nconns++;
-  if (s->nconns > s->opt.max_connections) {
-    trin_log_warn("http: more than %d connections; refusing one", s->opt.max_connections);
-    conn_close(c);
-    return;
-  }
-  struct sockaddr_storage ss;
-  int len = sizeof ss;
+  s->stats.accepted++;
+
   char host[48] = "?";
   int port = 0;
-  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
-    if (ss.ss_family == AF_INET) {
-      uv_ip4_name((struct sockaddr_in *)&ss, host, sizeof host);
-      port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-    } else if (ss.ss_family == AF_INET6) {
-      uv_ip6_name((struct sockaddr_in6 *)&ss, host, sizeof host);
-      port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-    }
+  if (ss.ss_family == AF_INET) {
+    uv_ip4_name((struct sockaddr_in *)&ss, host, sizeof host);
+    port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+  } else if (ss.ss_family == AF_INET6) {
+    uv_ip6_name((struct sockaddr_in6 *)&ss, host, sizeof host);
+    port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
   }
   snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
   http_parser_init(&c->parser, HTTP_REQUEST);
   c->parser.data = c;
   uv_tcp_nodelay(&c->tcp, 1);
-  uv_timer_start(&c->idle, on_idle_timeout, (uint64_t)s->opt.idle_timeout_ms,
-                 (uint64_t)s->opt.idle_timeout_ms);
+  set_phase(c, PH_HEAD); /* the first request's head deadline runs from now */
   uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+}
+
+/* A negative limit is a caller's mistake; 0 asks for the default. */
+static int check_option(const char *field, int value, int dflt, int *out, trin_err_t *err) {
+  if (value < 0)
+    return trin_err_set(err, TRIN_EINVALID, field,
+                        "must be 0 (for the default, %d) or a positive number, not %d", dflt,
+                        value);
+  *out = value ? value : dflt;
+  return TRIN_OK;
 }
 
 int trin_http_server_new(uv_loop_t *loop, const trin_http_options_t *opt,
@@ -659,6 +983,7 @@ int trin_http_server_new(uv_loop_t *loop, const trin_http_options_t *opt,
                          trin_err_t *err) {
   settings = (http_parser_settings){
       .on_message_begin = on_message_begin,
+      .on_headers_complete = on_headers_complete,
       .on_url = on_url,
       .on_header_field = on_header_field,
       .on_header_value = on_header_value,
@@ -685,24 +1010,43 @@ int trin_http_server_new(uv_loop_t *loop, const trin_http_options_t *opt,
       uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr) != 0)
     return trin_err_set(err, TRIN_EINVALID, "http-address", "'%s' is not an IP address", host);
 
+  trin_http_options_t o = *opt;
+  if (!o.max_body) o.max_body = 8u << 20;
+  if (!o.max_header) o.max_header = 64u << 10;
+  if (o.max_connections <= 0) o.max_connections = 1024;
+  if (o.idle_timeout_ms <= 0) o.idle_timeout_ms = 60000;
+  int rc = check_option("head_timeout_ms", o.head_timeout_ms, 10000, &o.head_timeout_ms, err);
+  if (!rc) rc = check_option("body_timeout_ms", o.body_timeout_ms, 30000, &o.body_timeout_ms, err);
+  if (!rc) rc = check_option("max_per_address", o.max_per_address, 64, &o.max_per_address, err);
+  if (!rc) rc = check_option("log_interval_ms", o.log_interval_ms, 10000, &o.log_interval_ms, err);
+  if (rc) return rc;
+
   trin_http_server_t *s = calloc(1, sizeof *s);
-  if (!s) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  size_t nb = 16;
+  while (nb < (size_t)o.max_connections && nb < (1u << 20)) nb <<= 1;
+  if (s) s->addrs = calloc(nb, sizeof *s->addrs);
+  if (!s || !s->addrs) {
+    free(s);
+    return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
+  s->nbuckets = nb;
+  s->seed = (uint32_t)uv_hrtime() ^ (uint32_t)(uintptr_t)s;
   s->loop = loop;
   s->handler = handler;
   s->data = data;
-  s->opt = *opt;
-  if (!s->opt.max_body) s->opt.max_body = 8u << 20;
-  if (!s->opt.max_header) s->opt.max_header = 64u << 10;
-  if (s->opt.max_connections <= 0) s->opt.max_connections = 1024;
-  if (s->opt.idle_timeout_ms <= 0) s->opt.idle_timeout_ms = 60000;
+  s->opt = o;
+  s->handles = 2;
+  uv_timer_init(loop, &s->log_timer);
+  s->log_timer.data = s;
   uv_tcp_init(loop, &s->listener);
   s->listener.data = s;
-  int rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
+  rc = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
   if (!rc) rc = uv_listen((uv_stream_t *)&s->listener, 256, on_connection);
   if (rc) {
     trin_err_set(err, TRIN_EIO, "http-address", "cannot listen on %s: %s", opt->address,
                  uv_strerror(rc));
-    uv_close((uv_handle_t *)&s->listener, on_listener_closed);
+    uv_close((uv_handle_t *)&s->log_timer, on_server_handle_closed);
+    uv_close((uv_handle_t *)&s->listener, on_server_handle_closed);
     return TRIN_EIO;
   }
   struct sockaddr_storage bound;
@@ -717,11 +1061,19 @@ int trin_http_server_new(uv_loop_t *loop, const trin_http_options_t *opt,
 
 int trin_http_server_port(const trin_http_server_t *s) { return s->port; }
 
+void trin_http_server_stats(const trin_http_server_t *s, trin_http_stats_t *out) {
+  *out = s->stats;
+  out->connections = s->nconns;
+}
+
 void trin_http_server_destroy(trin_http_server_t **sp) {
   if (!sp || !*sp) return;
   trin_http_server_t *s = *sp;
   *sp = NULL;
   s->closing = true;
   while (s->conns) conn_close(s->conns);
-  uv_close((uv_handle_t *)&s->listener, on_listener_closed);
+  flush_log(s); /* what was counted since the last line */
+  uv_timer_stop(&s->log_timer);
+  uv_close((uv_handle_t *)&s->log_timer, on_server_handle_closed);
+  uv_close((uv_handle_t *)&s->listener, on_server_handle_closed);
 }

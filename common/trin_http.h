@@ -42,13 +42,54 @@ bool trin_http_query(const trin_http_request_t *r, const char *name, char *out, 
 typedef void (*trin_http_handler_fn)(void *data, const trin_http_request_t *req,
                                      trin_http_response_t *res);
 
+/* Every field but address may be left 0 for its default; the defaults leave
+ * a normal client unaffected. A negative head_timeout_ms, body_timeout_ms,
+ * max_per_address or log_interval_ms is refused (TRIN_EINVALID naming it).
+ *
+ * Slow clients: a request's head must be complete head_timeout_ms after
+ * the connection was accepted (first request) or after its first byte (a
+ * later request on a keep-alive connection, which may idle up to
+ * idle_timeout_ms before that byte); its body must be complete
+ * body_timeout_ms after the head. Past a deadline the client gets 408 and
+ * the connection closes (silently when it has sent nothing at all).
+ *
+ * Many clients: each address (without the port; an IPv4-mapped IPv6
+ * address counts as the IPv4 one) may hold max_per_address connections,
+ * the server max_connections. When a cap is reached, a newcomer makes room
+ * by closing ("shedding") the oldest connection under that cap that is
+ * still sending its head — once it has had head_timeout_ms / 10 (at most
+ * 1 s) to do so — or else the one idle the longest (on keep-alive, or
+ * with its last answer still being written to a client that does not
+ * read); only when neither exists is the newcomer refused (429 for the
+ * address's cap, 503 for the server's; then closed). Requests being
+ * answered and streams are never shed. Refusals, sheds and timeouts are
+ * logged as counts, at most one line per log_interval_ms.
+ *
+ * Behind a reverse proxy every client has the proxy's address: set
+ * max_per_address to max_connections there. */
 typedef struct {
   const char *address;    /* "127.0.0.1:8080" or "[::1]:8080" */
   size_t max_body;        /* larger bodies get 413 (default 8 MiB) */
   size_t max_header;      /* larger headers get 431 (default 64 KiB) */
-  int max_connections;    /* further connections are closed at once (default 1024) */
+  int max_connections;    /* open connections in all (default 1024) */
   int idle_timeout_ms;    /* keep-alive idle close (default 60000) */
+  /* Appended fields: callers that name fields with designated initialisers
+   * get the defaults without a change. */
+  int head_timeout_ms;    /* a request's head, see above (default 10000) */
+  int body_timeout_ms;    /* a request's body after its head (default 30000) */
+  int max_per_address;    /* open connections per client address (default 64) */
+  int log_interval_ms;    /* at most one line about refusals etc. per interval (default 10000) */
 } trin_http_options_t;
+
+/* Counters since the server started, for /metrics and tests. */
+typedef struct {
+  int connections;                 /* open now, streams included */
+  unsigned long long accepted;     /* connections accepted and kept */
+  unsigned long long refused;      /* closed at once because a cap was full ... */
+  unsigned long long refused_per_address; /* ... of which the per-address cap */
+  unsigned long long shed;         /* slow or idle ones closed to make room */
+  unsigned long long timeouts;     /* closed past the head or body deadline */
+} trin_http_stats_t;
 
 int trin_http_server_new(uv_loop_t *loop, const trin_http_options_t *opt,
                          trin_http_handler_fn handler, void *data,
@@ -58,6 +99,8 @@ int trin_http_server_new(uv_loop_t *loop, const trin_http_options_t *opt,
 void trin_http_server_destroy(trin_http_server_t **s);
 /* The port actually bound (useful with port 0 in tests). */
 int trin_http_server_port(const trin_http_server_t *s);
+/* Fills *out with the server's counters. */
+void trin_http_server_stats(const trin_http_server_t *s, trin_http_stats_t *out);
 
 /* ---- answering -------------------------------------------------------------- */
 
