@@ -7,6 +7,7 @@
 
 #include "trin_cursor.h"
 #include "trin_log.h"
+#include "trin_metrics.h"
 #include "trin_subscriber.h"
 
 struct trin_follower {
@@ -17,6 +18,8 @@ struct trin_follower {
   trin_follower_after_fn after;
   void *data;
   char service[32];
+  /* In the server's registry, labelled followed="<service>". */
+  trin_metric_t *m_lag, *m_applied, *m_failed;
 };
 
 typedef struct {
@@ -47,6 +50,8 @@ static int on_run(void *data, const Trin__Event *const *evs, size_t n) {
   trin_err_t err = {0};
   int rc = trin_server_apply(a.f->server, apply_in_tx, &a, &err);
   if (a.f->after) a.f->after(a.f->data, rc == TRIN_OK);
+  if (rc == TRIN_OK) trin_metric_add(a.f->m_applied, (double)n);
+  else trin_metric_inc(a.f->m_failed);
   if (rc) {
     const Trin__Event *ev = a.failed ? a.failed : evs[n - 1];
     trin_log_warn("%s events %llu-%llu not applied, will retry (event %llu, %s: %s)",
@@ -55,6 +60,39 @@ static int on_run(void *data, const Trin__Event *const *evs, size_t n) {
                   err.message);
   }
   return rc;
+}
+
+/* The lag is read when metrics are asked for: the subscriber hears how far
+ * the service is on every event and heartbeat, far more often than anyone
+ * looks. */
+static void metrics_hook(trin_metrics_t *m, void *data) {
+  trin_follower_t *f = data;
+  (void)m;
+  uint64_t known = trin_subscriber_known_seq(f->sub), last = trin_subscriber_last_seq(f->sub);
+  trin_metric_set(f->m_lag, (double)(known - last));
+}
+
+/* Metrics are a help, not a duty: a follower whose series could not be
+ * made (out of memory) follows all the same, unmeasured. */
+static void metrics_new(trin_follower_t *f) {
+  trin_metrics_t *m = trin_server_metrics(f->server);
+  const char *v[] = {f->service};
+  trin_metric_family_t *fam;
+  if (trin_metrics_gauge(m, "trin_follower_lag_events",
+                         "Events the followed service has committed that this one has not "
+                         "applied yet.",
+                         "followed", &fam, NULL) == TRIN_OK)
+    trin_metrics_series(fam, v, &f->m_lag, NULL);
+  if (trin_metrics_counter(m, "trin_follower_events_applied_total",
+                           "Events of the followed service applied to this one's store.",
+                           "followed", &fam, NULL) == TRIN_OK)
+    trin_metrics_series(fam, v, &f->m_applied, NULL);
+  if (trin_metrics_counter(m, "trin_follower_apply_failures_total",
+                           "Runs of the followed service's events whose transaction failed "
+                           "(they are retried).",
+                           "followed", &fam, NULL) == TRIN_OK)
+    trin_metrics_series(fam, v, &f->m_failed, NULL);
+  trin_metrics_add_hook(m, metrics_hook, f, NULL);
 }
 
 int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
@@ -83,6 +121,7 @@ int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
     free(f);
     return rc;
   }
+  metrics_new(f);
   if (until > after)
     trin_log_info("following %s at %s from event %llu; events up to %llu were applied "
                   "before and are replayed for what this version adds",
@@ -97,6 +136,7 @@ int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
 
 void trin_follower_destroy(trin_follower_t **fp) {
   if (!fp || !*fp) return;
+  trin_metrics_remove_hook(trin_server_metrics((*fp)->server), metrics_hook, *fp);
   trin_subscriber_destroy(&(*fp)->sub);
   free(*fp);
   *fp = NULL;

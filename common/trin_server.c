@@ -8,19 +8,34 @@
 #include <zmq.h>
 
 #include "trin/envelope.pb-c.h"
+#include "trin/metrics.pb-c.h"
 #include "trin_access.h"
 #include "trin_codec.h"
 #include "trin_date.h"
 #include "trin_log.h"
+#include "trin_metrics.h"
 #include "trin_zap.h"
 #include "trin_zsock.h"
 
 #define SERVER_VERSION "0.1.0"
 
+/* trin statuses are 0..STATUS_N-1; anything else is counted as "unknown". */
+#define STATUS_N (TRIN_EUNAUTHENTICATED + 1)
+
+/* A request type's series: made when the route is registered (duration) or
+ * on a status's first use (counts), so counting a request allocates
+ * nothing. */
+typedef struct {
+  const char *type;
+  trin_metric_t *by_status[STATUS_N + 1];
+  trin_metric_t *duration;
+} route_metrics_t;
+
 typedef struct {
   const ProtobufCMessageDescriptor *desc;
   trin_handler_fn fn;
   void *data;
+  route_metrics_t *mx;  /* owned by the route */
 } route_t;
 
 /* One request of a batch, from arrival to reply. */
@@ -35,6 +50,7 @@ struct trin_request {
   bool applying;         /* inside trin_server_apply: the actor is this service */
   trin_caller_t caller;
   const char *type;      /* the route's request name while it runs */
+  route_metrics_t *mx;   /* its route's series; the server's "unknown" when none */
   char correlation_id[65];
   /* The reply, packed payload and type, or the error. */
   uint8_t *reply_payload;
@@ -58,6 +74,12 @@ struct trin_server {
   size_t max_message;
   trin_request_t *batch;
   trin_server_stats_t stats;
+  /* Prometheus metrics (trin_server_metrics), the same counts as stats and
+   * more, by request type and status. */
+  trin_metrics_t *metrics;
+  trin_metric_family_t *m_requests, *m_duration;
+  trin_metric_t *m_batch, *m_commit, *m_commits_failed, *m_published, *m_last_seq;
+  route_metrics_t unknown;  /* requests that named no route */
   trin_gate_fn gate;
   void *gate_data;
   trin_gate_describe_fn gate_describe;
@@ -103,6 +125,9 @@ static int handle_ping(trin_request_t *req, const ProtobufCMessage *msg,
                        void *data, trin_err_t *err);
 static int handle_describe(trin_request_t *req, const ProtobufCMessage *msg,
                            void *data, trin_err_t *err);
+static int handle_get_metrics(trin_request_t *req, const ProtobufCMessage *msg,
+                              void *data, trin_err_t *err);
+static int metrics_new(trin_server_t *s, trin_err_t *err);
 static void on_router(trin_zsock_t *zs, void *socket, void *data);
 static void on_heartbeat(uv_timer_t *t);
 
@@ -123,6 +148,7 @@ int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
   trin_zsock_setup_fn setup = s->curve ? setup_curve : NULL;
   int rc = s->batch ? TRIN_OK : trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   if (!rc && s->curve) rc = require_zap(zctx, err);
+  if (!rc) rc = metrics_new(s, err);
   if (!rc) rc = trin_outbox_open(store, opt->service, &s->outbox, err);
   if (!rc)
     rc = trin_zsock_open_socket_with(zctx, ZMQ_ROUTER, opt->endpoint, 1, setup, &req_curve,
@@ -138,6 +164,7 @@ int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
   if (rc) {
     if (s->router) zmq_close(s->router);
     trin_outbox_destroy(&s->outbox);
+    trin_metrics_destroy(&s->metrics);
     free(s->batch);
     free(s);
     return rc;
@@ -146,11 +173,14 @@ int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
   trin_server_handle(s, &trin__audit_since__descriptor, handle_audit_since, s);
   trin_server_handle(s, &trin__ping__descriptor, handle_ping, s);
   trin_server_handle(s, &trin__describe__descriptor, handle_describe, s);
+  trin_server_handle(s, &trin__metrics__get_metrics__descriptor, handle_get_metrics, s);
   if ((rc = trin_zsock_new(loop, s->router, on_router, s, &s->zrouter, err))) {
     zmq_close(s->router);
     zmq_close(s->pub);
     trin_outbox_destroy(&s->outbox);
+    for (size_t i = 0; i < s->nroutes; i++) free(s->routes[i].mx);
     free(s->routes);
+    trin_metrics_destroy(&s->metrics);
     free(s->batch);
     free(s);
     return rc;
@@ -180,7 +210,9 @@ void trin_server_destroy(trin_server_t **sp) {
   zmq_setsockopt(s->pub, ZMQ_LINGER, &linger, sizeof linger);
   zmq_close(s->pub);
   trin_outbox_destroy(&s->outbox);
+  for (size_t i = 0; i < s->nroutes; i++) free(s->routes[i].mx);
   free(s->routes);
+  trin_metrics_destroy(&s->metrics);
   free(s->batch);
   /* The timer handle lives inside s: free s when libuv lets go of it. */
   uv_timer_stop(&s->heartbeat);
@@ -203,9 +235,90 @@ int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
     s->routes = r;
     s->cap_routes = nc;
   }
-  s->routes[s->nroutes++] = (route_t){desc, fn, data};
+  route_metrics_t *mx = calloc(1, sizeof *mx);
+  if (!mx) return TRIN_EINTERNAL;
+  mx->type = desc->name;
+  /* Without its histogram the route still works, only unmeasured. */
+  trin_metrics_series(s->m_duration, (const char *[]){desc->name}, &mx->duration, NULL);
+  s->routes[s->nroutes++] = (route_t){desc, fn, data, mx};
   return TRIN_OK;
 }
+
+/* ---- metrics --------------------------------------------------------------------- */
+
+/* Upper bounds in seconds: a request is handled in microseconds when all is
+ * well (many per commit), a commit is an fsync (a millisecond or more). */
+static const double DURATION_BOUNDS[] = {0.00001, 0.000025, 0.0001, 0.00025, 0.001,
+                                         0.0025,  0.01,     0.025,  0.1,     0.25,
+                                         1,       2.5,      10};
+static const double BATCH_BOUNDS[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+#define NBOUNDS(a) (sizeof(a) / sizeof *(a))
+
+static void metrics_hook(trin_metrics_t *m, void *data) {
+  trin_server_t *s = data;
+  (void)m;
+  trin_metric_set(s->m_last_seq, (double)trin_outbox_last_seq(s->outbox));
+}
+
+static int metrics_new(trin_server_t *s, trin_err_t *err) {
+  trin_metric_family_t *f;
+  int rc = trin_metrics_new(&s->metrics, err);
+  trin_metrics_t *m = s->metrics;
+  if (!rc)
+    rc = trin_metrics_counter(m, "trin_requests_total",
+                              "Requests answered, by request type and trin status (ok, invalid, "
+                              "not_found, forbidden, ...).",
+                              "type,status", &s->m_requests, err);
+  if (!rc)
+    rc = trin_metrics_histogram(m, "trin_request_duration_seconds",
+                                "Time to handle one request (decode, access check, handler), "
+                                "without the commit it waits for.",
+                                "type", DURATION_BOUNDS, NBOUNDS(DURATION_BOUNDS), &s->m_duration,
+                                err);
+  if (!rc)
+    rc = trin_metrics_histogram(m, "trin_batch_requests",
+                                "Requests handled together in one transaction (one commit).", "",
+                                BATCH_BOUNDS, NBOUNDS(BATCH_BOUNDS), &f, err);
+  if (!rc) rc = trin_metrics_series(f, NULL, &s->m_batch, err);
+  if (!rc)
+    rc = trin_metrics_histogram(m, "trin_commit_duration_seconds",
+                                "Time to commit one batch's transaction.", "", DURATION_BOUNDS,
+                                NBOUNDS(DURATION_BOUNDS), &f, err);
+  if (!rc) rc = trin_metrics_series(f, NULL, &s->m_commit, err);
+  if (!rc)
+    rc = trin_metrics_counter(m, "trin_commits_failed_total",
+                              "Batches whose commit failed: every request in them was refused.",
+                              "", &f, err);
+  if (!rc) rc = trin_metrics_series(f, NULL, &s->m_commits_failed, err);
+  if (!rc)
+    rc = trin_metrics_counter(m, "trin_events_published_total",
+                              "Events published on the PUB socket after their commit.", "", &f,
+                              err);
+  if (!rc) rc = trin_metrics_series(f, NULL, &s->m_published, err);
+  if (!rc)
+    rc = trin_metrics_gauge(m, "trin_outbox_last_seq",
+                            "Sequence number of the newest committed event in the outbox.", "",
+                            &f, err);
+  if (!rc) rc = trin_metrics_series(f, NULL, &s->m_last_seq, err);
+  if (!rc) rc = trin_metrics_add_hook(m, metrics_hook, s, err);
+  s->unknown.type = "unknown";
+  if (!rc) rc = trin_metrics_series(s->m_duration, (const char *[]){"unknown"},
+                                    &s->unknown.duration, err);
+  if (rc) trin_metrics_destroy(&s->metrics);
+  return rc;
+}
+
+/* Counts r under its type and status, made on the status's first use. */
+static void count_request(trin_server_t *s, const trin_request_t *r) {
+  route_metrics_t *mx = r->mx ? r->mx : &s->unknown;
+  int code = r->err.code >= 0 && r->err.code < STATUS_N ? r->err.code : STATUS_N;
+  if (!mx->by_status[code])
+    trin_metrics_series(s->m_requests, (const char *[]){mx->type, trin_status_name(code)},
+                        &mx->by_status[code], NULL);
+  trin_metric_inc(mx->by_status[code]);
+}
+
+trin_metrics_t *trin_server_metrics(trin_server_t *s) { return s->metrics; }
 
 trin_outbox_t *trin_server_outbox(trin_server_t *s) { return s->outbox; }
 trin_store_t *trin_server_store(trin_server_t *s) { return s->store; }
@@ -388,12 +501,14 @@ static void run_request(trin_server_t *s, trin_request_t *r, const trin_err_t *t
     return;
   }
   r->type = route->desc->name;
+  r->mx = route->mx;
   if (env->actor && assert_actor(s, r, env->actor, err) != TRIN_OK) {
     trin_codec_free(env);
     return;
   }
   if (s->gate && route->fn != handle_events_since && route->fn != handle_audit_since &&
       route->fn != handle_ping && route->fn != handle_describe &&
+      route->fn != handle_get_metrics &&
       s->gate(&r->caller, r->type, s->gate_data, err) != TRIN_OK) {
     if (err->code == TRIN_OK) trin_err_set(err, TRIN_EFORBIDDEN, "", "refused");
     trin_codec_free(env);
@@ -466,6 +581,7 @@ static void publish_ready(trin_server_t *s) {
     zmq_send(s->pub, evs[i].bytes, evs[i].len, ZMQ_DONTWAIT);
   }
   s->stats.events_published += n;
+  trin_metric_add(s->m_published, (double)n);
   trin_outbox_clear_ready(s->outbox);
 }
 
@@ -495,13 +611,24 @@ static void on_router(trin_zsock_t *zs, void *socket, void *data) {
       s->begin_unlogged++;
     }
   }
-  for (int i = 0; i < n; i++) run_request(s, &s->batch[i], in_txn ? NULL : &txn_err);
+  for (int i = 0; i < n; i++) {
+    trin_request_t *r = &s->batch[i];
+    uint64_t t0 = uv_hrtime();
+    run_request(s, r, in_txn ? NULL : &txn_err);
+    trin_metric_observe(r->mx ? r->mx->duration : s->unknown.duration,
+                        (double)(uv_hrtime() - t0) / 1e9);
+  }
+  trin_metric_observe(s->m_batch, n);
   if (in_txn) {
-    if (trin_store_commit(s->store, &txn_err) == TRIN_OK) {
+    uint64_t t0 = uv_hrtime();
+    int crc = trin_store_commit(s->store, &txn_err);
+    trin_metric_observe(s->m_commit, (double)(uv_hrtime() - t0) / 1e9);
+    if (crc == TRIN_OK) {
       trin_outbox_committed(s->outbox);
     } else {
       /* Nothing of the batch is stored: no request may be acknowledged. */
       s->stats.commits_failed++;
+      trin_metric_inc(s->m_commits_failed);
       trin_log_error("commit failed, %d requests refused: %s", n, txn_err.message);
       trin_outbox_aborted(s->outbox);
       for (int i = 0; i < n; i++) {
@@ -514,6 +641,7 @@ static void on_router(trin_zsock_t *zs, void *socket, void *data) {
     }
   }
   for (int i = 0; i < n; i++) {
+    count_request(s, &s->batch[i]);
     send_reply(s, &s->batch[i]);
     free(s->batch[i].reply_payload);
     zmq_msg_close(&s->batch[i].body);
@@ -658,6 +786,9 @@ static int handle_describe(trin_request_t *req, const ProtobufCMessage *msg, voi
     const char **rr = roles + i * TRIN_ROLE_COUNT_;
     if (rt->fn == handle_events_since) {
       rr[nroles++] = "service";
+    } else if (rt->fn == handle_get_metrics) {
+      rr[nroles++] = "service";
+      rr[nroles++] = "gateway";
     } else if (rt->fn == handle_ping || rt->fn == handle_describe) {
       scope = "any";
       for (int k = TRIN_ROLE_SERVICE; k < TRIN_ROLE_COUNT_; k++) rr[nroles++] = trin_role_name(k);
@@ -677,6 +808,29 @@ static int handle_describe(trin_request_t *req, const ProtobufCMessage *msg, voi
   free(ops);
   free(ptrs);
   free(roles);
+  return rc;
+}
+
+/* The service's metrics, for the gateway's /metrics. Request counts by type
+ * tell how an organisation's work goes, so only the deployment's own keys
+ * (admin, service, gateway) and unauthenticated local callers may read
+ * them. */
+static int handle_get_metrics(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                              trin_err_t *err) {
+  trin_server_t *s = data;
+  (void)msg;
+  const trin_caller_t *c = &req->caller;
+  trin_role_t role = trin_role_parse(c->role);
+  if (c->authenticated && role != TRIN_ROLE_ADMIN && role != TRIN_ROLE_SERVICE &&
+      role != TRIN_ROLE_GATEWAY)
+    return trin_err_set(err, TRIN_EFORBIDDEN, "",
+                        "GetMetrics is for admin, service and gateway keys (the gateway serves "
+                        "them as /metrics); this key (%s) of organisation \"%s\" has role '%s'",
+                        c->key, c->org, c->role[0] ? c->role : "none");
+  Trin__Metrics__MetricsReply *snap = NULL;
+  int rc = trin_metrics_snapshot(s->metrics, s->service, &snap, err);
+  if (rc == TRIN_OK) rc = trin_request_reply(req, &snap->base, err);
+  trin_codec_free(snap);
   return rc;
 }
 

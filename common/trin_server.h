@@ -8,8 +8,16 @@
  * means "committed", and one commit (one fsync) serves many commands.
  *
  * Every service also answers trin.EventsSince (replay from the outbox),
- * trin.AuditSince (who caused each event), trin.Ping and trin.Describe
- * (its requests and who may send them) without registering anything.
+ * trin.AuditSince (who caused each event), trin.Ping, trin.Describe (its
+ * requests and who may send them) and trin.metrics.GetMetrics (its
+ * Prometheus metrics, for admin, service and gateway keys and
+ * unauthenticated local callers) without registering anything.
+ *
+ * Measured in trin_server_metrics (trin_metrics.h): trin_requests_total
+ * {type,status}, trin_request_duration_seconds{type} (unknown types as
+ * "unknown"), trin_batch_requests, trin_commit_duration_seconds,
+ * trin_commits_failed_total, trin_events_published_total,
+ * trin_outbox_last_seq.
  *
  * A request's Envelope.actor (a person the gateway acts for) replaces the
  * caller's organisation and role before the gate runs, but only when the
@@ -79,8 +87,9 @@ void trin_server_destroy(trin_server_t **server);
 int trin_server_handle(trin_server_t *s, const ProtobufCMessageDescriptor *desc,
                        trin_handler_fn fn, void *data);
 
-/* A gate runs before every registered handler (not before EventsSince,
- * AuditSince and Ping): return TRIN_OK to let the request through, or an error (typically
+/* A gate runs before every registered handler (not before the built-ins
+ * EventsSince, AuditSince, Ping, Describe and GetMetrics, which check
+ * their callers themselves): return TRIN_OK to let the request through, or an error (typically
  * TRIN_EFORBIDDEN) with err filled to refuse it before it touches anything.
  * request_type is the Envelope.type. One gate per server; NULL removes it. */
 typedef int (*trin_gate_fn)(const trin_caller_t *caller, const char *request_type,
@@ -97,6 +106,12 @@ void trin_server_set_gate_describe(trin_server_t *s, trin_gate_describe_fn fn);
 
 trin_outbox_t *trin_server_outbox(trin_server_t *s);
 trin_store_t *trin_server_store(trin_server_t *s);
+
+/* The server's metrics registry, which GetMetrics answers with: followers
+ * and the service's own code may add their families to it. Owned by the
+ * server (it dies with it); use it on the server's loop. */
+typedef struct trin_metrics trin_metrics_t;
+trin_metrics_t *trin_server_metrics(trin_server_t *s);
 
 /* Counters for logs and benchmarks. */
 typedef struct {

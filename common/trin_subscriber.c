@@ -31,6 +31,7 @@ struct trin_subscriber {
   trin_subscriber_run_fn run_fn;
   void *data;
   uint64_t last;
+  uint64_t known;  /* the newest sequence the service was heard to have */
   bool repairing;
   char repair_cid[TRIN_ID_RANDOM_BUF];
   int retry_ms;
@@ -181,6 +182,7 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
         strcmp(ev->service, s->service) == 0) {
       if (strcmp(ev->type, "trin.heartbeat") == 0) {
         uint64_t newest = ev->seq;
+        if (newest > s->known) s->known = newest;
         take_live(s); /* the events before it first (ev is gone after this) */
         if (newest > s->last && !s->repairing) {
           s->stats.gaps++;
@@ -189,6 +191,7 @@ static void on_sub(trin_zsock_t *zs, void *sock, void *data) {
           request_repair(s);
         }
       } else if (!s->repairing) {
+        if (ev->seq > s->known) s->known = ev->seq;
         s->live_evs[s->nlive++] = ev;
         if (s->nlive == TRIN_SUBSCRIBER_RUN_MAX) take_live(s);
       }
@@ -312,6 +315,7 @@ static void on_dealer(trin_zsock_t *zs, void *sock, void *data) {
     }
     trin_codec_free(env);
     uv_timer_stop(&s->timer);
+    if (batch->last_seq > s->known) s->known = batch->last_seq;
     s->pending = batch;
     s->pending_next = 0;
     /* More than this batch is committed: ask for the next one now, so the
@@ -445,6 +449,10 @@ void trin_subscriber_destroy(trin_subscriber_t **sp) {
 }
 
 uint64_t trin_subscriber_last_seq(const trin_subscriber_t *s) { return s->last; }
+
+uint64_t trin_subscriber_known_seq(const trin_subscriber_t *s) {
+  return s->known > s->last ? s->known : s->last;
+}
 bool trin_subscriber_repairing(const trin_subscriber_t *sub) { return sub && sub->repairing; }
 
 trin_subscriber_stats_t trin_subscriber_stats(const trin_subscriber_t *s) {

@@ -56,6 +56,10 @@ int trin_subscriber_new(uv_loop_t *loop, void *zctx,
 void trin_subscriber_destroy(trin_subscriber_t **sub);
 
 uint64_t trin_subscriber_last_seq(const trin_subscriber_t *sub);
+/* The newest sequence the service is known to have committed (from its
+ * events, heartbeats and replay answers); never below last_seq. Minus
+ * last_seq: how far behind the subscriber is. */
+uint64_t trin_subscriber_known_seq(const trin_subscriber_t *sub);
 
 typedef struct {
   uint64_t delivered;   /* events passed to fn and accepted */

@@ -11,6 +11,7 @@
 
 #include "agg_store.h"
 #include "trin_log.h"
+#include "trin_metrics.h"
 
 /* ---- the rules ------------------------------------------------------------------------ */
 
@@ -706,9 +707,11 @@ void agg_push_metrics(agg_push_t *p, trin_buf_t *b) {
 #define PUSH_METRIC(metric, type, help, field, fmt, cast)                                     \
   do {                                                                                        \
     trin_buf_puts(b, "# HELP " metric " " help "\n# TYPE " metric " " type "\n");              \
-    for (int i = 0; i < p->ntargets; i++)                                                     \
-      trin_buf_printf(b, metric "{target=\"%s\"} " fmt "\n", p->targets[i].name,               \
-                     (cast)s[i].field);                                                       \
+    for (int i = 0; i < p->ntargets; i++) {                                                   \
+      trin_buf_puts(b, metric "{target=\"");                                                  \
+      trin_metrics_escape_label(b, p->targets[i].name);                                       \
+      trin_buf_printf(b, "\"} " fmt "\n", (cast)s[i].field);                                   \
+    }                                                                                         \
   } while (0)
   PUSH_METRIC("trin_aggregator_push_queue_depth", "gauge",
               "Rows queued for a Power BI push target.", depth, "%lld", long long);
