@@ -58,17 +58,44 @@ static int authorise_property(trin_request_t *req, const char *property_id, cons
   return rc;
 }
 
-/* The organisation figures are shown to: the caller's own. A restricted
- * caller naming another organisation as viewer is refused; naming none
- * means itself. Unrestricted callers name any viewer. */
-static int viewer_name(trin_request_t *req, const char *given, const char **out,
-                       trin_err_t *err) {
-  const char *mine = trin_access_caller_org(req);
-  *out = given;
-  if (!mine) return TRIN_OK;
+/* Whose eyes figures are shown through (open and anonymous benchmarking):
+ * the caller's own organisation, from its key — never from the body.
+ * id NULL = no viewer (an operator key, a service key, a local endpoint):
+ * the anonymous view. idx -1 = the service does not know the organisation
+ * (no figures of its own yet): anonymous too, apart from itself. */
+typedef struct {
+  const char *id;
+  bool open;
+  int32_t idx;
+} viewer_t;
+
+/* viewer_org is deprecated: given, it must be the caller's own
+ * organisation. A restricted caller naming another is refused in the
+ * access words (who, which role); the rest is bm_viewer_resolve. */
+static int viewer_of(benchmark_service_t *svc, trin_request_t *req, const char *given,
+                     viewer_t *out, trin_err_t *err) {
+  *out = (viewer_t){NULL, false, -1};
   int rc = trin_access_require_org(req, given, "viewer_org", err);
-  if (!rc) *out = mine;
-  return rc;
+  if (!rc) rc = bm_viewer_resolve(trin_access_caller_org(req), given, "viewer_org", &out->id, err);
+  if (rc || !out->id) return rc;
+  out->idx = bm_index_org_find(svc->ix, out->id);
+  if (out->idx >= 0) out->open = bm_index_org(svc->ix, out->idx)->open;
+  return TRIN_OK;
+}
+
+/* May the viewer see organisation o by name? Refused in words saying why. */
+static int named_to(const viewer_t *v, const bm_org_t *o, const char *field, trin_err_t *err) {
+  if (bm_name_visible(v->id, v->open, o->id, o->open)) return TRIN_OK;
+  if (!v->id)
+    return trin_err_set(err, TRIN_EFORBIDDEN, field,
+                        "'%s' is shown only anonymously to a caller without an organisation "
+                        "of its own (an operator key or a local endpoint): ask with the "
+                        "organisation's own key",
+                        o->id);
+  return trin_err_set(err, TRIN_EFORBIDDEN, field,
+                      "'%s' is shown to '%s' only anonymously (open benchmarking is agreed "
+                      "by neither or only one of them)",
+                      o->id, v->id);
 }
 
 void benchmark_applied(benchmark_service_t *svc, uint64_t seq) {
@@ -417,17 +444,6 @@ static int list_figures(trin_request_t *req, const ProtobufCMessage *msg, void *
   return trin_request_reply(req, &list.base, err);
 }
 
-/* The viewer must be an organisation the service knows. */
-static int viewer_of(benchmark_service_t *svc, const char *viewer, const char *field,
-                     const bm_org_t **out, trin_err_t *err) {
-  int rc = trin_id_check(nz(viewer), field, err);
-  if (rc) return rc;
-  int32_t v = bm_index_org_find(svc->ix, viewer);
-  if (v < 0) return trin_err_set(err, TRIN_ENOTFOUND, field, "no organisation '%s'", viewer);
-  *out = bm_index_org(svc->ix, v);
-  return TRIN_OK;
-}
-
 static int peer_of(benchmark_service_t *svc, int f, const Trin__Benchmark__PeerGroup *pg,
                    const char *field, bm_peer_t *peer, trin_err_t *err) {
   *peer = BM_PEER_ANY;
@@ -478,7 +494,7 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
   benchmark_service_t *svc = data;
   const Trin__Benchmark__QueryFigure *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
-  const bm_org_t *viewer = NULL;
+  viewer_t viewer;
   bm_peer_t peer;
   int rc;
   int f = bm_figure_find(m->figure, "figure", err);
@@ -490,9 +506,7 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
                       "may not be below the service's minimum of %d", svc->min_group);
     goto out;
   }
-  const char *vname;
-  TRY(viewer_name(req, m->viewer_org, &vname, err));
-  TRY(viewer_of(svc, vname, "viewer_org", &viewer, err));
+  TRY(viewer_of(svc, req, m->viewer_org, &viewer, err));
   int min_group = m->min_group ? m->min_group : svc->min_group;
   const bm_ranking_t *r = NULL;
   if (bm_index_rank(svc->ix, f, m->year, &peer, &r)) {
@@ -509,10 +523,9 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
   rep.peer = m->peer;
   rep.min_group = min_group;
   rep.suppressed = !bm_group_visible(r->n, min_group);
-  int32_t vidx = bm_index_org_find(svc->ix, viewer->id);
   const bm_ranked_t *mine = NULL;
-  for (size_t i = 0; i < r->n && !mine; i++)
-    if (r->items[i].org == vidx) mine = &r->items[i];
+  for (size_t i = 0; i < r->n && !mine && viewer.idx >= 0; i++)
+    if (r->items[i].org == viewer.idx) mine = &r->items[i];
   if (!rep.suppressed) {
     dist.n = r->dist.n;
     dist.mean = r->dist.mean;
@@ -531,15 +544,16 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
     int anon = 0;
     for (size_t i = 0; i < r->n; i++) {
       const bm_org_t *o = bm_index_org(svc->ix, r->items[i].org);
-      bool named = bm_name_visible(viewer->id, viewer->open, o->id, o->open);
+      bool named = bm_name_visible(viewer.id, viewer.open, o->id, o->open);
       const char *label = named ? "" : trin_arena_printf(&a, "anonymous #%d", ++anon);
-      fill_entry(&es[i], &r->items[i], o, named, r->items[i].org == vidx, true, label);
+      fill_entry(&es[i], &r->items[i], o, named, mine && r->items[i].org == viewer.idx, true,
+                 label);
       rep.entries[i] = &es[i];
     }
     rep.n_entries = r->n;
   }
   if (mine) {
-    fill_entry(&ve, mine, viewer, true, true, !rep.suppressed, "");
+    fill_entry(&ve, mine, bm_index_org(svc->ix, viewer.idx), true, true, !rep.suppressed, "");
     rep.viewer = &ve;
   }
   if (a.failed) {
@@ -557,7 +571,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
   benchmark_service_t *svc = data;
   const Trin__Benchmark__QueryHistory *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
-  const bm_org_t *viewer = NULL;
+  viewer_t viewer;
   bm_peer_t peer;
   int rc;
   int f = bm_figure_find(m->figure, "figure", err);
@@ -568,22 +582,14 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
                   "to_year", err));
   TRY(check_range(true, m->to_year, BM_YEAR_MIN, BM_YEAR_MAX, "to_year", err));
   TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
-  const char *vname;
-  TRY(viewer_name(req, m->viewer_org, &vname, err));
-  TRY(viewer_of(svc, vname, "viewer_org", &viewer, err));
+  TRY(viewer_of(svc, req, m->viewer_org, &viewer, err));
   int32_t org = bm_index_org_find(svc->ix, m->org_id);
   if (org < 0) {
     rc = trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
     goto out;
   }
   const bm_org_t *o = bm_index_org(svc->ix, org);
-  if (!bm_name_visible(viewer->id, viewer->open, o->id, o->open)) {
-    rc = trin_err_set(err, TRIN_EFORBIDDEN, "org_id",
-                      "'%s' is shown to '%s' only anonymously (open benchmarking is agreed "
-                      "by neither or only one of them)",
-                      o->id, viewer->id);
-    goto out;
-  }
+  TRY(named_to(&viewer, o, "org_id", err));
   size_t ny = (size_t)(m->to_year - m->from_year + 1);
   Trin__Benchmark__HistoryPoint *pts = trin_arena_alloc(&a, ny * sizeof *pts);
   Trin__Benchmark__HistoryPoint **pp = trin_arena_alloc(&a, ny * sizeof *pp);
@@ -636,21 +642,16 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
                                 trin_err_t *err) {
   benchmark_service_t *svc = data;
   const Trin__Benchmark__ComparePartnerships *m = (const void *)msg;
-  const bm_org_t *viewer = NULL;
+  viewer_t viewer;
   int32_t org = -1;
   int rc = check_year(BM_PROPERTY_FIGURES, m->year, "year", err);
-  const char *vname = NULL;
-  if (!rc) rc = viewer_name(req, m->viewer_org, &vname, err);
-  if (!rc) rc = viewer_of(svc, vname, "viewer_org", &viewer, err);
+  if (!rc) rc = viewer_of(svc, req, m->viewer_org, &viewer, err);
   if (rc) return rc;
   if (*nz(m->org_id)) {
     if ((rc = trin_id_check(m->org_id, "org_id", err))) return rc;
     if ((org = bm_index_org_find(svc->ix, m->org_id)) < 0)
       return trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
-    const bm_org_t *o = bm_index_org(svc->ix, org);
-    if (!bm_name_visible(viewer->id, viewer->open, o->id, o->open))
-      return trin_err_set(err, TRIN_EFORBIDDEN, "org_id",
-                          "'%s' is shown to '%s' only anonymously", o->id, viewer->id);
+    if ((rc = named_to(&viewer, bm_index_org(svc->ix, org), "org_id", err))) return rc;
   }
   enum { NP = BM_FIG_COUNT - BM_PROPERTY_FIGURES };
   Trin__Benchmark__ComparisonRow rows[NP], *pr[NP];
@@ -742,7 +743,7 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
       {&trin__benchmark__query_history__descriptor, query_history},
       {&trin__benchmark__compare_partnerships__descriptor, compare_partnerships},
   };
-  trin_server_set_gate(server, trin_access_gate, (void *)&benchmark_access);
+  trin_access_install(server, &benchmark_access);
   for (size_t i = 0; i < sizeof H / sizeof *H; i++)
     if ((rc = trin_server_handle(server, H[i].d, H[i].fn, svc))) {
       bm_index_destroy(&svc->ix);

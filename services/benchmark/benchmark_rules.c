@@ -365,8 +365,27 @@ const bm_project_t *bm_timeline_at(const bm_project_year_t *rows, size_t n, int 
 
 bool bm_name_visible(const char *viewer, bool viewer_open, const char *subject,
                      bool subject_open) {
-  if (viewer && subject && *viewer && strcmp(viewer, subject) == 0) return true;
+  if (!viewer || !*viewer) return false; /* no viewer: the anonymous view */
+  if (subject && strcmp(viewer, subject) == 0) return true;
   return viewer_open && subject_open;
+}
+
+int bm_viewer_resolve(const char *caller_org, const char *given, const char *field,
+                      const char **viewer, trin_err_t *err) {
+  bool has_org = caller_org && *caller_org, named = given && *given;
+  *viewer = has_org ? caller_org : NULL;
+  if (!named || (has_org && strcmp(given, caller_org) == 0)) return TRIN_OK;
+  *viewer = NULL;
+  if (has_org)
+    return trin_err_set(err, TRIN_EFORBIDDEN, field,
+                        "may not view as \"%s\": the viewer is the caller's own organisation "
+                        "\"%s\" (leave %s out)",
+                        given, caller_org, field);
+  return trin_err_set(err, TRIN_EFORBIDDEN, field,
+                      "may not view as \"%s\": the viewer is the caller's own organisation; "
+                      "an operator key has none — ask with the organisation's own key, or "
+                      "through the gateway on a person's behalf",
+                      given);
 }
 
 bool bm_group_visible(size_t n, int min_group) {

@@ -266,10 +266,23 @@ void bm_rank(bm_ranked_t *items, size_t n, bm_direction_t dir);
 
 /* May the viewer see `subject` by name? Always itself; another organisation
  * only when both have agreed to open benchmarking (reciprocity: who keeps
- * its own name hidden sees no names). The viewer is whoever the caller is —
- * today named in the request, later the authenticated caller. */
+ * its own name hidden sees no names). viewer NULL or "" (no viewer) sees
+ * no names. */
 bool bm_name_visible(const char *viewer, bool viewer_open, const char *subject,
                      bool subject_open);
+
+/* Who the viewer is: the caller's own organisation, never a name in the
+ * request. caller_org is the organisation the caller's key (or the person
+ * the gateway asks for) belongs to; NULL or "" for a caller without one — an
+ * operator's admin key, a service key, an unauthenticated local endpoint.
+ * given is the request's deprecated viewer_org (NULL or "" = left out).
+ *
+ * Sets *viewer to caller_org, or to NULL for a caller without an
+ * organisation: no viewer, the anonymous view (nobody named, no `you`).
+ * Refuses with TRIN_EFORBIDDEN on field a given viewer that is not the
+ * caller's own organisation — for a caller without one, any. */
+int bm_viewer_resolve(const char *caller_org, const char *given, const char *field,
+                      const char **viewer, trin_err_t *err);
 
 /* May a peer group of n organisations be shown (distribution, others'
  * values and ranks)? */

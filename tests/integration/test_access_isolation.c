@@ -730,6 +730,22 @@ static int get_property(trin_client_t *c, const char *id, char *owner, size_t ca
   return rc;
 }
 
+static int set_measure(trin_client_t *c, const char *property, int year, int64_t cost_ore,
+                       trin_err_t *err) {
+  Trin__Benchmark__AccountCost cost = TRIN__BENCHMARK__ACCOUNT_COST__INIT;
+  cost.account = "maintenance";
+  cost.amount_ore = cost_ore;
+  Trin__Benchmark__AccountCost *costs[1] = {&cost};
+  Trin__Benchmark__Measure m = TRIN__BENCHMARK__MEASURE__INIT;
+  m.property_id = (char *)property;
+  m.year = year;
+  m.costs = costs;
+  m.n_costs = 1;
+  Trin__Benchmark__SetMeasure q = TRIN__BENCHMARK__SET_MEASURE__INIT;
+  q.measure = &m;
+  return call(c, &q.base, &trin__benchmark__measure_reply__descriptor, NULL, err);
+}
+
 static int set_model(trin_client_t *c, trin_err_t *err) {
   Trin__Benchmark__ModelPart part = TRIN__BENCHMARK__MODEL_PART__INIT;
   part.part = "roof";
@@ -781,8 +797,10 @@ static void benchmark_roles(void **state) {
 
   /* anonymous figures for any working key, always as the caller's own
    * organisation; naming another viewer is refused */
+  OK(set_measure(as(ALFA_W, BM), "SKOLE-A", 2023, 50000000, &e_)); /* 100.00 DKK/m² */
   Trin__Benchmark__FigureReport *rep = NULL;
   OK(bmc_query(as(BETA_W, BM), "cost_per_m2", 2023, NULL, NULL, "", 0, &rep, &e_));
+  assert_null(rep->viewer); /* beta has no figures */
   trin_codec_free(rep);
   rep = NULL;
   OK(bmc_query(as(BETA_W, BM), "cost_per_m2", 2023, NULL, NULL, "beta", 0, &rep, &e_));
@@ -790,7 +808,19 @@ static void benchmark_roles(void **state) {
   rep = NULL;
   FORBIDDEN(BM, BETA_W, bmc_query(as(BETA_W, BM), "cost_per_m2", 2023, NULL, NULL, "alfa", 0, &rep, &e_),
             "viewer_org", "\"alfa\"");
+  /* alfa's key, naming no viewer, sees alfa's view: its own value, by its name */
+  OK(bmc_query(as(ALFA_R, BM), "cost_per_m2", 2023, NULL, NULL, NULL, 0, &rep, &e_));
+  assert_true(rep->suppressed); /* one organisation: below the minimum group */
+  assert_non_null(rep->viewer);
+  assert_int_equal(rep->viewer->value, 10000);
+  assert_string_equal(rep->viewer->label, "Alfa Bolig");
+  trin_codec_free(rep);
+  rep = NULL;
   Trin__Benchmark__History *h = NULL;
+  OK(bmc_history(as(ALFA_R, BM), "cost_per_m2", "alfa", 2020, 2023, NULL, &h, &e_));
+  assert_int_equal(h->points[3]->value, 10000);
+  trin_codec_free(h);
+  h = NULL;
   FORBIDDEN(BM, BETA_W,
             bmc_history(as(BETA_W, BM), "cost_per_m2", "alfa", 2020, 2023, "alfa", &h, &e_),
             "viewer_org", NULL);
@@ -799,6 +829,32 @@ static void benchmark_roles(void **state) {
   assert_int_equal(bmc_history(as(BETA_W, BM), "cost_per_m2", "alfa", 2020, 2023, "", &h, &he),
                    TRIN_EFORBIDDEN);
   assert_string_equal(he.field, "org_id");
+  /* the operator's key has no organisation: naming a viewer is refused in
+   * one sentence, and without one it sees the anonymous view */
+  {
+    trin_err_t e_ = {0};
+    uint64_t before_ = last_seq(BM);
+    assert_int_equal(
+        bmc_query(as(ADMIN, BM), "cost_per_m2", 2023, NULL, NULL, "alfa", 0, &rep, &e_),
+        TRIN_EFORBIDDEN);
+    assert_string_equal(e_.field, "viewer_org");
+    assert_string_equal(e_.message,
+                        "may not view as \"alfa\": the viewer is the caller's own organisation; "
+                        "an operator key has none — ask with the organisation's own key, or "
+                        "through the gateway on a person's behalf");
+    Trin__Benchmark__PartnershipComparison *pc = NULL;
+    assert_int_equal(bmc_compare(as(ADMIN, BM), NULL, "alfa", &pc, &e_), TRIN_EFORBIDDEN);
+    assert_string_equal(e_.field, "viewer_org");
+    assert_int_equal(
+        bmc_history(as(ADMIN, BM), "cost_per_m2", "alfa", 2020, 2023, NULL, &h, &e_),
+        TRIN_EFORBIDDEN);
+    assert_string_equal(e_.field, "org_id");
+    assert_int_equal(last_seq(BM), before_);
+  }
+  OK(bmc_query(as(ADMIN, BM), "cost_per_m2", 2023, NULL, NULL, NULL, 0, &rep, &e_));
+  assert_null(rep->viewer);
+  trin_codec_free(rep);
+  rep = NULL;
   /* residents see nothing here */
   FORBIDDEN(BM, BEBOER_R, bmc_query(as(BEBOER_R, BM), "cost_per_m2", 2023, NULL, NULL, "", 0, &rep, &e_),
             "", NULL);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "trin_codec.h"
 
@@ -75,6 +76,65 @@ int bmc_compare_year(trin_client_t *c, const char *org, const char *viewer, int 
   req.year = year;
   return trin_client_call(c, &req.base, &trin__benchmark__partnership_comparison__descriptor,
                           (ProtobufCMessage **)out, err);
+}
+
+/* ---- asking as an organisation ---------------------------------------------------- */
+
+int bmc_keys_init(bmc_keys_t *k, trin_err_t *err) {
+  memset(k, 0, sizeof *k);
+  snprintf(k->dir, sizeof k->dir, "/tmp/trin-bmkeys-XXXXXX");
+  if (!mkdtemp(k->dir)) return trin_err_set(err, TRIN_EINTERNAL, "", "mkdtemp failed");
+  snprintf(k->registry, sizeof k->registry, "%s/registry", k->dir);
+  snprintf(k->peer_keys, sizeof k->peer_keys, "%s/keys", k->dir);
+  if (mkdir(k->peer_keys, 0700))
+    return trin_err_set(err, TRIN_EINTERNAL, "", "mkdir %s failed", k->peer_keys);
+  return TRIN_OK;
+}
+
+static int registered(bmc_keys_t *k, const trin_keypair_t *kp, const char *org,
+                      const char *role, trin_err_t *err) {
+  trin_keys_entry_t e;
+  memset(&e, 0, sizeof e);
+  snprintf(e.public_z85, sizeof e.public_z85, "%s", kp->public_z85);
+  snprintf(e.org, sizeof e.org, "%s", org);
+  snprintf(e.role, sizeof e.role, "%s", role);
+  snprintf(e.name, sizeof e.name, "test key");
+  return trin_keys_registry_add(k->registry, &e, err);
+}
+
+int bmc_keys_service(bmc_keys_t *k, const char *service, trin_keypair_t *pair,
+                     char args[3][260], trin_err_t *err) {
+  char path[260];
+  snprintf(path, sizeof path, "%s/%s", k->peer_keys, service);
+  int rc = trin_keys_generate(pair, err);
+  if (!rc) rc = trin_keys_write(path, pair, err);
+  if (!rc) rc = registered(k, pair, "trin", "service", err);
+  if (rc) return rc;
+  snprintf(args[0], 260, "--key=%s", path);
+  snprintf(args[1], 260, "--key-registry=%s", k->registry);
+  snprintf(args[2], 260, "--peer-keys=%s", k->peer_keys);
+  return TRIN_OK;
+}
+
+int bmc_keys_person(bmc_keys_t *k, const char *org, const char *role, trin_keypair_t *pair,
+                    trin_err_t *err) {
+  int rc = trin_keys_generate(pair, err);
+  return rc ? rc : registered(k, pair, org, role, err);
+}
+
+int bmc_client_as(const char *endpoint, const trin_keypair_t *own,
+                  const trin_keypair_t *service, trin_client_t **out, trin_err_t *err) {
+  trin_curve_client_t curve = {.own = own};
+  snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s", service->public_z85);
+  return trin_client_new_curve(endpoint, &curve, out, err);
+}
+
+void bmc_keys_cleanup(bmc_keys_t *k) {
+  if (!k->dir[0] || getenv("TRIN_TEST_KEEP")) return;
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", k->dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", k->dir);
+  k->dir[0] = '\0';
 }
 
 /* ---- the synthetic data set ---------------------------------------------------------- */

@@ -4,7 +4,9 @@
  * same figures computed here from the generated data; rank history over the
  * 11 years; open vs anonymous names; the minimum group; a bad CSV row
  * refuses the whole file naming its line; kill -9 and restart give the same
- * figures; SIGTERM exits 0. */
+ * figures; SIGTERM exits 0. The service speaks CURVE: the viewer is the
+ * asking key's organisation, so each municipality asks with its own key;
+ * the operator's key sees the anonymous view and may not name a viewer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,8 +30,40 @@ static const char *extra[] = {"--lifecycle-endpoint=", "--budget-endpoint=", "--
                               "--heartbeat-ms=200", NULL};
 
 static testproc_t bm;
-static trin_client_t *c;
 static bmc_dataset_t ds;
+
+/* Who holds a key: organisation and role, as in the registry. NOBODY's
+ * organisation has no figures in the service. */
+enum { ADMIN, K001, K005, K010, K030, NOBODY, NWHO };
+static const struct {
+  const char *org, *role;
+} WHO[NWHO] = {
+    [ADMIN] = {"ops", "admin"},    [K001] = {"K001", "reader"}, [K005] = {"K005", "reader"},
+    [K010] = {"K010", "writer"},   [K030] = {"K030", "reader"}, [NOBODY] = {"NOBODY", "reader"},
+};
+static bmc_keys_t keys;
+static char key_args[3][260];
+static trin_keypair_t bm_pair, who_pair[NWHO];
+static trin_client_t *cl[NWHO];
+static char k030_key_file[260];
+
+/* The client asking with who's key (made on first use). */
+static trin_client_t *as(int who) {
+  if (!cl[who]) {
+    trin_err_t err = {0};
+    if (bmc_client_as(bm.endpoint, &who_pair[who], &bm_pair, &cl[who], &err))
+      fail_msg("client: %s", err.message);
+    trin_client_set_timeout(cl[who], 30000);
+  }
+  return cl[who];
+}
+
+/* The operator's client: an admin key, no organisation of its own. */
+static trin_client_t *op(void) { return as(ADMIN); }
+
+static void clients_close(void) {
+  for (int w = 0; w < NWHO; w++) trin_client_destroy(&cl[w]);
+}
 
 #define OK(call)                                                          \
   do {                                                                    \
@@ -54,25 +88,51 @@ static int expected_rank(int k, int y) {
 }
 
 static int start(void) {
-  if (!testproc_start(&bm, TRIN_BENCHMARK_BIN, extra)) return -1;
-  trin_err_t err = {0};
-  if (trin_client_new(bm.endpoint, &c, &err)) return -1;
-  trin_client_set_timeout(c, 30000);
-  return 0;
+  const char *args[8];
+  int n = 0;
+  for (int i = 0; extra[i]; i++) args[n++] = extra[i];
+  for (int i = 0; i < 3; i++) args[n++] = key_args[i];
+  args[n] = NULL;
+  trin_curve_client_t curve = {.own = &who_pair[ADMIN]};
+  snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s", bm_pair.public_z85);
+  return testproc_start_curve(&bm, TRIN_BENCHMARK_BIN, args, &curve) ? 0 : -1;
 }
 
 static int setup(void **state) {
   testproc_init(&bm, "benchmark-flow");
   bmc_dataset_make(&ds, NMUN, PROPS, FROM, TO);
+  trin_err_t err = {0};
+  if (bmc_keys_init(&keys, &err) || bmc_keys_service(&keys, "benchmark", &bm_pair, key_args, &err))
+    return -1;
+  for (int w = 0; w < NWHO; w++)
+    if (bmc_keys_person(&keys, WHO[w].org, WHO[w].role, &who_pair[w], &err)) return -1;
+  /* trinctl asks as K030 with a key file */
+  snprintf(k030_key_file, sizeof k030_key_file, "%s/k030", keys.dir);
+  if (trin_keys_write(k030_key_file, &who_pair[K030], &err)) return -1;
   return start();
 }
 
 static int teardown(void **state) {
-  trin_client_destroy(&c);
+  clients_close();
   int st = testproc_stop(&bm);
   testproc_cleanup(&bm);
+  bmc_keys_cleanup(&keys);
   bmc_dataset_free(&ds);
   return st == 0 ? 0 : -1;
+}
+
+static bool has_org(const char *id) {
+  Trin__Benchmark__ListOrganisations q = TRIN__BENCHMARK__LIST_ORGANISATIONS__INIT;
+  Trin__Benchmark__OrganisationList *l = NULL;
+  trin_err_t e = {0};
+  if (trin_client_call(op(), &q.base, &trin__benchmark__organisation_list__descriptor,
+                       (ProtobufCMessage **)&l, &e))
+    fail_msg("ListOrganisations: %s", e.message);
+  bool found = false;
+  for (size_t i = 0; i < l->n_organisations; i++)
+    if (strcmp(l->organisations[i]->id, id) == 0) found = true;
+  trin_codec_free(l);
+  return found;
 }
 
 static void bad_rows_refuse_the_whole_file(void **state) {
@@ -81,32 +141,31 @@ static void bad_rows_refuse_the_whole_file(void **state) {
   const char *props = "property_id,name,owner_org,type,gross_area_m2\n"
                       "X1,Ejendom X1,KX,school,1000\n"
                       "X2,Ejendom X2,KX,castle,1000\n";
-  assert_int_equal(bmc_import(c, "properties", props, strlen(props), NULL, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_import(op(), "properties", props, strlen(props), NULL, &e), TRIN_EINVALID);
   assert_string_equal(e.field, "csv");
   assert_non_null(strstr(e.message, "line 3"));
   assert_non_null(strstr(e.message, "castle"));
   /* the organisation KX was not created either */
-  Trin__Benchmark__FigureReport *r = NULL;
-  assert_int_equal(bmc_query(c, "cost_per_m2", 2020, NULL, NULL, "KX", 0, &r, &e), TRIN_ENOTFOUND);
+  assert_false(has_org("KX"));
   /* a header without a required column */
   const char *nohdr = "property_id,name,type\nX1,a,school\n";
-  assert_int_equal(bmc_import(c, "properties", nohdr, strlen(nohdr), NULL, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_import(op(), "properties", nohdr, strlen(nohdr), NULL, &e), TRIN_EINVALID);
   assert_non_null(strstr(e.message, "owner_org"));
   /* measures for an unknown property, and a decimal with too many decimals */
   const char *m1 = "property_id;year;cost_a\nNOPE;2020;100\n";
-  assert_int_equal(bmc_import(c, "measures", m1, strlen(m1), NULL, &e), TRIN_ENOTFOUND);
+  assert_int_equal(bmc_import(op(), "measures", m1, strlen(m1), NULL, &e), TRIN_ENOTFOUND);
   assert_non_null(strstr(e.message, "line 2"));
-  assert_int_equal(bmc_import(c, "wrong", m1, strlen(m1), NULL, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_import(op(), "wrong", m1, strlen(m1), NULL, &e), TRIN_EINVALID);
   assert_string_equal(e.field, "kind");
 }
 
 static void municipalities_ranked_over_eleven_years(void **state) {
   Trin__Benchmark__ImportReply *ir = NULL;
-  OK(bmc_import(c, "properties", ds.properties_csv, ds.properties_len, &ir, &e_));
+  OK(bmc_import(op(), "properties", ds.properties_csv, ds.properties_len, &ir, &e_));
   assert_int_equal(ir->rows, NMUN * PROPS);
   assert_int_equal(ir->organisations_created, NMUN);
   trin_codec_free(ir);
-  OK(bmc_import(c, "measures", ds.measures_csv, ds.measures_len, &ir, &e_));
+  OK(bmc_import(op(), "measures", ds.measures_csv, ds.measures_len, &ir, &e_));
   assert_int_equal(ir->rows, NMUN * PROPS * NY);
   assert_int_equal(ir->properties, NMUN * PROPS);
   trin_codec_free(ir);
@@ -114,7 +173,7 @@ static void municipalities_ranked_over_eleven_years(void **state) {
   /* every municipality's value and rank in every year */
   for (int y = FROM; y <= TO; y++) {
     Trin__Benchmark__FigureReport *r = NULL;
-    OK(bmc_query(c, "cost_per_m2", y, NULL, NULL, "K030", 0, &r, &e_));
+    OK(bmc_query(as(K030), "cost_per_m2", y, NULL, NULL, NULL, 0, &r, &e_));
     assert_false(r->suppressed);
     assert_int_equal(r->n_entries, NMUN);
     assert_int_equal(r->distribution->n, NMUN);
@@ -146,7 +205,7 @@ static void municipalities_ranked_over_eleven_years(void **state) {
 
   /* the 2012–2022 rank history, like the ranking note's table */
   Trin__Benchmark__History *h = NULL;
-  OK(bmc_history(c, "cost_per_m2", "K030", FROM, TO, "K030", &h, &e_));
+  OK(bmc_history(as(K030), "cost_per_m2", "K030", FROM, TO, NULL, &h, &e_));
   assert_int_equal(h->n_points, NY);
   assert_string_equal(h->label, "Syntetisk Kommune 30");
   for (int y = FROM; y <= TO; y++) {
@@ -166,7 +225,7 @@ static void municipalities_ranked_over_eleven_years(void **state) {
                                "understoettelsesgrad"};
   for (size_t i = 0; i < sizeof figs / sizeof *figs; i++) {
     Trin__Benchmark__FigureReport *r = NULL;
-    OK(bmc_query(c, figs[i], 2022, NULL, NULL, "K001", 0, &r, &e_));
+    OK(bmc_query(as(K001), figs[i], 2022, NULL, NULL, NULL, 0, &r, &e_));
     assert_int_equal(r->n_entries, NMUN);
     assert_int_equal(r->entries[0]->rank, 1);
     trin_codec_free(r);
@@ -174,9 +233,10 @@ static void municipalities_ranked_over_eleven_years(void **state) {
 
   /* a peer group: schools in nordjylland (K005, K010, ... : 19 or 20) */
   Trin__Benchmark__FigureReport *r = NULL;
-  OK(bmc_query(c, "cost_per_m2", 2022, "school", "nordjylland", "K005", 0, &r, &e_));
+  OK(bmc_query(as(K005), "cost_per_m2", 2022, "school", "nordjylland", NULL, 0, &r, &e_));
   assert_int_equal(r->n_entries, NMUN / 5 + (NMUN % 5 >= 5 ? 1 : 0));
   for (size_t i = 0; i < r->n_entries; i++) assert_int_equal(r->entries[i]->properties, 1);
+  assert_non_null(r->viewer); /* K005 is in its own group */
   trin_codec_free(r);
 }
 
@@ -185,7 +245,8 @@ static void imports_emit_figures_changed(void **state) {
   Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
   q.limit = 1000;
   Trin__EventBatch *b = NULL;
-  OK(trin_client_call(c, &q.base, &trin__event_batch__descriptor, (ProtobufCMessage **)&b, &e_));
+  OK(trin_client_call(op(), &q.base, &trin__event_batch__descriptor, (ProtobufCMessage **)&b,
+                      &e_));
   int changed = 0;
   for (size_t i = 0; i < b->n_events; i++) {
     if (strcmp(b->events[i]->type, "benchmark.figures_changed") != 0) continue;
@@ -206,14 +267,15 @@ static void imports_emit_figures_changed(void **state) {
   trin_codec_free(b);
 }
 
-/* trinctl: the history table and a JSON query through the real binary. */
+/* trinctl: the history table and a JSON query through the real binary,
+ * asking with K030's key: the viewer is the key's organisation. */
 static void trinctl_history_and_query(void **state) {
   static char out[1 << 16];
-  char cmd[1200];
-  snprintf(cmd, sizeof cmd,
-           "%s --endpoint=%s benchmark history K030 --figure cost_per_m2 --from %d --to %d "
-           "--viewer K030",
-           TRINCTL_BIN, bm.endpoint, FROM, TO);
+  char cmd[1600], as_k030[600];
+  snprintf(as_k030, sizeof as_k030, "%s --endpoint=%s --key %s --server-key %s/benchmark.pub",
+           TRINCTL_BIN, bm.endpoint, k030_key_file, keys.peer_keys);
+  snprintf(cmd, sizeof cmd, "%s benchmark history K030 --figure cost_per_m2 --from %d --to %d",
+           as_k030, FROM, TO);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "Syntetisk Kommune 30"));
   for (int y = FROM; y <= TO; y++) {
@@ -229,50 +291,80 @@ static void trinctl_history_and_query(void **state) {
     snprintf(row, sizeof row, "%.*s", (int)(eol ? eol - line : (long)strlen(line)), line);
     assert_non_null(strstr(row, rank));
   }
-  snprintf(cmd, sizeof cmd, "%s --endpoint=%s --json benchmark query cost_per_m2 --year 2022 "
-           "--viewer K030", TRINCTL_BIN, bm.endpoint);
+  snprintf(cmd, sizeof cmd, "%s --json benchmark query cost_per_m2 --year 2022", as_k030);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "\"percentile_x100\""));
   assert_non_null(strstr(out, "\"anonymous #1\""));
+  assert_non_null(strstr(out, "Syntetisk Kommune 30")); /* itself, by name */
+  /* the table marks the key's organisation as "(you)" */
+  snprintf(cmd, sizeof cmd, "%s benchmark query cost_per_m2 --year 2022", as_k030);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "Syntetisk Kommune 30 (you)"));
+  /* --viewer is deprecated: its own organisation is still accepted ... */
+  snprintf(cmd, sizeof cmd, "%s benchmark query cost_per_m2 --year 2022 --viewer K030", as_k030);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "Syntetisk Kommune 30 (you)"));
+  /* ... another is refused (exit 1), saying whose the key is */
+  snprintf(cmd, sizeof cmd, "%s benchmark query cost_per_m2 --year 2022 --viewer K010 2>&1",
+           as_k030);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 1);
+  assert_non_null(strstr(out, "viewer_org"));
+  assert_non_null(strstr(out, "\"K010\""));
   /* a refusal is exit code 1 */
-  snprintf(cmd, sizeof cmd, "%s --endpoint=%s benchmark query nope --viewer K030 2>/dev/null",
-           TRINCTL_BIN, bm.endpoint);
+  snprintf(cmd, sizeof cmd, "%s benchmark query nope 2>/dev/null", as_k030);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 1);
 }
 
 static void open_benchmarking_and_minimum_group(void **state) {
   trin_err_t e = {0};
   /* K030 sees K010 by name only when both agreed */
-  OK(bmc_org(c, "K010", "Syntetisk Kommune 10", true, &e_));
+  OK(bmc_org(as(K010), "K010", "Syntetisk Kommune 10", true, &e_));
   Trin__Benchmark__FigureReport *r = NULL;
-  OK(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "K030", 0, &r, &e_));
-  for (size_t i = 0; i < r->n_entries; i++) assert_true(r->entries[i]->you || !r->entries[i]->named);
+  OK(bmc_query(as(K030), "cost_per_m2", 2022, NULL, NULL, NULL, 0, &r, &e_));
+  for (size_t i = 0; i < r->n_entries; i++)
+    assert_true(r->entries[i]->you || !r->entries[i]->named);
   trin_codec_free(r);
   Trin__Benchmark__History *h = NULL;
-  assert_int_equal(bmc_history(c, "cost_per_m2", "K010", FROM, TO, "K030", &h, &e), TRIN_EFORBIDDEN);
-  OK(bmc_org(c, "K030", "Syntetisk Kommune 30", true, &e_));
-  OK(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "K030", 0, &r, &e_));
+  assert_int_equal(bmc_history(as(K030), "cost_per_m2", "K010", FROM, TO, NULL, &h, &e),
+                   TRIN_EFORBIDDEN);
+  assert_string_equal(e.field, "org_id");
+  assert_non_null(strstr(e.message, "'K010' is shown to 'K030' only anonymously"));
+  OK(bmc_org(op(), "K030", "Syntetisk Kommune 30", true, &e_));
+  OK(bmc_query(as(K030), "cost_per_m2", 2022, NULL, NULL, NULL, 0, &r, &e_));
   int named = 0, anon = 0;
   for (size_t i = 0; i < r->n_entries; i++) {
     const Trin__Benchmark__Entry *en = r->entries[i];
     if (en->named) {
       named++;
       assert_true(strcmp(en->org_id, "K010") == 0 || strcmp(en->org_id, "K030") == 0);
+      assert_int_equal(en->you, strcmp(en->org_id, "K030") == 0);
     } else {
       char want[32];
       snprintf(want, sizeof want, "anonymous #%d", ++anon); /* numbered in rank order */
       assert_string_equal(en->label, want);
       assert_string_equal(en->org_id, "");
+      assert_false(en->you);
     }
   }
   assert_int_equal(named, 2);
   trin_codec_free(r);
-  OK(bmc_history(c, "cost_per_m2", "K010", FROM, TO, "K030", &h, &e_));
+  OK(bmc_history(as(K030), "cost_per_m2", "K010", FROM, TO, NULL, &h, &e_));
   assert_int_equal(h->n_points, NY);
   trin_codec_free(h);
+  /* K005 did not agree: it sees itself and no one else by name */
+  OK(bmc_query(as(K005), "cost_per_m2", 2022, NULL, NULL, NULL, 0, &r, &e_));
+  named = 0;
+  for (size_t i = 0; i < r->n_entries; i++)
+    if (r->entries[i]->named) {
+      named++;
+      assert_string_equal(r->entries[i]->org_id, "K005");
+      assert_true(r->entries[i]->you);
+    }
+  assert_int_equal(named, 1);
+  trin_codec_free(r);
 
   /* a group below the minimum shows nothing but the viewer's own value */
-  OK(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "K030", 99, &r, &e_));
+  OK(bmc_query(as(K030), "cost_per_m2", 2022, NULL, NULL, NULL, 99, &r, &e_));
   assert_true(r->suppressed);
   assert_null(r->distribution);
   assert_int_equal(r->n_entries, 0);
@@ -281,38 +373,131 @@ static void open_benchmarking_and_minimum_group(void **state) {
   assert_int_equal(r->viewer->rank, 0);
   trin_codec_free(r);
   /* the minimum cannot be lowered by the caller */
-  assert_int_equal(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "K030", 3, &r, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_query(as(K030), "cost_per_m2", 2022, NULL, NULL, NULL, 3, &r, &e),
+                   TRIN_EINVALID);
   assert_string_equal(e.field, "min_group");
   /* refusals name the field */
-  assert_int_equal(bmc_query(c, "cost_per_sqft", 2022, NULL, NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_query(as(K030), "cost_per_sqft", 2022, NULL, NULL, NULL, 0, &r, &e),
+                   TRIN_EINVALID);
   assert_string_equal(e.field, "figure");
-  assert_int_equal(bmc_query(c, "cost_per_m2", 1800, NULL, NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_query(as(K030), "cost_per_m2", 1800, NULL, NULL, NULL, 0, &r, &e),
+                   TRIN_EINVALID);
   assert_string_equal(e.field, "year");
-  assert_int_equal(bmc_query(c, "cost_per_m2", 2022, "castle", NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_query(as(K030), "cost_per_m2", 2022, "castle", NULL, NULL, 0, &r, &e),
+                   TRIN_EINVALID);
   assert_string_equal(e.field, "peer.type");
   /* portfolio figures take a year (or 0 = current) but no property peer group */
-  OK(bmc_query(c, "budget_drift_pct", 2022, NULL, NULL, "K030", 0, &r, &e_));
+  OK(bmc_query(as(K030), "budget_drift_pct", 2022, NULL, NULL, NULL, 0, &r, &e_));
   assert_true(r->suppressed); /* no projects here: nobody has a value */
   assert_null(r->viewer);
   trin_codec_free(r);
-  assert_int_equal(bmc_query(c, "budget_drift_pct", 1989, NULL, NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_query(as(K030), "budget_drift_pct", 1989, NULL, NULL, NULL, 0, &r, &e),
+                   TRIN_EINVALID);
   assert_string_equal(e.field, "year");
-  assert_int_equal(bmc_query(c, "budget_drift_pct", 2022, "school", NULL, "K030", 0, &r, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_query(as(K030), "budget_drift_pct", 2022, "school", NULL, NULL, 0, &r, &e),
+                   TRIN_EINVALID);
   assert_string_equal(e.field, "peer");
-  assert_int_equal(bmc_query(c, "cost_per_m2", 2022, NULL, NULL, "NOBODY", 0, &r, &e), TRIN_ENOTFOUND);
+}
+
+/* The viewer is the asking key's organisation: viewer_org may repeat it,
+ * never name another; the operator's key has none, may name none, and sees
+ * the anonymous view. Runs after K010 and K030 agreed to open benchmarking. */
+static void the_viewer_is_the_caller(void **state) {
+  trin_err_t e = {0};
+  Trin__Benchmark__FigureReport *r = NULL;
+  Trin__Benchmark__History *h = NULL;
+  Trin__Benchmark__PartnershipComparison *pc = NULL;
+  /* K030 repeating its own organisation: its view, as without */
+  OK(bmc_query(as(K030), "cost_per_m2", 2022, NULL, NULL, "K030", 0, &r, &e_));
+  assert_non_null(r->viewer);
+  assert_int_equal(r->viewer->value, expected_cost(29, 2022));
+  trin_codec_free(r);
+  /* K030 naming K010 (open, and open to K030) is refused, nothing shown */
+  r = NULL;
+  assert_int_equal(bmc_query(as(K030), "cost_per_m2", 2022, NULL, NULL, "K010", 0, &r, &e),
+                   TRIN_EFORBIDDEN);
+  assert_null(r);
+  assert_string_equal(e.field, "viewer_org");
+  assert_non_null(strstr(e.message, "organisation \"K030\" (role reader)"));
+  assert_non_null(strstr(e.message, "\"K010\""));
+  assert_int_equal(bmc_history(as(K030), "cost_per_m2", "K010", FROM, TO, "K010", &h, &e),
+                   TRIN_EFORBIDDEN);
+  assert_string_equal(e.field, "viewer_org");
+  assert_int_equal(bmc_compare(as(K030), NULL, "K010", &pc, &e), TRIN_EFORBIDDEN);
+  assert_string_equal(e.field, "viewer_org");
+
+  /* the operator's key naming any viewer is refused, in one sentence */
+  static const char *const why =
+      "the viewer is the caller's own organisation; an operator key has none — ask with the "
+      "organisation's own key, or through the gateway on a person's behalf";
+  assert_int_equal(bmc_query(op(), "cost_per_m2", 2022, NULL, NULL, "K030", 0, &r, &e),
+                   TRIN_EFORBIDDEN);
+  assert_string_equal(e.field, "viewer_org");
+  assert_non_null(strstr(e.message, "\"K030\""));
+  assert_non_null(strstr(e.message, why));
+  assert_int_equal(bmc_history(op(), "cost_per_m2", "K030", FROM, TO, "K030", &h, &e),
+                   TRIN_EFORBIDDEN);
+  assert_string_equal(e.field, "viewer_org");
+  assert_non_null(strstr(e.message, why));
+  assert_int_equal(bmc_compare(op(), NULL, "K030", &pc, &e), TRIN_EFORBIDDEN);
+  assert_string_equal(e.field, "viewer_org");
+  assert_non_null(strstr(e.message, why));
+
+  /* without one: the anonymous distribution, nobody named (K010 and K030
+   * agreed with each other, not with the operator), no `you` */
+  OK(bmc_query(op(), "cost_per_m2", 2022, NULL, NULL, NULL, 0, &r, &e_));
+  assert_false(r->suppressed);
+  assert_int_equal(r->distribution->n, NMUN);
+  assert_int_equal(r->n_entries, NMUN);
+  for (size_t i = 0; i < r->n_entries; i++) {
+    char want[32];
+    snprintf(want, sizeof want, "anonymous #%zu", i + 1);
+    assert_false(r->entries[i]->named);
+    assert_false(r->entries[i]->you);
+    assert_string_equal(r->entries[i]->label, want);
+    assert_string_equal(r->entries[i]->org_id, "");
+  }
+  assert_null(r->viewer);
+  trin_codec_free(r);
+  /* an organisation's history is not shown to it by name either */
+  assert_int_equal(bmc_history(op(), "cost_per_m2", "K030", FROM, TO, NULL, &h, &e),
+                   TRIN_EFORBIDDEN);
+  assert_string_equal(e.field, "org_id");
+  assert_non_null(strstr(e.message, "'K030' is shown only anonymously to a caller without an "
+                                    "organisation of its own"));
+  /* the comparison across every organisation: yes; of one: no */
+  OK(bmc_compare(op(), NULL, NULL, &pc, &e_));
+  trin_codec_free(pc);
+  assert_int_equal(bmc_compare(op(), "K030", NULL, &pc, &e), TRIN_EFORBIDDEN);
+  assert_string_equal(e.field, "org_id");
+
+  /* a key of an organisation the service has no figures of: the anonymous
+   * view too, apart from itself (nothing); it may name only itself */
+  OK(bmc_query(as(NOBODY), "cost_per_m2", 2022, NULL, NULL, NULL, 0, &r, &e_));
+  assert_int_equal(r->n_entries, NMUN);
+  for (size_t i = 0; i < r->n_entries; i++) assert_false(r->entries[i]->named);
+  assert_null(r->viewer);
+  trin_codec_free(r);
+  OK(bmc_query(as(NOBODY), "cost_per_m2", 2022, NULL, NULL, "NOBODY", 0, &r, &e_));
+  assert_null(r->viewer);
+  trin_codec_free(r);
+  assert_int_equal(bmc_query(as(NOBODY), "cost_per_m2", 2022, NULL, NULL, "K030", 0, &r, &e),
+                   TRIN_EFORBIDDEN);
   assert_string_equal(e.field, "viewer_org");
 }
 
 static void kill9_and_restart_give_the_same_figures(void **state) {
   Trin__Benchmark__FigureReport *before = NULL, *after = NULL;
   Trin__Benchmark__History *hb = NULL, *ha = NULL;
-  OK(bmc_query(c, "weighted_maintenance_grade", 2017, NULL, NULL, "K030", 0, &before, &e_));
-  OK(bmc_history(c, "cost_per_m2", "K010", FROM, TO, "K030", &hb, &e_));
-  trin_client_destroy(&c);
+  OK(bmc_query(as(K030), "weighted_maintenance_grade", 2017, NULL, NULL, NULL, 0, &before,
+               &e_));
+  OK(bmc_history(as(K030), "cost_per_m2", "K010", FROM, TO, NULL, &hb, &e_));
+  clients_close();
   testproc_kill9(&bm);
   assert_int_equal(start(), 0);
-  OK(bmc_query(c, "weighted_maintenance_grade", 2017, NULL, NULL, "K030", 0, &after, &e_));
-  OK(bmc_history(c, "cost_per_m2", "K010", FROM, TO, "K030", &ha, &e_));
+  OK(bmc_query(as(K030), "weighted_maintenance_grade", 2017, NULL, NULL, NULL, 0, &after,
+               &e_));
+  OK(bmc_history(as(K030), "cost_per_m2", "K010", FROM, TO, NULL, &ha, &e_));
   assert_int_equal(before->n_entries, after->n_entries);
   assert_int_equal(before->distribution->mean, after->distribution->mean);
   assert_int_equal(before->distribution->q1, after->distribution->q1);
@@ -340,6 +525,7 @@ int main(void) {
       cmocka_unit_test(imports_emit_figures_changed),
       cmocka_unit_test(trinctl_history_and_query),
       cmocka_unit_test(open_benchmarking_and_minimum_group),
+      cmocka_unit_test(the_viewer_is_the_caller),
       cmocka_unit_test(kill9_and_restart_give_the_same_figures),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -7,7 +7,10 @@
  * and rank history per year and the comparison per year follow the events'
  * dates. kill -9 of benchmark loses nothing and it resumes from its
  * cursors; SIGTERM exits 0 everywhere. The service runs with min-group 2,
- * so two clients form a visible group. */
+ * so two clients form a visible group. Every service speaks CURVE: the
+ * operator's key drives lifecycle, budget and survey, and the benchmark
+ * figures are asked for with KAB's own key — the viewer is the key's
+ * organisation. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +33,33 @@ static trin_client_t *lcc, *bgc, *svc, *bmc;
 static char a_lc_ep[400], a_lc_pub[400], a_bg_ep[400], a_bg_pub[400], a_sv_ep[400],
     a_sv_pub[400];
 
+/* Keys: one per service, the operator's (admin) and KAB's (reader). */
+enum { LC, BG, SV, BM, NSVC };
+static const char *const SVC_NAME[NSVC] = {"lifecycle", "budget", "survey", "benchmark"};
+static bmc_keys_t keys;
+static trin_keypair_t svc_pair[NSVC], admin_pair, kab_pair;
+static char key_args[NSVC][3][260];
+
+/* Starts a service with its key, the registry and the peer keys after
+ * args; the readiness ping goes with the operator's key. */
+static bool start_keyed(testproc_t *p, int which, const char *bin, const char *const *args) {
+  const char *all[16];
+  int n = 0;
+  for (int i = 0; i < 3; i++) all[n++] = key_args[which][i];
+  for (int i = 0; args[i] && n < 15; i++) all[n++] = args[i];
+  all[n] = NULL;
+  trin_curve_client_t curve = {.own = &admin_pair};
+  snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s",
+           svc_pair[which].public_z85);
+  return testproc_start_curve(p, bin, all, &curve);
+}
+
+static int client_as(const testproc_t *p, int which, const trin_keypair_t *own,
+                     trin_client_t **out) {
+  trin_err_t err;
+  return bmc_client_as(p->endpoint, own, &svc_pair[which], out, &err);
+}
+
 #define OK(call)                                                  \
   do {                                                            \
     trin_err_t e_ = {0};                                          \
@@ -40,9 +70,8 @@ static char a_lc_ep[400], a_lc_pub[400], a_bg_ep[400], a_bg_pub[400], a_sv_ep[40
 static int start_benchmark(void) {
   const char *args[] = {a_lc_ep, a_lc_pub, a_bg_ep, a_bg_pub, a_sv_ep, a_sv_pub,
                         "--heartbeat-ms=200", "--min-group=2", NULL};
-  if (!testproc_start(&bm, TRIN_BENCHMARK_BIN, args)) return -1;
-  trin_err_t err;
-  if (trin_client_new(bm.endpoint, &bmc, &err)) return -1;
+  if (!start_keyed(&bm, BM, TRIN_BENCHMARK_BIN, args)) return -1;
+  if (client_as(&bm, BM, &kab_pair, &bmc)) return -1;
   trin_client_set_timeout(bmc, 20000);
   return 0;
 }
@@ -52,6 +81,13 @@ static int setup(void **state) {
   testproc_init(&bg, "bmp-bg");
   testproc_init(&sv, "bmp-sv");
   testproc_init(&bm, "bmp-bm");
+  trin_err_t err;
+  if (bmc_keys_init(&keys, &err)) return -1;
+  for (int i = 0; i < NSVC; i++)
+    if (bmc_keys_service(&keys, SVC_NAME[i], &svc_pair[i], key_args[i], &err)) return -1;
+  if (bmc_keys_person(&keys, "ops", "admin", &admin_pair, &err) ||
+      bmc_keys_person(&keys, "KAB", "reader", &kab_pair, &err))
+    return -1;
   snprintf(a_lc_ep, sizeof a_lc_ep, "--lifecycle-endpoint=%s", lc.endpoint);
   snprintf(a_lc_pub, sizeof a_lc_pub, "--lifecycle-pub-endpoint=%s", lc.pub);
   snprintf(a_bg_ep, sizeof a_bg_ep, "--budget-endpoint=%s", bg.endpoint);
@@ -61,12 +97,11 @@ static int setup(void **state) {
   const char *lc_args[] = {"--heartbeat-ms=200", NULL};
   const char *bg_args[] = {a_lc_ep, a_lc_pub, "--heartbeat-ms=200", NULL};
   const char *sv_args[] = {a_lc_ep, a_lc_pub, "--heartbeat-ms=200", "--http-address=", NULL};
-  if (!testproc_start(&lc, TRIN_LIFECYCLE_BIN, lc_args)) return -1;
-  if (!testproc_start(&bg, TRIN_BUDGET_BIN, bg_args)) return -1;
-  if (!testproc_start(&sv, TRIN_SURVEY_BIN, sv_args)) return -1;
-  trin_err_t err;
-  if (trin_client_new(lc.endpoint, &lcc, &err) || trin_client_new(bg.endpoint, &bgc, &err) ||
-      trin_client_new(sv.endpoint, &svc, &err))
+  if (!start_keyed(&lc, LC, TRIN_LIFECYCLE_BIN, lc_args)) return -1;
+  if (!start_keyed(&bg, BG, TRIN_BUDGET_BIN, bg_args)) return -1;
+  if (!start_keyed(&sv, SV, TRIN_SURVEY_BIN, sv_args)) return -1;
+  if (client_as(&lc, LC, &admin_pair, &lcc) || client_as(&bg, BG, &admin_pair, &bgc) ||
+      client_as(&sv, SV, &admin_pair, &svc))
     return -1;
   trin_client_set_timeout(svc, 20000);
   return start_benchmark();
@@ -83,6 +118,7 @@ static int teardown(void **state) {
   testproc_cleanup(&sv);
   testproc_cleanup(&bg);
   testproc_cleanup(&lc);
+  bmc_keys_cleanup(&keys);
   return s1 == 0 && s2 == 0 && s3 == 0 && s4 == 0 ? 0 : -1;
 }
 
@@ -137,7 +173,7 @@ static Trin__Benchmark__PartnershipComparison *wait_for(pred_fn pred) {
   for (int i = 0; i < 300; i++) {
     Trin__Benchmark__PartnershipComparison *c = NULL;
     trin_err_t e = {0};
-    if (bmc_compare(bmc, "KAB", "KAB", &c, &e) == 0 && pred(c)) return c;
+    if (bmc_compare(bmc, "KAB", NULL, &c, &e) == 0 && pred(c)) return c;
     trin_codec_free(c);
     struct timespec ts = {0, 50 * 1000 * 1000};
     nanosleep(&ts, NULL);
@@ -163,7 +199,7 @@ static Trin__Benchmark__History *wait_history(hist_pred_fn pred) {
   for (int i = 0; i < 300; i++) {
     Trin__Benchmark__History *h = NULL;
     trin_err_t e = {0};
-    if (bmc_history(bmc, "open_disputes", "KAB", 2022, 2025, "KAB", &h, &e) == 0 && pred(h))
+    if (bmc_history(bmc, "open_disputes", "KAB", 2022, 2025, NULL, &h, &e) == 0 && pred(h))
       return h;
     trin_codec_free(h);
     struct timespec ts = {0, 50 * 1000 * 1000};
@@ -248,7 +284,7 @@ static void projects_with_budgets_and_surveys_in_the_kpis(void **state) {
   /* KAB's own KPI: one organisation is below the minimum group, so only its
    * own value, drift over both projects: 25,000,000 / 200,000,000 = 12.50 % */
   Trin__Benchmark__FigureReport *fr = NULL;
-  OK(bmc_query(bmc, "budget_drift_pct", 0, NULL, NULL, "KAB", 0, &fr, &e_));
+  OK(bmc_query(bmc, "budget_drift_pct", 0, NULL, NULL, NULL, 0, &fr, &e_));
   assert_true(fr->suppressed);
   assert_non_null(fr->viewer);
   assert_int_equal(fr->viewer->value, 1250);
@@ -269,7 +305,7 @@ static void projects_with_budgets_and_surveys_in_the_kpis(void **state) {
   assert_point(h->points[3], 2025, true, 0, 1, 2, 10000, 50);
   trin_codec_free(h);
   /* the year's ranking: 2023, FSB first (anonymous to KAB), KAB second */
-  OK(bmc_query(bmc, "open_disputes", 2023, NULL, NULL, "KAB", 0, &fr, &e_));
+  OK(bmc_query(bmc, "open_disputes", 2023, NULL, NULL, NULL, 0, &fr, &e_));
   assert_false(fr->suppressed);
   assert_int_equal(fr->distribution->n, 2);
   assert_int_equal(fr->distribution->max, 50);
@@ -280,22 +316,43 @@ static void projects_with_budgets_and_surveys_in_the_kpis(void **state) {
   assert_int_equal(fr->entries[1]->rank, 2);
   assert_int_equal(fr->entries[1]->properties, 2); /* projects behind the value */
   trin_codec_free(fr);
+  /* the operator's key has no organisation: the same ranking, nobody
+   * named, no `you`; KAB's own comparison is KAB's to ask for */
+  {
+    trin_client_t *ops = NULL;
+    trin_err_t e = {0};
+    assert_int_equal(client_as(&bm, BM, &admin_pair, &ops), 0);
+    OK(bmc_query(ops, "open_disputes", 2023, NULL, NULL, NULL, 0, &fr, &e_));
+    assert_int_equal(fr->n_entries, 2);
+    assert_string_equal(fr->entries[0]->label, "anonymous #1");
+    assert_string_equal(fr->entries[1]->label, "anonymous #2");
+    assert_false(fr->entries[1]->you);
+    assert_int_equal(fr->entries[1]->value, 50);
+    assert_null(fr->viewer);
+    trin_codec_free(fr);
+    Trin__Benchmark__PartnershipComparison *oc = NULL;
+    assert_int_equal(bmc_compare_year(ops, "KAB", NULL, 2023, &oc, &e), TRIN_EFORBIDDEN);
+    assert_string_equal(e.field, "org_id");
+    assert_int_equal(bmc_compare_year(ops, "KAB", "KAB", 2023, &oc, &e), TRIN_EFORBIDDEN);
+    assert_string_equal(e.field, "viewer_org");
+    trin_client_destroy(&ops);
+  }
   /* inside against outside per year: P-OUT's dispute open at the end of 2023 only */
-  OK(bmc_compare_year(bmc, "KAB", "KAB", 2023, &c, &e_));
+  OK(bmc_compare_year(bmc, "KAB", NULL, 2023, &c, &e_));
   assert_int_equal(c->year, 2023);
   assert_int_equal(row(c, "open_disputes")->outside->value, 100);
   assert_int_equal(row(c, "open_disputes")->inside->value, 0);
   assert_int_equal(row(c, "budget_drift_pct")->outside->value, 2000); /* B approved 2023-03-03 */
   trin_codec_free(c);
-  OK(bmc_compare_year(bmc, "KAB", "KAB", 2024, &c, &e_));
+  OK(bmc_compare_year(bmc, "KAB", NULL, 2024, &c, &e_));
   assert_int_equal(row(c, "open_disputes")->outside->value, 0);
   trin_codec_free(c);
-  OK(bmc_compare_year(bmc, "KAB", "KAB", 2022, &c, &e_));
+  OK(bmc_compare_year(bmc, "KAB", NULL, 2022, &c, &e_));
   assert_false(row(c, "open_disputes")->outside->has_value);
   assert_int_equal(row(c, "open_disputes")->outside->projects, 0);
   trin_codec_free(c);
   trin_err_t e = {0};
-  assert_int_equal(bmc_compare_year(bmc, "KAB", "KAB", 1989, &c, &e), TRIN_EINVALID);
+  assert_int_equal(bmc_compare_year(bmc, "KAB", NULL, 1989, &c, &e), TRIN_EINVALID);
   assert_string_equal(e.field, "year");
 
   /* kill -9, an event while it is down (D2 resolved 2025-05-01), restart:

@@ -1,7 +1,7 @@
 /* benchmark.ranks — competition ranking (1, 2, 2, 4) in both directions,
  * percentiles, peer-group filtering (type, size band, region), the cache
  * following changes, the kept per-organisation sums agreeing with a scan,
- * the minimum group size and the open/anonymous rule. */
+ * the minimum group size, the open/anonymous rule and who the viewer is. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,6 +71,50 @@ static void open_and_anonymous(void **state) {
   /* only the viewer agreed */
   assert_false(bm_name_visible("K1", true, "K2", false));
   assert_false(bm_name_visible("", true, "K2", false));
+}
+
+/* The viewer is the caller's own organisation; viewer_org in the body may
+ * only repeat it, and a caller without one may not name any. */
+static void viewer_is_the_caller(void **state) {
+  const char *v = "unset";
+  trin_err_t e = {0};
+  assert_int_equal(bm_viewer_resolve("K1", NULL, "viewer_org", &v, &e), TRIN_OK);
+  assert_string_equal(v, "K1");
+  assert_int_equal(bm_viewer_resolve("K1", "", "viewer_org", &v, &e), TRIN_OK);
+  assert_string_equal(v, "K1");
+  assert_int_equal(bm_viewer_resolve("K1", "K1", "viewer_org", &v, &e), TRIN_OK);
+  assert_string_equal(v, "K1");
+  /* another organisation: refused, the caller's own named */
+  assert_int_equal(bm_viewer_resolve("K1", "K2", "viewer_org", &v, &e), TRIN_EFORBIDDEN);
+  assert_null(v);
+  assert_string_equal(e.field, "viewer_org");
+  assert_string_equal(e.message, "may not view as \"K2\": the viewer is the caller's own "
+                                 "organisation \"K1\" (leave viewer_org out)");
+  /* no organisation of its own (operator key, local endpoint): no viewer,
+   * the anonymous view; naming one is refused */
+  v = "unset";
+  assert_int_equal(bm_viewer_resolve(NULL, NULL, "viewer_org", &v, &e), TRIN_OK);
+  assert_null(v);
+  v = "unset";
+  assert_int_equal(bm_viewer_resolve("", "", "viewer_org", &v, &e), TRIN_OK);
+  assert_null(v);
+  assert_int_equal(bm_viewer_resolve(NULL, "demo-kab", "viewer_org", &v, &e), TRIN_EFORBIDDEN);
+  assert_null(v);
+  assert_string_equal(e.field, "viewer_org");
+  assert_string_equal(e.message,
+                      "may not view as \"demo-kab\": the viewer is the caller's own "
+                      "organisation; an operator key has none — ask with the organisation's own "
+                      "key, or through the gateway on a person's behalf");
+  /* the longest id still leaves the whole sentence in the message */
+  char longest[65];
+  memset(longest, 'x', 64);
+  longest[64] = '\0';
+  assert_int_equal(bm_viewer_resolve(NULL, longest, "viewer_org", &v, &e), TRIN_EFORBIDDEN);
+  assert_non_null(strstr(e.message, "on a person's behalf"));
+  /* no viewer sees nobody by name, whatever is claimed open */
+  assert_false(bm_name_visible(NULL, false, "K2", true));
+  assert_false(bm_name_visible(NULL, true, "K2", true));
+  assert_false(bm_name_visible("", true, "K2", true));
 }
 
 static void minimum_group(void **state) {
@@ -239,6 +283,7 @@ int main(void) {
       cmocka_unit_test(ranks_higher_is_better_with_ties),
       cmocka_unit_test(ranks_of_one_and_all_tied),
       cmocka_unit_test(open_and_anonymous),
+      cmocka_unit_test(viewer_is_the_caller),
       cmocka_unit_test(minimum_group),
       cmocka_unit_test(ranking_over_all_and_peer_groups),
       cmocka_unit_test(cached_ranking_follows_changes),

@@ -14,6 +14,13 @@
 #include "trinctl_print.h"
 
 
+/* The viewer of open/anonymous benchmarking is the key's organisation (the
+ * service takes it from the key); --viewer stays for old scripts and is
+ * sent only when given. */
+#define VIEWER_HELP                                                                      \
+  "deprecated: the viewer is your key's organisation (an admin key sees the anonymous " \
+  "view); if given, it must be that organisation"
+
 static const char *const KINDS[] = {"properties", "measures", NULL};
 static const char *const TYPES[] = {"school", "day_care", "administration", "housing_department",
                                     "other", NULL};
@@ -166,7 +173,7 @@ static int run_figures(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 static const trinctl_opt_t query_opts[] = {
     OPT_INT("year", false, "year", 0, 2100,
         "the year (portfolio figures: 0 or left out = current values)"),
-    OPT_TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    OPT_TEXT("viewer", false, "viewer_org", "ORG", VIEWER_HELP),
     OPT_CHOICE("type", false, "peer.type", "WORD", TYPES, "peer group: property type"),
     OPT_CHOICE("size-band", false, "peer.size_band", "WORD", BANDS, "peer group: size band"),
     OPT_TEXT("region", false, "peer.region", "REGION", "peer group: region"),
@@ -229,7 +236,7 @@ static const trinctl_opt_t history_opts[] = {
     OPT_TEXT("figure", true, "figure", "FIGURE", "a property or portfolio figure"),
     OPT_INT("from", true, "from_year", 1990, 2100, "first year"),
     OPT_INT("to", true, "to_year", 1990, 2100, "last year"),
-    OPT_TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    OPT_TEXT("viewer", false, "viewer_org", "ORG", VIEWER_HELP),
     OPT_CHOICE("type", false, "peer.type", "WORD", TYPES, "peer group: property type"),
     OPT_CHOICE("size-band", false, "peer.size_band", "WORD", BANDS, "peer group: size band"),
     OPT_TEXT("region", false, "peer.region", "REGION", "peer group: region"),
@@ -273,7 +280,7 @@ static int run_history(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- compare --------------------------------------------------------------------------- */
 
 static const trinctl_opt_t compare_opts[] = {
-    OPT_TEXT("viewer", true, "viewer_org", "ORG", "the organisation looking"),
+    OPT_TEXT("viewer", false, "viewer_org", "ORG", VIEWER_HELP),
     OPT_TEXT("org", false, "org_id", "ORG", "only this organisation's projects"),
     OPT_INT("year", false, "year", 0, 2100, "state at the end of this year (0 = current)"), OPT_END};
 
