@@ -277,10 +277,11 @@ static void trinctl_audit_shows_the_trail(void **state) {
                       "--service lifecycle --after 1 --limit 1 --json",
                       lc.endpoint, TRINCTL_BIN, keys, keys),
                    0);
-  char want[200];
+  char want[300];
   snprintf(want, sizeof want,
            "\"type\":\"lifecycle.partnership_created\",\"ids\":{\"partnership\":\"LA\"},"
-           "\"actor_org\":\"alfa\",\"actor_role\":\"writer\",\"actor_key\":\"%s\"}",
+           "\"actor_org\":\"alfa\",\"actor_role\":\"writer\",\"actor_key\":\"%s\","
+           "\"actor_person\":\"\"}",
            fp[WRITER]);
   if (!strstr(out, want)) print_error("output: %s\n", out);
   assert_non_null(strstr(out, want));
@@ -322,7 +323,7 @@ static void plain_local_endpoint_reads_it(void **state) {
   if (!strstr(out, "\"actor_role\":\"\"")) print_error("output: %s\n", out);
   assert_non_null(strstr(out, "\"type\":\"lifecycle.organisation_created\",\"ids\":{"
                               "\"organisation\":\"beta\"},\"actor_org\":\"\","
-                              "\"actor_role\":\"\",\"actor_key\":\"\"}"));
+                              "\"actor_role\":\"\",\"actor_key\":\"\",\"actor_person\":\"\"}"));
   assert_int_equal(sh("'%s' --endpoint %s audit", TRINCTL_BIN, plain.endpoint), 0);
   assert_non_null(strstr(out, "lifecycle.organisation_created"));
   assert_int_equal(testproc_stop(&plain), 0);

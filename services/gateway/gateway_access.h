@@ -1,0 +1,46 @@
+/* gateway_access — who is calling the gateway: a personal token (trin_token,
+ * scope api:read or api:write, kept in the gateway's store) or an OpenID
+ * Connect access token from a configured identity provider (gateway_oidc).
+ * The answer is the person the gateway then asks on behalf of: an
+ * organisation, a role and a name for the audit trail. The services, not
+ * the gateway, decide what that person may do. */
+#ifndef GATEWAY_ACCESS_H
+#define GATEWAY_ACCESS_H
+
+#include <stdbool.h>
+
+#include "gateway_oidc.h"
+#include "trin_err.h"
+#include "trin_http.h"
+#include "trin_store.h"
+
+typedef struct {
+  char org[65];
+  char role[33];
+  char person[201];     /* as the audit trail shows it: "Jane Jensen (token 3fa2…)" */
+  char principal[320];  /* stable key for idempotency and rate limits: "token:<id>" or
+                           "oidc:<issuer>#<subject>" */
+} gateway_who_t;
+
+typedef struct gateway_access gateway_access_t;
+
+/* store is borrowed (tokens are read from it on every request, so a
+ * revocation holds from the next one); oidc may be NULL (no identity
+ * provider configured) and is borrowed. */
+int gateway_access_new(trin_store_t *store, gateway_oidc_t *oidc, gateway_access_t **out,
+                       trin_err_t *err);
+void gateway_access_destroy(gateway_access_t **a);
+
+/* status TRIN_OK with who, else TRIN_EUNAUTHENTICATED (no, unknown, expired
+ * or revoked credentials) or TRIN_EFORBIDDEN (valid, but a read-only token
+ * asked to write, or no organisation mapped) with err saying why. */
+typedef void (*gateway_access_cb)(void *data, int status, const gateway_who_t *who,
+                                  const trin_err_t *err);
+
+/* Authenticates req for a read or a write; cb is called exactly once,
+ * perhaps before this returns (tokens) or later (an OpenID provider's keys
+ * being fetched). */
+void gateway_access_check(gateway_access_t *a, const trin_http_request_t *req, bool write,
+                          gateway_access_cb cb, void *data);
+
+#endif
