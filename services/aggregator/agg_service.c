@@ -13,6 +13,7 @@
 #include "trin_arena.h"
 #include "trin_codec.h"
 #include "trin_cursor.h"
+#include "trin_metrics.h"
 #include "trin_log.h"
 #include "trin_server.h"
 #include "trin_subscriber.h"
@@ -31,6 +32,7 @@ typedef struct {
   uint64_t stored;   /* last event whose effect is committed */
   uint64_t consumed, bad;
   trin_subscriber_stats_t last_stats; /* of subscribers replaced by a reload */
+  trin_metric_t *m_lag;  /* trin_follower_lag_events{followed=...}, as followers have */
 } upstream_t;
 
 struct agg_service {
@@ -483,6 +485,35 @@ static int migrate_access(trin_store_t *st, trin_err_t *err) {
   return rc;
 }
 
+/* The same lag figure trin_follower gives every other follower: events
+ * the upstream has committed that the aggregator has not stored yet. */
+static void lag_hook(trin_metrics_t *m, void *data) {
+  agg_service_t *a = data;
+  (void)m;
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) {
+    upstream_t *u = &a->up[i];
+    if (!u->sub || !u->m_lag) continue;
+    uint64_t known = trin_subscriber_known_seq(u->sub);
+    trin_metric_set(u->m_lag, known > u->stored ? (double)(known - u->stored) : 0);
+  }
+}
+
+static void lag_metrics_new(agg_service_t *a) {
+  trin_metrics_t *m = trin_server_metrics(a->server);
+  trin_metric_family_t *fam;
+  if (trin_metrics_gauge(m, "trin_follower_lag_events",
+                         "Events the followed service has committed that this one has not "
+                         "applied yet.",
+                         "followed", &fam, NULL) != TRIN_OK)
+    return;
+  for (int i = 0; i < AGG_NUPSTREAMS; i++) {
+    if (!a->up[i].deployed) continue;
+    const char *v[] = {AGG_UPSTREAMS[i]};
+    trin_metrics_series(fam, v, &a->up[i].m_lag, NULL);
+  }
+  trin_metrics_add_hook(m, lag_hook, a, NULL);
+}
+
 int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_service_t **out,
                     trin_err_t *err) {
   agg_service_t *a = calloc(1, sizeof *a);
@@ -534,6 +565,7 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
       agg_service_destroy(&a);
       return rc;
     }
+    lag_metrics_new(a);
   }
   if (rc) {
     agg_push_destroy(&a->push);
