@@ -13,4 +13,13 @@ if(TARGET trin-aggregator)
   if(TEST robust.http_slow_clients.pg)
     set_tests_properties(robust.http_slow_clients.pg PROPERTIES RUN_SERIAL TRUE)
   endif()
+  if(TARGET trin-gateway)
+    # The same 1,100 trickling connections against the gateway's API.
+    target_compile_definitions(test_robust_http_slow_clients PRIVATE
+      TRIN_GATEWAY_BIN="$<TARGET_FILE:trin-gateway>")
+    add_dependencies(test_robust_http_slow_clients trin-gateway)
+    add_test(NAME gateway.slow_clients COMMAND test_robust_http_slow_clients gateway)
+    set_tests_properties(gateway.slow_clients PROPERTIES SKIP_RETURN_CODE 77 RUN_SERIAL TRUE
+                         TIMEOUT 300)
+  endif()
 endif()

@@ -15,7 +15,8 @@
  * No timing is asserted: every wait ends when its condition holds, within
  * generous bounds. Exit 77 (skipped) when the file limit is too low or the
  * extra loopback addresses cannot be used; a `.pg` twin runs the
- * aggregator's store on PostgreSQL (testproc). */
+ * aggregator's store on PostgreSQL (testproc). With the argument "gateway"
+ * (CTest gateway.slow_clients) the same runs against trin-gateway's API. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,9 @@
 #include "testproc.h"
 
 #define SKIP 77
+#ifndef TRIN_GATEWAY_BIN
+#define TRIN_GATEWAY_BIN "trin-gateway"
+#endif
 #define ATTACKERS 1100     /* from 127.0.0.1 */
 #define PROBES 20          /* from 127.0.0.3: must each get 408 */
 #define NSLOTS (ATTACKERS + PROBES)
@@ -261,8 +265,10 @@ static int count_in_log(const char *pattern) {
   return atoi(out);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
+  /* The same attack on trin-gateway's API when asked (gateway.slow_clients). */
+  bool gateway = argc > 1 && strcmp(argv[1], "gateway") == 0;
   srand(12345);
   struct rlimit rl;
   getrlimit(RLIMIT_NOFILE, &rl);
@@ -275,12 +281,17 @@ int main(void) {
     return SKIP;
   }
 
-  testproc_init(&agg, "http-slow");
+  testproc_init(&agg, gateway ? "http-slow-gateway" : "http-slow");
   const char *extra[] = {"--lifecycle-endpoint=", "--budget-endpoint=", "--survey-endpoint=",
                          "--benchmark-endpoint=", "--http-address=127.0.0.1:0",
                          "--token=slow-clients-operator", NULL};
-  if (!testproc_start(&agg, TRIN_AGGREGATOR_BIN, extra)) {
-    printf("robust.http_slow_clients: FAILED: trin-aggregator did not start (%s)\n", agg.log);
+  const char *gw_extra[] = {"--lifecycle-endpoint=", "--budget-endpoint=", "--survey-endpoint=",
+                            "--benchmark-endpoint=", "--aggregator-endpoint=",
+                            "--http-addr=127.0.0.1:0", NULL};
+  if (!testproc_start(&agg, gateway ? TRIN_GATEWAY_BIN : TRIN_AGGREGATOR_BIN,
+                      gateway ? gw_extra : extra)) {
+    printf("robust.http_slow_clients: FAILED: %s did not start (%s)\n",
+           gateway ? "trin-gateway" : "trin-aggregator", agg.log);
     return 1;
   }
   port = aggregator_port();
