@@ -8,6 +8,7 @@
 #define GATEWAY_ACCESS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "gateway_oidc.h"
 #include "trin_err.h"
@@ -24,11 +25,22 @@ typedef struct {
 
 typedef struct gateway_access gateway_access_t;
 
-/* store is borrowed (tokens are read from it on every request, so a
- * revocation holds from the next one); oidc may be NULL (no identity
- * provider configured) and is borrowed. */
+/* store is borrowed; oidc may be NULL (no identity provider configured)
+ * and is borrowed.
+ *
+ * Personal tokens once verified are kept in memory (their hash, never their
+ * text) for at most cache_ms, so most requests do not read the store. A
+ * revocation at this gateway (gateway_access_revoked, wired to its token
+ * requests) holds from the very next request; one made at another gateway
+ * sharing the store holds within cache_ms. Expiry is checked on every
+ * request. */
 int gateway_access_new(trin_store_t *store, gateway_oidc_t *oidc, gateway_access_t **out,
                        trin_err_t *err);
+/* How long a verified token is believed without the store (default 5000 ms;
+ * 0 = read the store on every request). */
+void gateway_access_set_cache_ms(gateway_access_t *a, uint64_t cache_ms);
+/* A trin_token_revoked_fn (data: the gateway_access_t): forgets token id. */
+void gateway_access_revoked(void *data, const char *id);
 void gateway_access_destroy(gateway_access_t **a);
 
 /* status TRIN_OK with who, else TRIN_EUNAUTHENTICATED (no, unknown, expired

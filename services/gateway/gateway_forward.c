@@ -194,7 +194,7 @@ int gateway_forward_send(gateway_forward_t *f, const char *service, const char *
   if (!p)
     return trin_err_set(err, TRIN_ENOTFOUND, "service", "the gateway does not reach a service "
                         "called '%.40s'", service);
-  uint32_t i;
+  uint32_t i = 0;
   int rc = take_slot(f, &i, err);
   if (rc) return rc;
   slot_t *s = &f->slots[i];

@@ -87,12 +87,6 @@ int main(int argc, char **argv) {
   if (!rc) rc = trin_config_get_int(cfg, "rate-per-address", 0, 10000000, &per_address, &err);
   if (rc) return trin_service_fail(&svc, &err);
 
-  trin_access_install(trin_service_server(svc), &ACCESS);
-  if ((rc = trin_token_register(trin_service_server(svc), NULL))) {
-    trin_err_set(&err, rc, "", "the token requests could not be registered");
-    return trin_service_fail(&svc, &err);
-  }
-
   gateway_catalog_t *catalog = NULL;
   gateway_forward_t *forward = NULL;
   gateway_oidc_t *oidc = NULL;
@@ -124,6 +118,13 @@ int main(int argc, char **argv) {
     goto fail;
   }
   if ((rc = gateway_access_new(trin_service_store(svc), oidc, &access, &err))) goto fail;
+  /* Its token requests; a revocation is told to the tokens kept in memory. */
+  trin_token_hooks_t token_hooks = {.on_revoked = gateway_access_revoked, .data = access};
+  trin_access_install(trin_service_server(svc), &ACCESS);
+  if ((rc = trin_token_register(trin_service_server(svc), &token_hooks))) {
+    trin_err_set(&err, rc, "", "the token requests could not be registered");
+    goto fail;
+  }
   gateway_handlers_options_t ho = {.idempotency_hours = hours,
                                    .rate_per_principal = (double)per_token,
                                    .rate_burst = (double)burst,
