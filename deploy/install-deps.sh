@@ -19,6 +19,8 @@ PACKAGES=(
   libsodium-dev       # keyed hashing of respondent ids, constant-time token checks
   libcurl4-openssl-dev # HTTPS client for the aggregator's Power BI push (curl multi on libuv)
   libcjose-dev        # JOSE for the gateway's OpenID Connect tokens (JWS, JWK: RS256, ES256)
+  libxlsxwriter-dev   # the feed as an Excel workbook (/api/v1/status.xlsx), typed cells
+  curl                # the quick start's printed lines and the deployment rehearsal use it
   wrk                 # the gateway's HTTP benchmark (tests/bench)
   prometheus          # promtool: every /metrics is checked with Prometheus's own linter
   python3             # tests read the feed back with Python's csv and xml modules

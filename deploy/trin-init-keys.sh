@@ -3,14 +3,18 @@
 # STATE/<service>/curve.key (secret, 0600) is made with `trinctl key new` when
 # missing, its public half is copied to KEYS/<service>.pub (the folder every
 # service's `peer-keys` names) and registered in KEYS/registry (every
-# service's `key-registry`) with role `service`. Safe to run again: present
-# keys and registrations are left alone, so it runs at every `docker compose
-# up` (the `keys` container) and after installing a new service with systemd.
+# service's `key-registry`) with role `service`, or the role given after a
+# colon: the gateway's key is `gateway:gateway` (it acts on behalf of people,
+# which only a key of role gateway may). Safe to run again: present keys and
+# registrations are left alone, so it runs at every `docker compose up` (the
+# `keys` container) and after installing a new service with systemd.
 #
-#   trin-init-keys [--owner USER] [--org ORG] KEYS STATE SERVICE...
+#   trin-init-keys [--owner USER] [--org ORG] KEYS STATE SERVICE[:ROLE]...
 #     --owner USER  chown what it makes to USER (when run as root)
 #     --org ORG     the organisation the service keys are registered for (trin)
+#     ROLE          service (the default) or gateway
 #   TRINCTL         the trinctl binary (default: trinctl on PATH)
+#   e.g. trin-init-keys /etc/trin/keys /var/lib/trin lifecycle budget gateway:gateway
 #
 # Rotation: revoke the old key (trinctl key revoke FINGERPRINT --registry
 # KEYS/registry), move STATE/<service>/curve.key* away, run this again, and
@@ -23,13 +27,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --owner) owner="$2"; shift 2 ;;
     --org) org="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --*) echo "trin-init-keys: unknown option '$1'" >&2; exit 2 ;;
     *) break ;;
   esac
 done
 if [ $# -lt 3 ]; then
-  echo "usage: trin-init-keys [--owner USER] [--org ORG] KEYS STATE SERVICE..." >&2
+  echo "usage: trin-init-keys [--owner USER] [--org ORG] KEYS STATE SERVICE[:ROLE]..." >&2
   exit 2
 fi
 keys="$1"
@@ -40,7 +44,18 @@ registry="$keys/registry"
 
 install -d -m 0755 "$keys"
 [ -n "$owner" ] && chown "$owner:" "$keys"
-for svc in "$@"; do
+for arg in "$@"; do
+  svc="${arg%%:*}"
+  role=service
+  [ "$arg" = "$svc" ] || role="${arg#*:}"
+  case "$role" in
+    service|gateway) ;;
+    *) echo "trin-init-keys: '$arg': the role after ':' must be service or gateway" >&2; exit 2 ;;
+  esac
+  if [[ ! "$svc" =~ ^[a-z][a-z0-9-]*$ ]]; then
+    echo "trin-init-keys: '$arg' is not a service name (lower-case letters, digits, -)" >&2
+    exit 2
+  fi
   dir="$state/$svc"
   key="$dir/curve.key"
   install -d -m 0700 "$dir"
@@ -58,9 +73,9 @@ for svc in "$@"; do
   registered="$("$trinctl" --json key list --registry "$registry")"
   if [[ "$registered" != *"\"public_key\":\"$public\""* ]]; then
     # The .pub file, not the key text: a key may start with '-'.
-    "$trinctl" key register "$key.pub" --registry "$registry" --org "$org" --role service \
+    "$trinctl" key register "$key.pub" --registry "$registry" --org "$org" --role "$role" \
       --name "trin-$svc" >/dev/null
-    echo "trin-init-keys: registered trin-$svc's key (role service)"
+    echo "trin-init-keys: registered trin-$svc's key (role $role)"
   fi
 done
 chmod 0644 "$registry"

@@ -11,7 +11,9 @@ environment variable) and against each other:
             insecure; peers reached by compose service name on their real
             ports; a PostgreSQL database per service that the init script
             makes; a healthcheck per container whose command the image
-            installs; a volume per service; the aggregator's HTTP port published
+            installs; a volume per service; the HTTP ports published (the
+            aggregator's feed, the survey webhook, the gateway's API); the
+            gateway's key registered with role gateway
   image     both stages on Debian 12; the build stage has install-deps.sh's
             -dev packages; the runtime stage has the package of every shared
             library the binaries link; non-root user; /var/lib/trin a volume
@@ -25,10 +27,13 @@ environment variable) and against each other:
   rehearsal (--rehearse) the compose environment on this machine, ports moved:
             a PostgreSQL server set up by deploy/docker/postgres-init.sh (SQLite
             where none can start), trin-init-keys makes and registers the keys
-            (twice: the second run changes nothing), the five services start
-            over CURVE, every healthcheck passes, a client without a registered
-            key is not let in, and a project made on lifecycle reaches the
-            aggregator's feed through the services' CURVE links.
+            (twice: the second run changes nothing; the gateway's with role
+            gateway), the five services and the gateway start over CURVE, every
+            healthcheck passes, a client without a registered key is not let
+            in, a project made on lifecycle reaches the aggregator's feed
+            through the services' CURVE links, and a person's token made at
+            the gateway opens a dispute on it over HTTP that the feed then
+            shows (the quick start's curl lines, in the compose layout).
 
 Usage (CTest passes the paths; see tests/integration/deploy.cmake):
   check_deploy.py --root SRC --bin lifecycle=PATH ... --trinctl PATH [--rehearse]
@@ -36,7 +41,10 @@ Exit 0 when everything holds; otherwise each problem on its own line.
 """
 
 import argparse
+import csv
 import glob
+import io
+import json
 import os
 import pwd
 import re
@@ -56,7 +64,11 @@ try:
 except ImportError:
     sys.exit("check_deploy: PyYAML is missing: install python3-yaml (deploy/install-deps.sh)")
 
-SERVICES = ["lifecycle", "budget", "survey", "benchmark", "aggregator"]
+SERVICES = ["lifecycle", "budget", "survey", "benchmark", "aggregator", "gateway"]
+# The role each one's key is registered with (trin-init-keys NAME:ROLE);
+# service unless named here. The gateway acts on behalf of people, which only
+# a key of role gateway may do.
+KEY_ROLE = {"gateway": "gateway"}
 STATE = "/var/lib/trin"  # the state volume's mount point in the image
 
 problems = []
@@ -470,15 +482,18 @@ def check_compose(root, settings, sample):
             elif hp[1] != ports_of.get(peer, {}).get(which):
                 problem(f"{where} {svc}", f"{k} port {hp[1]} is not {peer}'s {which} port "
                                           f"{ports_of.get(peer, {}).get(which)}")
-    # Every service the aggregator and benchmark know is followed.
-    for svc in ("aggregator", "benchmark"):
+    # Every service the aggregator and benchmark know is followed, and every
+    # service the gateway knows is reached.
+    for svc in ("aggregator", "benchmark", "gateway"):
         for k in settings[svc]:
             m = re.match(r"^(\w+)-endpoint$", k)
             if m and m.group(1) in SERVICES and not (resolved.get(svc) or {}).get(k):
-                problem(f"{where} {svc}", f"{k} is not set: {m.group(1)} would not be followed")
+                problem(f"{where} {svc}", f"{k} is not set: {m.group(1)} would not be "
+                                          + ("reached" if svc == "gateway" else "followed"))
 
-    # The aggregator's feed (and the survey webhook) published.
-    for svc, key in (("aggregator", "http-address"), ("survey", "http-address")):
+    # The aggregator's feed, the survey webhook and the gateway's API published.
+    for svc, key in (("aggregator", "http-address"), ("survey", "http-address"),
+                     ("gateway", "http-addr")):
         d = services.get(svc) or {}
         addr = (resolved.get(svc) or {}).get(key) or ""
         m = re.match(r"^0\.0\.0\.0:(\d+)$", addr)
@@ -506,10 +521,18 @@ def check_compose(root, settings, sample):
         if len(rest) < 3:
             problem(where + " keys", "command must be trin-init-keys [opts] KEYS STATE SERVICE...")
         else:
-            keys_dir, state_root, made = rest[0], rest[1], rest[2:]
+            keys_dir, state_root = rest[0], rest[1]
+            made = {}
+            for arg in rest[2:]:
+                name, _, role = arg.partition(":")
+                made[name] = role or "service"
             for svc, values in resolved.items():
                 if svc not in made:
                     problem(where + " keys", f"does not make {svc}'s key")
+                elif made[svc] != KEY_ROLE.get(svc, "service"):
+                    problem(where + " keys", f"registers {svc}'s key with role {made[svc]}, "
+                                             f"not {KEY_ROLE.get(svc, 'service')} "
+                                             f"(write {svc}:{KEY_ROLE.get(svc, 'service')})")
                 if values.get("key") != f"{STATE}/curve.key":
                     problem(where + " keys", f"makes {STATE}/curve.key, {svc} reads "
                                              f"{values.get('key')}")
@@ -942,9 +965,79 @@ def follow_through(tmp, resolved, procs, trinctl, move, token):
         except (OSError, urllib.error.URLError) as e:
             body = str(e)
         if "DEPLOY-1" in body:
+            break
+        time.sleep(0.5)
+    if "DEPLOY-1" not in body:
+        problem("rehearsal aggregator", f"project DEPLOY-1 never reached {url}: {body[:300]}")
+        return
+    through_gateway(resolved, procs, trinctl, move, admin, keys, url, token)
+
+
+def http(method, url, token=None, body=None):
+    """(status, text) of one HTTP request; status 0 when nothing answered."""
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, method=method, headers=headers,
+                                 data=None if body is None else json.dumps(body).encode())
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except (OSError, urllib.error.URLError) as e:
+        return 0, str(e)
+
+
+def feed_row(text, project):
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r.get("project_id") == project]
+    return rows[0] if rows else None
+
+
+def through_gateway(resolved, procs, trinctl, move, admin, keys, feed_url, feed_token):
+    """The quick start's curl lines in the compose layout: the operator makes
+    a person's token at the gateway (its ROUTER, over CURVE with the admin
+    key); with it, a dispute opened over HTTP reaches lifecycle through the
+    gateway's own key (role gateway, acting as that person) and shows in the
+    aggregator's row of the project. A request without a token is refused."""
+    gw = move("gateway", resolved["gateway"]["endpoint"]).replace("0.0.0.0", "127.0.0.1")
+    r = subprocess.run([trinctl, "--json", "--endpoint", gw, "--key", admin, "--peer-keys", keys,
+                        "token", "create", "--service", "gateway", "--org", "DEPLOY",
+                        "--scope", "api:write", "--role", "writer", "--person", "Rehearsal Writer"],
+                       env=clean_env(), capture_output=True, text=True, timeout=60)
+    try:
+        person = json.loads(r.stdout)["token"]
+    except (ValueError, KeyError, TypeError):
+        problem("rehearsal gateway", f"trinctl token create --service gateway: exit {r.returncode}: "
+                                     f"{(r.stderr or r.stdout).strip()[:500]}")
+        return
+    base = "http://" + move("gateway", resolved["gateway"]["http-addr"])
+    status, text = http("GET", base + "/healthz")
+    if status != 200:
+        problem("rehearsal gateway", f"GET /healthz answered {status}: {text[:300]}")
+    status, text = http("GET", base + "/api/v1/projects/DEPLOY-1")
+    if status != 401:
+        problem("rehearsal gateway", f"GET /api/v1/projects/DEPLOY-1 without a token answered "
+                                     f"{status}, not 401: {text[:300]}")
+    dispute = {"dispute_id": "DEPLOY-1-T1", "title": "Rehearsal dispute", "amount_ore": "100000000",
+               "date": "2026-02-02", "raised_by": "DEPLOY"}
+    status, text = http("POST", base + "/api/v1/projects/DEPLOY-1/disputes", person, dispute)
+    if status // 100 != 2:
+        problem("rehearsal gateway", f"POST /api/v1/projects/DEPLOY-1/disputes answered {status}: "
+                                     f"{text[:500]}")
+        return
+    row = None
+    # Readiness, not timing: ask until the feed counts the dispute.
+    for _ in range(120):
+        if procs["aggregator"].poll() is not None:
+            break
+        status, text = http("GET", feed_url, feed_token)
+        row = feed_row(text, "DEPLOY-1") if status == 200 else None
+        if row and row.get("open_disputes") == "1":
             return
         time.sleep(0.5)
-    problem("rehearsal aggregator", f"project DEPLOY-1 never reached {url}: {body[:300]}")
+    problem("rehearsal gateway", f"the dispute opened through the gateway never reached the "
+                                 f"feed's DEPLOY-1 row: {row or text[:300]}")
 
 
 def rehearse(root, doc, resolved, binaries, trinctl, sample):
@@ -1004,10 +1097,34 @@ def rehearse(root, doc, resolved, binaries, trinctl, sample):
         if again.returncode != 0 or again.stdout.strip():
             problem("rehearsal trin-init-keys", "a second run is not a no-op: "
                     + (again.stderr + again.stdout).strip())
+        # A role it does not know is refused before anything is made.
+        bad = subprocess.run(["bash", os.path.join(root, "deploy/trin-init-keys.sh"),
+                              os.path.join(tmp, "bad-keys"), os.path.join(tmp, "bad-state"),
+                              "gateway:admin"], env=env, capture_output=True, text=True,
+                             timeout=120)
+        want = "'gateway:admin': the role after ':' must be service or gateway"
+        if bad.returncode != 2 or want not in bad.stderr or \
+                os.path.exists(os.path.join(tmp, "bad-state", "gateway")):
+            problem("rehearsal trin-init-keys", f"gateway:admin: exit {bad.returncode}, "
+                                                f"{bad.stderr.strip()!r}; wanted exit 2 and "
+                                                f"{want!r}, nothing made")
         for svc in resolved:
             kf = os.path.join(tmp, "state", svc, "curve.key")
             if not os.path.exists(kf) or os.stat(kf).st_mode & 0o077:
                 problem("rehearsal trin-init-keys", f"{svc}'s key is missing or not 0600")
+        r = subprocess.run([trinctl, "--json", "key", "list", "--registry",
+                            os.path.join(tmp, "keys", "registry")],
+                           env=clean_env(), capture_output=True, text=True, timeout=60)
+        try:
+            roles = {k.get("name"): k.get("role") for k in json.loads(r.stdout)}
+        except (ValueError, AttributeError):
+            roles = {}
+            problem("rehearsal trin-init-keys", f"trinctl key list: {r.stderr.strip()}")
+        for svc in resolved:
+            want = KEY_ROLE.get(svc, "service")
+            if roles and roles.get(f"trin-{svc}") != want:
+                problem("rehearsal trin-init-keys", f"trin-{svc}'s key is registered as "
+                                                    f"{roles.get(f'trin-{svc}')}, not {want}")
 
         for svc, values in resolved.items():
             env = clean_env()
@@ -1130,8 +1247,10 @@ def main():
         return 1
     print("check_deploy: docker-compose.yml, deploy/Dockerfile, deploy/config, deploy/systemd "
           "and README agree with the binaries"
-          + (f"; rehearsed with {rehearsed}: keys made and registered, five services up over "
-             "CURVE, every healthcheck passed, strangers refused, a project reached the feed"
+          + (f"; rehearsed with {rehearsed}: keys made and registered, five services and the "
+             "gateway up over CURVE, every healthcheck passed, strangers refused, a project "
+             "reached the feed, and a dispute opened with a person's token at the gateway "
+             "reached it too"
              if rehearsed else ""))
     return 0
 

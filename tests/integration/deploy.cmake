@@ -3,10 +3,11 @@
 # setting they name must be one the binary lists in --help. Docker cannot run
 # here, so tests/deploy/check_deploy.py reads the compose file with PyYAML
 # (Debian's python3-yaml) and, in deploy.rehearsal, starts the five services
-# with the compose environment (ports moved, SQLite for PostgreSQL) and runs
-# every healthcheck over CURVE.
+# and the gateway with the compose environment (ports moved, SQLite when no
+# PostgreSQL server can start), runs every healthcheck over CURVE, and opens a
+# dispute through the gateway's HTTP API that the aggregator's feed must show.
 find_package(Python3 COMPONENTS Interpreter)
-set(_deploy_services lifecycle budget survey benchmark aggregator)
+set(_deploy_services lifecycle budget survey benchmark aggregator gateway)
 set(_deploy_ready ${Python3_Interpreter_FOUND})
 foreach(s ${_deploy_services})
   if(NOT TARGET trin-${s})
