@@ -98,6 +98,15 @@ uint64_t agg_push_window_wait(const agg_push_window_t *w, uint64_t now) {
   return oldest + w->window_ms > now ? oldest + w->window_ms - now : 0;
 }
 
+int agg_push_window_count(const agg_push_window_t *w, uint64_t now) {
+  int n = 0;
+  for (int i = 0; i < w->n; i++) {
+    uint64_t t = w->starts[(w->head + i) % w->limit];
+    if (t + w->window_ms > now) n++;
+  }
+  return n;
+}
+
 void agg_push_window_note(agg_push_window_t *w, uint64_t now) {
   if (w->n < w->limit) {
     w->starts[(w->head + w->n++) % w->limit] = now;
@@ -501,6 +510,8 @@ static bool start_batch(agg_push_t *p, target_t *t) {
   if (t->st.pending > t->st.max_pending_seen) t->st.max_pending_seen = t->st.pending;
   t->st.posts++;
   agg_push_window_note(&t->window, uv_now(p->loop));
+  int in_window = agg_push_window_count(&t->window, uv_now(p->loop));
+  if (in_window > t->st.max_in_window) t->st.max_in_window = in_window;
   trin_log_debug("push %s: POST of %zu rows (seq up to %llu)", t->name, b->n,
                  (unsigned long long)t->taken);
   return true;

@@ -101,6 +101,7 @@ typedef struct {
   uint64_t window_waits;  /* times a POST waited for the rate window */
   int pending;            /* in flight now */
   int max_pending_seen;
+  int max_in_window;      /* most POSTs started within one window_ms, as started */
 } agg_push_target_stats_t;
 int agg_push_ntargets(const agg_push_t *p);
 agg_push_target_stats_t agg_push_target_stats(agg_push_t *p, int i);
@@ -125,6 +126,8 @@ void agg_push_window_free(agg_push_window_t *w);
 /* 0 when a POST may start at `now`, else the milliseconds to wait. */
 uint64_t agg_push_window_wait(const agg_push_window_t *w, uint64_t now);
 void agg_push_window_note(agg_push_window_t *w, uint64_t now);
+/* How many of the starts noted lie within the window ending at now. */
+int agg_push_window_count(const agg_push_window_t *w, uint64_t now);
 
 /* The URL to POST to (table appended when the URL has no "/rows"), and the
  * name logs use (without query or user info). */

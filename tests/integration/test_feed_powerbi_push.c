@@ -369,9 +369,10 @@ static void limits_and_refusals(void **state) {
   assert_true(rx->max_inflight <= 5);
   assert_int_equal(rx->long_name_len, 4000);
   assert_memory_equal(rx->long_name_prefix, "abcdefg", 7);
-  /* Rate, counted: POSTs are started at most WINDOW_POSTS per WINDOW_MS.
-   * Arrival times jitter, so count in windows of half that length: any
-   * more than WINDOW_POSTS there would break the rule whatever the jitter. */
+  /* Rate, counted where it is decided: POSTs are started at most
+   * WINDOW_POSTS per WINDOW_MS. The receiver's arrival times are only shown:
+   * on a busy machine a POST started in one window can arrive in the next
+   * one's company (delays are not bounded), so they prove nothing. */
   int max_in_window = 0;
   for (int i = 0; i < rx->nposts; i++) {
     int n = 0;
@@ -380,8 +381,10 @@ static void limits_and_refusals(void **state) {
   }
   int nposts = rx->nposts;
   pthread_mutex_unlock(&rx->mu);
-  print_message("%d POSTs, at most %d in half a window\n", nposts, max_in_window);
-  assert_true(max_in_window <= WINDOW_POSTS);
+  print_message("%d POSTs; started at most %d in a window; arrived at most %d in half a window\n",
+                nposts, s.st.max_in_window, max_in_window);
+  assert_true(s.st.max_in_window >= 1);
+  assert_true(s.st.max_in_window <= WINDOW_POSTS);
   /* the limiter had work to do: more POSTs than one window allows */
   assert_true(nposts > WINDOW_POSTS);
 

@@ -26,7 +26,11 @@ static void window_counts_starts(void **state) {
   assert_int_equal(agg_push_window_wait(&w, 3000), 58000);
   assert_int_equal(agg_push_window_wait(&w, 60999), 1);
   assert_int_equal(agg_push_window_wait(&w, 61000), 0);
+  assert_int_equal(agg_push_window_count(&w, 3000), 3);
+  assert_int_equal(agg_push_window_count(&w, 61000), 2); /* the start at 1000 is out */
   agg_push_window_note(&w, 61000);
+  assert_int_equal(agg_push_window_count(&w, 61000), 3);
+  assert_int_equal(agg_push_window_count(&w, 200000), 0);
   /* now the oldest of the last three is the one at 2000 */
   assert_int_equal(agg_push_window_wait(&w, 61000), 1000);
   assert_int_equal(agg_push_window_wait(&w, 62000), 0);
