@@ -114,15 +114,9 @@ static void gw_endpoints(testproc_t *p) {
 
 /* The HTTP port a process logged ("http: listening on ... (port N)"). */
 static int logged_port(const testproc_t *p) {
-  char cmd[600], out[64];
-  for (int i = 0; i < 250; i++) {
-    snprintf(cmd, sizeof cmd,
-             "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1", p->log);
-    if (testproc_run(cmd, out, sizeof out) == 0 && atoi(out) > 0) return atoi(out);
-    struct timespec ts = {0, 20 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
-  gw_abort("no HTTP port in %s", p->log);
+  int port = testproc_http_port(p);
+  if (!port) gw_abort("no HTTP port in %s", p->log);
+  return port;
 }
 
 /* The five services following their upstreams as in bench_suite, then the

@@ -118,15 +118,9 @@ static void tcp_endpoints(testproc_t *p) {
 
 /* The HTTP port the aggregator logged. */
 static int aggregator_port(const testproc_t *p) {
-  char cmd[600], out[64];
-  for (int i = 0; i < 250; i++) {
-    snprintf(cmd, sizeof cmd,
-             "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1", p->log);
-    if (testproc_run(cmd, out, sizeof out) == 0 && atoi(out) > 0) return atoi(out);
-    struct timespec ts = {0, 20 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
-  suite_abort("no HTTP port in %s", p->log);
+  int port = testproc_http_port(p);
+  if (!port) suite_abort("no HTTP port in %s", p->log);
+  return port;
 }
 
 /* All five services on tcp loopback, each following its upstreams, like a

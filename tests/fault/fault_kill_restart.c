@@ -104,15 +104,9 @@ static void start_service(int i) {
 }
 
 static int feed_port(void) {
-  char cmd[600], out[64];
-  snprintf(cmd, sizeof cmd,
-           "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1",
-           procs[AGG].log);
-  for (int i = 0; i < 200; i++) {
-    if (testproc_run(cmd, out, sizeof out) == 0 && atoi(out) > 0) return atoi(out);
-    pause_ms(20);
-  }
-  die("no HTTP port in %s", procs[AGG].log);
+  int port = testproc_http_port(&procs[AGG]);
+  if (!port) die("no HTTP port in %s", procs[AGG].log);
+  return port;
 }
 
 /* ---- the Power BI stand-in: refuses every fourth POST -------------------------------- */

@@ -60,17 +60,6 @@ static bool add_key(gt_env_t *e, const char *file, const char *org, const char *
   return true;
 }
 
-static int http_port_of(const testproc_t *p) {
-  char cmd[600], port[64];
-  for (int i = 0; i < 500; i++) {
-    snprintf(cmd, sizeof cmd,
-             "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1", p->log);
-    if (testproc_run(cmd, port, sizeof port) == 0 && atoi(port) > 0) return atoi(port);
-    struct timespec ts = {0, 20 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
-  return 0;
-}
 
 static bool start_proc(gt_env_t *e, int i, const char *bin, const char *const *more) {
   char a_key[400], a_reg[400], a_peers[400];
@@ -111,7 +100,7 @@ bool gt_start_gateway(gt_env_t *e, const char *bin, const char *const *extra) {
   sh(NULL, 0, "cp %s %s.before 2>/dev/null; : > %s", e->proc[GT_GATEWAY].log,
      e->proc[GT_GATEWAY].log, e->proc[GT_GATEWAY].log);
   if (!start_proc(e, GT_GATEWAY, bin, args)) return false;
-  e->http_port = http_port_of(&e->proc[GT_GATEWAY]);
+  e->http_port = testproc_http_port(&e->proc[GT_GATEWAY]);
   return e->http_port > 0;
 }
 

@@ -37,17 +37,7 @@ static int ctl(const char *fmt, ...) {
   return rc;
 }
 
-static int aggregator_port(void) {
-  char cmd[600], port[64];
-  for (int i = 0; i < 250; i++) {
-    snprintf(cmd, sizeof cmd,
-             "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1", agg.log);
-    if (testproc_run(cmd, port, sizeof port) == 0 && atoi(port) > 0) return atoi(port);
-    struct timespec ts = {0, 20 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
-  return 0;
-}
+static int aggregator_port(void) { return testproc_http_port(&agg); }
 
 /* Waits until the aggregator's feed holds project id (≤ 10 s). */
 static int feed_has(int port, const char *id) {

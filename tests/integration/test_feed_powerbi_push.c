@@ -407,15 +407,9 @@ static void limits_and_refusals(void **state) {
 /* ---- processes: kill -9 while the receiver is down ------------------------------------------ */
 
 static int aggregator_port(testproc_t *p) {
-  char cmd[600], out[64];
-  for (int i = 0; i < 250; i++) {
-    snprintf(cmd, sizeof cmd,
-             "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1", p->log);
-    if (testproc_run(cmd, out, sizeof out) == 0 && atoi(out) > 0) return atoi(out);
-    sleep_ms(20);
-  }
-  fail_msg("no HTTP port in %s", p->log);
-  return 0;
+  int port = testproc_http_port(p);
+  if (!port) fail_msg("no HTTP port in %s", p->log);
+  return port;
 }
 
 static uint64_t last_seq(trin_client_t *cl) {

@@ -54,18 +54,8 @@ static int ctl(const char *endpoint, const char *fmt, ...) {
   return rc;
 }
 
-/* The port the gateway's log says it listens on (≤ 10 s), or 0. */
-static int gateway_port(void) {
-  char cmd[600], port[64];
-  snprintf(cmd, sizeof cmd,
-           "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' '%s' | tail -1",
-           proc[GW].log);
-  for (int i = 0; i < 500; i++) {
-    if (testproc_run(cmd, port, sizeof port) == 0 && atoi(port) > 0) return atoi(port);
-    pause_ms(20);
-  }
-  return 0;
-}
+/* The port the gateway's log says it listens on, or 0. */
+static int gateway_port(void) { return testproc_http_port(&proc[GW]); }
 
 static bool start(int which, const char *bin, const char *const *extra) {
   if (testproc_start(&proc[which], bin, extra)) return true;

@@ -62,16 +62,7 @@ static void pause_ms(int ms) {
   nanosleep(&ts, NULL);
 }
 
-static int aggregator_port(void) {
-  char cmd[600], out[64];
-  for (int i = 0; i < 500; i++) {
-    snprintf(cmd, sizeof cmd,
-             "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1", agg.log);
-    if (testproc_run(cmd, out, sizeof out) == 0 && atoi(out) > 0) return atoi(out);
-    pause_ms(20);
-  }
-  return 0;
-}
+static int aggregator_port(void) { return testproc_http_port(&agg); }
 
 /* A socket bound to the loopback address src, connecting to the feed;
  * non-blocking when asked. -1 when it cannot be made. */

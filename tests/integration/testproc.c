@@ -150,3 +150,21 @@ int testproc_run(const char *cmd, char *out, size_t out_size) {
   int status = pclose(f);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+int testproc_http_port(const testproc_t *p) {
+  for (int i = 0; i < 3000; i++) {
+    FILE *f = fopen(p->log, "r");
+    int port = 0;
+    char line[1024];
+    while (f && fgets(line, sizeof line, f)) {
+      const char *at = strstr(line, "http: listening on ");
+      const char *paren = at ? strstr(at, "(port ") : NULL;
+      if (paren) port = atoi(paren + 6);
+    }
+    if (f) fclose(f);
+    if (port > 0) return port;
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return 0;
+}

@@ -37,6 +37,10 @@ void testproc_kill9(testproc_t *p);
 int testproc_stop(testproc_t *p);
 /* Removes the folder (after stop). */
 void testproc_cleanup(testproc_t *p);
+/* The HTTP port the process logged ("http: listening on ... (port N)"):
+ * the newest such line of p->log, waited for as long as a busy machine may
+ * need (up to 60 s, returning as soon as it is there); 0 when none came. */
+int testproc_http_port(const testproc_t *p);
 /* Runs a command line through /bin/sh, capturing stdout into out (may be
  * NULL); returns the exit status. */
 int testproc_run(const char *cmd, char *out, size_t out_size);
