@@ -25,6 +25,7 @@ PACKAGES=(
   prometheus          # promtool: every /metrics is checked with Prometheus's own linter
   python3             # tests read the feed back with Python's csv and xml modules
   python3-yaml        # tests/deploy reads docker-compose.yml (Docker cannot run here)
+  python3-openpyxl    # feed.xlsx reads the workbook back with a real xlsx reader too
   iproute2            # tests/netns: several hosts in network namespaces
   chromium            # the dashboard's browser test (headless)
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz), with ASan/UBSan

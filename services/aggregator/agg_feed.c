@@ -10,6 +10,7 @@
 #include "agg_access.h"
 #include "agg_odata.h"
 #include "agg_web.h"
+#include "agg_xlsx.h"
 #include "trin_http.h"
 #include "trin_log.h"
 #include "trin_token.h"
@@ -17,9 +18,12 @@
 /* ---- counters ------------------------------------------------------------------ */
 
 static const char *ENDPOINTS[] = {"healthz", "metrics", "odata", "status", "csv",
-                                  "stream", "dashboard", "other"};
-enum { EP_HEALTHZ, EP_METRICS, EP_ODATA, EP_STATUS, EP_CSV, EP_STREAM, EP_DASHBOARD, EP_OTHER,
-       EP_N };
+                                  "xlsx", "stream", "dashboard", "other"};
+enum { EP_HEALTHZ, EP_METRICS, EP_ODATA, EP_STATUS, EP_CSV, EP_XLSX, EP_STREAM, EP_DASHBOARD,
+       EP_OTHER, EP_N };
+/* Workbooks being built at once on libuv's thread pool; each holds a copy
+ * of its rows (about 28 MB for 100,000), so more wait for a retry. */
+#define XLSX_MAX_JOBS 2
 #define MAX_CODES 16
 
 /* Who is reading: the operator (every row) or an organisation's token. */
@@ -55,6 +59,8 @@ struct agg_feed {
   } counts[MAX_CODES];
   int ncodes;
   uint64_t unauthorised;
+  int xlsx_jobs;       /* workbooks on the thread pool; f lives until they end */
+  bool timer_closed;   /* destroyed: freed once xlsx_jobs is 0 too */
 };
 
 static void count(agg_feed_t *f, int ep, int code) {
@@ -334,19 +340,143 @@ static void handle_status(agg_feed_t *f, const reader_t *rd, const trin_http_req
   respond(f, EP_STATUS, res, 200, "application/json; charset=utf-8", &b);
 }
 
-static void handle_csv(agg_feed_t *f, const reader_t *rd, trin_http_response_t *res) {
+static void bad_request(agg_feed_t *f, int ep, trin_http_response_t *res, const char *msg) {
   trin_buf_t b = {0};
-  agg_csv_header(&b);
+  trin_buf_printf(&b, "%s\n", msg);
+  respond(f, ep, res, 400, "text/plain; charset=utf-8", &b);
+}
+
+/* ?delimiter=comma|semicolon and ?decimal=point|comma; false after
+ * answering 400. */
+static bool csv_style(agg_feed_t *f, const trin_http_request_t *req, trin_http_response_t *res,
+                      agg_csv_style_t *st) {
+  char v[32];
+  st->delimiter = ',';
+  st->decimal = '.';
+  if (trin_http_query(req, "delimiter", v, sizeof v)) {
+    if (strcmp(v, "semicolon") == 0 || strcmp(v, ";") == 0) st->delimiter = ';';
+    else if (strcmp(v, "comma") != 0 && strcmp(v, ",") != 0) {
+      bad_request(f, EP_CSV, res, "delimiter must be comma or semicolon");
+      return false;
+    }
+  }
+  if (trin_http_query(req, "decimal", v, sizeof v)) {
+    if (strcmp(v, "comma") == 0 || strcmp(v, ",") == 0) st->decimal = ',';
+    else if (strcmp(v, "point") != 0 && strcmp(v, ".") != 0) {
+      bad_request(f, EP_CSV, res, "decimal must be point or comma");
+      return false;
+    }
+  }
+  if (st->decimal == ',' && st->delimiter == ',') {
+    bad_request(f, EP_CSV, res,
+                "decimal=comma needs delimiter=semicolon: a comma would split the numbers");
+    return false;
+  }
+  return true;
+}
+
+static void handle_csv(agg_feed_t *f, const reader_t *rd, const trin_http_request_t *req,
+                       trin_http_response_t *res) {
+  agg_csv_style_t st;
+  if (!csv_style(f, req, res, &st)) return;
+  trin_buf_t b = {0};
+  /* Excel takes a file without a byte order mark for its local code page
+   * (æøå garbled); the semicolon form is the one meant for Excel. */
+  if (st.delimiter == ';') trin_buf_add(&b, "\xEF\xBB\xBF", 3);
+  agg_csv_header(&b, &st);
   agg_row_t **sorted = agg_rows_sorted(f->rows);
   size_t n = agg_rows_count(f->rows);
   agg_viewer_t vw;
   viewer_for(f, rd, &vw);
   for (size_t i = 0; sorted && i < n; i++)
-    if (sorted[i]->seq && agg_viewer_sees(&vw, sorted[i])) agg_csv_row(&b, sorted[i]);
+    if (sorted[i]->seq && agg_viewer_sees(&vw, sorted[i])) agg_csv_row(&b, sorted[i], &st);
   agg_viewer_free(&vw);
   if (!sorted) b.failed = true;
   trin_http_set_header(res, "Content-Disposition", "inline; filename=\"status.csv\"");
   respond(f, EP_CSV, res, 200, "text/csv; charset=utf-8; header=present", &b);
+}
+
+/* ---- xlsx ------------------------------------------------------------------------------ */
+
+/* The rows are copied on the loop (0.15 s of CPU for 100,000, less than
+ * their CSV); the workbook is built on libuv's thread pool (2.5 s for
+ * 100,000) and the answer sent from the loop when it is done. The response keeps its connection alive
+ * (trin_http.h): a client gone meanwhile makes the answer a no-op. */
+typedef struct {
+  uv_work_t work;
+  agg_feed_t *feed;
+  trin_http_response_t *res;
+  agg_xlsx_snapshot_t *snap;
+  trin_buf_t body;
+  trin_err_t err;
+  int rc;
+} xlsx_job_t;
+
+static void xlsx_build(uv_work_t *w) {
+  xlsx_job_t *j = w->data;
+  j->rc = agg_xlsx_write(j->snap, &j->body, &j->err);
+}
+
+static void feed_free_if_done(agg_feed_t *f) {
+  if (f->timer_closed && f->xlsx_jobs == 0) free(f);
+}
+
+static void xlsx_built(uv_work_t *w, int status) {
+  xlsx_job_t *j = w->data;
+  agg_feed_t *f = j->feed;
+  f->xlsx_jobs--;
+  agg_xlsx_snapshot_destroy(&j->snap);
+  if (status == 0 && j->rc == TRIN_OK) {
+    trin_http_set_header(j->res, "Content-Disposition", "attachment; filename=\"status.xlsx\"");
+    respond(f, EP_XLSX, j->res, 200,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &j->body);
+  } else {
+    trin_buf_free(&j->body);
+    if (status) trin_err_set(&j->err, TRIN_EINTERNAL, "", "the spreadsheet was cancelled");
+    trin_log_error("feed: status.xlsx: %s", j->err.message);
+    trin_buf_t b = {0};
+    trin_buf_printf(&b, "%s\n", j->err.message);
+    respond(f, EP_XLSX, j->res, 500, "text/plain; charset=utf-8", &b);
+  }
+  free(j);
+  feed_free_if_done(f);
+}
+
+static void handle_xlsx(agg_feed_t *f, const reader_t *rd, trin_http_response_t *res) {
+  trin_buf_t b = {0};
+  if (f->xlsx_jobs >= XLSX_MAX_JOBS) {
+    trin_buf_puts(&b, "other spreadsheets are being made: try again in a few seconds\n");
+    trin_http_set_header(res, "Retry-After", "5");
+    respond(f, EP_XLSX, res, 503, "text/plain; charset=utf-8", &b);
+    return;
+  }
+  size_t n = agg_rows_count(f->rows);
+  xlsx_job_t *j = calloc(1, sizeof *j);
+  /* room for every row: an organisation's token sees fewer, but the
+   * operator's all, and the copy is the part that holds the loop */
+  if (j) j->snap = agg_xlsx_snapshot_new(rd->all ? n : 0);
+  agg_row_t **sorted = agg_rows_sorted(f->rows);
+  bool ok = j && j->snap && sorted;
+  agg_viewer_t vw;
+  viewer_for(f, rd, &vw);
+  for (size_t i = 0; ok && i < n; i++)
+    if (sorted[i]->seq && agg_viewer_sees(&vw, sorted[i]))
+      ok = agg_xlsx_snapshot_add(j->snap, sorted[i]);
+  agg_viewer_free(&vw);
+  if (ok) {
+    j->feed = f;
+    j->res = res;
+    j->work.data = j;
+    ok = uv_queue_work(f->loop, &j->work, xlsx_build, xlsx_built) == 0;
+  }
+  if (!ok) {
+    if (j) agg_xlsx_snapshot_destroy(&j->snap);
+    free(j);
+    b.failed = true; /* answers 500 "out of memory" */
+    respond(f, EP_XLSX, res, 500, "text/plain", &b);
+    return;
+  }
+  f->xlsx_jobs++;
 }
 
 /* ---- SSE ------------------------------------------------------------------------------------ */
@@ -539,6 +669,7 @@ static int endpoint_of(const char *path) {
   if (strcmp(path, "/odata") == 0 || strncmp(path, "/odata/", 7) == 0) return EP_ODATA;
   if (strcmp(path, "/api/v1/status") == 0) return EP_STATUS;
   if (strcmp(path, "/api/v1/status.csv") == 0) return EP_CSV;
+  if (strcmp(path, "/api/v1/status.xlsx") == 0) return EP_XLSX;
   if (strcmp(path, "/api/v1/stream") == 0) return EP_STREAM;
   return EP_DASHBOARD;
 }
@@ -598,14 +729,16 @@ static void handler(void *data, const trin_http_request_t *req, trin_http_respon
     case EP_METRICS: handle_metrics(f, res); return;
     case EP_ODATA: handle_odata(f, &rd, req, res); return;
     case EP_STATUS: handle_status(f, &rd, req, res); return;
-    case EP_CSV: handle_csv(f, &rd, res); return;
+    case EP_CSV: handle_csv(f, &rd, req, res); return;
+    case EP_XLSX: handle_xlsx(f, &rd, res); return;
     case EP_STREAM: handle_stream(f, &rd, req, res); return;
     default: break;
   }
   if (serve_file(f, req->path, res)) return;
   trin_buf_t b = {0};
   trin_buf_puts(&b, "not found: the feed is at /odata/, /api/v1/status, /api/v1/status.csv, "
-                   "/api/v1/stream, /metrics, /healthz and the dashboard at /\n");
+                   "/api/v1/status.xlsx, /api/v1/stream, /metrics, /healthz and the "
+                   "dashboard at /\n");
   respond(f, EP_OTHER, res, 404, "text/plain; charset=utf-8", &b);
 }
 
@@ -645,7 +778,11 @@ int agg_feed_new(uv_loop_t *loop, agg_rows_t *rows, const agg_feed_options_t *op
   return TRIN_OK;
 }
 
-static void on_timer_closed(uv_handle_t *h) { free(h->data); }
+static void on_timer_closed(uv_handle_t *h) {
+  agg_feed_t *f = h->data;
+  f->timer_closed = true;
+  feed_free_if_done(f); /* else the last workbook's answer frees it */
+}
 
 void agg_feed_destroy(agg_feed_t **fp) {
   if (!fp || !*fp) return;

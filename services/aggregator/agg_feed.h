@@ -1,7 +1,10 @@
 /* agg_feed — the status rows over HTTP on the service's loop (trin_http):
  *   GET /odata/, /odata/$metadata, /odata/ProjectStatus[('id')]   OData v4
  *   GET /api/v1/status[?since=SEQ]      {"rows":[...]}
- *   GET /api/v1/status.csv              RFC 4180
+ *   GET /api/v1/status.csv              RFC 4180; ?delimiter=semicolon&decimal=comma
+ *                                       for a Danish Excel (with a UTF-8 BOM)
+ *   GET /api/v1/status.xlsx             an Excel workbook (agg_xlsx.h), built
+ *                                       on libuv's thread pool
  *   GET /api/v1/stream                  Server-Sent Events, resumable
  *   GET /healthz                        no token needed
  *   GET /metrics                        Prometheus text
@@ -49,7 +52,9 @@ typedef struct {
 
 int agg_feed_new(uv_loop_t *loop, agg_rows_t *rows, const agg_feed_options_t *opt,
                  const agg_feed_hooks_t *hooks, agg_feed_t **out, trin_err_t *err);
-/* Closes the listener, the streams and the connections. */
+/* Closes the listener, the streams and the connections. A workbook still
+ * being built finishes on the thread pool; keep running the loop (the
+ * feed's memory is freed when the last one is done). */
 void agg_feed_destroy(agg_feed_t **feed);
 int agg_feed_port(const agg_feed_t *feed);
 /* Serves another table from now on (after the service reloaded its rows). */

@@ -116,34 +116,65 @@ void agg_json_row(trin_buf_t *b, const agg_row_t *r, const int *cols, int ncols,
   trin_buf_add(b, "}", 1);
 }
 
-void agg_csv_header(trin_buf_t *b) {
+static char delim_of(const agg_csv_style_t *st) {
+  return st && st->delimiter == ';' ? ';' : ',';
+}
+
+void agg_csv_header(trin_buf_t *b, const agg_csv_style_t *st) {
+  char d = delim_of(st);
   for (int c = 0; c < AGG_NCOLS; c++) {
-    if (c) trin_buf_add(b, ",", 1);
+    if (c) trin_buf_add(b, &d, 1);
     trin_buf_puts(b, AGG_COLUMNS[c].name);
   }
   trin_buf_add(b, "\r\n", 2);
 }
 
-void agg_csv_row(trin_buf_t *b, const agg_row_t *r) {
+bool agg_csv_formula_like(const char *s) {
+  return s && *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+void agg_csv_text(trin_buf_t *b, const char *s, char d) {
+  /* The ' is what Excel, LibreOffice and Google Sheets take as "this cell
+   * is text"; it is added to every text cell starting so, even one that
+   * reads like a number ("-3" as a project name): the CSV cannot say a
+   * cell is text any other way, and a text column holds text. */
+  const char *lead = agg_csv_formula_like(s) ? "'" : "";
+  char special[] = {d, '"', '\r', '\n', '\0'};
+  if (!strpbrk(s, special)) {
+    trin_buf_puts(b, lead);
+    trin_buf_puts(b, s);
+    return;
+  }
+  trin_buf_add(b, "\"", 1);
+  trin_buf_puts(b, lead);
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') trin_buf_add(b, "\"", 1);
+    trin_buf_add(b, p, 1);
+  }
+  trin_buf_add(b, "\"", 1);
+}
+
+void agg_csv_row(trin_buf_t *b, const agg_row_t *r, const agg_csv_style_t *st) {
+  char d = delim_of(st);
+  bool comma = d == ';' && st->decimal == ',';
   for (int c = 0; c < AGG_NCOLS; c++) {
-    if (c) trin_buf_add(b, ",", 1);
+    if (c) trin_buf_add(b, &d, 1);
     agg_value_t v;
     agg_row_get(r, (agg_col_t)c, &v);
     if (v.null) continue;
-    if (AGG_COLUMNS[c].type != AGG_T_STRING) {
-      agg_value_text(b, AGG_COLUMNS[c].type, &v);
-      continue;
+    agg_type_t t = AGG_COLUMNS[c].type;
+    if (t == AGG_T_STRING) {
+      agg_csv_text(b, v.s, d);
+    } else if (t == AGG_T_DEC2 && comma) {
+      size_t at = b->len;
+      agg_value_text(b, t, &v);
+      if (!b->failed) {
+        char *dot = memchr(b->data + at, '.', b->len - at);
+        if (dot) *dot = ',';
+      }
+    } else {
+      agg_value_text(b, t, &v); /* numbers, dates, booleans: never text */
     }
-    if (!strpbrk(v.s, ",\"\r\n")) {
-      trin_buf_puts(b, v.s);
-      continue;
-    }
-    trin_buf_add(b, "\"", 1);
-    for (const char *p = v.s; *p; p++) {
-      if (*p == '"') trin_buf_add(b, "\"", 1);
-      trin_buf_add(b, p, 1);
-    }
-    trin_buf_add(b, "\"", 1);
   }
   trin_buf_add(b, "\r\n", 2);
 }
