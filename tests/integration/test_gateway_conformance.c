@@ -36,11 +36,6 @@ static int http_port;
 static char admin_token[256], writer_token[256];
 static char out[65536];
 
-static void pause_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 /* trinctl against endpoint; its output in `out`. */
 static int ctl(const char *endpoint, const char *fmt, ...) {
   char args[1024], cmd[2048];
