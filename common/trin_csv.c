@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "trin_id.h"
+
 typedef struct {
   trin_csv_row_fn fn;
   void *data;
@@ -22,7 +24,55 @@ typedef struct {
   bool too_many;
   size_t row_start;   /* line of the row being collected (0 = none yet) */
   size_t line;        /* current physical line */
+  const char *field;  /* named in the reader's own errors */
+  char **header;      /* the first row's cells, to name columns in errors */
+  size_t nheader;
+  bool header_seen;
 } reader_t;
+
+/* Writes " (name)" for column `col` (0-based) when the header names it. */
+static void column_name(const reader_t *r, size_t col, char *out, size_t outn) {
+  out[0] = '\0';
+  if (col >= r->nheader) return;
+  const char *h = r->header[col];
+  while (*h == ' ' || *h == '\t') h++;
+  size_t n = strlen(h);
+  while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t')) n--;
+  if (n > 40) n = 40;
+  if (n) snprintf(out, outn, " (%.*s)", (int)n, h);
+}
+
+/* A cell must be text: libcsv passes a NUL byte through, and every import
+ * reads its cells as C strings, so "r1\0x" would silently become "r1"; and
+ * the docs promise UTF-8, which the store and every reader downstream
+ * assume. copy is the cell with a NUL appended. UTF-8 is judged by
+ * trin_text_sanitize_utf8, the one validator: the first byte it replaces
+ * is the first that is not UTF-8. */
+static int check_cell(reader_t *r, const char *s, size_t len, char *copy) {
+  const char *nul = memchr(s, '\0', len);
+  size_t bad = 0;
+  if (!nul) {
+    while (bad < len && (unsigned char)s[bad] < 0x80) bad++;
+    if (bad == len) return TRIN_OK;
+    /* bad is on a character boundary: everything before it is ASCII. */
+    trin_text_sanitize_utf8(copy + bad);
+    while (bad < len && copy[bad] == s[bad]) bad++;
+    if (bad == len) return TRIN_OK;
+  }
+  char name[48];
+  column_name(r, r->n, name, sizeof name);
+  size_t line = r->row_start ? r->row_start : r->line;
+  if (nul)
+    return trin_err_set(r->err, TRIN_EINVALID, r->field,
+                        "line %zu, column %zu%s: the cell holds a NUL byte (at position %zu); "
+                        "save the file as UTF-8 text (NUL bytes come from UTF-16 or binary "
+                        "files)",
+                        line, r->n + 1, name, (size_t)(nul - s) + 1);
+  return trin_err_set(r->err, TRIN_EINVALID, r->field,
+                      "line %zu, column %zu%s: the cell is not valid UTF-8 (byte 0x%02X at "
+                      "position %zu); save the file as UTF-8",
+                      line, r->n + 1, name, (unsigned)(unsigned char)s[bad], bad + 1);
+}
 
 static void on_field(void *s, size_t len, void *data) {
   reader_t *r = data;
@@ -49,6 +99,10 @@ static void on_field(void *s, size_t len, void *data) {
   }
   if (len) memcpy(copy, s, len);
   copy[len] = '\0';
+  if ((r->rc = check_cell(r, s, len, copy))) {
+    free(copy);
+    return;
+  }
   r->fields[r->n++] = copy;
 }
 
@@ -61,12 +115,20 @@ static void on_row(int c, void *data) {
   reader_t *r = data;
   if (!r->rc) {
     if (r->too_many) {
-      r->rc = trin_err_set(r->err, TRIN_EINVALID, "", "line %zu: more than %zu fields",
+      r->rc = trin_err_set(r->err, TRIN_EINVALID, r->field, "line %zu: more than %zu fields",
                            r->row_start ? r->row_start : r->line, r->max_fields);
     } else if (!(r->n == 1 && r->fields[0][0] == '\0')) {
       /* A line with nothing on it is skipped, not a row with one empty field. */
       trin_csv_row_t row = {r->fields, r->n, r->row_start ? r->row_start : r->line};
       r->rc = r->fn(r->data, &row, r->err);
+      if (!r->header_seen) {
+        /* The header's cells stay with the reader to name columns later. */
+        r->header_seen = true;
+        r->header = r->fields;
+        r->nheader = r->n;
+        r->fields = NULL;
+        r->n = r->cap = 0;
+      }
     }
   }
   clear_fields(r);
@@ -88,8 +150,9 @@ static char detect_separator(const char *p, size_t len) {
 int trin_csv_parse(const char *data, size_t len, const trin_csv_options_t *opt,
                    trin_csv_row_fn fn, void *fn_data, trin_err_t *err) {
   size_t max_bytes = opt && opt->max_bytes ? opt->max_bytes : (size_t)1 << 30;
+  const char *field = opt && opt->field ? opt->field : "";
   if (len > max_bytes)
-    return trin_err_set(err, TRIN_ETOOBIG, "", "the file is %zu bytes; at most %zu are accepted",
+    return trin_err_set(err, TRIN_ETOOBIG, field, "the file is %zu bytes; at most %zu are accepted",
                         len, max_bytes);
   if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
     data += 3;
@@ -98,9 +161,9 @@ int trin_csv_parse(const char *data, size_t len, const trin_csv_options_t *opt,
   char sep = opt && opt->separator ? opt->separator : detect_separator(data, len);
   struct csv_parser p;
   if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-    return trin_err_set(err, TRIN_EINTERNAL, "", "cannot start the CSV parser");
+    return trin_err_set(err, TRIN_EINTERNAL, field, "cannot start the CSV parser");
   csv_set_delim(&p, (unsigned char)sep);
-  reader_t r = {.fn = fn, .data = fn_data, .err = err,
+  reader_t r = {.fn = fn, .data = fn_data, .err = err, .field = field,
                 .max_fields = opt && opt->max_fields ? opt->max_fields : 1000};
   size_t pos = 0;
   r.line = 1;
@@ -109,7 +172,7 @@ int trin_csv_parse(const char *data, size_t len, const trin_csv_options_t *opt,
     size_t chunk = nl ? (size_t)(nl - (data + pos)) + 1 : len - pos;
     if (csv_parse(&p, data + pos, chunk, on_field, on_row, &r) != chunk) {
       if (!r.rc)
-        r.rc = trin_err_set(err, TRIN_EINVALID, "", "line %zu: %s (check the quotes)",
+        r.rc = trin_err_set(err, TRIN_EINVALID, field, "line %zu: %s (check the quotes)",
                             r.row_start ? r.row_start : r.line,
                             csv_strerror(csv_error(&p)));
       break;
@@ -118,10 +181,12 @@ int trin_csv_parse(const char *data, size_t len, const trin_csv_options_t *opt,
     if (nl) r.line++;
   }
   if (!r.rc && csv_fini(&p, on_field, on_row, &r) != 0 && !r.rc)
-    r.rc = trin_err_set(err, TRIN_EINVALID, "", "line %zu: a quoted field is not closed",
+    r.rc = trin_err_set(err, TRIN_EINVALID, field, "line %zu: a quoted field is not closed",
                         r.row_start ? r.row_start : r.line);
   clear_fields(&r);
   free(r.fields);
+  for (size_t i = 0; i < r.nheader; i++) free(r.header[i]);
+  free(r.header);
   csv_free(&p);
   return r.rc;
 }

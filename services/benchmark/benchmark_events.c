@@ -86,17 +86,25 @@ static bool from_survey(bm_project_row_t *r, const Trin__Survey__RoundResults *r
   if (!r->client_org[0]) set_org_text(r->client_org, sizeof r->client_org, rr->client_org);
   /* Only the latest round counts: an older round re-imported changes nothing. */
   if (strcmp(nz(rr->closes), r->satisfaction_closes) < 0) return memcmp(&before, r, sizeof before) != 0;
-  int64_t sum = 0, n = 0;
-  for (size_t i = 0; i < rr->n_figures; i++) {
+  /* The visible all-roles statements' sums and counts, rounded once in
+   * bm_satisfaction_x100 (as the aggregator's status row). */
+  int64_t *sums = calloc(rr->n_figures + 1, sizeof *sums);
+  int32_t *counts = calloc(rr->n_figures + 1, sizeof *counts);
+  size_t n = 0;
+  for (size_t i = 0; sums && counts && i < rr->n_figures; i++) {
     const Trin__Survey__Figures *f = rr->figures[i];
     if (f->suppressed || strcmp(nz(f->role), "all") != 0) continue;
-    sum += f->mean_x100;
-    n++;
+    sums[n] = f->sum;
+    counts[n++] = f->count;
   }
+  int32_t satisfaction = 0;
+  bool known = sums && counts && bm_satisfaction_x100(sums, counts, n, &satisfaction);
+  free(sums);
+  free(counts);
   set_org_text(r->satisfaction_closes, sizeof r->satisfaction_closes, rr->closes);
-  if (n) {
+  if (known) {
     r->p.has |= BM_PHAS_SATISFACTION;
-    r->p.satisfaction_x100 = (int32_t)bm_div_round(sum, n);
+    r->p.satisfaction_x100 = satisfaction;
   } else {
     r->p.has &= ~(uint32_t)BM_PHAS_SATISFACTION;
     r->p.satisfaction_x100 = 0;

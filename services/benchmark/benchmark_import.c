@@ -296,7 +296,7 @@ int benchmark_import_csv(benchmark_service_t *svc, trin_request_t *req,
   im->svc = svc;
   im->store = trin_request_store(req);
   im->measures = strcmp(kind, "measures") == 0;
-  trin_csv_options_t opt = {0};
+  trin_csv_options_t opt = {.field = "csv"};
   int rc = trin_csv_parse((const char *)m->csv.data, m->csv.len, &opt, on_row, im, err);
   if (!rc && im->n == 0) rc = trin_err_set(err, TRIN_EINVALID, "csv", "has no data rows");
   if (rc) goto out;

@@ -392,3 +392,14 @@ bool bm_group_visible(size_t n, int min_group) {
   if (min_group < 1) min_group = BM_MIN_GROUP_DEFAULT;
   return n >= (size_t)min_group;
 }
+
+bool bm_satisfaction_x100(const int64_t *sums, const int32_t *counts, size_t n, int32_t *out) {
+  bm_wide_t sum = 0, count = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (counts[i] <= 0) continue;
+    sum += (bm_wide_t)sums[i] * 100;
+    count += counts[i];
+  }
+  *out = count ? (int32_t)bm_div_round(sum, count) : 0;
+  return count > 0;
+}

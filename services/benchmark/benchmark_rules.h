@@ -199,6 +199,12 @@ const char *bm_kind_name(bm_kind_t k);
 /* n / d rounded half away from zero; d != 0. Saturates at INT64 bounds. */
 int64_t bm_div_round(bm_wide_t n, bm_wide_t d);
 
+/* A survey round's satisfaction in hundredths: every answer of the visible
+ * all-roles statements, Σ sum × 100 / Σ count, rounded once (half away from
+ * zero). sums[i] and counts[i] are one statement's; false (and *out 0) when
+ * no answer counts. */
+bool bm_satisfaction_x100(const int64_t *sums, const int32_t *counts, size_t n, int32_t *out);
+
 /* The figure's value from summed terms; false when den is 0. */
 bool bm_figure_value(const bm_figure_t *f, bm_wide_t num, bm_wide_t den, int64_t *out);
 

@@ -33,8 +33,6 @@ static int require_message(const void *m, const char *field, trin_err_t *err) {
 
 static int oom(trin_err_t *err) { return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"); }
 
-static const char *nz(const char *s) { return s ? s : ""; }
-
 /* ---- who may: the caller against the project's or partnership's client and
  * members (rules in budget_access.c). An unrestricted caller skips the
  * look-up, so what it is told about a missing id stays as it was. */
@@ -760,7 +758,7 @@ static int import_index_csv(trin_request_t *req, const ProtobufCMessage *msg, vo
   size_t n = 0;
   int rc;
   TRY(trin_id_check(q->series, "series", err));
-  TRY(budget_index_parse_csv(nz(q->csv), strlen(nz(q->csv)), &pts, &n, err));
+  TRY(budget_index_parse_csv((const char *)q->csv.data, q->csv.len, &pts, &n, err));
   if (n > MAX_POINTS)
     TRY(trin_err_set(err, TRIN_ETOOBIG, "csv", "at most %d points", MAX_POINTS));
   TRY(add_points(req, data, &a, q->series, pts, n, "csv", err));

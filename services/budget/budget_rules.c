@@ -366,7 +366,7 @@ static int cmp_point(const void *a, const void *b) {
 int budget_index_parse_csv(const char *csv, size_t len, budget_index_point_t **out,
                            size_t *n, trin_err_t *err) {
   csv_state_t s = {.date_col = -1, .value_col = -1};
-  trin_csv_options_t o = {.max_bytes = 16u << 20};
+  trin_csv_options_t o = {.max_bytes = 16u << 20, .field = "csv"};
   int rc = trin_csv_parse(csv, len, &o, on_index_row, &s, err);
   if (!rc && s.date_col < 0)
     rc = trin_err_set(err, TRIN_EINVALID, "csv", "the CSV is empty: it needs a header "

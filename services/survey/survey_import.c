@@ -259,6 +259,9 @@ static int message_response(import_t *im, size_t i, const Trin__Survey__Response
   if (!r->respondent || !*r->respondent || strlen(r->respondent) > SURVEY_RESPONDENT_MAX)
     rc = trin_err_set(err, TRIN_EINVALID, "respondent", "must be 1–%d characters",
                       SURVEY_RESPONDENT_MAX);
+  /* The CSV reader refuses bytes that are not UTF-8 in every cell; a
+   * message's strings come unchecked from protobuf-c. */
+  if (!rc) rc = trin_text_check(r->respondent, SURVEY_RESPONDENT_MAX, "respondent", err);
   int role = -1;
   if (!rc && (role = survey_role_parse(r->role, "role", err)) < 0) rc = TRIN_EINVALID;
   char comment[SURVEY_COMMENT_MAX + 1];
@@ -438,7 +441,7 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
   }
   if ((rc = survey_store_next_import(s, im.no, &im.import_no, err))) goto out;
   if (has_csv) {
-    trin_csv_options_t o = {.max_fields = SURVEY_MAX_STATEMENTS + 8};
+    trin_csv_options_t o = {.max_fields = SURVEY_MAX_STATEMENTS + 8, .field = "csv"};
     rc = trin_csv_parse(in->csv, in->csv_len, &o, csv_row, &im, err);
     if (rc == TRIN_EINVALID && strcmp(err->field, "csv") != 0) err->field[0] = '\0';
     if (rc == TRIN_EINVALID && !err->field[0]) snprintf(err->field, sizeof err->field, "csv");

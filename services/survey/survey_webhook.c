@@ -80,14 +80,44 @@ static int parse_response(json_t *o, size_t i, trin_arena_t *a, Trin__Survey__Re
   return a->failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : TRIN_OK;
 }
 
+/* jansson already refuses a body that is not UTF-8 and a string holding
+ * \u0000 (which would cut a respondent id short, as json_string_value stops
+ * at the NUL); its own words for those name its flags, so say them in the
+ * sender's. */
+static int refused(const char *body, size_t len, const json_error_t *je, trin_err_t *err) {
+  switch (json_error_code(je)) {
+    case json_error_invalid_utf8: {
+      /* position is the bad byte's offset; column counts the characters
+       * before it on its line. */
+      unsigned char b = je->position >= 0 && (size_t)je->position < len
+                            ? (unsigned char)body[je->position] : 0;
+      if (b >= 0x80)
+        return trin_err_set(err, TRIN_EINVALID, "",
+                            "line %d, column %d: the body is not valid UTF-8 (byte 0x%02X); "
+                            "send it as UTF-8",
+                            je->line, je->column + 1, b);
+      return trin_err_set(err, TRIN_EINVALID, "",
+                          "line %d, column %d: the body is not valid UTF-8; send it as UTF-8",
+                          je->line, je->column + 1);
+    }
+    case json_error_null_character:
+    case json_error_null_byte_in_key:
+      return trin_err_set(err, TRIN_EINVALID, "",
+                          "line %d, column %d: a string holds \\u0000 (a NUL character), "
+                          "which no field accepts",
+                          je->line, je->column);
+    default:
+      return trin_err_set(err, TRIN_EINVALID, "", "not valid JSON: line %d column %d: %s",
+                          je->line, je->column, je->text);
+  }
+}
+
 int survey_webhook_parse(const char *body, size_t len, trin_arena_t *a,
                          survey_import_input_t *out, trin_err_t *err) {
   memset(out, 0, sizeof *out);
   json_error_t je;
   json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-  if (!root)
-    return trin_err_set(err, TRIN_EINVALID, "", "not valid JSON: line %d column %d: %s",
-                        je.line, je.column, je.text);
+  if (!root) return refused(body, len, &je, err);
   int rc = TRIN_OK;
   json_t *sid = json_object_get(root, "survey_id"), *round = json_object_get(root, "round"),
          *list = json_object_get(root, "responses");

@@ -226,7 +226,8 @@ static void huge_csv_stores_nothing(void **state) {
   }
   Trin__Budget__ImportIndexCsv ic = TRIN__BUDGET__IMPORT_INDEX_CSV__INIT;
   ic.series = "HUGE";
-  ic.csv = idx;
+  ic.csv.data = (uint8_t *)idx;
+  ic.csv.len = o;
   assert_true(o > LIMIT);
   assert_int_equal(call_status(BG, &ic.base, msg, sizeof msg), TRIN__STATUS__TOO_BIG);
   assert_non_null(strstr(msg, "accepts at most 65536"));

@@ -3,7 +3,8 @@
  * municipality's cost per m², rank and percentile, checked against the
  * same figures computed here from the generated data; rank history over the
  * 11 years; open vs anonymous names; the minimum group; a bad CSV row
- * refuses the whole file naming its line; kill -9 and restart give the same
+ * refuses the whole file naming its line, and a cell with a NUL byte or
+ * bytes that are not UTF-8 its line and column; kill -9 and restart give the same
  * figures; SIGTERM exits 0. The service speaks CURVE: the viewer is the
  * asking key's organisation, so each municipality asks with its own key;
  * the operator's key sees the anonymous view and may not name a viewer. */
@@ -157,6 +158,54 @@ static void bad_rows_refuse_the_whole_file(void **state) {
   assert_non_null(strstr(e.message, "line 2"));
   assert_int_equal(bmc_import(op(), "wrong", m1, strlen(m1), NULL, &e), TRIN_EINVALID);
   assert_string_equal(e.field, "kind");
+}
+
+static uint64_t event_count(void) {
+  Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
+  q.limit = 1000;
+  Trin__EventBatch *b = NULL;
+  OK(trin_client_call(op(), &q.base, &trin__event_batch__descriptor, (ProtobufCMessage **)&b,
+                      &e_));
+  uint64_t n = b->n_events;
+  trin_codec_free(b);
+  return n;
+}
+
+/* A NUL byte in a cell once cut it short ("KN\0Y" became owner KN) and
+ * bytes that are not UTF-8 were stored as they came: both refuse the file
+ * with line and column; no organisation, no event. */
+static void nul_bytes_and_invalid_utf8_refuse_the_whole_file(void **state) {
+  static const char nul[] = "property_id,name,owner_org,type,gross_area_m2\n"
+                            "X1,Ejendom X1,KN\0Y,school,1000\n";
+  static const char latin1[] = "property_id,name,owner_org,type,gross_area_m2\n"
+                               "X1,Ejendom X1,KU,school,1000\n"
+                               "X2,S\xf8gaard,KU,school,1000\n";
+  static const char measures[] = "property_id;year;cost_a\nX1;2020;1\xa0" "000\n";
+  const struct {
+    const char *kind, *csv;
+    size_t len;
+    const char *want;
+  } cases[] = {
+      {"properties", nul, sizeof nul - 1,
+       "line 2, column 3 (owner_org): the cell holds a NUL byte (at position 3)"},
+      {"properties", latin1, sizeof latin1 - 1,
+       "line 3, column 2 (name): the cell is not valid UTF-8 (byte 0xF8 at position 2); save "
+       "the file as UTF-8"},
+      {"measures", measures, sizeof measures - 1,
+       "line 2, column 3 (cost_a): the cell is not valid UTF-8 (byte 0xA0 at position 2)"},
+  };
+  uint64_t events = event_count();
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    trin_err_t e = {0};
+    assert_int_equal(bmc_import(op(), cases[i].kind, cases[i].csv, cases[i].len, NULL, &e),
+                     TRIN_EINVALID);
+    assert_string_equal(e.field, "csv");
+    if (!strstr(e.message, cases[i].want)) print_error("case %zu: '%s'\n", i, e.message);
+    assert_non_null(strstr(e.message, cases[i].want));
+  }
+  assert_false(has_org("KN"));
+  assert_false(has_org("KU"));
+  assert_int_equal(event_count(), events);
 }
 
 static void municipalities_ranked_over_eleven_years(void **state) {
@@ -521,6 +570,7 @@ static void kill9_and_restart_give_the_same_figures(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(bad_rows_refuse_the_whole_file),
+      cmocka_unit_test(nul_bytes_and_invalid_utf8_refuse_the_whole_file),
       cmocka_unit_test(municipalities_ranked_over_eleven_years),
       cmocka_unit_test(imports_emit_figures_changed),
       cmocka_unit_test(trinctl_history_and_query),

@@ -2,6 +2,7 @@
 #include "test_budget_calls.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "trin/envelope.pb-c.h"
@@ -123,7 +124,17 @@ int bg_approve(trin_client_t *c, const char *budget, const char *date, trin_err_
 int bg_index_csv(trin_client_t *c, const char *series, const char *csv, trin_err_t *err) {
   Trin__Budget__ImportIndexCsv q = TRIN__BUDGET__IMPORT_INDEX_CSV__INIT;
   q.series = (char *)series;
-  q.csv = (char *)csv;
+  q.csv.data = (uint8_t *)csv;
+  q.csv.len = strlen(csv);
+  return call(c, &q.base, &trin__budget__index_series__descriptor, err);
+}
+
+int bg_index_csv_bytes(trin_client_t *c, const char *series, const void *csv, size_t len,
+                       trin_err_t *err) {
+  Trin__Budget__ImportIndexCsv q = TRIN__BUDGET__IMPORT_INDEX_CSV__INIT;
+  q.series = (char *)series;
+  q.csv.data = (uint8_t *)csv;
+  q.csv.len = len;
   return call(c, &q.base, &trin__budget__index_series__descriptor, err);
 }
 

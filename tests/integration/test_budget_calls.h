@@ -28,6 +28,9 @@ int bg_line(trin_client_t *c, const char *budget, const bg_line_spec_t *l, trin_
 int bg_submit(trin_client_t *c, const char *budget, const char *date, trin_err_t *err);
 int bg_approve(trin_client_t *c, const char *budget, const char *date, trin_err_t *err);
 int bg_index_csv(trin_client_t *c, const char *series, const char *csv, trin_err_t *err);
+/* The same for a file's bytes as they are (NUL bytes included). */
+int bg_index_csv_bytes(trin_client_t *c, const char *series, const void *csv, size_t len,
+                       trin_err_t *err);
 /* One index point by command (AddIndexPoints); *seq (may be NULL) gets the
  * reply's seq, the last event the change produced. */
 int bg_index_point(trin_client_t *c, const char *series, const char *date, int64_t value_x100,

@@ -5,7 +5,8 @@
  * optimisation give the drift decomposition; the budget service is killed
  * with -9 midway and restarted, losing nothing and catching up with what
  * lifecycle did meanwhile; approving Skema B at the price-closing point
- * closes the price in lifecycle, and the project may enter trin 3. */
+ * closes the price in lifecycle, and the project may enter trin 3. An
+ * index CSV with bytes that are not UTF-8 is refused by line and column. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -464,7 +465,9 @@ static void index_points_reemit_the_figures_they_move(void **state) {
   uint64_t seq0 = bg_last_seq(bgc);
   Trin__Budget__ImportIndexCsv iq = TRIN__BUDGET__IMPORT_INDEX_CSV__INIT;
   iq.series = "BYG43";
-  iq.csv = "date;value\n2024-02-01;121,00\n";
+  static const char iq_csv[] = "date;value\n2024-02-01;121,00\n";
+  iq.csv.data = (uint8_t *)iq_csv;
+  iq.csv.len = sizeof iq_csv - 1;
   Trin__Budget__IndexSeries *is = NULL;
   OK(trin_client_call(bgc, &iq.base, &trin__budget__index_series__descriptor,
                       (ProtobufCMessage **)&is, &e_));
@@ -551,6 +554,47 @@ static void model_changes_reemit_the_figures_they_move(void **state) {
   trin_codec_free(b);
 }
 
+/* An index file saved in Latin-1 or as UTF-16, or with a NUL byte in a
+ * cell: refused with the line and the column, the series as it was, no
+ * event. (csv is bytes: the file reaches the service as it is.) */
+static void index_csv_that_is_not_utf8_changes_nothing(void **state) {
+  const struct {
+    const char *csv, *want;
+  } cases[] = {
+      {"date;value\n2027K1;130,00\n2027K2;131\xa0" "00\n",
+       "line 3, column 2 (value): the cell is not valid UTF-8 (byte 0xA0 at position 4); save "
+       "the file as UTF-8"},
+      /* UTF-16 "date..." as the service gets it: up to the first NUL */
+      {"\xff\xfe" "d", "line 1, column 1: the cell is not valid UTF-8 (byte 0xFF at position 1)"},
+  };
+  Trin__Budget__GetIndexSeries q = TRIN__BUDGET__GET_INDEX_SERIES__INIT;
+  q.series = "BYG43";
+  Trin__Budget__IndexSeries *s = NULL;
+  OK(trin_client_call(bgc, &q.base, &trin__budget__index_series__descriptor,
+                      (ProtobufCMessage **)&s, &e_));
+  size_t points = s->n_points;
+  trin_codec_free(s);
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    REFUSED(bg_index_csv(bgc, "BYG43", cases[i].csv, &e_), TRIN_EINVALID, "csv");
+    trin_err_t e = {0};
+    bg_index_csv(bgc, "BYG43", cases[i].csv, &e);
+    if (!strstr(e.message, cases[i].want)) print_error("case %zu: '%s'\n", i, e.message);
+    assert_non_null(strstr(e.message, cases[i].want));
+  }
+  /* "2024K1;1\0" followed by more: not the value 1,00 silently. */
+  static const char nul[] = "date;value\n2024K1;1\0" "99\n";
+  trin_err_t e = {0};
+  assert_int_equal(bg_index_csv_bytes(bgc, "BYG43", nul, sizeof nul - 1, &e), TRIN_EINVALID);
+  assert_string_equal(e.field, "csv");
+  if (!strstr(e.message, "line 2, column 2 (value): the cell holds a NUL byte"))
+    print_error("NUL: '%s'\n", e.message);
+  assert_non_null(strstr(e.message, "line 2, column 2 (value): the cell holds a NUL byte"));
+  OK(trin_client_call(bgc, &q.base, &trin__budget__index_series__descriptor,
+                      (ProtobufCMessage **)&s, &e_));
+  assert_int_equal(s->n_points, points);
+  trin_codec_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(price_calculation),
@@ -560,6 +604,7 @@ int main(void) {
       cmocka_unit_test(trinctl_commands),
       cmocka_unit_test(index_points_reemit_the_figures_they_move),
       cmocka_unit_test(model_changes_reemit_the_figures_they_move),
+      cmocka_unit_test(index_csv_that_is_not_utf8_changes_nothing),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

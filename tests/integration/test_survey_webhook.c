@@ -1,8 +1,10 @@
 /* survey.webhook — the JSON webhook of the real trin-survey process over
  * HTTP: no token, a wrong token (401, nothing stored), Bearer and
  * X-API-Key, bad JSON and a bad score (400 naming the field, nothing
- * stored), an unknown survey (404), GET (405), another path (404), an
- * import that is recorded and a re-send that is not counted twice. */
+ * stored), a body that is not UTF-8 or a string holding \u0000 (400 with
+ * line and column, nothing stored), an unknown survey (404), GET (405),
+ * another path (404), an import that is recorded and a re-send that is
+ * not counted twice. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -170,6 +172,41 @@ static void bad_requests_store_nothing(void **state) {
   assert_int_equal(respondents(), 0);
 }
 
+/* "\u0000" would cut a respondent id short and bytes that are not UTF-8 are
+ * not text: refused with the line and column, nothing stored, no event. */
+static void nul_and_invalid_utf8_store_nothing(void **state) {
+  char out[4096];
+  const char *auth = "Authorization: Bearer s3cret-token\r\n";
+  uint64_t seq = sv_last_seq(env.svc);
+  const struct {
+    const char *body, *want;
+  } cases[] = {
+      {"{\"survey_id\":\"S1\",\"round\":1,\"responses\":[\n"
+       "{\"respondent\":\"r1\\u0000x\",\"role\":\"residents\",\"scores\":{\"TRUST_ECONOMY\":4}},\n"
+       "{\"respondent\":\"r1\",\"role\":\"residents\",\"scores\":{\"TRUST_ECONOMY\":3}}]}",
+       /* jansson places the column at the string's end */
+       "\"message\":\"line 2, column 25: a string holds \\\\u0000 (a NUL character), which no "
+       "field accepts\""},
+      {"{\"survey_id\":\"S1\",\"round\":1,\"responses\":[\n"
+       "{\"respondent\":\"a\",\"role\":\"residents\",\"scores\":{\"TRUST\\u0000X\":4}}]}",
+       "a string holds \\\\u0000 (a NUL character)"},
+      {"{\"survey_id\":\"S1\",\"round\":1,\"responses\":[\n"
+       "{\"respondent\":\"r\xff\xfe\",\"role\":\"residents\",\"scores\":{\"TRUST_ECONOMY\":4}}]}",
+       "\"message\":\"line 2, column 17: the body is not valid UTF-8 (byte 0xFF); send it as "
+       "UTF-8\""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    int status = http("POST", "/v1/survey/responses", auth, cases[i].body, out, sizeof out);
+    if (status != 400 || !strstr(out, cases[i].want))
+      print_error("case %zu: %d %s\n", i, status, out);
+    assert_int_equal(status, 400);
+    assert_non_null(strstr(out, "\"code\":\"invalid\""));
+    assert_non_null(strstr(out, cases[i].want));
+  }
+  assert_int_equal(respondents(), 0);
+  assert_int_equal(sv_last_seq(env.svc), seq);
+}
+
 static void import_and_resend(void **state) {
   char out[4096];
   assert_int_equal(http("POST", "/v1/survey/responses", "Authorization: Bearer s3cret-token\r\n",
@@ -197,6 +234,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(token_is_required),
       cmocka_unit_test(bad_requests_store_nothing),
+      cmocka_unit_test(nul_and_invalid_utf8_store_nothing),
       cmocka_unit_test(import_and_resend),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -15,6 +15,32 @@
 static const bm_model_part_t MODEL[] = {
     {"roof", 20}, {"facade", 20}, {"windows", 15}, {"installations", 25}, {"interior", 20}};
 
+/* Worked by hand: statement A, 6 answers summing 20 (3.333…), statement B,
+ * 5 answers summing 17 (3.40). Every answer: 37 / 11 = 3.3636… → 336. The
+ * old way, the mean of the rounded means (333 + 340) / 2 = 336.5, gave 337.
+ * OS-12 of the demo (46, 58, 54 over 16 each): 158 / 48 = 3.2916… → 329. */
+static void satisfaction_is_rounded_once(void **state) {
+  (void)state;
+  int32_t s = -1;
+  const int64_t sums[] = {20, 17};
+  const int32_t counts[] = {6, 5};
+  assert_true(bm_satisfaction_x100(sums, counts, 2, &s));
+  assert_int_equal(s, 336);
+  const int64_t os12[] = {46, 58, 54};
+  const int32_t sixteen[] = {16, 16, 16};
+  assert_true(bm_satisfaction_x100(os12, sixteen, 3, &s));
+  assert_int_equal(s, 329);
+  /* half away from zero: 13 / 8 = 1.625 → 163 */
+  const int64_t tie[] = {13};
+  const int32_t eight[] = {8};
+  assert_true(bm_satisfaction_x100(tie, eight, 1, &s));
+  assert_int_equal(s, 163);
+  /* nothing visible: unknown, not 0.00 */
+  const int32_t none[] = {0};
+  assert_false(bm_satisfaction_x100(tie, none, 1, &s));
+  assert_int_equal(s, 0);
+}
+
 static void weighted_grade_all_parts(void **state) {
   /* 2×20 + 3×20 + 4×15 + 1×25 + 5×20 = 285 over weight 100 -> 2.85 */
   bm_part_grade_t g[] = {{"roof", 2}, {"facade", 3}, {"windows", 4}, {"installations", 1},
@@ -212,6 +238,7 @@ int main(void) {
       cmocka_unit_test(table_shape),
       cmocka_unit_test(property_figures_of_one_organisation),
       cmocka_unit_test(portfolio_figures_of_one_organisation),
+      cmocka_unit_test(satisfaction_is_rounded_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* common.csv — separators, quoting with embedded separators, quotes and
- * newlines, BOM, CRLF, empty lines, line numbers, broken rows, limits and
- * decimal commas. */
+ * newlines, BOM, CRLF, empty lines, line numbers, broken rows, limits,
+ * decimal commas, and cells that are not UTF-8 text (a NUL byte, invalid
+ * UTF-8) refused with their line, column and the header's name for it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,12 +112,74 @@ static void columns_and_decimals(void **state) {
   assert_int_equal(trin_csv_decimal("99999999999999999999", 0, &v, "x", &err), TRIN_EINVALID);
 }
 
+static int parse_n(const char *text, size_t len, const char *field, collected_t *c,
+                   trin_err_t *err) {
+  memset(c, 0, sizeof *c);
+  memset(err, 0, sizeof *err);
+  trin_csv_options_t o = {.field = field};
+  return trin_csv_parse(text, len, &o, collect, c, err);
+}
+
+static void nul_bytes_and_invalid_utf8(void **state) {
+  collected_t c;
+  trin_err_t err;
+  /* Valid UTF-8 of every length passes untouched, tab and quoted newline too. */
+  static const char good[] = "navn,note\nBjørn,\"æ\tø\nå €  \xf0\x9f\x98\x80\"\n";
+  assert_int_equal(parse_n(good, sizeof good - 1, NULL, &c, &err), TRIN_OK);
+  assert_int_equal(c.rows, 2);
+  assert_string_equal(c.cells[1][0], "Bjørn");
+  assert_string_equal(c.cells[1][1], "æ\tø\nå €  \xf0\x9f\x98\x80");
+
+  static const char nul[] = "id,respondent\n1,r1\n2,r1\0x\n";
+  assert_int_equal(parse_n(nul, sizeof nul - 1, "csv", &c, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "csv");
+  assert_string_equal(err.message,
+                      "line 3, column 2 (respondent): the cell holds a NUL byte (at position 3); "
+                      "save the file as UTF-8 text (NUL bytes come from UTF-16 or binary files)");
+  assert_int_equal(c.rows, 2); /* the bad row never reached the callback */
+
+  static const char ff[] = "id,respondent\n1,r\xff\xfe\n";
+  assert_int_equal(parse_n(ff, sizeof ff - 1, NULL, &c, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "");
+  assert_string_equal(err.message,
+                      "line 2, column 2 (respondent): the cell is not valid UTF-8 (byte 0xFF at "
+                      "position 2); save the file as UTF-8");
+  assert_int_equal(c.rows, 1);
+
+  /* Each kind of bad sequence; the header's name trimmed; a column past
+   * the header has no name; a header cell has none either. */
+  const struct {
+    const char *text;
+    const char *want;
+  } bad[] = {
+      {"a; Navn \t;b\nx;\xc0\x80;y\n", "line 2, column 2 (Navn): the cell is not valid UTF-8 (byte 0xC0 at position 1)"},
+      {"a;b\nx;ok \xed\xa0\x80\n", "line 2, column 2 (b): the cell is not valid UTF-8 (byte 0xED at position 4)"},
+      {"a;b\nx;\xf5\x80\x80\x80\n", "line 2, column 2 (b): the cell is not valid UTF-8 (byte 0xF5 at position 1)"},
+      {"a;b\nx;\"\xe2\x82\"\n", "line 2, column 2 (b): the cell is not valid UTF-8 (byte 0xE2 at position 1)"},
+      {"a;b\nx;y;\xe9\n", "line 2, column 3: the cell is not valid UTF-8 (byte 0xE9 at position 1)"},
+      {"a;b\xe6\n", "line 1, column 2: the cell is not valid UTF-8 (byte 0xE6 at position 2)"},
+      {"a;b\n\nx;\"two\nlines \x80\"\n", "line 3, column 2 (b): the cell is not valid UTF-8 (byte 0x80 at position 11)"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    int rc = parse_n(bad[i].text, strlen(bad[i].text), "csv", &c, &err);
+    if (rc != TRIN_EINVALID || !strstr(err.message, bad[i].want))
+      print_error("case %zu: rc %d, '%s'\n", i, rc, err.message);
+    assert_int_equal(rc, TRIN_EINVALID);
+    assert_string_equal(err.field, "csv");
+    assert_non_null(strstr(err.message, bad[i].want));
+  }
+  /* The reader's other errors name the field too. */
+  assert_int_equal(parse_n("a\n\"open\n", 8, "csv", &c, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "csv");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(separators_and_bom),
       cmocka_unit_test(quoting_empty_lines_and_line_numbers),
       cmocka_unit_test(broken_rows),
       cmocka_unit_test(columns_and_decimals),
+      cmocka_unit_test(nul_bytes_and_invalid_utf8),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

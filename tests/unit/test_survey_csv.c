@@ -4,7 +4,9 @@
  * newlines, decimal commas, empty lines and unanswered cells; a broken row
  * refuses the whole file with its line number and stores nothing; a
  * re-sent file is not counted twice and a changed answer replaces the old
- * one in the running aggregates; the Response-list path names its field. */
+ * one in the running aggregates; the Response-list path names its field;
+ * a cell with a NUL byte or bytes that are not UTF-8 is refused with its
+ * line and column, and so is such a respondent in a Response list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,13 +41,18 @@ static int run_import(trin_request_t *req, void *data, trin_err_t *err) {
   return survey_import_run(req, KEY, &j->in, &j->reply, err);
 }
 
-static int import_csv(const char *csv, Trin__Survey__ImportReply *reply, trin_err_t *err) {
-  job_t j = {.in = {.survey_id = "S1", .round = 1, .csv = csv, .csv_len = strlen(csv)}};
+static int import_csv_n(const char *csv, size_t len, Trin__Survey__ImportReply *reply,
+                        trin_err_t *err) {
+  job_t j = {.in = {.survey_id = "S1", .round = 1, .csv = csv, .csv_len = len}};
   trin__survey__import_reply__init(&j.reply);
   memset(err, 0, sizeof *err);
   int rc = trin_server_apply(server, run_import, &j, err);
   if (reply) *reply = j.reply;
   return rc;
+}
+
+static int import_csv(const char *csv, Trin__Survey__ImportReply *reply, trin_err_t *err) {
+  return import_csv_n(csv, strlen(csv), reply, err);
 }
 
 static int64_t count_rows(const char *sql) {
@@ -297,11 +304,76 @@ static void response_list_names_the_field(void **state) {
   assert_string_equal(err.field, "survey_id");
 }
 
+static void nul_bytes_and_invalid_utf8_refused(void **state) {
+  int64_t responses = count_rows("SELECT count(*) FROM responses");
+  int64_t aggregates = count_rows("SELECT count(*) FROM aggregates");
+  int64_t events = count_rows("SELECT count(*) FROM trin_outbox");
+  Trin__Survey__ImportReply r;
+  trin_err_t err;
+  /* "r1\0x" once read as "r1": with r1 on the next line the error blamed a
+   * duplicate, alone it was stored as r1. */
+  static const char nul[] = "respondent,role,TRUST_ECONOMY\nr1\0x,residents,4\nr1,residents,3\n";
+  static const char nul_alone[] = "respondent,role,TRUST_ECONOMY\nnew,residents,4\nr1\0x,residents,3\n";
+  /* Bytes FF FE: a UTF-16 byte order mark, not UTF-8. The respondent is in
+   * column 2 so the column is not the row's first by accident. */
+  static const char bad_utf8[] = "role;respondent;DIALOGUE\nresidents;ok;4\nresidents;r\xff\xfe;4\n";
+  /* A whole file saved as UTF-16: the header's first cell already. */
+  static const char utf16[] = "r\0e\0s\0,\0r\0\n\0";
+  /* A valid character cut short in a quoted comment on a later line. */
+  static const char cut[] = "respondent,role,TRUST_ECONOMY,comment\n"
+                            "a,residents,4,\"fint\nmen k\xc3\"\n";
+  const struct {
+    const char *csv;
+    size_t len;
+    const char *want;
+  } cases[] = {
+      {nul, sizeof nul - 1, "line 2, column 1 (respondent): the cell holds a NUL byte (at position 3)"},
+      {nul_alone, sizeof nul_alone - 1, "line 3, column 1 (respondent): the cell holds a NUL byte"},
+      {bad_utf8, sizeof bad_utf8 - 1,
+       "line 3, column 2 (respondent): the cell is not valid UTF-8 (byte 0xFF at position 2); "
+       "save the file as UTF-8"},
+      {utf16, sizeof utf16 - 1, "line 1, column 1: the cell holds a NUL byte (at position 2)"},
+      {cut, sizeof cut - 1,
+       "line 2, column 4 (comment): the cell is not valid UTF-8 (byte 0xC3 at position 11)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    int rc = import_csv_n(cases[i].csv, cases[i].len, &r, &err);
+    if (rc != TRIN_EINVALID || !strstr(err.message, cases[i].want))
+      print_error("case %zu: rc %d, '%s'\n", i, rc, err.message);
+    assert_int_equal(rc, TRIN_EINVALID);
+    assert_string_equal(err.field, "csv");
+    assert_non_null(strstr(err.message, cases[i].want));
+    assert_int_equal(r.seq, 0);
+    assert_untouched(responses, aggregates);
+    assert_int_equal(count_rows("SELECT count(*) FROM trin_outbox"), events);
+  }
+
+  /* The Response list: protobuf-c hands strings over unchecked. */
+  Trin__Survey__Response__ScoresEntry e = TRIN__SURVEY__RESPONSE__SCORES_ENTRY__INIT;
+  e.key = "DIALOGUE";
+  e.value = 4;
+  Trin__Survey__Response__ScoresEntry *sc[] = {&e};
+  Trin__Survey__Response a = TRIN__SURVEY__RESPONSE__INIT;
+  a.respondent = "r\xff\xfe";
+  a.role = "client";
+  a.scores = sc;
+  a.n_scores = 1;
+  Trin__Survey__Response *rs[] = {&a};
+  job_t j = {.in = {.survey_id = "S1", .round = 1, .responses = rs, .n_responses = 1}};
+  trin__survey__import_reply__init(&j.reply);
+  assert_int_equal(trin_server_apply(server, run_import, &j, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "responses[0].respondent");
+  assert_non_null(strstr(err.message, "not valid UTF-8 at byte 1"));
+  assert_untouched(responses, aggregates);
+  assert_int_equal(count_rows("SELECT count(*) FROM trin_outbox"), events);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(broken_rows_store_nothing),
       cmocka_unit_test(separators_bom_quotes_and_decimal_commas),
       cmocka_unit_test(response_list_names_the_field),
+      cmocka_unit_test(nul_bytes_and_invalid_utf8_refused),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -478,7 +478,8 @@ static int run_index_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   buf[n] = '\0';
   Trin__Budget__ImportIndexCsv req = TRIN__BUDGET__IMPORT_INDEX_CSV__INIT;
   req.series = S(a, "series");
-  req.csv = buf;
+  req.csv.data = (uint8_t *)buf;
+  req.csv.len = n;
   Trin__Budget__IndexSeries *s = NULL;
   int rc = call(ctx, &req.base, &trin__budget__index_series__descriptor, (ProtobufCMessage **)&s);
   free(buf);
