@@ -614,9 +614,13 @@ static agg_row_t *survey_row(agg_rows_t *r, const char *project_id) {
   return row ? row : row_add(r, project_id);
 }
 
-/* The satisfaction of a round: the mean of the visible all-roles statement
- * means (hundredths, rounded half away from zero); the trend from the mean
- * of their trend slopes with the survey service's own cut-offs (±10). */
+/* The satisfaction of a round: the mean of every answer in the visible
+ * all-roles statement figures — their summed sums over their summed counts,
+ * in hundredths, rounded once, half away from zero (as the survey service
+ * rounds). Never the mean of the figures' rounded means (issue 18: 2.88,
+ * 3.63 and 3.38 average to 3.30, but 158 / 48 answers is 3.29). The trend
+ * from the mean of their trend slopes with the survey service's own
+ * cut-offs (±10). */
 static int apply_results(agg_rows_t *r, const Trin__Survey__RoundResults *res,
                          trin_time_t when) {
   agg_row_t *row = survey_row(r, res->project_id);
@@ -629,13 +633,13 @@ static int apply_results(agg_rows_t *r, const Trin__Survey__RoundResults *res,
   bool adopt = !row->survey_id || (same && res->round >= row->survey_round) ||
                (!same && strcmp(closes, row->survey_closes ? row->survey_closes : "") >= 0);
   if (adopt) {
-    int64_t sum = 0, tsum = 0;
-    int n = 0, tn = 0;
+    int64_t sum = 0, count = 0, tsum = 0;
+    int tn = 0;
     for (size_t i = 0; i < res->n_figures; i++) {
       const Trin__Survey__Figures *f = res->figures[i];
       if (!f->role || strcmp(f->role, "all") != 0 || f->suppressed || f->count <= 0) continue;
-      sum += f->mean_x100;
-      n++;
+      sum += f->sum;
+      count += f->count;
       if (f->trend && *f->trend) {
         tsum += f->trend_x100;
         tn++;
@@ -646,9 +650,12 @@ static int apply_results(agg_rows_t *r, const Trin__Survey__RoundResults *res,
     set_i32(&row->survey_round, res->round, &ch);
     set_i32(&row->scale_min, res->scale_min, &ch);
     set_i32(&row->scale_max, res->scale_max, &ch);
-    set_has(row, AGG_HAS_SATISFACTION, n > 0, &ch);
+    set_has(row, AGG_HAS_SATISFACTION, count > 0, &ch);
     int32_t mean = 0;
-    if (n > 0) mean = (int32_t)((sum >= 0 ? sum * 2 + n : sum * 2 - n) / (2 * n));
+    if (count > 0) {
+      int64_t s200 = sum * 200; /* round(sum·100 / count) = (2·sum·100 ± count) / (2·count) */
+      mean = (int32_t)((s200 >= 0 ? s200 + count : s200 - count) / (2 * count));
+    }
     set_i32(&row->satisfaction_x100, mean, &ch);
     const char *trend = NULL;
     if (tn > 0) {

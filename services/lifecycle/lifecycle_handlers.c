@@ -479,7 +479,9 @@ static int set_milestone(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_date_parse(ms.baseline, &rule.baseline, "milestone.baseline", err));
   TRY(trin_date_parse_optional(ms.forecast, &rule.forecast, "milestone.forecast", err));
   TRY(trin_date_parse_optional(ms.actual, &rule.actual, "milestone.actual", err));
-  rc = trin_milestone_check(&rule, err);
+  trin_date_t start;
+  TRY(trin_date_parse(p.start_date, &start, "start_date", err));
+  rc = trin_milestone_check(&rule, start, err);
   if (rc) {
     trin_err_prefix_field(err, "milestone");
     goto out;

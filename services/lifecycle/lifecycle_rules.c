@@ -424,10 +424,17 @@ int trin_project_check_resume(const trin_project_state_t *p, trin_date_t date,
 
 /* ---- milestones --------------------------------------------------------------- */
 
-int trin_milestone_check(const trin_milestone_t *m, trin_err_t *err) {
+int trin_milestone_check(const trin_milestone_t *m, trin_date_t project_start,
+                         trin_err_t *err) {
   int rc = check_date(m->baseline, "baseline", true, err);
   if (!rc) rc = check_date(m->forecast, "forecast", false, err);
   if (!rc) rc = check_date(m->actual, "actual", false, err);
+  /* The baseline too: a plan that finishes before the project starts is as
+   * wrong as an actual date decades early (issue 18). */
+  const char *start = "the project's start date";
+  if (!rc) rc = trin_date_check_order(project_start, start, m->baseline, "baseline", err);
+  if (!rc) rc = trin_date_check_order(project_start, start, m->forecast, "forecast", err);
+  if (!rc) rc = trin_date_check_order(project_start, start, m->actual, "actual", err);
   return rc;
 }
 

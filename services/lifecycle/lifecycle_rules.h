@@ -187,7 +187,13 @@ typedef struct {
   trin_date_t actual;    /* TRIN_DATE_NONE = not reached */
 } trin_milestone_t;
 
-int trin_milestone_check(const trin_milestone_t *m, trin_err_t *err);
+/* Dates in range, baseline required, and no date of the milestone before
+ * project_start (the project's start_date; TRIN_DATE_NONE skips that rule):
+ * a project cannot reach, plan or expect a milestone before it has begun.
+ * Refuses with field "baseline", "forecast" or "actual". An actual date
+ * before the baseline is fine (the milestone came early). */
+int trin_milestone_check(const trin_milestone_t *m, trin_date_t project_start,
+                         trin_err_t *err);
 /* actual (if set) else forecast (if set) else baseline, minus baseline; days.
  * Positive = late. */
 int trin_milestone_variance_days(const trin_milestone_t *m);

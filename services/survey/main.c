@@ -22,7 +22,7 @@ static const trin_config_key_t KEYS[] = {
     {"lifecycle-pub-endpoint", "tcp://127.0.0.1:5702", "the lifecycle service's PUB"},
     {"http-address", "127.0.0.1:8081", "webhook HTTP listen address (\"\" = off)"},
     {"webhook-token", "",
-     "the operator's webhook token (Authorization: Bearer / X-API-Key): any survey; "
+     TRIN_CONFIG_SECRET "the operator's webhook token (Authorization: Bearer / X-API-Key): any survey; "
      "organisations get their own with `trinctl token create --service survey` (\"\" = none)"},
     {"http-max-body", "67108864", "largest webhook body in bytes"},
 };

@@ -401,7 +401,17 @@ static int compare(trin_request_t *req, const ProtobufCMessage *msg, void *data,
     grp[i].group = i == 0 ? "inside" : "outside";
     grp[i].projects = projects[i];
     if (pool[i].count < SURVEY_DEFAULT_MIN_RESPONDENTS) {
-      grp[i].suppressed = pool[i].count > 0;
+      /* An empty pool is suppressed too (issue 18): "not suppressed" with
+       * no figures read as a real group of nobody. */
+      grp[i].suppressed = true;
+      grp[i].reason =
+          projects[i] == 0
+              ? trin_arena_printf(&a, "no project %s partnerships has a visible figure for "
+                                      "'%s'",
+                                  i == 0 ? "inside" : "outside", m->statement_key)
+              : trin_arena_printf(&a, "fewer than %d respondents pooled",
+                                  SURVEY_DEFAULT_MIN_RESPONDENTS);
+      if (!grp[i].reason) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
       both = false;
       continue;
     }

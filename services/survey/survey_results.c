@@ -185,7 +185,7 @@ int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,
       size_t np = 0;
       for (int r = 1; r <= round && r <= v->nrounds; r++) {
         survey_agg_t x;
-        if (visible(v, r, gi, k, &x)) pts[np++] = (survey_point_t){r, survey_mean_x100(&x)};
+        if (visible(v, r, gi, k, &x)) pts[np++] = (survey_point_t){r, x.sum, x.count};
       }
       bool has;
       f->trend_x100 = survey_trend_x100(pts, np, &has);

@@ -153,20 +153,68 @@ char *survey_format_x100(int64_t v, char *buf) {
 
 /* ---- trend ---------------------------------------------------------------- */
 
+__extension__ typedef __int128 survey_wide_t;
+
+static survey_wide_t wide_gcd(survey_wide_t a, survey_wide_t b) {
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  while (b != 0) {
+    survey_wide_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/* num += a·s / c as a reduced fraction num / den (den > 0). False when a
+ * step would overflow: the caller then falls back to long double. */
+static bool wide_add_ratio(survey_wide_t *num, survey_wide_t *den, int64_t a, int64_t s,
+                           int64_t c) {
+  survey_wide_t g = wide_gcd(*den, c), cg = c / g, dg = *den / g, term, left, nd;
+  if (__builtin_mul_overflow((survey_wide_t)a, (survey_wide_t)s, &term) ||
+      __builtin_mul_overflow(term, dg, &term) || __builtin_mul_overflow(*num, cg, &left) ||
+      __builtin_add_overflow(left, term, &left) || __builtin_mul_overflow(*den, cg, &nd))
+    return false;
+  g = wide_gcd(left, nd);
+  *num = g > 1 ? left / g : left;
+  *den = g > 1 ? nd / g : nd;
+  return true;
+}
+
 int32_t survey_trend_x100(const survey_point_t *pts, size_t n, bool *has) {
   *has = false;
-  if (n < 2) return 0;
-  int64_t sx = 0, sy = 0, sxy = 0, sxx = 0, k = (int64_t)n;
+  int64_t k = 0, sx = 0, sxx = 0;
   for (size_t i = 0; i < n; i++) {
+    if (pts[i].count <= 0) continue;
+    k++;
     sx += pts[i].round;
-    sy += pts[i].mean_x100;
-    sxy += (int64_t)pts[i].round * pts[i].mean_x100;
     sxx += (int64_t)pts[i].round * pts[i].round;
   }
   int64_t den = k * sxx - sx * sx;
-  if (den == 0) return 0;
+  if (k < 2 || den == 0) return 0;
   *has = true;
-  return (int32_t)survey_div_round(k * sxy - sx * sy, den);
+  /* slope = (k·Σxy − Σx·Σy) / den = Σ (k·x_i − Σx)·y_i / den with the exact
+   * y_i = sum_i / count_i: summed as one fraction, rounded once at the end. */
+  survey_wide_t num = 0, nden = 1;
+  bool exact = true;
+  long double approx = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (pts[i].count <= 0) continue;
+    int64_t a = k * pts[i].round - sx;
+    approx += (long double)a * (long double)pts[i].sum / (long double)pts[i].count;
+    if (exact) exact = wide_add_ratio(&num, &nden, a, pts[i].sum, pts[i].count);
+  }
+  survey_wide_t top, bottom;
+  if (exact && !__builtin_mul_overflow(num, (survey_wide_t)100, &top) &&
+      !__builtin_mul_overflow(nden, (survey_wide_t)den, &bottom)) {
+    /* Half away from zero, as survey_div_round. bottom > 0. */
+    survey_wide_t q = top / bottom, r = top % bottom;
+    if (r < 0) r = -r;
+    if (r >= bottom - r) q += top < 0 ? -1 : 1;
+    return (int32_t)q;
+  }
+  long double x = approx * 100 / (long double)den;
+  return (int32_t)(x < 0 ? -(int64_t)(-x + 0.5L) : (int64_t)(x + 0.5L));
 }
 
 const char *survey_trend_name(int32_t slope_x100, bool has) {

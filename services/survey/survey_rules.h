@@ -86,14 +86,22 @@ char *survey_format_x100(int64_t v, char *buf);
 
 /* ---- trend ---------------------------------------------------------------- */
 
+/* One round's group: its exact mean is sum / count (count > 0; a point
+ * with count <= 0 is left out). */
 typedef struct {
   int round;
-  int32_t mean_x100;
+  int64_t sum;
+  int64_t count;
 } survey_point_t;
 
 #define SURVEY_TREND_STEP_X100 10
-/* Least-squares slope of mean_x100 over round number, in hundredths per
- * round (rounded half away from zero). Fewer than 2 points: *has = false. */
+/* Least-squares slope of the exact means sum / count over round number, in
+ * hundredths per round, rounded once, half away from zero — never a slope
+ * of rounded means (issue 18: means 69/16 then 58/16 are 4.31 and 3.63,
+ * whose difference is −0.68, but the slope is −0.6875 -> −69). Exact in
+ * integers unless the counts' common denominator overflows 128 bits; then
+ * long double, which can differ only on an exact tie. Fewer than 2 points
+ * (or a single round twice): *has = false. */
 int32_t survey_trend_x100(const survey_point_t *pts, size_t n, bool *has);
 /* "up", "down", "flat", or "" when !has. */
 const char *survey_trend_name(int32_t slope_x100, bool has);

@@ -189,6 +189,36 @@ static void milestones_and_variance(void **state) {
   trin_codec_free(r);
 }
 
+/* Issue 18: an actual date decades before the baseline (and before the
+ * project started, 2023-01-01) was accepted. No milestone date may lie
+ * before the project's start: refused naming the field, nothing changed. */
+static void milestone_before_project_start_refused(void **state) {
+  OK(lc_project(cl, "M2", "LIVA-P", NULL, false, "2023-01-01", &e_));
+  OK(lc_milestone(cl, "M2", "handover", "2027-01-01", "2027-01-31", NULL, &e_));
+  trin_err_t e = {0};
+  uint64_t before = last_seq();
+  assert_int_equal(lc_milestone(cl, "M2", "handover", "2023-01-01", NULL, "1999-01-01", &e),
+                   TRIN_EINVALID);
+  assert_string_equal(e.field, "milestone.actual");
+  assert_non_null(
+      strstr(e.message, "actual (1999-01-01) is before the project's start date (2023-01-01)"));
+  assert_int_equal(last_seq(), before);
+  REFUSED(lc_milestone(cl, "M2", "handover", "2022-12-31", NULL, NULL, &e_), TRIN_EINVALID,
+          "milestone.baseline");
+  REFUSED(lc_milestone(cl, "M2", "handover", "2027-01-01", "2022-06-01", NULL, &e_),
+          TRIN_EINVALID, "milestone.forecast");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  OK(lc_get(cl, "M2", &r, &e_));
+  assert_int_equal(r->project->n_milestones, 1);
+  assert_string_equal(r->project->milestones[0]->baseline, "2027-01-01");
+  assert_string_equal(r->project->milestones[0]->forecast, "2027-01-31");
+  assert_string_equal(r->project->milestones[0]->actual, "");
+  assert_int_equal(r->project->schedule_variance_days, 30);
+  trin_codec_free(r);
+  /* The start day itself is a valid date for a milestone. */
+  OK(lc_milestone(cl, "M2", "kickoff", "2023-01-01", NULL, "2023-01-01", &e_));
+}
+
 static void refusals_change_nothing(void **state) {
   REFUSED(lc_advance(cl, "NOPE", "trin1", "2024-01-01", &e_), TRIN_ENOTFOUND, "project_id");
   REFUSED(lc_advance(cl, "P1", "trin9", "2024-01-01", &e_), TRIN_EINVALID, "to_stage");
@@ -221,6 +251,7 @@ int main(void) {
       cmocka_unit_test(paused_and_resumed),
       cmocka_unit_test(dispute_to_level_3_and_resolved),
       cmocka_unit_test(milestones_and_variance),
+      cmocka_unit_test(milestone_before_project_start_refused),
       cmocka_unit_test(refusals_change_nothing),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,7 +2,9 @@
  * survey service learns projects from lifecycle events; three rounds on a
  * partnership project where trust in the economy drops and an alert is
  * raised; a re-sent import not counted twice; anonymity in replies and in
- * events; inside-vs-outside comparison; refusals that change nothing. */
+ * events; inside-vs-outside comparison; refusals that change nothing,
+ * among them a file with a NUL byte or bytes that are not UTF-8 in a cell
+ * (by the service and by trinctl, named by line and column). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -283,6 +285,33 @@ static void thresholds_baseline_and_anonymity_minimum(void **state) {
 #undef SET_THRESHOLDS
 }
 
+/* Issue 18: with no project outside partnerships (S-OUT comes in the next
+ * test) the outside pool is empty: it was reported as not suppressed, with
+ * no count. It is suppressed, and says why. */
+static void comparison_with_an_empty_pool(void **state) {
+  Trin__Survey__Compare q = TRIN__SURVEY__COMPARE__INIT;
+  q.statement_key = "TRUST_ECONOMY";
+  q.client_org = "KAB";
+  Trin__Survey__Comparison *c = NULL;
+  OK(trin_client_call(env.svc, &q.base, &trin__survey__comparison__descriptor,
+                      (ProtobufCMessage **)&c, &e_));
+  assert_int_equal(c->n_groups, 2);
+  assert_string_equal(c->groups[0]->group, "inside");
+  assert_false(c->groups[0]->suppressed);
+  assert_string_equal(c->groups[0]->reason, "");
+  assert_int_equal(c->groups[0]->count, 15);
+  assert_string_equal(c->groups[1]->group, "outside");
+  assert_int_equal(c->groups[1]->projects, 0);
+  assert_true(c->groups[1]->suppressed);
+  assert_int_equal(c->groups[1]->count, 0);
+  assert_string_equal(c->groups[1]->mean, "");
+  assert_string_equal(c->groups[1]->reason,
+                      "no project outside partnerships has a visible figure for "
+                      "'TRUST_ECONOMY'");
+  assert_int_equal(c->difference_x100, 0);
+  trin_codec_free(c);
+}
+
 static void inside_versus_outside(void **state) {
   Trin__Survey__Survey sv;
   survey_for(&sv, "S-OUT", "P-OUT", 1); /* only TRUST_ECONOMY */
@@ -347,12 +376,61 @@ static void trinctl_import_and_results(void **state) {
   assert_non_null(strstr(out, "line 9"));
 }
 
+/* "n1\0x" was read as "n1" (so with n1 on the next line the error blamed a
+ * duplicate), and "r\xff\xfe" was recorded though the docs say UTF-8: both
+ * refused with line and column, nothing stored, no event. */
+static void nul_bytes_and_invalid_utf8_change_nothing(void **state) {
+  static const char nul[] = "respondent;role;TRUST_ECONOMY\nn1\0x;residents;4\nn1;residents;3\n";
+  static const char ff[] = "role;respondent;TRUST_ECONOMY\nresidents;n2;4\nresidents;r\xff\xfe;3\n";
+  const struct {
+    const char *csv;
+    size_t len;
+    const char *want;
+  } cases[] = {
+      {nul, sizeof nul - 1, "line 2, column 1 (respondent): the cell holds a NUL byte (at position 3)"},
+      {ff, sizeof ff - 1,
+       "line 3, column 2 (respondent): the cell is not valid UTF-8 (byte 0xFF at position 2); "
+       "save the file as UTF-8"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    trin_err_t e = {0};
+    uint64_t before = sv_last_seq(env.svc);
+    assert_int_equal(sv_import_csv(env.svc, "S-IN", 3, cases[i].csv, cases[i].len, NULL, &e),
+                     TRIN_EINVALID);
+    assert_string_equal(e.field, "csv");
+    if (!strstr(e.message, cases[i].want)) print_error("case %zu: '%s'\n", i, e.message);
+    assert_non_null(strstr(e.message, cases[i].want));
+    assert_int_equal(sv_last_seq(env.svc), before);
+  }
+  Trin__Survey__RoundResults *r = NULL;
+  OK(sv_results(env.svc, "S-IN", 3, &r, &e_));
+  assert_int_equal(sv_figure(r, "TRUST_ECONOMY", "all")->count, 15);
+  trin_codec_free(r);
+
+  /* trinctl sends the file's bytes as they are; the service's words reach
+   * the user. */
+  char path[400], cmd[1400], out[16384];
+  snprintf(path, sizeof path, "%s/nul.csv", env.sv.dir);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(nul, 1, sizeof nul - 1, f), sizeof nul - 1);
+  fclose(f);
+  uint64_t before = sv_last_seq(env.svc);
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey import --survey S-IN --round 3 %s 2>&1",
+           TRINCTL_BIN, env.sv.endpoint, path);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 1);
+  assert_non_null(strstr(out, "line 2, column 1 (respondent): the cell holds a NUL byte"));
+  assert_int_equal(sv_last_seq(env.svc), before);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(three_rounds_and_an_alert),
       cmocka_unit_test(thresholds_baseline_and_anonymity_minimum),
+      cmocka_unit_test(comparison_with_an_empty_pool),
       cmocka_unit_test(inside_versus_outside),
       cmocka_unit_test(trinctl_import_and_results),
+      cmocka_unit_test(nul_bytes_and_invalid_utf8_change_nothing),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

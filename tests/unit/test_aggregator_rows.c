@@ -198,15 +198,22 @@ static void budget_columns(void **state) {
   assert_int_equal(commit(&seq), 0);
 }
 
-static Trin__Survey__Figures *fig(const char *key, const char *role, int mean, int trend,
-                                  bool suppressed) {
+static void set_figures(Trin__Survey__Figures *f, int count, int sum) {
+  f->count = count;
+  f->sum = sum;
+  f->mean_x100 = count ? (sum * 200 + count) / (2 * count) : 0;
+}
+
+/* A statement's figures as the survey service sends them: count and sum,
+ * and the mean they give rounded half away from zero. */
+static Trin__Survey__Figures *fig(const char *key, const char *role, int count, int sum,
+                                  int trend, bool suppressed) {
   Trin__Survey__Figures *f = calloc(1, sizeof *f);
   trin__survey__figures__init(f);
   f->statement_key = (char *)key;
   f->role = (char *)role;
   f->suppressed = suppressed;
-  f->count = suppressed ? 0 : 8;
-  f->mean_x100 = mean;
+  set_figures(f, suppressed ? 0 : count, suppressed ? 0 : sum);
   f->trend_x100 = trend;
   f->trend = trend ? (trend >= 10 ? "up" : trend <= -10 ? "down" : "flat") : "";
   return f;
@@ -221,29 +228,29 @@ static void survey_columns(void **state) {
   res.closes = "2025-03-01";
   res.scale_min = 1;
   res.scale_max = 5;
-  Trin__Survey__Figures *f[4] = {fig("trust", "all", 400, 0, false),
-                                 fig("trust", "residents", 100, 0, false),
-                                 fig("economy", "all", 351, 0, false),
-                                 fig("hidden", "all", 100, 0, true)};
+  Trin__Survey__Figures *f[4] = {fig("trust", "all", 8, 32, 0, false),
+                                 fig("trust", "residents", 8, 8, 0, false),
+                                 fig("economy", "all", 8, 29, 0, false),
+                                 fig("hidden", "all", 8, 8, 0, true)};
   res.figures = f;
   res.n_figures = 4;
   apply("survey", "survey.results_changed", &res.base);
   commit(&seq);
   agg_row_t *r = agg_rows_find(rows, "P-3");
-  /* (400 + 351) / 2 = 375.5 -> 376 (half away from zero); suppressed and
-   * single roles do not count */
-  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "3.76");
+  /* (32 + 29) / 16 answers = 3.8125 -> 381; suppressed and single roles do
+   * not count */
+  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "3.81");
   assert_string_equal(cell(r, AGG_COL_SATISFACTION_TREND), "<null>");
   assert_string_equal(cell(r, AGG_COL_SATISFACTION_ALERT), "false");
-  /* 3.76 on 1–5 is at 69 % of the scale: green (amber below 60 %) */
+  /* 3.81 on 1–5 is at 70 % of the scale: green (amber below 60 %) */
   assert_string_equal(cell(r, AGG_COL_RAG_SATISFACTION), "green");
   /* round 2: lower, trending down */
   res.round = 2;
   res.closes = "2025-09-01";
-  f[0]->mean_x100 = 300;
+  set_figures(f[0], 8, 24);
   f[0]->trend_x100 = -50;
   f[0]->trend = "down";
-  f[2]->mean_x100 = 300;
+  set_figures(f[2], 8, 24);
   f[2]->trend_x100 = -20;
   f[2]->trend = "down";
   apply("survey", "survey.results_changed", &res.base);
@@ -253,7 +260,7 @@ static void survey_columns(void **state) {
   assert_string_equal(cell(r, AGG_COL_RAG_SATISFACTION), "amber"); /* 50 %, and down */
   /* an older round re-imported does not take over */
   res.round = 1;
-  f[0]->mean_x100 = 500;
+  set_figures(f[0], 8, 40);
   apply("survey", "survey.results_changed", &res.base);
   commit(&seq);
   assert_string_equal(cell(r, AGG_COL_SATISFACTION), "3.00");
@@ -276,6 +283,52 @@ static void survey_columns(void **state) {
   assert_string_equal(cell(r, AGG_COL_SATISFACTION_ALERT), "false");
   assert_string_equal(cell(r, AGG_COL_RAG_SATISFACTION), "amber");
   for (int i = 0; i < 4; i++) free(f[i]);
+}
+
+/* Issue 18, S-OS-12 round 3 (deploy/demo-portfolio.sh), all roles, 16
+ * answers each: TRUST_ECONOMY 46 (2.875 -> 2.88), INFORMED 58 (3.625 ->
+ * 3.63), LISTENED 54 (3.375 -> 3.38). The rounded means average to
+ * 989 / 3 = 329.67 -> 3.30; every answer together is 158 / 48 = 79 / 24 =
+ * 3.2917 -> 3.29, rounded once. With unequal counts the answers weigh
+ * (a statement fewer people scored counts less): 9 / 2 and 30 / 10 give
+ * 39 / 12 = 3.25, not (450 + 300) / 2 = 3.75. */
+static void satisfaction_is_rounded_once(void **state) {
+  uint64_t seq = 0;
+  Trin__Survey__RoundResults res = TRIN__SURVEY__ROUND_RESULTS__INIT;
+  res.survey_id = "S-OS-12";
+  res.project_id = "OS-12";
+  res.round = 3;
+  res.closes = "2024-03-31";
+  res.scale_min = 1;
+  res.scale_max = 5;
+  Trin__Survey__Figures *f[3] = {fig("TRUST_ECONOMY", "all", 16, 46, 0, false),
+                                 fig("INFORMED", "all", 16, 58, 0, false),
+                                 fig("LISTENED", "all", 16, 54, 0, false)};
+  assert_int_equal(f[0]->mean_x100, 288);
+  assert_int_equal(f[1]->mean_x100, 363);
+  assert_int_equal(f[2]->mean_x100, 338);
+  res.figures = f;
+  res.n_figures = 3;
+  apply("survey", "survey.results_changed", &res.base);
+  commit(&seq);
+  agg_row_t *r = agg_rows_find(rows, "OS-12");
+  assert_int_equal(r->satisfaction_x100, 329);
+  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "3.29");
+  res.round = 4;
+  set_figures(f[0], 2, 9);
+  set_figures(f[1], 10, 30);
+  res.n_figures = 2;
+  apply("survey", "survey.results_changed", &res.base);
+  commit(&seq);
+  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "3.25");
+  /* A tie rounds half away from zero: 13 / 8 = 1.625 -> 1.63. */
+  res.round = 5;
+  set_figures(f[0], 8, 13);
+  res.n_figures = 1;
+  apply("survey", "survey.results_changed", &res.base);
+  commit(&seq);
+  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "1.63");
+  for (int i = 0; i < 3; i++) free(f[i]);
 }
 
 static void bad_payload_is_refused_and_changes_nothing(void **state) {
@@ -469,6 +522,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(lifecycle_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(budget_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(survey_columns, setup, teardown),
+      cmocka_unit_test_setup_teardown(satisfaction_is_rounded_once, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_payload_is_refused_and_changes_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(membership_changes_are_reported, setup, teardown),
       cmocka_unit_test_setup_teardown(stored_form_round_trips, setup, teardown),

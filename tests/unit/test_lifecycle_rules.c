@@ -508,7 +508,7 @@ static void test_extension(void **state) {
 
 static void test_milestones(void **state) {
   trin_milestone_t m = {D("2027-06-01"), TRIN_DATE_NONE, TRIN_DATE_NONE};
-  ACCEPT(trin_milestone_check(&m, &err));
+  ACCEPT(trin_milestone_check(&m, TRIN_DATE_NONE, &err));
   assert_int_equal(trin_milestone_variance_days(&m), 0);
   m.forecast = D("2027-06-15");
   assert_int_equal(trin_milestone_variance_days(&m), 14);
@@ -520,22 +520,48 @@ static void test_milestones(void **state) {
   assert_int_equal(trin_milestone_variance_days(&m), 30);
   m.actual = D("2027-05-31");
   assert_int_equal(trin_milestone_variance_days(&m), -1);
-  ACCEPT(trin_milestone_check(&m, &err));
+  ACCEPT(trin_milestone_check(&m, TRIN_DATE_NONE, &err));
   /* Across a leap day and a year. */
   trin_milestone_t y = {D("2027-12-31"), D("2028-12-31"), TRIN_DATE_NONE};
   assert_int_equal(trin_milestone_variance_days(&y), 366);
 
   trin_milestone_t bad = {TRIN_DATE_NONE, D("2027-06-01"), TRIN_DATE_NONE};
-  REFUSE(TRIN_EINVALID, "baseline", trin_milestone_check(&bad, &err));
+  REFUSE(TRIN_EINVALID, "baseline", trin_milestone_check(&bad, TRIN_DATE_NONE, &err));
   assert_int_equal(trin_milestone_variance_days(&bad), 0);
   bad.baseline = D("2027-06-01");
   bad.forecast = INT32_MAX;
-  REFUSE(TRIN_EINVALID, "forecast", trin_milestone_check(&bad, &err));
+  REFUSE(TRIN_EINVALID, "forecast", trin_milestone_check(&bad, TRIN_DATE_NONE, &err));
   bad.forecast = TRIN_DATE_NONE;
   bad.actual = INT32_MIN + 1;
-  REFUSE(TRIN_EINVALID, "actual", trin_milestone_check(&bad, &err));
+  REFUSE(TRIN_EINVALID, "actual", trin_milestone_check(&bad, TRIN_DATE_NONE, &err));
   /* Even for dates that fail the check, the variance is defined. */
   assert_int_equal(trin_milestone_variance_days(&bad), -INT32_MAX);
+}
+
+/* Issue 18: baseline 2023-01-01 with actual 1999-01-01 was accepted. No date
+ * of a milestone may lie before the project's start date; the start day
+ * itself is allowed, and an actual date before the baseline (early) is
+ * still fine. */
+static void test_milestone_dates_not_before_project_start(void **state) {
+  trin_date_t start = D("2022-04-01");
+  trin_milestone_t m = {D("2023-01-01"), TRIN_DATE_NONE, D("1999-01-01")};
+  REFUSE(TRIN_EINVALID, "actual", trin_milestone_check(&m, start, &err));
+  SAYS("actual (1999-01-01) is before the project's start date (2022-04-01)");
+  m.actual = D("2022-03-31");
+  REFUSE(TRIN_EINVALID, "actual", trin_milestone_check(&m, start, &err));
+  m.actual = D("2022-04-01"); /* the start day itself, and early: accepted */
+  ACCEPT(trin_milestone_check(&m, start, &err));
+  m.actual = TRIN_DATE_NONE;
+  m.forecast = D("2021-12-31");
+  REFUSE(TRIN_EINVALID, "forecast", trin_milestone_check(&m, start, &err));
+  SAYS("forecast (2021-12-31) is before the project's start date (2022-04-01)");
+  m.forecast = D("2023-02-01");
+  ACCEPT(trin_milestone_check(&m, start, &err));
+  m.baseline = D("2020-01-01");
+  REFUSE(TRIN_EINVALID, "baseline", trin_milestone_check(&m, start, &err));
+  SAYS("baseline (2020-01-01) is before the project's start date (2022-04-01)");
+  /* Without a known start the rule has nothing to compare with. */
+  ACCEPT(trin_milestone_check(&m, TRIN_DATE_NONE, &err));
 }
 
 /* ---- disputes --------------------------------------------------------------------- */
@@ -784,6 +810,7 @@ int main(void) {
       cmocka_unit_test(test_project_start),
       cmocka_unit_test(test_extension),
       cmocka_unit_test(test_milestones),
+      cmocka_unit_test(test_milestone_dates_not_before_project_start),
       cmocka_unit_test(test_dispute_open),
       cmocka_unit_test(test_dispute_escalate_matrix),
       cmocka_unit_test(test_dispute_escalate_rules),

@@ -73,18 +73,18 @@ static void change_is_one_rounding(void **state) {
 
 static void trend_least_squares(void **state) {
   bool has;
-  survey_point_t one[] = {{1, 400}};
+  survey_point_t one[] = {{1, 4, 1}};
   survey_trend_x100(one, 1, &has);
   assert_false(has);
   assert_string_equal(survey_trend_name(0, false), "");
   /* 4.00, 3.80, 3.60 -> slope -0.20 per round */
-  survey_point_t down[] = {{1, 400}, {2, 380}, {3, 360}};
+  survey_point_t down[] = {{1, 4, 1}, {2, 19, 5}, {3, 18, 5}};
   int32_t s = survey_trend_x100(down, 3, &has);
   assert_true(has);
   assert_int_equal(s, -20);
   assert_string_equal(survey_trend_name(s, has), "down");
   /* rounds 1 and 3 only (2 suppressed): 3.00 -> 3.30: +0.15 per round */
-  survey_point_t gap[] = {{1, 300}, {3, 330}};
+  survey_point_t gap[] = {{1, 3, 1}, {3, 33, 10}};
   assert_int_equal(survey_trend_x100(gap, 2, &has), 15);
   assert_string_equal(survey_trend_name(15, true), "up");
   /* boundary of "flat": +0.09 flat, +0.10 up, -0.10 down */
@@ -92,6 +92,47 @@ static void trend_least_squares(void **state) {
   assert_string_equal(survey_trend_name(10, true), "up");
   assert_string_equal(survey_trend_name(-10, true), "down");
   assert_string_equal(survey_trend_name(-9, true), "flat");
+  /* An empty group is no point: one point left, no trend. */
+  survey_point_t empty[] = {{1, 0, 0}, {2, 40, 10}};
+  survey_trend_x100(empty, 2, &has);
+  assert_false(has);
+}
+
+/* Issue 18, S-OS-12 INFORMED, all roles: round 1 sums 69 over 16, round 2
+ * 58 over 16. The rounded means are 4.31 (4.3125) and 3.63 (3.625, half
+ * away from zero), whose slope was -0.68; the exact slope is
+ * (58 - 69) / 16 = -0.6875, and -68.75 rounds (half away from zero, as
+ * every figure of the service) to -69 — the same as change_x100. */
+static void trend_is_rounded_once(void **state) {
+  bool has;
+  survey_point_t informed[] = {{1, 69, 16}, {2, 58, 16}};
+  assert_int_equal(survey_trend_x100(informed, 2, &has), -69);
+  assert_true(has);
+  survey_agg_t r1 = {.count = 16, .sum = 69}, r2 = {.count = 16, .sum = 58};
+  assert_int_equal(survey_change_x100(&r2, &r1), -69);
+  /* Three rounds, counts differing: 10/3, 7/2, 18/5 (3.333.., 3.5, 3.6).
+   * Σ(x - 2)·y = -10/3 + 18/5 = 4/15; Σ(x - 2)² = 2; slope = 2/15 =
+   * 0.1333.. -> 13. From rounded means (333, 350, 360) it is (360-333)/2
+   * = 13.5 -> 14. */
+  survey_point_t three[] = {{1, 10, 3}, {2, 7, 2}, {3, 18, 5}};
+  assert_int_equal(survey_trend_x100(three, 3, &has), 13);
+  /* An exact tie rounds away from zero both ways: 1/8 and 2/8 per round is
+   * 0.125 -> 13; downwards -13. */
+  survey_point_t tie_up[] = {{1, 1, 8}, {2, 2, 8}};
+  assert_int_equal(survey_trend_x100(tie_up, 2, &has), 13);
+  survey_point_t tie_down[] = {{1, 2, 8}, {2, 1, 8}};
+  assert_int_equal(survey_trend_x100(tie_down, 2, &has), -13);
+  /* Two hundred rounds with pairwise different counts, whose common
+   * denominator overflows 128 bits: the long double fallback. Means rise
+   * 0.01 per round (less under 1/count of flooring each sum): slope 1. */
+  static survey_point_t many[200];
+  for (int i = 0; i < 200; i++) {
+    int64_t c = 1009 + 2 * i; /* odd, many of them prime */
+    many[i] = (survey_point_t){i + 1, (300 + i) * c / 100, c};
+  }
+  int32_t slope = survey_trend_x100(many, 200, &has);
+  assert_true(has);
+  assert_int_equal(slope, 1);
 }
 
 /* A group of n respondents with a given sum (the distribution does not
@@ -329,11 +370,52 @@ static void results_view_over_a_cube(void **state) {
 #undef CELL
 }
 
+/* Issue 18 end to end through the results view: INFORMED, 16 residents,
+ * round 1 five 5s and eleven 4s (69), round 2 ten 4s and six 3s (58). The
+ * round-2 trend is the exact slope -0.6875 -> -69, equal to the change, and
+ * not -68 from the rounded means 4.31 and 3.63. */
+static void results_trend_from_exact_means(void **state) {
+  Trin__Survey__Statement st = TRIN__SURVEY__STATEMENT__INIT;
+  st.key = "INFORMED";
+  Trin__Survey__Statement *sts[] = {&st};
+  Trin__Survey__Survey sv = TRIN__SURVEY__SURVEY__INIT;
+  sv.id = "S-OS-12";
+  sv.project_id = "OS-12";
+  sv.scale_min = 1;
+  sv.scale_max = 5;
+  sv.min_respondents = 5;
+  sv.statements = sts;
+  sv.n_statements = 1;
+  survey_agg_t cube[2 * SURVEY_NROLES];
+  memset(cube, 0, sizeof cube);
+  for (int i = 0; i < 16; i++) {
+    survey_agg_add(&cube[SURVEY_ROLE_RESIDENTS], i < 5 ? 5 : 4, S15);
+    survey_agg_add(&cube[SURVEY_NROLES + SURVEY_ROLE_RESIDENTS], i < 10 ? 4 : 3, S15);
+  }
+  survey_view_t v;
+  survey_view_init(&v, &sv, 2, cube);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Survey__RoundResults res;
+  trin_err_t err;
+  assert_int_equal(survey_view_results(&v, 2, &a, &res, &err), TRIN_OK);
+  assert_int_equal(res.n_figures, 2); /* residents, all */
+  for (size_t i = 0; i < res.n_figures; i++) {
+    assert_int_equal(res.figures[i]->sum, 58);
+    assert_int_equal(res.figures[i]->mean_x100, 363);
+    assert_int_equal(res.figures[i]->change_x100, -69);
+    assert_int_equal(res.figures[i]->trend_x100, -69);
+    assert_string_equal(res.figures[i]->trend, "down");
+  }
+  trin_arena_reset(&a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(means_are_exact),
       cmocka_unit_test(change_is_one_rounding),
       cmocka_unit_test(trend_least_squares),
+      cmocka_unit_test(trend_is_rounded_once),
+      cmocka_unit_test(results_trend_from_exact_means),
       cmocka_unit_test(alert_thresholds_at_their_boundaries),
       cmocka_unit_test(suppression_at_the_boundary),
       cmocka_unit_test(words_and_scores),
