@@ -148,6 +148,8 @@ static void on_oidc(void *data, int status, const gateway_identity_t *id, const 
   snprintf(who.person, sizeof who.person, "%s%s(%.120s)", id->name, id->name[0] ? " " : "",
            id->person);
   snprintf(who.principal, sizeof who.principal, "oidc:%.200s#%.110s", id->issuer, id->person);
+  /* A signed-in person writes as far as the service lets their role. */
+  snprintf(who.scope, sizeof who.scope, "%s", TRIN_TOKEN_API_WRITE);
   cb(cb_data, TRIN_OK, &who, NULL);
 }
 
@@ -184,6 +186,7 @@ void gateway_access_check(gateway_access_t *a, const trin_http_request_t *req, b
     snprintf(who.role, sizeof who.role, "%s", t.role);
     snprintf(who.person, sizeof who.person, "%.180s (token %s)", t.person, t.id);
     snprintf(who.principal, sizeof who.principal, "token:%s", t.id);
+    snprintf(who.scope, sizeof who.scope, "%s", t.scope);
     cb(data, TRIN_OK, &who, NULL);
     return;
   }

@@ -21,6 +21,7 @@ typedef struct {
   char person[201];     /* as the audit trail shows it: "Jane Jensen (token 3fa2…)" */
   char principal[320];  /* stable key for idempotency and rate limits: "token:<id>" or
                            "oidc:<issuer>#<subject>" */
+  char scope[16];       /* what the credentials allow: "api:read" or "api:write" */
 } gateway_who_t;
 
 typedef struct gateway_access gateway_access_t;

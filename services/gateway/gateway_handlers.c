@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gateway_app.h"
 #include "gateway_json.h"
 #include "gateway_openapi.h"
 #include "gateway_rate.h"
@@ -615,8 +616,8 @@ static void serve_me(void *data, int status, const gateway_who_t *who, const tri
   if (status) {
     problem_err(c->h, c->res, c->req->path, err);
   } else {
-    json_t *j = json_pack("{s:s, s:s, s:s}", "organisation", who->org, "role", who->role,
-                          "person", who->person);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "organisation", who->org, "role", who->role,
+                          "person", who->person, "scope", who->scope);
     char *t = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     respond_json(c->h, c->res, 200, t ? t : "{}", t ? strlen(t) : 2);
@@ -770,6 +771,7 @@ void gateway_handlers_http(void *data, const trin_http_request_t *req, trin_http
   snprintf(addr, sizeof addr, "%s", req->peer);
   char *colon = strrchr(addr, ':');
   if (colon) *colon = '\0';
+  if (gateway_app_serve(req, res)) return;
   if (strcmp(path, "/healthz") == 0) {
     respond_json(h, res, 200, "{\"status\":\"ok\"}", 15);
     return;

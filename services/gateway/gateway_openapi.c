@@ -303,9 +303,11 @@ static json_t *op_object(const gateway_operation_t *op, bool rest) {
            op->writes ? "Changes state: needs a token with scope api:write."
                       : "Reads only: needs a token with scope api:read.",
            scope, op->input->name, op->output->name);
-  return json_pack("{s:s, s:[s], s:s, s:s, s:s, s:o}", "operationId", id, "tags", op->service,
-                   "summary", summary, "description", desc, "x-trin-roles",
-                   op->roles ? op->roles : "unknown", "responses", op_responses(op));
+  return json_pack("{s:s, s:[s], s:s, s:s, s:s, s:s, s:o}", "operationId", id, "tags",
+                   op->service, "summary", summary, "description", desc, "x-trin-roles",
+                   op->roles ? op->roles : "unknown", "x-trin-scope",
+                   op->scope ? (op->scope[0] ? op->scope : "operators") : "unknown",
+                   "responses", op_responses(op));
 }
 
 /* The field a (possibly dotted) request name points at, or NULL. */

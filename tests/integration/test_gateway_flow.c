@@ -400,6 +400,7 @@ static void tokens_missing_revoked_or_read_only(void **state) {
   json_t *me = parse(&r);
   assert_string_equal(member(me, "organisation"), "gamma");
   assert_string_equal(member(me, "role"), "calculator");
+  assert_string_equal(member(me, "scope"), "api:write");
   json_decref(me);
   gt_http_free(&r);
 }

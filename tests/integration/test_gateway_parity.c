@@ -296,6 +296,7 @@ static void every_service_describes_its_requests(void **state) {
                                "post");
   assert_non_null(op);
   assert_string_equal(json_string_value(json_object_get(op, "x-trin-roles")), "writer");
+  assert_string_equal(json_string_value(json_object_get(op, "x-trin-scope")), "own");
   json_decref(doc);
   gt_http_free(&r);
 }

@@ -1,0 +1,361 @@
+// webapp.flow, the browser half (started by tests/integration/test_webapp.c,
+// which has every service and trin-gateway running, the demo partnership LA
+// with project PA filled in, and the personas' personal tokens in
+// TRIN_APP_TOKEN_{CALCULATOR,READER,OUTSIDER,WRITER,RESIDENT}). Debian's Chromium,
+// headless, with axe-core on every page:
+//   - the calculator signs in (Danish browser) on PA's page, sees Danish
+//     words and `1.234.567,89 kr.`, reports a defect and sees it; a refusal
+//     lands beside the field it names; the portfolio, its filters in the URL
+//     and the partnership page; a reload asks to sign in again and returns
+//     to the page; sign-out forgets the token (nothing stored anywhere);
+//   - the writer meets a 412 (the project changed meanwhile) and reloads;
+//   - the reader sees no forms, and a write sent by hand is refused 403;
+//   - the resident (no access to projects) is told so;
+//   - the outsider never sees PA, not in the portfolio, not by URL;
+//   - the English UI: English words, `DKK 1,234,567.89`; the switch back.
+// Screenshots of every page go to SHOTS_DIR when given.
+//
+//   node app.mjs APP_URL CHROMIUM [SHOTS_DIR]
+// Exit status 0 = passed, 1 = failed (the reason on stderr).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const [base, executablePath, shots] = process.argv.slice(2);
+if (!base || !executablePath) {
+  console.error('usage: node app.mjs APP_URL CHROMIUM [SHOTS_DIR]');
+  process.exit(2);
+}
+const tok = (who) => {
+  const v = process.env[`TRIN_APP_TOKEN_${who}`];
+  if (!v) throw new Error(`TRIN_APP_TOKEN_${who} is not set`);
+  return v;
+};
+const WAIT_MS = 20000; // an upper bound for each wait, not a speed requirement
+const nbsp = (s) => String(s ?? '').replace(/\u00a0|\u202f/g, ' ');
+function fail(message) { throw new Error(message); }
+function log(message) { console.log(`webapp.flow: ${message}`); }
+
+async function h1(page) { return nbsp(await page.evaluate(() => document.querySelector('main h1')?.textContent ?? '')); }
+async function waitH1(page, want, what) {
+  try {
+    await page.waitForFunction((w) => {
+      const t = (document.querySelector('main h1')?.textContent ?? '').replace(/\u00a0/g, ' ');
+      return w.startsWith('/') ? new RegExp(w.slice(1, -1)).test(t) : t === w;
+    }, typeof want === 'string' ? want : `/${want.source}/`, { timeout: WAIT_MS, polling: 50 });
+  } catch {
+    fail(`${what}: the heading is ${JSON.stringify(await h1(page))}, not ${want}`);
+  }
+}
+async function mainText(page) { return nbsp(await page.evaluate(() => document.querySelector('main').innerText)); }
+async function expectText(page, want, what) {
+  const text = await mainText(page);
+  if (!text.includes(want)) fail(`${what}: ${JSON.stringify(want)} is not on the page:\n${text.slice(0, 1500)}`);
+}
+async function expectNoText(page, unwanted, what) {
+  const text = await mainText(page);
+  if (text.includes(unwanted)) fail(`${what}: ${JSON.stringify(unwanted)} is on the page`);
+}
+
+// axe-core, WCAG 2.1 A and AA: no serious or critical violation.
+async function axe(page, what) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) {
+    fail(`axe on ${what}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ` +
+      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')).join('\n')}`);
+  }
+  log(`axe on ${what}: 0 serious or critical (${r.violations.length} minor/moderate, ${r.passes.length} rules passed)`);
+}
+
+async function shot(page, name) {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page, hash, token, headingAfter) {
+  await page.goto(`${base}${hash}`, { waitUntil: 'load' });
+  await page.waitForSelector('#token', { timeout: WAIT_MS });
+  await page.fill('#token', token);
+  await page.press('#token', 'Enter');
+  await waitH1(page, headingAfter, `after signing in at ${hash}`);
+}
+
+async function go(page, hash, heading) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await waitH1(page, heading, `at ${hash}`);
+}
+
+// The portfolio shows PA once the aggregator has its events: look again
+// (a new route each time) until it does.
+async function portfolioWithPA(page, heading) {
+  for (let i = 0; i < 100; i++) {
+    await go(page, `#/?look=${i}`, heading);
+    if (await page.$('#row-PA')) return;
+    await page.waitForTimeout(200);
+  }
+  fail('PA never appeared in the portfolio');
+}
+
+async function openAllForms(page) {
+  await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+}
+
+async function checkNothingStored(page, what) {
+  const stored = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
+  if (stored.local || stored.session || stored.cookie) fail(`${what}: something was stored: ${JSON.stringify(stored)}`);
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+         '--disable-sync', '--no-first-run'],
+});
+let status = 0;
+let current = null; // the page being checked, for the failure's evidence
+try {
+  const errors = [];
+  const newPage = async (locale) => {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1200, height: 900 } });
+    const page = await ctx.newPage();
+    current = page;
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
+    return page;
+  };
+
+  // ---- the calculator, Danish browser
+  const da = await newPage('da-DK');
+  await da.goto(`${base}#/projects/PA`, { waitUntil: 'load' });
+  await waitH1(da, 'Log ind på trin', 'before signing in');
+  if (await da.getAttribute('html', 'lang') !== 'da') fail('the sign-in page is not lang="da"');
+  await axe(da, 'sign-in (da)');
+  await shot(da, 'signin-da');
+  await da.press('#token', 'Enter'); // empty: said beside the field
+  await da.waitForSelector('#token-error:not([hidden])', { timeout: WAIT_MS });
+  await da.fill('#token', 'not-a-token');
+  await da.press('#token', 'Enter');
+  await da.waitForFunction(() => (document.querySelector('#token-error')?.textContent ?? '').length > 12, null, { timeout: WAIT_MS });
+  log(`a wrong token: ${JSON.stringify(await da.textContent('#token-error'))}`);
+  await da.fill('#token', tok('CALCULATOR'));
+  await da.press('#token', 'Enter');
+  await waitH1(da, 'PA — PA', 'the asked-for page after signing in');
+  await expectText(da, 'Aflevering', 'Danish stage');
+  await expectText(da, 'Fejl og mangler', 'Danish section');
+  await expectText(da, 'Tvistløsningstrappen', 'Danish dispute ladder');
+  await expectText(da, 'Beboerdemokrati', 'Danish pause reason');
+  const amount = nbsp(await da.textContent('#dispute-D-1 .amount'));
+  if (amount !== '1.234.567,89 kr.') fail(`the dispute's amount reads ${JSON.stringify(amount)}, not "1.234.567,89 kr."`);
+  await expectText(da, '15. november 2026', 'a Danish date');
+  await expectText(da, 'Vi har tillid til projektets økonomi', 'the survey\'s statement');
+  await expectText(da, '3,67 · n=6', 'the survey\'s all-roles mean, Danish decimals');
+  await expectText(da, 'Følgegruppe', 'the survey role følgegruppe');
+  if (await da.$('#form-advance')) fail('the calculator is offered to advance the stage (writers only)');
+  if (!(await da.$('#form-defect'))) fail('the calculator is not offered to report a defect');
+  log(`calculator, Danish: ${amount}`);
+
+  // a refusal beside the field it names: due before reported
+  // keyboard only: the skip link, then the form opened and sent with keys
+  // (the focus is on the page's heading after signing in: back through the
+  // top bar — sign-out, language, menu — to the skip link, the first stop)
+  const stops = [];
+  for (let i = 0; i < 8 && (await da.evaluate(() => document.activeElement?.id)) !== 'skip'; i++) {
+    await da.keyboard.press('Shift+Tab');
+    stops.push(await da.evaluate(() => document.activeElement?.id || document.activeElement?.textContent));
+  }
+  if (await da.evaluate(() => document.activeElement?.id) !== 'skip') fail(`Shift+Tab never reaches the skip link: ${stops.join(', ')}`);
+  if (!stops.includes('signout') || !stops.includes('lang')) fail(`the top bar is not in the keyboard order: ${stops.join(', ')}`);
+  await da.keyboard.press('Enter');
+  if (await da.evaluate(() => document.activeElement?.closest('main') === null || !location.hash.startsWith('#/projects/PA'))) {
+    fail('the skip link did not move the focus into the page (or changed the route)');
+  }
+  await da.focus('#form-defect >> xpath=ancestor::details/summary');
+  await da.keyboard.press('Enter');
+  const f = (name) => `#form-defect [data-field="${name}"]`;
+  await da.fill(f('defect.id'), 'F-0');
+  await da.fill(f('defect.description'), 'Revne i facade');
+  await da.fill(f('defect.reported_on'), '2026-11-20');
+  await da.fill(f('defect.due_on'), '2026-11-01');
+  await da.press(f('defect.id'), 'Enter');
+  await da.waitForSelector(`${f('defect.due_on')}[aria-invalid="true"]`, { timeout: WAIT_MS });
+  const dueErr = await da.evaluate((s) => {
+    const i = document.querySelector(s);
+    return document.getElementById(`${i.id}-error`).textContent;
+  }, f('defect.due_on'));
+  if (!dueErr) fail('the refusal is not shown beside due_on');
+  log(`refused beside due_on: ${JSON.stringify(dueErr)}`);
+
+  // report a defect, see it on the page
+  await da.fill(f('defect.id'), 'F-1');
+  await da.fill(f('defect.description'), 'Utæt tagrende over opgang 3');
+  await da.selectOption(f('defect.severity'), 'major');
+  await da.selectOption(f('defect.found_at'), 'handover');
+  await da.fill(f('defect.reported_on'), '2026-11-20');
+  await da.fill(f('defect.due_on'), '2027-01-15');
+  await da.fill(f('defect.cost_bearer'), 'gamma');
+  await da.press(f('defect.cost_bearer'), 'Enter');
+  await da.waitForSelector('#defect-F-1', { timeout: WAIT_MS });
+  const row = nbsp(await da.textContent('#defect-F-1'));
+  if (!row.includes('Utæt tagrende over opgang 3') || !row.includes('Væsentlig') || !row.includes('15. januar 2027')) fail(`the defect's row reads ${JSON.stringify(row)}`);
+  log(`calculator reported F-1: ${JSON.stringify(row)}`);
+  await axe(da, 'project (da)');
+  await shot(da, 'project-da');
+
+  // portfolio, filters in the URL
+  await portfolioWithPA(da, 'Portefølje');
+  const paRow = nbsp(await da.textContent('#row-PA'));
+  if (!paRow.includes('Aflevering')) fail(`PA's portfolio row reads ${JSON.stringify(paRow)}`);
+  if (!/Grøn|Gul|Rød|Ingen/.test(paRow)) fail(`PA's row has no red/amber/green word: ${JSON.stringify(paRow)}`);
+  await axe(da, 'portfolio (da)');
+  await shot(da, 'portfolio-da');
+  await da.selectOption('#f-stage', 'trin1');
+  await da.click('#filters button[type=submit]');
+  await da.waitForFunction(() => location.hash.includes('stage=trin1'), null, { timeout: WAIT_MS });
+  await da.waitForSelector('#row-PA', { state: 'detached', timeout: WAIT_MS });
+  await expectText(da, 'Ingen projekter passer til filtrene.', 'a filter that matches nothing');
+  await go(da, '#/?stage=handover&partnership=LA', 'Portefølje');
+  if (!(await da.$('#row-PA'))) fail('a filter in the URL (stage=handover) does not show PA');
+  if (await da.inputValue('#f-stage') !== 'handover') fail('the stage filter does not show the URL\'s value');
+  log('portfolio filters follow the URL');
+
+  // partnership
+  await go(da, '#/partnerships/LA', 'Partnerskab A (LA)');
+  await expectText(da, 'Bagatelgrænse', 'Danish word for the trivial threshold');
+  await expectText(da, '50.000,00 kr.', 'the bagatelgrænse as Danish money');
+  await expectText(da, 'Entreprenør', 'a member\'s role in Danish');
+  await expectText(da, 'Projektforslag', 'the price-closing point');
+  await expectText(da, 'Den operationelle ledelse', 'disputes by level');
+  await axe(da, 'partnership (da)');
+  await shot(da, 'partnership-da');
+
+  // a reload forgets the token, asks again, and returns to the page
+  await da.reload({ waitUntil: 'load' });
+  await waitH1(da, 'Log ind på trin', 'after a reload');
+  await da.fill('#token', tok('CALCULATOR'));
+  await da.press('#token', 'Enter');
+  await waitH1(da, 'Partnerskab A (LA)', 'back on the page after a reload');
+  await checkNothingStored(da, 'signed in');
+  await da.click('#signout');
+  await waitH1(da, 'Log ind på trin', 'after signing out');
+  if (await da.evaluate(() => document.querySelector('#whoami'))) fail('still shown as signed in after sign-out');
+  await checkNothingStored(da, 'signed out');
+  // not found
+  await signIn(da, '#/nowhere', tok('CALCULATOR'), 'Siden findes ikke');
+  log('reload asks again and returns; sign-out forgets; nothing stored');
+
+  // ---- the writer: every form, and a 412 when the project changed meanwhile
+  const wr = await newPage('da-DK');
+  await signIn(wr, '#/projects/PA', tok('WRITER'), 'PA — PA');
+  for (const id of ['#form-advance', '#form-pause', '#form-milestone', '#form-dispute', '#form-defect', '#form-escalate-D-1', '#form-resolve-D-1', '#form-fix-F-1']) {
+    if (!(await wr.$(id))) fail(`the writer is not offered ${id}`);
+  }
+  await openAllForms(wr);
+  await axe(wr, 'project with every form open (da)');
+  await shot(wr, 'project-forms-da');
+  const changed = await wr.evaluate(async (token) => {
+    const r = await fetch('../api/v1/projects/PA/milestones', { method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ milestone: { name: 'inspection_5y', baseline: '2031-11-15' } }) });
+    return r.status;
+  }, tok('WRITER'));
+  if (changed !== 200) fail(`changing PA behind the page's back: HTTP ${changed}`);
+  await wr.fill('#form-milestone [data-field="milestone.name"]', 'handover');
+  await wr.fill('#form-milestone [data-field="milestone.baseline"]', '2026-10-01');
+  await wr.fill('#form-milestone [data-field="milestone.forecast"]', '2026-11-20');
+  await wr.click('#form-milestone button[type=submit]');
+  await wr.waitForSelector('#stale:not([hidden]) #reload', { timeout: WAIT_MS });
+  await expectText(wr, 'Projektet er ændret', 'the 412 message');
+  await wr.click('#reload');
+  await wr.waitForSelector('#stale[hidden]', { state: 'attached', timeout: WAIT_MS });
+  await expectText(wr, '15. november 2031', 'the reloaded project (the milestone set meanwhile)');
+  log('412: the page says the project changed and reloads it');
+
+  // ---- the reader: no forms; a write by hand is refused 403
+  const rd = await newPage('da-DK');
+  await signIn(rd, '#/projects/PA', tok('READER'), 'PA — PA');
+  const forms = await rd.evaluate(() => document.querySelectorAll('main form').length);
+  if (forms !== 0) fail(`the reader is shown ${forms} forms`);
+  const byHand = await rd.evaluate(async (token) => {
+    const r = await fetch('../api/v1/projects/PA/defects', { method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ defect: { id: 'F-9', description: 'x', severity: 'minor', found_at: 'handover', reported_on: '2026-11-20' } }) });
+    return { status: r.status, type: r.headers.get('Content-Type'), body: await r.json() };
+  }, tok('READER'));
+  if (byHand.status !== 403 || !String(byHand.type).startsWith('application/problem+json')) {
+    fail(`the reader's write by hand: ${JSON.stringify(byHand)}`);
+  }
+  log(`reader: no forms; a write by hand -> 403 ${JSON.stringify(byHand.body.detail)}`);
+  await axe(rd, 'project as reader (da)');
+
+  // ---- the resident committee's person: surveys only, no portfolio
+  const rs = await newPage('da-DK');
+  await signIn(rs, '#/', tok('RESIDENT'), 'Portefølje');
+  await expectText(rs, 'Din rolle giver ikke adgang til denne side.', 'the resident\'s portfolio');
+  log('resident: the portfolio says the role gives no access');
+
+  // ---- the outsider never sees PA
+  const out = await newPage('da-DK');
+  await signIn(out, '#/', tok('OUTSIDER'), 'Portefølje');
+  // PO, omega's own project, shows: the portfolio is loaded, and PA is not in it
+  for (let i = 0; i < 100 && !(await out.$('#row-PO')); i++) {
+    await out.waitForTimeout(200);
+    await go(out, `#/?look=${i}`, 'Portefølje');
+  }
+  if (!(await out.$('#row-PO'))) fail('the outsider\'s own project PO never appeared in the portfolio');
+  if (await out.$('#row-PA')) fail('the outsider sees PA in the portfolio');
+  await expectNoText(out, 'Partnerskab A', 'the outsider\'s portfolio');
+  await go(out, '#/projects/PA', 'Projektet findes ikke');
+  await axe(out, 'a project that does not exist (da)');
+  await shot(out, 'notfound-da');
+  await go(out, '#/partnerships/LA', 'Partnerskabet findes ikke');
+  log('outsider: PA is not in the portfolio and "does not exist" by URL');
+
+  // ---- English
+  const en = await newPage('en-GB');
+  await en.goto(`${base}#/projects/PA`, { waitUntil: 'load' });
+  await waitH1(en, 'Sign in to trin', 'English sign-in');
+  if (await en.getAttribute('html', 'lang') !== 'en') fail('the English page is not lang="en"');
+  await axe(en, 'sign-in (en)');
+  await shot(en, 'signin-en');
+  await en.fill('#token', tok('CALCULATOR'));
+  await en.press('#token', 'Enter');
+  await waitH1(en, 'PA — PA', 'English project page');
+  const enAmount = nbsp(await en.textContent('#dispute-D-1 .amount'));
+  if (enAmount !== 'DKK 1,234,567.89') fail(`the English amount reads ${JSON.stringify(enAmount)}`);
+  await expectText(en, 'Disputes', 'English section');
+  await expectText(en, 'Stage history', 'English words');
+  await expectText(en, 'November 2026', 'an English date');
+  await axe(en, 'project (en)');
+  await shot(en, 'project-en');
+  await portfolioWithPA(en, 'Portfolio');
+  await axe(en, 'portfolio (en)');
+  await shot(en, 'portfolio-en');
+  await go(en, '#/partnerships/LA', 'Partnerskab A (LA)');
+  await expectText(en, 'DKK 50,000.00', 'English money');
+  await axe(en, 'partnership (en)');
+  await shot(en, 'partnership-en');
+  await go(en, '#/projects/NOPE', 'The project does not exist');
+  await axe(en, 'a project that does not exist (en)');
+  await shot(en, 'notfound-en');
+  // the switch, kept in the URL
+  await en.click('#lang');
+  await waitH1(en, 'Projektet findes ikke', 'after switching to Danish');
+  if (!(await en.evaluate(() => location.hash.includes('lang=da')))) fail('the language is not kept in the URL');
+  if (await en.getAttribute('html', 'lang') !== 'da') fail('html lang did not follow the switch');
+  log(`English: ${enAmount}; switched to Danish in the URL`);
+
+  if (errors.length) fail(`errors on the pages: ${errors.join('; ')}`);
+} catch (e) {
+  console.error(`webapp.flow: FAILED: ${e.message}`);
+  if (current) {
+    const text = await current.evaluate(() => document.querySelector('main')?.innerText ?? '').catch(() => '');
+    console.error(`webapp.flow: the page (${current.url()}) reads:\n${String(text).slice(0, 3000)}`);
+  }
+  status = 1;
+} finally {
+  await browser.close().catch(() => {});
+}
+process.exit(status);
