@@ -84,6 +84,7 @@ struct trin_server {
   void *gate_data;
   trin_gate_describe_fn gate_describe;
   bool curve;            /* ROUTER and PUB speak CURVE behind trin_zap */
+  void *zctx;            /* whose ZAP handler rechecks each request's key */
   /* A store that cannot begin refuses every batch: said at most once a
    * second, with how many batches were refused in between. */
   uint64_t begin_logged_at;
@@ -143,6 +144,7 @@ int trin_server_new(uv_loop_t *loop, void *zctx, trin_store_t *store,
   s->max_message = opt->max_message > 0 ? opt->max_message : TRIN_CODEC_MAX_MESSAGE;
   s->batch = calloc((size_t)s->batch_max, sizeof *s->batch);
   s->curve = opt->curve != NULL;
+  s->zctx = zctx;
   curve_setup_t req_curve = {opt->curve, TRIN_ZAP_REQUESTS};
   curve_setup_t ev_curve = {opt->curve, TRIN_ZAP_EVENTS};
   trin_zsock_setup_fn setup = s->curve ? setup_curve : NULL;
@@ -492,6 +494,13 @@ static void run_request(trin_server_t *s, trin_request_t *r, const trin_err_t *t
                         "envelope", (ProtobufCMessage **)&env, err))
     return;
   snprintf(r->correlation_id, sizeof r->correlation_id, "%s", env->correlation_id);
+  /* The handshake asked the registry once, when the connection opened: a
+   * key revoked since must not keep the connections it holds. Before the
+   * actor, so the gateway's own key is what is checked. */
+  if (s->curve && trin_zap_recheck(s->zctx, &r->caller, err) != TRIN_OK) {
+    trin_codec_free(env);
+    return;
+  }
   const route_t *route = find_route(s, env->type);
   if (!route) {
     trin_err_set(err, TRIN_EUNKNOWN_TYPE, "type",

@@ -22,7 +22,11 @@
  * A request's Envelope.actor (a person the gateway acts for) replaces the
  * caller's organisation and role before the gate runs, but only when the
  * connection's key has role gateway (or on an unauthenticated local
- * endpoint); from any other key it is refused FORBIDDEN. Behind CURVE (opt->curve) only keys of role service or admin may
+ * endpoint); from any other key it is refused FORBIDDEN.
+ *
+ * Behind CURVE every request's key is checked against the registry again
+ * (trin_zap_recheck): a key revoked after its handshake is refused
+ * UNAUTHENTICATED on its open connections within a second or two. Behind CURVE (opt->curve) only keys of role service or admin may
  * replay, each event's outbox row records the caller that caused it
  * (trin_outbox_audit), and only unrestricted callers (trin_access.h: an
  * admin key, or an unauthenticated local endpoint) may read that trail. */

@@ -7,10 +7,20 @@
  * user id, metadata]. The connection is held in its handshake meanwhile, by
  * libzmq's own threads, so answering from the loop thread never blocks the
  * server. Only the connection's first handshake asks; messages after it
- * carry the User-Id we gave as metadata. */
+ * carry the User-Id we gave as metadata.
+ *
+ * So that a key revoked after its handshake does not keep its open
+ * connections, trin_server asks trin_zap_recheck before every request. That
+ * answer comes from memory: a hash set of the registered fingerprints,
+ * rebuilt whenever the registry is read, and the file itself is looked at
+ * (one stat) at most once a second. The server finds the handler by its
+ * ZeroMQ context, as libzmq does (one ZAP endpoint per context); one lock
+ * guards the list of handlers and their keys, since a server may run on
+ * another thread than its handler. */
 #include "trin_zap.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +37,7 @@
 #define ZAP_FRAMES_MAX 8
 #define LOG_SLOTS 16
 #define LOG_QUIET_MS 60000 /* a refused client retries every 100 ms: log once a minute */
+#define RECHECK_NS 1000000000ull /* how often a request may make us stat the registry */
 
 typedef struct {
   uint8_t key[32];
@@ -50,10 +61,19 @@ typedef struct {
 
 struct trin_zap {
   uv_loop_t *loop;
+  void *zctx;
+  trin_zap_t *next;  /* in the list of running handlers */
   char path[1024];
   trin_zsock_t *zs;
   zap_key_t *keys;
   size_t nkeys;
+  /* Open addressing over keys by fingerprint: index[i] is a position in
+   * keys plus one, 0 = empty; nindex is a power of two above 2 * nkeys, so
+   * a probe always ends. The fingerprint is already a hash (BLAKE2b): its
+   * first hex digits are the slot. */
+  uint32_t *index;
+  size_t nindex;
+  uint64_t checked_ns; /* when a request last made us stat the file */
   file_sig_t loaded;  /* the registry in keys */
   file_sig_t failed;  /* last version that did not parse (warned once) */
   log_slot_t slots[LOG_SLOTS];
@@ -77,25 +97,73 @@ static bool sig_equal(const file_sig_t *a, const file_sig_t *b) {
          a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
+/* Every handler running in this process, and (the same lock) every
+ * handler's keys and index. */
+static pthread_mutex_t zaps_lock = PTHREAD_MUTEX_INITIALIZER;
+static trin_zap_t *zaps;
+
+static size_t slot_of(const char *fp, size_t nindex) {
+  size_t h = 0;
+  for (int i = 0; i < 8; i++) {
+    char c = fp[i];
+    h = h << 4 | (size_t)(c >= 'a' ? c - 'a' + 10 : c - '0');
+  }
+  return h & (nindex - 1);
+}
+
+/* The index in keys of the key with this fingerprint, or -1. */
+static long find_fingerprint(const trin_zap_t *z, const char *fp) {
+  if (!z->nindex || strlen(fp) != 32) return -1;
+  for (size_t i = slot_of(fp, z->nindex);; i = (i + 1) & (z->nindex - 1)) {
+    uint32_t v = z->index[i];
+    if (!v) return -1;
+    if (memcmp(z->keys[v - 1].e.fingerprint, fp, 32) == 0) return (long)v - 1;
+  }
+}
+
+/* Tells the operator which keys a new version of the registry dropped:
+ * from now on their open connections are refused too. */
+static void log_revoked(const trin_zap_t *z, const zap_key_t *old, size_t nold) {
+  for (size_t i = 0; i < nold; i++)
+    if (find_fingerprint(z, old[i].e.fingerprint) < 0)
+      trin_log_info("key %s (%s, %s) revoked: requests on its open connections are refused "
+                    "from now on",
+                    old[i].e.fingerprint, old[i].e.org, old[i].e.role);
+}
+
 static int load(trin_zap_t *z, const file_sig_t *sig, trin_err_t *err) {
   trin_keys_entry_t *entries;
   size_t n;
   int rc = trin_keys_registry_load(z->path, &entries, &n, err);
   if (rc) return rc;
+  size_t nindex = 8;
+  while (nindex < 2 * n) nindex *= 2;
   zap_key_t *keys = n ? calloc(n, sizeof *keys) : NULL;
-  if (n && !keys) {
+  uint32_t *index = calloc(nindex, sizeof *index);
+  if ((n && !keys) || !index || n >= UINT32_MAX) {
     free(entries);
+    free(keys);
+    free(index);
     return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   }
   for (size_t i = 0; i < n; i++) {
     keys[i].e = entries[i];
     zmq_z85_decode(keys[i].key, entries[i].public_z85);
+    size_t at = slot_of(keys[i].e.fingerprint, nindex);
+    while (index[at]) at = (at + 1) & (nindex - 1);
+    index[at] = (uint32_t)i + 1;
   }
   free(entries);
-  free(z->keys);
+  zap_key_t *old = z->keys;
+  size_t nold = z->nkeys;
+  free(z->index);
   z->keys = keys;
   z->nkeys = n;
+  z->index = index;
+  z->nindex = nindex;
   z->loaded = *sig;
+  log_revoked(z, old, nold);
+  free(old);
   return TRIN_OK;
 }
 
@@ -162,6 +230,9 @@ typedef struct {
   char user_id[160];
 } verdict_t;
 
+static void decide_key(trin_zap_t *z, const uint8_t *key, const char *domain,
+                       const char *address, verdict_t *v);
+
 static void decide(trin_zap_t *z, zmq_msg_t *f, int n, verdict_t *v) {
   v->status = "400";
   v->text = "refused";
@@ -190,6 +261,15 @@ static void decide(trin_zap_t *z, zmq_msg_t *f, int n, verdict_t *v) {
     return;
   }
   const uint8_t *key = zmq_msg_data(&f[6]);
+  pthread_mutex_lock(&zaps_lock);
+  decide_key(z, key, domain, address, v);
+  pthread_mutex_unlock(&zaps_lock);
+}
+
+/* decide's part under zaps_lock: the key's entry lives only as long as
+ * this version of the registry. */
+static void decide_key(trin_zap_t *z, const uint8_t *key, const char *domain,
+                       const char *address, verdict_t *v) {
   refresh(z);
   const zap_key_t *k = find_key(z, key);
   if (!k) {
@@ -276,6 +356,7 @@ int trin_zap_start(uv_loop_t *loop, void *zctx, const char *registry_path, trin_
   trin_zap_t *z = calloc(1, sizeof *z);
   if (!z) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   z->loop = loop;
+  z->zctx = zctx;
   snprintf(z->path, sizeof z->path, "%s", registry_path);
   file_sig_t sig = sig_of(z->path);
   int rc = load(z, &sig, err);
@@ -286,6 +367,7 @@ int trin_zap_start(uv_loop_t *loop, void *zctx, const char *registry_path, trin_
   void *sock = zmq_socket(zctx, ZMQ_REP);
   if (!sock) {
     free(z->keys);
+    free(z->index);
     free(z);
     return trin_err_set(err, TRIN_EIO, "", "cannot create the ZAP socket: %s",
                         zmq_strerror(errno));
@@ -296,6 +378,7 @@ int trin_zap_start(uv_loop_t *loop, void *zctx, const char *registry_path, trin_
     int e = errno;
     zmq_close(sock);
     free(z->keys);
+    free(z->index);
     free(z);
     if (e == EADDRINUSE)
       return trin_err_set(err, TRIN_ECONFLICT, "",
@@ -306,9 +389,14 @@ int trin_zap_start(uv_loop_t *loop, void *zctx, const char *registry_path, trin_
   if ((rc = trin_zsock_new(loop, sock, on_request, z, &z->zs, err))) {
     zmq_close(sock);
     free(z->keys);
+    free(z->index);
     free(z);
     return rc;
   }
+  pthread_mutex_lock(&zaps_lock);
+  z->next = zaps;
+  zaps = z;
+  pthread_mutex_unlock(&zaps_lock);
   trin_log_info("CURVE: %zu registered keys in %s%s", z->nkeys, z->path,
                 sig.present ? "" : " (missing: every key is refused until it exists)");
   *out = z;
@@ -319,8 +407,16 @@ void trin_zap_destroy(trin_zap_t **zp) {
   if (!zp || !*zp) return;
   trin_zap_t *z = *zp;
   *zp = NULL;
+  pthread_mutex_lock(&zaps_lock);
+  for (trin_zap_t **p = &zaps; *p; p = &(*p)->next)
+    if (*p == z) {
+      *p = z->next;
+      break;
+    }
+  pthread_mutex_unlock(&zaps_lock);
   trin_zsock_close(&z->zs);  /* frees its handles once libuv lets go of them */
   free(z->keys);
+  free(z->index);
   free(z);
 }
 
@@ -342,4 +438,40 @@ bool trin_zap_caller(const char *user_id, trin_caller_t *caller) {
   memcpy(caller->key, fp, 33);
   caller->authenticated = true;
   return true;
+}
+
+/* Copied whole on every request: the registry's fields must be the caller's. */
+_Static_assert(sizeof(((trin_caller_t *)0)->org) == sizeof(((trin_keys_entry_t *)0)->org) &&
+                   sizeof(((trin_caller_t *)0)->role) == sizeof(((trin_keys_entry_t *)0)->role),
+               "trin_caller_t and trin_keys_entry_t disagree on org or role");
+
+int trin_zap_recheck(void *zctx, trin_caller_t *caller, trin_err_t *err) {
+  pthread_mutex_lock(&zaps_lock);
+  trin_zap_t *z = zaps;
+  while (z && z->zctx != zctx) z = z->next;
+  if (!z) {
+    pthread_mutex_unlock(&zaps_lock);
+    return trin_err_set(err, TRIN_EUNAUTHENTICATED, "",
+                        "no key registry is in force (this service's ZAP handler has "
+                        "stopped): key %s is refused",
+                        caller->key);
+  }
+  uint64_t now = uv_hrtime();
+  if (now - z->checked_ns >= RECHECK_NS) {
+    z->checked_ns = now;
+    refresh(z);
+  }
+  long i = find_fingerprint(z, caller->key);
+  if (i >= 0) {
+    const trin_keys_entry_t *e = &z->keys[i].e;
+    memcpy(caller->org, e->org, sizeof caller->org);
+    memcpy(caller->role, e->role, sizeof caller->role);
+  }
+  pthread_mutex_unlock(&zaps_lock);
+  if (i < 0)
+    return trin_err_set(err, TRIN_EUNAUTHENTICATED, "",
+                        "key %s was revoked: it is no longer in this service's key registry "
+                        "(trinctl key register lets it in again)",
+                        caller->key);
+  return TRIN_OK;
 }

@@ -6,7 +6,15 @@
  * key) or TRIN_ZAP_EVENTS (only keys of role service or admin: events and
  * replay are for trin's own services; organisations read through queries
  * and the feed). The registry is read again whenever the file changes, so
- * a key registered or revoked applies to the next connection. */
+ * a key registered applies to its next connection; a key revoked is
+ * refused at its next connection and, through trin_zap_recheck, on the
+ * connections it already holds within a second.
+ *
+ * What revocation cannot reach: ZeroMQ's PUB socket cannot drop one peer,
+ * so an event subscription (service and admin keys only) that was open
+ * when its key was revoked keeps receiving until that connection ends
+ * (restart the service to end it at once); its next connection, and its
+ * EventsSince replay, are refused. */
 #ifndef TRIN_ZAP_H
 #define TRIN_ZAP_H
 
@@ -26,6 +34,16 @@ int trin_zap_start(uv_loop_t *loop, void *zctx, const char *registry_path, trin_
                    trin_err_t *err);
 /* The memory is freed once libuv releases the handles; *zap is set to NULL. */
 void trin_zap_destroy(trin_zap_t **zap);
+
+/* For a request on a connection admitted earlier (the handshake asks
+ * only once): whether caller->key, a fingerprint, is still in the registry
+ * of the handler running in zctx. TRIN_OK sets caller's org and role to the
+ * key's registration as it is now (a key registered again under another
+ * role acts under it at once); otherwise TRIN_EUNAUTHENTICATED, "key <fp>
+ * was revoked ...", or no handler runs in zctx any more. Answered from
+ * memory: the file is looked at (stat, and read when it changed) at most
+ * once a second. Safe from any thread; caller is borrowed, updated in place. */
+int trin_zap_recheck(void *zctx, trin_caller_t *caller, trin_err_t *err);
 
 /* Parses a User-Id written by this handler into caller (authenticated =
  * true); false when user_id is NULL or not of that shape. */

@@ -9,7 +9,9 @@
  * monitor: the handshake fails, it never succeeds); a plain connection to a
  * socket with a ZAP domain is refused by the handler; a reader key can
  * neither subscribe to events nor call EventsSince, a service key can both;
- * a revoked key is refused at its next connection; after every refusal a
+ * a revoked key is refused at its next connection, and on the connection it
+ * already holds (its next request answered UNAUTHENTICATED, the gateway's
+ * key alike) while other keys' connections go on; after every refusal a
  * good client is still served; a subscriber filtering one organisation gets
  * exactly that organisation's events while its sequence keeps up with all;
  * and every event's audit row names who caused it. */
@@ -43,7 +45,7 @@ typedef struct {
   char fp[33];
 } who_t;
 
-enum { ALICE, BOB, READER, SVC, STRANGER, NKEYS };
+enum { ALICE, BOB, READER, SVC, GATEWAY, STRANGER, NKEYS };
 
 static struct {
   char dir[64], reg[128], db[128], ep[64], pub[64];
@@ -68,6 +70,7 @@ static struct {
                 {"bob", "os", "writer"},
                 {"reader", "fsb", "reader"},
                 {"svc", "trin", "service"},
+                {"gateway", "trin", "gateway"},
                 {"stranger", "", ""}}};
 
 static int free_port(void) {
@@ -489,6 +492,91 @@ static void revoked_key_refused_at_next_connection(void **state) {
   expect_served(ALICE);  /* the last event is fsb's, for the subscriber check */
 }
 
+/* A Ping on an open connection c (the gateway's on behalf of a person when
+ * actor is set): the status, err filled on a refusal. */
+static int ping_on(trin_client_t *c, const Trin__Actor *actor, trin_err_t *err) {
+  Trin__Ping ping = TRIN__PING__INIT;
+  uint8_t payload[16], *bytes = NULL;
+  size_t plen = trin__ping__pack(&ping, payload), blen = 0;
+  Trin__Envelope env = TRIN__ENVELOPE__INIT;
+  env.correlation_id = "ping-on";
+  env.type = (char *)trin__ping__descriptor.name;
+  env.payload.data = payload;
+  env.payload.len = plen;
+  env.actor = (Trin__Actor *)actor;
+  assert_int_equal(trin_codec_pack(&env.base, &bytes, &blen, err), TRIN_OK);
+  Trin__Envelope *reply = NULL;
+  int rc = trin_client_call_raw(c, bytes, blen, &reply, err);
+  free(bytes);
+  if (rc) return rc;
+  if (reply->status != TRIN__STATUS__OK) rc = trin_codec_error_from_reply(reply, err);
+  else assert_string_equal(reply->type, trin__pong__descriptor.name);
+  trin_codec_free(reply);
+  return rc;
+}
+
+static trin_client_t *open_client(int who) {
+  trin_client_t *c;
+  trin_curve_client_t cc = curve_of(who, NULL);
+  trin_err_t err;
+  assert_int_equal(trin_client_new_curve(T.ep, &cc, &c, &err), TRIN_OK);
+  return c;
+}
+
+/* Pings on c until refused (the service looks at the registry at most once
+ * a second); the last status. SAFETY_MS is only a net under a hang. */
+static int ping_until_refused(trin_client_t *c, const Trin__Actor *actor, trin_err_t *err) {
+  int rc = ping_on(c, actor, err);
+  for (int i = 0; i < SAFETY_MS / 50 && rc == TRIN_OK; i++) {
+    usleep(50000);
+    rc = ping_on(c, actor, err);
+  }
+  return rc;
+}
+
+static void expect_revoked(int rc, const trin_err_t *err, int who) {
+  char want[128];
+  snprintf(want, sizeof want, "key %s was revoked", T.keys[who].fp);
+  assert_int_equal(rc, TRIN_EUNAUTHENTICATED);
+  assert_non_null(strstr(err->message, want));
+}
+
+/* The handshake asked the registry once; a key revoked after it loses the
+ * connection it holds too: its next requests there are refused, while
+ * another key's open connection goes on. Registered again, it gets in. */
+static void revoked_key_refused_on_open_connection(void **state) {
+  trin_client_t *bob = open_client(BOB), *alice = open_client(ALICE);
+  trin_err_t err;
+  assert_int_equal(ping_on(bob, NULL, &err), TRIN_OK);
+  assert_int_equal(ping_on(alice, NULL, &err), TRIN_OK);
+  assert_int_equal(trin_keys_registry_remove(T.reg, T.keys[BOB].fp, &err), TRIN_OK);
+  expect_revoked(ping_until_refused(bob, NULL, &err), &err, BOB);
+  expect_revoked(ping_on(bob, NULL, &err), &err, BOB);  /* and stays refused */
+  assert_int_equal(ping_on(alice, NULL, &err), TRIN_OK);
+  register_key(BOB);
+  expect_served(BOB);  /* a new connection */
+  trin_client_destroy(&bob);
+
+  /* The gateway's key, asking on a person's behalf, the same way. */
+  Trin__Actor person = TRIN__ACTOR__INIT;
+  person.org = "fsb";
+  person.role = "writer";
+  person.person = "someone@fsb";
+  trin_client_t *gw = open_client(GATEWAY);
+  assert_int_equal(ping_on(gw, &person, &err), TRIN_OK);
+  assert_int_equal(trin_keys_registry_remove(T.reg, T.keys[GATEWAY].fp, &err), TRIN_OK);
+  expect_revoked(ping_until_refused(gw, &person, &err), &err, GATEWAY);
+  expect_revoked(ping_on(gw, NULL, &err), &err, GATEWAY);
+  assert_int_equal(ping_on(alice, NULL, &err), TRIN_OK);
+  register_key(GATEWAY);
+  trin_client_destroy(&gw);
+  gw = open_client(GATEWAY);
+  assert_int_equal(ping_on(gw, &person, &err), TRIN_OK);
+  trin_client_destroy(&gw);
+  trin_client_destroy(&alice);
+  expect_served(ALICE);  /* the last event is fsb's, for the subscriber check */
+}
+
 /* Stops the loop; the audit trail and the subscriber's position are read
  * with the loop thread gone. */
 static int emit_applied(trin_request_t *req, void *data, trin_err_t *err) {
@@ -542,6 +630,7 @@ int main(void) {
       cmocka_unit_test(events_only_for_services),
       cmocka_unit_test(subscriber_filters_one_organisation),
       cmocka_unit_test(revoked_key_refused_at_next_connection),
+      cmocka_unit_test(revoked_key_refused_on_open_connection),
       cmocka_unit_test(audit_names_the_actor),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

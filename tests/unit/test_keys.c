@@ -1,8 +1,10 @@
 /* common.keys — CurveZMQ key files (round trip, owner-only secret, a
  * secret others may read is refused), fingerprints, the key registry
  * (add, refuse duplicates and bad entries, remove, a bad line named by its
- * number), the ZAP User-Id parsed back into a caller, and the outbox's
- * audit columns on a store that predates them. */
+ * number), the ZAP User-Id parsed back into a caller, the ZAP handler's
+ * in-memory set of registered keys following the file (revocation of open
+ * connections), and the outbox's audit columns on a store that predates
+ * them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <uv.h>
+#include <zmq.h>
 
 #include "trin_keys.h"
 #include "trin_outbox.h"
@@ -272,6 +276,89 @@ static void zap_user_id(void **state) {
   assert_string_equal(c.org, "");
 }
 
+/* One request's recheck of the key fp, from a caller whose org and role
+ * are stale. */
+static int recheck(void *zctx, const char *fp, trin_caller_t *c, trin_err_t *err) {
+  memset(c, 0, sizeof *c);
+  c->authenticated = true;
+  snprintf(c->org, sizeof c->org, "stale");
+  snprintf(c->role, sizeof c->role, "stale");
+  snprintf(c->key, sizeof c->key, "%s", fp);
+  return trin_zap_recheck(zctx, c, err);
+}
+
+/* Rechecks until the answer is want (the handler stats the registry at
+ * most once a second); the last status. The bound is only a net under a
+ * hang. */
+static int recheck_until(void *zctx, const char *fp, int want, trin_caller_t *c,
+                         trin_err_t *err) {
+  int rc = recheck(zctx, fp, c, err);
+  for (int i = 0; i < 200 && rc != want; i++) {
+    usleep(50000);
+    rc = recheck(zctx, fp, c, err);
+  }
+  return rc;
+}
+
+/* The handler's in-memory set of registered keys follows the registry file
+ * without a new handshake: a key removed is refused by fingerprint, the
+ * others stay, and a key registered again is back under its new role. */
+static void zap_recheck_follows_registry(void **state) {
+  char reg[128];
+  path_in(reg, sizeof reg, "recheck.registry");
+  enum { N = 40 };  /* enough for the index to probe past collisions */
+  trin_keys_entry_t e[N];
+  trin_err_t err;
+  for (int i = 0; i < N; i++) {
+    e[i] = entry(i % 2 ? "os" : "fsb", i % 2 ? "reader" : "writer", "");
+    assert_int_equal(trin_keys_registry_add(reg, &e[i], &err), TRIN_OK);
+    trin_keys_fingerprint(e[i].public_z85, e[i].fingerprint);
+  }
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  void *zctx = zmq_ctx_new();
+  trin_zap_t *zap;
+  assert_int_equal(trin_zap_start(&loop, zctx, reg, &zap, &err), TRIN_OK);
+
+  trin_caller_t c;
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(recheck(zctx, e[i].fingerprint, &c, &err), TRIN_OK);
+    assert_string_equal(c.org, e[i].org);  /* the registry's, not the stale ones */
+    assert_string_equal(c.role, e[i].role);
+  }
+  trin_keys_entry_t stranger = entry("fsb", "admin", "");
+  trin_keys_fingerprint(stranger.public_z85, stranger.fingerprint);
+  assert_int_equal(recheck(zctx, stranger.fingerprint, &c, &err), TRIN_EUNAUTHENTICATED);
+  assert_string_equal(c.role, "stale");  /* a refusal names no role */
+
+  assert_int_equal(trin_keys_registry_remove(reg, e[7].fingerprint, &err), TRIN_OK);
+  assert_int_equal(recheck_until(zctx, e[7].fingerprint, TRIN_EUNAUTHENTICATED, &c, &err),
+                   TRIN_EUNAUTHENTICATED);
+  char want[128];
+  snprintf(want, sizeof want, "key %s was revoked", e[7].fingerprint);
+  assert_non_null(strstr(err.message, want));
+  for (int i = 0; i < N; i++)
+    if (i != 7) assert_int_equal(recheck(zctx, e[i].fingerprint, &c, &err), TRIN_OK);
+
+  /* Registered again under another role: the open connection acts under it. */
+  snprintf(e[7].role, sizeof e[7].role, "advisor");
+  assert_int_equal(trin_keys_registry_add(reg, &e[7], &err), TRIN_OK);
+  assert_int_equal(recheck_until(zctx, e[7].fingerprint, TRIN_OK, &c, &err), TRIN_OK);
+  assert_string_equal(c.role, "advisor");
+
+  /* A context without a handler (or whose handler stopped) admits nobody. */
+  int other;
+  assert_int_equal(recheck(&other, e[0].fingerprint, &c, &err), TRIN_EUNAUTHENTICATED);
+  assert_non_null(strstr(err.message, "no key registry is in force"));
+  trin_zap_destroy(&zap);
+  assert_null(zap);
+  assert_int_equal(recheck(zctx, e[0].fingerprint, &c, &err), TRIN_EUNAUTHENTICATED);
+  assert_non_null(strstr(err.message, e[0].fingerprint));
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&loop), 0);
+  zmq_ctx_term(zctx);
+}
+
 /* A store made before the audit columns: its events read with an empty
  * actor after the migration, new events carry theirs. */
 static void outbox_audit_migrates(void **state) {
@@ -342,6 +429,7 @@ int main(void) {
       cmocka_unit_test(registry_add_remove),
       cmocka_unit_test(registry_bad_line_named),
       cmocka_unit_test(zap_user_id),
+      cmocka_unit_test(zap_recheck_follows_registry),
       cmocka_unit_test(outbox_audit_migrates),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
