@@ -579,6 +579,13 @@ int agg_odata_parse(const char *query, agg_odata_query_t *q, trin_err_t *err) {
       if (strncmp(val, "json", 4) != 0 && strncmp(val, "application/json", 16) != 0)
         rc = trin_err_set(err, TRIN_EINVALID, "$format", "only json is served");
       if (strstr(val, "IEEE754Compatible=true")) q->ieee754 = true;
+    } else if (strcmp(key, "api_key") == 0) {
+      /* The first wins, as in trin_http_query: a client that adds its own
+       * api_key to a next link that already holds one sends it twice. */
+      if (!q->raw_api_key) {
+        q->raw_api_key = raw;
+        raw = NULL;
+      }
     } else if (key[0] == '$') {
       rc = trin_err_set(err, TRIN_EINVALID, key, "the query option %.40s is not supported",
                         key);
@@ -598,7 +605,8 @@ void agg_odata_query_free(agg_odata_query_t *q) {
   free(q->raw_filter);
   free(q->raw_select);
   free(q->raw_orderby);
-  q->raw_filter = q->raw_select = q->raw_orderby = NULL;
+  free(q->raw_api_key);
+  q->raw_filter = q->raw_select = q->raw_orderby = q->raw_api_key = NULL;
 }
 
 /* ---- pages --------------------------------------------------------------------------------- */
@@ -648,6 +656,9 @@ static void next_link(trin_buf_t *out, const char *service_url, const agg_odata_
   if (q->raw_orderby) trin_buf_printf(&l, "$orderby=%s&", q->raw_orderby);
   if (q->count) trin_buf_puts(&l, "$count=true&");
   if (top_left >= 0) trin_buf_printf(&l, "$top=%lld&", (long long)top_left);
+  /* Back to the client that sent it, in the answer it is authorised for;
+   * a token sent in a header stays out of the link. */
+  if (q->raw_api_key) trin_buf_printf(&l, "api_key=%s&", q->raw_api_key);
   trin_buf_puts(&l, "$skiptoken=");
   agg_url_encode(&l, token);
   trin_buf_puts(out, ",\"@odata.nextLink\":");

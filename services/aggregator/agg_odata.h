@@ -51,6 +51,10 @@ typedef struct {
   bool ieee754;              /* IEEE754Compatible=true: Int64 and Decimal as strings */
   /* The options as they came (still percent-encoded), for the next link. */
   char *raw_filter, *raw_select, *raw_orderby;
+  /* The token when the reader put it in the URL (?api_key=, the first one):
+   * the next link carries it, or page 2 would come back 401 to a client
+   * (Power BI with the token pasted into the URL) that only follows links. */
+  char *raw_api_key;
   /* The rows the reader may see at all (NULL = every row), set by the
    * caller after agg_odata_parse: rows it refuses are neither listed,
    * counted ($count, @odata.count) nor found by key, so paging and counts
@@ -60,8 +64,8 @@ typedef struct {
 } agg_odata_query_t;
 
 /* Parses a raw query string ("$top=5&$filter=stage%20eq%20'trin3'").
- * Unknown system options ($expand, $search, ...) are refused; other
- * parameters (api_key, ...) are ignored. On error, err->field names the
+ * Unknown system options ($expand, $search, ...) are refused; api_key is
+ * kept for the next link, other parameters are ignored. On error, err->field names the
  * option ("$filter") and the message says what is wrong. */
 int agg_odata_parse(const char *query, agg_odata_query_t *q, trin_err_t *err);
 void agg_odata_query_free(agg_odata_query_t *q);

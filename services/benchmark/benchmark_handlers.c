@@ -657,16 +657,20 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
   Trin__Benchmark__ComparisonRow rows[NP], *pr[NP];
   Trin__Benchmark__ComparisonSide in[NP], outs[NP];
   Trin__Benchmark__FigureDef defs[NP];
+  char why_in[NP][128], why_out[NP][128];
   for (int k = 0; k < NP; k++) {
     int f = BM_PROPERTY_FIGURES + k;
     bm_side_t si, so;
     bm_index_compare(svc->ix, f, org, m->year, &si, &so);
-    /* Across every organisation, a side of fewer projects than the minimum
-     * is shown as a count only: one project's figure is not anonymous. */
-    if (org < 0) {
-      if (!bm_group_visible((size_t)si.count, svc->min_group)) si.has_value = false;
-      if (!bm_group_visible((size_t)so.count, svc->min_group)) so.has_value = false;
-    }
+    /* A side of fewer projects than the minimum is shown as a count only,
+     * narrowed to one organisation too: one project's figure is not
+     * anonymous, least of all to an organisation named to another. */
+    bool show_in = bm_side_visible(si.count, svc->min_group, "inside partnerships", why_in[k],
+                                   sizeof why_in[k]);
+    bool show_out = bm_side_visible(so.count, svc->min_group, "outside partnerships",
+                                    why_out[k], sizeof why_out[k]);
+    if (!show_in) si.has_value = false;
+    if (!show_out) so.has_value = false;
     trin__benchmark__comparison_row__init(&rows[k]);
     trin__benchmark__comparison_side__init(&in[k]);
     trin__benchmark__comparison_side__init(&outs[k]);
@@ -677,6 +681,10 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
     outs[k].projects = so.count;
     outs[k].has_value = so.has_value;
     outs[k].value = so.has_value ? so.value : 0;
+    in[k].suppressed = !show_in;
+    in[k].reason = why_in[k];
+    outs[k].suppressed = !show_out;
+    outs[k].reason = why_out[k];
     rows[k].figure = &defs[k];
     rows[k].inside = &in[k];
     rows[k].outside = &outs[k];

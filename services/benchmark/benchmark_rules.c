@@ -393,6 +393,18 @@ bool bm_group_visible(size_t n, int min_group) {
   return n >= (size_t)min_group;
 }
 
+bool bm_side_visible(int32_t projects, int min_group, const char *side, char *why, size_t whyn) {
+  if (min_group < 1) min_group = BM_MIN_GROUP_DEFAULT;
+  if (whyn) why[0] = '\0';
+  if (projects > 0 && bm_group_visible((size_t)projects, min_group)) return true;
+  if (!whyn) return false;
+  if (projects <= 0) snprintf(why, whyn, "no project %s has a value", side);
+  else
+    snprintf(why, whyn, "%d project%s %s %s a value: fewer than the minimum of %d", projects,
+             projects == 1 ? "" : "s", side, projects == 1 ? "has" : "have", min_group);
+  return false;
+}
+
 bool bm_satisfaction_x100(const int64_t *sums, const int32_t *counts, size_t n, int32_t *out) {
   bm_wide_t sum = 0, count = 0;
   for (size_t i = 0; i < n; i++) {

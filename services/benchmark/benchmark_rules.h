@@ -294,4 +294,14 @@ int bm_viewer_resolve(const char *caller_org, const char *given, const char *fie
  * values and ranks)? */
 bool bm_group_visible(size_t n, int min_group);
 
+/* May one side of a partnership comparison show its value? Only with at
+ * least min_group projects behind it (0 = the default 5), whether the
+ * comparison spans every organisation or is narrowed to one: one
+ * organisation's single project inside (or outside) partnerships is that
+ * project's own figure, not an anonymous one. side names it for people
+ * ("inside partnerships"). Returns true when shown; otherwise writes why
+ * into why (whyn bytes, always terminated), e.g. "1 project inside
+ * partnerships has a value: fewer than the minimum of 5". */
+bool bm_side_visible(int32_t projects, int min_group, const char *side, char *why, size_t whyn);
+
 #endif

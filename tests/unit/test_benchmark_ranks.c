@@ -1,7 +1,8 @@
 /* benchmark.ranks — competition ranking (1, 2, 2, 4) in both directions,
  * percentiles, peer-group filtering (type, size band, region), the cache
  * following changes, the kept per-organisation sums agreeing with a scan,
- * the minimum group size, the open/anonymous rule and who the viewer is. */
+ * the minimum group size (peer groups, comparison sides), the
+ * open/anonymous rule and who the viewer is. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -122,6 +123,29 @@ static void minimum_group(void **state) {
   assert_true(bm_group_visible(5, 5));
   assert_false(bm_group_visible(4, 0)); /* 0 = the default 5 */
   assert_true(bm_group_visible(2, 2));
+}
+
+/* A comparison side needs min_group projects, says why when it has fewer,
+ * and has nothing to show with none (the rule holds for one organisation's
+ * comparison as for everyone's: the caller does not tell them apart). */
+static void minimum_comparison_side(void **state) {
+  char why[128];
+  assert_true(bm_side_visible(5, 5, "inside partnerships", why, sizeof why));
+  assert_string_equal(why, "");
+  assert_true(bm_side_visible(7, 0, "inside partnerships", why, sizeof why)); /* default 5 */
+  assert_false(bm_side_visible(1, 5, "inside partnerships", why, sizeof why));
+  assert_string_equal(why, "1 project inside partnerships has a value: fewer than the minimum of 5");
+  assert_false(bm_side_visible(4, 0, "outside partnerships", why, sizeof why));
+  assert_string_equal(why,
+                      "4 projects outside partnerships have a value: fewer than the minimum of 5");
+  assert_false(bm_side_visible(0, 2, "outside partnerships", why, sizeof why));
+  assert_string_equal(why, "no project outside partnerships has a value");
+  assert_true(bm_side_visible(2, 2, "outside partnerships", why, sizeof why));
+  /* a short buffer is cut, still terminated; none at all is allowed */
+  char tiny[8];
+  assert_false(bm_side_visible(1, 5, "inside partnerships", tiny, sizeof tiny));
+  assert_int_equal(strlen(tiny), 7);
+  assert_false(bm_side_visible(3, 5, "inside partnerships", NULL, 0));
 }
 
 /* Six organisations: K1..K5 own one school each (region nord, areas from
@@ -285,6 +309,7 @@ int main(void) {
       cmocka_unit_test(open_and_anonymous),
       cmocka_unit_test(viewer_is_the_caller),
       cmocka_unit_test(minimum_group),
+      cmocka_unit_test(minimum_comparison_side),
       cmocka_unit_test(ranking_over_all_and_peer_groups),
       cmocka_unit_test(cached_ranking_follows_changes),
       cmocka_unit_test(kept_sums_agree_with_a_scan),

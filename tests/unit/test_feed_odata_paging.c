@@ -1,7 +1,8 @@
 /* feed.odata_paging — server-driven paging over HTTP: following
  * @odata.nextLink walks every row exactly once (default order, with
- * $filter, with $orderby desc), $top and $skip across pages, $count, and
- * rows added between pages are neither repeated nor lost. */
+ * $filter, with $orderby desc), $top and $skip across pages, $count, a
+ * token given as ?api_key= carried into every next link, and rows added
+ * between pages are neither repeated nor lost. */
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -172,11 +173,81 @@ static void stable_under_inserts(void **state) {
   assert_int_equal(rows, NROWS + 2);
 }
 
+/* The token in the URL (?api_key=, how Power BI sends it with the Web API
+ * credential, or pasted into the URL): every nextLink carries it, so a
+ * client that only follows links gets page 2 and 3, not a 401. */
+static void key_in_query_follows(void **state) {
+  char url[4096] = "/odata/ProjectStatus?$count=true&api_key=" TU_TOKEN;
+  int pages = 0, rows = 0;
+  for (;;) {
+    tu_http_t r;
+    assert_true(tu_get(tu_svc_port(svc), url, NULL, &r)); /* no Authorization header */
+    if (r.status != 200) print_error("%s -> %d %s\n", url, r.status, r.body);
+    assert_int_equal(r.status, 200);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    assert_non_null(doc);
+    rows += (int)json_array_size(json_object_get(doc, "value"));
+    pages++;
+    json_t *next = json_object_get(doc, "@odata.nextLink");
+    if (!next) {
+      json_decref(doc);
+      tu_http_free(&r);
+      break;
+    }
+    const char *n = json_string_value(next);
+    assert_non_null(strstr(n, "api_key=" TU_TOKEN "&"));
+    snprintf(url, sizeof url, "%s", strstr(n, "/odata/"));
+    json_decref(doc);
+    tu_http_free(&r);
+  }
+  assert_int_equal(pages, 3);
+  assert_int_equal(rows, NROWS);
+}
+
+/* A client that adds its own api_key to every request (Power BI's Web API
+ * credential with ApiKeyName="api_key") sends it twice on page 2: still 200. */
+static void key_twice_on_page_two(void **state) {
+  tu_http_t r;
+  assert_true(tu_get(tu_svc_port(svc), "/odata/ProjectStatus?api_key=" TU_TOKEN, NULL, &r));
+  assert_int_equal(r.status, 200);
+  json_t *doc = json_loads(r.body, 0, NULL);
+  assert_non_null(doc);
+  const char *n = json_string_value(json_object_get(doc, "@odata.nextLink"));
+  assert_non_null(n);
+  char url[4096];
+  snprintf(url, sizeof url, "%s&api_key=" TU_TOKEN, strstr(n, "/odata/"));
+  json_decref(doc);
+  tu_http_free(&r);
+  assert_true(tu_get(tu_svc_port(svc), url, NULL, &r));
+  assert_int_equal(r.status, 200);
+  tu_http_free(&r);
+}
+
+/* A token sent in a header stays out of the link; a wrong token in the
+ * URL is refused on page 1 and says how to send one. */
+static void key_stays_where_it_was(void **state) {
+  tu_http_t r;
+  assert_true(tu_get_auth(tu_svc_port(svc), "/odata/ProjectStatus", &r));
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "@odata.nextLink"));
+  assert_null(strstr(r.body, "api_key"));
+  assert_null(strstr(r.body, TU_TOKEN));
+  tu_http_free(&r);
+  assert_true(tu_get(tu_svc_port(svc), "/odata/ProjectStatus?api_key=not-the-token", NULL, &r));
+  assert_int_equal(r.status, 401);
+  assert_non_null(strstr(r.body, "not valid"));
+  assert_null(strstr(r.body, "nextLink"));
+  tu_http_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(all_rows_once),
       cmocka_unit_test(filtered_and_ordered),
       cmocka_unit_test(top_and_skip),
+      cmocka_unit_test(key_in_query_follows),
+      cmocka_unit_test(key_twice_on_page_two),
+      cmocka_unit_test(key_stays_where_it_was),
       cmocka_unit_test(stable_under_inserts),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
