@@ -3,14 +3,20 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trin_log.h"
 
 struct trin_config {
   const trin_config_key_t *keys;
   int nkeys;
   char **values; /* per key: owned copy, or NULL = use default */
+  bool *warned;  /* per key: the secret-on-the-command-line warning was logged */
   char prefix[32];
 };
 
@@ -18,7 +24,10 @@ trin_config_t *trin_config_new(const trin_config_key_t *keys, int nkeys) {
   trin_config_t *c = calloc(1, sizeof *c);
   if (!c) return NULL;
   c->values = calloc((size_t)nkeys + 1, sizeof *c->values);
-  if (!c->values) {
+  c->warned = calloc((size_t)nkeys + 1, sizeof *c->warned);
+  if (!c->values || !c->warned) {
+    free(c->values);
+    free(c->warned);
     free(c);
     return NULL;
   }
@@ -31,6 +40,7 @@ void trin_config_destroy(trin_config_t **cfg) {
   if (!cfg || !*cfg) return;
   for (int i = 0; i < (*cfg)->nkeys; i++) free((*cfg)->values[i]);
   free((*cfg)->values);
+  free((*cfg)->warned);
   free(*cfg);
   *cfg = NULL;
 }
@@ -41,13 +51,83 @@ static int find(const trin_config_t *c, const char *key) {
   return -1;
 }
 
+static bool is_secret(const trin_config_key_t *k) {
+  return k->help && strncmp(k->help, TRIN_CONFIG_SECRET, strlen(TRIN_CONFIG_SECRET)) == 0;
+}
+
+/* The secret whose `<key>-file` form key is, or -1. */
+static int find_file_form(const trin_config_t *c, const char *key) {
+  size_t n = strlen(key);
+  if (n <= 5 || strcmp(key + n - 5, "-file") != 0) return -1;
+  for (int i = 0; i < c->nkeys; i++)
+    if (is_secret(&c->keys[i]) && strlen(c->keys[i].key) == n - 5 &&
+        strncmp(c->keys[i].key, key, n - 5) == 0)
+      return i;
+  return -1;
+}
+
+/* The first line of path, without its line end. The mode is the opened
+ * file's, so a file swapped after the check is still the one checked. Group
+ * may read it: systemd installs keep secrets 0640 root:trin. */
+static int read_secret(const char *key, const char *path, char **out, trin_err_t *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return trin_err_set(err, TRIN_EIO, key, "cannot open %s: %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return trin_err_set(err, TRIN_EIO, key, "cannot read %s: %s", path, strerror(e));
+  }
+  if (st.st_mode & 006) {
+    close(fd);
+    return trin_err_set(err, TRIN_EFORBIDDEN, key,
+                        "%s holds a secret but others may read or change it (mode %04o); "
+                        "run `chmod 600 %s`",
+                        path, (unsigned)(st.st_mode & 07777), path);
+  }
+  FILE *f = fdopen(fd, "r");
+  if (!f) {
+    close(fd);
+    return trin_err_set(err, TRIN_EINTERNAL, key, "out of memory");
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  errno = 0;
+  ssize_t n = getline(&line, &cap, f);
+  int e = errno, failed = n < 0 && ferror(f);
+  fclose(f);
+  if (failed) {
+    free(line);
+    return trin_err_set(err, TRIN_EIO, key, "cannot read %s: %s", path, strerror(e));
+  }
+  if (n < 0) n = 0;
+  while (n > 0 && isspace((unsigned char)line[n - 1])) n--;
+  if (n == 0) {
+    free(line);
+    return trin_err_set(err, TRIN_EINVALID, key,
+                        "%s is empty: its first line must be the secret", path);
+  }
+  line[n] = '\0';
+  *out = line;
+  return TRIN_OK;
+}
+
 int trin_config_set(trin_config_t *c, const char *key, const char *value,
                     trin_err_t *err) {
   int i = find(c, key);
-  if (i < 0)
-    return trin_err_set(err, TRIN_EINVALID, key,
-                        "'%s' is not a setting of this program (see --help)",
-                        key);
+  if (i < 0) {
+    int s = find_file_form(c, key);
+    if (s < 0)
+      return trin_err_set(err, TRIN_EINVALID, key,
+                          "'%s' is not a setting of this program (see --help)", key);
+    char *secret = NULL;
+    int rc = read_secret(key, value, &secret, err);
+    if (rc) return rc;
+    free(c->values[s]);
+    c->values[s] = secret;
+    return TRIN_OK;
+  }
   char *v = strdup(value);
   if (!v) return trin_err_set(err, TRIN_EINTERNAL, key, "out of memory");
   free(c->values[i]);
@@ -162,18 +242,23 @@ int trin_config_load(trin_config_t *c, int argc, char **argv,
   int rc;
   if (file && *file && (rc = trin_config_load_file(c, file, err))) return rc;
 
+  /* Per key the first of TRIN_<PREFIX>_<KEY>, TRIN_<PREFIX>_<KEY>_FILE (a
+   * secret's), TRIN_<KEY>, TRIN_<KEY>_FILE. */
   for (int i = 0; i < c->nkeys; i++) {
-    char name[128];
-    const char *v = NULL;
-    if (c->prefix[0]) {
-      env_name(c->prefix, c->keys[i].key, name, sizeof name);
-      v = getenv(name);
+    char file_key[128];
+    snprintf(file_key, sizeof file_key, "%s-file", c->keys[i].key);
+    const char *forms[2] = {c->keys[i].key, is_secret(&c->keys[i]) ? file_key : NULL};
+    bool done = false;
+    for (int p = c->prefix[0] ? 0 : 1; p < 2 && !done; p++) {
+      for (int f = 0; f < 2 && forms[f] && !done; f++) {
+        char name[160];
+        env_name(p == 0 ? c->prefix : NULL, forms[f], name, sizeof name);
+        const char *v = getenv(name);
+        if (!v) continue;
+        if ((rc = trin_config_set(c, forms[f], v, err))) return rc;
+        done = true;
+      }
     }
-    if (!v) {
-      env_name(NULL, c->keys[i].key, name, sizeof name);
-      v = getenv(name);
-    }
-    if (v && (rc = trin_config_set(c, c->keys[i].key, v, err))) return rc;
   }
 
   for (int i = 1; i < argc; i++) {
@@ -199,6 +284,15 @@ int trin_config_load(trin_config_t *c, int argc, char **argv,
     }
     if (strcmp(key, "config") == 0) continue;
     if ((rc = trin_config_set(c, key, val, err))) return rc;
+    int k = find(c, key);
+    if (k >= 0 && is_secret(&c->keys[k]) && !c->warned[k]) {
+      char env[160];
+      env_name(c->prefix, key, env, sizeof env);
+      trin_log_warn("--%s: a secret on the command line is shown to every local user by ps; "
+                    "give it by --%s-file FILE (mode 600) or %s instead",
+                    key, key, env);
+      c->warned[k] = true;
+    }
   }
   return TRIN_OK;
 }
@@ -206,10 +300,17 @@ int trin_config_load(trin_config_t *c, int argc, char **argv,
 void trin_config_print_help(const trin_config_t *c) {
   printf("  --config FILE   read 'key = value' settings from FILE\n");
   for (int i = 0; i < c->nkeys; i++) {
-    char env[128];
+    char env[160];
     env_name(c->prefix, c->keys[i].key, env, sizeof env);
+    bool secret = is_secret(&c->keys[i]);
+    const char *help = c->keys[i].help ? c->keys[i].help : "";
+    if (secret) help += strlen(TRIN_CONFIG_SECRET);
     printf("  --%-20s %s\n  %-22s   (default: %s; environment %s)\n",
-           c->keys[i].key, c->keys[i].help, "",
+           c->keys[i].key, help, "",
            c->keys[i].default_value ? c->keys[i].default_value : "none", env);
+    if (secret)
+      printf("  %-22s   secret: give it by --%s-file FILE (mode 600) or the environment "
+             "(%s or %s_FILE), not on the command line (ps shows arguments)\n",
+             "", c->keys[i].key, env, env);
   }
 }

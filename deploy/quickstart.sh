@@ -5,6 +5,8 @@
 # ./data, loads a demo portfolio, makes personal gateway tokens for six demo
 # people (data/demo-people.json), and keeps running until Ctrl-C (which stops
 # everything cleanly; everything acknowledged is on disk).
+# The operator's token reaches the services in data/operator-token (mode 0600),
+# never as an argument: every local user can read arguments with ps.
 #   TRIN_DEMO_TOKEN         the token for the webhook and the feed (default: demo-token)
 #   TRIN_HTTP_ADDR          where the feed and dashboard listen (default: 127.0.0.1:8080)
 #   TRIN_GATEWAY_HTTP_ADDR  where the gateway's HTTP API listens (default: 127.0.0.1:8082)
@@ -12,6 +14,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
+# Only what building and running trin needs; the tests' packages (Chromium,
+# clang, a PostgreSQL server, ...) come with tests/run.sh.
 ./deploy/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIN_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)"
@@ -23,6 +27,11 @@ PEOPLE=data/demo-people.json
 TRINCTL=build/tools/trinctl/trinctl
 KEYS=data/keys
 mkdir -p data
+# The token as a file only we may read (--token-file / --webhook-token-file).
+TOKEN_FILE=data/operator-token
+(umask 077 && printf '%s\n' "$TOKEN" >"$TOKEN_FILE.new")
+chmod 600 "$TOKEN_FILE.new"
+mv -f "$TOKEN_FILE.new" "$TOKEN_FILE"
 pids=()
 stop_all() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
@@ -72,10 +81,10 @@ start() { # name, then the service's flags
 start lifecycle --budget-endpoint=tcp://127.0.0.1:5711 \
   --budget-pub-endpoint=tcp://127.0.0.1:5712
 start budget
-start survey --webhook-token="$TOKEN"
+start survey --webhook-token-file="$TOKEN_FILE"
 start benchmark
 # The aggregator follows every service.
-start aggregator --token="$TOKEN" --http-address="$HTTP_ADDR"
+start aggregator --token-file="$TOKEN_FILE" --http-address="$HTTP_ADDR"
 # The gateway reaches every service at its default endpoint, and its own
 # ROUTER (5751) for `trinctl token ... --service gateway`.
 start gateway --http-addr="$GATEWAY_ADDR"
@@ -156,6 +165,8 @@ trin is running (stores in data/):
   benchmark  tcp://127.0.0.1:5731   aggregator tcp://127.0.0.1:5741 (status rows on PUB :5742)
   gateway    http://$GATEWAY_ADDR/api/v1/   (HTTP/JSON API for every request; description at
              /api/v1/openapi.json; personal tokens: trinctl token ... --service gateway, :5751)
+  app        http://$GATEWAY_ADDR/app/   (the partners' web app, Danish or English: sign in
+             with a token from $PEOPLE — one person of each role)
   people     $PEOPLE: personal tokens of six demo people (writer, reader,
              advisor, calculator, resident, admin), made anew at every start
   writer     Mette Jensen of demo-fsb (fsbHJEM's client): $WRITER

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every trin test: installs the Debian dependencies if any are missing,
+# Runs every trin test: installs the Debian dependencies (with the test-only
+# ones: deploy/install-deps.sh --tests) if any are missing,
 # builds with AddressSanitizer + UndefinedBehaviorSanitizer and -Werror, and
 # runs the CTest suite on SQLite, then the store and service tests again on
 # a throw-away PostgreSQL server (tests/pg/pg-start.sh). Extra arguments go
@@ -9,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-./deploy/install-deps.sh
+./deploy/install-deps.sh --tests
 
 build="${TRIN_TEST_BUILD:-build-test}"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DTRIN_SANITIZE=ON -DTRIN_WERROR=ON

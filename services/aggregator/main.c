@@ -32,7 +32,7 @@ static const trin_config_key_t KEYS[] = {
     {"benchmark-pub-endpoint", "tcp://127.0.0.1:5732", "benchmark PUB"},
     {"http-address", "127.0.0.1:8080", "HTTP feed address HOST:PORT (\"\" = no HTTP)"},
     {"token", "",
-     "the operator's HTTP token: every row and /metrics (organisations get their own with "
+     TRIN_CONFIG_SECRET "the operator's HTTP token: every row and /metrics (organisations get their own with "
      "`trinctl token create`; \"\" = none)"},
     {"public-url", "", "the feed's URL as clients see it (behind a proxy), e.g. https://trin.example.dk"},
     {"page-size", "1000", "OData rows per page before @odata.nextLink"},

@@ -7,7 +7,8 @@ binaries say about themselves (`--help` lists every setting and its
 environment variable) and against each other:
 
   compose   only Compose attributes; every TRIN_* variable and --flag names a
-            real setting of the container's binary; sockets on tcp://0.0.0.0 with CURVE keys, never
+            real setting of the container's binary, and no secret (token) is a
+            --flag; sockets on tcp://0.0.0.0 with CURVE keys, never
             insecure; peers reached by compose service name on their real
             ports; a PostgreSQL database per service that the init script
             makes; a healthcheck per container whose command the image
@@ -20,7 +21,8 @@ environment variable) and against each other:
   configs   every setting of the service shown, none unknown, commented ones
             at their defaults; CURVE keys set; each peer endpoint is where that
             peer's file binds; the binary itself accepts the file
-  systemd   ExecStart names the service's binary and its example config;
+  systemd   ExecStart names the service's binary and its example config, and
+            no secret;
             hardening present; `systemd-analyze verify` and `security` (when
             installed) find no error and an exposure of at most MAX_EXPOSURE
   README    the "Operating trin" ports table has every service's ports
@@ -33,7 +35,8 @@ environment variable) and against each other:
             in, a project made on lifecycle reaches the aggregator's feed
             through the services' CURVE links, and a person's token made at
             the gateway opens a dispute on it over HTTP that the feed then
-            shows (the quick start's curl lines, in the compose layout).
+            shows (the quick start's curl lines, in the compose layout); no
+            token or password is in any started process's arguments (ps)
 
 Usage (CTest passes the paths; see tests/integration/deploy.cmake):
   check_deploy.py --root SRC --bin lifecycle=PATH ... --trinctl PATH [--rehearse]
@@ -82,6 +85,8 @@ def problem(where, msg):
 
 HELP_KEY = re.compile(r"^  --(\S+)\s")
 HELP_DEFAULT = re.compile(r"^\s+\(default: (.*); environment (TRIN_[A-Z0-9_]+)\)$")
+# A secret's third line: it may also be given as KEY-file (its first line).
+HELP_SECRET = re.compile(r"^\s+secret: give it by --(\S+)-file FILE")
 
 
 def clean_env(extra=None):
@@ -102,6 +107,14 @@ def settings_of(svc, binary):
         sys.exit(f"{binary} --help failed ({out.returncode}): {out.stderr.strip()}")
     keys, last = {}, None
     for line in out.stdout.splitlines():
+        m = HELP_SECRET.match(line)
+        if m and m.group(1) in keys:
+            k = m.group(1)
+            keys[k]["secret"] = True
+            keys[k + "-file"] = {"default": "", "secret_of": k,
+                                 "env": {e + "_FILE" for e in keys[k]["env"]},
+                                 "printed": keys[k]["printed"] + "_FILE"}
+            continue
         m = HELP_KEY.match(line)
         if m and m.group(1) != "config":
             last = m.group(1)
@@ -229,7 +242,9 @@ def duration_s(text):
 
 # The Compose attributes this file may use: a misspelt one ("healthchek") is
 # refused by docker compose, so it is refused here first.
-COMPOSE_TOP = {"version", "name", "services", "volumes", "networks", "secrets", "configs"}
+# No top-level "name": Debian 12's docker-compose 1.29 refuses it (the
+# project name is COMPOSE_PROJECT_NAME in deploy/docker/env.example).
+COMPOSE_TOP = {"version", "services", "volumes", "networks", "secrets", "configs"}
 COMPOSE_SERVICE = {
     "build", "cap_add", "cap_drop", "command", "configs", "container_name", "cpus",
     "depends_on", "deploy", "entrypoint", "env_file", "environment", "expose", "extra_hosts",
@@ -280,6 +295,11 @@ def check_compose(root, settings, sample):
         return None, {}
     check_compose_names(where, doc)
     env_example = read_env_example(os.path.join(root, "deploy/docker/env.example"))
+    # Without `name:` the project name, and with it every volume's name
+    # (trin_pgdata), would be the checkout's directory.
+    if env_example.get("COMPOSE_PROJECT_NAME") != "trin":
+        problem("deploy/docker/env.example", "COMPOSE_PROJECT_NAME=trin is missing: the "
+                "volumes would be named after the directory compose runs in")
     services = doc.get("services") or {}
     declared = set((doc.get("volumes") or {}).keys())
     installed = dockerfile_installs(root)
@@ -334,6 +354,9 @@ def check_compose(root, settings, sample):
             m = re.match(r"^--([^=]+)=(.*)$", a)
             if not m or m.group(1) not in st:
                 problem(w, f"command argument '{a}' is not --SETTING=VALUE of trin-{svc}")
+            elif st[m.group(1)].get("secret"):
+                problem(w, f"--{m.group(1)} is a secret: ps shows arguments; give it as "
+                           f"{st[m.group(1)]['printed']} or {m.group(1)}-file")
             else:
                 values[m.group(1)] = m.group(2)
         build = d.get("build") or {}
@@ -761,6 +784,11 @@ def check_systemd(root, binaries):
         argv = shlex.split(one.get("ExecStart", ""))
         if not argv or os.path.basename(argv[0]) != f"trin-{svc}":
             problem(rel, f"ExecStart must run trin-{svc}, not {argv[:1]}")
+        for a in argv[1:]:
+            k = a[2:].split("=", 1)[0] if a.startswith("--") else ""
+            if settings_cache.get(svc, {}).get(k, {}).get("secret"):
+                problem(rel, f"ExecStart passes the secret --{k}: ps shows arguments; set it "
+                             f"in /etc/trin/{svc}.conf (or {k}-file) or /etc/trin/{svc}.env")
         if "--config" not in argv or argv.index("--config") + 1 >= len(argv):
             problem(rel, "ExecStart has no --config FILE")
         else:
@@ -1177,6 +1205,19 @@ def rehearse(root, doc, resolved, binaries, trinctl, sample):
                                                 "without a registered key")
         if not problems:
             follow_through(tmp, resolved, procs, trinctl, move, sample_token)
+        # The secrets reach the processes by environment: none is in any
+        # process's arguments, which every local user can read (ps).
+        secrets = {v for k, v in sample.items() if v and re.search(r"TOKEN|PASSWORD", k)}
+        for svc, p in procs.items():
+            try:
+                with open(f"/proc/{p.pid}/cmdline", "rb") as f:
+                    args = f.read().decode(errors="replace").split("\0")
+            except OSError:
+                continue  # no /proc here, or the process is gone (reported below)
+            for a in args:
+                if any(sec in a for sec in secrets):
+                    problem(f"rehearsal {svc}", f"a secret is in its arguments ({a.split('=')[0]}"
+                                                "=...): ps shows it to every local user")
         return "SQLite" if why else "PostgreSQL"
         for svc, p in procs.items():
             if p.poll() is not None:
@@ -1227,7 +1268,8 @@ def main():
     settings_cache.update(settings)
     root = a.root
     sample = {"TRIN_PG_SUPERUSER_PASSWORD": "pg-secret", "TRIN_DB_PASSWORD": "db-secret",
-              "TRIN_FEED_OPERATOR_TOKEN": sample_token}
+              "TRIN_FEED_OPERATOR_TOKEN": sample_token,
+              "TRIN_WEBHOOK_OPERATOR_TOKEN": "rehearsal-webhook-token"}
 
     doc, resolved = check_compose(root, settings, sample)
     check_image(root, list(binaries.values()) + [a.trinctl])

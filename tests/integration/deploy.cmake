@@ -7,6 +7,8 @@
 # PostgreSQL server can start), runs every healthcheck over CURVE, and opens a
 # dispute through the gateway's HTTP API that the aggregator's feed must show.
 find_package(Python3 COMPONENTS Interpreter)
+add_test(NAME deploy.compose_config COMMAND sh ${PROJECT_SOURCE_DIR}/tests/deploy/compose_config.sh ${PROJECT_SOURCE_DIR})
+set_tests_properties(deploy.compose_config PROPERTIES SKIP_RETURN_CODE 77)
 set(_deploy_services lifecycle budget survey benchmark aggregator gateway)
 set(_deploy_ready ${Python3_Interpreter_FOUND})
 foreach(s ${_deploy_services})
