@@ -458,6 +458,38 @@ static void metrics_of_every_service_pass_promtool(void **state) {
   if (rc != 0) fail_msg("promtool check metrics: %s", out);
 }
 
+/* Rate limits: the gateway started again with one request a second per
+ * token (a burst of 1): a second request within that second is refused 429
+ * with Retry-After, and another token is not held back by the first. The
+ * loop ends at the first 429; it needs only two requests within a second. */
+static void over_the_rate_429_with_retry_after(void **state) {
+  (void)state;
+  testproc_stop(&env.proc[GT_GATEWAY]);
+  const char *limits[] = {"--rate-per-token=1", "--rate-burst=1", NULL};
+  assert_true(gt_start_gateway(&env, TRIN_GATEWAY_BIN, limits));
+  trin_client_destroy(&env.client[GT_GATEWAY][GT_ADMIN]);
+  gt_http_t r;
+  bool limited = false;
+  for (int i = 0; i < 200 && !limited; i++) {
+    assert_true(gt_http(&env, "GET", "/api/v1/projects", env.token[GT_READER], NULL, NULL, NULL,
+                        &r));
+    if (r.status == 429) {
+      limited = true;
+      expect_problem(&r, 429, "http", "", "requests a second with these credentials");
+      assert_true(atoi(r.retry_after) >= 1);
+    } else {
+      assert_int_equal(r.status, 200);
+    }
+    gt_http_free(&r);
+  }
+  assert_true(limited);
+  /* Another person's token has its own bucket. */
+  assert_true(gt_http(&env, "GET", "/api/v1/projects", env.token[GT_WRITER], NULL, NULL, NULL,
+                      &r));
+  assert_int_equal(r.status, 200);
+  gt_http_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(health_and_openapi_need_no_token),
@@ -469,6 +501,7 @@ int main(void) {
       cmocka_unit_test(bad_input_gets_the_problem_its_status_names),
       cmocka_unit_test(tokens_missing_revoked_or_read_only),
       cmocka_unit_test(metrics_of_every_service_pass_promtool),
+      cmocka_unit_test(over_the_rate_429_with_retry_after),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
