@@ -804,6 +804,13 @@ int main(void) {
     printf("SKIP gateway.oidc: node and npm are needed (apt-get install nodejs npm)\n");
     return SKIP;
   }
+  /* oidc-provider 9 runs on Node.js 20 or newer (Debian 12 ships 18). */
+  if (run("node -e \"process.exit(+process.versions.node.split('.')[0] >= 20 ? 0 : 1)\"",
+          NULL, 0) != 0) {
+    printf("SKIP gateway.oidc: the OpenID provider (oidc-provider 9) needs Node.js 20 or "
+           "newer; this machine's node is older\n");
+    return SKIP;
+  }
   static char out[8192];
   if (access(OIDC_DIR "/node_modules/oidc-provider/package.json", R_OK) != 0) {
     printf("gateway.oidc: npm ci --prefix " OIDC_DIR "\n");
