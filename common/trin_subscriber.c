@@ -356,7 +356,14 @@ static void on_watch(uv_timer_t *t) {
   size_t len = sizeof events;
   if (s->zsub && zmq_getsockopt(trin_zsock_socket(s->zsub), ZMQ_EVENTS, &events, &len) == 0 &&
       (events & ZMQ_POLLIN)) {
-    s->last_rx = uv_now(s->loop); /* messages are waiting: we were busy, it was not silent */
+    /* Messages are waiting: we were busy, it was not silent. Reading
+     * ZMQ_EVENTS spent the edge of the socket's fd, and ZeroMQ signals a
+     * pipe that still holds messages only once, so unless the SUB is read
+     * now it is never woken again: a subscriber whose loop was held past
+     * the silence (a busy machine, a slow consumer) would hear nothing,
+     * heartbeats included, for ever. */
+    s->last_rx = uv_now(s->loop);
+    trin_zsock_kick(s->zsub);
     return;
   }
   trin_log_info("%s: nothing heard for %d ms: reconnecting to %s and repairing from its outbox",

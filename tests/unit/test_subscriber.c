@@ -5,7 +5,9 @@
  * after the heartbeat shows the subscriber is behind. The backlog spans
  * several replay pages (1,000 events each), so the next page is asked for
  * while one is applied, and the failure falls in a page whose successor
- * is already on its way. */
+ * is already on its way. A subscriber whose loop is held past the silence
+ * with events waiting still reads them (its silence check must not leave
+ * the SUB asleep). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -215,7 +217,140 @@ static void catch_up_repair_and_retry(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* ---- a loop held past the silence ------------------------------------------ */
+
+/* SILENCE_MS in trin_subscriber.c, plus a margin: the watch must find the
+ * SUB silent that long with events waiting in it. */
+#define HELD_MS 6500
+
+static int emit_n(trin_request_t *req, void *data, trin_err_t *err) {
+  Trin__Ping p = TRIN__PING__INIT;
+  trin_event_id_t ids[1] = {{"test", "x"}};
+  for (int i = 0; i < *(int *)data; i++) {
+    uint64_t seq;
+    int rc = trin_request_emit(req, "test.happened", "org", ids, 1, &p.base, &seq, err);
+    if (rc) return rc;
+  }
+  return TRIN_OK;
+}
+
+/* What the test took, freed in teardown even when an assertion jumps out. */
+typedef struct {
+  char dir[64], ep[128], pub[128];
+  trin_store_t *store;
+  uv_loop_t loop;
+  bool loop_open;
+  void *zctx;
+  trin_server_t *server;
+  trin_subscriber_t *sub;
+  uv_timer_t tick;
+} held_t;
+
+static void on_tick(uv_timer_t *t) { (void)t; }
+
+/* Runs the loop until *count reaches want or 30 s pass (a bound, not a
+ * timing: it ends as soon as the events are in). */
+static void run_until(held_t *h, const uint64_t *count, uint64_t want) {
+  uint64_t deadline = uv_hrtime() + 30ull * 1000000000ull;
+  while (*count < want && uv_hrtime() < deadline) uv_run(&h->loop, UV_RUN_ONCE);
+}
+
+static int held_setup(void **state) {
+  held_t *h = calloc(1, sizeof *h);
+  if (!h) return -1;
+  snprintf(h->dir, sizeof h->dir, "/tmp/trin-sub-held-%d", (int)getpid());
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", h->dir, h->dir);
+  if (system(cmd) != 0) {
+    free(h);
+    return -1;
+  }
+  snprintf(h->ep, sizeof h->ep, "ipc://%s/req", h->dir);
+  snprintf(h->pub, sizeof h->pub, "ipc://%s/pub", h->dir);
+  uv_loop_init(&h->loop);
+  h->loop_open = true;
+  h->zctx = zmq_ctx_new();
+  /* Wakes UV_RUN_ONCE now and then, so run_until sees its deadline. */
+  uv_timer_init(&h->loop, &h->tick);
+  uv_timer_start(&h->tick, on_tick, 50, 50);
+  *state = h;
+  return 0;
+}
+
+static int held_teardown(void **state) {
+  held_t *h = *state;
+  trin_subscriber_destroy(&h->sub);
+  trin_server_destroy(&h->server);
+  if (h->loop_open) {
+    uv_close((uv_handle_t *)&h->tick, NULL);
+    uv_run(&h->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&h->loop);
+  }
+  if (h->zctx) zmq_ctx_term(h->zctx);
+  trin_store_destroy(&h->store);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", h->dir);
+  int rc = system(cmd);
+  free(h);
+  return rc == 0 ? 0 : -1;
+}
+
+static void a_loop_held_past_the_silence_still_reads(void **state) {
+  held_t *h = *state;
+  char db[128];
+  snprintf(db, sizeof db, "%s/s.db", h->dir);
+  trin_err_t err = {0};
+  trin_store_options_t so = {.location = db, .sync = TRIN_STORE_SYNC_NORMAL};
+  assert_int_equal(trin_store_open(&so, &h->store, &err), TRIN_OK);
+  trin_server_options_t opt = {.service = "test", .endpoint = h->ep, .pub_endpoint = h->pub,
+                               .heartbeat_ms = 100};
+  assert_int_equal(trin_server_new(&h->loop, h->zctx, h->store, &opt, &h->server, &err),
+                   TRIN_OK);
+  consumer_t c = {.next = 1, .in_order = true, .stop_at = UINT64_MAX, .loop = &h->loop};
+  trin_subscriber_options_t o = {.service = "test", .pub_endpoint = h->pub, .endpoint = h->ep,
+                                 .retry_ms = 2000};
+  assert_int_equal(trin_subscriber_new(&h->loop, h->zctx, &o, consume, &c, &h->sub, &err),
+                   TRIN_OK);
+  /* Until an event arrives live, the SUB is not known to be subscribed. */
+  int one = 1;
+  uint64_t deadline = uv_hrtime() + 30ull * 1000000000ull;
+  while (trin_subscriber_stats(h->sub).live == 0 && uv_hrtime() < deadline) {
+    assert_int_equal(trin_server_apply(h->server, emit_n, &one, &err), TRIN_OK);
+    uint64_t want = trin_outbox_last_seq(trin_server_outbox(h->server));
+    run_until(h, &c.count, want);
+  }
+  assert_true(trin_subscriber_stats(h->sub).live > 0);
+  uint64_t have = trin_outbox_last_seq(trin_server_outbox(h->server));
+  run_until(h, &c.count, have);
+  assert_int_equal(c.count, have);
+  /* Following live, no repair in flight (whose retry would mask a deaf SUB). */
+  deadline = uv_hrtime() + 30ull * 1000000000ull;
+  while (trin_subscriber_repairing(h->sub) && uv_hrtime() < deadline)
+    uv_run(&h->loop, UV_RUN_ONCE);
+  assert_false(trin_subscriber_repairing(h->sub));
+
+  /* Events wait in the SUB while the loop is held longer than the silence
+   * the subscriber tolerates; its watch runs first when the loop turns. */
+  int ten = 10;
+  assert_int_equal(trin_server_apply(h->server, emit_n, &ten, &err), TRIN_OK);
+  usleep(HELD_MS * 1000);
+  run_until(h, &c.count, have + 10);
+  trin_subscriber_stats_t st = trin_subscriber_stats(h->sub);
+  print_message("held subscriber: %llu delivered, %llu live, %llu repaired, %llu gaps\n",
+                (unsigned long long)st.delivered, (unsigned long long)st.live,
+                (unsigned long long)st.repaired, (unsigned long long)st.gaps);
+  assert_int_equal(c.count, have + 10);
+  assert_true(c.in_order);
+  /* Read where they waited: not a reconnection after the silence (a deaf
+   * SUB is only found, and repaired, by one). */
+  assert_int_equal(st.gaps, 0);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(catch_up_repair_and_retry)};
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(catch_up_repair_and_retry),
+      cmocka_unit_test_setup_teardown(a_loop_held_past_the_silence_still_reads, held_setup,
+                                      held_teardown),
+  };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
