@@ -490,6 +490,9 @@ static void lifecycle_and_budget_over_curve(void **state) {
 }
 
 int main(void) {
+  /* Once, on a shared machine, this test hung until ctest's timeout with
+   * nothing to show where: well inside that timeout, the watchdog says. */
+  testproc_watchdog(200);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(refuses_plain_tcp_without_key, reap),
       cmocka_unit_test_teardown(insecure_runs_plain_tcp_and_says_so, reap),

@@ -168,3 +168,31 @@ int testproc_http_port(const testproc_t *p) {
   }
   return 0;
 }
+
+void testproc_watchdog(int seconds) {
+  pid_t test = getpid();
+  pid_t pid = fork();
+  if (pid != 0) return; /* the test goes on; a failed fork only loses the watch */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != test) _exit(0);
+  /* Sleeps in short steps so that it notices the test has ended. */
+  for (int waited = 0; waited < seconds * 10; waited++) {
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    if (getppid() != test) _exit(0);
+  }
+  char cmd[1400];
+  snprintf(cmd, sizeof cmd,
+           "exec 1>&2; d() { for c in $(pgrep -P $1); do [ $c = $$ ] || [ $c = $PPID ] || { echo $c; d $c; }; "
+           "done; }; all=\"%d $(d %d)\"; "
+           "echo 'watchdog: test %d still running after %d s; its processes:'; "
+           "for p in $all; do ps -o pid=,ppid=,etime=,args= -p $p; done; "
+           "command -v gdb >/dev/null || exit 0; for p in $all; do "
+           "echo \"watchdog: stacks of $p\"; "
+           "gdb -batch -nx -p $p -ex 'thread apply all bt 12' 2>/dev/null | "
+           "grep -E '^(Thread|#)'; done",
+           (int)test, (int)test, (int)test, seconds);
+  if (system(cmd) < 0) perror("watchdog");
+  kill(test, SIGABRT);
+  _exit(0);
+}

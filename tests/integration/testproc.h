@@ -41,6 +41,11 @@ void testproc_cleanup(testproc_t *p);
  * the newest such line of p->log, waited for as long as a busy machine may
  * need (up to 60 s, returning as soon as it is there); 0 when none came. */
 int testproc_http_port(const testproc_t *p);
+/* A test that is still running after `seconds` prints, on stderr, every
+ * process it started (with their command lines) and their stacks (gdb, where
+ * it is installed), then aborts: a hang names where it hung instead of
+ * ending silently at ctest's timeout. Call once, first thing in main. */
+void testproc_watchdog(int seconds);
 /* Runs a command line through /bin/sh, capturing stdout into out (may be
  * NULL); returns the exit status. */
 int testproc_run(const char *cmd, char *out, size_t out_size);
