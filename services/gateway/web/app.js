@@ -1,4 +1,4 @@
-// trin — the partners' web app (issue 16, first slice). Plain JS, served by
+// trin — the partners' web app (issue 16): its core. Plain JS, served by
 // trin-gateway at /app/, talking only to the gateway's public HTTP API under
 // ../api/v1/ — everything done here can be done with curl.
 //
@@ -25,6 +25,29 @@ const state = {
   etag: null,      // the shown project's ETag
   project: null,
 };
+
+// ---------------------------------------------------------------- extensions
+
+// The app's other files (loaded after this one by index.html, each with one
+// part of the app: economy.js, survey.js, ...) add their words, pages,
+// menu entries and project sections through these, so that each part lives
+// in its own file; everything in this file is theirs to use.
+const EXT = {
+  pages: [],     // {match(parts) -> truthy, show(main, parts, params)}
+  nav: [],       // {key (a word), path, current (the page's name)}
+  sections: [],  // the project page's sections, in order: {key, build(ctx) -> Node | Promise<Node>}
+};
+function addWords(words) { for (const l of Object.keys(words)) Object.assign(WORDS[l], words[l]); }
+function addPage(match, show) { EXT.pages.push({ match, show }); }
+function addNav(key, path, current) { EXT.nav.push({ key, path, current }); }
+// A new section after `after` (a key; at the end when not found), or, when
+// `key` is already there, in place of it.
+function addProjectSection(key, build, after) {
+  const have = EXT.sections.findIndex((x) => x.key === key);
+  if (have >= 0) { EXT.sections[have] = { key, build }; return; }
+  const at = EXT.sections.findIndex((x) => x.key === after);
+  EXT.sections.splice(at >= 0 ? at + 1 : EXT.sections.length, 0, { key, build });
+}
 
 // ---------------------------------------------------------------- words
 
@@ -433,7 +456,8 @@ function chrome(current) {
   const langBtn = el('button', { type: 'button', lang: state.lang === 'da' ? 'en' : 'da', title: t('langName'),
                                  onclick: switchLanguage, id: 'lang' }, t('lang'));
   if (state.me) {
-    nav.append(el('ul', {}, el('li', {}, el('a', { href: href('/'), 'aria-current': current === 'portfolio' ? 'page' : null }, t('portfolio')))));
+    nav.append(el('ul', {}, el('li', {}, el('a', { href: href('/'), 'aria-current': current === 'portfolio' ? 'page' : null }, t('portfolio'))),
+      EXT.nav.map((n) => el('li', {}, el('a', { href: href(n.path), 'aria-current': current === n.current ? 'page' : null }, t(n.key))))));
     const role = term('role', state.me.role);
     who.append(el('span', { id: 'whoami' }, `${t('signedInAs')} ${state.me.person || '—'} (${role}, ${orgName(state.me.organisation)})`),
       langBtn, el('button', { type: 'button', id: 'signout', onclick: signOut }, t('signOut')));
@@ -452,6 +476,7 @@ async function render() {
     if (parts.length === 0 || (parts.length === 1 && parts[0] === 'portfolio')) await pagePortfolio(main, params);
     else if (parts.length === 2 && parts[0] === 'projects') await pageProject(main, parts[1]);
     else if (parts.length === 2 && parts[0] === 'partnerships') await pagePartnership(main, parts[1]);
+    else if (EXT.pages.some((x) => x.match(parts))) await EXT.pages.find((x) => x.match(parts)).show(main, parts, params);
     else {
       chrome('');
       setMain(main, el('h1', {}, t('notFoundTitle')), el('p', {}, link('/', {}, t('back'))));
@@ -623,18 +648,23 @@ async function pageProject(main, id, keepMessage) {
     loadSurveys(id),
   ]);
   const row = rows && rows.find((x) => x.project_id === p.id);
-  setMain(main, 
+  // what every section may use: the project, its status row, what was read
+  const ctx = { id, p, row, budgets, drift, surveys };
+  const sections = await Promise.all(EXT.sections.map((x) => x.build(ctx)));
+  setMain(main,
     el('h1', {}, `${p.id} — ${p.name}`),
     el('div', { id: 'stale', hidden: true }),
-    sectionFacts(p, row),
-    sectionStages(p),
-    sectionMilestones(p),
-    sectionDisputes(p),
-    sectionDefects(p),
-    sectionEconomy(p, budgets, drift),
-    sectionSurvey(row, surveys));
+    ...sections);
   if (keepMessage) announce(keepMessage);
 }
+
+addProjectSection('facts', (c) => sectionFacts(c.p, c.row));
+addProjectSection('stages', (c) => sectionStages(c.p));
+addProjectSection('milestones', (c) => sectionMilestones(c.p));
+addProjectSection('disputes', (c) => sectionDisputes(c.p));
+addProjectSection('defects', (c) => sectionDefects(c.p));
+addProjectSection('economy', (c) => sectionEconomy(c.p, c.budgets, c.drift));
+addProjectSection('survey', (c) => sectionSurvey(c.row, c.surveys));
 
 function sectionFacts(p, row) {
   return el('section', { 'aria-labelledby': 'h-facts' }, el('h2', { id: 'h-facts' }, t('facts')),
