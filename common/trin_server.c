@@ -666,13 +666,15 @@ static int handle_events_since(trin_request_t *req, const ProtobufCMessage *msg,
                                void *data, trin_err_t *err) {
   trin_server_t *s = data;
   const Trin__EventsSince *q = (const Trin__EventsSince *)msg;
-  /* The log holds every organisation's events: only trin's own services
-   * (and admins) replay it; organisations read through queries. */
+  /* The log holds every organisation's events: only trin's own services,
+   * the gateway (which may act for any person, admins included) and admins
+   * replay it; organisations read through queries. */
   const trin_caller_t *c = &req->caller;
-  if (c->authenticated && strcmp(c->role, "service") != 0 && strcmp(c->role, "admin") != 0)
+  if (c->authenticated && strcmp(c->role, "service") != 0 && strcmp(c->role, "admin") != 0 &&
+      strcmp(c->role, "gateway") != 0)
     return trin_err_set(err, TRIN_EFORBIDDEN, "",
-                        "EventsSince is for service and admin keys; this key (%s) has role "
-                        "'%s'",
+                        "EventsSince is for service, gateway and admin keys; this key (%s) has "
+                        "role '%s'",
                         c->key, c->role);
   /* Packed straight from the log's bytes: replay is what a subscriber
    * catching up waits on. */

@@ -281,14 +281,16 @@ static void decide_key(trin_zap_t *z, const uint8_t *key, const char *domain,
     return;
   }
   if (strcmp(domain, TRIN_ZAP_EVENTS) == 0) {
+    /* The gateway may act for any person, admins included; it follows the
+     * aggregator's rows for its event stream. */
     trin_role_t role = trin_role_parse(k->e.role);
-    if (role != TRIN_ROLE_SERVICE && role != TRIN_ROLE_ADMIN) {
-      v->text = "events are for service and admin keys";
+    if (role != TRIN_ROLE_SERVICE && role != TRIN_ROLE_ADMIN && role != TRIN_ROLE_GATEWAY) {
+      v->text = "events are for service, gateway and admin keys";
       char what[80];
       snprintf(what, sizeof what, "%s:events", k->e.fingerprint);
       log_refusal(z, what,
-                  "refused key %s (%s, role %s) from %s on the events socket: only service "
-                  "and admin keys may follow events",
+                  "refused key %s (%s, role %s) from %s on the events socket: only service, "
+                  "gateway and admin keys may follow events",
                   k->e.fingerprint, k->e.org, k->e.role, address);
       return;
     }

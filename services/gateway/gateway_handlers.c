@@ -41,6 +41,7 @@ struct gateway_handlers {
   gateway_forward_t *forward;
   gateway_access_t *access;
   trin_http_server_t *http;
+  gateway_stream_t *stream;  /* NULL: no aggregator to follow */
   gateway_handlers_options_t opt;
   gateway_rate_t *by_principal, *by_address;
   char *openapi;          /* the document, made once every service described itself */
@@ -54,7 +55,7 @@ struct gateway_handlers {
   /* The gateway's own figures, served with every service's on /metrics. */
   trin_metrics_t *metrics;
   trin_metric_t *by_class[5];      /* 2xx .. 5xx, other */
-  trin_metric_t *replays, *rate_limited, *in_flight, *connections;
+  trin_metric_t *replays, *rate_limited, *in_flight, *connections, *streams;
   trin_metric_t *closed[3];        /* cap, shed, deadline */
   trin_http_stats_t last_stats;    /* what the counters above already hold */
   trin_metric_family_t *latency;   /* per service: the request's time at the service */
@@ -626,6 +627,14 @@ static void serve_me(void *data, int status, const gateway_who_t *who, const tri
   call_free(c);
 }
 
+/* GET /api/v1/stream, once the person is known. */
+static void open_stream(void *data, int status, const gateway_who_t *who, const trin_err_t *err) {
+  call_t *c = data;
+  if (status) problem_err(c->h, c->res, c->req->path, err);
+  else gateway_stream_open(c->h->stream, c->res, who);
+  call_free(c);
+}
+
 /* GET /metrics: every service's figures (trin.metrics.GetMetrics, asked
  * with the gateway's own key) and the gateway's, in one exposition. A
  * service that has not answered within SCRAPE_WAIT_MS is left out and shows
@@ -651,6 +660,7 @@ static void on_stats(trin_metrics_t *m, void *data) {
   gateway_handlers_t *h = data;
   (void)m;
   trin_metric_set(h->in_flight, (double)gateway_forward_pending(h->forward));
+  trin_metric_set(h->streams, (double)gateway_stream_count(h->stream));
   if (!h->http) return;
   trin_http_stats_t st;
   trin_http_server_stats(h->http, &st);
@@ -792,6 +802,24 @@ void gateway_handlers_http(void *data, const trin_http_request_t *req, trin_http
   }
   if (strcmp(path, "/api/v1/openapi.json") == 0 && get) {
     serve_openapi(h, res);
+    return;
+  }
+  if (strcmp(path, "/api/v1/stream") == 0 && get) {
+    if (!h->stream) {
+      problem(h, res, path, 503, TRIN_EIO, "",
+              "this gateway follows no aggregator (aggregator-endpoint and "
+              "aggregator-pub-endpoint are empty), so it has no stream");
+      return;
+    }
+    call_t *c = calloc(1, sizeof *c);
+    if (!c) {
+      problem(h, res, path, 500, TRIN_EINTERNAL, "", "out of memory");
+      return;
+    }
+    c->h = h;
+    c->req = req;
+    c->res = res;
+    gateway_access_check(h->access, req, false, open_stream, c);
     return;
   }
   if (strcmp(path, "/api/v1/me") == 0 && get) {
@@ -947,6 +975,10 @@ static int metrics_new(gateway_handlers_t *h, trin_err_t *err) {
                             "open HTTP connections", "", &f, err);
   if (!rc) rc = trin_metrics_series(f, NULL, &h->connections, err);
   if (!rc)
+    rc = trin_metrics_gauge(h->metrics, "trin_gateway_streams",
+                            "open event streams (GET /api/v1/stream)", "", &f, err);
+  if (!rc) rc = trin_metrics_series(f, NULL, &h->streams, err);
+  if (!rc)
     rc = trin_metrics_counter(h->metrics, "trin_gateway_http_connections_closed_total",
                               "connections refused or shed at a cap, or closed past a deadline",
                               "why", &f, err);
@@ -1034,6 +1066,10 @@ void gateway_handlers_destroy(gateway_handlers_t **hp) {
   uv_timer_stop(&h->describe);
   uv_close((uv_handle_t *)&h->purge, on_closed);
   uv_close((uv_handle_t *)&h->describe, on_closed);
+}
+
+void gateway_handlers_set_stream(gateway_handlers_t *h, gateway_stream_t *stream) {
+  h->stream = stream;
 }
 
 void gateway_handlers_set_http(gateway_handlers_t *h, trin_http_server_t *server) {

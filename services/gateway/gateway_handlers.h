@@ -11,6 +11,7 @@
 #include "gateway_access.h"
 #include "gateway_catalog.h"
 #include "gateway_forward.h"
+#include "gateway_stream.h"
 #include "trin_err.h"
 #include "trin_http.h"
 #include "trin_store.h"
@@ -35,6 +36,8 @@ void gateway_handlers_destroy(gateway_handlers_t **h);
 /* The trin_http_handler_fn: data is the gateway_handlers_t. */
 void gateway_handlers_http(void *data, const trin_http_request_t *req, trin_http_response_t *res);
 
+/* Serves GET /api/v1/stream from stream (borrowed; NULL = answered 503). */
+void gateway_handlers_set_stream(gateway_handlers_t *h, gateway_stream_t *stream);
 /* Gives the HTTP server's counters to /metrics (borrowed; NULL = none). */
 void gateway_handlers_set_http(gateway_handlers_t *h, trin_http_server_t *server);
 

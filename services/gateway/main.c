@@ -23,6 +23,8 @@ static const trin_config_key_t KEYS[] = {
     {"survey-endpoint", "tcp://127.0.0.1:5721", "the survey service's ROUTER (empty = not reached)"},
     {"benchmark-endpoint", "tcp://127.0.0.1:5731", "the benchmark service's ROUTER (empty = not reached)"},
     {"aggregator-endpoint", "tcp://127.0.0.1:5741", "the aggregator's ROUTER (empty = not reached)"},
+    {"aggregator-pub-endpoint", "tcp://127.0.0.1:5742",
+     "the aggregator's PUB, followed for GET /api/v1/stream (empty = no stream)"},
     {"request-timeout-ms", "10000", "a service that has not answered by then gets the client a 503"},
     {"oidc-config", "", "JSON file of trusted OpenID Connect issuers and the claims that map to an "
                         "organisation and role (docs/gateway.md; empty = personal tokens only)"},
@@ -57,6 +59,18 @@ static const trin_service_spec_t SPEC = {
 
 /* The gateway reaches its own ROUTER like any service: a wildcard bind
  * address is reached on the loopback. */
+/* A token revoked here: forgotten by the access cache, its streams ended. */
+typedef struct {
+  gateway_access_t *access;
+  gateway_stream_t *stream;
+} revoked_t;
+
+static void on_revoked(void *data, const char *id) {
+  revoked_t *r = data;
+  gateway_access_revoked(r->access, id);
+  if (r->stream) gateway_stream_revoked(r->stream, id);
+}
+
 static void self_endpoint(const char *bound, char *out, size_t cap) {
   const char *star = strstr(bound, "://*:");
   const char *any = strstr(bound, "://0.0.0.0:");
@@ -92,7 +106,9 @@ int main(int argc, char **argv) {
   gateway_oidc_t *oidc = NULL;
   gateway_access_t *access = NULL;
   gateway_handlers_t *handlers = NULL;
+  gateway_stream_t *stream = NULL;
   trin_http_server_t *http = NULL;
+  revoked_t revoked = {0};
   if ((rc = gateway_catalog_new(&catalog, &err)) ||
       (rc = gateway_forward_new(loop, trin_service_zctx(svc), (int)timeout, &forward, &err)))
     goto fail;
@@ -119,7 +135,18 @@ int main(int argc, char **argv) {
   }
   if ((rc = gateway_access_new(trin_service_store(svc), oidc, &access, &err))) goto fail;
   /* Its token requests; a revocation is told to the tokens kept in memory. */
-  trin_token_hooks_t token_hooks = {.on_revoked = gateway_access_revoked, .data = access};
+  const char *agg = trin_config_get(cfg, "aggregator-endpoint");
+  const char *agg_pub = trin_config_get(cfg, "aggregator-pub-endpoint");
+  if (agg && *agg && agg_pub && *agg_pub) {
+    const trin_curve_client_t *curve = NULL;
+    gateway_stream_options_t so = {.pub_endpoint = agg_pub, .endpoint = agg};
+    if ((rc = trin_service_peer(svc, "aggregator", agg, agg_pub, &curve, &err))) goto fail;
+    so.curve = curve;
+    if ((rc = gateway_stream_new(loop, trin_service_zctx(svc), forward, &so, &stream, &err)))
+      goto fail;
+  }
+  revoked = (revoked_t){.access = access, .stream = stream};
+  trin_token_hooks_t token_hooks = {.on_revoked = on_revoked, .data = &revoked};
   trin_access_install(trin_service_server(svc), &ACCESS);
   if ((rc = trin_token_register(trin_service_server(svc), &token_hooks))) {
     trin_err_set(&err, rc, "", "the token requests could not be registered");
@@ -146,6 +173,7 @@ int main(int argc, char **argv) {
     goto fail;
   }
   gateway_handlers_set_http(handlers, http);
+  gateway_handlers_set_stream(handlers, stream);
 
   trin_service_run(svc);
 fail:
@@ -154,6 +182,7 @@ fail:
   gateway_access_destroy(&access);
   gateway_oidc_destroy(&oidc);
   gateway_forward_destroy(&forward);
+  gateway_stream_destroy(&stream); /* after the forwarder: its asks are answered first */
   gateway_catalog_destroy(&catalog);
   if (rc) return trin_service_fail(&svc, &err);
   trin_service_destroy(&svc);

@@ -135,6 +135,8 @@ static void gw_system_start(void) {
     snprintf(up[i][1], sizeof up[i][1], "--%s-pub-endpoint=%s", G_NAME[i], gprocs[i].pub);
     snprintf(gw_ep[i], sizeof gw_ep[i], "--%s-endpoint=%s", G_NAME[i], gprocs[i].endpoint);
   }
+  char gw_agg_pub[400];
+  snprintf(gw_agg_pub, sizeof gw_agg_pub, "--aggregator-pub-endpoint=%s", gprocs[G_AGG].pub);
   const char *lc_args[] = {"--heartbeat-ms=1000", NULL};
   const char *bg_args[] = {up[G_LC][0], up[G_LC][1], "--heartbeat-ms=1000", NULL};
   const char *sv_args[] = {up[G_LC][0], up[G_LC][1], "--heartbeat-ms=1000", "--http-address=",
@@ -146,7 +148,7 @@ static void gw_system_start(void) {
                             "--http-address=127.0.0.1:0", "--token=" GW_FEED_TOKEN,
                             "--retry-ms=200", NULL};
   const char *gw_args[] = {gw_ep[G_LC], gw_ep[G_BG], gw_ep[G_SV], gw_ep[G_BM], gw_ep[G_AGG],
-                           "--http-addr=127.0.0.1:0", "--max-per-address=2000",
+                           gw_agg_pub, "--http-addr=127.0.0.1:0", "--max-per-address=2000",
                            "--max-connections=4096", "--rate-per-token=0",
                            "--rate-per-address=0", "--idle-timeout-ms=600000", NULL};
   const char *bins[G_N] = {TRIN_LIFECYCLE_BIN, TRIN_BUDGET_BIN,     TRIN_SURVEY_BIN,

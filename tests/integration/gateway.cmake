@@ -12,7 +12,7 @@ if(TARGET trin-gateway)
     TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>"
     TRIN_AGGREGATOR_BIN="$<TARGET_FILE:trin-aggregator>"
     TRIN_GATEWAY_BIN="$<TARGET_FILE:trin-gateway>")
-  foreach(t flow parity)
+  foreach(t flow parity stream)
     trin_test(NAME gateway.${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_gateway_${t}.c
               LIBS gateway_testenv PkgConfig::JANSSON)
     target_compile_definitions(test_gateway_${t} PRIVATE ${GATEWAY_TEST_BINS})

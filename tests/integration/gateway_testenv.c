@@ -90,6 +90,9 @@ bool gt_start_gateway(gt_env_t *e, const char *bin, const char *const *extra) {
     snprintf(ep[i], sizeof ep[i], "--%s-endpoint=%s", GT_NAMES[i], e->proc[i].endpoint);
     args[n++] = ep[i];
   }
+  char agg_pub[400];
+  snprintf(agg_pub, sizeof agg_pub, "--aggregator-pub-endpoint=%s", e->proc[GT_AGGREGATOR].pub);
+  args[n++] = agg_pub;
   args[n++] = "--http-addr=127.0.0.1:0";
   args[n++] = "--rate-per-token=0";
   args[n++] = "--rate-per-address=0";
