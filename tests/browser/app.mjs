@@ -204,6 +204,42 @@ try {
   await axe(da, 'project (da)');
   await shot(da, 'project-da');
 
+  // live: what someone else changes shows on the open page, no reload
+  const postDispute = async (id, title) => {
+    const r = await fetch(new URL('../api/v1/projects/PA/disputes', base), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${tok('WRITER')}`, 'Content-Type': 'application/json', 'Idempotency-Key': `live-${id}` },
+      body: JSON.stringify({ dispute_id: id, title, amount_ore: '500000', date: '2026-11-25', raised_by: 'alfa' }),
+    });
+    if (!r.ok) fail(`POST a dispute ${id}: ${r.status} ${await r.text()}`);
+  };
+  await da.evaluate(() => {
+    window.notReloaded = true;
+    document.querySelectorAll('main details').forEach((d) => { d.open = false; });
+    document.activeElement?.blur();
+  });
+  // the stream follows from when it opened: wait until it has, then change
+  await da.waitForSelector('html[data-live="following"]', { timeout: WAIT_MS });
+  await postDispute('D-LIVE', 'Stilladset står for længe');
+  try {
+    await da.waitForSelector('#dispute-D-LIVE', { timeout: WAIT_MS });
+  } catch { fail('a dispute opened elsewhere never appeared on the open project page'); }
+  if (!(await da.evaluate(() => window.notReloaded === true))) fail('the page was reloaded, not updated');
+  log('live: a dispute opened by the writer appeared on the calculator\'s page without a reload');
+  // someone in the middle of a form keeps it: a notice offers the changes
+  await da.focus('#form-defect >> xpath=ancestor::details/summary');
+  await da.keyboard.press('Enter');
+  await da.fill(f('defect.description'), 'Halvt skrevet');
+  await postDispute('D-LIVE2', 'Adgangsvej spærret');
+  await da.waitForSelector('#live-notice', { timeout: WAIT_MS });
+  if (await da.inputValue(f('defect.description')) !== 'Halvt skrevet') fail('the half-written form was lost');
+  if (await da.$('#dispute-D-LIVE2')) fail('the page changed under a half-written form');
+  await expectText(da, 'Der er kommet ændringer', 'the live notice in Danish');
+  await shot(da, 'project-live-notice-da');
+  await da.click('#live-show');
+  await da.waitForSelector('#dispute-D-LIVE2', { timeout: WAIT_MS });
+  log('live: with a form open, a notice; "Vis ændringerne" shows them');
+
   // portfolio, filters in the URL
   await portfolioWithPA(da, 'Portefølje');
   const paRow = nbsp(await da.textContent('#row-PA'));

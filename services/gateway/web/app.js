@@ -36,7 +36,10 @@ const EXT = {
   pages: [],     // {match(parts) -> truthy, show(main, parts, params)}
   nav: [],       // {key (a word), path, current (the page's name)}
   sections: [],  // the project page's sections, in order: {key, build(ctx) -> Node | Promise<Node>}
+  shown: [],     // called after every page shown, the sign-in page and sign-out included
 };
+function onShown(fn) { EXT.shown.push(fn); }
+function shown() { for (const fn of EXT.shown) fn(); }
 function addWords(words) { for (const l of Object.keys(words)) Object.assign(WORDS[l], words[l]); }
 function addPage(match, show) { EXT.pages.push({ match, show }); }
 function addNav(key, path, current) { EXT.nav.push({ key, path, current }); }
@@ -468,7 +471,7 @@ function chrome(current) {
 
 async function render() {
   chooseLanguage();
-  if (!state.token) { showSignIn(); return; }
+  if (!state.token) { showSignIn(); shown(); return; }
   announce('');
   const { parts, params } = route();
   const main = document.getElementById('main');
@@ -483,9 +486,9 @@ async function render() {
       document.title = `${t('notFoundTitle')} — trin`;
     }
   } catch (e) {
-    if (e instanceof SignedOut) return;
-    setMain(main, el('h1', {}, 'trin'), el('p', { class: 'banner', role: 'alert' }, String(e.message || e)));
+    if (!(e instanceof SignedOut)) setMain(main, el('h1', {}, 'trin'), el('p', { class: 'banner', role: 'alert' }, String(e.message || e)));
   }
+  shown();
 }
 
 function focusMain() {
@@ -546,6 +549,7 @@ function signOut() {
   state.project = null;
   state.etag = null;
   showSignIn(t('signedOut'));
+  shown();
   document.getElementById('token').focus();
 }
 
