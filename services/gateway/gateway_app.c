@@ -1,16 +1,39 @@
 /* gateway_app — see gateway_app.h. */
 #include "gateway_app.h"
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PREFIX "/app"
 
 /* The app's files come only from here and talk only to here: no inline
  * script or style, no frames, no plug-ins, no form posts elsewhere. */
-static const char CSP[] =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'";
+#define CSP_HEAD "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+                 "connect-src 'self'"
+#define CSP_TAIL "; font-src 'self'; object-src 'none'; base-uri 'none'; " \
+                 "form-action 'self'; frame-ancestors 'none'"
+static const char CSP[] = CSP_HEAD CSP_TAIL;
+
+char *gateway_app_csp_with(const char *const *urls, size_t n) {
+  size_t cap = sizeof CSP + 1;
+  for (size_t i = 0; i < n; i++) cap += strlen(urls[i]) + 1;
+  char *out = malloc(cap);
+  if (!out) return NULL;
+  size_t len = (size_t)snprintf(out, cap, "%s", CSP_HEAD);
+  for (size_t i = 0; i < n; i++) {
+    /* the origin only: scheme://host[:port] */
+    const char *u = urls[i];
+    const char *host = strstr(u, "://");
+    size_t o = host ? (size_t)(host - u) + 3 + strcspn(host + 3, "/?#") : strlen(u);
+    bool dup = false;
+    for (size_t k = 0; k < i && !dup; k++) dup = strncmp(urls[k], u, o) == 0;
+    if (!dup) len += (size_t)snprintf(out + len, cap - len, " %.*s", (int)o, u);
+  }
+  snprintf(out + len, cap - len, "%s", CSP_TAIL);
+  return out;
+}
 
 const gateway_app_file_t *gateway_app_find(const char *path) {
   if (strncmp(path, PREFIX "/", strlen(PREFIX "/")) != 0) return NULL;
@@ -27,7 +50,9 @@ static void plain(trin_http_response_t *res, int status, const char *text) {
   trin_http_respond(res, status, "text/plain; charset=utf-8", text, strlen(text));
 }
 
-bool gateway_app_serve(const trin_http_request_t *req, trin_http_response_t *res) {
+bool gateway_app_serve(const trin_http_request_t *req, trin_http_response_t *res,
+                       const char *csp) {
+  if (!csp) csp = CSP;
   const char *path = req->path;
   bool ours = strcmp(path, PREFIX) == 0 || strncmp(path, PREFIX "/", strlen(PREFIX "/")) == 0;
   if (!ours) return false;
@@ -47,7 +72,7 @@ bool gateway_app_serve(const trin_http_request_t *req, trin_http_response_t *res
     plain(res, 404, "no such file in the app\n");
     return true;
   }
-  trin_http_set_header(res, "Content-Security-Policy", CSP);
+  trin_http_set_header(res, "Content-Security-Policy", csp);
   trin_http_set_header(res, "X-Content-Type-Options", "nosniff");
   trin_http_set_header(res, "Referrer-Policy", "no-referrer");
   trin_http_set_header(res, "X-Frame-Options", "DENY");

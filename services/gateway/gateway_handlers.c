@@ -42,6 +42,8 @@ struct gateway_handlers {
   gateway_access_t *access;
   trin_http_server_t *http;
   gateway_stream_t *stream;  /* NULL: no aggregator to follow */
+  char *app_csp;             /* the app's policy with the sign-in issuers; NULL = default */
+  char *signin;              /* GET /api/v1/signin's body */
   gateway_handlers_options_t opt;
   gateway_rate_t *by_principal, *by_address;
   char *openapi;          /* the document, made once every service described itself */
@@ -781,7 +783,7 @@ void gateway_handlers_http(void *data, const trin_http_request_t *req, trin_http
   snprintf(addr, sizeof addr, "%s", req->peer);
   char *colon = strrchr(addr, ':');
   if (colon) *colon = '\0';
-  if (gateway_app_serve(req, res)) return;
+  if (gateway_app_serve(req, res, h->app_csp)) return;
   if (strcmp(path, "/healthz") == 0) {
     respond_json(h, res, 200, "{\"status\":\"ok\"}", 15);
     return;
@@ -802,6 +804,12 @@ void gateway_handlers_http(void *data, const trin_http_request_t *req, trin_http
   }
   if (strcmp(path, "/api/v1/openapi.json") == 0 && get) {
     serve_openapi(h, res);
+    return;
+  }
+  if (strcmp(path, "/api/v1/signin") == 0 && get) {
+    /* where the web app may sign people in: public, holds no secret */
+    const char *body = h->signin ? h->signin : "{\"issuers\":[]}";
+    respond_json(h, res, 200, body, strlen(body));
     return;
   }
   if (strcmp(path, "/api/v1/stream") == 0 && get) {
@@ -1056,6 +1064,9 @@ void gateway_handlers_destroy(gateway_handlers_t **hp) {
   gateway_rate_destroy(&h->by_principal);
   gateway_rate_destroy(&h->by_address);
   trin_metrics_destroy(&h->metrics);
+  free(h->signin);
+  free(h->app_csp);
+  h->signin = h->app_csp = NULL;
   if (!h->purge.loop) {
     free(h->openapi);
     free(h);
@@ -1066,6 +1077,38 @@ void gateway_handlers_destroy(gateway_handlers_t **hp) {
   uv_timer_stop(&h->describe);
   uv_close((uv_handle_t *)&h->purge, on_closed);
   uv_close((uv_handle_t *)&h->describe, on_closed);
+}
+
+int gateway_handlers_set_oidc(gateway_handlers_t *h, const gateway_oidc_t *oidc, trin_err_t *err) {
+  gateway_oidc_app_t apps[16];
+  size_t n = gateway_oidc_app_issuers(oidc, apps, 16);
+  if (n > 16) n = 16;
+  json_t *list = json_array();
+  const char *urls[16];
+  for (size_t i = 0; list && i < n; i++) {
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "issuer", apps[i].issuer, "client_id",
+                          apps[i].client_id, "scope", apps[i].scope, "resource",
+                          apps[i].resource, "name", apps[i].name);
+    if (!o || json_array_append_new(list, o) != 0) {
+      json_decref(list);
+      list = NULL;
+    }
+    urls[i] = apps[i].issuer;
+  }
+  json_t *doc = list ? json_pack("{s:o}", "issuers", list) : NULL;
+  char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+  json_decref(doc);
+  char *csp = n ? gateway_app_csp_with(urls, n) : NULL;
+  if (!text || (n && !csp)) {
+    free(text);
+    free(csp);
+    return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
+  free(h->signin);
+  free(h->app_csp);
+  h->signin = text;
+  h->app_csp = csp;
+  return TRIN_OK;
 }
 
 void gateway_handlers_set_stream(gateway_handlers_t *h, gateway_stream_t *stream) {

@@ -11,6 +11,7 @@
 #include "gateway_access.h"
 #include "gateway_catalog.h"
 #include "gateway_forward.h"
+#include "gateway_oidc.h"
 #include "gateway_stream.h"
 #include "trin_err.h"
 #include "trin_http.h"
@@ -36,6 +37,10 @@ void gateway_handlers_destroy(gateway_handlers_t **h);
 /* The trin_http_handler_fn: data is the gateway_handlers_t. */
 void gateway_handlers_http(void *data, const trin_http_request_t *req, trin_http_response_t *res);
 
+/* The issuers of oidc (borrowed during the call; NULL = none) with an "app"
+ * block: listed by GET /api/v1/signin (public) for the web app's sign-in
+ * page, and allowed in the app's connect-src. */
+int gateway_handlers_set_oidc(gateway_handlers_t *h, const gateway_oidc_t *oidc, trin_err_t *err);
 /* Serves GET /api/v1/stream from stream (borrowed; NULL = answered 503). */
 void gateway_handlers_set_stream(gateway_handlers_t *h, gateway_stream_t *stream);
 /* Gives the HTTP server's counters to /metrics (borrowed; NULL = none). */

@@ -59,6 +59,7 @@ typedef struct fetch fetch_t;
 typedef struct {
   char issuer[256];
   char audience[256];
+  gateway_oidc_app_t app;  /* app.client_id "" = no sign-in from the web app */
   long leeway;
   bool loopback;     /* http:// allowed: the issuer is on this machine */
   rule_t *rules;
@@ -192,12 +193,60 @@ static int parse_rule(json_t *j, rule_t *r, const char *file, const char *path,
   return TRIN_OK;
 }
 
+/* One string member of the app block: required or not, at most cap - 1
+ * bytes, no control characters (it ends up in a URL and on a button). */
+static int app_string(json_t *app, const char *name, bool required, char *out, size_t cap,
+                      const char *file, const char *path, trin_err_t *err) {
+  char p[200];
+  snprintf(p, sizeof p, "%s.%s", path, name);
+  json_t *v = json_object_get(app, name);
+  if (!v) return required ? bad(err, file, p, "is missing") : TRIN_OK;
+  if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= cap)
+    return bad(err, file, p, "must be a string of 1-%zu bytes", cap - 1);
+  for (const char *c = json_string_value(v); *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      return bad(err, file, p, "must not hold control characters");
+  snprintf(out, cap, "%s", json_string_value(v));
+  return TRIN_OK;
+}
+
+/* The web app's sign-in at this issuer (authorization code with PKCE, a
+ * public client: no secret). */
+static int parse_app(json_t *app, issuer_t *is, const char *file, const char *path,
+                     trin_err_t *err) {
+  if (!json_is_object(app)) return bad(err, file, path, "must be an object");
+  static const char *const known[] = {"client_id", "scope", "resource", "name"};
+  int rc = unknown_keys(app, known, 4, file, path, err);
+  gateway_oidc_app_t *a = &is->app;
+  snprintf(a->scope, sizeof a->scope, "openid profile");
+  if (!rc) rc = app_string(app, "client_id", true, a->client_id, sizeof a->client_id, file, path,
+                           err);
+  if (!rc) rc = app_string(app, "scope", false, a->scope, sizeof a->scope, file, path, err);
+  if (!rc) rc = app_string(app, "resource", false, a->resource, sizeof a->resource, file, path,
+                           err);
+  if (!rc) rc = app_string(app, "name", false, a->name, sizeof a->name, file, path, err);
+  if (rc) {
+    memset(a, 0, sizeof *a);
+    return rc;
+  }
+  snprintf(a->issuer, sizeof a->issuer, "%s", is->issuer);
+  if (!a->name[0]) {
+    /* the issuer's host, for the button */
+    const char *h = strstr(is->issuer, "://");
+    h = h ? h + 3 : is->issuer;
+    size_t n = strcspn(h, "/");
+    snprintf(a->name, sizeof a->name, "%.*s", (int)(n < sizeof a->name ? n : sizeof a->name - 1),
+             h);
+  }
+  return TRIN_OK;
+}
+
 static int parse_issuer(json_t *j, issuer_t *is, const char *file, const char *path,
                         trin_err_t *err) {
   char p[160];
   if (!json_is_object(j)) return bad(err, file, path, "must be an object");
-  static const char *const known[] = {"issuer", "audience", "leeway_seconds", "map"};
-  int rc = unknown_keys(j, known, 4, file, path, err);
+  static const char *const known[] = {"issuer", "audience", "leeway_seconds", "map", "app"};
+  int rc = unknown_keys(j, known, 5, file, path, err);
   if (rc) return rc;
 
   json_t *iss = json_object_get(j, "issuer");
@@ -228,6 +277,13 @@ static int parse_issuer(json_t *j, issuer_t *is, const char *file, const char *p
         json_integer_value(lw) > LEEWAY_MAX)
       return bad(err, file, p, "must be a whole number of seconds from 0 to %d", LEEWAY_MAX);
     is->leeway = (long)json_integer_value(lw);
+  }
+
+  json_t *app = json_object_get(j, "app");
+  if (app) {
+    snprintf(p, sizeof p, "%s.app", path);
+    rc = parse_app(app, is, file, p, err);
+    if (rc) return rc;
   }
 
   json_t *map = json_object_get(j, "map");
@@ -890,4 +946,14 @@ void gateway_oidc_destroy(gateway_oidc_t **op) {
   }
   free_issuers(o);
   free_oidc_if_done(o);
+}
+
+size_t gateway_oidc_app_issuers(const gateway_oidc_t *o, gateway_oidc_app_t *out, size_t cap) {
+  size_t n = 0;
+  for (size_t i = 0; o && i < o->nissuers; i++)
+    if (o->issuers[i].app.client_id[0]) {
+      if (n < cap) out[n] = o->issuers[i].app;
+      n++;
+    }
+  return n;
 }

@@ -26,6 +26,20 @@
  *                   value, or an array claim holding it. The first matching
  *                   rule wins. organisation is a trin id; role is one of
  *                   admin, writer, reader, calculator, advisor, resident.
+ *   app             optional: the partners' web app signs people in here
+ *                   (authorization code with PKCE, in the browser, as a
+ *                   public client without a secret):
+ *                   {"client_id": "<the app's registration>",
+ *                    "scope": "openid profile" (default; Entra: add
+ *                             "api://trin/access" so the access token is
+ *                             for this API),
+ *                    "resource": "api://trin" (optional: sent as the
+ *                             RFC 8707 resource indicator),
+ *                    "name": "KAB" (the sign-in button's label; default
+ *                             the issuer's host)}
+ *                   The provider must let the app's origin call its token
+ *                   endpoint (CORS) and accept <gateway>/app/ as a redirect
+ *                   URI.
  *   Unknown keys are errors (a misspelt key would otherwise be ignored).
  *
  * Keys: `<issuer>/.well-known/openid-configuration` names `jwks_uri`; the
@@ -59,6 +73,16 @@ typedef struct {
 } gateway_identity_t;
 
 typedef struct gateway_oidc gateway_oidc_t;
+
+/* An issuer the web app may sign people in at (its "app" block); all of it
+ * may be shown to anyone: it holds no secret. */
+typedef struct {
+  char issuer[256];
+  char client_id[256];
+  char scope[256];
+  char resource[256];   /* "" = none */
+  char name[81];
+} gateway_oidc_app_t;
 
 /* Reads and checks the configuration file (nothing is fetched yet). loop is
  * borrowed and must outlive the object; config_path is read, not kept.
@@ -97,5 +121,9 @@ typedef void (*gateway_oidc_cb)(void *data, int status, const gateway_identity_t
  * keys are cached (or the token is refused without them); otherwise on the
  * loop once the keys are fetched. */
 void gateway_oidc_verify(gateway_oidc_t *o, const char *jwt, gateway_oidc_cb cb, void *data);
+
+/* The issuers with an "app" block, in the file's order: up to cap copied
+ * into out; returns how many there are. o may be NULL (none). */
+size_t gateway_oidc_app_issuers(const gateway_oidc_t *o, gateway_oidc_app_t *out, size_t cap);
 
 #endif

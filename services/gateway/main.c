@@ -160,6 +160,7 @@ int main(int argc, char **argv) {
   if ((rc = gateway_handlers_new(loop, trin_service_store(svc), catalog, forward, access, &ho,
                                  &handlers, &err)))
     goto fail;
+  if ((rc = gateway_handlers_set_oidc(handlers, oidc, &err))) goto fail;
   trin_http_options_t hopt = {.address = trin_config_get(cfg, "http-addr"),
                               .max_body = (size_t)max_body,
                               .max_connections = (int)maxc,

@@ -338,6 +338,18 @@ static void test_config_errors(void **state) {
        " {\"issuer\": \"https://a\", \"audience\": \"api://trin\", \"map\": "
        "[{\"claims\": {\"tid\": \"t\"}, \"organisation\": \"KAB\", \"role\": \"writer\"}]}]}",
        "issuers[1].issuer", "repeats issuers[0].issuer"},
+      {"{\"issuers\": [{\"issuer\": \"https://a\", \"audience\": \"api://trin\", \"app\": "
+       "{\"scope\": \"openid\"}, \"map\": "
+       "[{\"claims\": {\"tid\": \"t\"}, \"organisation\": \"KAB\", \"role\": \"writer\"}]}]}",
+       "issuers[0].app.client_id", "issuers[0].app.client_id is missing"},
+      {"{\"issuers\": [{\"issuer\": \"https://a\", \"audience\": \"api://trin\", \"app\": "
+       "{\"client_id\": \"x\", \"secret\": \"s\"}, \"map\": "
+       "[{\"claims\": {\"tid\": \"t\"}, \"organisation\": \"KAB\", \"role\": \"writer\"}]}]}",
+       "issuers[0].app.secret", "is not a known setting"},
+      {"{\"issuers\": [{\"issuer\": \"https://a\", \"audience\": \"api://trin\", \"app\": "
+       "{\"client_id\": \"x\", \"name\": \"a\\nb\"}, \"map\": "
+       "[{\"claims\": {\"tid\": \"t\"}, \"organisation\": \"KAB\", \"role\": \"writer\"}]}]}",
+       "issuers[0].app.name", "must not hold control characters"},
   };
   char path[300];
   snprintf(path, sizeof path, "%s/bad.json", tmpdir);

@@ -2,15 +2,15 @@
 // trin-gateway at /app/, talking only to the gateway's public HTTP API under
 // ../api/v1/ — everything done here can be done with curl.
 //
-// Sign-in: a personal token (trinctl token create --service gateway ...),
-// held in the variable `state.token` only: never localStorage,
-// sessionStorage or a cookie. A reload forgets it and asks again, on the
-// page that was asked for (the route is the URL's hash).
-//
-// OPENID CONNECT (a later slice): authorization-code flow with PKCE goes in
-// signInWithOpenId() below — redirect to the provider with a code_challenge,
-// exchange the code at the provider's token endpoint, and keep the access
-// token in state.token exactly as a personal token is kept. Not built yet.
+// Sign-in: with the organisation's own account (OpenID Connect, the
+// authorization code flow with PKCE, done here in the browser as a public
+// client: signInWithOpenId, finishOpenId) or with a personal token (trinctl
+// token create --service gateway ...). Either way the token is held in the
+// variable `state.token` only: never localStorage or a cookie. A reload
+// forgets it and asks again, on the page that was asked for (the route is
+// the URL's hash). Only while the browser is away at the identity provider
+// does sessionStorage hold the PKCE verifier and the state, removed the
+// moment it comes back.
 'use strict';
 
 const API = '../api/v1';
@@ -61,7 +61,8 @@ const WORDS = {
     signInTitle: 'Log ind på trin', tokenLabel: 'Personligt token',
     tokenHint: 'Dit token fra partnerskabets administrator (trinctl token create --service gateway). Det gemmes kun i denne fanes hukommelse: genindlæser du siden, skal du logge ind igen.',
     tokenMissing: 'Skriv dit token.', signedOut: 'Du er logget ud.', sessionGone: 'Dit token blev ikke godtaget længere. Log ind igen.',
-    oidcLater: 'Log ind med din organisations konto (OpenID Connect) kommer i en senere version.',
+    withAccount: 'Med din organisations konto', withToken: 'Eller med et personligt token',
+    signInWith: 'Log ind med', oidcFailed: 'Log ind mislykkedes:', oidcState: 'svaret fra log ind-siden passede ikke til denne fane; prøv igen.',
     signedInAs: 'Logget ind som', of: 'hos',
     notFoundTitle: 'Siden findes ikke', back: 'Tilbage til porteføljen',
     projectMissing: 'Projektet findes ikke', partnershipMissing: 'Partnerskabet findes ikke',
@@ -113,7 +114,8 @@ const WORDS = {
     signInTitle: 'Sign in to trin', tokenLabel: 'Personal token',
     tokenHint: 'Your token from the partnership\'s administrator (trinctl token create --service gateway). It is kept only in this tab\'s memory: after a reload you sign in again.',
     tokenMissing: 'Enter your token.', signedOut: 'You are signed out.', sessionGone: 'Your token is no longer accepted. Sign in again.',
-    oidcLater: 'Signing in with your organisation\'s account (OpenID Connect) comes in a later version.',
+    withAccount: 'With your organisation\'s account', withToken: 'Or with a personal token',
+    signInWith: 'Sign in with', oidcFailed: 'Signing in failed:', oidcState: 'the answer from the sign-in page did not match this tab; try again.',
     signedInAs: 'Signed in as', of: 'at',
     notFoundTitle: 'No such page', back: 'Back to the portfolio',
     projectMissing: 'The project does not exist', partnershipMissing: 'The partnership does not exist',
@@ -514,32 +516,113 @@ function showSignIn(message) {
     ev.preventDefault();
     const token = input.value.trim();
     if (!token) { err.textContent = t('tokenMissing'); err.hidden = false; input.setAttribute('aria-invalid', 'true'); input.focus(); return; }
-    state.token = token;
-    const r = await api('GET', '/me', undefined, { signingIn: true });
-    if (!r.ok || !r.data) {
-      state.token = null;
-      err.textContent = (r.data && (r.data.detail || r.data.title)) || `HTTP ${r.status}`;
+    const why = await completeSignIn(token);
+    if (why) {
+      err.textContent = why;
       err.hidden = false;
       input.setAttribute('aria-invalid', 'true');
       input.focus();
       return;
     }
-    state.me = r.data;
-    state.roles = null;
-    state.orgs = null;
-    await loadRoles();
-    await loadOrgs();
     await render();
     focusMain();
   });
-  setMain(main, el('h1', {}, t('signInTitle')), form,
-    el('p', { class: 'note' }, t('oidcLater')));
+  // the identity providers the gateway lets the app sign in at, if any
+  const orgs = el('section', { id: 'signin-org', 'aria-labelledby': 'h-signin-org', hidden: true },
+    el('h2', { id: 'h-signin-org' }, t('withAccount')), el('ul', { class: 'signin-issuers' }));
+  setMain(main, el('h1', {}, t('signInTitle')), orgs,
+    el('section', { 'aria-labelledby': 'h-signin-token' }, el('h2', { id: 'h-signin-token' }, t('withToken')), form));
   if (message === t('signedOut')) announce(message);
+  fetch(`${API}/signin`, { cache: 'no-store' }).then((r) => (r.ok ? r.json() : null)).then((d) => {
+    const list = (d && d.issuers) || [];
+    if (!list.length || !orgs.isConnected) return;
+    orgs.querySelector('ul').replaceChildren(...list.map((iss, i) => el('li', {},
+      el('button', { type: 'button', id: `signin-issuer-${i}`, onclick: () => signInWithOpenId(iss, err) },
+        `${t('signInWith')} ${iss.name}`))));
+    orgs.hidden = false;
+  }).catch(() => {});
 }
 
-// OpenID Connect authorization-code + PKCE: a later slice (see the top).
-// eslint-disable-next-line no-unused-vars
-function signInWithOpenId() { throw new Error('OpenID Connect sign-in is not built yet'); }
+// Uses token: asks who it speaks for and what the roles may do. '' when
+// signed in, else why not (in words).
+async function completeSignIn(token) {
+  state.token = token;
+  const r = await api('GET', '/me', undefined, { signingIn: true });
+  if (!r.ok || !r.data) {
+    state.token = null;
+    return (r.data && (r.data.detail || r.data.title)) || `HTTP ${r.status}`;
+  }
+  state.me = r.data;
+  state.roles = null;
+  state.orgs = null;
+  await loadRoles();
+  await loadOrgs();
+  return '';
+}
+
+// ---------------------------------------------------------------- OpenID Connect
+
+function base64url(bytes) {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+function randomText(n) { return base64url(crypto.getRandomValues(new Uint8Array(n))); }
+
+// To the identity provider: the authorization code flow with PKCE (S256).
+// What must survive the round trip (verifier, state, the page asked for)
+// waits in sessionStorage, this tab only, until finishOpenId.
+async function signInWithOpenId(iss, errBox) {
+  try {
+    const d = await (await fetch(`${iss.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)).json();
+    const verifier = randomText(32);
+    const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+    const pending = {
+      state: randomText(16), verifier, client_id: iss.client_id, resource: iss.resource,
+      token_endpoint: d.token_endpoint, redirect: `${location.origin}${location.pathname}`,
+      back: location.hash || '#/',
+    };
+    sessionStorage.setItem('trin.oidc', JSON.stringify(pending));
+    const u = new URL(d.authorization_endpoint);
+    const q = { response_type: 'code', client_id: iss.client_id, redirect_uri: pending.redirect, scope: iss.scope,
+                state: pending.state, code_challenge: challenge, code_challenge_method: 'S256',
+                ui_locales: state.lang };
+    if (iss.resource) q.resource = iss.resource;
+    for (const [k, v] of Object.entries(q)) u.searchParams.set(k, v);
+    location.assign(u.toString());
+  } catch (e) {
+    sessionStorage.removeItem('trin.oidc');
+    errBox.textContent = `${t('oidcFailed')} ${e.message || e}`;
+    errBox.hidden = false;
+  }
+}
+
+// Back from the identity provider (?code=&state= or ?error=): the code is
+// exchanged for the access token at the provider's token endpoint, the
+// address cleaned of both and the page asked for restored. null when this
+// is no such return, '' when signed in, else why not.
+async function finishOpenId() {
+  const q = new URLSearchParams(location.search);
+  if (!q.has('code') && !q.has('error')) return null;
+  let pending = null;
+  try { pending = JSON.parse(sessionStorage.getItem('trin.oidc') || 'null'); } catch { pending = null; }
+  sessionStorage.removeItem('trin.oidc');
+  history.replaceState(null, '', `${location.pathname}${(pending && pending.back) || '#/'}`);
+  chooseLanguage();
+  if (q.has('error')) return q.get('error_description') || q.get('error');
+  if (!pending || q.get('state') !== pending.state) return t('oidcState');
+  const body = new URLSearchParams({ grant_type: 'authorization_code', code: q.get('code'), redirect_uri: pending.redirect,
+                                     client_id: pending.client_id, code_verifier: pending.verifier });
+  if (pending.resource) body.set('resource', pending.resource);
+  try {
+    const r = await fetch(pending.token_endpoint, { method: 'POST', body, cache: 'no-store' });
+    const d = await r.json().catch(() => null);
+    if (!r.ok || !d || !d.access_token) return (d && (d.error_description || d.error)) || `HTTP ${r.status}`;
+    return await completeSignIn(d.access_token);
+  } catch (e) {
+    return String(e.message || e);
+  }
+}
 
 function signOut() {
   state.token = null;
@@ -1132,4 +1215,9 @@ document.addEventListener('click', (ev) => {
     h.focus();
   }
 });
-document.addEventListener('DOMContentLoaded', () => { render(); });
+document.addEventListener('DOMContentLoaded', async () => {
+  const back = await finishOpenId();
+  if (back) { showSignIn(`${t('oidcFailed')} ${back}`); shown(); return; }
+  await render();
+  if (back === '') focusMain();
+});
