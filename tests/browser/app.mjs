@@ -245,6 +245,8 @@ try {
   const paRow = nbsp(await da.textContent('#row-PA'));
   if (!paRow.includes('Aflevering')) fail(`PA's portfolio row reads ${JSON.stringify(paRow)}`);
   if (!/Grøn|Gul|Rød|Ingen/.test(paRow)) fail(`PA's row has no red/amber/green word: ${JSON.stringify(paRow)}`);
+  await expectText(da, 'Brugt af den økonomiske ramme', 'the partnership\'s frame at a glance');
+  await expectText(da, 'Rammeaftalen løber til', 'the framework term at a glance');
   await axe(da, 'portfolio (da)');
   await shot(da, 'portfolio-da');
   await da.selectOption('#f-stage', 'trin1');
@@ -253,7 +255,8 @@ try {
   await da.waitForSelector('#row-PA', { state: 'detached', timeout: WAIT_MS });
   await expectText(da, 'Ingen projekter passer til filtrene.', 'a filter that matches nothing');
   await go(da, '#/?stage=handover&partnership=LA', 'Portefølje');
-  if (!(await da.$('#row-PA'))) fail('a filter in the URL (stage=handover) does not show PA');
+  // the heading was already there: wait for the filtered rows themselves
+  await da.waitForSelector('#row-PA', { timeout: WAIT_MS }).catch(() => fail('a filter in the URL (stage=handover) does not show PA'));
   if (await da.inputValue('#f-stage') !== 'handover') fail('the stage filter does not show the URL\'s value');
   log('portfolio filters follow the URL');
 

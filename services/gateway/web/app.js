@@ -94,6 +94,8 @@ const WORDS = {
     members: 'Medlemmer og roller', organisation: 'Organisation', role: 'Rolle', term: 'Rammeaftale',
     frameworkStart: 'Rammeaftalens start', frameworkYears: 'Løbetid', extension: 'Forlængelse', frameworkEnd: 'Sidste dag for projektstart',
     horizon: 'Samarbejdshorisont', horizonEnd: 'Horisontens slut', years: 'år', priceClosing: 'Prislukningspunkt', abtStart: 'ABT fra',
+    frameUsed: 'Brugt af den økonomiske ramme', frameNone: 'ingen ramme angivet', ofFrame: 'af', termLeft: 'Rammeaftalen løber til',
+    left: 'tilbage', ended: 'udløbet', monthsShort: 'mdr.', yearOne: 'år', yearMany: 'år', meanOf: 'gennemsnit af', projectWord: 'projekt', projectsWord: 'projekter',
     frame: 'Økonomisk ramme', threshold: 'Bagatelgrænse', projects: 'Projekter', disputesByLevel: 'Tvister efter niveau',
     openCount: 'Åbne', resolvedCount: 'Løste', notStated: 'ikke oplyst',
     // forms
@@ -147,6 +149,8 @@ const WORDS = {
     members: 'Members and roles', organisation: 'Organisation', role: 'Role', term: 'Framework agreement',
     frameworkStart: 'Framework start', frameworkYears: 'Term', extension: 'Extension', frameworkEnd: 'Last day a project may start',
     horizon: 'Collaboration horizon', horizonEnd: 'Horizon ends', years: 'years', priceClosing: 'Price-closing point', abtStart: 'ABT from',
+    frameUsed: 'Economic frame used', frameNone: 'no frame stated', ofFrame: 'of', termLeft: 'The framework agreement runs to',
+    left: 'left', ended: 'ended', monthsShort: 'months', yearOne: 'year', yearMany: 'years', meanOf: 'mean of', projectWord: 'project', projectsWord: 'projects',
     frame: 'Economic frame', threshold: 'Bagatelgrænse (trivial threshold)', projects: 'Projects', disputesByLevel: 'Disputes by level',
     openCount: 'Open', resolvedCount: 'Resolved', notStated: 'not stated',
     advance: 'Advance to the next stage', toStage: 'New stage', note: 'Note', save: 'Save',
@@ -689,10 +693,16 @@ async function pagePortfolio(main, params) {
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k).push(r);
   }
+  // each partnership's frame and term, for the line above its projects
+  const terms = new Map(await Promise.all([...groups.keys()].filter(Boolean).map(async (pid) => {
+    const r = await api('GET', `/partnerships/${encodeURIComponent(pid)}`);
+    return [pid, r.ok && r.data ? r.data.partnership : null];
+  })));
   for (const [pid, list] of [...groups].sort((a, b) => (a[0] || '~').localeCompare(b[0] || '~'))) {
     const name = pid ? partnerships.get(pid) : t('outside');
     sections.push(el('section', { 'aria-labelledby': `p-${pid || 'none'}` },
       el('h2', { id: `p-${pid || 'none'}` }, pid ? link(`/partnerships/${encodeURIComponent(pid)}`, {}, `${name} (${pid})`) : name),
+      glance(terms.get(pid), list),
       table(null, [t('project'), t('stage'), t('overall'), t('time'), t('economy'), t('satisfaction'), t('drift'), t('disputesOpen'), t('defectsOpen')],
         list.map((r) => ({ attrs: { id: `row-${r.project_id}` }, cells: [
           link(`/projects/${encodeURIComponent(r.project_id)}`, {}, `${r.project_id} ${r.project_name || ''}`.trim()),
@@ -710,6 +720,46 @@ async function pagePortfolio(main, params) {
       table(t('byStage'), [t('stage'), t('count')], byStage.map(([s, n]) => [stageName(s), [bar(n), String(n)]])),
       table(t('byRag'), [t('status'), t('count')], byRag.map(([v, n]) => [rag(v), [bar(n), String(n)]]))),
     shown.length ? sections : el('p', {}, t('noProjects')));
+}
+
+// A partnership at a glance: how much of its economic frame its projects
+// use (each by its forecast, else Skema B, else Skema A: summed in øre,
+// the share rounded once), the framework term left, and the mean
+// satisfaction of the projects that have one.
+function glance(p, rows) {
+  const pairs = [];
+  if (p) {
+    const frame = BigInt(p.economic_frame_ore || '0');
+    let used = 0n;
+    for (const r of rows) {
+      const v = [r.forecast_ore, r.budget_b_ore, r.budget_a_ore].map((x) => BigInt(x || '0')).find((x) => x > 0n);
+      if (v) used += v;
+    }
+    pairs.push([t('frameUsed'), frame > 0n
+      ? `${money(String(used))} ${t('ofFrame')} ${money(String(frame))} (${percentBp(Number((used * 10000n + frame / 2n) / frame))})`
+      : `${money(String(used))} (${t('frameNone')})`]);
+    if (p.framework_end) pairs.push([t('termLeft'), `${date(p.framework_end)} (${termLeft(p.framework_end)})`]);
+  }
+  const sat = rows.filter((r) => r.has_satisfaction_x100);
+  if (sat.length) {
+    const sum = sat.reduce((a, r) => a + r.satisfaction_x100, 0);
+    pairs.push([t('satisfaction'), `${number(sum / sat.length / 100, 2)} (${t('meanOf')} ${sat.length} ${t(sat.length === 1 ? 'projectWord' : 'projectsWord')})`]);
+  }
+  return pairs.length ? facts(pairs) : null;
+}
+
+// "1 år og 3 mdr. tilbage" / "1 year 3 months left", from today to end.
+function termLeft(end) {
+  const [y, m, d] = end.split('-').map(Number);
+  const now = new Date();
+  let months = (y - now.getUTCFullYear()) * 12 + (m - 1 - now.getUTCMonth()) - (d < now.getUTCDate() ? 1 : 0);
+  if (months < 0) return t('ended');
+  const years = Math.floor(months / 12);
+  months %= 12;
+  const parts = [];
+  if (years) parts.push(`${years} ${years === 1 ? t('yearOne') : t('yearMany')}`);
+  if (months || !years) parts.push(`${months} ${t('monthsShort')}`);
+  return `${parts.join(state.lang === 'da' ? ' og ' : ' ')} ${t('left')}`;
 }
 
 // ---------------------------------------------------------------- project
