@@ -69,15 +69,25 @@ typedef struct {
   int32_t idx;
 } viewer_t;
 
-/* viewer_org is deprecated: given, it must be the caller's own
- * organisation. A restricted caller naming another is refused in the
- * access words (who, which role); the rest is bm_viewer_resolve. */
-static int viewer_of(benchmark_service_t *svc, trin_request_t *req, const char *given,
-                     viewer_t *out, trin_err_t *err) {
+/* viewer_org, given, must be the caller's own organisation. A restricted
+ * caller naming another is refused in the access words (who, which role);
+ * an operator may name any, and that is written to the audit trail as a
+ * benchmark.viewed_as event (the request itself as its payload, the
+ * operator as its actor); the rest is bm_viewer_resolve. */
+static int viewer_of(benchmark_service_t *svc, trin_request_t *req, const ProtobufCMessage *msg,
+                     const char *given, viewer_t *out, trin_err_t *err) {
   *out = (viewer_t){NULL, false, -1};
+  const char *mine = trin_access_caller_org(req);
+  bool operator = trin_access_unrestricted(trin_request_caller(req));
   int rc = trin_access_require_org(req, given, "viewer_org", err);
-  if (!rc) rc = bm_viewer_resolve(trin_access_caller_org(req), given, "viewer_org", &out->id, err);
+  if (!rc) rc = bm_viewer_resolve(mine, given, "viewer_org", operator, &out->id, err);
   if (rc || !out->id) return rc;
+  if (operator && !(mine && *mine)) {
+    trin_event_id_t ids[1] = {{"organisation", out->id}};
+    uint64_t seq;
+    rc = trin_request_emit(req, "benchmark.viewed_as", out->id, ids, 1, msg, &seq, err);
+    if (rc) return rc;
+  }
   out->idx = bm_index_org_find(svc->ix, out->id);
   if (out->idx >= 0) out->open = bm_index_org(svc->ix, out->idx)->open;
   return TRIN_OK;
@@ -506,7 +516,7 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
                       "may not be below the service's minimum of %d", svc->min_group);
     goto out;
   }
-  TRY(viewer_of(svc, req, m->viewer_org, &viewer, err));
+  TRY(viewer_of(svc, req, msg, m->viewer_org, &viewer, err));
   int min_group = m->min_group ? m->min_group : svc->min_group;
   const bm_ranking_t *r = NULL;
   if (bm_index_rank(svc->ix, f, m->year, &peer, &r)) {
@@ -582,7 +592,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
                   "to_year", err));
   TRY(check_range(true, m->to_year, BM_YEAR_MIN, BM_YEAR_MAX, "to_year", err));
   TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
-  TRY(viewer_of(svc, req, m->viewer_org, &viewer, err));
+  TRY(viewer_of(svc, req, msg, m->viewer_org, &viewer, err));
   int32_t org = bm_index_org_find(svc->ix, m->org_id);
   if (org < 0) {
     rc = trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
@@ -645,7 +655,7 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
   viewer_t viewer;
   int32_t org = -1;
   int rc = check_year(BM_PROPERTY_FIGURES, m->year, "year", err);
-  if (!rc) rc = viewer_of(svc, req, m->viewer_org, &viewer, err);
+  if (!rc) rc = viewer_of(svc, req, msg, m->viewer_org, &viewer, err);
   if (rc) return rc;
   if (*nz(m->org_id)) {
     if ((rc = trin_id_check(m->org_id, "org_id", err))) return rc;

@@ -371,10 +371,14 @@ bool bm_name_visible(const char *viewer, bool viewer_open, const char *subject,
 }
 
 int bm_viewer_resolve(const char *caller_org, const char *given, const char *field,
-                      const char **viewer, trin_err_t *err) {
+                      bool operator, const char **viewer, trin_err_t *err) {
   bool has_org = caller_org && *caller_org, named = given && *given;
   *viewer = has_org ? caller_org : NULL;
   if (!named || (has_org && strcmp(given, caller_org) == 0)) return TRIN_OK;
+  if (!has_org && operator) {
+    *viewer = given; /* the caller records it in the audit trail */
+    return TRIN_OK;
+  }
   *viewer = NULL;
   if (has_org)
     return trin_err_set(err, TRIN_EFORBIDDEN, field,
@@ -382,9 +386,9 @@ int bm_viewer_resolve(const char *caller_org, const char *given, const char *fie
                         "\"%s\" (leave %s out)",
                         given, caller_org, field);
   return trin_err_set(err, TRIN_EFORBIDDEN, field,
-                      "may not view as \"%s\": the viewer is the caller's own organisation; "
-                      "an operator key has none — ask with the organisation's own key, or "
-                      "through the gateway on a person's behalf",
+                      "may not view as \"%s\": the viewer is the caller's own organisation, "
+                      "which a service key lacks: ask with the organisation's key, an admin "
+                      "key (audited) or through the gateway on a person's behalf",
                       given);
 }
 

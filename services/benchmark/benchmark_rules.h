@@ -278,17 +278,22 @@ bool bm_name_visible(const char *viewer, bool viewer_open, const char *subject,
                      bool subject_open);
 
 /* Who the viewer is: the caller's own organisation, never a name in the
- * request. caller_org is the organisation the caller's key (or the person
- * the gateway asks for) belongs to; NULL or "" for a caller without one — an
- * operator's admin key, a service key, an unauthenticated local endpoint.
- * given is the request's deprecated viewer_org (NULL or "" = left out).
+ * request — unless the caller is an operator. caller_org is the
+ * organisation the caller's key (or the person the gateway asks for)
+ * belongs to; NULL or "" for a caller without one — an operator's admin
+ * key, a service key, an unauthenticated local endpoint. given is the
+ * request's viewer_org (NULL or "" = left out). operator: the caller is
+ * unrestricted (trin_access_unrestricted: an admin key, a keyless local
+ * endpoint).
  *
- * Sets *viewer to caller_org, or to NULL for a caller without an
- * organisation: no viewer, the anonymous view (nobody named, no `you`).
- * Refuses with TRIN_EFORBIDDEN on field a given viewer that is not the
- * caller's own organisation — for a caller without one, any. */
+ * Sets *viewer to caller_org; for a caller without an organisation, to
+ * NULL (no viewer: the anonymous view, nobody named, no `you`), or, when an
+ * operator names one, to given (borrowed from it) — the caller of this
+ * function records that in the audit trail. Refuses with TRIN_EFORBIDDEN
+ * on field any other given viewer that is not the caller's own
+ * organisation. */
 int bm_viewer_resolve(const char *caller_org, const char *given, const char *field,
-                      const char **viewer, trin_err_t *err);
+                      bool operator, const char **viewer, trin_err_t *err);
 
 /* May a peer group of n organisations be shown (distribution, others'
  * values and ranks)? */

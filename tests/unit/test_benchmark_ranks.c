@@ -75,18 +75,19 @@ static void open_and_anonymous(void **state) {
 }
 
 /* The viewer is the caller's own organisation; viewer_org in the body may
- * only repeat it, and a caller without one may not name any. */
+ * only repeat it, and a caller without one may not name any — unless it is
+ * an operator. */
 static void viewer_is_the_caller(void **state) {
   const char *v = "unset";
   trin_err_t e = {0};
-  assert_int_equal(bm_viewer_resolve("K1", NULL, "viewer_org", &v, &e), TRIN_OK);
+  assert_int_equal(bm_viewer_resolve("K1", NULL, "viewer_org", false, &v, &e), TRIN_OK);
   assert_string_equal(v, "K1");
-  assert_int_equal(bm_viewer_resolve("K1", "", "viewer_org", &v, &e), TRIN_OK);
+  assert_int_equal(bm_viewer_resolve("K1", "", "viewer_org", false, &v, &e), TRIN_OK);
   assert_string_equal(v, "K1");
-  assert_int_equal(bm_viewer_resolve("K1", "K1", "viewer_org", &v, &e), TRIN_OK);
+  assert_int_equal(bm_viewer_resolve("K1", "K1", "viewer_org", false, &v, &e), TRIN_OK);
   assert_string_equal(v, "K1");
   /* another organisation: refused, the caller's own named */
-  assert_int_equal(bm_viewer_resolve("K1", "K2", "viewer_org", &v, &e), TRIN_EFORBIDDEN);
+  assert_int_equal(bm_viewer_resolve("K1", "K2", "viewer_org", false, &v, &e), TRIN_EFORBIDDEN);
   assert_null(v);
   assert_string_equal(e.field, "viewer_org");
   assert_string_equal(e.message, "may not view as \"K2\": the viewer is the caller's own "
@@ -94,23 +95,29 @@ static void viewer_is_the_caller(void **state) {
   /* no organisation of its own (operator key, local endpoint): no viewer,
    * the anonymous view; naming one is refused */
   v = "unset";
-  assert_int_equal(bm_viewer_resolve(NULL, NULL, "viewer_org", &v, &e), TRIN_OK);
+  assert_int_equal(bm_viewer_resolve(NULL, NULL, "viewer_org", false, &v, &e), TRIN_OK);
   assert_null(v);
   v = "unset";
-  assert_int_equal(bm_viewer_resolve("", "", "viewer_org", &v, &e), TRIN_OK);
+  assert_int_equal(bm_viewer_resolve("", "", "viewer_org", false, &v, &e), TRIN_OK);
   assert_null(v);
-  assert_int_equal(bm_viewer_resolve(NULL, "demo-kab", "viewer_org", &v, &e), TRIN_EFORBIDDEN);
+  assert_int_equal(bm_viewer_resolve(NULL, "demo-kab", "viewer_org", false, &v, &e), TRIN_EFORBIDDEN);
   assert_null(v);
   assert_string_equal(e.field, "viewer_org");
   assert_string_equal(e.message,
                       "may not view as \"demo-kab\": the viewer is the caller's own "
-                      "organisation; an operator key has none — ask with the organisation's own "
-                      "key, or through the gateway on a person's behalf");
+                      "organisation, which a service key lacks: ask with the organisation's key, "
+                      "an admin key (audited) or through the gateway on a person's behalf");
+  /* an operator may name one (its caller writes that to the audit trail);
+   * an operator with an organisation of its own still views as that */
+  assert_int_equal(bm_viewer_resolve(NULL, "demo-kab", "viewer_org", true, &v, &e), TRIN_OK);
+  assert_string_equal(v, "demo-kab");
+  assert_int_equal(bm_viewer_resolve("K1", "K2", "viewer_org", true, &v, &e), TRIN_EFORBIDDEN);
+  assert_null(v);
   /* the longest id still leaves the whole sentence in the message */
   char longest[65];
   memset(longest, 'x', 64);
   longest[64] = '\0';
-  assert_int_equal(bm_viewer_resolve(NULL, longest, "viewer_org", &v, &e), TRIN_EFORBIDDEN);
+  assert_int_equal(bm_viewer_resolve(NULL, longest, "viewer_org", false, &v, &e), TRIN_EFORBIDDEN);
   assert_non_null(strstr(e.message, "on a person's behalf"));
   /* no viewer sees nobody by name, whatever is claimed open */
   assert_false(bm_name_visible(NULL, false, "K2", true));

@@ -15,11 +15,11 @@
 
 
 /* The viewer of open/anonymous benchmarking is the key's organisation (the
- * service takes it from the key); --viewer stays for old scripts and is
- * sent only when given. */
+ * service takes it from the key); --viewer is sent only when given: the
+ * key's own organisation, or with an admin key any (audited). */
 #define VIEWER_HELP                                                                      \
-  "deprecated: the viewer is your key's organisation (an admin key sees the anonymous " \
-  "view); if given, it must be that organisation"
+  "whose eyes to see through: your key's organisation (the default; an admin key sees " \
+  "the anonymous view), or with an admin key any organisation (recorded in the audit trail)"
 
 static const char *const KINDS[] = {"properties", "measures", NULL};
 static const char *const TYPES[] = {"school", "day_care", "administration", "housing_department",
