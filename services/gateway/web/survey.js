@@ -1,0 +1,344 @@
+// trin — the project page's satisfaction section (issue 16): every survey of
+// the project with each statement over ALL its rounds, by role — a table
+// (the text) and a small line chart beside it (a drawing, hidden from
+// assistive technology). A group the survey service suppresses (fewer
+// respondents than the survey's min_respondents) is written as "skjult:
+// færre end N svar", never as a number: the service sends no figures for it
+// and this file never computes one. Alerts standing for the latest round are
+// listed in words. People who may send answers (the partnership's resident
+// committees and the client's writers: ImportResponses) get a form that
+// reads a round's CSV file in the browser and sends it whole, as the
+// survey tool exported it; the client's writers may open a new round with it
+// (AddRound first). A refusal names the file's line and column beside the
+// file field; nothing of a refused file is stored (the service's import is
+// all or nothing).
+//
+// uploadForm() below is shared with benchmark.js (loaded after this file).
+'use strict';
+
+addWords({
+  da: {
+    svRounds: 'Runder', svRound: 'Runde', svPeriod: 'Periode', svAnswers: 'Besvarelser', svNoAnswers: 'ingen svar endnu',
+    svScale: 'Skala', svMin: 'Mindst antal svar for at vise en gruppe', svBaseline: 'Basisrunder',
+    svStatementOver: 'over runderne', svRole: 'Rolle', svTrendLatest: 'Udvikling',
+    svHidden: 'skjult: færre end {n} svar', svHiddenNote: 'Grupper med færre end {n} besvarelser vises ikke, så ingen enkelt besvarelse kan genkendes.',
+    svNotVisible: 'Resultaterne kan ikke vises for din rolle.', svAlerts: 'Advarsler i seneste runde',
+    svAlertPrev: '{who}: gennemsnittet {mean} er faldet mere end {th} siden forrige runde ({ref}).',
+    svAlertBase: '{who}: gennemsnittet {mean} ligger mere end {th} under basisniveauet ({ref}).',
+    svAlertFloor: '{who}: gennemsnittet {mean} er under bundgrænsen {ref}.',
+    svUpload: 'Indlæs en runde fra CSV', svUploadRound: 'Runde', svNewRound: 'Ny runde {n}',
+    svExistingRound: 'Runde {n} ({from} – {to})', svOpens: 'Åbner', svCloses: 'Lukker',
+    svDatesHint: 'Kun for en ny runde.', svFile: 'CSV-fil fra spørgeskemaværktøjet',
+    svFileHint: 'UTF-8, komma eller semikolon. Kolonnerne respondent og role (rolle) og én kolonne pr. udsagn: {keys}. En tom celle betyder »ved ikke«. Hele filen indlæses, eller intet.',
+    svFileMissing: 'Vælg en CSV-fil.', svFileRefused: 'Filen er afvist, og intet er gemt:',
+    svRoundAddedOnly: 'Runde {n} er oprettet, men filen er afvist, og ingen svar er gemt. Ret filen, og indlæs den i runde {n}.',
+    svImported: 'Runde {n}: {added} nye, {replaced} ændrede og {unchanged} uændrede besvarelser indlæst.',
+    svSending: 'Sender …', svYes: 'ja',
+  },
+  en: {
+    svRounds: 'Rounds', svRound: 'Round', svPeriod: 'Period', svAnswers: 'Responses', svNoAnswers: 'no answers yet',
+    svScale: 'Scale', svMin: 'Fewest answers for a group to be shown', svBaseline: 'Baseline rounds',
+    svStatementOver: 'over the rounds', svRole: 'Role', svTrendLatest: 'Trend',
+    svHidden: 'hidden: fewer than {n} answers', svHiddenNote: 'Groups with fewer than {n} responses are not shown, so that no single response can be recognised.',
+    svNotVisible: 'The results cannot be shown to your role.', svAlerts: 'Alerts in the latest round',
+    svAlertPrev: '{who}: the mean {mean} fell by more than {th} since the previous round ({ref}).',
+    svAlertBase: '{who}: the mean {mean} is more than {th} below the baseline ({ref}).',
+    svAlertFloor: '{who}: the mean {mean} is below the floor of {ref}.',
+    svUpload: 'Upload a round from CSV', svUploadRound: 'Round', svNewRound: 'New round {n}',
+    svExistingRound: 'Round {n} ({from} – {to})', svOpens: 'Opens', svCloses: 'Closes',
+    svDatesHint: 'Only for a new round.', svFile: 'CSV file from the survey tool',
+    svFileHint: 'UTF-8, comma or semicolon separated. The columns respondent and role, and one column per statement: {keys}. An empty cell means "don\'t know". The whole file is stored, or nothing.',
+    svFileMissing: 'Choose a CSV file.', svFileRefused: 'The file was refused and nothing was stored:',
+    svRoundAddedOnly: 'Round {n} was added, but the file was refused and no answers were stored. Correct the file and upload it to round {n}.',
+    svImported: 'Round {n}: {added} new, {replaced} changed and {unchanged} unchanged responses stored.',
+    svSending: 'Sending …', svYes: 'yes',
+  },
+});
+
+// t() with {name} filled in
+function tf(key, vars) { return t(key).replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k]))); }
+
+// A file's bytes as base64 (the API's JSON form of a proto `bytes` field).
+// The bytes are sent as they are, not decoded here: a file saved as
+// Latin-1 is refused by the service with the line and column of the first
+// bad byte, rather than silently turned into replacement characters.
+async function fileBase64(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+// A form inside <details> like app.js's actionForm, for uploads: send(form)
+// returns the last API reply (or throws {field, detail} for what the app
+// itself can tell is wrong); done(reply) runs on success. A refusal is shown
+// beside the field it names, the file's refusal led by the words saying
+// nothing was stored.
+function uploadForm(id, title, fields, send, done) {
+  const err = el('p', { class: 'error form-error', role: 'alert', hidden: true });
+  const button = el('button', { type: 'submit' }, title);
+  const form = el('form', { id, novalidate: true }, err, fields, button);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (button.disabled) return;
+    clearErrors(form);
+    button.disabled = true;
+    button.textContent = t('svSending');
+    let r;
+    try {
+      r = await send(form);
+    } catch (e) {
+      if (e instanceof SignedOut) return;
+      if (e && e.field) { showProblem(form, { status: 422, data: e }); return; }
+      throw e;
+    } finally {
+      button.disabled = false;
+      button.textContent = title;
+    }
+    if (r.ok) { await done(r); return; }
+    const d = r.data || {};
+    if (d.field === 'csv') r = { ...r, data: { ...d, detail: `${t('svFileRefused')} ${d.detail || d.title || ''}` } };
+    showProblem(form, r);
+  });
+  return el('details', { class: 'action' }, el('summary', {}, title), form);
+}
+
+// A file field (the app's field() with type file) and its input.
+function fileField(label, name, hint) {
+  const f = field(label, name, 'file', { required: true, hint });
+  const input = f.querySelector('input');
+  input.setAttribute('accept', '.csv,.txt,text/csv,text/plain');
+  input.removeAttribute('autocomplete');
+  return { f, input };
+}
+
+// ---------------------------------------------------------------- reading
+
+// Every round's results of one survey: round number -> RoundResults, or
+// null for a round without answers; `denied` when the role may not read
+// results (residents answer, they do not read).
+async function surveyRounds(sv, latest) {
+  const out = new Map();
+  let denied = false;
+  await Promise.all((sv.rounds || []).map(async (rd) => {
+    if (!rd.respondents) { out.set(rd.number, null); return; }
+    if (latest && latest.round === rd.number) { out.set(rd.number, latest); return; }
+    const r = await api('GET', `/surveys/${encodeURIComponent(sv.id)}/results?round=${rd.number}`);
+    if (r.status === 403 || r.status === 404) denied = true;
+    out.set(rd.number, r.ok ? r.data : null);
+  }));
+  return { byRound: out, denied };
+}
+
+const mean2 = (x100) => number(x100 / 100, 2);
+
+// ---------------------------------------------------------------- drawing
+
+// A role's line: a dash pattern, a marker shape and a colour, so that lines
+// differ in more than colour (the legend shows all three).
+const SV_STYLE = {
+  all: { color: '#0b2e4f', dash: '', shape: 'circle' },
+  resident_committee: { color: '#a14a00', dash: '6 3', shape: 'square' },
+  residents: { color: '#14632c', dash: '2 3', shape: 'triangle' },
+  client: { color: '#6a1b9a', dash: '8 3 2 3', shape: 'diamond' },
+  advisor: { color: '#0b6b78', dash: '4 4', shape: 'cross' },
+  contractor: { color: '#7a1f1f', dash: '1 2', shape: 'circle-open' },
+};
+
+function marker(shape, x, y, color) {
+  const s = 4;
+  switch (shape) {
+    case 'square': return svg('rect', { x: x - s, y: y - s, width: 2 * s, height: 2 * s, fill: color });
+    case 'triangle': return svg('path', { d: `M${x} ${y - s - 1}L${x + s + 1} ${y + s}L${x - s - 1} ${y + s}Z`, fill: color });
+    case 'diamond': return svg('path', { d: `M${x} ${y - s - 1}L${x + s + 1} ${y}L${x} ${y + s + 1}L${x - s - 1} ${y}Z`, fill: color });
+    case 'cross': return svg('path', { d: `M${x - s} ${y - s}L${x + s} ${y + s}M${x - s} ${y + s}L${x + s} ${y - s}`, stroke: color, 'stroke-width': 2 });
+    case 'circle-open': return svg('circle', { cx: x, cy: y, r: s, fill: '#fff', stroke: color, 'stroke-width': 2 });
+    default: return svg('circle', { cx: x, cy: y, r: s, fill: color });
+  }
+}
+
+// Means of one statement over the rounds, one line per role; a hidden or
+// missing group is a gap in its line, never a point.
+function surveyChart(rounds, roles, lookup, scaleMin, scaleMax) {
+  const W = 320; const H = 170; const L = 36; const R = 30; const T = 10; const B = 26;
+  const g = svg('svg', { class: 'chart sv-chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H, 'aria-hidden': 'true', focusable: 'false' });
+  const x = (i) => (rounds.length === 1 ? L + (W - L - R) / 2 : L + (i / (rounds.length - 1)) * (W - L - R));
+  const y = (v) => T + (1 - (v - scaleMin) / Math.max(1, scaleMax - scaleMin)) * (H - T - B);
+  for (let v = scaleMin; v <= scaleMax; v++) {
+    g.append(svg('line', { x1: L, y1: y(v), x2: W - R, y2: y(v), stroke: '#d9d9d9', 'stroke-width': 1 }));
+    g.append(svg('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, String(v)));
+  }
+  rounds.forEach((n, i) => g.append(svg('text', { x: x(i), y: H - 6, 'text-anchor': 'middle' }, `${t('svRound')} ${n}`)));
+  for (const role of roles) {
+    const st = SV_STYLE[role] || SV_STYLE.all;
+    let seg = [];
+    const flush = () => {
+      if (seg.length > 1) {
+        g.append(svg('polyline', { points: seg.map(([a, b]) => `${a},${b}`).join(' '), fill: 'none', stroke: st.color,
+                                   'stroke-width': role === 'all' ? 3 : 2, 'stroke-dasharray': st.dash || 'none' }));
+      }
+      seg = [];
+    };
+    rounds.forEach((n, i) => {
+      const f = lookup(n, role);
+      if (!f || f.suppressed || !f.count) { flush(); return; }
+      seg.push([x(i), y(f.mean_x100 / 100)]);
+    });
+    flush();
+    rounds.forEach((n, i) => {
+      const f = lookup(n, role);
+      if (f && !f.suppressed && f.count) g.append(marker(st.shape, x(i), y(f.mean_x100 / 100), st.color));
+    });
+  }
+  return g;
+}
+
+function surveyLegend(roles) {
+  return el('ul', { class: 'legend sv-legend', 'aria-hidden': 'true' }, roles.map((role) => {
+    const st = SV_STYLE[role] || SV_STYLE.all;
+    const sw = svg('svg', { width: 34, height: 12, viewBox: '0 0 34 12', focusable: 'false' },
+      svg('line', { x1: 1, y1: 6, x2: 33, y2: 6, stroke: st.color, 'stroke-width': 2, 'stroke-dasharray': st.dash || 'none' }),
+      marker(st.shape, 17, 6, st.color));
+    return el('li', {}, sw, ' ', term('surveyRole', role));
+  }));
+}
+
+// ---------------------------------------------------------------- the section
+
+function surveyAlertText(a, sv) {
+  const st = (sv.statements || []).find((s) => s.key === a.statement_key);
+  const q = state.lang === 'da' ? ['»', '«'] : ['“', '”'];
+  const who = `${t('svRound')} ${a.round}, ${q[0]}${st ? st.text : a.statement_key}${q[1]}, ${term('surveyRole', a.role)}`;
+  const vars = { who, mean: mean2(a.mean_x100), ref: mean2(a.reference_x100), th: mean2(a.threshold_x100) };
+  const key = { drop_from_previous: 'svAlertPrev', drop_from_baseline: 'svAlertBase', below_floor: 'svAlertFloor' }[a.kind];
+  return key ? tf(key, vars) : `${who}: ${a.message}`;
+}
+
+async function surveyBlock(p, sv, latest) {
+  const kids = [el('h3', { id: `sv-${sv.id}` }, sv.title)];
+  const rounds = (sv.rounds || []).slice().sort((a, b) => a.number - b.number);
+  const minN = (latest && latest.min_respondents) || sv.min_respondents || 5;
+  kids.push(facts([
+    [t('svScale'), `${sv.scale_min}–${sv.scale_max}`],
+    [t('svMin'), number(minN)],
+    (sv.baseline_rounds || []).length ? [t('svBaseline'), sv.baseline_rounds.join(', ')] : null,
+  ]));
+  if (rounds.length) {
+    kids.push(table(t('svRounds'), [t('svRound'), t('svPeriod'), t('svAnswers')],
+      rounds.map((rd) => ({ attrs: { id: `sv-${sv.id}-round-${rd.number}` }, cells: [
+        String(rd.number), `${date(rd.opens)} – ${date(rd.closes)}`, rd.respondents ? number(rd.respondents) : t('svNoAnswers')] })), [2]));
+  }
+  const { byRound, denied } = await surveyRounds(sv, latest);
+  const answered = rounds.filter((rd) => byRound.get(rd.number)).map((rd) => rd.number);
+  if (denied && !answered.length) kids.push(el('p', {}, t('svNotVisible')));
+  else if (!answered.length) kids.push(el('p', {}, t('noResults')));
+  else {
+    const lookup = (n, role, key) => {
+      const res = byRound.get(n);
+      return res && (res.figures || []).find((f) => f.statement_key === key && f.role === role);
+    };
+    const hidden = tf('svHidden', { n: minN });
+    const cell = (f) => {
+      if (!f) return '—';
+      if (f.suppressed) return el('span', { class: 'sv-hidden' }, hidden);
+      if (!f.count) return '—';
+      const change = f.has_previous ? ` (${f.change_x100 >= 0 ? '+' : ''}${mean2(f.change_x100)})` : '';
+      return `${mean2(f.mean_x100)}${change} · n=${f.count}`;
+    };
+    const trendWord = (f) => (f && !f.suppressed && f.trend ? { up: `↗ ${t('trendUp')}`, down: `↘ ${t('trendDown')}`, flat: `→ ${t('trendFlat')}` }[f.trend] : '—');
+    const last = answered[answered.length - 1];
+    kids.push(el('p', { class: 'muted' }, tf('svHiddenNote', { n: minN })));
+    for (const st of sv.statements || []) {
+      const roles = ['all', ...SURVEY_ROLES.filter((r) => r !== 'all')]
+        .filter((r) => answered.some((n) => lookup(n, r, st.key)));
+      if (!roles.length) continue;
+      const rows = roles.map((r) => ({ attrs: { 'data-role': r }, cells: [term('surveyRole', r),
+        ...answered.map((n) => cell(lookup(n, r, st.key))), trendWord(lookup(last, r, st.key))] }));
+      const numeric = answered.map((_, i) => i + 1);
+      // the drawing has the roles with a figure to draw; hidden ones only in the table
+      const drawn = roles.filter((r) => answered.some((n) => { const f = lookup(n, r, st.key); return f && !f.suppressed && f.count; }));
+      kids.push(el('div', { class: 'sv-statement', id: `sv-${sv.id}-${st.key}` },
+        el('div', { class: 'sv-table' },
+          table(`${st.text} — ${t('svStatementOver')}`, [t('svRole'), ...answered.map((n) => `${t('svRound')} ${n}`), t('svTrendLatest')], rows, numeric)),
+        el('div', { class: 'sv-drawing' },
+          surveyChart(answered, drawn, (n, r) => lookup(n, r, st.key), sv.scale_min, sv.scale_max), surveyLegend(drawn))));
+    }
+    const alerts = (byRound.get(last) || {}).alerts || [];
+    if (alerts.length) {
+      kids.push(el('h4', {}, t('svAlerts')),
+        el('ul', { class: 'sv-alerts' }, alerts.map((a) => el('li', {}, el('span', { 'aria-hidden': 'true' }, '⚠ '), surveyAlertText(a, sv)))));
+    }
+  }
+  if (may('survey/ImportResponses', p.client_org)) kids.push(formSurveyUpload(p, sv, rounds));
+  return el('div', { class: 'sv-survey' }, kids);
+}
+
+// Upload a round's CSV: to a round that exists, or (the client's writers)
+// to a new one, added first with its dates.
+function formSurveyUpload(p, sv, rounds) {
+  const maySetRound = may('survey/AddRound', p.client_org);
+  const next = rounds.length ? rounds[rounds.length - 1].number + 1 : 1;
+  const options = rounds.slice().reverse().map((rd) => [String(rd.number), tf('svExistingRound', { n: rd.number, from: date(rd.opens), to: date(rd.closes) })]);
+  if (maySetRound) options.unshift(['new', tf('svNewRound', { n: next })]);
+  if (!options.length) return null;
+  const prevClose = rounds.length ? rounds[rounds.length - 1].closes : null;
+  const dayAfter = (iso) => new Date(Date.parse(`${iso}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+  const opens = prevClose ? dayAfter(prevClose) : today();
+  const closes = today() > opens ? today() : opens;
+  const roundField = field(t('svUploadRound'), 'round', 'select', { required: true, options, value: options[0][0] });
+  const opensField = field(t('svOpens'), 'round.opens', 'date', { required: true, value: opens, hint: t('svDatesHint') });
+  const closesField = field(t('svCloses'), 'round.closes', 'date', { required: true, value: closes, hint: t('svDatesHint') });
+  const keys = (sv.statements || []).map((s) => s.key).join(', ');
+  const { f: csvField, input } = fileField(t('svFile'), 'csv', tf('svFileHint', { keys }));
+  const select = roundField.querySelector('select');
+  const showDates = () => { opensField.hidden = closesField.hidden = select.value !== 'new'; };
+  select.addEventListener('change', showDates);
+  showDates();
+  const sid = encodeURIComponent(sv.id);
+  let roundNo = null;
+  const form = uploadForm(`form-survey-${sv.id}`, t('svUpload'), [roundField, opensField, closesField, csvField], async (f) => {
+    const file = input.files && input.files[0];
+    if (!file) throw { field: 'csv', detail: t('svFileMissing') };
+    const csv = await fileBase64(file);
+    roundNo = select.value === 'new' ? next : Number(select.value);
+    if (select.value === 'new') {
+      const v = (n) => f.querySelector(`[data-field="${n}"]`).value.trim();
+      const added = await api('POST', `/surveys/${sid}/rounds`, { round: { number: roundNo, opens: v('round.opens'), closes: v('round.closes') } });
+      if (!added.ok) return added;
+      // the round exists now, whatever happens to the file: offer it as one
+      select.replaceChildren(...[[String(roundNo), tf('svExistingRound', { n: roundNo, from: date(v('round.opens')), to: date(v('round.closes')) })],
+        ...options.filter(([k]) => k !== 'new')].map(([k, txt]) => el('option', { value: k }, txt)));
+      select.value = String(roundNo);
+      showDates();
+      const r = await api('POST', `/surveys/${sid}/responses`, { round: roundNo, csv });
+      if (!r.ok && r.data && r.data.field === 'csv') {
+        r.data = { ...r.data, detail: `${r.data.detail || ''} — ${tf('svRoundAddedOnly', { n: roundNo })}` };
+      }
+      return r;
+    }
+    return api('POST', `/surveys/${sid}/responses`, { round: roundNo, csv });
+  }, async (r) => {
+    const d = r.data || {};
+    const said = tf('svImported', { n: roundNo, added: d.added || 0, replaced: d.replaced || 0, unchanged: d.unchanged || 0 });
+    await pageProject(document.getElementById('main'), p.id, said);
+    const h = document.getElementById(`sv-${sv.id}`);
+    if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
+  });
+  return form;
+}
+
+async function sectionSurveyRounds(c) {
+  const kids = [el('h2', { id: 'h-survey' }, t('survey'))];
+  const row = c.row;
+  if (row && row.has_satisfaction_x100) {
+    const trend = { up: t('trendUp'), down: t('trendDown'), flat: t('trendFlat') }[row.satisfaction_trend] || '—';
+    kids.push(facts([[t('mean'), mean2(row.satisfaction_x100)], [t('trend'), trend],
+      [t('status'), rag(row.rag_satisfaction)], row.satisfaction_alert ? [t('alert'), `⚠ ${t('svYes')}`] : null]));
+  }
+  const surveys = c.surveys || [];
+  kids.push(...await Promise.all(surveys.map(({ survey, results }) => surveyBlock(c.p, survey, results))));
+  if (!(row && row.has_satisfaction_x100) && !surveys.length) kids.push(el('p', {}, t('noSurvey')));
+  return el('section', { 'aria-labelledby': 'h-survey', class: 'sv' }, kids);
+}
+
+addProjectSection('survey', sectionSurveyRounds);
