@@ -24,6 +24,7 @@ const state = {
   orgs: null,      // organisation id -> name
   etag: null,      // the shown project's ETag
   project: null,
+  epoch: 0,        // bumped at every sign-out: answers to requests sent before are dropped
 };
 
 // ---------------------------------------------------------------- extensions
@@ -347,6 +348,7 @@ async function api(method, path, body, opts = {}) {
     headers['Idempotency-Key'] = newKey();
   }
   if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
+  const epoch = state.epoch;
   let r;
   try {
     r = await fetch(`${API}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
@@ -357,7 +359,11 @@ async function api(method, path, body, opts = {}) {
   let data = null;
   const ct = r.headers.get('Content-Type') || '';
   if (ct.includes('json')) { try { data = await r.json(); } catch { data = null; } }
+  // signed out meanwhile: the page that asked must not be shown over the
+  // sign-in page (a live update, a slow page, still on its way)
+  if (epoch !== state.epoch) throw new SignedOut();
   if (r.status === 401 && state.token && !opts.signingIn) {
+    state.epoch++;
     state.token = null;
     state.me = null;
     showSignIn(t('sessionGone'));
@@ -411,11 +417,12 @@ async function loadRows() {
   const rows = [];
   let since = '0';
   for (let i = 0; i < 100; i++) {
-    const r = await api('POST', '/aggregator/GetRows', { since_seq: since, limit: 500 });
+    // the aggregator's largest page: one request for most portfolios
+    const r = await api('POST', '/aggregator/GetRows', { since_seq: since, limit: 10000 });
     if (!r.ok || !r.data) return rows.length ? rows : null;
     const got = r.data.rows || [];
     rows.push(...got);
-    if (got.length < 500) break;
+    if (got.length < 10000) break;
     since = got[got.length - 1].seq;
   }
   return rows;
@@ -629,6 +636,7 @@ async function finishOpenId() {
 }
 
 function signOut() {
+  state.epoch++;
   state.token = null;
   state.me = null;
   state.roles = null;
@@ -800,8 +808,7 @@ addProjectSection('stages', (c) => sectionStages(c.p));
 addProjectSection('milestones', (c) => sectionMilestones(c.p));
 addProjectSection('disputes', (c) => sectionDisputes(c.p));
 addProjectSection('defects', (c) => sectionDefects(c.p));
-addProjectSection('economy', (c) => sectionEconomy(c.p, c.budgets, c.drift));
-addProjectSection('survey', (c) => sectionSurvey(c.row, c.surveys));
+// economy (economy.js), survey (survey.js), keyfigures (benchmark.js) follow
 
 function sectionFacts(p, row) {
   return el('section', { 'aria-labelledby': 'h-facts' }, el('h2', { id: 'h-facts' }, t('facts')),
@@ -936,29 +943,6 @@ function sectionDefects(p) {
   return el('section', { 'aria-labelledby': 'h-defects' }, kids);
 }
 
-function sectionEconomy(p, budgets, drift) {
-  const kids = [el('h2', { id: 'h-economy' }, t('budgets'))];
-  if (!budgets.ok) kids.push(el('p', {}, `${t('budgetList')}: ${t('notAvailable')}`, budgets.data && budgets.data.detail ? ` (${budgets.data.detail})` : ''));
-  else if (!(budgets.data.budgets || []).length) kids.push(el('p', {}, t('noBudgets')));
-  else {
-    kids.push(table(t('budgetList'), ['Id', t('kind'), t('date'), t('status'), t('total')],
-      budgets.data.budgets.map((b) => [b.id, term('budgetKind', b.kind), date(b.date), term('budgetStatus', b.status), money(b.total_ore)]), [4]));
-  }
-  const d = drift.ok && drift.data && (drift.data.drift || (drift.data.skema_a_id !== undefined ? drift.data : null));
-  kids.push(el('h3', {}, t('driftTitle')));
-  if (d && d.skema_a_id) {
-    kids.push(table(null, ['', t('amount'), '%'], [
-      ['Skema A', money(d.skema_a_ore), ''],
-      ['Skema B', money(d.skema_b_ore), ''],
-      [t('total'), money(d.total_ore), percentBp(d.total_bp)],
-      [t('market'), money(d.market_ore), percentBp(d.market_bp)],
-      [t('scope'), money(d.scope_ore), percentBp(d.scope_bp)],
-      [t('unexplained'), money(d.unexplained_ore), percentBp(d.unexplained_bp || 0)],
-    ], [1, 2]));
-  } else kids.push(el('p', {}, t('noDrift')));
-  return el('section', { 'aria-labelledby': 'h-economy' }, kids);
-}
-
 // The project's surveys, each with its latest round's results (GetResults
 // round 0); a survey without an answered round has no results yet.
 async function loadSurveys(projectId) {
@@ -972,34 +956,6 @@ async function loadSurveys(projectId) {
 }
 
 const SURVEY_ROLES = ['all', 'resident_committee', 'residents', 'client', 'advisor', 'contractor'];
-
-function sectionSurvey(row, surveys) {
-  const kids = [el('h2', { id: 'h-survey' }, t('survey'))];
-  if (row && row.has_satisfaction_x100) {
-    const trend = { up: t('trendUp'), down: t('trendDown'), flat: t('trendFlat') }[row.satisfaction_trend] || '—';
-    kids.push(facts([[t('mean'), number(row.satisfaction_x100 / 100, 2)], [t('trend'), trend],
-      [t('status'), rag(row.rag_satisfaction)], row.satisfaction_alert ? [t('alert'), '⚠'] : null]));
-  }
-  for (const { survey: sv, results: res } of surveys || []) {
-    kids.push(el('h3', {}, sv.title));
-    if (!res) { kids.push(el('p', {}, t('noResults'))); continue; }
-    const round = (sv.rounds || []).find((x) => x.number === res.round);
-    kids.push(el('p', {}, `${t('round')} ${res.round}: ${date(res.opens)} – ${date(res.closes)}; ${t('scale')} ${res.scale_min}–${res.scale_max}`,
-      round ? `; ${number(round.respondents)} ${t('respondents')}` : ''));
-    const roles = SURVEY_ROLES.filter((r) => (res.figures || []).some((f) => f.role === r));
-    const cell = (f) => {
-      if (!f) return '—';
-      if (f.suppressed) return t('suppressed');
-      const change = f.has_previous ? ` (${f.change_x100 >= 0 ? '+' : ''}${number(f.change_x100 / 100, 2)})` : '';
-      return `${number(f.mean_x100 / 100, 2)}${change} · n=${f.count}`;
-    };
-    kids.push(table(`${t('meansBy')} (${t('round')} ${res.round})`, [t('statement'), ...roles.map((r) => term('surveyRole', r))],
-      (sv.statements || []).map((st) => [st.text, ...roles.map((r) => cell((res.figures || []).find((f) => f.statement_key === st.key && f.role === r)))])));
-    if ((res.alerts || []).length) kids.push(el('ul', {}, res.alerts.map((a) => el('li', {}, `⚠ ${a.message}`))));
-  }
-  if (!(row && row.has_satisfaction_x100) && !(surveys || []).length) kids.push(el('p', {}, t('noSurvey')));
-  return el('section', { 'aria-labelledby': 'h-survey' }, kids);
-}
 
 // ---------------------------------------------------------------- forms
 
