@@ -68,6 +68,20 @@ else
   status=1
 fi
 # ---- end of the gateway -----------------------------------------------------
+# ---- 6. the web app ---------------------------------------------------------
+# bench_webapp (tests/bench/CMakeLists.txt): the partners' web app in headless
+# Chromium (tests/browser/bench.mjs), all six processes running: the
+# portfolio's first rows and interactivity with 1,000 projects (--quick: 200),
+# a project page, the assets gzipped, beside issue 16's targets. Without node
+# or Chromium it says it is skipped and exits 0.
+echo "== bench_webapp $quick" >&2
+if cmake --build build-bench -j2 --target bench_webapp >&2; then
+  build-bench/tests/bench/bench_webapp $quick >&2 || status=1
+else
+  echo "suite: bench_webapp did not build; the web app's figures are skipped" >&2
+  status=1
+fi
+# ---- end of the web app -----------------------------------------------------
 unset TRIN_BENCH_RESULTS
 echo
 build-bench/tests/bench/bench_suite --report "$rows" --json "$json" || status=1
