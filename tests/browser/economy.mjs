@@ -31,7 +31,7 @@ const tok = (who) => {
   if (!v) throw new Error(`TRIN_APP_TOKEN_${who} is not set`);
   return v;
 };
-const WAIT_MS = 20000; // an upper bound for each wait, not a speed requirement
+const WAIT_MS = 60000; // an upper bound for each wait, not a speed requirement
 const nbsp = (s) => String(s ?? '').replace(/\u00a0|\u202f/g, ' ');
 function fail(message) { throw new Error(message); }
 function log(message) { console.log(`webapp.economy: ${message}`); }

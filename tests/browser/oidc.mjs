@@ -23,7 +23,7 @@ if (!base || !executablePath) {
   console.error('usage: node oidc.mjs APP_URL CHROMIUM [SHOTS_DIR]');
   process.exit(2);
 }
-const WAIT_MS = 20000; // an upper bound for each wait, not a speed requirement
+const WAIT_MS = 60000; // an upper bound for each wait, not a speed requirement
 const nbsp = (s) => String(s ?? '').replace(/\u00a0|\u202f/g, ' ');
 function fail(message) { throw new Error(message); }
 function log(message) { console.log(`webapp.oidc: ${message}`); }

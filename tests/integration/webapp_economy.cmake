@@ -16,5 +16,5 @@ if(TARGET trin-gateway AND TARGET gateway_testenv)
     TRIN_BROWSER_DIR="${PROJECT_SOURCE_DIR}/tests/browser")
   add_dependencies(test_webapp_economy trin-lifecycle trin-budget trin-survey trin-benchmark
                    trin-aggregator trin-gateway)
-  set_tests_properties(webapp.economy PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+  set_tests_properties(webapp.economy PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900)
 endif()
