@@ -653,7 +653,9 @@ function signOut() {
 async function pagePortfolio(main, params) {
   chrome('portfolio');
   document.title = `${t('portfolio')} — trin`;
-  let rows = await loadRows();
+  // the rows and the partnerships (for their frame and term) at once
+  const [loaded, plist] = await Promise.all([loadRows(), api('GET', '/partnerships')]);
+  let rows = loaded;
   let fallback = false;
   if (rows === null) {
     const r = await api('GET', '/projects');
@@ -702,13 +704,10 @@ async function pagePortfolio(main, params) {
     groups.get(k).push(r);
   }
   // each partnership's frame and term, for the line above its projects
-  const terms = new Map(await Promise.all([...groups.keys()].filter(Boolean).map(async (pid) => {
-    const r = await api('GET', `/partnerships/${encodeURIComponent(pid)}`);
-    return [pid, r.ok && r.data ? r.data.partnership : null];
-  })));
+  const terms = new Map(plist.ok && plist.data ? (plist.data.partnerships || []).map((p) => [p.id, p]) : []);
   for (const [pid, list] of [...groups].sort((a, b) => (a[0] || '~').localeCompare(b[0] || '~'))) {
     const name = pid ? partnerships.get(pid) : t('outside');
-    sections.push(el('section', { 'aria-labelledby': `p-${pid || 'none'}` },
+    sections.push(el('section', { class: 'portfolio-part', 'aria-labelledby': `p-${pid || 'none'}` },
       el('h2', { id: `p-${pid || 'none'}` }, pid ? link(`/partnerships/${encodeURIComponent(pid)}`, {}, `${name} (${pid})`) : name),
       glance(terms.get(pid), list),
       table(null, [t('project'), t('stage'), t('overall'), t('time'), t('economy'), t('satisfaction'), t('drift'), t('disputesOpen'), t('defectsOpen')],
