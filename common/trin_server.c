@@ -697,9 +697,11 @@ static int handle_audit_since(trin_request_t *req, const ProtobufCMessage *msg,
   trin_server_t *s = data;
   const Trin__AuditSince *q = (const Trin__AuditSince *)msg;
   /* Who did what across every organisation is for the people accountable
-   * for the deployment, not for organisations nor for other services. */
+   * for the deployment, not for organisations nor for other services; and
+   * for the gateway, which may act for any person, admins included (it
+   * tells a person whose edit came too late which change came first). */
   const trin_caller_t *c = &req->caller;
-  if (!trin_access_unrestricted(c))
+  if (!trin_access_unrestricted(c) && trin_role_parse(c->role) != TRIN_ROLE_GATEWAY)
     return trin_err_set(err, TRIN_EFORBIDDEN, "",
                         "AuditSince is for the deployment's operators (an admin key); this "
                         "key (%s) of organisation \"%s\" has role '%s'",

@@ -111,8 +111,10 @@ static void count(gateway_handlers_t *h, int status) {
 /* RFC 9457: type names our code, detail is the service's sentence. code < 0
  * is an HTTP-level problem with no trin status. The text is malloc'd (NULL
  * only when out of memory). */
+/* extra (borrowed; NULL = none): members added to the problem (RFC 9457
+ * extension members). */
 static char *problem_text(const char *instance, int http, int code, const char *field,
-                          const char *detail) {
+                          const char *detail, json_t *extra) {
   const char *name = code >= 0 ? trin_status_name(code) : "http";
   char lower[40], type[80];
   size_t i = 0;
@@ -124,18 +126,25 @@ static char *problem_text(const char *instance, int http, int code, const char *
                         title_for(http), "status", http, "detail", detail ? detail : "",
                         "instance", instance ? instance : "", "code", lower, "field",
                         field ? field : "");
+  if (p && extra) json_object_update(p, extra);
   char *text = p ? json_dumps(p, JSON_COMPACT) : NULL;
   json_decref(p);
   return text;
 }
 
-static void problem(gateway_handlers_t *h, trin_http_response_t *res, const char *instance,
-                    int http, int code, const char *field, const char *detail) {
-  char *text = problem_text(instance, http, code, field, detail);
+static void problem_with(gateway_handlers_t *h, trin_http_response_t *res, const char *instance,
+                         int http, int code, const char *field, const char *detail,
+                         json_t *extra) {
+  char *text = problem_text(instance, http, code, field, detail, extra);
   count(h, http);
   trin_http_respond(res, http, "application/problem+json", text ? text : "{}",
                     text ? strlen(text) : 2);
   free(text);
+}
+
+static void problem(gateway_handlers_t *h, trin_http_response_t *res, const char *instance,
+                    int http, int code, const char *field, const char *detail) {
+  problem_with(h, res, instance, http, code, field, detail, NULL);
 }
 
 static void problem_err(gateway_handlers_t *h, trin_http_response_t *res, const char *instance,
@@ -164,6 +173,7 @@ typedef struct {
   char hash[65];
   char if_match[64];
   char project_id[128];
+  uint64_t version;  /* the project's version, when If-Match did not match */
   bool inflight;
   uint64_t sent_ns;  /* when it went to the service */
 } call_t;
@@ -263,7 +273,7 @@ static void on_reply(void *data, const Trin__Envelope *env, const trin_err_t *fe
   else if (env->status != TRIN__STATUS__OK) trin_codec_error_from_reply(env, &e);
   if (e.code != TRIN_OK) {
     int http = gateway_http_status(e.code);
-    char *text = problem_text(c->req->path, http, e.code, e.field, e.message);
+    char *text = problem_text(c->req->path, http, e.code, e.field, e.message, NULL);
     if (http == 503) trin_http_set_header(c->res, "Retry-After", "1");
     finish(c, http, "application/problem+json", text ? text : "{}", text ? strlen(text) : 2, 0);
     free(text);
@@ -308,6 +318,68 @@ static void send_request(call_t *c) {
   }
 }
 
+/* The 412: the project changed since the person read it. What changed it
+ * — the event its version names, from lifecycle's audit trail (the
+ * gateway's key may read it) — goes in the problem as `changed` {seq, type,
+ * time, organisation, person}, so the person sees who changed what; left
+ * out when the trail does not answer. */
+static void answer_412(call_t *c, const Trin__AuditEntry *e) {
+  char msg[TRIN_ERR_MESSAGE_MAX], etag[32];
+  snprintf(etag, sizeof etag, "\"%llu\"", (unsigned long long)c->version);
+  json_t *extra = NULL;
+  if (e) {
+    const char *who = e->actor_person && *e->actor_person ? e->actor_person : e->actor_org;
+    snprintf(msg, sizeof msg,
+             "project '%.60s' was changed since you read it (%.60s at %.30s by %.60s of %.40s): "
+             "read it again and retry",
+             c->project_id, e->type, e->time, who && *who ? who : "someone",
+             e->actor_org && *e->actor_org ? e->actor_org : "trin");
+    extra = json_pack("{s:{s:I, s:s, s:s, s:s, s:s, s:s}}", "changed", "seq",
+                      (json_int_t)c->version, "type", e->type, "time", e->time, "organisation",
+                      e->actor_org ? e->actor_org : "", "role",
+                      e->actor_role ? e->actor_role : "", "person",
+                      e->actor_person ? e->actor_person : "");
+  } else {
+    snprintf(msg, sizeof msg,
+             "project '%.100s' was changed since you read it: you sent If-Match %.40s, it is now "
+             "at %s; read it again and retry",
+             c->project_id, c->if_match, etag);
+  }
+  problem_with(c->h, c->res, c->req->path, 412, TRIN_ECONFLICT, "If-Match", msg, extra);
+  json_decref(extra);
+  call_free(c);
+}
+
+static void on_change(void *data, const Trin__Envelope *env, const trin_err_t *ferr) {
+  (void)ferr;
+  call_t *c = data;
+  Trin__AuditBatch *b = NULL;
+  trin_err_t e = {0};
+  const Trin__AuditEntry *entry = NULL;
+  if (env && env->status == TRIN__STATUS__OK &&
+      trin_codec_unpack(&trin__audit_batch__descriptor, env->payload.data, env->payload.len,
+                        "payload", (ProtobufCMessage **)&b, &e) == TRIN_OK &&
+      b->n_entries > 0 && b->entries[0]->seq == c->version) {
+    /* only an event about this project explains its version */
+    for (size_t i = 0; i < b->entries[0]->n_ids && !entry; i++)
+      if (strcmp(b->entries[0]->ids[i]->value, c->project_id) == 0) entry = b->entries[0];
+  }
+  answer_412(c, entry);
+  trin_codec_free(b);
+}
+
+static void explain_change(call_t *c) {
+  Trin__AuditSince q = TRIN__AUDIT_SINCE__INIT;
+  q.after_seq = c->version ? c->version - 1 : 0;
+  q.limit = 1;
+  uint8_t buf[32];
+  size_t n = protobuf_c_message_pack(&q.base, buf);
+  trin_err_t e = {0};
+  if (gateway_forward_send(c->h->forward, "lifecycle", q.base.descriptor->name, buf, n, NULL,
+                           on_change, c, &e) != TRIN_OK)
+    answer_412(c, NULL);
+}
+
 /* If-Match: the project as the person sees it now, its version compared. */
 static void on_version(void *data, const Trin__Envelope *env, const trin_err_t *ferr) {
   call_t *c = data;
@@ -333,14 +405,9 @@ static void on_version(void *data, const Trin__Envelope *env, const trin_err_t *
   const char *want = c->if_match;
   if (strncmp(want, "W/", 2) == 0) want += 2;
   if (strcmp(want, "*") != 0 && strcmp(want, etag) != 0) {
-    char msg[300];
-    snprintf(msg, sizeof msg,
-             "project '%.100s' was changed since you read it: you sent If-Match %.40s, it is now "
-             "at %s; read it again and retry",
-             c->project_id, c->if_match, etag);
     trin_http_set_header(c->res, "ETag", etag);
-    problem(c->h, c->res, c->req->path, 412, TRIN_ECONFLICT, "If-Match", msg);
-    call_free(c);
+    c->version = now;
+    explain_change(c);
     return;
   }
   send_request(c);

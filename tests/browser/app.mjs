@@ -307,6 +307,10 @@ try {
   await wr.click('#form-milestone button[type=submit]');
   await wr.waitForSelector('#stale:not([hidden]) #reload', { timeout: WAIT_MS });
   await expectText(wr, 'Projektet er ændret', 'the 412 message');
+  // who changed what: the change that came first, from the audit trail
+  const who = nbsp(await wr.textContent('#stale-who').catch(() => ''));
+  if (!who.startsWith('Ændret af') || !who.includes('milepæl sat')) fail(`the 412 does not say who changed what: ${JSON.stringify(who)}`);
+  log(`412: ${JSON.stringify(who)}`);
   await wr.click('#reload');
   await wr.waitForSelector('#stale[hidden]', { state: 'attached', timeout: WAIT_MS });
   await expectText(wr, '15. november 2031', 'the reloaded project (the milestone set meanwhile)');

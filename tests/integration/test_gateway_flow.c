@@ -283,6 +283,19 @@ static void a_stale_if_match_gets_412(void **state) {
                       NULL, h, &stale));
   expect_problem(&stale, 412, "conflict", "If-Match", "was changed since you read it");
   assert_string_equal(stale.etag, w.etag);
+  /* and who changed what, from lifecycle's audit trail: the change that
+   * made the project's current version */
+  json_t *p = parse(&stale);
+  json_t *ch = json_object_get(p, "changed");
+  assert_non_null(ch);
+  assert_string_equal(member(ch, "type"), "lifecycle.milestone_set");
+  assert_string_equal(member(ch, "organisation"), "alfa");
+  assert_string_equal(member(ch, "role"), "writer");
+  assert_non_null(strstr(member(ch, "person"), GT_PERSONAS[GT_WRITER].person));
+  char seq[32];
+  snprintf(seq, sizeof seq, "\"%lld\"", (long long)json_integer_value(json_object_get(ch, "seq")));
+  assert_string_equal(seq, w.etag);
+  json_decref(p);
   gt_http_free(&r);
   gt_http_free(&w);
   gt_http_free(&stale);

@@ -106,7 +106,7 @@ const WORDS = {
     openDispute: 'Rejs en tvist', disputeId: 'Tvistens id', amountKr: 'Beløb i kr.', amountHint: 'F.eks. 25.000,00',
     escalate: 'Løft tvisten', toLevel: 'Til niveau', byOrg: 'Løftet af', resolve: 'Afgør tvisten',
     settledKr: 'Forligt beløb i kr.', reportDefect: 'Meld fejl eller mangel', defectId: 'Id', fix: 'Meld udbedret',
-    saved: 'Gemt.', stale: 'Projektet er ændret, siden du hentede det. Hent den nye udgave, og prøv igen.', reload: 'Hent projektet igen',
+    changedBy: 'Ændret af', changedAt: 'den', saved: 'Gemt.', stale: 'Projektet er ændret, siden du hentede det. Hent den nye udgave, og prøv igen.', reload: 'Hent projektet igen',
     refused: 'Ikke gemt', amountBad: 'Skriv beløbet som kroner, f.eks. 25.000,00.',
     optional: '(valgfri)', forbiddenWrite: 'Din rolle må ikke',
     rag: { green: 'Grøn', amber: 'Gul', red: 'Rød', '': 'Ingen' },
@@ -160,7 +160,7 @@ const WORDS = {
     openDispute: 'Open a dispute', disputeId: 'Dispute id', amountKr: 'Amount in DKK', amountHint: 'E.g. 25,000.00',
     escalate: 'Escalate the dispute', toLevel: 'To level', byOrg: 'Escalated by', resolve: 'Resolve the dispute',
     settledKr: 'Settled amount in DKK', reportDefect: 'Report a defect', defectId: 'Id', fix: 'Report fixed',
-    saved: 'Saved.', stale: 'The project has changed since you loaded it. Load the new version and try again.', reload: 'Reload the project',
+    changedBy: 'Changed by', changedAt: 'on', saved: 'Saved.', stale: 'The project has changed since you loaded it. Load the new version and try again.', reload: 'Reload the project',
     refused: 'Not saved', amountBad: 'Write the amount in kroner, e.g. 25,000.00.',
     optional: '(optional)', forbiddenWrite: 'Your role may not',
     rag: { green: 'Green', amber: 'Amber', red: 'Red', '': 'None' },
@@ -180,6 +180,11 @@ const TERMS = {
     pause: { resident_democracy: 'Beboerdemokrati', authority: 'Myndighedsbehandling', landsbyggefonden: 'Landsbyggefonden',
              financing: 'Finansiering', other: 'Andet' },
     severity: { minor: 'Mindre', major: 'Væsentlig', critical: 'Kritisk' },
+    change: { 'lifecycle.stage_changed': 'ny fase', 'lifecycle.project_paused': 'sat på pause', 'lifecycle.project_resumed': 'genoptaget',
+              'lifecycle.milestone_set': 'milepæl sat', 'lifecycle.price_closed': 'prisen lukket', 'lifecycle.dispute_opened': 'tvist åbnet',
+              'lifecycle.dispute_escalated': 'tvist løftet', 'lifecycle.dispute_resolved': 'tvist afgjort',
+              'lifecycle.defect_reported': 'fejl eller mangel meldt', 'lifecycle.defect_fixed': 'fejl eller mangel udbedret',
+              'lifecycle.project_created': 'projektet oprettet' },
     foundAt: { handover: 'Aflevering', inspection_1y: '1-års gennemgang', inspection_5y: '5-års gennemgang', other: 'Andet' },
     orgKind: { client: 'Bygherre', advisor: 'Rådgiver', contractor: 'Entreprenør', developer: 'Udvikler', resident_committee: 'Beboerrepræsentation' },
     projectKind: { helhedsplan: 'Helhedsplan', renovation: 'Renovering', new_build: 'Nybyggeri', maintenance: 'Vedligehold' },
@@ -196,6 +201,11 @@ const TERMS = {
     pause: { resident_democracy: 'Resident democracy', authority: 'Authority', landsbyggefonden: 'Landsbyggefonden',
              financing: 'Financing', other: 'Other' },
     severity: { minor: 'Minor', major: 'Major', critical: 'Critical' },
+    change: { 'lifecycle.stage_changed': 'a new stage', 'lifecycle.project_paused': 'paused', 'lifecycle.project_resumed': 'resumed',
+              'lifecycle.milestone_set': 'a milestone set', 'lifecycle.price_closed': 'the price closed', 'lifecycle.dispute_opened': 'a dispute opened',
+              'lifecycle.dispute_escalated': 'a dispute escalated', 'lifecycle.dispute_resolved': 'a dispute resolved',
+              'lifecycle.defect_reported': 'a defect reported', 'lifecycle.defect_fixed': 'a defect fixed',
+              'lifecycle.project_created': 'the project created' },
     foundAt: { handover: 'Handover', inspection_1y: '1-year inspection', inspection_5y: '5-year inspection', other: 'Other' },
     orgKind: { client: 'Client', advisor: 'Advisor', contractor: 'Contractor', developer: 'Developer', resident_committee: 'Resident committee' },
     projectKind: { helhedsplan: 'Helhedsplan (comprehensive plan)', renovation: 'Renovation', new_build: 'New build', maintenance: 'Maintenance' },
@@ -1025,7 +1035,12 @@ function showProblem(form, r) {
   const d = r.data || {};
   if (r.status === 412) {
     const box = document.getElementById('stale');
+    // who changed what, when the gateway could say (from the audit trail)
+    const ch = d.changed;
+    const what = ch ? `${t('changedBy')} ${ch.person || orgName(ch.organisation)} (${orgName(ch.organisation)}) ${t('changedAt')} ` +
+      `${date(String(ch.time).slice(0, 10))} ${String(ch.time).slice(11, 16)} UTC: ${term('change', ch.type)}.` : null;
     box.replaceChildren(el('div', { class: 'banner', role: 'alert' }, el('p', {}, t('stale')),
+      what ? el('p', { id: 'stale-who' }, what) : null,
       el('button', { type: 'button', id: 'reload', onclick: () => pageProject(document.getElementById('main'), state.project.id).then(focusMain) }, t('reload'))));
     box.hidden = false;
     const top = form.querySelector('.form-error');
