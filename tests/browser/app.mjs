@@ -150,6 +150,8 @@ try {
   const amount = nbsp(await da.textContent('#dispute-D-1 .amount'));
   if (amount !== '1.234.567,89 kr.') fail(`the dispute's amount reads ${JSON.stringify(amount)}, not "1.234.567,89 kr."`);
   await expectText(da, '15. november 2026', 'a Danish date');
+  const deadline = nbsp(await da.textContent('#dispute-D-3 .deadline').catch(() => ''));
+  if (!deadline.startsWith('29. marts 2026') || !deadline.includes('AB18 § 68')) fail(`D-3 at the umpire: its deadline reads ${JSON.stringify(deadline)}`);
   await expectText(da, 'Vi har tillid til projektets økonomi', 'the survey\'s statement');
   await expectText(da, '3,67 · n=6', 'the survey\'s all-roles mean, Danish decimals');
   await expectText(da, 'Følgegruppe', 'the survey role følgegruppe');

@@ -68,6 +68,21 @@ static bool fill(void) {
       ok(W, "POST", "/api/v1/disputes/D-2/resolution",
          "{\"date\":\"2025-11-01\",\"resolution\":\"Aftalt på projektledermødet\","
          "\"settled_ore\":\"400000\"}") &&
+      /* D-3 up the ladder to the umpire (opmand): its deadline for
+       * Voldgiftsnævnet is 8 weeks on */
+      ok(W, "POST", "/api/v1/projects/PA/disputes",
+         "{\"dispute_id\":\"D-3\",\"title\":\"Fundering under gavl\",\"amount_ore\":\"90000000\","
+         "\"date\":\"2025-11-03\",\"raised_by\":\"alfa\"}") &&
+      ok(W, "POST", "/api/v1/disputes/D-3/escalation",
+         "{\"to_level\":2,\"date\":\"2025-11-10\",\"by_org\":\"alfa\"}") &&
+      ok(W, "POST", "/api/v1/disputes/D-3/escalation",
+         "{\"to_level\":3,\"date\":\"2025-11-24\",\"by_org\":\"alfa\"}") &&
+      ok(W, "POST", "/api/v1/disputes/D-3/escalation",
+         "{\"to_level\":4,\"date\":\"2025-12-08\",\"by_org\":\"alfa\"}") &&
+      ok(W, "POST", "/api/v1/disputes/D-3/escalation",
+         "{\"to_level\":5,\"date\":\"2026-01-05\",\"by_org\":\"alfa\"}") &&
+      ok(W, "POST", "/api/v1/disputes/D-3/escalation",
+         "{\"to_level\":6,\"date\":\"2026-02-01\",\"by_org\":\"alfa\"}") &&
       ok(W, "POST", "/api/v1/projects/PA/price-closing",
          "{\"date\":\"2026-01-20\",\"reference\":\"B-1\"}") &&
       ok(W, "POST", "/api/v1/projects/PA/stage", "{\"to_stage\":\"trin3\",\"date\":\"2026-02-01\"}") &&

@@ -106,7 +106,7 @@ const WORDS = {
     openDispute: 'Rejs en tvist', disputeId: 'Tvistens id', amountKr: 'Beløb i kr.', amountHint: 'F.eks. 25.000,00',
     escalate: 'Løft tvisten', toLevel: 'Til niveau', byOrg: 'Løftet af', resolve: 'Afgør tvisten',
     settledKr: 'Forligt beløb i kr.', reportDefect: 'Meld fejl eller mangel', defectId: 'Id', fix: 'Meld udbedret',
-    changedBy: 'Ændret af', changedAt: 'den', saved: 'Gemt.', stale: 'Projektet er ændret, siden du hentede det. Hent den nye udgave, og prøv igen.', reload: 'Hent projektet igen',
+    arbitrationBy: 'Frist for Voldgiftsnævnet', arbitrationWhy: '8 uger efter opmand (AB18 § 68): ellers er opmandens afgørelse bindende', changedBy: 'Ændret af', changedAt: 'den', saved: 'Gemt.', stale: 'Projektet er ændret, siden du hentede det. Hent den nye udgave, og prøv igen.', reload: 'Hent projektet igen',
     refused: 'Ikke gemt', amountBad: 'Skriv beløbet som kroner, f.eks. 25.000,00.',
     optional: '(valgfri)', forbiddenWrite: 'Din rolle må ikke',
     rag: { green: 'Grøn', amber: 'Gul', red: 'Rød', '': 'Ingen' },
@@ -160,7 +160,7 @@ const WORDS = {
     openDispute: 'Open a dispute', disputeId: 'Dispute id', amountKr: 'Amount in DKK', amountHint: 'E.g. 25,000.00',
     escalate: 'Escalate the dispute', toLevel: 'To level', byOrg: 'Escalated by', resolve: 'Resolve the dispute',
     settledKr: 'Settled amount in DKK', reportDefect: 'Report a defect', defectId: 'Id', fix: 'Report fixed',
-    changedBy: 'Changed by', changedAt: 'on', saved: 'Saved.', stale: 'The project has changed since you loaded it. Load the new version and try again.', reload: 'Reload the project',
+    arbitrationBy: 'Deadline for Voldgiftsnævnet (arbitration)', arbitrationWhy: '8 weeks after the umpire (AB18 § 68): else the umpire\'s decision binds', changedBy: 'Changed by', changedAt: 'on', saved: 'Saved.', stale: 'The project has changed since you loaded it. Load the new version and try again.', reload: 'Reload the project',
     refused: 'Not saved', amountBad: 'Write the amount in kroner, e.g. 25,000.00.',
     optional: '(optional)', forbiddenWrite: 'Your role may not',
     rag: { green: 'Green', amber: 'Amber', red: 'Red', '': 'None' },
@@ -910,6 +910,19 @@ function sectionMilestones(p) {
   return el('section', { 'aria-labelledby': 'h-milestones' }, kids);
 }
 
+// At the umpire (opmand, level 6) an open dispute has a deadline: taken to
+// Voldgiftsnævnet within 8 weeks, counted here from the escalation to the
+// umpire, or the umpire's decision binds (AB18 § 68).
+function arbitrationDeadline(d) {
+  if (d.resolved || d.level !== 6) return null;
+  const step = (d.steps || []).filter((x) => x.level === 6).pop();
+  if (!step || !step.date) return null;
+  const end = new Date(`${step.date}T00:00:00Z`);
+  end.setUTCDate(end.getUTCDate() + 56);
+  const iso = end.toISOString().slice(0, 10);
+  return [t('arbitrationBy'), el('span', { class: 'deadline' }, `${date(iso)} — ${t('arbitrationWhy')}`)];
+}
+
 function sectionDisputes(p) {
   const ds = p.disputes || [];
   const kids = [el('h2', { id: 'h-disputes' }, t('disputes'))];
@@ -925,6 +938,7 @@ function sectionDisputes(p) {
         [t('status'), d.resolved ? `${t('resolved')} ${date(d.resolved_on)}` : t('open')],
         d.resolved ? [t('resolution'), d.resolution] : null,
         d.resolved ? [t('settled'), money(d.settled_ore)] : null,
+        arbitrationDeadline(d),
       ]),
       el('p', { class: 'muted' }, t('ladder')),
       el('ol', { class: 'ladder' }, (d.steps || []).map((s) => el('li', {},
