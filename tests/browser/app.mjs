@@ -12,6 +12,8 @@
 //   - the reader sees no forms, and a write sent by hand is refused 403;
 //   - the resident (no access to projects) is told so;
 //   - the outsider never sees PA, not in the portfolio, not by URL;
+//   - the advisor of LA never sees omega's PO: not in the portfolio, not by
+//     URL, not from the stream while PO changes;
 //   - the English UI: English words, `DKK 1,234,567.89`; the switch back.
 // Screenshots of every page go to SHOTS_DIR when given.
 //
@@ -357,6 +359,37 @@ try {
   await shot(out, 'notfound-da');
   await go(out, '#/partnerships/LA', 'Partnerskabet findes ikke');
   log('outsider: PA is not in the portfolio and "does not exist" by URL');
+
+  // ---- the advisor of partnership LA never sees omega's PO: not in the
+  // portfolio, not by its address, not when PO changes while the advisor's
+  // portfolio follows the stream
+  const adv = await newPage('da-DK');
+  await signIn(adv, '#/', tok('ADVISOR'), 'Portefølje');
+  await portfolioWithPA(adv, 'Portefølje');
+  await adv.waitForSelector('html[data-live="following"]', { timeout: WAIT_MS });
+  const po = await fetch(new URL('../api/v1/projects/PO/disputes', base), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tok('OUTSIDER')}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'po-live' },
+    body: JSON.stringify({ dispute_id: 'D-PO', title: 'Omegas egen sag', amount_ore: '100000', date: '2026-11-25', raised_by: 'omega' }),
+  });
+  if (!po.ok) fail(`omega's dispute on PO: ${po.status} ${await po.text()}`);
+  // a change of PA after it, which the advisor does see: by then PO's row
+  // would have arrived too, had it been sent
+  const pa = await fetch(new URL('../api/v1/projects/PA/disputes', base), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tok('WRITER')}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'pa-live-adv' },
+    body: JSON.stringify({ dispute_id: 'D-ADV', title: 'Adgang til kælder', amount_ore: '100000', date: '2026-11-25', raised_by: 'alfa' }),
+  });
+  if (!pa.ok) fail(`a dispute on PA: ${pa.status}`);
+  await adv.waitForFunction(() => /\(niveau \d\)/.test(document.querySelector('#row-PA')?.textContent ?? '') &&
+    Number((document.querySelector('#row-PA td:nth-last-child(2)')?.textContent ?? '0').split(' ')[0]) >= 5,
+    null, { timeout: WAIT_MS, polling: 100 }).catch(() => fail('the advisor\'s portfolio never showed PA\'s new dispute'));
+  if (await adv.$('#row-PO')) fail('the advisor sees omega\'s PO in the portfolio');
+  await expectNoText(adv, 'PO', 'the advisor\'s portfolio');
+  const html = await adv.content();
+  if (html.includes('D-PO') || html.includes('Omegas egen sag') || html.includes('projects/PO')) fail('PO leaked into the advisor\'s page');
+  await go(adv, '#/projects/PO', 'Projektet findes ikke');
+  log('advisor of LA: PO is not in the portfolio, not by URL, not from the stream');
 
   // ---- English
   const en = await newPage('en-GB');

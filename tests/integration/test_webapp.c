@@ -197,6 +197,7 @@ int main(void) {
     setenv("TRIN_APP_TOKEN_OUTSIDER", env.token[GT_OUTSIDER], 1);
     setenv("TRIN_APP_TOKEN_WRITER", env.token[GT_WRITER], 1);
     setenv("TRIN_APP_TOKEN_RESIDENT", env.token[GT_RESIDENT], 1);
+    setenv("TRIN_APP_TOKEN_ADVISOR", env.token[GT_ADVISOR], 1);
     const char *shots = getenv("TRIN_APP_SHOTS");
     snprintf(cmd, sizeof cmd, "node '%s/app.mjs' 'http://127.0.0.1:%d/app/' '%s' '%s'",
              TRIN_BROWSER_DIR, env.http_port, chromium, shots ? shots : "");
