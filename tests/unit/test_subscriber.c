@@ -63,11 +63,16 @@ static int consume(void *data, const Trin__Event *ev) {
   return TRIN_OK;
 }
 
+/* The events published before anyone listens: they can only come from the
+ * outbox. */
+#define BACKLOG 2300
+
 /* A consumer of runs (as trin_follower): fails once on the run holding
- * fail_at, and notes the longest run it was given. */
+ * fail_at, and notes the longest run it was given and how many runs the
+ * backlog came in. */
 typedef struct {
   consumer_t c;
-  size_t runs, longest;
+  size_t runs, longest, backlog_runs;
 } run_consumer_t;
 
 static int consume_run(void *data, const Trin__Event *const *evs, size_t n) {
@@ -80,6 +85,7 @@ static int consume_run(void *data, const Trin__Event *const *evs, size_t n) {
       return TRIN_ESTORE; /* none of the run is applied */
     }
   r->runs++;
+  if (evs[0]->seq <= BACKLOG) r->backlog_runs++;
   if (n > r->longest) r->longest = n;
   for (size_t i = 0; i < n; i++) {
     if (evs[i]->seq != c->next) c->in_order = false;
@@ -135,12 +141,12 @@ static void catch_up_repair_and_retry(void **state) {
   trin_server_handle(server, &trin__pong__descriptor, emit_one, NULL);
 
   /* 2,300 events before anyone listens. */
-  producer_t first = {2300};
+  producer_t first = {BACKLOG};
   uv_thread_t th;
   uv_thread_create(&th, produce, &first);
   uv_timer_t deadline;
   uv_timer_init(&loop, &deadline);
-  while (trin_outbox_last_seq(trin_server_outbox(server)) < 2300)
+  while (trin_outbox_last_seq(trin_server_outbox(server)) < BACKLOG)
     uv_run(&loop, UV_RUN_ONCE);
   uv_thread_join(&th);
 
@@ -167,7 +173,7 @@ static void catch_up_repair_and_retry(void **state) {
   assert_int_equal(trin_subscriber_new(&loop, zctx, &o4, NULL, &runs, &s4, &err), TRIN_OK);
   producer_t second = {400};
   uv_thread_create(&th, produce, &second);
-  uv_timer_start(&deadline, on_deadline, 20000, 0);
+  uv_timer_start(&deadline, on_deadline, 60000, 0);
   while (late.count < 2700 || flaky.count < 2700 || runs.c.count < 2700) {
     uv_run(&loop, UV_RUN_ONCE);
     if (!uv_is_active((uv_handle_t *)&deadline)) break;
@@ -182,7 +188,9 @@ static void catch_up_repair_and_retry(void **state) {
   assert_true(runs.c.in_order);
   assert_true(runs.c.failed_once);
   assert_int_equal(runs.longest, TRIN_SUBSCRIBER_RUN_MAX); /* the backlog came in full runs */
-  assert_true(runs.runs < 2700 / 8);
+  /* The backlog came from the log in runs, not event by event; how the
+   * live 400 arrive (one by one on a busy machine) is not asserted. */
+  assert_true(runs.backlog_runs <= BACKLOG / 32);
   trin_subscriber_stats_t st = trin_subscriber_stats(s2);
   print_message("flaky subscriber: %llu live, %llu repaired, %llu gaps\n",
                 (unsigned long long)st.live, (unsigned long long)st.repaired,
@@ -197,7 +205,7 @@ static void catch_up_repair_and_retry(void **state) {
   assert_int_equal(trin_subscriber_new(&loop, zctx, &o3, consume, &tail, &s3, &err), TRIN_OK);
   producer_t third = {10};
   uv_thread_create(&th, produce, &third);
-  uv_timer_start(&deadline, on_deadline, 20000, 0);
+  uv_timer_start(&deadline, on_deadline, 60000, 0);
   while (tail.count < 10 && uv_is_active((uv_handle_t *)&deadline)) uv_run(&loop, UV_RUN_ONCE);
   uv_thread_join(&th);
   assert_int_equal(tail.count, 10);
