@@ -151,6 +151,16 @@ void trin_client_set_timeout(trin_client_t *c, int ms) {
   c->timeout_ms = ms > 0 ? ms : 5000;
 }
 
+/* No reply within the timeout: a refused CURVE handshake looks like silence
+ * from here. */
+static int no_answer(const trin_client_t *c, trin_err_t *err) {
+  return trin_err_set(err, TRIN_ETIMEOUT, "",
+                      "no answer from %s within %d ms (is the service running%s?)",
+                      c->endpoint, c->timeout_ms,
+                      c->curve ? ", our key registered, and its public key the right one"
+                               : ", and does it take connections without CURVE");
+}
+
 /* Waits for the reply whose correlation id is cid; replies to earlier calls
  * that timed out are read and dropped. */
 static int await_reply(trin_client_t *c, const char *cid, Trin__Envelope **out,
@@ -198,19 +208,27 @@ static int await_reply(trin_client_t *c, const char *cid, Trin__Envelope **out,
     *out = env;
     return TRIN_OK;
   }
-  /* A refused CURVE handshake looks like silence from here. */
-  return trin_err_set(err, TRIN_ETIMEOUT, "",
-                      "no answer from %s within %d ms (is the service running%s?)",
-                      c->endpoint, c->timeout_ms,
-                      c->curve ? ", our key registered, and its public key the right one"
-                               : ", and does it take connections without CURVE");
+  return no_answer(c, err);
+}
+
+/* Sends one frame, waiting at most the call's timeout: a DEALER with no
+ * connection at that moment (between a refused handshake and the next
+ * attempt, say) would otherwise block in zmq_send for ever. */
+static int send_bounded(trin_client_t *c, const void *bytes, size_t len, trin_err_t *err) {
+  int ms = c->timeout_ms;
+  zmq_setsockopt(c->sock, ZMQ_SNDTIMEO, &ms, sizeof ms);
+  if (zmq_send(c->sock, bytes, len, 0) >= 0) return TRIN_OK;
+  if (errno != EAGAIN)
+    return trin_err_set(err, TRIN_EIO, "", "cannot send: %s", zmq_strerror(errno));
+  if (c->mon) read_handshakes(c);
+  if (c->handshake == HS_REFUSED || c->handshake == HS_MISMATCH) return refused(c, err);
+  return no_answer(c, err);
 }
 
 int trin_client_call_raw(trin_client_t *c, const void *bytes, size_t len,
                          Trin__Envelope **reply, trin_err_t *err) {
-  if (zmq_send(c->sock, bytes, len, 0) < 0)
-    return trin_err_set(err, TRIN_EIO, "", "cannot send: %s", zmq_strerror(errno));
-  return await_reply(c, NULL, reply, err);
+  int rc = send_bounded(c, bytes, len, err);
+  return rc ? rc : await_reply(c, NULL, reply, err);
 }
 
 int trin_client_call(trin_client_t *c, const ProtobufCMessage *req,
@@ -230,11 +248,9 @@ int trin_client_call(trin_client_t *c, const ProtobufCMessage *req,
   rc = trin_codec_pack(&env.base, &bytes, &blen, err);
   free(payload);
   if (rc) return rc;
-  if (zmq_send(c->sock, bytes, blen, 0) < 0) {
-    free(bytes);
-    return trin_err_set(err, TRIN_EIO, "", "cannot send: %s", zmq_strerror(errno));
-  }
+  rc = send_bounded(c, bytes, blen, err);
   free(bytes);
+  if (rc) return rc;
   Trin__Envelope *renv = NULL;
   if ((rc = await_reply(c, cid, &renv, err))) return rc;
   if (renv->status != TRIN__STATUS__OK) {

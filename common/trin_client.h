@@ -21,7 +21,8 @@ int trin_client_new(const char *endpoint, trin_client_t **out, trin_err_t *err);
 int trin_client_new_curve(const char *endpoint, const trin_curve_client_t *curve,
                           trin_client_t **out, trin_err_t *err);
 void trin_client_destroy(trin_client_t **c);
-/* Bounds each call (default 5000 ms; 0 or less restores the default). */
+/* Bounds each call's send and its wait for the reply, each (default 5000 ms;
+ * 0 or less restores the default). */
 void trin_client_set_timeout(trin_client_t *c, int timeout_ms);
 
 /* Sends req (its type is req->descriptor->name) and waits for the reply.
