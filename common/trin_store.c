@@ -298,6 +298,19 @@ static int newer_than_known(const char *scope, int have, int newest, trin_err_t 
                       scope, have, newest);
 }
 
+int trin_store_migrate_to(trin_store_t *s, const char *scope, const trin_migration_t *m, int n,
+                          int version, trin_err_t *err) {
+  return trin_store_migrate(s, scope, m, version >= 0 && version < n ? version : n, err);
+}
+
+char *trin_stmt_text_dup(trin_stmt_t *st, int col, trin_arena_t *a) {
+  return trin_arena_strdup(a, trin_stmt_text(st, col));
+}
+
+void trin_stmt_text_copy(trin_stmt_t *st, int col, char *dst, size_t size) {
+  snprintf(dst, size, "%s", trin_stmt_text(st, col));
+}
+
 int trin_store_migrate(trin_store_t *s, const char *scope,
                        const trin_migration_t *m, int n, trin_err_t *err) {
   int have, rc;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trin_arena.h"
 #include "trin_err.h"
 
 typedef struct trin_store trin_store_t;
@@ -54,6 +55,12 @@ typedef struct {
 int trin_store_migrate(trin_store_t *s, const char *scope,
                        const trin_migration_t *migrations, int n,
                        trin_err_t *err);
+/* trin_store_migrate up to `version` only (a test builds an old store this
+ * way); a version past the newest, or TRIN_STORE_NEWEST, runs them all. */
+#define TRIN_STORE_NEWEST (-1)
+int trin_store_migrate_to(trin_store_t *s, const char *scope,
+                          const trin_migration_t *migrations, int n, int version,
+                          trin_err_t *err);
 int trin_store_schema_version(trin_store_t *s, const char *scope, int *out,
                               trin_err_t *err);
 /* A one-time step that a function does, for what SQL alone cannot (it
@@ -106,6 +113,21 @@ int64_t trin_stmt_int64(trin_stmt_t *st, int col);
 const char *trin_stmt_text(trin_stmt_t *st, int col);
 const void *trin_stmt_blob(trin_stmt_t *st, int col, size_t *len);
 bool trin_stmt_is_null(trin_stmt_t *st, int col);
+/* A text column copied into arena a (owned by the arena), or into dst of
+ * size bytes (always terminated, cut at size - 1): for values that must
+ * outlive the next step of the statement. */
+char *trin_stmt_text_dup(trin_stmt_t *st, int col, trin_arena_t *a);
+void trin_stmt_text_copy(trin_stmt_t *st, int col, char *dst, size_t size);
+
+/* Declares `trin_stmt_t *st` prepared from sql on the enclosing function's
+ * store `s`, or returns its error (filled into the enclosing `err`) from
+ * the enclosing function: the opening line of every store function. */
+#define TRIN_STMT(sql)                             \
+  trin_stmt_t *st;                                 \
+  do {                                             \
+    int trin_stmt_rc_ = trin_store_stmt(s, sql, &st, err); \
+    if (trin_stmt_rc_) return trin_stmt_rc_;       \
+  } while (0)
 
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t trin_store_changes(trin_store_t *s);

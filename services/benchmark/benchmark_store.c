@@ -102,25 +102,17 @@ static const trin_migration_t MIGRATIONS[] = {
      /* Requests name a property by its id alone. */
      "CREATE INDEX bm_properties_id ON bm_properties(id);"},
 };
+#define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
 int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
-  int rc = trin_store_migrate(s, "benchmark", MIGRATIONS,
-                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  int rc = trin_store_migrate(s, "benchmark", MIGRATIONS, NMIGRATIONS, err);
   /* Partnership membership, learnt from lifecycle's events. */
   return rc ? rc : trin_access_migrate_follower(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
-  int n = (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS);
-  return trin_store_migrate(s, "benchmark", MIGRATIONS, version < n ? version : n, err);
+  return trin_store_migrate_to(s, "benchmark", MIGRATIONS, NMIGRATIONS, version, err);
 }
-
-#define STMT(sql)                                \
-  trin_stmt_t *st;                               \
-  do {                                           \
-    int rc_ = trin_store_stmt(s, sql, &st, err); \
-    if (rc_) return rc_;                         \
-  } while (0)
 
 static int bind_opt(trin_stmt_t *st, int i, bool has, int64_t v) {
   return has ? trin_stmt_bind_int64(st, i, v) : trin_stmt_bind_null(st, i);
@@ -130,7 +122,7 @@ static int bind_opt(trin_stmt_t *st, int i, bool has, int64_t v) {
 
 int benchmark_store_org_put(trin_store_t *s, const char *id, const char *name, bool open,
                             trin_err_t *err) {
-  STMT("INSERT INTO bm_organisations (id, name, open_benchmarking) VALUES (?, ?, ?)"
+  TRIN_STMT("INSERT INTO bm_organisations (id, name, open_benchmarking) VALUES (?, ?, ?)"
        " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
        " open_benchmarking = excluded.open_benchmarking");
   trin_stmt_bind_text(st, 1, id);
@@ -141,7 +133,7 @@ int benchmark_store_org_put(trin_store_t *s, const char *id, const char *name, b
 
 int benchmark_store_org_ensure(trin_store_t *s, const char *id, bool *created,
                                trin_err_t *err) {
-  STMT("INSERT OR IGNORE INTO bm_organisations (id, name, open_benchmarking) VALUES (?, ?, 0)");
+  TRIN_STMT("INSERT OR IGNORE INTO bm_organisations (id, name, open_benchmarking) VALUES (?, ?, 0)");
   trin_stmt_bind_text(st, 1, id);
   trin_stmt_bind_text(st, 2, id);
   int rc = trin_stmt_run(st, err);
@@ -158,7 +150,7 @@ static void org_from_row(trin_arena_t *a, trin_stmt_t *st, bm_organisation_msg_t
 
 int benchmark_store_org_get(trin_store_t *s, const char *id, const char *field,
                             trin_arena_t *a, bm_organisation_msg_t *out, trin_err_t *err) {
-  STMT("SELECT id, name, open_benchmarking FROM bm_organisations WHERE id = ?");
+  TRIN_STMT("SELECT id, name, open_benchmarking FROM bm_organisations WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_STORE_ROW) {
@@ -173,7 +165,7 @@ int benchmark_store_org_get(trin_store_t *s, const char *id, const char *field,
 
 int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, bm_organisation_msg_t ***out,
                              size_t *n, trin_err_t *err) {
-  STMT("SELECT id, name, open_benchmarking FROM bm_organisations ORDER BY id");
+  TRIN_STMT("SELECT id, name, open_benchmarking FROM bm_organisations ORDER BY id");
   size_t cap = 0;
   *out = NULL;
   *n = 0;
@@ -202,7 +194,7 @@ int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, bm_organisation_m
 /* Runs a statement of three text parameters. */
 static int run3(trin_store_t *s, const char *sql, const char *a, const char *b, const char *c,
                 trin_err_t *err) {
-  STMT(sql);
+  TRIN_STMT(sql);
   trin_stmt_bind_text(st, 1, a);
   trin_stmt_bind_text(st, 2, b);
   if (c) trin_stmt_bind_text(st, 3, c);
@@ -216,7 +208,7 @@ int benchmark_store_property_put(trin_store_t *s, const bm_property_msg_t *p,
   char *was = NULL;
   int rc;
   {
-    STMT("SELECT owner_org FROM bm_properties WHERE id = ?");
+    TRIN_STMT("SELECT owner_org FROM bm_properties WHERE id = ?");
     trin_stmt_bind_text(st, 1, p->id);
     rc = trin_stmt_step(st, err);
     if (rc == TRIN_STORE_ROW && strcmp(trin_stmt_text(st, 0), p->owner_org) != 0 &&
@@ -226,7 +218,7 @@ int benchmark_store_property_put(trin_store_t *s, const bm_property_msg_t *p,
     if (rc == TRIN_STORE_ROW) rc = TRIN_OK;
   }
   if (!rc) {
-    STMT("INSERT INTO bm_properties (id, name, owner_org, type, gross_area_m2, year_built,"
+    TRIN_STMT("INSERT INTO bm_properties (id, name, owner_org, type, gross_area_m2, year_built,"
          " municipality, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
          " ON CONFLICT(owner_org, id) DO UPDATE SET name = excluded.name,"
          " type = excluded.type, gross_area_m2 = excluded.gross_area_m2,"
@@ -264,7 +256,7 @@ int benchmark_store_property_put(trin_store_t *s, const bm_property_msg_t *p,
 
 int benchmark_store_property_get(trin_store_t *s, const char *id, const char *field,
                                  trin_arena_t *a, bm_property_msg_t *p, trin_err_t *err) {
-  STMT("SELECT id, name, owner_org, type, gross_area_m2, year_built, municipality, region"
+  TRIN_STMT("SELECT id, name, owner_org, type, gross_area_m2, year_built, municipality, region"
        " FROM bm_properties WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
@@ -307,7 +299,7 @@ int benchmark_store_measure_put(trin_store_t *s, const char *property_id, int ye
   if (cl >= sizeof cbuf || gl >= sizeof gbuf)
     return trin_err_set(err, TRIN_ETOOBIG, "measure", "too many accounts or parts");
   /* The measure takes its owner from the property's row. */
-  STMT("INSERT INTO bm_measures (owner_org, property_id, year, total_cost_ore, costs,"
+  TRIN_STMT("INSERT INTO bm_measures (owner_org, property_id, year, total_cost_ore, costs,"
        " electricity_kwh, heat_kwh, water_litres, grade_x100, grades, climate_class,"
        " anvendelsesgrad_bp, udnyttelsesgrad_bp, understoettelsesgrad_bp)"
        " SELECT owner_org, id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
@@ -343,7 +335,7 @@ int benchmark_store_model_set(trin_store_t *s, const bm_model_part_t *parts, siz
   int rc = trin_store_exec(s, "DELETE FROM bm_model", err);
   if (rc) return rc;
   for (size_t i = 0; i < n; i++) {
-    STMT("INSERT INTO bm_model (n, part, weight) VALUES (?, ?, ?)");
+    TRIN_STMT("INSERT INTO bm_model (n, part, weight) VALUES (?, ?, ?)");
     trin_stmt_bind_int64(st, 1, (int64_t)i + 1);
     trin_stmt_bind_text(st, 2, parts[i].part);
     trin_stmt_bind_int64(st, 3, parts[i].weight);
@@ -354,7 +346,7 @@ int benchmark_store_model_set(trin_store_t *s, const bm_model_part_t *parts, siz
 
 int benchmark_store_model_get(trin_store_t *s, bm_model_part_t *parts, size_t *n,
                               trin_err_t *err) {
-  STMT("SELECT part, weight FROM bm_model ORDER BY n");
+  TRIN_STMT("SELECT part, weight FROM bm_model ORDER BY n");
   int rc;
   *n = 0;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && *n < BM_MODEL_MAX_PARTS) {
@@ -395,7 +387,7 @@ static void project_from_row(trin_stmt_t *st, bm_project_row_t *r) {
   " schedule_variance_days, satisfaction_x100, open_disputes, open_defects, dwellings"
 
 static int project_years_get(trin_store_t *s, bm_project_row_t *row, trin_err_t *err) {
-  STMT("SELECT " YEAR_COLS " FROM bm_project_years WHERE project_id = ? ORDER BY year");
+  TRIN_STMT("SELECT " YEAR_COLS " FROM bm_project_years WHERE project_id = ? ORDER BY year");
   trin_stmt_bind_text(st, 1, row->id);
   int rc;
   row->nyears = 0;
@@ -420,13 +412,13 @@ static int project_years_get(trin_store_t *s, bm_project_row_t *row, trin_err_t 
 static int project_years_put(trin_store_t *s, const bm_project_row_t *r, trin_err_t *err) {
   int rc;
   {
-    STMT("DELETE FROM bm_project_years WHERE project_id = ?");
+    TRIN_STMT("DELETE FROM bm_project_years WHERE project_id = ?");
     trin_stmt_bind_text(st, 1, r->id);
     if ((rc = trin_stmt_run(st, err))) return rc;
   }
   for (size_t i = 0; i < r->nyears; i++) {
     const bm_project_year_t *y = &r->years[i];
-    STMT("INSERT INTO bm_project_years (project_id, " YEAR_COLS
+    TRIN_STMT("INSERT INTO bm_project_years (project_id, " YEAR_COLS
          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     trin_stmt_bind_text(st, 1, r->id);
     trin_stmt_bind_int64(st, 2, y->year);
@@ -446,7 +438,7 @@ static int project_years_put(trin_store_t *s, const bm_project_row_t *r, trin_er
 
 int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_t *row,
                                 bool *found, trin_err_t *err) {
-  STMT("SELECT " PROJECT_COLS " FROM bm_projects WHERE id = ?");
+  TRIN_STMT("SELECT " PROJECT_COLS " FROM bm_projects WHERE id = ?");
   memset(row, 0, sizeof *row);
   snprintf(row->id, sizeof row->id, "%s", id);
   trin_stmt_bind_text(st, 1, id);
@@ -459,7 +451,7 @@ int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_
 }
 
 int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *r, trin_err_t *err) {
-  STMT("INSERT INTO bm_projects (" PROJECT_COLS
+  TRIN_STMT("INSERT INTO bm_projects (" PROJECT_COLS
        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
        " ON CONFLICT(id) DO UPDATE SET client_org = excluded.client_org,"
        " partnership_id = excluded.partnership_id,"
@@ -496,7 +488,7 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
   int rc;
 #define OOM() trin_err_set(err, TRIN_EINTERNAL, "", "out of memory loading the index")
   {
-    STMT("SELECT id, name, open_benchmarking FROM bm_organisations");
+    TRIN_STMT("SELECT id, name, open_benchmarking FROM bm_organisations");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW)
       if (bm_index_org_set(ix, trin_stmt_text(st, 0), trin_stmt_text(st, 1),
                            trin_stmt_int64(st, 2) != 0) < 0) {
@@ -507,7 +499,7 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
     if (rc) return rc;
   }
   {
-    STMT("SELECT id, owner_org, type, gross_area_m2, region FROM bm_properties");
+    TRIN_STMT("SELECT id, owner_org, type, gross_area_m2, region FROM bm_properties");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       int type = bm_property_type_parse(trin_stmt_text(st, 2), "type", NULL);
       if (bm_index_property_set(ix, trin_stmt_text(st, 0),
@@ -521,7 +513,7 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
     if (rc) return rc;
   }
   {
-    STMT("SELECT property_id, year, total_cost_ore, electricity_kwh, heat_kwh, water_litres,"
+    TRIN_STMT("SELECT property_id, year, total_cost_ore, electricity_kwh, heat_kwh, water_litres,"
          " grade_x100, climate_class, anvendelsesgrad_bp, udnyttelsesgrad_bp,"
          " understoettelsesgrad_bp FROM bm_measures");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
@@ -551,7 +543,7 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
     if (rc) return rc;
   }
   {
-    STMT("SELECT " PROJECT_COLS " FROM bm_projects");
+    TRIN_STMT("SELECT " PROJECT_COLS " FROM bm_projects");
     bm_project_row_t *r = malloc(sizeof *r);
     if (!r) {
       trin_stmt_reset(st);

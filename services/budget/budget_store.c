@@ -128,35 +128,19 @@ static const trin_migration_t MIGRATIONS[] = {
      "CREATE INDEX options_id ON options(id);"
      "CREATE INDEX actual_costs_id ON actual_costs(id);"},
 };
+#define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
 int budget_store_migrate(trin_store_t *s, trin_err_t *err) {
-  int rc = trin_store_migrate(s, "budget", MIGRATIONS,
-                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  int rc = trin_store_migrate(s, "budget", MIGRATIONS, NMIGRATIONS, err);
   /* Partnership membership, learnt from lifecycle's events with the rest. */
   return rc ? rc : trin_access_migrate_follower(s, err);
 }
 
 int budget_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
-  int n = (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS);
-  return trin_store_migrate(s, "budget", MIGRATIONS, version < n ? version : n, err);
+  return trin_store_migrate_to(s, "budget", MIGRATIONS, NMIGRATIONS, version, err);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-#define STMT(sql)                                \
-  trin_stmt_t *st;                               \
-  do {                                           \
-    int rc_ = trin_store_stmt(s, sql, &st, err); \
-    if (rc_) return rc_;                         \
-  } while (0)
-
-static char *col_str(trin_arena_t *a, trin_stmt_t *st, int c) {
-  return trin_arena_strdup(a, trin_stmt_text(st, c));
-}
-
-static void copy_col(char *dst, size_t size, trin_stmt_t *st, int c) {
-  snprintf(dst, size, "%s", trin_stmt_text(st, c));
-}
 
 static trin_date_t col_date(trin_stmt_t *st, int c) {
   trin_date_t d = TRIN_DATE_NONE;
@@ -183,7 +167,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t elem, trin_err_t *err) {
 
 int budget_store_partnership_upsert(trin_store_t *s, const budget_partnership_t *p,
                                     trin_err_t *err) {
-  STMT("INSERT INTO partnerships (id, client_org, price_closing_point, framework_end)"
+  TRIN_STMT("INSERT INTO partnerships (id, client_org, price_closing_point, framework_end)"
        " VALUES (?,?,?,?) ON CONFLICT(id) DO UPDATE SET client_org=excluded.client_org,"
        " price_closing_point=excluded.price_closing_point,"
        " framework_end=excluded.framework_end");
@@ -196,7 +180,7 @@ int budget_store_partnership_upsert(trin_store_t *s, const budget_partnership_t 
 }
 
 int budget_store_project_upsert(trin_store_t *s, const budget_project_t *p, trin_err_t *err) {
-  STMT("INSERT INTO projects (id, partnership_id, client_org, stage) VALUES (?,?,?,?)"
+  TRIN_STMT("INSERT INTO projects (id, partnership_id, client_org, stage) VALUES (?,?,?,?)"
        " ON CONFLICT(id) DO UPDATE SET partnership_id=excluded.partnership_id,"
        " client_org=excluded.client_org, stage=excluded.stage");
   trin_stmt_bind_text(st, 1, p->id);
@@ -208,15 +192,15 @@ int budget_store_project_upsert(trin_store_t *s, const budget_project_t *p, trin
 
 int budget_store_partnership_get(trin_store_t *s, const char *id, const char *field,
                                  budget_partnership_t *out, trin_err_t *err) {
-  STMT("SELECT id, client_org, price_closing_point, framework_end FROM partnerships"
+  TRIN_STMT("SELECT id, client_org, price_closing_point, framework_end FROM partnerships"
        " WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_OK) return not_found("partnership", id, field, err);
   if (rc != TRIN_STORE_ROW) return rc;
-  copy_col(out->id, sizeof out->id, st, 0);
-  copy_col(out->client_org, sizeof out->client_org, st, 1);
-  copy_col(out->price_closing_point, sizeof out->price_closing_point, st, 2);
+  trin_stmt_text_copy(st, 0, out->id, sizeof out->id);
+  trin_stmt_text_copy(st, 1, out->client_org, sizeof out->client_org);
+  trin_stmt_text_copy(st, 2, out->price_closing_point, sizeof out->price_closing_point);
   out->framework_end = col_date(st, 3);
   trin_stmt_reset(st);
   return TRIN_OK;
@@ -224,16 +208,16 @@ int budget_store_partnership_get(trin_store_t *s, const char *id, const char *fi
 
 int budget_store_project_get(trin_store_t *s, const char *id, const char *field,
                              budget_project_t *out, trin_err_t *err) {
-  STMT("SELECT id, partnership_id, client_org, stage FROM projects WHERE id = ?");
+  TRIN_STMT("SELECT id, partnership_id, client_org, stage FROM projects WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_OK)
     return trin_access_not_found(err, field, "project", id);
   if (rc != TRIN_STORE_ROW) return rc;
-  copy_col(out->id, sizeof out->id, st, 0);
-  copy_col(out->partnership_id, sizeof out->partnership_id, st, 1);
-  copy_col(out->client_org, sizeof out->client_org, st, 2);
-  copy_col(out->stage, sizeof out->stage, st, 3);
+  trin_stmt_text_copy(st, 0, out->id, sizeof out->id);
+  trin_stmt_text_copy(st, 1, out->partnership_id, sizeof out->partnership_id);
+  trin_stmt_text_copy(st, 2, out->client_org, sizeof out->client_org);
+  trin_stmt_text_copy(st, 3, out->stage, sizeof out->stage);
   trin_stmt_reset(st);
   return TRIN_OK;
 }
@@ -243,7 +227,7 @@ int budget_store_project_get(trin_store_t *s, const char *id, const char *field,
 int budget_store_model_set(trin_store_t *s, const bg_model_t *m, trin_err_t *err) {
   int rc;
   {
-    STMT("INSERT INTO models (partnership_id, management_fee_bp, risk_bp, advisor_fee_bp,"
+    TRIN_STMT("INSERT INTO models (partnership_id, management_fee_bp, risk_bp, advisor_fee_bp,"
          " margin_bp, molio_deduction_bp, index_series) VALUES (?,?,?,?,?,?,?)"
          " ON CONFLICT(partnership_id) DO UPDATE SET"
          " management_fee_bp=excluded.management_fee_bp, risk_bp=excluded.risk_bp,"
@@ -260,12 +244,12 @@ int budget_store_model_set(trin_store_t *s, const bg_model_t *m, trin_err_t *err
     if ((rc = trin_stmt_run(st, err))) return rc;
   }
   {
-    STMT("DELETE FROM model_rates WHERE partnership_id = ?");
+    TRIN_STMT("DELETE FROM model_rates WHERE partnership_id = ?");
     trin_stmt_bind_text(st, 1, m->partnership_id);
     if ((rc = trin_stmt_run(st, err))) return rc;
   }
   for (size_t i = 0; i < m->n_rates; i++) {
-    STMT("INSERT INTO model_rates (partnership_id, n, role, rate_ore) VALUES (?,?,?,?)");
+    TRIN_STMT("INSERT INTO model_rates (partnership_id, n, role, rate_ore) VALUES (?,?,?,?)");
     trin_stmt_bind_text(st, 1, m->partnership_id);
     trin_stmt_bind_int64(st, 2, (int64_t)i);
     trin_stmt_bind_text(st, 3, m->rates[i]->role);
@@ -280,7 +264,7 @@ int budget_store_model_get(trin_store_t *s, const char *pid, const char *field,
   trin__budget__economic_model__init(m);
   int rc;
   {
-    STMT("SELECT m.partnership_id, management_fee_bp, risk_bp, advisor_fee_bp, margin_bp,"
+    TRIN_STMT("SELECT m.partnership_id, management_fee_bp, risk_bp, advisor_fee_bp, margin_bp,"
          " molio_deduction_bp, index_series, p.price_closing_point FROM models m"
          " JOIN partnerships p ON p.id = m.partnership_id WHERE m.partnership_id = ?");
     trin_stmt_bind_text(st, 1, pid);
@@ -289,17 +273,17 @@ int budget_store_model_get(trin_store_t *s, const char *pid, const char *field,
       return trin_err_set(err, TRIN_ENOTFOUND, field,
                           "partnership '%.64s' has no economic model yet", pid);
     if (rc != TRIN_STORE_ROW) return rc;
-    m->partnership_id = col_str(a, st, 0);
+    m->partnership_id = trin_stmt_text_dup(st, 0, a);
     m->management_fee_bp = (int32_t)trin_stmt_int64(st, 1);
     m->risk_bp = (int32_t)trin_stmt_int64(st, 2);
     m->advisor_fee_bp = (int32_t)trin_stmt_int64(st, 3);
     m->margin_bp = (int32_t)trin_stmt_int64(st, 4);
     m->molio_deduction_bp = (int32_t)trin_stmt_int64(st, 5);
-    m->index_series = col_str(a, st, 6);
-    m->price_closing_point = col_str(a, st, 7);
+    m->index_series = trin_stmt_text_dup(st, 6, a);
+    m->price_closing_point = trin_stmt_text_dup(st, 7, a);
     trin_stmt_reset(st);
   }
-  STMT("SELECT role, rate_ore FROM model_rates WHERE partnership_id = ? ORDER BY n");
+  TRIN_STMT("SELECT role, rate_ore FROM model_rates WHERE partnership_id = ? ORDER BY n");
   trin_stmt_bind_text(st, 1, pid);
   trin_arena_vec_t v = {0};
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
@@ -309,7 +293,7 @@ int budget_store_model_get(trin_store_t *s, const char *pid, const char *field,
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     }
     trin__budget__hourly_rate__init(r);
-    r->role = col_str(a, st, 0);
+    r->role = trin_stmt_text_dup(st, 0, a);
     r->rate_ore = trin_stmt_int64(st, 1);
     if ((rc = trin_arena_vec_push(a, &v, r, err))) {
       trin_stmt_reset(st);
@@ -330,7 +314,7 @@ int budget_store_model_load(trin_store_t *s, const char *pid, budget_model_t *m,
   if (!pid || !*pid) return TRIN_OK;
   int rc;
   {
-    STMT("SELECT management_fee_bp, risk_bp, advisor_fee_bp, margin_bp, molio_deduction_bp,"
+    TRIN_STMT("SELECT management_fee_bp, risk_bp, advisor_fee_bp, margin_bp, molio_deduction_bp,"
          " index_series FROM models WHERE partnership_id = ?");
     trin_stmt_bind_text(st, 1, pid);
     rc = trin_stmt_step(st, err);
@@ -345,7 +329,7 @@ int budget_store_model_load(trin_store_t *s, const char *pid, budget_model_t *m,
     trin_stmt_reset(st);
     *found = true;
   }
-  STMT("SELECT role, rate_ore FROM model_rates WHERE partnership_id = ? ORDER BY n");
+  TRIN_STMT("SELECT role, rate_ore FROM model_rates WHERE partnership_id = ? ORDER BY n");
   trin_stmt_bind_text(st, 1, pid);
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     if (m->nrates >= BUDGET_MAX_RATES) continue;
@@ -361,7 +345,7 @@ int budget_store_model_load(trin_store_t *s, const char *pid, budget_model_t *m,
 int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const bg_line_t *l,
                              trin_err_t *err) {
   /* The line takes its project from the budget's row. */
-  STMT("INSERT INTO budget_lines (project_id, budget_id, line_id, category, building_part,"
+  TRIN_STMT("INSERT INTO budget_lines (project_id, budget_id, line_id, category, building_part,"
        " description, amount_ore, molio_reference_ore)"
        " SELECT project_id, id, ?2, ?3, ?4, ?5, ?6, ?7 FROM budgets WHERE id = ?1"
        " ON CONFLICT(project_id, budget_id, line_id) DO UPDATE SET category=excluded.category,"
@@ -383,7 +367,7 @@ int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t
                         err);
   if (rc) return rc;
   {
-    STMT("INSERT INTO budgets (id, project_id, kind, date, status, total_ore)"
+    TRIN_STMT("INSERT INTO budgets (id, project_id, kind, date, status, total_ore)"
          " VALUES (?,?,?,?,'draft',?)");
     trin_stmt_bind_text(st, 1, b->id);
     trin_stmt_bind_text(st, 2, b->project_id);
@@ -399,14 +383,14 @@ int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t
 
 static int budget_row(trin_arena_t *a, trin_stmt_t *st, bg_budget_t *b) {
   trin__budget__budget__init(b);
-  b->id = col_str(a, st, 0);
-  b->project_id = col_str(a, st, 1);
-  b->kind = col_str(a, st, 2);
-  b->date = col_str(a, st, 3);
-  b->status = col_str(a, st, 4);
+  b->id = trin_stmt_text_dup(st, 0, a);
+  b->project_id = trin_stmt_text_dup(st, 1, a);
+  b->kind = trin_stmt_text_dup(st, 2, a);
+  b->date = trin_stmt_text_dup(st, 3, a);
+  b->status = trin_stmt_text_dup(st, 4, a);
   b->total_ore = trin_stmt_int64(st, 5);
-  b->submitted_on = col_str(a, st, 6);
-  b->approved_on = col_str(a, st, 7);
+  b->submitted_on = trin_stmt_text_dup(st, 6, a);
+  b->approved_on = trin_stmt_text_dup(st, 7, a);
   return a->failed ? TRIN_EINTERNAL : TRIN_OK;
 }
 
@@ -417,7 +401,7 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
                             trin_err_t *err) {
   int rc;
   {
-    STMT("SELECT " BUDGET_COLS " FROM budgets WHERE id = ?");
+    TRIN_STMT("SELECT " BUDGET_COLS " FROM budgets WHERE id = ?");
     trin_stmt_bind_text(st, 1, id);
     rc = trin_stmt_step(st, err);
     if (rc == TRIN_OK) return not_found("budget", id, field, err);
@@ -427,7 +411,7 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
     if (rc) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   }
   if (!with_lines) return TRIN_OK;
-  STMT("SELECT line_id, category, building_part, description, amount_ore, molio_reference_ore"
+  TRIN_STMT("SELECT line_id, category, building_part, description, amount_ore, molio_reference_ore"
        " FROM budget_lines WHERE project_id = ? AND budget_id = ? ORDER BY rowid");
   trin_stmt_bind_text(st, 1, out->project_id);
   trin_stmt_bind_text(st, 2, id);
@@ -439,10 +423,10 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     }
     trin__budget__budget_line__init(l);
-    l->id = col_str(a, st, 0);
-    l->category = col_str(a, st, 1);
-    l->building_part = col_str(a, st, 2);
-    l->description = col_str(a, st, 3);
+    l->id = trin_stmt_text_dup(st, 0, a);
+    l->category = trin_stmt_text_dup(st, 1, a);
+    l->building_part = trin_stmt_text_dup(st, 2, a);
+    l->description = trin_stmt_text_dup(st, 3, a);
     l->amount_ore = trin_stmt_int64(st, 4);
     l->molio_reference_ore = trin_stmt_int64(st, 5);
   }
@@ -454,7 +438,7 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
 
 int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
                              bg_budget_t ***out, size_t *n, trin_err_t *err) {
-  STMT("SELECT " BUDGET_COLS " FROM budgets WHERE project_id = ? ORDER BY date, rowid");
+  TRIN_STMT("SELECT " BUDGET_COLS " FROM budgets WHERE project_id = ? ORDER BY date, rowid");
   trin_stmt_bind_text(st, 1, project_id);
   trin_arena_vec_t v = {0};
   int rc;
@@ -473,7 +457,7 @@ int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena
 
 int budget_store_line_amount(trin_store_t *s, const char *budget_id, const char *line_id,
                              trin_ore_t *amount, bool *found, trin_err_t *err) {
-  STMT("SELECT amount_ore FROM budget_lines WHERE budget_id = ? AND line_id = ?");
+  TRIN_STMT("SELECT amount_ore FROM budget_lines WHERE budget_id = ? AND line_id = ?");
   trin_stmt_bind_text(st, 1, budget_id);
   trin_stmt_bind_text(st, 2, line_id);
   int rc = trin_stmt_step(st, err);
@@ -485,7 +469,7 @@ int budget_store_line_amount(trin_store_t *s, const char *budget_id, const char 
 
 int budget_store_line_delete(trin_store_t *s, const char *budget_id, const char *line_id,
                              trin_err_t *err) {
-  STMT("DELETE FROM budget_lines WHERE budget_id = ? AND line_id = ?");
+  TRIN_STMT("DELETE FROM budget_lines WHERE budget_id = ? AND line_id = ?");
   trin_stmt_bind_text(st, 1, budget_id);
   trin_stmt_bind_text(st, 2, line_id);
   return trin_stmt_run_one(s, st, "line", line_id, "line_id", err);
@@ -493,7 +477,7 @@ int budget_store_line_delete(trin_store_t *s, const char *budget_id, const char 
 
 int budget_store_budget_set_total(trin_store_t *s, const char *id, trin_ore_t total,
                                   trin_err_t *err) {
-  STMT("UPDATE budgets SET total_ore = ? WHERE id = ?");
+  TRIN_STMT("UPDATE budgets SET total_ore = ? WHERE id = ?");
   trin_stmt_bind_int64(st, 1, total);
   trin_stmt_bind_text(st, 2, id);
   return trin_stmt_run_one(s, st, "budget", id, "budget_id", err);
@@ -517,7 +501,7 @@ int budget_store_budget_set_status(trin_store_t *s, const char *id, const char *
 
 int budget_store_budget_count(trin_store_t *s, const char *project_id, const char *kind,
                               const char *status, int *n, trin_err_t *err) {
-  STMT("SELECT count(*) FROM budgets WHERE project_id = ? AND kind = ?"
+  TRIN_STMT("SELECT count(*) FROM budgets WHERE project_id = ? AND kind = ?"
        " AND (? = '' OR status = ?)");
   trin_stmt_bind_text(st, 1, project_id);
   trin_stmt_bind_text(st, 2, kind);
@@ -535,7 +519,7 @@ int budget_store_budget_count(trin_store_t *s, const char *project_id, const cha
 int budget_store_index_upsert(trin_store_t *s, const char *series,
                               const budget_index_point_t *pts, size_t n, trin_err_t *err) {
   for (size_t i = 0; i < n; i++) {
-    STMT("INSERT INTO index_points (series, date, value_x100) VALUES (?,?,?)"
+    TRIN_STMT("INSERT INTO index_points (series, date, value_x100) VALUES (?,?,?)"
          " ON CONFLICT(series, date) DO UPDATE SET value_x100 = excluded.value_x100");
     char d[TRIN_DATE_BUF];
     trin_stmt_bind_text(st, 1, series);
@@ -549,7 +533,7 @@ int budget_store_index_upsert(trin_store_t *s, const char *series,
 
 int budget_store_index_load(trin_store_t *s, const char *series, budget_index_point_t **pts,
                             size_t *n, size_t *cap, trin_err_t *err) {
-  STMT("SELECT date, value_x100 FROM index_points WHERE series = ? ORDER BY date");
+  TRIN_STMT("SELECT date, value_x100 FROM index_points WHERE series = ? ORDER BY date");
   trin_stmt_bind_text(st, 1, series);
   *n = 0;
   int rc;
@@ -568,7 +552,7 @@ int budget_store_index_load(trin_store_t *s, const char *series, budget_index_po
 int budget_store_index_dependents(trin_store_t *s, const char *series, trin_date_t from,
                                   trin_arena_t *a, char ***ids, size_t *n, trin_err_t *err) {
   /* Each EXISTS is a look-up in budgets_project (project_id, kind). */
-  STMT("SELECT p.id FROM projects p LEFT JOIN models m ON m.partnership_id = p.partnership_id"
+  TRIN_STMT("SELECT p.id FROM projects p LEFT JOIN models m ON m.partnership_id = p.partnership_id"
        " WHERE coalesce(m.index_series, '" BUDGET_DEFAULT_SERIES "') = ?1"
        " AND EXISTS (SELECT 1 FROM budgets a WHERE a.project_id = p.id"
        "   AND a.kind = 'skema_a' AND a.status = 'approved')"
@@ -583,7 +567,7 @@ int budget_store_index_dependents(trin_store_t *s, const char *series, trin_date
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    char *id = col_str(a, st, 0);
+    char *id = trin_stmt_text_dup(st, 0, a);
     if (!id || trin_arena_vec_push(a, &v, id, err)) {
       trin_stmt_reset(st);
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -598,13 +582,13 @@ int budget_store_index_dependents(trin_store_t *s, const char *series, trin_date
 int budget_store_partnership_budgeted(trin_store_t *s, const char *partnership_id,
                                       trin_arena_t *a, char ***ids, size_t *n,
                                       trin_err_t *err) {
-  STMT("SELECT p.id FROM projects p WHERE p.partnership_id = ?"
+  TRIN_STMT("SELECT p.id FROM projects p WHERE p.partnership_id = ?"
        " AND EXISTS (SELECT 1 FROM budgets b WHERE b.project_id = p.id) ORDER BY p.id");
   trin_stmt_bind_text(st, 1, partnership_id);
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    if (trin_arena_vec_push(a, &v, col_str(a, st, 0), err)) {
+    if (trin_arena_vec_push(a, &v, trin_stmt_text_dup(st, 0, a), err)) {
       trin_stmt_reset(st);
       return TRIN_EINTERNAL;
     }
@@ -621,7 +605,7 @@ int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM scope_changes WHERE id = ?", "scope change", c->id,
                         "change.id", err);
   if (rc) return rc;
-  STMT("INSERT INTO scope_changes (id, project_id, description, amount_ore, decided_on)"
+  TRIN_STMT("INSERT INTO scope_changes (id, project_id, description, amount_ore, decided_on)"
        " VALUES (?,?,?,?,?)");
   trin_stmt_bind_text(st, 1, c->id);
   trin_stmt_bind_text(st, 2, c->project_id);
@@ -635,7 +619,7 @@ int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM options WHERE id = ?", "option", o->id, "option.id",
                         err);
   if (rc) return rc;
-  STMT("INSERT INTO options (id, project_id, description, saving_ore, proposed_on, status)"
+  TRIN_STMT("INSERT INTO options (id, project_id, description, saving_ore, proposed_on, status)"
        " VALUES (?,?,?,?,?,'proposed')");
   trin_stmt_bind_text(st, 1, o->id);
   trin_stmt_bind_text(st, 2, o->project_id);
@@ -647,21 +631,21 @@ int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t
 
 static void option_row(trin_arena_t *a, trin_stmt_t *st, bg_option_t *o) {
   trin__budget__optimisation_option__init(o);
-  o->id = col_str(a, st, 0);
-  o->project_id = col_str(a, st, 1);
-  o->description = col_str(a, st, 2);
+  o->id = trin_stmt_text_dup(st, 0, a);
+  o->project_id = trin_stmt_text_dup(st, 1, a);
+  o->description = trin_stmt_text_dup(st, 2, a);
   o->saving_ore = trin_stmt_int64(st, 3);
-  o->proposed_on = col_str(a, st, 4);
-  o->status = col_str(a, st, 5);
-  o->decided_by = col_str(a, st, 6);
-  o->decided_on = col_str(a, st, 7);
+  o->proposed_on = trin_stmt_text_dup(st, 4, a);
+  o->status = trin_stmt_text_dup(st, 5, a);
+  o->decided_by = trin_stmt_text_dup(st, 6, a);
+  o->decided_on = trin_stmt_text_dup(st, 7, a);
 }
 
 #define OPTION_COLS "id, project_id, description, saving_ore, proposed_on, status, decided_by, decided_on"
 
 int budget_store_option_get(trin_store_t *s, const char *id, const char *field,
                             trin_arena_t *a, bg_option_t *out, trin_err_t *err) {
-  STMT("SELECT " OPTION_COLS " FROM options WHERE id = ?");
+  TRIN_STMT("SELECT " OPTION_COLS " FROM options WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_OK) return not_found("optimisation option", id, field, err);
@@ -673,7 +657,7 @@ int budget_store_option_get(trin_store_t *s, const char *id, const char *field,
 
 int budget_store_option_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
                              bg_option_t ***out, size_t *n, trin_err_t *err) {
-  STMT("SELECT " OPTION_COLS " FROM options WHERE project_id = ? ORDER BY proposed_on, rowid");
+  TRIN_STMT("SELECT " OPTION_COLS " FROM options WHERE project_id = ? ORDER BY proposed_on, rowid");
   trin_stmt_bind_text(st, 1, project_id);
   trin_arena_vec_t v = {0};
   int rc;
@@ -693,7 +677,7 @@ int budget_store_option_list(trin_store_t *s, const char *project_id, trin_arena
 
 int budget_store_option_decide(trin_store_t *s, const char *id, const char *status,
                                const char *by, const char *date, trin_err_t *err) {
-  STMT("UPDATE options SET status = ?, decided_by = ?, decided_on = ? WHERE id = ?");
+  TRIN_STMT("UPDATE options SET status = ?, decided_by = ?, decided_on = ? WHERE id = ?");
   trin_stmt_bind_text(st, 1, status);
   trin_stmt_bind_text(st, 2, by);
   trin_stmt_bind_text(st, 3, date);
@@ -705,7 +689,7 @@ int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *er
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM actual_costs WHERE id = ?", "actual cost", c->id,
                         "cost.id", err);
   if (rc) return rc;
-  STMT("INSERT INTO actual_costs (id, project_id, category, date, amount_ore, description)"
+  TRIN_STMT("INSERT INTO actual_costs (id, project_id, category, date, amount_ore, description)"
        " VALUES (?,?,?,?,?,?)");
   trin_stmt_bind_text(st, 1, c->id);
   trin_stmt_bind_text(st, 2, c->project_id);
@@ -717,7 +701,7 @@ int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *er
 }
 
 int budget_store_rent_set(trin_store_t *s, const bg_rent_t *r, trin_err_t *err) {
-  STMT("INSERT INTO rent_parameters (project_id, loan_share_bp, interest_bp,"
+  TRIN_STMT("INSERT INTO rent_parameters (project_id, loan_share_bp, interest_bp,"
        " term_years, rentable_area_m2, current_rent_ore_per_m2, max_rent_ore_per_m2)"
        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(project_id) DO UPDATE SET"
        " loan_share_bp = excluded.loan_share_bp, interest_bp = excluded.interest_bp,"
@@ -737,7 +721,7 @@ int budget_store_rent_set(trin_store_t *s, const bg_rent_t *r, trin_err_t *err) 
 int budget_store_turnover(trin_store_t *s, const char *partnership_id,
                           trin_date_t framework_end, budget_turnover_fn fn, void *data,
                           trin_err_t *err) {
-  STMT("SELECT CAST(substr(c.date, 1, 4) AS INTEGER), c.category, c.date <= ?,"
+  TRIN_STMT("SELECT CAST(substr(c.date, 1, 4) AS INTEGER), c.category, c.date <= ?,"
        " sum(c.amount_ore) FROM actual_costs c JOIN projects p ON p.id = c.project_id"
        " WHERE p.partnership_id = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
   char d[TRIN_DATE_BUF];
@@ -759,7 +743,7 @@ static int load_version(trin_store_t *s, const char *project_id, const char *kin
                         bool approved_only, budget_version_t *v, trin_err_t *err) {
   memset(v, 0, sizeof *v);
   v->date = TRIN_DATE_NONE;
-  STMT("SELECT id, status, total_ore, date, approved_on FROM budgets"
+  TRIN_STMT("SELECT id, status, total_ore, date, approved_on FROM budgets"
        " WHERE project_id = ? AND kind = ? AND (? = 0 OR status = 'approved')"
        " ORDER BY status = 'approved' DESC, date DESC, rowid DESC LIMIT 1");
   trin_stmt_bind_text(st, 1, project_id);
@@ -769,18 +753,18 @@ static int load_version(trin_store_t *s, const char *project_id, const char *kin
   if (rc == TRIN_OK) return TRIN_OK;
   if (rc != TRIN_STORE_ROW) return rc;
   v->has = true;
-  copy_col(v->id, sizeof v->id, st, 0);
-  copy_col(v->status, sizeof v->status, st, 1);
+  trin_stmt_text_copy(st, 0, v->id, sizeof v->id);
+  trin_stmt_text_copy(st, 1, v->status, sizeof v->status);
   v->total_ore = trin_stmt_int64(st, 2);
   v->date = col_date(st, 3);
-  copy_col(v->approved_on, sizeof v->approved_on, st, 4);
+  trin_stmt_text_copy(st, 4, v->approved_on, sizeof v->approved_on);
   trin_stmt_reset(st);
   return TRIN_OK;
 }
 
 static int load_lines(trin_store_t *s, budget_economy_t *e, const char *budget_id,
                       trin_err_t *err) {
-  STMT("SELECT category, amount_ore, molio_reference_ore FROM budget_lines"
+  TRIN_STMT("SELECT category, amount_ore, molio_reference_ore FROM budget_lines"
        " WHERE project_id = ? AND budget_id = ?");
   trin_stmt_bind_text(st, 1, e->project.id);
   trin_stmt_bind_text(st, 2, budget_id);
@@ -802,7 +786,7 @@ static int load_lines(trin_store_t *s, budget_economy_t *e, const char *budget_i
 static int load_changes(trin_store_t *s, budget_economy_t *e, trin_err_t *err) {
   int rc;
   {
-    STMT("SELECT decided_on, amount_ore FROM scope_changes WHERE project_id = ?");
+    TRIN_STMT("SELECT decided_on, amount_ore FROM scope_changes WHERE project_id = ?");
     trin_stmt_bind_text(st, 1, e->project.id);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       if (grow((void **)&e->scope, &e->scope_cap, e->nscope, sizeof *e->scope, err)) {
@@ -815,7 +799,7 @@ static int load_changes(trin_store_t *s, budget_economy_t *e, trin_err_t *err) {
     if (rc) return rc;
   }
   {
-    STMT("SELECT decided_on, saving_ore FROM options WHERE project_id = ?"
+    TRIN_STMT("SELECT decided_on, saving_ore FROM options WHERE project_id = ?"
          " AND status = 'accepted'");
     trin_stmt_bind_text(st, 1, e->project.id);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
@@ -830,14 +814,14 @@ static int load_changes(trin_store_t *s, budget_economy_t *e, trin_err_t *err) {
     if (rc) return rc;
   }
   {
-    STMT("SELECT coalesce(sum(amount_ore), 0) FROM actual_costs WHERE project_id = ?");
+    TRIN_STMT("SELECT coalesce(sum(amount_ore), 0) FROM actual_costs WHERE project_id = ?");
     trin_stmt_bind_text(st, 1, e->project.id);
     rc = trin_stmt_step(st, err);
     if (rc != TRIN_STORE_ROW) return rc ? rc : TRIN_EINTERNAL;
     e->costs_to_date_ore = trin_stmt_int64(st, 0);
     trin_stmt_reset(st);
   }
-  STMT("SELECT loan_share_bp, interest_bp, term_years, rentable_area_m2,"
+  TRIN_STMT("SELECT loan_share_bp, interest_bp, term_years, rentable_area_m2,"
        " current_rent_ore_per_m2, max_rent_ore_per_m2 FROM rent_parameters"
        " WHERE project_id = ?");
   trin_stmt_bind_text(st, 1, e->project.id);

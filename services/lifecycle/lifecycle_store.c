@@ -116,37 +116,25 @@ static const trin_migration_t MIGRATIONS[] = {
      * untouched since the upgrade read 0 until their next change. */
     {3, "ALTER TABLE projects ADD COLUMN version INTEGER NOT NULL DEFAULT 0"},
 };
+#define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
-  int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS,
-                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS, NMIGRATIONS, err);
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
 
 int lifecycle_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
-  int n = (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS);
-  return trin_store_migrate(s, "lifecycle", MIGRATIONS, version < n ? version : n, err);
+  return trin_store_migrate_to(s, "lifecycle", MIGRATIONS, NMIGRATIONS, version, err);
 }
 
 /* ---- small helpers ---------------------------------------------------------- */
-
-#define STMT(sql)                                     \
-  trin_stmt_t *st;                                    \
-  do {                                                \
-    int rc_ = trin_store_stmt(s, sql, &st, err);      \
-    if (rc_) return rc_;                              \
-  } while (0)
-
-static char *col_str(trin_arena_t *a, trin_stmt_t *st, int c) {
-  return trin_arena_strdup(a, trin_stmt_text(st, c));
-}
 
 /* ---- organisations ------------------------------------------------------------ */
 
 int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
                                trin_err_t *err) {
-  STMT("INSERT INTO organisations(id, name, kind) VALUES (?, ?, ?)");
+  TRIN_STMT("INSERT INTO organisations(id, name, kind) VALUES (?, ?, ?)");
   trin_stmt_bind_text(st, 1, o->id);
   trin_stmt_bind_text(st, 2, o->name);
   trin_stmt_bind_text(st, 3, o->kind);
@@ -155,14 +143,14 @@ int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
 
 static void org_from_row(trin_arena_t *a, trin_stmt_t *st, lc_organisation_t *o) {
   trin__lifecycle__organisation__init(o);
-  o->id = col_str(a, st, 0);
-  o->name = col_str(a, st, 1);
-  o->kind = col_str(a, st, 2);
+  o->id = trin_stmt_text_dup(st, 0, a);
+  o->name = trin_stmt_text_dup(st, 1, a);
+  o->kind = trin_stmt_text_dup(st, 2, a);
 }
 
 int lifecycle_store_org_get(trin_store_t *s, const char *id, const char *field,
                             trin_arena_t *a, lc_organisation_t *out, trin_err_t *err) {
-  STMT("SELECT id, name, kind FROM organisations WHERE id = ?");
+  TRIN_STMT("SELECT id, name, kind FROM organisations WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_STORE_ROW) org_from_row(a, st, out);
@@ -174,7 +162,7 @@ int lifecycle_store_org_get(trin_store_t *s, const char *id, const char *field,
 
 int lifecycle_store_org_list(trin_store_t *s, trin_arena_t *a,
                              lc_organisation_t ***out, size_t *n, trin_err_t *err) {
-  STMT("SELECT id, name, kind FROM organisations ORDER BY id");
+  TRIN_STMT("SELECT id, name, kind FROM organisations ORDER BY id");
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
@@ -195,7 +183,7 @@ int lifecycle_store_partnership_insert(trin_store_t *s, const lc_partnership_t *
                                        trin_err_t *err) {
   int rc;
   {
-    STMT("INSERT INTO partnerships(id, name, client_org, economic_frame_ore,"
+    TRIN_STMT("INSERT INTO partnerships(id, name, client_org, economic_frame_ore,"
          " framework_start, framework_years, extension_years, horizon_years,"
          " price_closing_point, abt_starts_at, trivial_threshold_ore)"
          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -218,7 +206,7 @@ int lifecycle_store_partnership_insert(trin_store_t *s, const lc_partnership_t *
 int lifecycle_store_member_insert(trin_store_t *s, const char *partnership_id,
                                   const char *org_id, const char *role,
                                   trin_err_t *err) {
-  STMT("INSERT INTO partnership_members(partnership_id, org_id, role) VALUES (?, ?, ?)");
+  TRIN_STMT("INSERT INTO partnership_members(partnership_id, org_id, role) VALUES (?, ?, ?)");
   trin_stmt_bind_text(st, 1, partnership_id);
   trin_stmt_bind_text(st, 2, org_id);
   trin_stmt_bind_text(st, 3, role);
@@ -232,7 +220,7 @@ int lifecycle_store_member_insert(trin_store_t *s, const char *partnership_id,
 
 int lifecycle_store_partnership_set_extension(trin_store_t *s, const char *id,
                                               int years, trin_err_t *err) {
-  STMT("UPDATE partnerships SET extension_years = ? WHERE id = ?");
+  TRIN_STMT("UPDATE partnerships SET extension_years = ? WHERE id = ?");
   trin_stmt_bind_int64(st, 1, years);
   trin_stmt_bind_text(st, 2, id);
   return trin_stmt_run_one(s, st, "partnership", id, "partnership_id", err);
@@ -246,16 +234,16 @@ int lifecycle_store_partnership_set_extension(trin_store_t *s, const char *id,
 static void partnership_from_row(trin_arena_t *a, trin_stmt_t *st,
                                  lc_partnership_t *p) {
   trin__lifecycle__partnership__init(p);
-  p->id = col_str(a, st, 0);
-  p->name = col_str(a, st, 1);
-  p->client_org = col_str(a, st, 2);
+  p->id = trin_stmt_text_dup(st, 0, a);
+  p->name = trin_stmt_text_dup(st, 1, a);
+  p->client_org = trin_stmt_text_dup(st, 2, a);
   p->economic_frame_ore = trin_stmt_int64(st, 3);
-  p->framework_start = col_str(a, st, 4);
+  p->framework_start = trin_stmt_text_dup(st, 4, a);
   p->framework_years = (int32_t)trin_stmt_int64(st, 5);
   p->extension_years = (int32_t)trin_stmt_int64(st, 6);
   p->horizon_years = (int32_t)trin_stmt_int64(st, 7);
-  p->price_closing_point = col_str(a, st, 8);
-  p->abt_starts_at = col_str(a, st, 9);
+  p->price_closing_point = trin_stmt_text_dup(st, 8, a);
+  p->abt_starts_at = trin_stmt_text_dup(st, 9, a);
   p->trivial_threshold_ore = trin_stmt_int64(st, 10);
   trin_partnership_terms_t t = {
       .framework_years = p->framework_years,
@@ -273,7 +261,7 @@ static void partnership_from_row(trin_arena_t *a, trin_stmt_t *st,
 
 static int load_members(trin_store_t *s, trin_arena_t *a, lc_partnership_t *p,
                         trin_err_t *err) {
-  STMT("SELECT org_id, role FROM partnership_members WHERE partnership_id = ?"
+  TRIN_STMT("SELECT org_id, role FROM partnership_members WHERE partnership_id = ?"
        " ORDER BY role = 'client' DESC, org_id");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
@@ -282,8 +270,8 @@ static int load_members(trin_store_t *s, trin_arena_t *a, lc_partnership_t *p,
     Trin__Lifecycle__Member *m = trin_arena_alloc(a, sizeof *m);
     if (!m || (rc = trin_arena_vec_push(a, &v, m, err))) break;
     trin__lifecycle__member__init(m);
-    m->org_id = col_str(a, st, 0);
-    m->role = col_str(a, st, 1);
+    m->org_id = trin_stmt_text_dup(st, 0, a);
+    m->role = trin_stmt_text_dup(st, 1, a);
   }
   trin_stmt_reset(st);
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -297,7 +285,7 @@ int lifecycle_store_partnership_get(trin_store_t *s, const char *id,
                                     lc_partnership_t *out, trin_err_t *err) {
   int rc;
   {
-    STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships WHERE id = ?");
+    TRIN_STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships WHERE id = ?");
     trin_stmt_bind_text(st, 1, id);
     rc = trin_stmt_step(st, err);
     if (rc == TRIN_STORE_ROW) partnership_from_row(a, st, out);
@@ -315,7 +303,7 @@ int lifecycle_store_partnership_list(trin_store_t *s, trin_arena_t *a,
   trin_arena_vec_t v = {0};
   int rc;
   {
-    STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships ORDER BY id");
+    TRIN_STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships ORDER BY id");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       lc_partnership_t *p = trin_arena_alloc(a, sizeof *p);
       if (!p || (rc = trin_arena_vec_push(a, &v, p, err))) break;
@@ -336,7 +324,7 @@ int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
                                    trin_err_t *err) {
   int rc;
   {
-    STMT("INSERT INTO projects(id, name, partnership_id, client_org, kind, department,"
+    TRIN_STMT("INSERT INTO projects(id, name, partnership_id, client_org, kind, department,"
          " municipality, dwellings, gross_area_m2, fast_track, start_date, stage,"
          " stage_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pre_study', ?)");
     trin_stmt_bind_text(st, 1, p->id);
@@ -353,7 +341,7 @@ int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
     trin_stmt_bind_text(st, 12, p->start_date);
     if ((rc = trin_stmt_run_one(s, st, "project", p->id, "project.id", err))) return rc;
   }
-  STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
+  TRIN_STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
        " VALUES (?, 1, 'pre_study', ?, 'project created')");
   trin_stmt_bind_text(st, 1, p->id);
   trin_stmt_bind_text(st, 2, p->start_date);
@@ -369,36 +357,36 @@ int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
 
 static void project_from_row(trin_arena_t *a, trin_stmt_t *st, lc_project_t *p) {
   trin__lifecycle__project__init(p);
-  p->id = col_str(a, st, 0);
-  p->name = col_str(a, st, 1);
-  p->partnership_id = col_str(a, st, 2);
-  p->client_org = col_str(a, st, 3);
-  p->kind = col_str(a, st, 4);
-  p->department = col_str(a, st, 5);
-  p->municipality = col_str(a, st, 6);
+  p->id = trin_stmt_text_dup(st, 0, a);
+  p->name = trin_stmt_text_dup(st, 1, a);
+  p->partnership_id = trin_stmt_text_dup(st, 2, a);
+  p->client_org = trin_stmt_text_dup(st, 3, a);
+  p->kind = trin_stmt_text_dup(st, 4, a);
+  p->department = trin_stmt_text_dup(st, 5, a);
+  p->municipality = trin_stmt_text_dup(st, 6, a);
   p->dwellings = (int32_t)trin_stmt_int64(st, 7);
   p->gross_area_m2 = (int32_t)trin_stmt_int64(st, 8);
   p->fast_track = trin_stmt_int64(st, 9) != 0;
-  p->start_date = col_str(a, st, 10);
-  p->stage = col_str(a, st, 11);
-  p->stage_since = col_str(a, st, 12);
+  p->start_date = trin_stmt_text_dup(st, 10, a);
+  p->stage = trin_stmt_text_dup(st, 11, a);
+  p->stage_since = trin_stmt_text_dup(st, 12, a);
   p->price_closed = !trin_stmt_is_null(st, 13);
-  p->price_closed_on = col_str(a, st, 13);
+  p->price_closed_on = trin_stmt_text_dup(st, 13, a);
   p->paused = !trin_stmt_is_null(st, 14);
-  p->paused_since = col_str(a, st, 14);
-  p->pause_reason = col_str(a, st, 15);
+  p->paused_since = trin_stmt_text_dup(st, 14, a);
+  p->pause_reason = trin_stmt_text_dup(st, 15, a);
   p->open_disputes = (int32_t)trin_stmt_int64(st, 16);
   p->max_dispute_level = (int32_t)trin_stmt_int64(st, 17);
   p->open_defects = (int32_t)trin_stmt_int64(st, 18);
-  p->baseline_handover = col_str(a, st, 19);
-  p->forecast_handover = col_str(a, st, 20);
+  p->baseline_handover = trin_stmt_text_dup(st, 19, a);
+  p->forecast_handover = trin_stmt_text_dup(st, 20, a);
   p->schedule_variance_days = (int32_t)trin_stmt_int64(st, 21);
   p->version = (uint64_t)trin_stmt_int64(st, 22);
 }
 
 int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_t seq,
                                 trin_err_t *err) {
-  STMT("UPDATE projects SET version = ? WHERE id = ?");
+  TRIN_STMT("UPDATE projects SET version = ? WHERE id = ?");
   trin_stmt_bind_int64(st, 1, (int64_t)seq);
   trin_stmt_bind_text(st, 2, project_id);
   int rc = trin_stmt_run(st, err);
@@ -408,7 +396,7 @@ int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_
 
 static int load_stages(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
                        trin_err_t *err) {
-  STMT("SELECT stage, since, note FROM stage_history WHERE project_id = ? ORDER BY n");
+  TRIN_STMT("SELECT stage, since, note FROM stage_history WHERE project_id = ? ORDER BY n");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
   int rc;
@@ -416,9 +404,9 @@ static int load_stages(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
     Trin__Lifecycle__StageEntry *e = trin_arena_alloc(a, sizeof *e);
     if (!e || (rc = trin_arena_vec_push(a, &v, e, err))) break;
     trin__lifecycle__stage_entry__init(e);
-    e->stage = col_str(a, st, 0);
-    e->since = col_str(a, st, 1);
-    e->note = col_str(a, st, 2);
+    e->stage = trin_stmt_text_dup(st, 0, a);
+    e->since = trin_stmt_text_dup(st, 1, a);
+    e->note = trin_stmt_text_dup(st, 2, a);
   }
   trin_stmt_reset(st);
   p->stages = (Trin__Lifecycle__StageEntry **)v.items;
@@ -428,7 +416,7 @@ static int load_stages(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
 
 static int load_pauses(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
                        trin_err_t *err) {
-  STMT("SELECT reason, from_date, to_date, note FROM pauses WHERE project_id = ?"
+  TRIN_STMT("SELECT reason, from_date, to_date, note FROM pauses WHERE project_id = ?"
        " ORDER BY n");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
@@ -437,10 +425,10 @@ static int load_pauses(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
     Trin__Lifecycle__Pause *e = trin_arena_alloc(a, sizeof *e);
     if (!e || (rc = trin_arena_vec_push(a, &v, e, err))) break;
     trin__lifecycle__pause__init(e);
-    e->reason = col_str(a, st, 0);
-    e->from = col_str(a, st, 1);
-    e->to = col_str(a, st, 2);
-    e->note = col_str(a, st, 3);
+    e->reason = trin_stmt_text_dup(st, 0, a);
+    e->from = trin_stmt_text_dup(st, 1, a);
+    e->to = trin_stmt_text_dup(st, 2, a);
+    e->note = trin_stmt_text_dup(st, 3, a);
   }
   trin_stmt_reset(st);
   p->pauses = (Trin__Lifecycle__Pause **)v.items;
@@ -450,7 +438,7 @@ static int load_pauses(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
 
 static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
                            trin_err_t *err) {
-  STMT("SELECT name, baseline, forecast, actual, variance_days FROM milestones"
+  TRIN_STMT("SELECT name, baseline, forecast, actual, variance_days FROM milestones"
        " WHERE project_id = ? ORDER BY baseline, name");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
@@ -459,10 +447,10 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
     lc_milestone_t *m = trin_arena_alloc(a, sizeof *m);
     if (!m || (rc = trin_arena_vec_push(a, &v, m, err))) break;
     trin__lifecycle__milestone__init(m);
-    m->name = col_str(a, st, 0);
-    m->baseline = col_str(a, st, 1);
-    m->forecast = col_str(a, st, 2);
-    m->actual = col_str(a, st, 3);
+    m->name = trin_stmt_text_dup(st, 0, a);
+    m->baseline = trin_stmt_text_dup(st, 1, a);
+    m->forecast = trin_stmt_text_dup(st, 2, a);
+    m->actual = trin_stmt_text_dup(st, 3, a);
     m->variance_days = (int32_t)trin_stmt_int64(st, 4);
   }
   trin_stmt_reset(st);
@@ -477,23 +465,23 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
 
 static void dispute_from_row(trin_arena_t *a, trin_stmt_t *st, lc_dispute_t *d) {
   trin__lifecycle__dispute__init(d);
-  d->id = col_str(a, st, 0);
-  d->project_id = col_str(a, st, 1);
-  d->title = col_str(a, st, 2);
+  d->id = trin_stmt_text_dup(st, 0, a);
+  d->project_id = trin_stmt_text_dup(st, 1, a);
+  d->title = trin_stmt_text_dup(st, 2, a);
   d->amount_ore = trin_stmt_int64(st, 3);
   d->level = (int32_t)trin_stmt_int64(st, 4);
   d->level_name = (char *)trin_dispute_level_name(d->level);
-  d->opened_on = col_str(a, st, 5);
-  d->raised_by = col_str(a, st, 6);
+  d->opened_on = trin_stmt_text_dup(st, 5, a);
+  d->raised_by = trin_stmt_text_dup(st, 6, a);
   d->resolved = !trin_stmt_is_null(st, 7);
-  d->resolved_on = col_str(a, st, 7);
-  d->resolution = col_str(a, st, 8);
+  d->resolved_on = trin_stmt_text_dup(st, 7, a);
+  d->resolution = trin_stmt_text_dup(st, 8, a);
   d->settled_ore = trin_stmt_int64(st, 9);
 }
 
 static int load_steps(trin_store_t *s, trin_arena_t *a, lc_dispute_t *d,
                       trin_err_t *err) {
-  STMT("SELECT level, date, by_org, note FROM dispute_steps"
+  TRIN_STMT("SELECT level, date, by_org, note FROM dispute_steps"
        " WHERE project_id = ? AND dispute_id = ? ORDER BY n");
   trin_stmt_bind_text(st, 1, d->project_id);
   trin_stmt_bind_text(st, 2, d->id);
@@ -504,9 +492,9 @@ static int load_steps(trin_store_t *s, trin_arena_t *a, lc_dispute_t *d,
     if (!e || (rc = trin_arena_vec_push(a, &v, e, err))) break;
     trin__lifecycle__dispute_step__init(e);
     e->level = (int32_t)trin_stmt_int64(st, 0);
-    e->date = col_str(a, st, 1);
-    e->by_org = col_str(a, st, 2);
-    e->note = col_str(a, st, 3);
+    e->date = trin_stmt_text_dup(st, 1, a);
+    e->by_org = trin_stmt_text_dup(st, 2, a);
+    e->note = trin_stmt_text_dup(st, 3, a);
   }
   trin_stmt_reset(st);
   d->steps = (Trin__Lifecycle__DisputeStep **)v.items;
@@ -519,7 +507,7 @@ static int load_disputes(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   trin_arena_vec_t v = {0};
   int rc;
   {
-    STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE project_id = ? ORDER BY opened_on, id");
+    TRIN_STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE project_id = ? ORDER BY opened_on, id");
     trin_stmt_bind_text(st, 1, p->id);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       lc_dispute_t *d = trin_arena_alloc(a, sizeof *d);
@@ -541,21 +529,21 @@ static int load_disputes(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
 
 static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lc_defect_t *d) {
   trin__lifecycle__defect__init(d);
-  d->id = col_str(a, st, 0);
-  d->project_id = col_str(a, st, 1);
-  d->description = col_str(a, st, 2);
-  d->severity = col_str(a, st, 3);
-  d->found_at = col_str(a, st, 4);
-  d->reported_on = col_str(a, st, 5);
-  d->due_on = col_str(a, st, 6);
-  d->fixed_on = col_str(a, st, 7);
+  d->id = trin_stmt_text_dup(st, 0, a);
+  d->project_id = trin_stmt_text_dup(st, 1, a);
+  d->description = trin_stmt_text_dup(st, 2, a);
+  d->severity = trin_stmt_text_dup(st, 3, a);
+  d->found_at = trin_stmt_text_dup(st, 4, a);
+  d->reported_on = trin_stmt_text_dup(st, 5, a);
+  d->due_on = trin_stmt_text_dup(st, 6, a);
+  d->fixed_on = trin_stmt_text_dup(st, 7, a);
   d->open = trin_stmt_is_null(st, 7);
-  d->cost_bearer = col_str(a, st, 8);
+  d->cost_bearer = trin_stmt_text_dup(st, 8, a);
 }
 
 static int load_defects(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
                         trin_err_t *err) {
-  STMT("SELECT " DEFECT_COLS " FROM defects WHERE project_id = ? ORDER BY reported_on, id");
+  TRIN_STMT("SELECT " DEFECT_COLS " FROM defects WHERE project_id = ? ORDER BY reported_on, id");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
   int rc;
@@ -575,7 +563,7 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
                                 trin_err_t *err) {
   int rc;
   {
-    STMT("SELECT " PROJECT_COLS " FROM projects WHERE id = ?");
+    TRIN_STMT("SELECT " PROJECT_COLS " FROM projects WHERE id = ?");
     trin_stmt_bind_text(st, 1, id);
     rc = trin_stmt_step(st, err);
     if (rc == TRIN_STORE_ROW) project_from_row(a, st, out);
@@ -597,7 +585,7 @@ int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter
                                  trin_err_t *err) {
   /* One statement with optional filters: "? = ''" short-circuits an unset
    * filter, so the statement is prepared once and cached. */
-  STMT("SELECT " PROJECT_COLS " FROM projects"
+  TRIN_STMT("SELECT " PROJECT_COLS " FROM projects"
        " WHERE (?1 = '' OR partnership_id = ?1)"
        " AND (?2 = '' OR client_org = ?2)"
        " AND (?3 = '' OR stage = ?3)"
@@ -626,13 +614,13 @@ int lifecycle_store_set_stage(trin_store_t *s, const char *project_id,
                               trin_err_t *err) {
   int rc;
   {
-    STMT("UPDATE projects SET stage = ?, stage_since = ? WHERE id = ?");
+    TRIN_STMT("UPDATE projects SET stage = ?, stage_since = ? WHERE id = ?");
     trin_stmt_bind_text(st, 1, stage);
     trin_stmt_bind_text(st, 2, date);
     trin_stmt_bind_text(st, 3, project_id);
     if ((rc = trin_stmt_run_one(s, st, "project", project_id, "project_id", err))) return rc;
   }
-  STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
+  TRIN_STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
        " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM stage_history"
        " WHERE project_id = ?1), ?2, ?3, ?4)");
   trin_stmt_bind_text(st, 1, project_id);
@@ -645,7 +633,7 @@ int lifecycle_store_set_stage(trin_store_t *s, const char *project_id,
 int lifecycle_store_close_price(trin_store_t *s, const char *project_id,
                                 const char *date, const char *reference,
                                 trin_err_t *err) {
-  STMT("UPDATE projects SET price_closed_on = ?, price_reference = ? WHERE id = ?");
+  TRIN_STMT("UPDATE projects SET price_closed_on = ?, price_reference = ? WHERE id = ?");
   trin_stmt_bind_text(st, 1, date);
   trin_stmt_bind_text_or_null(st, 2, reference);
   trin_stmt_bind_text(st, 3, project_id);
@@ -656,13 +644,13 @@ int lifecycle_store_pause(trin_store_t *s, const char *project_id, const char *r
                           const char *date, const char *note, trin_err_t *err) {
   int rc;
   {
-    STMT("UPDATE projects SET paused_since = ?, pause_reason = ? WHERE id = ?");
+    TRIN_STMT("UPDATE projects SET paused_since = ?, pause_reason = ? WHERE id = ?");
     trin_stmt_bind_text(st, 1, date);
     trin_stmt_bind_text(st, 2, reason);
     trin_stmt_bind_text(st, 3, project_id);
     if ((rc = trin_stmt_run_one(s, st, "project", project_id, "project_id", err))) return rc;
   }
-  STMT("INSERT INTO pauses(project_id, n, reason, from_date, note)"
+  TRIN_STMT("INSERT INTO pauses(project_id, n, reason, from_date, note)"
        " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM pauses WHERE project_id = ?1),"
        " ?2, ?3, ?4)");
   trin_stmt_bind_text(st, 1, project_id);
@@ -676,11 +664,11 @@ int lifecycle_store_resume(trin_store_t *s, const char *project_id, const char *
                            trin_err_t *err) {
   int rc;
   {
-    STMT("UPDATE projects SET paused_since = NULL, pause_reason = NULL WHERE id = ?");
+    TRIN_STMT("UPDATE projects SET paused_since = NULL, pause_reason = NULL WHERE id = ?");
     trin_stmt_bind_text(st, 1, project_id);
     if ((rc = trin_stmt_run_one(s, st, "project", project_id, "project_id", err))) return rc;
   }
-  STMT("UPDATE pauses SET to_date = ?2 WHERE project_id = ?1 AND to_date IS NULL");
+  TRIN_STMT("UPDATE pauses SET to_date = ?2 WHERE project_id = ?1 AND to_date IS NULL");
   trin_stmt_bind_text(st, 1, project_id);
   trin_stmt_bind_text(st, 2, date);
   return trin_stmt_run(st, err);
@@ -690,7 +678,7 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
                                      const lc_milestone_t *m, trin_err_t *err) {
   int rc;
   {
-    STMT("INSERT INTO milestones(project_id, name, baseline, forecast, actual,"
+    TRIN_STMT("INSERT INTO milestones(project_id, name, baseline, forecast, actual,"
          " variance_days) VALUES (?, ?, ?, ?, ?, ?)"
          " ON CONFLICT(project_id, name) DO UPDATE SET baseline = excluded.baseline,"
          " forecast = excluded.forecast, actual = excluded.actual,"
@@ -705,7 +693,7 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
   }
   if (strcmp(m->name, "handover") != 0) return TRIN_OK;
   /* The status row's time columns come from this one milestone. */
-  STMT("UPDATE projects SET baseline_handover = ?, forecast_handover = ?,"
+  TRIN_STMT("UPDATE projects SET baseline_handover = ?, forecast_handover = ?,"
        " schedule_variance_days = ? WHERE id = ?");
   trin_stmt_bind_text(st, 1, m->baseline);
   const char *fc = m->actual && *m->actual     ? m->actual
@@ -725,7 +713,7 @@ int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
                         "dispute_id", err);
   if (rc) return rc;
   {
-    STMT("INSERT INTO disputes(id, project_id, title, amount_ore, level, opened_on,"
+    TRIN_STMT("INSERT INTO disputes(id, project_id, title, amount_ore, level, opened_on,"
          " level_since, raised_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
     trin_stmt_bind_text(st, 1, d->id);
     trin_stmt_bind_text(st, 2, d->project_id);
@@ -736,7 +724,7 @@ int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
     trin_stmt_bind_text_or_null(st, 7, d->raised_by);
     if ((rc = trin_stmt_run_one(s, st, "dispute", d->id, "dispute_id", err))) return rc;
   }
-  STMT("INSERT INTO dispute_steps(project_id, dispute_id, n, level, date, by_org, note)"
+  TRIN_STMT("INSERT INTO dispute_steps(project_id, dispute_id, n, level, date, by_org, note)"
        " VALUES (?, ?, 1, 1, ?, ?, 'opened')");
   trin_stmt_bind_text(st, 1, d->project_id);
   trin_stmt_bind_text(st, 2, d->id);
@@ -749,7 +737,7 @@ int lifecycle_store_dispute_get(trin_store_t *s, const char *id, const char *fie
                                 trin_arena_t *a, lc_dispute_t *out, trin_err_t *err) {
   int rc;
   {
-    STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE id = ?");
+    TRIN_STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE id = ?");
     trin_stmt_bind_text(st, 1, id);
     rc = trin_stmt_step(st, err);
     if (rc == TRIN_STORE_ROW) dispute_from_row(a, st, out);
@@ -766,14 +754,14 @@ int lifecycle_store_dispute_escalate(trin_store_t *s, const char *id, int level,
                                      const char *note, trin_err_t *err) {
   int rc;
   {
-    STMT("UPDATE disputes SET level = ?, level_since = ? WHERE id = ?");
+    TRIN_STMT("UPDATE disputes SET level = ?, level_since = ? WHERE id = ?");
     trin_stmt_bind_int64(st, 1, level);
     trin_stmt_bind_text(st, 2, date);
     trin_stmt_bind_text(st, 3, id);
     if ((rc = trin_stmt_run_one(s, st, "dispute", id, "dispute_id", err))) return rc;
   }
   /* The step takes its project from the dispute's row. */
-  STMT("INSERT INTO dispute_steps(project_id, dispute_id, n, level, date, by_org, note)"
+  TRIN_STMT("INSERT INTO dispute_steps(project_id, dispute_id, n, level, date, by_org, note)"
        " SELECT d.project_id, d.id, (SELECT COALESCE(MAX(n), 0) + 1 FROM dispute_steps t"
        " WHERE t.project_id = d.project_id AND t.dispute_id = ?1), ?2, ?3, ?4, ?5"
        " FROM disputes d WHERE d.id = ?1");
@@ -788,7 +776,7 @@ int lifecycle_store_dispute_escalate(trin_store_t *s, const char *id, int level,
 int lifecycle_store_dispute_resolve(trin_store_t *s, const char *id, const char *date,
                                     const char *resolution, int64_t settled_ore,
                                     trin_err_t *err) {
-  STMT("UPDATE disputes SET resolved_on = ?, resolution = ?, settled_ore = ?"
+  TRIN_STMT("UPDATE disputes SET resolved_on = ?, resolution = ?, settled_ore = ?"
        " WHERE id = ?");
   trin_stmt_bind_text(st, 1, date);
   trin_stmt_bind_text(st, 2, resolution);
@@ -804,7 +792,7 @@ int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM defects WHERE id = ?", "defect", d->id,
                         "defect.id", err);
   if (rc) return rc;
-  STMT("INSERT INTO defects(id, project_id, description, severity, found_at,"
+  TRIN_STMT("INSERT INTO defects(id, project_id, description, severity, found_at,"
        " reported_on, due_on, cost_bearer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   trin_stmt_bind_text(st, 1, d->id);
   trin_stmt_bind_text(st, 2, project_id);
@@ -819,7 +807,7 @@ int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
 
 int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *field,
                                trin_arena_t *a, lc_defect_t *out, trin_err_t *err) {
-  STMT("SELECT " DEFECT_COLS " FROM defects WHERE id = ?");
+  TRIN_STMT("SELECT " DEFECT_COLS " FROM defects WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_STORE_ROW) defect_from_row(a, st, out);
@@ -831,7 +819,7 @@ int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *fiel
 
 int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date,
                                trin_err_t *err) {
-  STMT("UPDATE defects SET fixed_on = ? WHERE id = ?");
+  TRIN_STMT("UPDATE defects SET fixed_on = ? WHERE id = ?");
   trin_stmt_bind_text(st, 1, date);
   trin_stmt_bind_text(st, 2, id);
   return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
@@ -839,7 +827,7 @@ int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date
 
 int lifecycle_store_refresh_counters(trin_store_t *s, const char *project_id,
                                      trin_err_t *err) {
-  STMT("UPDATE projects SET"
+  TRIN_STMT("UPDATE projects SET"
        " open_disputes = (SELECT COUNT(*) FROM disputes"
        "   WHERE project_id = ?1 AND resolved_on IS NULL),"
        " max_dispute_level = (SELECT COALESCE(MAX(level), 0) FROM disputes"

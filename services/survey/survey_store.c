@@ -136,10 +136,10 @@ static const trin_migration_t MIGRATIONS[] = {
      "CREATE INDEX surveys_no ON surveys(no);"
      "CREATE INDEX statements_common ON statements(key) WHERE common = 1;"},
 };
+#define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
 int survey_store_migrate(trin_store_t *s, trin_err_t *err) {
-  int rc = trin_store_migrate(s, "survey", MIGRATIONS,
-                              (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS), err);
+  int rc = trin_store_migrate(s, "survey", MIGRATIONS, NMIGRATIONS, err);
   /* A large import touches many index pages; give this connection a page
    * cache that holds them (SQLite's default is 2 MiB). */
   if (!rc) rc = trin_store_exec(s, "PRAGMA cache_size = -262144", err);
@@ -149,22 +149,10 @@ int survey_store_migrate(trin_store_t *s, trin_err_t *err) {
 }
 
 int survey_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
-  int n = (int)(sizeof MIGRATIONS / sizeof *MIGRATIONS);
-  return trin_store_migrate(s, "survey", MIGRATIONS, version < n ? version : n, err);
+  return trin_store_migrate_to(s, "survey", MIGRATIONS, NMIGRATIONS, version, err);
 }
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-#define STMT(sql)                                     \
-  trin_stmt_t *st;                                    \
-  do {                                                \
-    int rc_ = trin_store_stmt(s, sql, &st, err);      \
-    if (rc_) return rc_;                              \
-  } while (0)
-
-static char *col_str(trin_arena_t *a, trin_stmt_t *st, int c) {
-  return trin_arena_strdup(a, trin_stmt_text(st, c));
-}
 
 static int oom(trin_err_t *err) {
   return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -180,7 +168,7 @@ static int oom(trin_err_t *err) {
 
 int survey_store_project_upsert(trin_store_t *s, const char *id, const char *partnership_id,
                                 const char *client_org, trin_err_t *err) {
-  STMT("INSERT INTO projects(id, partnership_id, client_org) VALUES (?, ?, ?)"
+  TRIN_STMT("INSERT INTO projects(id, partnership_id, client_org) VALUES (?, ?, ?)"
        " ON CONFLICT(id) DO UPDATE SET partnership_id = excluded.partnership_id,"
        " client_org = excluded.client_org");
   trin_stmt_bind_text(st, 1, id);
@@ -191,7 +179,7 @@ int survey_store_project_upsert(trin_store_t *s, const char *id, const char *par
 
 int survey_store_project_get(trin_store_t *s, const char *id, const char *field,
                              survey_project_t *out, trin_err_t *err) {
-  STMT("SELECT id, partnership_id, client_org FROM projects WHERE id = ?");
+  TRIN_STMT("SELECT id, partnership_id, client_org FROM projects WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_STORE_ROW) {
@@ -222,7 +210,7 @@ int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_
   {
     /* The id requests name must stay unique across projects; the key holds
      * the project too (migration 2). */
-    STMT("SELECT 1 FROM surveys WHERE id = ?");
+    TRIN_STMT("SELECT 1 FROM surveys WHERE id = ?");
     trin_stmt_bind_text(st, 1, sv->id);
     int rc = trin_stmt_step(st, err);
     trin_stmt_reset(st);
@@ -233,7 +221,7 @@ int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_
   }
   {
     /* Numbers are unique across projects, as when `no` was the key. */
-    STMT("INSERT INTO surveys(no, id, project_id, title, scale_min, scale_max,"
+    TRIN_STMT("INSERT INTO surveys(no, id, project_id, title, scale_min, scale_max,"
          " min_respondents, drop_from_previous, drop_from_baseline, floor,"
          " baseline_rounds) VALUES ((SELECT COALESCE(MAX(no), 0) + 1 FROM surveys),"
          " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING no");
@@ -256,7 +244,7 @@ int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_
     if (rc != TRIN_STORE_ROW) return rc ? rc : trin_err_set(err, TRIN_ESTORE, "", "no row");
   }
   for (size_t i = 0; i < sv->n_statements; i++) {
-    STMT("INSERT INTO statements(project_id, survey_no, n, key, text, common)"
+    TRIN_STMT("INSERT INTO statements(project_id, survey_no, n, key, text, common)"
          " VALUES (?, ?, ?, ?, ?, ?)");
     trin_stmt_bind_text(st, 1, sv->project_id);
     trin_stmt_bind_int64(st, 2, no);
@@ -301,9 +289,9 @@ static int survey_from_row(trin_arena_t *a, trin_stmt_t *st, sv_survey_t *o, int
   if (!t) return oom(err);
   trin__survey__thresholds__init(t);
   *no = trin_stmt_int64(st, 0);
-  o->id = col_str(a, st, 1);
-  o->project_id = col_str(a, st, 2);
-  o->title = col_str(a, st, 3);
+  o->id = trin_stmt_text_dup(st, 1, a);
+  o->project_id = trin_stmt_text_dup(st, 2, a);
+  o->title = trin_stmt_text_dup(st, 3, a);
   o->scale_min = (int32_t)trin_stmt_int64(st, 4);
   o->scale_max = (int32_t)trin_stmt_int64(st, 5);
   o->min_respondents = (int32_t)trin_stmt_int64(st, 6);
@@ -312,8 +300,8 @@ static int survey_from_row(trin_arena_t *a, trin_stmt_t *st, sv_survey_t *o, int
   t->floor_x100 = (int32_t)trin_stmt_int64(st, 9);
   o->thresholds = t;
   o->baseline_rounds = parse_baseline(a, trin_stmt_text(st, 10), &o->n_baseline_rounds);
-  o->partnership_id = col_str(a, st, 11);
-  o->client_org = col_str(a, st, 12);
+  o->partnership_id = trin_stmt_text_dup(st, 11, a);
+  o->client_org = trin_stmt_text_dup(st, 12, a);
   return a->failed ? oom(err) : TRIN_OK;
 }
 
@@ -322,14 +310,14 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
   trin_arena_vec_t v = {0};
   int rc;
   {
-    STMT("SELECT key, text, common FROM statements WHERE " OF_SURVEY("1") " ORDER BY n");
+    TRIN_STMT("SELECT key, text, common FROM statements WHERE " OF_SURVEY("1") " ORDER BY n");
     trin_stmt_bind_int64(st, 1, no);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       sv_statement_t *m = trin_arena_alloc(a, sizeof *m);
       if ((rc = trin_arena_vec_push(a, &v, m, err))) break;
       trin__survey__statement__init(m);
-      m->key = col_str(a, st, 0);
-      m->text = col_str(a, st, 1);
+      m->key = trin_stmt_text_dup(st, 0, a);
+      m->text = trin_stmt_text_dup(st, 1, a);
       m->common = trin_stmt_int64(st, 2) != 0;
     }
     trin_stmt_reset(st);
@@ -339,7 +327,7 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
   }
   trin_arena_vec_t r = {0};
   {
-    STMT("SELECT number, opens, closes, respondents FROM rounds WHERE " OF_SURVEY("1")
+    TRIN_STMT("SELECT number, opens, closes, respondents FROM rounds WHERE " OF_SURVEY("1")
          " ORDER BY number");
     trin_stmt_bind_int64(st, 1, no);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
@@ -347,8 +335,8 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
       if ((rc = trin_arena_vec_push(a, &r, m, err))) break;
       trin__survey__round__init(m);
       m->number = (int32_t)trin_stmt_int64(st, 0);
-      m->opens = col_str(a, st, 1);
-      m->closes = col_str(a, st, 2);
+      m->opens = trin_stmt_text_dup(st, 1, a);
+      m->closes = trin_stmt_text_dup(st, 2, a);
       m->respondents = (int32_t)trin_stmt_int64(st, 3);
     }
     trin_stmt_reset(st);
@@ -365,7 +353,7 @@ int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
   int64_t no = 0;
   int rc;
   {
-    STMT("SELECT " SURVEY_COLS " FROM surveys s JOIN projects p ON p.id = s.project_id"
+    TRIN_STMT("SELECT " SURVEY_COLS " FROM surveys s JOIN projects p ON p.id = s.project_id"
          " WHERE s.id = ?");
     trin_stmt_bind_text(st, 1, id);
     rc = trin_stmt_step(st, err);
@@ -385,7 +373,7 @@ int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena
   trin_arena_vec_t nos = {0};
   int rc;
   {
-    STMT("SELECT " SURVEY_COLS " FROM surveys s JOIN projects p ON p.id = s.project_id"
+    TRIN_STMT("SELECT " SURVEY_COLS " FROM surveys s JOIN projects p ON p.id = s.project_id"
          " WHERE ? = '' OR s.project_id = ? ORDER BY s.id");
     trin_stmt_bind_text(st, 1, project_id ? project_id : "");
     trin_stmt_bind_text(st, 2, project_id ? project_id : "");
@@ -412,7 +400,7 @@ int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena
 int survey_store_round_insert(trin_store_t *s, int64_t no, const sv_round_t *r,
                               trin_err_t *err) {
   /* The round takes its project from the survey's row. */
-  STMT("INSERT INTO rounds(project_id, survey_no, number, opens, closes)"
+  TRIN_STMT("INSERT INTO rounds(project_id, survey_no, number, opens, closes)"
        " SELECT project_id, no, ?2, ?3, ?4 FROM surveys WHERE no = ?1");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, r->number);
@@ -429,7 +417,7 @@ int survey_store_set_baseline(trin_store_t *s, int64_t no, const int32_t *rounds
                               size_t n, trin_err_t *err) {
   char base[512];
   baseline_text(rounds, n, base, sizeof base);
-  STMT("UPDATE surveys SET baseline_rounds = ? WHERE no = ?");
+  TRIN_STMT("UPDATE surveys SET baseline_rounds = ? WHERE no = ?");
   trin_stmt_bind_text(st, 1, base);
   trin_stmt_bind_int64(st, 2, no);
   return trin_stmt_run(st, err);
@@ -437,7 +425,7 @@ int survey_store_set_baseline(trin_store_t *s, int64_t no, const int32_t *rounds
 
 int survey_store_set_thresholds(trin_store_t *s, int64_t no, const survey_thresholds_t *t,
                                 int32_t min_respondents, trin_err_t *err) {
-  STMT("UPDATE surveys SET drop_from_previous = ?, drop_from_baseline = ?, floor = ?,"
+  TRIN_STMT("UPDATE surveys SET drop_from_previous = ?, drop_from_baseline = ?, floor = ?,"
        " min_respondents = ? WHERE no = ?");
   trin_stmt_bind_int64(st, 1, t->drop_from_previous_x100);
   trin_stmt_bind_int64(st, 2, t->drop_from_baseline_x100);
@@ -450,7 +438,7 @@ int survey_store_set_thresholds(trin_store_t *s, int64_t no, const survey_thresh
 int survey_store_surveys_with_common(trin_store_t *s, const char *key,
                                      const char *client_org, trin_arena_t *a,
                                      char ***ids, size_t *n, trin_err_t *err) {
-  STMT("SELECT s.id FROM statements t"
+  TRIN_STMT("SELECT s.id FROM statements t"
        " JOIN surveys s ON s.project_id = t.project_id AND s.no = t.survey_no"
        " JOIN projects p ON p.id = s.project_id"
        " WHERE t.common = 1 AND t.key = ? AND (? = '' OR p.client_org = ?) ORDER BY s.id");
@@ -460,7 +448,7 @@ int survey_store_surveys_with_common(trin_store_t *s, const char *key,
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW)
-    if ((rc = trin_arena_vec_push(a, &v, col_str(a, st, 0), err))) break;
+    if ((rc = trin_arena_vec_push(a, &v, trin_stmt_text_dup(st, 0, a), err))) break;
   trin_stmt_reset(st);
   *ids = (char **)v.items;
   *n = v.n;
@@ -471,7 +459,7 @@ int survey_store_surveys_with_common(trin_store_t *s, const char *key,
 
 int survey_store_next_import(trin_store_t *s, int64_t no, int64_t *import_no,
                              trin_err_t *err) {
-  STMT("UPDATE surveys SET imports = imports + 1 WHERE no = ? RETURNING imports");
+  TRIN_STMT("UPDATE surveys SET imports = imports + 1 WHERE no = ? RETURNING imports");
   trin_stmt_bind_int64(st, 1, no);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_STORE_ROW) *import_no = trin_stmt_int64(st, 0);
@@ -488,7 +476,7 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
   int rc;
   /* The common case first: a respondent not seen in this round. */
   {
-    STMT("INSERT INTO responses(project_id, survey_no, round, respondent, role, scores,"
+    TRIN_STMT("INSERT INTO responses(project_id, survey_no, round, respondent, role, scores,"
          " comment, import_no) SELECT project_id, no, ?2, ?3, ?4, ?5, ?6, ?7 FROM surveys"
          " WHERE no = ?1 ON CONFLICT DO NOTHING");
     trin_stmt_bind_int64(st, 1, no);
@@ -506,7 +494,7 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
   }
   bool same = false;
   {
-    STMT("SELECT role, scores, comment, import_no FROM responses"
+    TRIN_STMT("SELECT role, scores, comment, import_no FROM responses"
          " WHERE " OF_SURVEY("1") " AND round = ?2 AND respondent = ?3");
     trin_stmt_bind_int64(st, 1, no);
     trin_stmt_bind_int64(st, 2, round);
@@ -530,7 +518,7 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
            strcmp(trin_stmt_text(st, 2), comment ? comment : "") == 0;
     trin_stmt_reset(st);
   }
-  STMT("UPDATE responses SET role = ?1, scores = ?2, comment = ?3, import_no = ?4"
+  TRIN_STMT("UPDATE responses SET role = ?1, scores = ?2, comment = ?3, import_no = ?4"
        " WHERE " OF_SURVEY("5") " AND round = ?6 AND respondent = ?7");
   trin_stmt_bind_int64(st, 1, role);
   trin_stmt_bind_blob(st, 2, scores, nscores);
@@ -545,7 +533,7 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
 
 int survey_store_round_add_respondents(trin_store_t *s, int64_t no, int round,
                                        int64_t added, trin_err_t *err) {
-  STMT("UPDATE rounds SET respondents = respondents + ?1 WHERE " OF_SURVEY("2")
+  TRIN_STMT("UPDATE rounds SET respondents = respondents + ?1 WHERE " OF_SURVEY("2")
        " AND number = ?3");
   trin_stmt_bind_int64(st, 1, added);
   trin_stmt_bind_int64(st, 2, no);
@@ -577,7 +565,7 @@ int survey_store_agg_add(trin_store_t *s, int64_t no, int round, int role, int s
   survey_agg_t cur = {0};
   int rc;
   {
-    STMT("SELECT count, sum, dist FROM aggregates"
+    TRIN_STMT("SELECT count, sum, dist FROM aggregates"
          " WHERE " OF_SURVEY("1") " AND round = ?2 AND role = ?3 AND stmt = ?4");
     trin_stmt_bind_int64(st, 1, no);
     trin_stmt_bind_int64(st, 2, round);
@@ -600,7 +588,7 @@ int survey_store_agg_add(trin_store_t *s, int64_t no, int round, int role, int s
     return trin_err_set(err, TRIN_EINTERNAL, "", "aggregate below zero (round %d)", round);
   uint8_t d[DIST_BYTES];
   dist_encode(&cur, d);
-  STMT("INSERT INTO aggregates(project_id, survey_no, round, role, stmt, count, sum, dist)"
+  TRIN_STMT("INSERT INTO aggregates(project_id, survey_no, round, role, stmt, count, sum, dist)"
        " SELECT project_id, no, ?2, ?3, ?4, ?5, ?6, ?7 FROM surveys WHERE no = ?1"
        " ON CONFLICT(project_id, survey_no, round, role, stmt)"
        " DO UPDATE SET count = excluded.count, sum = excluded.sum, dist = excluded.dist");
@@ -617,7 +605,7 @@ int survey_store_agg_add(trin_store_t *s, int64_t no, int round, int role, int s
 int survey_store_agg_load(trin_store_t *s, int64_t no, int nrounds, size_t nstmt,
                           survey_agg_t *cube, trin_err_t *err) {
   memset(cube, 0, (size_t)nrounds * SURVEY_NROLES * nstmt * sizeof *cube);
-  STMT("SELECT round, role, stmt, count, sum, dist FROM aggregates"
+  TRIN_STMT("SELECT round, role, stmt, count, sum, dist FROM aggregates"
        " WHERE " OF_SURVEY("1") " AND round <= ?2");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, nrounds);
@@ -643,7 +631,7 @@ int survey_store_agg_load(trin_store_t *s, int64_t no, int nrounds, size_t nstmt
 
 int survey_store_alerts_load(trin_store_t *s, int64_t no, int from_round,
                              survey_alert_row_t **out, size_t *n, trin_err_t *err) {
-  STMT("SELECT round, grp, stmt, kind, mean_x100, reference_x100, threshold_x100"
+  TRIN_STMT("SELECT round, grp, stmt, kind, mean_x100, reference_x100, threshold_x100"
        " FROM alerts WHERE " OF_SURVEY("1") " AND round >= ?2 ORDER BY round, stmt, grp, kind");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, from_round);
@@ -676,7 +664,7 @@ int survey_store_alerts_load(trin_store_t *s, int64_t no, int from_round,
 
 int survey_store_alert_put(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
                            trin_err_t *err) {
-  STMT("INSERT INTO alerts(project_id, survey_no, round, grp, stmt, kind, mean_x100,"
+  TRIN_STMT("INSERT INTO alerts(project_id, survey_no, round, grp, stmt, kind, mean_x100,"
        " reference_x100, threshold_x100)"
        " SELECT project_id, no, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM surveys WHERE no = ?1"
        " ON CONFLICT(project_id, survey_no, round, grp, stmt, kind) DO UPDATE SET"
@@ -695,7 +683,7 @@ int survey_store_alert_put(trin_store_t *s, int64_t no, const survey_alert_row_t
 
 int survey_store_alert_delete(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
                               trin_err_t *err) {
-  STMT("DELETE FROM alerts WHERE " OF_SURVEY("1") " AND round = ?2 AND grp = ?3"
+  TRIN_STMT("DELETE FROM alerts WHERE " OF_SURVEY("1") " AND round = ?2 AND grp = ?3"
        " AND stmt = ?4 AND kind = ?5");
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, a->round);
