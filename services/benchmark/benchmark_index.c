@@ -4,67 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trin_strmap.h"
+
 #define NYEARS (BM_YEAR_MAX - BM_YEAR_MIN + 1)
 #define CACHE_SLOTS 128
-
-/* ---- maps: open addressing, linear probing, kept at most half full ---------- */
-
-typedef struct {
-  const char **keys; /* borrowed from the entity */
-  int32_t *vals;
-  size_t cap, n;
-} smap_t;
-
-static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ull;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
-static int32_t smap_get(const smap_t *m, const char *k) {
-  if (!m->cap) return -1;
-  for (size_t i = hash_str(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-    if (!m->keys[i]) return -1;
-    if (strcmp(m->keys[i], k) == 0) return m->vals[i];
-  }
-}
-
-static int smap_put(smap_t *m, const char *k, int32_t v) {
-  if ((m->n + 1) * 2 > m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 64;
-    const char **nk = calloc(nc, sizeof *nk);
-    int32_t *nv = calloc(nc, sizeof *nv);
-    if (!nk || !nv) {
-      free(nk);
-      free(nv);
-      return -1;
-    }
-    for (size_t i = 0; i < m->cap; i++)
-      if (m->keys[i]) {
-        size_t j = hash_str(m->keys[i]) & (nc - 1);
-        while (nk[j]) j = (j + 1) & (nc - 1);
-        nk[j] = m->keys[i];
-        nv[j] = m->vals[i];
-      }
-    free(m->keys);
-    free(m->vals);
-    m->keys = nk;
-    m->vals = nv;
-    m->cap = nc;
-  }
-  size_t i = hash_str(k) & (m->cap - 1);
-  while (m->keys[i] && strcmp(m->keys[i], k) != 0) i = (i + 1) & (m->cap - 1);
-  if (!m->keys[i]) m->n++;
-  m->keys[i] = k;
-  m->vals[i] = v;
-  return 0;
-}
-
-static void smap_free(smap_t *m) {
-  free(m->keys);
-  free(m->vals);
-  memset(m, 0, sizeof *m);
-}
 
 /* ---- the index ------------------------------------------------------------------ */
 
@@ -117,13 +60,13 @@ struct bm_index {
   uint64_t generation;
   bm_org_t *orgs;
   size_t norgs, corgs;
-  smap_t org_map;
+  trin_strmap_t org_map;
   char **regions;
   size_t nregions, cregions;
-  smap_t region_map;
+  trin_strmap_t region_map;
   bm_prop_t *props;
   size_t nprops, cprops;
-  smap_t prop_map;
+  trin_strmap_t prop_map;
   /* Per property, the position of its record in each year it has one:
    * pos[prop] is a small array of (year offset, index) pairs. */
   struct {
@@ -136,7 +79,7 @@ struct bm_index {
   size_t nmeasures;
   bm_proj_t *projs;
   size_t nprojs, cprojs;
-  smap_t proj_map;
+  trin_strmap_t proj_map;
   pagg_t *pagg;
   size_t npagg;
   slot_t cache[CACHE_SLOTS];
@@ -200,10 +143,10 @@ void bm_index_clear(bm_index_t *ix) {
   free(ix->s_num);
   free(ix->s_den);
   free(ix->s_cnt);
-  smap_free(&ix->org_map);
-  smap_free(&ix->region_map);
-  smap_free(&ix->prop_map);
-  smap_free(&ix->proj_map);
+  trin_strmap_free(&ix->org_map);
+  trin_strmap_free(&ix->region_map);
+  trin_strmap_free(&ix->prop_map);
+  trin_strmap_free(&ix->proj_map);
   uint64_t g = ix->generation + 1;
   memset(ix, 0, sizeof *ix);
   ix->generation = g;
@@ -223,11 +166,11 @@ static void changed(bm_index_t *ix) { ix->generation++; }
 /* ---- organisations ----------------------------------------------------------------- */
 
 int32_t bm_index_org_find(const bm_index_t *ix, const char *id) {
-  return smap_get(&ix->org_map, id);
+  return trin_strmap_get(&ix->org_map, id);
 }
 
 int32_t bm_index_org_set(bm_index_t *ix, const char *id, const char *name, bool open) {
-  int32_t i = smap_get(&ix->org_map, id);
+  int32_t i = trin_strmap_get(&ix->org_map, id);
   char *nn = strdup(name ? name : "");
   if (!nn) return -1;
   if (i >= 0) {
@@ -245,7 +188,7 @@ int32_t bm_index_org_set(bm_index_t *ix, const char *id, const char *name, bool 
   }
   i = (int32_t)ix->norgs;
   ix->orgs[i] = (bm_org_t){nid, nn, open};
-  if (smap_put(&ix->org_map, nid, i)) {
+  if (trin_strmap_put(&ix->org_map, nid, i)) {
     free(nid);
     free(nn);
     return -1;
@@ -264,13 +207,13 @@ size_t bm_index_org_count(const bm_index_t *ix) { return ix->norgs; }
 
 int32_t bm_index_region_find(const bm_index_t *ix, const char *r) {
   if (!r || !*r) return -1;
-  int32_t i = smap_get(&ix->region_map, r);
+  int32_t i = trin_strmap_get(&ix->region_map, r);
   return i >= 0 ? i : -2;
 }
 
 int32_t bm_index_region(bm_index_t *ix, const char *r) {
   if (!r || !*r) return -1;
-  int32_t i = smap_get(&ix->region_map, r);
+  int32_t i = trin_strmap_get(&ix->region_map, r);
   if (i >= 0) return i;
   char *c = strdup(r);
   if (!c || grow((void **)&ix->regions, &ix->cregions, ix->nregions + 1, sizeof *ix->regions)) {
@@ -279,7 +222,7 @@ int32_t bm_index_region(bm_index_t *ix, const char *r) {
   }
   i = (int32_t)ix->nregions;
   ix->regions[i] = c;
-  if (smap_put(&ix->region_map, c, i)) {
+  if (trin_strmap_put(&ix->region_map, c, i)) {
     free(c);
     return -1;
   }
@@ -290,7 +233,7 @@ int32_t bm_index_region(bm_index_t *ix, const char *r) {
 /* ---- properties and measures -------------------------------------------------------- */
 
 int32_t bm_index_property_find(const bm_index_t *ix, const char *id) {
-  return smap_get(&ix->prop_map, id);
+  return trin_strmap_get(&ix->prop_map, id);
 }
 const bm_prop_t *bm_index_property(const bm_index_t *ix, int32_t i) {
   return i >= 0 && (size_t)i < ix->nprops ? &ix->props[i] : NULL;
@@ -323,7 +266,7 @@ int32_t bm_index_property_set(bm_index_t *ix, const char *id, int32_t org, int t
                               int64_t area, const char *region) {
   int32_t reg = bm_index_region(ix, region);
   if (region && *region && reg < 0) return -1;
-  int32_t i = smap_get(&ix->prop_map, id);
+  int32_t i = trin_strmap_get(&ix->prop_map, id);
   if (i < 0) {
     char *nid = strdup(id);
     if (!nid || grow((void **)&ix->props, &ix->cprops, ix->nprops + 1, sizeof *ix->props)) {
@@ -341,7 +284,7 @@ int32_t bm_index_property_set(bm_index_t *ix, const char *id, int32_t org, int t
     ix->cppos = c2;
     i = (int32_t)ix->nprops;
     ix->props[i].id = nid;
-    if (smap_put(&ix->prop_map, nid, i)) {
+    if (trin_strmap_put(&ix->prop_map, nid, i)) {
       free(nid);
       return -1;
     }
@@ -407,7 +350,7 @@ int bm_index_measure_set(bm_index_t *ix, int32_t prop, int year, const bm_measur
 /* ---- projects -------------------------------------------------------------------------- */
 
 int32_t bm_index_project_find(const bm_index_t *ix, const char *id) {
-  return smap_get(&ix->proj_map, id);
+  return trin_strmap_get(&ix->proj_map, id);
 }
 const bm_proj_t *bm_index_project(const bm_index_t *ix, int32_t i) {
   return i >= 0 && (size_t)i < ix->nprojs ? &ix->projs[i] : NULL;
@@ -484,7 +427,7 @@ int32_t bm_index_project_set(bm_index_t *ix, const char *id, int32_t org,
     free(ny);
     return -1;
   }
-  int32_t i = smap_get(&ix->proj_map, id);
+  int32_t i = trin_strmap_get(&ix->proj_map, id);
   if (i < 0) {
     char *nid = strdup(id);
     if (!nid || grow((void **)&ix->projs, &ix->cprojs, ix->nprojs + 1, sizeof *ix->projs)) {
@@ -496,7 +439,7 @@ int32_t bm_index_project_set(bm_index_t *ix, const char *id, int32_t org,
     memset(&ix->projs[i], 0, sizeof ix->projs[i]);
     ix->projs[i].id = nid;
     ix->projs[i].org = -1;
-    if (smap_put(&ix->proj_map, nid, i)) {
+    if (trin_strmap_put(&ix->proj_map, nid, i)) {
       free(nid);
       free(ny);
       return -1;
