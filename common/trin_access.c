@@ -3,38 +3,9 @@
 #include "trin_access.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "trin/lifecycle.pb-c.h"
-#include "trin_codec.h"
 #include "trin_cursor.h"
-#include "trin_log.h"
-
-static const char *const role_names[TRIN_ROLE_COUNT_] = {
-    [TRIN_ROLE_NONE] = "none",          [TRIN_ROLE_ADMIN] = "admin",
-    [TRIN_ROLE_SERVICE] = "service",    [TRIN_ROLE_WRITER] = "writer",
-    [TRIN_ROLE_READER] = "reader",      [TRIN_ROLE_CALCULATOR] = "calculator",
-    [TRIN_ROLE_ADVISOR] = "advisor",    [TRIN_ROLE_RESIDENT] = "resident",
-    [TRIN_ROLE_GATEWAY] = "gateway",
-};
-
-trin_role_t trin_role_parse(const char *name) {
-  if (name == NULL) return TRIN_ROLE_NONE;
-  for (int r = TRIN_ROLE_NONE + 1; r < TRIN_ROLE_COUNT_; r++)
-    if (strcmp(name, role_names[r]) == 0) return (trin_role_t)r;
-  return TRIN_ROLE_NONE;
-}
-
-const char *trin_role_name(trin_role_t role) {
-  if ((int)role < 0 || role >= TRIN_ROLE_COUNT_) return "none";
-  return role_names[role];
-}
-
-bool trin_access_unrestricted(const trin_caller_t *caller) {
-  if (caller == NULL || !caller->authenticated) return true;
-  return trin_role_parse(caller->role) == TRIN_ROLE_ADMIN;
-}
 
 /* ---- the rule table ---------------------------------------------------------- */
 
@@ -55,7 +26,8 @@ static const char *roles_text(unsigned roles, char *buf, size_t cap) {
   buf[0] = '\0';
   for (int r = TRIN_ROLE_SERVICE; r < TRIN_ROLE_COUNT_; r++) {
     if (!(roles & TRIN_ROLE_BIT(r))) continue;
-    int w = snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", role_names[r]);
+    int w = snprintf(buf + n, cap - n, "%s%s", n ? ", " : "",
+                     trin_role_name((trin_role_t)r));
     if (w < 0 || (size_t)w >= cap - n) break;
     n += (size_t)w;
   }
@@ -69,7 +41,7 @@ void trin_access_describe(void *data, const char *request_type, const char **rol
   *nroles = 0;
   *scope = rule ? scope_names[rule->scope] : "";
   for (int r = TRIN_ROLE_SERVICE; rule && r < TRIN_ROLE_COUNT_ && *nroles < cap; r++)
-    if (rule->roles & TRIN_ROLE_BIT(r)) roles[(*nroles)++] = role_names[r];
+    if (rule->roles & TRIN_ROLE_BIT(r)) roles[(*nroles)++] = trin_role_name((trin_role_t)r);
 }
 
 void trin_access_install(trin_server_t *server, const trin_access_table_t *table) {
@@ -205,12 +177,6 @@ int trin_access_require_on(trin_request_t *req, const trin_access_table_t *table
                            field ? field : "", err);
 }
 
-int trin_access_require(trin_request_t *req, const trin_access_table_t *table,
-                        const char *client_org, const char *partnership_id,
-                        trin_err_t *err) {
-  return trin_access_require_on(req, table, client_org, partnership_id, NULL, NULL, "", err);
-}
-
 int trin_access_require_org(trin_request_t *req, const char *org, const char *field,
                             trin_err_t *err) {
   const char *mine = trin_access_caller_org(req);
@@ -259,12 +225,6 @@ int trin_access_migrate_follower(trin_store_t *store, trin_err_t *err) {
   if (!rc) rc = trin_cursor_migrate(store, err);
   if (!rc) rc = trin_store_migrate_fn(store, "access_replay", rewind_lifecycle, NULL, err);
   return rc;
-}
-
-int trin_access_replay(trin_request_t *req, const Trin__Event *ev, void *data,
-                       trin_err_t *err) {
-  (void)data;
-  return trin_access_apply_event(trin_request_store(req), ev, err);
 }
 
 static int run_stmt(trin_store_t *s, const char *sql, const char *a, const char *b,
@@ -338,67 +298,4 @@ int trin_access_project(trin_store_t *store, const char *project_id, char *clien
   trin_stmt_reset(st);
   if (rc != TRIN_OK) return rc;
   return trin_access_not_found(err, "project_id", "project", project_id);
-}
-
-static int apply_partnership(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
-  Trin__Lifecycle__Partnership *p = NULL;
-  trin_err_t e = {0};
-  if (trin_codec_unpack(&trin__lifecycle__partnership__descriptor, ev->payload.data,
-                        ev->payload.len, "payload", (ProtobufCMessage **)&p, &e)) {
-    trin_log_warn("access: lifecycle event %llu (%s) does not decode, skipped: %s",
-                  (unsigned long long)ev->seq, ev->type ? ev->type : "", e.message);
-    return TRIN_OK;
-  }
-  int rc = TRIN_OK;
-  if (p->id && p->id[0]) {
-    trin_access_member_t *m = NULL;
-    if (p->n_members > 0) {
-      m = calloc(p->n_members, sizeof *m);
-      if (m == NULL) {
-        trin_codec_free(p);
-        return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-      }
-    }
-    for (size_t i = 0; i < p->n_members; i++) {
-      m[i].org = p->members[i]->org_id;
-      m[i].kind = p->members[i]->role;
-    }
-    rc = trin_access_put_partnership(s, p->id, p->client_org, m, p->n_members, err);
-    free(m);
-  }
-  trin_codec_free(p);
-  return rc;
-}
-
-static int apply_project(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
-  Trin__Lifecycle__ProjectEvent *pe = NULL;
-  trin_err_t e = {0};
-  if (trin_codec_unpack(&trin__lifecycle__project_event__descriptor, ev->payload.data,
-                        ev->payload.len, "payload", (ProtobufCMessage **)&pe, &e)) {
-    trin_log_warn("access: lifecycle event %llu (%s) does not decode, skipped: %s",
-                  (unsigned long long)ev->seq, ev->type ? ev->type : "", e.message);
-    return TRIN_OK;
-  }
-  int rc = TRIN_OK;
-  const Trin__Lifecycle__Project *p = pe->project;
-  if (p && p->id && p->id[0]) {
-    /* The event's org is the project's client as lifecycle recorded it; the
-     * payload's client_org is the same (filled by lifecycle). */
-    const char *client = p->client_org && p->client_org[0] ? p->client_org
-                                                           : (ev->org ? ev->org : "");
-    rc = trin_access_put_project(s, p->id, client, p->partnership_id, err);
-  }
-  trin_codec_free(pe);
-  return rc;
-}
-
-int trin_access_apply_event(trin_store_t *store, const Trin__Event *ev, trin_err_t *err) {
-  if (ev == NULL) return TRIN_OK;
-  if (ev->service && ev->service[0] && strcmp(ev->service, "lifecycle") != 0) return TRIN_OK;
-  const char *pt = ev->payload_type ? ev->payload_type : "";
-  if (strcmp(pt, trin__lifecycle__partnership__descriptor.name) == 0)
-    return apply_partnership(store, ev, err);
-  if (strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0)
-    return apply_project(store, ev, err);
-  return TRIN_OK;
 }

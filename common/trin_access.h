@@ -1,12 +1,13 @@
-/* trin_access — who may do what: the roles a registered key holds, the
- * partnership membership every service learns from lifecycle's events, and
- * the check a service's rule table runs for each request.
+/* trin_access — who may do what: the check a service's rule table runs for
+ * each request over the caller's role (trin_caller.h), and the partnership
+ * membership each service keeps in its store (learnt from lifecycle's events:
+ * services/lifecycle/lifecycle_membership decodes them for the followers).
  *
  * A service declares one readable table (services/NAME/NAME_access.c):
  * request → roles allowed → scope. trin_access_gate refuses a request whose
  * caller's role is not in its row before the handler runs; the handler, once
  * it knows which project or partnership the request touches, calls
- * trin_access_require to check the scope. Organisations named in a message
+ * trin_access_require_on to check the scope. Organisations named in a message
  * body are never trusted: the caller's organisation comes from its key. */
 #ifndef TRIN_ACCESS_H
 #define TRIN_ACCESS_H
@@ -14,31 +15,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "trin/envelope.pb-c.h"
+#include "trin_caller.h"
 #include "trin_err.h"
 #include "trin_server.h"
 #include "trin_store.h"
-
-/* Roles a key is registered with (the registry's third column). */
-typedef enum {
-  TRIN_ROLE_NONE = 0,
-  TRIN_ROLE_ADMIN,       /* the deployment's operator: everything, every organisation */
-  TRIN_ROLE_SERVICE,     /* another trin service: events, replay, cross-service commands */
-  TRIN_ROLE_WRITER,      /* manages its organisation's own things */
-  TRIN_ROLE_READER,      /* reads its organisation's and its partnerships' things */
-  TRIN_ROLE_CALCULATOR,  /* a contractor's calculator: budgets, optimisation log */
-  TRIN_ROLE_ADVISOR,     /* an advisor: design milestones */
-  TRIN_ROLE_RESIDENT,    /* a resident committee: answers surveys, nothing else */
-  TRIN_ROLE_GATEWAY,     /* the HTTP gateway: nothing on its own; it asks on a person's
-                            behalf (Envelope.actor) and is then that person */
-  TRIN_ROLE_COUNT_
-} trin_role_t;
-
-#define TRIN_ROLE_BIT(r) (1u << (r))
-
-/* "writer" → TRIN_ROLE_WRITER; TRIN_ROLE_NONE for an unknown name. */
-trin_role_t trin_role_parse(const char *name);
-const char *trin_role_name(trin_role_t role);
 
 /* What a rule's resource must be to the caller's organisation. */
 typedef enum {
@@ -60,11 +40,6 @@ typedef struct {
   size_t nrules;
 } trin_access_table_t;
 
-/* True for a caller who passes every rule: an admin key, or a caller on an
- * unauthenticated local endpoint (ipc://, inproc://, or tcp:// with the
- * logged `insecure` setting), where the socket itself is the guard. */
-bool trin_access_unrestricted(const trin_caller_t *caller);
-
 /* Makes table the server's gate (trin_access_gate) and what trin.Describe
  * tells of each request (trin_access_describe). table is borrowed and must
  * outlive the server. */
@@ -81,13 +56,8 @@ int trin_access_gate(const trin_caller_t *caller, const char *request_type, void
                      trin_err_t *err);
 
 /* Checks the running request's rule scope against a resource that belongs to
- * client_org and, when partnership_id is not "", to that partnership.
- * TRIN_EFORBIDDEN with a message naming both organisations when refused. */
-int trin_access_require(trin_request_t *req, const trin_access_table_t *table,
-                        const char *client_org, const char *partnership_id,
-                        trin_err_t *err);
-
-/* As trin_access_require, naming the resource in the refusal:
+ * client_org and, when partnership_id is not "", to that partnership; the
+ * refusal names the resource and both organisations:
  * `organisation "nabo" (role writer) may not trin.lifecycle.AdvanceStage on
  * project "P-1" of organisation "bolig" (...)`. what ("project") and id may be
  * NULL; field (may be NULL) is the request field naming the resource. */
@@ -141,12 +111,9 @@ int trin_access_migrate(trin_store_t *store, trin_err_t *err);
  * with trin_follower, and, once per store (scope "access_replay"): a store
  * that followed lifecycle before it kept membership (or before its access
  * tables were complete) rewinds its lifecycle cursor (trin_cursor_rewind),
- * so the events it applied are replayed through trin_access_replay. */
+ * so the events it applied are replayed through the follower's replay
+ * function (lifecycle's lifecycle_membership_replay). */
 int trin_access_migrate_follower(trin_store_t *store, trin_err_t *err);
-/* A trin_follower replay function: the membership part of an event the
- * service applied before (trin_access_apply_event), nothing else. */
-int trin_access_replay(trin_request_t *req, const Trin__Event *ev, void *data,
-                       trin_err_t *err);
 
 typedef struct {
   const char *org;
@@ -160,9 +127,6 @@ int trin_access_put_partnership(trin_store_t *store, const char *partnership_id,
 int trin_access_put_project(trin_store_t *store, const char *project_id,
                             const char *client_org, const char *partnership_id,
                             trin_err_t *err);
-/* Applies a lifecycle event (Partnership or ProjectEvent payload) to the
- * membership tables; other events are ignored. For a trin_follower fn. */
-int trin_access_apply_event(trin_store_t *store, const Trin__Event *ev, trin_err_t *err);
 
 /* The project's client and partnership (copied into the buffers); TRIN_ENOTFOUND
  * when the project is not known. */

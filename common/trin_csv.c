@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "trin_id.h"
+#include "trin_text.h"
 
 typedef struct {
   trin_csv_row_fn fn;

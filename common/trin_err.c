@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "trin_id.h"
+#include "trin_text.h"
 
 int trin_err_vset(trin_err_t *err, int code, const char *field,
                   const char *fmt, va_list ap) {

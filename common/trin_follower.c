@@ -141,7 +141,3 @@ void trin_follower_destroy(trin_follower_t **fp) {
   free(*fp);
   *fp = NULL;
 }
-
-uint64_t trin_follower_last_seq(const trin_follower_t *f) {
-  return trin_subscriber_last_seq(f->sub);
-}

@@ -54,6 +54,4 @@ int trin_follower_new(uv_loop_t *loop, void *zctx, trin_server_t *server,
  * loop); *f is set to NULL. */
 void trin_follower_destroy(trin_follower_t **f);
 
-uint64_t trin_follower_last_seq(const trin_follower_t *f);
-
 #endif

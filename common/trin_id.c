@@ -54,27 +54,6 @@ void trin_id_random(char out[TRIN_ID_RANDOM_BUF]) {
   out[32] = '\0';
 }
 
-/* Length of the UTF-8 sequence at s, or 0 when it is not valid UTF-8
- * (overlongs, surrogates and code points past U+10FFFF included). */
-static size_t utf8_len(const unsigned char *s) {
-  if (s[0] < 0x80) return 1;
-  if (s[0] >= 0xC2 && s[0] <= 0xDF) return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-  if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-    if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
-    if (s[0] == 0xE0 && s[1] < 0xA0) return 0;
-    if (s[0] == 0xED && s[1] >= 0xA0) return 0;
-    return 3;
-  }
-  if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-    if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-      return 0;
-    if (s[0] == 0xF0 && s[1] < 0x90) return 0;
-    if (s[0] == 0xF4 && s[1] >= 0x90) return 0;
-    return 4;
-  }
-  return 0;
-}
-
 int trin_text_check_optional(const char *text, size_t max, const char *field,
                              trin_err_t *err) {
   if (text == NULL) return TRIN_OK;
@@ -82,20 +61,15 @@ int trin_text_check_optional(const char *text, size_t max, const char *field,
   if (n > max)
     return trin_err_set(err, TRIN_EINVALID, field,
                         "is %zu bytes long; at most %zu are allowed", n, max);
-  const unsigned char *s = (const unsigned char *)text;
-  for (size_t i = 0; i < n;) {
-    /* Control characters are C0 (tab excepted), DEL and C1 (U+0080-U+009F,
-     * encoded C2 80 - C2 9F): none of them belongs in a name. */
-    bool control = (s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f ||
-                   (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F);
-    if (control)
+  size_t at = 0;
+  switch (trin_text_typed_fault(text, n, &at)) {
+    case TRIN_TEXT_CONTROL:
       return trin_err_set(err, TRIN_EINVALID, field,
-                          "contains a control character at byte %zu", i);
-    size_t l = utf8_len(s + i);
-    if (l == 0)
-      return trin_err_set(err, TRIN_EINVALID, field,
-                          "is not valid UTF-8 at byte %zu", i);
-    i += l;
+                          "contains a control character at byte %zu", at);
+    case TRIN_TEXT_NOT_UTF8:
+      return trin_err_set(err, TRIN_EINVALID, field, "is not valid UTF-8 at byte %zu", at);
+    case TRIN_TEXT_FINE:
+      break;
   }
   return TRIN_OK;
 }
@@ -105,18 +79,4 @@ int trin_text_check(const char *text, size_t max, const char *field,
   if (text == NULL || text[0] == '\0')
     return trin_err_set(err, TRIN_EINVALID, field, "is required");
   return trin_text_check_optional(text, max, field, err);
-}
-
-void trin_text_sanitize_utf8(char *text) {
-  unsigned char *s = (unsigned char *)text;
-  size_t n = strlen(text);
-  for (size_t i = 0; i < n;) {
-    /* utf8_len reads up to 3 bytes ahead; the NUL stops a sequence early. */
-    size_t l = utf8_len(s + i);
-    if (l == 0) {
-      s[i++] = '?';
-    } else {
-      i += l;
-    }
-  }
 }

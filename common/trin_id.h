@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "trin_err.h"
+#include "trin_text.h"
 
 #define TRIN_ID_MAX 64  /* longest id, without the NUL */
 #define TRIN_ID_RANDOM_BUF 33
@@ -21,14 +22,11 @@ int trin_id_check_optional(const char *id, const char *field, trin_err_t *err);
 void trin_id_random(char out[TRIN_ID_RANDOM_BUF]);
 
 /* Text a person typed (names, descriptions): required, at most max bytes,
- * valid UTF-8, no control characters except tab. */
+ * and trin_text_typed_fault's rule (valid UTF-8, no control characters
+ * except tab), refused with TRIN_EINVALID naming field and the byte. */
 int trin_text_check(const char *text, size_t max, const char *field,
                     trin_err_t *err);
 int trin_text_check_optional(const char *text, size_t max, const char *field,
                              trin_err_t *err);
-
-/* Replaces, in place, every byte that is not part of valid UTF-8 with '?'
- * (a quoted input cut at a length limit can end mid-character). */
-void trin_text_sanitize_utf8(char *text);
 
 #endif

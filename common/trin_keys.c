@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "trin_access.h"
+#include "trin_caller.h"
 #include "trin_id.h"
 
 #define FILE_MAX (4u << 20) /* a registry of 4 MiB is ~30 000 keys */

@@ -10,7 +10,7 @@
  *
  * Registry file, one registered key per line, `#` starts a comment:
  *     <public key, 40 Z85 characters> <organisation id> <role> [name ...]
- * The role is one of trin_access.h's role names. */
+ * The role is one of trin_caller.h's role names. */
 #ifndef TRIN_KEYS_H
 #define TRIN_KEYS_H
 

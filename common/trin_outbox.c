@@ -82,7 +82,6 @@ void trin_outbox_destroy(trin_outbox_t **obp) {
   *obp = NULL;
 }
 
-const char *trin_outbox_service(const trin_outbox_t *ob) { return ob->service; }
 uint64_t trin_outbox_last_seq(const trin_outbox_t *ob) { return ob->last_seq; }
 
 static int push(trin_outbox_event_t **arr, size_t *n, size_t *cap,

@@ -38,7 +38,6 @@ int trin_outbox_open(trin_store_t *store, const char *service,
                      trin_outbox_t **out, trin_err_t *err);
 void trin_outbox_destroy(trin_outbox_t **ob);
 
-const char *trin_outbox_service(const trin_outbox_t *ob);
 uint64_t trin_outbox_last_seq(const trin_outbox_t *ob); /* last committed */
 
 /* Inside an open transaction: writes the event and returns its number. */

@@ -9,7 +9,7 @@
 
 #include "trin/envelope.pb-c.h"
 #include "trin/metrics.pb-c.h"
-#include "trin_access.h"
+#include "trin_caller.h"
 #include "trin_codec.h"
 #include "trin_date.h"
 #include "trin_log.h"

@@ -28,7 +28,7 @@
  * (trin_zap_recheck): a key revoked after its handshake is refused
  * UNAUTHENTICATED on its open connections within a second or two. Behind CURVE (opt->curve) only keys of role service or admin may
  * replay, each event's outbox row records the caller that caused it
- * (trin_outbox_audit), and only unrestricted callers (trin_access.h: an
+ * (trin_outbox_audit), and only unrestricted callers (trin_caller.h: an
  * admin key, or an unauthenticated local endpoint) may read that trail. */
 #ifndef TRIN_SERVER_H
 #define TRIN_SERVER_H
@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "trin_caller.h"
 #include "trin_err.h"
 #include "trin_keys.h"
 #include "trin_outbox.h"
@@ -45,21 +46,6 @@
 
 typedef struct trin_server trin_server_t;
 typedef struct trin_request trin_request_t;
-
-/* Who is asking. Filled by authentication (CURVE/ZAP) where configured;
- * empty org and role on unauthenticated local endpoints. Handlers decide on
- * this, never on an organisation named in the message body. */
-typedef struct {
-  bool authenticated;
-  char org[65];
-  char role[33];
-  char key[33];   /* fingerprint of the caller's public key (hex), "" when none */
-  /* The person the gateway asks for (Envelope.actor.person), "" for a direct
-   * caller. With it, org and role are the person's (asserted by a key of
-   * role gateway, or on an unauthenticated local endpoint) and key stays
-   * the gateway's fingerprint. */
-  char person[201];
-} trin_caller_t;
 
 /* A handler: msg is the decoded request (owned by the server, valid during
  * the call). Return TRIN_OK after trin_request_reply, or an error code with

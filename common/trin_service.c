@@ -48,30 +48,65 @@ static void make_store_folder(const char *loc) {
   uv_fs_req_cleanup(&req);
 }
 
-static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, char **argv,
-                 bool *help, trin_err_t *err) {
+/* The settings table: the common ones (without batch-max and max-message
+ * when the spec says so), trin_secure's, the spec's keys, its settings. */
+static int make_keys(trin_service_t *s, const trin_service_spec_t *spec, int *n,
+                     trin_err_t *err) {
   const trin_config_key_t common[BASE_KEYS] = {
-      {"endpoint", spec->endpoint, "ROUTER endpoint for requests"},
-      {"pub-endpoint", spec->pub_endpoint, "PUB endpoint for events"},
+      {"endpoint", spec->endpoint,
+       spec->endpoint_help ? spec->endpoint_help : "ROUTER endpoint for requests"},
+      {"pub-endpoint", spec->pub_endpoint,
+       spec->pub_endpoint_help ? spec->pub_endpoint_help : "PUB endpoint for events"},
       {"store", s->default_store, "store location (sqlite:PATH)"},
       {"sync", spec->sync ? spec->sync : "full",
-       "full: a commit survives a power cut; normal: survives a crash of trin only"},
+       spec->sync_help
+           ? spec->sync_help
+           : "full: a commit survives a power cut; normal: survives a crash of trin only"},
       {"batch-max", "512", "most requests committed in one transaction"},
       {"max-message", spec->max_message ? spec->max_message : "1048576",
        spec->max_message_help ? spec->max_message_help : "largest request in bytes"},
       {"heartbeat-ms", "1000", "interval of heartbeats on the PUB socket (0 = off)"},
       {"log-level", "info", "debug, info, warn or error"},
   };
-  int n = COMMON_KEYS + spec->nkeys;
-  s->keys = calloc((size_t)n, sizeof *s->keys);
+  s->keys = calloc((size_t)(COMMON_KEYS + spec->nkeys + spec->nsettings), sizeof *s->keys);
   if (!s->keys) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-  memcpy(s->keys, common, sizeof common);
-  memcpy(s->keys + BASE_KEYS, trin_secure_keys, sizeof trin_secure_keys);
-  if (spec->nkeys) memcpy(s->keys + COMMON_KEYS, spec->keys, (size_t)spec->nkeys * sizeof *s->keys);
+  int k = 0;
+  for (int i = 0; i < BASE_KEYS; i++)
+    if (!spec->no_batch_settings || (strcmp(common[i].key, "batch-max") != 0 &&
+                                     strcmp(common[i].key, "max-message") != 0))
+      s->keys[k++] = common[i];
+  for (int i = 0; i < TRIN_SECURE_NKEYS; i++) s->keys[k++] = trin_secure_keys[i];
+  for (int i = 0; i < spec->nkeys; i++) s->keys[k++] = spec->keys[i];
+  for (int i = 0; i < spec->nsettings; i++) s->keys[k++] = spec->settings[i].key;
+  *n = k;
+  return TRIN_OK;
+}
+
+/* The spec's settings into their targets, in the table's order. */
+static int read_settings(const trin_service_t *s, const trin_service_spec_t *spec,
+                         trin_err_t *err) {
+  for (int i = 0; i < spec->nsettings; i++) {
+    const trin_service_setting_t *st = &spec->settings[i];
+    if (st->i32) {
+      int64_t v;
+      int rc = trin_config_get_int(s->cfg, st->key.key, st->min, st->max, &v, err);
+      if (rc) return rc;
+      *st->i32 = (int32_t)v;
+    }
+    if (st->text) *st->text = trin_config_get(s->cfg, st->key.key);
+  }
+  return TRIN_OK;
+}
+
+static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, char **argv,
+                 bool *help, trin_err_t *err) {
+  int n = 0;
+  int rc = make_keys(s, spec, &n, err);
+  if (rc) return rc;
   s->cfg = trin_config_new(s->keys, n);
   if (!s->cfg) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   trin_config_set_env_prefix(s->cfg, spec->name);
-  int rc = trin_config_load(s->cfg, argc, argv, help, err);
+  rc = trin_config_load(s->cfg, argc, argv, help, err);
   if (rc || *help) return rc;
 
   trin_log_set_service(spec->name);
@@ -80,20 +115,25 @@ static int setup(trin_service_t *s, const trin_service_spec_t *spec, int argc, c
     return trin_err_set(err, TRIN_EINVALID, "log-level", "must be debug, info, warn or error");
   trin_log_set_level((trin_log_level_t)level);
 
-  int64_t batch_max, max_message, heartbeat;
+  /* 0 = the server's defaults, when the service has no such settings. */
+  int64_t batch_max = 0, max_message = 0, heartbeat;
   const char *sync = trin_config_get(s->cfg, "sync");
-  if ((rc = trin_config_get_int(s->cfg, "batch-max", 1, 100000, &batch_max, err)) ||
-      (rc = trin_config_get_int(s->cfg, "max-message", 1024, 1 << 30, &max_message, err)) ||
+  if ((!spec->no_batch_settings &&
+       ((rc = trin_config_get_int(s->cfg, "batch-max", 1, 100000, &batch_max, err)) ||
+        (rc = trin_config_get_int(s->cfg, "max-message", 1024, 1 << 30, &max_message, err)))) ||
       (rc = trin_config_get_int(s->cfg, "heartbeat-ms", 0, 3600000, &heartbeat, err)))
     return rc;
   if (strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0)
     return trin_err_set(err, TRIN_EINVALID, "sync", "must be full or normal, not '%s'", sync);
+  if ((rc = read_settings(s, spec, err)) || (spec->check && (rc = spec->check(s->cfg, err))))
+    return rc;
 
   /* Refuse a plain tcp:// before anything is opened or made. */
   if ((rc = trin_secure_new_as(s->cfg, spec->role ? spec->role : "service", &s->secure, err)) ||
       (rc = trin_secure_check(s->secure, "endpoint", trin_config_get(s->cfg, "endpoint"), err)) ||
       (rc = trin_secure_check(s->secure, "pub-endpoint", trin_config_get(s->cfg, "pub-endpoint"),
-                              err)))
+                              err)) ||
+      (spec->configure && (rc = spec->configure(s, err))))
     return rc;
 
   const char *loc = trin_config_get(s->cfg, "store");

@@ -94,11 +94,6 @@ void trin_zsock_close(trin_zsock_t **zsp) {
   zs->socket = NULL;
 }
 
-int trin_zsock_open_socket(void *zctx, int type, const char *endpoint, int bind,
-                           void **out, trin_err_t *err) {
-  return trin_zsock_open_socket_with(zctx, type, endpoint, bind, NULL, NULL, out, err);
-}
-
 int trin_zsock_open_socket_with(void *zctx, int type, const char *endpoint, int bind,
                                 trin_zsock_setup_fn setup, void *data, void **out,
                                 trin_err_t *err) {

@@ -26,14 +26,11 @@ void trin_zsock_kick(trin_zsock_t *zs);
  * has released its handles; *zs is set to NULL. */
 void trin_zsock_close(trin_zsock_t **zs);
 
-/* Convenience for every service: a socket of `type` bound or connected to
- * `endpoint` ("bind:" may be forced by bind=true), with sane defaults
- * (linger 0, high-water marks). */
-int trin_zsock_open_socket(void *zctx, int type, const char *endpoint, int bind,
-                           void **out, trin_err_t *err);
-/* The same, with setup run on the socket between its creation and its bind
- * or connect (options such as CURVE keys only apply to later connections);
- * an error from setup closes the socket and is returned. */
+/* A socket of `type` bound or connected to `endpoint` ("bind:" may be forced
+ * by bind=true), with sane defaults (linger 0, high-water marks), and setup
+ * (may be NULL) run on it between its creation and its bind or connect
+ * (options such as CURVE keys only apply to later connections); an error
+ * from setup closes the socket and is returned. */
 typedef int (*trin_zsock_setup_fn)(void *socket, void *data, trin_err_t *err);
 int trin_zsock_open_socket_with(void *zctx, int type, const char *endpoint, int bind,
                                 trin_zsock_setup_fn setup, void *data, void **out,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lifecycle_membership.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_access.h"
 #include "trin_codec.h"
@@ -200,7 +201,7 @@ static void membership_from_lifecycle_events(void **state) {
   Trin__Event ev;
   uint8_t *buf = NULL;
   event_of(&ev, "lifecycle.member_added", "alfa", &p.base, &buf);
-  assert_int_equal(trin_access_apply_event(s, &ev, &err), TRIN_OK);
+  assert_int_equal(lifecycle_membership_apply(s, &ev, &err), TRIN_OK);
   free(buf);
 
   Trin__Lifecycle__Project pr = TRIN__LIFECYCLE__PROJECT__INIT;
@@ -210,7 +211,7 @@ static void membership_from_lifecycle_events(void **state) {
   Trin__Lifecycle__ProjectEvent pe = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   pe.project = &pr;
   event_of(&ev, "lifecycle.project_created", "alfa", &pe.base, &buf);
-  assert_int_equal(trin_access_apply_event(s, &ev, &err), TRIN_OK);
+  assert_int_equal(lifecycle_membership_apply(s, &ev, &err), TRIN_OK);
   free(buf);
 
   char client_org[65], pid[65];
@@ -232,13 +233,13 @@ static void membership_from_lifecycle_events(void **state) {
   evil.client_org = "zeta";
   event_of(&ev, "budget.model_set", "zeta", &evil.base, &buf);
   ev.service = "budget";
-  assert_int_equal(trin_access_apply_event(s, &ev, &err), TRIN_OK);
+  assert_int_equal(lifecycle_membership_apply(s, &ev, &err), TRIN_OK);
   free(buf);
   uint8_t junk[] = {0xff, 0xff, 0xff};
   ev.service = "lifecycle";
   ev.payload.data = junk;
   ev.payload.len = sizeof junk;
-  assert_int_equal(trin_access_apply_event(s, &ev, &err), TRIN_OK);
+  assert_int_equal(lifecycle_membership_apply(s, &ev, &err), TRIN_OK);
   assert_true(trin_access_may_see(s, "raad", "alfa", "LP"));
   trin_caller_t zeta = caller("zeta", "writer");
   assert_int_equal(check(s, &zeta, "trin.t.Read", "alfa", "LP", &err), TRIN_ENOTFOUND);

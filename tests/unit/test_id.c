@@ -1,5 +1,6 @@
-/* Unit tests for common/trin_id: ids people choose, ids trin makes, and the
- * checks on free text (UTF-8, control characters, length). */
+/* Unit tests for common/trin_id and common/trin_text: ids people choose, ids
+ * trin makes, the checks on free text (UTF-8, control characters, length)
+ * and the UTF-8 sanitiser error messages go through. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "trin_id.h"
+#include "trin_text.h"
 
 static void id_ok(const char *id) {
   trin_err_t err;
@@ -227,6 +229,31 @@ static void test_text_optional(void **state) {
   assert_string_equal(err.field, "note");
 }
 
+/* Where the rule breaks, and what the sanitiser leaves: valid UTF-8 stays
+ * byte for byte, every byte of a broken sequence becomes '?'. */
+static void test_text_fault_and_sanitize(void **state) {
+  (void)state;
+  size_t at = 99;
+  assert_int_equal(trin_text_typed_fault("B\xc3\xb8g", 4, &at), TRIN_TEXT_FINE);
+  assert_int_equal(at, 4);
+  assert_int_equal(trin_text_typed_fault("ab\x01", 3, &at), TRIN_TEXT_CONTROL);
+  assert_int_equal(at, 2);
+  assert_int_equal(trin_text_typed_fault("\xc3\xb8\xff", 3, &at), TRIN_TEXT_NOT_UTF8);
+  assert_int_equal(at, 2);
+  assert_int_equal(trin_text_utf8_len("\xf0\x9f\x98\x80"), 4);
+  assert_int_equal(trin_text_utf8_len("\xc3"), 0); /* the NUL ends it */
+
+  char ok[] = "Bøgeparken Ærø \xf0\x9f\x98\x80";
+  trin_text_sanitize_utf8(ok);
+  assert_string_equal(ok, "Bøgeparken Ærø \xf0\x9f\x98\x80");
+  char cut[] = "B\xf8geparken \xe2\x82";
+  trin_text_sanitize_utf8(cut);
+  assert_string_equal(cut, "B?geparken ??");
+  char surrogate[] = "\xed\xa0\x80x";
+  trin_text_sanitize_utf8(surrogate);
+  assert_string_equal(surrogate, "???x");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_id_check),
@@ -236,6 +263,7 @@ int main(void) {
       cmocka_unit_test(test_text_invalid),
       cmocka_unit_test(test_text_length),
       cmocka_unit_test(test_text_optional),
+      cmocka_unit_test(test_text_fault_and_sanitize),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,7 +21,7 @@
 #include <uv.h>
 
 #include "trin_err.h"
-#include "trin_server.h"
+#include "trin_caller.h"
 
 #define TRIN_ZAP_REQUESTS "trin.requests"
 #define TRIN_ZAP_EVENTS "trin.events"

@@ -28,7 +28,7 @@
 #include <sys/stat.h>
 #include <zmq.h>
 
-#include "trin_access.h"
+#include "trin_caller.h"
 #include "trin_keys.h"
 #include "trin_log.h"
 #include "trin_zsock.h"
