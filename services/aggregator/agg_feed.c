@@ -607,8 +607,6 @@ static void on_heartbeat(uv_timer_t *t) {
   }
 }
 
-size_t agg_feed_streams(const agg_feed_t *f) { return f->nstreams; }
-
 /* ---- metrics, health, dashboard ---------------------------------------------------------------- */
 
 static void handle_metrics(agg_feed_t *f, trin_http_response_t *res) {

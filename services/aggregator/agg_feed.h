@@ -23,6 +23,7 @@
 #define TRIN_AGG_FEED_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "agg_format.h"
@@ -38,9 +39,9 @@ typedef struct {
   trin_store_t *store;     /* organisations' tokens and membership (borrowed);
                               NULL = the operator's token only. One of the two
                               is required. */
-  int page_size;           /* OData server-driven page size (default 1000) */
+  int32_t page_size;       /* OData server-driven page size (default 1000) */
   const char *public_url;  /* "https://trin.example.dk" when behind a proxy; "" = from Host */
-  int heartbeat_ms;        /* SSE heartbeat comment interval (default 15000) */
+  int32_t heartbeat_ms;    /* SSE heartbeat comment interval (default 15000) */
 } agg_feed_options_t;
 
 /* The service fills /metrics and /healthz with what it knows. */
@@ -65,8 +66,5 @@ void agg_feed_rows_changed(agg_feed_t *feed, agg_row_t *const *rows, size_t n);
 
 /* Closes at once the SSE streams opened with this token (it was revoked). */
 void agg_feed_token_revoked(agg_feed_t *feed, const char *token_id);
-
-/* Streams open now (for metrics and tests). */
-size_t agg_feed_streams(const agg_feed_t *feed);
 
 #endif

@@ -95,10 +95,6 @@ static void json_value(trin_buf_t *b, agg_type_t t, const agg_value_t *v, bool i
   if (quote) trin_buf_add(b, "\"", 1);
 }
 
-void agg_json_value(trin_buf_t *b, agg_type_t t, const agg_value_t *v, bool ieee754) {
-  json_value(b, t, v, ieee754, 0);
-}
-
 void agg_json_row(trin_buf_t *b, const agg_row_t *r, const int *cols, int ncols, bool ieee754,
                   size_t max_string) {
   int n = cols ? ncols : AGG_NCOLS;

@@ -16,13 +16,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "agg_columns.h"
 #include "agg_rows.h"
 #include "trin_buf.h"
 
 /* A JSON string literal with its quotes. */
 void agg_json_string(trin_buf_t *b, const char *s);
-/* One cell as JSON. */
-void agg_json_value(trin_buf_t *b, agg_type_t t, const agg_value_t *v, bool ieee754);
 /* A row as a JSON object with the columns cols[0..ncols) (all when cols is
  * NULL), in column order. Strings longer than max_string bytes are cut at
  * a character boundary (0 = no limit; Power BI push allows 4,000). */

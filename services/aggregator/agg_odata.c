@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agg_columns.h"
+
 /* ---- url coding ------------------------------------------------------------------ */
 
 static int hexval(char c) {
@@ -17,7 +19,9 @@ static int hexval(char c) {
   return -1;
 }
 
-char *agg_url_decode(const char *s, size_t n) {
+/* Percent-decodes (and '+' as space) n bytes into a new string; NULL on a
+ * bad escape or an encoded NUL. */
+static char *url_decode(const char *s, size_t n) {
   char *out = malloc(n + 1);
   if (!out) return NULL;
   size_t o = 0;
@@ -528,9 +532,9 @@ int agg_odata_parse(const char *query, agg_odata_query_t *q, trin_err_t *err) {
     size_t len = amp ? (size_t)(amp - p) : strlen(p);
     const char *eq = memchr(p, '=', len);
     size_t klen = eq ? (size_t)(eq - p) : len;
-    char *key = agg_url_decode(p, klen);
+    char *key = url_decode(p, klen);
     char *raw = eq ? strndup(eq + 1, len - klen - 1) : strdup("");
-    char *val = raw ? agg_url_decode(raw, strlen(raw)) : NULL;
+    char *val = raw ? url_decode(raw, strlen(raw)) : NULL;
     if (!key || !val || !raw) {
       rc = trin_err_set(err, TRIN_EINVALID, "", "the query string has a bad %%-escape");
     } else if (strcmp(key, "$filter") == 0) {

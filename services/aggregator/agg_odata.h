@@ -88,9 +88,6 @@ void agg_odata_service_document(const char *service_url, trin_buf_t *out);
 /* {"error":{"code":...,"message":...,"target":...}} */
 void agg_odata_error(trin_buf_t *out, const char *code, const char *message, const char *target);
 
-/* Percent-decodes (and '+' as space) n bytes into a new string; NULL on a
- * bad escape or an encoded NUL. */
-char *agg_url_decode(const char *s, size_t n);
 /* Percent-encodes s for a query value. */
 void agg_url_encode(trin_buf_t *b, const char *s);
 

@@ -702,7 +702,6 @@ void agg_push_set_rows(agg_push_t *p, agg_rows_t *rows) {
   if (p) p->rows = rows;
 }
 
-int agg_push_ntargets(const agg_push_t *p) { return p ? p->ntargets : 0; }
 
 agg_push_target_stats_t agg_push_target_stats(agg_push_t *p, int i) {
   agg_push_target_stats_t s = p->targets[i].st;

@@ -54,14 +54,14 @@
 typedef struct {
   const char *urls;       /* comma-separated push URLs; "" or NULL = push off */
   const char *table;      /* appended as /tables/TABLE/rows to a URL without "/rows" */
-  int max_rows;           /* rows per POST [10000] */
-  int window_posts;       /* POSTs per window [120] */
-  int window_ms;          /* the window [60000] */
-  int max_pending;        /* requests in flight [5] */
-  int max_string;         /* bytes per string value [4000] */
-  int backoff_min_ms;     /* first retry delay [1000] */
-  int backoff_max_ms;     /* cap [60000] */
-  int timeout_ms;         /* per request [30000] */
+  int32_t max_rows;       /* rows per POST [10000] */
+  int32_t window_posts;   /* POSTs per window [120] */
+  int32_t window_ms;      /* the window [60000] */
+  int32_t max_pending;    /* requests in flight [5] */
+  int32_t max_string;     /* bytes per string value [4000] */
+  int32_t backoff_min_ms; /* first retry delay [1000] */
+  int32_t backoff_max_ms; /* cap [60000] */
+  int32_t timeout_ms;     /* per request [30000] */
 } agg_push_options_t;
 
 /* Fills the defaults (Power BI's limits) for fields that are 0. */
@@ -103,7 +103,6 @@ typedef struct {
   int max_pending_seen;
   int max_in_window;      /* most POSTs started within one window_ms, as started */
 } agg_push_target_stats_t;
-int agg_push_ntargets(const agg_push_t *p);
 agg_push_target_stats_t agg_push_target_stats(agg_push_t *p, int i);
 
 /* ---- the rules, as plain functions (unit-tested without sockets) ---- */

@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "agg_access.h"
+#include "agg_events.h"
+#include "agg_handlers.h"
 #include "agg_store.h"
+#include "lifecycle_membership.h"
 #include "trin/aggregator.pb-c.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_access.h"
@@ -61,6 +64,7 @@ struct agg_service {
   trin_token_hooks_t token_hooks;
   agg_service_stats_t stats;
   bool reload_needed;  /* the rows got ahead of what can be stored */
+  bool owns_store_and_server;  /* made by agg_service_new, not given */
 };
 
 static int start_subscribers(agg_service_t *a, trin_err_t *err);
@@ -97,7 +101,7 @@ int agg_service_consume(agg_service_t *a, int i, const Trin__Event *ev) {
   /* Partnership and project events tell who may see which rows; the rows
    * say whether this one changed that (most project events do not). */
   bool membership = false;
-  int rc = agg_rows_apply(a->rows, AGG_UPSTREAMS[i], ev, &membership, &err);
+  int rc = agg_events_apply(a->rows, AGG_UPSTREAMS[i], ev, &membership, &err);
   if (!rc && membership && i == 0 && keep_membership_event(a, ev, &err)) {
     /* The rows already show the event but its membership is not kept:
      * start again from the store (outside this callback). */
@@ -128,19 +132,6 @@ static int on_event(void *data, const Trin__Event *ev) {
 
 /* ---- committing -------------------------------------------------------------------- */
 
-/* A StatusRow whose date and time strings live in the arena (agg_row_to_proto
- * points them at shared scratch). */
-static Trin__Aggregator__StatusRow *row_message(const agg_row_t *r, trin_arena_t *ar) {
-  Trin__Aggregator__StatusRow *m = trin_arena_alloc(ar, sizeof *m);
-  if (!m) return NULL;
-  agg_row_to_proto(r, m);
-  m->stage_since = trin_arena_strdup(ar, m->stage_since);
-  m->baseline_handover = trin_arena_strdup(ar, m->baseline_handover);
-  m->forecast_handover = trin_arena_strdup(ar, m->forecast_handover);
-  m->updated_at = trin_arena_strdup(ar, m->updated_at);
-  return m;
-}
-
 static int flush_fn(trin_request_t *req, void *data, trin_err_t *err) {
   agg_service_t *a = data;
   trin_store_t *st = trin_request_store(req);
@@ -158,27 +149,32 @@ static int flush_fn(trin_request_t *req, void *data, trin_err_t *err) {
    * outbox numbers events last committed + 1, + 2, ... in this transaction. */
   uint64_t next = trin_outbox_last_seq(trin_server_outbox(a->server)) + 1;
   int rc = TRIN_OK;
+  trin_arena_t ar = TRIN_ARENA_INIT; /* one row's date text at a time */
   for (size_t i = 0; i < n && !rc; i++) {
     agg_row_t *r = a->flushing[i];
     r->seq = next++;
     Trin__Aggregator__StatusRow m;
-    agg_row_to_proto(r, &m);
+    agg_row_to_proto(r, &ar, &m);
     trin_event_id_t ids[1] = {{"project", r->project_id}};
     uint64_t seq = 0;
-    rc = trin_request_emit(req, "aggregator.status_changed", r->client_org_id ? r->client_org_id : "",
-                           ids, 1, &m.base, &seq, err);
+    rc = ar.failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory")
+                   : trin_request_emit(req, "aggregator.status_changed",
+                                       r->client_org_id ? r->client_org_id : "", ids, 1, &m.base,
+                                       &seq, err);
+    trin_arena_rewind(&ar);
     if (!rc && seq != r->seq)
       rc = trin_err_set(err, TRIN_EINTERNAL, "", "row seq %llu but event %llu",
                         (unsigned long long)r->seq, (unsigned long long)seq);
     if (!rc) rc = agg_store_put_row(st, r, err);
     if (!rc) rc = agg_push_enqueue(a->push, st, r, err);
   }
+  trin_arena_reset(&ar);
   /* Membership first: the rows' readers are decided on it after the commit. */
   for (size_t i = 0; i < a->nmembership && !rc; i++) {
     Trin__Event *ev = NULL;
     rc = trin_codec_unpack(&trin__event__descriptor, a->membership[i].data,
                            a->membership[i].len, "event", (ProtobufCMessage **)&ev, err);
-    if (!rc) rc = trin_access_apply_event(st, ev, err);
+    if (!rc) rc = lifecycle_membership_apply(st, ev, err);
     if (rc == TRIN_EDECODE) {
       /* Unreadable now is unreadable on every retry: skip it, say so. */
       trin_log_warn("lifecycle event %llu: membership not applied: %s",
@@ -333,51 +329,6 @@ static void stop_subscribers(agg_service_t *a) {
   }
 }
 
-/* ---- requests ------------------------------------------------------------------------- */
-
-static int handle_get_rows(trin_request_t *req, const ProtobufCMessage *msg, void *data,
-                           trin_err_t *err) {
-  agg_service_t *a = data;
-  const Trin__Aggregator__GetRows *q = (const Trin__Aggregator__GetRows *)msg;
-  uint32_t limit = q->limit == 0 ? 1000 : q->limit;
-  if (limit > 10000)
-    return trin_err_set(err, TRIN_EINVALID, "limit", "at most 10000 rows per request, not %u",
-                        limit);
-  size_t n = agg_rows_count(a->rows), m = 0;
-  agg_row_t **list = malloc((n ? n : 1) * sizeof *list);
-  if (!list) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-  /* An organisation's key gets the rows of its projects and partnerships;
-   * trin's own callers (admin, service, local endpoint) get every row. */
-  agg_viewer_t v;
-  agg_viewer_init(&v, trin_request_store(req), trin_access_caller_org(req));
-  for (size_t i = 0; i < n; i++) {
-    agg_row_t *r = agg_rows_at(a->rows, i);
-    if (r->seq > q->since_seq && agg_viewer_sees(&v, r)) list[m++] = r;
-  }
-  agg_viewer_free(&v);
-  /* in seq order; only the first `limit` are needed */
-  for (size_t i = 0; i < m && i < limit; i++) {
-    size_t best = i;
-    for (size_t k = i + 1; k < m; k++)
-      if (list[k]->seq < list[best]->seq) best = k;
-    agg_row_t *t = list[i];
-    list[i] = list[best];
-    list[best] = t;
-  }
-  if (m > limit) m = limit;
-  trin_arena_t ar = TRIN_ARENA_INIT;
-  Trin__Aggregator__RowList reply = TRIN__AGGREGATOR__ROW_LIST__INIT;
-  reply.rows = trin_arena_alloc(&ar, (m ? m : 1) * sizeof *reply.rows);
-  for (size_t i = 0; reply.rows && i < m; i++) reply.rows[i] = row_message(list[i], &ar);
-  reply.n_rows = m;
-  reply.last_seq = agg_rows_max_seq(a->rows);
-  int rc = ar.failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory")
-                     : trin_request_reply(req, &reply.base, err);
-  trin_arena_reset(&ar);
-  free(list);
-  return rc;
-}
-
 /* ---- metrics ---------------------------------------------------------------------------- */
 
 static trin_subscriber_stats_t sub_stats(const upstream_t *u) {
@@ -514,13 +465,46 @@ static void lag_metrics_new(agg_service_t *a) {
   trin_metrics_add_hook(m, lag_hook, a, NULL);
 }
 
+int agg_service_migrate(trin_store_t *st, trin_err_t *err) {
+  int rc = agg_store_migrate(st, err);
+  return rc ? rc : migrate_access(st, err);
+}
+
 int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_service_t **out,
                     trin_err_t *err) {
+  trin_store_t *store = NULL;
+  trin_server_t *server = NULL;
+  int rc = agg_thresholds_check(&cfg->thresholds, err);
+  trin_store_options_t so = {.location = cfg->store, .sync = cfg->sync};
+  if (!rc) rc = trin_store_open(&so, &store, err);
+  if (!rc) rc = agg_service_migrate(store, err);
+  trin_server_options_t sv = {
+      .service = "aggregator",
+      .endpoint = cfg->endpoint,
+      .pub_endpoint = cfg->pub_endpoint,
+      .heartbeat_ms = cfg->heartbeat_ms < 0 ? 1000 : cfg->heartbeat_ms,
+      .curve = cfg->curve,
+  };
+  if (!rc) rc = trin_server_new(loop, zctx, store, &sv, &server, err);
+  if (!rc) rc = agg_service_new_on(loop, zctx, store, server, cfg, out, err);
+  if (rc) {
+    trin_server_destroy(&server);
+    trin_store_destroy(&store);
+    return rc;
+  }
+  (*out)->owns_store_and_server = true;
+  return TRIN_OK;
+}
+
+int agg_service_new_on(uv_loop_t *loop, void *zctx, trin_store_t *store, trin_server_t *server,
+                       const agg_config_t *cfg, agg_service_t **out, trin_err_t *err) {
   agg_service_t *a = calloc(1, sizeof *a);
   if (!a) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   a->loop = loop;
   a->zctx = zctx;
   a->cfg = *cfg;
+  a->store = store;
+  a->server = server;
   int rc = agg_thresholds_check(&cfg->thresholds, err);
   for (int i = 0; i < AGG_NUPSTREAMS; i++) {
     upstream_t *u = &a->up[i];
@@ -532,18 +516,6 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
     snprintf(u->endpoint, sizeof u->endpoint, "%s", ep);
     snprintf(u->pub_endpoint, sizeof u->pub_endpoint, "%s", pub);
   }
-  trin_store_options_t so = {.location = cfg->store, .sync = cfg->sync};
-  if (!rc) rc = trin_store_open(&so, &a->store, err);
-  if (!rc) rc = agg_store_migrate(a->store, err);
-  if (!rc) rc = migrate_access(a->store, err);
-  trin_server_options_t sv = {
-      .service = "aggregator",
-      .endpoint = cfg->endpoint,
-      .pub_endpoint = cfg->pub_endpoint,
-      .heartbeat_ms = cfg->heartbeat_ms < 0 ? 1000 : cfg->heartbeat_ms,
-      .curve = cfg->curve,
-  };
-  if (!rc) rc = trin_server_new(loop, zctx, a->store, &sv, &a->server, err);
   if (!rc) rc = load(a, err);
   if (!rc) rc = agg_push_new(loop, a->store, a->rows, &cfg->push, &a->push, err);
   if (!rc && cfg->feed.address && *cfg->feed.address) {
@@ -554,7 +526,7 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
   }
   if (!rc) {
     trin_access_install(a->server, &AGG_ACCESS);
-    trin_server_handle(a->server, &trin__aggregator__get_rows__descriptor, handle_get_rows, a);
+    agg_handlers_register(a->server, &a->rows);
     a->token_hooks = (trin_token_hooks_t){.on_revoked = token_revoked, .data = a};
     trin_token_register(a->server, &a->token_hooks);
     uv_check_init(loop, &a->check);
@@ -569,9 +541,7 @@ int agg_service_new(uv_loop_t *loop, void *zctx, const agg_config_t *cfg, agg_se
   }
   if (rc) {
     agg_push_destroy(&a->push);
-    trin_server_destroy(&a->server);
     agg_rows_destroy(&a->rows);
-    trin_store_destroy(&a->store);
     free(a);
     return rc;
   }
@@ -586,7 +556,7 @@ static void on_check_closed(uv_handle_t *h) {
   drop_membership_events(a);
   free(a->membership);
   agg_rows_destroy(&a->rows);
-  trin_store_destroy(&a->store);
+  if (a->owns_store_and_server) trin_store_destroy(&a->store);
   free(a->flushing);
   free(a);
 }
@@ -600,12 +570,11 @@ void agg_service_destroy(agg_service_t **ap) {
   stop_subscribers(a);
   agg_feed_destroy(&a->feed);
   agg_push_destroy(&a->push);
-  trin_server_destroy(&a->server);
+  if (a->owns_store_and_server) trin_server_destroy(&a->server);
   uv_check_stop(&a->check);
   uv_close((uv_handle_t *)&a->check, on_check_closed);
 }
 
-agg_rows_t *agg_service_rows(agg_service_t *a) { return a->rows; }
 agg_push_t *agg_service_push(agg_service_t *a) { return a->push; }
 int agg_service_http_port(const agg_service_t *a) { return a->feed ? agg_feed_port(a->feed) : 0; }
 

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "agg_columns.h"
+
 /* A snapshot keeps 8 bytes a cell: the number, or for a text cell the
  * offset of its copy in `text`; a row's empty cells are bits of `empty`
  * (34 columns fit in 64 bits). 100,000 rows take about 28 MB. */

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "agg_columns.h"
 #include "agg_format.h"
+#include "agg_events.h"
 #include "agg_rows.h"
 #include "test_aggregator_util.h"
 
@@ -32,7 +34,7 @@ static bool apply(const char *service, const char *type, const ProtobufCMessage 
   Trin__Event *ev = tu_event(service, ++lc_seq, type, m);
   trin_err_t err = {0};
   bool membership = true;
-  assert_int_equal(agg_rows_apply(rows, service, ev, &membership, &err), TRIN_OK);
+  assert_int_equal(agg_events_apply(rows, service, ev, &membership, &err), TRIN_OK);
   tu_event_free(ev);
   return membership;
 }
@@ -340,7 +342,7 @@ static void bad_payload_is_refused_and_changes_nothing(void **state) {
   ev->payload.data = (uint8_t *)strdup("\xff\xff\xff\xff");
   ev->payload.len = 4;
   trin_err_t err = {0};
-  assert_int_equal(agg_rows_apply(rows, "lifecycle", ev, NULL, &err), TRIN_EDECODE);
+  assert_int_equal(agg_events_apply(rows, "lifecycle", ev, NULL, &err), TRIN_EDECODE);
   assert_string_equal(err.field, "payload");
   assert_int_equal(agg_rows_count(rows), 0);
   tu_event_free(ev);

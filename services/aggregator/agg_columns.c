@@ -1,0 +1,113 @@
+/* agg_columns — see agg_columns.h. */
+#include "agg_columns.h"
+
+#include <string.h>
+
+#include "agg_rules.h"
+
+const agg_column_t AGG_COLUMNS[AGG_NCOLS] = {
+    {"project_id", AGG_T_STRING, "lifecycle"},
+    {"project_name", AGG_T_STRING, "lifecycle"},
+    {"partnership_id", AGG_T_STRING, "lifecycle"},
+    {"partnership_name", AGG_T_STRING, "lifecycle"},
+    {"client_org", AGG_T_STRING, "lifecycle"},
+    {"municipality", AGG_T_STRING, "lifecycle"},
+    {"kind", AGG_T_STRING, "lifecycle"},
+    {"fast_track", AGG_T_BOOL, "lifecycle"},
+    {"dwellings", AGG_T_INT32, "lifecycle"},
+    {"stage", AGG_T_STRING, "lifecycle"},
+    {"stage_since", AGG_T_DATE, "lifecycle"},
+    {"paused", AGG_T_BOOL, "lifecycle"},
+    {"pause_reason", AGG_T_STRING, "lifecycle"},
+    {"baseline_handover", AGG_T_DATE, "lifecycle"},
+    {"forecast_handover", AGG_T_DATE, "lifecycle"},
+    {"schedule_variance_days", AGG_T_INT32, "lifecycle"},
+    {"budget_a_dkk", AGG_T_DEC2, "budget"},
+    {"budget_b_dkk", AGG_T_DEC2, "budget"},
+    {"forecast_dkk", AGG_T_DEC2, "budget"},
+    {"drift_pct", AGG_T_DEC2, "budget"},
+    {"market_adjusted_drift_pct", AGG_T_DEC2, "budget"},
+    {"molio_compliant", AGG_T_BOOL, "budget"},
+    {"satisfaction", AGG_T_DEC2, "survey"},
+    {"satisfaction_trend", AGG_T_STRING, "survey"},
+    {"satisfaction_alert", AGG_T_BOOL, "survey"},
+    {"open_disputes", AGG_T_INT32, "lifecycle"},
+    {"max_dispute_level", AGG_T_INT32, "lifecycle"},
+    {"open_defects", AGG_T_INT32, "lifecycle"},
+    {"rag_time", AGG_T_STRING, "aggregator"},
+    {"rag_economy", AGG_T_STRING, "aggregator"},
+    {"rag_satisfaction", AGG_T_STRING, "aggregator"},
+    {"rag_overall", AGG_T_STRING, "aggregator"},
+    {"seq", AGG_T_INT64, "aggregator"},
+    {"updated_at", AGG_T_TIME, "aggregator"},
+};
+
+int agg_column_find(const char *name, size_t len) {
+  for (int i = 0; i < AGG_NCOLS; i++)
+    if (strlen(AGG_COLUMNS[i].name) == len && memcmp(AGG_COLUMNS[i].name, name, len) == 0)
+      return i;
+  return -1;
+}
+
+static void v_str(agg_value_t *v, const char *s) {
+  v->null = !s || !*s;
+  v->s = s ? s : "";
+}
+static void v_num(agg_value_t *v, bool present, int64_t i) {
+  v->null = !present;
+  v->i = i;
+}
+
+void agg_row_get(const agg_row_t *r, agg_col_t col, agg_value_t *v) {
+  *v = (agg_value_t){.null = true, .s = ""};
+  bool lc = r->has & AGG_HAS_LIFECYCLE;
+  switch (col) {
+    case AGG_COL_PROJECT_ID: v_str(v, r->project_id); break;
+    case AGG_COL_PROJECT_NAME: v_str(v, r->project_name); break;
+    case AGG_COL_PARTNERSHIP_ID: v_str(v, r->partnership_id); break;
+    case AGG_COL_PARTNERSHIP_NAME: v_str(v, r->partnership_name); break;
+    case AGG_COL_CLIENT_ORG: v_str(v, r->client_org); break;
+    case AGG_COL_MUNICIPALITY: v_str(v, r->municipality); break;
+    case AGG_COL_KIND: v_str(v, r->kind); break;
+    case AGG_COL_FAST_TRACK: v_num(v, lc, r->fast_track); break;
+    case AGG_COL_DWELLINGS: v_num(v, lc, r->dwellings); break;
+    case AGG_COL_STAGE: v_str(v, r->stage); break;
+    case AGG_COL_STAGE_SINCE: v_num(v, r->stage_since != TRIN_DATE_NONE, r->stage_since); break;
+    case AGG_COL_PAUSED: v_num(v, lc, r->paused); break;
+    case AGG_COL_PAUSE_REASON: v_str(v, r->pause_reason); break;
+    case AGG_COL_BASELINE_HANDOVER:
+      v_num(v, r->baseline_handover != TRIN_DATE_NONE, r->baseline_handover);
+      break;
+    case AGG_COL_FORECAST_HANDOVER:
+      v_num(v, r->forecast_handover != TRIN_DATE_NONE, r->forecast_handover);
+      break;
+    case AGG_COL_SCHEDULE_VARIANCE_DAYS:
+      v_num(v, r->has & AGG_HAS_VARIANCE, r->schedule_variance_days);
+      break;
+    case AGG_COL_BUDGET_A_DKK: v_num(v, r->has & AGG_HAS_BUDGET_A, r->budget_a_ore); break;
+    case AGG_COL_BUDGET_B_DKK: v_num(v, r->has & AGG_HAS_BUDGET_B, r->budget_b_ore); break;
+    case AGG_COL_FORECAST_DKK: v_num(v, r->has & AGG_HAS_FORECAST, r->forecast_ore); break;
+    case AGG_COL_DRIFT_PCT: v_num(v, r->has & AGG_HAS_DRIFT, r->drift_bp); break;
+    case AGG_COL_MARKET_ADJUSTED_DRIFT_PCT:
+      v_num(v, r->has & AGG_HAS_MARKET_DRIFT, r->market_drift_bp);
+      break;
+    case AGG_COL_MOLIO_COMPLIANT: v_num(v, r->has & AGG_HAS_MOLIO, r->molio_compliant); break;
+    case AGG_COL_SATISFACTION:
+      v_num(v, r->has & AGG_HAS_SATISFACTION, r->satisfaction_x100);
+      break;
+    case AGG_COL_SATISFACTION_TREND: v_str(v, r->satisfaction_trend); break;
+    case AGG_COL_SATISFACTION_ALERT:
+      v_num(v, r->has & AGG_HAS_SURVEY, r->satisfaction_alert);
+      break;
+    case AGG_COL_OPEN_DISPUTES: v_num(v, lc, r->open_disputes); break;
+    case AGG_COL_MAX_DISPUTE_LEVEL: v_num(v, lc, r->max_dispute_level); break;
+    case AGG_COL_OPEN_DEFECTS: v_num(v, lc, r->open_defects); break;
+    case AGG_COL_RAG_TIME: v_str(v, agg_rag_name(r->rag_time)); break;
+    case AGG_COL_RAG_ECONOMY: v_str(v, agg_rag_name(r->rag_economy)); break;
+    case AGG_COL_RAG_SATISFACTION: v_str(v, agg_rag_name(r->rag_satisfaction)); break;
+    case AGG_COL_RAG_OVERALL: v_str(v, agg_rag_name(r->rag_overall)); break;
+    case AGG_COL_SEQ: v_num(v, true, (int64_t)r->seq); break;
+    case AGG_COL_UPDATED_AT: v_num(v, r->updated_at != 0, r->updated_at); break;
+    default: break;
+  }
+}

@@ -1,0 +1,77 @@
+/* agg_lifecycle_events — see agg_lifecycle_events.h. */
+#include "agg_lifecycle_events.h"
+
+#include <string.h>
+
+#include "trin/lifecycle.pb-c.h"
+
+static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_time_t when,
+                         bool *membership) {
+  if (!p || !p->id || !*p->id) return TRIN_OK;
+  bool added = !agg_rows_find(r, p->id);
+  agg_row_t *row = agg_rows_get(r, p->id);
+  if (!row) return TRIN_EINTERNAL;
+  /* Without a client in the payload, access falls back on the event's org:
+   * always worth recording then. */
+  bool ch = false, mch = added || !p->client_org || !*p->client_org;
+  agg_row_set_has(row, AGG_HAS_LIFECYCLE, true, &ch);
+  agg_row_set_str(&row->project_name, p->name, &ch);
+  agg_row_set_str(&row->partnership_id, p->partnership_id, &mch);
+  agg_row_set_str(&row->partnership_name, agg_rows_partnership_name(r, p->partnership_id), &ch);
+  agg_row_set_str(&row->client_org_id, p->client_org, &mch);
+  *membership = mch;
+  ch |= mch;
+  agg_row_set_str(&row->client_org, agg_rows_org_name(r, p->client_org), &ch);
+  agg_row_set_str(&row->municipality, p->municipality, &ch);
+  agg_row_set_str(&row->kind, p->kind, &ch);
+  agg_row_set_bool(&row->fast_track, p->fast_track, &ch);
+  agg_row_set_i32(&row->dwellings, p->dwellings, &ch);
+  agg_row_set_str(&row->stage, p->stage, &ch);
+  agg_row_set_date(&row->stage_since, p->stage_since, &ch);
+  agg_row_set_bool(&row->paused, p->paused, &ch);
+  agg_row_set_str(&row->pause_reason, p->paused ? p->pause_reason : NULL, &ch);
+  agg_row_set_date(&row->baseline_handover, p->baseline_handover, &ch);
+  agg_row_set_date(&row->forecast_handover, p->forecast_handover, &ch);
+  bool var = row->baseline_handover != TRIN_DATE_NONE;
+  agg_row_set_has(row, AGG_HAS_VARIANCE, var, &ch);
+  agg_row_set_i32(&row->schedule_variance_days, var ? p->schedule_variance_days : 0, &ch);
+  agg_row_set_i32(&row->open_disputes, p->open_disputes, &ch);
+  agg_row_set_i32(&row->max_dispute_level, p->max_dispute_level, &ch);
+  agg_row_set_i32(&row->open_defects, p->open_defects, &ch);
+  agg_rows_finish(r, row, ch, when);
+  return TRIN_OK;
+}
+
+static bool is(const Trin__Event *ev, const ProtobufCMessageDescriptor *d) {
+  return ev->payload_type && strcmp(ev->payload_type, d->name) == 0;
+}
+
+int agg_lifecycle_events_apply(agg_rows_t *r, const Trin__Event *ev, trin_time_t when,
+                               bool *membership, trin_err_t *err) {
+  const ProtobufCMessageDescriptor *d = NULL;
+  if (is(ev, &trin__lifecycle__project_event__descriptor))
+    d = &trin__lifecycle__project_event__descriptor;
+  else if (is(ev, &trin__lifecycle__partnership__descriptor))
+    d = &trin__lifecycle__partnership__descriptor;
+  else if (is(ev, &trin__lifecycle__organisation__descriptor))
+    d = &trin__lifecycle__organisation__descriptor;
+  if (!d) return TRIN_OK; /* nothing the rows depend on */
+  ProtobufCMessage *m = NULL;
+  int rc = agg_rows_decode(r, ev, d, &m, err);
+  if (rc) {
+    agg_rows_decoded_done(r);
+    return rc;
+  }
+  if (d == &trin__lifecycle__project_event__descriptor) {
+    rc = apply_project(r, ((Trin__Lifecycle__ProjectEvent *)m)->project, when, membership);
+  } else if (d == &trin__lifecycle__partnership__descriptor) {
+    const Trin__Lifecycle__Partnership *p = (const void *)m;
+    *membership = true;
+    rc = agg_rows_set_name(r, true, p->id, p->name, p->client_org, when);
+  } else {
+    const Trin__Lifecycle__Organisation *o = (const void *)m;
+    rc = agg_rows_set_name(r, false, o->id, o->name, NULL, when);
+  }
+  agg_rows_decoded_done(r);
+  return rc;
+}

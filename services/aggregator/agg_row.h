@@ -1,0 +1,72 @@
+/* agg_row — one status row: its columns' values with their presence bits,
+ * and its two encodings, the StatusRow the feeds and the PUB send and the
+ * RowState the store keeps. The table of rows is agg_rows.h. */
+#ifndef TRIN_AGG_ROW_H
+#define TRIN_AGG_ROW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trin/aggregator.pb-c.h"
+#include "trin_arena.h"
+#include "trin_date.h"
+#include "trin_err.h"
+
+/* Presence of the columns that can be empty, one bit each. */
+enum {
+  AGG_HAS_LIFECYCLE = 1u << 0,   /* fast_track, dwellings, paused, disputes, defects */
+  AGG_HAS_VARIANCE = 1u << 1,
+  AGG_HAS_BUDGET_A = 1u << 2,
+  AGG_HAS_BUDGET_B = 1u << 3,
+  AGG_HAS_FORECAST = 1u << 4,
+  AGG_HAS_DRIFT = 1u << 5,
+  AGG_HAS_MARKET_DRIFT = 1u << 6,
+  AGG_HAS_MOLIO = 1u << 7,
+  AGG_HAS_SATISFACTION = 1u << 8,
+  AGG_HAS_SURVEY = 1u << 9,      /* satisfaction_alert */
+  AGG_HAS_BUDGET = 1u << 10,     /* a budget event was seen */
+};
+
+typedef struct agg_row {
+  /* Text columns: NULL = empty. Owned by the row. */
+  char *project_id, *project_name, *partnership_id, *partnership_name, *client_org,
+      *client_org_id, *municipality, *kind, *stage, *pause_reason, *satisfaction_trend;
+  trin_date_t stage_since, baseline_handover, forecast_handover;
+  uint32_t has;
+  bool fast_track, paused, molio_compliant, satisfaction_alert;
+  int32_t dwellings, schedule_variance_days, drift_bp, market_drift_bp,
+      satisfaction_x100, open_disputes, max_dispute_level, open_defects;
+  int64_t budget_a_ore, budget_b_ore, forecast_ore;
+  uint8_t rag_time, rag_economy, rag_satisfaction, rag_overall; /* agg_rag_t */
+  uint64_t seq;
+  trin_time_t updated_at;
+  /* Survey inputs: the survey the satisfaction comes from. */
+  char *survey_id, *survey_closes;
+  int32_t survey_round, scale_min, scale_max;
+  char **alerts;   /* standing alert keys */
+  uint32_t nalerts;
+  /* Bookkeeping: on the table's dirty list (agg_rows.h). */
+  bool dirty;
+} agg_row_t;
+
+/* Fills a StatusRow. Its text columns point into r; its dates and its
+ * updated_at are written in ar, which the caller owns and resets after it
+ * is done with out. When ar runs out of memory ar->failed is set and those
+ * fields are "". */
+void agg_row_to_proto(const agg_row_t *r, trin_arena_t *ar, Trin__Aggregator__StatusRow *out);
+/* Stored form: a packed RowState (malloc'd, caller frees). */
+int agg_row_pack_state(const agg_row_t *r, uint8_t **out, size_t *len, trin_err_t *err);
+
+/* Setters that notice change: each writes a column only when the value
+ * differs and then sets *changed, so an event that repeats what a row says
+ * changes nothing. Text is copied (NULL or "" = empty; on OOM the column
+ * keeps its old value); a date that does not parse is empty. */
+void agg_row_set_str(char **field, const char *v, bool *changed);
+void agg_row_set_i32(int32_t *field, int32_t v, bool *changed);
+void agg_row_set_i64(int64_t *field, int64_t v, bool *changed);
+void agg_row_set_bool(bool *field, bool v, bool *changed);
+void agg_row_set_has(agg_row_t *r, uint32_t bit, bool on, bool *changed);
+void agg_row_set_date(trin_date_t *field, const char *text, bool *changed);
+
+#endif
