@@ -8,13 +8,12 @@
 #include <string.h>
 
 #include "benchmark_access.h"
+#include "benchmark_import.h"
 #include "benchmark_store.h"
 #include "trin_arena.h"
 #include "trin_id.h"
 #include "trin_log.h"
-#include "trin_money.h"
 
-#define NAME_MAX_BYTES 200
 #define HISTORY_MAX_YEARS 50
 
 #define TRY(expr)                \
@@ -73,14 +72,14 @@ typedef struct {
  * caller naming another is refused in the access words (who, which role);
  * an operator may name any, and that is written to the audit trail as a
  * benchmark.viewed_as event (the request itself as its payload, the
- * operator as its actor); the rest is bm_viewer_resolve. */
+ * operator as its actor); the rest is benchmark_viewer_resolve. */
 static int viewer_of(benchmark_service_t *svc, trin_request_t *req, const ProtobufCMessage *msg,
                      const char *given, viewer_t *out, trin_err_t *err) {
   *out = (viewer_t){NULL, false, -1};
   const char *mine = trin_access_caller_org(req);
   bool operator = trin_access_unrestricted(trin_request_caller(req));
   int rc = trin_access_require_org(req, given, "viewer_org", err);
-  if (!rc) rc = bm_viewer_resolve(mine, given, "viewer_org", operator, &out->id, err);
+  if (!rc) rc = benchmark_viewer_resolve(mine, given, "viewer_org", operator, &out->id, err);
   if (rc || !out->id) return rc;
   if (operator && !(mine && *mine)) {
     trin_event_id_t ids[1] = {{"organisation", out->id}};
@@ -88,14 +87,15 @@ static int viewer_of(benchmark_service_t *svc, trin_request_t *req, const Protob
     rc = trin_request_emit(req, "benchmark.viewed_as", out->id, ids, 1, msg, &seq, err);
     if (rc) return rc;
   }
-  out->idx = bm_index_org_find(svc->ix, out->id);
-  if (out->idx >= 0) out->open = bm_index_org(svc->ix, out->idx)->open;
+  out->idx = benchmark_index_org_find(svc->ix, out->id);
+  if (out->idx >= 0) out->open = benchmark_index_org(svc->ix, out->idx)->open;
   return TRIN_OK;
 }
 
 /* May the viewer see organisation o by name? Refused in words saying why. */
-static int named_to(const viewer_t *v, const bm_org_t *o, const char *field, trin_err_t *err) {
-  if (bm_name_visible(v->id, v->open, o->id, o->open)) return TRIN_OK;
+static int named_to(const viewer_t *v, const benchmark_org_t *o, const char *field,
+                    trin_err_t *err) {
+  if (benchmark_name_visible(v->id, v->open, o->id, o->open)) return TRIN_OK;
   if (!v->id)
     return trin_err_set(err, TRIN_EFORBIDDEN, field,
                         "'%s' is shown only anonymously to a caller without an organisation "
@@ -106,131 +106,6 @@ static int named_to(const viewer_t *v, const bm_org_t *o, const char *field, tri
                       "'%s' is shown to '%s' only anonymously (open benchmarking is agreed "
                       "by neither or only one of them)",
                       o->id, v->id);
-}
-
-void benchmark_applied(benchmark_service_t *svc, uint64_t seq) {
-  if (seq > svc->applied_upto) svc->applied_upto = seq;
-}
-
-/* ---- validation shared with the import ---------------------------------------------- */
-
-int benchmark_property_check(const Trin__Benchmark__Property *p, trin_err_t *err) {
-  int rc = trin_id_check(p->id, "property.id", err);
-  if (!rc) rc = trin_text_check(p->name, NAME_MAX_BYTES, "property.name", err);
-  if (!rc) rc = trin_id_check(p->owner_org, "property.owner_org", err);
-  if (!rc && bm_property_type_parse(p->type, "property.type", err) < 0) rc = TRIN_EINVALID;
-  if (!rc && (p->gross_area_m2 < 1 || p->gross_area_m2 > 10000000))
-    rc = trin_err_set(err, TRIN_EINVALID, "property.gross_area_m2",
-                      "must be 1–10,000,000 m², not %lld", (long long)p->gross_area_m2);
-  if (!rc && p->year_built != 0 && (p->year_built < 1000 || p->year_built > 2100))
-    rc = trin_err_set(err, TRIN_EINVALID, "property.year_built",
-                      "must be 1000–2100 (or 0 = unknown), not %d", p->year_built);
-  if (!rc) rc = trin_text_check_optional(nz(p->municipality), NAME_MAX_BYTES,
-                                         "property.municipality", err);
-  if (!rc) rc = trin_text_check_optional(nz(p->region), NAME_MAX_BYTES, "property.region", err);
-  return rc;
-}
-
-static int check_nonneg(bool has, int64_t v, const char *field, trin_err_t *err) {
-  if (has && v < 0)
-    return trin_err_set(err, TRIN_EINVALID, field, "must be >= 0, not %lld", (long long)v);
-  return TRIN_OK;
-}
-
-static int check_range(bool has, int64_t v, int64_t lo, int64_t hi, const char *field,
-                       trin_err_t *err) {
-  if (has && (v < lo || v > hi))
-    return trin_err_set(err, TRIN_EINVALID, field, "must be %lld–%lld, not %lld",
-                        (long long)lo, (long long)hi, (long long)v);
-  return TRIN_OK;
-}
-
-int benchmark_measure_check(const benchmark_service_t *svc, const Trin__Benchmark__Measure *m,
-                            bm_measure_t *out, trin_err_t *err) {
-  memset(out, 0, sizeof *out);
-  int rc = trin_id_check(m->property_id, "measure.property_id", err);
-  if (!rc) rc = check_range(true, m->year, BM_YEAR_MIN, BM_YEAR_MAX, "measure.year", err);
-  if (rc) return rc;
-  if (m->n_costs > 100)
-    return trin_err_set(err, TRIN_ETOOBIG, "measure.costs", "at most 100 accounts");
-  for (size_t i = 0; i < m->n_costs; i++) {
-    char f[48];
-    snprintf(f, sizeof f, "measure.costs[%zu].account", i);
-    if ((rc = trin_id_check(m->costs[i]->account, f, err))) return rc;
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(m->costs[i]->account, m->costs[j]->account) == 0)
-        return trin_err_set(err, TRIN_EINVALID, f, "account '%s' is listed twice",
-                            m->costs[i]->account);
-    snprintf(f, sizeof f, "measure.costs[%zu].amount_ore", i);
-    if ((rc = trin_money_check_nonnegative(m->costs[i]->amount_ore, f, err))) return rc;
-    if (!trin_money_add(out->cost_ore, m->costs[i]->amount_ore, &out->cost_ore))
-      return trin_err_set(err, TRIN_EINVALID, f, "the accounts' sum overflows");
-  }
-  if (m->n_costs) out->has |= BM_HAS_COST;
-  if ((rc = check_nonneg(m->has_electricity_kwh, m->electricity_kwh, "measure.electricity_kwh",
-                         err)) ||
-      (rc = check_nonneg(m->has_heat_kwh, m->heat_kwh, "measure.heat_kwh", err)) ||
-      (rc = check_nonneg(m->has_water_litres, m->water_litres, "measure.water_litres", err)) ||
-      (rc = check_range(m->has_indoor_climate_class, m->indoor_climate_class, 1, 5,
-                        "measure.indoor_climate_class", err)) ||
-      (rc = check_range(m->has_anvendelsesgrad_bp, m->anvendelsesgrad_bp, 0, 10000,
-                        "measure.anvendelsesgrad_bp", err)) ||
-      (rc = check_range(m->has_udnyttelsesgrad_bp, m->udnyttelsesgrad_bp, 0, 10000,
-                        "measure.udnyttelsesgrad_bp", err)) ||
-      (rc = check_range(m->has_understoettelsesgrad_bp, m->understoettelsesgrad_bp, 0, 10000,
-                        "measure.understoettelsesgrad_bp", err)))
-    return rc;
-  if (m->has_electricity_kwh) out->has |= BM_HAS_ELECTRICITY, out->electricity_kwh = m->electricity_kwh;
-  if (m->has_heat_kwh) out->has |= BM_HAS_HEAT, out->heat_kwh = m->heat_kwh;
-  if (m->has_water_litres) out->has |= BM_HAS_WATER, out->water_litres = m->water_litres;
-  if (m->has_indoor_climate_class)
-    out->has |= BM_HAS_CLIMATE, out->climate_class = m->indoor_climate_class;
-  if (m->has_anvendelsesgrad_bp)
-    out->has |= BM_HAS_ANVENDELSE, out->anvendelsesgrad_bp = m->anvendelsesgrad_bp;
-  if (m->has_udnyttelsesgrad_bp)
-    out->has |= BM_HAS_UDNYTTELSE, out->udnyttelsesgrad_bp = m->udnyttelsesgrad_bp;
-  if (m->has_understoettelsesgrad_bp)
-    out->has |= BM_HAS_UNDERSTOETTELSE, out->understoettelsesgrad_bp = m->understoettelsesgrad_bp;
-  if (m->n_maintenance > BM_MODEL_MAX_PARTS)
-    return trin_err_set(err, TRIN_ETOOBIG, "measure.maintenance", "at most %d parts",
-                        BM_MODEL_MAX_PARTS);
-  bm_part_grade_t g[BM_MODEL_MAX_PARTS];
-  for (size_t i = 0; i < m->n_maintenance; i++)
-    g[i] = (bm_part_grade_t){m->maintenance[i]->part, m->maintenance[i]->grade};
-  bool has = false;
-  int32_t grade = 0;
-  rc = bm_weighted_grade_x100(g, m->n_maintenance, svc->model, svc->nmodel, &has, &grade, err);
-  if (rc) {
-    trin_err_prefix_field(err, "measure");
-    return rc;
-  }
-  if (has) out->has |= BM_HAS_GRADE, out->grade_x100 = grade;
-  return TRIN_OK;
-}
-
-int benchmark_emit_figures_changed(trin_request_t *req, const char *reason, const char *org,
-                                   const int32_t *years, size_t nyears,
-                                   const char *const *properties, size_t nproperties,
-                                   size_t property_count, const char *const *projects,
-                                   size_t nprojects, const char *const *orgs, size_t norgs,
-                                   uint64_t *seq, trin_err_t *err) {
-  Trin__Benchmark__FiguresChanged ev = TRIN__BENCHMARK__FIGURES_CHANGED__INIT;
-  ev.reason = (char *)reason;
-  ev.years = (int32_t *)years;
-  ev.n_years = nyears;
-  ev.properties = (char **)properties;
-  ev.n_properties = nproperties > 100 ? 100 : nproperties;
-  ev.property_count = (int32_t)property_count;
-  ev.projects = (char **)projects;
-  ev.n_projects = nprojects;
-  ev.organisations = (char **)orgs;
-  ev.n_organisations = norgs > 100 ? 100 : norgs;
-  trin_event_id_t ids[1];
-  size_t nids = 0;
-  if (nprojects == 1) ids[nids++] = (trin_event_id_t){"project", projects[0]};
-  else if (nproperties == 1) ids[nids++] = (trin_event_id_t){"property", properties[0]};
-  return trin_request_emit(req, "benchmark.figures_changed", nz(org), ids, nids, &ev.base, seq,
-                           err);
 }
 
 /* ---- organisations ------------------------------------------------------------------- */
@@ -245,7 +120,7 @@ static int set_organisation(trin_request_t *req, const ProtobufCMessage *msg, vo
   if (!rc)
     rc = trin_access_require_on(req, &benchmark_access, o->id, "", "organisation", o->id,
                                 "organisation.id", err);
-  if (!rc) rc = trin_text_check(o->name, NAME_MAX_BYTES, "organisation.name", err);
+  if (!rc) rc = trin_text_check(o->name, BENCHMARK_NAME_MAX_BYTES, "organisation.name", err);
   if (!rc) rc = benchmark_store_org_put(trin_request_store(req), o->id, o->name,
                                         o->open_benchmarking, err);
   uint64_t seq = 0;
@@ -257,8 +132,9 @@ static int set_organisation(trin_request_t *req, const ProtobufCMessage *msg, vo
   reply.organisation = (Trin__Benchmark__Organisation *)o;
   reply.seq = seq;
   if ((rc = trin_request_reply(req, &reply.base, err))) return rc;
-  if (bm_index_org_set(svc->ix, o->id, o->name, o->open_benchmarking) < 0) svc->applied_upto = UINT64_MAX;
-  else benchmark_applied(svc, seq);
+  if (benchmark_index_org_set(svc->ix, o->id, o->name, o->open_benchmarking) < 0)
+    svc->applied_upto = UINT64_MAX;
+  else benchmark_apply_note(svc, seq);
   return TRIN_OK;
 }
 
@@ -286,7 +162,7 @@ static int set_property(trin_request_t *req, const ProtobufCMessage *msg, void *
   uint64_t seq = 0;
   int rc;
   if (!p) return trin_err_set(err, TRIN_EINVALID, "property", "is required");
-  TRY(benchmark_property_check(p, err));
+  TRY(benchmark_apply_property_check(p, err));
   TRY(authorise_property(req, p->id, p->owner_org, "property.id", err));
   TRY(benchmark_store_org_ensure(s, p->owner_org, &created, err));
   TRY(benchmark_store_property_put(s, p, err));
@@ -298,14 +174,14 @@ static int set_property(trin_request_t *req, const ProtobufCMessage *msg, void *
   reply.property = &now;
   reply.seq = seq;
   TRY(trin_request_reply(req, &reply.base, err));
-  int32_t org = created ? bm_index_org_set(svc->ix, p->owner_org, p->owner_org, false)
-                        : bm_index_org_find(svc->ix, p->owner_org);
-  if (org < 0 || bm_index_property_set(svc->ix, p->id, org,
-                                       bm_property_type_parse(p->type, "", NULL),
-                                       p->gross_area_m2, nz(p->region)) < 0)
+  int32_t org = created ? benchmark_index_org_set(svc->ix, p->owner_org, p->owner_org, false)
+                        : benchmark_index_org_find(svc->ix, p->owner_org);
+  if (org < 0 || benchmark_index_property_set(svc->ix, p->id, org,
+                                              benchmark_property_type_parse(p->type, "", NULL),
+                                              p->gross_area_m2, nz(p->region)) < 0)
     svc->applied_upto = UINT64_MAX; /* rebuild from the store */
   else
-    benchmark_applied(svc, seq);
+    benchmark_apply_note(svc, seq);
 out:
   trin_arena_reset(&a);
   return rc;
@@ -338,11 +214,11 @@ static int set_measure(trin_request_t *req, const ProtobufCMessage *msg, void *d
   benchmark_service_t *svc = data;
   const Trin__Benchmark__SetMeasure *m = (const void *)msg;
   Trin__Benchmark__Measure *me = m->measure;
-  bm_measure_t bm;
+  benchmark_measure_t bm;
   if (!me) return trin_err_set(err, TRIN_EINVALID, "measure", "is required");
-  int rc = benchmark_measure_check(svc, me, &bm, err);
+  int rc = benchmark_apply_measure_check(svc, me, &bm, err);
   if (rc) return rc;
-  int32_t prop = bm_index_property_find(svc->ix, me->property_id);
+  int32_t prop = benchmark_index_property_find(svc->ix, me->property_id);
   if (prop < 0)
     return trin_access_not_found(err, "measure.property_id", "property", me->property_id);
   if ((rc = authorise_property(req, me->property_id, NULL, "measure.property_id", err)))
@@ -357,26 +233,26 @@ static int set_measure(trin_request_t *req, const ProtobufCMessage *msg, void *d
   int32_t year = me->year;
   const char *pid = me->property_id;
   uint64_t seq = 0;
-  if ((rc = benchmark_emit_figures_changed(req, "measure", "", &year, 1, &pid, 1, 1, NULL, 0,
-                                           NULL, 0, &seq, err)))
+  if ((rc = benchmark_apply_emit_figures_changed(req, "measure", "", &year, 1, &pid, 1, 1, NULL, 0,
+                                                 NULL, 0, &seq, err)))
     return rc;
   me->total_cost_ore = bm.cost_ore;
-  me->has_weighted_grade_x100 = (bm.has & BM_HAS_GRADE) != 0;
+  me->has_weighted_grade_x100 = (bm.has & BENCHMARK_HAS_GRADE) != 0;
   me->weighted_grade_x100 = bm.grade_x100;
   Trin__Benchmark__MeasureReply reply = TRIN__BENCHMARK__MEASURE_REPLY__INIT;
   reply.measure = me;
   reply.seq = seq;
   if ((rc = trin_request_reply(req, &reply.base, err))) return rc;
-  if (bm_index_measure_set(svc->ix, prop, me->year, &bm)) svc->applied_upto = UINT64_MAX;
-  else benchmark_applied(svc, seq);
+  if (benchmark_index_measure_set(svc->ix, prop, me->year, &bm)) svc->applied_upto = UINT64_MAX;
+  else benchmark_apply_note(svc, seq);
   return TRIN_OK;
 }
 
 /* ---- the maintenance model ------------------------------------------------------------- */
 
-static int reply_model(trin_request_t *req, const bm_model_part_t *parts, size_t n,
+static int reply_model(trin_request_t *req, const benchmark_model_part_t *parts, size_t n,
                        trin_err_t *err) {
-  Trin__Benchmark__ModelPart mp[BM_MODEL_MAX_PARTS], *pp[BM_MODEL_MAX_PARTS];
+  Trin__Benchmark__ModelPart mp[BENCHMARK_MODEL_MAX_PARTS], *pp[BENCHMARK_MODEL_MAX_PARTS];
   for (size_t i = 0; i < n; i++) {
     trin__benchmark__model_part__init(&mp[i]);
     mp[i].part = (char *)parts[i].part;
@@ -394,17 +270,17 @@ static int set_model(trin_request_t *req, const ProtobufCMessage *msg, void *dat
   benchmark_service_t *svc = data;
   const Trin__Benchmark__SetMaintenanceModel *m = (const void *)msg;
   if (!m->model) return trin_err_set(err, TRIN_EINVALID, "model", "is required");
-  if (m->model->n_parts > BM_MODEL_MAX_PARTS)
+  if (m->model->n_parts > BENCHMARK_MODEL_MAX_PARTS)
     return trin_err_set(err, TRIN_EINVALID, "model.parts", "must list 1–%d parts",
-                        BM_MODEL_MAX_PARTS);
-  bm_model_part_t parts[BM_MODEL_MAX_PARTS];
+                        BENCHMARK_MODEL_MAX_PARTS);
+  benchmark_model_part_t parts[BENCHMARK_MODEL_MAX_PARTS];
   size_t n = m->model->n_parts;
   for (size_t i = 0; i < n; i++) {
     snprintf(parts[i].part, sizeof parts[i].part, "%s", nz(m->model->parts[i]->part));
     if (strlen(nz(m->model->parts[i]->part)) >= sizeof parts[i].part) parts[i].part[0] = '\0';
     parts[i].weight = m->model->parts[i]->weight;
   }
-  int rc = bm_model_check(parts, n, err);
+  int rc = benchmark_model_check(parts, n, err);
   if (!rc) rc = benchmark_store_model_set(trin_request_store(req), parts, n, err);
   uint64_t seq = 0;
   if (!rc)
@@ -413,7 +289,7 @@ static int set_model(trin_request_t *req, const ProtobufCMessage *msg, void *dat
   if (rc) return rc;
   memcpy(svc->model, parts, n * sizeof *parts);
   svc->nmodel = n;
-  benchmark_applied(svc, seq);
+  benchmark_apply_note(svc, seq);
   return TRIN_OK;
 }
 
@@ -431,63 +307,66 @@ static int import_csv(trin_request_t *req, const ProtobufCMessage *msg, void *da
 /* ---- queries ------------------------------------------------------------------------------ */
 
 static void figure_def(int f, Trin__Benchmark__FigureDef *d) {
-  const bm_figure_t *fig = &bm_figures[f];
+  const benchmark_figure_t *fig = &benchmark_figures[f];
   trin__benchmark__figure_def__init(d);
   d->name = (char *)fig->name;
   d->unit = (char *)fig->unit;
   d->scale = fig->scale;
-  d->direction = (char *)bm_direction_name(fig->direction);
-  d->kind = (char *)bm_kind_name(fig->kind);
+  d->direction = (char *)benchmark_direction_name(fig->direction);
+  d->kind = (char *)benchmark_kind_name(fig->kind);
   d->formula = (char *)fig->formula;
 }
 
 static int list_figures(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                         trin_err_t *err) {
-  Trin__Benchmark__FigureDef defs[BM_FIG_COUNT], *pd[BM_FIG_COUNT];
-  for (int i = 0; i < BM_FIG_COUNT; i++) {
+  Trin__Benchmark__FigureDef defs[BENCHMARK_FIG_COUNT], *pd[BENCHMARK_FIG_COUNT];
+  for (int i = 0; i < BENCHMARK_FIG_COUNT; i++) {
     figure_def(i, &defs[i]);
     pd[i] = &defs[i];
   }
   Trin__Benchmark__FigureList list = TRIN__BENCHMARK__FIGURE_LIST__INIT;
   list.figures = pd;
-  list.n_figures = BM_FIG_COUNT;
+  list.n_figures = BENCHMARK_FIG_COUNT;
   return trin_request_reply(req, &list.base, err);
 }
 
 static int peer_of(benchmark_service_t *svc, int f, const Trin__Benchmark__PeerGroup *pg,
-                   const char *field, bm_peer_t *peer, trin_err_t *err) {
-  *peer = BM_PEER_ANY;
+                   const char *field, benchmark_peer_t *peer, trin_err_t *err) {
+  *peer = BENCHMARK_PEER_ANY;
   if (!pg) return TRIN_OK;
   char fl[48];
   bool any = !*nz(pg->type) && !*nz(pg->size_band) && !*nz(pg->region);
-  if (!any && bm_figures[f].kind == BM_KIND_PORTFOLIO)
+  if (!any && benchmark_figures[f].kind == BENCHMARK_KIND_PORTFOLIO)
     return trin_err_set(err, TRIN_EINVALID, field,
-                        "peer groups apply to property figures, not to '%s'", bm_figures[f].name);
+                        "peer groups apply to property figures, not to '%s'",
+                        benchmark_figures[f].name);
   if (*nz(pg->type)) {
     snprintf(fl, sizeof fl, "%s.type", field);
-    if ((peer->type = bm_property_type_parse(pg->type, fl, err)) < 0) return TRIN_EINVALID;
+    if ((peer->type = benchmark_property_type_parse(pg->type, fl, err)) < 0) return TRIN_EINVALID;
   }
   if (*nz(pg->size_band)) {
     snprintf(fl, sizeof fl, "%s.size_band", field);
-    if ((peer->band = bm_size_band_parse(pg->size_band, fl, err)) < 0) return TRIN_EINVALID;
+    if ((peer->band = benchmark_size_band_parse(pg->size_band, fl, err)) < 0) return TRIN_EINVALID;
   }
-  if (*nz(pg->region)) peer->region = bm_index_region_find(svc->ix, pg->region);
+  if (*nz(pg->region)) peer->region = benchmark_index_region_find(svc->ix, pg->region);
   return TRIN_OK;
 }
 
 /* Property figures need a year; portfolio figures take a year or 0 (the
  * current values). */
 static int check_year(int f, int year, const char *field, trin_err_t *err) {
-  if (bm_figures[f].kind == BM_KIND_PORTFOLIO && year == 0) return TRIN_OK;
-  if (bm_figures[f].kind == BM_KIND_PORTFOLIO && (year < BM_YEAR_MIN || year > BM_YEAR_MAX))
+  if (benchmark_figures[f].kind == BENCHMARK_KIND_PORTFOLIO && year == 0) return TRIN_OK;
+  if (benchmark_figures[f].kind == BENCHMARK_KIND_PORTFOLIO &&
+      (year < BENCHMARK_YEAR_MIN || year > BENCHMARK_YEAR_MAX))
     return trin_err_set(err, TRIN_EINVALID, field,
-                        "must be %d–%d, or 0 for the current values, not %d", BM_YEAR_MIN,
-                        BM_YEAR_MAX, year);
-  return check_range(true, year, BM_YEAR_MIN, BM_YEAR_MAX, field, err);
+                        "must be %d–%d, or 0 for the current values, not %d", BENCHMARK_YEAR_MIN,
+                        BENCHMARK_YEAR_MAX, year);
+  return benchmark_range_check(year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, field, err);
 }
 
-static void fill_entry(Trin__Benchmark__Entry *e, const bm_ranked_t *it, const bm_org_t *o,
-                       bool named, bool you, bool with_rank, const char *anon_label) {
+static void fill_entry(Trin__Benchmark__Entry *e, const benchmark_ranked_t *it,
+                       const benchmark_org_t *o, bool named, bool you, bool with_rank,
+                       const char *anon_label) {
   trin__benchmark__entry__init(e);
   e->named = named;
   e->you = you;
@@ -505,9 +384,9 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
   const Trin__Benchmark__QueryFigure *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
   viewer_t viewer;
-  bm_peer_t peer;
+  benchmark_peer_t peer;
   int rc;
-  int f = bm_figure_find(m->figure, "figure", err);
+  int f = benchmark_figure_find(m->figure, "figure", err);
   if (f < 0) return TRIN_EINVALID;
   TRY(check_year(f, m->year, "year", err));
   TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
@@ -518,8 +397,8 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
   }
   TRY(viewer_of(svc, req, msg, m->viewer_org, &viewer, err));
   int min_group = m->min_group ? m->min_group : svc->min_group;
-  const bm_ranking_t *r = NULL;
-  if (bm_index_rank(svc->ix, f, m->year, &peer, &r)) {
+  const benchmark_ranking_t *r = NULL;
+  if (benchmark_index_rank(svc->ix, f, m->year, &peer, &r)) {
     rc = oom(err);
     goto out;
   }
@@ -532,8 +411,8 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
   rep.year = m->year;
   rep.peer = m->peer;
   rep.min_group = min_group;
-  rep.suppressed = !bm_group_visible(r->n, min_group);
-  const bm_ranked_t *mine = NULL;
+  rep.suppressed = !benchmark_group_visible(r->n, min_group);
+  const benchmark_ranked_t *mine = NULL;
   for (size_t i = 0; i < r->n && !mine && viewer.idx >= 0; i++)
     if (r->items[i].org == viewer.idx) mine = &r->items[i];
   if (!rep.suppressed) {
@@ -553,8 +432,8 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
     }
     int anon = 0;
     for (size_t i = 0; i < r->n; i++) {
-      const bm_org_t *o = bm_index_org(svc->ix, r->items[i].org);
-      bool named = bm_name_visible(viewer.id, viewer.open, o->id, o->open);
+      const benchmark_org_t *o = benchmark_index_org(svc->ix, r->items[i].org);
+      bool named = benchmark_name_visible(viewer.id, viewer.open, o->id, o->open);
       const char *label = named ? "" : trin_arena_printf(&a, "anonymous #%d", ++anon);
       fill_entry(&es[i], &r->items[i], o, named, mine && r->items[i].org == viewer.idx, true,
                  label);
@@ -563,7 +442,8 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
     rep.n_entries = r->n;
   }
   if (mine) {
-    fill_entry(&ve, mine, bm_index_org(svc->ix, viewer.idx), true, true, !rep.suppressed, "");
+    fill_entry(&ve, mine, benchmark_index_org(svc->ix, viewer.idx), true, true, !rep.suppressed,
+               "");
     rep.viewer = &ve;
   }
   if (a.failed) {
@@ -582,23 +462,24 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
   const Trin__Benchmark__QueryHistory *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
   viewer_t viewer;
-  bm_peer_t peer;
+  benchmark_peer_t peer;
   int rc;
-  int f = bm_figure_find(m->figure, "figure", err);
+  int f = benchmark_figure_find(m->figure, "figure", err);
   if (f < 0) return TRIN_EINVALID;
   TRY(trin_id_check(nz(m->org_id), "org_id", err));
-  TRY(check_range(true, m->from_year, BM_YEAR_MIN, BM_YEAR_MAX, "from_year", err));
-  TRY(check_range(true, m->to_year, m->from_year, m->from_year + HISTORY_MAX_YEARS - 1,
-                  "to_year", err));
-  TRY(check_range(true, m->to_year, BM_YEAR_MIN, BM_YEAR_MAX, "to_year", err));
+  TRY(benchmark_range_check(m->from_year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "from_year",
+                            err));
+  TRY(benchmark_range_check(m->to_year, m->from_year, m->from_year + HISTORY_MAX_YEARS - 1,
+                            "to_year", err));
+  TRY(benchmark_range_check(m->to_year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "to_year", err));
   TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
   TRY(viewer_of(svc, req, msg, m->viewer_org, &viewer, err));
-  int32_t org = bm_index_org_find(svc->ix, m->org_id);
+  int32_t org = benchmark_index_org_find(svc->ix, m->org_id);
   if (org < 0) {
     rc = trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
     goto out;
   }
-  const bm_org_t *o = bm_index_org(svc->ix, org);
+  const benchmark_org_t *o = benchmark_index_org(svc->ix, org);
   TRY(named_to(&viewer, o, "org_id", err));
   size_t ny = (size_t)(m->to_year - m->from_year + 1);
   Trin__Benchmark__HistoryPoint *pts = trin_arena_alloc(&a, ny * sizeof *pts);
@@ -612,12 +493,12 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
     trin__benchmark__history_point__init(pt);
     pt->year = m->from_year + (int)k;
     pp[k] = pt;
-    const bm_ranking_t *r = NULL;
-    if (bm_index_rank(svc->ix, f, pt->year, &peer, &r)) {
+    const benchmark_ranking_t *r = NULL;
+    if (benchmark_index_rank(svc->ix, f, pt->year, &peer, &r)) {
       rc = oom(err);
       goto out;
     }
-    pt->suppressed = !bm_group_visible(r->n, svc->min_group);
+    pt->suppressed = !benchmark_group_visible(r->n, svc->min_group);
     for (size_t i = 0; i < r->n; i++)
       if (r->items[i].org == org) {
         pt->has_value = true;
@@ -654,31 +535,31 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
   const Trin__Benchmark__ComparePartnerships *m = (const void *)msg;
   viewer_t viewer;
   int32_t org = -1;
-  int rc = check_year(BM_PROPERTY_FIGURES, m->year, "year", err);
+  int rc = check_year(BENCHMARK_PROPERTY_FIGURES, m->year, "year", err);
   if (!rc) rc = viewer_of(svc, req, msg, m->viewer_org, &viewer, err);
   if (rc) return rc;
   if (*nz(m->org_id)) {
     if ((rc = trin_id_check(m->org_id, "org_id", err))) return rc;
-    if ((org = bm_index_org_find(svc->ix, m->org_id)) < 0)
+    if ((org = benchmark_index_org_find(svc->ix, m->org_id)) < 0)
       return trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
-    if ((rc = named_to(&viewer, bm_index_org(svc->ix, org), "org_id", err))) return rc;
+    if ((rc = named_to(&viewer, benchmark_index_org(svc->ix, org), "org_id", err))) return rc;
   }
-  enum { NP = BM_FIG_COUNT - BM_PROPERTY_FIGURES };
+  enum { NP = BENCHMARK_FIG_COUNT - BENCHMARK_PROPERTY_FIGURES };
   Trin__Benchmark__ComparisonRow rows[NP], *pr[NP];
   Trin__Benchmark__ComparisonSide in[NP], outs[NP];
   Trin__Benchmark__FigureDef defs[NP];
   char why_in[NP][128], why_out[NP][128];
   for (int k = 0; k < NP; k++) {
-    int f = BM_PROPERTY_FIGURES + k;
-    bm_side_t si, so;
-    bm_index_compare(svc->ix, f, org, m->year, &si, &so);
+    int f = BENCHMARK_PROPERTY_FIGURES + k;
+    benchmark_side_t si, so;
+    benchmark_index_compare(svc->ix, f, org, m->year, &si, &so);
     /* A side of fewer projects than the minimum is shown as a count only,
      * narrowed to one organisation too: one project's figure is not
      * anonymous, least of all to an organisation named to another. */
-    bool show_in = bm_side_visible(si.count, svc->min_group, "inside partnerships", why_in[k],
-                                   sizeof why_in[k]);
-    bool show_out = bm_side_visible(so.count, svc->min_group, "outside partnerships",
-                                    why_out[k], sizeof why_out[k]);
+    bool show_in = benchmark_side_visible(si.count, svc->min_group, "inside partnerships",
+                                          why_in[k], sizeof why_in[k]);
+    bool show_out = benchmark_side_visible(so.count, svc->min_group, "outside partnerships",
+                                           why_out[k], sizeof why_out[k]);
     if (!show_in) si.has_value = false;
     if (!show_out) so.has_value = false;
     trin__benchmark__comparison_row__init(&rows[k]);
@@ -733,13 +614,13 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
   if (!svc) return oom(err);
   svc->server = server;
   svc->store = store;
-  svc->min_group = min_group > 0 ? min_group : BM_MIN_GROUP_DEFAULT;
-  svc->ix = bm_index_new();
+  svc->min_group = min_group > 0 ? min_group : BENCHMARK_MIN_GROUP_DEFAULT;
+  svc->ix = benchmark_index_new();
   int rc = svc->ix ? TRIN_OK : oom(err);
   if (!rc) rc = benchmark_store_model_get(store, svc->model, &svc->nmodel, err);
   if (!rc) rc = benchmark_store_load(store, svc->ix, err);
   if (rc) {
-    bm_index_destroy(&svc->ix);
+    benchmark_index_destroy(&svc->ix);
     free(svc);
     return rc;
   }
@@ -764,7 +645,7 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
   trin_access_install(server, &benchmark_access);
   for (size_t i = 0; i < sizeof H / sizeof *H; i++)
     if ((rc = trin_server_handle(server, H[i].d, H[i].fn, svc))) {
-      bm_index_destroy(&svc->ix);
+      benchmark_index_destroy(&svc->ix);
       free(svc);
       return trin_err_set(err, rc, "", "registering %s failed", H[i].d->name);
     }
@@ -780,7 +661,7 @@ static void on_closed(uv_handle_t *h) { free(h->data); }
 void benchmark_service_destroy(benchmark_service_t **psvc) {
   if (!psvc || !*psvc) return;
   benchmark_service_t *svc = *psvc;
-  bm_index_destroy(&svc->ix);
+  benchmark_index_destroy(&svc->ix);
   uv_check_stop(&svc->check);
   uv_close((uv_handle_t *)&svc->check, on_closed);
   *psvc = NULL;

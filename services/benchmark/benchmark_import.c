@@ -1,15 +1,14 @@
-/* benchmark_import — ImportCsv: property master data or yearly measures
- * from a spreadsheet export (docs/benchmark.md lists the columns). The
- * whole file is one unit: every row is validated and written inside the
- * request's savepoint, and the first bad row refuses the file with
- * "line N: <field>: ..." — nothing of it is stored. After the reply, the
- * rows are applied to the in-memory index. */
+/* benchmark_import — see benchmark_import.h. The whole file is one unit:
+ * every row is validated and written inside the request's savepoint, and
+ * the first bad row refuses the file — nothing of it is stored. After the
+ * reply, the rows are applied to the in-memory index. */
+#include "benchmark_import.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "benchmark_handlers.h"
 #include "benchmark_store.h"
 #include "trin_access.h"
 #include "trin_csv.h"
@@ -20,7 +19,7 @@
 typedef struct {
   int32_t prop;      /* index of the property (measures) */
   int year;
-  bm_measure_t m;
+  benchmark_measure_t m;
 } mrow_t;
 
 typedef struct {
@@ -45,8 +44,8 @@ typedef struct {
   mrow_t *mrows;
   prow_t *prows;
   size_t n, cap;
-  int32_t years[BM_YEAR_MAX - BM_YEAR_MIN + 1];
-  bool year_seen[BM_YEAR_MAX - BM_YEAR_MIN + 1];
+  int32_t years[BENCHMARK_YEAR_MAX - BENCHMARK_YEAR_MIN + 1];
+  bool year_seen[BENCHMARK_YEAR_MAX - BENCHMARK_YEAR_MIN + 1];
   int orgs_created;
   /* distinct properties touched, for the reply and the event */
   char **props;
@@ -147,10 +146,11 @@ static int property_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
   if (!rc) rc = opt_int(cell(r, im->c_built), "year_built", &has, &v, why);
   if (rc) return rc;
   p.year_built = (int32_t)(v < -1 || v > 100000 ? -1 : v);
-  if ((rc = benchmark_property_check(&p, why))) return rc;
+  if ((rc = benchmark_apply_property_check(&p, why))) return rc;
   const char *oname = cell(r, im->c_owner_name);
   bool created = false;
-  if (*oname && (rc = trin_text_check(oname, 200, "owner_name", why))) return rc;
+  if (*oname && (rc = trin_text_check(oname, BENCHMARK_NAME_MAX_BYTES, "owner_name", why)))
+    return rc;
   if ((rc = benchmark_store_org_ensure(im->store, p.owner_org, &created, why))) return rc;
   if (created && *oname &&
       (rc = benchmark_store_org_put(im->store, p.owner_org, oname, false, why)))
@@ -166,7 +166,7 @@ static int property_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
     free(pr->id), free(pr->owner), free(pr->region), free(pr->owner_name);
     return trin_err_set(why, TRIN_EINTERNAL, "", "out of memory");
   }
-  pr->type = bm_property_type_parse(p.type, "", NULL);
+  pr->type = benchmark_property_type_parse(p.type, "", NULL);
   pr->area = p.gross_area_m2;
   pr->owner_created = created;
   im->n++;
@@ -183,7 +183,9 @@ static int measure_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
   m.property_id = (char *)cell(r, im->c_id);
   int rc = trin_csv_decimal(cell(r, im->c_year), 0, &v, "year", why);
   if (rc) return rc;
-  m.year = (int32_t)(v < BM_YEAR_MIN - 1 ? BM_YEAR_MIN - 1 : v > BM_YEAR_MAX + 1 ? BM_YEAR_MAX + 1 : v);
+  /* clamped to one past either end: still refused by the check, without overflowing int32 */
+  int64_t lo = BENCHMARK_YEAR_MIN - 1, hi = BENCHMARK_YEAR_MAX + 1;
+  m.year = (int32_t)(v < lo ? lo : v > hi ? hi : v);
   for (int i = 0; i < im->ncost; i++) {
     const char *t = cell(r, im->cost_col[i]);
     if (!*t) continue;
@@ -231,9 +233,9 @@ static int measure_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
   OPT_I32(im->c_und, "understoettelsesgrad_pct", understoettelsesgrad_bp, 2)
 #undef OPT_I64
 #undef OPT_I32
-  bm_measure_t bm;
-  if ((rc = benchmark_measure_check(im->svc, &m, &bm, why))) return rc;
-  int32_t prop = bm_index_property_find(im->svc->ix, m.property_id);
+  benchmark_measure_t bm;
+  if ((rc = benchmark_apply_measure_check(im->svc, &m, &bm, why))) return rc;
+  int32_t prop = benchmark_index_property_find(im->svc->ix, m.property_id);
   if (prop < 0)
     return trin_access_not_found(why, "property_id", "property", m.property_id);
   if ((rc = benchmark_store_measure_put(im->store, m.property_id, m.year, &bm,
@@ -244,7 +246,7 @@ static int measure_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
     return rc;
   if ((rc = grow_rows(im, why))) return rc;
   im->mrows[im->n++] = (mrow_t){prop, m.year, bm};
-  int yo = m.year - BM_YEAR_MIN;
+  int yo = m.year - BENCHMARK_YEAR_MIN;
   im->year_seen[yo] = true;
   return TRIN_OK;
 }
@@ -308,7 +310,7 @@ int benchmark_import_csv(benchmark_service_t *svc, trin_request_t *req,
   }
   size_t np = 0;
   for (size_t i = 0; i < im->n; i++)
-    im->props[np++] = im->measures ? bm_index_property(svc->ix, im->mrows[i].prop)->id
+    im->props[np++] = im->measures ? benchmark_index_property(svc->ix, im->mrows[i].prop)->id
                                    : im->prows[i].id;
   qsort(im->props, np, sizeof *im->props, cmp_str);
   size_t w = 0;
@@ -316,12 +318,12 @@ int benchmark_import_csv(benchmark_service_t *svc, trin_request_t *req,
     if (!w || strcmp(im->props[w - 1], im->props[i]) != 0) im->props[w++] = im->props[i];
   np = w;
   size_t ny = 0;
-  for (int y = 0; y <= BM_YEAR_MAX - BM_YEAR_MIN; y++)
-    if (im->year_seen[y]) im->years[ny++] = BM_YEAR_MIN + y;
+  for (int y = 0; y <= BENCHMARK_YEAR_MAX - BENCHMARK_YEAR_MIN; y++)
+    if (im->year_seen[y]) im->years[ny++] = BENCHMARK_YEAR_MIN + y;
   uint64_t seq = 0;
-  rc = benchmark_emit_figures_changed(req, "import", "", im->years, ny,
-                                      (const char *const *)im->props, np, np, NULL, 0, NULL, 0,
-                                      &seq, err);
+  rc = benchmark_apply_emit_figures_changed(req, "import", "", im->years, ny,
+                                            (const char *const *)im->props, np, np, NULL, 0, NULL,
+                                            0, &seq, err);
   if (rc) goto out;
   Trin__Benchmark__ImportReply reply = TRIN__BENCHMARK__IMPORT_REPLY__INIT;
   reply.rows = (int32_t)im->n;
@@ -333,16 +335,18 @@ int benchmark_import_csv(benchmark_service_t *svc, trin_request_t *req,
   bool ok = true;
   if (im->measures) {
     for (size_t i = 0; i < im->n && ok; i++)
-      ok = bm_index_measure_set(svc->ix, im->mrows[i].prop, im->mrows[i].year, &im->mrows[i].m) == 0;
+      ok = benchmark_index_measure_set(svc->ix, im->mrows[i].prop, im->mrows[i].year,
+                                       &im->mrows[i].m) == 0;
   } else {
     for (size_t i = 0; i < im->n && ok; i++) {
       prow_t *p = &im->prows[i];
-      int32_t org = bm_index_org_find(svc->ix, p->owner);
-      if (org < 0) org = bm_index_org_set(svc->ix, p->owner, p->owner_name, false);
-      ok = org >= 0 && bm_index_property_set(svc->ix, p->id, org, p->type, p->area, p->region) >= 0;
+      int32_t org = benchmark_index_org_find(svc->ix, p->owner);
+      if (org < 0) org = benchmark_index_org_set(svc->ix, p->owner, p->owner_name, false);
+      ok = org >= 0 &&
+           benchmark_index_property_set(svc->ix, p->id, org, p->type, p->area, p->region) >= 0;
     }
   }
-  if (ok) benchmark_applied(svc, seq);
+  if (ok) benchmark_apply_note(svc, seq);
   else svc->applied_upto = UINT64_MAX; /* rebuild from the store */
 out:
   free_rows(im);

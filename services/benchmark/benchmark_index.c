@@ -6,18 +6,28 @@
 
 #include "trin_strmap.h"
 
-#define NYEARS (BM_YEAR_MAX - BM_YEAR_MIN + 1)
+#define NYEARS (BENCHMARK_YEAR_MAX - BENCHMARK_YEAR_MIN + 1)
 #define CACHE_SLOTS 128
 
 /* ---- the index ------------------------------------------------------------------ */
 
 typedef struct {
+  char *id;
+  int32_t org;         /* -1 until the lifecycle (or survey) names the client */
+  bool in_partnership;
+  bool partnership_known;
+  benchmark_project_t p;      /* the current state: the timeline's last row */
+  benchmark_project_year_t *years; /* ascending; the project counts from years[0] */
+  size_t nyears;
+} proj_t;
+
+typedef struct {
   int32_t prop;
-  bm_measure_t m;
+  benchmark_measure_t m;
 } rec_t;
 
 typedef struct {
-  bm_wide_t num, den;
+  benchmark_wide_t num, den;
   int32_t cnt;
 } psum_t;
 
@@ -29,13 +39,13 @@ typedef struct {
 typedef struct {
   rec_t *recs;
   size_t n, cap;
-  psum_t (*osum)[BM_PROPERTY_FIGURES];
+  psum_t (*osum)[BENCHMARK_PROPERTY_FIGURES];
   size_t norg_cap;
 } year_t;
 
 /* Portfolio sums: per figure and side (0 inside, 1 outside, 2 partnership
  * unknown) the summed terms of an organisation's projects at a year's end. */
-#define NPF (BM_FIG_COUNT - BM_PROPERTY_FIGURES)
+#define NPF (BENCHMARK_FIG_COUNT - BENCHMARK_PROPERTY_FIGURES)
 typedef struct {
   int32_t year;
   psum_t s[NPF][3];
@@ -52,19 +62,19 @@ typedef struct {
   bool used;
   uint64_t generation;
   int f, year;
-  bm_peer_t peer;
-  bm_ranking_t r;
+  benchmark_peer_t peer;
+  benchmark_ranking_t r;
 } slot_t;
 
-struct bm_index {
+struct benchmark_index {
   uint64_t generation;
-  bm_org_t *orgs;
+  benchmark_org_t *orgs;
   size_t norgs, corgs;
   trin_strmap_t org_map;
   char **regions;
   size_t nregions, cregions;
   trin_strmap_t region_map;
-  bm_prop_t *props;
+  benchmark_prop_t *props;
   size_t nprops, cprops;
   trin_strmap_t prop_map;
   /* Per property, the position of its record in each year it has one:
@@ -76,15 +86,14 @@ struct bm_index {
   uint8_t *ppos_n, *ppos_c;
   size_t cppos;
   year_t years[NYEARS];
-  size_t nmeasures;
-  bm_proj_t *projs;
+  proj_t *projs;
   size_t nprojs, cprojs;
   trin_strmap_t proj_map;
   pagg_t *pagg;
   size_t npagg;
   slot_t cache[CACHE_SLOTS];
   /* Scratch for rankings, one cell per organisation. */
-  bm_wide_t *s_num, *s_den;
+  benchmark_wide_t *s_num, *s_den;
   int32_t *s_cnt;
   size_t s_cap;
 };
@@ -101,18 +110,16 @@ static int grow(void **p, size_t *cap, size_t need, size_t size) {
   return 0;
 }
 
-bm_index_t *bm_index_new(void) { return calloc(1, sizeof(bm_index_t)); }
+benchmark_index_t *benchmark_index_new(void) { return calloc(1, sizeof(benchmark_index_t)); }
 
-static void cache_drop(bm_index_t *ix) {
+static void cache_drop(benchmark_index_t *ix) {
   for (int i = 0; i < CACHE_SLOTS; i++) {
     free(ix->cache[i].r.items);
     memset(&ix->cache[i], 0, sizeof ix->cache[i]);
   }
 }
 
-void bm_index_cache_clear(bm_index_t *ix) { cache_drop(ix); }
-
-void bm_index_clear(bm_index_t *ix) {
+void benchmark_index_clear(benchmark_index_t *ix) {
   cache_drop(ix);
   for (size_t i = 0; i < ix->norgs; i++) {
     free(ix->orgs[i].id);
@@ -152,24 +159,23 @@ void bm_index_clear(bm_index_t *ix) {
   ix->generation = g;
 }
 
-void bm_index_destroy(bm_index_t **pix) {
+void benchmark_index_destroy(benchmark_index_t **pix) {
   if (!pix || !*pix) return;
-  bm_index_clear(*pix);
+  benchmark_index_clear(*pix);
   free(*pix);
   *pix = NULL;
 }
 
-uint64_t bm_index_generation(const bm_index_t *ix) { return ix->generation; }
-
-static void changed(bm_index_t *ix) { ix->generation++; }
+static void changed(benchmark_index_t *ix) { ix->generation++; }
 
 /* ---- organisations ----------------------------------------------------------------- */
 
-int32_t bm_index_org_find(const bm_index_t *ix, const char *id) {
+int32_t benchmark_index_org_find(const benchmark_index_t *ix, const char *id) {
   return trin_strmap_get(&ix->org_map, id);
 }
 
-int32_t bm_index_org_set(bm_index_t *ix, const char *id, const char *name, bool open) {
+int32_t benchmark_index_org_set(benchmark_index_t *ix, const char *id, const char *name,
+                                bool open) {
   int32_t i = trin_strmap_get(&ix->org_map, id);
   char *nn = strdup(name ? name : "");
   if (!nn) return -1;
@@ -187,7 +193,7 @@ int32_t bm_index_org_set(bm_index_t *ix, const char *id, const char *name, bool 
     return -1;
   }
   i = (int32_t)ix->norgs;
-  ix->orgs[i] = (bm_org_t){nid, nn, open};
+  ix->orgs[i] = (benchmark_org_t){nid, nn, open};
   if (trin_strmap_put(&ix->org_map, nid, i)) {
     free(nid);
     free(nn);
@@ -198,20 +204,20 @@ int32_t bm_index_org_set(bm_index_t *ix, const char *id, const char *name, bool 
   return i;
 }
 
-const bm_org_t *bm_index_org(const bm_index_t *ix, int32_t org) {
+const benchmark_org_t *benchmark_index_org(const benchmark_index_t *ix, int32_t org) {
   return org >= 0 && (size_t)org < ix->norgs ? &ix->orgs[org] : NULL;
 }
-size_t bm_index_org_count(const bm_index_t *ix) { return ix->norgs; }
 
 /* ---- regions ------------------------------------------------------------------------- */
 
-int32_t bm_index_region_find(const bm_index_t *ix, const char *r) {
+int32_t benchmark_index_region_find(const benchmark_index_t *ix, const char *r) {
   if (!r || !*r) return -1;
   int32_t i = trin_strmap_get(&ix->region_map, r);
   return i >= 0 ? i : -2;
 }
 
-int32_t bm_index_region(bm_index_t *ix, const char *r) {
+/* Interns region r; -1 for "" or on OOM. */
+static int32_t region_intern(benchmark_index_t *ix, const char *r) {
   if (!r || !*r) return -1;
   int32_t i = trin_strmap_get(&ix->region_map, r);
   if (i >= 0) return i;
@@ -232,39 +238,37 @@ int32_t bm_index_region(bm_index_t *ix, const char *r) {
 
 /* ---- properties and measures -------------------------------------------------------- */
 
-int32_t bm_index_property_find(const bm_index_t *ix, const char *id) {
+int32_t benchmark_index_property_find(const benchmark_index_t *ix, const char *id) {
   return trin_strmap_get(&ix->prop_map, id);
 }
-const bm_prop_t *bm_index_property(const bm_index_t *ix, int32_t i) {
+const benchmark_prop_t *benchmark_index_property(const benchmark_index_t *ix, int32_t i) {
   return i >= 0 && (size_t)i < ix->nprops ? &ix->props[i] : NULL;
 }
-size_t bm_index_property_count(const bm_index_t *ix) { return ix->nprops; }
-size_t bm_index_measure_count(const bm_index_t *ix) { return ix->nmeasures; }
 
 /* Makes room for organisation org's sums in year yo; -1 on OOM. */
-static int osum_room(bm_index_t *ix, int yo, int32_t org) {
+static int osum_room(benchmark_index_t *ix, int yo, int32_t org) {
   year_t *y = &ix->years[yo];
   return org < 0 ? 0 : grow((void **)&y->osum, &y->norg_cap, (size_t)org + 1, sizeof *y->osum);
 }
 
 /* Adds (sign 1) or takes away (-1) one record's terms from its
  * organisation's sums. Room must have been made (osum_room). */
-static void osum_apply(bm_index_t *ix, int yo, int32_t org, const bm_measure_t *m, int64_t area,
-                       int sign) {
+static void osum_apply(benchmark_index_t *ix, int yo, int32_t org, const benchmark_measure_t *m,
+                       int64_t area, int sign) {
   if (org < 0) return;
   psum_t *cell = ix->years[yo].osum[org];
-  for (int f = 0; f < BM_PROPERTY_FIGURES; f++) {
-    bm_wide_t num, den;
-    if (!bm_figures[f].property_term(m, area, &num, &den)) continue;
+  for (int f = 0; f < BENCHMARK_PROPERTY_FIGURES; f++) {
+    benchmark_wide_t num, den;
+    if (!benchmark_figures[f].property_term(m, area, &num, &den)) continue;
     cell[f].num += sign * num;
     cell[f].den += sign * den;
     cell[f].cnt += sign;
   }
 }
 
-int32_t bm_index_property_set(bm_index_t *ix, const char *id, int32_t org, int type,
-                              int64_t area, const char *region) {
-  int32_t reg = bm_index_region(ix, region);
+int32_t benchmark_index_property_set(benchmark_index_t *ix, const char *id, int32_t org, int type,
+                                     int64_t area, const char *region) {
+  int32_t reg = region_intern(ix, region);
   if (region && *region && reg < 0) return -1;
   int32_t i = trin_strmap_get(&ix->prop_map, id);
   if (i < 0) {
@@ -290,37 +294,39 @@ int32_t bm_index_property_set(bm_index_t *ix, const char *id, int32_t org, int t
     }
     ix->nprops++;
   }
-  bm_prop_t *p = &ix->props[i];
+  benchmark_prop_t *p = &ix->props[i];
   if (p->org != org || p->area_m2 != area) { /* its records count elsewhere, or differently */
     for (uint8_t k = 0; k < ix->ppos_n[i]; k++)
       if (osum_room(ix, ix->ppos[i][k].year, org)) return -1;
     for (uint8_t k = 0; k < ix->ppos_n[i]; k++) {
       int yo = ix->ppos[i][k].year;
-      const bm_measure_t *m = &ix->years[yo].recs[ix->ppos[i][k].at].m;
+      const benchmark_measure_t *m = &ix->years[yo].recs[ix->ppos[i][k].at].m;
       osum_apply(ix, yo, p->org, m, p->area_m2, -1);
       osum_apply(ix, yo, org, m, area, 1);
     }
   }
   p->org = org;
   p->type = (int8_t)type;
-  p->band = (int8_t)bm_size_band(area);
+  p->band = (int8_t)benchmark_size_band(area);
   p->region = reg;
   p->area_m2 = area;
   changed(ix);
   return i;
 }
 
-int bm_index_measure_set(bm_index_t *ix, int32_t prop, int year, const bm_measure_t *m) {
-  if (prop < 0 || (size_t)prop >= ix->nprops || year < BM_YEAR_MIN || year > BM_YEAR_MAX)
+int benchmark_index_measure_set(benchmark_index_t *ix, int32_t prop, int year,
+                                const benchmark_measure_t *m) {
+  if (prop < 0 || (size_t)prop >= ix->nprops || year < BENCHMARK_YEAR_MIN ||
+      year > BENCHMARK_YEAR_MAX)
     return -1;
-  int16_t yo = (int16_t)(year - BM_YEAR_MIN);
+  int16_t yo = (int16_t)(year - BENCHMARK_YEAR_MIN);
   year_t *y = &ix->years[yo];
-  const bm_prop_t *p = &ix->props[prop];
+  const benchmark_prop_t *p = &ix->props[prop];
   if (osum_room(ix, yo, p->org)) return -1;
   uint8_t n = ix->ppos_n[prop];
   for (uint8_t k = 0; k < n; k++)
     if (ix->ppos[prop][k].year == yo) {
-      bm_measure_t *old = &y->recs[ix->ppos[prop][k].at].m;
+      benchmark_measure_t *old = &y->recs[ix->ppos[prop][k].at].m;
       osum_apply(ix, yo, p->org, old, p->area_m2, -1);
       *old = *m;
       osum_apply(ix, yo, p->org, m, p->area_m2, 1);
@@ -342,22 +348,14 @@ int bm_index_measure_set(bm_index_t *ix, int32_t prop, int year, const bm_measur
   ix->ppos[prop][n].at = (int32_t)y->n;
   ix->ppos_n[prop] = (uint8_t)(n + 1);
   y->n++;
-  ix->nmeasures++;
   changed(ix);
   return 0;
 }
 
 /* ---- projects -------------------------------------------------------------------------- */
 
-int32_t bm_index_project_find(const bm_index_t *ix, const char *id) {
-  return trin_strmap_get(&ix->proj_map, id);
-}
-const bm_proj_t *bm_index_project(const bm_index_t *ix, int32_t i) {
-  return i >= 0 && (size_t)i < ix->nprojs ? &ix->projs[i] : NULL;
-}
-
 /* The holder of org's sums (org -1: projects without a client). */
-static pagg_t *pagg_of(bm_index_t *ix, int32_t org) {
+static pagg_t *pagg_of(benchmark_index_t *ix, int32_t org) {
   size_t h = (size_t)(org + 1);
   if (h >= ix->npagg) {
     size_t nc = ix->npagg ? ix->npagg : 16;
@@ -397,14 +395,14 @@ static int pagg_cell(pagg_t *a, int year) {
 }
 
 /* Adds (sign 1) or removes (sign -1) project j's terms in every cell. */
-static void pagg_add(pagg_t *a, const bm_proj_t *j, int sign) {
+static void pagg_add(pagg_t *a, const proj_t *j, int sign) {
   int side = !j->partnership_known ? 2 : j->in_partnership ? 0 : 1;
   for (size_t c = 0; c < a->n; c++) {
-    const bm_project_t *p = bm_timeline_at(j->years, j->nyears, a->cells[c].year);
+    const benchmark_project_t *p = benchmark_timeline_at(j->years, j->nyears, a->cells[c].year);
     if (!p) continue;
     for (int k = 0; k < NPF; k++) {
-      bm_wide_t num, den;
-      if (!bm_figures[BM_PROPERTY_FIGURES + k].project_term(p, &num, &den)) continue;
+      benchmark_wide_t num, den;
+      if (!benchmark_figures[BENCHMARK_PROPERTY_FIGURES + k].project_term(p, &num, &den)) continue;
       psum_t *ps = &a->cells[c].s[k][side];
       ps->num += sign * num;
       ps->den += sign * den;
@@ -413,10 +411,10 @@ static void pagg_add(pagg_t *a, const bm_proj_t *j, int sign) {
   }
 }
 
-int32_t bm_index_project_set(bm_index_t *ix, const char *id, int32_t org,
-                             bool partnership_known, bool in_partnership,
-                             const bm_project_year_t *years, size_t nyears) {
-  bm_project_year_t *ny = NULL;
+int32_t benchmark_index_project_set(benchmark_index_t *ix, const char *id, int32_t org,
+                                    bool partnership_known, bool in_partnership,
+                                    const benchmark_project_year_t *years, size_t nyears) {
+  benchmark_project_year_t *ny = NULL;
   if (nyears) {
     ny = malloc(nyears * sizeof *ny);
     if (!ny) return -1;
@@ -446,7 +444,7 @@ int32_t bm_index_project_set(bm_index_t *ix, const char *id, int32_t org,
     }
     ix->nprojs++;
   }
-  bm_proj_t *j = &ix->projs[i];
+  proj_t *j = &ix->projs[i];
   /* The old terms out (the holder exists: the project was added through it),
    * the new timeline in, its years as cells, the new terms in. */
   changed(ix);
@@ -473,18 +471,19 @@ int32_t bm_index_project_set(bm_index_t *ix, const char *id, int32_t org,
 
 /* ---- rankings ---------------------------------------------------------------------------- */
 
-static bool peer_eq(const bm_peer_t *a, const bm_peer_t *b) {
+static bool peer_eq(const benchmark_peer_t *a, const benchmark_peer_t *b) {
   return a->type == b->type && a->band == b->band && a->region == b->region;
 }
 
-static bool peer_match(const bm_peer_t *peer, const bm_prop_t *p) {
+static bool peer_match(const benchmark_peer_t *peer, const benchmark_prop_t *p) {
   return (peer->type < 0 || peer->type == p->type) &&
          (peer->band < 0 || peer->band == p->band) &&
          (peer->region == -1 || peer->region == p->region);
 }
 
-static int compute(bm_index_t *ix, int f, int year, const bm_peer_t *peer, bm_ranking_t *r) {
-  const bm_figure_t *fig = &bm_figures[f];
+static int compute(benchmark_index_t *ix, int f, int year, const benchmark_peer_t *peer,
+                   benchmark_ranking_t *r) {
+  const benchmark_figure_t *fig = &benchmark_figures[f];
   if (ix->s_cap < ix->norgs) {
     free(ix->s_num);
     free(ix->s_den);
@@ -516,9 +515,9 @@ static int compute(bm_index_t *ix, int f, int year, const bm_peer_t *peer, bm_ra
     ix->s_den[org] += (den);                                                        \
     ix->s_cnt[org]++;                                                               \
   } while (0)
-  if (fig->kind == BM_KIND_PROPERTY) {
-    if (year < BM_YEAR_MIN || year > BM_YEAR_MAX) goto rank;
-    const year_t *y = &ix->years[year - BM_YEAR_MIN];
+  if (fig->kind == BENCHMARK_KIND_PROPERTY) {
+    if (year < BENCHMARK_YEAR_MIN || year > BENCHMARK_YEAR_MAX) goto rank;
+    const year_t *y = &ix->years[year - BENCHMARK_YEAR_MIN];
     bool any = peer->type < 0 && peer->band < 0 && peer->region == -1;
     if (any) { /* every peer: the organisations' sums, kept as records change */
       for (size_t o = 0; o < y->norg_cap && o < ix->norgs; o++) {
@@ -531,16 +530,16 @@ static int compute(bm_index_t *ix, int f, int year, const bm_peer_t *peer, bm_ra
     }
     for (size_t i = 0; i < y->n; i++) {
       const rec_t *rec = &y->recs[i];
-      const bm_prop_t *p = &ix->props[rec->prop];
+      const benchmark_prop_t *p = &ix->props[rec->prop];
       if (p->org < 0 || (!any && !peer_match(peer, p))) continue;
-      bm_wide_t num, den;
+      benchmark_wide_t num, den;
       if (!fig->property_term(&rec->m, p->area_m2, &num, &den)) continue;
       ADD(p->org, num, den);
     }
   } else {
     /* One cell per organisation: its sums at the end of the year. */
-    int yy = year == 0 ? BM_YEAR_MAX : year;
-    int k = f - BM_PROPERTY_FIGURES;
+    int yy = year == 0 ? BENCHMARK_YEAR_MAX : year;
+    int k = f - BENCHMARK_PROPERTY_FIGURES;
     for (size_t h = 1; h < ix->npagg && h <= ix->norgs; h++) {
       const pcell_t *c = pagg_at(&ix->pagg[h], yy);
       if (!c) continue;
@@ -567,10 +566,10 @@ rank:
   for (size_t k = 0; k < nt; k++) {
     int32_t o = touched[k];
     int64_t v;
-    if (!bm_figure_value(fig, ix->s_num[o], ix->s_den[o], &v)) continue;
-    r->items[r->n++] = (bm_ranked_t){o, ix->orgs[o].id, v, ix->s_cnt[o], 0, 0};
+    if (!benchmark_figure_value(fig, ix->s_num[o], ix->s_den[o], &v)) continue;
+    r->items[r->n++] = (benchmark_ranked_t){o, ix->orgs[o].id, v, ix->s_cnt[o], 0, 0};
   }
-  bm_rank(r->items, r->n, fig->direction);
+  benchmark_rank(r->items, r->n, fig->direction);
   {
     int64_t *asc = r->n ? malloc(r->n * sizeof *asc) : NULL;
     if (r->n && !asc) {
@@ -578,8 +577,8 @@ rank:
       goto done;
     }
     for (size_t k = 0; k < r->n; k++)
-      asc[k] = r->items[fig->direction == BM_LOWER_IS_BETTER ? k : r->n - 1 - k].value;
-    bm_distribution(asc, r->n, &r->dist);
+      asc[k] = r->items[fig->direction == BENCHMARK_LOWER_IS_BETTER ? k : r->n - 1 - k].value;
+    benchmark_distribution(asc, r->n, &r->dist);
     free(asc);
   }
 done:
@@ -597,10 +596,10 @@ done:
   return rc;
 }
 
-int bm_index_rank(bm_index_t *ix, int f, int year, const bm_peer_t *peer,
-                  const bm_ranking_t **out) {
-  static const bm_peer_t any = {-1, -1, -1};
-  if (bm_figures[f].kind == BM_KIND_PORTFOLIO) peer = &any;
+int benchmark_index_rank(benchmark_index_t *ix, int f, int year, const benchmark_peer_t *peer,
+                         const benchmark_ranking_t **out) {
+  static const benchmark_peer_t any = {-1, -1, -1};
+  if (benchmark_figures[f].kind == BENCHMARK_KIND_PORTFOLIO) peer = &any;
   uint64_t h = (uint64_t)f * 1315423911u ^ (uint64_t)(year + 7) * 2654435761u ^
                (uint64_t)(peer->type + 3) * 97 ^ (uint64_t)(peer->band + 3) * 389 ^
                (uint64_t)(peer->region + 3) * 7919;
@@ -622,13 +621,13 @@ int bm_index_rank(bm_index_t *ix, int f, int year, const bm_peer_t *peer,
   return 0;
 }
 
-void bm_index_compare(const bm_index_t *ix, int f, int32_t org, int year, bm_side_t *in,
-                      bm_side_t *out) {
-  const bm_figure_t *fig = &bm_figures[f];
-  bm_wide_t n[2] = {0, 0}, d[2] = {0, 0};
+void benchmark_index_compare(const benchmark_index_t *ix, int f, int32_t org, int year,
+                             benchmark_side_t *in, benchmark_side_t *out) {
+  const benchmark_figure_t *fig = &benchmark_figures[f];
+  benchmark_wide_t n[2] = {0, 0}, d[2] = {0, 0};
   int32_t c[2] = {0, 0};
-  int yy = year == 0 ? BM_YEAR_MAX : year;
-  int k = f - BM_PROPERTY_FIGURES;
+  int yy = year == 0 ? BENCHMARK_YEAR_MAX : year;
+  int k = f - BENCHMARK_PROPERTY_FIGURES;
   for (size_t h = 0; k >= 0 && h < ix->npagg; h++) {
     if (org >= 0 && h != (size_t)org + 1) continue;
     const pcell_t *cell = pagg_at(&ix->pagg[h], yy);
@@ -639,10 +638,11 @@ void bm_index_compare(const bm_index_t *ix, int f, int32_t org, int year, bm_sid
       c[side] += cell->s[k][side].cnt;
     }
   }
-  bm_side_t *sides[2] = {in, out};
+  benchmark_side_t *sides[2] = {in, out};
   for (int s2 = 0; s2 < 2; s2++) {
     memset(sides[s2], 0, sizeof *sides[s2]);
     sides[s2]->count = c[s2];
-    sides[s2]->has_value = c[s2] > 0 && bm_figure_value(fig, n[s2], d[s2], &sides[s2]->value);
+    sides[s2]->has_value =
+        c[s2] > 0 && benchmark_figure_value(fig, n[s2], d[s2], &sides[s2]->value);
   }
 }

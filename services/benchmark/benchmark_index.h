@@ -9,7 +9,7 @@
  * change bumps `generation`, which invalidates the cached rankings.
  *
  * Portfolio figures are kept per organisation and year: each project has
- * a timeline (its state per year of change, see bm_timeline_apply), and
+ * a timeline (its state per year of change, see benchmark_timeline_apply), and
  * each organisation keeps, per year in which one of its projects changed,
  * the summed terms of its projects' states at the end of that year for
  * every portfolio figure, split inside / outside / unknown partnership. A
@@ -37,12 +37,12 @@
 
 #include "benchmark_rules.h"
 
-typedef struct bm_index bm_index_t;
+typedef struct benchmark_index benchmark_index_t;
 
 typedef struct {
   char *id, *name;
   bool open;
-} bm_org_t;
+} benchmark_org_t;
 
 typedef struct {
   char *id;
@@ -50,74 +50,57 @@ typedef struct {
   int8_t type, band;
   int32_t region; /* interned region, -1 = none */
   int64_t area_m2;
-} bm_prop_t;
-
-typedef struct {
-  char *id;
-  int32_t org;         /* -1 until the lifecycle (or survey) names the client */
-  bool in_partnership;
-  bool partnership_known;
-  bm_project_t p;      /* the current state: the timeline's last row */
-  bm_project_year_t *years; /* ascending; the project counts from years[0] */
-  size_t nyears;
-} bm_proj_t;
+} benchmark_prop_t;
 
 /* Peer group filter: -1 = any. region: an interned region (-2 = a region
  * no property has, matching nothing). */
 typedef struct {
   int type, band, region;
-} bm_peer_t;
-#define BM_PEER_ANY ((bm_peer_t){-1, -1, -1})
+} benchmark_peer_t;
+#define BENCHMARK_PEER_ANY ((benchmark_peer_t){-1, -1, -1})
 
 typedef struct {
   size_t n;
-  bm_ranked_t *items;     /* best first */
-  bm_distribution_t dist;
-} bm_ranking_t;
+  benchmark_ranked_t *items;     /* best first */
+  benchmark_distribution_t dist;
+} benchmark_ranking_t;
 
-bm_index_t *bm_index_new(void);
-void bm_index_destroy(bm_index_t **ix);
-uint64_t bm_index_generation(const bm_index_t *ix);
+benchmark_index_t *benchmark_index_new(void);
+void benchmark_index_destroy(benchmark_index_t **ix);
 
 /* Organisations: returns the index, or -1 on OOM. set replaces the name
  * and the open flag. */
-int32_t bm_index_org_set(bm_index_t *ix, const char *id, const char *name, bool open);
-int32_t bm_index_org_find(const bm_index_t *ix, const char *id);
-const bm_org_t *bm_index_org(const bm_index_t *ix, int32_t org);
-size_t bm_index_org_count(const bm_index_t *ix);
+int32_t benchmark_index_org_set(benchmark_index_t *ix, const char *id, const char *name, bool open);
+int32_t benchmark_index_org_find(const benchmark_index_t *ix, const char *id);
+const benchmark_org_t *benchmark_index_org(const benchmark_index_t *ix, int32_t org);
 
-int32_t bm_index_region(bm_index_t *ix, const char *region); /* interns; -1 for "" */
-int32_t bm_index_region_find(const bm_index_t *ix, const char *region); /* -2 unknown */
+/* The interned region (see benchmark_peer_t): -1 for "", -2 when no property has it. */
+int32_t benchmark_index_region_find(const benchmark_index_t *ix, const char *region);
 
-int32_t bm_index_property_set(bm_index_t *ix, const char *id, int32_t org, int type,
-                              int64_t area_m2, const char *region);
-int32_t bm_index_property_find(const bm_index_t *ix, const char *id);
-const bm_prop_t *bm_index_property(const bm_index_t *ix, int32_t prop);
-size_t bm_index_property_count(const bm_index_t *ix);
+int32_t benchmark_index_property_set(benchmark_index_t *ix, const char *id, int32_t org, int type,
+                                     int64_t area_m2, const char *region);
+int32_t benchmark_index_property_find(const benchmark_index_t *ix, const char *id);
+const benchmark_prop_t *benchmark_index_property(const benchmark_index_t *ix, int32_t prop);
 
 /* Creates or replaces a property-year; -1 on OOM or a year out of range. */
-int bm_index_measure_set(bm_index_t *ix, int32_t prop, int year, const bm_measure_t *m);
-size_t bm_index_measure_count(const bm_index_t *ix);
+int benchmark_index_measure_set(benchmark_index_t *ix, int32_t prop, int year,
+                                const benchmark_measure_t *m);
 
 /* Projects: client, partnership and the timeline are replaced as a whole
  * (a project counts for its current client and side in every year). years
  * is ascending by year; nyears 0 leaves the project out of every figure.
  * The organisations' per-year sums follow incrementally. -1 on OOM. */
-int32_t bm_index_project_set(bm_index_t *ix, const char *id, int32_t org,
-                             bool partnership_known, bool in_partnership,
-                             const bm_project_year_t *years, size_t nyears);
-int32_t bm_index_project_find(const bm_index_t *ix, const char *id);
-const bm_proj_t *bm_index_project(const bm_index_t *ix, int32_t proj);
+int32_t benchmark_index_project_set(benchmark_index_t *ix, const char *id, int32_t org,
+                                    bool partnership_known, bool in_partnership,
+                                    const benchmark_project_year_t *years, size_t nyears);
 
 /* The ranking of organisations on figure f for year and peer (property
  * figures only; portfolio figures ignore it). For a portfolio figure, year
  * 0 means the current values (the last row of every timeline). The result
- * is owned by the index and valid until the next bm_index_rank or change.
+ * is owned by the index and valid until the next benchmark_index_rank or change.
  * -1 on OOM. */
-int bm_index_rank(bm_index_t *ix, int f, int year, const bm_peer_t *peer,
-                  const bm_ranking_t **out);
-/* The same without the cache (for measuring the cold path). */
-void bm_index_cache_clear(bm_index_t *ix);
+int benchmark_index_rank(benchmark_index_t *ix, int f, int year, const benchmark_peer_t *peer,
+                         const benchmark_ranking_t **out);
 
 /* Portfolio figure f summed over projects inside / outside partnerships at
  * the end of year (0 = current), for one organisation (org >= 0) or all
@@ -126,11 +109,11 @@ typedef struct {
   int32_t count;
   bool has_value;
   int64_t value;
-} bm_side_t;
-void bm_index_compare(const bm_index_t *ix, int f, int32_t org, int year, bm_side_t *inside,
-                      bm_side_t *outside);
+} benchmark_side_t;
+void benchmark_index_compare(const benchmark_index_t *ix, int f, int32_t org, int year,
+                             benchmark_side_t *inside, benchmark_side_t *outside);
 
 /* Forgets everything (before a reload from the store). */
-void bm_index_clear(bm_index_t *ix);
+void benchmark_index_clear(benchmark_index_t *ix);
 
 #endif

@@ -7,13 +7,13 @@
 
 #include "trin_id.h"
 
-static const char *const TYPE_NAMES[BM_TYPE_COUNT] = {
+static const char *const TYPE_NAMES[BENCHMARK_TYPE_COUNT] = {
     "school", "day_care", "administration", "housing_department", "other"};
-static const char *const BAND_NAMES[BM_BAND_COUNT] = {"small", "medium", "large",
+static const char *const BAND_NAMES[BENCHMARK_BAND_COUNT] = {"small", "medium", "large",
                                                        "very_large"};
 
-int bm_property_type_parse(const char *text, const char *field, trin_err_t *err) {
-  for (int i = 0; i < BM_TYPE_COUNT; i++)
+int benchmark_property_type_parse(const char *text, const char *field, trin_err_t *err) {
+  for (int i = 0; i < BENCHMARK_TYPE_COUNT; i++)
     if (text && strcmp(text, TYPE_NAMES[i]) == 0) return i;
   trin_err_set(err, TRIN_EINVALID, field,
                "must be school, day_care, administration, housing_department or other, "
@@ -22,171 +22,178 @@ int bm_property_type_parse(const char *text, const char *field, trin_err_t *err)
   return -1;
 }
 
-const char *bm_property_type_name(int type) {
-  return type >= 0 && type < BM_TYPE_COUNT ? TYPE_NAMES[type] : "";
+benchmark_size_band_t benchmark_size_band(int64_t a) {
+  if (a < 1000) return BENCHMARK_BAND_SMALL;
+  if (a < 5000) return BENCHMARK_BAND_MEDIUM;
+  if (a < 20000) return BENCHMARK_BAND_LARGE;
+  return BENCHMARK_BAND_VERY_LARGE;
 }
 
-bm_size_band_t bm_size_band(int64_t a) {
-  if (a < 1000) return BM_BAND_SMALL;
-  if (a < 5000) return BM_BAND_MEDIUM;
-  if (a < 20000) return BM_BAND_LARGE;
-  return BM_BAND_VERY_LARGE;
-}
-
-int bm_size_band_parse(const char *text, const char *field, trin_err_t *err) {
-  for (int i = 0; i < BM_BAND_COUNT; i++)
+int benchmark_size_band_parse(const char *text, const char *field, trin_err_t *err) {
+  for (int i = 0; i < BENCHMARK_BAND_COUNT; i++)
     if (text && strcmp(text, BAND_NAMES[i]) == 0) return i;
   trin_err_set(err, TRIN_EINVALID, field,
                "must be small, medium, large or very_large, not '%s'", text ? text : "");
   return -1;
 }
 
-const char *bm_size_band_name(int band) {
-  return band >= 0 && band < BM_BAND_COUNT ? BAND_NAMES[band] : "";
+const char *benchmark_size_band_name(int band) {
+  return band >= 0 && band < BENCHMARK_BAND_COUNT ? BAND_NAMES[band] : "";
 }
 
 /* ---- terms ------------------------------------------------------------------ */
 
-#define PTERM(fn, flags, expr)                                                     \
-  static bool fn(const bm_measure_t *m, int64_t area, bm_wide_t *num,          \
-                 bm_wide_t *den) {                                                 \
-    if ((m->has & (flags)) != (flags) || area <= 0) return false;                  \
-    *num = (expr);                                                                 \
-    *den = area;                                                                   \
-    return true;                                                                   \
+#define PTERM(fn, flags, expr)                                                        \
+  static bool fn(const benchmark_measure_t *m, int64_t area, benchmark_wide_t *num,   \
+                 benchmark_wide_t *den) {                                             \
+    if ((m->has & (flags)) != (flags) || area <= 0) return false;                     \
+    *num = (expr);                                                                    \
+    *den = area;                                                                      \
+    return true;                                                                      \
   }
 
-PTERM(t_cost, BM_HAS_COST, m->cost_ore)
-PTERM(t_energy, BM_HAS_ELECTRICITY | BM_HAS_HEAT,
-      (bm_wide_t)m->electricity_kwh + m->heat_kwh)
-PTERM(t_electricity, BM_HAS_ELECTRICITY, m->electricity_kwh)
-PTERM(t_heat, BM_HAS_HEAT, m->heat_kwh)
-PTERM(t_water, BM_HAS_WATER, m->water_litres)
-PTERM(t_grade, BM_HAS_GRADE, (bm_wide_t)m->grade_x100 * area)
-PTERM(t_climate, BM_HAS_CLIMATE, (bm_wide_t)m->climate_class * 100 * area)
-PTERM(t_anv, BM_HAS_ANVENDELSE, (bm_wide_t)m->anvendelsesgrad_bp * area)
-PTERM(t_udn, BM_HAS_UDNYTTELSE, (bm_wide_t)m->udnyttelsesgrad_bp * area)
-PTERM(t_und, BM_HAS_UNDERSTOETTELSE, (bm_wide_t)m->understoettelsesgrad_bp * area)
+PTERM(t_cost, BENCHMARK_HAS_COST, m->cost_ore)
+PTERM(t_energy, BENCHMARK_HAS_ELECTRICITY | BENCHMARK_HAS_HEAT,
+      (benchmark_wide_t)m->electricity_kwh + m->heat_kwh)
+PTERM(t_electricity, BENCHMARK_HAS_ELECTRICITY, m->electricity_kwh)
+PTERM(t_heat, BENCHMARK_HAS_HEAT, m->heat_kwh)
+PTERM(t_water, BENCHMARK_HAS_WATER, m->water_litres)
+PTERM(t_grade, BENCHMARK_HAS_GRADE, (benchmark_wide_t)m->grade_x100 * area)
+PTERM(t_climate, BENCHMARK_HAS_CLIMATE, (benchmark_wide_t)m->climate_class * 100 * area)
+PTERM(t_anv, BENCHMARK_HAS_ANVENDELSE, (benchmark_wide_t)m->anvendelsesgrad_bp * area)
+PTERM(t_udn, BENCHMARK_HAS_UDNYTTELSE, (benchmark_wide_t)m->udnyttelsesgrad_bp * area)
+PTERM(t_und, BENCHMARK_HAS_UNDERSTOETTELSE, (benchmark_wide_t)m->understoettelsesgrad_bp * area)
 
-static bool j_drift(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
-  if (!(p->has & BM_PHAS_DRIFT) || p->budget_a_ore <= 0) return false;
+static bool j_drift(const benchmark_project_t *p, benchmark_wide_t *num, benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_DRIFT) || p->budget_a_ore <= 0) return false;
   *num = p->drift_ore;
   *den = p->budget_a_ore;
   return true;
 }
-static bool j_market(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
-  if (!(p->has & BM_PHAS_DRIFT) || !(p->has & BM_PHAS_MARKET) || p->budget_a_ore <= 0)
+static bool j_market(const benchmark_project_t *p, benchmark_wide_t *num, benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_DRIFT) || !(p->has & BENCHMARK_PHAS_MARKET) || p->budget_a_ore <= 0)
     return false;
   *num = p->market_adjusted_drift_ore;
   *den = p->budget_a_ore;
   return true;
 }
-static bool j_schedule(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
-  if (!(p->has & BM_PHAS_SCHEDULE)) return false;
+static bool j_schedule(const benchmark_project_t *p, benchmark_wide_t *num, benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_SCHEDULE)) return false;
   *num = p->schedule_variance_days;
   *den = 1;
   return true;
 }
-static bool j_satisfaction(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
-  if (!(p->has & BM_PHAS_SATISFACTION)) return false;
+static bool j_satisfaction(const benchmark_project_t *p, benchmark_wide_t *num,
+                           benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_SATISFACTION)) return false;
   *num = p->satisfaction_x100;
   *den = 1;
   return true;
 }
-static bool j_disputes(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
-  if (!(p->has & BM_PHAS_LIFECYCLE)) return false;
+static bool j_disputes(const benchmark_project_t *p, benchmark_wide_t *num, benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_LIFECYCLE)) return false;
   *num = p->open_disputes;
   *den = 1;
   return true;
 }
-static bool j_defects(const bm_project_t *p, bm_wide_t *num, bm_wide_t *den) {
-  if (!(p->has & BM_PHAS_LIFECYCLE) || p->dwellings <= 0) return false;
+static bool j_defects(const benchmark_project_t *p, benchmark_wide_t *num, benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_LIFECYCLE) || p->dwellings <= 0) return false;
   *num = p->open_defects;
   *den = p->dwellings;
   return true;
 }
 
 /* The key-figure table: the one place a figure is defined. */
-const bm_figure_t bm_figures[BM_FIG_COUNT] = {
-    {"cost_per_m2", "DKK/m2", 2, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+const benchmark_figure_t benchmark_figures[BENCHMARK_FIG_COUNT] = {
+    {"cost_per_m2", "DKK/m2", 2, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "sum of all accounts' costs (øre) / gross area (m²)", 1, t_cost, NULL},
-    {"energy_per_m2", "kWh/m2", 1, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+    {"energy_per_m2", "kWh/m2", 1, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "(electricity + heat, kWh) / gross area", 10, t_energy, NULL},
-    {"electricity_per_m2", "kWh/m2", 1, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+    {"electricity_per_m2", "kWh/m2", 1, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "electricity (kWh) / gross area", 10, t_electricity, NULL},
-    {"heat_per_m2", "kWh/m2", 1, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+    {"heat_per_m2", "kWh/m2", 1, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "heat (kWh) / gross area", 10, t_heat, NULL},
-    {"water_per_m2", "l/m2", 0, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+    {"water_per_m2", "l/m2", 0, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "water (litres) / gross area", 1, t_water, NULL},
-    {"weighted_maintenance_grade", "grade", 2, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+    {"weighted_maintenance_grade", "grade", 2, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "area-weighted mean of each property's weighted grade "
      "(Σ grade × weight / Σ weight over graded parts; 1 = best, 5 = worst)",
      1, t_grade, NULL},
-    {"indoor_climate_class", "class", 2, BM_LOWER_IS_BETTER, BM_KIND_PROPERTY,
+    {"indoor_climate_class", "class", 2, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "area-weighted mean of the indoor climate class (1 = best, 5 = worst)", 1, t_climate,
      NULL},
-    {"anvendelsesgrad", "%", 2, BM_HIGHER_IS_BETTER, BM_KIND_PROPERTY,
+    {"anvendelsesgrad", "%", 2, BENCHMARK_HIGHER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "area-weighted mean of the use rate (booked / available hours)", 1, t_anv, NULL},
-    {"udnyttelsesgrad", "%", 2, BM_HIGHER_IS_BETTER, BM_KIND_PROPERTY,
+    {"udnyttelsesgrad", "%", 2, BENCHMARK_HIGHER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "area-weighted mean of the utilisation rate (used / booked hours)", 1, t_udn, NULL},
-    {"understoettelsesgrad", "%", 2, BM_HIGHER_IS_BETTER, BM_KIND_PROPERTY,
+    {"understoettelsesgrad", "%", 2, BENCHMARK_HIGHER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
      "area-weighted mean of the support rate (used / available capacity)", 1, t_und, NULL},
-    {"budget_drift_pct", "%", 2, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+    {"budget_drift_pct", "%", 2, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
      "Σ (Skema B − Skema A) / Σ Skema A × 100 over projects with both", 10000, NULL,
      j_drift},
-    {"market_adjusted_drift_pct", "%", 2, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+    {"market_adjusted_drift_pct", "%", 2, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
      "Σ (drift − market part) / Σ Skema A × 100 over projects with index points", 10000,
      NULL, j_market},
-    {"schedule_variance_days", "days", 1, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+    {"schedule_variance_days", "days", 1, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
      "mean handover variance (forecast or actual − baseline) over projects with a "
      "handover milestone",
      10, NULL, j_schedule},
-    {"latest_satisfaction", "points", 2, BM_HIGHER_IS_BETTER, BM_KIND_PORTFOLIO,
+    {"latest_satisfaction", "points", 2, BENCHMARK_HIGHER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
      "mean over projects of the latest round's mean of visible all-roles statement means",
      1, NULL, j_satisfaction},
-    {"open_disputes", "per project", 2, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+    {"open_disputes", "per project", 2, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
      "open disputes / projects", 100, NULL, j_disputes},
-    {"defects_per_dwelling", "per dwelling", 3, BM_LOWER_IS_BETTER, BM_KIND_PORTFOLIO,
+    {"defects_per_dwelling", "per dwelling", 3, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
      "Σ open defects / Σ dwellings over projects with dwellings", 1000, NULL, j_defects},
 };
 
-int bm_figure_find(const char *name, const char *field, trin_err_t *err) {
+int benchmark_figure_find(const char *name, const char *field, trin_err_t *err) {
   if (!name || !*name) {
     trin_err_set(err, TRIN_EINVALID, field, "is required");
     return -1;
   }
-  for (int i = 0; i < BM_FIG_COUNT; i++)
-    if (strcmp(name, bm_figures[i].name) == 0) return i;
+  for (int i = 0; i < BENCHMARK_FIG_COUNT; i++)
+    if (strcmp(name, benchmark_figures[i].name) == 0) return i;
   trin_err_set(err, TRIN_EINVALID, field, "'%s' is not a key figure (see ListFigures)", name);
   return -1;
 }
 
-const char *bm_direction_name(bm_direction_t d) {
-  return d == BM_HIGHER_IS_BETTER ? "higher_is_better" : "lower_is_better";
+const char *benchmark_direction_name(benchmark_direction_t d) {
+  return d == BENCHMARK_HIGHER_IS_BETTER ? "higher_is_better" : "lower_is_better";
 }
-const char *bm_kind_name(bm_kind_t k) { return k == BM_KIND_PORTFOLIO ? "portfolio" : "property"; }
+const char *benchmark_kind_name(benchmark_kind_t k) {
+  return k == BENCHMARK_KIND_PORTFOLIO ? "portfolio" : "property";
+}
 
-int64_t bm_div_round(bm_wide_t n, bm_wide_t d) {
+int benchmark_range_check(int64_t v, int64_t lo, int64_t hi, const char *field, trin_err_t *err) {
+  if (v < lo || v > hi)
+    return trin_err_set(err, TRIN_EINVALID, field, "must be %lld–%lld, not %lld", (long long)lo,
+                        (long long)hi, (long long)v);
+  return TRIN_OK;
+}
+
+int64_t benchmark_div_round(benchmark_wide_t n, benchmark_wide_t d) {
   bool neg = (n < 0) != (d < 0);
   if (n < 0) n = -n;
   if (d < 0) d = -d;
-  bm_wide_t q = (n + d / 2) / d; /* half away from zero: ties go up in magnitude */
-  if (q > (bm_wide_t)INT64_MAX) return neg ? INT64_MIN : INT64_MAX;
+  benchmark_wide_t q = (n + d / 2) / d; /* half away from zero: ties go up in magnitude */
+  if (q > (benchmark_wide_t)INT64_MAX) return neg ? INT64_MIN : INT64_MAX;
   return neg ? -(int64_t)q : (int64_t)q;
 }
 
-bool bm_figure_value(const bm_figure_t *f, bm_wide_t num, bm_wide_t den, int64_t *out) {
+bool benchmark_figure_value(const benchmark_figure_t *f, benchmark_wide_t num, benchmark_wide_t den,
+                            int64_t *out) {
   if (den == 0) return false;
-  *out = bm_div_round(num * f->mult, den);
+  *out = benchmark_div_round(num * f->mult, den);
   return true;
 }
 
 /* ---- maintenance model --------------------------------------------------------- */
 
-int bm_model_check(const bm_model_part_t *parts, size_t n, trin_err_t *err) {
-  if (n < 1 || n > BM_MODEL_MAX_PARTS)
+int benchmark_model_check(const benchmark_model_part_t *parts, size_t n, trin_err_t *err) {
+  if (n < 1 || n > BENCHMARK_MODEL_MAX_PARTS)
     return trin_err_set(err, TRIN_EINVALID, "model.parts", "must list 1–%d parts",
-                        BM_MODEL_MAX_PARTS);
+                        BENCHMARK_MODEL_MAX_PARTS);
   for (size_t i = 0; i < n; i++) {
     char f[48];
     snprintf(f, sizeof f, "model.parts[%zu].part", i);
@@ -205,15 +212,16 @@ int bm_model_check(const bm_model_part_t *parts, size_t n, trin_err_t *err) {
   return TRIN_OK;
 }
 
-int bm_weighted_grade_x100(const bm_part_grade_t *g, size_t n, const bm_model_part_t *model,
-                           size_t nmodel, bool *has, int32_t *out, trin_err_t *err) {
+int benchmark_weighted_grade_x100(const benchmark_part_grade_t *g, size_t n,
+                                  const benchmark_model_part_t *model, size_t nmodel, bool *has,
+                                  int32_t *out, trin_err_t *err) {
   int64_t sum = 0, weights = 0;
   *has = false;
   *out = 0;
   for (size_t i = 0; i < n; i++) {
     char f[48];
     snprintf(f, sizeof f, "maintenance[%zu]", i);
-    const bm_model_part_t *mp = NULL;
+    const benchmark_model_part_t *mp = NULL;
     for (size_t k = 0; k < nmodel && !mp; k++)
       if (g[i].part && strcmp(g[i].part, model[k].part) == 0) mp = &model[k];
     if (!mp)
@@ -230,61 +238,62 @@ int bm_weighted_grade_x100(const bm_part_grade_t *g, size_t n, const bm_model_pa
   }
   if (weights > 0) {
     *has = true;
-    *out = (int32_t)bm_div_round(sum, weights);
+    *out = (int32_t)benchmark_div_round(sum, weights);
   }
   return TRIN_OK;
 }
 
 /* ---- statistics -------------------------------------------------------------------- */
 
-int64_t bm_quartile(const int64_t *x, size_t n, int k) {
+int64_t benchmark_quartile(const int64_t *x, size_t n, int k) {
   if (n == 0) return 0;
   /* h = (n−1)k/4 = i + r/4 */
   size_t h4 = (n - 1) * (size_t)k;
   size_t i = h4 / 4, r = h4 % 4;
   if (r == 0 || i + 1 >= n) return x[i];
-  bm_wide_t q4 = (bm_wide_t)x[i] * 4 + (bm_wide_t)r * ((bm_wide_t)x[i + 1] - x[i]);
-  return bm_div_round(q4, 4);
+  benchmark_wide_t q4 =
+      (benchmark_wide_t)x[i] * 4 + (benchmark_wide_t)r * ((benchmark_wide_t)x[i + 1] - x[i]);
+  return benchmark_div_round(q4, 4);
 }
 
-void bm_distribution(const int64_t *x, size_t n, bm_distribution_t *d) {
+void benchmark_distribution(const int64_t *x, size_t n, benchmark_distribution_t *d) {
   memset(d, 0, sizeof *d);
   if (n == 0) return;
-  bm_wide_t sum = 0;
+  benchmark_wide_t sum = 0;
   for (size_t i = 0; i < n; i++) sum += x[i];
   d->n = (int32_t)n;
-  d->mean = bm_div_round(sum, (bm_wide_t)n);
+  d->mean = benchmark_div_round(sum, (benchmark_wide_t)n);
   d->min = x[0];
   d->max = x[n - 1];
-  d->q1 = bm_quartile(x, n, 1);
-  d->median = bm_quartile(x, n, 2);
-  d->q3 = bm_quartile(x, n, 3);
+  d->q1 = benchmark_quartile(x, n, 1);
+  d->median = benchmark_quartile(x, n, 2);
+  d->q3 = benchmark_quartile(x, n, 3);
 }
 
 /* ---- ranking ---------------------------------------------------------------------- */
 
 static int cmp_lower(const void *a, const void *b) {
-  const bm_ranked_t *x = a, *y = b;
+  const benchmark_ranked_t *x = a, *y = b;
   if (x->value != y->value) return x->value < y->value ? -1 : 1;
   return strcmp(x->id ? x->id : "", y->id ? y->id : "");
 }
 static int cmp_higher(const void *a, const void *b) {
-  const bm_ranked_t *x = a, *y = b;
+  const benchmark_ranked_t *x = a, *y = b;
   if (x->value != y->value) return x->value > y->value ? -1 : 1;
   return strcmp(x->id ? x->id : "", y->id ? y->id : "");
 }
 
-void bm_rank(bm_ranked_t *items, size_t n, bm_direction_t dir) {
+void benchmark_rank(benchmark_ranked_t *items, size_t n, benchmark_direction_t dir) {
   if (n == 0) return;
-  qsort(items, n, sizeof *items, dir == BM_HIGHER_IS_BETTER ? cmp_higher : cmp_lower);
+  qsort(items, n, sizeof *items, dir == BENCHMARK_HIGHER_IS_BETTER ? cmp_higher : cmp_lower);
   for (size_t i = 0; i < n; i++) {
     /* Invariant: a tie takes the rank of the first of its run (1, 2, 2, 4). */
     items[i].rank = (i > 0 && items[i].value == items[i - 1].value) ? items[i - 1].rank
                                                                      : (int32_t)(i + 1);
     items[i].percentile_x100 =
         n == 1 ? 10000
-               : (int32_t)bm_div_round((bm_wide_t)(n - (size_t)items[i].rank) * 10000,
-                                       (bm_wide_t)(n - 1));
+               : (int32_t)benchmark_div_round((benchmark_wide_t)(n - (size_t)items[i].rank) * 10000,
+                                              (benchmark_wide_t)(n - 1));
   }
 }
 
@@ -303,55 +312,59 @@ static int date_year(const char *s) {
   return y;
 }
 
-int bm_event_year(const char *date, const char *commit_time) {
+int benchmark_event_year(const char *date, const char *commit_time) {
   int y = date_year(date);
   if (y < 0) y = date_year(commit_time);
   if (y < 0) return -1;
-  return y < BM_YEAR_MIN ? BM_YEAR_MIN : y > BM_YEAR_MAX ? BM_YEAR_MAX : y;
+  return y < BENCHMARK_YEAR_MIN   ? BENCHMARK_YEAR_MIN
+         : y > BENCHMARK_YEAR_MAX ? BENCHMARK_YEAR_MAX
+                                  : y;
 }
 
-void bm_project_merge(bm_project_t *dst, const bm_project_t *src, bm_source_t source) {
+void benchmark_project_merge(benchmark_project_t *dst, const benchmark_project_t *src,
+                             benchmark_source_t source) {
   uint32_t bits = 0;
   switch (source) {
-    case BM_SOURCE_LIFECYCLE:
-      bits = BM_PHAS_LIFECYCLE | BM_PHAS_SCHEDULE;
+    case BENCHMARK_SOURCE_LIFECYCLE:
+      bits = BENCHMARK_PHAS_LIFECYCLE | BENCHMARK_PHAS_SCHEDULE;
       dst->schedule_variance_days = src->schedule_variance_days;
       dst->open_disputes = src->open_disputes;
       dst->open_defects = src->open_defects;
       dst->dwellings = src->dwellings;
       break;
-    case BM_SOURCE_BUDGET:
-      bits = BM_PHAS_DRIFT | BM_PHAS_MARKET;
+    case BENCHMARK_SOURCE_BUDGET:
+      bits = BENCHMARK_PHAS_DRIFT | BENCHMARK_PHAS_MARKET;
       dst->budget_a_ore = src->budget_a_ore;
       dst->drift_ore = src->drift_ore;
       dst->market_adjusted_drift_ore = src->market_adjusted_drift_ore;
       break;
-    case BM_SOURCE_SURVEY:
-      bits = BM_PHAS_SATISFACTION;
+    case BENCHMARK_SOURCE_SURVEY:
+      bits = BENCHMARK_PHAS_SATISFACTION;
       dst->satisfaction_x100 = src->satisfaction_x100;
       break;
   }
   dst->has = (dst->has & ~bits) | (src->has & bits);
 }
 
-int bm_timeline_apply(bm_project_year_t *rows, size_t *n, int year, bm_source_t source,
-                      const bm_project_t *now) {
-  if (year < BM_YEAR_MIN || year > BM_YEAR_MAX || *n > BM_YEARS) return -1;
+int benchmark_timeline_apply(benchmark_project_year_t *rows, size_t *n, int year,
+                             benchmark_source_t source, const benchmark_project_t *now) {
+  if (year < BENCHMARK_YEAR_MIN || year > BENCHMARK_YEAR_MAX || *n > BENCHMARK_YEARS) return -1;
   size_t i = 0;
   while (i < *n && rows[i].year < year) i++;
   if (i == *n || rows[i].year != year) {
-    /* Invariant: rows stay ascending and distinct, so at most BM_YEARS. */
+    /* Invariant: rows stay ascending and distinct, so at most BENCHMARK_YEARS. */
     memmove(&rows[i + 1], &rows[i], (*n - i) * sizeof *rows);
     memset(&rows[i], 0, sizeof rows[i]);
     rows[i].year = year;
     if (i > 0) rows[i].p = rows[i - 1].p; /* carried forward into the new row */
     (*n)++;
   }
-  for (size_t k = i; k < *n; k++) bm_project_merge(&rows[k].p, now, source);
+  for (size_t k = i; k < *n; k++) benchmark_project_merge(&rows[k].p, now, source);
   return 0;
 }
 
-const bm_project_t *bm_timeline_at(const bm_project_year_t *rows, size_t n, int year) {
+const benchmark_project_t *benchmark_timeline_at(const benchmark_project_year_t *rows, size_t n,
+                                                 int year) {
   size_t lo = 0, hi = n; /* the first row after year */
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
@@ -363,15 +376,15 @@ const bm_project_t *bm_timeline_at(const bm_project_year_t *rows, size_t n, int 
 
 /* ---- open and anonymous -------------------------------------------------------------- */
 
-bool bm_name_visible(const char *viewer, bool viewer_open, const char *subject,
-                     bool subject_open) {
+bool benchmark_name_visible(const char *viewer, bool viewer_open, const char *subject,
+                            bool subject_open) {
   if (!viewer || !*viewer) return false; /* no viewer: the anonymous view */
   if (subject && strcmp(viewer, subject) == 0) return true;
   return viewer_open && subject_open;
 }
 
-int bm_viewer_resolve(const char *caller_org, const char *given, const char *field,
-                      bool operator, const char **viewer, trin_err_t *err) {
+int benchmark_viewer_resolve(const char *caller_org, const char *given, const char *field,
+                             bool operator, const char **viewer, trin_err_t *err) {
   bool has_org = caller_org && *caller_org, named = given && *given;
   *viewer = has_org ? caller_org : NULL;
   if (!named || (has_org && strcmp(given, caller_org) == 0)) return TRIN_OK;
@@ -392,15 +405,16 @@ int bm_viewer_resolve(const char *caller_org, const char *given, const char *fie
                       given);
 }
 
-bool bm_group_visible(size_t n, int min_group) {
-  if (min_group < 1) min_group = BM_MIN_GROUP_DEFAULT;
+bool benchmark_group_visible(size_t n, int min_group) {
+  if (min_group < 1) min_group = BENCHMARK_MIN_GROUP_DEFAULT;
   return n >= (size_t)min_group;
 }
 
-bool bm_side_visible(int32_t projects, int min_group, const char *side, char *why, size_t whyn) {
-  if (min_group < 1) min_group = BM_MIN_GROUP_DEFAULT;
+bool benchmark_side_visible(int32_t projects, int min_group, const char *side, char *why,
+                            size_t whyn) {
+  if (min_group < 1) min_group = BENCHMARK_MIN_GROUP_DEFAULT;
   if (whyn) why[0] = '\0';
-  if (projects > 0 && bm_group_visible((size_t)projects, min_group)) return true;
+  if (projects > 0 && benchmark_group_visible((size_t)projects, min_group)) return true;
   if (!whyn) return false;
   if (projects <= 0) snprintf(why, whyn, "no project %s has a value", side);
   else
@@ -409,13 +423,14 @@ bool bm_side_visible(int32_t projects, int min_group, const char *side, char *wh
   return false;
 }
 
-bool bm_satisfaction_x100(const int64_t *sums, const int32_t *counts, size_t n, int32_t *out) {
-  bm_wide_t sum = 0, count = 0;
+bool benchmark_satisfaction_x100(const int64_t *sums, const int32_t *counts, size_t n,
+                                 int32_t *out) {
+  benchmark_wide_t sum = 0, count = 0;
   for (size_t i = 0; i < n; i++) {
     if (counts[i] <= 0) continue;
-    sum += (bm_wide_t)sums[i] * 100;
+    sum += (benchmark_wide_t)sums[i] * 100;
     count += counts[i];
   }
-  *out = count ? (int32_t)bm_div_round(sum, count) : 0;
+  *out = count ? (int32_t)benchmark_div_round(sum, count) : 0;
   return count > 0;
 }

@@ -141,7 +141,7 @@ int benchmark_store_org_ensure(trin_store_t *s, const char *id, bool *created,
   return rc;
 }
 
-static void org_from_row(trin_arena_t *a, trin_stmt_t *st, bm_organisation_msg_t *o) {
+static void org_from_row(trin_arena_t *a, trin_stmt_t *st, benchmark_organisation_msg_t *o) {
   trin__benchmark__organisation__init(o);
   o->id = trin_arena_strdup(a, trin_stmt_text(st, 0));
   o->name = trin_arena_strdup(a, trin_stmt_text(st, 1));
@@ -149,7 +149,7 @@ static void org_from_row(trin_arena_t *a, trin_stmt_t *st, bm_organisation_msg_t
 }
 
 int benchmark_store_org_get(trin_store_t *s, const char *id, const char *field,
-                            trin_arena_t *a, bm_organisation_msg_t *out, trin_err_t *err) {
+                            trin_arena_t *a, benchmark_organisation_msg_t *out, trin_err_t *err) {
   TRIN_STMT("SELECT id, name, open_benchmarking FROM bm_organisations WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
@@ -163,7 +163,7 @@ int benchmark_store_org_get(trin_store_t *s, const char *id, const char *field,
   return trin_err_set(err, TRIN_ENOTFOUND, field, "no organisation '%s'", id);
 }
 
-int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, bm_organisation_msg_t ***out,
+int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, benchmark_organisation_msg_t ***out,
                              size_t *n, trin_err_t *err) {
   TRIN_STMT("SELECT id, name, open_benchmarking FROM bm_organisations ORDER BY id");
   size_t cap = 0;
@@ -173,13 +173,13 @@ int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, bm_organisation_m
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
     if (*n == cap) {
       size_t nc = cap ? cap * 2 : 16;
-      bm_organisation_msg_t **v = trin_arena_alloc(a, nc * sizeof *v);
+      benchmark_organisation_msg_t **v = trin_arena_alloc(a, nc * sizeof *v);
       if (!v) break;
       if (*n) memcpy(v, *out, *n * sizeof *v);
       *out = v;
       cap = nc;
     }
-    bm_organisation_msg_t *o = trin_arena_alloc(a, sizeof *o);
+    benchmark_organisation_msg_t *o = trin_arena_alloc(a, sizeof *o);
     if (!o) break;
     org_from_row(a, st, o);
     (*out)[(*n)++] = o;
@@ -201,7 +201,7 @@ static int run3(trin_store_t *s, const char *sql, const char *a, const char *b, 
   return trin_stmt_run(st, err);
 }
 
-int benchmark_store_property_put(trin_store_t *s, const bm_property_msg_t *p,
+int benchmark_store_property_put(trin_store_t *s, const benchmark_property_msg_t *p,
                                  trin_err_t *err) {
   /* The key is (owner_org, id) (migration 3) and an id names one property:
    * a property given a new owner moves, measures and all, to the new key. */
@@ -255,7 +255,7 @@ int benchmark_store_property_put(trin_store_t *s, const bm_property_msg_t *p,
 }
 
 int benchmark_store_property_get(trin_store_t *s, const char *id, const char *field,
-                                 trin_arena_t *a, bm_property_msg_t *p, trin_err_t *err) {
+                                 trin_arena_t *a, benchmark_property_msg_t *p, trin_err_t *err) {
   TRIN_STMT("SELECT id, name, owner_org, type, gross_area_m2, year_built, municipality, region"
        " FROM bm_properties WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
@@ -270,7 +270,7 @@ int benchmark_store_property_get(trin_store_t *s, const char *id, const char *fi
     p->year_built = (int32_t)trin_stmt_int64(st, 5);
     p->municipality = trin_arena_strdup(a, trin_stmt_text(st, 6));
     p->region = trin_arena_strdup(a, trin_stmt_text(st, 7));
-    p->size_band = (char *)bm_size_band_name(bm_size_band(p->gross_area_m2));
+    p->size_band = (char *)benchmark_size_band_name(benchmark_size_band(p->gross_area_m2));
     trin_stmt_reset(st);
     return a->failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : TRIN_OK;
   }
@@ -282,7 +282,7 @@ int benchmark_store_property_get(trin_store_t *s, const char *id, const char *fi
 /* ---- measures ----------------------------------------------------------------------- */
 
 int benchmark_store_measure_put(trin_store_t *s, const char *property_id, int year,
-                                const bm_measure_t *m,
+                                const benchmark_measure_t *m,
                                 const Trin__Benchmark__AccountCost *const *costs, size_t ncosts,
                                 const Trin__Benchmark__PartGrade *const *grades, size_t ngrades,
                                 trin_err_t *err) {
@@ -314,23 +314,23 @@ int benchmark_store_measure_put(trin_store_t *s, const char *property_id, int ye
        " understoettelsesgrad_bp = excluded.understoettelsesgrad_bp");
   trin_stmt_bind_text(st, 1, property_id);
   trin_stmt_bind_int64(st, 2, year);
-  bind_opt(st, 3, m->has & BM_HAS_COST, m->cost_ore);
+  bind_opt(st, 3, m->has & BENCHMARK_HAS_COST, m->cost_ore);
   trin_stmt_bind_text(st, 4, cbuf);
-  bind_opt(st, 5, m->has & BM_HAS_ELECTRICITY, m->electricity_kwh);
-  bind_opt(st, 6, m->has & BM_HAS_HEAT, m->heat_kwh);
-  bind_opt(st, 7, m->has & BM_HAS_WATER, m->water_litres);
-  bind_opt(st, 8, m->has & BM_HAS_GRADE, m->grade_x100);
+  bind_opt(st, 5, m->has & BENCHMARK_HAS_ELECTRICITY, m->electricity_kwh);
+  bind_opt(st, 6, m->has & BENCHMARK_HAS_HEAT, m->heat_kwh);
+  bind_opt(st, 7, m->has & BENCHMARK_HAS_WATER, m->water_litres);
+  bind_opt(st, 8, m->has & BENCHMARK_HAS_GRADE, m->grade_x100);
   trin_stmt_bind_text(st, 9, gbuf);
-  bind_opt(st, 10, m->has & BM_HAS_CLIMATE, m->climate_class);
-  bind_opt(st, 11, m->has & BM_HAS_ANVENDELSE, m->anvendelsesgrad_bp);
-  bind_opt(st, 12, m->has & BM_HAS_UDNYTTELSE, m->udnyttelsesgrad_bp);
-  bind_opt(st, 13, m->has & BM_HAS_UNDERSTOETTELSE, m->understoettelsesgrad_bp);
+  bind_opt(st, 10, m->has & BENCHMARK_HAS_CLIMATE, m->climate_class);
+  bind_opt(st, 11, m->has & BENCHMARK_HAS_ANVENDELSE, m->anvendelsesgrad_bp);
+  bind_opt(st, 12, m->has & BENCHMARK_HAS_UDNYTTELSE, m->udnyttelsesgrad_bp);
+  bind_opt(st, 13, m->has & BENCHMARK_HAS_UNDERSTOETTELSE, m->understoettelsesgrad_bp);
   return trin_stmt_run(st, err);
 }
 
 /* ---- the maintenance model ----------------------------------------------------------- */
 
-int benchmark_store_model_set(trin_store_t *s, const bm_model_part_t *parts, size_t n,
+int benchmark_store_model_set(trin_store_t *s, const benchmark_model_part_t *parts, size_t n,
                               trin_err_t *err) {
   int rc = trin_store_exec(s, "DELETE FROM bm_model", err);
   if (rc) return rc;
@@ -344,12 +344,12 @@ int benchmark_store_model_set(trin_store_t *s, const bm_model_part_t *parts, siz
   return TRIN_OK;
 }
 
-int benchmark_store_model_get(trin_store_t *s, bm_model_part_t *parts, size_t *n,
+int benchmark_store_model_get(trin_store_t *s, benchmark_model_part_t *parts, size_t *n,
                               trin_err_t *err) {
   TRIN_STMT("SELECT part, weight FROM bm_model ORDER BY n");
   int rc;
   *n = 0;
-  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && *n < BM_MODEL_MAX_PARTS) {
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && *n < BENCHMARK_MODEL_MAX_PARTS) {
     snprintf(parts[*n].part, sizeof parts[*n].part, "%s", trin_stmt_text(st, 0));
     parts[*n].weight = (int32_t)trin_stmt_int64(st, 1);
     (*n)++;
@@ -360,7 +360,7 @@ int benchmark_store_model_get(trin_store_t *s, bm_model_part_t *parts, size_t *n
 
 /* ---- projects ------------------------------------------------------------------------- */
 
-static void project_from_row(trin_stmt_t *st, bm_project_row_t *r) {
+static void project_from_row(trin_stmt_t *st, benchmark_project_row_t *r) {
   snprintf(r->id, sizeof r->id, "%s", trin_stmt_text(st, 0));
   snprintf(r->client_org, sizeof r->client_org, "%s", trin_stmt_text(st, 1));
   snprintf(r->partnership_id, sizeof r->partnership_id, "%s", trin_stmt_text(st, 2));
@@ -386,13 +386,13 @@ static void project_from_row(trin_stmt_t *st, bm_project_row_t *r) {
   "year, has, budget_a_ore, drift_ore, market_adjusted_drift_ore,"                      \
   " schedule_variance_days, satisfaction_x100, open_disputes, open_defects, dwellings"
 
-static int project_years_get(trin_store_t *s, bm_project_row_t *row, trin_err_t *err) {
+static int project_years_get(trin_store_t *s, benchmark_project_row_t *row, trin_err_t *err) {
   TRIN_STMT("SELECT " YEAR_COLS " FROM bm_project_years WHERE project_id = ? ORDER BY year");
   trin_stmt_bind_text(st, 1, row->id);
   int rc;
   row->nyears = 0;
-  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && row->nyears < BM_YEARS) {
-    bm_project_year_t *y = &row->years[row->nyears++];
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW && row->nyears < BENCHMARK_YEARS) {
+    benchmark_project_year_t *y = &row->years[row->nyears++];
     memset(y, 0, sizeof *y);
     y->year = (int32_t)trin_stmt_int64(st, 0);
     y->p.has = (uint32_t)trin_stmt_int64(st, 1);
@@ -409,7 +409,7 @@ static int project_years_get(trin_store_t *s, bm_project_row_t *row, trin_err_t 
   return rc == TRIN_STORE_ROW || rc == TRIN_OK ? TRIN_OK : rc;
 }
 
-static int project_years_put(trin_store_t *s, const bm_project_row_t *r, trin_err_t *err) {
+static int project_years_put(trin_store_t *s, const benchmark_project_row_t *r, trin_err_t *err) {
   int rc;
   {
     TRIN_STMT("DELETE FROM bm_project_years WHERE project_id = ?");
@@ -417,7 +417,7 @@ static int project_years_put(trin_store_t *s, const bm_project_row_t *r, trin_er
     if ((rc = trin_stmt_run(st, err))) return rc;
   }
   for (size_t i = 0; i < r->nyears; i++) {
-    const bm_project_year_t *y = &r->years[i];
+    const benchmark_project_year_t *y = &r->years[i];
     TRIN_STMT("INSERT INTO bm_project_years (project_id, " YEAR_COLS
          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     trin_stmt_bind_text(st, 1, r->id);
@@ -436,7 +436,7 @@ static int project_years_put(trin_store_t *s, const bm_project_row_t *r, trin_er
   return TRIN_OK;
 }
 
-int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_t *row,
+int benchmark_store_project_get(trin_store_t *s, const char *id, benchmark_project_row_t *row,
                                 bool *found, trin_err_t *err) {
   TRIN_STMT("SELECT " PROJECT_COLS " FROM bm_projects WHERE id = ?");
   memset(row, 0, sizeof *row);
@@ -450,7 +450,8 @@ int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_
   return *found ? project_years_get(s, row, err) : TRIN_OK;
 }
 
-int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *r, trin_err_t *err) {
+int benchmark_store_project_put(trin_store_t *s, const benchmark_project_row_t *r,
+                                trin_err_t *err) {
   TRIN_STMT("INSERT INTO bm_projects (" PROJECT_COLS
        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
        " ON CONFLICT(id) DO UPDATE SET client_org = excluded.client_org,"
@@ -483,15 +484,15 @@ int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *r, trin
 
 /* ---- loading the index ------------------------------------------------------------------ */
 
-int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
-  bm_index_clear(ix);
+int benchmark_store_load(trin_store_t *s, benchmark_index_t *ix, trin_err_t *err) {
+  benchmark_index_clear(ix);
   int rc;
 #define OOM() trin_err_set(err, TRIN_EINTERNAL, "", "out of memory loading the index")
   {
     TRIN_STMT("SELECT id, name, open_benchmarking FROM bm_organisations");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW)
-      if (bm_index_org_set(ix, trin_stmt_text(st, 0), trin_stmt_text(st, 1),
-                           trin_stmt_int64(st, 2) != 0) < 0) {
+      if (benchmark_index_org_set(ix, trin_stmt_text(st, 0), trin_stmt_text(st, 1),
+                                  trin_stmt_int64(st, 2) != 0) < 0) {
         trin_stmt_reset(st);
         return OOM();
       }
@@ -501,10 +502,10 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
   {
     TRIN_STMT("SELECT id, owner_org, type, gross_area_m2, region FROM bm_properties");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-      int type = bm_property_type_parse(trin_stmt_text(st, 2), "type", NULL);
-      if (bm_index_property_set(ix, trin_stmt_text(st, 0),
-                                bm_index_org_find(ix, trin_stmt_text(st, 1)), type,
-                                trin_stmt_int64(st, 3), trin_stmt_text(st, 4)) < 0) {
+      int type = benchmark_property_type_parse(trin_stmt_text(st, 2), "type", NULL);
+      if (benchmark_index_property_set(ix, trin_stmt_text(st, 0),
+                                       benchmark_index_org_find(ix, trin_stmt_text(st, 1)), type,
+                                       trin_stmt_int64(st, 3), trin_stmt_text(st, 4)) < 0) {
         trin_stmt_reset(st);
         return OOM();
       }
@@ -517,11 +518,11 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
          " grade_x100, climate_class, anvendelsesgrad_bp, udnyttelsesgrad_bp,"
          " understoettelsesgrad_bp FROM bm_measures");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-      bm_measure_t m = {0};
-      static const uint32_t flag[] = {BM_HAS_COST,    BM_HAS_ELECTRICITY, BM_HAS_HEAT,
-                                      BM_HAS_WATER,   BM_HAS_GRADE,       BM_HAS_CLIMATE,
-                                      BM_HAS_ANVENDELSE, BM_HAS_UDNYTTELSE,
-                                      BM_HAS_UNDERSTOETTELSE};
+      benchmark_measure_t m = {0};
+      static const uint32_t flag[] = {
+          BENCHMARK_HAS_COST,       BENCHMARK_HAS_ELECTRICITY, BENCHMARK_HAS_HEAT,
+          BENCHMARK_HAS_WATER,      BENCHMARK_HAS_GRADE,       BENCHMARK_HAS_CLIMATE,
+          BENCHMARK_HAS_ANVENDELSE, BENCHMARK_HAS_UDNYTTELSE,  BENCHMARK_HAS_UNDERSTOETTELSE};
       for (int c = 0; c < 9; c++)
         if (!trin_stmt_is_null(st, 2 + c)) m.has |= flag[c];
       m.cost_ore = trin_stmt_int64(st, 2);
@@ -533,8 +534,8 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
       m.anvendelsesgrad_bp = (int32_t)trin_stmt_int64(st, 8);
       m.udnyttelsesgrad_bp = (int32_t)trin_stmt_int64(st, 9);
       m.understoettelsesgrad_bp = (int32_t)trin_stmt_int64(st, 10);
-      int32_t p = bm_index_property_find(ix, trin_stmt_text(st, 0));
-      if (p < 0 || bm_index_measure_set(ix, p, (int)trin_stmt_int64(st, 1), &m)) {
+      int32_t p = benchmark_index_property_find(ix, trin_stmt_text(st, 0));
+      if (p < 0 || benchmark_index_measure_set(ix, p, (int)trin_stmt_int64(st, 1), &m)) {
         trin_stmt_reset(st);
         return OOM();
       }
@@ -544,7 +545,7 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
   }
   {
     TRIN_STMT("SELECT " PROJECT_COLS " FROM bm_projects");
-    bm_project_row_t *r = malloc(sizeof *r);
+    benchmark_project_row_t *r = malloc(sizeof *r);
     if (!r) {
       trin_stmt_reset(st);
       return OOM();
@@ -552,10 +553,10 @@ int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err) {
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       memset(r, 0, sizeof *r);
       project_from_row(st, r);
-      int32_t org = r->client_org[0] ? bm_index_org_find(ix, r->client_org) : -1;
+      int32_t org = r->client_org[0] ? benchmark_index_org_find(ix, r->client_org) : -1;
       int rc2 = project_years_get(s, r, err);
-      if (!rc2 && bm_index_project_set(ix, r->id, org, r->partnership_known,
-                                       r->partnership_id[0] != 0, r->years, r->nyears) < 0)
+      if (!rc2 && benchmark_index_project_set(ix, r->id, org, r->partnership_known,
+                                              r->partnership_id[0] != 0, r->years, r->nyears) < 0)
         rc2 = OOM();
       if (rc2) {
         trin_stmt_reset(st);

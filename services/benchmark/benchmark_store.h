@@ -15,9 +15,8 @@
 #include "trin_err.h"
 #include "trin_store.h"
 
-typedef Trin__Benchmark__Organisation bm_organisation_msg_t;
-typedef Trin__Benchmark__Property bm_property_msg_t;
-typedef Trin__Benchmark__Measure bm_measure_msg_t;
+typedef Trin__Benchmark__Organisation benchmark_organisation_msg_t;
+typedef Trin__Benchmark__Property benchmark_property_msg_t;
 
 int benchmark_store_migrate(trin_store_t *s, trin_err_t *err);
 /* The service's own tables at schema `version` only, nothing newer: a store
@@ -32,25 +31,27 @@ int benchmark_store_org_put(trin_store_t *s, const char *id, const char *name, b
 int benchmark_store_org_ensure(trin_store_t *s, const char *id, bool *created, trin_err_t *err);
 /* TRIN_ENOTFOUND naming field when unknown. */
 int benchmark_store_org_get(trin_store_t *s, const char *id, const char *field,
-                            trin_arena_t *a, bm_organisation_msg_t *out, trin_err_t *err);
-int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, bm_organisation_msg_t ***out,
+                            trin_arena_t *a, benchmark_organisation_msg_t *out, trin_err_t *err);
+int benchmark_store_org_list(trin_store_t *s, trin_arena_t *a, benchmark_organisation_msg_t ***out,
                              size_t *n, trin_err_t *err);
 
-int benchmark_store_property_put(trin_store_t *s, const bm_property_msg_t *p, trin_err_t *err);
+int benchmark_store_property_put(trin_store_t *s, const benchmark_property_msg_t *p,
+                                 trin_err_t *err);
 int benchmark_store_property_get(trin_store_t *s, const char *id, const char *field,
-                                 trin_arena_t *a, bm_property_msg_t *out, trin_err_t *err);
+                                 trin_arena_t *a, benchmark_property_msg_t *out, trin_err_t *err);
 
 /* Create or replace a property-year. costs and grades are the measure's
  * lists; m carries the derived total and weighted grade. */
 int benchmark_store_measure_put(trin_store_t *s, const char *property_id, int year,
-                                const bm_measure_t *m, const Trin__Benchmark__AccountCost *const *costs,
-                                size_t ncosts, const Trin__Benchmark__PartGrade *const *grades,
-                                size_t ngrades, trin_err_t *err);
+                                const benchmark_measure_t *m,
+                                const Trin__Benchmark__AccountCost *const *costs, size_t ncosts,
+                                const Trin__Benchmark__PartGrade *const *grades, size_t ngrades,
+                                trin_err_t *err);
 
-int benchmark_store_model_set(trin_store_t *s, const bm_model_part_t *parts, size_t n,
+int benchmark_store_model_set(trin_store_t *s, const benchmark_model_part_t *parts, size_t n,
                               trin_err_t *err);
-/* parts needs room for BM_MODEL_MAX_PARTS. */
-int benchmark_store_model_get(trin_store_t *s, bm_model_part_t *parts, size_t *n,
+/* parts needs room for BENCHMARK_MODEL_MAX_PARTS. */
+int benchmark_store_model_get(trin_store_t *s, benchmark_model_part_t *parts, size_t *n,
                               trin_err_t *err);
 
 /* A project's portfolio state as kept from the other services' events. */
@@ -60,19 +61,20 @@ typedef struct {
   char partnership_id[65];   /* "" = outside (when partnership_known) */
   bool partnership_known;
   char satisfaction_closes[11]; /* the round the satisfaction comes from */
-  bm_project_t p;            /* the current state */
-  bm_project_year_t years[BM_YEARS]; /* the timeline (bm_project_years), ascending */
+  benchmark_project_t p; /* the current state */
+  benchmark_project_year_t years[BENCHMARK_YEARS]; /* the timeline (bm_project_years), ascending */
   size_t nyears;
-} bm_project_row_t;
+} benchmark_project_row_t;
 
 /* *found false (and row zeroed with id set) when the project is new. The
  * timeline comes with the row; put replaces both. */
-int benchmark_store_project_get(trin_store_t *s, const char *id, bm_project_row_t *row,
+int benchmark_store_project_get(trin_store_t *s, const char *id, benchmark_project_row_t *row,
                                 bool *found, trin_err_t *err);
-int benchmark_store_project_put(trin_store_t *s, const bm_project_row_t *row, trin_err_t *err);
+int benchmark_store_project_put(trin_store_t *s, const benchmark_project_row_t *row,
+                                trin_err_t *err);
 
 /* Clears ix and fills it from the tables (organisations, properties,
  * measures, projects). */
-int benchmark_store_load(trin_store_t *s, bm_index_t *ix, trin_err_t *err);
+int benchmark_store_load(trin_store_t *s, benchmark_index_t *ix, trin_err_t *err);
 
 #endif

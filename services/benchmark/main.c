@@ -2,8 +2,11 @@
  * handlers, and the followers of lifecycle, budget and survey. */
 #include <stdio.h>
 
-#include "benchmark_events.h"
 #include "benchmark_handlers.h"
+#include "benchmark_budget_events.h"
+#include "benchmark_follow.h"
+#include "benchmark_lifecycle_events.h"
+#include "benchmark_survey_events.h"
 #include "benchmark_store.h"
 #include "trin_log.h"
 #include "trin_service.h"
@@ -30,7 +33,8 @@ static const trin_service_spec_t SPEC = {
     .migrate = benchmark_store_migrate,
 };
 
-static const char *const UPSTREAM[] = {"lifecycle", "budget", "survey"};
+static const benchmark_upstream_t *const UPSTREAM[] = {
+    &benchmark_lifecycle_events, &benchmark_budget_events, &benchmark_survey_events};
 #define NUPSTREAM 3
 
 int main(int argc, char **argv) {
@@ -41,22 +45,23 @@ int main(int argc, char **argv) {
   trin_err_t err = {0};
   int64_t min_group;
   benchmark_service_t *svc = NULL;
-  benchmark_follower_t *followers[NUPSTREAM] = {NULL};
+  benchmark_follow_t *followers[NUPSTREAM] = {NULL};
   int rc = trin_config_get_int(cfg, "min-group", 2, 1000, &min_group, &err);
   if (!rc)
     rc = benchmark_service_new(trin_service_loop(ts), trin_service_server(ts),
                                trin_service_store(ts), (int)min_group, &svc, &err);
   for (int i = 0; !rc && i < NUPSTREAM; i++) {
     char k1[64], k2[64];
-    snprintf(k1, sizeof k1, "%s-endpoint", UPSTREAM[i]);
-    snprintf(k2, sizeof k2, "%s-pub-endpoint", UPSTREAM[i]);
+    const char *peer = UPSTREAM[i]->service;
+    snprintf(k1, sizeof k1, "%s-endpoint", peer);
+    snprintf(k2, sizeof k2, "%s-pub-endpoint", peer);
     const char *ep = trin_config_get(cfg, k1), *pub = trin_config_get(cfg, k2);
     if (!*ep || !*pub) {
-      trin_log_info("%s not deployed (no endpoint): its KPIs stay empty", UPSTREAM[i]);
+      trin_log_info("%s not deployed (no endpoint): its KPIs stay empty", peer);
       continue;
     }
     const trin_curve_client_t *curve = NULL;
-    rc = trin_service_peer(ts, UPSTREAM[i], ep, pub, &curve, &err);
+    rc = trin_service_peer(ts, peer, ep, pub, &curve, &err);
     if (!rc)
       rc = benchmark_follow(trin_service_loop(ts), trin_service_zctx(ts), svc, UPSTREAM[i], ep,
                             pub, curve, &followers[i], &err);

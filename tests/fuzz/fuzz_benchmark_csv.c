@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "benchmark_handlers.h"
+#include "benchmark_import.h"
 #include "benchmark_store.h"
 #include "fuzz_inproc.h"
 

@@ -41,7 +41,7 @@ static void test_v2_store_migrates_intact(void **state) {
                                " AND year = 2020"),
                    50);
   trin_arena_t a = TRIN_ARENA_INIT;
-  bm_property_msg_t p;
+  benchmark_property_msg_t p;
   assert_int_equal(benchmark_store_property_get(s, "x1", "property_id", &a, &p, &err), TRIN_OK);
   assert_string_equal(p.owner_org, "o1");
   assert_string_equal(p.municipality, "Aarhus");
@@ -49,14 +49,14 @@ static void test_v2_store_migrates_intact(void **state) {
 
   /* A put by the same owner changes the row in place. */
   assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
-  bm_property_msg_t np = p;
+  benchmark_property_msg_t np = p;
   np.name = "Blok 1 (renamed)";
   assert_int_equal(benchmark_store_property_put(s, &np, &err), TRIN_OK);
   /* A new owner moves the property and its measures to the owner's key. */
   np.owner_org = "o2";
   assert_int_equal(benchmark_store_property_put(s, &np, &err), TRIN_OK);
-  bm_measure_t m = {0};
-  m.has = BM_HAS_COST;
+  benchmark_measure_t m = {0};
+  m.has = BENCHMARK_HAS_COST;
   m.cost_ore = 1200;
   assert_int_equal(benchmark_store_measure_put(s, "x1", 2022, &m, NULL, 0, NULL, 0, &err),
                    TRIN_OK);

@@ -12,7 +12,7 @@
 #include "benchmark_index.h"
 #include "benchmark_rules.h"
 
-static const bm_model_part_t MODEL[] = {
+static const benchmark_model_part_t MODEL[] = {
     {"roof", 20}, {"facade", 20}, {"windows", 15}, {"installations", 25}, {"interior", 20}};
 
 /* Worked by hand: statement A, 6 answers summing 20 (3.333…), statement B,
@@ -24,44 +24,44 @@ static void satisfaction_is_rounded_once(void **state) {
   int32_t s = -1;
   const int64_t sums[] = {20, 17};
   const int32_t counts[] = {6, 5};
-  assert_true(bm_satisfaction_x100(sums, counts, 2, &s));
+  assert_true(benchmark_satisfaction_x100(sums, counts, 2, &s));
   assert_int_equal(s, 336);
   const int64_t os12[] = {46, 58, 54};
   const int32_t sixteen[] = {16, 16, 16};
-  assert_true(bm_satisfaction_x100(os12, sixteen, 3, &s));
+  assert_true(benchmark_satisfaction_x100(os12, sixteen, 3, &s));
   assert_int_equal(s, 329);
   /* half away from zero: 13 / 8 = 1.625 → 163 */
   const int64_t tie[] = {13};
   const int32_t eight[] = {8};
-  assert_true(bm_satisfaction_x100(tie, eight, 1, &s));
+  assert_true(benchmark_satisfaction_x100(tie, eight, 1, &s));
   assert_int_equal(s, 163);
   /* nothing visible: unknown, not 0.00 */
   const int32_t none[] = {0};
-  assert_false(bm_satisfaction_x100(tie, none, 1, &s));
+  assert_false(benchmark_satisfaction_x100(tie, none, 1, &s));
   assert_int_equal(s, 0);
 }
 
 static void weighted_grade_all_parts(void **state) {
   /* 2×20 + 3×20 + 4×15 + 1×25 + 5×20 = 285 over weight 100 -> 2.85 */
-  bm_part_grade_t g[] = {{"roof", 2}, {"facade", 3}, {"windows", 4}, {"installations", 1},
+  benchmark_part_grade_t g[] = {{"roof", 2}, {"facade", 3}, {"windows", 4}, {"installations", 1},
                          {"interior", 5}};
   bool has;
   int32_t out;
   trin_err_t err = {0};
-  assert_int_equal(bm_weighted_grade_x100(g, 5, MODEL, 5, &has, &out, &err), TRIN_OK);
+  assert_int_equal(benchmark_weighted_grade_x100(g, 5, MODEL, 5, &has, &out, &err), TRIN_OK);
   assert_true(has);
   assert_int_equal(out, 285);
 }
 
 static void weighted_grade_some_parts(void **state) {
   /* roof 2 (20), windows 5 (15): (40 + 75) / 35 = 3.2857 -> 3.29 */
-  bm_part_grade_t g[] = {{"roof", 2}, {"windows", 5}};
+  benchmark_part_grade_t g[] = {{"roof", 2}, {"windows", 5}};
   bool has;
   int32_t out;
   trin_err_t err = {0};
-  assert_int_equal(bm_weighted_grade_x100(g, 2, MODEL, 5, &has, &out, &err), TRIN_OK);
+  assert_int_equal(benchmark_weighted_grade_x100(g, 2, MODEL, 5, &has, &out, &err), TRIN_OK);
   assert_int_equal(out, 329);
-  assert_int_equal(bm_weighted_grade_x100(g, 0, MODEL, 5, &has, &out, &err), TRIN_OK);
+  assert_int_equal(benchmark_weighted_grade_x100(g, 0, MODEL, 5, &has, &out, &err), TRIN_OK);
   assert_false(has);
 }
 
@@ -69,81 +69,93 @@ static void weighted_grade_refuses_bad_parts(void **state) {
   bool has;
   int32_t out;
   trin_err_t err = {0};
-  bm_part_grade_t unknown[] = {{"roof", 2}, {"chimney", 3}};
-  assert_int_equal(bm_weighted_grade_x100(unknown, 2, MODEL, 5, &has, &out, &err), TRIN_EINVALID);
+  benchmark_part_grade_t unknown[] = {{"roof", 2}, {"chimney", 3}};
+  assert_int_equal(benchmark_weighted_grade_x100(unknown, 2, MODEL, 5, &has, &out, &err),
+                   TRIN_EINVALID);
   assert_string_equal(err.field, "maintenance[1]");
   assert_non_null(strstr(err.message, "chimney"));
-  bm_part_grade_t six[] = {{"roof", 6}};
-  assert_int_equal(bm_weighted_grade_x100(six, 1, MODEL, 5, &has, &out, &err), TRIN_EINVALID);
+  benchmark_part_grade_t six[] = {{"roof", 6}};
+  assert_int_equal(benchmark_weighted_grade_x100(six, 1, MODEL, 5, &has, &out, &err),
+                   TRIN_EINVALID);
   assert_non_null(strstr(err.message, "1–5"));
-  bm_part_grade_t twice[] = {{"roof", 2}, {"roof", 3}};
-  assert_int_equal(bm_weighted_grade_x100(twice, 2, MODEL, 5, &has, &out, &err), TRIN_EINVALID);
+  benchmark_part_grade_t twice[] = {{"roof", 2}, {"roof", 3}};
+  assert_int_equal(benchmark_weighted_grade_x100(twice, 2, MODEL, 5, &has, &out, &err),
+                   TRIN_EINVALID);
   assert_non_null(strstr(err.message, "twice"));
 }
 
 static void model_check(void **state) {
   trin_err_t err = {0};
-  assert_int_equal(bm_model_check(MODEL, 5, &err), TRIN_OK);
-  bm_model_part_t bad[] = {{"roof", 20}, {"roof", 10}};
-  assert_int_equal(bm_model_check(bad, 2, &err), TRIN_EINVALID);
+  assert_int_equal(benchmark_model_check(MODEL, 5, &err), TRIN_OK);
+  benchmark_model_part_t bad[] = {{"roof", 20}, {"roof", 10}};
+  assert_int_equal(benchmark_model_check(bad, 2, &err), TRIN_EINVALID);
   assert_string_equal(err.field, "model.parts[1].part");
-  bm_model_part_t zero[] = {{"roof", 0}};
-  assert_int_equal(bm_model_check(zero, 1, &err), TRIN_EINVALID);
+  benchmark_model_part_t zero[] = {{"roof", 0}};
+  assert_int_equal(benchmark_model_check(zero, 1, &err), TRIN_EINVALID);
   assert_string_equal(err.field, "model.parts[0].weight");
-  assert_int_equal(bm_model_check(MODEL, 0, &err), TRIN_EINVALID);
+  assert_int_equal(benchmark_model_check(MODEL, 0, &err), TRIN_EINVALID);
 }
 
 static void size_bands(void **state) {
-  assert_int_equal(bm_size_band(999), BM_BAND_SMALL);
-  assert_int_equal(bm_size_band(1000), BM_BAND_MEDIUM);
-  assert_int_equal(bm_size_band(4999), BM_BAND_MEDIUM);
-  assert_int_equal(bm_size_band(5000), BM_BAND_LARGE);
-  assert_int_equal(bm_size_band(19999), BM_BAND_LARGE);
-  assert_int_equal(bm_size_band(20000), BM_BAND_VERY_LARGE);
+  assert_int_equal(benchmark_size_band(999), BENCHMARK_BAND_SMALL);
+  assert_int_equal(benchmark_size_band(1000), BENCHMARK_BAND_MEDIUM);
+  assert_int_equal(benchmark_size_band(4999), BENCHMARK_BAND_MEDIUM);
+  assert_int_equal(benchmark_size_band(5000), BENCHMARK_BAND_LARGE);
+  assert_int_equal(benchmark_size_band(19999), BENCHMARK_BAND_LARGE);
+  assert_int_equal(benchmark_size_band(20000), BENCHMARK_BAND_VERY_LARGE);
 }
 
 static void table_shape(void **state) {
   trin_err_t err = {0};
-  for (int i = 0; i < BM_FIG_COUNT; i++) {
-    const bm_figure_t *f = &bm_figures[i];
-    assert_int_equal(bm_figure_find(f->name, "figure", &err), i);
+  for (int i = 0; i < BENCHMARK_FIG_COUNT; i++) {
+    const benchmark_figure_t *f = &benchmark_figures[i];
+    assert_int_equal(benchmark_figure_find(f->name, "figure", &err), i);
     assert_true(f->mult > 0);
-    if (i < BM_PROPERTY_FIGURES) {
-      assert_int_equal(f->kind, BM_KIND_PROPERTY);
+    if (i < BENCHMARK_PROPERTY_FIGURES) {
+      assert_int_equal(f->kind, BENCHMARK_KIND_PROPERTY);
       assert_non_null(f->property_term);
     } else {
-      assert_int_equal(f->kind, BM_KIND_PORTFOLIO);
+      assert_int_equal(f->kind, BENCHMARK_KIND_PORTFOLIO);
       assert_non_null(f->project_term);
     }
   }
-  assert_int_equal(bm_figure_find("cost_per_sqft", "figure", &err), -1);
+  assert_int_equal(benchmark_figure_find("cost_per_sqft", "figure", &err), -1);
   assert_string_equal(err.field, "figure");
-  assert_int_equal(bm_figures[BM_FIG_ANVENDELSESGRAD].direction, BM_HIGHER_IS_BETTER);
-  assert_int_equal(bm_figures[BM_FIG_MAINTENANCE_GRADE].direction, BM_LOWER_IS_BETTER);
-  assert_int_equal(bm_figures[BM_FIG_LATEST_SATISFACTION].direction, BM_HIGHER_IS_BETTER);
+  assert_int_equal(benchmark_figures[BENCHMARK_FIG_ANVENDELSESGRAD].direction,
+                   BENCHMARK_HIGHER_IS_BETTER);
+  assert_int_equal(benchmark_figures[BENCHMARK_FIG_MAINTENANCE_GRADE].direction,
+                   BENCHMARK_LOWER_IS_BETTER);
+  assert_int_equal(benchmark_figures[BENCHMARK_FIG_LATEST_SATISFACTION].direction,
+                   BENCHMARK_HIGHER_IS_BETTER);
 }
 
 /* The value of figure f for the only organisation in ix. */
-static int64_t org_value(bm_index_t *ix, int f, int year) {
-  const bm_ranking_t *r;
-  assert_int_equal(bm_index_rank(ix, f, year, &BM_PEER_ANY, &r), 0);
+static int64_t org_value(benchmark_index_t *ix, int f, int year) {
+  const benchmark_ranking_t *r;
+  assert_int_equal(benchmark_index_rank(ix, f, year, &BENCHMARK_PEER_ANY, &r), 0);
   assert_int_equal(r->n, 1);
   return r->items[0].value;
 }
 
 static void property_figures_of_one_organisation(void **state) {
-  bm_index_t *ix = bm_index_new();
-  int32_t o = bm_index_org_set(ix, "K1", "Kommune 1", false);
-  int32_t a = bm_index_property_set(ix, "A", o, BM_TYPE_SCHOOL, 1000, "nord");
-  int32_t b = bm_index_property_set(ix, "B", o, BM_TYPE_SCHOOL, 3000, "nord");
-  bm_measure_t ma = {.has = BM_HAS_COST | BM_HAS_ELECTRICITY | BM_HAS_HEAT | BM_HAS_WATER |
-                            BM_HAS_GRADE | BM_HAS_CLIMATE | BM_HAS_ANVENDELSE |
-                            BM_HAS_UDNYTTELSE | BM_HAS_UNDERSTOETTELSE,
-                     .cost_ore = 50000000, .electricity_kwh = 50000, .heat_kwh = 100000,
-                     .water_litres = 1000000, .grade_x100 = 200, .climate_class = 2,
-                     .anvendelsesgrad_bp = 8000, .udnyttelsesgrad_bp = 9000,
-                     .understoettelsesgrad_bp = 5000};
-  bm_measure_t mb = ma;
+  benchmark_index_t *ix = benchmark_index_new();
+  int32_t o = benchmark_index_org_set(ix, "K1", "Kommune 1", false);
+  int32_t a = benchmark_index_property_set(ix, "A", o, BENCHMARK_TYPE_SCHOOL, 1000, "nord");
+  int32_t b = benchmark_index_property_set(ix, "B", o, BENCHMARK_TYPE_SCHOOL, 3000, "nord");
+  benchmark_measure_t ma = {.has = BENCHMARK_HAS_COST | BENCHMARK_HAS_ELECTRICITY |
+                                   BENCHMARK_HAS_HEAT | BENCHMARK_HAS_WATER | BENCHMARK_HAS_GRADE |
+                                   BENCHMARK_HAS_CLIMATE | BENCHMARK_HAS_ANVENDELSE |
+                                   BENCHMARK_HAS_UDNYTTELSE | BENCHMARK_HAS_UNDERSTOETTELSE,
+                            .cost_ore = 50000000,
+                            .electricity_kwh = 50000,
+                            .heat_kwh = 100000,
+                            .water_litres = 1000000,
+                            .grade_x100 = 200,
+                            .climate_class = 2,
+                            .anvendelsesgrad_bp = 8000,
+                            .udnyttelsesgrad_bp = 9000,
+                            .understoettelsesgrad_bp = 5000};
+  benchmark_measure_t mb = ma;
   mb.cost_ore = 30000000;
   mb.electricity_kwh = 40000;
   mb.heat_kwh = 110001;
@@ -153,79 +165,89 @@ static void property_figures_of_one_organisation(void **state) {
   mb.anvendelsesgrad_bp = 6000;
   mb.udnyttelsesgrad_bp = 7000;
   mb.understoettelsesgrad_bp = 7001;
-  assert_int_equal(bm_index_measure_set(ix, a, 2022, &ma), 0);
-  assert_int_equal(bm_index_measure_set(ix, b, 2022, &mb), 0);
+  assert_int_equal(benchmark_index_measure_set(ix, a, 2022, &ma), 0);
+  assert_int_equal(benchmark_index_measure_set(ix, b, 2022, &mb), 0);
   /* 80,000,000 øre / 4,000 m² = 20,000 øre/m² = 200.00 DKK/m² */
-  assert_int_equal(org_value(ix, BM_FIG_COST_PER_M2, 2022), 20000);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_COST_PER_M2, 2022), 20000);
   /* (150,000 + 150,001) kWh / 4,000 m² = 75.00025 -> 75.0 */
-  assert_int_equal(org_value(ix, BM_FIG_ENERGY_PER_M2, 2022), 750);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_ENERGY_PER_M2, 2022), 750);
   /* 90,000 / 4,000 = 22.5 kWh/m² */
-  assert_int_equal(org_value(ix, BM_FIG_ELECTRICITY_PER_M2, 2022), 225);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_ELECTRICITY_PER_M2, 2022), 225);
   /* 210,001 / 4,000 = 52.50025 -> 52.5 */
-  assert_int_equal(org_value(ix, BM_FIG_HEAT_PER_M2, 2022), 525);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_HEAT_PER_M2, 2022), 525);
   /* 3,000,000 l / 4,000 m² = 750 l/m² */
-  assert_int_equal(org_value(ix, BM_FIG_WATER_PER_M2, 2022), 750);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_WATER_PER_M2, 2022), 750);
   /* (2.00 × 1,000 + 4.00 × 3,000) / 4,000 = 3.50 */
-  assert_int_equal(org_value(ix, BM_FIG_MAINTENANCE_GRADE, 2022), 350);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_MAINTENANCE_GRADE, 2022), 350);
   /* (2 × 1,000 + 3 × 3,000) / 4,000 = 2.75 */
-  assert_int_equal(org_value(ix, BM_FIG_INDOOR_CLIMATE, 2022), 275);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_INDOOR_CLIMATE, 2022), 275);
   /* (80 % × 1,000 + 60 % × 3,000) / 4,000 = 65.00 % */
-  assert_int_equal(org_value(ix, BM_FIG_ANVENDELSESGRAD, 2022), 6500);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_ANVENDELSESGRAD, 2022), 6500);
   /* (90 % × 1,000 + 70 % × 3,000) / 4,000 = 75.00 % */
-  assert_int_equal(org_value(ix, BM_FIG_UDNYTTELSESGRAD, 2022), 7500);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_UDNYTTELSESGRAD, 2022), 7500);
   /* (50 % × 1,000 + 70.01 % × 3,000) / 4,000 = 65.0075 % -> 65.01 % */
-  assert_int_equal(org_value(ix, BM_FIG_UNDERSTOETTELSESGRAD, 2022), 6501);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_UNDERSTOETTELSESGRAD, 2022), 6501);
   /* a property without a measure is left out, not counted as zero */
-  bm_measure_t only_cost = {.has = BM_HAS_COST, .cost_ore = 1000};
-  assert_int_equal(bm_index_measure_set(ix, b, 2023, &only_cost), 0);
-  assert_int_equal(org_value(ix, BM_FIG_COST_PER_M2, 2023), 0); /* 1000 / 3000 = 0.33 øre */
-  const bm_ranking_t *r;
-  assert_int_equal(bm_index_rank(ix, BM_FIG_ENERGY_PER_M2, 2023, &BM_PEER_ANY, &r), 0);
+  benchmark_measure_t only_cost = {.has = BENCHMARK_HAS_COST, .cost_ore = 1000};
+  assert_int_equal(benchmark_index_measure_set(ix, b, 2023, &only_cost), 0);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_COST_PER_M2, 2023), 0); /* 1000 / 3000 = 0.33 øre */
+  const benchmark_ranking_t *r;
+  assert_int_equal(
+      benchmark_index_rank(ix, BENCHMARK_FIG_ENERGY_PER_M2, 2023, &BENCHMARK_PEER_ANY, &r), 0);
   assert_int_equal(r->n, 0);
-  bm_index_destroy(&ix);
+  benchmark_index_destroy(&ix);
 }
 
 static void portfolio_figures_of_one_organisation(void **state) {
-  bm_index_t *ix = bm_index_new();
-  int32_t o = bm_index_org_set(ix, "ALM", "Almen Bolig", false);
-  bm_project_t p1 = {.has = BM_PHAS_LIFECYCLE | BM_PHAS_SCHEDULE | BM_PHAS_DRIFT |
-                            BM_PHAS_MARKET | BM_PHAS_SATISFACTION,
-                     .budget_a_ore = 1000000, .drift_ore = 100000,
-                     .market_adjusted_drift_ore = 50000, .schedule_variance_days = 10,
-                     .satisfaction_x100 = 367, .open_disputes = 1, .open_defects = 3,
-                     .dwellings = 40};
-  bm_project_t p2 = {.has = BM_PHAS_LIFECYCLE | BM_PHAS_SCHEDULE | BM_PHAS_DRIFT |
-                            BM_PHAS_SATISFACTION,
-                     .budget_a_ore = 3000000, .drift_ore = -30000,
-                     .schedule_variance_days = 21, .satisfaction_x100 = 400,
-                     .open_disputes = 2, .open_defects = 0, .dwellings = 60};
-  bm_project_year_t y1 = {2023, p1}, y2 = {2024, p2};
-  assert_true(bm_index_project_set(ix, "P1", o, true, true, &y1, 1) >= 0);
-  assert_true(bm_index_project_set(ix, "P2", o, true, false, &y2, 1) >= 0);
+  benchmark_index_t *ix = benchmark_index_new();
+  int32_t o = benchmark_index_org_set(ix, "ALM", "Almen Bolig", false);
+  benchmark_project_t p1 = {.has = BENCHMARK_PHAS_LIFECYCLE | BENCHMARK_PHAS_SCHEDULE |
+                                   BENCHMARK_PHAS_DRIFT | BENCHMARK_PHAS_MARKET |
+                                   BENCHMARK_PHAS_SATISFACTION,
+                            .budget_a_ore = 1000000,
+                            .drift_ore = 100000,
+                            .market_adjusted_drift_ore = 50000,
+                            .schedule_variance_days = 10,
+                            .satisfaction_x100 = 367,
+                            .open_disputes = 1,
+                            .open_defects = 3,
+                            .dwellings = 40};
+  benchmark_project_t p2 = {.has = BENCHMARK_PHAS_LIFECYCLE | BENCHMARK_PHAS_SCHEDULE |
+                                   BENCHMARK_PHAS_DRIFT | BENCHMARK_PHAS_SATISFACTION,
+                            .budget_a_ore = 3000000,
+                            .drift_ore = -30000,
+                            .schedule_variance_days = 21,
+                            .satisfaction_x100 = 400,
+                            .open_disputes = 2,
+                            .open_defects = 0,
+                            .dwellings = 60};
+  benchmark_project_year_t y1 = {2023, p1}, y2 = {2024, p2};
+  assert_true(benchmark_index_project_set(ix, "P1", o, true, true, &y1, 1) >= 0);
+  assert_true(benchmark_index_project_set(ix, "P2", o, true, false, &y2, 1) >= 0);
   /* (100,000 − 30,000) / 4,000,000 = 1.75 % */
-  assert_int_equal(org_value(ix, BM_FIG_BUDGET_DRIFT, 0), 175);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_BUDGET_DRIFT, 0), 175);
   /* only P1 has index points: 50,000 / 1,000,000 = 5.00 % */
-  assert_int_equal(org_value(ix, BM_FIG_MARKET_ADJUSTED_DRIFT, 0), 500);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_MARKET_ADJUSTED_DRIFT, 0), 500);
   /* (10 + 21) / 2 = 15.5 days */
-  assert_int_equal(org_value(ix, BM_FIG_SCHEDULE_VARIANCE, 0), 155);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_SCHEDULE_VARIANCE, 0), 155);
   /* (3.67 + 4.00) / 2 = 3.835 -> 3.84 */
-  assert_int_equal(org_value(ix, BM_FIG_LATEST_SATISFACTION, 0), 384);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_LATEST_SATISFACTION, 0), 384);
   /* (1 + 2) / 2 = 1.50 per project */
-  assert_int_equal(org_value(ix, BM_FIG_OPEN_DISPUTES, 0), 150);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_OPEN_DISPUTES, 0), 150);
   /* 3 / 100 dwellings = 0.030 */
-  assert_int_equal(org_value(ix, BM_FIG_DEFECTS_PER_DWELLING, 0), 30);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_DEFECTS_PER_DWELLING, 0), 30);
   /* inside (P1) against outside (P2) */
-  bm_side_t in, out;
-  bm_index_compare(ix, BM_FIG_BUDGET_DRIFT, o, 0, &in, &out);
+  benchmark_side_t in, out;
+  benchmark_index_compare(ix, BENCHMARK_FIG_BUDGET_DRIFT, o, 0, &in, &out);
   assert_int_equal(in.count, 1);
   assert_int_equal(in.value, 1000);  /* 10.00 % */
   assert_int_equal(out.count, 1);
   assert_int_equal(out.value, -100); /* -1.00 % */
-  bm_index_compare(ix, BM_FIG_MARKET_ADJUSTED_DRIFT, -1, 0, &in, &out);
+  benchmark_index_compare(ix, BENCHMARK_FIG_MARKET_ADJUSTED_DRIFT, -1, 0, &in, &out);
   assert_true(in.has_value);
   assert_false(out.has_value);
   assert_int_equal(out.count, 0);
-  bm_index_destroy(&ix);
+  benchmark_index_destroy(&ix);
 }
 
 int main(void) {

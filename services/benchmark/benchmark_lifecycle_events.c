@@ -1,0 +1,89 @@
+/* benchmark_lifecycle_events — see benchmark_lifecycle_events.h. */
+#include "benchmark_lifecycle_events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trin/lifecycle.pb-c.h"
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static void set_org_text(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", nz(src)); }
+
+/* Updates the row from the event; false when the event says nothing new. */
+static bool update(benchmark_project_row_t *r, const ProtobufCMessage *msg) {
+  const Trin__Lifecycle__Project *p = ((const Trin__Lifecycle__ProjectEvent *)msg)->project;
+  benchmark_project_row_t before = *r;
+  set_org_text(r->client_org, sizeof r->client_org, p->client_org);
+  set_org_text(r->partnership_id, sizeof r->partnership_id, p->partnership_id);
+  r->partnership_known = true;
+  r->p.has |= BENCHMARK_PHAS_LIFECYCLE;
+  r->p.dwellings = p->dwellings;
+  r->p.open_disputes = p->open_disputes;
+  r->p.open_defects = p->open_defects;
+  if (*nz(p->baseline_handover)) {
+    r->p.has |= BENCHMARK_PHAS_SCHEDULE;
+    r->p.schedule_variance_days = p->schedule_variance_days;
+  } else {
+    r->p.has &= ~(uint32_t)BENCHMARK_PHAS_SCHEDULE;
+    r->p.schedule_variance_days = 0;
+  }
+  return memcmp(&before, r, sizeof before) != 0;
+}
+
+/* The date a lifecycle change counts in: the table in benchmark_follow.h. */
+static const char *after(const char *type, const char *prefix) {
+  size_t n = strlen(prefix);
+  return strncmp(type, prefix, n) == 0 ? type + n : "";
+}
+
+static const char *lifecycle_date(const char *type, const Trin__Lifecycle__ProjectEvent *pe) {
+  const char *t = after(type, "lifecycle.");
+  const Trin__Lifecycle__Project *p = pe->project;
+  const Trin__Lifecycle__Dispute *d = pe->dispute;
+  if (strcmp(t, "project_created") == 0) return p ? p->start_date : NULL;
+  if (strcmp(t, "stage_changed") == 0) return pe->stage ? pe->stage->since : NULL;
+  if (strcmp(t, "project_paused") == 0) return pe->pause ? pe->pause->from : NULL;
+  if (strcmp(t, "project_resumed") == 0) return pe->pause ? pe->pause->to : NULL;
+  if (strcmp(t, "dispute_opened") == 0) return d ? d->opened_on : NULL;
+  if (strcmp(t, "dispute_escalated") == 0)
+    return d && d->n_steps ? d->steps[d->n_steps - 1]->date : NULL;
+  if (strcmp(t, "dispute_resolved") == 0) return d ? d->resolved_on : NULL;
+  if (strcmp(t, "defect_reported") == 0) return pe->defect ? pe->defect->reported_on : NULL;
+  if (strcmp(t, "defect_fixed") == 0) return pe->defect ? pe->defect->fixed_on : NULL;
+  if (strcmp(t, "price_closed") == 0) return p ? p->price_closed_on : NULL;
+  return NULL;
+}
+
+static const ProtobufCMessageDescriptor *payload(const Trin__Event *ev) {
+  if (strcmp(nz(ev->type), "lifecycle.organisation_created") == 0)
+    return &trin__lifecycle__organisation__descriptor;
+  if (strcmp(nz(ev->payload_type), trin__lifecycle__project_event__descriptor.name) == 0)
+    return &trin__lifecycle__project_event__descriptor;
+  return NULL;
+}
+
+static const char *project(const ProtobufCMessage *msg, const char *type, const char **date) {
+  const Trin__Lifecycle__ProjectEvent *pe = (const void *)msg;
+  if (!pe->project) return NULL;
+  *date = lifecycle_date(type, pe);
+  return pe->project->id;
+}
+
+static bool organisation(const ProtobufCMessage *msg, const char **id, const char **name) {
+  if (msg->descriptor != &trin__lifecycle__organisation__descriptor) return false;
+  const Trin__Lifecycle__Organisation *o = (const void *)msg;
+  *id = o->id;
+  *name = o->name;
+  return true;
+}
+
+const benchmark_upstream_t benchmark_lifecycle_events = {
+    .service = "lifecycle",
+    .source = BENCHMARK_SOURCE_LIFECYCLE,
+    .payload = payload,
+    .project = project,
+    .update = update,
+    .organisation = organisation,
+};
