@@ -20,7 +20,7 @@
 #define MAX_LINES 100000
 #define MAX_POINTS 10000
 
-typedef Trin__Budget__BudgetEvent bg_event_t;
+typedef Trin__Budget__BudgetEvent budget_event_msg_t;
 
 #define TRY(expr)                  \
   do {                             \
@@ -82,7 +82,7 @@ static int economy(trin_request_t *req, budget_handlers_t *h, const char *projec
  * of the project in h->economy; ids project, partnership (when in one) and
  * extra (when extra.key). *figures (may be NULL) gets the figures too. */
 static int emit_figures(trin_request_t *req, budget_handlers_t *h, trin_arena_t *a,
-                        const char *type, const budget_economy_result_t *r, bg_event_t *ev,
+                        const char *type, const budget_economy_result_t *r, budget_event_msg_t *ev,
                         trin_event_id_t extra, Trin__Budget__ProjectFigures **figures,
                         uint64_t *seq, trin_err_t *err) {
   ev->figures = budget_figures_message(&h->economy, r, a);
@@ -98,7 +98,7 @@ static int emit_figures(trin_request_t *req, budget_handlers_t *h, trin_arena_t 
 /* Emits a project event of `type` whose payload is ev with the project's
  * figures after the change; *figures (may be NULL) gets them too. */
 static int emit_project(trin_request_t *req, budget_handlers_t *h, trin_arena_t *a,
-                        const char *type, const char *project_id, bg_event_t *ev,
+                        const char *type, const char *project_id, budget_event_msg_t *ev,
                         Trin__Budget__ProjectFigures **figures, uint64_t *seq,
                         trin_err_t *err) {
   budget_economy_result_t r;
@@ -117,7 +117,7 @@ static int economy_reply(trin_request_t *req, budget_handlers_t *h, trin_arena_t
 
 /* ---- economic model -------------------------------------------------------------- */
 
-static int model_of(const bg_model_t *m, budget_model_t *out, trin_err_t *err) {
+static int model_of(const budget_model_msg_t *m, budget_model_t *out, trin_err_t *err) {
   memset(out, 0, sizeof *out);
   if (m->n_rates > BUDGET_MAX_RATES)
     return trin_err_set(err, TRIN_ETOOBIG, "model.rates", "at most %d hourly rates (got %zu)",
@@ -148,7 +148,7 @@ static int model_of(const bg_model_t *m, budget_model_t *out, trin_err_t *err) {
 static int model_reply(trin_request_t *req, trin_arena_t *a, const char *pid,
                        const char *event_type, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
-  bg_model_t m;
+  budget_model_msg_t m;
   int rc = budget_store_model_get(s, pid, "partnership_id", a, &m, err);
   if (rc) return rc;
   uint64_t seq = 0;
@@ -177,7 +177,7 @@ static int set_economic_model(trin_request_t *req, const ProtobufCMessage *msg, 
   bool *had = NULL;
   int rc;
   TRY(require_message(q->model, "model", err));
-  bg_model_t m = *q->model;
+  budget_model_msg_t m = *q->model;
   TRY(trin_id_check(m.partnership_id, "model.partnership_id", err));
   budget_model_t rules;
   TRY(model_of(&m, &rules, err));
@@ -212,7 +212,7 @@ static int set_economic_model(trin_request_t *req, const ProtobufCMessage *msg, 
       continue;
     }
     if (had[i] && budget_project_figures_equal(&before[i].f, &after.f)) continue;
-    bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+    budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
     uint64_t seq;
     TRY(emit_figures(req, h, &a, "budget.figures_changed", &after, &ev,
                      (trin_event_id_t){NULL, NULL}, NULL, &seq, err));
@@ -291,7 +291,7 @@ out:
 /* ---- budgets ------------------------------------------------------------------------ */
 
 /* Checks one line; prefix names it ("line", "budget.lines[3]"). */
-static int check_line(const bg_line_t *l, const char *prefix, budget_line_t *out,
+static int check_line(const budget_line_msg_t *l, const char *prefix, budget_line_t *out,
                       trin_err_t *err) {
   char f[64];
   int rc = require_message(l, prefix, err);
@@ -314,8 +314,8 @@ static int check_line(const bg_line_t *l, const char *prefix, budget_line_t *out
 
 static int budget_reply(trin_request_t *req, budget_handlers_t *h, trin_arena_t *a,
                         const char *budget_id, bool with_lines, const char *event_type,
-                        bg_event_t *ev, trin_err_t *err) {
-  bg_budget_t *b = trin_arena_alloc(a, sizeof *b);
+                        budget_event_msg_t *ev, trin_err_t *err) {
+  budget_budget_msg_t *b = trin_arena_alloc(a, sizeof *b);
   if (!b) return oom(err);
   int rc = budget_store_budget_get(trin_request_store(req), budget_id, "budget_id", with_lines,
                                    a, b, err);
@@ -325,7 +325,7 @@ static int budget_reply(trin_request_t *req, budget_handlers_t *h, trin_arena_t 
   if (event_type) {
     /* The event carries the budget without its lines: a line event names
      * its line, and a 900-page calculation does not go on the bus. */
-    bg_budget_t head = *b;
+    budget_budget_msg_t head = *b;
     head.lines = NULL;
     head.n_lines = 0;
     ev->budget = &head;
@@ -352,7 +352,7 @@ static int create_budget(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(require_message(q->budget, "budget", err));
-  const bg_budget_t *b = q->budget;
+  const budget_budget_msg_t *b = q->budget;
   TRY(trin_id_check(b->id, "budget.id", err));
   TRY(trin_id_check(b->project_id, "budget.project_id", err));
   if (budget_kind_parse(b->kind, "budget.kind", err) < 0) TRY(TRIN_EINVALID);
@@ -380,7 +380,7 @@ static int create_budget(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(budget_store_project_get(s, b->project_id, "budget.project_id", &p, err));
   TRY(authorise_project(req, b->project_id, "budget.project_id", err));
   TRY(budget_store_budget_insert(s, b, total, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   TRY(budget_reply(req, h, &a, b->id, true, "budget.budget_created", &ev, err));
 out:
   trin_arena_reset(&a);
@@ -388,7 +388,7 @@ out:
 }
 
 /* Loads a budget a command names; it must be a draft to change its lines. */
-static int load_budget(trin_request_t *req, trin_arena_t *a, const char *id, bg_budget_t *b,
+static int load_budget(trin_request_t *req, trin_arena_t *a, const char *id, budget_budget_msg_t *b,
                        bool draft_only, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   int rc = trin_id_check(id, "budget_id", err);
@@ -411,7 +411,7 @@ static int set_budget_line(trin_request_t *req, const ProtobufCMessage *msg, voi
   TRY(trin_id_check(q->budget_id, "budget_id", err));
   budget_line_t l;
   TRY(check_line(q->line, "line", &l, err));
-  bg_budget_t b;
+  budget_budget_msg_t b;
   TRY(load_budget(req, &a, q->budget_id, &b, true, err));
   trin_ore_t old, total;
   bool found;
@@ -421,7 +421,7 @@ static int set_budget_line(trin_request_t *req, const ProtobufCMessage *msg, voi
                      "the budget's total would overflow"));
   TRY(budget_store_line_upsert(s, b.id, q->line, err));
   TRY(budget_store_budget_set_total(s, b.id, total, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.line = q->line;
   TRY(budget_reply(req, h, &a, b.id, false, "budget.line_set", &ev, err));
 out:
@@ -438,7 +438,7 @@ static int remove_budget_line(trin_request_t *req, const ProtobufCMessage *msg, 
   int rc;
   TRY(trin_id_check(q->budget_id, "budget_id", err));
   TRY(trin_id_check(q->line_id, "line_id", err));
-  bg_budget_t b;
+  budget_budget_msg_t b;
   TRY(load_budget(req, &a, q->budget_id, &b, true, err));
   trin_ore_t old;
   bool found;
@@ -448,7 +448,7 @@ static int remove_budget_line(trin_request_t *req, const ProtobufCMessage *msg, 
                      q->line_id));
   TRY(budget_store_line_delete(s, b.id, q->line_id, err));
   TRY(budget_store_budget_set_total(s, b.id, b.total_ore - old, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.line_id = q->line_id;
   TRY(budget_reply(req, h, &a, b.id, false, "budget.line_removed", &ev, err));
 out:
@@ -466,7 +466,7 @@ static int submit_budget(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_id_check(q->budget_id, "budget_id", err));
   trin_date_t date, bdate;
   TRY(trin_date_parse(q->date, &date, "date", err));
-  bg_budget_t b;
+  budget_budget_msg_t b;
   TRY(load_budget(req, &a, q->budget_id, &b, false, err));
   if (strcmp(b.status, "draft") != 0)
     TRY(trin_err_set(err, TRIN_ECONFLICT, "status",
@@ -474,7 +474,7 @@ static int submit_budget(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_date_parse(b.date, &bdate, "budget.date", err));
   TRY(trin_date_check_order(bdate, "the budget's date", date, "date", err));
   TRY(budget_store_budget_set_status(s, b.id, "submitted", q->date, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.date = q->date;
   TRY(budget_reply(req, h, &a, b.id, false, "budget.budget_submitted", &ev, err));
 out:
@@ -485,7 +485,7 @@ out:
 /* The order of approvals: a Skema B needs an approved Skema A (the drift is
  * measured from it) and closes the price once; a Skema C (final account)
  * needs the approved Skema B. */
-static int check_approval_order(trin_store_t *s, const bg_budget_t *b, trin_err_t *err) {
+static int check_approval_order(trin_store_t *s, const budget_budget_msg_t *b, trin_err_t *err) {
   int n = 0, rc = TRIN_OK;
   if (strcmp(b->kind, "skema_b") == 0) {
     if ((rc = budget_store_budget_count(s, b->project_id, "skema_a", "approved", &n, err)))
@@ -524,7 +524,7 @@ static int approve_budget(trin_request_t *req, const ProtobufCMessage *msg, void
   TRY(trin_id_check(q->budget_id, "budget_id", err));
   trin_date_t date, submitted;
   TRY(trin_date_parse(q->date, &date, "date", err));
-  bg_budget_t b;
+  budget_budget_msg_t b;
   TRY(load_budget(req, &a, q->budget_id, &b, false, err));
   if (strcmp(b.status, "submitted") != 0)
     TRY(trin_err_set(err, TRIN_ECONFLICT, "status",
@@ -534,16 +534,16 @@ static int approve_budget(trin_request_t *req, const ProtobufCMessage *msg, void
   TRY(trin_date_check_order(submitted, "the day it was submitted", date, "date", err));
   TRY(check_approval_order(s, &b, err));
   TRY(budget_store_budget_set_status(s, b.id, "approved", q->date, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.date = q->date;
   if (strcmp(b.kind, "skema_b") == 0) {
     /* Price closing: the approved Skema B at the partnership's
      * price-closing point. Lifecycle consumes budget.price_closed and lets
      * the project into trin 3. */
-    bg_budget_t head;
+    budget_budget_msg_t head;
     TRY(budget_store_budget_get(s, b.id, "budget_id", false, &a, &head, err));
     ev.budget = &head;
-    bg_event_t pc = TRIN__BUDGET__BUDGET_EVENT__INIT;
+    budget_event_msg_t pc = TRIN__BUDGET__BUDGET_EVENT__INIT;
     pc.date = q->date;
     budget_project_t p;
     TRY(budget_store_project_get(s, b.project_id, "budget.project_id", &p, err));
@@ -681,7 +681,7 @@ static int refigure_project(trin_request_t *req, budget_handlers_t *h, trin_aren
   }
   if (rc) return rc;
   if (had && budget_project_figures_equal(&before.f, &after.f)) return TRIN_OK;
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   return emit_figures(req, h, a, "budget.figures_changed", &after, &ev,
                       (trin_event_id_t){"index_series", series}, NULL, seq, err);
 }
@@ -788,7 +788,7 @@ static int record_scope_change(trin_request_t *req, const ProtobufCMessage *msg,
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(require_message(q->change, "change", err));
-  const bg_scope_t *c = q->change;
+  const budget_scope_msg_t *c = q->change;
   TRY(trin_id_check(c->id, "change.id", err));
   TRY(trin_id_check(c->project_id, "change.project_id", err));
   TRY(trin_text_check(c->description, TEXT_MAX_BYTES, "change.description", err));
@@ -798,8 +798,8 @@ static int record_scope_change(trin_request_t *req, const ProtobufCMessage *msg,
   TRY(budget_store_project_get(s, c->project_id, "change.project_id", &p, err));
   TRY(authorise_project(req, p.id, "change.project_id", err));
   TRY(budget_store_scope_insert(s, c, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
-  ev.scope_change = (bg_scope_t *)c;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  ev.scope_change = (budget_scope_msg_t *)c;
   uint64_t seq;
   TRY(emit_project(req, h, &a, "budget.scope_change_recorded", p.id, &ev, NULL, &seq, err));
   TRY(economy_reply(req, h, &a, p.id, "change.project_id", seq, err));
@@ -816,7 +816,7 @@ static int propose_option(trin_request_t *req, const ProtobufCMessage *msg, void
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(require_message(q->option, "option", err));
-  const bg_option_t *o = q->option;
+  const budget_option_msg_t *o = q->option;
   TRY(trin_id_check(o->id, "option.id", err));
   TRY(trin_id_check(o->project_id, "option.project_id", err));
   TRY(trin_text_check(o->description, TEXT_MAX_BYTES, "option.description", err));
@@ -829,9 +829,9 @@ static int propose_option(trin_request_t *req, const ProtobufCMessage *msg, void
   TRY(budget_store_project_get(s, o->project_id, "option.project_id", &p, err));
   TRY(authorise_project(req, p.id, "option.project_id", err));
   TRY(budget_store_option_insert(s, o, err));
-  bg_option_t stored;
+  budget_option_msg_t stored;
   TRY(budget_store_option_get(s, o->id, "option.id", &a, &stored, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.option = &stored;
   uint64_t seq;
   TRY(emit_project(req, h, &a, "budget.option_proposed", p.id, &ev, NULL, &seq, err));
@@ -849,14 +849,14 @@ static int decide_option(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(trin_id_check(q->option_id, "option_id", err));
-  int st = option_status_parse(q->status, "status", err);
+  int st = budget_option_status_parse(q->status, "status", err);
   if (st < 0) TRY(TRIN_EINVALID);
-  if (st == OPTION_PROPOSED)
+  if (st == BUDGET_OPTION_PROPOSED)
     TRY(trin_err_set(err, TRIN_EINVALID, "status", "a decision is accepted or rejected"));
   TRY(trin_id_check(q->decided_by, "decided_by", err));
   trin_date_t d, proposed;
   TRY(trin_date_parse(q->date, &d, "date", err));
-  bg_option_t o;
+  budget_option_msg_t o;
   TRY(budget_store_option_get(s, q->option_id, "option_id", &a, &o, err));
   TRY(authorise_in_project(req, o.project_id, "optimisation option", q->option_id, "option_id",
                            err));
@@ -866,9 +866,9 @@ static int decide_option(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_date_parse(o.proposed_on, &proposed, "proposed_on", err));
   TRY(trin_date_check_order(proposed, "the day it was proposed", d, "date", err));
   TRY(budget_store_option_decide(s, o.id, q->status, q->decided_by, q->date, err));
-  bg_option_t stored;
+  budget_option_msg_t stored;
   TRY(budget_store_option_get(s, o.id, "option_id", &a, &stored, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
   ev.option = &stored;
   uint64_t seq;
   TRY(emit_project(req, h, &a, "budget.option_decided", o.project_id, &ev, NULL, &seq, err));
@@ -886,7 +886,7 @@ static int record_actual_cost(trin_request_t *req, const ProtobufCMessage *msg, 
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(require_message(q->cost, "cost", err));
-  const bg_cost_t *c = q->cost;
+  const budget_cost_msg_t *c = q->cost;
   TRY(trin_id_check(c->id, "cost.id", err));
   TRY(trin_id_check(c->project_id, "cost.project_id", err));
   if (budget_category_parse(c->category, "cost.category", err) < 0) TRY(TRIN_EINVALID);
@@ -898,8 +898,8 @@ static int record_actual_cost(trin_request_t *req, const ProtobufCMessage *msg, 
   TRY(budget_store_project_get(s, c->project_id, "cost.project_id", &p, err));
   TRY(authorise_project(req, p.id, "cost.project_id", err));
   TRY(budget_store_cost_insert(s, c, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
-  ev.cost = (bg_cost_t *)c;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  ev.cost = (budget_cost_msg_t *)c;
   uint64_t seq;
   rc = emit_project(req, h, &a, "budget.actual_cost_recorded", p.id, &ev, NULL, &seq, err);
   if (rc == TRIN_EINVALID) {
@@ -922,7 +922,7 @@ static int set_rent_parameters(trin_request_t *req, const ProtobufCMessage *msg,
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(require_message(q->parameters, "parameters", err));
-  const bg_rent_t *r = q->parameters;
+  const budget_rent_msg_t *r = q->parameters;
   TRY(trin_id_check(r->project_id, "parameters.project_id", err));
   budget_rent_params_t p = {r->loan_share_bp,     r->interest_bp,
                             r->term_years,        r->rentable_area_m2,
@@ -932,8 +932,8 @@ static int set_rent_parameters(trin_request_t *req, const ProtobufCMessage *msg,
   TRY(budget_store_project_get(s, r->project_id, "parameters.project_id", &pr, err));
   TRY(authorise_project(req, pr.id, "parameters.project_id", err));
   TRY(budget_store_rent_set(s, r, err));
-  bg_event_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
-  ev.rent = (bg_rent_t *)r;
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  ev.rent = (budget_rent_msg_t *)r;
   uint64_t seq;
   TRY(emit_project(req, h, &a, "budget.rent_parameters_set", pr.id, &ev, NULL, &seq, err));
   TRY(economy_reply(req, h, &a, pr.id, "parameters.project_id", seq, err));
@@ -947,7 +947,7 @@ out:
 /* The MOLIO report of a budget's craft lines under the project's model. */
 static int molio_report(trin_store_t *s, trin_arena_t *a, const char *budget_id,
                         const char *field, Trin__Budget__MolioReport **out, trin_err_t *err) {
-  bg_budget_t *b = trin_arena_alloc(a, sizeof *b);
+  budget_budget_msg_t *b = trin_arena_alloc(a, sizeof *b);
   Trin__Budget__MolioReport *m = trin_arena_alloc(a, sizeof *m);
   if (!b || !m) return oom(err);
   int rc = budget_store_budget_get(s, budget_id, field, true, a, b, err);
@@ -964,7 +964,7 @@ static int molio_report(trin_store_t *s, trin_arena_t *a, const char *budget_id,
   m->lines = trin_arena_alloc(a, (b->n_lines + 1) * sizeof *m->lines);
   if (!m->lines) return oom(err);
   for (size_t i = 0; i < b->n_lines; i++) {
-    const bg_line_t *l = b->lines[i];
+    const budget_line_msg_t *l = b->lines[i];
     if (strcmp(l->category, "craft") != 0 || l->molio_reference_ore <= 0) continue;
     budget_molio_t r;
     budget_molio_line(l->amount_ore, l->molio_reference_ore, model.molio_deduction_bp, &r);
@@ -1059,7 +1059,7 @@ static int verify_molio(trin_request_t *req, const ProtobufCMessage *msg, void *
   Trin__Budget__MolioReport *m = NULL;
   int rc = trin_id_check(q->budget_id, "budget_id", err);
   if (!rc && !trin_access_unrestricted(trin_request_caller(req))) {
-    bg_budget_t b;
+    budget_budget_msg_t b;
     rc = budget_store_budget_get(trin_request_store(req), q->budget_id, "budget_id", false, &a,
                                  &b, err);
     if (!rc) rc = authorise_in_project(req, b.project_id, "budget", q->budget_id, "budget_id", err);

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "budget_store.h"
+#include "lifecycle_membership.h"
 #include "trin/lifecycle.pb-c.h"
-#include "trin_access.h"
 #include "trin_codec.h"
 #include "trin_cursor.h"
 #include "trin_log.h"
@@ -62,7 +62,7 @@ int budget_lifecycle_apply(trin_request_t *req, const Trin__Event *ev, void *dat
                            trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   /* Membership first: who may see the project or partnership. */
-  int rc = trin_access_apply_event(s, ev, err);
+  int rc = lifecycle_membership_apply(s, ev, err);
   if (rc) return rc;
   const char *pt = ev->payload_type ? ev->payload_type : "";
   if (strcmp(pt, trin__lifecycle__partnership__descriptor.name) == 0)

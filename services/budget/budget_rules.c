@@ -29,7 +29,6 @@ static int parse_word(const char *const *words, int n, const char *text, const c
 }
 
 static const char *const KINDS[] = {"skema_a", "skema_b", "skema_c", "forecast"};
-static const char *const STATUSES[] = {"draft", "submitted", "approved"};
 static const char *const CATEGORIES[] = {"craft",          "advisor_fees", "early_advice",
                                          "management_fee", "risk_pool",    "margin",
                                          "fees_other",     "financing"};
@@ -42,29 +41,24 @@ int budget_kind_parse(const char *t, const char *f, trin_err_t *e) {
   return parse_word(KINDS, BUDGET_KIND_COUNT, t, "budget kind", f, e);
 }
 const char *budget_kind_name(int k) { return NAME_OF(KINDS, k); }
-int budget_status_parse(const char *t, const char *f, trin_err_t *e) {
-  return parse_word(STATUSES, BUDGET_STATUS_COUNT, t, "budget status", f, e);
-}
-const char *budget_status_name(int s) { return NAME_OF(STATUSES, s); }
 int budget_category_parse(const char *t, const char *f, trin_err_t *e) {
   return parse_word(CATEGORIES, BUDGET_CATEGORY_COUNT, t, "budget line category", f, e);
 }
 const char *budget_category_name(int c) { return NAME_OF(CATEGORIES, c); }
-int option_status_parse(const char *t, const char *f, trin_err_t *e) {
-  return parse_word(OPTION_STATUSES, OPTION_STATUS_COUNT, t, "option status", f, e);
+int budget_option_status_parse(const char *t, const char *f, trin_err_t *e) {
+  return parse_word(OPTION_STATUSES, BUDGET_OPTION_STATUS_COUNT, t, "option status", f, e);
 }
-const char *option_status_name(int s) { return NAME_OF(OPTION_STATUSES, s); }
 const char *budget_party_name(int p) { return NAME_OF(PARTIES, p); }
 
 budget_party_t budget_category_party(budget_category_t c) {
   switch (c) {
-    case BUDGET_CAT_ADVISOR_FEES: return PARTY_ADVISORS;
+    case BUDGET_CAT_ADVISOR_FEES: return BUDGET_PARTY_ADVISORS;
     case BUDGET_CAT_CRAFT:
     case BUDGET_CAT_EARLY_ADVICE:
     case BUDGET_CAT_MANAGEMENT_FEE:
     case BUDGET_CAT_RISK_POOL:
-    case BUDGET_CAT_MARGIN: return PARTY_CONTRACTOR;
-    default: return PARTY_OTHER;
+    case BUDGET_CAT_MARGIN: return BUDGET_PARTY_CONTRACTOR;
+    default: return BUDGET_PARTY_OTHER;
   }
 }
 
@@ -98,7 +92,8 @@ int32_t budget_ratio_bp(int64_t num, int64_t den) {
   return (int32_t)q;
 }
 
-int budget_bp_check(int64_t bp, const char *field, trin_err_t *err) {
+/* A percentage in basis points must lie in 0..BUDGET_BP_MAX. */
+static int budget_bp_check(int64_t bp, const char *field, trin_err_t *err) {
   if (bp < 0 || bp > BUDGET_BP_MAX)
     return trin_err_set(err, TRIN_EINVALID, field,
                         "must be 0–10000 basis points (0–100 %%), got %lld",

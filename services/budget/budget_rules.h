@@ -33,10 +33,6 @@ typedef enum {
 int budget_kind_parse(const char *text, const char *field, trin_err_t *err);
 const char *budget_kind_name(int k);
 
-typedef enum { BUDGET_DRAFT = 0, BUDGET_SUBMITTED, BUDGET_APPROVED, BUDGET_STATUS_COUNT } budget_status_t;
-int budget_status_parse(const char *text, const char *field, trin_err_t *err);
-const char *budget_status_name(int s);
-
 typedef enum {
   BUDGET_CAT_CRAFT = 0,      /* håndværkerudgifter */
   BUDGET_CAT_ADVISOR_FEES,   /* rådgiverhonorar */
@@ -51,22 +47,24 @@ typedef enum {
 int budget_category_parse(const char *text, const char *field, trin_err_t *err);
 const char *budget_category_name(int c);
 
-typedef enum { OPTION_PROPOSED = 0, OPTION_ACCEPTED, OPTION_REJECTED, OPTION_STATUS_COUNT } option_status_t;
-int option_status_parse(const char *text, const char *field, trin_err_t *err);
-const char *option_status_name(int s);
+typedef enum {
+  BUDGET_OPTION_PROPOSED = 0, BUDGET_OPTION_ACCEPTED, BUDGET_OPTION_REJECTED,
+  BUDGET_OPTION_STATUS_COUNT
+} budget_option_status_t;
+int budget_option_status_parse(const char *text, const char *field, trin_err_t *err);
 
 /* Who earns a category's turnover: advisors (advisor fees), the contractor
  * (craft, early advice, management fee, risk pool, margin), or other
  * (fees and other costs, financing: neither party's turnover). */
-typedef enum { PARTY_ADVISORS = 0, PARTY_CONTRACTOR, PARTY_OTHER, PARTY_COUNT } budget_party_t;
+typedef enum {
+  BUDGET_PARTY_ADVISORS = 0, BUDGET_PARTY_CONTRACTOR, BUDGET_PARTY_OTHER, BUDGET_PARTY_COUNT
+} budget_party_t;
 budget_party_t budget_category_party(budget_category_t c);
 const char *budget_party_name(int p);
 
 /* ---- percentages -------------------------------------------------------- */
 
 #define BUDGET_BP_MAX 10000
-/* A percentage in basis points must lie in 0..10000. */
-int budget_bp_check(int64_t bp, const char *field, trin_err_t *err);
 /* num / den as basis points, rounded half away from zero; 0 when den is 0.
  * Clamped to the int32 range. */
 int32_t budget_ratio_bp(int64_t num, int64_t den);

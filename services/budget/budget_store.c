@@ -224,7 +224,7 @@ int budget_store_project_get(trin_store_t *s, const char *id, const char *field,
 
 /* ---- model ------------------------------------------------------------------------- */
 
-int budget_store_model_set(trin_store_t *s, const bg_model_t *m, trin_err_t *err) {
+int budget_store_model_set(trin_store_t *s, const budget_model_msg_t *m, trin_err_t *err) {
   int rc;
   {
     TRIN_STMT("INSERT INTO models (partnership_id, management_fee_bp, risk_bp, advisor_fee_bp,"
@@ -260,7 +260,7 @@ int budget_store_model_set(trin_store_t *s, const bg_model_t *m, trin_err_t *err
 }
 
 int budget_store_model_get(trin_store_t *s, const char *pid, const char *field,
-                           trin_arena_t *a, bg_model_t *m, trin_err_t *err) {
+                           trin_arena_t *a, budget_model_msg_t *m, trin_err_t *err) {
   trin__budget__economic_model__init(m);
   int rc;
   {
@@ -342,7 +342,7 @@ int budget_store_model_load(trin_store_t *s, const char *pid, budget_model_t *m,
 
 /* ---- budgets ------------------------------------------------------------------------------ */
 
-int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const bg_line_t *l,
+int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const budget_line_msg_t *l,
                              trin_err_t *err) {
   /* The line takes its project from the budget's row. */
   TRIN_STMT("INSERT INTO budget_lines (project_id, budget_id, line_id, category, building_part,"
@@ -361,7 +361,7 @@ int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const bg_li
   return trin_stmt_run(st, err);
 }
 
-int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t total,
+int budget_store_budget_insert(trin_store_t *s, const budget_budget_msg_t *b, trin_ore_t total,
                                trin_err_t *err) {
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM budgets WHERE id = ?", "budget", b->id, "budget.id",
                         err);
@@ -381,7 +381,7 @@ int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t
   return TRIN_OK;
 }
 
-static int budget_row(trin_arena_t *a, trin_stmt_t *st, bg_budget_t *b) {
+static int budget_row(trin_arena_t *a, trin_stmt_t *st, budget_budget_msg_t *b) {
   trin__budget__budget__init(b);
   b->id = trin_stmt_text_dup(st, 0, a);
   b->project_id = trin_stmt_text_dup(st, 1, a);
@@ -397,7 +397,7 @@ static int budget_row(trin_arena_t *a, trin_stmt_t *st, bg_budget_t *b) {
 #define BUDGET_COLS "id, project_id, kind, date, status, total_ore, submitted_on, approved_on"
 
 int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
-                            bool with_lines, trin_arena_t *a, bg_budget_t *out,
+                            bool with_lines, trin_arena_t *a, budget_budget_msg_t *out,
                             trin_err_t *err) {
   int rc;
   {
@@ -417,7 +417,7 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
   trin_stmt_bind_text(st, 2, id);
   trin_arena_vec_t v = {0};
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    bg_line_t *l = trin_arena_alloc(a, sizeof *l);
+    budget_line_msg_t *l = trin_arena_alloc(a, sizeof *l);
     if (!l || trin_arena_vec_push(a, &v, l, err)) {
       trin_stmt_reset(st);
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -431,26 +431,26 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
     l->molio_reference_ore = trin_stmt_int64(st, 5);
   }
   if (rc) return rc;
-  out->lines = (bg_line_t **)v.items;
+  out->lines = (budget_line_msg_t **)v.items;
   out->n_lines = v.n;
   return a->failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : TRIN_OK;
 }
 
 int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
-                             bg_budget_t ***out, size_t *n, trin_err_t *err) {
+                             budget_budget_msg_t ***out, size_t *n, trin_err_t *err) {
   TRIN_STMT("SELECT " BUDGET_COLS " FROM budgets WHERE project_id = ? ORDER BY date, rowid");
   trin_stmt_bind_text(st, 1, project_id);
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    bg_budget_t *b = trin_arena_alloc(a, sizeof *b);
+    budget_budget_msg_t *b = trin_arena_alloc(a, sizeof *b);
     if (!b || budget_row(a, st, b) || trin_arena_vec_push(a, &v, b, err)) {
       trin_stmt_reset(st);
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     }
   }
   if (rc) return rc;
-  *out = (bg_budget_t **)v.items;
+  *out = (budget_budget_msg_t **)v.items;
   *n = v.n;
   return TRIN_OK;
 }
@@ -601,7 +601,7 @@ int budget_store_partnership_budgeted(trin_store_t *s, const char *partnership_i
 
 /* ---- scope, options, costs, rent ------------------------------------------------------------------ */
 
-int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *err) {
+int budget_store_scope_insert(trin_store_t *s, const budget_scope_msg_t *c, trin_err_t *err) {
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM scope_changes WHERE id = ?", "scope change", c->id,
                         "change.id", err);
   if (rc) return rc;
@@ -615,7 +615,7 @@ int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *
   return trin_stmt_run_one(s, st, "scope change", c->id, "change.id", err);
 }
 
-int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t *err) {
+int budget_store_option_insert(trin_store_t *s, const budget_option_msg_t *o, trin_err_t *err) {
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM options WHERE id = ?", "option", o->id, "option.id",
                         err);
   if (rc) return rc;
@@ -629,7 +629,7 @@ int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t
   return trin_stmt_run_one(s, st, "option", o->id, "option.id", err);
 }
 
-static void option_row(trin_arena_t *a, trin_stmt_t *st, bg_option_t *o) {
+static void option_row(trin_arena_t *a, trin_stmt_t *st, budget_option_msg_t *o) {
   trin__budget__optimisation_option__init(o);
   o->id = trin_stmt_text_dup(st, 0, a);
   o->project_id = trin_stmt_text_dup(st, 1, a);
@@ -644,7 +644,7 @@ static void option_row(trin_arena_t *a, trin_stmt_t *st, bg_option_t *o) {
 #define OPTION_COLS "id, project_id, description, saving_ore, proposed_on, status, decided_by, decided_on"
 
 int budget_store_option_get(trin_store_t *s, const char *id, const char *field,
-                            trin_arena_t *a, bg_option_t *out, trin_err_t *err) {
+                            trin_arena_t *a, budget_option_msg_t *out, trin_err_t *err) {
   TRIN_STMT("SELECT " OPTION_COLS " FROM options WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
@@ -656,13 +656,13 @@ int budget_store_option_get(trin_store_t *s, const char *id, const char *field,
 }
 
 int budget_store_option_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
-                             bg_option_t ***out, size_t *n, trin_err_t *err) {
+                             budget_option_msg_t ***out, size_t *n, trin_err_t *err) {
   TRIN_STMT("SELECT " OPTION_COLS " FROM options WHERE project_id = ? ORDER BY proposed_on, rowid");
   trin_stmt_bind_text(st, 1, project_id);
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    bg_option_t *o = trin_arena_alloc(a, sizeof *o);
+    budget_option_msg_t *o = trin_arena_alloc(a, sizeof *o);
     if (!o || trin_arena_vec_push(a, &v, o, err)) {
       trin_stmt_reset(st);
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -670,7 +670,7 @@ int budget_store_option_list(trin_store_t *s, const char *project_id, trin_arena
     option_row(a, st, o);
   }
   if (rc) return rc;
-  *out = (bg_option_t **)v.items;
+  *out = (budget_option_msg_t **)v.items;
   *n = v.n;
   return TRIN_OK;
 }
@@ -685,7 +685,7 @@ int budget_store_option_decide(trin_store_t *s, const char *id, const char *stat
   return trin_stmt_run_one(s, st, "optimisation option", id, "option_id", err);
 }
 
-int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *err) {
+int budget_store_cost_insert(trin_store_t *s, const budget_cost_msg_t *c, trin_err_t *err) {
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM actual_costs WHERE id = ?", "actual cost", c->id,
                         "cost.id", err);
   if (rc) return rc;
@@ -700,7 +700,7 @@ int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *er
   return trin_stmt_run_one(s, st, "actual cost", c->id, "cost.id", err);
 }
 
-int budget_store_rent_set(trin_store_t *s, const bg_rent_t *r, trin_err_t *err) {
+int budget_store_rent_set(trin_store_t *s, const budget_rent_msg_t *r, trin_err_t *err) {
   TRIN_STMT("INSERT INTO rent_parameters (project_id, loan_share_bp, interest_bp,"
        " term_years, rentable_area_m2, current_rent_ore_per_m2, max_rent_ore_per_m2)"
        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(project_id) DO UPDATE SET"

@@ -15,14 +15,14 @@
 #include "trin_err.h"
 #include "trin_store.h"
 
-typedef Trin__Budget__EconomicModel bg_model_t;
-typedef Trin__Budget__Budget bg_budget_t;
-typedef Trin__Budget__BudgetLine bg_line_t;
-typedef Trin__Budget__IndexPoint bg_point_t;
-typedef Trin__Budget__ScopeChange bg_scope_t;
-typedef Trin__Budget__OptimisationOption bg_option_t;
-typedef Trin__Budget__ActualCost bg_cost_t;
-typedef Trin__Budget__RentParameters bg_rent_t;
+typedef Trin__Budget__EconomicModel budget_model_msg_t;
+typedef Trin__Budget__Budget budget_budget_msg_t;
+typedef Trin__Budget__BudgetLine budget_line_msg_t;
+typedef Trin__Budget__IndexPoint budget_point_msg_t;
+typedef Trin__Budget__ScopeChange budget_scope_msg_t;
+typedef Trin__Budget__OptimisationOption budget_option_msg_t;
+typedef Trin__Budget__ActualCost budget_cost_msg_t;
+typedef Trin__Budget__RentParameters budget_rent_msg_t;
 
 #define BUDGET_DEFAULT_SERIES "BYG43"
 
@@ -53,10 +53,10 @@ int budget_store_project_get(trin_store_t *s, const char *id, const char *field,
 
 /* ---- economic model ------------------------------------------------------------ */
 
-int budget_store_model_set(trin_store_t *s, const bg_model_t *m, trin_err_t *err);
+int budget_store_model_set(trin_store_t *s, const budget_model_msg_t *m, trin_err_t *err);
 /* Fills m (rates in the arena); ENOTFOUND naming field when none is set. */
 int budget_store_model_get(trin_store_t *s, const char *partnership_id, const char *field,
-                           trin_arena_t *a, bg_model_t *m, trin_err_t *err);
+                           trin_arena_t *a, budget_model_msg_t *m, trin_err_t *err);
 /* The model as the rules see it; *found false (and zeros, series BYG43)
  * when the partnership has none or id is "". */
 int budget_store_model_load(trin_store_t *s, const char *partnership_id, budget_model_t *m,
@@ -65,17 +65,17 @@ int budget_store_model_load(trin_store_t *s, const char *partnership_id, budget_
 /* ---- budgets ------------------------------------------------------------------------ */
 
 /* Inserts the budget (status draft, total as given) and its lines. */
-int budget_store_budget_insert(trin_store_t *s, const bg_budget_t *b, trin_ore_t total_ore,
+int budget_store_budget_insert(trin_store_t *s, const budget_budget_msg_t *b, trin_ore_t total_ore,
                                trin_err_t *err);
 int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
-                            bool with_lines, trin_arena_t *a, bg_budget_t *out,
+                            bool with_lines, trin_arena_t *a, budget_budget_msg_t *out,
                             trin_err_t *err);
 int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
-                             bg_budget_t ***out, size_t *n, trin_err_t *err);
+                             budget_budget_msg_t ***out, size_t *n, trin_err_t *err);
 /* The amount of line_id in budget_id; *found false when there is none. */
 int budget_store_line_amount(trin_store_t *s, const char *budget_id, const char *line_id,
                              trin_ore_t *amount, bool *found, trin_err_t *err);
-int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const bg_line_t *l,
+int budget_store_line_upsert(trin_store_t *s, const char *budget_id, const budget_line_msg_t *l,
                              trin_err_t *err);
 int budget_store_line_delete(trin_store_t *s, const char *budget_id, const char *line_id,
                              trin_err_t *err);
@@ -115,16 +115,16 @@ int budget_store_index_dependents(trin_store_t *s, const char *series, trin_date
 
 /* ---- scope, options, costs, rent --------------------------------------------------------- */
 
-int budget_store_scope_insert(trin_store_t *s, const bg_scope_t *c, trin_err_t *err);
-int budget_store_option_insert(trin_store_t *s, const bg_option_t *o, trin_err_t *err);
+int budget_store_scope_insert(trin_store_t *s, const budget_scope_msg_t *c, trin_err_t *err);
+int budget_store_option_insert(trin_store_t *s, const budget_option_msg_t *o, trin_err_t *err);
 int budget_store_option_get(trin_store_t *s, const char *id, const char *field,
-                            trin_arena_t *a, bg_option_t *out, trin_err_t *err);
+                            trin_arena_t *a, budget_option_msg_t *out, trin_err_t *err);
 int budget_store_option_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
-                             bg_option_t ***out, size_t *n, trin_err_t *err);
+                             budget_option_msg_t ***out, size_t *n, trin_err_t *err);
 int budget_store_option_decide(trin_store_t *s, const char *id, const char *status,
                                const char *by, const char *date, trin_err_t *err);
-int budget_store_cost_insert(trin_store_t *s, const bg_cost_t *c, trin_err_t *err);
-int budget_store_rent_set(trin_store_t *s, const bg_rent_t *r, trin_err_t *err);
+int budget_store_cost_insert(trin_store_t *s, const budget_cost_msg_t *c, trin_err_t *err);
+int budget_store_rent_set(trin_store_t *s, const budget_rent_msg_t *r, trin_err_t *err);
 
 /* Turnover: the partnership's actual costs summed by year, party and
  * whether dated on or before framework_end. Calls fn once per group. */

@@ -19,13 +19,13 @@ static int close_price(trin_request_t *req, const Trin__Event *ev,
   const char *project_id = be->figures ? be->figures->project_id : "";
   const char *reference = be->budget ? be->budget->id : "";
   trin_err_t why = {0};
-  lc_project_t p;
-  trin_project_state_t st;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
   trin_date_t date = TRIN_DATE_NONE;
   int rc = lifecycle_store_project_get(s, project_id, "project_id", false, &a, &p, &why);
   if (!rc) rc = trin_date_parse(be->date, &date, "date", &why);
   if (!rc) rc = lifecycle_project_state(&p, &st, &why);
-  if (!rc) rc = trin_project_check_price_close(&st, date, &why);
+  if (!rc) rc = lifecycle_project_check_price_close(&st, date, &why);
   if (rc) {
     if (rc == TRIN_ESTORE) {
       *err = why;
@@ -39,7 +39,7 @@ static int close_price(trin_request_t *req, const Trin__Event *ev,
     goto out;
   }
   if ((rc = lifecycle_store_close_price(s, p.id, be->date, reference, err))) goto out;
-  lc_project_event_t pe = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  lifecycle_project_event_msg_t pe = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   pe.reference = (char *)reference;
   uint64_t seq = 0;
   rc = lifecycle_emit_project(req, &a, "lifecycle.price_closed", p.id, &pe, NULL, &seq, err);
@@ -51,8 +51,8 @@ out:
   return rc;
 }
 
-int lifecycle_apply_budget_event(trin_request_t *req, const Trin__Event *ev, void *data,
-                                 trin_err_t *err) {
+int lifecycle_budget_apply(trin_request_t *req, const Trin__Event *ev, void *data,
+                           trin_err_t *err) {
   if (!ev->type || strcmp(ev->type, "budget.price_closed") != 0) return TRIN_OK;
   Trin__Budget__BudgetEvent *be = NULL;
   trin_err_t e = {0};

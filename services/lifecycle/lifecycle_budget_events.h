@@ -15,7 +15,7 @@
 #include "trin_follower.h"
 
 /* A trin_follower_fn for the budget service's events (data unused). */
-int lifecycle_apply_budget_event(trin_request_t *req, const Trin__Event *ev, void *data,
-                                 trin_err_t *err);
+int lifecycle_budget_apply(trin_request_t *req, const Trin__Event *ev, void *data,
+                           trin_err_t *err);
 
 #endif

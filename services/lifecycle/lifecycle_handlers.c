@@ -30,12 +30,12 @@ static int require_message(const void *m, const char *field, trin_err_t *err) {
 }
 
 /* The rules work on plain dates and enums; the store speaks text. */
-int lifecycle_project_state(const lc_project_t *p, trin_project_state_t *s,
+int lifecycle_project_state(const lifecycle_project_msg_t *p, lifecycle_project_state_t *s,
                             trin_err_t *err) {
   memset(s, 0, sizeof *s);
-  int st = trin_stage_parse(p->stage, "stage", err);
+  int st = lifecycle_stage_parse(p->stage, "stage", err);
   if (st < 0) return TRIN_EINTERNAL;
-  s->stage = (trin_stage_t)st;
+  s->stage = (lifecycle_stage_t)st;
   s->fast_track = p->fast_track;
   s->price_closed = p->price_closed;
   s->paused = p->paused;
@@ -48,9 +48,9 @@ int lifecycle_project_state(const lc_project_t *p, trin_project_state_t *s,
 }
 
 int lifecycle_emit_project(trin_request_t *req, trin_arena_t *a, const char *type,
-                           const char *project_id, lc_project_event_t *ev,
-                           lc_project_t **project, uint64_t *seq, trin_err_t *err) {
-  lc_project_t *p = trin_arena_alloc(a, sizeof *p);
+                           const char *project_id, lifecycle_project_event_msg_t *ev,
+                           lifecycle_project_msg_t **project, uint64_t *seq, trin_err_t *err) {
+  lifecycle_project_msg_t *p = trin_arena_alloc(a, sizeof *p);
   if (!p) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   int rc = lifecycle_store_project_get(trin_request_store(req), project_id, "project_id",
                                        false, a, p, err);
@@ -69,15 +69,17 @@ int lifecycle_emit_project(trin_request_t *req, trin_arena_t *a, const char *typ
 
 /* Emits a project event and replies with the project as it now is. */
 static int emit_and_reply(trin_request_t *req, trin_arena_t *a, const char *type,
-                          const char *project_id, lc_project_event_t *ev,
+                          const char *project_id, lifecycle_project_event_msg_t *ev,
                           trin_err_t *err) {
-  lc_project_t *p = NULL;
+  lifecycle_project_msg_t *p = NULL;
   uint64_t seq = 0;
   int rc = lifecycle_emit_project(req, a, type, project_id, ev, &p, &seq, err);
   if (rc) return rc;
   Trin__Lifecycle__ProjectReply reply = TRIN__LIFECYCLE__PROJECT_REPLY__INIT;
   reply.project = p;
   reply.seq = seq;
+  /* SetMilestone: the variance is the service's to compute; clients print it. */
+  reply.milestone = ev ? ev->milestone : NULL;
   return trin_request_reply(req, &reply.base, err);
 }
 
@@ -86,11 +88,11 @@ static int emit_and_reply(trin_request_t *req, trin_arena_t *a, const char *type
 static int create_organisation(trin_request_t *req, const ProtobufCMessage *msg,
                                void *data, trin_err_t *err) {
   const Trin__Lifecycle__CreateOrganisation *m = (const void *)msg;
-  const lc_organisation_t *o = m->organisation;
+  const lifecycle_organisation_msg_t *o = m->organisation;
   int rc = require_message(o, "organisation", err);
   if (!rc) rc = trin_id_check(o->id, "organisation.id", err);
   if (!rc) rc = trin_text_check(o->name, NAME_MAX_BYTES, "organisation.name", err);
-  if (!rc && trin_org_kind_parse(o->kind, "organisation.kind", err) < 0) rc = TRIN_EINVALID;
+  if (!rc && lifecycle_org_kind_parse(o->kind, "organisation.kind", err) < 0) rc = TRIN_EINVALID;
   if (!rc) rc = lifecycle_store_org_insert(trin_request_store(req), o, err);
   uint64_t seq = 0;
   trin_event_id_t ids[1] = {{"organisation", o ? o->id : ""}};
@@ -99,7 +101,7 @@ static int create_organisation(trin_request_t *req, const ProtobufCMessage *msg,
                            &seq, err);
   if (rc) return rc;
   Trin__Lifecycle__OrganisationReply reply = TRIN__LIFECYCLE__ORGANISATION_REPLY__INIT;
-  reply.organisation = (lc_organisation_t *)o;
+  reply.organisation = (lifecycle_organisation_msg_t *)o;
   reply.seq = seq;
   return trin_request_reply(req, &reply.base, err);
 }
@@ -117,7 +119,7 @@ static int list_organisations(trin_request_t *req, const ProtobufCMessage *msg,
 
 /* ---- partnerships ----------------------------------------------------------------- */
 
-static int terms_of(const lc_partnership_t *p, trin_partnership_terms_t *t,
+static int terms_of(const lifecycle_partnership_msg_t *p, lifecycle_partnership_terms_t *t,
                     trin_err_t *err) {
   memset(t, 0, sizeof *t);
   t->framework_years = p->framework_years;
@@ -131,7 +133,7 @@ static int terms_of(const lc_partnership_t *p, trin_partnership_terms_t *t,
 
 static int reply_partnership(trin_request_t *req, trin_arena_t *a, const char *id,
                              const char *event_type, trin_err_t *err) {
-  lc_partnership_t p;
+  lifecycle_partnership_msg_t p;
   int rc = lifecycle_store_partnership_get(trin_request_store(req), id, "partnership_id",
                                            a, &p, err);
   if (rc) return rc;
@@ -155,7 +157,7 @@ static int reply_partnership(trin_request_t *req, trin_arena_t *a, const char *i
 
 static int require_client_org(trin_store_t *s, trin_arena_t *a, const char *id,
                               const char *field, trin_err_t *err) {
-  lc_organisation_t o;
+  lifecycle_organisation_msg_t o;
   int rc = lifecycle_store_org_get(s, id, field, a, &o, err);
   if (rc) return rc;
   if (strcmp(o.kind, "client") != 0)
@@ -173,7 +175,7 @@ static int create_partnership(trin_request_t *req, const ProtobufCMessage *msg,
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(require_message(m->partnership, "partnership", err));
-  lc_partnership_t p = *m->partnership;  /* shallow: defaults filled below */
+  lifecycle_partnership_msg_t p = *m->partnership;  /* shallow: defaults filled below */
   TRY(trin_id_check(p.id, "partnership.id", err));
   TRY(trin_text_check(p.name, NAME_MAX_BYTES, "partnership.name", err));
   TRY(trin_id_check(p.client_org, "partnership.client_org", err));
@@ -182,14 +184,14 @@ static int create_partnership(trin_request_t *req, const ProtobufCMessage *msg,
                              "partnership.client_org", err));
   if (p.framework_years == 0) p.framework_years = 4;
   if (!p.abt_starts_at || !*p.abt_starts_at) p.abt_starts_at = "trin3";
-  if (trin_price_point_parse(p.price_closing_point, "partnership.price_closing_point",
-                             err) < 0)
+  if (lifecycle_price_point_parse(p.price_closing_point, "partnership.price_closing_point",
+                                  err) < 0)
     TRY(TRIN_EINVALID);
-  if (trin_abt_start_parse(p.abt_starts_at, "partnership.abt_starts_at", err) < 0)
+  if (lifecycle_abt_start_parse(p.abt_starts_at, "partnership.abt_starts_at", err) < 0)
     TRY(TRIN_EINVALID);
-  trin_partnership_terms_t t;
+  lifecycle_partnership_terms_t t;
   TRY(terms_of(&p, &t, err));
-  rc = trin_partnership_terms_check(&t, err);
+  rc = lifecycle_partnership_terms_check(&t, err);
   if (rc) {
     trin_err_prefix_field(err, "partnership");
     goto out;
@@ -211,12 +213,12 @@ static int add_member(trin_request_t *req, const ProtobufCMessage *msg, void *da
   TRY(trin_id_check(m->partnership_id, "partnership_id", err));
   TRY(require_message(m->member, "member", err));
   TRY(trin_id_check(m->member->org_id, "member.org_id", err));
-  if (trin_org_kind_parse(m->member->role, "member.role", err) < 0) TRY(TRIN_EINVALID);
-  lc_partnership_t p;
+  if (lifecycle_org_kind_parse(m->member->role, "member.role", err) < 0) TRY(TRIN_EINVALID);
+  lifecycle_partnership_msg_t p;
   TRY(lifecycle_store_partnership_get(s, m->partnership_id, "partnership_id", &a, &p, err));
   TRY(trin_access_require_on(req, &lifecycle_access, p.client_org, p.id, "partnership", p.id,
                              "partnership_id", err));
-  lc_organisation_t o;
+  lifecycle_organisation_msg_t o;
   TRY(lifecycle_store_org_get(s, m->member->org_id, "member.org_id", &a, &o, err));
   TRY(lifecycle_store_member_insert(s, p.id, o.id, m->member->role, err));
   TRY(reply_partnership(req, &a, p.id, "lifecycle.member_added", err));
@@ -232,13 +234,13 @@ static int extend_framework(trin_request_t *req, const ProtobufCMessage *msg, vo
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(trin_id_check(m->partnership_id, "partnership_id", err));
-  lc_partnership_t p;
+  lifecycle_partnership_msg_t p;
   TRY(lifecycle_store_partnership_get(s, m->partnership_id, "partnership_id", &a, &p, err));
   TRY(trin_access_require_on(req, &lifecycle_access, p.client_org, p.id, "partnership", p.id,
                              "partnership_id", err));
-  trin_partnership_terms_t t;
+  lifecycle_partnership_terms_t t;
   TRY(terms_of(&p, &t, err));
-  TRY(trin_partnership_check_extension(&t, m->extension_years, err));
+  TRY(lifecycle_partnership_check_extension(&t, m->extension_years, err));
   TRY(lifecycle_store_partnership_set_extension(s, p.id, m->extension_years, err));
   TRY(reply_partnership(req, &a, p.id, "lifecycle.framework_extended", err));
 out:
@@ -282,10 +284,10 @@ static int create_project(trin_request_t *req, const ProtobufCMessage *msg, void
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(require_message(m->project, "project", err));
-  lc_project_t p = *m->project;
+  lifecycle_project_msg_t p = *m->project;
   TRY(trin_id_check(p.id, "project.id", err));
   TRY(trin_text_check(p.name, NAME_MAX_BYTES, "project.name", err));
-  if (trin_project_kind_parse(p.kind, "project.kind", err) < 0) TRY(TRIN_EINVALID);
+  if (lifecycle_project_kind_parse(p.kind, "project.kind", err) < 0) TRY(TRIN_EINVALID);
   TRY(trin_text_check_optional(p.department, NAME_MAX_BYTES, "project.department", err));
   TRY(trin_text_check_optional(p.municipality, NAME_MAX_BYTES, "project.municipality", err));
   if (p.dwellings < 0)
@@ -300,7 +302,7 @@ static int create_project(trin_request_t *req, const ProtobufCMessage *msg, void
   TRY(trin_id_check_optional(p.client_org, "project.client_org", err));
   TRY(trin_access_require_org(req, p.client_org, "project.client_org", err));
   if (p.partnership_id && *p.partnership_id) {
-    lc_partnership_t ps;
+    lifecycle_partnership_msg_t ps;
     TRY(lifecycle_store_partnership_get(s, p.partnership_id, "project.partnership_id", &a,
                                         &ps, err));
     if (p.client_org && *p.client_org && strcmp(p.client_org, ps.client_org) != 0)
@@ -311,9 +313,9 @@ static int create_project(trin_request_t *req, const ProtobufCMessage *msg, void
     p.client_org = ps.client_org;
     TRY(trin_access_require_on(req, &lifecycle_access, ps.client_org, ps.id, "partnership",
                                ps.id, "project.partnership_id", err));
-    trin_partnership_terms_t t;
+    lifecycle_partnership_terms_t t;
     TRY(terms_of(&ps, &t, err));
-    rc = trin_partnership_check_project_start(&t, start, err);
+    rc = lifecycle_partnership_check_project_start(&t, start, err);
     if (rc) {
       trin_err_prefix_field(err, "project");
       goto out;
@@ -328,7 +330,7 @@ static int create_project(trin_request_t *req, const ProtobufCMessage *msg, void
   }
   TRY(lifecycle_store_project_insert(s, &p, err));
   TRY(trin_access_put_project(s, p.id, p.client_org, nz(p.partnership_id), err));
-  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   Trin__Lifecycle__StageEntry stage = TRIN__LIFECYCLE__STAGE_ENTRY__INIT;
   stage.stage = "pre_study";
   stage.since = p.start_date;
@@ -346,7 +348,8 @@ out:
  * outsider is told that resource does not exist, never which project. */
 static int load_project_of(trin_request_t *req, trin_arena_t *a, const char *id,
                            const char *what, const char *rid, const char *field,
-                           lc_project_t *p, trin_project_state_t *st, trin_err_t *err) {
+                           lifecycle_project_msg_t *p, lifecycle_project_state_t *st,
+                           trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   int rc = trin_id_check(id, "project_id", err);
   if (!rc) rc = lifecycle_store_project_get(s, id, "project_id", false, a, p, err);
@@ -358,7 +361,8 @@ static int load_project_of(trin_request_t *req, trin_arena_t *a, const char *id,
 }
 
 static int load_project(trin_request_t *req, trin_arena_t *a, const char *id,
-                        lc_project_t *p, trin_project_state_t *st, trin_err_t *err) {
+                        lifecycle_project_msg_t *p, lifecycle_project_state_t *st,
+                        trin_err_t *err) {
   return load_project_of(req, a, id, "project", id, "project_id", p, st, err);
 }
 
@@ -368,17 +372,17 @@ static int advance_stage(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  lc_project_t p;
-  trin_project_state_t st;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
   TRY(load_project(req, &a, m->project_id, &p, &st, err));
-  int to = trin_stage_parse(m->to_stage, "to_stage", err);
+  int to = lifecycle_stage_parse(m->to_stage, "to_stage", err);
   if (to < 0) TRY(TRIN_EINVALID);
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
-  TRY(trin_stage_check_transition(&st, (trin_stage_t)to, date, err));
+  TRY(lifecycle_stage_check_transition(&st, (lifecycle_stage_t)to, date, err));
   TRY(lifecycle_store_set_stage(s, p.id, m->to_stage, m->date, m->note, err));
-  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   Trin__Lifecycle__StageEntry stage = TRIN__LIFECYCLE__STAGE_ENTRY__INIT;
   stage.stage = m->to_stage;
   stage.since = m->date;
@@ -396,15 +400,15 @@ static int close_price(trin_request_t *req, const ProtobufCMessage *msg, void *d
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  lc_project_t p;
-  trin_project_state_t st;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
   TRY(load_project(req, &a, m->project_id, &p, &st, err));
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_text_check_optional(m->reference, NAME_MAX_BYTES, "reference", err));
-  TRY(trin_project_check_price_close(&st, date, err));
+  TRY(lifecycle_project_check_price_close(&st, date, err));
   TRY(lifecycle_store_close_price(s, p.id, m->date, m->reference, err));
-  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   ev.reference = (char *)nz(m->reference);
   TRY(emit_and_reply(req, &a, "lifecycle.price_closed", p.id, &ev, err));
 out:
@@ -418,16 +422,16 @@ static int pause_project(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  lc_project_t p;
-  trin_project_state_t st;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
   TRY(load_project(req, &a, m->project_id, &p, &st, err));
-  if (trin_pause_reason_parse(m->reason, "reason", err) < 0) TRY(TRIN_EINVALID);
+  if (lifecycle_pause_reason_parse(m->reason, "reason", err) < 0) TRY(TRIN_EINVALID);
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
-  TRY(trin_project_check_pause(&st, date, err));
+  TRY(lifecycle_project_check_pause(&st, date, err));
   TRY(lifecycle_store_pause(s, p.id, m->reason, m->date, m->note, err));
-  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   Trin__Lifecycle__Pause pause = TRIN__LIFECYCLE__PAUSE__INIT;
   pause.reason = m->reason;
   pause.from = m->date;
@@ -445,13 +449,13 @@ static int resume_project(trin_request_t *req, const ProtobufCMessage *msg, void
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  lc_project_t p;
-  trin_project_state_t st;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
   TRY(load_project(req, &a, m->project_id, &p, &st, err));
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
-  TRY(trin_project_check_resume(&st, date, err));
-  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  TRY(lifecycle_project_check_resume(&st, date, err));
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   Trin__Lifecycle__Pause pause = TRIN__LIFECYCLE__PAUSE__INIT;
   pause.reason = p.pause_reason;
   pause.from = p.paused_since;
@@ -470,25 +474,25 @@ static int set_milestone(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  lc_project_t p;
+  lifecycle_project_msg_t p;
   TRY(load_project(req, &a, m->project_id, &p, NULL, err));
   TRY(require_message(m->milestone, "milestone", err));
-  lc_milestone_t ms = *m->milestone;
+  lifecycle_milestone_msg_t ms = *m->milestone;
   TRY(trin_id_check(ms.name, "milestone.name", err));
-  trin_milestone_t rule;
+  lifecycle_milestone_t rule;
   TRY(trin_date_parse(ms.baseline, &rule.baseline, "milestone.baseline", err));
   TRY(trin_date_parse_optional(ms.forecast, &rule.forecast, "milestone.forecast", err));
   TRY(trin_date_parse_optional(ms.actual, &rule.actual, "milestone.actual", err));
   trin_date_t start;
   TRY(trin_date_parse(p.start_date, &start, "start_date", err));
-  rc = trin_milestone_check(&rule, start, err);
+  rc = lifecycle_milestone_check(&rule, start, err);
   if (rc) {
     trin_err_prefix_field(err, "milestone");
     goto out;
   }
-  ms.variance_days = trin_milestone_variance_days(&rule);
+  ms.variance_days = lifecycle_milestone_variance_days(&rule);
   TRY(lifecycle_store_milestone_upsert(s, p.id, &ms, err));
-  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   ev.milestone = &ms;
   TRY(emit_and_reply(req, &a, "lifecycle.milestone_set", p.id, &ev, err));
 out:
@@ -498,7 +502,7 @@ out:
 
 /* ---- disputes ------------------------------------------------------------------------ */
 
-static int dispute_rule(const lc_dispute_t *d, trin_dispute_t *r, trin_err_t *err) {
+static int dispute_rule(const lifecycle_dispute_msg_t *d, lifecycle_dispute_t *r, trin_err_t *err) {
   memset(r, 0, sizeof *r);
   r->level = d->level;
   r->amount_ore = d->amount_ore;
@@ -515,7 +519,8 @@ static int dispute_rule(const lc_dispute_t *d, trin_dispute_t *r, trin_err_t *er
 /* A dispute or defect changed: the project's open counters follow, then the
  * event (with the item in ev) and the reply. */
 static int counters_changed(trin_request_t *req, trin_arena_t *a, const char *type,
-                            const char *project_id, lc_project_event_t *ev, trin_err_t *err) {
+                            const char *project_id, lifecycle_project_event_msg_t *ev,
+                            trin_err_t *err) {
   int rc = lifecycle_store_refresh_counters(trin_request_store(req), project_id, err);
   return rc ? rc : emit_and_reply(req, a, type, project_id, ev, err);
 }
@@ -523,11 +528,11 @@ static int counters_changed(trin_request_t *req, trin_arena_t *a, const char *ty
 static int dispute_changed(trin_request_t *req, trin_arena_t *a, const char *type,
                            const char *dispute_id, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
-  lc_dispute_t *d = trin_arena_alloc(a, sizeof *d);
+  lifecycle_dispute_msg_t *d = trin_arena_alloc(a, sizeof *d);
   if (!d) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   int rc = lifecycle_store_dispute_get(s, dispute_id, "dispute_id", a, d, err);
   if (rc) return rc;
-  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   ev.dispute = d;
   return counters_changed(req, a, type, d->project_id, &ev, err);
 }
@@ -538,12 +543,12 @@ static int open_dispute(trin_request_t *req, const ProtobufCMessage *msg, void *
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  lc_project_t p;
-  trin_project_state_t st;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
   TRY(load_project(req, &a, m->project_id, &p, &st, err));
   TRY(trin_id_check(m->dispute_id, "dispute_id", err));
   TRY(trin_text_check(m->title, NAME_MAX_BYTES, "title", err));
-  TRY(trin_dispute_check_open(m->amount_ore, err));
+  TRY(lifecycle_dispute_check_open(m->amount_ore, err));
   trin_date_t date, start;
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_date_parse(p.start_date, &start, "start_date", err));
@@ -551,10 +556,10 @@ static int open_dispute(trin_request_t *req, const ProtobufCMessage *msg, void *
   TRY(trin_id_check_optional(m->raised_by, "raised_by", err));
   TRY(trin_access_require_org(req, m->raised_by, "raised_by", err));
   if (m->raised_by && *m->raised_by) {
-    lc_organisation_t o;
+    lifecycle_organisation_msg_t o;
     TRY(lifecycle_store_org_get(s, m->raised_by, "raised_by", &a, &o, err));
   }
-  lc_dispute_t d = TRIN__LIFECYCLE__DISPUTE__INIT;
+  lifecycle_dispute_msg_t d = TRIN__LIFECYCLE__DISPUTE__INIT;
   d.id = m->dispute_id;
   d.project_id = p.id;
   d.title = m->title;
@@ -580,25 +585,25 @@ static int escalate_dispute(trin_request_t *req, const ProtobufCMessage *msg, vo
   TRY(trin_id_check_optional(m->by_org, "by_org", err));
   TRY(trin_access_require_org(req, m->by_org, "by_org", err));
   TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
-  lc_dispute_t d;
+  lifecycle_dispute_msg_t d;
   TRY(lifecycle_store_dispute_get(s, m->dispute_id, "dispute_id", &a, &d, err));
-  lc_project_t p;
+  lifecycle_project_msg_t p;
   TRY(load_project_of(req, &a, d.project_id, "dispute", m->dispute_id, "dispute_id", &p, NULL,
                       err));
   if (m->by_org && *m->by_org) {
-    lc_organisation_t o;
+    lifecycle_organisation_msg_t o;
     TRY(lifecycle_store_org_get(s, m->by_org, "by_org", &a, &o, err));
   }
   trin_ore_t threshold = 0;
   if (p.partnership_id[0]) {
-    lc_partnership_t ps;
+    lifecycle_partnership_msg_t ps;
     TRY(lifecycle_store_partnership_get(s, p.partnership_id, "partnership_id", &a, &ps,
                                         err));
     threshold = ps.trivial_threshold_ore;
   }
-  trin_dispute_t r;
+  lifecycle_dispute_t r;
   TRY(dispute_rule(&d, &r, err));
-  TRY(trin_dispute_check_escalate(&r, m->to_level, date, threshold, err));
+  TRY(lifecycle_dispute_check_escalate(&r, m->to_level, date, threshold, err));
   TRY(lifecycle_store_dispute_escalate(s, d.id, m->to_level, m->date, m->by_org, m->note,
                                        err));
   TRY(dispute_changed(req, &a, "lifecycle.dispute_escalated", d.id, err));
@@ -617,14 +622,14 @@ static int resolve_dispute(trin_request_t *req, const ProtobufCMessage *msg, voi
   trin_date_t date;
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_text_check(m->resolution, TEXT_MAX_BYTES, "resolution", err));
-  lc_dispute_t d;
+  lifecycle_dispute_msg_t d;
   TRY(lifecycle_store_dispute_get(s, m->dispute_id, "dispute_id", &a, &d, err));
-  lc_project_t p;
+  lifecycle_project_msg_t p;
   TRY(load_project_of(req, &a, d.project_id, "dispute", m->dispute_id, "dispute_id", &p, NULL,
                       err));
-  trin_dispute_t r;
+  lifecycle_dispute_t r;
   TRY(dispute_rule(&d, &r, err));
-  TRY(trin_dispute_check_resolve(&r, date, m->settled_ore, err));
+  TRY(lifecycle_dispute_check_resolve(&r, date, m->settled_ore, err));
   TRY(lifecycle_store_dispute_resolve(s, d.id, m->date, m->resolution, m->settled_ore,
                                       err));
   TRY(dispute_changed(req, &a, "lifecycle.dispute_resolved", d.id, err));
@@ -638,11 +643,11 @@ out:
 static int defect_changed(trin_request_t *req, trin_arena_t *a, const char *type,
                           const char *defect_id, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
-  lc_defect_t *d = trin_arena_alloc(a, sizeof *d);
+  lifecycle_defect_msg_t *d = trin_arena_alloc(a, sizeof *d);
   if (!d) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   int rc = lifecycle_store_defect_get(s, defect_id, "defect_id", a, d, err);
   if (rc) return rc;
-  lc_project_event_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   ev.defect = d;
   return counters_changed(req, a, type, d->project_id, &ev, err);
 }
@@ -653,24 +658,24 @@ static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  lc_project_t p;
-  trin_project_state_t st;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
   TRY(load_project(req, &a, m->project_id, &p, &st, err));
   TRY(require_message(m->defect, "defect", err));
-  const lc_defect_t *d = m->defect;
+  const lifecycle_defect_msg_t *d = m->defect;
   TRY(trin_id_check(d->id, "defect.id", err));
   TRY(trin_text_check(d->description, TEXT_MAX_BYTES, "defect.description", err));
-  if (trin_severity_parse(d->severity, "defect.severity", err) < 0) TRY(TRIN_EINVALID);
-  if (trin_found_at_parse(d->found_at, "defect.found_at", err) < 0) TRY(TRIN_EINVALID);
-  trin_defect_t r = {.fixed_on = TRIN_DATE_NONE};
+  if (lifecycle_severity_parse(d->severity, "defect.severity", err) < 0) TRY(TRIN_EINVALID);
+  if (lifecycle_found_at_parse(d->found_at, "defect.found_at", err) < 0) TRY(TRIN_EINVALID);
+  lifecycle_defect_t r = {.fixed_on = TRIN_DATE_NONE};
   TRY(trin_date_parse(d->reported_on, &r.reported_on, "defect.reported_on", err));
   TRY(trin_date_parse_optional(d->due_on, &r.due_on, "defect.due_on", err));
   TRY(trin_id_check_optional(d->cost_bearer, "defect.cost_bearer", err));
   if (d->cost_bearer && *d->cost_bearer) {
-    lc_organisation_t o;
+    lifecycle_organisation_msg_t o;
     TRY(lifecycle_store_org_get(s, d->cost_bearer, "defect.cost_bearer", &a, &o, err));
   }
-  rc = trin_defect_check_report(st.stage, &r, err);
+  rc = lifecycle_defect_check_report(st.stage, &r, err);
   if (rc) {
     if (strcmp(err->field, "stage") != 0) trin_err_prefix_field(err, "defect");
     goto out;
@@ -693,16 +698,16 @@ static int fix_defect(trin_request_t *req, const ProtobufCMessage *msg, void *da
   TRY(trin_id_check(m->defect_id, "defect_id", err));
   trin_date_t fixed;
   TRY(trin_date_parse(m->fixed_on, &fixed, "fixed_on", err));
-  lc_defect_t d;
+  lifecycle_defect_msg_t d;
   TRY(lifecycle_store_defect_get(s, m->defect_id, "defect_id", &a, &d, err));
-  lc_project_t p;
+  lifecycle_project_msg_t p;
   TRY(load_project_of(req, &a, d.project_id, "defect", m->defect_id, "defect_id", &p, NULL,
                       err));
-  trin_defect_t r;
+  lifecycle_defect_t r;
   TRY(trin_date_parse(d.reported_on, &r.reported_on, "reported_on", err));
   TRY(trin_date_parse_optional(d.due_on, &r.due_on, "due_on", err));
   TRY(trin_date_parse_optional(d.fixed_on, &r.fixed_on, "fixed_on", err));
-  TRY(trin_defect_check_fix(&r, fixed, err));
+  TRY(lifecycle_defect_check_fix(&r, fixed, err));
   TRY(lifecycle_store_defect_fix(s, d.id, m->fixed_on, err));
   TRY(defect_changed(req, &a, "lifecycle.defect_fixed", d.id, err));
 out:
@@ -716,7 +721,7 @@ static int get_project(trin_request_t *req, const ProtobufCMessage *msg, void *d
                        trin_err_t *err) {
   const Trin__Lifecycle__GetProject *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
-  lc_project_t p;
+  lifecycle_project_msg_t p;
   int rc = trin_id_check(m->project_id, "project_id", err);
   if (!rc)
     rc = lifecycle_store_project_get(trin_request_store(req), m->project_id, "project_id",
@@ -738,7 +743,7 @@ static int list_projects(trin_request_t *req, const ProtobufCMessage *msg, void 
   const Trin__Lifecycle__ListProjects *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc = TRIN_OK;
-  if (m->stage && *m->stage && trin_stage_parse(m->stage, "stage", err) < 0)
+  if (m->stage && *m->stage && lifecycle_stage_parse(m->stage, "stage", err) < 0)
     rc = TRIN_EINVALID;
   lifecycle_project_filter_t f = {m->partnership_id, m->client_org, m->stage,
                                   m->outside_partnership};

@@ -9,20 +9,20 @@
 
 /* ---- names <-> enums ------------------------------------------------------ */
 
-const char *const trin_org_kind_words[] = {
+const char *const lifecycle_org_kind_words[] = {
     "client", "advisor", "contractor", "developer", "resident_committee", NULL};
-const char *const trin_price_point_words[] = {
+const char *const lifecycle_price_point_words[] = {
     "projektforslag", "myndighedsprojekt", "udbudsprojekt", NULL};
-const char *const trin_abt_start_words[] = {"trin1", "trin3", NULL};
-const char *const trin_project_kind_words[] = {
+const char *const lifecycle_abt_start_words[] = {"trin1", "trin3", NULL};
+const char *const lifecycle_project_kind_words[] = {
     "helhedsplan", "renovation", "new_build", "maintenance", NULL};
-const char *const trin_stage_words[] = {
+const char *const lifecycle_stage_words[] = {
     "pre_study", "trin1", "trin2", "trin1_2", "trin3",
     "handover", "inspection_1y", "inspection_5y", "closed", NULL};
-const char *const trin_pause_reason_words[] = {
+const char *const lifecycle_pause_reason_words[] = {
     "resident_democracy", "authority", "landsbyggefonden", "financing", "other", NULL};
-const char *const trin_severity_words[] = {"minor", "major", "critical", NULL};
-const char *const trin_found_at_words[] = {
+const char *const lifecycle_severity_words[] = {"minor", "major", "critical", NULL};
+const char *const lifecycle_found_at_words[] = {
     "handover", "inspection_1y", "inspection_5y", "other", NULL};
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -31,14 +31,14 @@ const char *const trin_found_at_words[] = {
 
 /* The tables must stay in step with the enums; a new enum value without a
  * name would otherwise read past the table. */
-_Static_assert(WORDS(trin_org_kind_words) == TRIN_ORG_KIND_COUNT, "org kinds");
-_Static_assert(WORDS(trin_price_point_words) == TRIN_PRICE_POINT_COUNT, "prices");
-_Static_assert(WORDS(trin_abt_start_words) == TRIN_ABT_COUNT, "abt");
-_Static_assert(WORDS(trin_project_kind_words) == TRIN_PROJECT_KIND_COUNT, "kinds");
-_Static_assert(WORDS(trin_stage_words) == TRIN_STAGE_COUNT, "stages");
-_Static_assert(WORDS(trin_pause_reason_words) == TRIN_PAUSE_REASON_COUNT, "pauses");
-_Static_assert(WORDS(trin_severity_words) == TRIN_SEVERITY_COUNT, "severities");
-_Static_assert(WORDS(trin_found_at_words) == TRIN_FOUND_AT_COUNT, "found at");
+_Static_assert(WORDS(lifecycle_org_kind_words) == LIFECYCLE_ORG_KIND_COUNT, "org kinds");
+_Static_assert(WORDS(lifecycle_price_point_words) == LIFECYCLE_PRICE_POINT_COUNT, "prices");
+_Static_assert(WORDS(lifecycle_abt_start_words) == LIFECYCLE_ABT_COUNT, "abt");
+_Static_assert(WORDS(lifecycle_project_kind_words) == LIFECYCLE_PROJECT_KIND_COUNT, "kinds");
+_Static_assert(WORDS(lifecycle_stage_words) == LIFECYCLE_STAGE_COUNT, "stages");
+_Static_assert(WORDS(lifecycle_pause_reason_words) == LIFECYCLE_PAUSE_REASON_COUNT, "pauses");
+_Static_assert(WORDS(lifecycle_severity_words) == LIFECYCLE_SEVERITY_COUNT, "severities");
+_Static_assert(WORDS(lifecycle_found_at_words) == LIFECYCLE_FOUND_AT_COUNT, "found at");
 
 /* Echoing what the user sent helps them spot a typo, but the text may be
  * anything: keep printable ASCII only, so the message stays short, valid
@@ -75,79 +75,80 @@ static const char *name_of(int v, const char *const *names, int count) {
   return v >= 0 && v < count ? names[v] : "";
 }
 
-int trin_org_kind_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, trin_org_kind_words, WORDS(trin_org_kind_words),
+int lifecycle_org_kind_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, lifecycle_org_kind_words, WORDS(lifecycle_org_kind_words),
                     "a kind of organisation", field, err);
 }
-const char *trin_org_kind_name(int kind) {
-  return name_of(kind, trin_org_kind_words, WORDS(trin_org_kind_words));
+const char *lifecycle_org_kind_name(int kind) {
+  return name_of(kind, lifecycle_org_kind_words, WORDS(lifecycle_org_kind_words));
 }
 
-int trin_price_point_parse(const char *text, const char *field,
-                           trin_err_t *err) {
-  return parse_name(text, trin_price_point_words, WORDS(trin_price_point_words),
+int lifecycle_price_point_parse(const char *text, const char *field,
+                                trin_err_t *err) {
+  return parse_name(text, lifecycle_price_point_words, WORDS(lifecycle_price_point_words),
                     "a price closing point", field, err);
 }
-const char *trin_price_point_name(int p) {
-  return name_of(p, trin_price_point_words, WORDS(trin_price_point_words));
+const char *lifecycle_price_point_name(int p) {
+  return name_of(p, lifecycle_price_point_words, WORDS(lifecycle_price_point_words));
 }
 
-int trin_abt_start_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, trin_abt_start_words, WORDS(trin_abt_start_words),
+int lifecycle_abt_start_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, lifecycle_abt_start_words, WORDS(lifecycle_abt_start_words),
                     "a stage where the total contract (ABT) can start", field, err);
 }
-const char *trin_abt_start_name(int a) {
-  return name_of(a, trin_abt_start_words, WORDS(trin_abt_start_words));
+const char *lifecycle_abt_start_name(int a) {
+  return name_of(a, lifecycle_abt_start_words, WORDS(lifecycle_abt_start_words));
 }
 
-int trin_project_kind_parse(const char *text, const char *field,
-                            trin_err_t *err) {
-  return parse_name(text, trin_project_kind_words, WORDS(trin_project_kind_words),
+int lifecycle_project_kind_parse(const char *text, const char *field,
+                                 trin_err_t *err) {
+  return parse_name(text, lifecycle_project_kind_words, WORDS(lifecycle_project_kind_words),
                     "a kind of project", field, err);
 }
-const char *trin_project_kind_name(int k) {
-  return name_of(k, trin_project_kind_words, WORDS(trin_project_kind_words));
+const char *lifecycle_project_kind_name(int k) {
+  return name_of(k, lifecycle_project_kind_words, WORDS(lifecycle_project_kind_words));
 }
 
-int trin_stage_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, trin_stage_words, WORDS(trin_stage_words), "a stage", field, err);
+int lifecycle_stage_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, lifecycle_stage_words, WORDS(lifecycle_stage_words), "a stage", field,
+                    err);
 }
-const char *trin_stage_name(int s) {
-  return name_of(s, trin_stage_words, WORDS(trin_stage_words));
+const char *lifecycle_stage_name(int s) {
+  return name_of(s, lifecycle_stage_words, WORDS(lifecycle_stage_words));
 }
 
-int trin_pause_reason_parse(const char *text, const char *field,
-                            trin_err_t *err) {
-  return parse_name(text, trin_pause_reason_words, WORDS(trin_pause_reason_words),
+int lifecycle_pause_reason_parse(const char *text, const char *field,
+                                 trin_err_t *err) {
+  return parse_name(text, lifecycle_pause_reason_words, WORDS(lifecycle_pause_reason_words),
                     "a reason for a pause", field, err);
 }
-const char *trin_pause_reason_name(int r) {
-  return name_of(r, trin_pause_reason_words, WORDS(trin_pause_reason_words));
+const char *lifecycle_pause_reason_name(int r) {
+  return name_of(r, lifecycle_pause_reason_words, WORDS(lifecycle_pause_reason_words));
 }
 
-const char *trin_dispute_level_name(int level) {
+const char *lifecycle_dispute_level_name(int level) {
   static const char *const names[] = {
       "project managers", "operational management", "conflict forum",
       "steering group",   "mediation",              "umpire",
       "arbitration board"};
-  _Static_assert(COUNT(names) == TRIN_DISPUTE_LEVEL_MAX, "dispute levels");
-  return name_of(level - TRIN_DISPUTE_LEVEL_MIN, names, COUNT(names));
+  _Static_assert(COUNT(names) == LIFECYCLE_DISPUTE_LEVEL_MAX, "dispute levels");
+  return name_of(level - LIFECYCLE_DISPUTE_LEVEL_MIN, names, COUNT(names));
 }
 
-int trin_severity_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, trin_severity_words, WORDS(trin_severity_words), "a severity",
+int lifecycle_severity_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, lifecycle_severity_words, WORDS(lifecycle_severity_words), "a severity",
                     field, err);
 }
-const char *trin_severity_name(int s) {
-  return name_of(s, trin_severity_words, WORDS(trin_severity_words));
+const char *lifecycle_severity_name(int s) {
+  return name_of(s, lifecycle_severity_words, WORDS(lifecycle_severity_words));
 }
 
-int trin_found_at_parse(const char *text, const char *field, trin_err_t *err) {
-  return parse_name(text, trin_found_at_words, WORDS(trin_found_at_words),
+int lifecycle_found_at_parse(const char *text, const char *field, trin_err_t *err) {
+  return parse_name(text, lifecycle_found_at_words, WORDS(lifecycle_found_at_words),
                     "a point where defects are found", field, err);
 }
-const char *trin_found_at_name(int f) {
-  return name_of(f, trin_found_at_words, WORDS(trin_found_at_words));
+const char *lifecycle_found_at_name(int f) {
+  return name_of(f, lifecycle_found_at_words, WORDS(lifecycle_found_at_words));
 }
 
 /* Stages as a person says them; the snake_case names are for machines. */
@@ -156,8 +157,8 @@ static const char *stage_words(int s) {
       "pre-study", "trin 1",   "trin 2",
       "trin 1+2",  "trin 3",   "handover",
       "the 1-year inspection", "the 5-year inspection", "closed"};
-  _Static_assert(COUNT(words) == TRIN_STAGE_COUNT, "stage words");
-  return s >= 0 && s < TRIN_STAGE_COUNT ? words[s] : "an unknown stage";
+  _Static_assert(COUNT(words) == LIFECYCLE_STAGE_COUNT, "stage words");
+  return s >= 0 && s < LIFECYCLE_STAGE_COUNT ? words[s] : "an unknown stage";
 }
 
 /* ---- dates ------------------------------------------------------------------ */
@@ -183,8 +184,8 @@ static int check_date(trin_date_t d, const char *field, bool required,
 
 /* ---- partnerships ----------------------------------------------------------- */
 
-int trin_partnership_terms_check(const trin_partnership_terms_t *t,
-                                 trin_err_t *err) {
+int lifecycle_partnership_terms_check(const lifecycle_partnership_terms_t *t,
+                                      trin_err_t *err) {
   int rc = check_date(t->framework_start, "framework_start", true, err);
   if (rc) return rc;
   if (t->framework_years < 1 || t->framework_years > 4)
@@ -210,25 +211,25 @@ int trin_partnership_terms_check(const trin_partnership_terms_t *t,
 
 /* The derived dates are only meaningful for terms that pass the check;
  * for others they are TRIN_DATE_NONE rather than nonsense. */
-trin_date_t trin_partnership_framework_end(const trin_partnership_terms_t *t) {
-  if (trin_partnership_terms_check(t, NULL) != TRIN_OK) return TRIN_DATE_NONE;
+trin_date_t lifecycle_partnership_framework_end(const lifecycle_partnership_terms_t *t) {
+  if (lifecycle_partnership_terms_check(t, NULL) != TRIN_OK) return TRIN_DATE_NONE;
   return trin_date_add_years(t->framework_start,
                              t->framework_years + t->extension_years) - 1;
 }
 
-trin_date_t trin_partnership_horizon_end(const trin_partnership_terms_t *t) {
-  trin_date_t end = trin_partnership_framework_end(t);
+trin_date_t lifecycle_partnership_horizon_end(const lifecycle_partnership_terms_t *t) {
+  trin_date_t end = lifecycle_partnership_framework_end(t);
   if (end == TRIN_DATE_NONE) return TRIN_DATE_NONE;
   return trin_date_add_years(end, t->horizon_years);
 }
 
-int trin_partnership_check_project_start(const trin_partnership_terms_t *t,
-                                         trin_date_t start, trin_err_t *err) {
+int lifecycle_partnership_check_project_start(const lifecycle_partnership_terms_t *t,
+                                              trin_date_t start, trin_err_t *err) {
   int rc = check_date(start, "start_date", true, err);
   if (rc) return rc;
-  rc = trin_partnership_terms_check(t, err);
+  rc = lifecycle_partnership_terms_check(t, err);
   if (rc) return rc;
-  trin_date_t end = trin_partnership_framework_end(t);
+  trin_date_t end = lifecycle_partnership_framework_end(t);
   if (start >= t->framework_start && start <= end) return TRIN_OK;
   char s[TRIN_DATE_BUF], a[TRIN_DATE_BUF], b[TRIN_DATE_BUF];
   return trin_err_set(err, TRIN_ECONFLICT, "start_date",
@@ -240,8 +241,8 @@ int trin_partnership_check_project_start(const trin_partnership_terms_t *t,
                       trin_date_format(end, b));
 }
 
-int trin_partnership_check_extension(const trin_partnership_terms_t *t,
-                                     int new_extension_years, trin_err_t *err) {
+int lifecycle_partnership_check_extension(const lifecycle_partnership_terms_t *t,
+                                          int new_extension_years, trin_err_t *err) {
   if (new_extension_years < 0 || new_extension_years > 2)
     return trin_err_set(err, TRIN_EINVALID, "extension_years",
                         "the framework can be extended by 0 to 2 years in "
@@ -263,18 +264,18 @@ int trin_partnership_check_extension(const trin_partnership_terms_t *t,
  * pre-study leads. Every later stage has exactly one successor, taken from
  * the stage itself, so a project whose fast_track flag was changed after it
  * left pre-study can still finish rather than being stuck. */
-int trin_stage_next(trin_stage_t from, bool fast_track, trin_stage_t next[2]) {
+int lifecycle_stage_next(lifecycle_stage_t from, bool fast_track, lifecycle_stage_t next[2]) {
   switch (from) {
-    case TRIN_STAGE_PRE_STUDY:
-      next[0] = fast_track ? TRIN_STAGE_TRIN1_2 : TRIN_STAGE_TRIN1;
+    case LIFECYCLE_STAGE_PRE_STUDY:
+      next[0] = fast_track ? LIFECYCLE_STAGE_TRIN1_2 : LIFECYCLE_STAGE_TRIN1;
       return 1;
-    case TRIN_STAGE_TRIN1: next[0] = TRIN_STAGE_TRIN2; return 1;
-    case TRIN_STAGE_TRIN2: next[0] = TRIN_STAGE_TRIN3; return 1;
-    case TRIN_STAGE_TRIN1_2: next[0] = TRIN_STAGE_TRIN3; return 1;
-    case TRIN_STAGE_TRIN3: next[0] = TRIN_STAGE_HANDOVER; return 1;
-    case TRIN_STAGE_HANDOVER: next[0] = TRIN_STAGE_INSPECTION_1Y; return 1;
-    case TRIN_STAGE_INSPECTION_1Y: next[0] = TRIN_STAGE_INSPECTION_5Y; return 1;
-    case TRIN_STAGE_INSPECTION_5Y: next[0] = TRIN_STAGE_CLOSED; return 1;
+    case LIFECYCLE_STAGE_TRIN1: next[0] = LIFECYCLE_STAGE_TRIN2; return 1;
+    case LIFECYCLE_STAGE_TRIN2: next[0] = LIFECYCLE_STAGE_TRIN3; return 1;
+    case LIFECYCLE_STAGE_TRIN1_2: next[0] = LIFECYCLE_STAGE_TRIN3; return 1;
+    case LIFECYCLE_STAGE_TRIN3: next[0] = LIFECYCLE_STAGE_HANDOVER; return 1;
+    case LIFECYCLE_STAGE_HANDOVER: next[0] = LIFECYCLE_STAGE_INSPECTION_1Y; return 1;
+    case LIFECYCLE_STAGE_INSPECTION_1Y: next[0] = LIFECYCLE_STAGE_INSPECTION_5Y; return 1;
+    case LIFECYCLE_STAGE_INSPECTION_5Y: next[0] = LIFECYCLE_STAGE_CLOSED; return 1;
     default: return 0;  /* closed, or not a stage */
   }
 }
@@ -286,7 +287,7 @@ static const char *track_words(bool fast_track) {
 /* Where a stage sits in time, so a refusal can say "back": trin 1+2 starts
  * where trin 1 starts. */
 static int stage_rank(int s) {
-  return s <= TRIN_STAGE_TRIN2 ? s : s == TRIN_STAGE_TRIN1_2 ? 1 : s - 1;
+  return s <= LIFECYCLE_STAGE_TRIN2 ? s : s == LIFECYCLE_STAGE_TRIN1_2 ? 1 : s - 1;
 }
 
 /* " on 2026-03-01", or "" when the date is not known. */
@@ -297,15 +298,15 @@ static const char *on_date(trin_date_t d, char buf[TRIN_DATE_BUF + 4]) {
   return buf;
 }
 
-int trin_stage_check_transition(const trin_project_state_t *p, trin_stage_t to,
-                                trin_date_t date, trin_err_t *err) {
-  if ((int)to < 0 || (int)to >= TRIN_STAGE_COUNT)
+int lifecycle_stage_check_transition(const lifecycle_project_state_t *p, lifecycle_stage_t to,
+                                     trin_date_t date, trin_err_t *err) {
+  if ((int)to < 0 || (int)to >= LIFECYCLE_STAGE_COUNT)
     return trin_err_set(err, TRIN_EINVALID, "to_stage", "%d is not a stage",
                         (int)to);
   int rc = check_date(date, "date", true, err);
   if (rc) return rc;
   const char *from_w = stage_words(p->stage), *to_w = stage_words(to);
-  if (p->stage == TRIN_STAGE_CLOSED)
+  if (p->stage == LIFECYCLE_STAGE_CLOSED)
     return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
                         "the project is closed; a closed project cannot move "
                         "to %s",
@@ -317,8 +318,8 @@ int trin_stage_check_transition(const trin_project_state_t *p, trin_stage_t to,
                         "from %s to %s",
                         from_w, to_w);
 
-  trin_stage_t next[2];
-  int n = trin_stage_next(p->stage, p->fast_track, next);
+  lifecycle_stage_t next[2];
+  int n = lifecycle_stage_next(p->stage, p->fast_track, next);
   bool allowed = false;
   for (int i = 0; i < n; i++) allowed = allowed || next[i] == to;
   if (!allowed) {
@@ -335,7 +336,7 @@ int trin_stage_check_transition(const trin_project_state_t *p, trin_stage_t to,
                         stage_rank(to) < stage_rank(p->stage) ? "back " : "",
                         to_w, stage_words(next[0]));
   }
-  if (to == TRIN_STAGE_TRIN3 && !p->price_closed)
+  if (to == LIFECYCLE_STAGE_TRIN3 && !p->price_closed)
     return trin_err_set(err, TRIN_ECONFLICT, "price_closed",
                         "the price must be closed before a project moves from "
                         "%s to %s",
@@ -347,7 +348,7 @@ int trin_stage_check_transition(const trin_project_state_t *p, trin_stage_t to,
                         from_w, to_w, trin_date_format(date, d1), from_w,
                         trin_date_format(p->stage_since, d2));
   /* Execution under a fixed price cannot begin before the price was fixed. */
-  if (to == TRIN_STAGE_TRIN3 && p->price_closed_on != TRIN_DATE_NONE &&
+  if (to == LIFECYCLE_STAGE_TRIN3 && p->price_closed_on != TRIN_DATE_NONE &&
       date < p->price_closed_on)
     return trin_err_set(err, TRIN_EINVALID, "date",
                         "the move from %s to %s on %s would be before the "
@@ -357,8 +358,8 @@ int trin_stage_check_transition(const trin_project_state_t *p, trin_stage_t to,
   return TRIN_OK;
 }
 
-int trin_project_check_price_close(const trin_project_state_t *p,
-                                   trin_date_t date, trin_err_t *err) {
+int lifecycle_project_check_price_close(const lifecycle_project_state_t *p,
+                                        trin_date_t date, trin_err_t *err) {
   int rc = check_date(date, "date", true, err);
   if (rc) return rc;
   char d1[TRIN_DATE_BUF + 4], d2[TRIN_DATE_BUF];
@@ -369,7 +370,7 @@ int trin_project_check_price_close(const trin_project_state_t *p,
                         on_date(p->price_closed_on, d1));
   /* The price closes in the stage that leads into trin 3: trin 2, or trin 1+2
    * on the fast track. */
-  if (p->stage != TRIN_STAGE_TRIN2 && p->stage != TRIN_STAGE_TRIN1_2)
+  if (p->stage != LIFECYCLE_STAGE_TRIN2 && p->stage != LIFECYCLE_STAGE_TRIN1_2)
     return trin_err_set(err, TRIN_ECONFLICT, "stage",
                         "the price can only be closed in %s; the project is in %s",
                         p->fast_track ? "trin 1+2" : "trin 2",
@@ -383,12 +384,12 @@ int trin_project_check_price_close(const trin_project_state_t *p,
   return TRIN_OK;
 }
 
-int trin_project_check_pause(const trin_project_state_t *p, trin_date_t date,
-                             trin_err_t *err) {
+int lifecycle_project_check_pause(const lifecycle_project_state_t *p, trin_date_t date,
+                                  trin_err_t *err) {
   int rc = check_date(date, "date", true, err);
   if (rc) return rc;
   char d1[TRIN_DATE_BUF + 4], d2[TRIN_DATE_BUF];
-  if (p->stage == TRIN_STAGE_CLOSED)
+  if (p->stage == LIFECYCLE_STAGE_CLOSED)
     return trin_err_set(err, TRIN_ECONFLICT, "stage",
                         "the project is closed; a closed project cannot be "
                         "paused");
@@ -405,8 +406,8 @@ int trin_project_check_pause(const trin_project_state_t *p, trin_date_t date,
   return TRIN_OK;
 }
 
-int trin_project_check_resume(const trin_project_state_t *p, trin_date_t date,
-                              trin_err_t *err) {
+int lifecycle_project_check_resume(const lifecycle_project_state_t *p, trin_date_t date,
+                                   trin_err_t *err) {
   int rc = check_date(date, "date", true, err);
   if (rc) return rc;
   char d1[TRIN_DATE_BUF], d2[TRIN_DATE_BUF];
@@ -424,8 +425,8 @@ int trin_project_check_resume(const trin_project_state_t *p, trin_date_t date,
 
 /* ---- milestones --------------------------------------------------------------- */
 
-int trin_milestone_check(const trin_milestone_t *m, trin_date_t project_start,
-                         trin_err_t *err) {
+int lifecycle_milestone_check(const lifecycle_milestone_t *m, trin_date_t project_start,
+                              trin_err_t *err) {
   int rc = check_date(m->baseline, "baseline", true, err);
   if (!rc) rc = check_date(m->forecast, "forecast", false, err);
   if (!rc) rc = check_date(m->actual, "actual", false, err);
@@ -438,7 +439,7 @@ int trin_milestone_check(const trin_milestone_t *m, trin_date_t project_start,
   return rc;
 }
 
-int trin_milestone_variance_days(const trin_milestone_t *m) {
+int lifecycle_milestone_variance_days(const lifecycle_milestone_t *m) {
   if (m->baseline == TRIN_DATE_NONE) return 0;
   trin_date_t at = m->actual != TRIN_DATE_NONE     ? m->actual
                    : m->forecast != TRIN_DATE_NONE ? m->forecast
@@ -450,17 +451,17 @@ int trin_milestone_variance_days(const trin_milestone_t *m) {
 
 /* ---- disputes ------------------------------------------------------------------ */
 
-int trin_dispute_check_open(trin_ore_t amount_ore, trin_err_t *err) {
+int lifecycle_dispute_check_open(trin_ore_t amount_ore, trin_err_t *err) {
   return trin_money_check_nonnegative(amount_ore, "amount_ore", err);
 }
 
-int trin_dispute_check_escalate(const trin_dispute_t *d, int to_level,
-                                trin_date_t date, trin_ore_t trivial_threshold_ore,
-                                trin_err_t *err) {
-  if (to_level < TRIN_DISPUTE_LEVEL_MIN || to_level > TRIN_DISPUTE_LEVEL_MAX)
+int lifecycle_dispute_check_escalate(const lifecycle_dispute_t *d, int to_level,
+                                     trin_date_t date, trin_ore_t trivial_threshold_ore,
+                                     trin_err_t *err) {
+  if (to_level < LIFECYCLE_DISPUTE_LEVEL_MIN || to_level > LIFECYCLE_DISPUTE_LEVEL_MAX)
     return trin_err_set(err, TRIN_EINVALID, "to_level",
                         "the dispute ladder has levels %d to %d; got %d",
-                        TRIN_DISPUTE_LEVEL_MIN, TRIN_DISPUTE_LEVEL_MAX,
+                        LIFECYCLE_DISPUTE_LEVEL_MIN, LIFECYCLE_DISPUTE_LEVEL_MAX,
                         to_level);
   int rc = check_date(date, "date", true, err);
   if (rc) return rc;
@@ -470,18 +471,18 @@ int trin_dispute_check_escalate(const trin_dispute_t *d, int to_level,
                         "the dispute was resolved%s; a resolved dispute "
                         "cannot be escalated",
                         on_date(d->resolved_on, d1));
-  if (d->level >= TRIN_DISPUTE_LEVEL_MAX)
+  if (d->level >= LIFECYCLE_DISPUTE_LEVEL_MAX)
     return trin_err_set(err, TRIN_ECONFLICT, "to_level",
                         "the dispute is already at the top of the ladder, "
                         "level %d (%s)",
-                        d->level, trin_dispute_level_name(d->level));
+                        d->level, lifecycle_dispute_level_name(d->level));
   if (to_level <= d->level)
     return trin_err_set(err, TRIN_ECONFLICT, "to_level",
                         "the dispute is at level %d (%s); it can only move up, "
                         "to level %d (%s) or higher, not to level %d (%s)",
-                        d->level, trin_dispute_level_name(d->level),
-                        d->level + 1, trin_dispute_level_name(d->level + 1),
-                        to_level, trin_dispute_level_name(to_level));
+                        d->level, lifecycle_dispute_level_name(d->level),
+                        d->level + 1, lifecycle_dispute_level_name(d->level + 1),
+                        to_level, lifecycle_dispute_level_name(to_level));
   if (d->amount_ore < trivial_threshold_ore) {
     char a[TRIN_MONEY_BUF], t[TRIN_MONEY_BUF];
     return trin_err_set(err, TRIN_ECONFLICT, "to_level",
@@ -490,20 +491,20 @@ int trin_dispute_check_escalate(const trin_dispute_t *d, int to_level,
                         "managers and cannot go to level %d (%s)",
                         trin_money_format_dk(d->amount_ore, a),
                         trin_money_format_dk(trivial_threshold_ore, t),
-                        to_level, trin_dispute_level_name(to_level));
+                        to_level, lifecycle_dispute_level_name(to_level));
   }
   if (d->level_since != TRIN_DATE_NONE && date < d->level_since)
     return trin_err_set(err, TRIN_EINVALID, "date",
                         "the escalation on %s would be before the dispute "
                         "reached level %d (%s) on %s",
                         trin_date_format(date, d1), d->level,
-                        trin_dispute_level_name(d->level),
+                        lifecycle_dispute_level_name(d->level),
                         trin_date_format(d->level_since, d2));
   return TRIN_OK;
 }
 
-int trin_dispute_check_resolve(const trin_dispute_t *d, trin_date_t date,
-                               trin_ore_t settled_ore, trin_err_t *err) {
+int lifecycle_dispute_check_resolve(const lifecycle_dispute_t *d, trin_date_t date,
+                                    trin_ore_t settled_ore, trin_err_t *err) {
   char d1[TRIN_DATE_BUF + 4], d2[TRIN_DATE_BUF];
   if (d->resolved)
     return trin_err_set(err, TRIN_ECONFLICT, "resolved",
@@ -516,19 +517,19 @@ int trin_dispute_check_resolve(const trin_dispute_t *d, trin_date_t date,
                         "the resolution on %s would be before the dispute "
                         "reached level %d (%s) on %s",
                         trin_date_format(date, d1), d->level,
-                        trin_dispute_level_name(d->level),
+                        lifecycle_dispute_level_name(d->level),
                         trin_date_format(d->level_since, d2));
   return trin_money_check_nonnegative(settled_ore, "settled_ore", err);
 }
 
 /* ---- defects -------------------------------------------------------------------- */
 
-int trin_defect_check_report(trin_stage_t project_stage, const trin_defect_t *d,
-                             trin_err_t *err) {
-  if ((int)project_stage < 0 || (int)project_stage >= TRIN_STAGE_COUNT)
+int lifecycle_defect_check_report(lifecycle_stage_t project_stage,
+                                  const lifecycle_defect_t *d, trin_err_t *err) {
+  if ((int)project_stage < 0 || (int)project_stage >= LIFECYCLE_STAGE_COUNT)
     return trin_err_set(err, TRIN_EINVALID, "stage", "%d is not a stage",
                         (int)project_stage);
-  if (project_stage < TRIN_STAGE_HANDOVER)
+  if (project_stage < LIFECYCLE_STAGE_HANDOVER)
     return trin_err_set(err, TRIN_ECONFLICT, "stage",
                         "defects are reported from handover on; the project "
                         "is in %s",
@@ -545,8 +546,8 @@ int trin_defect_check_report(trin_stage_t project_stage, const trin_defect_t *d,
   return rc;
 }
 
-int trin_defect_check_fix(const trin_defect_t *d, trin_date_t fixed_on,
-                          trin_err_t *err) {
+int lifecycle_defect_check_fix(const lifecycle_defect_t *d, trin_date_t fixed_on,
+                               trin_err_t *err) {
   char d1[TRIN_DATE_BUF];
   if (d->fixed_on != TRIN_DATE_NONE)
     return trin_err_set(err, TRIN_ECONFLICT, "fixed_on",

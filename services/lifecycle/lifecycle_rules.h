@@ -19,100 +19,102 @@
 
 /* The text forms in enum order, each list ending with NULL — for clients
  * (trinctl) that check or list the words themselves. */
-extern const char *const trin_org_kind_words[];
-extern const char *const trin_price_point_words[];
-extern const char *const trin_abt_start_words[];
-extern const char *const trin_project_kind_words[];
-extern const char *const trin_stage_words[];
-extern const char *const trin_pause_reason_words[];
-extern const char *const trin_severity_words[];
-extern const char *const trin_found_at_words[];
+extern const char *const lifecycle_org_kind_words[];
+extern const char *const lifecycle_price_point_words[];
+extern const char *const lifecycle_abt_start_words[];
+extern const char *const lifecycle_project_kind_words[];
+extern const char *const lifecycle_stage_words[];
+extern const char *const lifecycle_pause_reason_words[];
+extern const char *const lifecycle_severity_words[];
+extern const char *const lifecycle_found_at_words[];
 
 typedef enum {
-  TRIN_ORG_CLIENT = 0,        /* bygherre: housing company or municipality */
-  TRIN_ORG_ADVISOR,           /* rådgiver: architect, engineer */
-  TRIN_ORG_CONTRACTOR,        /* (total)entreprenør */
-  TRIN_ORG_DEVELOPER,         /* partnership developer / facilitator */
-  TRIN_ORG_RESIDENT_COMMITTEE,/* følgegruppe / afdelingsbestyrelse */
-  TRIN_ORG_KIND_COUNT
-} trin_org_kind_t;
-int trin_org_kind_parse(const char *text, const char *field, trin_err_t *err);
-const char *trin_org_kind_name(int kind);
+  LIFECYCLE_ORG_CLIENT = 0,        /* bygherre: housing company or municipality */
+  LIFECYCLE_ORG_ADVISOR,           /* rådgiver: architect, engineer */
+  LIFECYCLE_ORG_CONTRACTOR,        /* (total)entreprenør */
+  LIFECYCLE_ORG_DEVELOPER,         /* partnership developer / facilitator */
+  LIFECYCLE_ORG_RESIDENT_COMMITTEE,/* følgegruppe / afdelingsbestyrelse */
+  LIFECYCLE_ORG_KIND_COUNT
+} lifecycle_org_kind_t;
+int lifecycle_org_kind_parse(const char *text, const char *field, trin_err_t *err);
+const char *lifecycle_org_kind_name(int kind);
 
 /* Where in trin 2 the partnership closes the price. */
 typedef enum {
-  TRIN_PRICE_AT_PROJEKTFORSLAG = 0,   /* &os */
-  TRIN_PRICE_AT_MYNDIGHEDSPROJEKT,    /* LIVA */
-  TRIN_PRICE_AT_UDBUDSPROJEKT,        /* fsbHJEM */
-  TRIN_PRICE_POINT_COUNT
-} trin_price_point_t;
-int trin_price_point_parse(const char *text, const char *field, trin_err_t *err);
-const char *trin_price_point_name(int p);
+  LIFECYCLE_PRICE_AT_PROJEKTFORSLAG = 0,   /* &os */
+  LIFECYCLE_PRICE_AT_MYNDIGHEDSPROJEKT,    /* LIVA */
+  LIFECYCLE_PRICE_AT_UDBUDSPROJEKT,        /* fsbHJEM */
+  LIFECYCLE_PRICE_POINT_COUNT
+} lifecycle_price_point_t;
+int lifecycle_price_point_parse(const char *text, const char *field, trin_err_t *err);
+const char *lifecycle_price_point_name(int p);
 
 /* When the total contract (ABT) takes effect. */
-typedef enum { TRIN_ABT_AT_TRIN1 = 0, TRIN_ABT_AT_TRIN3, TRIN_ABT_COUNT } trin_abt_start_t;
-int trin_abt_start_parse(const char *text, const char *field, trin_err_t *err);
-const char *trin_abt_start_name(int a);
+typedef enum {
+  LIFECYCLE_ABT_AT_TRIN1 = 0, LIFECYCLE_ABT_AT_TRIN3, LIFECYCLE_ABT_COUNT
+} lifecycle_abt_start_t;
+int lifecycle_abt_start_parse(const char *text, const char *field, trin_err_t *err);
+const char *lifecycle_abt_start_name(int a);
 
 typedef enum {
-  TRIN_KIND_HELHEDSPLAN = 0,  /* supported by Landsbyggefonden */
-  TRIN_KIND_RENOVATION,       /* unsupported renovation */
-  TRIN_KIND_NEW_BUILD,
-  TRIN_KIND_MAINTENANCE,
-  TRIN_PROJECT_KIND_COUNT
-} trin_project_kind_t;
-int trin_project_kind_parse(const char *text, const char *field, trin_err_t *err);
-const char *trin_project_kind_name(int k);
+  LIFECYCLE_KIND_HELHEDSPLAN = 0,  /* supported by Landsbyggefonden */
+  LIFECYCLE_KIND_RENOVATION,       /* unsupported renovation */
+  LIFECYCLE_KIND_NEW_BUILD,
+  LIFECYCLE_KIND_MAINTENANCE,
+  LIFECYCLE_PROJECT_KIND_COUNT
+} lifecycle_project_kind_t;
+int lifecycle_project_kind_parse(const char *text, const char *field, trin_err_t *err);
+const char *lifecycle_project_kind_name(int k);
 
-/* The stages, in order. TRIN_STAGE_TRIN1_2 is used by fast-track projects
+/* The stages, in order. LIFECYCLE_STAGE_TRIN1_2 is used by fast-track projects
  * only (trin 1 and trin 2 merged). */
 typedef enum {
-  TRIN_STAGE_PRE_STUDY = 0,   /* forundersøgelse */
-  TRIN_STAGE_TRIN1,           /* programme, idea, disposition proposal */
-  TRIN_STAGE_TRIN2,           /* design up to the price-closing point */
-  TRIN_STAGE_TRIN1_2,         /* fast track: trin 1 and 2 as one */
-  TRIN_STAGE_TRIN3,           /* execution under a fixed price (ABT) */
-  TRIN_STAGE_HANDOVER,        /* aflevering */
-  TRIN_STAGE_INSPECTION_1Y,   /* 1-årsgennemgang */
-  TRIN_STAGE_INSPECTION_5Y,   /* 5-årsgennemgang */
-  TRIN_STAGE_CLOSED,
-  TRIN_STAGE_COUNT
-} trin_stage_t;
-int trin_stage_parse(const char *text, const char *field, trin_err_t *err);
-const char *trin_stage_name(int s);
+  LIFECYCLE_STAGE_PRE_STUDY = 0,   /* forundersøgelse */
+  LIFECYCLE_STAGE_TRIN1,           /* programme, idea, disposition proposal */
+  LIFECYCLE_STAGE_TRIN2,           /* design up to the price-closing point */
+  LIFECYCLE_STAGE_TRIN1_2,         /* fast track: trin 1 and 2 as one */
+  LIFECYCLE_STAGE_TRIN3,           /* execution under a fixed price (ABT) */
+  LIFECYCLE_STAGE_HANDOVER,        /* aflevering */
+  LIFECYCLE_STAGE_INSPECTION_1Y,   /* 1-årsgennemgang */
+  LIFECYCLE_STAGE_INSPECTION_5Y,   /* 5-årsgennemgang */
+  LIFECYCLE_STAGE_CLOSED,
+  LIFECYCLE_STAGE_COUNT
+} lifecycle_stage_t;
+int lifecycle_stage_parse(const char *text, const char *field, trin_err_t *err);
+const char *lifecycle_stage_name(int s);
 
 typedef enum {
-  TRIN_PAUSE_RESIDENT_DEMOCRACY = 0, /* beboerdemokrati */
-  TRIN_PAUSE_AUTHORITY,              /* myndighedsbehandling */
-  TRIN_PAUSE_LANDSBYGGEFONDEN,
-  TRIN_PAUSE_FINANCING,
-  TRIN_PAUSE_OTHER,
-  TRIN_PAUSE_REASON_COUNT
-} trin_pause_reason_t;
-int trin_pause_reason_parse(const char *text, const char *field, trin_err_t *err);
-const char *trin_pause_reason_name(int r);
+  LIFECYCLE_PAUSE_RESIDENT_DEMOCRACY = 0, /* beboerdemokrati */
+  LIFECYCLE_PAUSE_AUTHORITY,              /* myndighedsbehandling */
+  LIFECYCLE_PAUSE_LANDSBYGGEFONDEN,
+  LIFECYCLE_PAUSE_FINANCING,
+  LIFECYCLE_PAUSE_OTHER,
+  LIFECYCLE_PAUSE_REASON_COUNT
+} lifecycle_pause_reason_t;
+int lifecycle_pause_reason_parse(const char *text, const char *field, trin_err_t *err);
+const char *lifecycle_pause_reason_name(int r);
 
 /* The partnerships' dispute ladder (tvistløsningstrappe), levels 1–7. */
-#define TRIN_DISPUTE_LEVEL_MIN 1
-#define TRIN_DISPUTE_LEVEL_MAX 7
+#define LIFECYCLE_DISPUTE_LEVEL_MIN 1
+#define LIFECYCLE_DISPUTE_LEVEL_MAX 7
 /* "project managers", "operational management", "conflict forum",
  * "steering group", "mediation", "umpire", "arbitration board". */
-const char *trin_dispute_level_name(int level);
+const char *lifecycle_dispute_level_name(int level);
 
 typedef enum {
-  TRIN_SEVERITY_MINOR = 0, TRIN_SEVERITY_MAJOR, TRIN_SEVERITY_CRITICAL,
-  TRIN_SEVERITY_COUNT
-} trin_severity_t;
-int trin_severity_parse(const char *text, const char *field, trin_err_t *err);
-const char *trin_severity_name(int s);
+  LIFECYCLE_SEVERITY_MINOR = 0, LIFECYCLE_SEVERITY_MAJOR, LIFECYCLE_SEVERITY_CRITICAL,
+  LIFECYCLE_SEVERITY_COUNT
+} lifecycle_severity_t;
+int lifecycle_severity_parse(const char *text, const char *field, trin_err_t *err);
+const char *lifecycle_severity_name(int s);
 
 /* When a defect was found (fejl og mangler). */
 typedef enum {
-  TRIN_FOUND_AT_HANDOVER = 0, TRIN_FOUND_AT_INSPECTION_1Y,
-  TRIN_FOUND_AT_INSPECTION_5Y, TRIN_FOUND_AT_OTHER, TRIN_FOUND_AT_COUNT
-} trin_found_at_t;
-int trin_found_at_parse(const char *text, const char *field, trin_err_t *err);
-const char *trin_found_at_name(int f);
+  LIFECYCLE_FOUND_AT_HANDOVER = 0, LIFECYCLE_FOUND_AT_INSPECTION_1Y,
+  LIFECYCLE_FOUND_AT_INSPECTION_5Y, LIFECYCLE_FOUND_AT_OTHER, LIFECYCLE_FOUND_AT_COUNT
+} lifecycle_found_at_t;
+int lifecycle_found_at_parse(const char *text, const char *field, trin_err_t *err);
+const char *lifecycle_found_at_name(int f);
 
 /* ---- partnerships --------------------------------------------------------- */
 
@@ -123,40 +125,40 @@ typedef struct {
   int horizon_years;             /* collaboration horizon after the framework, 0..15 */
   trin_ore_t economic_frame_ore; /* >= 0; 0 = not stated */
   trin_ore_t trivial_threshold_ore; /* bagatelgrænse, >= 0 */
-} trin_partnership_terms_t;
+} lifecycle_partnership_terms_t;
 
-int trin_partnership_terms_check(const trin_partnership_terms_t *t,
-                                 trin_err_t *err);
+int lifecycle_partnership_terms_check(const lifecycle_partnership_terms_t *t,
+                                      trin_err_t *err);
 /* Last day on which a new project may start: framework_start +
  * framework_years + extension_years, minus one day. */
-trin_date_t trin_partnership_framework_end(const trin_partnership_terms_t *t);
+trin_date_t lifecycle_partnership_framework_end(const lifecycle_partnership_terms_t *t);
 /* Last day of the collaboration horizon (framework end + horizon years). */
-trin_date_t trin_partnership_horizon_end(const trin_partnership_terms_t *t);
+trin_date_t lifecycle_partnership_horizon_end(const lifecycle_partnership_terms_t *t);
 /* A project may join the partnership only if its start date lies within the
  * framework term: [framework_start, framework_end]. field = "start_date". */
-int trin_partnership_check_project_start(const trin_partnership_terms_t *t,
-                                         trin_date_t start, trin_err_t *err);
+int lifecycle_partnership_check_project_start(const lifecycle_partnership_terms_t *t,
+                                              trin_date_t start, trin_err_t *err);
 /* Extending: total extension stays within 0..2 years and only grows. */
-int trin_partnership_check_extension(const trin_partnership_terms_t *t,
-                                     int new_extension_years, trin_err_t *err);
+int lifecycle_partnership_check_extension(const lifecycle_partnership_terms_t *t,
+                                          int new_extension_years, trin_err_t *err);
 
 /* ---- projects and the stage machine --------------------------------------- */
 
 typedef struct {
-  trin_stage_t stage;
+  lifecycle_stage_t stage;
   trin_date_t stage_since;
   bool fast_track;
   bool price_closed;
   trin_date_t price_closed_on;   /* TRIN_DATE_NONE when not closed */
   bool paused;
   trin_date_t paused_since;      /* TRIN_DATE_NONE when not paused */
-} trin_project_state_t;
+} lifecycle_project_state_t;
 
 /* The next stage(s) a project in `from` may move to; returns how many were
  * written to next (at most 2). Fast track goes pre_study -> trin1_2 -> trin3;
  * the others pre_study -> trin1 -> trin2 -> trin3. After trin3 both run
  * handover -> inspection_1y -> inspection_5y -> closed. */
-int trin_stage_next(trin_stage_t from, bool fast_track, trin_stage_t next[2]);
+int lifecycle_stage_next(lifecycle_stage_t from, bool fast_track, lifecycle_stage_t next[2]);
 
 /* May the project move to `to` on `date`? Refuses (field "to_stage" or
  * "date") when: the transition is not in the machine (skipping, going back,
@@ -164,20 +166,20 @@ int trin_stage_next(trin_stage_t from, bool fast_track, trin_stage_t next[2]);
  * asked for before the price is closed (ECONFLICT naming "price_closed"), or
  * date is before stage_since. Returns TRIN_OK, TRIN_EINVALID or
  * TRIN_ECONFLICT; the message names both stages in words. */
-int trin_stage_check_transition(const trin_project_state_t *p, trin_stage_t to,
-                                trin_date_t date, trin_err_t *err);
+int lifecycle_stage_check_transition(const lifecycle_project_state_t *p, lifecycle_stage_t to,
+                                     trin_date_t date, trin_err_t *err);
 
 /* Price closing: allowed once, before trin3, only in trin2 (or trin1_2 for
  * fast track), not before stage_since. */
-int trin_project_check_price_close(const trin_project_state_t *p,
-                                   trin_date_t date, trin_err_t *err);
+int lifecycle_project_check_price_close(const lifecycle_project_state_t *p,
+                                        trin_date_t date, trin_err_t *err);
 
 /* Pause: not when already paused or closed; date >= stage_since.
  * Resume: only when paused; date >= paused_since. */
-int trin_project_check_pause(const trin_project_state_t *p, trin_date_t date,
-                             trin_err_t *err);
-int trin_project_check_resume(const trin_project_state_t *p, trin_date_t date,
-                              trin_err_t *err);
+int lifecycle_project_check_pause(const lifecycle_project_state_t *p, trin_date_t date,
+                                  trin_err_t *err);
+int lifecycle_project_check_resume(const lifecycle_project_state_t *p, trin_date_t date,
+                                   trin_err_t *err);
 
 /* ---- milestones ------------------------------------------------------------ */
 
@@ -185,18 +187,18 @@ typedef struct {
   trin_date_t baseline;  /* required */
   trin_date_t forecast;  /* TRIN_DATE_NONE = same as baseline */
   trin_date_t actual;    /* TRIN_DATE_NONE = not reached */
-} trin_milestone_t;
+} lifecycle_milestone_t;
 
 /* Dates in range, baseline required, and no date of the milestone before
  * project_start (the project's start_date; TRIN_DATE_NONE skips that rule):
  * a project cannot reach, plan or expect a milestone before it has begun.
  * Refuses with field "baseline", "forecast" or "actual". An actual date
  * before the baseline is fine (the milestone came early). */
-int trin_milestone_check(const trin_milestone_t *m, trin_date_t project_start,
-                         trin_err_t *err);
+int lifecycle_milestone_check(const lifecycle_milestone_t *m, trin_date_t project_start,
+                              trin_err_t *err);
 /* actual (if set) else forecast (if set) else baseline, minus baseline; days.
  * Positive = late. */
-int trin_milestone_variance_days(const trin_milestone_t *m);
+int lifecycle_milestone_variance_days(const lifecycle_milestone_t *m);
 
 /* ---- disputes --------------------------------------------------------------- */
 
@@ -207,22 +209,22 @@ typedef struct {
   trin_date_t level_since;   /* date of the latest escalation (or opening) */
   bool resolved;
   trin_date_t resolved_on;
-} trin_dispute_t;
+} lifecycle_dispute_t;
 
 /* Opening: amount >= 0, level 1 (disputes start between project managers). */
-int trin_dispute_check_open(trin_ore_t amount_ore, trin_err_t *err);
+int lifecycle_dispute_check_open(trin_ore_t amount_ore, trin_err_t *err);
 /* Escalation moves up to a higher level (skipping allowed: AB18 lets a party
  * go to the umpire or arbitration directly), never down or sideways, never
  * on a resolved dispute, date >= level_since. A dispute whose amount is below
  * the partnership's trivial threshold (bagatelgrænse) stays in the project:
  * levels above 1 are refused (ECONFLICT, field "to_level"). Projects outside
  * a partnership pass threshold 0. */
-int trin_dispute_check_escalate(const trin_dispute_t *d, int to_level,
-                                trin_date_t date, trin_ore_t trivial_threshold_ore,
-                                trin_err_t *err);
+int lifecycle_dispute_check_escalate(const lifecycle_dispute_t *d, int to_level,
+                                     trin_date_t date, trin_ore_t trivial_threshold_ore,
+                                     trin_err_t *err);
 /* Resolution: once; date >= level_since; settled amount >= 0. */
-int trin_dispute_check_resolve(const trin_dispute_t *d, trin_date_t date,
-                               trin_ore_t settled_ore, trin_err_t *err);
+int lifecycle_dispute_check_resolve(const lifecycle_dispute_t *d, trin_date_t date,
+                                    trin_ore_t settled_ore, trin_err_t *err);
 
 /* ---- defects ---------------------------------------------------------------- */
 
@@ -230,14 +232,14 @@ typedef struct {
   trin_date_t reported_on;
   trin_date_t due_on;    /* TRIN_DATE_NONE allowed */
   trin_date_t fixed_on;  /* TRIN_DATE_NONE = open */
-} trin_defect_t;
+} lifecycle_defect_t;
 
 /* Reporting: the project must be at or past handover (defects are found at
  * handover and inspections); due_on >= reported_on. */
-int trin_defect_check_report(trin_stage_t project_stage, const trin_defect_t *d,
-                             trin_err_t *err);
+int lifecycle_defect_check_report(lifecycle_stage_t project_stage,
+                                  const lifecycle_defect_t *d, trin_err_t *err);
 /* Fixing: once; fixed_on >= reported_on. */
-int trin_defect_check_fix(const trin_defect_t *d, trin_date_t fixed_on,
-                          trin_err_t *err);
+int lifecycle_defect_check_fix(const lifecycle_defect_t *d, trin_date_t fixed_on,
+                               trin_err_t *err);
 
 #endif

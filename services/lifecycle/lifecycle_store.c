@@ -132,7 +132,7 @@ int lifecycle_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
 
 /* ---- organisations ------------------------------------------------------------ */
 
-int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
+int lifecycle_store_org_insert(trin_store_t *s, const lifecycle_organisation_msg_t *o,
                                trin_err_t *err) {
   TRIN_STMT("INSERT INTO organisations(id, name, kind) VALUES (?, ?, ?)");
   trin_stmt_bind_text(st, 1, o->id);
@@ -141,7 +141,7 @@ int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
   return trin_stmt_run_one(s, st, "organisation", o->id, "organisation.id", err);
 }
 
-static void org_from_row(trin_arena_t *a, trin_stmt_t *st, lc_organisation_t *o) {
+static void org_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_organisation_msg_t *o) {
   trin__lifecycle__organisation__init(o);
   o->id = trin_stmt_text_dup(st, 0, a);
   o->name = trin_stmt_text_dup(st, 1, a);
@@ -149,7 +149,7 @@ static void org_from_row(trin_arena_t *a, trin_stmt_t *st, lc_organisation_t *o)
 }
 
 int lifecycle_store_org_get(trin_store_t *s, const char *id, const char *field,
-                            trin_arena_t *a, lc_organisation_t *out, trin_err_t *err) {
+                            trin_arena_t *a, lifecycle_organisation_msg_t *out, trin_err_t *err) {
   TRIN_STMT("SELECT id, name, kind FROM organisations WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
@@ -161,25 +161,25 @@ int lifecycle_store_org_get(trin_store_t *s, const char *id, const char *field,
 }
 
 int lifecycle_store_org_list(trin_store_t *s, trin_arena_t *a,
-                             lc_organisation_t ***out, size_t *n, trin_err_t *err) {
+                             lifecycle_organisation_msg_t ***out, size_t *n, trin_err_t *err) {
   TRIN_STMT("SELECT id, name, kind FROM organisations ORDER BY id");
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    lc_organisation_t *o = trin_arena_alloc(a, sizeof *o);
+    lifecycle_organisation_msg_t *o = trin_arena_alloc(a, sizeof *o);
     if (!o || (rc = trin_arena_vec_push(a, &v, o, err))) break;
     org_from_row(a, st, o);
   }
   trin_stmt_reset(st);
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-  *out = (lc_organisation_t **)v.items;
+  *out = (lifecycle_organisation_msg_t **)v.items;
   *n = v.n;
   return rc;
 }
 
 /* ---- partnerships ----------------------------------------------------------------- */
 
-int lifecycle_store_partnership_insert(trin_store_t *s, const lc_partnership_t *p,
+int lifecycle_store_partnership_insert(trin_store_t *s, const lifecycle_partnership_msg_t *p,
                                        trin_err_t *err) {
   int rc;
   {
@@ -232,7 +232,7 @@ int lifecycle_store_partnership_set_extension(trin_store_t *s, const char *id,
   " trivial_threshold_ore"
 
 static void partnership_from_row(trin_arena_t *a, trin_stmt_t *st,
-                                 lc_partnership_t *p) {
+                                 lifecycle_partnership_msg_t *p) {
   trin__lifecycle__partnership__init(p);
   p->id = trin_stmt_text_dup(st, 0, a);
   p->name = trin_stmt_text_dup(st, 1, a);
@@ -245,7 +245,7 @@ static void partnership_from_row(trin_arena_t *a, trin_stmt_t *st,
   p->price_closing_point = trin_stmt_text_dup(st, 8, a);
   p->abt_starts_at = trin_stmt_text_dup(st, 9, a);
   p->trivial_threshold_ore = trin_stmt_int64(st, 10);
-  trin_partnership_terms_t t = {
+  lifecycle_partnership_terms_t t = {
       .framework_years = p->framework_years,
       .extension_years = p->extension_years,
       .horizon_years = p->horizon_years,
@@ -253,13 +253,13 @@ static void partnership_from_row(trin_arena_t *a, trin_stmt_t *st,
   if (trin_date_parse(p->framework_start, &t.framework_start, "", NULL) == TRIN_OK) {
     char b[TRIN_DATE_BUF];
     p->framework_end = trin_arena_strdup(a, trin_date_format(
-                                                trin_partnership_framework_end(&t), b));
+                                                lifecycle_partnership_framework_end(&t), b));
     p->horizon_end = trin_arena_strdup(a, trin_date_format(
-                                              trin_partnership_horizon_end(&t), b));
+                                              lifecycle_partnership_horizon_end(&t), b));
   }
 }
 
-static int load_members(trin_store_t *s, trin_arena_t *a, lc_partnership_t *p,
+static int load_members(trin_store_t *s, trin_arena_t *a, lifecycle_partnership_msg_t *p,
                         trin_err_t *err) {
   TRIN_STMT("SELECT org_id, role FROM partnership_members WHERE partnership_id = ?"
        " ORDER BY role = 'client' DESC, org_id");
@@ -282,7 +282,7 @@ static int load_members(trin_store_t *s, trin_arena_t *a, lc_partnership_t *p,
 
 int lifecycle_store_partnership_get(trin_store_t *s, const char *id,
                                     const char *field, trin_arena_t *a,
-                                    lc_partnership_t *out, trin_err_t *err) {
+                                    lifecycle_partnership_msg_t *out, trin_err_t *err) {
   int rc;
   {
     TRIN_STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships WHERE id = ?");
@@ -298,14 +298,14 @@ int lifecycle_store_partnership_get(trin_store_t *s, const char *id,
 }
 
 int lifecycle_store_partnership_list(trin_store_t *s, trin_arena_t *a,
-                                     lc_partnership_t ***out, size_t *n,
+                                     lifecycle_partnership_msg_t ***out, size_t *n,
                                      trin_err_t *err) {
   trin_arena_vec_t v = {0};
   int rc;
   {
     TRIN_STMT("SELECT " PARTNERSHIP_COLS " FROM partnerships ORDER BY id");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-      lc_partnership_t *p = trin_arena_alloc(a, sizeof *p);
+      lifecycle_partnership_msg_t *p = trin_arena_alloc(a, sizeof *p);
       if (!p || (rc = trin_arena_vec_push(a, &v, p, err))) break;
       partnership_from_row(a, st, p);
     }
@@ -313,14 +313,14 @@ int lifecycle_store_partnership_list(trin_store_t *s, trin_arena_t *a,
   }
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   for (size_t i = 0; rc == TRIN_OK && i < v.n; i++) rc = load_members(s, a, v.items[i], err);
-  *out = (lc_partnership_t **)v.items;
+  *out = (lifecycle_partnership_msg_t **)v.items;
   *n = v.n;
   return rc;
 }
 
 /* ---- projects ------------------------------------------------------------------------ */
 
-int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
+int lifecycle_store_project_insert(trin_store_t *s, const lifecycle_project_msg_t *p,
                                    trin_err_t *err) {
   int rc;
   {
@@ -355,7 +355,7 @@ int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
   " max_dispute_level, open_defects, baseline_handover, forecast_handover,"      \
   " schedule_variance_days, version"
 
-static void project_from_row(trin_arena_t *a, trin_stmt_t *st, lc_project_t *p) {
+static void project_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_project_msg_t *p) {
   trin__lifecycle__project__init(p);
   p->id = trin_stmt_text_dup(st, 0, a);
   p->name = trin_stmt_text_dup(st, 1, a);
@@ -394,7 +394,7 @@ int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_
   return rc;
 }
 
-static int load_stages(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+static int load_stages(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
                        trin_err_t *err) {
   TRIN_STMT("SELECT stage, since, note FROM stage_history WHERE project_id = ? ORDER BY n");
   trin_stmt_bind_text(st, 1, p->id);
@@ -414,7 +414,7 @@ static int load_stages(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
 }
 
-static int load_pauses(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+static int load_pauses(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
                        trin_err_t *err) {
   TRIN_STMT("SELECT reason, from_date, to_date, note FROM pauses WHERE project_id = ?"
        " ORDER BY n");
@@ -436,7 +436,7 @@ static int load_pauses(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
 }
 
-static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+static int load_milestones(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
                            trin_err_t *err) {
   TRIN_STMT("SELECT name, baseline, forecast, actual, variance_days FROM milestones"
        " WHERE project_id = ? ORDER BY baseline, name");
@@ -444,7 +444,7 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    lc_milestone_t *m = trin_arena_alloc(a, sizeof *m);
+    lifecycle_milestone_msg_t *m = trin_arena_alloc(a, sizeof *m);
     if (!m || (rc = trin_arena_vec_push(a, &v, m, err))) break;
     trin__lifecycle__milestone__init(m);
     m->name = trin_stmt_text_dup(st, 0, a);
@@ -454,7 +454,7 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
     m->variance_days = (int32_t)trin_stmt_int64(st, 4);
   }
   trin_stmt_reset(st);
-  p->milestones = (lc_milestone_t **)v.items;
+  p->milestones = (lifecycle_milestone_msg_t **)v.items;
   p->n_milestones = v.n;
   return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
 }
@@ -463,14 +463,14 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   "id, project_id, title, amount_ore, level, opened_on, raised_by, resolved_on," \
   " resolution, settled_ore"
 
-static void dispute_from_row(trin_arena_t *a, trin_stmt_t *st, lc_dispute_t *d) {
+static void dispute_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_dispute_msg_t *d) {
   trin__lifecycle__dispute__init(d);
   d->id = trin_stmt_text_dup(st, 0, a);
   d->project_id = trin_stmt_text_dup(st, 1, a);
   d->title = trin_stmt_text_dup(st, 2, a);
   d->amount_ore = trin_stmt_int64(st, 3);
   d->level = (int32_t)trin_stmt_int64(st, 4);
-  d->level_name = (char *)trin_dispute_level_name(d->level);
+  d->level_name = (char *)lifecycle_dispute_level_name(d->level);
   d->opened_on = trin_stmt_text_dup(st, 5, a);
   d->raised_by = trin_stmt_text_dup(st, 6, a);
   d->resolved = !trin_stmt_is_null(st, 7);
@@ -479,7 +479,7 @@ static void dispute_from_row(trin_arena_t *a, trin_stmt_t *st, lc_dispute_t *d) 
   d->settled_ore = trin_stmt_int64(st, 9);
 }
 
-static int load_steps(trin_store_t *s, trin_arena_t *a, lc_dispute_t *d,
+static int load_steps(trin_store_t *s, trin_arena_t *a, lifecycle_dispute_msg_t *d,
                       trin_err_t *err) {
   TRIN_STMT("SELECT level, date, by_org, note FROM dispute_steps"
        " WHERE project_id = ? AND dispute_id = ? ORDER BY n");
@@ -502,7 +502,7 @@ static int load_steps(trin_store_t *s, trin_arena_t *a, lc_dispute_t *d,
   return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
 }
 
-static int load_disputes(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+static int load_disputes(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
                          trin_err_t *err) {
   trin_arena_vec_t v = {0};
   int rc;
@@ -510,7 +510,7 @@ static int load_disputes(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
     TRIN_STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE project_id = ? ORDER BY opened_on, id");
     trin_stmt_bind_text(st, 1, p->id);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-      lc_dispute_t *d = trin_arena_alloc(a, sizeof *d);
+      lifecycle_dispute_msg_t *d = trin_arena_alloc(a, sizeof *d);
       if (!d || (rc = trin_arena_vec_push(a, &v, d, err))) break;
       dispute_from_row(a, st, d);
     }
@@ -518,7 +518,7 @@ static int load_disputes(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   }
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   for (size_t i = 0; rc == TRIN_OK && i < v.n; i++) rc = load_steps(s, a, v.items[i], err);
-  p->disputes = (lc_dispute_t **)v.items;
+  p->disputes = (lifecycle_dispute_msg_t **)v.items;
   p->n_disputes = v.n;
   return rc;
 }
@@ -527,7 +527,7 @@ static int load_disputes(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
   "id, project_id, description, severity, found_at, reported_on, due_on,"      \
   " fixed_on, cost_bearer"
 
-static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lc_defect_t *d) {
+static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_defect_msg_t *d) {
   trin__lifecycle__defect__init(d);
   d->id = trin_stmt_text_dup(st, 0, a);
   d->project_id = trin_stmt_text_dup(st, 1, a);
@@ -541,25 +541,25 @@ static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lc_defect_t *d) {
   d->cost_bearer = trin_stmt_text_dup(st, 8, a);
 }
 
-static int load_defects(trin_store_t *s, trin_arena_t *a, lc_project_t *p,
+static int load_defects(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
                         trin_err_t *err) {
   TRIN_STMT("SELECT " DEFECT_COLS " FROM defects WHERE project_id = ? ORDER BY reported_on, id");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    lc_defect_t *d = trin_arena_alloc(a, sizeof *d);
+    lifecycle_defect_msg_t *d = trin_arena_alloc(a, sizeof *d);
     if (!d || (rc = trin_arena_vec_push(a, &v, d, err))) break;
     defect_from_row(a, st, d);
   }
   trin_stmt_reset(st);
-  p->defects = (lc_defect_t **)v.items;
+  p->defects = (lifecycle_defect_msg_t **)v.items;
   p->n_defects = v.n;
   return rc == TRIN_STORE_ROW ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : rc;
 }
 
 int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *field,
-                                bool with_lists, trin_arena_t *a, lc_project_t *out,
+                                bool with_lists, trin_arena_t *a, lifecycle_project_msg_t *out,
                                 trin_err_t *err) {
   int rc;
   {
@@ -581,7 +581,7 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
 }
 
 int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter_t *f,
-                                 trin_arena_t *a, lc_project_t ***out, size_t *n,
+                                 trin_arena_t *a, lifecycle_project_msg_t ***out, size_t *n,
                                  trin_err_t *err) {
   /* One statement with optional filters: "? = ''" short-circuits an unset
    * filter, so the statement is prepared once and cached. */
@@ -598,13 +598,13 @@ int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter
   trin_arena_vec_t v = {0};
   int rc;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-    lc_project_t *p = trin_arena_alloc(a, sizeof *p);
+    lifecycle_project_msg_t *p = trin_arena_alloc(a, sizeof *p);
     if (!p || (rc = trin_arena_vec_push(a, &v, p, err))) break;
     project_from_row(a, st, p);
   }
   trin_stmt_reset(st);
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
-  *out = (lc_project_t **)v.items;
+  *out = (lifecycle_project_msg_t **)v.items;
   *n = v.n;
   return rc;
 }
@@ -675,7 +675,7 @@ int lifecycle_store_resume(trin_store_t *s, const char *project_id, const char *
 }
 
 int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
-                                     const lc_milestone_t *m, trin_err_t *err) {
+                                     const lifecycle_milestone_msg_t *m, trin_err_t *err) {
   int rc;
   {
     TRIN_STMT("INSERT INTO milestones(project_id, name, baseline, forecast, actual,"
@@ -707,7 +707,7 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
 
 /* ---- disputes ------------------------------------------------------------------------- */
 
-int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
+int lifecycle_store_dispute_insert(trin_store_t *s, const lifecycle_dispute_msg_t *d,
                                    trin_err_t *err) {
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM disputes WHERE id = ?", "dispute", d->id,
                         "dispute_id", err);
@@ -734,7 +734,7 @@ int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
 }
 
 int lifecycle_store_dispute_get(trin_store_t *s, const char *id, const char *field,
-                                trin_arena_t *a, lc_dispute_t *out, trin_err_t *err) {
+                                trin_arena_t *a, lifecycle_dispute_msg_t *out, trin_err_t *err) {
   int rc;
   {
     TRIN_STMT("SELECT " DISPUTE_COLS " FROM disputes WHERE id = ?");
@@ -788,7 +788,7 @@ int lifecycle_store_dispute_resolve(trin_store_t *s, const char *id, const char 
 /* ---- defects ----------------------------------------------------------------------------- */
 
 int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
-                                  const lc_defect_t *d, trin_err_t *err) {
+                                  const lifecycle_defect_msg_t *d, trin_err_t *err) {
   int rc = trin_store_refuse_taken(s, "SELECT 1 FROM defects WHERE id = ?", "defect", d->id,
                         "defect.id", err);
   if (rc) return rc;
@@ -806,7 +806,7 @@ int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
 }
 
 int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *field,
-                               trin_arena_t *a, lc_defect_t *out, trin_err_t *err) {
+                               trin_arena_t *a, lifecycle_defect_msg_t *out, trin_err_t *err) {
   TRIN_STMT("SELECT " DEFECT_COLS " FROM defects WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);

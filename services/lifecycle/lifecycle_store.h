@@ -12,12 +12,12 @@
 #include "trin_err.h"
 #include "trin_store.h"
 
-typedef Trin__Lifecycle__Organisation lc_organisation_t;
-typedef Trin__Lifecycle__Partnership lc_partnership_t;
-typedef Trin__Lifecycle__Project lc_project_t;
-typedef Trin__Lifecycle__Milestone lc_milestone_t;
-typedef Trin__Lifecycle__Dispute lc_dispute_t;
-typedef Trin__Lifecycle__Defect lc_defect_t;
+typedef Trin__Lifecycle__Organisation lifecycle_organisation_msg_t;
+typedef Trin__Lifecycle__Partnership lifecycle_partnership_msg_t;
+typedef Trin__Lifecycle__Project lifecycle_project_msg_t;
+typedef Trin__Lifecycle__Milestone lifecycle_milestone_msg_t;
+typedef Trin__Lifecycle__Dispute lifecycle_dispute_msg_t;
+typedef Trin__Lifecycle__Defect lifecycle_defect_msg_t;
 
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err);
 /* The service's own tables at schema `version` only, nothing newer: a store
@@ -26,22 +26,22 @@ int lifecycle_store_migrate_to(trin_store_t *s, int version, trin_err_t *err);
 
 /* Every _get returns TRIN_ENOTFOUND naming `field` when the id is unknown. */
 
-int lifecycle_store_org_insert(trin_store_t *s, const lc_organisation_t *o,
+int lifecycle_store_org_insert(trin_store_t *s, const lifecycle_organisation_msg_t *o,
                                trin_err_t *err);
 int lifecycle_store_org_get(trin_store_t *s, const char *id, const char *field,
-                            trin_arena_t *a, lc_organisation_t *out, trin_err_t *err);
+                            trin_arena_t *a, lifecycle_organisation_msg_t *out, trin_err_t *err);
 int lifecycle_store_org_list(trin_store_t *s, trin_arena_t *a,
-                             lc_organisation_t ***out, size_t *n, trin_err_t *err);
+                             lifecycle_organisation_msg_t ***out, size_t *n, trin_err_t *err);
 
 /* Inserts the partnership and its client as a member with role "client". */
-int lifecycle_store_partnership_insert(trin_store_t *s, const lc_partnership_t *p,
+int lifecycle_store_partnership_insert(trin_store_t *s, const lifecycle_partnership_msg_t *p,
                                        trin_err_t *err);
 /* Fills members and the derived framework_end / horizon_end. */
 int lifecycle_store_partnership_get(trin_store_t *s, const char *id,
                                     const char *field, trin_arena_t *a,
-                                    lc_partnership_t *out, trin_err_t *err);
+                                    lifecycle_partnership_msg_t *out, trin_err_t *err);
 int lifecycle_store_partnership_list(trin_store_t *s, trin_arena_t *a,
-                                     lc_partnership_t ***out, size_t *n,
+                                     lifecycle_partnership_msg_t ***out, size_t *n,
                                      trin_err_t *err);
 int lifecycle_store_member_insert(trin_store_t *s, const char *partnership_id,
                                   const char *org_id, const char *role,
@@ -50,18 +50,18 @@ int lifecycle_store_partnership_set_extension(trin_store_t *s, const char *id,
                                               int years, trin_err_t *err);
 
 /* Inserts the project in pre_study since its start date. */
-int lifecycle_store_project_insert(trin_store_t *s, const lc_project_t *p,
+int lifecycle_store_project_insert(trin_store_t *s, const lifecycle_project_msg_t *p,
                                    trin_err_t *err);
 /* with_lists also fills stages, pauses, milestones, disputes and defects. */
 int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *field,
-                                bool with_lists, trin_arena_t *a, lc_project_t *out,
+                                bool with_lists, trin_arena_t *a, lifecycle_project_msg_t *out,
                                 trin_err_t *err);
 typedef struct {
   const char *partnership_id, *client_org, *stage; /* "" = any */
   bool outside_partnership;
 } lifecycle_project_filter_t;
 int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter_t *f,
-                                 trin_arena_t *a, lc_project_t ***out, size_t *n,
+                                 trin_arena_t *a, lifecycle_project_msg_t ***out, size_t *n,
                                  trin_err_t *err);
 
 int lifecycle_store_set_stage(trin_store_t *s, const char *project_id,
@@ -78,12 +78,12 @@ int lifecycle_store_resume(trin_store_t *s, const char *project_id, const char *
 /* Inserts or replaces; a milestone named "handover" also updates the
  * project's handover columns. variance_days must already be computed. */
 int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
-                                     const lc_milestone_t *m, trin_err_t *err);
+                                     const lifecycle_milestone_msg_t *m, trin_err_t *err);
 
-int lifecycle_store_dispute_insert(trin_store_t *s, const lc_dispute_t *d,
+int lifecycle_store_dispute_insert(trin_store_t *s, const lifecycle_dispute_msg_t *d,
                                    trin_err_t *err);
 int lifecycle_store_dispute_get(trin_store_t *s, const char *id, const char *field,
-                                trin_arena_t *a, lc_dispute_t *out, trin_err_t *err);
+                                trin_arena_t *a, lifecycle_dispute_msg_t *out, trin_err_t *err);
 int lifecycle_store_dispute_escalate(trin_store_t *s, const char *id, int level,
                                      const char *date, const char *by_org,
                                      const char *note, trin_err_t *err);
@@ -92,9 +92,9 @@ int lifecycle_store_dispute_resolve(trin_store_t *s, const char *id, const char 
                                     trin_err_t *err);
 
 int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
-                                  const lc_defect_t *d, trin_err_t *err);
+                                  const lifecycle_defect_msg_t *d, trin_err_t *err);
 int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *field,
-                               trin_arena_t *a, lc_defect_t *out, trin_err_t *err);
+                               trin_arena_t *a, lifecycle_defect_msg_t *out, trin_err_t *err);
 int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date,
                                trin_err_t *err);
 

@@ -37,8 +37,8 @@ int main(int argc, char **argv) {
   if (*fo.endpoint && *fo.pub_endpoint &&
       (trin_service_peer(svc, fo.service, fo.endpoint, fo.pub_endpoint, &fo.curve, &err) ||
        trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc),
-                        trin_service_server(svc), &fo, lifecycle_apply_budget_event, NULL,
-                        &budget, &err)))
+                        trin_service_server(svc), &fo, lifecycle_budget_apply, NULL, &budget,
+                        &err)))
     return trin_service_fail(&svc, &err);
 
   trin_service_run(svc);

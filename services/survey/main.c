@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lifecycle_membership.h"
 #include "survey_handlers.h"
+#include "survey_lifecycle_events.h"
 #include "survey_store.h"
 #include "survey_webhook.h"
-#include "trin_access.h"
 #include "trin_follower.h"
 #include "trin_log.h"
 #include "trin_service.h"
@@ -84,11 +85,11 @@ int main(int argc, char **argv) {
   trin_follower_options_t fo = {.service = "lifecycle",
                                 .endpoint = trin_config_get(cfg, "lifecycle-endpoint"),
                                 .pub_endpoint = trin_config_get(cfg, "lifecycle-pub-endpoint"),
-                                .replay = trin_access_replay};
+                                .replay = lifecycle_membership_replay};
   if (!rc) rc = trin_service_peer(svc, fo.service, fo.endpoint, fo.pub_endpoint, &fo.curve, &err);
   if (!rc)
     rc = trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc), server, &fo,
-                           survey_apply_lifecycle_event, NULL, &lifecycle, &err);
+                           survey_lifecycle_apply, NULL, &lifecycle, &err);
 
   const char *http = trin_config_get(cfg, "http-address");
   const char *token = trin_config_get(cfg, "webhook-token");

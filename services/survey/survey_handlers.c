@@ -10,13 +10,9 @@
 #include "survey_results.h"
 #include "survey_rules.h"
 #include "survey_store.h"
-#include "trin/lifecycle.pb-c.h"
 #include "trin/survey.pb-c.h"
-#include "trin_codec.h"
-#include "trin_cursor.h"
 #include "trin_date.h"
 #include "trin_id.h"
-#include "trin_log.h"
 
 #define TITLE_MAX_BYTES 200
 #define STATEMENT_MAX_BYTES 500
@@ -34,7 +30,7 @@ static int require_message(const void *m, const char *field, trin_err_t *err) {
  * reads). */
 static int reply_survey(trin_request_t *req, trin_arena_t *a, const char *id,
                         const char *event_type, trin_err_t *err) {
-  sv_survey_t sv;
+  survey_survey_msg_t sv;
   int rc = survey_store_survey_get(trin_request_store(req), id, "survey_id", a, &sv, NULL,
                                    err);
   if (!rc && !event_type)
@@ -85,7 +81,7 @@ static int create_survey(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(require_message(m->survey, "survey", err));
-  sv_survey_t sv = *m->survey;
+  survey_survey_msg_t sv = *m->survey;
   TRY(trin_id_check(sv.id, "survey.id", err));
   TRY(trin_id_check(sv.project_id, "survey.project_id", err));
   TRY(trin_text_check(sv.title, TITLE_MAX_BYTES, "survey.title", err));
@@ -113,7 +109,7 @@ static int create_survey(trin_request_t *req, const ProtobufCMessage *msg, void 
                      SURVEY_MAX_STATEMENTS));
   for (size_t i = 0; i < sv.n_statements; i++) {
     char f[48];
-    const sv_statement_t *st = sv.statements[i];
+    const survey_statement_msg_t *st = sv.statements[i];
     snprintf(f, sizeof f, "survey.statements[%zu].key", i);
     TRY(trin_id_check(st->key, f, err));
     snprintf(f, sizeof f, "survey.statements[%zu].text", i);
@@ -132,8 +128,8 @@ out:
 
 /* Loads the survey a request names and checks the caller may send this
  * request about it. */
-static int load_survey(trin_request_t *req, trin_arena_t *a, const char *id, sv_survey_t *sv,
-                       int64_t *no, trin_err_t *err) {
+static int load_survey(trin_request_t *req, trin_arena_t *a, const char *id,
+                       survey_survey_msg_t *sv, int64_t *no, trin_err_t *err) {
   int rc = trin_id_check(id, "survey_id", err);
   if (!rc)
     rc = survey_store_survey_get(trin_request_store(req), id, "survey_id", a, sv, no, err);
@@ -155,7 +151,7 @@ static int add_round(trin_request_t *req, const ProtobufCMessage *msg, void *dat
   TRY(trin_date_parse(m->round->opens, &opens, "round.opens", err));
   TRY(trin_date_parse(m->round->closes, &closes, "round.closes", err));
   TRY(trin_date_check_order(opens, "round.opens", closes, "round.closes", err));
-  sv_survey_t sv;
+  survey_survey_msg_t sv;
   int64_t no;
   TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   int32_t next = (int32_t)sv.n_rounds + 1;
@@ -167,7 +163,7 @@ static int add_round(trin_request_t *req, const ProtobufCMessage *msg, void *dat
     TRY(trin_err_set(err, TRIN_ECONFLICT, "round.number", "a survey has at most %d rounds",
                      SURVEY_MAX_ROUNDS));
   if (sv.n_rounds > 0) {
-    const sv_round_t *prev = sv.rounds[sv.n_rounds - 1];
+    const survey_round_msg_t *prev = sv.rounds[sv.n_rounds - 1];
     trin_date_t prev_closes;
     TRY(trin_date_parse(prev->closes, &prev_closes, "round.closes", err));
     if (opens < prev_closes)
@@ -175,7 +171,7 @@ static int add_round(trin_request_t *req, const ProtobufCMessage *msg, void *dat
                        "round %d opens %s, before round %d closes (%s)", next,
                        m->round->opens, prev->number, prev->closes));
   }
-  sv_round_t r = *m->round;
+  survey_round_msg_t r = *m->round;
   TRY(survey_store_round_insert(s, no, &r, err));
   TRY(reply_survey(req, &a, sv.id, "survey.round_added", err));
 out:
@@ -191,7 +187,7 @@ static int set_baseline(trin_request_t *req, const ProtobufCMessage *msg, void *
   int rc;
   TRY(trin_id_check(m->survey_id, "survey_id", err));
   TRY(check_baseline_list(m->rounds, m->n_rounds, "rounds", err));
-  sv_survey_t sv;
+  survey_survey_msg_t sv;
   int64_t no;
   TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   for (size_t i = 0; i < m->n_rounds; i++)
@@ -228,7 +224,7 @@ static int set_thresholds(trin_request_t *req, const ProtobufCMessage *msg, void
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
   TRY(trin_id_check(m->survey_id, "survey_id", err));
-  sv_survey_t sv;
+  survey_survey_msg_t sv;
   int64_t no;
   TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   survey_thresholds_t t;
@@ -294,7 +290,7 @@ static int import_responses(trin_request_t *req, const ProtobufCMessage *msg, vo
   int rc = TRIN_OK;
   if (!trin_access_unrestricted(trin_request_caller(req))) {
     trin_arena_t a = TRIN_ARENA_INIT;
-    sv_survey_t sv;
+    survey_survey_msg_t sv;
     rc = load_survey(req, &a, m->survey_id, &sv, NULL, err);
     trin_arena_reset(&a);
   }
@@ -312,7 +308,7 @@ static int get_results(trin_request_t *req, const ProtobufCMessage *msg, void *d
   survey_alert_row_t *al = NULL;
   size_t nal = 0;
   int rc;
-  sv_survey_t sv;
+  survey_survey_msg_t sv;
   int64_t no;
   TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   int round = m->round ? m->round : (int)sv.n_rounds;
@@ -362,7 +358,7 @@ static int compare(trin_request_t *req, const ProtobufCMessage *msg, void *data,
   survey_agg_t pool[2] = {{0}};
   int32_t projects[2] = {0, 0};
   for (size_t i = 0; i < nids; i++) {
-    sv_survey_t sv;
+    survey_survey_msg_t sv;
     int64_t no;
     TRY(survey_store_survey_get(s, ids[i], "statement_key", &a, &sv, &no, err));
     size_t k = 0;
@@ -440,31 +436,4 @@ int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
   trin_server_handle(server, &trin__survey__get_results__descriptor, get_results, svc);
   trin_server_handle(server, &trin__survey__compare__descriptor, compare, svc);
   return TRIN_OK;
-}
-
-/* ---- lifecycle events ----------------------------------------------------------------- */
-
-int survey_apply_lifecycle_event(trin_request_t *req, const Trin__Event *ev, void *data,
-                                 trin_err_t *err) {
-  trin_store_t *s = trin_request_store(req);
-  /* Membership first: who may see the project's surveys. */
-  int rc = trin_access_apply_event(s, ev, err);
-  if (rc) return rc;
-  if (ev->payload_type && strcmp(ev->payload_type, "trin.lifecycle.ProjectEvent") == 0) {
-    Trin__Lifecycle__ProjectEvent *pe = NULL;
-    rc = trin_codec_unpack(&trin__lifecycle__project_event__descriptor, ev->payload.data,
-                           ev->payload.len, "payload", (ProtobufCMessage **)&pe, err);
-    if (!rc && pe->project && pe->project->id && *pe->project->id)
-      rc = survey_store_project_upsert(s, pe->project->id, pe->project->partnership_id,
-                                       pe->project->client_org, err);
-    trin_codec_free(pe);
-    /* A payload we cannot read will not become readable on retry: skip it
-     * (and say so) rather than stall every later event. */
-    if (rc == TRIN_EDECODE) {
-      trin_log_warn("lifecycle event %llu (%s): unreadable payload skipped: %s",
-                    (unsigned long long)ev->seq, ev->type, err->message);
-      rc = TRIN_OK;
-    }
-  }
-  return rc;
 }

@@ -74,7 +74,7 @@ int survey_key_load(const char *path, uint8_t key[SURVEY_KEY_BYTES], int *create
 typedef struct {
   trin_store_t *s;
   const uint8_t *key;
-  const sv_survey_t *sv;
+  const survey_survey_msg_t *sv;
   int64_t no;
   int round;
   survey_scale_t scale;
@@ -150,7 +150,7 @@ static int put_response(import_t *im, const char *respondent, int role, const ch
   return TRIN_OK;
 }
 
-static int stmt_index(const sv_survey_t *sv, const char *key) {
+static int stmt_index(const survey_survey_msg_t *sv, const char *key) {
   for (size_t k = 0; k < sv->n_statements; k++)
     if (strcmp(sv->statements[k]->key, key) == 0) return (int)k;
   return -1;
@@ -158,7 +158,7 @@ static int stmt_index(const sv_survey_t *sv, const char *key) {
 
 /* Matching the statement key of a CSV header: surrounding spaces ignored,
  * case kept (keys are ids). */
-static int header_stmt(const sv_survey_t *sv, const char *name) {
+static int header_stmt(const survey_survey_msg_t *sv, const char *name) {
   char w[TRIN_ID_MAX + 1];
   while (*name == ' ') name++;
   snprintf(w, sizeof w, "%s", name);
@@ -285,13 +285,13 @@ static int message_response(import_t *im, size_t i, const Trin__Survey__Response
   return rc;
 }
 
-static int find_round(const sv_survey_t *sv, int32_t round) {
+static int find_round(const survey_survey_msg_t *sv, int32_t round) {
   for (size_t i = 0; i < sv->n_rounds; i++)
     if (sv->rounds[i]->number == round) return (int)i;
   return -1;
 }
 
-size_t survey_event_ids(const sv_survey_t *sv, trin_event_id_t ids[3]) {
+size_t survey_event_ids(const survey_survey_msg_t *sv, trin_event_id_t ids[3]) {
   size_t n = 0;
   ids[n++] = (trin_event_id_t){"survey", sv->id};
   ids[n++] = (trin_event_id_t){"project", sv->project_id};
@@ -300,7 +300,7 @@ size_t survey_event_ids(const sv_survey_t *sv, trin_event_id_t ids[3]) {
   return n;
 }
 
-int survey_cube_load(trin_store_t *s, int64_t no, const sv_survey_t *sv, int nrounds,
+int survey_cube_load(trin_store_t *s, int64_t no, const survey_survey_msg_t *sv, int nrounds,
                      survey_agg_t **cube, trin_err_t *err) {
   size_t n = (size_t)(nrounds > 0 ? nrounds : 1) * SURVEY_NROLES *
              (sv->n_statements ? sv->n_statements : 1);
@@ -315,7 +315,7 @@ static bool same_alert(const survey_alert_row_t *a, const survey_alert_row_t *b)
          a->kind == b->kind;
 }
 
-int survey_alerts_refresh(trin_request_t *req, const sv_survey_t *sv, int64_t no,
+int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, int64_t no,
                           int from_round, int32_t *raised, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   int nrounds = (int)sv->n_rounds;
@@ -373,7 +373,7 @@ out:
 
 /* Emits survey.results_changed with the round's (anonymity-filtered)
  * figures and standing alerts. */
-static int emit_results(trin_request_t *req, const sv_survey_t *sv, int64_t no, int round,
+static int emit_results(trin_request_t *req, const survey_survey_msg_t *sv, int64_t no, int round,
                         uint64_t *seq, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   survey_agg_t *cube = NULL;
@@ -410,7 +410,7 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
   trin_arena_t a = TRIN_ARENA_INIT;
   import_t im;
   memset(&im, 0, sizeof im);
-  sv_survey_t sv;
+  survey_survey_msg_t sv;
   int rc = trin_id_check(in->survey_id, "survey_id", err);
   if (!rc) rc = survey_store_survey_get(s, in->survey_id, "survey_id", &a, &sv, &im.no, err);
   if (rc) goto out;

@@ -53,14 +53,14 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
  * thresholds or baseline changed, or an import), writing the standing set
  * and emitting survey.alert_raised / survey.alert_cleared. *raised counts
  * the new ones (may be NULL). */
-int survey_alerts_refresh(trin_request_t *req, const sv_survey_t *sv, int64_t no,
+int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, int64_t no,
                           int from_round, int32_t *raised, trin_err_t *err);
 
 /* Loads the cube of rounds 1..nrounds (malloc'd; free it). */
-int survey_cube_load(trin_store_t *s, int64_t no, const sv_survey_t *sv, int nrounds,
+int survey_cube_load(trin_store_t *s, int64_t no, const survey_survey_msg_t *sv, int nrounds,
                      survey_agg_t **cube, trin_err_t *err);
 
 /* The event ids of a survey's events. Returns how many (<= 3). */
-size_t survey_event_ids(const sv_survey_t *sv, trin_event_id_t ids[3]);
+size_t survey_event_ids(const survey_survey_msg_t *sv, trin_event_id_t ids[3]);
 
 #endif

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-void survey_view_init(survey_view_t *v, const sv_survey_t *sv, int nrounds,
+void survey_view_init(survey_view_t *v, const survey_survey_msg_t *sv, int nrounds,
                       const survey_agg_t *cube) {
   memset(v, 0, sizeof *v);
   v->sv = sv;
@@ -55,13 +55,6 @@ static void suppress_of(const survey_view_t *v, const survey_agg_t g[SURVEY_NGRO
 static void groups_of(const survey_view_t *v, int round, size_t stmt,
                       survey_agg_t g[SURVEY_NGROUPS]) {
   for (int i = 0; i < SURVEY_NGROUPS; i++) survey_view_group(v, round, i, stmt, &g[i]);
-}
-
-void survey_view_suppressed(const survey_view_t *v, int round, size_t stmt,
-                            bool out[SURVEY_NGROUPS]) {
-  survey_agg_t g[SURVEY_NGROUPS];
-  groups_of(v, round, stmt, g);
-  suppress_of(v, g, out);
 }
 
 /* A group is visible when it has respondents and is not suppressed. */
@@ -125,7 +118,7 @@ static char *x100_text(trin_arena_t *a, int64_t v) {
 
 int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,
                         Trin__Survey__RoundResults *out, trin_err_t *err) {
-  const sv_survey_t *sv = v->sv;
+  const survey_survey_msg_t *sv = v->sv;
   trin__survey__round_results__init(out);
   out->survey_id = sv->id;
   out->project_id = sv->project_id;

@@ -17,7 +17,7 @@
 #define SURVEY_MAX_ROUNDS 200
 
 typedef struct {
-  const sv_survey_t *sv;
+  const survey_survey_msg_t *sv;
   survey_scale_t scale;
   survey_thresholds_t t;
   int64_t min;               /* min_respondents */
@@ -29,15 +29,12 @@ typedef struct {
 } survey_view_t;
 
 /* cube must hold nrounds × SURVEY_NROLES × sv->n_statements aggregates. */
-void survey_view_init(survey_view_t *v, const sv_survey_t *sv, int nrounds,
+void survey_view_init(survey_view_t *v, const survey_survey_msg_t *sv, int nrounds,
                       const survey_agg_t *cube);
 
 /* The group's aggregate (a role, or SURVEY_ROLE_ALL summed over roles). */
 void survey_view_group(const survey_view_t *v, int round, int group, size_t stmt,
                        survey_agg_t *out);
-/* Which groups of the statement in the round are hidden (survey_suppress). */
-void survey_view_suppressed(const survey_view_t *v, int round, size_t stmt,
-                            bool out[SURVEY_NGROUPS]);
 /* The pooled baseline of the group; false when there is none to compare
  * round with (no data, suppressed, or round is not after the baseline). */
 bool survey_view_baseline(const survey_view_t *v, int round, int group, size_t stmt,

@@ -202,7 +202,7 @@ static void baseline_text(const int32_t *r, size_t n, char *buf, size_t size) {
     k += (size_t)snprintf(buf + k, size - k, "%s%d", i ? "," : "", r[i]);
 }
 
-int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_t *err) {
+int survey_store_survey_insert(trin_store_t *s, const survey_survey_msg_t *sv, trin_err_t *err) {
   const Trin__Survey__Thresholds *t = sv->thresholds;
   char base[512];
   baseline_text(sv->baseline_rounds, sv->n_baseline_rounds, base, sizeof base);
@@ -282,7 +282,7 @@ static int32_t *parse_baseline(trin_arena_t *a, const char *text, size_t *n) {
   " s.drop_from_previous, s.drop_from_baseline, s.floor, s.baseline_rounds,"        \
   " p.partnership_id, p.client_org"
 
-static int survey_from_row(trin_arena_t *a, trin_stmt_t *st, sv_survey_t *o, int64_t *no,
+static int survey_from_row(trin_arena_t *a, trin_stmt_t *st, survey_survey_msg_t *o, int64_t *no,
                            trin_err_t *err) {
   trin__survey__survey__init(o);
   Trin__Survey__Thresholds *t = trin_arena_alloc(a, sizeof *t);
@@ -305,7 +305,7 @@ static int survey_from_row(trin_arena_t *a, trin_stmt_t *st, sv_survey_t *o, int
   return a->failed ? oom(err) : TRIN_OK;
 }
 
-static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t *o,
+static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, survey_survey_msg_t *o,
                       trin_err_t *err) {
   trin_arena_vec_t v = {0};
   int rc;
@@ -313,7 +313,7 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
     TRIN_STMT("SELECT key, text, common FROM statements WHERE " OF_SURVEY("1") " ORDER BY n");
     trin_stmt_bind_int64(st, 1, no);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-      sv_statement_t *m = trin_arena_alloc(a, sizeof *m);
+      survey_statement_msg_t *m = trin_arena_alloc(a, sizeof *m);
       if ((rc = trin_arena_vec_push(a, &v, m, err))) break;
       trin__survey__statement__init(m);
       m->key = trin_stmt_text_dup(st, 0, a);
@@ -322,7 +322,7 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
     }
     trin_stmt_reset(st);
     if (rc) return rc;
-    o->statements = (sv_statement_t **)v.items;
+    o->statements = (survey_statement_msg_t **)v.items;
     o->n_statements = v.n;
   }
   trin_arena_vec_t r = {0};
@@ -331,7 +331,7 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
          " ORDER BY number");
     trin_stmt_bind_int64(st, 1, no);
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-      sv_round_t *m = trin_arena_alloc(a, sizeof *m);
+      survey_round_msg_t *m = trin_arena_alloc(a, sizeof *m);
       if ((rc = trin_arena_vec_push(a, &r, m, err))) break;
       trin__survey__round__init(m);
       m->number = (int32_t)trin_stmt_int64(st, 0);
@@ -341,14 +341,14 @@ static int load_lists(trin_store_t *s, trin_arena_t *a, int64_t no, sv_survey_t 
     }
     trin_stmt_reset(st);
     if (rc) return rc;
-    o->rounds = (sv_round_t **)r.items;
+    o->rounds = (survey_round_msg_t **)r.items;
     o->n_rounds = r.n;
   }
   return a->failed ? oom(err) : TRIN_OK;
 }
 
 int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
-                            trin_arena_t *a, sv_survey_t *out, int64_t *no_out,
+                            trin_arena_t *a, survey_survey_msg_t *out, int64_t *no_out,
                             trin_err_t *err) {
   int64_t no = 0;
   int rc;
@@ -368,7 +368,7 @@ int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
 }
 
 int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
-                             sv_survey_t ***out, size_t *n, trin_err_t *err) {
+                             survey_survey_msg_t ***out, size_t *n, trin_err_t *err) {
   trin_arena_vec_t v = {0};
   trin_arena_vec_t nos = {0};
   int rc;
@@ -378,7 +378,7 @@ int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena
     trin_stmt_bind_text(st, 1, project_id ? project_id : "");
     trin_stmt_bind_text(st, 2, project_id ? project_id : "");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
-      sv_survey_t *o = trin_arena_alloc(a, sizeof *o);
+      survey_survey_msg_t *o = trin_arena_alloc(a, sizeof *o);
       int64_t *no = trin_arena_alloc(a, sizeof *no);
       if (!no) {
         rc = oom(err);
@@ -392,12 +392,12 @@ int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena
   }
   for (size_t i = 0; rc == TRIN_OK && i < v.n; i++)
     rc = load_lists(s, a, *(int64_t *)nos.items[i], v.items[i], err);
-  *out = (sv_survey_t **)v.items;
+  *out = (survey_survey_msg_t **)v.items;
   *n = v.n;
   return rc;
 }
 
-int survey_store_round_insert(trin_store_t *s, int64_t no, const sv_round_t *r,
+int survey_store_round_insert(trin_store_t *s, int64_t no, const survey_round_msg_t *r,
                               trin_err_t *err) {
   /* The round takes its project from the survey's row. */
   TRIN_STMT("INSERT INTO rounds(project_id, survey_no, number, opens, closes)"

@@ -24,9 +24,9 @@
 #include "trin_err.h"
 #include "trin_store.h"
 
-typedef Trin__Survey__Survey sv_survey_t;
-typedef Trin__Survey__Round sv_round_t;
-typedef Trin__Survey__Statement sv_statement_t;
+typedef Trin__Survey__Survey survey_survey_msg_t;
+typedef Trin__Survey__Round survey_round_msg_t;
+typedef Trin__Survey__Statement survey_statement_msg_t;
 
 #define SURVEY_HASH_BYTES 16
 
@@ -50,14 +50,15 @@ int survey_store_project_get(trin_store_t *s, const char *id, const char *field,
 /* ---- surveys ------------------------------------------------------------------ */
 
 /* Inserts the survey with its statements (rounds are added one by one). */
-int survey_store_survey_insert(trin_store_t *s, const sv_survey_t *sv, trin_err_t *err);
+int survey_store_survey_insert(trin_store_t *s, const survey_survey_msg_t *sv, trin_err_t *err);
 /* Fills everything, rounds with their respondent counts, the project's
  * partnership and client. *no (may be NULL) is the survey's internal number. */
 int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
-                            trin_arena_t *a, sv_survey_t *out, int64_t *no, trin_err_t *err);
+                            trin_arena_t *a, survey_survey_msg_t *out, int64_t *no,
+                            trin_err_t *err);
 int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
-                             sv_survey_t ***out, size_t *n, trin_err_t *err);
-int survey_store_round_insert(trin_store_t *s, int64_t no, const sv_round_t *r,
+                             survey_survey_msg_t ***out, size_t *n, trin_err_t *err);
+int survey_store_round_insert(trin_store_t *s, int64_t no, const survey_round_msg_t *r,
                               trin_err_t *err);
 int survey_store_set_baseline(trin_store_t *s, int64_t no, const int32_t *rounds,
                               size_t n, trin_err_t *err);

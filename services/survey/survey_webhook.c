@@ -226,7 +226,7 @@ typedef struct {
 static int may_write(trin_request_t *req, const char *org, const char *survey_id,
                      trin_err_t *err) {
   trin_arena_t a = TRIN_ARENA_INIT;
-  sv_survey_t sv;
+  survey_survey_msg_t sv;
   int rc = survey_store_survey_get(trin_request_store(req), survey_id, "survey_id", &a, &sv,
                                    NULL, err);
   if (rc == TRIN_ENOTFOUND) {

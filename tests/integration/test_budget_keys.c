@@ -44,32 +44,32 @@ static void test_v1_store_migrates_intact(void **state) {
   assert_int_equal(keys_int(s, "SELECT COUNT(*) FROM budget_lines WHERE project_id = 'p1'"), 2);
 
   trin_arena_t a = TRIN_ARENA_INIT;
-  bg_budget_t b;
+  budget_budget_msg_t b;
   assert_int_equal(budget_store_budget_get(s, "bz", "budget_id", true, &a, &b, &err), TRIN_OK);
   assert_string_equal(b.project_id, "p1");
   assert_int_equal(b.total_ore, 300);
   assert_int_equal(b.n_lines, 2);
   assert_string_equal(b.lines[0]->id, "L2");
   assert_string_equal(b.lines[1]->id, "L1");
-  bg_budget_t **list;
+  budget_budget_msg_t **list;
   size_t n;
   assert_int_equal(budget_store_budget_list(s, "p1", &a, &list, &n, &err), TRIN_OK);
   assert_int_equal(n, 2);
   assert_string_equal(list[0]->id, "bz");
   assert_string_equal(list[1]->id, "ba");
-  bg_option_t **opts;
+  budget_option_msg_t **opts;
   assert_int_equal(budget_store_option_list(s, "p1", &a, &opts, &n, &err), TRIN_OK);
   assert_int_equal(n, 2);
   assert_string_equal(opts[0]->id, "o2");
   assert_string_equal(opts[1]->id, "o1");
-  bg_option_t o;
+  budget_option_msg_t o;
   assert_int_equal(budget_store_option_get(s, "o1", "option_id", &a, &o, &err), TRIN_OK);
   assert_int_equal(o.saving_ore, 900);
 
   /* Written after the migration: a line takes its budget's project and
    * lists after the migrated ones. */
   assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
-  bg_line_t l;
+  budget_line_msg_t l;
   trin__budget__budget_line__init(&l);
   l.id = "L0";
   l.category = "construction";
@@ -88,7 +88,7 @@ static void test_v1_store_migrates_intact(void **state) {
 
   /* An id is one budget, change, option or cost, whichever project asks. */
   assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
-  bg_budget_t nb;
+  budget_budget_msg_t nb;
   trin__budget__budget__init(&nb);
   nb.id = "ba";
   nb.project_id = "p2";
@@ -97,7 +97,7 @@ static void test_v1_store_migrates_intact(void **state) {
   assert_int_equal(budget_store_budget_insert(s, &nb, 0, &err), TRIN_ECONFLICT);
   assert_string_equal(err.field, "budget.id");
   assert_string_equal(err.message, "budget 'ba' already exists");
-  bg_scope_t c;
+  budget_scope_msg_t c;
   trin__budget__scope_change__init(&c);
   c.id = "c1";
   c.project_id = "p2";
@@ -105,7 +105,7 @@ static void test_v1_store_migrates_intact(void **state) {
   c.decided_on = "2025-04-01";
   assert_int_equal(budget_store_scope_insert(s, &c, &err), TRIN_ECONFLICT);
   assert_string_equal(err.message, "scope change 'c1' already exists");
-  bg_option_t no;
+  budget_option_msg_t no;
   trin__budget__optimisation_option__init(&no);
   no.id = "o2";
   no.project_id = "p2";
@@ -114,7 +114,7 @@ static void test_v1_store_migrates_intact(void **state) {
   assert_int_equal(budget_store_option_insert(s, &no, &err), TRIN_ECONFLICT);
   assert_string_equal(err.field, "option.id");
   assert_string_equal(err.message, "option 'o2' already exists");
-  bg_cost_t k;
+  budget_cost_msg_t k;
   trin__budget__actual_cost__init(&k);
   k.id = "k1";
   k.project_id = "p1";

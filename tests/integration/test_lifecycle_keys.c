@@ -46,7 +46,7 @@ static void test_v1_store_migrates_intact(void **state) {
                       "p1");
 
   trin_arena_t a = TRIN_ARENA_INIT;
-  lc_dispute_t d;
+  lifecycle_dispute_msg_t d;
   assert_int_equal(lifecycle_store_dispute_get(s, "d1", "dispute_id", &a, &d, &err), TRIN_OK);
   assert_string_equal(d.project_id, "p1");
   assert_string_equal(d.title, "Roof");
@@ -55,12 +55,12 @@ static void test_v1_store_migrates_intact(void **state) {
   assert_int_equal(d.n_steps, 2);
   assert_string_equal(d.steps[0]->note, "opened");
   assert_int_equal(d.steps[1]->level, 2);
-  lc_defect_t f;
+  lifecycle_defect_msg_t f;
   assert_int_equal(lifecycle_store_defect_get(s, "f1", "defect_id", &a, &f, &err), TRIN_OK);
   assert_string_equal(f.project_id, "p2");
   assert_string_equal(f.severity, "critical");
   assert_true(f.open);
-  lc_project_t p;
+  lifecycle_project_msg_t p;
   assert_int_equal(lifecycle_store_project_get(s, "p1", "project_id", true, &a, &p, &err),
                    TRIN_OK);
   assert_int_equal(p.n_disputes, 1);
@@ -72,7 +72,7 @@ static void test_v1_store_migrates_intact(void **state) {
   assert_int_equal(lifecycle_store_dispute_escalate(s, "d1", 3, "2025-05-01", "kommune",
                                                     "to arbitration", &err),
                    TRIN_OK);
-  lc_dispute_t d2;
+  lifecycle_dispute_msg_t d2;
   trin__lifecycle__dispute__init(&d2);
   d2.id = "d2";
   d2.project_id = "p2";
@@ -95,7 +95,7 @@ static void test_v1_store_migrates_intact(void **state) {
   assert_int_equal(lifecycle_store_dispute_insert(s, &d2, &err), TRIN_ECONFLICT);
   assert_string_equal(err.field, "dispute_id");
   assert_string_equal(err.message, "dispute 'd1' already exists");
-  lc_defect_t f2;
+  lifecycle_defect_msg_t f2;
   trin__lifecycle__defect__init(&f2);
   f2.id = "f1";
   f2.description = "Crack";

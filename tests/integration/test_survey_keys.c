@@ -72,7 +72,7 @@ static void test_v1_store_migrates_intact(void **state) {
   assert_int_equal(keys_int(s, "SELECT COUNT(*) FROM statements WHERE project_id = 'p1'"), 2);
 
   trin_arena_t a = TRIN_ARENA_INIT;
-  sv_survey_t sv;
+  survey_survey_msg_t sv;
   int64_t no = 0;
   assert_int_equal(survey_store_survey_get(s, "s1", "survey_id", &a, &sv, &no, &err), TRIN_OK);
   assert_int_equal(no, 1);
@@ -119,7 +119,7 @@ static void test_v1_store_migrates_intact(void **state) {
   free(alerts);
 
   /* A new survey numbers on from the migrated ones; its rows carry p2. */
-  sv_survey_t nv;
+  survey_survey_msg_t nv;
   trin__survey__survey__init(&nv);
   nv.id = "s3";
   nv.project_id = "p2";
@@ -127,20 +127,20 @@ static void test_v1_store_migrates_intact(void **state) {
   nv.scale_min = 1;
   nv.scale_max = 5;
   nv.min_respondents = 1;
-  sv_statement_t st0;
+  survey_statement_msg_t st0;
   trin__survey__statement__init(&st0);
   st0.key = "trust";
   st0.text = "We trust each other";
   st0.common = true;
-  sv_statement_t *stp[1] = {&st0};
+  survey_statement_msg_t *stp[1] = {&st0};
   nv.statements = stp;
   nv.n_statements = 1;
   assert_int_equal(survey_store_survey_insert(s, &nv, &err), TRIN_OK);
   int64_t no3 = 0;
-  sv_survey_t got;
+  survey_survey_msg_t got;
   assert_int_equal(survey_store_survey_get(s, "s3", "survey_id", &a, &got, &no3, &err), TRIN_OK);
   assert_int_equal(no3, 3);
-  sv_round_t r;
+  survey_round_msg_t r;
   trin__survey__round__init(&r);
   r.number = 1;
   r.opens = "2025-02-01";

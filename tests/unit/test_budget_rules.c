@@ -488,12 +488,12 @@ static void rent_consequence_annuity(void **state) {
 }
 
 static void turnover_parties(void **state) {
-  assert_int_equal(budget_category_party(BUDGET_CAT_ADVISOR_FEES), PARTY_ADVISORS);
-  assert_int_equal(budget_category_party(BUDGET_CAT_CRAFT), PARTY_CONTRACTOR);
-  assert_int_equal(budget_category_party(BUDGET_CAT_EARLY_ADVICE), PARTY_CONTRACTOR);
-  assert_int_equal(budget_category_party(BUDGET_CAT_MARGIN), PARTY_CONTRACTOR);
-  assert_int_equal(budget_category_party(BUDGET_CAT_FINANCING), PARTY_OTHER);
-  assert_string_equal(budget_party_name(PARTY_ADVISORS), "advisors");
+  assert_int_equal(budget_category_party(BUDGET_CAT_ADVISOR_FEES), BUDGET_PARTY_ADVISORS);
+  assert_int_equal(budget_category_party(BUDGET_CAT_CRAFT), BUDGET_PARTY_CONTRACTOR);
+  assert_int_equal(budget_category_party(BUDGET_CAT_EARLY_ADVICE), BUDGET_PARTY_CONTRACTOR);
+  assert_int_equal(budget_category_party(BUDGET_CAT_MARGIN), BUDGET_PARTY_CONTRACTOR);
+  assert_int_equal(budget_category_party(BUDGET_CAT_FINANCING), BUDGET_PARTY_OTHER);
+  assert_string_equal(budget_party_name(BUDGET_PARTY_ADVISORS), "advisors");
 }
 
 int main(void) {

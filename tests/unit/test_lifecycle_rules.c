@@ -56,8 +56,8 @@ static trin_date_t D(const char *text) {
   return d;
 }
 
-static trin_project_state_t project(trin_stage_t stage, bool fast_track) {
-  trin_project_state_t p = {
+static lifecycle_project_state_t project(lifecycle_stage_t stage, bool fast_track) {
+  lifecycle_project_state_t p = {
       .stage = stage,
       .stage_since = D("2026-03-01"),
       .fast_track = fast_track,
@@ -71,10 +71,10 @@ static trin_project_state_t project(trin_stage_t stage, bool fast_track) {
 
 /* ---- the stage machine ------------------------------------------------------ */
 
-enum { P = TRIN_STAGE_PRE_STUDY, T1 = TRIN_STAGE_TRIN1, T2 = TRIN_STAGE_TRIN2,
-       T12 = TRIN_STAGE_TRIN1_2, T3 = TRIN_STAGE_TRIN3,
-       HO = TRIN_STAGE_HANDOVER, I1 = TRIN_STAGE_INSPECTION_1Y,
-       I5 = TRIN_STAGE_INSPECTION_5Y, CL = TRIN_STAGE_CLOSED, N = TRIN_STAGE_COUNT };
+enum { P = LIFECYCLE_STAGE_PRE_STUDY, T1 = LIFECYCLE_STAGE_TRIN1, T2 = LIFECYCLE_STAGE_TRIN2,
+       T12 = LIFECYCLE_STAGE_TRIN1_2, T3 = LIFECYCLE_STAGE_TRIN3,
+       HO = LIFECYCLE_STAGE_HANDOVER, I1 = LIFECYCLE_STAGE_INSPECTION_1Y,
+       I5 = LIFECYCLE_STAGE_INSPECTION_5Y, CL = LIFECYCLE_STAGE_CLOSED, N = LIFECYCLE_STAGE_COUNT };
 
 /* 1 = allowed, 0 = refused. Rows are from, columns to, in enum order:
  *            pre t1 t2 t12 t3 ho i1 i5 cl
@@ -113,15 +113,15 @@ static void check_matrix(bool fast_track, const int table[N][N]) {
   int allowed = 0;
   for (int from = 0; from < N; from++) {
     for (int to = 0; to < N; to++) {
-      trin_project_state_t p = project((trin_stage_t)from, fast_track);
+      lifecycle_project_state_t p = project((lifecycle_stage_t)from, fast_track);
       p.price_closed = true; /* so trin 3 depends on the machine alone */
       p.price_closed_on = D("2026-03-01");
       trin_err_clear(&err);
-      int rc = trin_stage_check_transition(&p, (trin_stage_t)to,
-                                           D("2026-04-01"), &err);
+      int rc = lifecycle_stage_check_transition(&p, (lifecycle_stage_t)to,
+                                                D("2026-04-01"), &err);
       if (rc != (table[from][to] ? TRIN_OK : TRIN_ECONFLICT))
         print_message("fast_track=%d %s -> %s: rc %d (%s)\n", fast_track,
-                      trin_stage_name(from), trin_stage_name(to), rc,
+                      lifecycle_stage_name(from), lifecycle_stage_name(to), rc,
                       err.message);
       if (table[from][to]) {
         assert_int_equal(rc, TRIN_OK);
@@ -146,121 +146,121 @@ static void test_stage_next(void **state) {
   for (int track = 0; track < 2; track++) {
     const int(*table)[N] = track ? fast_table : normal_table;
     for (int from = 0; from < N; from++) {
-      trin_stage_t next[2] = {(trin_stage_t)N, (trin_stage_t)N};
-      int n = trin_stage_next((trin_stage_t)from, track, next);
+      lifecycle_stage_t next[2] = {(lifecycle_stage_t)N, (lifecycle_stage_t)N};
+      int n = lifecycle_stage_next((lifecycle_stage_t)from, track, next);
       int want = 0;
       for (int to = 0; to < N; to++) want += table[from][to];
       assert_int_equal(n, want);
       for (int i = 0; i < n; i++) assert_int_equal(table[from][next[i]], 1);
     }
   }
-  trin_stage_t next[2];
-  assert_int_equal(trin_stage_next((trin_stage_t)N, false, next), 0);
-  assert_int_equal(trin_stage_next((trin_stage_t)-1, true, next), 0);
+  lifecycle_stage_t next[2];
+  assert_int_equal(lifecycle_stage_next((lifecycle_stage_t)N, false, next), 0);
+  assert_int_equal(lifecycle_stage_next((lifecycle_stage_t)-1, true, next), 0);
 }
 
 static void test_transition_messages(void **state) {
-  trin_project_state_t p = project(TRIN_STAGE_TRIN2, false);
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_TRIN2, false);
   p.price_closed = true;
   REFUSE(TRIN_ECONFLICT, "to_stage",
-         trin_stage_check_transition(&p, TRIN_STAGE_HANDOVER, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_HANDOVER, D("2026-05-01"), &err));
   SAYS("a project in trin 2 cannot move to handover; the next stage is trin 3");
 
   REFUSE(TRIN_ECONFLICT, "to_stage",
-         trin_stage_check_transition(&p, TRIN_STAGE_TRIN1, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN1, D("2026-05-01"), &err));
   SAYS("cannot move back to trin 1");
 
   REFUSE(TRIN_ECONFLICT, "to_stage",
-         trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, D("2026-05-01"), &err));
   SAYS("already in trin 2");
 
-  trin_project_state_t f = project(TRIN_STAGE_PRE_STUDY, true);
+  lifecycle_project_state_t f = project(LIFECYCLE_STAGE_PRE_STUDY, true);
   REFUSE(TRIN_ECONFLICT, "to_stage",
-         trin_stage_check_transition(&f, TRIN_STAGE_TRIN1, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&f, LIFECYCLE_STAGE_TRIN1, D("2026-05-01"), &err));
   SAYS("fast-track project in pre-study cannot move to trin 1; the next stage is trin 1+2");
 
-  trin_project_state_t n = project(TRIN_STAGE_PRE_STUDY, false);
+  lifecycle_project_state_t n = project(LIFECYCLE_STAGE_PRE_STUDY, false);
   REFUSE(TRIN_ECONFLICT, "to_stage",
-         trin_stage_check_transition(&n, TRIN_STAGE_TRIN1_2, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&n, LIFECYCLE_STAGE_TRIN1_2, D("2026-05-01"), &err));
   SAYS("the next stage is trin 1");
 }
 
 static void test_transition_bad_values(void **state) {
-  trin_project_state_t p = project(TRIN_STAGE_TRIN1, false);
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_TRIN1, false);
   REFUSE(TRIN_EINVALID, "to_stage",
-         trin_stage_check_transition(&p, (trin_stage_t)N, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&p, (lifecycle_stage_t)N, D("2026-05-01"), &err));
   REFUSE(TRIN_EINVALID, "to_stage",
-         trin_stage_check_transition(&p, (trin_stage_t)-1, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&p, (lifecycle_stage_t)-1, D("2026-05-01"), &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, TRIN_DATE_NONE, &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, TRIN_DATE_NONE, &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, INT32_MAX, &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, INT32_MAX, &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_stage_check_transition(&p, TRIN_STAGE_TRIN2,
-                                     trin_date_from_ymd(1899, 12, 31), &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2,
+                                          trin_date_from_ymd(1899, 12, 31), &err));
 }
 
 static void test_trin3_needs_closed_price(void **state) {
   for (int track = 0; track < 2; track++) {
-    trin_project_state_t p =
-        project(track ? TRIN_STAGE_TRIN1_2 : TRIN_STAGE_TRIN2, track);
+    lifecycle_project_state_t p =
+        project(track ? LIFECYCLE_STAGE_TRIN1_2 : LIFECYCLE_STAGE_TRIN2, track);
     REFUSE(TRIN_ECONFLICT, "price_closed",
-           trin_stage_check_transition(&p, TRIN_STAGE_TRIN3, D("2026-05-01"), &err));
+           lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN3, D("2026-05-01"), &err));
     SAYS("price must be closed");
     SAYS(track ? "trin 1+2" : "trin 2");
     SAYS("trin 3");
     p.price_closed = true;
     p.price_closed_on = D("2026-04-15");
-    ACCEPT(trin_stage_check_transition(&p, TRIN_STAGE_TRIN3, D("2026-05-01"), &err));
-    ACCEPT(trin_stage_check_transition(&p, TRIN_STAGE_TRIN3, D("2026-04-15"), &err));
+    ACCEPT(lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN3, D("2026-05-01"), &err));
+    ACCEPT(lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN3, D("2026-04-15"), &err));
     /* Not before the day the price was closed. */
     REFUSE(TRIN_EINVALID, "date",
-           trin_stage_check_transition(&p, TRIN_STAGE_TRIN3, D("2026-04-14"), &err));
+           lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN3, D("2026-04-14"), &err));
     SAYS("2026-04-15");
   }
   /* Only trin 3 asks for the price. */
-  trin_project_state_t p = project(TRIN_STAGE_TRIN1, false);
-  ACCEPT(trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, D("2026-05-01"), &err));
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_TRIN1, false);
+  ACCEPT(lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, D("2026-05-01"), &err));
 }
 
 static void test_transition_paused(void **state) {
-  trin_project_state_t p = project(TRIN_STAGE_TRIN1, false);
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_TRIN1, false);
   p.paused = true;
   p.paused_since = D("2026-03-10");
   REFUSE(TRIN_ECONFLICT, "to_stage",
-         trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, D("2026-05-01"), &err));
   SAYS("paused");
   SAYS("trin 1");
   SAYS("trin 2");
   /* A paused project refuses even a move the machine would not allow. */
   REFUSE(TRIN_ECONFLICT, "to_stage",
-         trin_stage_check_transition(&p, TRIN_STAGE_CLOSED, D("2026-05-01"), &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_CLOSED, D("2026-05-01"), &err));
   p.paused = false;
-  ACCEPT(trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, D("2026-05-01"), &err));
+  ACCEPT(lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, D("2026-05-01"), &err));
 }
 
 static void test_transition_date_order(void **state) {
-  trin_project_state_t p = project(TRIN_STAGE_TRIN1, false);
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_TRIN1, false);
   REFUSE(TRIN_EINVALID, "date",
-         trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, D("2026-02-28"), &err));
+         lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, D("2026-02-28"), &err));
   SAYS("2026-02-28");
   SAYS("2026-03-01");
   SAYS("trin 1");
   SAYS("trin 2");
   /* The same day is fine: a project may pass through a stage in a day. */
-  ACCEPT(trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, D("2026-03-01"), &err));
+  ACCEPT(lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, D("2026-03-01"), &err));
   /* With no recorded stage_since, any date goes. */
   p.stage_since = TRIN_DATE_NONE;
-  ACCEPT(trin_stage_check_transition(&p, TRIN_STAGE_TRIN2, D("1900-01-01"), &err));
+  ACCEPT(lifecycle_stage_check_transition(&p, LIFECYCLE_STAGE_TRIN2, D("1900-01-01"), &err));
 }
 
 static void test_transition_closed(void **state) {
   for (int track = 0; track < 2; track++) {
-    trin_project_state_t p = project(TRIN_STAGE_CLOSED, track);
+    lifecycle_project_state_t p = project(LIFECYCLE_STAGE_CLOSED, track);
     p.price_closed = true;
     for (int to = 0; to < N; to++) {
       REFUSE(TRIN_ECONFLICT, "to_stage",
-             trin_stage_check_transition(&p, (trin_stage_t)to, D("2030-01-01"), &err));
+             lifecycle_stage_check_transition(&p, (lifecycle_stage_t)to, D("2030-01-01"), &err));
       SAYS("closed");
     }
   }
@@ -269,24 +269,24 @@ static void test_transition_closed(void **state) {
 /* A whole life, both tracks, through the public checks only. */
 static void test_full_life(void **state) {
   for (int track = 0; track < 2; track++) {
-    trin_project_state_t p = project(TRIN_STAGE_PRE_STUDY, track);
+    lifecycle_project_state_t p = project(LIFECYCLE_STAGE_PRE_STUDY, track);
     trin_date_t day = D("2026-03-01");
     int moves = 0;
     for (;;) {
-      trin_stage_t next[2];
-      if (trin_stage_next(p.stage, p.fast_track, next) == 0) break;
+      lifecycle_stage_t next[2];
+      if (lifecycle_stage_next(p.stage, p.fast_track, next) == 0) break;
       day += 30;
-      if (next[0] == TRIN_STAGE_TRIN3) {
-        ACCEPT(trin_project_check_price_close(&p, day, &err));
+      if (next[0] == LIFECYCLE_STAGE_TRIN3) {
+        ACCEPT(lifecycle_project_check_price_close(&p, day, &err));
         p.price_closed = true;
         p.price_closed_on = day;
       }
-      ACCEPT(trin_stage_check_transition(&p, next[0], day, &err));
+      ACCEPT(lifecycle_stage_check_transition(&p, next[0], day, &err));
       p.stage = next[0];
       p.stage_since = day;
       moves++;
     }
-    assert_int_equal(p.stage, TRIN_STAGE_CLOSED);
+    assert_int_equal(p.stage, LIFECYCLE_STAGE_CLOSED);
     assert_int_equal(moves, track ? 6 : 7);
   }
 }
@@ -294,30 +294,30 @@ static void test_full_life(void **state) {
 /* ---- price closing, pauses ----------------------------------------------------- */
 
 static void test_price_close(void **state) {
-  trin_project_state_t p = project(TRIN_STAGE_TRIN2, false);
-  ACCEPT(trin_project_check_price_close(&p, D("2026-03-01"), &err));
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_TRIN2, false);
+  ACCEPT(lifecycle_project_check_price_close(&p, D("2026-03-01"), &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_project_check_price_close(&p, D("2026-02-01"), &err));
+         lifecycle_project_check_price_close(&p, D("2026-02-01"), &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_project_check_price_close(&p, TRIN_DATE_NONE, &err));
+         lifecycle_project_check_price_close(&p, TRIN_DATE_NONE, &err));
 
-  trin_project_state_t f = project(TRIN_STAGE_TRIN1_2, true);
-  ACCEPT(trin_project_check_price_close(&f, D("2026-04-01"), &err));
+  lifecycle_project_state_t f = project(LIFECYCLE_STAGE_TRIN1_2, true);
+  ACCEPT(lifecycle_project_check_price_close(&f, D("2026-04-01"), &err));
 
   /* Once. */
   p.price_closed = true;
   p.price_closed_on = D("2026-03-15");
   REFUSE(TRIN_ECONFLICT, "price_closed",
-         trin_project_check_price_close(&p, D("2026-04-01"), &err));
+         lifecycle_project_check_price_close(&p, D("2026-04-01"), &err));
   SAYS("2026-03-15");
 
   /* Only in the stage that leads into trin 3. */
   for (int s = 0; s < N; s++) {
     if (s == T2 || s == T12) continue;
     for (int track = 0; track < 2; track++) {
-      trin_project_state_t q = project((trin_stage_t)s, track);
+      lifecycle_project_state_t q = project((lifecycle_stage_t)s, track);
       REFUSE(TRIN_ECONFLICT, "stage",
-             trin_project_check_price_close(&q, D("2026-04-01"), &err));
+             lifecycle_project_check_price_close(&q, D("2026-04-01"), &err));
       SAYS(words[s]);
       SAYS(track ? "trin 1+2" : "trin 2");
     }
@@ -325,43 +325,43 @@ static void test_price_close(void **state) {
 }
 
 static void test_pause_resume(void **state) {
-  trin_project_state_t p = project(TRIN_STAGE_TRIN1, false);
-  ACCEPT(trin_project_check_pause(&p, D("2026-03-01"), &err));
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_TRIN1, false);
+  ACCEPT(lifecycle_project_check_pause(&p, D("2026-03-01"), &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_project_check_pause(&p, D("2026-02-27"), &err));
+         lifecycle_project_check_pause(&p, D("2026-02-27"), &err));
   SAYS("2026-02-27");
-  REFUSE(TRIN_EINVALID, "date", trin_project_check_pause(&p, TRIN_DATE_NONE, &err));
+  REFUSE(TRIN_EINVALID, "date", lifecycle_project_check_pause(&p, TRIN_DATE_NONE, &err));
   REFUSE(TRIN_ECONFLICT, "paused",
-         trin_project_check_resume(&p, D("2026-04-01"), &err));
+         lifecycle_project_check_resume(&p, D("2026-04-01"), &err));
   SAYS("not paused");
 
   p.paused = true;
   p.paused_since = D("2026-03-20");
   REFUSE(TRIN_ECONFLICT, "paused",
-         trin_project_check_pause(&p, D("2026-04-01"), &err));
+         lifecycle_project_check_pause(&p, D("2026-04-01"), &err));
   SAYS("already paused on 2026-03-20");
-  ACCEPT(trin_project_check_resume(&p, D("2026-03-20"), &err));
-  ACCEPT(trin_project_check_resume(&p, D("2027-01-01"), &err));
+  ACCEPT(lifecycle_project_check_resume(&p, D("2026-03-20"), &err));
+  ACCEPT(lifecycle_project_check_resume(&p, D("2027-01-01"), &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_project_check_resume(&p, D("2026-03-19"), &err));
+         lifecycle_project_check_resume(&p, D("2026-03-19"), &err));
   SAYS("2026-03-20");
-  REFUSE(TRIN_EINVALID, "date", trin_project_check_resume(&p, TRIN_DATE_NONE, &err));
+  REFUSE(TRIN_EINVALID, "date", lifecycle_project_check_resume(&p, TRIN_DATE_NONE, &err));
 
   /* Every stage but closed may pause. */
   for (int s = 0; s < N; s++) {
-    trin_project_state_t q = project((trin_stage_t)s, false);
+    lifecycle_project_state_t q = project((lifecycle_stage_t)s, false);
     if (s == CL)
       REFUSE(TRIN_ECONFLICT, "stage",
-             trin_project_check_pause(&q, D("2026-04-01"), &err));
+             lifecycle_project_check_pause(&q, D("2026-04-01"), &err));
     else
-      ACCEPT(trin_project_check_pause(&q, D("2026-04-01"), &err));
+      ACCEPT(lifecycle_project_check_pause(&q, D("2026-04-01"), &err));
   }
 }
 
 /* ---- partnerships -------------------------------------------------------------- */
 
-static trin_partnership_terms_t terms(void) {
-  trin_partnership_terms_t t = {
+static lifecycle_partnership_terms_t terms(void) {
+  lifecycle_partnership_terms_t t = {
       .framework_start = D("2026-01-01"),
       .framework_years = 4,
       .extension_years = 0,
@@ -373,169 +373,169 @@ static trin_partnership_terms_t terms(void) {
 }
 
 static void test_terms_check(void **state) {
-  trin_partnership_terms_t t = terms();
-  ACCEPT(trin_partnership_terms_check(&t, &err));
+  lifecycle_partnership_terms_t t = terms();
+  ACCEPT(lifecycle_partnership_terms_check(&t, &err));
   for (int y = -1; y <= 6; y++) {
     t = terms();
     t.framework_years = y;
     if (y >= 1 && y <= 4)
-      ACCEPT(trin_partnership_terms_check(&t, &err));
+      ACCEPT(lifecycle_partnership_terms_check(&t, &err));
     else
-      REFUSE(TRIN_EINVALID, "framework_years", trin_partnership_terms_check(&t, &err));
+      REFUSE(TRIN_EINVALID, "framework_years", lifecycle_partnership_terms_check(&t, &err));
   }
   for (int y = -1; y <= 3; y++) {
     t = terms();
     t.extension_years = y;
     if (y >= 0 && y <= 2)
-      ACCEPT(trin_partnership_terms_check(&t, &err));
+      ACCEPT(lifecycle_partnership_terms_check(&t, &err));
     else
-      REFUSE(TRIN_EINVALID, "extension_years", trin_partnership_terms_check(&t, &err));
+      REFUSE(TRIN_EINVALID, "extension_years", lifecycle_partnership_terms_check(&t, &err));
   }
   t = terms();
   t.horizon_years = 0;
-  ACCEPT(trin_partnership_terms_check(&t, &err));
+  ACCEPT(lifecycle_partnership_terms_check(&t, &err));
   t.horizon_years = 15;
-  ACCEPT(trin_partnership_terms_check(&t, &err));
+  ACCEPT(lifecycle_partnership_terms_check(&t, &err));
   t.horizon_years = 16;
-  REFUSE(TRIN_EINVALID, "horizon_years", trin_partnership_terms_check(&t, &err));
+  REFUSE(TRIN_EINVALID, "horizon_years", lifecycle_partnership_terms_check(&t, &err));
   t.horizon_years = -1;
-  REFUSE(TRIN_EINVALID, "horizon_years", trin_partnership_terms_check(&t, &err));
+  REFUSE(TRIN_EINVALID, "horizon_years", lifecycle_partnership_terms_check(&t, &err));
   t = terms();
   t.framework_start = TRIN_DATE_NONE;
-  REFUSE(TRIN_EINVALID, "framework_start", trin_partnership_terms_check(&t, &err));
+  REFUSE(TRIN_EINVALID, "framework_start", lifecycle_partnership_terms_check(&t, &err));
   t.framework_start = INT32_MAX;
-  REFUSE(TRIN_EINVALID, "framework_start", trin_partnership_terms_check(&t, &err));
+  REFUSE(TRIN_EINVALID, "framework_start", lifecycle_partnership_terms_check(&t, &err));
   t = terms();
   t.economic_frame_ore = 0;
-  ACCEPT(trin_partnership_terms_check(&t, &err));
+  ACCEPT(lifecycle_partnership_terms_check(&t, &err));
   t.economic_frame_ore = -1;
-  REFUSE(TRIN_EINVALID, "economic_frame_ore", trin_partnership_terms_check(&t, &err));
+  REFUSE(TRIN_EINVALID, "economic_frame_ore", lifecycle_partnership_terms_check(&t, &err));
   t = terms();
   t.trivial_threshold_ore = -100;
-  REFUSE(TRIN_EINVALID, "trivial_threshold_ore", trin_partnership_terms_check(&t, &err));
+  REFUSE(TRIN_EINVALID, "trivial_threshold_ore", lifecycle_partnership_terms_check(&t, &err));
   SAYS("negative");
 }
 
 static void test_framework_dates(void **state) {
   char buf[TRIN_DATE_BUF];
-  trin_partnership_terms_t t = terms();
-  assert_string_equal(trin_date_format(trin_partnership_framework_end(&t), buf),
+  lifecycle_partnership_terms_t t = terms();
+  assert_string_equal(trin_date_format(lifecycle_partnership_framework_end(&t), buf),
                       "2029-12-31");
-  assert_string_equal(trin_date_format(trin_partnership_horizon_end(&t), buf),
+  assert_string_equal(trin_date_format(lifecycle_partnership_horizon_end(&t), buf),
                       "2039-12-31");
   t.extension_years = 2;
-  assert_string_equal(trin_date_format(trin_partnership_framework_end(&t), buf),
+  assert_string_equal(trin_date_format(lifecycle_partnership_framework_end(&t), buf),
                       "2031-12-31");
-  assert_string_equal(trin_date_format(trin_partnership_horizon_end(&t), buf),
+  assert_string_equal(trin_date_format(lifecycle_partnership_horizon_end(&t), buf),
                       "2041-12-31");
   t.horizon_years = 0;
-  assert_int_equal(trin_partnership_horizon_end(&t),
-                   trin_partnership_framework_end(&t));
+  assert_int_equal(lifecycle_partnership_horizon_end(&t),
+                   lifecycle_partnership_framework_end(&t));
 
   /* A framework starting mid-year; a leap day at the end. */
   t = terms();
   t.framework_start = D("2024-03-01");
-  assert_string_equal(trin_date_format(trin_partnership_framework_end(&t), buf),
+  assert_string_equal(trin_date_format(lifecycle_partnership_framework_end(&t), buf),
                       "2028-02-29");
   t.framework_start = D("2023-03-01");
-  assert_string_equal(trin_date_format(trin_partnership_framework_end(&t), buf),
+  assert_string_equal(trin_date_format(lifecycle_partnership_framework_end(&t), buf),
                       "2027-02-28");
   t.framework_years = 1;
   t.horizon_years = 3;
-  assert_string_equal(trin_date_format(trin_partnership_framework_end(&t), buf),
+  assert_string_equal(trin_date_format(lifecycle_partnership_framework_end(&t), buf),
                       "2024-02-29");
-  assert_string_equal(trin_date_format(trin_partnership_horizon_end(&t), buf),
+  assert_string_equal(trin_date_format(lifecycle_partnership_horizon_end(&t), buf),
                       "2027-02-28");
 
   /* Invalid terms give no dates rather than nonsense. */
   t = terms();
   t.framework_years = 0;
-  assert_int_equal(trin_partnership_framework_end(&t), TRIN_DATE_NONE);
-  assert_int_equal(trin_partnership_horizon_end(&t), TRIN_DATE_NONE);
+  assert_int_equal(lifecycle_partnership_framework_end(&t), TRIN_DATE_NONE);
+  assert_int_equal(lifecycle_partnership_horizon_end(&t), TRIN_DATE_NONE);
 }
 
 static void test_project_start(void **state) {
-  trin_partnership_terms_t t = terms();
-  ACCEPT(trin_partnership_check_project_start(&t, D("2026-01-01"), &err));
-  ACCEPT(trin_partnership_check_project_start(&t, D("2027-06-15"), &err));
-  ACCEPT(trin_partnership_check_project_start(&t, D("2029-12-31"), &err));
+  lifecycle_partnership_terms_t t = terms();
+  ACCEPT(lifecycle_partnership_check_project_start(&t, D("2026-01-01"), &err));
+  ACCEPT(lifecycle_partnership_check_project_start(&t, D("2027-06-15"), &err));
+  ACCEPT(lifecycle_partnership_check_project_start(&t, D("2029-12-31"), &err));
   REFUSE(TRIN_ECONFLICT, "start_date",
-         trin_partnership_check_project_start(&t, D("2025-12-31"), &err));
+         lifecycle_partnership_check_project_start(&t, D("2025-12-31"), &err));
   SAYS("2026-01-01 to 2029-12-31");
   REFUSE(TRIN_ECONFLICT, "start_date",
-         trin_partnership_check_project_start(&t, D("2030-01-01"), &err));
+         lifecycle_partnership_check_project_start(&t, D("2030-01-01"), &err));
   SAYS("2030-01-01");
   /* Inside the horizon is not enough: new projects start inside the term. */
   REFUSE(TRIN_ECONFLICT, "start_date",
-         trin_partnership_check_project_start(&t, D("2035-01-01"), &err));
+         lifecycle_partnership_check_project_start(&t, D("2035-01-01"), &err));
   t.extension_years = 1;
-  ACCEPT(trin_partnership_check_project_start(&t, D("2030-12-31"), &err));
+  ACCEPT(lifecycle_partnership_check_project_start(&t, D("2030-12-31"), &err));
   REFUSE(TRIN_ECONFLICT, "start_date",
-         trin_partnership_check_project_start(&t, D("2031-01-01"), &err));
+         lifecycle_partnership_check_project_start(&t, D("2031-01-01"), &err));
   REFUSE(TRIN_EINVALID, "start_date",
-         trin_partnership_check_project_start(&t, TRIN_DATE_NONE, &err));
+         lifecycle_partnership_check_project_start(&t, TRIN_DATE_NONE, &err));
   t.framework_years = 9;
   REFUSE(TRIN_EINVALID, "framework_years",
-         trin_partnership_check_project_start(&t, D("2027-01-01"), &err));
+         lifecycle_partnership_check_project_start(&t, D("2027-01-01"), &err));
 }
 
 static void test_extension(void **state) {
-  trin_partnership_terms_t t = terms();
+  lifecycle_partnership_terms_t t = terms();
   /* From 0 the extension may grow to 1 or 2. */
   REFUSE(TRIN_ECONFLICT, "extension_years",
-         trin_partnership_check_extension(&t, 0, &err));
-  ACCEPT(trin_partnership_check_extension(&t, 1, &err));
-  ACCEPT(trin_partnership_check_extension(&t, 2, &err));
+         lifecycle_partnership_check_extension(&t, 0, &err));
+  ACCEPT(lifecycle_partnership_check_extension(&t, 1, &err));
+  ACCEPT(lifecycle_partnership_check_extension(&t, 2, &err));
   REFUSE(TRIN_EINVALID, "extension_years",
-         trin_partnership_check_extension(&t, 3, &err));
+         lifecycle_partnership_check_extension(&t, 3, &err));
   SAYS("0 to 2");
   REFUSE(TRIN_EINVALID, "extension_years",
-         trin_partnership_check_extension(&t, -1, &err));
+         lifecycle_partnership_check_extension(&t, -1, &err));
   t.extension_years = 1;
   REFUSE(TRIN_ECONFLICT, "extension_years",
-         trin_partnership_check_extension(&t, 0, &err));
+         lifecycle_partnership_check_extension(&t, 0, &err));
   REFUSE(TRIN_ECONFLICT, "extension_years",
-         trin_partnership_check_extension(&t, 1, &err));
+         lifecycle_partnership_check_extension(&t, 1, &err));
   SAYS("already extended by 1");
-  ACCEPT(trin_partnership_check_extension(&t, 2, &err));
+  ACCEPT(lifecycle_partnership_check_extension(&t, 2, &err));
   t.extension_years = 2;
   for (int y = 0; y <= 2; y++)
     REFUSE(TRIN_ECONFLICT, "extension_years",
-           trin_partnership_check_extension(&t, y, &err));
+           lifecycle_partnership_check_extension(&t, y, &err));
 }
 
 /* ---- milestones ------------------------------------------------------------------ */
 
 static void test_milestones(void **state) {
-  trin_milestone_t m = {D("2027-06-01"), TRIN_DATE_NONE, TRIN_DATE_NONE};
-  ACCEPT(trin_milestone_check(&m, TRIN_DATE_NONE, &err));
-  assert_int_equal(trin_milestone_variance_days(&m), 0);
+  lifecycle_milestone_t m = {D("2027-06-01"), TRIN_DATE_NONE, TRIN_DATE_NONE};
+  ACCEPT(lifecycle_milestone_check(&m, TRIN_DATE_NONE, &err));
+  assert_int_equal(lifecycle_milestone_variance_days(&m), 0);
   m.forecast = D("2027-06-15");
-  assert_int_equal(trin_milestone_variance_days(&m), 14);
+  assert_int_equal(lifecycle_milestone_variance_days(&m), 14);
   m.forecast = D("2027-05-22");
-  assert_int_equal(trin_milestone_variance_days(&m), -10); /* early */
+  assert_int_equal(lifecycle_milestone_variance_days(&m), -10); /* early */
   m.actual = D("2027-07-01");                              /* actual wins */
-  assert_int_equal(trin_milestone_variance_days(&m), 30);
+  assert_int_equal(lifecycle_milestone_variance_days(&m), 30);
   m.forecast = TRIN_DATE_NONE;
-  assert_int_equal(trin_milestone_variance_days(&m), 30);
+  assert_int_equal(lifecycle_milestone_variance_days(&m), 30);
   m.actual = D("2027-05-31");
-  assert_int_equal(trin_milestone_variance_days(&m), -1);
-  ACCEPT(trin_milestone_check(&m, TRIN_DATE_NONE, &err));
+  assert_int_equal(lifecycle_milestone_variance_days(&m), -1);
+  ACCEPT(lifecycle_milestone_check(&m, TRIN_DATE_NONE, &err));
   /* Across a leap day and a year. */
-  trin_milestone_t y = {D("2027-12-31"), D("2028-12-31"), TRIN_DATE_NONE};
-  assert_int_equal(trin_milestone_variance_days(&y), 366);
+  lifecycle_milestone_t y = {D("2027-12-31"), D("2028-12-31"), TRIN_DATE_NONE};
+  assert_int_equal(lifecycle_milestone_variance_days(&y), 366);
 
-  trin_milestone_t bad = {TRIN_DATE_NONE, D("2027-06-01"), TRIN_DATE_NONE};
-  REFUSE(TRIN_EINVALID, "baseline", trin_milestone_check(&bad, TRIN_DATE_NONE, &err));
-  assert_int_equal(trin_milestone_variance_days(&bad), 0);
+  lifecycle_milestone_t bad = {TRIN_DATE_NONE, D("2027-06-01"), TRIN_DATE_NONE};
+  REFUSE(TRIN_EINVALID, "baseline", lifecycle_milestone_check(&bad, TRIN_DATE_NONE, &err));
+  assert_int_equal(lifecycle_milestone_variance_days(&bad), 0);
   bad.baseline = D("2027-06-01");
   bad.forecast = INT32_MAX;
-  REFUSE(TRIN_EINVALID, "forecast", trin_milestone_check(&bad, TRIN_DATE_NONE, &err));
+  REFUSE(TRIN_EINVALID, "forecast", lifecycle_milestone_check(&bad, TRIN_DATE_NONE, &err));
   bad.forecast = TRIN_DATE_NONE;
   bad.actual = INT32_MIN + 1;
-  REFUSE(TRIN_EINVALID, "actual", trin_milestone_check(&bad, TRIN_DATE_NONE, &err));
+  REFUSE(TRIN_EINVALID, "actual", lifecycle_milestone_check(&bad, TRIN_DATE_NONE, &err));
   /* Even for dates that fail the check, the variance is defined. */
-  assert_int_equal(trin_milestone_variance_days(&bad), -INT32_MAX);
+  assert_int_equal(lifecycle_milestone_variance_days(&bad), -INT32_MAX);
 }
 
 /* Issue 18: baseline 2023-01-01 with actual 1999-01-01 was accepted. No date
@@ -544,30 +544,30 @@ static void test_milestones(void **state) {
  * still fine. */
 static void test_milestone_dates_not_before_project_start(void **state) {
   trin_date_t start = D("2022-04-01");
-  trin_milestone_t m = {D("2023-01-01"), TRIN_DATE_NONE, D("1999-01-01")};
-  REFUSE(TRIN_EINVALID, "actual", trin_milestone_check(&m, start, &err));
+  lifecycle_milestone_t m = {D("2023-01-01"), TRIN_DATE_NONE, D("1999-01-01")};
+  REFUSE(TRIN_EINVALID, "actual", lifecycle_milestone_check(&m, start, &err));
   SAYS("actual (1999-01-01) is before the project's start date (2022-04-01)");
   m.actual = D("2022-03-31");
-  REFUSE(TRIN_EINVALID, "actual", trin_milestone_check(&m, start, &err));
+  REFUSE(TRIN_EINVALID, "actual", lifecycle_milestone_check(&m, start, &err));
   m.actual = D("2022-04-01"); /* the start day itself, and early: accepted */
-  ACCEPT(trin_milestone_check(&m, start, &err));
+  ACCEPT(lifecycle_milestone_check(&m, start, &err));
   m.actual = TRIN_DATE_NONE;
   m.forecast = D("2021-12-31");
-  REFUSE(TRIN_EINVALID, "forecast", trin_milestone_check(&m, start, &err));
+  REFUSE(TRIN_EINVALID, "forecast", lifecycle_milestone_check(&m, start, &err));
   SAYS("forecast (2021-12-31) is before the project's start date (2022-04-01)");
   m.forecast = D("2023-02-01");
-  ACCEPT(trin_milestone_check(&m, start, &err));
+  ACCEPT(lifecycle_milestone_check(&m, start, &err));
   m.baseline = D("2020-01-01");
-  REFUSE(TRIN_EINVALID, "baseline", trin_milestone_check(&m, start, &err));
+  REFUSE(TRIN_EINVALID, "baseline", lifecycle_milestone_check(&m, start, &err));
   SAYS("baseline (2020-01-01) is before the project's start date (2022-04-01)");
   /* Without a known start the rule has nothing to compare with. */
-  ACCEPT(trin_milestone_check(&m, TRIN_DATE_NONE, &err));
+  ACCEPT(lifecycle_milestone_check(&m, TRIN_DATE_NONE, &err));
 }
 
 /* ---- disputes --------------------------------------------------------------------- */
 
-static trin_dispute_t dispute(int level, trin_ore_t amount) {
-  trin_dispute_t d = {
+static lifecycle_dispute_t dispute(int level, trin_ore_t amount) {
+  lifecycle_dispute_t d = {
       .level = level,
       .amount_ore = amount,
       .opened_on = D("2027-01-10"),
@@ -579,83 +579,83 @@ static trin_dispute_t dispute(int level, trin_ore_t amount) {
 }
 
 static void test_dispute_open(void **state) {
-  ACCEPT(trin_dispute_check_open(0, &err));
-  ACCEPT(trin_dispute_check_open(123456789, &err));
-  REFUSE(TRIN_EINVALID, "amount_ore", trin_dispute_check_open(-1, &err));
-  REFUSE(TRIN_EINVALID, "amount_ore", trin_dispute_check_open(INT64_MIN, &err));
+  ACCEPT(lifecycle_dispute_check_open(0, &err));
+  ACCEPT(lifecycle_dispute_check_open(123456789, &err));
+  REFUSE(TRIN_EINVALID, "amount_ore", lifecycle_dispute_check_open(-1, &err));
+  REFUSE(TRIN_EINVALID, "amount_ore", lifecycle_dispute_check_open(INT64_MIN, &err));
 }
 
 static void test_dispute_escalate_matrix(void **state) {
   /* Up only, any number of steps at once (AB18: straight to the umpire). */
-  for (int from = TRIN_DISPUTE_LEVEL_MIN; from <= TRIN_DISPUTE_LEVEL_MAX; from++) {
-    for (int to = 0; to <= TRIN_DISPUTE_LEVEL_MAX + 1; to++) {
-      trin_dispute_t d = dispute(from, 10000000);
-      if (to < TRIN_DISPUTE_LEVEL_MIN || to > TRIN_DISPUTE_LEVEL_MAX)
+  for (int from = LIFECYCLE_DISPUTE_LEVEL_MIN; from <= LIFECYCLE_DISPUTE_LEVEL_MAX; from++) {
+    for (int to = 0; to <= LIFECYCLE_DISPUTE_LEVEL_MAX + 1; to++) {
+      lifecycle_dispute_t d = dispute(from, 10000000);
+      if (to < LIFECYCLE_DISPUTE_LEVEL_MIN || to > LIFECYCLE_DISPUTE_LEVEL_MAX)
         REFUSE(TRIN_EINVALID, "to_level",
-               trin_dispute_check_escalate(&d, to, D("2027-03-01"), 0, &err));
+               lifecycle_dispute_check_escalate(&d, to, D("2027-03-01"), 0, &err));
       else if (to > from)
-        ACCEPT(trin_dispute_check_escalate(&d, to, D("2027-03-01"), 0, &err));
+        ACCEPT(lifecycle_dispute_check_escalate(&d, to, D("2027-03-01"), 0, &err));
       else
         REFUSE(TRIN_ECONFLICT, "to_level",
-               trin_dispute_check_escalate(&d, to, D("2027-03-01"), 0, &err));
+               lifecycle_dispute_check_escalate(&d, to, D("2027-03-01"), 0, &err));
     }
   }
-  trin_dispute_t d = dispute(3, 10000000);
+  lifecycle_dispute_t d = dispute(3, 10000000);
   REFUSE(TRIN_ECONFLICT, "to_level",
-         trin_dispute_check_escalate(&d, 2, D("2027-03-01"), 0, &err));
+         lifecycle_dispute_check_escalate(&d, 2, D("2027-03-01"), 0, &err));
   SAYS("level 3 (conflict forum)");
   SAYS("level 4 (steering group)");
   d = dispute(7, 10000000);
   REFUSE(TRIN_ECONFLICT, "to_level",
-         trin_dispute_check_escalate(&d, 7, D("2027-03-01"), 0, &err));
+         lifecycle_dispute_check_escalate(&d, 7, D("2027-03-01"), 0, &err));
   SAYS("arbitration board");
 }
 
 static void test_dispute_escalate_rules(void **state) {
   /* Below the trivial threshold the dispute stays with the project managers. */
-  trin_dispute_t d = dispute(1, 4999999);
-  for (int to = 2; to <= TRIN_DISPUTE_LEVEL_MAX; to++)
+  lifecycle_dispute_t d = dispute(1, 4999999);
+  for (int to = 2; to <= LIFECYCLE_DISPUTE_LEVEL_MAX; to++)
     REFUSE(TRIN_ECONFLICT, "to_level",
-           trin_dispute_check_escalate(&d, to, D("2027-03-01"), 5000000, &err));
+           lifecycle_dispute_check_escalate(&d, to, D("2027-03-01"), 5000000, &err));
   SAYS("trivial threshold");
   SAYS("50.000,00 kr.");
   d.amount_ore = 5000000; /* at the threshold it may leave the project */
-  ACCEPT(trin_dispute_check_escalate(&d, 2, D("2027-03-01"), 5000000, &err));
+  ACCEPT(lifecycle_dispute_check_escalate(&d, 2, D("2027-03-01"), 5000000, &err));
   d.amount_ore = 0;       /* outside a partnership the threshold is 0 */
-  ACCEPT(trin_dispute_check_escalate(&d, 6, D("2027-03-01"), 0, &err));
+  ACCEPT(lifecycle_dispute_check_escalate(&d, 6, D("2027-03-01"), 0, &err));
 
   /* Dates: not before the current level was reached. */
   d = dispute(2, 10000000);
-  ACCEPT(trin_dispute_check_escalate(&d, 3, D("2027-02-01"), 0, &err));
+  ACCEPT(lifecycle_dispute_check_escalate(&d, 3, D("2027-02-01"), 0, &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_dispute_check_escalate(&d, 3, D("2027-01-31"), 0, &err));
+         lifecycle_dispute_check_escalate(&d, 3, D("2027-01-31"), 0, &err));
   SAYS("2027-02-01");
   REFUSE(TRIN_EINVALID, "date",
-         trin_dispute_check_escalate(&d, 3, TRIN_DATE_NONE, 0, &err));
+         lifecycle_dispute_check_escalate(&d, 3, TRIN_DATE_NONE, 0, &err));
 
   /* Resolved disputes stay resolved. */
   d.resolved = true;
   d.resolved_on = D("2027-02-20");
   REFUSE(TRIN_ECONFLICT, "to_level",
-         trin_dispute_check_escalate(&d, 3, D("2027-03-01"), 0, &err));
+         lifecycle_dispute_check_escalate(&d, 3, D("2027-03-01"), 0, &err));
   SAYS("resolved on 2027-02-20");
 }
 
 static void test_dispute_resolve(void **state) {
-  trin_dispute_t d = dispute(4, 10000000);
-  ACCEPT(trin_dispute_check_resolve(&d, D("2027-02-01"), 0, &err));
-  ACCEPT(trin_dispute_check_resolve(&d, D("2027-05-01"), 7500000, &err));
+  lifecycle_dispute_t d = dispute(4, 10000000);
+  ACCEPT(lifecycle_dispute_check_resolve(&d, D("2027-02-01"), 0, &err));
+  ACCEPT(lifecycle_dispute_check_resolve(&d, D("2027-05-01"), 7500000, &err));
   REFUSE(TRIN_EINVALID, "date",
-         trin_dispute_check_resolve(&d, D("2027-01-31"), 0, &err));
+         lifecycle_dispute_check_resolve(&d, D("2027-01-31"), 0, &err));
   SAYS("level 4 (steering group)");
   REFUSE(TRIN_EINVALID, "date",
-         trin_dispute_check_resolve(&d, TRIN_DATE_NONE, 0, &err));
+         lifecycle_dispute_check_resolve(&d, TRIN_DATE_NONE, 0, &err));
   REFUSE(TRIN_EINVALID, "settled_ore",
-         trin_dispute_check_resolve(&d, D("2027-05-01"), -1, &err));
+         lifecycle_dispute_check_resolve(&d, D("2027-05-01"), -1, &err));
   d.resolved = true;
   d.resolved_on = D("2027-04-01");
   REFUSE(TRIN_ECONFLICT, "resolved",
-         trin_dispute_check_resolve(&d, D("2027-05-01"), 0, &err));
+         lifecycle_dispute_check_resolve(&d, D("2027-05-01"), 0, &err));
   SAYS("already resolved on 2027-04-01");
 }
 
@@ -664,59 +664,59 @@ static void test_dispute_level_names(void **state) {
       "project managers", "operational management", "conflict forum",
       "steering group", "mediation", "umpire", "arbitration board"};
   for (int l = 1; l <= 7; l++)
-    assert_string_equal(trin_dispute_level_name(l), want[l - 1]);
-  assert_string_equal(trin_dispute_level_name(0), "");
-  assert_string_equal(trin_dispute_level_name(8), "");
-  assert_string_equal(trin_dispute_level_name(-1), "");
+    assert_string_equal(lifecycle_dispute_level_name(l), want[l - 1]);
+  assert_string_equal(lifecycle_dispute_level_name(0), "");
+  assert_string_equal(lifecycle_dispute_level_name(8), "");
+  assert_string_equal(lifecycle_dispute_level_name(-1), "");
 }
 
 /* ---- defects ---------------------------------------------------------------------- */
 
 static void test_defect_report(void **state) {
-  trin_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
+  lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
   for (int s = 0; s < N; s++) {
     if (s >= HO)
-      ACCEPT(trin_defect_check_report((trin_stage_t)s, &d, &err));
+      ACCEPT(lifecycle_defect_check_report((lifecycle_stage_t)s, &d, &err));
     else {
       REFUSE(TRIN_ECONFLICT, "stage",
-             trin_defect_check_report((trin_stage_t)s, &d, &err));
+             lifecycle_defect_check_report((lifecycle_stage_t)s, &d, &err));
       SAYS(words[s]);
       SAYS("handover");
     }
   }
   REFUSE(TRIN_EINVALID, "stage",
-         trin_defect_check_report((trin_stage_t)N, &d, &err));
+         lifecycle_defect_check_report((lifecycle_stage_t)N, &d, &err));
 
   d.due_on = TRIN_DATE_NONE;
-  ACCEPT(trin_defect_check_report(TRIN_STAGE_HANDOVER, &d, &err));
+  ACCEPT(lifecycle_defect_check_report(LIFECYCLE_STAGE_HANDOVER, &d, &err));
   d.due_on = D("2028-05-01");
-  ACCEPT(trin_defect_check_report(TRIN_STAGE_HANDOVER, &d, &err));
+  ACCEPT(lifecycle_defect_check_report(LIFECYCLE_STAGE_HANDOVER, &d, &err));
   d.due_on = D("2028-04-30");
   REFUSE(TRIN_EINVALID, "due_on",
-         trin_defect_check_report(TRIN_STAGE_HANDOVER, &d, &err));
+         lifecycle_defect_check_report(LIFECYCLE_STAGE_HANDOVER, &d, &err));
   SAYS("due_on (2028-04-30) is before reported_on (2028-05-01)");
   d.due_on = TRIN_DATE_NONE;
   d.reported_on = TRIN_DATE_NONE;
   REFUSE(TRIN_EINVALID, "reported_on",
-         trin_defect_check_report(TRIN_STAGE_INSPECTION_1Y, &d, &err));
+         lifecycle_defect_check_report(LIFECYCLE_STAGE_INSPECTION_1Y, &d, &err));
   /* Reported already fixed: fine if not fixed before it was reported. */
   d.reported_on = D("2028-05-01");
   d.fixed_on = D("2028-05-01");
-  ACCEPT(trin_defect_check_report(TRIN_STAGE_INSPECTION_5Y, &d, &err));
+  ACCEPT(lifecycle_defect_check_report(LIFECYCLE_STAGE_INSPECTION_5Y, &d, &err));
   d.fixed_on = D("2028-04-01");
   REFUSE(TRIN_EINVALID, "fixed_on",
-         trin_defect_check_report(TRIN_STAGE_INSPECTION_5Y, &d, &err));
+         lifecycle_defect_check_report(LIFECYCLE_STAGE_INSPECTION_5Y, &d, &err));
 }
 
 static void test_defect_fix(void **state) {
-  trin_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
-  ACCEPT(trin_defect_check_fix(&d, D("2028-05-01"), &err));
-  ACCEPT(trin_defect_check_fix(&d, D("2028-09-01"), &err)); /* late is allowed */
-  REFUSE(TRIN_EINVALID, "fixed_on", trin_defect_check_fix(&d, D("2028-04-30"), &err));
+  lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
+  ACCEPT(lifecycle_defect_check_fix(&d, D("2028-05-01"), &err));
+  ACCEPT(lifecycle_defect_check_fix(&d, D("2028-09-01"), &err)); /* late is allowed */
+  REFUSE(TRIN_EINVALID, "fixed_on", lifecycle_defect_check_fix(&d, D("2028-04-30"), &err));
   SAYS("fixed_on (2028-04-30) is before reported_on (2028-05-01)");
-  REFUSE(TRIN_EINVALID, "fixed_on", trin_defect_check_fix(&d, TRIN_DATE_NONE, &err));
+  REFUSE(TRIN_EINVALID, "fixed_on", lifecycle_defect_check_fix(&d, TRIN_DATE_NONE, &err));
   d.fixed_on = D("2028-05-20");
-  REFUSE(TRIN_ECONFLICT, "fixed_on", trin_defect_check_fix(&d, D("2028-06-01"), &err));
+  REFUSE(TRIN_ECONFLICT, "fixed_on", lifecycle_defect_check_fix(&d, D("2028-06-01"), &err));
   SAYS("already fixed on 2028-05-20");
 }
 
@@ -759,35 +759,35 @@ static void check_names(parse_fn parse, name_fn name, int count,
 static void test_names(void **state) {
   static const char *const org[] = {"client", "advisor", "contractor",
                                     "developer", "resident_committee"};
-  check_names(trin_org_kind_parse, trin_org_kind_name, TRIN_ORG_KIND_COUNT, org);
+  check_names(lifecycle_org_kind_parse, lifecycle_org_kind_name, LIFECYCLE_ORG_KIND_COUNT, org);
   static const char *const price[] = {"projektforslag", "myndighedsprojekt",
                                       "udbudsprojekt"};
-  check_names(trin_price_point_parse, trin_price_point_name,
-              TRIN_PRICE_POINT_COUNT, price);
+  check_names(lifecycle_price_point_parse, lifecycle_price_point_name,
+              LIFECYCLE_PRICE_POINT_COUNT, price);
   static const char *const abt[] = {"trin1", "trin3"};
-  check_names(trin_abt_start_parse, trin_abt_start_name, TRIN_ABT_COUNT, abt);
+  check_names(lifecycle_abt_start_parse, lifecycle_abt_start_name, LIFECYCLE_ABT_COUNT, abt);
   static const char *const kind[] = {"helhedsplan", "renovation", "new_build",
                                      "maintenance"};
-  check_names(trin_project_kind_parse, trin_project_kind_name,
-              TRIN_PROJECT_KIND_COUNT, kind);
+  check_names(lifecycle_project_kind_parse, lifecycle_project_kind_name,
+              LIFECYCLE_PROJECT_KIND_COUNT, kind);
   static const char *const stage[] = {
       "pre_study", "trin1",         "trin2",         "trin1_2", "trin3",
       "handover",  "inspection_1y", "inspection_5y", "closed"};
-  check_names(trin_stage_parse, trin_stage_name, TRIN_STAGE_COUNT, stage);
+  check_names(lifecycle_stage_parse, lifecycle_stage_name, LIFECYCLE_STAGE_COUNT, stage);
   static const char *const pause[] = {"resident_democracy", "authority",
                                       "landsbyggefonden", "financing", "other"};
-  check_names(trin_pause_reason_parse, trin_pause_reason_name,
-              TRIN_PAUSE_REASON_COUNT, pause);
+  check_names(lifecycle_pause_reason_parse, lifecycle_pause_reason_name,
+              LIFECYCLE_PAUSE_REASON_COUNT, pause);
   static const char *const sev[] = {"minor", "major", "critical"};
-  check_names(trin_severity_parse, trin_severity_name, TRIN_SEVERITY_COUNT, sev);
+  check_names(lifecycle_severity_parse, lifecycle_severity_name, LIFECYCLE_SEVERITY_COUNT, sev);
   static const char *const found[] = {"handover", "inspection_1y",
                                       "inspection_5y", "other"};
-  check_names(trin_found_at_parse, trin_found_at_name, TRIN_FOUND_AT_COUNT, found);
+  check_names(lifecycle_found_at_parse, lifecycle_found_at_name, LIFECYCLE_FOUND_AT_COUNT, found);
 
   /* The parse result for unknown text is -1 and err may be NULL. */
-  assert_int_equal(trin_stage_parse("nope", "stage", NULL), -1);
-  assert_int_equal(trin_stage_parse(NULL, "stage", NULL), -1);
-  REFUSE_PARSE("stage", trin_stage_parse(NULL, "stage", &err));
+  assert_int_equal(lifecycle_stage_parse("nope", "stage", NULL), -1);
+  assert_int_equal(lifecycle_stage_parse(NULL, "stage", NULL), -1);
+  REFUSE_PARSE("stage", lifecycle_stage_parse(NULL, "stage", &err));
   SAYS("required");
 }
 

@@ -11,7 +11,6 @@
 #include "trin/envelope.pb-c.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_codec.h"
-#include "trin_date.h"
 #include "trin_money.h"
 #include "trinctl_print.h"
 
@@ -350,18 +349,6 @@ static int run_project_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 
 /* --------------------------------------------------------------- milestones */
 
-/* The variance the service will report for this milestone (lifecycle.proto:
- * (actual or forecast or baseline) − baseline); the reply carries the
- * project, not the milestone. The dates were checked while parsing. */
-static int milestone_variance(const char *baseline, const char *forecast,
-                              const char *actual) {
-  trin_date_t b = 0, x = 0;
-  const char *later = *actual ? actual : *forecast ? forecast : baseline;
-  if (trin_date_parse(baseline, &b, "", NULL) || trin_date_parse(later, &x, "", NULL))
-    return 0;
-  return (int)(x - b);
-}
-
 static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Lifecycle__Milestone m = TRIN__LIFECYCLE__MILESTONE__INIT;
   m.name = S(a, "name");
@@ -374,11 +361,13 @@ static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Lifecycle__ProjectReply *r = NULL;
   int rc = project_call(ctx, &req.base, &r);
   if (!rc && !ctx->g.json) {
+    /* The variance is the service's (the reply's milestone), never recomputed here. */
     char what[200], v[24];
     snprintf(what, sizeof what, "milestone %s: baseline %s, forecast %s, actual %s (%s)",
              m.name, m.baseline, *m.forecast ? m.forecast : "as baseline",
              *m.actual ? m.actual : "not reached",
-             trinctl_variance_text(milestone_variance(m.baseline, m.forecast, m.actual), v));
+             r->milestone ? trinctl_variance_text(r->milestone->variance_days, v)
+                          : "variance unknown");
     project_done(ctx, r, what);
   }
   trin_codec_free(r);
@@ -541,7 +530,7 @@ static int run_ping(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 static const trinctl_opt_t org_create_opts[] = {
     OPT_TEXT("id", true, "organisation.id", "ID", "the organisation's id, e.g. AAB"),
     OPT_TEXT("name", true, "organisation.name", "NAME", "its name"),
-    OPT_CHOICE("kind", true, "organisation.kind", "KIND", trin_org_kind_words, "what it is"),
+    OPT_CHOICE("kind", true, "organisation.kind", "KIND", lifecycle_org_kind_words, "what it is"),
     OPT_END};
 
 static const trinctl_opt_t partnership_create_opts[] = {
@@ -558,9 +547,9 @@ static const trinctl_opt_t partnership_create_opts[] = {
     OPT_INT("horizon-years", false, "partnership.horizon_years", 0, 15,
         "collaboration horizon after the framework, 0–15"),
     OPT_CHOICE("price-closing", true, "partnership.price_closing_point", "POINT",
-           trin_price_point_words, "where in trin 2 the price is closed"),
-    OPT_CHOICE("abt-start", false, "partnership.abt_starts_at", "trin1|trin3", trin_abt_start_words,
-           "when the total contract (ABT) starts (default trin3)"),
+           lifecycle_price_point_words, "where in trin 2 the price is closed"),
+    OPT_CHOICE("abt-start", false, "partnership.abt_starts_at", "trin1|trin3",
+           lifecycle_abt_start_words, "when the total contract (ABT) starts (default trin3)"),
     OPT_MONEY("frame", false, "partnership.economic_frame_ore",
           "economic frame in kroner, e.g. 3.000.000.000"),
     OPT_MONEY("trivial-threshold", false, "partnership.trivial_threshold_ore",
@@ -570,7 +559,8 @@ static const trinctl_opt_t partnership_create_opts[] = {
 static const trinctl_opt_t partnership_add_member_opts[] = {
     OPT_TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
     OPT_TEXT("org", true, "member.org_id", "ORG", "the organisation joining"),
-    OPT_CHOICE("role", true, "member.role", "ROLE", trin_org_kind_words, "the part it plays here"),
+    OPT_CHOICE("role", true, "member.role", "ROLE", lifecycle_org_kind_words,
+           "the part it plays here"),
     OPT_END};
 
 static const trinctl_opt_t partnership_extend_opts[] = {
@@ -586,7 +576,8 @@ static const trinctl_opt_t project_create_opts[] = {
          "the partnership it belongs to (none: outside any partnership)"),
     OPT_TEXT("client", false, "project.client_org", "ORG",
          "the client (required outside a partnership)"),
-    OPT_CHOICE("kind", true, "project.kind", "KIND", trin_project_kind_words, "the kind of project"),
+    OPT_CHOICE("kind", true, "project.kind", "KIND", lifecycle_project_kind_words,
+           "the kind of project"),
     OPT_TEXT("department", false, "project.department", "D", "housing department / property"),
     OPT_TEXT("municipality", false, "project.municipality", "M", "municipality"),
     OPT_INT("dwellings", false, "project.dwellings", 0, INT32_MAX, "number of dwellings"),
@@ -598,7 +589,7 @@ static const trinctl_opt_t project_create_opts[] = {
     OPT_END};
 
 static const trinctl_opt_t project_advance_opts[] = {
-    OPT_CHOICE("to", true, "to_stage", "STAGE", trin_stage_words, "the next stage"),
+    OPT_CHOICE("to", true, "to_stage", "STAGE", lifecycle_stage_words, "the next stage"),
     OPT_DATE("date", true, "date", "when it entered the stage"),
     OPT_TEXT("note", false, "note", "TEXT", "a note for the stage history"),
     OPT_END};
@@ -609,7 +600,8 @@ static const trinctl_opt_t project_close_price_opts[] = {
     OPT_END};
 
 static const trinctl_opt_t project_pause_opts[] = {
-    OPT_CHOICE("reason", true, "reason", "REASON", trin_pause_reason_words, "why the project waits"),
+    OPT_CHOICE("reason", true, "reason", "REASON", lifecycle_pause_reason_words,
+           "why the project waits"),
     OPT_DATE("date", true, "date", "first day of the pause"),
     OPT_TEXT("note", false, "note", "TEXT", "a note"),
     OPT_END};
@@ -621,7 +613,8 @@ static const trinctl_opt_t project_resume_opts[] = {
 static const trinctl_opt_t project_list_opts[] = {
     OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's projects"),
     OPT_TEXT("client", false, "client_org", "ORG", "only this client's projects"),
-    OPT_CHOICE("stage", false, "stage", "STAGE", trin_stage_words, "only projects in this stage"),
+    OPT_CHOICE("stage", false, "stage", "STAGE", lifecycle_stage_words,
+           "only projects in this stage"),
     OPT_FLAG("outside", "outside_partnership", "only projects outside any partnership"),
     OPT_END};
 
@@ -659,8 +652,9 @@ static const trinctl_opt_t dispute_resolve_opts[] = {
 static const trinctl_opt_t defect_report_opts[] = {
     OPT_TEXT("id", true, "defect.id", "ID", "the defect's id"),
     OPT_TEXT("description", true, "defect.description", "T", "what is wrong"),
-    OPT_CHOICE("severity", true, "defect.severity", "S", trin_severity_words, "how bad"),
-    OPT_CHOICE("found-at", true, "defect.found_at", "F", trin_found_at_words, "when it was found"),
+    OPT_CHOICE("severity", true, "defect.severity", "S", lifecycle_severity_words, "how bad"),
+    OPT_CHOICE("found-at", true, "defect.found_at", "F", lifecycle_found_at_words,
+           "when it was found"),
     OPT_DATE("reported", true, "defect.reported_on", "when it was reported"),
     OPT_DATE("due", false, "defect.due_on", "when it must be fixed"),
     OPT_TEXT("cost-bearer", false, "defect.cost_bearer", "ORG", "who bears the cost"),

@@ -434,7 +434,7 @@ static void kv(FILE *f, const char *label, const char *fmt, ...) {
 }
 
 const char *trinctl_dispute_level_name(int level) {
-  return trin_dispute_level_name(level);
+  return lifecycle_dispute_level_name(level);
 }
 
 char *trinctl_variance_text(int days, char *buf) {
