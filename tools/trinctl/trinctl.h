@@ -1,6 +1,7 @@
 /* trinctl — what the command-line client's parts share: the run context
- * (global options, the lazily made client, the last error), exit codes and
- * the shape of one command in the dispatch table. */
+ * (global options, the connection to the command's service, made on the
+ * first call, the last error), exit codes and the shape of one command and
+ * of one service in the dispatch table (trinctl_main.c). */
 #ifndef TRINCTL_H
 #define TRINCTL_H
 
@@ -35,6 +36,8 @@ typedef struct {
                             <peer-keys>/<service>.pub */
   trin_keypair_t pair;   /* CURVE: this client's key pair, when given */
   bool curve;            /* the client speaks CURVE */
+  const struct trinctl_service *services; /* the dispatch table, borrowed: the */
+  size_t nservices;                       /* services a command may name */
 } trinctl_ctx_t;
 
 /* One command: `trinctl <group> [<verb>] [ARG] [--options]`. verb is NULL
@@ -53,8 +56,22 @@ typedef struct trinctl_cmd {
   int (*run)(trinctl_ctx_t *ctx, const trinctl_args_t *a);
 } trinctl_cmd_t;
 
+/* One service's commands, and where that service listens unless --endpoint
+ * says otherwise: a line of the dispatch table. */
+typedef struct trinctl_service {
+  const char *name;             /* the group, as help shows it ("token") */
+  const char *endpoint_env;     /* NULL for a group that talks to no one service */
+  const char *default_endpoint;
+  const trinctl_cmd_t *cmds;    /* ends with an entry whose group is NULL */
+} trinctl_service_t;
+
 /* Sends req and waits for a reply of reply_desc; on success *reply is the
- * caller's to trin_codec_free. Returns a TRINCTL_EXIT_* code. */
+ * caller's to trin_codec_free. The first call makes ctx->client, with CURVE
+ * when --key/--server-key/--peer-keys (or TRIN_KEY, TRIN_SERVER_KEY,
+ * TRIN_PEER_KEYS) give keys: <peer-keys>/<ctx->service>.pub is the service's
+ * key. Returns a TRINCTL_EXIT_* code with ctx->err filled on failure (a key
+ * without a server key, or a key file that cannot be read, is a usage
+ * error). */
 int trinctl_call(trinctl_ctx_t *ctx, const ProtobufCMessage *req,
                  const ProtobufCMessageDescriptor *reply_desc,
                  ProtobufCMessage **reply);
@@ -62,11 +79,17 @@ int trinctl_call(trinctl_ctx_t *ctx, const ProtobufCMessage *req,
 /* The exit code a trin status deserves. */
 int trinctl_exit_for_status(int code);
 
+/* The name sv's service goes by in <peer-keys>/<name>.pub: the NAME of its
+ * TRIN_NAME_ENDPOINT (the token group talks to the aggregator), else sv's
+ * name. Written to out (size bytes). */
+void trinctl_service_name(const trinctl_service_t *sv, char *out, size_t size);
+
 /* For commands that talk to a service they are told (trinctl audit
  * --service NAME): the endpoint of the service called `service` as in
- * <peer-keys>/<service>.pub ("lifecycle", "aggregator"): $TRIN_NAME_ENDPOINT,
- * else its default. NULL for a name no group talks to, with `known` (size
- * bytes) listing the names there are. */
-const char *trinctl_service_endpoint(const char *service, char *known, size_t size);
+ * <peer-keys>/<service>.pub ("lifecycle", "aggregator"), among ctx's
+ * services: $TRIN_NAME_ENDPOINT, else its default. NULL for a name no group
+ * talks to, with `known` (size bytes) listing the names there are. */
+const char *trinctl_service_endpoint(const trinctl_ctx_t *ctx, const char *service, char *known,
+                                     size_t size);
 
 #endif

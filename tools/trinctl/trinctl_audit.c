@@ -47,7 +47,7 @@ static int run_audit(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   const char *service = trinctl_args_has(a, "service") ? trinctl_args_str(a, "service")
                                                        : "lifecycle";
   char known[160];
-  const char *endpoint = trinctl_service_endpoint(service, known, sizeof known);
+  const char *endpoint = trinctl_service_endpoint(ctx, service, known, sizeof known);
   if (!endpoint) {
     trin_err_set(&ctx->err, TRIN_EINVALID, "service",
                  "--service: no service called '%.60s'; the services are %s", service, known);

@@ -11,6 +11,7 @@
 
 #include "trin/benchmark.pb-c.h"
 #include "trin_codec.h"
+#include "trinctl_file.h"
 #include "trinctl_print.h"
 
 
@@ -92,31 +93,10 @@ static const trinctl_opt_t import_opts[] = {
     OPT_CHOICE("kind", true, "kind", "WORD", KINDS, "properties (master data) or measures (yearly)"), OPT_END};
 
 static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
-  FILE *f = fopen(a->arg, "rb");
-  if (!f) {
-    trin_err_set(&ctx->err, TRIN_EIO, "csv", "cannot open '%s'", a->arg);
-    return TRINCTL_EXIT_USAGE;
-  }
-  size_t cap = 1 << 16, len = 0, n;
-  char *buf = malloc(cap);
-  while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-    len += n;
-    if (len == cap) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  fclose(f);
-  if (!buf) {
-    trin_err_set(&ctx->err, TRIN_EIO, "csv", "'%s' does not fit in memory", a->arg);
-    return TRINCTL_EXIT_IO;
-  }
+  char *buf;
+  size_t len;
+  int rc = trinctl_file_read(a->arg, 0, "csv", &buf, &len, &ctx->err);
+  if (rc) return rc == TRIN_ETOOBIG ? TRINCTL_EXIT_IO : TRINCTL_EXIT_USAGE;
   Trin__Benchmark__ImportCsv req = TRIN__BENCHMARK__IMPORT_CSV__INIT;
   req.kind = S(a, "kind");
   req.csv.data = (uint8_t *)buf;
@@ -124,8 +104,8 @@ static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   /* A large file takes a while to commit: wait for it. */
   if (ctx->g.timeout_ms < 600000 && !ctx->client) ctx->g.timeout_ms = 600000;
   Trin__Benchmark__ImportReply *r = NULL;
-  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__import_reply__descriptor,
-                        (ProtobufCMessage **)&r);
+  rc = trinctl_call(ctx, &req.base, &trin__benchmark__import_reply__descriptor,
+                    (ProtobufCMessage **)&r);
   free(buf);
   if (rc) return rc;
   if (ctx->g.json) print_json(ctx, &r->base);

@@ -4,7 +4,6 @@
  * points (850 = 8.50 %), as in budget.proto. */
 #include "trinctl_budget.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "trin/budget.pb-c.h"
 #include "trin_codec.h"
 #include "trin_money.h"
+#include "trinctl_file.h"
 #include "trinctl_print.h"
 
 static const char *const kinds[] = {"skema_a", "skema_b", "skema_c", "forecast", NULL};
@@ -454,28 +454,9 @@ static int print_series(trinctl_ctx_t *ctx, int rc, Trin__Budget__IndexSeries *r
 }
 
 static int run_index_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
-  FILE *f = fopen(ARG(a), "rb");
-  if (!f) {
-    trin_err_set(&ctx->err, TRIN_EIO, "csv", "cannot read %s: %s", ARG(a), strerror(errno));
-    return TRINCTL_EXIT_IO;
-  }
-  size_t cap = 1 << 16, n = 0, r;
-  char *buf = malloc(cap + 1);
-  while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += r;
-    if (n == cap && cap < (16u << 20)) {
-      char *nb = realloc(buf, cap * 2 + 1);
-      if (!nb) break;
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  fclose(f);
-  if (!buf) {
-    trin_err_set(&ctx->err, TRIN_EIO, "csv", "out of memory");
-    return TRINCTL_EXIT_IO;
-  }
-  buf[n] = '\0';
+  char *buf;
+  size_t n;
+  if (trinctl_file_read(ARG(a), 16u << 20, "csv", &buf, &n, &ctx->err)) return TRINCTL_EXIT_IO;
   Trin__Budget__ImportIndexCsv req = TRIN__BUDGET__IMPORT_INDEX_CSV__INIT;
   req.series = S(a, "series");
   req.csv.data = (uint8_t *)buf;

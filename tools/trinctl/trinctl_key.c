@@ -8,56 +8,12 @@
 #include <string.h>
 
 #include "trin_access.h"
+#include "trin_keys.h"
 #include "trinctl_print.h"
 
 static int usage(trinctl_ctx_t *ctx, const char *field, const char *msg) {
   trin_err_set(&ctx->err, TRIN_EINVALID, field, "%s", msg);
   return TRINCTL_EXIT_USAGE;
-}
-
-/* ---- the client's CURVE options -------------------------------------------------- */
-
-static const char *flag_or_env(const char *flag, const char *env) {
-  if (flag) return flag;
-  const char *v = getenv(env);
-  return v && *v ? v : NULL;
-}
-
-int trinctl_key_client(const trinctl_globals_t *g, const char *service, trin_keypair_t *pair,
-                       trin_curve_client_t *curve, bool *on, trin_err_t *err) {
-  *on = false;
-  memset(curve, 0, sizeof *curve);
-  const char *key = flag_or_env(g->key, "TRIN_KEY");
-  const char *server = flag_or_env(g->server_key, "TRIN_SERVER_KEY");
-  const char *dir = flag_or_env(g->peer_keys, "TRIN_PEER_KEYS");
-  if (!key && g->server_key) {
-    trin_err_set(err, TRIN_EINVALID, "--key",
-                 "--server-key needs --key (or TRIN_KEY): this client's key pair");
-    return TRINCTL_EXIT_USAGE;
-  }
-  if (!key) return TRINCTL_EXIT_OK;
-  char path[1200];
-  if (!server && dir && service) {
-    snprintf(path, sizeof path, "%s/%s.pub", dir, service);
-    server = path;
-  }
-  if (!server) {
-    trin_err_set(err, TRIN_EINVALID, "--server-key",
-                 "--key needs the service's public key: --server-key PUB_OR_FILE or "
-                 "--peer-keys DIR (or TRIN_SERVER_KEY / TRIN_PEER_KEYS)");
-    return TRINCTL_EXIT_USAGE;
-  }
-  if (trin_keys_read_pair(key, pair, err)) {
-    snprintf(err->field, sizeof err->field, "--key");
-    return TRINCTL_EXIT_USAGE;
-  }
-  if (trin_keys_read_public(server, curve->server_public_z85, err)) {
-    snprintf(err->field, sizeof err->field, server == path ? "--peer-keys" : "--server-key");
-    return TRINCTL_EXIT_USAGE;
-  }
-  curve->own = pair;
-  *on = true;
-  return TRINCTL_EXIT_OK;
 }
 
 /* ---- key new ------------------------------------------------------------------------- */

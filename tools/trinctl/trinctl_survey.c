@@ -11,6 +11,7 @@
 #include "trin/survey.pb-c.h"
 #include "trin_codec.h"
 #include "trin_csv.h"
+#include "trinctl_file.h"
 #include "trinctl_lifecycle.h"
 #include "trinctl_print.h"
 
@@ -283,32 +284,10 @@ static int run_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 /* ---- import ----------------------------------------------------------------- */
 
 static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
-  FILE *f = fopen(a->arg, "rb");
-  if (!f) {
-    trin_err_set(&ctx->err, TRIN_EIO, "csv", "cannot open '%s'", a->arg);
-    return TRINCTL_EXIT_USAGE;
-  }
-  size_t cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  size_t n;
-  while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-    len += n;
-    if (len == cap) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  fclose(f);
-  if (!buf) {
-    trin_err_set(&ctx->err, TRIN_EIO, "csv", "'%s' does not fit in memory", a->arg);
-    return TRINCTL_EXIT_IO;
-  }
+  char *buf;
+  size_t len;
+  int rc = trinctl_file_read(a->arg, 0, "csv", &buf, &len, &ctx->err);
+  if (rc) return rc == TRIN_ETOOBIG ? TRINCTL_EXIT_IO : TRINCTL_EXIT_USAGE;
   Trin__Survey__ImportResponses req = TRIN__SURVEY__IMPORT_RESPONSES__INIT;
   req.survey_id = S(a, "survey");
   req.round = (int32_t)trinctl_args_num(a, "round");
@@ -317,8 +296,8 @@ static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   /* A million responses take seconds to commit: wait for them. */
   if (ctx->g.timeout_ms < 600000 && !ctx->client) ctx->g.timeout_ms = 600000;
   Trin__Survey__ImportReply *r = NULL;
-  int rc = trinctl_call(ctx, &req.base, &trin__survey__import_reply__descriptor,
-                        (ProtobufCMessage **)&r);
+  rc = trinctl_call(ctx, &req.base, &trin__survey__import_reply__descriptor,
+                    (ProtobufCMessage **)&r);
   free(buf);
   if (rc) return rc;
   if (ctx->g.json) print_json(ctx, &r->base);
