@@ -49,6 +49,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "bench_util.h"
 #include "lcclient.h"
 #include "testproc.h"
 #include "trin/envelope.pb-c.h"
@@ -111,25 +112,6 @@ static void bench_abort(const char *fmt, ...) {
 
 /* ---- the machine -------------------------------------------------------------- */
 
-static void file_field(const char *path, const char *key, char *out, size_t size) {
-  out[0] = '\0';
-  FILE *f = fopen(path, "r");
-  if (!f) return;
-  char line[512];
-  size_t kl = strlen(key);
-  while (fgets(line, sizeof line, f)) {
-    if (strncmp(line, key, kl) != 0) continue;
-    const char *v = strchr(line, ':');
-    if (!v) continue;
-    v++;
-    while (*v == ' ' || *v == '\t') v++;
-    snprintf(out, size, "%s", v);
-    out[strcspn(out, "\n")] = '\0';
-    break;
-  }
-  fclose(f);
-}
-
 static const char *fs_name(const char *dir) {
   struct statfs s;
   if (statfs(dir, &s) != 0) return "unknown filesystem";
@@ -175,43 +157,11 @@ static double rusage_cpu_s(int who) {
          (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-static void machine_line(char *out, size_t size) {
-  char mem[64], cpu[160], date[64];
-  file_field("/proc/meminfo", "MemTotal", mem, sizeof mem);
-  file_field("/proc/cpuinfo", "model name", cpu, sizeof cpu);
-  if (!cpu[0]) file_field("/proc/cpuinfo", "Hardware", cpu, sizeof cpu);
-  if (!cpu[0]) snprintf(cpu, sizeof cpu, "unknown CPU");
-  struct utsname u;
-  if (uname(&u) != 0) {
-    snprintf(u.sysname, sizeof u.sysname, "unknown kernel");
-    u.release[0] = '\0';
-  }
-  time_t t = time(NULL);
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", &tm);
-  double gib = strtod(mem, NULL) / (1024.0 * 1024.0);
-  snprintf(out, size, "%ld cores, %.1f GiB, %s, %s %s, %s", sysconf(_SC_NPROCESSORS_ONLN),
-           gib, cpu, u.sysname, u.release, date);
-}
-
-/* A tcp port on 127.0.0.1 that nobody listens on now, below Linux's
- * ephemeral range (an outgoing connection could take one inside it). */
+/* A tcp port on 127.0.0.1 that nobody listens on now (bench_util's). */
 static int free_port(void) {
-  static int next = 0;
-  if (!next) next = 16000 + (int)(getpid() % 1000) * 3;
-  for (int tries = 0; tries < 2000; tries++) {
-    int port = next++;
-    if (next > 19999) next = 16000;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) break;
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    if (ok) return port;
-  }
-  bench_abort("found no free tcp port on 127.0.0.1");
+  int port = bench_free_port();
+  if (!port) bench_abort("found no free tcp port on 127.0.0.1");
+  return port;
 }
 
 /* ---- the service ------------------------------------------------------------------ */
@@ -716,7 +666,7 @@ int main(int argc, char **argv) {
                   rusage_cpu_s(RUSAGE_CHILDREN);
   if (others < 0) others = 0;
   char machine[512];
-  machine_line(machine, sizeof machine);
+  bench_machine_line(machine, sizeof machine);
   const char *fs = fs_name(svc.dir);
   testproc_cleanup(&svc);
   svc_made = false;

@@ -61,6 +61,7 @@ void bench_machine_line(char *out, size_t size) {
   char mem[64], cpu[160], date[64];
   proc_field("/proc/meminfo", "MemTotal", mem, sizeof mem);
   proc_field("/proc/cpuinfo", "model name", cpu, sizeof cpu);
+  if (!cpu[0]) proc_field("/proc/cpuinfo", "Hardware", cpu, sizeof cpu); /* ARM */
   if (!cpu[0]) snprintf(cpu, sizeof cpu, "unknown CPU");
   struct utsname u;
   if (uname(&u) != 0) {
