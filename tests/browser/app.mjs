@@ -19,37 +19,10 @@
 //
 //   node app.mjs APP_URL CHROMIUM [SHOTS_DIR]
 // Exit status 0 = passed, 1 = failed (the reason on stderr).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { WAIT_MS, fail, harness, launch, nbsp, newPageIn, tok, waitH1 } from './common.mjs';
 
-const [base, executablePath, shots] = process.argv.slice(2);
-if (!base || !executablePath) {
-  console.error('usage: node app.mjs APP_URL CHROMIUM [SHOTS_DIR]');
-  process.exit(2);
-}
-const tok = (who) => {
-  const v = process.env[`TRIN_APP_TOKEN_${who}`];
-  if (!v) throw new Error(`TRIN_APP_TOKEN_${who} is not set`);
-  return v;
-};
-const WAIT_MS = 60000; // an upper bound for each wait, not a speed requirement
-const nbsp = (s) => String(s ?? '').replace(/\u00a0|\u202f/g, ' ');
-function fail(message) { throw new Error(message); }
-function log(message) { console.log(`webapp.flow: ${message}`); }
+const { base, executablePath, log, axe, shot, signIn, go, failed } = harness('webapp.flow');
 
-async function h1(page) { return nbsp(await page.evaluate(() => document.querySelector('main h1')?.textContent ?? '')); }
-async function waitH1(page, want, what) {
-  try {
-    await page.waitForFunction((w) => {
-      const t = (document.querySelector('main h1')?.textContent ?? '').replace(/\u00a0/g, ' ');
-      return w.startsWith('/') ? new RegExp(w.slice(1, -1)).test(t) : t === w;
-    }, typeof want === 'string' ? want : `/${want.source}/`, { timeout: WAIT_MS, polling: 50 });
-  } catch {
-    fail(`${what}: the heading is ${JSON.stringify(await h1(page))}, not ${want}`);
-  }
-}
 async function mainText(page) { return nbsp(await page.evaluate(() => document.querySelector('main').innerText)); }
 async function expectText(page, want, what) {
   const text = await mainText(page);
@@ -58,36 +31,6 @@ async function expectText(page, want, what) {
 async function expectNoText(page, unwanted, what) {
   const text = await mainText(page);
   if (text.includes(unwanted)) fail(`${what}: ${JSON.stringify(unwanted)} is on the page`);
-}
-
-// axe-core, WCAG 2.1 A and AA: no serious or critical violation.
-async function axe(page, what) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) {
-    fail(`axe on ${what}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ` +
-      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')).join('\n')}`);
-  }
-  log(`axe on ${what}: 0 serious or critical (${r.violations.length} minor/moderate, ${r.passes.length} rules passed)`);
-}
-
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page, hash, token, headingAfter) {
-  await page.goto(`${base}${hash}`, { waitUntil: 'load' });
-  await page.waitForSelector('#token', { timeout: WAIT_MS });
-  await page.fill('#token', token);
-  await page.press('#token', 'Enter');
-  await waitH1(page, headingAfter, `after signing in at ${hash}`);
-}
-
-async function go(page, hash, heading) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  await waitH1(page, heading, `at ${hash}`);
 }
 
 // The portfolio shows PA once the aggregator has its events: look again
@@ -110,24 +53,12 @@ async function checkNothingStored(page, what) {
   if (stored.local || stored.session || stored.cookie) fail(`${what}: something was stored: ${JSON.stringify(stored)}`);
 }
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--disable-sync', '--no-first-run'],
-});
+const browser = await launch(executablePath);
 let status = 0;
 let current = null; // the page being checked, for the failure's evidence
 try {
   const errors = [];
-  const newPage = async (locale) => {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1200, height: 900 } });
-    const page = await ctx.newPage();
-    current = page;
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
-    return page;
-  };
+  const newPage = async (locale) => (current = await newPageIn(browser, locale, errors));
 
   // ---- the calculator, Danish browser
   const da = await newPage('da-DK');
@@ -427,11 +358,7 @@ try {
 
   if (errors.length) fail(`errors on the pages: ${errors.join('; ')}`);
 } catch (e) {
-  console.error(`webapp.flow: FAILED: ${e.message}`);
-  if (current) {
-    const text = await current.evaluate(() => document.querySelector('main')?.innerText ?? '').catch(() => '');
-    console.error(`webapp.flow: the page (${current.url()}) reads:\n${String(text).slice(0, 3000)}`);
-  }
+  await failed(e, current);
   status = 1;
 } finally {
   await browser.close().catch(() => {});

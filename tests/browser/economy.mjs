@@ -16,25 +16,9 @@
 //
 //   node economy.mjs APP_URL CHROMIUM [SHOTS_DIR]
 // Exit status 0 = passed, 1 = failed (the reason on stderr).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { WAIT_MS, fail, harness, launch, nbsp, newPageIn, tok } from './common.mjs';
 
-const [base, executablePath, shots] = process.argv.slice(2);
-if (!base || !executablePath) {
-  console.error('usage: node economy.mjs APP_URL CHROMIUM [SHOTS_DIR]');
-  process.exit(2);
-}
-const tok = (who) => {
-  const v = process.env[`TRIN_APP_TOKEN_${who}`];
-  if (!v) throw new Error(`TRIN_APP_TOKEN_${who} is not set`);
-  return v;
-};
-const WAIT_MS = 60000; // an upper bound for each wait, not a speed requirement
-const nbsp = (s) => String(s ?? '').replace(/\u00a0|\u202f/g, ' ');
-function fail(message) { throw new Error(message); }
-function log(message) { console.log(`webapp.economy: ${message}`); }
+const { base, executablePath, log, axe, shot: pageShot, failed } = harness('webapp.economy');
 
 async function text(page, selector) {
   return nbsp(await page.evaluate((s) => document.querySelector(s)?.innerText ?? '', selector));
@@ -48,22 +32,8 @@ async function expectIn(page, selector, want, what) {
   }
 }
 
-async function axe(page, what) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) {
-    fail(`axe on ${what}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ` +
-      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')).join('\n')}`);
-  }
-  log(`axe on ${what}: 0 serious or critical (${r.violations.length} minor/moderate, ${r.passes.length} rules passed)`);
-}
-
 // The economy section only: the rest of the project page is webapp.flow's.
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.locator('#economy').screenshot({ path: join(shots, `${name}.png`) });
-}
+const shot = (page, name) => pageShot(page, name, '#economy');
 
 async function signIn(page, token) {
   await page.goto(`${base}#/projects/PA`, { waitUntil: 'load' });
@@ -108,24 +78,12 @@ const GOOD = `${HEAD}1\tHåndværkerudgifter\t21 Ydervægge\t"Facade, nord"\t1.2
   '2\tHåndværkerudgifter\t27 Tage\t"Tag og ""inddækning"""\t987.654,32\t\r\n' +
   '3\tRådgiverhonorar\t\tRådgivning\t45.000,5\t\r\n';
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--disable-sync', '--no-first-run'],
-});
+const browser = await launch(executablePath);
 let status = 0;
 let current = null;
 try {
   const errors = [];
-  const newPage = async (locale) => {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1200, height: 900 } });
-    const page = await ctx.newPage();
-    current = page;
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
-    return page;
-  };
+  const newPage = async (locale) => (current = await newPageIn(browser, locale, errors));
 
   // ---- the calculator, Danish
   const da = await newPage('da-DK');
@@ -270,10 +228,8 @@ try {
 
   if (errors.length) fail(`errors on the pages: ${errors.join('; ')}`);
 } catch (e) {
-  console.error(`webapp.economy: FAILED: ${e.message}`);
+  await failed(e, current, '#economy');
   if (current) {
-    const t = await current.evaluate(() => document.querySelector('#economy')?.innerText ?? document.querySelector('main')?.innerText ?? '').catch(() => '');
-    console.error(`webapp.economy: the page (${current.url()}) reads:\n${String(t).slice(0, 3000)}`);
     const lines = await current.evaluate(() => [...document.querySelectorAll('details.econ-lines')]
       .map((d) => `${d.id} open=${d.open} loaded=${d.dataset.loaded}`).join('; ')).catch(() => '');
     console.error(`webapp.economy: the budgets' lines: ${lines}`);

@@ -19,35 +19,11 @@
 // Screenshots go to SHOTS_DIR when given.
 //
 //   node insight.mjs APP_URL CHROMIUM [SHOTS_DIR]
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { WAIT_MS, fail, harness, launch, newPageIn, tok } from './common.mjs';
 
-const [base, executablePath, shots] = process.argv.slice(2);
-if (!base || !executablePath) {
-  console.error('usage: node insight.mjs APP_URL CHROMIUM [SHOTS_DIR]');
-  process.exit(2);
-}
-const tok = (who) => {
-  const v = process.env[`TRIN_APP_TOKEN_${who}`];
-  if (!v) throw new Error(`TRIN_APP_TOKEN_${who} is not set`);
-  return v;
-};
-const WAIT_MS = 60000; // an upper bound for each wait, not a speed requirement
+const { base, executablePath, log, axe: axeCheck, shot, signIn, go, failed } = harness('webapp.insight');
 const norm = (s) => String(s ?? '').replace(/\u00a0|\u202f/g, ' ').replace(/\u2212/g, '-');
-function fail(message) { throw new Error(message); }
-function log(message) { console.log(`webapp.insight: ${message}`); }
 
-async function h1(page) { return norm(await page.evaluate(() => document.querySelector('main h1')?.textContent ?? '')); }
-async function waitH1(page, want, what) {
-  try {
-    await page.waitForFunction((w) => (document.querySelector('main h1')?.textContent ?? '').replace(/\u00a0/g, ' ') === w,
-      want, { timeout: WAIT_MS, polling: 50 });
-  } catch {
-    fail(`${what}: the heading is ${JSON.stringify(await h1(page))}, not ${want}`);
-  }
-}
 async function text(page, sel = 'main') { return norm(await page.evaluate((s) => document.querySelector(s)?.innerText ?? '', sel)); }
 async function expectText(page, want, what, sel = 'main') {
   const got = await text(page, sel);
@@ -64,31 +40,10 @@ async function waitText(page, want, what, sel = 'main') {
   } catch { fail(`${what}: ${JSON.stringify(want)} never appeared in ${sel}:\n${(await text(page, sel)).slice(0, 2500)}`); }
 }
 
+// Every <details> open, so that axe sees what they hold.
 async function axe(page, what) {
   await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) {
-    fail(`axe on ${what}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ` +
-      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')).join('\n')}`);
-  }
-  log(`axe on ${what}: 0 serious or critical (${r.violations.length} minor/moderate, ${r.passes.length} rules passed)`);
-}
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-async function signIn(page, hash, token, heading) {
-  await page.goto(`${base}${hash}`, { waitUntil: 'load' });
-  await page.waitForSelector('#token', { timeout: WAIT_MS });
-  await page.fill('#token', token);
-  await page.press('#token', 'Enter');
-  await waitH1(page, heading, `after signing in at ${hash}`);
-}
-async function go(page, hash, heading) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  await waitH1(page, heading, `at ${hash}`);
+  await axeCheck(page, what);
 }
 // the error shown beside a form's field
 async function besideField(page, form, name) {
@@ -132,24 +87,12 @@ async function benchmarkReady() {
   fail('the benchmark service never had open_disputes for six organisations');
 }
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--disable-sync', '--no-first-run'],
-});
+const browser = await launch(executablePath);
 let status = 0;
 let current = null;
 try {
   const errors = [];
-  const newPage = async (locale) => {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1200, height: 900 } });
-    const page = await ctx.newPage();
-    current = page;
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
-    return page;
-  };
+  const newPage = async (locale) => (current = await newPageIn(browser, locale, errors));
   await benchmarkReady();
 
   // ---- the writer (alfa, the client), Danish
@@ -316,11 +259,7 @@ try {
 
   if (errors.length) fail(`errors on the pages: ${errors.join('; ')}`);
 } catch (e) {
-  console.error(`webapp.insight: FAILED: ${e.message}`);
-  if (current) {
-    const t = await current.evaluate(() => document.querySelector('main')?.innerText ?? '').catch(() => '');
-    console.error(`webapp.insight: the page (${current.url()}) reads:\n${String(t).slice(0, 3000)}`);
-  }
+  await failed(e, current);
   status = 1;
 } finally {
   await browser.close().catch(() => {});

@@ -13,41 +13,9 @@
 // Screenshots go to SHOTS_DIR when given.
 //
 //   node oidc.mjs APP_URL CHROMIUM [SHOTS_DIR]
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { WAIT_MS, fail, harness, launch, nbsp, waitH1 } from './common.mjs';
 
-const [base, executablePath, shots] = process.argv.slice(2);
-if (!base || !executablePath) {
-  console.error('usage: node oidc.mjs APP_URL CHROMIUM [SHOTS_DIR]');
-  process.exit(2);
-}
-const WAIT_MS = 60000; // an upper bound for each wait, not a speed requirement
-const nbsp = (s) => String(s ?? '').replace(/\u00a0|\u202f/g, ' ');
-function fail(message) { throw new Error(message); }
-function log(message) { console.log(`webapp.oidc: ${message}`); }
-
-async function h1(page) { return nbsp(await page.evaluate(() => document.querySelector('main h1')?.textContent ?? '')); }
-async function waitH1(page, want, what) {
-  try {
-    await page.waitForFunction((w) => (document.querySelector('main h1')?.textContent ?? '').replace(/\u00a0/g, ' ') === w,
-      want, { timeout: WAIT_MS, polling: 50 });
-  } catch {
-    fail(`${what}: the heading is ${JSON.stringify(await h1(page))}, not ${JSON.stringify(want)} (at ${page.url()})`);
-  }
-}
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-async function axe(page, what) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) fail(`axe on ${what}: ${bad.map((v) => `${v.id}: ${v.help}`).join('\n')}`);
-  log(`axe on ${what}: 0 serious or critical`);
-}
+const { base, executablePath, shots, log, axe, shot } = harness('webapp.oidc');
 
 // From the app's sign-in page through the provider's login and consent
 // pages and back.
@@ -77,12 +45,7 @@ async function nothingStored(page, what) {
   if (s.search) fail(`${what}: the address still holds ${s.search}`);
 }
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--disable-sync', '--no-first-run'],
-});
+const browser = await launch(executablePath);
 let status = 0;
 let page = null;
 try {

@@ -369,3 +369,64 @@ void gt_http_free(gt_http_t *r) {
   free(r->body);
   r->body = NULL;
 }
+
+/* ---- the browser half ------------------------------------------------------------------ */
+
+int gt_browser_find(const char *test, const char **chromium) {
+  const char *c = getenv("TRIN_CHROMIUM");
+  *chromium = c && *c ? c : "/usr/bin/chromium";
+  if (access(*chromium, X_OK) != 0) {
+    printf("SKIP %s: no Chromium at %s (apt-get install chromium, or set TRIN_CHROMIUM)\n", test,
+           *chromium);
+    return GT_SKIP;
+  }
+  if (testproc_run("command -v node && command -v npm", NULL, 0) != 0) {
+    printf("SKIP %s: node and npm are needed (apt-get install nodejs npm)\n", test);
+    return GT_SKIP;
+  }
+  return 0;
+}
+
+int gt_browser_npm(const char *test, const char *dir, const char *const *probes,
+                   int on_failure) {
+  bool installed = true;
+  for (const char *const *p = probes; *p && installed; p++) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, *p);
+    installed = access(path, R_OK) == 0;
+  }
+  if (installed) return 0;
+  printf("%s: npm ci --prefix %s\n", test, dir);
+  static char out[8192];
+  if (sh(out, sizeof out,
+         "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix '%s' --no-audit --no-fund 2>&1",
+         dir) == 0)
+    return 0;
+  if (on_failure == GT_SKIP)
+    printf("SKIP %s: npm ci --prefix %s failed (no network?): %s\n", test, dir, out);
+  else
+    printf("%s: FAILED: npm ci: %s\n", test, out);
+  return on_failure;
+}
+
+bool gt_browser_run(gt_env_t *e, const char *test, const char *script, const char *chromium) {
+  /* TRIN_APP_TOKEN_<persona>: the names the browser scripts ask for. */
+  static const char *const ENV_NAME[GT_NPERSONAS] = {
+      [GT_ADMIN] = "ADMIN",           [GT_WRITER] = "WRITER",     [GT_READER] = "READER",
+      [GT_ADVISOR] = "ADVISOR",       [GT_CALCULATOR] = "CALCULATOR",
+      [GT_RESIDENT] = "RESIDENT",     [GT_OUTSIDER] = "OUTSIDER", [GT_SERVICE] = "SERVICE"};
+  for (int p = 0; p < GT_NPERSONAS; p++) {
+    if (!e->token[p][0]) continue;
+    char name[64];
+    snprintf(name, sizeof name, "TRIN_APP_TOKEN_%s", ENV_NAME[p]);
+    setenv(name, e->token[p], 1);
+  }
+  const char *shots = getenv("TRIN_APP_SHOTS");
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "node '%s' 'http://127.0.0.1:%d/app/' '%s' '%s'", script,
+           e->http_port, chromium, shots ? shots : "");
+  printf("%s: %s\n", test, cmd);
+  int rc = system(cmd);
+  if (rc != 0) printf("%s: FAILED: the browser check exited with %d\n", test, rc);
+  return rc == 0;
+}

@@ -78,4 +78,27 @@ bool gt_http(gt_env_t *e, const char *method, const char *path, const char *toke
              gt_http_t *out);
 void gt_http_free(gt_http_t *r);
 
+/* ---- the browser half of the webapp.* tests ----------------------------------
+ * Node.js with playwright-core drives Debian's headless Chromium through a
+ * script in tests/browser/. `test` names the test in what is printed
+ * ("webapp.flow"). */
+
+#define GT_SKIP 77 /* the exit code CTest reads as skipped */
+
+/* The Chromium to drive: $TRIN_CHROMIUM, else /usr/bin/chromium. Returns 0
+ * when it, node and npm are there, else GT_SKIP with the reason printed. */
+int gt_browser_find(const char *test, const char **chromium);
+
+/* Runs npm ci in dir unless every one of probes (paths below dir,
+ * NULL-terminated) is there already. Returns 0, or on_failure (1 to fail
+ * the test, GT_SKIP to skip it) with npm's output printed. */
+int gt_browser_npm(const char *test, const char *dir, const char *const *probes,
+                   int on_failure);
+
+/* Runs `node script URL CHROMIUM SHOTS` against e's gateway (URL its /app/,
+ * SHOTS $TRIN_APP_SHOTS or ""); the personas' tokens go to the script in its
+ * environment (TRIN_APP_TOKEN_WRITER, ...), not on a command line other users
+ * could read. False (printed) when the script does not exit 0. */
+bool gt_browser_run(gt_env_t *e, const char *test, const char *script, const char *chromium);
+
 #endif

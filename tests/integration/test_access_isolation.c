@@ -27,6 +27,7 @@
 #include "lcclient.h"
 #include "test_benchmark_calls.h"
 #include "test_budget_calls.h"
+#include "testcall.h"
 #include "testproc.h"
 #include "trin/benchmark.pb-c.h"
 #include "trin/budget.pb-c.h"
@@ -187,14 +188,6 @@ static int teardown(void **state) {
 
 /* ---- checks ------------------------------------------------------------------------------ */
 
-#define OK(expr)                                                                       \
-  do {                                                                                 \
-    trin_err_t e_ = {0};                                                               \
-    int rc_ = (expr);                                                                  \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                    \
-  } while (0)
-
 /* Refused with FORBIDDEN on field fld, a message naming the caller's
  * organisation and role (and `names` when not NULL), and the service's
  * event log did not move. */
@@ -239,11 +232,7 @@ static int teardown(void **state) {
 
 static int call(trin_client_t *c, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *d,
                 ProtobufCMessage **out, trin_err_t *err) {
-  ProtobufCMessage *r = NULL;
-  int rc = trin_client_call(c, req, d, &r, err);
-  if (out) *out = r;
-  else trin_codec_free(r);
-  return rc;
+  return testcall(c, req, d, out, err);
 }
 
 static void pause_ms(int ms) {

@@ -19,19 +19,12 @@
 
 #include "lcclient.h"
 #include "test_aggregator_util.h"
+#include "testcall.h"
 #include "testproc.h"
 #include "trin_codec.h"
 
 static testproc_t lc, agg, fresh;
 static trin_client_t *cl;
-
-#define OK(expr)                                                                      \
-  do {                                                                                \
-    trin_err_t e_ = {0};                                                              \
-    int rc_ = (expr);                                                                 \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                   \
-  } while (0)
 
 static void start_lifecycle(void) { assert_true(testproc_start(&lc, TRIN_LIFECYCLE_BIN, NULL)); }
 

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "lcclient.h"
+#include "testcall.h"
 #include "testproc.h"
 #include "trin/envelope.pb-c.h"
 #include "trin_codec.h"
@@ -45,14 +46,6 @@ static char fp[NWHO][33];
 static trin_client_t *cl[NWHO];
 static testproc_t lc, plain;
 static char out[65536];
-
-#define OK(expr)                                                                        \
-  do {                                                                                  \
-    trin_err_t e_ = {0};                                                                \
-    int rc_ = (expr);                                                                   \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                     \
-  } while (0)
 
 static int free_port(void) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

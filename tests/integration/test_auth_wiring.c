@@ -24,6 +24,7 @@
 
 #include "lcclient.h"
 #include "test_budget_calls.h"
+#include "testcall.h"
 #include "testproc.h"
 #include "trin_codec.h"
 #include "trin_keys.h"
@@ -36,14 +37,6 @@ static char out[16384];
 /* The processes of the running test; file-wide so that a failed assertion
  * still gets them stopped and their folders removed (reap). */
 static testproc_t one, lc, bg, ag;
-
-#define OK(expr)                                                                        \
-  do {                                                                                  \
-    trin_err_t e_ = {0};                                                                \
-    int rc_ = (expr);                                                                   \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                     \
-  } while (0)
 
 static void sleep_ms(int ms) {
   struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};

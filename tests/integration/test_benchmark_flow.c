@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "test_benchmark_calls.h"
+#include "testcall.h"
 #include "testproc.h"
 #include "trin_codec.h"
 
@@ -78,13 +79,6 @@ static uint64_t last_bm_seq(void) {
 static void clients_close(void) {
   for (int w = 0; w < NWHO; w++) trin_client_destroy(&cl[w]);
 }
-
-#define OK(call)                                                          \
-  do {                                                                    \
-    trin_err_t e_ = {0};                                                  \
-    int rc_ = (call);                                                     \
-    if (rc_) fail_msg("%s: %s: %s", #call, e_.field, e_.message);         \
-  } while (0)
 
 /* Expected cost per m² (øre/m²) of municipality k in year y. */
 static int64_t expected_cost(int k, int y) {

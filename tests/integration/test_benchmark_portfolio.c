@@ -28,6 +28,7 @@
 #include "test_benchmark_calls.h"
 #include "test_budget_calls.h"
 #include "test_survey_common.h"
+#include "testcall.h"
 #include "testproc.h"
 #include "trin_codec.h"
 
@@ -62,13 +63,6 @@ static int client_as(const testproc_t *p, int which, const trin_keypair_t *own,
   trin_err_t err;
   return bmc_client_as(p->endpoint, own, &svc_pair[which], out, &err);
 }
-
-#define OK(call)                                                  \
-  do {                                                            \
-    trin_err_t e_ = {0};                                          \
-    int rc_ = (call);                                             \
-    if (rc_) fail_msg("%s: %s: %s", #call, e_.field, e_.message); \
-  } while (0)
 
 static int start_benchmark(void) {
   const char *args[] = {a_lc_ep, a_lc_pub, a_bg_ep, a_bg_pub, a_sv_ep, a_sv_pub,

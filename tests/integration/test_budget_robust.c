@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include <zmq.h>
 
 #include "lcclient.h"
 #include "test_budget_calls.h"
+#include "testcall.h"
 #include "testproc.h"
 #include "trin_codec.h"
 
@@ -23,24 +25,7 @@ static trin_client_t *lcc, *bgc;
 static char a_lc_ep[400], a_lc_pub[400];
 static const char *bg_extra[] = {a_lc_ep, a_lc_pub, "--max-message=65536", NULL};
 
-#define OK(expr)                                                                      \
-  do {                                                                                \
-    trin_err_t e_ = {0};                                                              \
-    int rc_ = (expr);                                                                 \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                   \
-  } while (0)
-#define REFUSED(expr, code, fld)                                                      \
-  do {                                                                                \
-    trin_err_t e_ = {0};                                                              \
-    uint64_t before_ = bg_last_seq(bgc);                                              \
-    int rc_ = (expr);                                                                 \
-    if (rc_ != (code)) print_error("%s: got %d: %s\n", #expr, rc_, e_.message);       \
-    assert_int_equal(rc_, (code));                                                    \
-    assert_string_equal(e_.field, (fld));                                             \
-    assert_true(strlen(e_.message) > 5);                                              \
-    assert_int_equal(bg_last_seq(bgc), before_);                                      \
-  } while (0)
+#define REFUSED(expr, code, fld) REFUSED_UNCHANGED(expr, code, fld, bg_last_seq(bgc))
 
 static int setup(void **state) {
   testproc_init(&lc, "brob-lc");
@@ -284,8 +269,16 @@ static void kill9_mid_line_stream(void **state) {
   zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
   assert_int_equal(zmq_connect(s, bg.endpoint), 0);
   for (int i = 0; i < STREAM; i++) send_line(s, i);
+  /* Kill once a third is acknowledged: a bound of minutes for that, not a
+   * speed requirement (on PostgreSQL beside a CPU hog 20,000 spins of 1 ms
+   * saw 916 of the 1,333). */
   int acks = 0;
-  for (int spins = 0; acks < STREAM / 3 && spins < 20000; spins++) acks += drain(s, acked, 1);
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do {
+    acks += drain(s, acked, 10);
+    clock_gettime(CLOCK_MONOTONIC, &t);
+  } while (acks < STREAM / 3 && t.tv_sec - t0.tv_sec < 300);
   testproc_kill9(&bg);
   drain(s, acked, 300);
   zmq_close(s);

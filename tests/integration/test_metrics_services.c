@@ -20,6 +20,7 @@
 
 #include "lcclient.h"
 #include "test_aggregator_util.h"
+#include "testcall.h"
 #include "testproc.h"
 #include "trin/metrics.pb-c.h"
 #include "trin_codec.h"
@@ -31,20 +32,7 @@ static char a_lc_ep[400], a_lc_pub[400], a_bg_ep[400], a_bg_pub[400];
 static const char *lc_extra[] = {a_bg_ep, a_bg_pub, "--heartbeat-ms=200", NULL};
 static const char *bg_extra[] = {a_lc_ep, a_lc_pub, "--heartbeat-ms=200", NULL};
 
-#define OK(expr)                                                                      \
-  do {                                                                                \
-    trin_err_t e_ = {0};                                                              \
-    int rc_ = (expr);                                                                 \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                   \
-  } while (0)
-#define REFUSED(expr, code)                                                           \
-  do {                                                                                \
-    trin_err_t e_ = {0};                                                              \
-    int rc_ = (expr);                                                                 \
-    if (rc_ != (code)) print_error("%s: got %d: %s\n", #expr, rc_, e_.message);       \
-    assert_int_equal(rc_, (code));                                                    \
-  } while (0)
+#define REFUSED(expr, code) REFUSED_WITH(expr, code)
 
 static void sleep_ms(int ms) {
   struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};

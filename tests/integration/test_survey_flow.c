@@ -16,29 +16,13 @@
 
 #include "lcclient.h"
 #include "test_survey_common.h"
+#include "testcall.h"
 #include "trin_codec.h"
 
 static survey_env_t env;
 
-#define OK(expr)                                                                       \
-  do {                                                                                 \
-    trin_err_t e_ = {0};                                                               \
-    int rc_ = (expr);                                                                  \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                    \
-  } while (0)
 /* The call must fail with code on field, and the event log must not move. */
-#define REFUSED(expr, code, fld)                                                \
-  do {                                                                          \
-    trin_err_t e_ = {0};                                                        \
-    uint64_t before_ = sv_last_seq(env.svc);                                    \
-    int rc_ = (expr);                                                           \
-    if (rc_ != (code)) print_error("%s: got %d: %s\n", #expr, rc_, e_.message); \
-    assert_int_equal(rc_, (code));                                              \
-    assert_string_equal(e_.field, (fld));                                       \
-    assert_true(strlen(e_.message) > 5);                                        \
-    assert_int_equal(sv_last_seq(env.svc), before_);                            \
-  } while (0)
+#define REFUSED(expr, code, fld) REFUSED_UNCHANGED(expr, code, fld, sv_last_seq(env.svc))
 
 static Trin__Survey__Statement st_trust = TRIN__SURVEY__STATEMENT__INIT,
                                st_dialogue = TRIN__SURVEY__STATEMENT__INIT,

@@ -21,18 +21,11 @@
 
 #include "lcclient.h"
 #include "test_survey_common.h"
+#include "testcall.h"
 #include "trin_codec.h"
 
 static survey_env_t env;
 static int port;
-
-#define OK(expr)                                                                       \
-  do {                                                                                 \
-    trin_err_t e_ = {0};                                                               \
-    int rc_ = (expr);                                                                  \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                    \
-  } while (0)
 
 /* The service logs "webhook on http://127.0.0.1:PORT/...". */
 static int find_port(const char *log) {

@@ -34,19 +34,12 @@
 #include "lcclient.h"
 #include "test_aggregator_util.h"
 #include "test_survey_common.h"
+#include "testcall.h"
 #include "trin_codec.h"
 
 static survey_env_t env;
 static testproc_t agg;
 static int feed_port, hook_port;
-
-#define OK(expr)                                                                        \
-  do {                                                                                  \
-    trin_err_t e_ = {0};                                                                \
-    int rc_ = (expr);                                                                   \
-    if (rc_ != TRIN_OK) print_error("%s: %s (field %s)\n", #expr, e_.message, e_.field); \
-    assert_int_equal(rc_, TRIN_OK);                                                     \
-  } while (0)
 
 static void pause_ms(int ms) {
   struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};

@@ -22,8 +22,6 @@
 
 #include "gateway_testenv.h"
 
-#define SKIP 77
-
 static gt_env_t env;
 
 /* One write through the gateway that must succeed (2xx). */
@@ -151,29 +149,12 @@ static bool files(void) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  const char *chromium = getenv("TRIN_CHROMIUM");
-  if (!chromium || !*chromium) chromium = "/usr/bin/chromium";
-  if (access(chromium, X_OK) != 0) {
-    printf("SKIP webapp.flow: no Chromium at %s (apt-get install chromium, or set "
-           "TRIN_CHROMIUM)\n", chromium);
-    return SKIP;
-  }
-  if (testproc_run("command -v node && command -v npm", NULL, 0) != 0) {
-    printf("SKIP webapp.flow: node and npm are needed (apt-get install nodejs npm)\n");
-    return SKIP;
-  }
-  char cmd[4096], out[8192];
-  if (access(TRIN_BROWSER_DIR "/node_modules/playwright-core/package.json", R_OK) != 0 ||
-      access(TRIN_BROWSER_DIR "/node_modules/@axe-core/playwright/package.json", R_OK) != 0) {
-    printf("webapp.flow: npm ci --prefix " TRIN_BROWSER_DIR "\n");
-    snprintf(cmd, sizeof cmd,
-             "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix '%s' --no-audit --no-fund 2>&1",
-             TRIN_BROWSER_DIR);
-    if (testproc_run(cmd, out, sizeof out) != 0) {
-      printf("webapp.flow: FAILED: npm ci: %s\n", out);
-      return 1;
-    }
-  }
+  const char *chromium;
+  static const char *const modules[] = {"node_modules/playwright-core/package.json",
+                                        "node_modules/@axe-core/playwright/package.json", NULL};
+  int rc = gt_browser_find("webapp.flow", &chromium);
+  if (!rc) rc = gt_browser_npm("webapp.flow", TRIN_BROWSER_DIR, modules, 1);
+  if (rc) return rc;
 
   const char *const bins[GT_NPROCS] = {TRIN_LIFECYCLE_BIN, TRIN_BUDGET_BIN,
                                        TRIN_SURVEY_BIN,    TRIN_BENCHMARK_BIN,
@@ -189,25 +170,9 @@ int main(void) {
     failed = 1;
   }
   if (!failed && !files()) failed = 1;
-  if (!failed) {
-    /* tokens go to the browser script in its environment, not on a
-     * command line other users could read */
-    setenv("TRIN_APP_TOKEN_CALCULATOR", env.token[GT_CALCULATOR], 1);
-    setenv("TRIN_APP_TOKEN_READER", env.token[GT_READER], 1);
-    setenv("TRIN_APP_TOKEN_OUTSIDER", env.token[GT_OUTSIDER], 1);
-    setenv("TRIN_APP_TOKEN_WRITER", env.token[GT_WRITER], 1);
-    setenv("TRIN_APP_TOKEN_RESIDENT", env.token[GT_RESIDENT], 1);
-    setenv("TRIN_APP_TOKEN_ADVISOR", env.token[GT_ADVISOR], 1);
-    const char *shots = getenv("TRIN_APP_SHOTS");
-    snprintf(cmd, sizeof cmd, "node '%s/app.mjs' 'http://127.0.0.1:%d/app/' '%s' '%s'",
-             TRIN_BROWSER_DIR, env.http_port, chromium, shots ? shots : "");
-    printf("webapp.flow: %s\n", cmd);
-    int rc = system(cmd);
-    if (rc != 0) {
-      printf("webapp.flow: FAILED: the browser check exited with %d\n", rc);
-      failed = 1;
-    }
-  }
+  if (!failed && !gt_browser_run(&env, "webapp.flow",
+                                  TRIN_BROWSER_DIR "/app.mjs", chromium))
+    failed = 1;
   if (!gt_stop(&env)) {
     printf("webapp.flow: FAILED: a process did not stop cleanly\n");
     failed = 1;

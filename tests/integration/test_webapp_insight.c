@@ -23,8 +23,6 @@
 
 #include "gateway_testenv.h"
 
-#define SKIP 77
-
 static gt_env_t env;
 
 /* One request through the gateway that must succeed (2xx). */
@@ -164,29 +162,12 @@ static bool fill_benchmark(void) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  const char *chromium = getenv("TRIN_CHROMIUM");
-  if (!chromium || !*chromium) chromium = "/usr/bin/chromium";
-  if (access(chromium, X_OK) != 0) {
-    printf("SKIP webapp.insight: no Chromium at %s (apt-get install chromium, or set "
-           "TRIN_CHROMIUM)\n", chromium);
-    return SKIP;
-  }
-  if (testproc_run("command -v node && command -v npm", NULL, 0) != 0) {
-    printf("SKIP webapp.insight: node and npm are needed (apt-get install nodejs npm)\n");
-    return SKIP;
-  }
-  char cmd[4096], out[8192];
-  if (access(TRIN_BROWSER_DIR "/node_modules/playwright-core/package.json", R_OK) != 0 ||
-      access(TRIN_BROWSER_DIR "/node_modules/@axe-core/playwright/package.json", R_OK) != 0) {
-    printf("webapp.insight: npm ci --prefix " TRIN_BROWSER_DIR "\n");
-    snprintf(cmd, sizeof cmd,
-             "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix '%s' --no-audit --no-fund 2>&1",
-             TRIN_BROWSER_DIR);
-    if (testproc_run(cmd, out, sizeof out) != 0) {
-      printf("webapp.insight: FAILED: npm ci: %s\n", out);
-      return 1;
-    }
-  }
+  const char *chromium;
+  static const char *const modules[] = {"node_modules/playwright-core/package.json",
+                                        "node_modules/@axe-core/playwright/package.json", NULL};
+  int rc = gt_browser_find("webapp.insight", &chromium);
+  if (!rc) rc = gt_browser_npm("webapp.insight", TRIN_BROWSER_DIR, modules, 1);
+  if (rc) return rc;
 
   const char *const bins[GT_NPROCS] = {TRIN_LIFECYCLE_BIN, TRIN_BUDGET_BIN,
                                        TRIN_SURVEY_BIN,    TRIN_BENCHMARK_BIN,
@@ -201,24 +182,9 @@ int main(void) {
     printf("webapp.insight: FAILED: filling the demo through the gateway\n");
     failed = 1;
   }
-  if (!failed) {
-    /* tokens go to the browser script in its environment, not on a
-     * command line other users could read */
-    setenv("TRIN_APP_TOKEN_ADMIN", env.token[GT_ADMIN], 1);
-    setenv("TRIN_APP_TOKEN_WRITER", env.token[GT_WRITER], 1);
-    setenv("TRIN_APP_TOKEN_READER", env.token[GT_READER], 1);
-    setenv("TRIN_APP_TOKEN_ADVISOR", env.token[GT_ADVISOR], 1);
-    setenv("TRIN_APP_TOKEN_OUTSIDER", env.token[GT_OUTSIDER], 1);
-    const char *shots = getenv("TRIN_APP_SHOTS");
-    snprintf(cmd, sizeof cmd, "node '%s/insight.mjs' 'http://127.0.0.1:%d/app/' '%s' '%s'",
-             TRIN_BROWSER_DIR, env.http_port, chromium, shots ? shots : "");
-    printf("webapp.insight: %s\n", cmd);
-    int rc = system(cmd);
-    if (rc != 0) {
-      printf("webapp.insight: FAILED: the browser check exited with %d\n", rc);
-      failed = 1;
-    }
-  }
+  if (!failed && !gt_browser_run(&env, "webapp.insight",
+                                  TRIN_BROWSER_DIR "/insight.mjs", chromium))
+    failed = 1;
   if (!gt_stop(&env)) {
     printf("webapp.insight: FAILED: a process did not stop cleanly\n");
     failed = 1;

@@ -23,7 +23,6 @@
 
 #include "gateway_testenv.h"
 
-#define SKIP 77
 #define OIDC_DIR TRIN_SOURCE_DIR "/tests/oidc"
 #define BROWSER_DIR TRIN_SOURCE_DIR "/tests/browser"
 
@@ -97,42 +96,22 @@ int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   if (getenv("TRIN_TEST_PG")) {
     printf("SKIP webapp.oidc: the plain run covers it (the provider holds no store)\n");
-    return SKIP;
+    return GT_SKIP;
   }
-  const char *chromium = getenv("TRIN_CHROMIUM");
-  if (!chromium || !*chromium) chromium = "/usr/bin/chromium";
-  if (access(chromium, X_OK) != 0) {
-    printf("SKIP webapp.oidc: no Chromium at %s (apt-get install chromium, or set "
-           "TRIN_CHROMIUM)\n", chromium);
-    return SKIP;
-  }
-  if (testproc_run("command -v node && command -v npm", NULL, 0) != 0) {
-    printf("SKIP webapp.oidc: node and npm are needed (apt-get install nodejs npm)\n");
-    return SKIP;
-  }
+  const char *chromium;
+  int rc = gt_browser_find("webapp.oidc", &chromium);
+  if (rc) return rc;
   if (testproc_run("node -e \"process.exit(+process.versions.node.split('.')[0] >= 20 ? 0 : 1)\"",
                    NULL, 0) != 0) {
     printf("SKIP webapp.oidc: the OpenID provider (oidc-provider 9) needs Node.js 20 or newer; "
            "this machine's node is older\n");
-    return SKIP;
+    return GT_SKIP;
   }
-  static char out[8192];
-  char cmd[4096];
-  const char *npm[][2] = {{OIDC_DIR, "/node_modules/oidc-provider/package.json"},
-                          {BROWSER_DIR, "/node_modules/playwright-core/package.json"}};
-  for (int i = 0; i < 2; i++) {
-    char probe[600];
-    snprintf(probe, sizeof probe, "%s%s", npm[i][0], npm[i][1]);
-    if (access(probe, R_OK) == 0) continue;
-    snprintf(cmd, sizeof cmd,
-             "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix '%s' --no-audit --no-fund 2>&1",
-             npm[i][0]);
-    printf("webapp.oidc: %s\n", cmd);
-    if (testproc_run(cmd, out, sizeof out) != 0) {
-      printf("SKIP webapp.oidc: npm ci --prefix %s failed (no network?): %s\n", npm[i][0], out);
-      return SKIP;
-    }
-  }
+  static const char *const provider_modules[] = {"node_modules/oidc-provider/package.json", NULL};
+  static const char *const browser_modules[] = {"node_modules/playwright-core/package.json", NULL};
+  rc = gt_browser_npm("webapp.oidc", OIDC_DIR, provider_modules, GT_SKIP);
+  if (!rc) rc = gt_browser_npm("webapp.oidc", BROWSER_DIR, browser_modules, GT_SKIP);
+  if (rc) return rc;
 
   char dir[] = "/tmp/trin-webapp-oidc-XXXXXX";
   if (!mkdtemp(dir)) {
@@ -171,17 +150,8 @@ int main(void) {
     printf("webapp.oidc: FAILED: the services did not start\n");
     failed = 1;
   }
-  if (!failed) {
-    const char *shots = getenv("TRIN_APP_SHOTS");
-    snprintf(cmd, sizeof cmd, "node '%s/oidc.mjs' 'http://127.0.0.1:%d/app/' '%s' '%s'",
-             BROWSER_DIR, env.http_port, chromium, shots ? shots : "");
-    printf("webapp.oidc: %s\n", cmd);
-    int rc = system(cmd);
-    if (rc != 0) {
-      printf("webapp.oidc: FAILED: the browser check exited with %d\n", rc);
-      failed = 1;
-    }
-  }
+  if (!failed && !gt_browser_run(&env, "webapp.oidc", BROWSER_DIR "/oidc.mjs", chromium))
+    failed = 1;
   if (!gt_stop(&env)) {
     printf("webapp.oidc: FAILED: a process did not stop cleanly\n");
     failed = 1;
@@ -189,6 +159,7 @@ int main(void) {
   kill(provider, SIGTERM);
   waitpid(provider, NULL, 0);
   if (!failed) {
+    char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) printf("webapp.oidc: could not remove %s\n", dir);
     printf("webapp.oidc: passed\n");
