@@ -33,10 +33,10 @@ static int apply_figures(agg_rows_t *r, const Trin__Budget__ProjectFigures *f,
 int agg_budget_events_apply(agg_rows_t *r, const Trin__Event *ev, trin_time_t when,
                             trin_err_t *err) {
   const ProtobufCMessageDescriptor *d = &trin__budget__budget_event__descriptor;
-  if (!ev->payload_type || strcmp(ev->payload_type, d->name) != 0) return TRIN_OK;
   ProtobufCMessage *m = NULL;
-  int rc = agg_rows_decode(r, ev, d, &m, err);
-  if (!rc) rc = apply_figures(r, ((Trin__Budget__BudgetEvent *)m)->figures, when);
+  int rc = agg_rows_payload_of(ev, &d, 1) ? agg_rows_decode(r, ev, d, &m, err) : TRIN_OK;
+  if (rc || !m) return rc;
+  rc = apply_figures(r, ((Trin__Budget__BudgetEvent *)m)->figures, when);
   agg_rows_decoded_done(r);
   return rc;
 }

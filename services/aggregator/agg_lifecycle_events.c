@@ -42,26 +42,16 @@ static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_
   return TRIN_OK;
 }
 
-static bool is(const Trin__Event *ev, const ProtobufCMessageDescriptor *d) {
-  return ev->payload_type && strcmp(ev->payload_type, d->name) == 0;
-}
+static const ProtobufCMessageDescriptor *const PAYLOADS[] = {
+    &trin__lifecycle__project_event__descriptor, &trin__lifecycle__partnership__descriptor,
+    &trin__lifecycle__organisation__descriptor};
 
 int agg_lifecycle_events_apply(agg_rows_t *r, const Trin__Event *ev, trin_time_t when,
                                bool *membership, trin_err_t *err) {
-  const ProtobufCMessageDescriptor *d = NULL;
-  if (is(ev, &trin__lifecycle__project_event__descriptor))
-    d = &trin__lifecycle__project_event__descriptor;
-  else if (is(ev, &trin__lifecycle__partnership__descriptor))
-    d = &trin__lifecycle__partnership__descriptor;
-  else if (is(ev, &trin__lifecycle__organisation__descriptor))
-    d = &trin__lifecycle__organisation__descriptor;
-  if (!d) return TRIN_OK; /* nothing the rows depend on */
+  const ProtobufCMessageDescriptor *d = agg_rows_payload_of(ev, PAYLOADS, 3);
   ProtobufCMessage *m = NULL;
-  int rc = agg_rows_decode(r, ev, d, &m, err);
-  if (rc) {
-    agg_rows_decoded_done(r);
-    return rc;
-  }
+  int rc = d ? agg_rows_decode(r, ev, d, &m, err) : TRIN_OK;
+  if (rc || !m) return rc;
   if (d == &trin__lifecycle__project_event__descriptor) {
     rc = apply_project(r, ((Trin__Lifecycle__ProjectEvent *)m)->project, when, membership);
   } else if (d == &trin__lifecycle__partnership__descriptor) {

@@ -255,10 +255,20 @@ int agg_rows_set_name(agg_rows_t *r, bool partnership, const char *id, const cha
   return TRIN_OK;
 }
 
+const ProtobufCMessageDescriptor *agg_rows_payload_of(const Trin__Event *ev,
+                                                      const ProtobufCMessageDescriptor *const *ds,
+                                                      size_t n) {
+  for (size_t i = 0; ev->payload_type && i < n; i++)
+    if (strcmp(ev->payload_type, ds[i]->name) == 0) return ds[i];
+  return NULL;
+}
+
 int agg_rows_decode(agg_rows_t *r, const Trin__Event *ev, const ProtobufCMessageDescriptor *d,
                     ProtobufCMessage **out, trin_err_t *err) {
-  return trin_codec_unpack_in(&r->scratch, d, ev->payload.data, ev->payload.len, "payload", out,
-                              err);
+  int rc = trin_codec_unpack_in(&r->scratch, d, ev->payload.data, ev->payload.len, "payload", out,
+                                err);
+  if (rc) trin_arena_rewind(&r->scratch);
+  return rc;
 }
 
 void agg_rows_decoded_done(agg_rows_t *r) { trin_arena_rewind(&r->scratch); }

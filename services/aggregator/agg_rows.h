@@ -54,9 +54,14 @@ const char *agg_rows_partnership_name(agg_rows_t *rows, const char *id);
  * it changed it waits to be stored, and every row showing it follows. */
 int agg_rows_set_name(agg_rows_t *rows, bool partnership, const char *id, const char *name,
                       const char *client_org, trin_time_t when);
+/* The one of ds[0..n) that ev's payload_type names, else NULL (an event
+ * the rows do not depend on). */
+const ProtobufCMessageDescriptor *agg_rows_payload_of(const Trin__Event *ev,
+                                                      const ProtobufCMessageDescriptor *const *ds,
+                                                      size_t n);
 /* An event's payload decoded as d into the table's scratch arena: *out is
- * valid until agg_rows_decoded_done, which every follower calls once it has
- * applied the payload (decoded or not). TRIN_EDECODE naming "payload". */
+ * valid until agg_rows_decoded_done, which the follower calls once it has
+ * applied it. TRIN_EDECODE naming "payload" (nothing to call done for). */
 int agg_rows_decode(agg_rows_t *rows, const Trin__Event *ev, const ProtobufCMessageDescriptor *d,
                     ProtobufCMessage **out, trin_err_t *err);
 void agg_rows_decoded_done(agg_rows_t *rows);

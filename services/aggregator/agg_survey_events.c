@@ -102,26 +102,16 @@ static int apply_survey(agg_rows_t *r, const Trin__Survey__Survey *s, trin_time_
   return TRIN_OK;
 }
 
-static bool is(const Trin__Event *ev, const ProtobufCMessageDescriptor *d) {
-  return ev->payload_type && strcmp(ev->payload_type, d->name) == 0;
-}
+static const ProtobufCMessageDescriptor *const PAYLOADS[] = {
+    &trin__survey__round_results__descriptor, &trin__survey__alert__descriptor,
+    &trin__survey__survey__descriptor};
 
 int agg_survey_events_apply(agg_rows_t *r, const Trin__Event *ev, trin_time_t when,
                             trin_err_t *err) {
-  const ProtobufCMessageDescriptor *d = NULL;
-  if (is(ev, &trin__survey__round_results__descriptor))
-    d = &trin__survey__round_results__descriptor;
-  else if (is(ev, &trin__survey__alert__descriptor))
-    d = &trin__survey__alert__descriptor;
-  else if (is(ev, &trin__survey__survey__descriptor))
-    d = &trin__survey__survey__descriptor;
-  if (!d) return TRIN_OK; /* nothing the rows depend on */
+  const ProtobufCMessageDescriptor *d = agg_rows_payload_of(ev, PAYLOADS, 3);
   ProtobufCMessage *m = NULL;
-  int rc = agg_rows_decode(r, ev, d, &m, err);
-  if (rc) {
-    agg_rows_decoded_done(r);
-    return rc;
-  }
+  int rc = d ? agg_rows_decode(r, ev, d, &m, err) : TRIN_OK;
+  if (rc || !m) return rc;
   if (d == &trin__survey__round_results__descriptor) {
     rc = apply_results(r, (Trin__Survey__RoundResults *)m, when);
   } else if (d == &trin__survey__alert__descriptor) {
