@@ -8,7 +8,7 @@
 static int apply_figures(agg_rows_t *r, const Trin__Budget__ProjectFigures *f,
                          trin_time_t when) {
   if (!f || !f->project_id || !*f->project_id) return TRIN_OK;
-  agg_row_t *row = agg_rows_get(r, f->project_id);
+  agg_row_t *row = agg_rows_get(r, f->project_id, NULL);
   if (!row) return TRIN_EINTERNAL;
   bool ch = false;
   agg_row_set_has(row, AGG_HAS_BUDGET, true, &ch);

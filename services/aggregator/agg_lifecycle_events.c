@@ -8,8 +8,8 @@
 static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_time_t when,
                          bool *membership) {
   if (!p || !p->id || !*p->id) return TRIN_OK;
-  bool added = !agg_rows_find(r, p->id);
-  agg_row_t *row = agg_rows_get(r, p->id);
+  bool added;
+  agg_row_t *row = agg_rows_get(r, p->id, &added);
   if (!row) return TRIN_EINTERNAL;
   /* Without a client in the payload, access falls back on the event's org:
    * always worth recording then. */

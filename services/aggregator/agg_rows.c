@@ -229,10 +229,13 @@ void agg_rows_finish(agg_rows_t *r, agg_row_t *row, bool changed, trin_time_t wh
   mark_dirty(r, row);
 }
 
-agg_row_t *agg_rows_get(agg_rows_t *r, const char *project_id) {
+agg_row_t *agg_rows_get(agg_rows_t *r, const char *project_id, bool *added) {
+  if (added) *added = false;
   if (!project_id || !*project_id) return NULL;
   agg_row_t *row = agg_rows_find(r, project_id);
-  return row ? row : row_add(r, project_id);
+  if (row) return row;
+  if (added) *added = true;
+  return row_add(r, project_id);
 }
 
 int agg_rows_set_name(agg_rows_t *r, bool partnership, const char *id, const char *name,

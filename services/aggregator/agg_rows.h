@@ -39,9 +39,9 @@ void agg_rows_note_seq(agg_rows_t *rows, uint64_t seq);
 
 /* ---- for the followers (agg_<service>_events) ----------------------------------- */
 
-/* The row of project_id, added (empty) when there is none; NULL for an
- * empty id or when memory ran out. */
-agg_row_t *agg_rows_get(agg_rows_t *rows, const char *project_id);
+/* The row of project_id, added (empty) when there is none (then *added,
+ * when not NULL, is set true); NULL for an empty id or when memory ran out. */
+agg_row_t *agg_rows_get(agg_rows_t *rows, const char *project_id, bool *added);
 /* After an event's setters: when changed, the row's RAG is recomputed, its
  * updated_at set to when and it goes on the dirty list. */
 void agg_rows_finish(agg_rows_t *rows, agg_row_t *row, bool changed, trin_time_t when);

@@ -16,7 +16,7 @@
  * cut-offs (±10). */
 static int apply_results(agg_rows_t *r, const Trin__Survey__RoundResults *res,
                          trin_time_t when) {
-  agg_row_t *row = agg_rows_get(r, res->project_id);
+  agg_row_t *row = agg_rows_get(r, res->project_id, NULL);
   if (!row) return res->project_id && *res->project_id ? TRIN_EINTERNAL : TRIN_OK;
   bool ch = false;
   agg_row_set_has(row, AGG_HAS_SURVEY, true, &ch);
@@ -64,7 +64,7 @@ static int apply_results(agg_rows_t *r, const Trin__Survey__RoundResults *res,
 
 static int apply_alert(agg_rows_t *r, const Trin__Survey__Alert *a, bool raised,
                        trin_time_t when) {
-  agg_row_t *row = agg_rows_get(r, a->project_id);
+  agg_row_t *row = agg_rows_get(r, a->project_id, NULL);
   if (!row) return a->project_id && *a->project_id ? TRIN_EINTERNAL : TRIN_OK;
   char key[512];
   snprintf(key, sizeof key, "%s/%d/%s/%s/%s", a->survey_id, a->round, a->statement_key,
@@ -94,7 +94,7 @@ static int apply_alert(agg_rows_t *r, const Trin__Survey__Alert *a, bool raised,
 }
 
 static int apply_survey(agg_rows_t *r, const Trin__Survey__Survey *s, trin_time_t when) {
-  agg_row_t *row = agg_rows_get(r, s->project_id);
+  agg_row_t *row = agg_rows_get(r, s->project_id, NULL);
   if (!row) return s->project_id && *s->project_id ? TRIN_EINTERNAL : TRIN_OK;
   bool ch = false;
   agg_row_set_has(row, AGG_HAS_SURVEY, true, &ch);
