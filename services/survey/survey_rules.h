@@ -34,6 +34,26 @@ int survey_role_parse(const char *text, const char *field, trin_err_t *err);
 /* "residents", ...; "all" for SURVEY_ROLE_ALL. */
 const char *survey_role_name(int role);
 
+/* The columns of a CSV import besides the statements. */
+typedef enum {
+  SURVEY_COLUMN_RESPONDENT = 0,
+  SURVEY_COLUMN_ROLE = 1,
+  SURVEY_COLUMN_COMMENT = 2,
+} survey_column_t;
+/* A header's column, English or Danish as a Danish Excel or survey tool
+ * writes it (case-insensitive, Æ Ø Å included, ' ' or '-' for '_'):
+ * respondent / respondent_id / respondentid, role / rolle, comment /
+ * kommentar / kommentarer. -1 for any other name. */
+int survey_column_parse(const char *header);
+
+/* A statement key: 1–64 bytes of letters (A–Z, a–z and the Danish Æ Ø Å
+ * æ ø å), digits and . _ - : starting with a letter or digit — an id, plus
+ * the Danish letters people name statements with (RENGØRING). Case counts.
+ * Only precomposed Æ Ø Å (UTF-8 C3 86/98/85, C3 A6/B8/A5): a key stays one
+ * byte string however it was typed. */
+#define SURVEY_KEY_MAX 64
+int survey_statement_key_check(const char *key, const char *field, trin_err_t *err);
+
 typedef enum {
   SURVEY_ALERT_DROP_FROM_PREVIOUS = 0,
   SURVEY_ALERT_DROP_FROM_BASELINE = 1,
