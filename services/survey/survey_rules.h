@@ -1,7 +1,8 @@
 /* survey_rules — the survey service's domain rules as plain functions on
  * plain structs: running aggregates, exact means and changes, trend,
  * baseline and alert rules, anonymity suppression, and the words of the
- * contract (roles, alert kinds). No store, no sockets: unit-tested alone.
+ * contract (roles, alert kinds, CSV column names, statement keys). No
+ * store, no sockets: unit-tested alone.
  *
  * Invariant: an aggregate is the exact sum of the responses it covers —
  * count, sum of scores and per-score counts are integers, added and removed

@@ -4,7 +4,9 @@
  * raised; a re-sent import not counted twice; anonymity in replies and in
  * events; inside-vs-outside comparison; refusals that change nothing,
  * among them a file with a NUL byte or bytes that are not UTF-8 in a cell
- * (by the service and by trinctl, named by line and column). */
+ * (by the service and by trinctl, named by line and column); a Danish
+ * office's survey: a key with Ø, Excel's Windows-1252 file through trinctl,
+ * and results that default to the newest round with answers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

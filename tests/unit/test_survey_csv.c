@@ -6,7 +6,9 @@
  * re-sent file is not counted twice and a changed answer replaces the old
  * one in the running aggregates; the Response-list path names its field;
  * a cell with a NUL byte or bytes that are not UTF-8 is refused with its
- * line and column, and so is such a respondent in a Response list. */
+ * line and column, and so is such a respondent in a Response list; Danish
+ * column names; a Windows-1252 file refused with advice, or converted when
+ * the request says encoding windows-1252. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,7 +2,8 @@
  * means and changes, rounding, trend, baseline and alert thresholds at
  * their boundaries, anonymity suppression (including complementary
  * suppression), role words and score parsing; and the results view over a
- * small cube. */
+ * small cube; Danish column names, statement keys with Æ Ø Å, reading
+ * Windows-1252, and the round results show by default. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
