@@ -60,10 +60,6 @@ int survey_role_parse(const char *text, const char *field, trin_err_t *err) {
   return -1;
 }
 
-const char *survey_role_name(int role) {
-  return role >= 0 && role < SURVEY_NGROUPS ? ROLE_NAMES[role] : "";
-}
-
 int survey_column_parse(const char *header) {
   static const struct {
     const char *word;
@@ -116,6 +112,10 @@ int survey_statement_key_check(const char *key, const char *field, trin_err_t *e
     i++;
   }
   return TRIN_OK;
+}
+
+const char *survey_role_name(int role) {
+  return role >= 0 && role < SURVEY_NGROUPS ? ROLE_NAMES[role] : "";
 }
 
 const char *survey_alert_kind_name(int kind) {

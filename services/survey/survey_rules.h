@@ -32,8 +32,6 @@ typedef enum {
 /* The role word (or Danish alias, case-insensitive) -> role, or -1 with
  * err naming field. */
 int survey_role_parse(const char *text, const char *field, trin_err_t *err);
-/* "residents", ...; "all" for SURVEY_ROLE_ALL. */
-const char *survey_role_name(int role);
 
 /* The columns of a CSV import besides the statements. */
 typedef enum {
@@ -50,10 +48,13 @@ int survey_column_parse(const char *header);
 /* A statement key: 1–64 bytes of letters (A–Z, a–z and the Danish Æ Ø Å
  * æ ø å), digits and . _ - : starting with a letter or digit — an id, plus
  * the Danish letters people name statements with (RENGØRING). Case counts.
- * Only precomposed Æ Ø Å (UTF-8 C3 86/98/85, C3 A6/B8/A5): a key stays one
- * byte string however it was typed. */
+ * Only precomposed Æ Ø Å (UTF-8 C3 86/98/85, C3 A6/B8/A5), so that a key
+ * has one spelling in bytes: an O followed by a combining stroke is refused. */
 #define SURVEY_KEY_MAX 64
 int survey_statement_key_check(const char *key, const char *field, trin_err_t *err);
+
+/* "residents", ...; "all" for SURVEY_ROLE_ALL. */
+const char *survey_role_name(int role);
 
 typedef enum {
   SURVEY_ALERT_DROP_FROM_PREVIOUS = 0,
