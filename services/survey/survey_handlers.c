@@ -111,7 +111,7 @@ static int create_survey(trin_request_t *req, const ProtobufCMessage *msg, void 
     char f[48];
     const survey_statement_msg_t *st = sv.statements[i];
     snprintf(f, sizeof f, "survey.statements[%zu].key", i);
-    TRY(trin_id_check(st->key, f, err));
+    TRY(survey_statement_key_check(st->key, f, err));
     snprintf(f, sizeof f, "survey.statements[%zu].text", i);
     TRY(trin_text_check(st->text, STATEMENT_MAX_BYTES, f, err));
   }
@@ -283,6 +283,7 @@ static int import_responses(trin_request_t *req, const ProtobufCMessage *msg, vo
       .round = m->round,
       .csv = (const char *)m->csv.data,
       .csv_len = m->csv.len,
+      .encoding = m->encoding,
       .responses = m->responses,
       .n_responses = m->n_responses,
   };
@@ -311,7 +312,7 @@ static int get_results(trin_request_t *req, const ProtobufCMessage *msg, void *d
   survey_survey_msg_t sv;
   int64_t no;
   TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
-  int round = m->round ? m->round : (int)sv.n_rounds;
+  int round = m->round ? m->round : survey_results_default_round(&sv);
   if (round < 1 || round > (int)sv.n_rounds)
     TRY(trin_err_set(err, TRIN_ENOTFOUND, "round", "survey '%s' has no round %d", sv.id,
                      round));
@@ -343,7 +344,7 @@ static int compare(trin_request_t *req, const ProtobufCMessage *msg, void *data,
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  TRY(trin_id_check(m->statement_key, "statement_key", err));
+  TRY(survey_statement_key_check(m->statement_key, "statement_key", err));
   TRY(trin_id_check_optional(m->client_org, "client_org", err));
   TRY(trin_access_require_org(req, m->client_org, "client_org", err));
   char **ids;

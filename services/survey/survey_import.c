@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "survey_encoding.h"
 #include "survey_results.h"
 #include "trin_csv.h"
 #include "trin_id.h"
@@ -159,33 +160,48 @@ static int stmt_index(const survey_survey_msg_t *sv, const char *key) {
 /* Matching the statement key of a CSV header: surrounding spaces ignored,
  * case kept (keys are ids). */
 static int header_stmt(const survey_survey_msg_t *sv, const char *name) {
-  char w[TRIN_ID_MAX + 1];
+  char w[SURVEY_KEY_MAX + 1];
   while (*name == ' ') name++;
-  snprintf(w, sizeof w, "%s", name);
-  size_t n = strlen(w);
-  while (n > 0 && w[n - 1] == ' ') w[--n] = '\0';
+  size_t n = strlen(name);
+  while (n > 0 && name[n - 1] == ' ') n--;
+  if (n > SURVEY_KEY_MAX) return -1;
+  memcpy(w, name, n);
+  w[n] = '\0';
   return stmt_index(sv, w);
 }
 
+/* A statement's own key wins over a column name: a survey may have a
+ * statement KOMMENTAR, and then that column holds its scores. */
 static int csv_header(import_t *im, const trin_csv_row_t *row, trin_err_t *err) {
   im->col_stmt = malloc((row->n ? row->n : 1) * sizeof *im->col_stmt);
   if (!im->col_stmt) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   im->ncols = row->n;
-  im->col_respondent = trin_csv_column(row, "respondent");
-  im->col_role = trin_csv_column(row, "role");
-  im->col_comment = trin_csv_column(row, "comment");
+  im->col_respondent = im->col_role = im->col_comment = -1;
   bool seen[SURVEY_MAX_STATEMENTS] = {false};
   size_t nscored = 0;
   for (size_t c = 0; c < row->n; c++) {
     im->col_stmt[c] = -1;
-    if ((int)c == im->col_respondent || (int)c == im->col_role || (int)c == im->col_comment)
-      continue;
     int k = header_stmt(im->sv, row->fields[c]);
-    if (k < 0)
+    if (k < 0) {
+      int col = survey_column_parse(row->fields[c]);
+      int *slot = col == SURVEY_COLUMN_RESPONDENT ? &im->col_respondent
+                  : col == SURVEY_COLUMN_ROLE     ? &im->col_role
+                  : col == SURVEY_COLUMN_COMMENT  ? &im->col_comment
+                                                  : NULL;
+      if (slot && *slot >= 0)
+        return trin_err_set(err, TRIN_EINVALID, "csv",
+                            "line %zu: columns %d '%.60s' and %zu '%.60s' are the same column",
+                            row->line, *slot + 1, row->fields[*slot], c + 1, row->fields[c]);
+      if (slot) {
+        *slot = (int)c;
+        continue;
+      }
       return trin_err_set(err, TRIN_EINVALID, "csv",
                           "line %zu: column %zu '%.60s' is neither respondent, role, "
-                          "comment nor a statement key of survey '%s'",
+                          "comment (respondent, rolle, kommentar) nor a statement key of "
+                          "survey '%s'",
                           row->line, c + 1, row->fields[c], im->sv->id);
+    }
     if (seen[k])
       return trin_err_set(err, TRIN_EINVALID, "csv",
                           "line %zu: statement '%s' has two columns", row->line,
@@ -196,7 +212,8 @@ static int csv_header(import_t *im, const trin_csv_row_t *row, trin_err_t *err) 
   }
   if (im->col_respondent < 0 || im->col_role < 0)
     return trin_err_set(err, TRIN_EINVALID, "csv",
-                        "line %zu: the header needs the columns respondent and role",
+                        "line %zu: the header needs the columns respondent and role (or "
+                        "rolle)",
                         row->line);
   if (nscored == 0)
     return trin_err_set(err, TRIN_EINVALID, "csv",
@@ -403,12 +420,33 @@ static int emit_results(trin_request_t *req, const survey_survey_msg_t *sv, int6
   return rc;
 }
 
+/* A cell that is not UTF-8 in a file that reads as Windows-1252: the
+ * reader's words name the cell and the byte; say what the file is and how
+ * to save it, in Excel's own (Danish) menu names. */
+static void advise_windows_1252(const char *csv, size_t len, trin_err_t *err) {
+  const char *cut = strstr(err->message, ": the cell is not valid UTF-8 (byte 0x");
+  if (!cut || !survey_encoding_looks_windows_1252(csv, len)) return;
+  unsigned byte = 0;
+  size_t pos = 0;
+  if (sscanf(cut, ": the cell is not valid UTF-8 (byte 0x%2X at position %zu)", &byte, &pos) != 2)
+    return;
+  char where[TRIN_ERR_MESSAGE_MAX], buf[4];
+  snprintf(where, sizeof where, "%.*s", (int)(cut - err->message), err->message);
+  const char *c = survey_encoding_windows_1252_char((unsigned char)byte, buf);
+  trin_err_set(err, TRIN_EINVALID, "csv",
+               "%s: the cell is not valid UTF-8 (byte 0x%02X at position %zu); it looks like "
+               "Windows-1252 (0x%02X = '%s'), Excel's \"CSV (semikolonsepareret)\": save it "
+               "as \"CSV UTF-8 (kommasepareret)\" or use encoding windows-1252",
+               where, byte, pos, byte, c ? c : "?");
+}
+
 int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
                       const survey_import_input_t *in, Trin__Survey__ImportReply *reply,
                       trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   import_t im;
+  char *converted = NULL;
   memset(&im, 0, sizeof im);
   survey_survey_msg_t sv;
   int rc = trin_id_check(in->survey_id, "survey_id", err);
@@ -439,10 +477,27 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
     rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     goto out;
   }
+  survey_encoding_t enc;
+  if ((rc = survey_encoding_parse(in->encoding, &enc, "encoding", err))) goto out;
+  if (enc != SURVEY_ENCODING_UTF8 && !has_csv) {
+    rc = trin_err_set(err, TRIN_EINVALID, "encoding",
+                      "applies to csv only (responses are UTF-8 text)");
+    goto out;
+  }
   if ((rc = survey_store_next_import(s, im.no, &im.import_no, err))) goto out;
   if (has_csv) {
+    const char *csv = in->csv;
+    size_t csv_len = in->csv_len;
+    if (enc == SURVEY_ENCODING_WINDOWS_1252) {
+      if ((rc = survey_encoding_from_windows_1252(in->csv, in->csv_len, &converted, &csv_len,
+                                                  "csv", err)))
+        goto out;
+      csv = converted;
+    }
     trin_csv_options_t o = {.max_fields = SURVEY_MAX_STATEMENTS + 8, .field = "csv"};
-    rc = trin_csv_parse(in->csv, in->csv_len, &o, csv_row, &im, err);
+    rc = trin_csv_parse(csv, csv_len, &o, csv_row, &im, err);
+    if (rc == TRIN_EINVALID && enc == SURVEY_ENCODING_UTF8)
+      advise_windows_1252(in->csv, in->csv_len, err);
     if (rc == TRIN_EINVALID && strcmp(err->field, "csv") != 0) err->field[0] = '\0';
     if (rc == TRIN_EINVALID && !err->field[0]) snprintf(err->field, sizeof err->field, "csv");
     if (!rc && !im.col_stmt)
@@ -485,6 +540,7 @@ out:
   free(im.old);
   free(im.delta);
   free(im.col_stmt);
+  free(converted);
   trin_arena_reset(&a);
   return rc;
 }

@@ -37,6 +37,7 @@ typedef struct {
   int32_t round;
   const char *csv;        /* a CSV export (may be NULL) ... */
   size_t csv_len;
+  const char *encoding;   /* of csv: "" / "utf-8" or "windows-1252" (may be NULL) */
   Trin__Survey__Response *const *responses; /* ... or these */
   size_t n_responses;
   /* Field prefix for errors in `responses` ("responses" for requests,

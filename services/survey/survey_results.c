@@ -116,6 +116,16 @@ static char *x100_text(trin_arena_t *a, int64_t v) {
   return trin_arena_strdup(a, survey_format_x100(v, b));
 }
 
+int survey_results_default_round(const survey_survey_msg_t *sv) {
+  int newest = 0, answered = 0;
+  for (size_t i = 0; i < sv->n_rounds; i++) {
+    int n = sv->rounds[i]->number;
+    if (n > newest) newest = n;
+    if (sv->rounds[i]->respondents > 0 && n > answered) answered = n;
+  }
+  return answered ? answered : newest;
+}
+
 int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,
                         Trin__Survey__RoundResults *out, trin_err_t *err) {
   const survey_survey_msg_t *sv = v->sv;
@@ -125,10 +135,12 @@ int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,
   out->partnership_id = sv->partnership_id;
   out->client_org = sv->client_org;
   out->round = round;
+  out->latest_round = (int32_t)sv->n_rounds;
   for (size_t i = 0; i < sv->n_rounds; i++)
     if (sv->rounds[i]->number == round) {
       out->opens = sv->rounds[i]->opens;
       out->closes = sv->rounds[i]->closes;
+      out->respondents = sv->rounds[i]->respondents;
     }
   out->baseline = round >= 1 && round <= SURVEY_MAX_ROUNDS && v->is_base[round];
   out->min_respondents = (int32_t)v->min;

@@ -50,6 +50,10 @@ size_t survey_view_alerts(const survey_view_t *v, int round, survey_alert_row_t 
 int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,
                         Trin__Survey__RoundResults *out, trin_err_t *err);
 
+/* The round GetResults shows when none is asked for: the newest with
+ * answers, or the newest when none has any (0 when there is no round). */
+int survey_results_default_round(const survey_survey_msg_t *sv);
+
 /* An Alert message for people, arena-owned. */
 Trin__Survey__Alert *survey_alert_message(const survey_view_t *v,
                                           const survey_alert_row_t *r, trin_arena_t *a);

@@ -2,6 +2,7 @@
 #include "survey_rules.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,6 +58,60 @@ int survey_role_parse(const char *text, const char *field, trin_err_t *err) {
                "advisor or contractor",
                text ? text : "");
   return -1;
+}
+
+int survey_column_parse(const char *header) {
+  static const struct {
+    const char *word;
+    int column;
+  } COLUMNS[] = {
+      {"respondent", SURVEY_COLUMN_RESPONDENT}, {"respondent_id", SURVEY_COLUMN_RESPONDENT},
+      {"respondentid", SURVEY_COLUMN_RESPONDENT}, {"role", SURVEY_COLUMN_ROLE},
+      {"rolle", SURVEY_COLUMN_ROLE},           {"comment", SURVEY_COLUMN_COMMENT},
+      {"kommentar", SURVEY_COLUMN_COMMENT},    {"kommentarer", SURVEY_COLUMN_COMMENT},
+  };
+  char w[64];
+  normalise(header ? header : "", w, sizeof w);
+  for (size_t i = 0; i < sizeof COLUMNS / sizeof *COLUMNS; i++)
+    if (strcmp(w, COLUMNS[i].word) == 0) return COLUMNS[i].column;
+  return -1;
+}
+
+/* Bytes of the Danish letter at p (2), or 0. */
+static size_t danish_letter(const unsigned char *p) {
+  if (p[0] != 0xC3) return 0;
+  switch (p[1]) {
+    case 0x86: case 0x98: case 0x85: case 0xA6: case 0xB8: case 0xA5:
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+int survey_statement_key_check(const char *key, const char *field, trin_err_t *err) {
+  if (!key || !*key) return trin_err_set(err, TRIN_EINVALID, field, "is required");
+  size_t n = strlen(key);
+  if (n > SURVEY_KEY_MAX)
+    return trin_err_set(err, TRIN_EINVALID, field,
+                        "is %zu bytes long; at most %d are allowed (Æ, Ø, Å take two)", n,
+                        SURVEY_KEY_MAX);
+  for (size_t i = 0; i < n;) {
+    const unsigned char *p = (const unsigned char *)key + i;
+    size_t d = danish_letter(p);
+    if (d) {
+      i += d;
+      continue;
+    }
+    bool ok = isalnum(*p) && *p < 0x80;
+    if (!ok && i > 0) ok = *p == '.' || *p == '_' || *p == '-' || *p == ':';
+    if (!ok)
+      return trin_err_set(err, TRIN_EINVALID, field,
+                          "'%.64s' may only contain letters A-Z and Æ Ø Å, digits and "
+                          ". _ - : (starting with a letter or digit)",
+                          key);
+    i++;
+  }
+  return TRIN_OK;
 }
 
 const char *survey_role_name(int role) {

@@ -1,7 +1,8 @@
 /* survey_rules — the survey service's domain rules as plain functions on
  * plain structs: running aggregates, exact means and changes, trend,
  * baseline and alert rules, anonymity suppression, and the words of the
- * contract (roles, alert kinds). No store, no sockets: unit-tested alone.
+ * contract (roles, alert kinds, CSV column names, statement keys). No
+ * store, no sockets: unit-tested alone.
  *
  * Invariant: an aggregate is the exact sum of the responses it covers —
  * count, sum of scores and per-score counts are integers, added and removed
@@ -31,6 +32,27 @@ typedef enum {
 /* The role word (or Danish alias, case-insensitive) -> role, or -1 with
  * err naming field. */
 int survey_role_parse(const char *text, const char *field, trin_err_t *err);
+
+/* The columns of a CSV import besides the statements. */
+typedef enum {
+  SURVEY_COLUMN_RESPONDENT = 0,
+  SURVEY_COLUMN_ROLE = 1,
+  SURVEY_COLUMN_COMMENT = 2,
+} survey_column_t;
+/* A header's column, English or Danish as a Danish Excel or survey tool
+ * writes it (case-insensitive, Æ Ø Å included, ' ' or '-' for '_'):
+ * respondent / respondent_id / respondentid, role / rolle, comment /
+ * kommentar / kommentarer. -1 for any other name. */
+int survey_column_parse(const char *header);
+
+/* A statement key: 1–64 bytes of letters (A–Z, a–z and the Danish Æ Ø Å
+ * æ ø å), digits and . _ - : starting with a letter or digit — an id, plus
+ * the Danish letters people name statements with (RENGØRING). Case counts.
+ * Only precomposed Æ Ø Å (UTF-8 C3 86/98/85, C3 A6/B8/A5), so that a key
+ * has one spelling in bytes: an O followed by a combining stroke is refused. */
+#define SURVEY_KEY_MAX 64
+int survey_statement_key_check(const char *key, const char *field, trin_err_t *err);
+
 /* "residents", ...; "all" for SURVEY_ROLE_ALL. */
 const char *survey_role_name(int role);
 

@@ -4,7 +4,9 @@
  * raised; a re-sent import not counted twice; anonymity in replies and in
  * events; inside-vs-outside comparison; refusals that change nothing,
  * among them a file with a NUL byte or bytes that are not UTF-8 in a cell
- * (by the service and by trinctl, named by line and column). */
+ * (by the service and by trinctl, named by line and column); a Danish
+ * office's survey: a key with Ø, Excel's Windows-1252 file through trinctl,
+ * and results that default to the newest round with answers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -374,7 +376,7 @@ static void nul_bytes_and_invalid_utf8_change_nothing(void **state) {
       {nul, sizeof nul - 1, "line 2, column 1 (respondent): the cell holds a NUL byte (at position 3)"},
       {ff, sizeof ff - 1,
        "line 3, column 2 (respondent): the cell is not valid UTF-8 (byte 0xFF at position 2); "
-       "save the file as UTF-8"},
+       "it looks like Windows-1252 (0xFF = 'ÿ')"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     trin_err_t e = {0};
@@ -407,6 +409,107 @@ static void nul_bytes_and_invalid_utf8_change_nothing(void **state) {
   assert_int_equal(sv_last_seq(env.svc), before);
 }
 
+/* Issue 19: a Danish office's survey — a statement key with Ø, a file from
+ * Excel's plain "CSV (semikolonsepareret)" in Windows-1252 with Danish
+ * headers (refused with advice, accepted with --encoding windows-1252), and
+ * results that default to the newest round with answers. */
+static void danish_files_keys_and_the_default_round(void **state) {
+  static Trin__Survey__Statement clean = TRIN__SURVEY__STATEMENT__INIT,
+                                 bad = TRIN__SURVEY__STATEMENT__INIT;
+  clean.key = "RENGØRING";
+  clean.text = "Der bliver gjort rent efter håndværkerne";
+  clean.common = true;
+  Trin__Survey__Statement *sts[] = {&clean, &st_dialogue};
+  Trin__Survey__Survey sv;
+  survey_for(&sv, "S-DK", "P-OUT", 2);
+  sv.statements = sts;
+  /* The rule still refuses what is not a letter, digit or . _ - : */
+  bad.key = "RENG ØRING";
+  bad.text = "x";
+  Trin__Survey__Statement *bads[] = {&bad};
+  sv.statements = bads;
+  sv.n_statements = 1;
+  REFUSED(sv_create(env.svc, &sv, &e_), TRIN_EINVALID, "survey.statements[0].key");
+  {
+    trin_err_t e_ = {0};
+    sv_create(env.svc, &sv, &e_);
+    assert_string_equal(e_.message, "'RENG ØRING' may only contain letters A-Z and Æ Ø Å, "
+                                    "digits and . _ - : (starting with a letter or digit)");
+  }
+  sv.statements = sts;
+  sv.n_statements = 2;
+  OK(sv_create(env.svc, &sv, &e_));
+  OK(sv_add_round(env.svc, "S-DK", 1, "2024-01-01", "2024-01-31", &e_));
+  OK(sv_add_round(env.svc, "S-DK", 2, "2024-06-01", "2024-06-30", &e_));
+
+  /* The bytes a Danish Excel writes: æ E6, ø F8, å E5, Ø D8, Å C5. */
+  static const char cp1252[] =
+      "Respondent;Rolle;RENG\xD8RING;DIALOGUE;Kommentar\r\n"
+      "d1;beboer;4;4;Fint\r\n"
+      "d2;beboer;5;4;R\xE6kkehusene er p\xE6ne\r\n"
+      "d3;F\xF8lgegruppe;3;4;\r\n"
+      "d4;beboer;4;5;\xC5" "bent og \xE6rligt\r\n"
+      "d5;beboer;4;4;\r\n";
+  char path[400], cmd[1400], out[16384];
+  snprintf(path, sizeof path, "%s/excel.csv", env.sv.dir);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(cp1252, 1, sizeof cp1252 - 1, f), sizeof cp1252 - 1);
+  fclose(f);
+  uint64_t before = sv_last_seq(env.svc);
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey import --survey S-DK --round 1 %s 2>&1",
+           TRINCTL_BIN, env.sv.endpoint, path);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 1);
+  if (!strstr(out, "line 1, column 3: the cell")) print_error("%s\n", out);
+  assert_non_null(strstr(out, "line 1, column 3: the cell is not valid UTF-8 (byte 0xD8 at position 5); it looks "
+                              "like Windows-1252 (0xD8 = 'Ø'), Excel's \"CSV "
+                              "(semikolonsepareret)\": save it as \"CSV UTF-8 "
+                              "(kommasepareret)\" or use encoding windows-1252"));
+  assert_int_equal(sv_last_seq(env.svc), before);
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint %s survey import --survey S-DK --round 1 --encoding windows-1252 %s",
+           TRINCTL_BIN, env.sv.endpoint, path);
+  int rc = testproc_run(cmd, out, sizeof out);
+  if (rc != 0) print_error("%s\n", out);
+  assert_int_equal(rc, 0);
+  assert_non_null(strstr(out, "5 responses, 5 new, 0 replaced, 0 unchanged"));
+
+  /* Round 2 has no answers yet: the results show round 1 and say so. */
+  Trin__Survey__RoundResults *r = NULL;
+  OK(sv_results(env.svc, "S-DK", 0, &r, &e_));
+  assert_int_equal(r->round, 1);
+  assert_int_equal(r->latest_round, 2);
+  assert_int_equal(r->respondents, 5);
+  const Trin__Survey__Figures *fg = sv_figure(r, "RENGØRING", "all");
+  assert_non_null(fg);
+  assert_int_equal(fg->count, 5);
+  assert_string_equal(fg->mean, "4.00");
+  trin_codec_free(r);
+  OK(sv_results(env.svc, "S-DK", 2, &r, &e_));
+  assert_int_equal(r->round, 2);
+  assert_int_equal(r->respondents, 0);
+  trin_codec_free(r);
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey results S-DK", TRINCTL_BIN,
+           env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "round 1 ("));
+  assert_non_null(strstr(out, "runde 1 er den seneste med svar; runde 2 har ingen svar endnu"));
+  assert_non_null(strstr(out, "RENGØRING"));
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey results S-DK --round 2", TRINCTL_BIN,
+           env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "runde 2 har ingen svar endnu"));
+
+  /* A common statement with Ø compares like any other. */
+  Trin__Survey__Compare q = TRIN__SURVEY__COMPARE__INIT;
+  q.statement_key = "RENGØRING";
+  Trin__Survey__Comparison *c = NULL;
+  OK(trin_client_call(env.svc, &q.base, &trin__survey__comparison__descriptor,
+                      (ProtobufCMessage **)&c, &e_));
+  assert_string_equal(c->groups[1]->mean, "4.00");
+  trin_codec_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(three_rounds_and_an_alert),
@@ -415,6 +518,7 @@ int main(void) {
       cmocka_unit_test(inside_versus_outside),
       cmocka_unit_test(trinctl_import_and_results),
       cmocka_unit_test(nul_bytes_and_invalid_utf8_change_nothing),
+      cmocka_unit_test(danish_files_keys_and_the_default_round),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,7 +6,9 @@
  * re-sent file is not counted twice and a changed answer replaces the old
  * one in the running aggregates; the Response-list path names its field;
  * a cell with a NUL byte or bytes that are not UTF-8 is refused with its
- * line and column, and so is such a respondent in a Response list. */
+ * line and column, and so is such a respondent in a Response list; Danish
+ * column names; a Windows-1252 file refused with advice, or converted when
+ * the request says encoding windows-1252. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -331,7 +333,7 @@ static void nul_bytes_and_invalid_utf8_refused(void **state) {
       {nul_alone, sizeof nul_alone - 1, "line 3, column 1 (respondent): the cell holds a NUL byte"},
       {bad_utf8, sizeof bad_utf8 - 1,
        "line 3, column 2 (respondent): the cell is not valid UTF-8 (byte 0xFF at position 2); "
-       "save the file as UTF-8"},
+       "it looks like Windows-1252 (0xFF = 'ÿ')"},
       {utf16, sizeof utf16 - 1, "line 1, column 1: the cell holds a NUL byte (at position 2)"},
       {cut, sizeof cut - 1,
        "line 2, column 4 (comment): the cell is not valid UTF-8 (byte 0xC3 at position 11)"},
@@ -368,12 +370,86 @@ static void nul_bytes_and_invalid_utf8_refused(void **state) {
   assert_int_equal(count_rows("SELECT count(*) FROM trin_outbox"), events);
 }
 
+/* Issue 19: headers as a Danish survey tool names them, and a file in
+ * Windows-1252 — refused with advice naming line and column, accepted when
+ * the request says encoding windows-1252. */
+static int import_enc(const char *csv, size_t len, const char *enc,
+                      Trin__Survey__ImportReply *reply, trin_err_t *err) {
+  job_t j = {.in = {.survey_id = "S1", .round = 1, .csv = csv, .csv_len = len, .encoding = enc}};
+  trin__survey__import_reply__init(&j.reply);
+  memset(err, 0, sizeof *err);
+  int rc = trin_server_apply(server, run_import, &j, err);
+  if (reply) *reply = j.reply;
+  return rc;
+}
+
+static void danish_headers_and_windows_1252(void **state) {
+  Trin__Survey__ImportReply r;
+  trin_err_t err;
+  int64_t responses = count_rows("SELECT count(*) FROM responses");
+  int64_t aggregates = count_rows("SELECT count(*) FROM aggregates");
+  int rc = import_csv("Respondent-id;ROLLE;DIALOGUE;Kommentarer\n"
+                      "dk1;Bygherre;4;\"Godt, tak\"\n"
+                      "dk2;rådgiver;5;\n",
+                      &r, &err);
+  if (rc) print_error("%s: %s\n", err.field, err.message);
+  assert_int_equal(rc, TRIN_OK);
+  assert_int_equal(r.added, 2);
+  assert_int_equal(count_rows("SELECT count(*) FROM responses WHERE role = 3"), 1);
+  assert_int_equal(count_rows("SELECT count(*) FROM responses WHERE comment = 'Godt, tak'"), 1);
+  responses += 2;
+  aggregates = count_rows("SELECT count(*) FROM aggregates");
+  assert_int_equal(import_csv("respondent;Respondent;role;DIALOGUE\na;b;client;4\n", &r, &err),
+                   TRIN_EINVALID);
+  assert_string_equal(err.message, "line 1: columns 1 'respondent' and 2 'Respondent' are the "
+                                   "same column");
+
+  static const char cp[] = "respondent;rolle;DIALOGUE;Kommentar\r\n"
+                           "w1;beboer;4;Fint\r\n"
+                           "w2;F\xF8lgegruppe;5;R\xE6kkehusene er p\xE6ne\r\n";
+  assert_int_equal(import_enc(cp, sizeof cp - 1, "", &r, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "csv");
+  assert_string_equal(err.message,
+                      "line 3, column 2 (rolle): the cell is not valid UTF-8 (byte 0xF8 at "
+                      "position 2); it looks like Windows-1252 (0xF8 = 'ø'), Excel's \"CSV "
+                      "(semikolonsepareret)\": save it as \"CSV UTF-8 (kommasepareret)\" or "
+                      "use encoding windows-1252");
+  assert_untouched(responses, aggregates);
+  assert_int_equal(import_enc(cp, sizeof cp - 1, "windows-1252", &r, &err), TRIN_OK);
+  assert_int_equal(r.added, 2);
+  assert_int_equal(count_rows("SELECT count(*) FROM responses WHERE comment = "
+                              "'Rækkehusene er pæne'"),
+                   1);
+  assert_int_equal(import_enc(cp, sizeof cp - 1, "cp1252", &r, &err), TRIN_OK);
+  assert_int_equal(r.unchanged, 2);
+  assert_int_equal(import_enc(cp, sizeof cp - 1, "latin-1", &r, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "encoding");
+
+  /* encoding is about csv bytes; a Response list is UTF-8 text already. */
+  Trin__Survey__Response__ScoresEntry e = TRIN__SURVEY__RESPONSE__SCORES_ENTRY__INIT;
+  e.key = "DIALOGUE";
+  e.value = 4;
+  Trin__Survey__Response__ScoresEntry *sc[] = {&e};
+  Trin__Survey__Response a = TRIN__SURVEY__RESPONSE__INIT;
+  a.respondent = "x9";
+  a.role = "client";
+  a.scores = sc;
+  a.n_scores = 1;
+  Trin__Survey__Response *rs[] = {&a};
+  job_t j = {.in = {.survey_id = "S1", .round = 1, .responses = rs, .n_responses = 1,
+                    .encoding = "windows-1252"}};
+  assert_int_equal(trin_server_apply(server, run_import, &j, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "encoding");
+  assert_string_equal(err.message, "applies to csv only (responses are UTF-8 text)");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(broken_rows_store_nothing),
       cmocka_unit_test(separators_bom_quotes_and_decimal_commas),
       cmocka_unit_test(response_list_names_the_field),
       cmocka_unit_test(nul_bytes_and_invalid_utf8_refused),
+      cmocka_unit_test(danish_headers_and_windows_1252),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,14 +2,17 @@
  * means and changes, rounding, trend, baseline and alert thresholds at
  * their boundaries, anonymity suppression (including complementary
  * suppression), role words and score parsing; and the results view over a
- * small cube. */
+ * small cube; Danish column names, statement keys with Æ Ø Å, reading
+ * Windows-1252, and the round results show by default. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "survey_encoding.h"
 #include "survey_results.h"
 #include "survey_rules.h"
 
@@ -409,6 +412,91 @@ static void results_trend_from_exact_means(void **state) {
   trin_arena_reset(&a);
 }
 
+/* Issue 19: Danish column names, statement keys with Æ Ø Å, Windows-1252,
+ * and the round results show by default. */
+static void danish_columns_keys_and_windows_1252(void **state) {
+  assert_int_equal(survey_column_parse("Rolle"), SURVEY_COLUMN_ROLE);
+  assert_int_equal(survey_column_parse(" ROLE "), SURVEY_COLUMN_ROLE);
+  assert_int_equal(survey_column_parse("Kommentar"), SURVEY_COLUMN_COMMENT);
+  assert_int_equal(survey_column_parse("kommentarer"), SURVEY_COLUMN_COMMENT);
+  assert_int_equal(survey_column_parse("Respondent-id"), SURVEY_COLUMN_RESPONDENT);
+  assert_int_equal(survey_column_parse("RespondentID"), SURVEY_COLUMN_RESPONDENT);
+  assert_int_equal(survey_column_parse("respondent id"), SURVEY_COLUMN_RESPONDENT);
+  assert_int_equal(survey_column_parse("Rolle2"), -1);
+  assert_int_equal(survey_column_parse(""), -1);
+
+  trin_err_t err;
+  const char *good[] = {"RENGØRING", "ÆBLE_ÅR", "kø-1", "Ø", "a.b:c", "TRUST_ECONOMY"};
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+    assert_int_equal(survey_statement_key_check(good[i], "key", &err), TRIN_OK);
+  const char *bad[] = {"", "_A", "RENG ØRING", "É", "O\xcc\xb8", "A\xff", "a/b", "ÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅA"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    if (survey_statement_key_check(bad[i], "key", &err) != TRIN_EINVALID)
+      print_error("case %zu accepted\n", i);
+    assert_int_equal(survey_statement_key_check(bad[i], "key", &err), TRIN_EINVALID);
+    assert_string_equal(err.field, "key");
+  }
+  assert_string_equal(err.message, "is 65 bytes long; at most 64 are allowed (Æ, Ø, Å take two)");
+
+  survey_encoding_t enc;
+  assert_int_equal(survey_encoding_parse("", &enc, "encoding", &err), TRIN_OK);
+  assert_int_equal(enc, SURVEY_ENCODING_UTF8);
+  assert_int_equal(survey_encoding_parse("Windows-1252", &enc, "encoding", &err), TRIN_OK);
+  assert_int_equal(enc, SURVEY_ENCODING_WINDOWS_1252);
+  assert_int_equal(survey_encoding_parse("latin1", &enc, "encoding", &err), TRIN_EINVALID);
+  assert_string_equal(err.message, "'latin1' is not an encoding trin reads; use utf-8 (the "
+                                   "default) or windows-1252");
+  /* æøåÆØÅ and € in Windows-1252; UTF-8 text (even with one broken
+   * character) and NUL bytes do not look like it. */
+  static const char w[] = "\xE6\xF8\xE5\xC6\xD8\xC5 \x80";
+  assert_true(survey_encoding_looks_windows_1252(w, sizeof w - 1));
+  assert_false(survey_encoding_looks_windows_1252("plain", 5));
+  assert_false(survey_encoding_looks_windows_1252("bl\xc3\xa5 \xe6", 6));
+  assert_false(survey_encoding_looks_windows_1252("a\0\xe6", 3));
+  assert_false(survey_encoding_looks_windows_1252("\x81", 1));
+  char *out;
+  size_t n;
+  assert_int_equal(survey_encoding_from_windows_1252(w, sizeof w - 1, &out, &n, "csv", &err),
+                   TRIN_OK);
+  assert_string_equal(out, "æøåÆØÅ €");
+  assert_int_equal(n, strlen("æøåÆØÅ €"));
+  free(out);
+  assert_int_equal(survey_encoding_from_windows_1252("a\nb\x81", 4, &out, &n, "csv", &err),
+                   TRIN_EINVALID);
+  assert_string_equal(err.message, "line 2: byte 0x81 is not a Windows-1252 character; is the "
+                                   "file really Windows-1252?");
+  assert_null(out);
+  assert_int_equal(survey_encoding_from_windows_1252("x\ny\nr\xc3\xb8" "d", 7, &out, &n, "csv",
+                                                     &err),
+                   TRIN_EINVALID);
+  assert_string_equal(err.message, "line 3: the file holds UTF-8 characters ('ø'), so it is "
+                                   "UTF-8, not Windows-1252; import it without encoding "
+                                   "windows-1252");
+  assert_int_equal(survey_encoding_from_windows_1252("\xEF\xBB\xBFx", 4, &out, &n, "csv", &err),
+                   TRIN_EINVALID);
+  assert_non_null(strstr(err.message, "byte-order mark"));
+}
+
+static void default_round_is_the_newest_with_answers(void **state) {
+  Trin__Survey__Round r1 = TRIN__SURVEY__ROUND__INIT, r2 = TRIN__SURVEY__ROUND__INIT,
+                     r3 = TRIN__SURVEY__ROUND__INIT;
+  r1.number = 1;
+  r2.number = 2;
+  r3.number = 3;
+  Trin__Survey__Round *rs[] = {&r1, &r2, &r3};
+  Trin__Survey__Survey sv = TRIN__SURVEY__SURVEY__INIT;
+  assert_int_equal(survey_results_default_round(&sv), 0); /* no round */
+  sv.rounds = rs;
+  sv.n_rounds = 3;
+  assert_int_equal(survey_results_default_round(&sv), 3); /* none answered: the newest */
+  r1.respondents = 12;
+  assert_int_equal(survey_results_default_round(&sv), 1);
+  r2.respondents = 9;
+  assert_int_equal(survey_results_default_round(&sv), 2);
+  r3.respondents = 1;
+  assert_int_equal(survey_results_default_round(&sv), 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(means_are_exact),
@@ -420,6 +508,8 @@ int main(void) {
       cmocka_unit_test(suppression_at_the_boundary),
       cmocka_unit_test(words_and_scores),
       cmocka_unit_test(results_view_over_a_cube),
+      cmocka_unit_test(danish_columns_keys_and_windows_1252),
+      cmocka_unit_test(default_round_is_the_newest_with_answers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

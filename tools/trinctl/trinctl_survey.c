@@ -293,6 +293,7 @@ static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   req.round = (int32_t)trinctl_args_num(a, "round");
   req.csv.data = (uint8_t *)buf;
   req.csv.len = len;
+  req.encoding = S(a, "encoding");
   /* A million responses take seconds to commit: wait for them. */
   if (ctx->g.timeout_ms < 600000 && !ctx->client) ctx->g.timeout_ms = 600000;
   Trin__Survey__ImportReply *r = NULL;
@@ -313,9 +314,20 @@ static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 
 /* ---- results ------------------------------------------------------------------ */
 
-static void print_results(FILE *f, const Trin__Survey__RoundResults *r) {
+/* asked: the round was named (--round); otherwise the service chose the
+ * newest with answers, and a newer round without any is said, or its
+ * empty table reads as lost data. */
+static void print_results(FILE *f, const Trin__Survey__RoundResults *r, bool asked) {
   fprintf(f, "survey %s, project %s, round %d (%s – %s)%s\n", r->survey_id, r->project_id,
           r->round, r->opens, r->closes, r->baseline ? ", a baseline round" : "");
+  if (r->respondents == 0)
+    fprintf(f, "runde %d har ingen svar endnu\n", r->round);
+  else if (!asked && r->latest_round == r->round + 1)
+    fprintf(f, "runde %d er den seneste med svar; runde %d har ingen svar endnu\n", r->round,
+            r->latest_round);
+  else if (!asked && r->latest_round > r->round)
+    fprintf(f, "runde %d er den seneste med svar; runde %d–%d har ingen svar endnu\n",
+            r->round, r->round + 1, r->latest_round);
   fprintf(f, "groups under %d respondents are hidden\n", r->min_respondents);
   const char *h[] = {"statement", "role", "n", "mean", "change", "vs baseline", "trend",
                      "distribution"};
@@ -362,7 +374,7 @@ static int run_results(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
                         (ProtobufCMessage **)&r);
   if (rc) return rc;
   if (ctx->g.json) print_json(ctx, &r->base);
-  else print_results(ctx->out, r);
+  else print_results(ctx->out, r, req.round != 0);
   trin_codec_free(r);
   return TRINCTL_EXIT_OK;
 }
@@ -438,9 +450,12 @@ static const trinctl_opt_t thresholds_opts[] = {
 static const trinctl_opt_t import_opts[] = {
     OPT_TEXT("survey", true, "survey_id", "ID", "the survey"),
     OPT_INT("round", true, "round", 1, 200, "the round the responses belong to"),
+    OPT_TEXT("encoding", false, "encoding", "ENC",
+         "utf-8 (default) or windows-1252 (Excel's plain \"CSV (semikolonsepareret)\")"),
     OPT_END};
 static const trinctl_opt_t results_opts[] = {
-    OPT_INT("round", false, "round", 0, 200, "the round (default: the latest)"),
+    OPT_INT("round", false, "round", 0, 200,
+        "the round (default: the newest with answers)"),
     OPT_END};
 static const trinctl_opt_t list_opts[] = {
     OPT_TEXT("project", false, "project_id", "ID", "only this project's surveys"),
