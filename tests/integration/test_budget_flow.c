@@ -380,6 +380,19 @@ static void trinctl_commands(void **state) {
            bg.endpoint);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "\"budget_b_ore\":5800000000"));
+  /* docs/budget.md's worked example, early-phase hours included. */
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint '%s' --json budget price LIVA-P --craft 1.000.000 "
+           "--hours 'projektleder=10,5;kalkulator=3,25' 2>&1",
+           TRINCTL_BIN, bg.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "\"price_ore\":128308288"));
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint '%s' budget price LIVA-P --craft 1.000.000 "
+           "--hours 'projektleder=10.5' 2>&1",
+           TRINCTL_BIN, bg.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 2);
+  assert_non_null(strstr(out, "--hours: write ROLE=HOURS;ROLE=HOURS"));
 }
 
 /* ---- new index points re-emit the figures they move ------------------------------------ */
