@@ -5,11 +5,43 @@
 # with MOLIO references and drift, resident surveys over rounds, a pause, a
 # dispute up the ladder, defects, and projects outside any partnership as
 # the baseline. All names and figures are fictional demo data (the index
-# values too: they are not Danmarks Statistik's BYG43). Safe to run twice:
-# it stops if the demo is already there.
+# values too: they are not Danmarks Statistik's BYG43).
+#
+# Safe to run again, and to stop: it counts the trinctl calls it has made
+# in $TRIN_DEMO_STATE (default data/demo-portfolio.state, beside the
+# quick start's stores), so a run stopped midway (Ctrl-C, a crash, a closed
+# terminal) is resumed by the next one from the call it was stopped in, and
+# a finished portfolio is left as it is. Each call is one request, applied
+# whole or not at all; only the one in flight when the run stopped may have
+# been applied, so its refusal on the resumed run counts as done. Replaying
+# everything instead would not do: a pause or an escalation made twice is
+# two in the project's history.
 set -euo pipefail
 TRINCTL="${TRINCTL:-build/tools/trinctl/trinctl}"
-t() { "$TRINCTL" "$@" >/dev/null; }
+STATE="${TRIN_DEMO_STATE:-data/demo-portfolio.state}"
+# The portfolio's size: six hand-made projects and the generated cases
+# (fsbHJEM 4 + 16, &os 10 + 20 + 1 new build, LIVA 3).
+FSB_H=4 FSB_U=16 OS_H=10 OS_U=20 LIVA_H=3
+expected=$((6 + FSB_H + FSB_U + OS_H + OS_U + 1 + LIVA_H))
+step=0 done_steps=0
+t() {
+  step=$((step + 1))
+  [ "$step" -le "$done_steps" ] && return 0
+  if [ "$step" -eq "$((done_steps + 1))" ] && [ "$done_steps" -gt 0 ]; then
+    # the call the stopped run was in: refused (exit 1) = it was applied
+    local rc=0
+    "$TRINCTL" "$@" >/dev/null 2>"$tmp/last-error" || rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then cat "$tmp/last-error" >&2; return "$rc"; fi
+  else
+    "$TRINCTL" "$@" >/dev/null
+  fi
+  echo "$step" >"$STATE.new" && mv -f "$STATE.new" "$STATE"
+}
+# The demo projects the services hold (every project id of the demo starts
+# with one of its partnerships' or the baseline's prefixes).
+count_projects() {
+  "$TRINCTL" project list 2>/dev/null | grep -cE '^(FSB|OS|LIVA|KAB)-' || true
+}
 # Waits until a command succeeds (services learn of each other by events,
 # a few milliseconds behind).
 wait_for() {
@@ -23,9 +55,28 @@ wait_for() {
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if "$TRINCTL" org list 2>/dev/null | grep -q '^demo-fsb\b'; then
-  echo "demo portfolio already loaded"
+mkdir -p "$(dirname "$STATE")"
+there=0
+if "$TRINCTL" org list 2>/dev/null | grep -q '^demo-fsb\b'; then there=$(count_projects); fi
+recorded=$(cat "$STATE" 2>/dev/null || true)
+if [ "$recorded" = done ] && [ "$there" -gt 0 ]; then
+  echo "demo portfolio already loaded ($there projects)"
   exit 0
+elif [ "$there" -eq 0 ] && ! "$TRINCTL" org list 2>/dev/null | grep -q '^demo-'; then
+  rm -f "$STATE"  # the services start empty: whatever it says is of other stores
+elif [ -n "$recorded" ] && [ "$recorded" -eq "$recorded" ] 2>/dev/null; then
+  done_steps=$recorded
+  echo "demo portfolio: $there of $expected projects were there (a load stopped after" \
+    "$done_steps steps); loading the rest"
+elif [ "$there" -ge "$expected" ]; then
+  echo "demo portfolio already loaded ($there projects)"
+  echo done >"$STATE"
+  exit 0
+else
+  echo "demo portfolio: $there of $expected projects are there, but $STATE, which says" \
+    "how far a load got, is missing: the rest cannot be loaded safely. Stop the services," \
+    "remove their stores (./data for the quick start) and run again." >&2
+  exit 1
 fi
 
 # ---- organisations and partnerships (lifecycle) -----------------------------
@@ -300,21 +351,21 @@ gen_case() { # partnership client municipality id kind mio_kr start_date n
   fi
 }
 n=0
-for i in 1 2 3 4; do
+for i in $(seq 1 $FSB_H); do
   n=$((n + 1)); gen_case fsbHJEM demo-fsb København "FSB-H$i" helhedsplan $(( 150 + (i * 173) % 600 )) "$(day 2021-07-01 $(( i * 95 )))" $n
 done
-for i in $(seq 1 16); do
+for i in $(seq 1 $FSB_U); do
   n=$((n + 1)); gen_case fsbHJEM demo-fsb København "FSB-U$i" renovation $(( 2 + (i * 37) % 98 )) "$(day 2021-07-15 $(( i * 41 )))" $n
 done
-for i in $(seq 1 10); do
+for i in $(seq 1 $OS_H); do
   n=$((n + 1)); gen_case os demo-kab "$(case $((i % 4)) in 0) echo Greve;; 1) echo Ballerup;; 2) echo Herlev;; *) echo København;; esac)" \
     "OS-H$i" helhedsplan $(( 80 + (i * 131) % 670 )) "$(day 2022-02-01 $(( i * 65 )))" $n
 done
-for i in $(seq 1 20); do
+for i in $(seq 1 $OS_U); do
   n=$((n + 1)); gen_case os demo-kab København "OS-U$i" renovation $(( 3 + (i * 29) % 72 )) "$(day 2022-02-15 $(( i * 31 )))" $n
 done
 n=$((n + 1)); gen_case os demo-kab København OS-N1 new_build 420 2023-05-01 $n
-for i in 1 2 3; do
+for i in $(seq 1 $LIVA_H); do
   n=$((n + 1)); gen_case LIVA demo-civica Odense "LIVA-H$i" helhedsplan $(( 50 + (i * 149) % 450 )) "$(day 2022-10-01 $(( i * 120 )))" $n
 done
 cases=$(( 6 + n ))
@@ -352,4 +403,5 @@ t benchmark org demo-civica --name "Civica (demo)" --open
 t benchmark org demo-kom-a --name "Demoby 4 Kommune" --open
 t benchmark org demo-kom-b --name "Demoby 5 Kommune" --open
 
+echo done >"$STATE"
 echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties"

@@ -312,6 +312,9 @@ static int check_line(const budget_line_msg_t *l, const char *prefix, budget_lin
   return rc;
 }
 
+static int molio_report(trin_store_t *s, trin_arena_t *a, const char *budget_id,
+                        const char *field, Trin__Budget__MolioReport **out, trin_err_t *err);
+
 static int budget_reply(trin_request_t *req, budget_handlers_t *h, trin_arena_t *a,
                         const char *budget_id, bool with_lines, const char *event_type,
                         budget_event_msg_t *ev, trin_err_t *err) {
@@ -339,6 +342,19 @@ static int budget_reply(trin_request_t *req, budget_handlers_t *h, trin_arena_t 
     if ((rc = economy(req, h, b->project_id, "budget.project_id", &r, err))) return rc;
     if (!(reply.figures = budget_figures_message(&h->economy, &r, a))) return oom(err);
   }
+  /* The project's figures say the MOLIO of its price budget (B, else an
+   * approved A): about a draft Skema A that is no budget at all, and its
+   * failing lines would read "compliant". A reply about one budget says that
+   * budget's own MOLIO (the same for the price budget); a copy, for the
+   * event keeps the project's. */
+  Trin__Budget__MolioReport *own;
+  if ((rc = molio_report(trin_request_store(req), a, b->id, "budget_id", &own, err))) return rc;
+  Trin__Budget__ProjectFigures *f = trin_arena_alloc(a, sizeof *f);
+  if (!f) return oom(err);
+  *f = *reply.figures;
+  f->molio_compliant = own->compliant;
+  f->molio_failing_lines = own->lines_failing;
+  reply.figures = f;
   reply.budget = b;
   reply.seq = seq;
   return trin_request_reply(req, &reply.base, err);

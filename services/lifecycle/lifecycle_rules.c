@@ -161,6 +161,14 @@ static const char *stage_words(int s) {
   return s >= 0 && s < LIFECYCLE_STAGE_COUNT ? words[s] : "an unknown stage";
 }
 
+/* The next stage as a person says it and as it is typed ("trin 1+2
+ * (trin1_2)"): a refusal that only said "trin 1+2" left the user guessing the
+ * value to send. */
+static const char *next_stage_words(int s, char *buf, size_t n) {
+  snprintf(buf, n, "%s (%s)", stage_words(s), lifecycle_stage_name(s));
+  return buf;
+}
+
 /* ---- dates ------------------------------------------------------------------ */
 
 /* The range trin_date_parse accepts. A date outside it can only come from a
@@ -311,7 +319,7 @@ int lifecycle_stage_check_transition(const lifecycle_project_state_t *p, lifecyc
                         "the project is closed; a closed project cannot move "
                         "to %s",
                         to_w);
-  char d1[TRIN_DATE_BUF], d2[TRIN_DATE_BUF];
+  char d1[TRIN_DATE_BUF], d2[TRIN_DATE_BUF], nb[64];
   if (p->paused)
     return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
                         "the project is paused; resume it before moving it "
@@ -329,12 +337,12 @@ int lifecycle_stage_check_transition(const lifecycle_project_state_t *p, lifecyc
     if (to == p->stage)
       return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
                           "the project is already in %s; the next stage is %s",
-                          from_w, stage_words(next[0]));
+                          from_w, next_stage_words(next[0], nb, sizeof nb));
     return trin_err_set(err, TRIN_ECONFLICT, "to_stage",
                         "a %s in %s cannot move %sto %s; the next stage is %s",
                         track_words(p->fast_track), from_w,
                         stage_rank(to) < stage_rank(p->stage) ? "back " : "",
-                        to_w, stage_words(next[0]));
+                        to_w, next_stage_words(next[0], nb, sizeof nb));
   }
   if (to == LIFECYCLE_STAGE_TRIN3 && !p->price_closed)
     return trin_err_set(err, TRIN_ECONFLICT, "price_closed",

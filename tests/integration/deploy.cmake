@@ -29,3 +29,15 @@ if(_deploy_ready)
   # the bound only catches a hang.
   set_tests_properties(deploy.files deploy.rehearsal PROPERTIES TIMEOUT 900)
 endif()
+
+# deploy/demo-portfolio.sh killed midway, then run again: the second run says
+# how many of the 60 projects it found and loads the rest (tests/deploy/
+# demo_resume.sh; four services on ipc:// endpoints, no ports). Some minutes
+# with ASan (about 1,500 trinctl calls); the bound only catches a hang.
+if(TARGET trin-lifecycle AND TARGET trin-budget AND TARGET trin-survey AND TARGET trin-benchmark)
+  add_test(NAME deploy.demo_resume
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/deploy/demo_resume.sh ${PROJECT_SOURCE_DIR}
+                   $<TARGET_FILE:trinctl> $<TARGET_FILE:trin-lifecycle> $<TARGET_FILE:trin-budget>
+                   $<TARGET_FILE:trin-survey> $<TARGET_FILE:trin-benchmark>)
+  set_tests_properties(deploy.demo_resume PROPERTIES TIMEOUT 2400)
+endif()

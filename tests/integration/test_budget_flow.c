@@ -120,6 +120,29 @@ static void skema_a_to_b_with_kill9_and_price_closing(void **state) {
       {"adv", "advisor_fees", NULL, 200000000, 0},
   };
   OK(bg_budget(bgc, "P1-A", "P1", "skema_a", "2023-01-15", a_lines, 5, &e_));
+  /* While P1-A is a draft P1 has no price budget, yet a reply about P1-A
+   * (setting a line, reading it) says P1-A's own MOLIO: the roof fails. */
+  Trin__Budget__BudgetLine roof = TRIN__BUDGET__BUDGET_LINE__INIT;
+  roof.id = "roof";
+  roof.category = "craft";
+  roof.building_part = "roof";
+  roof.amount_ore = 1000000000;
+  roof.molio_reference_ore = 1100000000;
+  Trin__Budget__SetBudgetLine lq = TRIN__BUDGET__SET_BUDGET_LINE__INIT;
+  lq.budget_id = "P1-A";
+  lq.line = &roof;
+  Trin__Budget__BudgetReply *ar = NULL;
+  OK(trin_client_call(bgc, &lq.base, &trin__budget__budget_reply__descriptor,
+                      (ProtobufCMessage **)&ar, &e_));
+  assert_string_equal(ar->budget->status, "draft");
+  assert_false(ar->figures->molio_compliant);
+  assert_int_equal(ar->figures->molio_failing_lines, 1);
+  trin_codec_free(ar);
+  ar = NULL;
+  OK(bg_get_budget(bgc, "P1-A", &ar, &e_));
+  assert_false(ar->figures->molio_compliant);
+  assert_int_equal(ar->figures->molio_failing_lines, 1);
+  trin_codec_free(ar);
   /* Skema B: 58 mio. kr.; the roof now within MOLIO. */
   bg_line_spec_t b_lines[] = {
       {"facade", "craft", "facade", 3600000000, 4200000000},
@@ -357,6 +380,19 @@ static void trinctl_commands(void **state) {
            bg.endpoint);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "\"budget_b_ore\":5800000000"));
+  /* docs/budget.md's worked example, early-phase hours included. */
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint '%s' --json budget price LIVA-P --craft 1.000.000 "
+           "--hours 'projektleder=10,5;kalkulator=3,25' 2>&1",
+           TRINCTL_BIN, bg.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "\"price_ore\":128308288"));
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint '%s' budget price LIVA-P --craft 1.000.000 "
+           "--hours 'projektleder=10.5' 2>&1",
+           TRINCTL_BIN, bg.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 2);
+  assert_non_null(strstr(out, "--hours: write ROLE=HOURS;ROLE=HOURS"));
 }
 
 /* ---- new index points re-emit the figures they move ------------------------------------ */

@@ -297,13 +297,60 @@ static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+static const trinctl_opt_t model_opts[] = {
+    OPT_TEXT("parts", false, "model.parts", "PART=W;...",
+         "set the model: building parts and whole weights 1–1000 (only their ratios "
+         "matter), e.g. roof=20;facade=20;windows=15;installations=25;interior=20"),
+    OPT_END};
+
 /* ---- model ------------------------------------------------------------------------------ */
 
+#define MODEL_MAX_PARTS 64
+
+/* "roof=20;facade=20;windows=15": parts and their weights. The service
+ * checks the ids, the weights' range and the number of parts. */
+static int parse_parts(trinctl_ctx_t *ctx, char *text, Trin__Benchmark__ModelPart *parts,
+                       Trin__Benchmark__ModelPart **ptrs, size_t *n) {
+  *n = 0;
+  for (char *save = NULL, *tok = strtok_r(text, ";", &save); tok;
+       tok = strtok_r(NULL, ";", &save)) {
+    char *eq = strchr(tok, '='), *end = NULL;
+    long w = eq ? strtol(eq + 1, &end, 10) : 0;
+    if (!eq || eq == tok || !end || end == eq + 1 || *end || w < 1 || w > 1000 ||
+        *n >= MODEL_MAX_PARTS)
+      return trin_err_set(&ctx->err, TRIN_EINVALID, "model.parts",
+                          "--parts: write PART=WEIGHT;PART=WEIGHT with whole weights 1–1000 "
+                          "and at most %d parts (e.g. roof=20;facade=20;windows=15)",
+                          MODEL_MAX_PARTS);
+    *eq = '\0';
+    trin__benchmark__model_part__init(&parts[*n]);
+    parts[*n].part = tok;
+    parts[*n].weight = (int32_t)w;
+    ptrs[*n] = &parts[*n];
+    (*n)++;
+  }
+  return TRIN_OK;
+}
+
 static int run_model(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
-  Trin__Benchmark__GetMaintenanceModel req = TRIN__BENCHMARK__GET_MAINTENANCE_MODEL__INIT;
   Trin__Benchmark__MaintenanceModel *r = NULL;
-  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__maintenance_model__descriptor,
-                        (ProtobufCMessage **)&r);
+  int rc;
+  if (trinctl_args_has(a, "parts")) {
+    Trin__Benchmark__ModelPart parts[MODEL_MAX_PARTS], *ptrs[MODEL_MAX_PARTS];
+    char text[4096];
+    snprintf(text, sizeof text, "%s", trinctl_args_str(a, "parts"));
+    Trin__Benchmark__MaintenanceModel m = TRIN__BENCHMARK__MAINTENANCE_MODEL__INIT;
+    if (parse_parts(ctx, text, parts, ptrs, &m.n_parts)) return TRINCTL_EXIT_USAGE;
+    m.parts = ptrs;
+    Trin__Benchmark__SetMaintenanceModel req = TRIN__BENCHMARK__SET_MAINTENANCE_MODEL__INIT;
+    req.model = &m;
+    rc = trinctl_call(ctx, &req.base, &trin__benchmark__maintenance_model__descriptor,
+                      (ProtobufCMessage **)&r);
+  } else {
+    Trin__Benchmark__GetMaintenanceModel req = TRIN__BENCHMARK__GET_MAINTENANCE_MODEL__INIT;
+    rc = trinctl_call(ctx, &req.base, &trin__benchmark__maintenance_model__descriptor,
+                      (ProtobufCMessage **)&r);
+  }
   if (rc) return rc;
   if (ctx->g.json) print_json(ctx, &r->base);
   else {
@@ -334,8 +381,9 @@ const trinctl_cmd_t trinctl_benchmark_cmds[] = {
      "the organisation", history_opts, run_history},
     {"benchmark", "compare", "Projects inside against outside partnerships on every KPI.", NULL,
      NULL, NULL, compare_opts, run_compare},
-    {"benchmark", "model", "Show the maintenance model's parts and weights.", NULL, NULL, NULL,
-     no_opts, run_model},
+    {"benchmark", "model",
+     "Show the maintenance model's parts and weights; --parts replaces it (operator).",
+     NULL, NULL, NULL, model_opts, run_model},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

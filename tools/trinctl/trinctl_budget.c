@@ -139,10 +139,57 @@ static int run_model_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return rc;
 }
 
+/* Hours as typed, with a decimal comma ("10,5", "3,25"), in hundredths. */
+static bool hours_parse(const char *t, int64_t *out) {
+  int64_t v = 0;
+  int digits = 0, decimals = -1;
+  for (; *t; t++) {
+    if (*t == ',' && decimals < 0 && digits > 0) {
+      decimals = 0;
+    } else if (*t >= '0' && *t <= '9' && digits < 9 && decimals < 2) {
+      v = v * 10 + (*t - '0');
+      if (decimals >= 0) decimals++;
+      else digits++;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || decimals == 0) return false;
+  for (int d = decimals < 0 ? 0 : decimals; d < 2; d++) v *= 10;
+  *out = v;
+  return true;
+}
+
+/* "projektleder=10,5;kalkulator=3,25": early-phase hours per role. */
+static int parse_hours(trinctl_ctx_t *ctx, char *text, Trin__Budget__HoursByRole *hours,
+                       Trin__Budget__HoursByRole **ptrs, size_t *n) {
+  *n = 0;
+  for (char *save = NULL, *tok = strtok_r(text, ";", &save); tok;
+       tok = strtok_r(NULL, ";", &save)) {
+    char *eq = strchr(tok, '=');
+    if (eq) *eq = '\0';
+    trin__budget__hours_by_role__init(&hours[*n]);
+    if (!eq || eq == tok || *n >= 32 || !hours_parse(eq + 1, &hours[*n].hours_x100))
+      return trin_err_set(&ctx->err, TRIN_EINVALID, "hours",
+                          "--hours: write ROLE=HOURS;ROLE=HOURS, at most 32 roles, hours "
+                          "with a decimal comma and at most two decimals (e.g. "
+                          "projektleder=10,5;kalkulator=3,25)");
+    hours[*n].role = tok;
+    ptrs[*n] = &hours[*n];
+    (*n)++;
+  }
+  return TRIN_OK;
+}
+
 static int run_price(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Budget__CalculatePrice req = TRIN__BUDGET__CALCULATE_PRICE__INIT;
   req.partnership_id = ARG(a);
   req.craft_ore = trinctl_args_num(a, "craft");
+  Trin__Budget__HoursByRole hours[32], *hptrs[32];
+  char htext[1024];
+  snprintf(htext, sizeof htext, "%s", S(a, "hours"));
+  if (parse_hours(ctx, htext, hours, hptrs, &req.n_hours)) return TRINCTL_EXIT_USAGE;
+  req.hours = hptrs;
   Trin__Budget__PriceCalculation *r = NULL;
   int rc = call(ctx, &req.base, &trin__budget__price_calculation__descriptor,
                 (ProtobufCMessage **)&r);
@@ -501,7 +548,11 @@ static const trinctl_opt_t model_opts[] = {
     OPT_TEXT("index-series", false, "model.index_series", "SERIES", "construction-cost index for drift (default BYG43)"),
     OPT_END};
 static const trinctl_opt_t price_opts[] = {
-    OPT_MONEY("craft", true, "craft_ore", "craft costs (håndværkerudgifter)"), OPT_END};
+    OPT_MONEY("craft", true, "craft_ore", "craft costs (håndværkerudgifter)"),
+    OPT_TEXT("hours", false, "hours", "ROLE=H;...",
+             "early-phase hours per role (early advice), e.g. projektleder=10,5;kalkulator=3,25; "
+             "each role needs a rate in the partnership's model"),
+    OPT_END};
 static const trinctl_opt_t budget_create_opts[] = {
     OPT_TEXT("project", true, "budget.project_id", "ID", "the project"),
     OPT_CHOICE("kind", true, "budget.kind", "KIND", kinds, "skema_a, skema_b, skema_c or forecast"),

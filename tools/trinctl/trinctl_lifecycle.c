@@ -543,7 +543,9 @@ static const trinctl_opt_t partnership_create_opts[] = {
     OPT_INT("framework-years", false, "partnership.framework_years", 1, 4,
         "framework term in years, 1–4 (default 4)"),
     OPT_INT("extension-years", false, "partnership.extension_years", 0, 2,
-        "extension already granted, 0–2"),
+        "years of extension already granted when the partnership is recorded, 0–2 "
+        "(default 0), not the extension the agreement allows; grant one later with "
+        "`partnership extend`"),
     OPT_INT("horizon-years", false, "partnership.horizon_years", 0, 15,
         "collaboration horizon after the framework, 0–15"),
     OPT_CHOICE("price-closing", true, "partnership.price_closing_point", "POINT",
@@ -712,7 +714,10 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "the dispute's id", dispute_escalate_opts, run_dispute_escalate},
     {"dispute", "resolve", "Record a dispute's resolution.", "ID", "dispute_id",
      "the dispute's id", dispute_resolve_opts, run_dispute_resolve},
-    {"defect", "report", "Report a defect (fejl og mangler) found at handover or later.",
+    {"defect", "report",
+     "Report a defect (fejl og mangler) found at handover or later. Only a project "
+     "that has reached handover (or an inspection after it) takes defects; before "
+     "that the service refuses the report.",
      "PROJECT", "project_id", "the project's id", defect_report_opts, run_defect_report},
     {"defect", "fix", "Record that a defect is fixed.", "ID", "defect_id",
      "the defect's id", defect_fix_opts, run_defect_fix},
