@@ -407,6 +407,77 @@ static void nul_bytes_and_invalid_utf8_change_nothing(void **state) {
   assert_int_equal(sv_last_seq(env.svc), before);
 }
 
+/* Issue 19: an alert stands until a later round's figures for the same
+ * statement and role no longer meet its condition. Round 2 collapses
+ * (residents 2.00, all 2.67: drops and below the floor); round 3 is back
+ * at 4.00: every round-2 alert is cleared by round 3, and the cleared
+ * event names the alert as it was raised (round 2), so a follower that
+ * keys alerts by their round (the aggregator) removes exactly it. */
+static void a_recovered_round_clears_the_alert(void **state) {
+  OK(lc_project(env.lcc, "P-REC", "KAB-P", NULL, false, "2023-03-01", &e_));
+  Trin__Survey__Survey sv;
+  survey_for(&sv, "S-REC", "P-REC", 2);
+  OK(sv_create_when_known(env.svc, &sv, &e_));
+  OK(sv_add_round(env.svc, "S-REC", 1, "2023-04-01", "2023-04-30", &e_));
+  OK(sv_add_round(env.svc, "S-REC", 2, "2023-09-01", "2023-09-30", &e_));
+  OK(sv_add_round(env.svc, "S-REC", 3, "2024-03-01", "2024-03-31", &e_));
+  int good[10] = {4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, bad[10] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+  sbuf_t b = {0};
+  Trin__Survey__ImportReply *ir = NULL;
+  round_csv(&b, good, 4, 0);
+  OK(sv_import_csv(env.svc, "S-REC", 1, b.data, b.len, &ir, &e_));
+  trin_codec_free(ir);
+  sbuf_free(&b);
+  round_csv(&b, bad, 4, 0);
+  OK(sv_import_csv(env.svc, "S-REC", 2, b.data, b.len, &ir, &e_));
+  assert_int_equal(ir->alerts_raised, 4); /* residents and all: drop and floor */
+  trin_codec_free(ir);
+  sbuf_free(&b);
+
+  uint64_t before3 = sv_last_seq(env.svc);
+  uint8_t *pl = NULL;
+  size_t pn = 0;
+  assert_int_equal(sv_count_events(env.svc, before3, "survey.alert_cleared", &pl, &pn), 0);
+  round_csv(&b, good, 4, 0);
+  OK(sv_import_csv(env.svc, "S-REC", 3, b.data, b.len, &ir, &e_));
+  assert_int_equal(ir->alerts_raised, 0);
+  trin_codec_free(ir);
+  sbuf_free(&b);
+  assert_int_equal(sv_count_events(env.svc, before3, "survey.alert_cleared", &pl, &pn), 4);
+  Trin__Survey__Alert *al = trin__survey__alert__unpack(NULL, pn, pl);
+  assert_non_null(al);
+  assert_string_equal(al->survey_id, "S-REC");
+  assert_string_equal(al->project_id, "P-REC");
+  assert_string_equal(al->statement_key, "TRUST_ECONOMY");
+  assert_int_equal(al->round, 2);
+  assert_int_equal(al->cleared_by_round, 3);
+  trin__survey__alert__free_unpacked(al, NULL);
+  free(pl);
+
+  /* Round 2's figures are what they were, but nothing stands any more. */
+  Trin__Survey__RoundResults *r = NULL;
+  OK(sv_results(env.svc, "S-REC", 2, &r, &e_));
+  assert_string_equal(sv_figure(r, "TRUST_ECONOMY", "residents")->mean, "2.00");
+  assert_int_equal(r->n_alerts, 0);
+  trin_codec_free(r);
+
+  /* Round 3 again, with the residents down once more: a new alert of
+   * round 3's own; round 2's stay cleared (nothing cleared twice). */
+  uint64_t again = sv_last_seq(env.svc);
+  round_csv(&b, bad, 4, 0);
+  OK(sv_import_csv(env.svc, "S-REC", 3, b.data, b.len, &ir, &e_));
+  assert_true(ir->alerts_raised > 0);
+  trin_codec_free(ir);
+  sbuf_free(&b);
+  assert_int_equal(sv_count_events(env.svc, again, "survey.alert_cleared", NULL, NULL), 0);
+  assert_true(sv_count_events(env.svc, again, "survey.alert_raised", &pl, &pn) > 0);
+  al = trin__survey__alert__unpack(NULL, pn, pl);
+  assert_non_null(al);
+  assert_int_equal(al->round, 3);
+  trin__survey__alert__free_unpacked(al, NULL);
+  free(pl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(three_rounds_and_an_alert),
@@ -415,6 +486,7 @@ int main(void) {
       cmocka_unit_test(inside_versus_outside),
       cmocka_unit_test(trinctl_import_and_results),
       cmocka_unit_test(nul_bytes_and_invalid_utf8_change_nothing),
+      cmocka_unit_test(a_recovered_round_clears_the_alert),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
