@@ -12,6 +12,7 @@
 
 #include "survey_results.h"
 #include "trin_csv.h"
+#include "trin_date.h"
 #include "trin_id.h"
 #include "trin_log.h"
 
@@ -347,6 +348,8 @@ int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, in
   nnow = kept;
   trin_event_id_t ids[3];
   size_t nids = survey_event_ids(sv, ids);
+  char at[TRIN_TIME_BUF];
+  trin_time_format(trin_time_now(), at);
   /* Gone: cleared — by a later round that recovered, or because the
    * raising round's own figures changed. Alerts of rounds before
    * from_round were not re-evaluated: only a later round clears them. */
@@ -359,6 +362,7 @@ int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, in
     Trin__Survey__Alert *m = rc ? NULL : survey_alert_message(&v, &old[i], &a);
     if (!rc && !m) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     if (!rc) m->cleared_by_round = by;
+    if (!rc) rc = survey_store_alert_log_cleared(s, no, &old[i], by, at, err);
     if (!rc) rc = trin_request_emit(req, "survey.alert_cleared", sv->client_org, ids, nids,
                                     &m->base, NULL, err);
   }
@@ -367,6 +371,7 @@ int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, in
     bool was = false;
     for (size_t i = 0; i < nold && !was; i++) was = same_alert(&old[i], &now[j]);
     rc = survey_store_alert_put(s, no, &now[j], err);
+    if (!rc && !was) rc = survey_store_alert_log_raised(s, no, &now[j], at, err);
     if (rc || was) continue;
     Trin__Survey__Alert *m = survey_alert_message(&v, &now[j], &a);
     if (!m) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");

@@ -476,6 +476,90 @@ static void a_recovered_round_clears_the_alert(void **state) {
   assert_int_equal(al->round, 3);
   trin__survey__alert__free_unpacked(al, NULL);
   free(pl);
+
+  /* The list keeps the history: round 2's four cleared by round 3, round
+   * 3's own standing. */
+  Trin__Survey__AlertList *list = NULL;
+  Trin__Survey__ListAlerts la = TRIN__SURVEY__LIST_ALERTS__INIT;
+  la.survey_id = "S-REC";
+  OK(trin_client_call(env.svc, &la.base, &trin__survey__alert_list__descriptor,
+                      (ProtobufCMessage **)&list, &e_));
+  size_t cleared = 0, standing = 0;
+  for (size_t i = 0; i < list->n_alerts; i++) {
+    const Trin__Survey__AlertEntry *x = list->alerts[i];
+    assert_true(strlen(x->raised_at) >= 20);
+    if (x->alert->round == 2) {
+      cleared++;
+      assert_false(x->standing);
+      assert_int_equal(x->cleared_by_round, 3);
+      assert_true(strlen(x->cleared_at) >= 20);
+    } else {
+      standing++;
+      assert_int_equal(x->alert->round, 3);
+      assert_true(x->standing);
+    }
+  }
+  assert_int_equal(cleared, 4);
+  assert_true(standing > 0);
+  trin_codec_free(list);
+
+  /* Acknowledged with a note: recorded, an event, still standing. */
+  Trin__Survey__AcknowledgeAlert ack = TRIN__SURVEY__ACKNOWLEDGE_ALERT__INIT;
+  ack.survey_id = "S-REC";
+  ack.round = 3;
+  ack.statement_key = "TRUST_ECONOMY";
+  ack.role = "residents";
+  ack.kind = "below_floor";
+  ack.note = "";
+  Trin__Survey__AlertEntry *ent = NULL;
+#define ACK(e)                                                                          \
+  trin_client_call(env.svc, &ack.base, &trin__survey__alert_entry__descriptor, \
+                   (ProtobufCMessage **)&ent, e)
+  REFUSED(ACK(&e_), TRIN_EINVALID, "note");
+  {
+    trin_err_t e_ = {0};
+    ACK(&e_);
+    assert_string_equal(e_.message, "is required: say what is being done about the alert");
+  }
+  ack.note = "Beboermøde om økonomien 12. april";
+  ack.kind = "drop_from_baseline";
+  REFUSED(ACK(&e_), TRIN_ENOTFOUND, "round");
+  {
+    trin_err_t e_ = {0};
+    ACK(&e_);
+    assert_string_equal(e_.message, "survey 'S-REC' has no drop_from_baseline alert for "
+                                    "TRUST_ECONOMY / residents raised by round 3");
+  }
+  ack.kind = "below_floor";
+  uint64_t before_ack = sv_last_seq(env.svc);
+  OK(ACK(&e_));
+  assert_true(ent->standing);
+  assert_string_equal(ent->note, "Beboermøde om økonomien 12. april");
+  assert_true(strlen(ent->acknowledged_by) > 0);
+  assert_true(strlen(ent->acknowledged_at) >= 20);
+  assert_true(ent->seq > before_ack);
+  trin_codec_free(ent);
+#undef ACK
+  assert_int_equal(sv_count_events(env.svc, before_ack, "survey.alert_acknowledged", NULL, NULL),
+                   1);
+
+  /* trinctl survey alerts: Danish first, one line per alert. */
+  char cmd[1400], out[16384];
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey alerts S-REC", TRINCTL_BIN,
+           env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "survey S-REC: advarsler (alerts)"));
+  assert_non_null(strstr(out, "ryddet af runde 3 (cleared)"));
+  assert_non_null(strstr(out, "står (standing)"));
+  assert_non_null(strstr(out, "Beboermøde om økonomien 12. april"));
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s --json survey alerts S-REC", TRINCTL_BIN,
+           env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "\"cleared_by_round\":3"));
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey alerts S-OUT", TRINCTL_BIN,
+           env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "survey S-OUT: ingen advarsler (no alerts)"));
 }
 
 int main(void) {
