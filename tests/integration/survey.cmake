@@ -24,7 +24,8 @@ trin_survey_integration(survey.webhook test_survey_webhook.c)
 # Issue 19: survey alerts through the aggregator — lifecycle, survey and
 # aggregator as real processes; a later round that recovers clears the row's alert.
 if(TARGET trin-aggregator AND TARGET test_aggregator_util)
-  trin_test(NAME survey.alerts_through_aggregator SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_survey_alerts_aggregator.c
+  trin_test(NAME survey.alerts_through_aggregator
+            SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_survey_alerts_aggregator.c
             LIBS trin_survey_testkit test_aggregator_util PkgConfig::JANSSON)
   target_include_directories(test_survey_alerts_through_aggregator PRIVATE
     ${PROJECT_SOURCE_DIR}/tests/unit)

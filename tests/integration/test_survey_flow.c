@@ -512,7 +512,7 @@ static void a_recovered_round_clears_the_alert(void **state) {
   ack.kind = "below_floor";
   ack.note = "";
   Trin__Survey__AlertEntry *ent = NULL;
-#define ACK(e)                                                                          \
+#define ACK(e)                                                                   \
   trin_client_call(env.svc, &ack.base, &trin__survey__alert_entry__descriptor, \
                    (ProtobufCMessage **)&ent, e)
   REFUSED(ACK(&e_), TRIN_EINVALID, "note");
