@@ -23,6 +23,10 @@ static const trin_access_rule_t RULES[] = {
     /* pooled inside/outside comparison: anonymous, for any working role;
      * naming a client is only allowed for the caller's own */
     {"trin.survey.Compare", READERS, TRIN_SCOPE_ANY},
+    /* an alert's life: members read it (as results); the client's writers
+     * and the advisors acknowledge it with a note */
+    {"trin.survey.ListAlerts", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.survey.AcknowledgeAlert", R(WRITER) | R(ADVISOR), TRIN_SCOPE_MEMBER},
     /* the webhook's survey:write tokens: an organisation's writers, its own */
     TRIN_TOKEN_ACCESS_RULES,
 };

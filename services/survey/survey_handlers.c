@@ -424,6 +424,127 @@ out:
   return rc;
 }
 
+/* ---- alerts: their life, and acknowledging them ------------------------------------------ */
+
+#define NOTE_MAX_BYTES 2000
+
+/* The entry of one logged alert, arena-owned. */
+static Trin__Survey__AlertEntry *alert_entry(const survey_view_t *v, const survey_alert_log_t *l,
+                                             trin_arena_t *a) {
+  Trin__Survey__AlertEntry *e = trin_arena_alloc(a, sizeof *e);
+  if (!e) return NULL;
+  trin__survey__alert_entry__init(e);
+  e->alert = survey_alert_message(v, &l->a, a);
+  e->raised_at = l->raised_at;
+  e->standing = l->cleared_round < 0;
+  e->cleared_by_round = l->cleared_round > 0 ? l->cleared_round : 0;
+  e->cleared_at = l->cleared_at;
+  e->acknowledged_by = l->ack_by;
+  e->acknowledged_at = l->ack_at;
+  e->note = l->ack_note;
+  return e->alert ? e : NULL;
+}
+
+/* The survey's view and alert log (the view's cube is *cube, freed by the caller). */
+static int alert_log_of(trin_store_t *s, const survey_survey_msg_t *sv, int64_t no,
+                        trin_arena_t *a, survey_agg_t **cube, survey_view_t *v,
+                        survey_alert_log_t **log, size_t *n, trin_err_t *err) {
+  int nr = (int)sv->n_rounds;
+  if (nr > SURVEY_MAX_ROUNDS) nr = SURVEY_MAX_ROUNDS;
+  int rc = survey_cube_load(s, no, sv, nr, cube, err);
+  if (!rc) survey_view_init(v, sv, nr, *cube);
+  if (!rc) rc = survey_store_alert_log_load(s, no, a, log, n, err);
+  return rc;
+}
+
+static int list_alerts(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                       trin_err_t *err) {
+  const Trin__Survey__ListAlerts *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  survey_agg_t *cube = NULL;
+  survey_alert_log_t *log = NULL;
+  size_t n = 0;
+  int rc;
+  survey_survey_msg_t sv;
+  int64_t no;
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
+  survey_view_t v;
+  TRY(alert_log_of(s, &sv, no, &a, &cube, &v, &log, &n, err));
+  Trin__Survey__AlertList list = TRIN__SURVEY__ALERT_LIST__INIT;
+  list.alerts = trin_arena_alloc(&a, (n ? n : 1) * sizeof *list.alerts);
+  for (size_t i = 0; list.alerts && i < n; i++)
+    list.alerts[list.n_alerts++] = alert_entry(&v, &log[i], &a);
+  if (a.failed) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
+  TRY(trin_request_reply(req, &list.base, err));
+out:
+  free(cube);
+  free(log);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int acknowledge_alert(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                             trin_err_t *err) {
+  const Trin__Survey__AcknowledgeAlert *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  survey_agg_t *cube = NULL;
+  survey_alert_log_t *log = NULL;
+  size_t n = 0;
+  int rc;
+  TRY(trin_id_check(m->survey_id, "survey_id", err));
+  TRY(trin_id_check(m->statement_key, "statement_key", err));
+  if (!m->role || !*m->role) TRY(trin_err_set(err, TRIN_EINVALID, "role", "is required"));
+  if (!m->kind || !*m->kind) TRY(trin_err_set(err, TRIN_EINVALID, "kind", "is required"));
+  const char *note = m->note ? m->note : "";
+  while (*note == ' ' || *note == '\t' || *note == '\n') note++;
+  if (!*note)
+    TRY(trin_err_set(err, TRIN_EINVALID, "note",
+                     "is required: say what is being done about the alert"));
+  if (strlen(m->note) > NOTE_MAX_BYTES)
+    TRY(trin_err_set(err, TRIN_EINVALID, "note", "is longer than %d bytes", NOTE_MAX_BYTES));
+  survey_survey_msg_t sv;
+  int64_t no;
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
+  survey_view_t v;
+  TRY(alert_log_of(s, &sv, no, &a, &cube, &v, &log, &n, err));
+  Trin__Survey__AlertEntry *e = NULL;
+  size_t at = n;
+  for (size_t i = 0; i < n && at == n; i++) {
+    e = alert_entry(&v, &log[i], &a);
+    if (!e) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
+    if (e->alert->round == m->round && strcmp(e->alert->statement_key, m->statement_key) == 0 &&
+        strcmp(e->alert->role, m->role) == 0 && strcmp(e->alert->kind, m->kind) == 0)
+      at = i;
+  }
+  if (at == n)
+    TRY(trin_err_set(err, TRIN_ENOTFOUND, "round",
+                     "survey '%s' has no %s alert for %s / %s raised by round %d", sv.id,
+                     m->kind, m->statement_key, m->role, m->round));
+  const trin_caller_t *c = trin_request_caller(req);
+  const char *org = c && *c->org ? c->org : "local";
+  char *by = c && *c->person ? trin_arena_printf(&a, "%s/%s", org, c->person)
+                             : trin_arena_strdup(&a, org);
+  char when[TRIN_TIME_BUF];
+  trin_time_format(trin_time_now(), when);
+  TRY(survey_store_alert_log_ack(s, no, &log[at].a, by ? by : "", when, m->note, err));
+  e->acknowledged_by = by;
+  e->acknowledged_at = when;
+  e->note = m->note;
+  if (a.failed) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
+  trin_event_id_t ids[3];
+  size_t nids = survey_event_ids(&sv, ids);
+  TRY(trin_request_emit(req, "survey.alert_acknowledged", sv.client_org, ids, nids, &e->base,
+                        &e->seq, err));
+  TRY(trin_request_reply(req, &e->base, err));
+out:
+  free(cube);
+  free(log);
+  trin_arena_reset(&a);
+  return rc;
+}
+
 int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
   trin_access_install(server, &survey_access);
   trin_server_handle(server, &trin__survey__create_survey__descriptor, create_survey, svc);
@@ -436,5 +557,8 @@ int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
                      svc);
   trin_server_handle(server, &trin__survey__get_results__descriptor, get_results, svc);
   trin_server_handle(server, &trin__survey__compare__descriptor, compare, svc);
+  trin_server_handle(server, &trin__survey__acknowledge_alert__descriptor, acknowledge_alert,
+                     svc);
+  trin_server_handle(server, &trin__survey__list_alerts__descriptor, list_alerts, svc);
   return TRIN_OK;
 }

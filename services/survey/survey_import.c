@@ -13,6 +13,7 @@
 #include "survey_encoding.h"
 #include "survey_results.h"
 #include "trin_csv.h"
+#include "trin_date.h"
 #include "trin_id.h"
 #include "trin_log.h"
 
@@ -342,7 +343,8 @@ int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, in
   size_t nold = 0, nnow = 0;
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc = survey_cube_load(s, no, sv, nrounds, &cube, err);
-  if (!rc) rc = survey_store_alerts_load(s, no, from_round, &old, &nold, err);
+  /* Every round's standing alerts: a later round may clear an earlier one. */
+  if (!rc) rc = survey_store_alerts_load(s, no, 1, &old, &nold, err);
   if (rc) goto out;
   survey_view_t v;
   survey_view_init(&v, sv, nrounds, cube);
@@ -355,16 +357,29 @@ int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, in
   }
   for (int r = from_round; r <= nrounds; r++)
     nnow += survey_view_alerts(&v, r, now + nnow, cap - nnow);
+  /* A round's figures that a later round already recovered from raise
+   * nothing (a late import of an earlier round). */
+  size_t kept = 0;
+  for (size_t j = 0; j < nnow; j++)
+    if (!survey_view_alert_cleared_by(&v, &now[j])) now[kept++] = now[j];
+  nnow = kept;
   trin_event_id_t ids[3];
   size_t nids = survey_event_ids(sv, ids);
-  /* Gone: cleared. */
+  char at[TRIN_TIME_BUF];
+  trin_time_format(trin_time_now(), at);
+  /* Gone: cleared — by a later round that recovered, or because the
+   * raising round's own figures changed. Alerts of rounds before
+   * from_round were not re-evaluated: only a later round clears them. */
   for (size_t i = 0; !rc && i < nold; i++) {
-    bool stays = false;
+    int by = survey_view_alert_cleared_by(&v, &old[i]);
+    bool stays = old[i].round < from_round && !by;
     for (size_t j = 0; j < nnow && !stays; j++) stays = same_alert(&old[i], &now[j]);
     if (stays) continue;
     rc = survey_store_alert_delete(s, no, &old[i], err);
     Trin__Survey__Alert *m = rc ? NULL : survey_alert_message(&v, &old[i], &a);
     if (!rc && !m) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    if (!rc) m->cleared_by_round = by;
+    if (!rc) rc = survey_store_alert_log_cleared(s, no, &old[i], by, at, err);
     if (!rc) rc = trin_request_emit(req, "survey.alert_cleared", sv->client_org, ids, nids,
                                     &m->base, NULL, err);
   }
@@ -373,6 +388,7 @@ int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, in
     bool was = false;
     for (size_t i = 0; i < nold && !was; i++) was = same_alert(&old[i], &now[j]);
     rc = survey_store_alert_put(s, no, &now[j], err);
+    if (!rc && !was) rc = survey_store_alert_log_raised(s, no, &now[j], at, err);
     if (rc || was) continue;
     Trin__Survey__Alert *m = survey_alert_message(&v, &now[j], &a);
     if (!m) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");

@@ -89,19 +89,26 @@ bool survey_view_baseline(const survey_view_t *v, int round, int group, size_t s
   return pooled[group].count > 0 && !sup[group];
 }
 
+/* The alerts of one visible group in one round; -1 when the group has no
+ * visible figure there. */
+static int group_alerts(const survey_view_t *v, int round, int gi, size_t k,
+                        survey_alert_t al[SURVEY_NALERT_KINDS]) {
+  survey_agg_t now, prev, base;
+  if (!visible(v, round, gi, k, &now)) return -1;
+  bool has_prev = round > 1 && visible(v, round - 1, gi, k, &prev);
+  bool has_base = survey_view_baseline(v, round, gi, k, &base);
+  return (int)survey_alerts_check(&now, has_prev ? &prev : NULL, has_base ? &base : NULL, &v->t,
+                                  al);
+}
+
 size_t survey_view_alerts(const survey_view_t *v, int round, survey_alert_row_t *out,
                           size_t cap) {
   size_t n = 0;
   for (size_t k = 0; k < v->nstmt; k++) {
     for (int gi = 0; gi < SURVEY_NGROUPS; gi++) {
-      survey_agg_t now, prev, base;
-      if (!visible(v, round, gi, k, &now)) continue;
-      bool has_prev = round > 1 && visible(v, round - 1, gi, k, &prev);
-      bool has_base = survey_view_baseline(v, round, gi, k, &base);
       survey_alert_t al[SURVEY_NALERT_KINDS];
-      size_t m = survey_alerts_check(&now, has_prev ? &prev : NULL, has_base ? &base : NULL,
-                                     &v->t, al);
-      for (size_t j = 0; j < m && n < cap; j++)
+      int m = group_alerts(v, round, gi, k, al);
+      for (int j = 0; j < m && n < cap; j++)
         out[n++] = (survey_alert_row_t){round,           gi,
                                         (int)k,          al[j].kind,
                                         al[j].mean_x100, al[j].reference_x100,
@@ -109,6 +116,19 @@ size_t survey_view_alerts(const survey_view_t *v, int round, survey_alert_row_t 
     }
   }
   return n;
+}
+
+int survey_view_alert_cleared_by(const survey_view_t *v, const survey_alert_row_t *r) {
+  if (r->stmt < 0 || (size_t)r->stmt >= v->nstmt) return 0;
+  for (int l = r->round + 1; l <= v->nrounds; l++) {
+    survey_alert_t al[SURVEY_NALERT_KINDS];
+    int m = group_alerts(v, l, r->group, (size_t)r->stmt, al);
+    if (m < 0) continue; /* no figure to judge by: the alert stands */
+    bool meets = false;
+    for (int j = 0; j < m; j++) meets = meets || al[j].kind == r->kind;
+    if (!meets) return l;
+  }
+  return 0;
 }
 
 static char *x100_text(trin_arena_t *a, int64_t v) {

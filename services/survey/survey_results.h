@@ -45,6 +45,12 @@ bool survey_view_baseline(const survey_view_t *v, int round, int group, size_t s
 size_t survey_view_alerts(const survey_view_t *v, int round, survey_alert_row_t *out,
                           size_t cap);
 
+/* An alert stands until a later round's visible figure for the same
+ * statement and group no longer meets its condition (docs/survey.md,
+ * "Alerts"). Returns the first such round, 0 while it stands. Rounds
+ * where the group has no visible figure neither clear nor confirm it. */
+int survey_view_alert_cleared_by(const survey_view_t *v, const survey_alert_row_t *r);
+
 /* Fills out (arena-owned) with the round's figures; suppressed groups carry
  * only statement_key, role and suppressed = true. Alerts are not filled. */
 int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,

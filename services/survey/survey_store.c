@@ -135,6 +135,24 @@ static const trin_migration_t MIGRATIONS[] = {
      "CREATE INDEX surveys_id ON surveys(id);"
      "CREATE INDEX surveys_no ON surveys(no);"
      "CREATE INDEX statements_common ON statements(key) WHERE common = 1;"},
+    /* Issue 19: an alert's life (raised, acknowledged, cleared) outlives
+     * its standing row in alerts. cleared_round -1 = standing, 0 = its own
+     * round's figures changed, else the later round that recovered. The
+     * alerts standing at the upgrade start their log with no date. */
+    {3,
+     "CREATE TABLE alert_log ("
+     " project_id TEXT NOT NULL, survey_no INTEGER NOT NULL, round INTEGER NOT NULL,"
+     " grp INTEGER NOT NULL, stmt INTEGER NOT NULL, kind INTEGER NOT NULL,"
+     " mean_x100 INTEGER NOT NULL, reference_x100 INTEGER NOT NULL,"
+     " threshold_x100 INTEGER NOT NULL, raised_at TEXT NOT NULL,"
+     " cleared_round INTEGER NOT NULL DEFAULT -1, cleared_at TEXT NOT NULL DEFAULT '',"
+     " ack_by TEXT NOT NULL DEFAULT '', ack_at TEXT NOT NULL DEFAULT '',"
+     " ack_note TEXT NOT NULL DEFAULT '',"
+     " PRIMARY KEY (project_id, survey_no, round, grp, stmt, kind)) WITHOUT ROWID;"
+     "INSERT INTO alert_log (project_id, survey_no, round, grp, stmt, kind, mean_x100,"
+     " reference_x100, threshold_x100, raised_at)"
+     " SELECT project_id, survey_no, round, grp, stmt, kind, mean_x100, reference_x100,"
+     " threshold_x100, '' FROM alerts;"},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
@@ -691,4 +709,98 @@ int survey_store_alert_delete(trin_store_t *s, int64_t no, const survey_alert_ro
   trin_stmt_bind_int64(st, 4, a->stmt);
   trin_stmt_bind_int64(st, 5, a->kind);
   return trin_stmt_run(st, err);
+}
+
+/* ---- alert log ---------------------------------------------------------------------------- */
+
+int survey_store_alert_log_raised(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                                  const char *at, trin_err_t *err) {
+  /* Raised again (its own round re-imported after it went): a new life. */
+  TRIN_STMT("INSERT INTO alert_log(project_id, survey_no, round, grp, stmt, kind, mean_x100,"
+       " reference_x100, threshold_x100, raised_at)"
+       " SELECT project_id, no, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM surveys WHERE no = ?1"
+       " ON CONFLICT(project_id, survey_no, round, grp, stmt, kind) DO UPDATE SET"
+       " mean_x100 = excluded.mean_x100, reference_x100 = excluded.reference_x100,"
+       " threshold_x100 = excluded.threshold_x100, raised_at = excluded.raised_at,"
+       " cleared_round = -1, cleared_at = '', ack_by = '', ack_at = '', ack_note = ''");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, a->round);
+  trin_stmt_bind_int64(st, 3, a->group);
+  trin_stmt_bind_int64(st, 4, a->stmt);
+  trin_stmt_bind_int64(st, 5, a->kind);
+  trin_stmt_bind_int64(st, 6, a->mean_x100);
+  trin_stmt_bind_int64(st, 7, a->reference_x100);
+  trin_stmt_bind_int64(st, 8, a->threshold_x100);
+  trin_stmt_bind_text(st, 9, at);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_alert_log_cleared(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                                   int by_round, const char *at, trin_err_t *err) {
+  TRIN_STMT("UPDATE alert_log SET cleared_round = ?6, cleared_at = ?7 WHERE " OF_SURVEY("1")
+       " AND round = ?2 AND grp = ?3 AND stmt = ?4 AND kind = ?5");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, a->round);
+  trin_stmt_bind_int64(st, 3, a->group);
+  trin_stmt_bind_int64(st, 4, a->stmt);
+  trin_stmt_bind_int64(st, 5, a->kind);
+  trin_stmt_bind_int64(st, 6, by_round);
+  trin_stmt_bind_text(st, 7, at);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_alert_log_ack(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                               const char *by, const char *at, const char *note,
+                               trin_err_t *err) {
+  TRIN_STMT("UPDATE alert_log SET ack_by = ?6, ack_at = ?7, ack_note = ?8 WHERE "
+       OF_SURVEY("1") " AND round = ?2 AND grp = ?3 AND stmt = ?4 AND kind = ?5");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, a->round);
+  trin_stmt_bind_int64(st, 3, a->group);
+  trin_stmt_bind_int64(st, 4, a->stmt);
+  trin_stmt_bind_int64(st, 5, a->kind);
+  trin_stmt_bind_text(st, 6, by);
+  trin_stmt_bind_text(st, 7, at);
+  trin_stmt_bind_text(st, 8, note);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_alert_log_load(trin_store_t *s, int64_t no, trin_arena_t *ar,
+                                survey_alert_log_t **out, size_t *n, trin_err_t *err) {
+  TRIN_STMT("SELECT round, grp, stmt, kind, mean_x100, reference_x100, threshold_x100,"
+       " raised_at, cleared_round, cleared_at, ack_by, ack_at, ack_note"
+       " FROM alert_log WHERE " OF_SURVEY("1") " ORDER BY round, stmt, grp, kind");
+  trin_stmt_bind_int64(st, 1, no);
+  size_t cap = 0;
+  *out = NULL;
+  *n = 0;
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 16;
+      survey_alert_log_t *nr = realloc(*out, cap * sizeof *nr);
+      if (!nr) {
+        rc = oom(err);
+        break;
+      }
+      *out = nr;
+    }
+    survey_alert_log_t *l = &(*out)[(*n)++];
+    l->a.round = (int)trin_stmt_int64(st, 0);
+    l->a.group = (int)trin_stmt_int64(st, 1);
+    l->a.stmt = (int)trin_stmt_int64(st, 2);
+    l->a.kind = (int)trin_stmt_int64(st, 3);
+    l->a.mean_x100 = (int32_t)trin_stmt_int64(st, 4);
+    l->a.reference_x100 = (int32_t)trin_stmt_int64(st, 5);
+    l->a.threshold_x100 = (int32_t)trin_stmt_int64(st, 6);
+    l->raised_at = trin_stmt_text_dup(st, 7, ar);
+    l->cleared_round = (int)trin_stmt_int64(st, 8);
+    l->cleared_at = trin_stmt_text_dup(st, 9, ar);
+    l->ack_by = trin_stmt_text_dup(st, 10, ar);
+    l->ack_at = trin_stmt_text_dup(st, 11, ar);
+    l->ack_note = trin_stmt_text_dup(st, 12, ar);
+  }
+  trin_stmt_reset(st);
+  if (!rc && ar->failed) rc = oom(err);
+  return rc;
 }

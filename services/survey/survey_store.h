@@ -121,4 +121,26 @@ int survey_store_alert_put(trin_store_t *s, int64_t no, const survey_alert_row_t
 int survey_store_alert_delete(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
                               trin_err_t *err);
 
+/* ---- alert log: every alert ever raised, with its acknowledgement and clearing ---------- */
+
+typedef struct {
+  survey_alert_row_t a;     /* as raised */
+  char *raised_at;          /* arena-owned texts; "" when unknown */
+  int cleared_round;        /* -1 standing, 0 its own round changed, else the later round */
+  char *cleared_at, *ack_by, *ack_at, *ack_note;
+} survey_alert_log_t;
+
+/* Starts (or restarts) the alert's life at `at` (ISO 8601). */
+int survey_store_alert_log_raised(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                                  const char *at, trin_err_t *err);
+int survey_store_alert_log_cleared(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                                   int by_round, const char *at, trin_err_t *err);
+int survey_store_alert_log_ack(trin_store_t *s, int64_t no, const survey_alert_row_t *a,
+                               const char *by, const char *at, const char *note,
+                               trin_err_t *err);
+/* The survey's whole log in (round, stmt, group, kind) order; *out malloc'd,
+ * its texts in ar. */
+int survey_store_alert_log_load(trin_store_t *s, int64_t no, trin_arena_t *ar,
+                                survey_alert_log_t **out, size_t *n, trin_err_t *err);
+
 #endif

@@ -20,3 +20,19 @@ endfunction()
 trin_survey_integration(survey.flow test_survey_flow.c)
 trin_survey_integration(survey.robustness test_survey_robust.c)
 trin_survey_integration(survey.webhook test_survey_webhook.c)
+
+# Issue 19: survey alerts through the aggregator — lifecycle, survey and
+# aggregator as real processes; a later round that recovers clears the row's alert.
+if(TARGET trin-aggregator AND TARGET test_aggregator_util)
+  trin_test(NAME survey.alerts_through_aggregator
+            SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_survey_alerts_aggregator.c
+            LIBS trin_survey_testkit test_aggregator_util PkgConfig::JANSSON)
+  target_include_directories(test_survey_alerts_through_aggregator PRIVATE
+    ${PROJECT_SOURCE_DIR}/tests/unit)
+  target_compile_definitions(test_survey_alerts_through_aggregator PRIVATE
+    TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+    TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>"
+    TRIN_AGGREGATOR_BIN="$<TARGET_FILE:trin-aggregator>")
+  add_dependencies(test_survey_alerts_through_aggregator trin-lifecycle trin-survey
+                   trin-aggregator)
+endif()

@@ -510,6 +510,161 @@ static void danish_files_keys_and_the_default_round(void **state) {
   trin_codec_free(c);
 }
 
+/* Issue 19: an alert stands until a later round's figures for the same
+ * statement and role no longer meet its condition. Round 2 collapses
+ * (residents 2.00, all 2.67: drops and below the floor); round 3 is back
+ * at 4.00: every round-2 alert is cleared by round 3, and the cleared
+ * event names the alert as it was raised (round 2), so a follower that
+ * keys alerts by their round (the aggregator) removes exactly it. */
+static void a_recovered_round_clears_the_alert(void **state) {
+  OK(lc_project(env.lcc, "P-REC", "KAB-P", NULL, false, "2023-03-01", &e_));
+  Trin__Survey__Survey sv;
+  survey_for(&sv, "S-REC", "P-REC", 2);
+  OK(sv_create_when_known(env.svc, &sv, &e_));
+  OK(sv_add_round(env.svc, "S-REC", 1, "2023-04-01", "2023-04-30", &e_));
+  OK(sv_add_round(env.svc, "S-REC", 2, "2023-09-01", "2023-09-30", &e_));
+  OK(sv_add_round(env.svc, "S-REC", 3, "2024-03-01", "2024-03-31", &e_));
+  int good[10] = {4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, bad[10] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+  sbuf_t b = {0};
+  Trin__Survey__ImportReply *ir = NULL;
+  round_csv(&b, good, 4, 0);
+  OK(sv_import_csv(env.svc, "S-REC", 1, b.data, b.len, &ir, &e_));
+  trin_codec_free(ir);
+  sbuf_free(&b);
+  round_csv(&b, bad, 4, 0);
+  OK(sv_import_csv(env.svc, "S-REC", 2, b.data, b.len, &ir, &e_));
+  assert_int_equal(ir->alerts_raised, 4); /* residents and all: drop and floor */
+  trin_codec_free(ir);
+  sbuf_free(&b);
+
+  uint64_t before3 = sv_last_seq(env.svc);
+  uint8_t *pl = NULL;
+  size_t pn = 0;
+  assert_int_equal(sv_count_events(env.svc, before3, "survey.alert_cleared", &pl, &pn), 0);
+  round_csv(&b, good, 4, 0);
+  OK(sv_import_csv(env.svc, "S-REC", 3, b.data, b.len, &ir, &e_));
+  assert_int_equal(ir->alerts_raised, 0);
+  trin_codec_free(ir);
+  sbuf_free(&b);
+  assert_int_equal(sv_count_events(env.svc, before3, "survey.alert_cleared", &pl, &pn), 4);
+  Trin__Survey__Alert *al = trin__survey__alert__unpack(NULL, pn, pl);
+  assert_non_null(al);
+  assert_string_equal(al->survey_id, "S-REC");
+  assert_string_equal(al->project_id, "P-REC");
+  assert_string_equal(al->statement_key, "TRUST_ECONOMY");
+  assert_int_equal(al->round, 2);
+  assert_int_equal(al->cleared_by_round, 3);
+  trin__survey__alert__free_unpacked(al, NULL);
+  free(pl);
+
+  /* Round 2's figures are what they were, but nothing stands any more. */
+  Trin__Survey__RoundResults *r = NULL;
+  OK(sv_results(env.svc, "S-REC", 2, &r, &e_));
+  assert_string_equal(sv_figure(r, "TRUST_ECONOMY", "residents")->mean, "2.00");
+  assert_int_equal(r->n_alerts, 0);
+  trin_codec_free(r);
+
+  /* Round 3 again, with the residents down once more: a new alert of
+   * round 3's own; round 2's stay cleared (nothing cleared twice). */
+  uint64_t again = sv_last_seq(env.svc);
+  round_csv(&b, bad, 4, 0);
+  OK(sv_import_csv(env.svc, "S-REC", 3, b.data, b.len, &ir, &e_));
+  assert_true(ir->alerts_raised > 0);
+  trin_codec_free(ir);
+  sbuf_free(&b);
+  assert_int_equal(sv_count_events(env.svc, again, "survey.alert_cleared", NULL, NULL), 0);
+  assert_true(sv_count_events(env.svc, again, "survey.alert_raised", &pl, &pn) > 0);
+  al = trin__survey__alert__unpack(NULL, pn, pl);
+  assert_non_null(al);
+  assert_int_equal(al->round, 3);
+  trin__survey__alert__free_unpacked(al, NULL);
+  free(pl);
+
+  /* The list keeps the history: round 2's four cleared by round 3, round
+   * 3's own standing. */
+  Trin__Survey__AlertList *list = NULL;
+  Trin__Survey__ListAlerts la = TRIN__SURVEY__LIST_ALERTS__INIT;
+  la.survey_id = "S-REC";
+  OK(trin_client_call(env.svc, &la.base, &trin__survey__alert_list__descriptor,
+                      (ProtobufCMessage **)&list, &e_));
+  size_t cleared = 0, standing = 0;
+  for (size_t i = 0; i < list->n_alerts; i++) {
+    const Trin__Survey__AlertEntry *x = list->alerts[i];
+    assert_true(strlen(x->raised_at) >= 20);
+    if (x->alert->round == 2) {
+      cleared++;
+      assert_false(x->standing);
+      assert_int_equal(x->cleared_by_round, 3);
+      assert_true(strlen(x->cleared_at) >= 20);
+    } else {
+      standing++;
+      assert_int_equal(x->alert->round, 3);
+      assert_true(x->standing);
+    }
+  }
+  assert_int_equal(cleared, 4);
+  assert_true(standing > 0);
+  trin_codec_free(list);
+
+  /* Acknowledged with a note: recorded, an event, still standing. */
+  Trin__Survey__AcknowledgeAlert ack = TRIN__SURVEY__ACKNOWLEDGE_ALERT__INIT;
+  ack.survey_id = "S-REC";
+  ack.round = 3;
+  ack.statement_key = "TRUST_ECONOMY";
+  ack.role = "residents";
+  ack.kind = "below_floor";
+  ack.note = "";
+  Trin__Survey__AlertEntry *ent = NULL;
+#define ACK(e)                                                                   \
+  trin_client_call(env.svc, &ack.base, &trin__survey__alert_entry__descriptor, \
+                   (ProtobufCMessage **)&ent, e)
+  REFUSED(ACK(&e_), TRIN_EINVALID, "note");
+  {
+    trin_err_t e_ = {0};
+    ACK(&e_);
+    assert_string_equal(e_.message, "is required: say what is being done about the alert");
+  }
+  ack.note = "Beboermøde om økonomien 12. april";
+  ack.kind = "drop_from_baseline";
+  REFUSED(ACK(&e_), TRIN_ENOTFOUND, "round");
+  {
+    trin_err_t e_ = {0};
+    ACK(&e_);
+    assert_string_equal(e_.message, "survey 'S-REC' has no drop_from_baseline alert for "
+                                    "TRUST_ECONOMY / residents raised by round 3");
+  }
+  ack.kind = "below_floor";
+  uint64_t before_ack = sv_last_seq(env.svc);
+  OK(ACK(&e_));
+  assert_true(ent->standing);
+  assert_string_equal(ent->note, "Beboermøde om økonomien 12. april");
+  assert_true(strlen(ent->acknowledged_by) > 0);
+  assert_true(strlen(ent->acknowledged_at) >= 20);
+  assert_true(ent->seq > before_ack);
+  trin_codec_free(ent);
+#undef ACK
+  assert_int_equal(sv_count_events(env.svc, before_ack, "survey.alert_acknowledged", NULL, NULL),
+                   1);
+
+  /* trinctl survey alerts: Danish first, one line per alert. */
+  char cmd[1400], out[16384];
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey alerts S-REC", TRINCTL_BIN,
+           env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "survey S-REC: advarsler (alerts)"));
+  assert_non_null(strstr(out, "ryddet af runde 3 (cleared)"));
+  assert_non_null(strstr(out, "står (standing)"));
+  assert_non_null(strstr(out, "Beboermøde om økonomien 12. april"));
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s --json survey alerts S-REC", TRINCTL_BIN,
+           env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "\"cleared_by_round\":3"));
+  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey alerts S-OUT", TRINCTL_BIN,
+           env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "survey S-OUT: ingen advarsler (no alerts)"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(three_rounds_and_an_alert),
@@ -519,6 +674,7 @@ int main(void) {
       cmocka_unit_test(trinctl_import_and_results),
       cmocka_unit_test(nul_bytes_and_invalid_utf8_change_nothing),
       cmocka_unit_test(danish_files_keys_and_the_default_round),
+      cmocka_unit_test(a_recovered_round_clears_the_alert),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

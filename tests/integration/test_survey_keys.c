@@ -67,7 +67,11 @@ static void test_v1_store_migrates_intact(void **state) {
 
   s = keys_open(loc);
   assert_int_equal(survey_store_migrate(s, &err), TRIN_OK);
-  assert_int_equal(keys_version(s, "survey"), 2);
+  /* version 3 (issue 19) starts the alert log with the standing alert */
+  assert_int_equal(keys_version(s, "survey"), 3);
+  assert_int_equal(keys_int(s, "SELECT COUNT(*) FROM alert_log WHERE project_id = 'p1'"
+                               " AND cleared_round = -1"),
+                   1);
   assert_int_equal(keys_int(s, "SELECT COUNT(*) FROM responses WHERE project_id = 'p1'"), 1);
   assert_int_equal(keys_int(s, "SELECT COUNT(*) FROM statements WHERE project_id = 'p1'"), 2);
 

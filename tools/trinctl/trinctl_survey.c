@@ -412,6 +412,49 @@ static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+/* Every alert the survey raised: standing ("står") or cleared by which
+ * round ("ryddet af runde N"), and who acknowledged it with what note. */
+static int run_alerts(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__ListAlerts req = TRIN__SURVEY__LIST_ALERTS__INIT;
+  req.survey_id = (char *)a->arg;
+  Trin__Survey__AlertList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__survey__alert_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    print_json(ctx, &r->base);
+  } else if (r->n_alerts == 0) {
+    fprintf(ctx->out, "survey %s: ingen advarsler (no alerts)\n", req.survey_id);
+  } else {
+    fprintf(ctx->out, "survey %s: advarsler (alerts)\n", req.survey_id);
+    const char *h[] = {"runde", "udsagn", "rolle", "slags", "status", "kvitteret", "note"};
+    trinctl_table_t *t = trinctl_table_new(7, h);
+    for (size_t i = 0; i < r->n_alerts; i++) {
+      const Trin__Survey__AlertEntry *e = r->alerts[i];
+      const Trin__Survey__Alert *al = e->alert;
+      trinctl_table_cell(t, "%d", al ? al->round : 0);
+      trinctl_table_cell(t, "%s", al ? al->statement_key : "");
+      trinctl_table_cell(t, "%s", al ? al->role : "");
+      trinctl_table_cell(t, "%s", al ? al->kind : "");
+      if (e->standing)
+        trinctl_table_cell(t, "står (standing)");
+      else if (e->cleared_by_round > 0)
+        trinctl_table_cell(t, "ryddet af runde %d (cleared)", e->cleared_by_round);
+      else
+        trinctl_table_cell(t, "ryddet (cleared)");
+      if (*e->acknowledged_by)
+        trinctl_table_cell(t, "%s %.10s", e->acknowledged_by, e->acknowledged_at);
+      else
+        trinctl_table_cell(t, "%s", "");
+      trinctl_table_cell(t, "%s", e->note);
+    }
+    trinctl_table_print(ctx->out, t, 2);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 static const trinctl_opt_t create_opts[] = {
@@ -482,6 +525,8 @@ const trinctl_cmd_t trinctl_survey_cmds[] = {
     {"survey", "show", "Show a survey: statements, rounds, thresholds.", "SURVEY", "survey_id",
      "the survey", no_opts, run_show},
     {"survey", "list", "List surveys.", NULL, NULL, NULL, list_opts, run_list},
+    {"survey", "alerts", "List a survey's alerts: standing or cleared by which round, "
+     "acknowledged by whom.", "SURVEY", "survey_id", "the survey", no_opts, run_alerts},
     {"survey", "compare", "Compare projects inside and outside partnerships.", "KEY",
      "statement_key", "a common statement's key", compare_opts, run_compare},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
@@ -494,7 +539,8 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__survey__alert__descriptor,          &trin__survey__round_results__descriptor,
     &trin__survey__comparison_group__descriptor, &trin__survey__comparison__descriptor,
     &trin__survey__survey_reply__descriptor,   &trin__survey__survey_list__descriptor,
-    &trin__survey__import_reply__descriptor,
+    &trin__survey__import_reply__descriptor,  &trin__survey__alert_entry__descriptor,
+    &trin__survey__alert_list__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_survey_resolve(const char *full_name) {
