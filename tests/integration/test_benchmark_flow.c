@@ -165,6 +165,19 @@ static void bad_rows_refuse_the_whole_file(void **state) {
   assert_non_null(strstr(e.message, "line 2"));
   assert_int_equal(bmc_import(op(), "wrong", m1, strlen(m1), NULL, &e), TRIN_EINVALID);
   assert_string_equal(e.field, "kind");
+  /* numbers are read as people write them, Danish or plain, like trinctl's amounts: a
+   * Danish 1.250.000,50 gets as far as the unknown property (it was once refused as "more
+   * than 2 decimals"); a malformed one names its line and column */
+  const char *m2 = "property_id;year;cost_a\nNOPE;2.020;1.250.000,50\n";
+  assert_int_equal(bmc_import(op(), "measures", m2, strlen(m2), NULL, &e), TRIN_ENOTFOUND);
+  const char *m3 = "property_id;year;cost_a;cost_b\nNOPE;2020;1250000.50;12.50.000\n";
+  assert_int_equal(bmc_import(op(), "measures", m3, strlen(m3), NULL, &e), TRIN_EINVALID);
+  assert_string_equal(e.message, "line 2, column 4 (cost_b): '12.50.000' is not a number: "
+                                 "thousands groups must have 3 digits");
+  const char *m4 = "property_id;year;cost_a\nNOPE;2020;1.250.000,505\n";
+  assert_int_equal(bmc_import(op(), "measures", m4, strlen(m4), NULL, &e), TRIN_EINVALID);
+  assert_string_equal(e.message, "line 2, column 3 (cost_a): '1.250.000,505' is not a number: "
+                                 "more than 2 decimals");
 }
 
 static uint64_t event_count(void) {

@@ -11,6 +11,7 @@
 #include "trin/survey.pb-c.h"
 #include "trin_codec.h"
 #include "trin_csv.h"
+#include "trin_number.h"
 #include "trinctl_file.h"
 #include "trinctl_lifecycle.h"
 #include "trinctl_print.h"
@@ -42,7 +43,7 @@ static int points_x100(trinctl_ctx_t *ctx, const trinctl_args_t *a, const char *
   *out = 0;
   if (!trinctl_args_has(a, opt)) return TRINCTL_EXIT_OK;
   int64_t v;
-  if (trin_csv_decimal(trinctl_args_str(a, opt), 2, &v, field, &ctx->err) || v < 0 ||
+  if (trin_number_parse(trinctl_args_str(a, opt), 2, &v, field, &ctx->err) || v < 0 ||
       v > 1000) {
     trin_err_set(&ctx->err, TRIN_EINVALID, field,
                  "--%s takes scale points such as 0,5 or 3.00 (got '%s')", opt,
