@@ -21,6 +21,7 @@
 #include "testcall.h"
 #include "testproc.h"
 #include "trin_codec.h"
+#include "trin_number.h"
 
 #define NMUN 98
 #define PROPS 3
@@ -369,6 +370,14 @@ static void trinctl_history_and_query(void **state) {
   snprintf(cmd, sizeof cmd, "%s benchmark query cost_per_m2 --year 2022", as_k030);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "Syntetisk Kommune 30 (you)"));
+  /* numbers the Danish way (a decimal comma, thousands dots), and nothing stray after the
+   * heading or the viewer's line (a year or rank of 0 once printed as "0") */
+  assert_non_null(strstr(out, "cost_per_m2 (DKK/m2, lower is better) in 2022\n"));
+  char you[96], v[TRIN_NUMBER_BUF];
+  snprintf(you, sizeof you, "  you: %s, rank %d\n",
+           trin_number_format_dk(expected_cost(29, 2022), 2, false, v), expected_rank(29, 2022));
+  if (!strstr(out, you)) print_error("want '%s' in:\n%s\n", you, out);
+  assert_non_null(strstr(out, you));
   /* --viewer is deprecated: its own organisation is still accepted ... */
   snprintf(cmd, sizeof cmd, "%s benchmark query cost_per_m2 --year 2022 --viewer K030", as_k030);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);

@@ -353,6 +353,8 @@ static void trinctl_commands(void **state) {
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "unexplained"));
   assert_non_null(strstr(out, "4.645.358,09"));
+  /* percentages the Danish way too, as the amounts beside them (once "16.00 %") */
+  assert_non_null(strstr(out, "(16,00 %)"));
   /* index points as people write them, in the drift's heading too (not "= 10450") */
   assert_non_null(strstr(out, "points "));
   assert_null(strstr(out, "= 1000"));

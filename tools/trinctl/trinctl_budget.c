@@ -45,11 +45,12 @@ static void print_json(trinctl_ctx_t *ctx, const ProtobufCMessage *m) {
   fputc('\n', ctx->out);
 }
 
-static const char *kr(int64_t ore, char *buf) { return trin_money_format_dk(ore, buf); }
+static const char *kr(int64_t ore, char *buf) { return trinctl_kr(ore, buf); }
 
-/* "12.34 %" from basis points. */
+/* "12,34 %" from basis points. */
 static const char *pct(int32_t bp, char *buf, size_t size) {
-  snprintf(buf, size, "%s%d.%02d %%", bp < 0 ? "-" : "", abs(bp) / 100, abs(bp) % 100);
+  char t[TRINCTL_NUM_BUF];
+  snprintf(buf, size, "%s", trinctl_pct_bp(bp, t));
   return buf;
 }
 
@@ -372,13 +373,13 @@ static int run_drift(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Budget__Drift *d = NULL;
   int rc = call(ctx, &req.base, &trin__budget__drift__descriptor, (ProtobufCMessage **)&d);
   if (!rc && !ctx->g.json) {
-    char b[TRIN_MONEY_BUF], p[24], ia[TRIN_NUMBER_BUF], ib[TRIN_NUMBER_BUF];
+    char b[TRIN_MONEY_BUF], p[24], ia[TRINCTL_NUM_BUF], ib[TRINCTL_NUM_BUF];
     FILE *f = ctx->out;
     fprintf(f, "drift %s -> %s (%s points %s = %s, %s = %s):\n", d->skema_a_id, d->skema_b_id,
             d->index_series, d->index_a ? d->index_a->date : "",
-            trin_number_format_dk(d->index_a ? d->index_a->value_x100 : 0, 2, false, ia),
+            trinctl_num(d->index_a ? d->index_a->value_x100 : 0, 2, ia),
             d->index_b ? d->index_b->date : "",
-            trin_number_format_dk(d->index_b ? d->index_b->value_x100 : 0, 2, false, ib));
+            trinctl_num(d->index_b ? d->index_b->value_x100 : 0, 2, ib));
     fprintf(f, "  total        %s (%s)\n", kr(d->total_ore, b), pct(d->total_bp, p, sizeof p));
     fprintf(f, "  market       %s (%s)\n", kr(d->market_ore, b), pct(d->market_bp, p, sizeof p));
     fprintf(f, "  scope        %s (%s)\n", kr(d->scope_ore, b), pct(d->scope_bp, p, sizeof p));
@@ -447,10 +448,10 @@ static int print_series(trinctl_ctx_t *ctx, int rc, Trin__Budget__IndexSeries *r
     char ev[32];
     fprintf(ctx->out, "%s: %zu points%s\n", r->series, r->n_points,
             event_note(r->seq, ev, sizeof ev));
-    char v[TRIN_NUMBER_BUF];
+    char v[TRINCTL_NUM_BUF];
     for (size_t i = 0; i < r->n_points; i++)
       fprintf(ctx->out, "  %s  %s\n", r->points[i]->date,
-              trin_number_format_dk(r->points[i]->value_x100, 2, false, v));
+              trinctl_num(r->points[i]->value_x100, 2, v));
   }
   trin_codec_free(r);
   return rc;
