@@ -284,7 +284,9 @@ static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
       trinctl_table_cell(t, "%d", w->inside->projects);
       trinctl_table_cell(t, "%s", w->outside->has_value ? scaled(w->outside->value, sc, b) : "-");
       trinctl_table_cell(t, "%d", w->outside->projects);
-      trinctl_table_cell(t, "%s", w->has_difference ? trinctl_num_signed(w->difference, sc < 0 ? 0 : sc, b) : "-");
+      trinctl_table_cell(t, "%s",
+                         w->has_difference ? trinctl_num_signed(w->difference, sc < 0 ? 0 : sc, b)
+                                           : "-");
     }
     trinctl_table_print(ctx->out, t, 0);
     trinctl_table_destroy(&t);
