@@ -47,10 +47,4 @@ int trin_csv_parse_file(const char *path, const trin_csv_options_t *opt,
  * surrounding spaces ignored), or -1. */
 int trin_csv_column(const trin_csv_row_t *header, const char *name);
 
-/* A decimal number with '.' or ',' as the decimal mark ("4,5", "-0.25"),
- * scaled by 10^decimals into an integer; more decimals than that is an
- * error, not a rounding. No thousands separators. */
-int trin_csv_decimal(const char *text, int decimals, int64_t *out, const char *field,
-                     trin_err_t *err);
-
 #endif

@@ -1,17 +1,13 @@
 /* trin_money — see trin_money.h. */
 #include "trin_money.h"
 
+#include "trin_number.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #define MONEY_TEXT_MAX 64
-
-static int bad(trin_err_t *err, const char *field, const char *text,
-               const char *why) {
-  return trin_err_set(err, TRIN_EINVALID, field,
-                      "'%.40s' is not an amount in kroner: %s", text, why);
-}
 
 /* Applies the sign to a magnitude; exact over the whole int64 range, so
  * that everything trin_money_format writes parses back (INT64_MIN too). */
@@ -26,7 +22,8 @@ int trin_money_parse(const char *text, trin_ore_t *out, const char *field,
   if (text == NULL || *text == '\0')
     return trin_err_set(err, TRIN_EINVALID, field, "an amount is required");
   size_t len = strlen(text);
-  if (len >= MONEY_TEXT_MAX) return bad(err, field, text, "too long");
+  if (len >= MONEY_TEXT_MAX)
+    return trin_err_set(err, TRIN_EINVALID, field, "'%.40s' is not a number: too long", text);
 
   /* Copy digits and separators; strip an optional currency suffix. */
   char s[MONEY_TEXT_MAX];
@@ -42,76 +39,8 @@ int trin_money_parse(const char *text, trin_ore_t *out, const char *field,
       break;
     }
   }
-  const char *p = s;
-  while (isspace((unsigned char)*p)) p++;
-  bool neg = false;
-  if (*p == '-' || *p == '+') {
-    neg = *p == '-';
-    p++;
-  }
-
-  /* Collect digit groups and the separators between them. */
-  char digits[MONEY_TEXT_MAX];
-  size_t nd = 0;
-  int sep_pos[MONEY_TEXT_MAX]; /* index into digits where a separator stood */
-  char sep_chr[MONEY_TEXT_MAX];
-  size_t ns = 0;
-  for (; *p; p++) {
-    if (isdigit((unsigned char)*p)) {
-      digits[nd++] = *p;
-    } else if (*p == '.' || *p == ',' || *p == ' ') {
-      if (nd == 0) return bad(err, field, text, "starts with a separator");
-      if (ns > 0 && sep_pos[ns - 1] == (int)nd)
-        return bad(err, field, text, "two separators in a row");
-      sep_pos[ns] = (int)nd;
-      sep_chr[ns] = *p;
-      ns++;
-    } else {
-      return bad(err, field, text, "unexpected character");
-    }
-  }
-  if (nd == 0) return bad(err, field, text, "no digits");
-  if (ns > 0 && sep_pos[ns - 1] == (int)nd)
-    return bad(err, field, text, "ends with a separator");
-
-  /* Decide which separator, if any, is the decimal mark: the last one, when
-   * it is followed by 1 or 2 digits and is not a space. All others must be
-   * thousands separators with groups of exactly three digits. */
-  size_t int_digits = nd, dec_digits = 0;
-  size_t groups_end = ns;
-  if (ns > 0) {
-    size_t after = nd - (size_t)sep_pos[ns - 1];
-    char c = sep_chr[ns - 1];
-    if (c != ' ' && after <= 2) {
-      int_digits = (size_t)sep_pos[ns - 1];
-      dec_digits = after;
-      groups_end = ns - 1;
-      for (size_t i = 0; i < groups_end; i++)
-        if (sep_chr[i] == c)
-          return bad(err, field, text, "decimal mark also used for grouping");
-    } else if (after != 3) {
-      return bad(err, field, text, "more than two decimals");
-    }
-    for (size_t i = 0; i < groups_end; i++) {
-      size_t next = (i + 1 < groups_end) ? (size_t)sep_pos[i + 1] : int_digits;
-      if (next - (size_t)sep_pos[i] != 3)
-        return bad(err, field, text, "thousands groups must have 3 digits");
-      if (sep_chr[i] != sep_chr[0])
-        return bad(err, field, text, "mixed thousands separators");
-    }
-    if (groups_end > 0 && (size_t)sep_pos[0] > 3)
-      return bad(err, field, text, "thousands groups must have 3 digits");
-  }
-
-  /* The digits, padded to two decimals, are the amount in øre. */
-  uint64_t m = 0;
-  for (size_t i = 0; i < int_digits + 2; i++) {
-    unsigned dg = i < int_digits + dec_digits ? (unsigned)(digits[i] - '0') : 0;
-    if (m > (UINT64_MAX - dg) / 10) return bad(err, field, text, "too large");
-    m = m * 10 + dg;
-  }
-  if (!to_ore(m, neg, out)) return bad(err, field, text, "too large");
-  return TRIN_OK;
+  /* The number itself is read like every other number trin reads. */
+  return trin_number_parse_ex(s, 2, true, out, field, err);
 }
 
 int trin_money_parse_ore(const char *text, trin_ore_t *out, const char *field,

@@ -14,9 +14,11 @@ typedef int64_t trin_ore_t;
 
 /* Parses a kroner amount as people write it: "1234", "1234.5", "1234,50",
  * "1.234.567,89", "1,234,567.89", "1 234 567,89", "-12,5", optionally
- * followed by " kr", "kr." or " DKK". A single separator followed by exactly
- * three digits is a thousands separator ("1.234" is 1,234 kr); more than two
- * decimals is an error (no silent rounding). field names the input in err. */
+ * followed by " kr", "kr." or " DKK". The number is read by
+ * trin_number_parse_ex with two decimals, so the rules and the error texts are
+ * those of every other number; as an amount, a single separator before three
+ * digits groups thousands ("1.234" is 1,234 kr). More than two decimals is an
+ * error (no silent rounding). field names the input in err. */
 int trin_money_parse(const char *text, trin_ore_t *out, const char *field,
                      trin_err_t *err);
 

@@ -13,6 +13,8 @@
 #include "trin_access.h"
 #include "trin_csv.h"
 #include "trin_id.h"
+#include "trin_money.h"
+#include "trin_number.h"
 
 #define MAX_COLS 128
 
@@ -47,12 +49,16 @@ typedef struct {
   int32_t years[BENCHMARK_YEAR_MAX - BENCHMARK_YEAR_MIN + 1];
   bool year_seen[BENCHMARK_YEAR_MAX - BENCHMARK_YEAR_MIN + 1];
   int orgs_created;
+  int bad_col; /* the column of the row's unreadable number, or -1 */
   /* distinct properties touched, for the reply and the event */
   char **props;
   size_t nprops;
 } imp_t;
 
-static int line_err(trin_err_t *err, size_t line, const trin_err_t *why) {
+static int line_err(trin_err_t *err, size_t line, int col, const trin_err_t *why) {
+  if (col >= 0)
+    return trin_err_set(err, why->code, "csv", "line %zu, column %d (%s): %s", line, col + 1,
+                        why->field, why->message);
   return trin_err_set(err, why->code, "csv", "line %zu: %s%s%s", line, why->field,
                       why->field[0] ? ": " : "", why->message);
 }
@@ -61,12 +67,31 @@ static const char *cell(const trin_csv_row_t *r, int c) {
   return c >= 0 && (size_t)c < r->n ? r->fields[c] : "";
 }
 
+/* A number cell, read like every number trin reads ("1.250.000,50" or
+ * "1250000.50"); an unreadable one names its column as well as its line. */
+static int number(imp_t *im, const trin_csv_row_t *r, int col, int decimals, int64_t *v,
+                  const char *field, trin_err_t *err) {
+  int rc = trin_number_parse(cell(r, col), decimals, v, field, err);
+  if (rc) im->bad_col = col;
+  return rc;
+}
+
+/* An amount in kroner, read as trinctl reads amounts ("1.250.000,50", "12.500",
+ * "1250000.50 kr") -> øre. */
+static int amount(imp_t *im, const trin_csv_row_t *r, int col, int64_t *v, const char *field,
+                  trin_err_t *err) {
+  int rc = trin_money_parse(cell(r, col), v, field, err);
+  if (rc) im->bad_col = col;
+  return rc;
+}
+
 /* An optional whole number: "" = absent. */
-static int opt_int(const char *text, const char *field, bool *has, int64_t *v, trin_err_t *err) {
+static int opt_int(imp_t *im, const trin_csv_row_t *r, int col, const char *field, bool *has,
+                   int64_t *v, trin_err_t *err) {
   *has = false;
   *v = 0;
-  if (!*text) return TRIN_OK;
-  int rc = trin_csv_decimal(text, 0, v, field, err);
+  if (!*cell(r, col)) return TRIN_OK;
+  int rc = number(im, r, col, 0, v, field, err);
   if (!rc) *has = true;
   return rc;
 }
@@ -142,8 +167,8 @@ static int property_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
   p.region = (char *)cell(r, im->c_region);
   int64_t v;
   bool has;
-  int rc = trin_csv_decimal(cell(r, im->c_area), 0, &p.gross_area_m2, "gross_area_m2", why);
-  if (!rc) rc = opt_int(cell(r, im->c_built), "year_built", &has, &v, why);
+  int rc = number(im, r, im->c_area, 0, &p.gross_area_m2, "gross_area_m2", why);
+  if (!rc) rc = opt_int(im, r, im->c_built, "year_built", &has, &v, why);
   if (rc) return rc;
   p.year_built = (int32_t)(v < -1 || v > 100000 ? -1 : v);
   if ((rc = benchmark_apply_property_check(&p, why))) return rc;
@@ -181,7 +206,7 @@ static int measure_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
   int64_t v;
   bool has;
   m.property_id = (char *)cell(r, im->c_id);
-  int rc = trin_csv_decimal(cell(r, im->c_year), 0, &v, "year", why);
+  int rc = number(im, r, im->c_year, 0, &v, "year", why);
   if (rc) return rc;
   /* clamped to one past either end: still refused by the check, without overflowing int32 */
   int64_t lo = BENCHMARK_YEAR_MIN - 1, hi = BENCHMARK_YEAR_MAX + 1;
@@ -193,8 +218,7 @@ static int measure_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
     costs[m.n_costs].account = im->cost_name[i];
     char f[80];
     snprintf(f, sizeof f, "cost_%s", im->cost_name[i]);
-    /* kroner with up to two decimals ("12345,50") -> øre */
-    if ((rc = trin_csv_decimal(t, 2, &costs[m.n_costs].amount_ore, f, why))) return rc;
+    if ((rc = amount(im, r, im->cost_col[i], &costs[m.n_costs].amount_ore, f, why))) return rc;
     pc[m.n_costs] = &costs[m.n_costs];
     m.n_costs++;
   }
@@ -204,7 +228,7 @@ static int measure_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
     if (!*t) continue;
     char f[80];
     snprintf(f, sizeof f, "grade_%s", im->grade_name[i]);
-    if ((rc = trin_csv_decimal(t, 0, &v, f, why))) return rc;
+    if ((rc = number(im, r, im->grade_col[i], 0, &v, f, why))) return rc;
     trin__benchmark__part_grade__init(&grades[m.n_maintenance]);
     grades[m.n_maintenance].part = im->grade_name[i];
     grades[m.n_maintenance].grade = (int32_t)(v < 0 || v > 100 ? -1 : v);
@@ -213,13 +237,13 @@ static int measure_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *why) {
   }
   m.maintenance = pg;
 #define OPT_I64(col, name, fld)                                       \
-  if ((rc = opt_int(cell(r, col), name, &has, &v, why))) return rc;  \
+  if ((rc = opt_int(im, r, col, name, &has, &v, why))) return rc;   \
   m.has_##fld = has;                                                  \
   m.fld = v;
 #define OPT_I32(col, name, fld, dec)                                          \
   has = false;                                                                \
   if (*cell(r, col)) {                                                        \
-    if ((rc = trin_csv_decimal(cell(r, col), dec, &v, name, why))) return rc; \
+    if ((rc = number(im, r, col, dec, &v, name, why))) return rc;             \
     has = true;                                                               \
   }                                                                           \
   m.has_##fld = has;                                                          \
@@ -258,13 +282,14 @@ static int on_row(void *data, const trin_csv_row_t *r, trin_err_t *err) {
     return header(im, r, err);
   }
   trin_err_t why = {0};
+  im->bad_col = -1;
   int rc = im->measures ? measure_row(im, r, &why) : property_row(im, r, &why);
   if (rc) {
     if (rc == TRIN_ESTORE || rc == TRIN_EINTERNAL) {
       *err = why;
       return rc;
     }
-    return line_err(err, r->line, &why);
+    return line_err(err, r->line, im->bad_col, &why);
   }
   return TRIN_OK;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trin_number.h"
+
 __extension__ typedef __int128 i128;
 
 /* ---- names ------------------------------------------------------------------ */
@@ -337,7 +339,7 @@ static int on_index_row(void *data, const trin_csv_row_t *row, trin_err_t *err) 
   int rc = budget_index_date_parse(d, &p.date, "date", &e);
   if (!rc) {
     if (!*v) rc = trin_err_set(&e, TRIN_EINVALID, "value", "the value is missing");
-    else rc = trin_csv_decimal(v, 2, &p.value_x100, "value", &e);
+    else rc = trin_number_parse(v, 2, &p.value_x100, "value", &e);
   }
   if (!rc && p.value_x100 <= 0)
     rc = trin_err_set(&e, TRIN_EINVALID, "value", "must be above 0, got '%.20s'", v);

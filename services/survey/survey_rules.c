@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "trin_csv.h"
+#include "trin_number.h"
 
 /* ---- words ------------------------------------------------------------------ */
 
@@ -147,7 +148,7 @@ int survey_score_parse(const char *text, survey_scale_t sc, const char *field, i
                        trin_err_t *err) {
   int64_t v;
   /* Survey tools write "4", "4,0" or "4.00"; a fraction is not a score. */
-  if (trin_csv_decimal(text, 2, &v, field, err)) return TRIN_EINVALID;
+  if (trin_number_parse(text, 2, &v, field, err)) return TRIN_EINVALID;
   if (v % 100 != 0)
     return trin_err_set(err, TRIN_EINVALID, field,
                         "'%.20s' is not a whole number on the scale %d–%d", text, sc.min,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "trin_csv.h"
+#include "trin_number.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,7 +33,7 @@ static int on_row(void *p, const trin_csv_row_t *row, trin_err_t *err) {
     if (!row->fields[i]) abort();
     int64_t v;
     trin_err_t e = {0};
-    int rc = trin_csv_decimal(row->fields[i], (int)(i % 7), &v, "cell", &e);
+    int rc = trin_number_parse(row->fields[i], (int)(i % 7), &v, "cell", &e);
     if (rc != TRIN_OK && !e.message[0]) abort();
   }
   if (s->rows == 0 && row->n > 0) {

@@ -21,6 +21,7 @@
 #include "testcall.h"
 #include "testproc.h"
 #include "trin_codec.h"
+#include "trin_number.h"
 
 #define NMUN 98
 #define PROPS 3
@@ -165,6 +166,19 @@ static void bad_rows_refuse_the_whole_file(void **state) {
   assert_non_null(strstr(e.message, "line 2"));
   assert_int_equal(bmc_import(op(), "wrong", m1, strlen(m1), NULL, &e), TRIN_EINVALID);
   assert_string_equal(e.field, "kind");
+  /* numbers are read as people write them, Danish or plain, like trinctl's amounts: a
+   * Danish 1.250.000,50 gets as far as the unknown property (it was once refused as "more
+   * than 2 decimals"); a malformed one names its line and column */
+  const char *m2 = "property_id;year;cost_a\nNOPE;2.020;1.250.000,50\n";
+  assert_int_equal(bmc_import(op(), "measures", m2, strlen(m2), NULL, &e), TRIN_ENOTFOUND);
+  const char *m3 = "property_id;year;cost_a;cost_b\nNOPE;2020;1250000.50;12.50.000\n";
+  assert_int_equal(bmc_import(op(), "measures", m3, strlen(m3), NULL, &e), TRIN_EINVALID);
+  assert_string_equal(e.message, "line 2, column 4 (cost_b): '12.50.000' is not a number: "
+                                 "thousands groups must have 3 digits");
+  const char *m4 = "property_id;year;cost_a\nNOPE;2020;1.250.000,505\n";
+  assert_int_equal(bmc_import(op(), "measures", m4, strlen(m4), NULL, &e), TRIN_EINVALID);
+  assert_string_equal(e.message, "line 2, column 3 (cost_a): '1.250.000,505' is not a number: "
+                                 "more than 2 decimals");
 }
 
 static uint64_t event_count(void) {
@@ -356,6 +370,14 @@ static void trinctl_history_and_query(void **state) {
   snprintf(cmd, sizeof cmd, "%s benchmark query cost_per_m2 --year 2022", as_k030);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "Syntetisk Kommune 30 (you)"));
+  /* numbers the Danish way (a decimal comma, thousands dots), and nothing stray after the
+   * heading or the viewer's line (a year or rank of 0 once printed as "0") */
+  assert_non_null(strstr(out, "cost_per_m2 (DKK/m2, lower is better) in 2022\n"));
+  char you[96], v[TRIN_NUMBER_BUF];
+  snprintf(you, sizeof you, "  you: %s, rank %d\n",
+           trin_number_format_dk(expected_cost(29, 2022), 2, false, v), expected_rank(29, 2022));
+  if (!strstr(out, you)) print_error("want '%s' in:\n%s\n", you, out);
+  assert_non_null(strstr(out, you));
   /* --viewer is deprecated: its own organisation is still accepted ... */
   snprintf(cmd, sizeof cmd, "%s benchmark query cost_per_m2 --year 2022 --viewer K030", as_k030);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);

@@ -364,7 +364,7 @@ static void trinctl_commands(void **state) {
            TRINCTL_BIN, bg.endpoint, path);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "BYG42: 2 points"));
-  assert_non_null(strstr(out, "2024-01-01  104.50"));
+  assert_non_null(strstr(out, "2024-01-01  104,50"));
   /* A missing date: refused (exit 1), naming the line. */
   f = fopen(path, "w");
   fputs("date;value\n2023K1;100,00\n;104,50\n", f);
@@ -376,6 +376,30 @@ static void trinctl_commands(void **state) {
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "unexplained"));
   assert_non_null(strstr(out, "4.645.358,09"));
+  /* percentages the Danish way too, as the amounts beside them (once "16.00 %") */
+  assert_non_null(strstr(out, "(16,00 %)"));
+  /* index points as people write them, in the drift's heading too (not "= 10450") */
+  assert_non_null(strstr(out, "points "));
+  assert_null(strstr(out, "= 1000"));
+  /* trinctl index add reads what the CSV import reads: 118,20, 118.20 and 118 */
+  static const struct {
+    const char *value, *want;
+    int status;
+  } adds[] = {
+      {"118,20", "2025-01-01  118,20", 0},
+      {"118.25", "2025-01-01  118,25", 0},
+      {"118", "2025-01-01  118,00", 0},
+      {"118,2051", "'118,2051' is not a number: more than 2 decimals", 2},
+      {"118,205", "'118,205' is not a number: ambiguous, the three digits after the only "
+                  "separator may be thousands or decimals", 2},
+  };
+  for (size_t i = 0; i < sizeof adds / sizeof *adds; i++) {
+    snprintf(cmd, sizeof cmd, "%s --endpoint '%s' index add BYG42 --date 2025-01-01 --value '%s' "
+             "2>&1", TRINCTL_BIN, bg.endpoint, adds[i].value);
+    assert_int_equal(testproc_run(cmd, out, sizeof out), adds[i].status);
+    if (!strstr(out, adds[i].want)) print_error("case %zu: '%s'\n", i, out);
+    assert_non_null(strstr(out, adds[i].want));
+  }
   snprintf(cmd, sizeof cmd, "%s --endpoint '%s' --json budget economy P1", TRINCTL_BIN,
            bg.endpoint);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);

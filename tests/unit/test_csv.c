@@ -1,6 +1,6 @@
 /* common.csv — separators, quoting with embedded separators, quotes and
  * newlines, BOM, CRLF, empty lines, line numbers, broken rows, limits,
- * decimal commas, and cells that are not UTF-8 text (a NUL byte, invalid
+ * header columns, and cells that are not UTF-8 text (a NUL byte, invalid
  * UTF-8) refused with their line, column and the header's name for it. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,7 +87,7 @@ static void broken_rows(void **state) {
   assert_int_equal(trin_csv_parse_file("/nonexistent.csv", NULL, collect, &c, &err), TRIN_EIO);
 }
 
-static void columns_and_decimals(void **state) {
+static void columns(void **state) {
   collected_t c;
   trin_err_t err;
   assert_int_equal(parse(" Navn ; Score\n", &c, &err), TRIN_OK);
@@ -96,20 +96,6 @@ static void columns_and_decimals(void **state) {
   assert_int_equal(trin_csv_column(&h, "score"), 1);
   assert_int_equal(trin_csv_column(&h, "navn"), 0);
   assert_int_equal(trin_csv_column(&h, "missing"), -1);
-  int64_t v;
-  assert_int_equal(trin_csv_decimal("4,5", 2, &v, "score", &err), TRIN_OK);
-  assert_int_equal(v, 450);
-  assert_int_equal(trin_csv_decimal("-0.25", 2, &v, "x", &err), TRIN_OK);
-  assert_int_equal(v, -25);
-  assert_int_equal(trin_csv_decimal(" 7 ", 0, &v, "x", &err), TRIN_OK);
-  assert_int_equal(v, 7);
-  assert_int_equal(trin_csv_decimal("1,234", 2, &v, "score", &err), TRIN_EINVALID);
-  assert_string_equal(err.field, "score");
-  assert_int_equal(trin_csv_decimal("1.234,5", 2, &v, "x", &err), TRIN_EINVALID);
-  assert_int_equal(trin_csv_decimal("", 2, &v, "x", &err), TRIN_EINVALID);
-  assert_int_equal(trin_csv_decimal("abc", 2, &v, "x", &err), TRIN_EINVALID);
-  assert_int_equal(trin_csv_decimal("5,", 2, &v, "x", &err), TRIN_EINVALID);
-  assert_int_equal(trin_csv_decimal("99999999999999999999", 0, &v, "x", &err), TRIN_EINVALID);
 }
 
 static int parse_n(const char *text, size_t len, const char *field, collected_t *c,
@@ -178,7 +164,7 @@ int main(void) {
       cmocka_unit_test(separators_and_bom),
       cmocka_unit_test(quoting_empty_lines_and_line_numbers),
       cmocka_unit_test(broken_rows),
-      cmocka_unit_test(columns_and_decimals),
+      cmocka_unit_test(columns),
       cmocka_unit_test(nul_bytes_and_invalid_utf8),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

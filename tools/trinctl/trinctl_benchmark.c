@@ -37,18 +37,9 @@ static void print_json(trinctl_ctx_t *ctx, const ProtobufCMessage *m) {
   fputc('\n', ctx->out);
 }
 
-/* 12345 at scale 2 -> "123.45"; buf >= 32. */
+/* 12345 at scale 2 -> "123,45", as trinctl writes every number; buf >= TRINCTL_NUM_BUF. */
 static char *scaled(int64_t v, int scale, char *buf) {
-  if (scale <= 0) {
-    snprintf(buf, 32, "%" PRId64, v);
-    return buf;
-  }
-  int64_t p = 1;
-  for (int i = 0; i < scale; i++) p *= 10;
-  uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  snprintf(buf, 32, "%s%" PRIu64 ".%0*" PRIu64, v < 0 ? "-" : "", a / (uint64_t)p, scale,
-           a % (uint64_t)p);
-  return buf;
+  return trinctl_num(v, scale < 0 ? 0 : scale, buf);
 }
 
 static Trin__Benchmark__PeerGroup peer_of(const trinctl_args_t *a) {
@@ -178,10 +169,13 @@ static int run_query(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
     return TRINCTL_EXIT_OK;
   }
   int sc = r->figure->scale;
-  char b1[32], b2[32], b3[32], b4[32], b5[32], b6[32];
-  fprintf(ctx->out, "%s (%s, %s is better)%s%d\n", r->figure->name, r->figure->unit,
-          strcmp(r->figure->direction, "higher_is_better") == 0 ? "higher" : "lower",
-          r->year ? " in " : "", r->year);
+  char b1[TRINCTL_NUM_BUF], b2[TRINCTL_NUM_BUF], b3[TRINCTL_NUM_BUF], b4[TRINCTL_NUM_BUF],
+      b5[TRINCTL_NUM_BUF], b6[TRINCTL_NUM_BUF];
+  /* the year and the rank only when there is one: 0 once printed as a stray "0" */
+  fprintf(ctx->out, "%s (%s, %s is better)", r->figure->name, r->figure->unit,
+          strcmp(r->figure->direction, "higher_is_better") == 0 ? "higher" : "lower");
+  if (r->year) fprintf(ctx->out, " in %d", r->year);
+  fputc('\n', ctx->out);
   if (r->suppressed) {
     fprintf(ctx->out, "  fewer than %d organisations in the group: no distribution shown\n",
             r->min_group);
@@ -203,9 +197,11 @@ static int run_query(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
     trinctl_table_print(ctx->out, t, 2);
     trinctl_table_destroy(&t);
   }
-  if (r->viewer)
-    fprintf(ctx->out, "  you: %s%s%d\n", scaled(r->viewer->value, sc, b1),
-            r->viewer->rank ? ", rank " : "", r->viewer->rank);
+  if (r->viewer) {
+    fprintf(ctx->out, "  you: %s", scaled(r->viewer->value, sc, b1));
+    if (r->viewer->rank) fprintf(ctx->out, ", rank %d", r->viewer->rank);
+    fputc('\n', ctx->out);
+  }
   trin_codec_free(r);
   return TRINCTL_EXIT_OK;
 }
@@ -240,7 +236,7 @@ static int run_history(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
     fprintf(ctx->out, "%s: %s (%s)\n", r->label, r->figure->name, r->figure->unit);
     static const char *const H[] = {"year", "value", "rank", "of", "percentile", "median"};
     trinctl_table_t *t = trinctl_table_new(6, H);
-    char b1[32], b2[32], b3[32];
+    char b1[TRINCTL_NUM_BUF], b2[TRINCTL_NUM_BUF], b3[TRINCTL_NUM_BUF];
     for (size_t i = 0; i < r->n_points; i++) {
       const Trin__Benchmark__HistoryPoint *p = r->points[i];
       trinctl_table_cell(t, "%d", p->year);
@@ -278,7 +274,7 @@ static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
     static const char *const H[] = {"figure", "unit", "inside", "projects", "outside",
                                     "projects", "difference"};
     trinctl_table_t *t = trinctl_table_new(7, H);
-    char b[32];
+    char b[TRINCTL_NUM_BUF];
     for (size_t i = 0; i < r->n_rows; i++) {
       const Trin__Benchmark__ComparisonRow *w = r->rows[i];
       int sc = w->figure->scale;
@@ -288,7 +284,9 @@ static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
       trinctl_table_cell(t, "%d", w->inside->projects);
       trinctl_table_cell(t, "%s", w->outside->has_value ? scaled(w->outside->value, sc, b) : "-");
       trinctl_table_cell(t, "%d", w->outside->projects);
-      trinctl_table_cell(t, "%s", w->has_difference ? scaled(w->difference, sc, b) : "-");
+      trinctl_table_cell(t, "%s",
+                         w->has_difference ? trinctl_num_signed(w->difference, sc < 0 ? 0 : sc, b)
+                                           : "-");
     }
     trinctl_table_print(ctx->out, t, 0);
     trinctl_table_destroy(&t);

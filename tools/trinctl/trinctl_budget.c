@@ -12,6 +12,7 @@
 #include "trin/budget.pb-c.h"
 #include "trin_codec.h"
 #include "trin_money.h"
+#include "trin_number.h"
 #include "trinctl_file.h"
 #include "trinctl_print.h"
 
@@ -44,11 +45,12 @@ static void print_json(trinctl_ctx_t *ctx, const ProtobufCMessage *m) {
   fputc('\n', ctx->out);
 }
 
-static const char *kr(int64_t ore, char *buf) { return trin_money_format_dk(ore, buf); }
+static const char *kr(int64_t ore, char *buf) { return trinctl_kr(ore, buf); }
 
-/* "12.34 %" from basis points. */
+/* "12,34 %" from basis points. */
 static const char *pct(int32_t bp, char *buf, size_t size) {
-  snprintf(buf, size, "%s%d.%02d %%", bp < 0 ? "-" : "", abs(bp) / 100, abs(bp) % 100);
+  char t[TRINCTL_NUM_BUF];
+  snprintf(buf, size, "%s", trinctl_pct_bp(bp, t));
   return buf;
 }
 
@@ -418,12 +420,13 @@ static int run_drift(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Budget__Drift *d = NULL;
   int rc = call(ctx, &req.base, &trin__budget__drift__descriptor, (ProtobufCMessage **)&d);
   if (!rc && !ctx->g.json) {
-    char b[TRIN_MONEY_BUF], p[24];
+    char b[TRIN_MONEY_BUF], p[24], ia[TRINCTL_NUM_BUF], ib[TRINCTL_NUM_BUF];
     FILE *f = ctx->out;
-    fprintf(f, "drift %s -> %s (%s points %s = %" PRId64 ", %s = %" PRId64 "):\n",
-            d->skema_a_id, d->skema_b_id, d->index_series,
-            d->index_a ? d->index_a->date : "", d->index_a ? d->index_a->value_x100 : 0,
-            d->index_b ? d->index_b->date : "", d->index_b ? d->index_b->value_x100 : 0);
+    fprintf(f, "drift %s -> %s (%s points %s = %s, %s = %s):\n", d->skema_a_id, d->skema_b_id,
+            d->index_series, d->index_a ? d->index_a->date : "",
+            trinctl_num(d->index_a ? d->index_a->value_x100 : 0, 2, ia),
+            d->index_b ? d->index_b->date : "",
+            trinctl_num(d->index_b ? d->index_b->value_x100 : 0, 2, ib));
     fprintf(f, "  total        %s (%s)\n", kr(d->total_ore, b), pct(d->total_bp, p, sizeof p));
     fprintf(f, "  market       %s (%s)\n", kr(d->market_ore, b), pct(d->market_bp, p, sizeof p));
     fprintf(f, "  scope        %s (%s)\n", kr(d->scope_ore, b), pct(d->scope_bp, p, sizeof p));
@@ -492,9 +495,10 @@ static int print_series(trinctl_ctx_t *ctx, int rc, Trin__Budget__IndexSeries *r
     char ev[32];
     fprintf(ctx->out, "%s: %zu points%s\n", r->series, r->n_points,
             event_note(r->seq, ev, sizeof ev));
+    char v[TRINCTL_NUM_BUF];
     for (size_t i = 0; i < r->n_points; i++)
-      fprintf(ctx->out, "  %s  %" PRId64 ".%02" PRId64 "\n", r->points[i]->date,
-              r->points[i]->value_x100 / 100, r->points[i]->value_x100 % 100);
+      fprintf(ctx->out, "  %s  %s\n", r->points[i]->date,
+              trinctl_num(r->points[i]->value_x100, 2, v));
   }
   trin_codec_free(r);
   return rc;
@@ -517,7 +521,15 @@ static int run_index_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 static int run_index_add(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Budget__IndexPoint p = TRIN__BUDGET__INDEX_POINT__INIT, *pp = &p;
   p.date = S(a, "date");
-  p.value_x100 = trinctl_args_num(a, "value");
+  /* read as people write index points (118,20 / 118.20 / 118), by the reader the CSV
+   * import uses, so both accept the same texts */
+  if (trin_number_parse(S(a, "value"), 2, &p.value_x100, "points[0].value_x100", &ctx->err))
+    return TRINCTL_EXIT_USAGE;
+  if (p.value_x100 <= 0) {
+    trin_err_set(&ctx->err, TRIN_EINVALID, "points[0].value_x100",
+                 "--value must be above 0, got '%s'", S(a, "value"));
+    return TRINCTL_EXIT_USAGE;
+  }
   Trin__Budget__AddIndexPoints req = TRIN__BUDGET__ADD_INDEX_POINTS__INIT;
   req.series = ARG(a);
   req.points = &pp;
@@ -597,7 +609,7 @@ static const trinctl_opt_t index_import_opts[] = {
     OPT_TEXT("series", true, "series", "SERIES", "the series, e.g. BYG43"), OPT_END};
 static const trinctl_opt_t index_add_opts[] = {
     OPT_DATE("date", true, "points[0].date", "the point's date"),
-    OPT_INT("value", true, "points[0].value_x100", 1, INT64_MAX, "value × 100 (105.30 -> 10530)"),
+    OPT_TEXT("value", true, "points[0].value_x100", "POINTS", "the index value as written, e.g. 118,20 or 118.20"),
     OPT_END};
 
 const trinctl_cmd_t trinctl_budget_cmds[] = {

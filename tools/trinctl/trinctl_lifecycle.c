@@ -402,7 +402,7 @@ static int run_dispute_open(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
     char what[256], m[TRIN_MONEY_BUF], s[96];
     snprintf(what, sizeof what, "dispute %s opened at level 1 (%s) over %s; %s",
              req.dispute_id, trinctl_dispute_level_name(1),
-             trin_money_format_dk(req.amount_ore, m), dispute_summary(r->project, s, sizeof s));
+             trinctl_kr(req.amount_ore, m), dispute_summary(r->project, s, sizeof s));
     project_done(ctx, r, what);
   }
   trin_codec_free(r);
@@ -440,7 +440,7 @@ static int run_dispute_resolve(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   if (!rc && !ctx->g.json) {
     char what[256], m[TRIN_MONEY_BUF], s[96];
     snprintf(what, sizeof what, "dispute %s resolved on %s, settled %s; %s",
-             req.dispute_id, req.date, trin_money_format_dk(req.settled_ore, m),
+             req.dispute_id, req.date, trinctl_kr(req.settled_ore, m),
              dispute_summary(r->project, s, sizeof s));
     project_done(ctx, r, what);
   }

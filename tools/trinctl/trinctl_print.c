@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "trin_money.h"
+#include "trin_number.h"
 
 /* ================================================================== JSON */
 
@@ -437,6 +438,49 @@ const char *trinctl_dispute_level_name(int level) {
   return lifecycle_dispute_level_name(level);
 }
 
+char *trinctl_num(int64_t v, int decimals, char *buf) {
+  return trin_number_format_dk(v, decimals, false, buf);
+}
+
+char *trinctl_num_signed(int64_t v, int decimals, char *buf) {
+  return trin_number_format_dk(v, decimals, true, buf);
+}
+
+char *trinctl_pct_bp(int64_t bp, char *buf) {
+  trin_number_format_dk(bp, 2, false, buf);
+  strcat(buf, " %");
+  return buf;
+}
+
+char *trinctl_kr(int64_t ore, char *buf) { return trin_money_format_dk(ore, buf); }
+
+char *trinctl_num_text(const char *machine, bool sign, char *buf) {
+  /* Machine form only: [-]digits[.digits], '.' the decimal mark, never
+   * grouping, so "2.380" is two and 380 thousandths, not 2380. */
+  const char *p = machine ? machine : "";
+  bool neg = *p == '-';
+  if (neg) p++;
+  uint64_t m = 0;
+  int decimals = -1, digits = 0;
+  for (; *p; p++) {
+    if (*p >= '0' && *p <= '9' && m <= (uint64_t)INT64_MAX / 10) {
+      m = m * 10 + (uint64_t)(*p - '0');
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (*p == '.' && decimals < 0 && digits > 0) {
+      decimals = 0;
+    } else {
+      break;
+    }
+  }
+  if (*p || digits == 0 || decimals == 0 || decimals > 9 || m > (uint64_t)INT64_MAX) {
+    snprintf(buf, TRINCTL_NUM_BUF, "%s", machine ? machine : "");
+    return buf;
+  }
+  int64_t v = neg ? -(int64_t)m : (int64_t)m;
+  return trin_number_format_dk(v, decimals < 0 ? 0 : decimals, sign, buf);
+}
+
 char *trinctl_variance_text(int days, char *buf) {
   if (days == 0) snprintf(buf, 24, "on time");
   else snprintf(buf, 24, "%+d day%s", days, days == 1 || days == -1 ? "" : "s");
@@ -457,7 +501,7 @@ void trinctl_print_organisations(FILE *f, const Trin__Lifecycle__OrganisationLis
 }
 
 static const char *money_or(int64_t ore, const char *zero, char *buf) {
-  return ore ? trin_money_format_dk(ore, buf) : zero;
+  return ore ? trinctl_kr(ore, buf) : zero;
 }
 
 void trinctl_print_partnership(FILE *f, const Trin__Lifecycle__Partnership *p) {
@@ -522,11 +566,11 @@ static void print_disputes(FILE *f, const Trin__Lifecycle__Project *p) {
                                        : trinctl_dispute_level_name(d->level);
     fprintf(f, "  %s  %s\n", d->id, d->title);
     fprintf(f, "    amount %s, raised by %s on %s, level %d (%s), ",
-            trin_money_format_dk(d->amount_ore, m), or_dash(d->raised_by),
+            trinctl_kr(d->amount_ore, m), or_dash(d->raised_by),
             or_dash(d->opened_on), d->level, lname);
     if (d->resolved) {
       fprintf(f, "resolved on %s", or_dash(d->resolved_on));
-      fprintf(f, ", settled %s\n", trin_money_format_dk(d->settled_ore, m));
+      fprintf(f, ", settled %s\n", trinctl_kr(d->settled_ore, m));
       fprintf(f, "    resolution: %s\n", or_dash(d->resolution));
     } else {
       fprintf(f, "open\n");

@@ -6,7 +6,9 @@
 #define TRINCTL_PRINT_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "trin/envelope.pb-c.h"
@@ -66,6 +68,26 @@ void trinctl_print_partnerships(FILE *f, const Trin__Lifecycle__PartnershipList 
 void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p);
 void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l);
 void trinctl_print_events(FILE *f, const Trin__EventBatch *b);
+
+/* ---- numbers for people ----------------------------------------------------
+ * trinctl's text output writes every number the Danish way, as its users
+ * read them: decimal comma, thousands dot ("1.234,56", "705.000,00 kr."), a
+ * space before the percent sign ("2,38 %"), and changes with their sign
+ * ("+0,60", "-0,60", "+0,00"; ASCII '-' so terminals, grep and scripts read
+ * it). This is the one place text output formats numbers; --json output
+ * is not touched and keeps the machine form. buf >= TRINCTL_NUM_BUF. */
+#define TRINCTL_NUM_BUF 48
+/* v / 10^decimals: "1.234,56", "118,20", "3" */
+char *trinctl_num(int64_t v, int decimals, char *buf);
+/* the same with a sign for a change: "+0,60", "-0,60" */
+char *trinctl_num_signed(int64_t v, int decimals, char *buf);
+/* basis points as a percentage: 238 -> "2,38 %" */
+char *trinctl_pct_bp(int64_t bp, char *buf);
+/* øre as kroner: "705.000,00 kr." */
+char *trinctl_kr(int64_t ore, char *buf);
+/* A number the services send as machine text ("3.67", "-0.60", "12") the
+ * Danish way, signed when `sign`; other text ("", "n/a") is copied as is. */
+char *trinctl_num_text(const char *machine, bool sign, char *buf);
 
 /* "+12 days", "-3 days", "on time". buf >= 24 bytes. */
 char *trinctl_variance_text(int days, char *buf);

@@ -11,6 +11,7 @@
 #include "trin/survey.pb-c.h"
 #include "trin_codec.h"
 #include "trin_csv.h"
+#include "trin_number.h"
 #include "trinctl_file.h"
 #include "trinctl_lifecycle.h"
 #include "trinctl_print.h"
@@ -42,7 +43,7 @@ static int points_x100(trinctl_ctx_t *ctx, const trinctl_args_t *a, const char *
   *out = 0;
   if (!trinctl_args_has(a, opt)) return TRINCTL_EXIT_OK;
   int64_t v;
-  if (trin_csv_decimal(trinctl_args_str(a, opt), 2, &v, field, &ctx->err) || v < 0 ||
+  if (trin_number_parse(trinctl_args_str(a, opt), 2, &v, field, &ctx->err) || v < 0 ||
       v > 1000) {
     trin_err_set(&ctx->err, TRIN_EINVALID, field,
                  "--%s takes scale points such as 0,5 or 3.00 (got '%s')", opt,
@@ -62,13 +63,10 @@ static void print_survey(FILE *f, const Trin__Survey__Survey *s) {
   fprintf(f, "  scale            %d–%d\n", s->scale_min, s->scale_max);
   fprintf(f, "  min respondents  %d (smaller groups are never shown)\n", s->min_respondents);
   if (s->thresholds) {
-    char b1[16], b2[16], b3[16];
-    snprintf(b1, sizeof b1, "%d.%02d", s->thresholds->drop_from_previous_x100 / 100,
-             s->thresholds->drop_from_previous_x100 % 100);
-    snprintf(b2, sizeof b2, "%d.%02d", s->thresholds->drop_from_baseline_x100 / 100,
-             s->thresholds->drop_from_baseline_x100 % 100);
-    snprintf(b3, sizeof b3, "%d.%02d", s->thresholds->floor_x100 / 100,
-             s->thresholds->floor_x100 % 100);
+    char b1[TRINCTL_NUM_BUF], b2[TRINCTL_NUM_BUF], b3[TRINCTL_NUM_BUF];
+    trinctl_num(s->thresholds->drop_from_previous_x100, 2, b1);
+    trinctl_num(s->thresholds->drop_from_baseline_x100, 2, b2);
+    trinctl_num(s->thresholds->floor_x100, 2, b3);
     fprintf(f, "  alerts           drop from previous > %s, from baseline > %s, floor %s (0 = off)\n",
             b1, b2, b3);
   }
@@ -342,13 +340,11 @@ static void print_results(FILE *f, const Trin__Survey__RoundResults *r, bool ask
       continue;
     }
     trinctl_table_cell(t, "%d", x->count);
-    trinctl_table_cell(t, "%s", x->mean);
-    trinctl_table_cell(t, "%s", x->has_previous ? x->change : "");
-    /* The sign by itself: -0.60 has an integer part of 0, and "%+d" of 0
-     * would print it as +0.60. */
-    int cb = x->change_from_baseline_x100;
+    char nb[TRINCTL_NUM_BUF];
+    trinctl_table_cell(t, "%s", trinctl_num_text(x->mean, false, nb));
+    trinctl_table_cell(t, "%s", x->has_previous ? trinctl_num_text(x->change, true, nb) : "");
     if (x->has_baseline)
-      trinctl_table_cell(t, "%c%d.%02d", cb < 0 ? '-' : '+', abs(cb) / 100, abs(cb) % 100);
+      trinctl_table_cell(t, "%s", trinctl_num_signed(x->change_from_baseline_x100, 2, nb));
     else
       trinctl_table_cell(t, "%s", "");
     trinctl_table_cell(t, "%s", x->trend);
@@ -402,7 +398,8 @@ static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
         trinctl_table_cell(t, "%s", "");
       } else {
         trinctl_table_cell(t, "%d", r->groups[i]->count);
-        trinctl_table_cell(t, "%s", r->groups[i]->mean);
+        char nb[TRINCTL_NUM_BUF];
+        trinctl_table_cell(t, "%s", trinctl_num_text(r->groups[i]->mean, false, nb));
       }
     }
     trinctl_table_print(ctx->out, t, 2);
