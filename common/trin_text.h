@@ -10,8 +10,10 @@
 
 /* Length (1–4) of the UTF-8 sequence that starts at s, or 0 when s does not
  * start a valid one (overlongs, surrogates and code points past U+10FFFF
- * included). Reads at most 4 bytes and stops early at a NUL. */
-size_t trin_text_utf8_len(const char *s);
+ * included) or the sequence would need more than the avail bytes there
+ * (buffers need not end in a NUL). Reads at most min(4, avail) bytes and
+ * stops early at a NUL. */
+size_t trin_text_utf8_len(const char *s, size_t avail);
 
 typedef enum {
   TRIN_TEXT_FINE = 0,

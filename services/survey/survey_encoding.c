@@ -53,7 +53,7 @@ bool survey_encoding_looks_windows_1252(const char *data, size_t len) {
       i++;
       continue;
     }
-    size_t n = trin_text_utf8_len(data + i);
+    size_t n = trin_text_utf8_len(data + i, len - i);
     if (n > 1 && i + n <= len) return false; /* a whole UTF-8 character */
     if (!survey_encoding_windows_1252_char(b, buf)) return false;
     broken = true;
@@ -79,7 +79,7 @@ int survey_encoding_from_windows_1252(const char *in, size_t len, char **out,
       need++;
       continue;
     }
-    size_t n = trin_text_utf8_len(in + i);
+    size_t n = trin_text_utf8_len(in + i, len - i);
     if (n > 1 && i + n <= len)
       return trin_err_set(err, TRIN_EINVALID, field,
                           "line %zu: the file holds UTF-8 characters ('%.*s'), so it is "

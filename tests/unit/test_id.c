@@ -240,8 +240,17 @@ static void test_text_fault_and_sanitize(void **state) {
   assert_int_equal(at, 2);
   assert_int_equal(trin_text_typed_fault("\xc3\xb8\xff", 3, &at), TRIN_TEXT_NOT_UTF8);
   assert_int_equal(at, 2);
-  assert_int_equal(trin_text_utf8_len("\xf0\x9f\x98\x80"), 4);
-  assert_int_equal(trin_text_utf8_len("\xc3"), 0); /* the NUL ends it */
+  assert_int_equal(trin_text_utf8_len("\xf0\x9f\x98\x80", 4), 4);
+  assert_int_equal(trin_text_utf8_len("\xc3", 2), 0); /* the NUL ends it */
+  /* A buffer without a NUL: a sequence cut by its end is not read past it
+   * (the fuzzer's find: a CSV ending in 0xF3). */
+  char ae[3] = {'e', (char)0xc3, (char)0xa6};
+  assert_int_equal(trin_text_utf8_len(ae + 1, 2), 2);
+  assert_int_equal(trin_text_utf8_len(ae + 1, 1), 0);
+  assert_int_equal(trin_text_utf8_len(ae + 2, 0), 0);
+  /* A C2 at the very end of a typed field is not read past either. */
+  assert_int_equal(trin_text_typed_fault(ae, 2, &at), TRIN_TEXT_NOT_UTF8);
+  assert_int_equal(at, 1);
 
   char ok[] = "Bøgeparken Ærø \xf0\x9f\x98\x80";
   trin_text_sanitize_utf8(ok);

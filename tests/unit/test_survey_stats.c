@@ -454,6 +454,21 @@ static void danish_columns_keys_and_windows_1252(void **state) {
   assert_false(survey_encoding_looks_windows_1252("bl\xc3\xa5 \xe6", 6));
   assert_false(survey_encoding_looks_windows_1252("a\0\xe6", 3));
   assert_false(survey_encoding_looks_windows_1252("\x81", 1));
+  /* A file that ends inside what could start a UTF-8 sequence: nothing past
+   * its end is read (the fuzzer found a read past "e\xf3" in a buffer of
+   * exactly those bytes); 0xF3 alone is Windows-1252's 'ó'. */
+  char *cut = malloc(2);
+  assert_non_null(cut);
+  memcpy(cut, "e\xf3", 2);
+  assert_true(survey_encoding_looks_windows_1252(cut, 2));
+  char *conv = NULL;
+  size_t conv_len = 0;
+  assert_int_equal(survey_encoding_from_windows_1252(cut, 2, &conv, &conv_len, "csv", &err),
+                   TRIN_OK);
+  assert_int_equal(conv_len, 3);
+  assert_memory_equal(conv, "e\xc3\xb3", 3);
+  free(conv);
+  free(cut);
   char *out;
   size_t n;
   assert_int_equal(survey_encoding_from_windows_1252(w, sizeof w - 1, &out, &n, "csv", &err),
