@@ -19,6 +19,7 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "survey_access.h"
 #include "survey_correct.h"
 #include "survey_import.h"
 #include "survey_store.h"
@@ -329,10 +330,45 @@ static void clearing_the_round_that_cleared_an_alert(void **state) {
                              "survey.results_changed");
 }
 
+static trin_caller_t caller(const char *org, const char *role) {
+  trin_caller_t c;
+  memset(&c, 0, sizeof c);
+  c.authenticated = true;
+  snprintf(c.org, sizeof c.org, "%s", org);
+  snprintf(c.role, sizeof c.role, "%s", role);
+  return c;
+}
+
+/* Who imports answers may remove them (the client's writers, resident
+ * committees); a reader may neither remove answers nor acknowledge an
+ * alert, and is told who may. */
+static void who_may_correct_and_acknowledge(void **state) {
+  (void)state;
+  trin_err_t err;
+  void *t = (void *)&survey_access;
+  trin_caller_t rd = caller("alfa", "reader"), w = caller("alfa", "writer"),
+                res = caller("afd", "resident"), adv = caller("raad", "advisor");
+  assert_int_equal(trin_access_gate(&rd, "trin.survey.AcknowledgeAlert", t, &err),
+                   TRIN_EFORBIDDEN);
+  assert_string_equal(err.message, "organisation \"alfa\" (role reader) may not "
+                                   "trin.survey.AcknowledgeAlert: survey allows it to writer, "
+                                   "advisor");
+  assert_int_equal(trin_access_gate(&adv, "trin.survey.AcknowledgeAlert", t, &err), TRIN_OK);
+  const char *corrections[] = {"trin.survey.RemoveResponse", "trin.survey.ClearRound"};
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(trin_access_gate(&rd, corrections[i], t, &err), TRIN_EFORBIDDEN);
+    assert_non_null(strstr(err.message, "allows it to writer, resident"));
+    assert_int_equal(trin_access_gate(&adv, corrections[i], t, &err), TRIN_EFORBIDDEN);
+    assert_int_equal(trin_access_gate(&w, corrections[i], t, &err), TRIN_OK);
+    assert_int_equal(trin_access_gate(&res, corrections[i], t, &err), TRIN_OK);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(removing_answers_and_clearing_a_round, setup, teardown),
       cmocka_unit_test_setup_teardown(clearing_the_round_that_cleared_an_alert, setup, teardown),
+      cmocka_unit_test(who_may_correct_and_acknowledge),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
