@@ -96,7 +96,9 @@ static int64_t count_rows(const char *sql) {
   return n;
 }
 
-static int64_t last_seq(void) { return count_rows("SELECT COALESCE(MAX(seq), 0) FROM trin_outbox"); }
+static int64_t last_seq(void) {
+  return count_rows("SELECT COALESCE(MAX(seq), 0) FROM trin_outbox");
+}
 
 /* The types of the events after seq, space separated. */
 static void events_after(int64_t seq, char *out, size_t size) {
