@@ -20,10 +20,14 @@ static int apply_results(agg_rows_t *r, const Trin__Survey__RoundResults *res,
   if (!row) return res->project_id && *res->project_id ? TRIN_EINTERNAL : TRIN_OK;
   bool ch = false;
   agg_row_set_has(row, AGG_HAS_SURVEY, true, &ch);
-  /* Which survey speaks for the project: the one with the latest round. */
+  /* Which survey speaks for the project: the one with the latest round.
+   * An older round speaks again when it is the survey's newest with
+   * answers (a correction emptied the newer one). */
   bool same = row->survey_id && strcmp(row->survey_id, res->survey_id) == 0;
   const char *closes = res->closes ? res->closes : "";
-  bool adopt = !row->survey_id || (same && res->round >= row->survey_round) ||
+  bool adopt = !row->survey_id ||
+               (same && (res->round >= row->survey_round ||
+                         res->round == res->latest_answered_round)) ||
                (!same && strcmp(closes, row->survey_closes ? row->survey_closes : "") >= 0);
   if (adopt) {
     int64_t sum = 0, count = 0, tsum = 0;

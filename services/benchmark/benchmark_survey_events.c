@@ -19,8 +19,13 @@ static bool update(benchmark_project_row_t *r, const ProtobufCMessage *msg) {
     r->partnership_known = true;
   }
   if (!r->client_org[0]) set_org_text(r->client_org, sizeof r->client_org, rr->client_org);
-  /* Only the latest round counts: an older round re-imported changes nothing. */
-  if (strcmp(nz(rr->closes), r->satisfaction_closes) < 0)
+  /* Only the latest round counts: an older round re-imported changes
+   * nothing — unless a correction emptied the latest round (the project
+   * has no satisfaction now) and this one is the survey's newest with
+   * answers. */
+  bool back = rr->round == rr->latest_answered_round &&
+              !(r->p.has & BENCHMARK_PHAS_SATISFACTION);
+  if (strcmp(nz(rr->closes), r->satisfaction_closes) < 0 && !back)
     return memcmp(&before, r, sizeof before) != 0;
   /* The visible all-roles statements' sums and counts, rounded once in
    * benchmark_satisfaction_x100 (as the aggregator's status row). */

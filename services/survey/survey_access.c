@@ -29,6 +29,9 @@ static const trin_access_rule_t RULES[] = {
     {"trin.survey.AcknowledgeAlert", R(WRITER) | R(ADVISOR), TRIN_SCOPE_MEMBER},
     /* the webhook's survey:write tokens: an organisation's writers, its own */
     TRIN_TOKEN_ACCESS_RULES,
+    /* issue 19, corrections: who may import answers may remove them */
+    {"trin.survey.RemoveResponse", R(RESIDENT) | R(WRITER), TRIN_SCOPE_MEMBER},
+    {"trin.survey.ClearRound", R(RESIDENT) | R(WRITER), TRIN_SCOPE_MEMBER},
 };
 
 const trin_access_table_t survey_access = {"survey", RULES, sizeof RULES / sizeof *RULES};

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "survey_access.h"
+#include "survey_correct.h"
 #include "survey_results.h"
 #include "survey_rules.h"
 #include "survey_store.h"
@@ -457,29 +458,60 @@ static int alert_log_of(trin_store_t *s, const survey_survey_msg_t *sv, int64_t 
   return rc;
 }
 
+/* Appends the alert log of one survey to list (arena-owned entries). */
+static int append_alerts(trin_store_t *s, const survey_survey_msg_t *sv, int64_t no,
+                         trin_arena_t *a, trin_arena_vec_t *list, trin_err_t *err) {
+  survey_agg_t *cube = NULL;
+  survey_alert_log_t *log = NULL;
+  size_t n = 0;
+  survey_view_t v;
+  int rc = alert_log_of(s, sv, no, a, &cube, &v, &log, &n, err);
+  for (size_t i = 0; !rc && i < n; i++) {
+    Trin__Survey__AlertEntry *e = alert_entry(&v, &log[i], a);
+    rc = e ? trin_arena_vec_push(a, list, e, err)
+           : trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
+  free(cube);
+  free(log);
+  return rc;
+}
+
 static int list_alerts(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                        trin_err_t *err) {
   const Trin__Survey__ListAlerts *m = (const void *)msg;
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
-  survey_agg_t *cube = NULL;
-  survey_alert_log_t *log = NULL;
-  size_t n = 0;
+  trin_arena_vec_t list = {0};
   int rc;
+  bool by_survey = m->survey_id && *m->survey_id, by_project = m->project_id && *m->project_id;
+  if (by_survey == by_project)
+    TRY(trin_err_set(err, TRIN_EINVALID, "survey_id",
+                     by_survey ? "give either survey_id or project_id, not both"
+                               : "give survey_id (or project_id for all its surveys)"));
   survey_survey_msg_t sv;
   int64_t no;
-  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
-  survey_view_t v;
-  TRY(alert_log_of(s, &sv, no, &a, &cube, &v, &log, &n, err));
-  Trin__Survey__AlertList list = TRIN__SURVEY__ALERT_LIST__INIT;
-  list.alerts = trin_arena_alloc(&a, (n ? n : 1) * sizeof *list.alerts);
-  for (size_t i = 0; list.alerts && i < n; i++)
-    list.alerts[list.n_alerts++] = alert_entry(&v, &log[i], &a);
-  if (a.failed) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
-  TRY(trin_request_reply(req, &list.base, err));
+  if (by_survey) {
+    TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
+    TRY(append_alerts(s, &sv, no, &a, &list, err));
+  } else {
+    TRY(trin_id_check(m->project_id, "project_id", err));
+    survey_project_t p;
+    TRY(survey_store_project_get(s, m->project_id, "project_id", &p, err));
+    TRY(trin_access_require_on(req, &survey_access, p.client_org, p.partnership_id, "project",
+                               m->project_id, "project_id", err));
+    survey_survey_msg_t **svs;
+    size_t nsv;
+    TRY(survey_store_survey_list(s, m->project_id, &a, &svs, &nsv, err));
+    for (size_t i = 0; i < nsv; i++) {
+      TRY(survey_store_survey_get(s, svs[i]->id, "project_id", &a, &sv, &no, err));
+      TRY(append_alerts(s, &sv, no, &a, &list, err));
+    }
+  }
+  Trin__Survey__AlertList reply = TRIN__SURVEY__ALERT_LIST__INIT;
+  reply.alerts = (Trin__Survey__AlertEntry **)list.items;
+  reply.n_alerts = list.n;
+  TRY(trin_request_reply(req, &reply.base, err));
 out:
-  free(cube);
-  free(log);
   trin_arena_reset(&a);
   return rc;
 }
@@ -545,6 +577,35 @@ out:
   return rc;
 }
 
+/* ---- corrections ---------------------------------------------------------------------- */
+
+static int correct(trin_request_t *req, survey_service_t *svc, const survey_correction_t *c,
+                   trin_err_t *err) {
+  trin_arena_t a = TRIN_ARENA_INIT;
+  survey_survey_msg_t sv;
+  Trin__Survey__Removal reply;
+  int rc = load_survey(req, &a, c->survey_id, &sv, NULL, err);
+  if (!rc) rc = survey_correct_run(req, svc->key, c, &a, &reply, err);
+  if (!rc) rc = trin_request_reply(req, &reply.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int remove_response(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  const Trin__Survey__RemoveResponse *m = (const void *)msg;
+  survey_correction_t c = {m->survey_id, m->round, m->respondent ? m->respondent : "",
+                           m->reason};
+  return correct(req, data, &c, err);
+}
+
+static int clear_round(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                       trin_err_t *err) {
+  const Trin__Survey__ClearRound *m = (const void *)msg;
+  survey_correction_t c = {m->survey_id, m->round, NULL, m->reason};
+  return correct(req, data, &c, err);
+}
+
 int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
   trin_access_install(server, &survey_access);
   trin_server_handle(server, &trin__survey__create_survey__descriptor, create_survey, svc);
@@ -560,5 +621,7 @@ int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
   trin_server_handle(server, &trin__survey__acknowledge_alert__descriptor, acknowledge_alert,
                      svc);
   trin_server_handle(server, &trin__survey__list_alerts__descriptor, list_alerts, svc);
+  trin_server_handle(server, &trin__survey__remove_response__descriptor, remove_response, svc);
+  trin_server_handle(server, &trin__survey__clear_round__descriptor, clear_round, svc);
   return TRIN_OK;
 }

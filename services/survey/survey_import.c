@@ -404,10 +404,8 @@ out:
   return rc;
 }
 
-/* Emits survey.results_changed with the round's (anonymity-filtered)
- * figures and standing alerts. */
-static int emit_results(trin_request_t *req, const survey_survey_msg_t *sv, int64_t no, int round,
-                        uint64_t *seq, trin_err_t *err) {
+int survey_results_emit(trin_request_t *req, const survey_survey_msg_t *sv, int64_t no,
+                        int round, uint64_t *seq, trin_err_t *err) {
   trin_store_t *s = trin_request_store(req);
   survey_agg_t *cube = NULL;
   survey_alert_row_t *al = NULL;
@@ -549,7 +547,7 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
     if ((rc = survey_store_survey_get(s, in->survey_id, "survey_id", &a, &sv, &im.no, err)))
       goto out;
     rc = survey_alerts_refresh(req, &sv, im.no, im.round, &reply->alerts_raised, err);
-    if (!rc) rc = emit_results(req, &sv, im.no, im.round, &reply->seq, err);
+    if (!rc) rc = survey_results_emit(req, &sv, im.no, im.round, &reply->seq, err);
   }
 out:
   free(im.scores);

@@ -57,6 +57,11 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
 int survey_alerts_refresh(trin_request_t *req, const survey_survey_msg_t *sv, int64_t no,
                           int from_round, int32_t *raised, trin_err_t *err);
 
+/* Emits survey.results_changed with the round's (anonymity-filtered)
+ * figures and standing alerts; *seq (may be NULL) is the event's. */
+int survey_results_emit(trin_request_t *req, const survey_survey_msg_t *sv, int64_t no,
+                        int round, uint64_t *seq, trin_err_t *err);
+
 /* Loads the cube of rounds 1..nrounds (malloc'd; free it). */
 int survey_cube_load(trin_store_t *s, int64_t no, const survey_survey_msg_t *sv, int nrounds,
                      survey_agg_t **cube, trin_err_t *err);

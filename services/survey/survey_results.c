@@ -146,6 +146,14 @@ int survey_results_default_round(const survey_survey_msg_t *sv) {
   return answered ? answered : newest;
 }
 
+int survey_results_latest_answered(const survey_survey_msg_t *sv) {
+  int answered = 0;
+  for (size_t i = 0; i < sv->n_rounds; i++)
+    if (sv->rounds[i]->respondents > 0 && sv->rounds[i]->number > answered)
+      answered = sv->rounds[i]->number;
+  return answered;
+}
+
 int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,
                         Trin__Survey__RoundResults *out, trin_err_t *err) {
   const survey_survey_msg_t *sv = v->sv;
@@ -156,6 +164,7 @@ int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,
   out->client_org = sv->client_org;
   out->round = round;
   out->latest_round = (int32_t)sv->n_rounds;
+  out->latest_answered_round = survey_results_latest_answered(sv);
   for (size_t i = 0; i < sv->n_rounds; i++)
     if (sv->rounds[i]->number == round) {
       out->opens = sv->rounds[i]->opens;

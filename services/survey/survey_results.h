@@ -60,6 +60,9 @@ int survey_view_results(const survey_view_t *v, int round, trin_arena_t *a,
  * answers, or the newest when none has any (0 when there is no round). */
 int survey_results_default_round(const survey_survey_msg_t *sv);
 
+/* The newest round with answers, 0 when none has any. */
+int survey_results_latest_answered(const survey_survey_msg_t *sv);
+
 /* An Alert message for people, arena-owned. */
 Trin__Survey__Alert *survey_alert_message(const survey_view_t *v,
                                           const survey_alert_row_t *r, trin_arena_t *a);

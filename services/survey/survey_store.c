@@ -559,6 +559,78 @@ int survey_store_round_add_respondents(trin_store_t *s, int64_t no, int round,
   return trin_stmt_run(st, err);
 }
 
+int survey_store_response_remove(trin_store_t *s, int64_t no, int round,
+                                 const uint8_t hash[SURVEY_HASH_BYTES], size_t nscores,
+                                 bool *found, int *role, uint8_t *scores, trin_err_t *err) {
+  *found = false;
+  {
+    TRIN_STMT("SELECT role, scores FROM responses"
+         " WHERE " OF_SURVEY("1") " AND round = ?2 AND respondent = ?3");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, round);
+    trin_stmt_bind_blob(st, 3, hash, SURVEY_HASH_BYTES);
+    int rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW) {
+      size_t len;
+      const uint8_t *old = trin_stmt_blob(st, 1, &len);
+      *role = (int)trin_stmt_int64(st, 0);
+      memset(scores, SURVEY_NO_ANSWER, nscores);
+      memcpy(scores, old, len < nscores ? len : nscores);
+      *found = true;
+      rc = TRIN_OK;
+    }
+    trin_stmt_reset(st);
+    if (rc || !*found) return rc;
+  }
+  TRIN_STMT("DELETE FROM responses WHERE " OF_SURVEY("1") " AND round = ?2 AND respondent = ?3");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, round);
+  trin_stmt_bind_blob(st, 3, hash, SURVEY_HASH_BYTES);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_round_clear(trin_store_t *s, int64_t no, int round, int32_t *responses,
+                             int32_t *answers, trin_err_t *err) {
+  int rc;
+  *responses = *answers = 0;
+  {
+    TRIN_STMT("SELECT COUNT(*) FROM responses WHERE " OF_SURVEY("1") " AND round = ?2");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, round);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW) *responses = (int32_t)trin_stmt_int64(st, 0);
+    trin_stmt_reset(st);
+    if (rc != TRIN_STORE_ROW) return rc ? rc : trin_err_set(err, TRIN_ESTORE, "", "no row");
+  }
+  {
+    /* Every answer is counted once, in its respondent's role. */
+    TRIN_STMT("SELECT COALESCE(SUM(count), 0) FROM aggregates WHERE " OF_SURVEY("1")
+         " AND round = ?2");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, round);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW) *answers = (int32_t)trin_stmt_int64(st, 0);
+    trin_stmt_reset(st);
+    if (rc != TRIN_STORE_ROW) return rc ? rc : trin_err_set(err, TRIN_ESTORE, "", "no row");
+  }
+  {
+    TRIN_STMT("DELETE FROM responses WHERE " OF_SURVEY("1") " AND round = ?2");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, round);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+  }
+  {
+    TRIN_STMT("DELETE FROM aggregates WHERE " OF_SURVEY("1") " AND round = ?2");
+    trin_stmt_bind_int64(st, 1, no);
+    trin_stmt_bind_int64(st, 2, round);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+  }
+  TRIN_STMT("UPDATE rounds SET respondents = 0 WHERE " OF_SURVEY("1") " AND number = ?2");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, round);
+  return trin_stmt_run(st, err);
+}
+
 /* ---- aggregates ----------------------------------------------------------------------- */
 
 /* dist is stored as SURVEY_MAX_POINTS little-endian 64-bit counts. */

@@ -96,6 +96,19 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
 int survey_store_round_add_respondents(trin_store_t *s, int64_t no, int round,
                                        int64_t added, trin_err_t *err);
 
+/* Corrections (RemoveResponse, ClearRound). Removes one respondent's row
+ * from the round; *found false when the round has none. On success *role
+ * and scores (nscores bytes, SURVEY_NO_ANSWER where not answered) receive
+ * what was recorded, so the caller can take it out of the aggregates. */
+int survey_store_response_remove(trin_store_t *s, int64_t no, int round,
+                                 const uint8_t hash[SURVEY_HASH_BYTES], size_t nscores,
+                                 bool *found, int *role, uint8_t *scores, trin_err_t *err);
+/* Removes every response of the round with its aggregates and sets its
+ * respondent count to 0; *responses and *answers (scores) say how many
+ * went. */
+int survey_store_round_clear(trin_store_t *s, int64_t no, int round, int32_t *responses,
+                             int32_t *answers, trin_err_t *err);
+
 /* ---- aggregates ----------------------------------------------------------------- */
 
 /* Adds delta to the stored aggregate of (round, role, statement). */

@@ -36,3 +36,20 @@ if(TARGET trin-aggregator AND TARGET test_aggregator_util)
   add_dependencies(test_survey_alerts_through_aggregator trin-lifecycle trin-survey
                    trin-aggregator)
 endif()
+
+# Issue 19: corrections — a wrong round cleared with a reason, the alerts and
+# the aggregator's row turning back, the round imported again (and trinctl).
+if(TARGET trin-aggregator AND TARGET test_aggregator_util)
+  trin_test(NAME survey.corrections_through_aggregator
+            SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_survey_corrections.c
+            LIBS trin_survey_testkit test_aggregator_util PkgConfig::JANSSON)
+  target_include_directories(test_survey_corrections_through_aggregator PRIVATE
+    ${PROJECT_SOURCE_DIR}/tests/unit)
+  target_compile_definitions(test_survey_corrections_through_aggregator PRIVATE
+    TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+    TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>"
+    TRIN_AGGREGATOR_BIN="$<TARGET_FILE:trin-aggregator>"
+    TRINCTL_BIN="$<TARGET_FILE:trinctl>")
+  add_dependencies(test_survey_corrections_through_aggregator trin-lifecycle trin-survey
+                   trin-aggregator trinctl)
+endif()

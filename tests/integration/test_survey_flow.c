@@ -663,6 +663,48 @@ static void a_recovered_round_clears_the_alert(void **state) {
            env.sv.endpoint);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
   assert_non_null(strstr(out, "survey S-OUT: ingen advarsler (no alerts)"));
+
+  /* trinctl survey ack: the same request, Danish first; refused in words. */
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint %s survey ack S-REC --round 3 --statement TRUST_ECONOMY --role "
+           "residents --kind below_floor --note 'Ny beboerdialog i maj'",
+           TRINCTL_BIN, env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "advarsel kvitteret (alert acknowledged): survey S-REC, runde 3, "
+                              "TRUST_ECONOMY / residents, below_floor"));
+  assert_non_null(strstr(out, "note       Ny beboerdialog i maj"));
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint %s survey ack S-REC --round 3 --statement TRUST_ECONOMY "
+           "--kind drop_from_baseline --note 'x' 2>&1",
+           TRINCTL_BIN, env.sv.endpoint);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 1);
+  assert_non_null(strstr(out, "survey 'S-REC' has no drop_from_baseline alert for "
+                              "TRUST_ECONOMY / all raised by round 3"));
+
+  /* ListAlerts by project: the project's surveys' alerts; one of the two ids. */
+  Trin__Survey__ListAlerts lp = TRIN__SURVEY__LIST_ALERTS__INIT;
+  lp.project_id = "P-REC";
+  Trin__Survey__AlertList *by_project = NULL;
+  OK(trin_client_call(env.svc, &lp.base, &trin__survey__alert_list__descriptor,
+                      (ProtobufCMessage **)&by_project, &e_));
+  assert_int_equal(by_project->n_alerts, cleared + standing);
+  for (size_t i = 0; i < by_project->n_alerts; i++)
+    assert_string_equal(by_project->alerts[i]->alert->survey_id, "S-REC");
+  trin_codec_free(by_project);
+  lp.survey_id = "S-REC";
+  REFUSED(testcall(env.svc, &lp.base, &trin__survey__alert_list__descriptor, NULL, &e_),
+          TRIN_EINVALID, "survey_id");
+  lp.survey_id = "";
+  lp.project_id = "P-NONE";
+  REFUSED(testcall(env.svc, &lp.base, &trin__survey__alert_list__descriptor, NULL, &e_),
+          TRIN_ENOTFOUND, "project_id");
+  lp.project_id = "";
+  {
+    trin_err_t e_ = {0};
+    testcall(env.svc, &lp.base, &trin__survey__alert_list__descriptor, NULL, &e_);
+    assert_string_equal(e_.field, "survey_id");
+    assert_string_equal(e_.message, "give survey_id (or project_id for all its surveys)");
+  }
 }
 
 int main(void) {

@@ -333,6 +333,56 @@ static void satisfaction_is_rounded_once(void **state) {
   for (int i = 0; i < 3; i++) free(f[i]);
 }
 
+/* Issue 19: a correction empties round 2 (ClearRound): the survey service
+ * sends round 2 without figures, then round 1, older, as the newest round
+ * with answers (latest_answered_round): round 1 speaks again. */
+static void emptied_round_turns_back(void **state) {
+  uint64_t seq = 0;
+  Trin__Survey__RoundResults res = TRIN__SURVEY__ROUND_RESULTS__INIT;
+  res.survey_id = "S1";
+  res.project_id = "P-3";
+  res.round = 1;
+  res.closes = "2025-03-01";
+  res.scale_min = 1;
+  res.scale_max = 5;
+  res.latest_answered_round = 1;
+  Trin__Survey__Figures *f[1] = {fig("trust", "all", 8, 32, 0, false)};
+  res.figures = f;
+  res.n_figures = 1;
+  apply("survey", "survey.results_changed", &res.base);
+  res.round = 2;
+  res.closes = "2025-09-01";
+  res.latest_answered_round = 2;
+  set_figures(f[0], 8, 16);
+  apply("survey", "survey.results_changed", &res.base);
+  commit(&seq);
+  agg_row_t *r = agg_rows_find(rows, "P-3");
+  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "2.00");
+  /* round 2 cleared: no figures, round 1 the newest with answers */
+  res.n_figures = 0;
+  res.latest_answered_round = 1;
+  apply("survey", "survey.results_changed", &res.base);
+  commit(&seq);
+  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "<null>");
+  res.round = 1;
+  res.closes = "2025-03-01";
+  res.n_figures = 1;
+  set_figures(f[0], 8, 32);
+  apply("survey", "survey.results_changed", &res.base);
+  commit(&seq);
+  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "4.00");
+  assert_int_equal(r->survey_round, 1);
+  /* round 2 imported again: it speaks */
+  res.round = 2;
+  res.closes = "2025-09-01";
+  res.latest_answered_round = 2;
+  set_figures(f[0], 8, 28);
+  apply("survey", "survey.results_changed", &res.base);
+  commit(&seq);
+  assert_string_equal(cell(r, AGG_COL_SATISFACTION), "3.50");
+  free(f[0]);
+}
+
 static void bad_payload_is_refused_and_changes_nothing(void **state) {
   Trin__Event *ev = tu_event("lifecycle", 1, "lifecycle.project_created",
                              &(Trin__Lifecycle__Organisation)TRIN__LIFECYCLE__ORGANISATION__INIT.base);
@@ -525,6 +575,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(budget_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(survey_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(satisfaction_is_rounded_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(emptied_round_turns_back, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_payload_is_refused_and_changes_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(membership_changes_are_reported, setup, teardown),
       cmocka_unit_test_setup_teardown(stored_form_round_trips, setup, teardown),

@@ -452,6 +452,81 @@ static int run_alerts(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+/* Acknowledge an alert with a note: who is doing what about it. */
+static int run_ack(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__AcknowledgeAlert req = TRIN__SURVEY__ACKNOWLEDGE_ALERT__INIT;
+  req.survey_id = (char *)a->arg;
+  req.round = (int32_t)trinctl_args_num(a, "round");
+  req.statement_key = S(a, "statement");
+  req.role = trinctl_args_has(a, "role") ? S(a, "role") : "all";
+  req.kind = S(a, "kind");
+  req.note = S(a, "note");
+  Trin__Survey__AlertEntry *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__survey__alert_entry__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    print_json(ctx, &r->base);
+  } else {
+    const Trin__Survey__Alert *al = r->alert;
+    fprintf(ctx->out, "advarsel kvitteret (alert acknowledged): survey %s, runde %d, %s / %s, "
+                      "%s (event %" PRIu64 ")\n",
+            req.survey_id, al ? al->round : req.round, al ? al->statement_key : "",
+            al ? al->role : "", al ? al->kind : "", r->seq);
+    fprintf(ctx->out, "  status     %s\n", r->standing ? "står (standing)" : "ryddet (cleared)");
+    fprintf(ctx->out, "  kvitteret  %s %s\n", r->acknowledged_by, r->acknowledged_at);
+    fprintf(ctx->out, "  note       %s\n", r->note);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+/* ---- corrections: removing answers, with the reason -------------------------------- */
+
+static void print_removal(FILE *f, const Trin__Survey__Removal *r) {
+  char n1[TRINCTL_NUM_BUF], n2[TRINCTL_NUM_BUF], n3[TRINCTL_NUM_BUF];
+  trinctl_num(r->responses, 0, n1);
+  trinctl_num(r->answers, 0, n2);
+  trinctl_num(r->respondents_left, 0, n3);
+  if (*r->respondent)
+    fprintf(f, "svar fjernet (response removed): survey %s, runde %d, respondent %.16s… (%s), "
+               "%s besvarede udsagn; runden har nu %s svar (event %" PRIu64 ")\n",
+            r->survey_id, r->round, r->respondent, r->role, n2, n3, r->seq);
+  else
+    fprintf(f, "runde ryddet (round cleared): survey %s, runde %d: %s svar fjernet (%s besvarede "
+               "udsagn); runden står tom og kan importeres igen (event %" PRIu64 ")\n",
+            r->survey_id, r->round, n1, n2, r->seq);
+  fprintf(f, "  årsag (reason)    %s\n", r->reason);
+  fprintf(f, "  fjernet af (by)   %s %s\n", r->removed_by, r->removed_at);
+}
+
+static int reply_removal(trinctl_ctx_t *ctx, const ProtobufCMessage *req) {
+  Trin__Survey__Removal *r = NULL;
+  int rc = trinctl_call(ctx, req, &trin__survey__removal__descriptor, (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else print_removal(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static int run_remove_response(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__RemoveResponse req = TRIN__SURVEY__REMOVE_RESPONSE__INIT;
+  req.survey_id = (char *)a->arg;
+  req.round = (int32_t)trinctl_args_num(a, "round");
+  req.respondent = S(a, "respondent");
+  req.reason = S(a, "reason");
+  return reply_removal(ctx, &req.base);
+}
+
+static int run_clear_round(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__ClearRound req = TRIN__SURVEY__CLEAR_ROUND__INIT;
+  req.survey_id = (char *)a->arg;
+  req.round = (int32_t)trinctl_args_num(a, "round");
+  req.reason = S(a, "reason");
+  return reply_removal(ctx, &req.base);
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 static const trinctl_opt_t create_opts[] = {
@@ -503,6 +578,24 @@ static const trinctl_opt_t list_opts[] = {
 static const trinctl_opt_t compare_opts[] = {
     OPT_TEXT("client", false, "client_org", "ORG", "only this client's projects"),
     OPT_END};
+static const trinctl_opt_t ack_opts[] = {
+    OPT_INT("round", true, "round", 1, 200, "the round that raised the alert"),
+    OPT_TEXT("statement", true, "statement_key", "KEY", "the alert's statement"),
+    OPT_TEXT("role", false, "role", "ROLE", "the alert's role word, or all (default all)"),
+    OPT_TEXT("kind", true, "kind", "KIND",
+         "drop_from_previous, drop_from_baseline or below_floor"),
+    OPT_TEXT("note", true, "note", "TEXT", "what is being done about it"),
+    OPT_END};
+static const trinctl_opt_t remove_response_opts[] = {
+    OPT_INT("round", true, "round", 1, 200, "the round the answers were imported into"),
+    OPT_TEXT("respondent", true, "respondent", "ID",
+         "the respondent's id in the survey tool, as imported"),
+    OPT_TEXT("reason", true, "reason", "TEXT", "why the answers are removed (kept in the event)"),
+    OPT_END};
+static const trinctl_opt_t clear_round_opts[] = {
+    OPT_INT("round", true, "round", 1, 200, "the round whose answers are removed"),
+    OPT_TEXT("reason", true, "reason", "TEXT", "why the answers are removed (kept in the event)"),
+    OPT_END};
 static const trinctl_opt_t no_opts[] = {OPT_END};
 
 const trinctl_cmd_t trinctl_survey_cmds[] = {
@@ -526,6 +619,13 @@ const trinctl_cmd_t trinctl_survey_cmds[] = {
      "acknowledged by whom.", "SURVEY", "survey_id", "the survey", no_opts, run_alerts},
     {"survey", "compare", "Compare projects inside and outside partnerships.", "KEY",
      "statement_key", "a common statement's key", compare_opts, run_compare},
+    {"survey", "ack", "Acknowledge an alert with a note (it stands until a round recovers).",
+     "SURVEY", "survey_id", "the survey", ack_opts, run_ack},
+    {"survey", "remove-response", "Remove one respondent's answers from a round, with the "
+     "reason.", "SURVEY", "survey_id", "the survey", remove_response_opts, run_remove_response},
+    {"survey", "clear-round", "Remove every answer of a wrongly imported round (the round "
+     "stays, to import again).", "SURVEY", "survey_id", "the survey", clear_round_opts,
+     run_clear_round},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -537,7 +637,7 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__survey__comparison_group__descriptor, &trin__survey__comparison__descriptor,
     &trin__survey__survey_reply__descriptor,   &trin__survey__survey_list__descriptor,
     &trin__survey__import_reply__descriptor,  &trin__survey__alert_entry__descriptor,
-    &trin__survey__alert_list__descriptor,
+    &trin__survey__alert_list__descriptor,     &trin__survey__removal__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_survey_resolve(const char *full_name) {
