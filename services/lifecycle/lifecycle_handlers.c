@@ -762,9 +762,9 @@ static int check_fields(char *const *fields, size_t n, const char *const *allowe
                         trin_err_t *err) {
   char list[200] = "";
   size_t used = 0;
-  for (const char *const *w = allowed; *w; w++)
-    used += (size_t)snprintf(list + used, used < sizeof list ? sizeof list - used : 0, "%s%s",
-                             w == allowed ? "" : ", ", *w);
+  for (const char *const *w = allowed; *w && used < sizeof list; w++)
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", w == allowed ? "" : ", ",
+                             *w);
   if (n == 0)
     return trin_err_set(err, TRIN_EINVALID, "fields",
                         "name at least one field to change: %s", list);
@@ -795,6 +795,8 @@ static int edit_organisation(trin_request_t *req, const ProtobufCMessage *msg, v
   TRY(trin_text_check(m->name, NAME_MAX_BYTES, "name", err));
   correction_t k;
   TRY(correction_start(req, &a, m->reason, &k, err));
+  if (m->kind && *m->kind && lifecycle_org_kind_parse(m->kind, "kind", err) < 0)
+    TRY(TRIN_EINVALID);
   lifecycle_organisation_msg_t o;
   TRY(lifecycle_store_org_get(s, m->organisation_id, "organisation_id", &a, &o, err));
   if (m->kind && *m->kind && strcmp(m->kind, o.kind) != 0)

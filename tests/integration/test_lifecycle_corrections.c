@@ -340,6 +340,10 @@ static void scenario(void **state) {
   SAYS(correct_stage("P1", "", NULL, NULL, &e_), TRIN_EINVALID, "reason", "is required");
   SAYS(edit_org("KAB", "KAB", "contractor", "wrong kind", &e_), TRIN_ECONFLICT, "kind",
        "'KAB' is a client organisation and stays one");
+  SAYS(edit_org("KAB", "KAB", "bank", "wrong kind", &e_), TRIN_EINVALID, "kind",
+       "'bank' is not");
+  SAYS(edit_org("NOPE", "Nope", NULL, "typo", &e_), TRIN_ENOTFOUND, "organisation_id",
+       "there is no organisation 'NOPE'");
   char *kind[] = {"kind"};
   SAYS(edit_project("P1", kind, 1, NULL, NULL, 0, "renovation", "wrong kind", NULL, &e_),
        TRIN_ECONFLICT, "kind",
