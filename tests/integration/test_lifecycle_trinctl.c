@@ -127,8 +127,10 @@ static void fast_track_pause_and_dispute(void **state) {
 static void corrections(void **state) {
   OK("project create --id E1 --name 'Kildeparkn' --partnership LIVA --kind helhedsplan "
      "--municipality Aarhus --dwellings 12 --start 2023-04-01");
-  OK("project edit E1 --name 'Kildeparken 2' --dwellings 1200 --reason 'stavefejl og et nul for lidt'");
-  assert_non_null(strstr(out, "E1: corrected; Kildeparken 2, helhedsplan, Aarhus, 1.200 dwellings"));
+  OK("project edit E1 --name 'Kildeparken 2' --dwellings 1200 "
+     "--reason 'stavefejl og et nul for lidt'");
+  assert_non_null(
+      strstr(out, "E1: corrected; Kildeparken 2, helhedsplan, Aarhus, 1.200 dwellings"));
   assert_non_null(strstr(out, "(event "));
   OK("project edit E1 --dwellings 1200 --reason igen");
   assert_non_null(strstr(out, "unchanged"));
