@@ -6,7 +6,7 @@
  * the run has committed, the in-memory index.
  *
  * What is taken from where (each peer's part in benchmark_<peer>_events):
- *   lifecycle.organisation_created  the organisation's name
+ *   lifecycle.organisation_created  the organisation's name (and _edited: a rename)
  *   lifecycle.* (ProjectEvent)      client, partnership (or none), dwellings,
  *                                   handover variance, open disputes/defects
  *   budget.* (BudgetEvent.figures)  Skema A, drift and market-adjusted drift

@@ -57,7 +57,9 @@ static const char *lifecycle_date(const char *type, const Trin__Lifecycle__Proje
 }
 
 static const ProtobufCMessageDescriptor *payload(const Trin__Event *ev) {
-  if (strcmp(nz(ev->type), "lifecycle.organisation_created") == 0)
+  /* A rename (organisation_edited) carries the organisation as created does. */
+  if (strcmp(nz(ev->type), "lifecycle.organisation_created") == 0 ||
+      strcmp(nz(ev->type), "lifecycle.organisation_edited") == 0)
     return &trin__lifecycle__organisation__descriptor;
   if (strcmp(nz(ev->payload_type), trin__lifecycle__project_event__descriptor.name) == 0)
     return &trin__lifecycle__project_event__descriptor;

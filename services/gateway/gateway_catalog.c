@@ -88,6 +88,13 @@ static const route_t ROUTES[] = {
     {"trin.lifecycle.ResolveDispute", "POST", "/api/v1/disputes/{dispute_id}/resolution"},
     {"trin.lifecycle.ReportDefect", "POST", "/api/v1/projects/{project_id}/defects"},
     {"trin.lifecycle.FixDefect", "POST", "/api/v1/defects/{defect_id}/fix"},
+    /* lifecycle corrections (issue 19) */
+    {"trin.lifecycle.EditOrganisation", "POST",
+     "/api/v1/organisations/{organisation_id}/correction"},
+    {"trin.lifecycle.EditPartnership", "POST",
+     "/api/v1/partnerships/{partnership_id}/correction"},
+    {"trin.lifecycle.EditProject", "POST", "/api/v1/projects/{project_id}/correction"},
+    {"trin.lifecycle.CorrectStage", "POST", "/api/v1/projects/{project_id}/stage-correction"},
     /* budget */
     {"trin.budget.ListBudgets", "GET", "/api/v1/projects/{project_id}/budgets"},
     {"trin.budget.CreateBudget", "POST", "/api/v1/budgets"},

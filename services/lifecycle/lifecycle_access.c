@@ -36,6 +36,13 @@ static const trin_access_rule_t RULES[] = {
     /* reading projects: members of the project's partnership */
     {"trin.lifecycle.GetProject", READERS, TRIN_SCOPE_MEMBER},
     {"trin.lifecycle.ListProjects", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
+    /* corrections (issue 19): whoever may create a thing may correct it — the
+     * operator an organisation, the client's writers a partnership or a
+     * project and its stage */
+    {"trin.lifecycle.EditOrganisation", ADMIN_ONLY, TRIN_SCOPE_ANY},
+    {"trin.lifecycle.EditPartnership", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.EditProject", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.CorrectStage", R(WRITER), TRIN_SCOPE_OWN},
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES};

@@ -131,12 +131,16 @@ static int terms_of(const lifecycle_partnership_msg_t *p, lifecycle_partnership_
                          "partnership.framework_start", err);
 }
 
-static int reply_partnership(trin_request_t *req, trin_arena_t *a, const char *id,
-                             const char *event_type, trin_err_t *err) {
+/* Replies with the partnership as stored; with event_type, emits that event
+ * first (its payload carrying corr when the change was a correction). */
+static int reply_partnership_corrected(trin_request_t *req, trin_arena_t *a, const char *id,
+                                       const char *event_type,
+                                       Trin__Lifecycle__Correction *corr, trin_err_t *err) {
   lifecycle_partnership_msg_t p;
   int rc = lifecycle_store_partnership_get(trin_request_store(req), id, "partnership_id",
                                            a, &p, err);
   if (rc) return rc;
+  p.correction = corr;
   if (!event_type)
     rc = trin_access_require_on(req, &lifecycle_access, p.client_org, p.id, "partnership",
                                 p.id, "partnership_id", err);
@@ -153,6 +157,11 @@ static int reply_partnership(trin_request_t *req, trin_arena_t *a, const char *i
   reply.partnership = &p;
   reply.seq = seq;
   return trin_request_reply(req, &reply.base, err);
+}
+
+static int reply_partnership(trin_request_t *req, trin_arena_t *a, const char *id,
+                             const char *event_type, trin_err_t *err) {
+  return reply_partnership_corrected(req, a, id, event_type, NULL, err);
 }
 
 static int require_client_org(trin_store_t *s, trin_arena_t *a, const char *id,
@@ -715,6 +724,304 @@ out:
   return rc;
 }
 
+/* ---- corrections --------------------------------------------------------------------
+ * Each correction names the fields it changes (a field mask: `fields`),
+ * says why (`reason`), and records who: the event's payload carries a
+ * Correction. A correction that changes nothing is answered as it stands,
+ * with seq 0 and no event, so a retried request does no harm. */
+
+#define MAX_EDIT_FIELDS 8
+
+typedef struct {
+  Trin__Lifecycle__Correction c;
+  char *changed[MAX_EDIT_FIELDS];
+} correction_t;
+
+static int correction_start(trin_request_t *req, trin_arena_t *a, const char *reason,
+                            correction_t *k, trin_err_t *err) {
+  int rc = trin_text_check(reason, TEXT_MAX_BYTES, "reason", err);
+  if (rc) return rc;
+  trin__lifecycle__correction__init(&k->c);
+  k->c.reason = (char *)reason;
+  k->c.changed_fields = k->changed;
+  const trin_caller_t *who = trin_request_caller(req);
+  const char *org = who && *who->org ? who->org : "local";
+  k->c.by = who && *who->person ? trin_arena_printf(a, "%s/%s", org, who->person)
+                                : trin_arena_strdup(a, org);
+  k->c.by_key = trin_arena_strdup(a, who ? who->key : "");
+  if (!k->c.by || !k->c.by_key) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  return TRIN_OK;
+}
+
+static void correction_add(correction_t *k, const char *field) {
+  if (k->c.n_changed_fields < MAX_EDIT_FIELDS) k->changed[k->c.n_changed_fields++] = (char *)field;
+}
+
+/* Every name in fields must be one of allowed (NULL-terminated); at least one. */
+static int check_fields(char *const *fields, size_t n, const char *const *allowed,
+                        trin_err_t *err) {
+  char list[200] = "";
+  size_t used = 0;
+  for (const char *const *w = allowed; *w && used < sizeof list; w++)
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", w == allowed ? "" : ", ",
+                             *w);
+  if (n == 0)
+    return trin_err_set(err, TRIN_EINVALID, "fields",
+                        "name at least one field to change: %s", list);
+  for (size_t i = 0; i < n; i++) {
+    bool known = false;
+    for (const char *const *w = allowed; *w && !known; w++) known = strcmp(fields[i], *w) == 0;
+    if (!known)
+      return trin_err_set(err, TRIN_EINVALID, "fields",
+                          "'%s' cannot be changed here; the fields that can: %s", fields[i],
+                          list);
+  }
+  return TRIN_OK;
+}
+
+static bool named(char *const *fields, size_t n, const char *field) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(fields[i], field) == 0) return true;
+  return false;
+}
+
+static int edit_organisation(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                             trin_err_t *err) {
+  const Trin__Lifecycle__EditOrganisation *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->organisation_id, "organisation_id", err));
+  TRY(trin_text_check(m->name, NAME_MAX_BYTES, "name", err));
+  correction_t k;
+  TRY(correction_start(req, &a, m->reason, &k, err));
+  if (m->kind && *m->kind && lifecycle_org_kind_parse(m->kind, "kind", err) < 0)
+    TRY(TRIN_EINVALID);
+  lifecycle_organisation_msg_t o;
+  TRY(lifecycle_store_org_get(s, m->organisation_id, "organisation_id", &a, &o, err));
+  if (m->kind && *m->kind && strcmp(m->kind, o.kind) != 0)
+    TRY(trin_err_set(err, TRIN_ECONFLICT, "kind",
+                     "'%s' is a %s organisation and stays one: partnerships' rules (who may "
+                     "be a partnership's client, the members' roles) were checked against "
+                     "its kind; create a new organisation of kind %s instead",
+                     o.id, o.kind, m->kind));
+  uint64_t seq = 0;
+  if (strcmp(o.name, m->name) != 0) {
+    correction_add(&k, "name");
+    TRY(lifecycle_store_org_rename(s, o.id, m->name, err));
+    o.name = m->name;
+    o.correction = &k.c;
+    trin_event_id_t ids[1] = {{"organisation", o.id}};
+    TRY(trin_request_emit(req, "lifecycle.organisation_edited", o.id, ids, 1, &o.base, &seq,
+                          err));
+  }
+  Trin__Lifecycle__OrganisationReply reply = TRIN__LIFECYCLE__ORGANISATION_REPLY__INIT;
+  reply.organisation = &o;
+  reply.seq = seq;
+  TRY(trin_request_reply(req, &reply.base, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static const char *const PARTNERSHIP_FIELDS[] = {
+    "name", "economic_frame_ore", "trivial_threshold_ore", "horizon_years", "framework_start",
+    "framework_years", "price_closing_point", "abt_starts_at", NULL};
+
+static int edit_partnership(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                            trin_err_t *err) {
+  const Trin__Lifecycle__EditPartnership *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(m->partnership_id, "partnership_id", err));
+  TRY(check_fields(m->fields, m->n_fields, PARTNERSHIP_FIELDS, err));
+  correction_t k;
+  TRY(correction_start(req, &a, m->reason, &k, err));
+  lifecycle_partnership_msg_t p;
+  TRY(lifecycle_store_partnership_get(s, m->partnership_id, "partnership_id", &a, &p, err));
+  TRY(trin_access_require_on(req, &lifecycle_access, p.client_org, p.id, "partnership", p.id,
+                             "partnership_id", err));
+  lifecycle_partnership_msg_t n = p;  /* shallow: the corrected terms */
+  unsigned changes = 0;
+  if (named(m->fields, m->n_fields, "name")) {
+    TRY(trin_text_check(m->name, NAME_MAX_BYTES, "name", err));
+    if (strcmp(n.name, m->name) != 0) correction_add(&k, "name");
+    n.name = m->name;
+  }
+  if (named(m->fields, m->n_fields, "economic_frame_ore")) {
+    if (n.economic_frame_ore != m->economic_frame_ore) correction_add(&k, "economic_frame_ore");
+    n.economic_frame_ore = m->economic_frame_ore;
+  }
+  if (named(m->fields, m->n_fields, "trivial_threshold_ore")) {
+    if (n.trivial_threshold_ore != m->trivial_threshold_ore)
+      correction_add(&k, "trivial_threshold_ore");
+    n.trivial_threshold_ore = m->trivial_threshold_ore;
+  }
+  if (named(m->fields, m->n_fields, "horizon_years")) {
+    if (n.horizon_years != m->horizon_years) correction_add(&k, "horizon_years");
+    n.horizon_years = m->horizon_years;
+  }
+  if (named(m->fields, m->n_fields, "framework_start")) {
+    trin_date_t d;
+    TRY(trin_date_parse(m->framework_start, &d, "framework_start", err));
+    if (strcmp(n.framework_start, m->framework_start) != 0) {
+      correction_add(&k, "framework_start");
+      changes |= LIFECYCLE_EDIT_TERM;
+    }
+    n.framework_start = m->framework_start;
+  }
+  if (named(m->fields, m->n_fields, "framework_years")) {
+    if (n.framework_years != m->framework_years) {
+      correction_add(&k, "framework_years");
+      changes |= LIFECYCLE_EDIT_TERM;
+    }
+    n.framework_years = m->framework_years;
+  }
+  if (named(m->fields, m->n_fields, "price_closing_point")) {
+    if (lifecycle_price_point_parse(m->price_closing_point, "price_closing_point", err) < 0)
+      TRY(TRIN_EINVALID);
+    if (strcmp(n.price_closing_point, m->price_closing_point) != 0) {
+      correction_add(&k, "price_closing_point");
+      changes |= LIFECYCLE_EDIT_PRICE_POINT;
+    }
+    n.price_closing_point = m->price_closing_point;
+  }
+  if (named(m->fields, m->n_fields, "abt_starts_at")) {
+    if (lifecycle_abt_start_parse(m->abt_starts_at, "abt_starts_at", err) < 0)
+      TRY(TRIN_EINVALID);
+    if (strcmp(n.abt_starts_at, m->abt_starts_at) != 0) {
+      correction_add(&k, "abt_starts_at");
+      changes |= LIFECYCLE_EDIT_ABT;
+    }
+    n.abt_starts_at = m->abt_starts_at;
+  }
+  lifecycle_partnership_terms_t t;
+  TRY(terms_of(&n, &t, err));
+  lifecycle_partnership_projects_t pp;
+  TRY(lifecycle_store_partnership_projects(s, p.id, &pp, err));
+  TRY(lifecycle_partnership_check_edit(&t, changes, &pp, err));
+  if (k.c.n_changed_fields == 0) {
+    TRY(reply_partnership_corrected(req, &a, p.id, NULL, NULL, err));
+    goto out;
+  }
+  TRY(lifecycle_store_partnership_update(s, &n, err));
+  TRY(reply_partnership_corrected(req, &a, p.id, "lifecycle.partnership_edited", &k.c, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static const char *const PROJECT_FIELDS[] = {"name",          "department", "municipality",
+                                             "dwellings",     "gross_area_m2", "kind", NULL};
+
+static int edit_project(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  const Trin__Lifecycle__EditProject *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
+  TRY(load_project(req, &a, m->project_id, &p, &st, err));
+  TRY(check_fields(m->fields, m->n_fields, PROJECT_FIELDS, err));
+  correction_t k;
+  TRY(correction_start(req, &a, m->reason, &k, err));
+  lifecycle_project_msg_t n = p;  /* shallow: the corrected facts */
+  if (named(m->fields, m->n_fields, "name")) {
+    TRY(trin_text_check(m->name, NAME_MAX_BYTES, "name", err));
+    if (strcmp(nz(n.name), m->name) != 0) correction_add(&k, "name");
+    n.name = m->name;
+  }
+  if (named(m->fields, m->n_fields, "department")) {
+    TRY(trin_text_check_optional(m->department, NAME_MAX_BYTES, "department", err));
+    if (strcmp(nz(n.department), nz(m->department)) != 0) correction_add(&k, "department");
+    n.department = m->department;
+  }
+  if (named(m->fields, m->n_fields, "municipality")) {
+    TRY(trin_text_check_optional(m->municipality, NAME_MAX_BYTES, "municipality", err));
+    if (strcmp(nz(n.municipality), nz(m->municipality)) != 0)
+      correction_add(&k, "municipality");
+    n.municipality = m->municipality;
+  }
+  if (named(m->fields, m->n_fields, "dwellings")) {
+    if (m->dwellings < 0)
+      TRY(trin_err_set(err, TRIN_EINVALID, "dwellings", "must be 0 or more (got %d)",
+                       m->dwellings));
+    if (n.dwellings != m->dwellings) correction_add(&k, "dwellings");
+    n.dwellings = m->dwellings;
+  }
+  if (named(m->fields, m->n_fields, "gross_area_m2")) {
+    if (m->gross_area_m2 < 0)
+      TRY(trin_err_set(err, TRIN_EINVALID, "gross_area_m2", "must be 0 or more (got %d)",
+                       m->gross_area_m2));
+    if (n.gross_area_m2 != m->gross_area_m2) correction_add(&k, "gross_area_m2");
+    n.gross_area_m2 = m->gross_area_m2;
+  }
+  if (named(m->fields, m->n_fields, "kind")) {
+    if (lifecycle_project_kind_parse(m->kind, "kind", err) < 0) TRY(TRIN_EINVALID);
+    if (strcmp(nz(n.kind), m->kind) != 0) {
+      TRY(lifecycle_project_check_kind_edit(&st, err));
+      correction_add(&k, "kind");
+    }
+    n.kind = m->kind;
+  }
+  if (k.c.n_changed_fields == 0) {
+    Trin__Lifecycle__ProjectReply reply = TRIN__LIFECYCLE__PROJECT_REPLY__INIT;
+    reply.project = &p;
+    TRY(trin_request_reply(req, &reply.base, err));
+    goto out;
+  }
+  TRY(lifecycle_store_project_update(s, &n, err));
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  ev.correction = &k.c;
+  TRY(emit_and_reply(req, &a, "lifecycle.project_edited", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int correct_stage(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Lifecycle__CorrectStage *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lifecycle_project_msg_t p;
+  lifecycle_project_state_t st;
+  TRY(load_project(req, &a, m->project_id, &p, &st, err));
+  correction_t k;
+  TRY(correction_start(req, &a, m->reason, &k, err));
+  if (m->from_stage && *m->from_stage) {
+    int from = lifecycle_stage_parse(m->from_stage, "from_stage", err);
+    if (from < 0) TRY(TRIN_EINVALID);
+    if (from != (int)st.stage)
+      TRY(trin_err_set(err, TRIN_ECONFLICT, "from_stage",
+                       "the project is in %s, not %s; nothing was corrected", p.stage,
+                       m->from_stage));
+  }
+  int defects = 0;
+  TRY(lifecycle_store_defect_count(s, p.id, &defects, err));
+  lifecycle_stage_t back;
+  TRY(lifecycle_stage_check_correction(&st, defects, &back, err));
+  const char *back_name = lifecycle_stage_name(back);
+  char *since = NULL;
+  TRY(lifecycle_store_stage_since(s, p.id, back_name, &a, &since, err));
+  TRY(lifecycle_store_set_stage(s, p.id, back_name, since, m->reason, err));
+  correction_add(&k, "stage");
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  Trin__Lifecycle__StageEntry stage = TRIN__LIFECYCLE__STAGE_ENTRY__INIT;
+  stage.stage = (char *)back_name;
+  stage.since = since;
+  stage.note = m->reason;
+  ev.stage = &stage;
+  ev.correction = &k.c;
+  TRY(emit_and_reply(req, &a, "lifecycle.stage_corrected", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
 /* ---- queries --------------------------------------------------------------------------- */
 
 static int get_project(trin_request_t *req, const ProtobufCMessage *msg, void *data,
@@ -785,6 +1092,11 @@ int lifecycle_handlers_register(trin_server_t *s) {
   ROUTE(fix_defect, fix_defect);
   ROUTE(get_project, get_project);
   ROUTE(list_projects, list_projects);
+  /* corrections */
+  ROUTE(edit_organisation, edit_organisation);
+  ROUTE(edit_partnership, edit_partnership);
+  ROUTE(edit_project, edit_project);
+  ROUTE(correct_stage, correct_stage);
 #undef ROUTE
   return TRIN_OK;
 }

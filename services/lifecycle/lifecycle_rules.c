@@ -392,6 +392,96 @@ int lifecycle_project_check_price_close(const lifecycle_project_state_t *p,
   return TRIN_OK;
 }
 
+/* ---- corrections ------------------------------------------------------------------ */
+
+int lifecycle_stage_previous(lifecycle_stage_t s, bool fast_track) {
+  switch (s) {
+    case LIFECYCLE_STAGE_TRIN1: return LIFECYCLE_STAGE_PRE_STUDY;
+    case LIFECYCLE_STAGE_TRIN2: return LIFECYCLE_STAGE_TRIN1;
+    case LIFECYCLE_STAGE_TRIN1_2: return LIFECYCLE_STAGE_PRE_STUDY;
+    case LIFECYCLE_STAGE_TRIN3: return fast_track ? LIFECYCLE_STAGE_TRIN1_2 : LIFECYCLE_STAGE_TRIN2;
+    case LIFECYCLE_STAGE_HANDOVER: return LIFECYCLE_STAGE_TRIN3;
+    case LIFECYCLE_STAGE_INSPECTION_1Y: return LIFECYCLE_STAGE_HANDOVER;
+    case LIFECYCLE_STAGE_INSPECTION_5Y: return LIFECYCLE_STAGE_INSPECTION_1Y;
+    case LIFECYCLE_STAGE_CLOSED: return LIFECYCLE_STAGE_INSPECTION_5Y;
+    default: return -1;
+  }
+}
+
+int lifecycle_stage_check_correction(const lifecycle_project_state_t *p, int defects,
+                                     lifecycle_stage_t *back, trin_err_t *err) {
+  const char *from_w = stage_words(p->stage);
+  int prev = lifecycle_stage_previous(p->stage, p->fast_track);
+  if (prev < 0)
+    return trin_err_set(err, TRIN_ECONFLICT, "stage",
+                        "the project is in %s, its first stage; there is no stage to go back "
+                        "to",
+                        from_w);
+  char d1[TRIN_DATE_BUF + 4];
+  if (p->paused)
+    return trin_err_set(err, TRIN_ECONFLICT, "stage",
+                        "the project is paused%s; resume it before correcting its stage "
+                        "(the pause belongs to %s)",
+                        on_date(p->paused_since, d1), from_w);
+  /* The price closes in trin 2 (trin 1+2): a project with a closed price
+   * cannot be before that stage, or the price would belong to no stage. */
+  lifecycle_stage_t closes_in = p->fast_track ? LIFECYCLE_STAGE_TRIN1_2 : LIFECYCLE_STAGE_TRIN2;
+  if (p->price_closed && stage_rank(prev) < stage_rank(closes_in))
+    return trin_err_set(err, TRIN_ECONFLICT, "stage",
+                        "the price was closed%s; a project whose price is closed cannot go "
+                        "back from %s to %s, before %s where the price is closed",
+                        on_date(p->price_closed_on, d1), from_w, stage_words(prev),
+                        stage_words(closes_in));
+  if (defects > 0 && prev < LIFECYCLE_STAGE_HANDOVER)
+    return trin_err_set(err, TRIN_ECONFLICT, "stage",
+                        "the project has %d reported defect%s; it cannot go back from %s to "
+                        "%s, before handover where defects are found",
+                        defects, defects == 1 ? "" : "s", from_w, stage_words(prev));
+  *back = (lifecycle_stage_t)prev;
+  return TRIN_OK;
+}
+
+int lifecycle_project_check_kind_edit(const lifecycle_project_state_t *p, trin_err_t *err) {
+  if (p->stage != LIFECYCLE_STAGE_PRE_STUDY || p->price_closed)
+    return trin_err_set(err, TRIN_ECONFLICT, "kind",
+                        "the project is in %s; its kind can only be corrected in pre-study, "
+                        "before budgets and benchmark groups are made by it",
+                        stage_words(p->stage));
+  return TRIN_OK;
+}
+
+int lifecycle_partnership_check_edit(const lifecycle_partnership_terms_t *t, unsigned changes,
+                                     const lifecycle_partnership_projects_t *pp,
+                                     trin_err_t *err) {
+  int rc = lifecycle_partnership_terms_check(t, err);
+  if (rc) return rc;
+  if ((changes & LIFECYCLE_EDIT_TERM) && pp->projects > 0) {
+    trin_date_t end = lifecycle_partnership_framework_end(t);
+    if (pp->first_start < t->framework_start || pp->last_start > end) {
+      char a[TRIN_DATE_BUF], b[TRIN_DATE_BUF], c[TRIN_DATE_BUF], d[TRIN_DATE_BUF];
+      return trin_err_set(err, TRIN_ECONFLICT, "framework_start",
+                          "the corrected framework term, %s to %s, would leave out projects "
+                          "of the partnership: they start between %s and %s",
+                          trin_date_format(t->framework_start, a), trin_date_format(end, b),
+                          trin_date_format(pp->first_start, c),
+                          trin_date_format(pp->last_start, d));
+    }
+  }
+  if ((changes & LIFECYCLE_EDIT_PRICE_POINT) && pp->price_closed > 0)
+    return trin_err_set(err, TRIN_ECONFLICT, "price_closing_point",
+                        "%d project%s of the partnership closed %s price at the current "
+                        "price-closing point; it can no longer change",
+                        pp->price_closed, pp->price_closed == 1 ? "" : "s",
+                        pp->price_closed == 1 ? "its" : "their");
+  if ((changes & LIFECYCLE_EDIT_ABT) && pp->past_pre_study > 0)
+    return trin_err_set(err, TRIN_ECONFLICT, "abt_starts_at",
+                        "%d project%s of the partnership %s left pre-study under the current "
+                        "ABT start; it can no longer change",
+                        pp->past_pre_study, pp->past_pre_study == 1 ? "" : "s",
+                        pp->past_pre_study == 1 ? "has" : "have");
+  return TRIN_OK;
+}
+
 int lifecycle_project_check_pause(const lifecycle_project_state_t *p, trin_date_t date,
                                   trin_err_t *err) {
   int rc = check_date(date, "date", true, err);

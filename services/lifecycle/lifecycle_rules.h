@@ -181,6 +181,57 @@ int lifecycle_project_check_pause(const lifecycle_project_state_t *p, trin_date_
 int lifecycle_project_check_resume(const lifecycle_project_state_t *p, trin_date_t date,
                                    trin_err_t *err);
 
+/* ---- corrections ------------------------------------------------------------
+ * Mistakes are corrected with a trace (docs/lifecycle.md, "Correcting
+ * mistakes"); these are the rules on what a correction may not undo. */
+
+/* The stage before `s` on the project's track (trin3 comes from trin1_2 on
+ * the fast track, from trin2 otherwise); -1 for pre_study and out-of-range
+ * values. */
+int lifecycle_stage_previous(lifecycle_stage_t s, bool fast_track);
+
+/* May CorrectStage take the project back one stage? Writes the stage it goes
+ * back to in *back. Refuses with ECONFLICT, field "stage", when the project
+ * is in pre_study (nothing before it); when it is paused (the pause belongs
+ * to the stage it halted: resume first); when the price is closed and the
+ * stage before is one the price is not yet closed in (before trin2, or
+ * trin1_2 on the fast track: the closed price would belong to no stage);
+ * and when defects are reported (defects > 0) and the stage before is
+ * before handover (defects are found from handover on). */
+int lifecycle_stage_check_correction(const lifecycle_project_state_t *p, int defects,
+                                     lifecycle_stage_t *back, trin_err_t *err);
+
+/* May a project's kind change? Only in pre_study with the price open:
+ * budgets and benchmark groups are made by kind from trin 1 on. ECONFLICT,
+ * field "kind". */
+int lifecycle_project_check_kind_edit(const lifecycle_project_state_t *p, trin_err_t *err);
+
+/* What a partnership's projects have done, for the limits on editing its
+ * terms. Dates are TRIN_DATE_NONE when there are no projects. */
+typedef struct {
+  int projects;
+  trin_date_t first_start, last_start;  /* earliest and latest start_date */
+  int price_closed;                     /* projects whose price is closed */
+  int past_pre_study;                   /* projects that have left pre_study */
+} lifecycle_partnership_projects_t;
+
+/* What an EditPartnership changes that its projects constrain. */
+enum {
+  LIFECYCLE_EDIT_TERM = 1u << 0,        /* framework_start or framework_years */
+  LIFECYCLE_EDIT_PRICE_POINT = 1u << 1, /* price_closing_point */
+  LIFECYCLE_EDIT_ABT = 1u << 2,         /* abt_starts_at */
+};
+
+/* The corrected terms t must pass lifecycle_partnership_terms_check; a
+ * corrected framework term must still hold every project's start date
+ * (ECONFLICT, field "framework_start"); the price-closing point may change
+ * only while no project has closed its price (ECONFLICT,
+ * "price_closing_point"), the ABT start only while every project is in
+ * pre_study (ECONFLICT, "abt_starts_at"). */
+int lifecycle_partnership_check_edit(const lifecycle_partnership_terms_t *t, unsigned changes,
+                                     const lifecycle_partnership_projects_t *pp,
+                                     trin_err_t *err);
+
 /* ---- milestones ------------------------------------------------------------ */
 
 typedef struct {

@@ -838,3 +838,98 @@ int lifecycle_store_refresh_counters(trin_store_t *s, const char *project_id,
   trin_stmt_bind_text(st, 1, project_id);
   return trin_stmt_run_one(s, st, "project", project_id, "project_id", err);
 }
+
+/* ---- corrections ------------------------------------------------------------------------ */
+
+int lifecycle_store_org_rename(trin_store_t *s, const char *id, const char *name,
+                               trin_err_t *err) {
+  TRIN_STMT("UPDATE organisations SET name = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, name);
+  trin_stmt_bind_text(st, 2, id);
+  return trin_stmt_run_one(s, st, "organisation", id, "organisation_id", err);
+}
+
+int lifecycle_store_partnership_update(trin_store_t *s, const lifecycle_partnership_msg_t *p,
+                                       trin_err_t *err) {
+  TRIN_STMT("UPDATE partnerships SET name = ?, economic_frame_ore = ?,"
+       " trivial_threshold_ore = ?, horizon_years = ?, framework_start = ?,"
+       " framework_years = ?, price_closing_point = ?, abt_starts_at = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, p->name);
+  trin_stmt_bind_int64(st, 2, p->economic_frame_ore);
+  trin_stmt_bind_int64(st, 3, p->trivial_threshold_ore);
+  trin_stmt_bind_int64(st, 4, p->horizon_years);
+  trin_stmt_bind_text(st, 5, p->framework_start);
+  trin_stmt_bind_int64(st, 6, p->framework_years);
+  trin_stmt_bind_text(st, 7, p->price_closing_point);
+  trin_stmt_bind_text(st, 8, p->abt_starts_at);
+  trin_stmt_bind_text(st, 9, p->id);
+  return trin_stmt_run_one(s, st, "partnership", p->id, "partnership_id", err);
+}
+
+int lifecycle_store_partnership_projects(trin_store_t *s, const char *id,
+                                         lifecycle_partnership_projects_t *out,
+                                         trin_err_t *err) {
+  TRIN_STMT("SELECT COUNT(*), MIN(start_date), MAX(start_date),"
+       " COALESCE(SUM(CASE WHEN price_closed_on IS NULL THEN 0 ELSE 1 END), 0),"
+       " COALESCE(SUM(CASE WHEN stage = 'pre_study' THEN 0 ELSE 1 END), 0)"
+       " FROM projects WHERE partnership_id = ?");
+  trin_stmt_bind_text(st, 1, id);
+  memset(out, 0, sizeof *out);
+  out->first_start = out->last_start = TRIN_DATE_NONE;
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) {
+    out->projects = (int)trin_stmt_int64(st, 0);
+    out->price_closed = (int)trin_stmt_int64(st, 3);
+    out->past_pre_study = (int)trin_stmt_int64(st, 4);
+    char first[TRIN_DATE_BUF + 1], last[TRIN_DATE_BUF + 1];
+    trin_stmt_text_copy(st, 1, first, sizeof first);
+    trin_stmt_text_copy(st, 2, last, sizeof last);
+    rc = TRIN_OK;
+    if (out->projects > 0 &&
+        (trin_date_parse(first, &out->first_start, "start_date", err) ||
+         trin_date_parse(last, &out->last_start, "start_date", err)))
+      rc = TRIN_EINTERNAL;
+  }
+  trin_stmt_reset(st);
+  return rc;
+}
+
+int lifecycle_store_project_update(trin_store_t *s, const lifecycle_project_msg_t *p,
+                                   trin_err_t *err) {
+  TRIN_STMT("UPDATE projects SET name = ?, department = ?, municipality = ?, dwellings = ?,"
+       " gross_area_m2 = ?, kind = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, p->name);
+  trin_stmt_bind_text_or_null(st, 2, p->department);
+  trin_stmt_bind_text_or_null(st, 3, p->municipality);
+  trin_stmt_bind_int64(st, 4, p->dwellings);
+  trin_stmt_bind_int64(st, 5, p->gross_area_m2);
+  trin_stmt_bind_text(st, 6, p->kind);
+  trin_stmt_bind_text(st, 7, p->id);
+  return trin_stmt_run_one(s, st, "project", p->id, "project_id", err);
+}
+
+int lifecycle_store_stage_since(trin_store_t *s, const char *project_id, const char *stage,
+                                trin_arena_t *a, char **since, trin_err_t *err) {
+  TRIN_STMT("SELECT since FROM stage_history WHERE project_id = ? AND stage = ?"
+       " ORDER BY n DESC LIMIT 1");
+  trin_stmt_bind_text(st, 1, project_id);
+  trin_stmt_bind_text(st, 2, stage);
+  int rc = trin_stmt_step(st, err);
+  if (rc == TRIN_STORE_ROW) *since = trin_stmt_text_dup(st, 0, a);
+  trin_stmt_reset(st);
+  if (rc == TRIN_OK)
+    return trin_err_set(err, TRIN_EINTERNAL, "stage",
+                        "project '%s' has no entry for %s in its stage history", project_id,
+                        stage);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}
+
+int lifecycle_store_defect_count(trin_store_t *s, const char *project_id, int *n,
+                                 trin_err_t *err) {
+  TRIN_STMT("SELECT COUNT(*) FROM defects WHERE project_id = ?");
+  trin_stmt_bind_text(st, 1, project_id);
+  int rc = trin_stmt_step(st, err);
+  *n = rc == TRIN_STORE_ROW ? (int)trin_stmt_int64(st, 0) : 0;
+  trin_stmt_reset(st);
+  return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
+}

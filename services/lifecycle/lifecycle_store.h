@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lifecycle_rules.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_arena.h"
 #include "trin_err.h"
@@ -97,6 +98,29 @@ int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *fiel
                                trin_arena_t *a, lifecycle_defect_msg_t *out, trin_err_t *err);
 int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date,
                                trin_err_t *err);
+
+/* ---- corrections (EditOrganisation, EditPartnership, EditProject, CorrectStage) */
+int lifecycle_store_org_rename(trin_store_t *s, const char *id, const char *name,
+                               trin_err_t *err);
+/* Writes p's editable terms: name, economic_frame_ore, trivial_threshold_ore,
+ * horizon_years, framework_start, framework_years, price_closing_point,
+ * abt_starts_at. */
+int lifecycle_store_partnership_update(trin_store_t *s, const lifecycle_partnership_msg_t *p,
+                                       trin_err_t *err);
+/* Counts and start dates of the partnership's projects. */
+int lifecycle_store_partnership_projects(trin_store_t *s, const char *id,
+                                         lifecycle_partnership_projects_t *out, trin_err_t *err);
+/* Writes p's editable facts: name, department, municipality, dwellings,
+ * gross_area_m2, kind. */
+int lifecycle_store_project_update(trin_store_t *s, const lifecycle_project_msg_t *p,
+                                   trin_err_t *err);
+/* The date the project last entered `stage` by its stage history, in *since
+ * (in a); TRIN_EINTERNAL naming "stage" when the history has no such entry. */
+int lifecycle_store_stage_since(trin_store_t *s, const char *project_id, const char *stage,
+                                trin_arena_t *a, char **since, trin_err_t *err);
+/* How many defects the project has had reported, open or fixed. */
+int lifecycle_store_defect_count(trin_store_t *s, const char *project_id, int *n,
+                                 trin_err_t *err);
 
 /* Recomputes the project's open dispute / defect counters. */
 /* Records seq, the event that just changed the project, as its version. */

@@ -37,3 +37,15 @@ if(TARGET trin-aggregator AND TARGET test_aggregator_util)
   add_dependencies(test_feed_dashboard trin-lifecycle trin-aggregator trinctl)
   set_tests_properties(feed.dashboard PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
 endif()
+
+# Corrections with a trace (issue 19): lifecycle's edits and stage
+# correction, their events, and the aggregator's row after them.
+if(TARGET trin-aggregator AND TARGET test_aggregator_util)
+  trin_test(NAME lifecycle.corrections SOURCES test_lifecycle_corrections.c
+            LIBS trin_testproc test_aggregator_util PkgConfig::JANSSON)
+  target_include_directories(test_lifecycle_corrections PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
+  target_compile_definitions(test_lifecycle_corrections PRIVATE
+    TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+    TRIN_AGGREGATOR_BIN="$<TARGET_FILE:trin-aggregator>")
+  add_dependencies(test_lifecycle_corrections trin-lifecycle trin-aggregator)
+endif()

@@ -301,6 +301,41 @@ static void a_stale_if_match_gets_412(void **state) {
   gt_http_free(&stale);
 }
 
+/* A correction over HTTP: the resource-shaped path, the field mask in JSON,
+ * If-Match like every project change, and the rule table's writer. */
+static void a_project_correction_takes_if_match_and_a_writer(void **state) {
+  (void)state;
+  gt_http_t r, w, stale, adv;
+  assert_true(gt_http(&env, "GET", "/api/v1/projects/PA", env.token[GT_WRITER], NULL, NULL,
+                      NULL, &r));
+  assert_int_equal(r.status, 200);
+  char im[100];
+  snprintf(im, sizeof im, "If-Match: %s", r.etag);
+  const char *h[] = {im, NULL};
+  const char *body = "{\"fields\":[\"municipality\",\"dwellings\"],\"municipality\":\"Aarhus\","
+                     "\"dwellings\":77,\"reason\":\"typed from the wrong department\"}";
+  assert_true(gt_http(&env, "POST", "/api/v1/projects/PA/correction", env.token[GT_WRITER], body,
+                      NULL, h, &w));
+  if (w.status != 200) fail_msg("%d %s", w.status, w.body);
+  json_t *j = parse(&w);
+  json_t *p = json_object_get(j, "project");
+  assert_string_equal(member(p, "municipality"), "Aarhus");
+  assert_int_equal(json_integer_value(json_object_get(p, "dwellings")), 77);
+  json_decref(j);
+  assert_string_not_equal(w.etag, r.etag);
+  assert_true(gt_http(&env, "POST", "/api/v1/projects/PA/correction", env.token[GT_WRITER], body,
+                      NULL, h, &stale));
+  expect_problem(&stale, 412, "conflict", "If-Match", "was changed since you read it");
+  /* an advisor may set milestones, not correct the project */
+  assert_true(gt_http(&env, "POST", "/api/v1/projects/PA/correction", env.token[GT_ADVISOR],
+                      body, NULL, NULL, &adv));
+  expect_problem(&adv, 403, "forbidden", NULL, NULL);
+  gt_http_free(&r);
+  gt_http_free(&w);
+  gt_http_free(&stale);
+  gt_http_free(&adv);
+}
+
 /* ---- bad input ----------------------------------------------------------------------- */
 
 static void bad_input_gets_the_problem_its_status_names(void **state) {
@@ -511,6 +546,7 @@ int main(void) {
       cmocka_unit_test(a_role_that_may_not_is_forbidden_and_an_outsider_hears_not_found),
       cmocka_unit_test(idempotency_key_answers_the_first_answer_also_after_kill9),
       cmocka_unit_test(a_stale_if_match_gets_412),
+      cmocka_unit_test(a_project_correction_takes_if_match_and_a_writer),
       cmocka_unit_test(bad_input_gets_the_problem_its_status_names),
       cmocka_unit_test(tokens_missing_revoked_or_read_only),
       cmocka_unit_test(metrics_of_every_service_pass_promtool),

@@ -122,6 +122,46 @@ static void fast_track_pause_and_dispute(void **state) {
   json_decref(j);
 }
 
+/* Corrections: only the options given change, the output says what, a
+ * refusal's words reach the user, --reason is required. */
+static void corrections(void **state) {
+  OK("project create --id E1 --name 'Kildeparkn' --partnership LIVA --kind helhedsplan "
+     "--municipality Aarhus --dwellings 12 --start 2023-04-01");
+  OK("project edit E1 --name 'Kildeparken 2' --dwellings 1200 "
+     "--reason 'stavefejl og et nul for lidt'");
+  assert_non_null(
+      strstr(out, "E1: corrected; Kildeparken 2, helhedsplan, Aarhus, 1.200 dwellings"));
+  assert_non_null(strstr(out, "(event "));
+  OK("project edit E1 --dwellings 1200 --reason igen");
+  assert_non_null(strstr(out, "unchanged"));
+  OK("project advance E1 --to trin1 --date 2023-05-01");
+  OK("project correct-stage E1 --from trin1 --reason 'for tidligt'");
+  assert_non_null(strstr(out, "E1: stage corrected: back in pre_study since 2023-04-01"));
+  OK("project show E1");
+  assert_non_null(strstr(out, "for tidligt"));
+  assert_int_equal(ctl(true, "project correct-stage E1 --reason 'igen'"), 1);
+  assert_non_null(strstr(out, "there is no stage to go back to"));
+  assert_int_equal(ctl(true, "project edit E1 --name X"), 2);
+  assert_non_null(strstr(out, "--reason"));
+  OK("org edit TE --name 'Totalentreprenøren A/S' --reason 'det fulde navn'");
+  assert_non_null(strstr(out, "TE: renamed to Totalentreprenøren A/S (event "));
+  assert_int_equal(ctl(true, "org edit TE --name TE --kind client --reason x"), 1);
+  assert_non_null(strstr(out, "'TE' is a contractor organisation and stays one"));
+  OK("partnership edit LIVA --frame 2.000.000.000 --reason 'rammen efter forlængelsen'");
+  assert_non_null(strstr(out, "LIVA: corrected economic_frame_ore (event "));
+  assert_non_null(strstr(out, "economic frame 2.000.000.000,00 kr."));
+  assert_int_equal(ctl(true, "partnership edit LIVA --price-closing projektforslag --reason x"),
+                   1);
+  assert_non_null(strstr(out, "closed their price at the current price-closing point"));
+  OK("--json project edit E1 --municipality '' --reason 'ukendt kommune'");
+  json_error_t je;
+  json_t *j = json_loads(out, 0, &je);
+  assert_non_null(j);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(j, "project"),
+                                                        "municipality")), "");
+  json_decref(j);
+}
+
 static void errors_and_exit_codes(void **state) {
   /* Usage errors: exit 2, naming the option. */
   assert_int_equal(ctl(true, "project create --id X --name X --kind helhedsplan"), 2);
@@ -162,6 +202,7 @@ int main(void) {
       cmocka_unit_test(set_up_partnership),
       cmocka_unit_test(project_to_closed),
       cmocka_unit_test(fast_track_pause_and_dispute),
+      cmocka_unit_test(corrections),
       cmocka_unit_test(errors_and_exit_codes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

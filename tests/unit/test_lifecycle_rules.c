@@ -792,6 +792,139 @@ static void test_names(void **state) {
   SAYS("required");
 }
 
+/* ---- corrections ------------------------------------------------------------- */
+
+static void test_stage_previous(void **state) {
+  (void)state;
+  /* Every stage but pre_study goes back to the one it is entered from. */
+  for (int track = 0; track < 2; track++) {
+    for (int s = 0; s < LIFECYCLE_STAGE_COUNT; s++) {
+      int prev = lifecycle_stage_previous((lifecycle_stage_t)s, track);
+      if (s == P) {
+        assert_int_equal(prev, -1);
+        continue;
+      }
+      if (track == 0 && s == T12) continue;  /* not on the normal track */
+      if (track == 1 && (s == T1 || s == T2)) continue;
+      lifecycle_stage_t next[2];
+      assert_int_equal(lifecycle_stage_next((lifecycle_stage_t)prev, track, next), 1);
+      assert_int_equal(next[0], s);
+    }
+  }
+  assert_int_equal(lifecycle_stage_previous(LIFECYCLE_STAGE_TRIN3, false), T2);
+  assert_int_equal(lifecycle_stage_previous(LIFECYCLE_STAGE_TRIN3, true), T12);
+  assert_int_equal(lifecycle_stage_previous((lifecycle_stage_t)99, false), -1);
+}
+
+static void test_correction_allowed(void **state) {
+  (void)state;
+  lifecycle_stage_t back = LIFECYCLE_STAGE_PRE_STUDY;
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_TRIN1, false);
+  ACCEPT(lifecycle_stage_check_correction(&p, 0, &back, &err));
+  assert_int_equal(back, P);
+  p = project(LIFECYCLE_STAGE_TRIN1_2, true);
+  ACCEPT(lifecycle_stage_check_correction(&p, 0, &back, &err));
+  assert_int_equal(back, P);
+  /* A price-closed project may go back to the stage the price closes in. */
+  p = project(LIFECYCLE_STAGE_TRIN3, false);
+  p.price_closed = true;
+  p.price_closed_on = D("2026-02-01");
+  ACCEPT(lifecycle_stage_check_correction(&p, 0, &back, &err));
+  assert_int_equal(back, T2);
+  p = project(LIFECYCLE_STAGE_TRIN3, true);
+  p.price_closed = true;
+  ACCEPT(lifecycle_stage_check_correction(&p, 0, &back, &err));
+  assert_int_equal(back, T12);
+  /* Defects allow going back as far as handover. */
+  p = project(LIFECYCLE_STAGE_INSPECTION_1Y, false);
+  p.price_closed = true;
+  ACCEPT(lifecycle_stage_check_correction(&p, 3, &back, &err));
+  assert_int_equal(back, LIFECYCLE_STAGE_HANDOVER);
+  p = project(LIFECYCLE_STAGE_CLOSED, false);
+  p.price_closed = true;
+  ACCEPT(lifecycle_stage_check_correction(&p, 0, &back, &err));
+  assert_int_equal(back, LIFECYCLE_STAGE_INSPECTION_5Y);
+}
+
+static void test_correction_refused(void **state) {
+  (void)state;
+  lifecycle_stage_t back = LIFECYCLE_STAGE_TRIN3;
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_PRE_STUDY, false);
+  REFUSE(TRIN_ECONFLICT, "stage", lifecycle_stage_check_correction(&p, 0, &back, &err));
+  SAYS("the project is in pre-study, its first stage; there is no stage to go back to");
+  assert_int_equal(back, T3);  /* untouched on refusal */
+
+  p = project(LIFECYCLE_STAGE_TRIN2, false);
+  p.paused = true;
+  p.paused_since = D("2026-04-01");
+  REFUSE(TRIN_ECONFLICT, "stage", lifecycle_stage_check_correction(&p, 0, &back, &err));
+  SAYS("the project is paused on 2026-04-01; resume it before correcting its stage "
+       "(the pause belongs to trin 2)");
+
+  p = project(LIFECYCLE_STAGE_TRIN2, false);
+  p.price_closed = true;
+  p.price_closed_on = D("2026-05-01");
+  REFUSE(TRIN_ECONFLICT, "stage", lifecycle_stage_check_correction(&p, 0, &back, &err));
+  SAYS("the price was closed on 2026-05-01; a project whose price is closed cannot go back "
+       "from trin 2 to trin 1, before trin 2 where the price is closed");
+  p = project(LIFECYCLE_STAGE_TRIN1_2, true);
+  p.price_closed = true;
+  p.price_closed_on = D("2026-05-01");
+  REFUSE(TRIN_ECONFLICT, "stage", lifecycle_stage_check_correction(&p, 0, &back, &err));
+  SAYS("cannot go back from trin 1+2 to pre-study, before trin 1+2 where the price is closed");
+
+  p = project(LIFECYCLE_STAGE_HANDOVER, false);
+  p.price_closed = true;
+  REFUSE(TRIN_ECONFLICT, "stage", lifecycle_stage_check_correction(&p, 1, &back, &err));
+  SAYS("the project has 1 reported defect; it cannot go back from handover to trin 3, "
+       "before handover where defects are found");
+  assert_int_equal(back, T3);
+}
+
+static void test_kind_edit(void **state) {
+  (void)state;
+  lifecycle_project_state_t p = project(LIFECYCLE_STAGE_PRE_STUDY, false);
+  ACCEPT(lifecycle_project_check_kind_edit(&p, &err));
+  p = project(LIFECYCLE_STAGE_TRIN1, false);
+  REFUSE(TRIN_ECONFLICT, "kind", lifecycle_project_check_kind_edit(&p, &err));
+  SAYS("the project is in trin 1; its kind can only be corrected in pre-study");
+}
+
+static void test_partnership_edit(void **state) {
+  (void)state;
+  lifecycle_partnership_terms_t t = terms();
+  lifecycle_partnership_projects_t none = {0, TRIN_DATE_NONE, TRIN_DATE_NONE, 0, 0};
+  ACCEPT(lifecycle_partnership_check_edit(&t, LIFECYCLE_EDIT_TERM | LIFECYCLE_EDIT_PRICE_POINT |
+                                                  LIFECYCLE_EDIT_ABT,
+                                          &none, &err));
+  lifecycle_partnership_projects_t pp = {2, D("2026-03-01"), D("2028-06-01"), 1, 2};
+  /* Changes the projects do not constrain pass. */
+  ACCEPT(lifecycle_partnership_check_edit(&t, 0, &pp, &err));
+  /* A term that still holds every project's start passes. */
+  t.framework_start = D("2026-02-01");
+  ACCEPT(lifecycle_partnership_check_edit(&t, LIFECYCLE_EDIT_TERM, &pp, &err));
+  t.framework_start = D("2026-04-01");
+  REFUSE(TRIN_ECONFLICT, "framework_start",
+         lifecycle_partnership_check_edit(&t, LIFECYCLE_EDIT_TERM, &pp, &err));
+  SAYS("the corrected framework term, 2026-04-01 to 2030-03-31, would leave out projects of "
+       "the partnership: they start between 2026-03-01 and 2028-06-01");
+  t = terms();
+  t.framework_years = 2;
+  REFUSE(TRIN_ECONFLICT, "framework_start",
+         lifecycle_partnership_check_edit(&t, LIFECYCLE_EDIT_TERM, &pp, &err));
+  t = terms();
+  REFUSE(TRIN_ECONFLICT, "price_closing_point",
+         lifecycle_partnership_check_edit(&t, LIFECYCLE_EDIT_PRICE_POINT, &pp, &err));
+  SAYS("1 project of the partnership closed its price at the current price-closing point; "
+       "it can no longer change");
+  REFUSE(TRIN_ECONFLICT, "abt_starts_at",
+         lifecycle_partnership_check_edit(&t, LIFECYCLE_EDIT_ABT, &pp, &err));
+  SAYS("2 projects of the partnership have left pre-study under the current ABT start");
+  /* The corrected terms themselves are checked like new ones. */
+  t.horizon_years = 16;
+  REFUSE(TRIN_EINVALID, "horizon_years", lifecycle_partnership_check_edit(&t, 0, &pp, &err));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_matrix_normal),
@@ -820,6 +953,11 @@ int main(void) {
       cmocka_unit_test(test_defect_report),
       cmocka_unit_test(test_defect_fix),
       cmocka_unit_test(test_names),
+      cmocka_unit_test(test_stage_previous),
+      cmocka_unit_test(test_correction_allowed),
+      cmocka_unit_test(test_correction_refused),
+      cmocka_unit_test(test_kind_edit),
+      cmocka_unit_test(test_partnership_edit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

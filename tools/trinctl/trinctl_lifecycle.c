@@ -492,6 +492,147 @@ static int run_defect_fix(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return rc;
 }
 
+/* ------------------------------------------------------------- corrections
+ * Each correction sends only the fields whose options were given (the
+ * request's field mask) and the reason; the reply says what changed. */
+
+#define MAX_EDIT_OPTS 8
+
+/* Adds field to the mask when its option was given. */
+static void mask(const trinctl_args_t *a, const char *opt, const char *field, char **fields,
+                 size_t *n) {
+  if (trinctl_args_has(a, opt) && *n < MAX_EDIT_OPTS) fields[(*n)++] = (char *)field;
+}
+
+/* "name, dwellings" from a correction, "nothing" when none changed. */
+static const char *changed_list(const Trin__Lifecycle__Correction *c, char *buf, size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; c && i < c->n_changed_fields && used < size; i++)
+    used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                             c->changed_fields[i]);
+  return buf[0] ? buf : "nothing";
+}
+
+static int run_org_edit(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__EditOrganisation req = TRIN__LIFECYCLE__EDIT_ORGANISATION__INIT;
+  req.organisation_id = ARG(a);
+  req.name = S(a, "name");
+  req.kind = S(a, "kind");
+  req.reason = S(a, "reason");
+  Trin__Lifecycle__OrganisationReply *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__organisation_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    print_json(ctx, &r->base);
+  } else if (!r->organisation) {
+    rc = missing(ctx, "organisation");
+  } else if (!r->seq) {
+    fprintf(ctx->out, "%s: unchanged, its name is already %s\n", r->organisation->id,
+            r->organisation->name);
+  } else {
+    char ev[32];
+    fprintf(ctx->out, "%s: renamed to %s%s\n", r->organisation->id, r->organisation->name,
+            event_note(r->seq, ev, sizeof ev));
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_partnership_edit(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__EditPartnership req = TRIN__LIFECYCLE__EDIT_PARTNERSHIP__INIT;
+  char *fields[MAX_EDIT_OPTS];
+  size_t n = 0;
+  req.partnership_id = ARG(a);
+  req.reason = S(a, "reason");
+  mask(a, "name", "name", fields, &n);
+  mask(a, "frame", "economic_frame_ore", fields, &n);
+  mask(a, "trivial-threshold", "trivial_threshold_ore", fields, &n);
+  mask(a, "horizon-years", "horizon_years", fields, &n);
+  mask(a, "framework-start", "framework_start", fields, &n);
+  mask(a, "framework-years", "framework_years", fields, &n);
+  mask(a, "price-closing", "price_closing_point", fields, &n);
+  mask(a, "abt-start", "abt_starts_at", fields, &n);
+  req.fields = fields;
+  req.n_fields = n;
+  req.name = S(a, "name");
+  req.economic_frame_ore = trinctl_args_num(a, "frame");
+  req.trivial_threshold_ore = trinctl_args_num(a, "trivial-threshold");
+  req.horizon_years = (int32_t)trinctl_args_num(a, "horizon-years");
+  req.framework_start = S(a, "framework-start");
+  req.framework_years = (int32_t)trinctl_args_num(a, "framework-years");
+  req.price_closing_point = S(a, "price-closing");
+  req.abt_starts_at = S(a, "abt-start");
+  Trin__Lifecycle__PartnershipReply *r = NULL;
+  int rc = partnership_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char ev[32], list[200], frame[48], thr[48];
+    const Trin__Lifecycle__Partnership *q = r->partnership;
+    fprintf(ctx->out,
+            "%s: corrected %s%s\n  %s; economic frame %s, bagatelgrænse %s; new projects "
+            "may start %s – %s, collaboration until %s\n",
+            q->id, changed_list(q->correction, list, sizeof list),
+            event_note(r->seq, ev, sizeof ev), q->name, trinctl_kr(q->economic_frame_ore, frame),
+            trinctl_kr(q->trivial_threshold_ore, thr), q->framework_start, q->framework_end,
+            q->horizon_end);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_project_edit(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__EditProject req = TRIN__LIFECYCLE__EDIT_PROJECT__INIT;
+  char *fields[MAX_EDIT_OPTS];
+  size_t n = 0;
+  req.project_id = ARG(a);
+  req.reason = S(a, "reason");
+  mask(a, "name", "name", fields, &n);
+  mask(a, "department", "department", fields, &n);
+  mask(a, "municipality", "municipality", fields, &n);
+  mask(a, "dwellings", "dwellings", fields, &n);
+  mask(a, "area", "gross_area_m2", fields, &n);
+  mask(a, "kind", "kind", fields, &n);
+  req.fields = fields;
+  req.n_fields = n;
+  req.name = S(a, "name");
+  req.department = S(a, "department");
+  req.municipality = S(a, "municipality");
+  req.dwellings = (int32_t)trinctl_args_num(a, "dwellings");
+  req.gross_area_m2 = (int32_t)trinctl_args_num(a, "area");
+  req.kind = S(a, "kind");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    const Trin__Lifecycle__Project *q = r->project;
+    char what[400], dw[32], area[32];
+    snprintf(what, sizeof what, "%s; %s, %s, %s, %s dwellings, %s m²",
+             r->seq ? "corrected" : "unchanged (every value given is already so)", q->name,
+             q->kind, *q->municipality ? q->municipality : "no municipality",
+             trinctl_num(q->dwellings, 0, dw), trinctl_num(q->gross_area_m2, 0, area));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_project_correct_stage(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__CorrectStage req = TRIN__LIFECYCLE__CORRECT_STAGE__INIT;
+  req.project_id = ARG(a);
+  req.reason = S(a, "reason");
+  req.from_stage = S(a, "from");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[160];
+    snprintf(what, sizeof what, "stage corrected: back in %s since %s", r->project->stage,
+             r->project->stage_since);
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
 /* ------------------------------------------- requests every service knows */
 
 static int run_events(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
@@ -671,12 +812,62 @@ static const trinctl_opt_t events_opts[] = {
     OPT_INT("limit", false, "limit", 0, 1000, "at most this many (0 = the service's default)"),
     OPT_END};
 
+static const trinctl_opt_t org_edit_opts[] = {
+    OPT_TEXT("name", true, "name", "NAME", "the organisation's new name"),
+    OPT_CHOICE("kind", false, "kind", "KIND", lifecycle_org_kind_words,
+           "its kind, which cannot change (only the current kind is accepted)"),
+    OPT_TEXT("reason", true, "reason", "TEXT", "why: kept in the event with who changed it"),
+    OPT_END};
+
+static const trinctl_opt_t partnership_edit_opts[] = {
+    OPT_TEXT("reason", true, "reason", "TEXT", "why: kept in the event with who changed it"),
+    OPT_TEXT("name", false, "name", "NAME", "its name"),
+    OPT_MONEY("frame", false, "economic_frame_ore", "economic frame in kroner"),
+    OPT_MONEY("trivial-threshold", false, "trivial_threshold_ore",
+          "bagatelgrænse in kroner (applies to later escalations)"),
+    OPT_INT("horizon-years", false, "horizon_years", 0, 15,
+        "collaboration horizon after the framework, 0–15"),
+    OPT_DATE("framework-start", false, "framework_start",
+         "the framework's start (every project must still start inside the term)"),
+    OPT_INT("framework-years", false, "framework_years", 1, 4,
+        "framework term in years, 1–4 (every project must still start inside the term)"),
+    OPT_CHOICE("price-closing", false, "price_closing_point", "POINT",
+           lifecycle_price_point_words, "where in trin 2 the price is closed (only while no "
+           "project has closed its price)"),
+    OPT_CHOICE("abt-start", false, "abt_starts_at", "trin1|trin3", lifecycle_abt_start_words,
+           "when the total contract (ABT) starts (only while every project is in pre_study)"),
+    OPT_END};
+
+static const trinctl_opt_t project_edit_opts[] = {
+    OPT_TEXT("reason", true, "reason", "TEXT", "why: kept in the event with who changed it"),
+    OPT_TEXT("name", false, "name", "NAME", "its name"),
+    OPT_TEXT("department", false, "department", "D",
+         "housing department / property (\"\" clears it)"),
+    OPT_TEXT("municipality", false, "municipality", "M", "municipality (\"\" clears it)"),
+    OPT_INT("dwellings", false, "dwellings", 0, INT32_MAX, "number of dwellings"),
+    {.name = "area", .kind = TRINCTL_OPT_INT, .field = "gross_area_m2", .metavar = "M2",
+     .min = 0, .max = INT32_MAX, .help = "gross floor area in m²"},
+    OPT_CHOICE("kind", false, "kind", "KIND", lifecycle_project_kind_words,
+           "the kind of project (only in pre_study)"),
+    OPT_END};
+
+static const trinctl_opt_t project_correct_stage_opts[] = {
+    OPT_TEXT("reason", true, "reason", "TEXT",
+         "why: the stage history's note, kept in the event with who corrected it"),
+    OPT_CHOICE("from", false, "from_stage", "STAGE", lifecycle_stage_words,
+           "the stage you are undoing; refused if the project is in another"),
+    OPT_END};
+
 static const trinctl_opt_t no_opts[] = {OPT_END};
 
 const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
     {"org", "create", "Create an organisation.", NULL, NULL, NULL, org_create_opts,
      run_org_create},
     {"org", "list", "List the organisations.", NULL, NULL, NULL, no_opts, run_org_list},
+    /* corrections (org edit, partnership edit, project edit and correct-stage):
+     * each needs --reason and leaves an event with who and why */
+    {"org", "edit", "Rename an organisation (its kind cannot change). Operator only.", "ID",
+     "organisation_id", "the organisation's id", org_edit_opts, run_org_edit},
     {"partnership", "create", "Create a strategic partnership (framework agreement).",
      NULL, NULL, NULL, partnership_create_opts, run_partnership_create},
     {"partnership", "add-member", "Add a member organisation to a partnership.", NULL,
@@ -687,6 +878,11 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "partnership_id", "the partnership's id", no_opts, run_partnership_show},
     {"partnership", "list", "List the partnerships.", NULL, NULL, NULL, no_opts,
      run_partnership_list},
+    {"partnership", "edit",
+     "Correct a partnership's name, economic frame, bagatelgrænse, horizon, framework "
+     "term, price-closing point or ABT start; only the options given change.",
+     "ID", "partnership_id", "the partnership's id", partnership_edit_opts,
+     run_partnership_edit},
     {"project", "create", "Create a project, in a partnership or outside any.", NULL,
      NULL, NULL, project_create_opts, run_project_create},
     {"project", "advance", "Move a project to its next stage.", "ID", "project_id",
@@ -706,6 +902,16 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "ID", "project_id", "the project's id", no_opts, run_project_show},
     {"project", "list", "List projects; the filters combine.", NULL, NULL, NULL,
      project_list_opts, run_project_list},
+    {"project", "edit",
+     "Correct a project's name, department, municipality, dwellings, area or kind; only "
+     "the options given change.",
+     "ID", "project_id", "the project's id", project_edit_opts, run_project_edit},
+    {"project", "correct-stage",
+     "Undo a stage advanced by mistake: back to the stage before, with its own date. "
+     "Refused in pre_study, while paused, before the price-closing stage once the price "
+     "is closed, and before handover once defects are reported.",
+     "ID", "project_id", "the project's id", project_correct_stage_opts,
+     run_project_correct_stage},
     {"milestone", "set", "Create or replace a project's milestone.", "PROJECT",
      "project_id", "the project's id", milestone_set_opts, run_milestone_set},
     {"dispute", "open", "Open a dispute in a project (at level 1).", "PROJECT",
@@ -775,6 +981,11 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__project_reply__descriptor,
     &trin__lifecycle__project_list__descriptor,
     &trin__lifecycle__project_event__descriptor,
+    &trin__lifecycle__correction__descriptor,
+    &trin__lifecycle__edit_organisation__descriptor,
+    &trin__lifecycle__edit_partnership__descriptor,
+    &trin__lifecycle__edit_project__descriptor,
+    &trin__lifecycle__correct_stage__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {
