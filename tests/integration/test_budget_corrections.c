@@ -6,7 +6,8 @@
  * empty again. trinctl removes a line of the draft, withdraws a submitted
  * budget and reopens one, with --reason required. Once the Skema B is
  * approved (the price is closed) neither the Skema B nor the Skema A is
- * reopened; nor is a Skema A whose price lifecycle closed by ClosePrice.
+ * reopened; nor is a Skema A whose price lifecycle closed by ClosePrice,
+ * which an older store learns by replaying lifecycle's events once.
  * Waits end as soon as what is expected is there (no timing assertions). */
 #include <jansson.h>
 #include <setjmp.h>
@@ -26,6 +27,7 @@
 #include "testproc.h"
 #include "trin/envelope.pb-c.h"
 #include "trin_codec.h"
+#include "trin_store.h"
 
 static testproc_t lc, bg, agg;
 static trin_client_t *lcc, *bgc;
@@ -39,21 +41,22 @@ static void sleep_ms(int ms) {
   nanosleep(&ts, NULL);
 }
 
+static char l1[400], l2[400], b1[400], b2[400];
+static const char *lc_extra[] = {b1, b2, "--heartbeat-ms=200", NULL};
+static const char *bg_extra[] = {l1, l2, "--heartbeat-ms=200", NULL};
+static const char *agg_extra[] = {l1, l2, b1, b2, "--survey-endpoint=", "--benchmark-endpoint=",
+                                  "--http-address=127.0.0.1:0", "--token=" TU_TOKEN,
+                                  "--retry-ms=200", NULL};
+
 static int setup(void **state) {
   (void)state;
   testproc_init(&lc, "bcorr-lc");
   testproc_init(&bg, "bcorr-bg");
   testproc_init(&agg, "bcorr-agg");
-  static char l1[400], l2[400], b1[400], b2[400];
   snprintf(l1, sizeof l1, "--lifecycle-endpoint=%s", lc.endpoint);
   snprintf(l2, sizeof l2, "--lifecycle-pub-endpoint=%s", lc.pub);
   snprintf(b1, sizeof b1, "--budget-endpoint=%s", bg.endpoint);
   snprintf(b2, sizeof b2, "--budget-pub-endpoint=%s", bg.pub);
-  const char *lc_extra[] = {b1, b2, "--heartbeat-ms=200", NULL};
-  const char *bg_extra[] = {l1, l2, "--heartbeat-ms=200", NULL};
-  const char *agg_extra[] = {l1, l2, b1, b2, "--survey-endpoint=", "--benchmark-endpoint=",
-                             "--http-address=127.0.0.1:0", "--token=" TU_TOKEN,
-                             "--retry-ms=200", NULL};
   if (!testproc_start(&lc, TRIN_LIFECYCLE_BIN, lc_extra)) return -1;
   if (!testproc_start(&bg, TRIN_BUDGET_BIN, bg_extra)) return -1;
   if (!testproc_start(&agg, TRIN_AGGREGATOR_BIN, agg_extra)) return -1;
@@ -63,7 +66,6 @@ static int setup(void **state) {
     return -1;
   OK(lc_org(lcc, "LIVA", "client", &e_));
   OK(lc_partnership(lcc, "LIVA-P", "LIVA", "2022-01-01", "myndighedsprojekt", 5000000, &e_));
-  OK(bg_model(bgc, "LIVA-P", 1250, &e_));
   return 0;
 }
 
@@ -194,6 +196,8 @@ static void project_in_trin2(const char *id) {
 static void reopen_skema_a_with_a_trace(void **state) {
   (void)state;
   project_in_trin2("P-C1");
+  /* Known after the partnership: lifecycle's events come in order. */
+  OK(bg_model(bgc, "LIVA-P", 1250, &e_));
   OK(bg_budget(bgc, "P-C1-A", "P-C1", "skema_a", "2023-01-15", A_LINES, 3, &e_));
   OK(bg_submit(bgc, "P-C1-A", "2023-02-01", &e_));
   OK(bg_approve(bgc, "P-C1-A", "2023-02-10", &e_));
@@ -369,12 +373,46 @@ static void no_reopening_once_the_price_is_closed(void **state) {
                       "Skema A 'P-C2-A', which can no longer be reopened");
 }
 
+/* A store from before the budget store's migration 3 applied lifecycle's
+ * events without keeping their price closing. Made so by hand (the closing
+ * cleared, the one-time replay not yet done), the restarted service sees
+ * lifecycle's events once more and knows P-C2's price is closed. */
+static void an_older_store_learns_the_price_closing_by_replay(void **state) {
+  (void)state;
+  assert_int_equal(testproc_stop(&bg), 0);
+  trin_client_destroy(&bgc);
+  trin_store_t *s = NULL;
+  trin_err_t err = {0};
+  trin_store_options_t o = {.location = bg.store};
+  assert_int_equal(trin_store_open(&o, &s, &err), TRIN_OK);
+  assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
+  assert_int_equal(trin_store_exec(s,
+                                   "UPDATE projects SET price_closed_on = NULL;"
+                                   "DELETE FROM trin_schema"
+                                   " WHERE scope = 'budget_price_closing_replay'",
+                                   &err),
+                   TRIN_OK);
+  assert_int_equal(trin_store_commit(s, &err), TRIN_OK);
+  trin_store_destroy(&s);
+
+  assert_true(testproc_start(&bg, TRIN_BUDGET_BIN, bg_extra));
+  assert_int_equal(trin_client_new(bg.endpoint, &bgc, &err), TRIN_OK);
+  /* Events after the replay mark come after the replayed ones. */
+  OK(lc_project(lcc, "P-C4", "LIVA-P", NULL, false, "2023-01-10", &e_));
+  assert_true(bg_wait_project(bgc, "P-C4", 60000));
+  assert_int_equal(reopen("P-C2-A", "for sent", NULL, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.field, "price_closed");
+  assert_non_null(strstr(err.message, "closed in the project's lifecycle (prisen er lukket "
+                                      "2023-07-01)"));
+}
+
 int main(void) {
   testproc_watchdog(600);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reopen_skema_a_with_a_trace),
       cmocka_unit_test(trinctl_remove_line_withdraw_reopen),
       cmocka_unit_test(no_reopening_once_the_price_is_closed),
+      cmocka_unit_test(an_older_store_learns_the_price_closing_by_replay),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
