@@ -508,7 +508,8 @@ static void withdraw_only_submitted(void **state) {
   b.status = "draft";
   assert_int_equal(budget_withdraw_check(&b, &err), TRIN_ECONFLICT);
   assert_string_equal(err.field, "status");
-  assert_string_equal(err.message, "budget 'A1' is draft; only a submitted budget can be withdrawn");
+  assert_string_equal(err.message,
+                      "budget 'A1' is draft; only a submitted budget can be withdrawn");
   b.status = "approved";
   assert_int_equal(budget_withdraw_check(&b, &err), TRIN_ECONFLICT);
   assert_string_equal(err.message, "budget 'A1' is approved; only a submitted budget can be "
@@ -555,7 +556,8 @@ static void reopen_before_and_after_price_closing(void **state) {
                                    "reopened (a submitted one is withdrawn)");
   a.status = "draft";
   assert_int_equal(budget_reopen_check(&a, &open, &err), TRIN_ECONFLICT);
-  assert_string_equal(err.message, "budget 'A1' is draft; only an approved budget can be reopened");
+  assert_string_equal(err.message,
+                      "budget 'A1' is draft; only an approved budget can be reopened");
 }
 
 static void correction_reason_required(void **state) {
