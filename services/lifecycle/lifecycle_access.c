@@ -36,6 +36,9 @@ static const trin_access_rule_t RULES[] = {
     /* reading projects: members of the project's partnership */
     {"trin.lifecycle.GetProject", READERS, TRIN_SCOPE_MEMBER},
     {"trin.lifecycle.ListProjects", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
+    /* lists across partnerships (issue 19): readers, filtered like ListProjects */
+    {"trin.lifecycle.ListDisputes", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
+    {"trin.lifecycle.ListDefects", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES};

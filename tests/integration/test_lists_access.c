@@ -1,0 +1,427 @@
+/* lists.access — the lists across partnerships (issue 19) on the real
+ * lifecycle, budget, survey and benchmark processes with CURVE and a key
+ * registry: each list's filters, and that a caller sees exactly the rows of
+ * its own organisation and the partnerships it is a member of — an outsider
+ * gets an empty list, not a refusal and not a hint — while the operator
+ * sees everything. Refused filters name the field and say why. (The
+ * process set-up is access.isolation's.) */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lcclient.h"
+#include "testcall.h"
+#include "testproc.h"
+#include "trin/benchmark.pb-c.h"
+#include "trin/budget.pb-c.h"
+#include "trin/lifecycle.pb-c.h"
+#include "trin/survey.pb-c.h"
+#include "trin_codec.h"
+#include "trin_keys.h"
+
+/* ---- keys and processes ------------------------------------------------------------- */
+
+enum { LC, BG, SV, BM, NSVC };
+static const char *const SVC_NAME[NSVC] = {"lifecycle", "budget", "survey", "benchmark"};
+
+/* Who holds a key: organisation and role, as in the registry. */
+enum { ADMIN, ALFA_W, ALFA_R, BETA_W, RAAD_A, BYG_C, NWHO };
+static const struct {
+  const char *org, *role;
+} WHO[NWHO] = {
+    [ADMIN] = {"ops", "admin"},        [ALFA_W] = {"alfa", "writer"},
+    [ALFA_R] = {"alfa", "reader"},     [BETA_W] = {"beta", "writer"},
+    [RAAD_A] = {"raad", "advisor"},    [BYG_C] = {"byg", "calculator"},
+};
+
+static char dir[128], registry[200], peers[200];
+static trin_keypair_t svc_key[NSVC], who_key[NWHO];
+static char ep[NSVC][64], pub[NSVC][64];
+static testproc_t proc[NSVC];
+static trin_client_t *cl[NWHO][NSVC];
+
+static int free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) ||
+      getsockname(fd, (struct sockaddr *)&a, &len)) {
+    perror("free_port");
+    exit(2);
+  }
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static void registered(const trin_keypair_t *kp, const char *org, const char *role,
+                       const char *name) {
+  trin_keys_entry_t e;
+  memset(&e, 0, sizeof e);
+  snprintf(e.public_z85, sizeof e.public_z85, "%s", kp->public_z85);
+  snprintf(e.org, sizeof e.org, "%s", org);
+  snprintf(e.role, sizeof e.role, "%s", role);
+  snprintf(e.name, sizeof e.name, "%s", name);
+  trin_err_t err;
+  if (trin_keys_registry_add(registry, &e, &err)) {
+    fprintf(stderr, "registry: %s\n", err.message);
+    exit(2);
+  }
+}
+
+static trin_client_t *as(int who, int svc) {
+  if (!cl[who][svc]) {
+    trin_curve_client_t curve = {.own = &who_key[who]};
+    snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s",
+             svc_key[svc].public_z85);
+    trin_err_t err;
+    assert_int_equal(trin_client_new_curve(ep[svc], &curve, &cl[who][svc], &err), TRIN_OK);
+  }
+  return cl[who][svc];
+}
+
+static uint64_t last_seq(int svc) {
+  Trin__Ping ping = TRIN__PING__INIT;
+  Trin__Pong *pong = NULL;
+  trin_err_t err;
+  assert_int_equal(trin_client_call(as(ADMIN, svc), &ping.base, &trin__pong__descriptor,
+                                    (ProtobufCMessage **)&pong, &err),
+                   TRIN_OK);
+  uint64_t s = pong->last_seq;
+  trin_codec_free(pong);
+  return s;
+}
+
+/* Starts (or, with the same store, starts again) a service's process. */
+static bool launch(int svc, const char *bin) {
+  char key[260], reg[260], peer[260], eps[NSVC][2][120];
+  snprintf(key, sizeof key, "--key=%s/%s", peers, SVC_NAME[svc]);
+  snprintf(reg, sizeof reg, "--key-registry=%s", registry);
+  snprintf(peer, sizeof peer, "--peer-keys=%s", peers);
+  const char *extra[24] = {key, reg, peer, "--insecure=false"};
+  int n = 4;
+  /* budget and survey follow lifecycle; benchmark follows the three others */
+  for (int up = LC; up <= SV; up++) {
+    if (up == svc || (svc != BM && up != LC) || svc == LC) continue;
+    snprintf(eps[up][0], sizeof eps[up][0], "--%s-endpoint=%s", SVC_NAME[up], ep[up]);
+    snprintf(eps[up][1], sizeof eps[up][1], "--%s-pub-endpoint=%s", SVC_NAME[up], pub[up]);
+    extra[n++] = eps[up][0];
+    extra[n++] = eps[up][1];
+  }
+  if (svc == SV) extra[n++] = "--http-address=";
+  extra[n] = NULL;
+  trin_curve_client_t curve = {.own = &who_key[ADMIN]};
+  snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s",
+           svc_key[svc].public_z85);
+  return testproc_start_curve(&proc[svc], bin, extra, &curve);
+}
+
+static bool start(int svc, const char *bin) {
+  testproc_init(&proc[svc], "lists");
+  snprintf(proc[svc].endpoint, sizeof proc[svc].endpoint, "%s", ep[svc]);
+  snprintf(proc[svc].pub, sizeof proc[svc].pub, "%s", pub[svc]);
+  return launch(svc, bin);
+}
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(dir, sizeof dir, "/tmp/trin-lists-XXXXXX");
+  if (!mkdtemp(dir)) return -1;
+  snprintf(registry, sizeof registry, "%s/registry", dir);
+  snprintf(peers, sizeof peers, "%s/keys", dir);
+  if (mkdir(peers, 0700)) return -1;
+  trin_err_t err;
+  for (int s = 0; s < NSVC; s++) {
+    char path[260];
+    snprintf(path, sizeof path, "%s/%s", peers, SVC_NAME[s]);
+    if (trin_keys_generate(&svc_key[s], &err) || trin_keys_write(path, &svc_key[s], &err)) {
+      fprintf(stderr, "keys: %s\n", err.message);
+      return -1;
+    }
+    registered(&svc_key[s], "trin", "service", SVC_NAME[s]);
+    snprintf(ep[s], sizeof ep[s], "tcp://127.0.0.1:%d", free_port());
+    snprintf(pub[s], sizeof pub[s], "tcp://127.0.0.1:%d", free_port());
+  }
+  for (int w = 0; w < NWHO; w++) {
+    if (trin_keys_generate(&who_key[w], &err)) return -1;
+    registered(&who_key[w], WHO[w].org, WHO[w].role, "test key");
+  }
+  setenv("TRIN_INSECURE", "false", 1);
+  if (!start(LC, TRIN_LIFECYCLE_BIN) || !start(BG, TRIN_BUDGET_BIN) ||
+      !start(SV, TRIN_SURVEY_BIN) || !start(BM, TRIN_BENCHMARK_BIN))
+    return -1;
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  for (int w = 0; w < NWHO; w++)
+    for (int s = 0; s < NSVC; s++) trin_client_destroy(&cl[w][s]);
+  int bad = 0;
+  for (int s = NSVC - 1; s >= 0; s--) {
+    if (testproc_stop(&proc[s]) != 0) bad = 1;
+    testproc_cleanup(&proc[s]);
+  }
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (!getenv("TRIN_TEST_KEEP") && system(cmd) != 0) bad = 1;
+  return bad ? -1 : 0;
+}
+
+static int call(trin_client_t *c, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *d,
+                ProtobufCMessage **out, trin_err_t *err) {
+  return testcall(c, req, d, out, err);
+}
+
+/* Refused with INVALID on field fld, saying `says`. */
+#define INVALID(expr, fld, says)                                                       \
+  do {                                                                                 \
+    trin_err_t e_ = {0};                                                               \
+    int rc_ = (expr);                                                                  \
+    if (rc_ != TRIN_EINVALID)                                                          \
+      print_error("%s: got %d: %s (field %s)\n", #expr, rc_, e_.message, e_.field);    \
+    assert_int_equal(rc_, TRIN_EINVALID);                                              \
+    assert_string_equal(e_.field, (fld));                                              \
+    if (!strstr(e_.message, (says))) print_error("message: %s\n", e_.message);        \
+    assert_non_null(strstr(e_.message, (says)));                                       \
+  } while (0)
+
+/* The ids of a list's rows joined by spaces, in the order listed: "D1 D3". */
+static char ids_buf[512];
+static void ids_add(const char *id) {
+  size_t n = strlen(ids_buf);
+  snprintf(ids_buf + n, sizeof ids_buf - n, "%s%s", n ? " " : "", id);
+}
+
+/* ---- lifecycle: disputes and defects -------------------------------------------------- */
+
+static int add_member(trin_client_t *c, const char *pid, const char *org, const char *kind,
+                      trin_err_t *err) {
+  Trin__Lifecycle__Member m = TRIN__LIFECYCLE__MEMBER__INIT;
+  m.org_id = (char *)org;
+  m.role = (char *)kind;
+  Trin__Lifecycle__AddMember q = TRIN__LIFECYCLE__ADD_MEMBER__INIT;
+  q.partnership_id = (char *)pid;
+  q.member = &m;
+  return call(c, &q.base, &trin__lifecycle__partnership_reply__descriptor, NULL, err);
+}
+
+static int open_dispute(trin_client_t *c, const char *project, const char *id, const char *by,
+                        int64_t amount_ore, trin_err_t *err) {
+  Trin__Lifecycle__OpenDispute q = TRIN__LIFECYCLE__OPEN_DISPUTE__INIT;
+  q.project_id = (char *)project;
+  q.dispute_id = (char *)id;
+  q.title = "facade";
+  q.amount_ore = amount_ore;
+  q.date = "2024-05-01";
+  q.raised_by = (char *)by;
+  return call(c, &q.base, &trin__lifecycle__project_reply__descriptor, NULL, err);
+}
+
+static int escalate(trin_client_t *c, const char *id, int level, const char *by,
+                    trin_err_t *err) {
+  Trin__Lifecycle__EscalateDispute q = TRIN__LIFECYCLE__ESCALATE_DISPUTE__INIT;
+  q.dispute_id = (char *)id;
+  q.to_level = level;
+  q.date = "2024-06-01";
+  q.by_org = (char *)by;
+  return call(c, &q.base, &trin__lifecycle__project_reply__descriptor, NULL, err);
+}
+
+static int report_defect(trin_client_t *c, const char *project, const char *id,
+                         const char *severity, const char *due, const char *bearer,
+                         trin_err_t *err) {
+  Trin__Lifecycle__Defect d = TRIN__LIFECYCLE__DEFECT__INIT;
+  d.id = (char *)id;
+  d.description = "utæt tag";
+  d.severity = (char *)severity;
+  d.found_at = "handover";
+  d.reported_on = "2024-05-01";
+  d.due_on = (char *)due;
+  d.cost_bearer = (char *)bearer;
+  Trin__Lifecycle__ReportDefect q = TRIN__LIFECYCLE__REPORT_DEFECT__INIT;
+  q.project_id = (char *)project;
+  q.defect = &d;
+  return call(c, &q.base, &trin__lifecycle__project_reply__descriptor, NULL, err);
+}
+
+static int fix_defect(trin_client_t *c, const char *id, trin_err_t *err) {
+  Trin__Lifecycle__FixDefect q = TRIN__LIFECYCLE__FIX_DEFECT__INIT;
+  q.defect_id = (char *)id;
+  q.fixed_on = "2024-05-10";
+  return call(c, &q.base, &trin__lifecycle__project_reply__descriptor, NULL, err);
+}
+
+/* A fast-track project brought to handover, so that it takes defects. */
+static void to_handover(const char *project) {
+  OK(lc_advance(as(ALFA_W, LC), project, "trin1_2", "2023-04-01", &e_));
+  OK(lc_close_price(as(ALFA_W, LC), project, "2023-05-01", &e_));
+  OK(lc_advance(as(ALFA_W, LC), project, "trin3", "2023-06-01", &e_));
+  OK(lc_advance(as(ALFA_W, LC), project, "handover", "2024-04-01", &e_));
+}
+
+static int list_disputes(int who, const Trin__Lifecycle__ListDisputes *q, trin_err_t *err) {
+  Trin__Lifecycle__DisputeList *l = NULL;
+  ids_buf[0] = '\0';
+  int rc = call(as(who, LC), &q->base, &trin__lifecycle__dispute_list__descriptor,
+                (ProtobufCMessage **)&l, err);
+  for (size_t i = 0; !rc && i < l->n_disputes; i++) {
+    ids_add(l->disputes[i]->dispute->id);
+    /* every row names its project */
+    assert_string_equal(l->disputes[i]->project->id, l->disputes[i]->dispute->project_id);
+  }
+  trin_codec_free(l);
+  return rc;
+}
+
+static const char *disputes(int who, const char *partnership, const char *org, bool open_only,
+                            int min_level) {
+  Trin__Lifecycle__ListDisputes q = TRIN__LIFECYCLE__LIST_DISPUTES__INIT;
+  q.partnership_id = (char *)partnership;
+  q.org = (char *)org;
+  q.open_only = open_only;
+  q.min_level = min_level;
+  trin_err_t err;
+  assert_int_equal(list_disputes(who, &q, &err), TRIN_OK);
+  return ids_buf;
+}
+
+static int list_defects(int who, const Trin__Lifecycle__ListDefects *q, trin_err_t *err) {
+  Trin__Lifecycle__DefectList *l = NULL;
+  ids_buf[0] = '\0';
+  int rc = call(as(who, LC), &q->base, &trin__lifecycle__defect_list__descriptor,
+                (ProtobufCMessage **)&l, err);
+  for (size_t i = 0; !rc && i < l->n_defects; i++)
+    ids_add(l->defects[i]->defect->id);
+  trin_codec_free(l);
+  return rc;
+}
+
+static const char *defects(int who, const char *org, bool overdue_only, const char *as_of,
+                           const char *severity) {
+  Trin__Lifecycle__ListDefects q = TRIN__LIFECYCLE__LIST_DEFECTS__INIT;
+  q.org = (char *)org;
+  q.overdue_only = overdue_only;
+  q.as_of = (char *)as_of;
+  q.severity = (char *)severity;
+  trin_err_t err;
+  assert_int_equal(list_defects(who, &q, &err), TRIN_OK);
+  return ids_buf;
+}
+
+static void lifecycle_lists(void **state) {
+  (void)state;
+  OK(lc_org(as(ADMIN, LC), "alfa", "client", &e_));
+  OK(lc_org(as(ADMIN, LC), "beta", "client", &e_));
+  OK(lc_org(as(ADMIN, LC), "raad", "advisor", &e_));
+  OK(lc_org(as(ADMIN, LC), "byg", "contractor", &e_));
+  OK(lc_partnership(as(ALFA_W, LC), "LA", "alfa", "2023-01-01", "myndighedsprojekt", 0, &e_));
+  OK(lc_partnership(as(BETA_W, LC), "LB", "beta", "2023-01-01", "myndighedsprojekt", 0, &e_));
+  OK(add_member(as(ALFA_W, LC), "LA", "raad", "advisor", &e_));
+  OK(add_member(as(ALFA_W, LC), "LA", "byg", "contractor", &e_));
+  OK(lc_project(as(ALFA_W, LC), "PA", "LA", NULL, true, "2023-03-01", &e_));
+  OK(lc_project(as(ALFA_W, LC), "PA2", "LA", NULL, false, "2023-03-01", &e_));
+  OK(lc_project(as(BETA_W, LC), "PB", "LB", NULL, true, "2023-03-01", &e_));
+
+  /* disputes: D1 raised by the contractor and escalated by the client to
+   * the conflict forum; D2 by the advisor; DB in the other partnership */
+  OK(open_dispute(as(BYG_C, LC), "PA", "D1", "byg", 10000000, &e_));
+  OK(escalate(as(ALFA_W, LC), "D1", 3, "alfa", &e_));
+  OK(open_dispute(as(RAAD_A, LC), "PA2", "D2", "raad", 500000, &e_));
+  OK(lc_dispute_resolve(as(ALFA_W, LC), "D2", "2024-07-01", "settled", &e_));
+  OK(open_dispute(as(BETA_W, LC), "PB", "DB", "beta", 100, &e_));
+
+  /* open first, highest level first; the operator sees both partnerships;
+   * reading writes no event */
+  uint64_t before = last_seq(LC);
+  assert_string_equal(disputes(ADMIN, "", "", false, 0), "D1 DB D2");
+  assert_int_equal(last_seq(LC), before);
+  assert_string_equal(disputes(ADMIN, "", "", true, 0), "D1 DB");
+  assert_string_equal(disputes(ADMIN, "", "", false, 2), "D1");
+  assert_string_equal(disputes(ADMIN, "LB", "", false, 0), "DB");
+  /* involved: raised it, escalated it, or the project's client */
+  assert_string_equal(disputes(ADMIN, "", "byg", false, 0), "D1");
+  assert_string_equal(disputes(ADMIN, "", "raad", false, 0), "D2");
+  assert_string_equal(disputes(ADMIN, "", "alfa", false, 0), "D1 D2");
+  /* members see their partnership's, the other client nothing of it */
+  assert_string_equal(disputes(ALFA_R, "", "", false, 0), "D1 D2");
+  assert_string_equal(disputes(BYG_C, "", "", false, 0), "D1 D2");
+  assert_string_equal(disputes(RAAD_A, "", "", true, 0), "D1");
+  assert_string_equal(disputes(BETA_W, "", "", false, 0), "DB");
+  assert_string_equal(disputes(BETA_W, "LA", "", false, 0), "");
+  assert_string_equal(disputes(BETA_W, "", "alfa", false, 0), "");
+  {
+    Trin__Lifecycle__ListDisputes q = TRIN__LIFECYCLE__LIST_DISPUTES__INIT;
+    q.project_id = "PA";
+    OK(list_disputes(ALFA_W, &q, &e_));
+    assert_string_equal(ids_buf, "D1");
+    OK(list_disputes(BETA_W, &q, &e_));
+    assert_string_equal(ids_buf, "");
+    q.project_id = "";
+    q.client_org = "beta";
+    OK(list_disputes(ADMIN, &q, &e_));
+    assert_string_equal(ids_buf, "DB");
+    q.client_org = "";
+    q.min_level = 8;
+    INVALID(list_disputes(ALFA_W, &q, &e_), "min_level",
+            "must be 0 (any level) or a level of the dispute ladder, 1–7; got 8");
+    q.min_level = 0;
+    q.org = "not an id!";
+    INVALID(list_disputes(ALFA_W, &q, &e_), "org", "may only contain letters A-Z, digits");
+  }
+
+  /* defects: PA and PB at handover; M1 overdue on 2024-07-01, M2 due
+   * later, M3 fixed; MB the other partnership's */
+  to_handover("PA");
+  OK(lc_advance(as(BETA_W, LC), "PB", "trin1_2", "2023-04-01", &e_));
+  OK(lc_close_price(as(BETA_W, LC), "PB", "2023-05-01", &e_));
+  OK(lc_advance(as(BETA_W, LC), "PB", "trin3", "2023-06-01", &e_));
+  OK(lc_advance(as(BETA_W, LC), "PB", "handover", "2024-04-01", &e_));
+  OK(report_defect(as(BYG_C, LC), "PA", "M1", "critical", "2024-06-01", "byg", &e_));
+  OK(report_defect(as(RAAD_A, LC), "PA", "M2", "minor", "2024-09-01", "", &e_));
+  OK(report_defect(as(RAAD_A, LC), "PA", "M3", "minor", "2024-05-05", "", &e_));
+  OK(fix_defect(as(BYG_C, LC), "M3", &e_));
+  OK(report_defect(as(BETA_W, LC), "PB", "MB", "major", "2024-06-01", "", &e_));
+
+  assert_string_equal(defects(ADMIN, "", false, "", ""), "M1 MB M2 M3");
+  assert_string_equal(defects(ADMIN, "", true, "2024-07-01", ""), "M1 MB");
+  assert_string_equal(defects(ADMIN, "", true, "2024-06-01", ""), ""); /* due that day */
+  assert_string_equal(defects(ADMIN, "", false, "", "minor"), "M2 M3");
+  assert_string_equal(defects(ADMIN, "byg", false, "", ""), "M1");
+  assert_string_equal(defects(ALFA_W, "", true, "2024-07-01", ""), "M1");
+  assert_string_equal(defects(RAAD_A, "", false, "", ""), "M1 M2 M3");
+  assert_string_equal(defects(BETA_W, "", false, "", ""), "MB");
+  assert_string_equal(defects(BETA_W, "alfa", false, "", ""), "");
+  {
+    Trin__Lifecycle__ListDefects q = TRIN__LIFECYCLE__LIST_DEFECTS__INIT;
+    q.open_only = true;
+    q.partnership_id = "LA";
+    OK(list_defects(ALFA_R, &q, &e_));
+    assert_string_equal(ids_buf, "M1 M2");
+    OK(list_defects(BETA_W, &q, &e_));
+    assert_string_equal(ids_buf, "");
+    q.severity = "awful";
+    INVALID(list_defects(ALFA_W, &q, &e_), "severity", "awful");
+    q.severity = "";
+    q.as_of = "2024-02-30";
+    INVALID(list_defects(ALFA_W, &q, &e_), "as_of", "2024-02-30");
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(lifecycle_lists),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

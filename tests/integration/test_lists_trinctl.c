@@ -1,0 +1,209 @@
+/* lists.trinctl — the lists across partnerships (issue 19) through the
+ * trinctl binary against a real trin-lifecycle: `dispute list` and `defect
+ * list` with their filters, as readable tables (Danish amounts) and as
+ * --json arrays, and the usage errors of their options. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "testproc.h"
+
+static testproc_t svc;
+static char out[65536];
+
+/* Runs trinctl with args against the service; returns its exit status and
+ * leaves stdout in `out` (stderr is folded in when err_too). */
+static int ctl(bool err_too, const char *fmt, ...) {
+  char args[2048], cmd[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(args, sizeof args, fmt, ap);
+  va_end(ap);
+  snprintf(cmd, sizeof cmd, "%s --endpoint '%s' %s%s", TRINCTL_BIN, svc.endpoint, args,
+           err_too ? " 2>&1" : " 2>/dev/null");
+  return testproc_run(cmd, out, sizeof out);
+}
+
+#define OK(...)                                                                    \
+  do {                                                                             \
+    int rc_ = ctl(true, __VA_ARGS__);                                              \
+    if (rc_ != 0) print_error("trinctl %s\n -> %d: %s\n", #__VA_ARGS__, rc_, out); \
+    assert_int_equal(rc_, 0);                                                      \
+  } while (0)
+
+#define HAS(text)                                                   \
+  do {                                                              \
+    if (!strstr(out, (text))) print_error("no '%s' in:\n%s\n", (text), out); \
+    assert_non_null(strstr(out, (text)));                           \
+  } while (0)
+
+/* The --json array in `out`; the caller json_decref()s it. */
+static json_t *json_array_out(size_t want) {
+  json_error_t je;
+  json_t *j = json_loads(out, 0, &je);
+  if (!j) print_error("not JSON: %s\n%s\n", je.text, out);
+  assert_non_null(j);
+  assert_true(json_is_array(j));
+  if (json_array_size(j) != want) print_error("%s\n", out);
+  assert_int_equal(json_array_size(j), want);
+  return j;
+}
+
+static const char *str_at(json_t *j, size_t i, const char *obj, const char *key) {
+  return json_string_value(json_object_get(json_object_get(json_array_get(j, i), obj), key));
+}
+
+static int setup(void **state) {
+  testproc_init(&svc, "lists");
+  if (!testproc_start(&svc, TRIN_LIFECYCLE_BIN, NULL)) return -1;
+  /* Two partnerships; disputes and defects in three projects. */
+  const char *cmds[] = {
+      "org create --id CIV --name Civica --kind client",
+      "org create --id AAB --name AAB --kind client",
+      "org create --id TE --name 'Totalentreprenøren' --kind contractor",
+      "partnership create --id LIVA --name LIVA --client CIV --framework-start 2022-09-01 "
+      "--price-closing myndighedsprojekt",
+      "partnership create --id AABP --name AABP --client AAB --framework-start 2022-09-01 "
+      "--price-closing myndighedsprojekt",
+      "partnership add-member --partnership LIVA --org TE --role contractor",
+      "project create --id P1 --name Kildeparken --partnership LIVA --kind helhedsplan "
+      "--start 2023-01-10",
+      "project create --id P2 --name Tagene --partnership LIVA --kind maintenance "
+      "--fast-track --start 2023-01-10",
+      "project create --id Q1 --name Nørrebro --partnership AABP --kind renovation "
+      "--start 2023-01-10",
+      "dispute open P1 --id D1 --title 'Ekstraarbejde facade' --amount 1.234.567,89 "
+      "--date 2023-03-01 --raised-by TE",
+      "dispute escalate D1 --level 3 --date 2023-04-01 --by CIV",
+      "dispute open P1 --id D2 --title 'Stillads' --amount 50.000 --date 2023-03-05 "
+      "--raised-by CIV",
+      "dispute resolve D2 --date 2023-05-01 --resolution Forlig --settled 25.000",
+      "dispute open Q1 --id D3 --title 'Vinduer' --amount 10.000 --date 2023-03-02 "
+      "--raised-by AAB",
+      /* P2 to handover so it takes defects */
+      "project advance P2 --to trin1_2 --date 2023-02-01",
+      "project close-price P2 --date 2023-03-01",
+      "project advance P2 --to trin3 --date 2023-04-01",
+      "project advance P2 --to handover --date 2024-05-01",
+      "defect report P2 --id M1 --description 'Utæt tag' --severity critical "
+      "--found-at handover --reported 2024-05-01 --due 2024-06-01 --cost-bearer TE",
+      "defect report P2 --id M2 --description 'Ridse i dør' --severity minor "
+      "--found-at handover --reported 2024-05-01 --due 2024-09-01",
+      "defect report P2 --id M3 --description 'Maling' --severity minor "
+      "--found-at handover --reported 2024-05-01 --due 2024-05-15",
+      "defect fix M3 --date 2024-05-20",
+  };
+  for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+    if (ctl(true, "%s", cmds[i]) != 0) {
+      fprintf(stderr, "setup: trinctl %s\n -> %s\n", cmds[i], out);
+      return -1;
+    }
+  return 0;
+}
+
+static int teardown(void **state) {
+  int rc = testproc_stop(&svc);
+  testproc_cleanup(&svc);
+  return rc == 0 ? 0 : -1;
+}
+
+static void dispute_list_text_and_json(void **state) {
+  OK("dispute list");
+  HAS("ID");
+  HAS("LEVEL");
+  HAS("3 conflict forum");
+  HAS("1.234.567,89 kr.");
+  HAS("resolved 2023-05-01");
+  /* open first, highest level first */
+  assert_true(strstr(out, "D1") < strstr(out, "D3"));
+  assert_true(strstr(out, "D3") < strstr(out, "D2"));
+
+  OK("--json dispute list --open");
+  json_t *j = json_array_out(2);
+  assert_string_equal(str_at(j, 0, "dispute", "id"), "D1");
+  assert_string_equal(str_at(j, 0, "project", "name"), "Kildeparken");
+  assert_string_equal(str_at(j, 0, "project", "partnership_id"), "LIVA");
+  assert_int_equal(json_integer_value(json_object_get(
+                       json_object_get(json_array_get(j, 0), "dispute"), "amount_ore")),
+                   123456789);
+  json_decref(j);
+
+  OK("--json dispute list --partnership AABP");
+  j = json_array_out(1);
+  assert_string_equal(str_at(j, 0, "dispute", "id"), "D3");
+  json_decref(j);
+  OK("--json dispute list --min-level 2");
+  j = json_array_out(1);
+  assert_string_equal(str_at(j, 0, "dispute", "id"), "D1");
+  json_decref(j);
+  /* TE raised D1 only; CIV is the client of both of LIVA's disputes */
+  OK("--json dispute list --org TE");
+  j = json_array_out(1);
+  json_decref(j);
+  OK("--json dispute list --org CIV");
+  j = json_array_out(2);
+  json_decref(j);
+  OK("--json dispute list --client AAB --project P1");
+  j = json_array_out(0);
+  json_decref(j);
+  OK("dispute list --client AAB --project P1");
+  HAS("(none)");
+
+  /* usage: the ladder has levels 1–7 */
+  assert_int_equal(ctl(true, "dispute list --min-level 8"), 2);
+  HAS("--min-level");
+}
+
+static void defect_list_text_and_json(void **state) {
+  OK("defect list --as-of 2024-07-01");
+  HAS("SEVERITY");
+  HAS("OVERDUE");
+  HAS("fixed 2024-05-20");
+  HAS("1 overdue as of 2024-07-01");
+  /* open first, earliest due first */
+  assert_true(strstr(out, "M1") < strstr(out, "M2"));
+  assert_true(strstr(out, "M2") < strstr(out, "M3"));
+
+  OK("--json defect list --overdue --as-of 2024-07-01");
+  json_t *j = json_array_out(1);
+  assert_string_equal(str_at(j, 0, "defect", "id"), "M1");
+  assert_string_equal(str_at(j, 0, "project", "id"), "P2");
+  assert_true(json_is_true(json_object_get(json_array_get(j, 0), "overdue")));
+  json_decref(j);
+  /* due on the day itself is not overdue yet */
+  OK("--json defect list --overdue --as-of 2024-06-01");
+  j = json_array_out(0);
+  json_decref(j);
+  OK("--json defect list --open");
+  j = json_array_out(2);
+  json_decref(j);
+  OK("--json defect list --severity minor");
+  j = json_array_out(2);
+  json_decref(j);
+  OK("--json defect list --org TE");
+  j = json_array_out(1);
+  json_decref(j);
+  OK("--json defect list --partnership AABP");
+  j = json_array_out(0);
+  json_decref(j);
+
+  /* usage and refusals name what is wrong */
+  assert_int_equal(ctl(true, "defect list --severity awful"), 2);
+  HAS("--severity");
+  assert_int_equal(ctl(true, "defect list --as-of 2024-02-30"), 2);
+  HAS("--as-of");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(dispute_list_text_and_json),
+      cmocka_unit_test(defect_list_text_and_json),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
