@@ -20,7 +20,7 @@ static const trin_access_rule_t RULES[] = {
     {"trin.budget.SubmitBudget", R(CALCULATOR), TRIN_SCOPE_MEMBER},
     {"trin.budget.ApproveBudget", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.budget.GetBudget", READERS, TRIN_SCOPE_MEMBER},
-    {"trin.budget.ListBudgets", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.budget.ListBudgets", READERS, TRIN_SCOPE_MEMBER}, /* filtered without a project */
     /* construction-cost index series: the operator's data, public to keys */
     {"trin.budget.AddIndexPoints", R(SERVICE), TRIN_SCOPE_ANY},
     {"trin.budget.ImportIndexCsv", R(SERVICE), TRIN_SCOPE_ANY},
@@ -37,6 +37,8 @@ static const trin_access_rule_t RULES[] = {
     {"trin.budget.GetDrift", READERS, TRIN_SCOPE_MEMBER},
     {"trin.budget.VerifyMolio", READERS, TRIN_SCOPE_MEMBER},
     {"trin.budget.GetTurnoverSplit", READERS, TRIN_SCOPE_MEMBER},
+    /* lists (issue 19): the index series are public to keys, as GetIndexSeries */
+    {"trin.budget.ListIndexSeries", READERS, TRIN_SCOPE_ANY},
 };
 
 const trin_access_table_t budget_access = {"budget", RULES, sizeof RULES / sizeof *RULES};

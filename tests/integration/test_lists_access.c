@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "lcclient.h"
+#include "test_budget_calls.h"
 #include "testcall.h"
 #include "testproc.h"
 #include "trin/benchmark.pb-c.h"
@@ -419,9 +420,91 @@ static void lifecycle_lists(void **state) {
   }
 }
 
+/* ---- budget: budgets by status, index series ------------------------------------------- */
+
+static int list_budgets(int who, const Trin__Budget__ListBudgets *q, trin_err_t *err) {
+  Trin__Budget__BudgetList *l = NULL;
+  ids_buf[0] = '\0';
+  int rc = call(as(who, BG), &q->base, &trin__budget__budget_list__descriptor,
+                (ProtobufCMessage **)&l, err);
+  for (size_t i = 0; !rc && i < l->n_budgets; i++) ids_add(l->budgets[i]->id);
+  trin_codec_free(l);
+  return rc;
+}
+
+static const char *budgets(int who, const char *partnership, const char *status) {
+  Trin__Budget__ListBudgets q = TRIN__BUDGET__LIST_BUDGETS__INIT;
+  q.partnership_id = (char *)partnership;
+  q.status = (char *)status;
+  trin_err_t err;
+  assert_int_equal(list_budgets(who, &q, &err), TRIN_OK);
+  return ids_buf;
+}
+
+static void budget_lists(void **state) {
+  (void)state;
+  assert_true(bg_wait_project(as(ADMIN, BG), "PA", 10000));
+  assert_true(bg_wait_project(as(ADMIN, BG), "PA2", 10000));
+  assert_true(bg_wait_project(as(ADMIN, BG), "PB", 10000));
+  bg_line_spec_t line = {"L1", "craft", "facade", 100000000, 0};
+  OK(bg_budget(as(BYG_C, BG), "A1", "PA", "skema_a", "2023-05-01", &line, 1, &e_));
+  OK(bg_submit(as(BYG_C, BG), "A1", "2023-05-02", &e_));
+  OK(bg_budget(as(BYG_C, BG), "A2", "PA2", "skema_a", "2023-05-01", &line, 1, &e_));
+  OK(bg_budget(as(ADMIN, BG), "B1", "PB", "skema_a", "2023-05-01", &line, 1, &e_));
+  OK(bg_submit(as(ADMIN, BG), "B1", "2023-05-02", &e_));
+
+  assert_string_equal(budgets(ADMIN, "", ""), "A1 A2 B1");
+  assert_string_equal(budgets(ADMIN, "", "submitted"), "A1 B1");
+  assert_string_equal(budgets(ADMIN, "LB", ""), "B1");
+  assert_string_equal(budgets(ALFA_R, "", ""), "A1 A2");
+  assert_string_equal(budgets(RAAD_A, "", "submitted"), "A1");
+  assert_string_equal(budgets(BYG_C, "", "draft"), "A2");
+  assert_string_equal(budgets(BETA_W, "", ""), "B1");
+  assert_string_equal(budgets(BETA_W, "LA", ""), "");
+  {
+    Trin__Budget__ListBudgets q = TRIN__BUDGET__LIST_BUDGETS__INIT;
+    q.client_org = "alfa";
+    q.kind = "skema_a";
+    OK(list_budgets(ALFA_W, &q, &e_));
+    assert_string_equal(ids_buf, "A1 A2");
+    OK(list_budgets(BETA_W, &q, &e_));
+    assert_string_equal(ids_buf, "");
+    /* one project: as before, an outsider is told there is no such project */
+    q.client_org = "";
+    q.project_id = "PA";
+    OK(list_budgets(RAAD_A, &q, &e_));
+    assert_string_equal(ids_buf, "A1");
+    REFUSED_WITH(list_budgets(BETA_W, &q, &e_), TRIN_ENOTFOUND);
+    q.project_id = "";
+    q.status = "pending";
+    INVALID(list_budgets(ALFA_W, &q, &e_), "status",
+            "'pending' is not a budget status; use one of draft, submitted, approved");
+    q.status = "";
+    q.kind = "skema_x";
+    INVALID(list_budgets(ALFA_W, &q, &e_), "kind", "'skema_x' is not a budget kind");
+  }
+
+  /* the index series are public to every key that reads */
+  uint64_t seq = 0;
+  OK(bg_index_point(as(ADMIN, BG), "BYG42", "2023-01-01", 10000, &seq, &e_));
+  OK(bg_index_point(as(ADMIN, BG), "BYG42", "2024-01-01", 10450, &seq, &e_));
+  Trin__Budget__ListIndexSeries iq = TRIN__BUDGET__LIST_INDEX_SERIES__INIT;
+  Trin__Budget__IndexSeriesList *il = NULL;
+  OK(call(as(BETA_W, BG), &iq.base, &trin__budget__index_series_list__descriptor,
+          (ProtobufCMessage **)&il, &e_));
+  assert_int_equal(il->n_series, 1);
+  assert_string_equal(il->series[0]->series, "BYG42");
+  assert_int_equal(il->series[0]->points, 2);
+  assert_string_equal(il->series[0]->first_date, "2023-01-01");
+  assert_string_equal(il->series[0]->last_date, "2024-01-01");
+  assert_int_equal(il->series[0]->last_value_x100, 10450);
+  trin_codec_free(il);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(lifecycle_lists),
+      cmocka_unit_test(budget_lists),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,9 @@
 /* lists.trinctl — the lists across partnerships (issue 19) through the
- * trinctl binary against a real trin-lifecycle: `dispute list` and `defect
- * list` with their filters, as readable tables (Danish amounts) and as
- * --json arrays, and the usage errors of their options. */
+ * trinctl binary against a real trin-lifecycle and a trin-budget following
+ * it: `dispute list`, `defect list`, `budget list` (one project's, or every
+ * project's by status) and `index list` with their filters, as readable
+ * tables (Danish numbers) and as --json, and the usage errors of their
+ * options. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,26 +11,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "testproc.h"
 
-static testproc_t svc;
+static testproc_t svc, bg;
 static char out[65536];
+static char a_lc_ep[400], a_lc_pub[400];
+static const char *bg_extra[] = {a_lc_ep, a_lc_pub, "--heartbeat-ms=200", NULL};
 
 /* Runs trinctl with args against the service; returns its exit status and
  * leaves stdout in `out` (stderr is folded in when err_too). */
-static int ctl(bool err_too, const char *fmt, ...) {
+static int ctl_at(const char *endpoint, bool err_too, const char *fmt, va_list ap) {
   char args[2048], cmd[4096];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(args, sizeof args, fmt, ap);
-  va_end(ap);
-  snprintf(cmd, sizeof cmd, "%s --endpoint '%s' %s%s", TRINCTL_BIN, svc.endpoint, args,
+  snprintf(cmd, sizeof cmd, "%s --endpoint '%s' %s%s", TRINCTL_BIN, endpoint, args,
            err_too ? " 2>&1" : " 2>/dev/null");
   return testproc_run(cmd, out, sizeof out);
 }
+
+static int ctl(bool err_too, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = ctl_at(svc.endpoint, err_too, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+/* The same against the budget service. */
+static int bgctl(bool err_too, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = ctl_at(bg.endpoint, err_too, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+#define BG_OK(...)                                                                 \
+  do {                                                                             \
+    int rc_ = bgctl(true, __VA_ARGS__);                                            \
+    if (rc_ != 0) print_error("trinctl %s\n -> %d: %s\n", #__VA_ARGS__, rc_, out); \
+    assert_int_equal(rc_, 0);                                                      \
+  } while (0)
 
 #define OK(...)                                                                    \
   do {                                                                             \
@@ -61,7 +87,11 @@ static const char *str_at(json_t *j, size_t i, const char *obj, const char *key)
 
 static int setup(void **state) {
   testproc_init(&svc, "lists");
+  testproc_init(&bg, "lists-bg");
+  snprintf(a_lc_ep, sizeof a_lc_ep, "--lifecycle-endpoint=%s", svc.endpoint);
+  snprintf(a_lc_pub, sizeof a_lc_pub, "--lifecycle-pub-endpoint=%s", svc.pub);
   if (!testproc_start(&svc, TRIN_LIFECYCLE_BIN, NULL)) return -1;
+  if (!testproc_start(&bg, TRIN_BUDGET_BIN, bg_extra)) return -1;
   /* Two partnerships; disputes and defects in three projects. */
   const char *cmds[] = {
       "org create --id CIV --name Civica --kind client",
@@ -108,9 +138,11 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
+  int rb = testproc_stop(&bg);
   int rc = testproc_stop(&svc);
+  testproc_cleanup(&bg);
   testproc_cleanup(&svc);
-  return rc == 0 ? 0 : -1;
+  return rc == 0 && rb == 0 ? 0 : -1;
 }
 
 static void dispute_list_text_and_json(void **state) {
@@ -200,10 +232,76 @@ static void defect_list_text_and_json(void **state) {
   HAS("--as-of");
 }
 
+static void budget_and_index_lists(void **state) {
+  /* budget learns the projects from lifecycle's events: wait (a generous
+   * bound, ended as soon as it knows the last one) */
+  bool known = false;
+  for (int i = 0; i < 300 && !known; i++) {
+    known = bgctl(false, "budget list Q1") == 0;
+    if (!known) {
+      struct timespec ts = {0, 100 * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+  }
+  assert_true(known);
+  BG_OK("budget create A1 --project P1 --kind skema_a --date 2023-05-01");
+  BG_OK("budget line A1 --line L1 --category craft --amount 1.234.567,89");
+  BG_OK("budget submit A1 --date 2023-05-02");
+  BG_OK("budget create A2 --project P2 --kind skema_a --date 2023-05-01");
+  BG_OK("budget create QA --project Q1 --kind skema_a --date 2023-05-01");
+  BG_OK("budget line QA --line L1 --category craft --amount 100");
+  BG_OK("budget submit QA --date 2023-05-03");
+
+  /* one project's, as before */
+  BG_OK("budget list P1");
+  HAS("A1");
+  assert_null(strstr(out, "A2"));
+  /* across projects by status: Danish amounts, the project named */
+  BG_OK("budget list --status submitted");
+  HAS("project");
+  HAS("1.234.567,89 kr.");
+  HAS("QA");
+  assert_null(strstr(out, "A2"));
+  BG_OK("--json budget list --status submitted --partnership LIVA");
+  json_error_t je;
+  json_t *j = json_loads(out, 0, &je);
+  assert_non_null(j);
+  json_t *b = json_object_get(j, "budgets");
+  assert_int_equal(json_array_size(b), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(b, 0), "id")), "A1");
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(b, 0), "total_ore")),
+                   123456789);
+  json_decref(j);
+  BG_OK("--json budget list --status draft --client CIV");
+  j = json_loads(out, 0, &je);
+  assert_non_null(j);
+  assert_int_equal(json_array_size(json_object_get(j, "budgets")), 1);
+  json_decref(j);
+  assert_int_equal(bgctl(true, "budget list --status pending"), 2);
+  HAS("--status");
+
+  /* index series: points, first and last date, last value */
+  BG_OK("index add BYG42 --date 2023-01-01 --value 100,00");
+  BG_OK("index add BYG42 --date 2024-01-01 --value 1.104,50");
+  BG_OK("index add BYG43 --date 2023-01-01 --value 98");
+  BG_OK("index list");
+  HAS("last value");
+  HAS("2023-01-01  2024-01-01  1.104,50");
+  BG_OK("--json index list");
+  j = json_array_out(2);
+  json_t *x = json_array_get(j, 0);
+  assert_string_equal(json_string_value(json_object_get(x, "series")), "BYG42");
+  assert_int_equal(json_integer_value(json_object_get(x, "points")), 2);
+  assert_string_equal(json_string_value(json_object_get(x, "last_date")), "2024-01-01");
+  assert_int_equal(json_integer_value(json_object_get(x, "last_value_x100")), 110450);
+  json_decref(j);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(dispute_list_text_and_json),
       cmocka_unit_test(defect_list_text_and_json),
+      cmocka_unit_test(budget_and_index_lists),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
