@@ -436,6 +436,25 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
   return a->failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : TRIN_OK;
 }
 
+int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
+                             budget_budget_msg_t ***out, size_t *n, trin_err_t *err) {
+  TRIN_STMT("SELECT " BUDGET_COLS " FROM budgets WHERE project_id = ? ORDER BY date, rowid");
+  trin_stmt_bind_text(st, 1, project_id);
+  trin_arena_vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    budget_budget_msg_t *b = trin_arena_alloc(a, sizeof *b);
+    if (!b || budget_row(a, st, b) || trin_arena_vec_push(a, &v, b, err)) {
+      trin_stmt_reset(st);
+      return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    }
+  }
+  if (rc) return rc;
+  *out = (budget_budget_msg_t **)v.items;
+  *n = v.n;
+  return TRIN_OK;
+}
+
 static const char *any(const char *s) { return s ? s : ""; }
 
 int budget_store_budget_find(trin_store_t *s, const budget_list_filter_t *f, trin_arena_t *a,
