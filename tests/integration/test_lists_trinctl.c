@@ -1,7 +1,8 @@
 /* lists.trinctl — the lists across partnerships (issue 19) through the
  * trinctl binary against a real trin-lifecycle and a trin-budget following
  * it: `dispute list`, `defect list`, `budget list` (one project's, or every
- * project's by status) and `index list` with their filters, as readable
+ * project's by status), `index list` and `survey list` (a trin-survey, its
+ * rounds) with their filters, as readable
  * tables (Danish numbers) and as --json, and the usage errors of their
  * options. */
 #include <setjmp.h>
@@ -17,10 +18,12 @@
 
 #include "testproc.h"
 
-static testproc_t svc, bg;
+static testproc_t svc, bg, sv;
 static char out[65536];
 static char a_lc_ep[400], a_lc_pub[400];
 static const char *bg_extra[] = {a_lc_ep, a_lc_pub, "--heartbeat-ms=200", NULL};
+static const char *sv_extra[] = {a_lc_ep, a_lc_pub, "--heartbeat-ms=200", "--http-address=",
+                                 NULL};
 
 /* Runs trinctl with args against the service; returns its exit status and
  * leaves stdout in `out` (stderr is folded in when err_too). */
@@ -40,7 +43,7 @@ static int ctl(bool err_too, const char *fmt, ...) {
   return rc;
 }
 
-/* The same against the budget service. */
+/* The same against the budget service, and the survey service. */
 static int bgctl(bool err_too, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -48,6 +51,21 @@ static int bgctl(bool err_too, const char *fmt, ...) {
   va_end(ap);
   return rc;
 }
+
+static int svctl(bool err_too, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = ctl_at(sv.endpoint, err_too, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+#define SV_OK(...)                                                                 \
+  do {                                                                             \
+    int rc_ = svctl(true, __VA_ARGS__);                                            \
+    if (rc_ != 0) print_error("trinctl %s\n -> %d: %s\n", #__VA_ARGS__, rc_, out); \
+    assert_int_equal(rc_, 0);                                                      \
+  } while (0)
 
 #define BG_OK(...)                                                                 \
   do {                                                                             \
@@ -88,10 +106,12 @@ static const char *str_at(json_t *j, size_t i, const char *obj, const char *key)
 static int setup(void **state) {
   testproc_init(&svc, "lists");
   testproc_init(&bg, "lists-bg");
+  testproc_init(&sv, "lists-sv");
   snprintf(a_lc_ep, sizeof a_lc_ep, "--lifecycle-endpoint=%s", svc.endpoint);
   snprintf(a_lc_pub, sizeof a_lc_pub, "--lifecycle-pub-endpoint=%s", svc.pub);
   if (!testproc_start(&svc, TRIN_LIFECYCLE_BIN, NULL)) return -1;
   if (!testproc_start(&bg, TRIN_BUDGET_BIN, bg_extra)) return -1;
+  if (!testproc_start(&sv, TRIN_SURVEY_BIN, sv_extra)) return -1;
   /* Two partnerships; disputes and defects in three projects. */
   const char *cmds[] = {
       "org create --id CIV --name Civica --kind client",
@@ -138,11 +158,13 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
+  int rs = testproc_stop(&sv);
   int rb = testproc_stop(&bg);
   int rc = testproc_stop(&svc);
+  testproc_cleanup(&sv);
   testproc_cleanup(&bg);
   testproc_cleanup(&svc);
-  return rc == 0 && rb == 0 ? 0 : -1;
+  return rc == 0 && rb == 0 && rs == 0 ? 0 : -1;
 }
 
 static void dispute_list_text_and_json(void **state) {
@@ -297,11 +319,56 @@ static void budget_and_index_lists(void **state) {
   json_decref(j);
 }
 
+static void survey_list_with_rounds(void **state) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/statements.csv", sv.dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("key,text,common\ntrust,Vi har tillid,yes\n", f);
+  fclose(f);
+  /* survey learns the projects from lifecycle's events: a generous bound,
+   * ended as soon as it knows Q1 */
+  int rc = 1;
+  for (int i = 0; i < 300 && rc != 0; i++) {
+    rc = svctl(false, "survey create SQ --project Q1 --title 'Tilfredshed Nørrebro' "
+                      "--statements '%s'", path);
+    if (rc != 0) {
+      struct timespec ts = {0, 100 * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+  }
+  assert_int_equal(rc, 0);
+  SV_OK("survey create SP --project P1 --title 'Tilfredshed Kildeparken' --statements '%s'",
+        path);
+  SV_OK("survey round SP --number 1 --opens 2024-03-01 --closes 2024-03-31");
+  SV_OK("survey round SP --number 2 --opens 2025-03-01 --closes 2025-03-31");
+
+  SV_OK("survey list --partnership LIVA");
+  HAS("respondents");
+  HAS("2024-03-01  2024-03-31");
+  HAS("2025-03-01  2025-03-31");
+  HAS("Tilfredshed Kildeparken");
+  assert_null(strstr(out, "SQ"));
+  SV_OK("--json survey list --client AAB");
+  json_t *j = json_array_out(1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "id")), "SQ");
+  assert_int_equal(json_array_size(json_object_get(json_array_get(j, 0), "rounds")), 0);
+  json_decref(j);
+  SV_OK("--json survey list");
+  j = json_array_out(2);
+  json_t *rounds = json_object_get(json_array_get(j, 0), "rounds");
+  assert_int_equal(json_array_size(rounds), 2);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(rounds, 1), "opens")),
+                      "2025-03-01");
+  json_decref(j);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(dispute_list_text_and_json),
       cmocka_unit_test(defect_list_text_and_json),
       cmocka_unit_test(budget_and_index_lists),
+      cmocka_unit_test(survey_list_with_rounds),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
