@@ -7,9 +7,10 @@ target_compile_definitions(test_lists_trinctl PRIVATE
   TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
   TRIN_BUDGET_BIN="$<TARGET_FILE:trin-budget>"
   TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>"
+  TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>"
   TRINCTL_BIN="$<TARGET_FILE:trinctl>")
 target_link_libraries(test_lists_trinctl PRIVATE PkgConfig::JANSSON)
-add_dependencies(test_lists_trinctl trin-lifecycle trin-budget trin-survey trinctl)
+add_dependencies(test_lists_trinctl trin-lifecycle trin-budget trin-survey trin-benchmark trinctl)
 
 # trin_budget_testcalls is budget.cmake's (CMake resolves the name at the end).
 trin_test(NAME lists.access SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_lists_access.c

@@ -611,11 +611,76 @@ static void survey_lists(void **state) {
           "partnership_id", "may only contain letters A-Z, digits");
 }
 
+/* ---- benchmark: properties ------------------------------------------------------------- */
+
+static int set_property(trin_client_t *c, const char *id, const char *owner, const char *type,
+                        trin_err_t *err) {
+  Trin__Benchmark__Property p = TRIN__BENCHMARK__PROPERTY__INIT;
+  p.id = (char *)id;
+  p.name = (char *)id;
+  p.owner_org = (char *)owner;
+  p.type = (char *)type;
+  p.gross_area_m2 = 5000;
+  p.region = "hovedstaden";
+  Trin__Benchmark__SetProperty q = TRIN__BENCHMARK__SET_PROPERTY__INIT;
+  q.property = &p;
+  return call(c, &q.base, &trin__benchmark__property_reply__descriptor, NULL, err);
+}
+
+static int list_properties(int who, const Trin__Benchmark__ListProperties *q, trin_err_t *err) {
+  Trin__Benchmark__PropertyList *l = NULL;
+  ids_buf[0] = '\0';
+  int rc = call(as(who, BM), &q->base, &trin__benchmark__property_list__descriptor,
+                (ProtobufCMessage **)&l, err);
+  for (size_t i = 0; !rc && i < l->n_properties; i++) ids_add(l->properties[i]->id);
+  trin_codec_free(l);
+  return rc;
+}
+
+static const char *properties(int who, const char *owner, const char *type) {
+  Trin__Benchmark__ListProperties q = TRIN__BENCHMARK__LIST_PROPERTIES__INIT;
+  q.owner_org = (char *)owner;
+  q.type = (char *)type;
+  trin_err_t err;
+  assert_int_equal(list_properties(who, &q, &err), TRIN_OK);
+  return ids_buf;
+}
+
+static void benchmark_lists(void **state) {
+  (void)state;
+  OK(set_property(as(ALFA_W, BM), "SKOLE1", "alfa", "school", &e_));
+  OK(set_property(as(ALFA_W, BM), "BH1", "alfa", "day_care", &e_));
+  OK(set_property(as(BETA_W, BM), "SKOLE2", "beta", "school", &e_));
+
+  /* by owner, then id; an organisation sees its own, the operator all */
+  assert_string_equal(properties(ADMIN, "", ""), "BH1 SKOLE1 SKOLE2");
+  assert_string_equal(properties(ADMIN, "", "school"), "SKOLE1 SKOLE2");
+  assert_string_equal(properties(ADMIN, "beta", ""), "SKOLE2");
+  assert_string_equal(properties(ALFA_R, "", ""), "BH1 SKOLE1");
+  assert_string_equal(properties(ALFA_W, "", "day_care"), "BH1");
+  assert_string_equal(properties(BETA_W, "", ""), "SKOLE2");
+  assert_string_equal(properties(BETA_W, "alfa", ""), "");
+  /* a member of alfa's partnership does not own alfa's properties */
+  assert_string_equal(properties(RAAD_A, "", ""), "");
+  Trin__Benchmark__ListProperties q = TRIN__BENCHMARK__LIST_PROPERTIES__INIT;
+  q.region = "hovedstaden";
+  q.municipality = "";
+  OK(list_properties(ALFA_W, &q, &e_));
+  assert_string_equal(ids_buf, "BH1 SKOLE1");
+  q.region = "nordjylland";
+  OK(list_properties(ADMIN, &q, &e_));
+  assert_string_equal(ids_buf, "");
+  q.region = "";
+  q.type = "castle";
+  INVALID(list_properties(ALFA_W, &q, &e_), "type", "castle");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(lifecycle_lists),
       cmocka_unit_test(budget_lists),
       cmocka_unit_test(survey_lists),
+      cmocka_unit_test(benchmark_lists),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,8 +1,8 @@
 /* lists.trinctl — the lists across partnerships (issue 19) through the
  * trinctl binary against a real trin-lifecycle and a trin-budget following
  * it: `dispute list`, `defect list`, `budget list` (one project's, or every
- * project's by status), `index list` and `survey list` (a trin-survey, its
- * rounds) with their filters, as readable
+ * project's by status), `index list`, `survey list` (a trin-survey, its
+ * rounds) and `benchmark properties` (a trin-benchmark) with their filters, as readable
  * tables (Danish numbers) and as --json, and the usage errors of their
  * options. */
 #include <setjmp.h>
@@ -18,10 +18,13 @@
 
 #include "testproc.h"
 
-static testproc_t svc, bg, sv;
+static testproc_t svc, bg, sv, bm;
 static char out[65536];
 static char a_lc_ep[400], a_lc_pub[400];
 static const char *bg_extra[] = {a_lc_ep, a_lc_pub, "--heartbeat-ms=200", NULL};
+/* benchmark's properties need no other service */
+static const char *bm_extra[] = {"--lifecycle-endpoint=", "--budget-endpoint=",
+                                 "--survey-endpoint=", NULL};
 static const char *sv_extra[] = {a_lc_ep, a_lc_pub, "--heartbeat-ms=200", "--http-address=",
                                  NULL};
 
@@ -48,6 +51,14 @@ static int bgctl(bool err_too, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   int rc = ctl_at(bg.endpoint, err_too, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+static int bmctl(bool err_too, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = ctl_at(bm.endpoint, err_too, fmt, ap);
   va_end(ap);
   return rc;
 }
@@ -107,11 +118,13 @@ static int setup(void **state) {
   testproc_init(&svc, "lists");
   testproc_init(&bg, "lists-bg");
   testproc_init(&sv, "lists-sv");
+  testproc_init(&bm, "lists-bm");
   snprintf(a_lc_ep, sizeof a_lc_ep, "--lifecycle-endpoint=%s", svc.endpoint);
   snprintf(a_lc_pub, sizeof a_lc_pub, "--lifecycle-pub-endpoint=%s", svc.pub);
   if (!testproc_start(&svc, TRIN_LIFECYCLE_BIN, NULL)) return -1;
   if (!testproc_start(&bg, TRIN_BUDGET_BIN, bg_extra)) return -1;
   if (!testproc_start(&sv, TRIN_SURVEY_BIN, sv_extra)) return -1;
+  if (!testproc_start(&bm, TRIN_BENCHMARK_BIN, bm_extra)) return -1;
   /* Two partnerships; disputes and defects in three projects. */
   const char *cmds[] = {
       "org create --id CIV --name Civica --kind client",
@@ -158,13 +171,15 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
+  int rm = testproc_stop(&bm);
+  testproc_cleanup(&bm);
   int rs = testproc_stop(&sv);
   int rb = testproc_stop(&bg);
   int rc = testproc_stop(&svc);
   testproc_cleanup(&sv);
   testproc_cleanup(&bg);
   testproc_cleanup(&svc);
-  return rc == 0 && rb == 0 && rs == 0 ? 0 : -1;
+  return rc == 0 && rb == 0 && rs == 0 && rm == 0 ? 0 : -1;
 }
 
 static void dispute_list_text_and_json(void **state) {
@@ -363,12 +378,41 @@ static void survey_list_with_rounds(void **state) {
   json_decref(j);
 }
 
+static void benchmark_properties(void **state) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/properties.csv", bm.dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("property_id,name,owner_org,type,gross_area_m2\n"
+        "SKOLE1,Ørestad Skole,KBH,school,12500\n"
+        "BH1,Børnehuset,KBH,day_care,900\n"
+        "SKOLE2,Aarhus Skole,AAR,school,8000\n", f);
+  fclose(f);
+  int rc = bmctl(true, "benchmark import '%s' --kind properties", path);
+  if (rc) print_error("%s\n", out);
+  assert_int_equal(rc, 0);
+  assert_int_equal(bmctl(true, "benchmark properties --type school"), 0);
+  HAS("m²");
+  HAS("12.500");
+  HAS("Ørestad Skole");
+  assert_null(strstr(out, "BH1"));
+  assert_int_equal(bmctl(true, "--json benchmark properties --org KBH"), 0);
+  json_t *j = json_array_out(2);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "id")), "BH1");
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(j, 1), "gross_area_m2")),
+                   12500);
+  json_decref(j);
+  assert_int_equal(bmctl(true, "benchmark properties --type castle"), 2);
+  HAS("--type");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(dispute_list_text_and_json),
       cmocka_unit_test(defect_list_text_and_json),
       cmocka_unit_test(budget_and_index_lists),
       cmocka_unit_test(survey_list_with_rounds),
+      cmocka_unit_test(benchmark_properties),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
