@@ -603,7 +603,8 @@ static const char *const statuses[] = {"draft", "submitted", "approved", NULL};
 static const trinctl_opt_t budget_list_opts[] = {
     OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's budgets"),
     OPT_TEXT("client", false, "client_org", "ORG", "only budgets of this client's projects"),
-    OPT_CHOICE("status", false, "status", "STATUS", statuses, "only draft, submitted or approved budgets"),
+    OPT_CHOICE("status", false, "status", "STATUS", statuses,
+               "only draft, submitted or approved budgets"),
     OPT_CHOICE("kind", false, "kind", "KIND", kinds, "only skema_a, skema_b, skema_c or forecast"),
     OPT_END};
 static const trinctl_opt_t budget_create_opts[] = {
