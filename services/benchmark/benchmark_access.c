@@ -25,6 +25,8 @@ static const trin_access_rule_t RULES[] = {
     {"trin.benchmark.QueryFigure", READERS, TRIN_SCOPE_ANY},
     {"trin.benchmark.QueryHistory", READERS, TRIN_SCOPE_ANY},
     {"trin.benchmark.ComparePartnerships", READERS, TRIN_SCOPE_ANY},
+    /* lists (issue 19): an organisation's own properties */
+    {"trin.benchmark.ListProperties", READERS, TRIN_SCOPE_OWN}, /* filtered */
 };
 
 const trin_access_table_t benchmark_access = {"benchmark", RULES,

@@ -20,7 +20,7 @@ static const trin_access_rule_t RULES[] = {
     {"trin.budget.SubmitBudget", R(CALCULATOR), TRIN_SCOPE_MEMBER},
     {"trin.budget.ApproveBudget", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.budget.GetBudget", READERS, TRIN_SCOPE_MEMBER},
-    {"trin.budget.ListBudgets", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.budget.ListBudgets", READERS, TRIN_SCOPE_MEMBER}, /* filtered without a project */
     /* construction-cost index series: the operator's data, public to keys */
     {"trin.budget.AddIndexPoints", R(SERVICE), TRIN_SCOPE_ANY},
     {"trin.budget.ImportIndexCsv", R(SERVICE), TRIN_SCOPE_ANY},
@@ -42,6 +42,8 @@ static const trin_access_rule_t RULES[] = {
      * writer reopens what it approved */
     {"trin.budget.WithdrawBudget", R(CALCULATOR), TRIN_SCOPE_MEMBER},
     {"trin.budget.ReopenBudget", R(WRITER), TRIN_SCOPE_OWN},
+    /* lists (issue 19): the index series are public to keys, as GetIndexSeries */
+    {"trin.budget.ListIndexSeries", READERS, TRIN_SCOPE_ANY},
 };
 
 const trin_access_table_t budget_access = {"budget", RULES, sizeof RULES / sizeof *RULES};

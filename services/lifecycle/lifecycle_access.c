@@ -43,6 +43,9 @@ static const trin_access_rule_t RULES[] = {
     {"trin.lifecycle.EditPartnership", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.lifecycle.EditProject", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.lifecycle.CorrectStage", R(WRITER), TRIN_SCOPE_OWN},
+    /* lists across partnerships (issue 19): readers, filtered like ListProjects */
+    {"trin.lifecycle.ListDisputes", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
+    {"trin.lifecycle.ListDefects", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES};

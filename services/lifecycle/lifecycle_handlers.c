@@ -1069,6 +1069,85 @@ static int list_projects(trin_request_t *req, const ProtobufCMessage *msg, void 
   return rc;
 }
 
+/* ---- lists across projects (issue 19) ------------------------------------------------- */
+
+static int check_list_filters(const char *partnership_id, const char *client_org,
+                              const char *org, const char *project_id, trin_err_t *err) {
+  int rc = trin_id_check_optional(partnership_id, "partnership_id", err);
+  if (!rc) rc = trin_id_check_optional(client_org, "client_org", err);
+  if (!rc) rc = trin_id_check_optional(org, "org", err);
+  if (!rc) rc = trin_id_check_optional(project_id, "project_id", err);
+  return rc;
+}
+
+static int list_disputes(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Lifecycle__ListDisputes *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = check_list_filters(m->partnership_id, m->client_org, m->org, m->project_id, err);
+  if (!rc && (m->min_level < 0 || m->min_level > LIFECYCLE_DISPUTE_LEVEL_MAX))
+    rc = trin_err_set(err, TRIN_EINVALID, "min_level",
+                      "must be 0 (any level) or a level of the dispute ladder, 1–7; got %d",
+                      (int)m->min_level);
+  lifecycle_dispute_filter_t f = {m->partnership_id, m->client_org, m->project_id, m->org,
+                                  m->open_only, m->min_level};
+  Trin__Lifecycle__DisputeList list = TRIN__LIFECYCLE__DISPUTE_LIST__INIT;
+  if (!rc)
+    rc = lifecycle_store_dispute_list(trin_request_store(req), &f, &a, &list.disputes,
+                                      &list.n_disputes, err);
+  size_t n = 0; /* only those the caller may see */
+  for (size_t i = 0; !rc && i < list.n_disputes; i++)
+    if (trin_access_request_may_see(req, list.disputes[i]->project->client_org,
+                                    list.disputes[i]->project->partnership_id))
+      list.disputes[n++] = list.disputes[i];
+  if (!rc) list.n_disputes = n;
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int list_defects(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  const Trin__Lifecycle__ListDefects *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = check_list_filters(m->partnership_id, m->client_org, m->org, m->project_id, err);
+  if (!rc && m->severity && *m->severity &&
+      lifecycle_severity_parse(m->severity, "severity", err) < 0)
+    rc = TRIN_EINVALID;
+  trin_date_t as_of = TRIN_DATE_NONE;
+  if (!rc) rc = trin_date_parse_optional(m->as_of, &as_of, "as_of", err);
+  if (as_of == TRIN_DATE_NONE) as_of = trin_date_today();
+  char as_of_text[TRIN_DATE_BUF];
+  trin_date_format(as_of, as_of_text);
+  lifecycle_defect_filter_t f = {m->partnership_id, m->client_org, m->project_id, m->org,
+                                 m->severity, m->open_only || m->overdue_only};
+  Trin__Lifecycle__DefectList list = TRIN__LIFECYCLE__DEFECT_LIST__INIT;
+  list.as_of = as_of_text;
+  if (!rc)
+    rc = lifecycle_store_defect_list(trin_request_store(req), &f, &a, &list.defects,
+                                     &list.n_defects, err);
+  size_t n = 0; /* only those the caller may see, and overdue ones when asked */
+  for (size_t i = 0; !rc && i < list.n_defects; i++) {
+    lifecycle_defect_row_msg_t *r = list.defects[i];
+    lifecycle_defect_t d;
+    /* Stored dates were checked on the way in. */
+    if (trin_date_parse(r->defect->reported_on, &d.reported_on, "reported_on", err) ||
+        trin_date_parse_optional(r->defect->due_on, &d.due_on, "due_on", err) ||
+        trin_date_parse_optional(r->defect->fixed_on, &d.fixed_on, "fixed_on", err)) {
+      rc = TRIN_EINTERNAL;
+      break;
+    }
+    r->overdue = lifecycle_defect_overdue(&d, as_of);
+    if (m->overdue_only && !r->overdue) continue;
+    if (trin_access_request_may_see(req, r->project->client_org, r->project->partnership_id))
+      list.defects[n++] = r;
+  }
+  if (!rc) list.n_defects = n;
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
 int lifecycle_handlers_register(trin_server_t *s) {
   trin_access_install(s, &lifecycle_access);
 #define ROUTE(desc, fn) trin_server_handle(s, &trin__lifecycle__##desc##__descriptor, fn, NULL)
@@ -1097,6 +1176,9 @@ int lifecycle_handlers_register(trin_server_t *s) {
   ROUTE(edit_partnership, edit_partnership);
   ROUTE(edit_project, edit_project);
   ROUTE(correct_stage, correct_stage);
+  /* lists (issue 19) */
+  ROUTE(list_disputes, list_disputes);
+  ROUTE(list_defects, list_defects);
 #undef ROUTE
   return TRIN_OK;
 }

@@ -656,3 +656,7 @@ int lifecycle_defect_check_fix(const lifecycle_defect_t *d, trin_date_t fixed_on
   return trin_date_check_order(d->reported_on, "reported_on", fixed_on,
                                "fixed_on", err);
 }
+
+bool lifecycle_defect_overdue(const lifecycle_defect_t *d, trin_date_t as_of) {
+  return d->fixed_on == TRIN_DATE_NONE && d->due_on != TRIN_DATE_NONE && d->due_on < as_of;
+}

@@ -292,5 +292,9 @@ int lifecycle_defect_check_report(lifecycle_stage_t project_stage,
 /* Fixing: once; fixed_on >= reported_on. */
 int lifecycle_defect_check_fix(const lifecycle_defect_t *d, trin_date_t fixed_on,
                                trin_err_t *err);
+/* Overdue on as_of: still open and its due date has passed — due on as_of
+ * itself is not overdue yet (the day is the deadline). No due date, never
+ * overdue. */
+bool lifecycle_defect_overdue(const lifecycle_defect_t *d, trin_date_t as_of);
 
 #endif

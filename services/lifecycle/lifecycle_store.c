@@ -825,6 +825,106 @@ int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date
   return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
 }
 
+/* ---- lists across projects ------------------------------------------------------------ */
+
+#define REF_COLS "p.id, p.name, COALESCE(p.partnership_id, ''), p.client_org, p.stage"
+
+/* The list statements select the item's columns first (so dispute_from_row
+ * and defect_from_row read them as they do elsewhere) and the project's
+ * REF_COLS after them, from column `first`. */
+static Trin__Lifecycle__ProjectRef *ref_after(trin_arena_t *a, trin_stmt_t *st, int first) {
+  Trin__Lifecycle__ProjectRef *r = trin_arena_alloc(a, sizeof *r);
+  if (!r) return NULL;
+  trin__lifecycle__project_ref__init(r);
+  r->id = trin_stmt_text_dup(st, first, a);
+  r->name = trin_stmt_text_dup(st, first + 1, a);
+  r->partnership_id = trin_stmt_text_dup(st, first + 2, a);
+  r->client_org = trin_stmt_text_dup(st, first + 3, a);
+  r->stage = trin_stmt_text_dup(st, first + 4, a);
+  return r;
+}
+
+static const char *any(const char *s) { return s ? s : ""; }
+
+int lifecycle_store_dispute_list(trin_store_t *s, const lifecycle_dispute_filter_t *f,
+                                 trin_arena_t *a, lifecycle_dispute_row_msg_t ***out,
+                                 size_t *n, trin_err_t *err) {
+  /* "? = ''" short-circuits an unset filter, as in the project list. */
+  TRIN_STMT("SELECT d.id, d.project_id, d.title, d.amount_ore, d.level, d.opened_on,"
+       " d.raised_by, d.resolved_on, d.resolution, d.settled_ore, " REF_COLS
+       " FROM disputes d JOIN projects p ON p.id = d.project_id"
+       " WHERE (?1 = '' OR p.partnership_id = ?1)"
+       " AND (?2 = '' OR p.client_org = ?2)"
+       " AND (?3 = '' OR d.project_id = ?3)"
+       " AND (?4 = '' OR p.client_org = ?4 OR d.raised_by = ?4 OR EXISTS (SELECT 1"
+       "   FROM dispute_steps t WHERE t.project_id = d.project_id AND t.dispute_id = d.id"
+       "   AND t.by_org = ?4))"
+       " AND (?5 = 0 OR d.resolved_on IS NULL)"
+       " AND d.level >= ?6"
+       " ORDER BY CASE WHEN d.resolved_on IS NULL THEN 0 ELSE 1 END, d.level DESC,"
+       " d.opened_on, d.id");
+  trin_stmt_bind_text(st, 1, any(f->partnership_id));
+  trin_stmt_bind_text(st, 2, any(f->client_org));
+  trin_stmt_bind_text(st, 3, any(f->project_id));
+  trin_stmt_bind_text(st, 4, any(f->org));
+  trin_stmt_bind_int64(st, 5, f->open_only);
+  trin_stmt_bind_int64(st, 6, f->min_level);
+  trin_arena_vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    lifecycle_dispute_row_msg_t *r = trin_arena_alloc(a, sizeof *r);
+    lifecycle_dispute_msg_t *d = trin_arena_alloc(a, sizeof *d);
+    if (!r || !d || (rc = trin_arena_vec_push(a, &v, r, err))) break;
+    trin__lifecycle__dispute_row__init(r);
+    dispute_from_row(a, st, d);
+    r->dispute = d;
+    if (!(r->project = ref_after(a, st, 10))) break;
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  *out = (lifecycle_dispute_row_msg_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
+int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t *f,
+                                trin_arena_t *a, lifecycle_defect_row_msg_t ***out,
+                                size_t *n, trin_err_t *err) {
+  TRIN_STMT("SELECT d.id, d.project_id, d.description, d.severity, d.found_at,"
+       " d.reported_on, d.due_on, d.fixed_on, d.cost_bearer, " REF_COLS
+       " FROM defects d JOIN projects p ON p.id = d.project_id"
+       " WHERE (?1 = '' OR p.partnership_id = ?1)"
+       " AND (?2 = '' OR p.client_org = ?2)"
+       " AND (?3 = '' OR d.project_id = ?3)"
+       " AND (?4 = '' OR p.client_org = ?4 OR d.cost_bearer = ?4)"
+       " AND (?5 = '' OR d.severity = ?5)"
+       " AND (?6 = 0 OR d.fixed_on IS NULL)"
+       " ORDER BY CASE WHEN d.fixed_on IS NULL THEN 0 ELSE 1 END,"
+       " CASE WHEN d.due_on IS NULL THEN 1 ELSE 0 END, d.due_on, d.reported_on, d.id");
+  trin_stmt_bind_text(st, 1, any(f->partnership_id));
+  trin_stmt_bind_text(st, 2, any(f->client_org));
+  trin_stmt_bind_text(st, 3, any(f->project_id));
+  trin_stmt_bind_text(st, 4, any(f->org));
+  trin_stmt_bind_text(st, 5, any(f->severity));
+  trin_stmt_bind_int64(st, 6, f->open_only);
+  trin_arena_vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    lifecycle_defect_row_msg_t *r = trin_arena_alloc(a, sizeof *r);
+    lifecycle_defect_msg_t *d = trin_arena_alloc(a, sizeof *d);
+    if (!r || !d || (rc = trin_arena_vec_push(a, &v, r, err))) break;
+    trin__lifecycle__defect_row__init(r);
+    defect_from_row(a, st, d);
+    r->defect = d;
+    if (!(r->project = ref_after(a, st, 9))) break;
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  *out = (lifecycle_defect_row_msg_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
 int lifecycle_store_refresh_counters(trin_store_t *s, const char *project_id,
                                      trin_err_t *err) {
   TRIN_STMT("UPDATE projects SET"

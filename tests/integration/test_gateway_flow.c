@@ -203,6 +203,21 @@ static void a_role_that_may_not_is_forbidden_and_an_outsider_hears_not_found(voi
   assert_null(strstr(r.body, "\"PA\""));
   assert_non_null(strstr(r.body, "\"PO\""));
   gt_http_free(&r);
+  /* So do the lists across partnerships (issue 19): D-1 is PA's */
+  assert_true(gt_http(&env, "GET", "/api/v1/disputes?open_only=true", env.token[GT_ADVISOR],
+                      NULL, NULL, NULL, &r));
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"D-1\""));
+  gt_http_free(&r);
+  assert_true(gt_http(&env, "GET", "/api/v1/disputes", env.token[GT_OUTSIDER], NULL, NULL, NULL,
+                      &r));
+  assert_int_equal(r.status, 200);
+  assert_null(strstr(r.body, "\"D-1\""));
+  gt_http_free(&r);
+  assert_true(gt_http(&env, "GET", "/api/v1/disputes?min_level=8", env.token[GT_ADVISOR], NULL,
+                      NULL, NULL, &r));
+  expect_problem(&r, 422, "invalid", "min_level", "a level of the dispute ladder, 1–7");
+  gt_http_free(&r);
 }
 
 /* ---- retries and concurrent edits ---------------------------------------------------- */

@@ -709,6 +709,18 @@ static void test_defect_report(void **state) {
          lifecycle_defect_check_report(LIFECYCLE_STAGE_INSPECTION_5Y, &d, &err));
 }
 
+static void test_defect_overdue(void **state) {
+  lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
+  assert_false(lifecycle_defect_overdue(&d, D("2028-05-31")));
+  assert_false(lifecycle_defect_overdue(&d, D("2028-06-01"))); /* due today: not yet */
+  assert_true(lifecycle_defect_overdue(&d, D("2028-06-02")));
+  d.fixed_on = D("2028-06-10"); /* fixed late is no longer overdue */
+  assert_false(lifecycle_defect_overdue(&d, D("2028-07-01")));
+  d.fixed_on = TRIN_DATE_NONE;
+  d.due_on = TRIN_DATE_NONE; /* no deadline, never overdue */
+  assert_false(lifecycle_defect_overdue(&d, D("2099-01-01")));
+}
+
 static void test_defect_fix(void **state) {
   lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
   ACCEPT(lifecycle_defect_check_fix(&d, D("2028-05-01"), &err));
@@ -952,6 +964,7 @@ int main(void) {
       cmocka_unit_test(test_dispute_level_names),
       cmocka_unit_test(test_defect_report),
       cmocka_unit_test(test_defect_fix),
+      cmocka_unit_test(test_defect_overdue),
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_stage_previous),
       cmocka_unit_test(test_correction_allowed),

@@ -139,6 +139,52 @@ static int run_figures(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+static int run_properties(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__ListProperties req = TRIN__BENCHMARK__LIST_PROPERTIES__INIT;
+  req.owner_org = (char *)trinctl_args_str(a, "org");
+  req.type = (char *)trinctl_args_str(a, "type");
+  req.region = (char *)trinctl_args_str(a, "region");
+  req.municipality = (char *)trinctl_args_str(a, "municipality");
+  Trin__Benchmark__PropertyList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__property_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    trinctl_json_t j = {ctx->out, trinctl_benchmark_resolve};
+    trinctl_json_repeated(&j, &r->base, "properties");
+    fputc('\n', ctx->out);
+  } else {
+    static const char *const H[] = {"property", "owner", "type", "m²", "size",
+                                    "built", "municipality", "region", "name"};
+    trinctl_table_t *t = trinctl_table_new(9, H);
+    char v[TRINCTL_NUM_BUF];
+    for (size_t i = 0; i < r->n_properties; i++) {
+      const Trin__Benchmark__Property *p = r->properties[i];
+      trinctl_table_cell(t, "%s", p->id);
+      trinctl_table_cell(t, "%s", p->owner_org);
+      trinctl_table_cell(t, "%s", p->type);
+      trinctl_table_cell(t, "%s", trinctl_num(p->gross_area_m2, 0, v));
+      trinctl_table_cell(t, "%s", *p->size_band ? p->size_band : "-");
+      if (p->year_built) trinctl_table_cell(t, "%d", p->year_built);
+      else trinctl_table_cell(t, "-");
+      trinctl_table_cell(t, "%s", *p->municipality ? p->municipality : "-");
+      trinctl_table_cell(t, "%s", *p->region ? p->region : "-");
+      trinctl_table_cell(t, "%s", p->name);
+    }
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static const trinctl_opt_t properties_opts[] = {
+    OPT_TEXT("org", false, "owner_org", "ORG", "only this owner's properties"),
+    OPT_CHOICE("type", false, "type", "WORD", TYPES, "only properties of this type"),
+    OPT_TEXT("region", false, "region", "REGION", "only properties in this region"),
+    OPT_TEXT("municipality", false, "municipality", "M", "only properties in this municipality"),
+    OPT_END};
+
 /* ---- query ------------------------------------------------------------------------- */
 
 static const trinctl_opt_t query_opts[] = {
@@ -373,6 +419,10 @@ const trinctl_cmd_t trinctl_benchmark_cmds[] = {
      run_import},
     {"benchmark", "figures", "List the key figures: unit, direction, formula.", NULL, NULL, NULL,
      no_opts, run_figures},
+    {"benchmark", "properties",
+     "List the properties you may read (your organisation's; the operator sees every "
+     "owner's); the filters combine.",
+     NULL, NULL, NULL, properties_opts, run_properties},
     {"benchmark", "query", "Distribution, ranks and percentiles of a figure for a year.",
      "FIGURE", "figure", "a key figure (see benchmark figures)", query_opts, run_query},
     {"benchmark", "history", "An organisation's value and rank year by year.", "ORG", "org_id",

@@ -347,6 +347,46 @@ static int run_project_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+/* ------------------------------------------- lists across partnerships */
+
+static int run_dispute_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ListDisputes req = TRIN__LIFECYCLE__LIST_DISPUTES__INIT;
+  req.partnership_id = S(a, "partnership");
+  req.client_org = S(a, "client");
+  req.org = S(a, "org");
+  req.project_id = S(a, "project");
+  req.open_only = trinctl_args_has(a, "open");
+  req.min_level = (int32_t)trinctl_args_num(a, "min-level");
+  Trin__Lifecycle__DisputeList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__dispute_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json_list(ctx, &r->base, "disputes");
+  else trinctl_print_disputes(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static int run_defect_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ListDefects req = TRIN__LIFECYCLE__LIST_DEFECTS__INIT;
+  req.partnership_id = S(a, "partnership");
+  req.client_org = S(a, "client");
+  req.org = S(a, "org");
+  req.project_id = S(a, "project");
+  req.open_only = trinctl_args_has(a, "open");
+  req.overdue_only = trinctl_args_has(a, "overdue");
+  req.as_of = S(a, "as-of");
+  req.severity = S(a, "severity");
+  Trin__Lifecycle__DefectList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__defect_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json_list(ctx, &r->base, "defects");
+  else trinctl_print_defects(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
 /* --------------------------------------------------------------- milestones */
 
 static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
@@ -807,6 +847,32 @@ static const trinctl_opt_t defect_fix_opts[] = {
     OPT_DATE("date", true, "fixed_on", "when it was fixed"),
     OPT_END};
 
+static const trinctl_opt_t dispute_list_opts[] = {
+    OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's disputes"),
+    OPT_TEXT("client", false, "client_org", "ORG", "only disputes in this client's projects"),
+    OPT_TEXT("org", false, "org", "ORG",
+         "only disputes this organisation is involved in: the project's client, who "
+         "raised it or escalated it"),
+    OPT_TEXT("project", false, "project_id", "ID", "only this project's disputes"),
+    OPT_FLAG("open", "open_only", "only disputes not resolved"),
+    OPT_INT("min-level", false, "min_level", 1, 7,
+        "only disputes at this level of the ladder or higher (1–7)"),
+    OPT_END};
+
+static const trinctl_opt_t defect_list_opts[] = {
+    OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's defects"),
+    OPT_TEXT("client", false, "client_org", "ORG", "only defects in this client's projects"),
+    OPT_TEXT("org", false, "org", "ORG",
+         "only defects this organisation is involved in: the project's client or the "
+         "cost bearer"),
+    OPT_TEXT("project", false, "project_id", "ID", "only this project's defects"),
+    OPT_FLAG("open", "open_only", "only defects not fixed"),
+    OPT_FLAG("overdue", "overdue_only", "only open defects whose due date has passed"),
+    OPT_DATE("as-of", false, "as_of", "the day overdue is judged on (default today, UTC)"),
+    OPT_CHOICE("severity", false, "severity", "S", lifecycle_severity_words,
+           "only defects this bad"),
+    OPT_END};
+
 static const trinctl_opt_t events_opts[] = {
     OPT_INT("after", false, "after_seq", 0, INT64_MAX, "list events after this number (default 0)"),
     OPT_INT("limit", false, "limit", 0, 1000, "at most this many (0 = the service's default)"),
@@ -927,6 +993,14 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "PROJECT", "project_id", "the project's id", defect_report_opts, run_defect_report},
     {"defect", "fix", "Record that a defect is fixed.", "ID", "defect_id",
      "the defect's id", defect_fix_opts, run_defect_fix},
+    {"dispute", "list",
+     "List disputes across the partnerships you may read, open first and highest "
+     "level first; the filters combine.",
+     NULL, NULL, NULL, dispute_list_opts, run_dispute_list},
+    {"defect", "list",
+     "List defects across the partnerships you may read, open first and earliest "
+     "due first; the filters combine.",
+     NULL, NULL, NULL, defect_list_opts, run_defect_list},
     {"events", NULL, "List the service's events (its outbox), oldest first.", NULL, NULL,
      NULL, events_opts, run_events},
     {"ping", NULL, "Ask whether the service is up and how far its event log is.", NULL,
@@ -986,6 +1060,13 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__edit_partnership__descriptor,
     &trin__lifecycle__edit_project__descriptor,
     &trin__lifecycle__correct_stage__descriptor,
+    &trin__lifecycle__list_disputes__descriptor,
+    &trin__lifecycle__list_defects__descriptor,
+    &trin__lifecycle__project_ref__descriptor,
+    &trin__lifecycle__dispute_row__descriptor,
+    &trin__lifecycle__dispute_list__descriptor,
+    &trin__lifecycle__defect_row__descriptor,
+    &trin__lifecycle__defect_list__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {

@@ -68,6 +68,10 @@ void trinctl_print_partnerships(FILE *f, const Trin__Lifecycle__PartnershipList 
 void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p);
 void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l);
 void trinctl_print_events(FILE *f, const Trin__EventBatch *b);
+/* Lists across partnerships (issue 19): one row per dispute / defect with
+ * its project; defects say which are overdue on the list's as_of. */
+void trinctl_print_disputes(FILE *f, const Trin__Lifecycle__DisputeList *l);
+void trinctl_print_defects(FILE *f, const Trin__Lifecycle__DefectList *l);
 
 /* ---- numbers for people ----------------------------------------------------
  * trinctl's text output writes every number the Danish way, as its users
