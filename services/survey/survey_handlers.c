@@ -504,7 +504,8 @@ static int list_alerts(trin_request_t *req, const ProtobufCMessage *msg, void *d
                                m->project_id, "project_id", err));
     survey_survey_msg_t **svs;
     size_t nsv;
-    TRY(survey_store_survey_list(s, m->project_id, &a, &svs, &nsv, err));
+    survey_list_filter_t f = {.project_id = m->project_id};
+    TRY(survey_store_survey_list(s, &f, &a, &svs, &nsv, err));
     for (size_t i = 0; i < nsv; i++) {
       TRY(survey_store_survey_get(s, svs[i]->id, "project_id", &a, &sv, &no, err));
       TRY(append_alerts(s, &sv, no, &a, &list, err));
