@@ -117,6 +117,9 @@ static const route_t ROUTES[] = {
     {"trin.benchmark.GetProperty", "GET", "/api/v1/properties/{property_id}"},
     {"trin.benchmark.SetProperty", "POST", "/api/v1/properties"},
     {"trin.benchmark.SetMeasure", "POST", "/api/v1/benchmark/measures"},
+    /* lifecycle: the client's answer to a repair the contractor reported */
+    {"trin.lifecycle.ConfirmDefectFix", "POST", "/api/v1/defects/{defect_id}/confirmation"},
+    {"trin.lifecycle.RejectDefectFix", "POST", "/api/v1/defects/{defect_id}/rejection"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 
