@@ -179,14 +179,16 @@ int trin_access_check(trin_store_t *store, const trin_caller_t *c,
   const char *owner = client_org && client_org[0] ? client_org : "(none)";
   const char *who = c->role[0] ? c->role : "none";
   char roles[256], only[300], act[256];
-  const char *why = rule == NULL ? "no rule allows it"
-                    : (rule->roles & TRIN_ROLE_BIT(role)) == 0
-                        ? (snprintf(only, sizeof only, "only %s may",
-                                    trin_access_roles_text(rule->roles, roles, sizeof roles)),
-                           only)
-                    : rule->scope == TRIN_SCOPE_OWN
-                        ? "only the owner's keys may"
-                        : "only the client's and the partnership members' keys may";
+  const char *why = "only the client's and the partnership members' keys may";
+  if (rule == NULL) {
+    why = "no rule allows it";
+  } else if ((rule->roles & TRIN_ROLE_BIT(role)) == 0) {
+    snprintf(only, sizeof only, "only %s may",
+             trin_access_roles_text(rule->roles, roles, sizeof roles));
+    why = only;
+  } else if (rule->scope == TRIN_SCOPE_OWN) {
+    why = "only the owner's keys may";
+  }
   request = act_text(table, request, act, sizeof act);
   if (what != NULL && id != NULL && id[0])
     return trin_err_set(err, TRIN_EFORBIDDEN, field,
