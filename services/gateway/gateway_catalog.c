@@ -131,6 +131,9 @@ static const route_t ROUTES[] = {
     {"trin.lifecycle.ListDefects", "GET", "/api/v1/defects"},
     {"trin.budget.ListIndexSeries", "GET", "/api/v1/index-series"},
     {"trin.benchmark.ListProperties", "GET", "/api/v1/properties"},
+    /* lifecycle: the client's answer to a repair the contractor reported */
+    {"trin.lifecycle.ConfirmDefectFix", "POST", "/api/v1/defects/{defect_id}/confirmation"},
+    {"trin.lifecycle.RejectDefectFix", "POST", "/api/v1/defects/{defect_id}/rejection"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

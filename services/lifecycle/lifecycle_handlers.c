@@ -80,6 +80,7 @@ static int emit_and_reply(trin_request_t *req, trin_arena_t *a, const char *type
   reply.seq = seq;
   /* SetMilestone: the variance is the service's to compute; clients print it. */
   reply.milestone = ev ? ev->milestone : NULL;
+  reply.defect = ev ? ev->defect : NULL;
   return trin_request_reply(req, &reply.base, err);
 }
 
@@ -676,7 +677,7 @@ static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_text_check(d->description, TEXT_MAX_BYTES, "defect.description", err));
   if (lifecycle_severity_parse(d->severity, "defect.severity", err) < 0) TRY(TRIN_EINVALID);
   if (lifecycle_found_at_parse(d->found_at, "defect.found_at", err) < 0) TRY(TRIN_EINVALID);
-  lifecycle_defect_t r = {.fixed_on = TRIN_DATE_NONE};
+  lifecycle_defect_t r = {.fixed_on = TRIN_DATE_NONE, .fix_reported_on = TRIN_DATE_NONE};
   TRY(trin_date_parse(d->reported_on, &r.reported_on, "defect.reported_on", err));
   TRY(trin_date_parse_optional(d->due_on, &r.due_on, "defect.due_on", err));
   TRY(trin_id_check_optional(d->cost_bearer, "defect.cost_bearer", err));
@@ -698,6 +699,40 @@ out:
   return rc;
 }
 
+/* The rule's view of a stored defect. */
+static int defect_rule(const lifecycle_defect_msg_t *d, lifecycle_defect_t *r, trin_err_t *err) {
+  int rc = trin_date_parse(d->reported_on, &r->reported_on, "reported_on", err);
+  if (!rc) rc = trin_date_parse_optional(d->due_on, &r->due_on, "due_on", err);
+  if (!rc) rc = trin_date_parse_optional(d->fixed_on, &r->fixed_on, "fixed_on", err);
+  if (!rc)
+    rc = trin_date_parse_optional(d->fix_reported_on, &r->fix_reported_on, "fix_reported_on",
+                                  err);
+  return rc;
+}
+
+/* The defect and its project, the caller's scope checked on the project. */
+static int load_defect(trin_request_t *req, trin_arena_t *a, const char *defect_id,
+                       lifecycle_defect_msg_t *d, lifecycle_defect_t *r,
+                       lifecycle_project_msg_t *p, trin_err_t *err) {
+  int rc = trin_id_check(defect_id, "defect_id", err);
+  if (!rc)
+    rc = lifecycle_store_defect_get(trin_request_store(req), defect_id, "defect_id", a, d, err);
+  if (!rc)
+    rc = load_project_of(req, a, d->project_id, "defect", defect_id, "defect_id", p, NULL, err);
+  if (!rc) rc = defect_rule(d, r, err);
+  return rc;
+}
+
+/* Who closes a defect by fixing it: the project's client (its writer, or
+ * the operator and trin's own keys, who act for anyone). Anyone else's fix
+ * is a report that waits for the client (lifecycle_defect_fix). */
+static bool fixed_by_client(trin_request_t *req, const lifecycle_project_msg_t *p) {
+  const char *org = trin_access_caller_org(req);
+  if (org == NULL) return true;
+  return trin_role_parse(trin_request_caller(req)->role) == TRIN_ROLE_WRITER &&
+         strcmp(org, p->client_org) == 0;
+}
+
 static int fix_defect(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                       trin_err_t *err) {
   const Trin__Lifecycle__FixDefect *m = (const void *)msg;
@@ -708,17 +743,58 @@ static int fix_defect(trin_request_t *req, const ProtobufCMessage *msg, void *da
   trin_date_t fixed;
   TRY(trin_date_parse(m->fixed_on, &fixed, "fixed_on", err));
   lifecycle_defect_msg_t d;
-  TRY(lifecycle_store_defect_get(s, m->defect_id, "defect_id", &a, &d, err));
+  lifecycle_defect_t r, after;
   lifecycle_project_msg_t p;
-  TRY(load_project_of(req, &a, d.project_id, "defect", m->defect_id, "defect_id", &p, NULL,
-                      err));
-  lifecycle_defect_t r;
-  TRY(trin_date_parse(d.reported_on, &r.reported_on, "reported_on", err));
-  TRY(trin_date_parse_optional(d.due_on, &r.due_on, "due_on", err));
-  TRY(trin_date_parse_optional(d.fixed_on, &r.fixed_on, "fixed_on", err));
-  TRY(lifecycle_defect_check_fix(&r, fixed, err));
-  TRY(lifecycle_store_defect_fix(s, d.id, m->fixed_on, err));
-  TRY(defect_changed(req, &a, "lifecycle.defect_fixed", d.id, err));
+  TRY(load_defect(req, &a, m->defect_id, &d, &r, &p, err));
+  bool by_client = fixed_by_client(req, &p);
+  TRY(lifecycle_defect_fix(&r, fixed, by_client, &after, err));
+  if (by_client) {
+    TRY(lifecycle_store_defect_fix(s, d.id, m->fixed_on, err));
+    TRY(defect_changed(req, &a, "lifecycle.defect_fixed", d.id, err));
+  } else {
+    TRY(lifecycle_store_defect_report_fix(s, d.id, m->fixed_on, trin_access_caller_org(req),
+                                          err));
+    TRY(defect_changed(req, &a, "lifecycle.defect_fix_reported", d.id, err));
+  }
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int confirm_defect_fix(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                              trin_err_t *err) {
+  const Trin__Lifecycle__ConfirmDefectFix *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  trin_date_t date;
+  lifecycle_defect_msg_t d;
+  lifecycle_defect_t r, after;
+  lifecycle_project_msg_t p;
+  TRY(load_defect(req, &a, m->defect_id, &d, &r, &p, err));
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(lifecycle_defect_confirm_fix(&r, date, &after, err));
+  TRY(lifecycle_store_defect_fix(trin_request_store(req), d.id, m->date, err));
+  TRY(defect_changed(req, &a, "lifecycle.defect_fix_confirmed", d.id, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int reject_defect_fix(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                             trin_err_t *err) {
+  const Trin__Lifecycle__RejectDefectFix *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  trin_date_t date;
+  lifecycle_defect_msg_t d;
+  lifecycle_defect_t r, after;
+  lifecycle_project_msg_t p;
+  TRY(load_defect(req, &a, m->defect_id, &d, &r, &p, err));
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_text_check(m->note, TEXT_MAX_BYTES, "note", err));
+  TRY(lifecycle_defect_reject_fix(&r, date, &after, err));
+  TRY(lifecycle_store_defect_reject_fix(trin_request_store(req), d.id, m->date, m->note, err));
+  TRY(defect_changed(req, &a, "lifecycle.defect_fix_rejected", d.id, err));
 out:
   trin_arena_reset(&a);
   return rc;
@@ -1179,6 +1255,8 @@ int lifecycle_handlers_register(trin_server_t *s) {
   /* lists (issue 19) */
   ROUTE(list_disputes, list_disputes);
   ROUTE(list_defects, list_defects);
+  ROUTE(confirm_defect_fix, confirm_defect_fix);
+  ROUTE(reject_defect_fix, reject_defect_fix);
 #undef ROUTE
   return TRIN_OK;
 }

@@ -118,8 +118,20 @@ static const trin_migration_t MIGRATIONS[] = {
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
+/* A repair the contractor reports and the client confirms or rejects
+ * (lifecycle_rules, defects): a scope of its own, so it numbers apart from
+ * the schema's main line. NULL = none, as fixed_on. */
+static const trin_migration_t DEFECT_MIGRATIONS[] = {
+    {1,
+     "ALTER TABLE defects ADD COLUMN fix_reported_on TEXT;"
+     "ALTER TABLE defects ADD COLUMN fix_reported_by TEXT;"
+     "ALTER TABLE defects ADD COLUMN fix_rejected_on TEXT;"
+     "ALTER TABLE defects ADD COLUMN fix_rejection_note TEXT;"},
+};
+
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS, NMIGRATIONS, err);
+  if (!rc) rc = trin_store_migrate(s, "lifecycle_defects", DEFECT_MIGRATIONS, 1, err);
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -525,7 +537,8 @@ static int load_disputes(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg
 
 #define DEFECT_COLS                                                            \
   "id, project_id, description, severity, found_at, reported_on, due_on,"      \
-  " fixed_on, cost_bearer"
+  " fixed_on, cost_bearer, fix_reported_on, fix_reported_by, fix_rejected_on,"  \
+  " fix_rejection_note"
 
 static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_defect_msg_t *d) {
   trin__lifecycle__defect__init(d);
@@ -539,6 +552,11 @@ static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_defect_m
   d->fixed_on = trin_stmt_text_dup(st, 7, a);
   d->open = trin_stmt_is_null(st, 7);
   d->cost_bearer = trin_stmt_text_dup(st, 8, a);
+  d->fix_reported_on = trin_stmt_text_dup(st, 9, a);
+  d->fix_reported_by = trin_stmt_text_dup(st, 10, a);
+  d->fix_rejected_on = trin_stmt_text_dup(st, 11, a);
+  d->fix_rejection_note = trin_stmt_text_dup(st, 12, a);
+  d->awaiting_confirmation = d->open && !trin_stmt_is_null(st, 9);
 }
 
 static int load_defects(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
@@ -923,6 +941,25 @@ int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t
   *out = (lifecycle_defect_row_msg_t **)v.items;
   *n = v.n;
   return rc;
+}
+
+int lifecycle_store_defect_report_fix(trin_store_t *s, const char *id, const char *date,
+                                      const char *by_org, trin_err_t *err) {
+  TRIN_STMT("UPDATE defects SET fix_reported_on = ?, fix_reported_by = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, date);
+  trin_stmt_bind_text(st, 2, by_org ? by_org : "");
+  trin_stmt_bind_text(st, 3, id);
+  return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
+}
+
+int lifecycle_store_defect_reject_fix(trin_store_t *s, const char *id, const char *date,
+                                      const char *note, trin_err_t *err) {
+  TRIN_STMT("UPDATE defects SET fix_reported_on = NULL, fix_reported_by = NULL,"
+       " fix_rejected_on = ?, fix_rejection_note = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, date);
+  trin_stmt_bind_text(st, 2, note);
+  trin_stmt_bind_text(st, 3, id);
+  return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
 }
 
 int lifecycle_store_refresh_counters(trin_store_t *s, const char *project_id,

@@ -96,6 +96,13 @@ int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
                                   const lifecycle_defect_msg_t *d, trin_err_t *err);
 int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *field,
                                trin_arena_t *a, lifecycle_defect_msg_t *out, trin_err_t *err);
+/* The contractor's report of a repair (date, the reporting organisation),
+ * and the client's rejection of it (clears the report, keeps date and
+ * note). */
+int lifecycle_store_defect_report_fix(trin_store_t *s, const char *id, const char *date,
+                                      const char *by_org, trin_err_t *err);
+int lifecycle_store_defect_reject_fix(trin_store_t *s, const char *id, const char *date,
+                                      const char *note, trin_err_t *err);
 int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date,
                                trin_err_t *err);
 

@@ -522,10 +522,51 @@ static int run_defect_fix(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Lifecycle__ProjectReply *r = NULL;
   int rc = project_call(ctx, &req.base, &r);
   if (!rc && !ctx->g.json) {
-    char what[160];
-    snprintf(what, sizeof what, "defect %s fixed on %s; %d open defect%s", req.defect_id,
-             req.fixed_on, r->project->open_defects,
-             r->project->open_defects == 1 ? "" : "s");
+    char what[300];
+    int n = r->project->open_defects;
+    if (r->defect && r->defect->awaiting_confirmation)
+      snprintf(what, sizeof what,
+               "defect %s reported fixed on %s, awaiting the client's confirmation (defect "
+               "confirm); still open: %d open defect%s",
+               req.defect_id, req.fixed_on, n, n == 1 ? "" : "s");
+    else
+      snprintf(what, sizeof what, "defect %s fixed on %s; %d open defect%s", req.defect_id,
+               req.fixed_on, n, n == 1 ? "" : "s");
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_defect_confirm(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ConfirmDefectFix req = TRIN__LIFECYCLE__CONFIRM_DEFECT_FIX__INIT;
+  req.defect_id = ARG(a);
+  req.date = S(a, "date");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200];
+    int n = r->project->open_defects;
+    snprintf(what, sizeof what, "defect %s: repair confirmed on %s, closed; %d open defect%s",
+             req.defect_id, req.date, n, n == 1 ? "" : "s");
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_defect_reject(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__RejectDefectFix req = TRIN__LIFECYCLE__REJECT_DEFECT_FIX__INIT;
+  req.defect_id = ARG(a);
+  req.date = S(a, "date");
+  req.note = S(a, "note");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200];
+    int n = r->project->open_defects;
+    snprintf(what, sizeof what, "defect %s: repair rejected on %s, open again; %d open defect%s",
+             req.defect_id, req.date, n, n == 1 ? "" : "s");
     project_done(ctx, r, what);
   }
   trin_codec_free(r);
@@ -873,6 +914,15 @@ static const trinctl_opt_t defect_list_opts[] = {
            "only defects this bad"),
     OPT_END};
 
+static const trinctl_opt_t defect_confirm_opts[] = {
+    OPT_DATE("date", true, "date", "when the client accepted the repair"),
+    OPT_END};
+
+static const trinctl_opt_t defect_reject_opts[] = {
+    OPT_DATE("date", true, "date", "when the client rejected the repair"),
+    OPT_TEXT("note", true, "note", "T", "why the repair is not accepted"),
+    OPT_END};
+
 static const trinctl_opt_t events_opts[] = {
     OPT_INT("after", false, "after_seq", 0, INT64_MAX, "list events after this number (default 0)"),
     OPT_INT("limit", false, "limit", 0, 1000, "at most this many (0 = the service's default)"),
@@ -991,8 +1041,18 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "that has reached handover (or an inspection after it) takes defects; before "
      "that the service refuses the report.",
      "PROJECT", "project_id", "the project's id", defect_report_opts, run_defect_report},
-    {"defect", "fix", "Record that a defect is fixed.", "ID", "defect_id",
-     "the defect's id", defect_fix_opts, run_defect_fix},
+    {"defect", "fix",
+     "Record that a defect is fixed. By the client's writer it closes the defect; by the "
+     "contractor's calculator or an advisor it reports the defect remedied (afhjulpet), and "
+     "the defect stays open until the client confirms the repair (defect confirm).",
+     "ID", "defect_id", "the defect's id", defect_fix_opts, run_defect_fix},
+    {"defect", "confirm",
+     "Confirm a repair the contractor reported (the client's writer): the defect is closed.",
+     "ID", "defect_id", "the defect's id", defect_confirm_opts, run_defect_confirm},
+    {"defect", "reject",
+     "Reject a repair the contractor reported (the client's writer), saying why: the defect "
+     "stays open.",
+     "ID", "defect_id", "the defect's id", defect_reject_opts, run_defect_reject},
     {"dispute", "list",
      "List disputes across the partnerships you may read, open first and highest "
      "level first; the filters combine.",
@@ -1048,6 +1108,8 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__fix_defect__descriptor,
     &trin__lifecycle__get_project__descriptor,
     &trin__lifecycle__list_projects__descriptor,
+    &trin__lifecycle__confirm_defect_fix__descriptor,
+    &trin__lifecycle__reject_defect_fix__descriptor,
     &trin__lifecycle__organisation_reply__descriptor,
     &trin__lifecycle__organisation_list__descriptor,
     &trin__lifecycle__partnership_reply__descriptor,

@@ -668,7 +668,17 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
     trinctl_table_cell(t, "%s", or_dash(d->found_at));
     trinctl_table_cell(t, "%s", or_dash(d->reported_on));
     trinctl_table_cell(t, "%s", or_dash(d->due_on));
-    trinctl_table_cell(t, "%s", *d->fixed_on ? d->fixed_on : "(open)");
+    /* A reported repair waits for the client: still open, so say both. */
+    if (*d->fixed_on)
+      trinctl_table_cell(t, "%s", d->fixed_on);
+    else if (d->awaiting_confirmation)
+      trinctl_table_cell(t, "(open: reported fixed %s by %s, awaiting confirmation)",
+                         d->fix_reported_on, or_dash(d->fix_reported_by));
+    else if (*d->fix_rejected_on)
+      trinctl_table_cell(t, "(open: repair rejected %s: %s)", d->fix_rejected_on,
+                         d->fix_rejection_note);
+    else
+      trinctl_table_cell(t, "(open)");
     trinctl_table_cell(t, "%s", or_dash(d->cost_bearer));
     trinctl_table_cell(t, "%s", d->description);
   }
