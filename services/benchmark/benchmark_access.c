@@ -25,6 +25,10 @@ static const trin_access_rule_t RULES[] = {
     {"trin.benchmark.QueryFigure", READERS, TRIN_SCOPE_ANY},
     {"trin.benchmark.QueryHistory", READERS, TRIN_SCOPE_ANY},
     {"trin.benchmark.ComparePartnerships", READERS, TRIN_SCOPE_ANY},
+    /* competitive exposure (IKU): public statistics of every municipality,
+     * imported by the operator as the other bulk imports, read by anyone */
+    {"trin.benchmark.ImportIkuCsv", R(SERVICE), TRIN_SCOPE_ANY},
+    {"trin.benchmark.QueryIku", READERS, TRIN_SCOPE_ANY},
 };
 
 const trin_access_table_t benchmark_access = {"benchmark", RULES,

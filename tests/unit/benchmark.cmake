@@ -8,3 +8,5 @@ trin_test(NAME benchmark.ranks SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_
           LIBS trin_benchmark)
 trin_test(NAME benchmark.years SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_years.c
           LIBS trin_benchmark)
+trin_test(NAME benchmark.iku SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_iku.c
+          LIBS trin_benchmark)
