@@ -12,7 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "benchmark_access.h"
 #include "benchmark_iku.h"
+#include "trin_access.h"
 
 #define KR(x) ((int64_t)(x) * 100)
 
@@ -240,6 +242,33 @@ static void rank_history_over_ten_years(void **state) {
   assert_int_equal(r.history[9].rank, 2); /* 2012 */
 }
 
+static trin_caller_t caller(const char *org, const char *role) {
+  trin_caller_t c = {0};
+  c.authenticated = true;
+  snprintf(c.org, sizeof c.org, "%s", org);
+  snprintf(c.role, sizeof c.role, "%s", role);
+  return c;
+}
+
+/* The figures are national statistics of every municipality: the operator
+ * imports them (as the other bulk imports), anyone working in trin reads. */
+static void who_may_import_and_read(void **state) {
+  (void)state;
+  void *t = (void *)&benchmark_access;
+  trin_err_t err = {0};
+  trin_caller_t w = caller("aalborg", "writer"), rd = caller("aalborg", "reader");
+  trin_caller_t svc = caller("trin", "service"), admin = caller("ops", "admin");
+  trin_caller_t res = caller("aalborg", "resident");
+  assert_int_equal(trin_access_gate(&w, "trin.benchmark.ImportIkuCsv", t, &err), TRIN_EFORBIDDEN);
+  assert_string_equal(err.message, "organisation \"aalborg\" (role writer) may not "
+                                   "trin.benchmark.ImportIkuCsv: benchmark allows it to service");
+  assert_int_equal(trin_access_gate(&svc, "trin.benchmark.ImportIkuCsv", t, &err), TRIN_OK);
+  assert_int_equal(trin_access_gate(&admin, "trin.benchmark.ImportIkuCsv", t, &err), TRIN_OK);
+  assert_int_equal(trin_access_gate(&rd, "trin.benchmark.QueryIku", t, &err), TRIN_OK);
+  assert_int_equal(trin_access_gate(&w, "trin.benchmark.QueryIku", t, &err), TRIN_OK);
+  assert_int_equal(trin_access_gate(&res, "trin.benchmark.QueryIku", t, &err), TRIN_EFORBIDDEN);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(formula_worked_by_hand),
@@ -250,6 +279,7 @@ int main(void) {
       cmocka_unit_test(no_tasks_not_ranked_not_zero),
       cmocka_unit_test(missing_account_makes_a_partial_total),
       cmocka_unit_test(rank_history_over_ten_years),
+      cmocka_unit_test(who_may_import_and_read),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -405,7 +405,8 @@ static const char *iku_place(const char *state, int rank, int of, int accounts_m
   if (strcmp(state, "no_tasks") == 0) snprintf(buf, size, "ingen udbudsegnede opgaver");
   else if (strcmp(state, "missing") == 0) snprintf(buf, size, "ikke indberettet");
   else if (strcmp(state, "partial") == 0)
-    snprintf(buf, size, "ikke placeret: %d hovedkonti mangler", accounts_missing);
+    snprintf(buf, size, "ikke placeret: %d %s mangler", accounts_missing,
+             accounts_missing == 1 ? "hovedkonto" : "hovedkonti");
   else if (rank > 0) snprintf(buf, size, "nr. %d af %d", rank, of);
   else snprintf(buf, size, "-");
   return buf;
