@@ -35,13 +35,13 @@ typedef struct {
   int year, account;
   char *municipality;
   size_t line;
-} key_t_;
+} file_key_t;
 
 typedef struct {
   trin_store_t *store;
   bool header_done;
   int col[NCOLS];
-  key_t_ *keys;
+  file_key_t *keys;
   size_t n, cap;
 } imp_t;
 
@@ -105,12 +105,12 @@ static int data_row(imp_t *im, const trin_csv_row_t *r, trin_err_t *err) {
   if (rc) return rc;
   if (im->n == im->cap) {
     size_t nc = im->cap ? im->cap * 2 : 1024;
-    key_t_ *k = realloc(im->keys, nc * sizeof *k);
+    file_key_t *k = realloc(im->keys, nc * sizeof *k);
     if (!k) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     im->keys = k;
     im->cap = nc;
   }
-  key_t_ *k = &im->keys[im->n];
+  file_key_t *k = &im->keys[im->n];
   if (!(k->municipality = strdup(row.municipality)))
     return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   k->year = row.year;
@@ -134,7 +134,7 @@ static int cmp_name(const void *a, const void *b) {
 }
 
 static int cmp_key(const void *pa, const void *pb) {
-  const key_t_ *a = pa, *b = pb;
+  const file_key_t *a = pa, *b = pb;
   if (a->year != b->year) return a->year < b->year ? -1 : 1;
   int c = strcmp(a->municipality, b->municipality);
   if (c) return c;
@@ -159,7 +159,7 @@ int benchmark_iku_import_csv(trin_request_t *req, const Trin__Benchmark__ImportI
     goto out;
   }
   for (size_t i = 0; i < im.n; i++) {
-    const key_t_ *k = &im.keys[i], *p = i ? &im.keys[i - 1] : NULL;
+    const file_key_t *k = &im.keys[i], *p = i ? &im.keys[i - 1] : NULL;
     if (p && p->year == k->year && p->account == k->account &&
         strcmp(p->municipality, k->municipality) == 0) {
       rc = trin_err_set(err, TRIN_EINVALID, "csv",

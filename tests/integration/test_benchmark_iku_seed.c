@@ -140,6 +140,12 @@ static void nothing_imported_yet(void **state) {
   assert_string_equal(err.field, "municipality");
   assert_string_equal(err.message,
                       "no IKU figures have been imported (trinctl benchmark iku-import)");
+  assert_int_equal(query(READER, "", 2022, NULL, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "municipality");
+  assert_string_equal(err.message, "is required");
+  assert_int_equal(query(READER, "Aalborg", 1800, NULL, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "year");
+  assert_string_equal(err.message, "must be 1990–2100, not 1800");
 }
 
 #define HEAD "year;municipality;main_account;purchases;own_won;tasks\n"
