@@ -41,7 +41,8 @@ static int fill(const char *location, trin_err_t *err) {
   if (!rc) rc = benchmark_iku_store_migrate(s, err);
   if (!rc) rc = trin_store_begin(s, err);
   char names[NMUN][32];
-  for (int m = 0; m < NMUN; m++) snprintf(names[m], sizeof names[m], "Syntetisk kommune %02d", m + 1);
+  for (int m = 0; m < NMUN; m++)
+    snprintf(names[m], sizeof names[m], "Syntetisk kommune %02d", m + 1);
   for (int y = FROM; !rc && y <= TO; y++)
     for (int m = 0; !rc && m < NMUN; m++)
       for (int k = 0; !rc && k < BENCHMARK_IKU_ACCOUNTS; k++) {
