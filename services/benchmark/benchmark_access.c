@@ -27,6 +27,10 @@ static const trin_access_rule_t RULES[] = {
     {"trin.benchmark.ComparePartnerships", READERS, TRIN_SCOPE_ANY},
     /* lists (issue 19): an organisation's own properties */
     {"trin.benchmark.ListProperties", READERS, TRIN_SCOPE_OWN}, /* filtered */
+    /* competitive exposure (IKU): public statistics of every municipality,
+     * imported by the operator as the other bulk imports, read by anyone */
+    {"trin.benchmark.ImportIkuCsv", R(SERVICE), TRIN_SCOPE_ANY},
+    {"trin.benchmark.QueryIku", READERS, TRIN_SCOPE_ANY},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added

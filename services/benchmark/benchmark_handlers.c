@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "benchmark_access.h"
+#include "benchmark_iku_handlers.h"
 #include "benchmark_import.h"
 #include "benchmark_store.h"
 #include "trin_arena.h"
@@ -673,6 +674,12 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
       free(svc);
       return trin_err_set(err, rc, "", "registering %s failed", H[i].d->name);
     }
+  /* competitive exposure (IKU): requests of their own, no index */
+  if ((rc = benchmark_iku_handlers_register(server, err))) {
+    benchmark_index_destroy(&svc->ix);
+    free(svc);
+    return rc;
+  }
   uv_check_init(loop, &svc->check);
   svc->check.data = svc;
   uv_check_start(&svc->check, on_check);

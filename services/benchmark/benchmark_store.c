@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "benchmark_iku_store.h"
 #include "trin_access.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -107,7 +108,9 @@ static const trin_migration_t MIGRATIONS[] = {
 int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "benchmark", MIGRATIONS, NMIGRATIONS, err);
   /* Partnership membership, learnt from lifecycle's events. */
-  return rc ? rc : trin_access_migrate_follower(s, err);
+  if (!rc) rc = trin_access_migrate_follower(s, err);
+  /* The IKU figures: a scope of their own (benchmark_iku_store). */
+  return rc ? rc : benchmark_iku_store_migrate(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {

@@ -452,6 +452,12 @@ char *trinctl_pct_bp(int64_t bp, char *buf) {
   return buf;
 }
 
+char *trinctl_pct_bp1(int64_t bp, char *buf) {
+  trin_number_format_dk((bp < 0 ? bp - 5 : bp + 5) / 10, 1, false, buf);
+  strcat(buf, " %");
+  return buf;
+}
+
 char *trinctl_kr(int64_t ore, char *buf) { return trin_money_format_dk(ore, buf); }
 
 char *trinctl_num_text(const char *machine, bool sign, char *buf) {
