@@ -48,6 +48,9 @@ static const trin_access_words_t WORDS[] = {
     {"trin.benchmark.QueryFigure", "compare a benchmark figure"},
     {"trin.benchmark.QueryHistory", "read a benchmark figure's history"},
     {"trin.benchmark.ComparePartnerships", "compare partnerships' figures"},
+    {"trin.benchmark.ListProperties", "list an organisation's properties"},
+    {"trin.benchmark.ImportIkuCsv", "import municipalities' competitive exposure (IKU)"},
+    {"trin.benchmark.QueryIku", "read a municipality's competitive exposure (IKU)"},
 };
 
 const trin_access_table_t benchmark_access = {"benchmark", RULES, sizeof RULES / sizeof *RULES,

@@ -71,6 +71,9 @@ static const trin_access_words_t WORDS[] = {
     {"trin.budget.GetDrift", "read a project's budget drift"},
     {"trin.budget.VerifyMolio", "check a budget against MOLIO"},
     {"trin.budget.GetTurnoverSplit", "read a project's turnover split"},
+    {"trin.budget.WithdrawBudget", "withdraw a submitted budget to draft"},
+    {"trin.budget.ReopenBudget", "reopen an approved budget to draft"},
+    {"trin.budget.ListIndexSeries", "list the index series"},
 };
 
 const trin_access_table_t budget_access = {"budget", RULES, sizeof RULES / sizeof *RULES, WORDS,

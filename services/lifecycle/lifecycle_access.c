@@ -77,6 +77,12 @@ static const trin_access_words_t WORDS[] = {
     {"trin.lifecycle.ListProjects", "list projects"},
     {"trin.lifecycle.ConfirmDefectFix", "confirm a defect's repair"},
     {"trin.lifecycle.RejectDefectFix", "reject a defect's repair"},
+    {"trin.lifecycle.EditOrganisation", "rename an organisation"},
+    {"trin.lifecycle.EditPartnership", "correct a partnership's terms"},
+    {"trin.lifecycle.EditProject", "correct a project's facts"},
+    {"trin.lifecycle.CorrectStage", "undo a stage advanced by mistake"},
+    {"trin.lifecycle.ListDisputes", "list disputes across partnerships"},
+    {"trin.lifecycle.ListDefects", "list defects across partnerships"},
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES,

@@ -1207,9 +1207,7 @@ static int list_defects(trin_request_t *req, const ProtobufCMessage *msg, void *
     lifecycle_defect_row_msg_t *r = list.defects[i];
     lifecycle_defect_t d;
     /* Stored dates were checked on the way in. */
-    if (trin_date_parse(r->defect->reported_on, &d.reported_on, "reported_on", err) ||
-        trin_date_parse_optional(r->defect->due_on, &d.due_on, "due_on", err) ||
-        trin_date_parse_optional(r->defect->fixed_on, &d.fixed_on, "fixed_on", err)) {
+    if (defect_rule(r->defect, &d, err)) {
       rc = TRIN_EINTERNAL;
       break;
     }

@@ -908,8 +908,10 @@ int lifecycle_store_dispute_list(trin_store_t *s, const lifecycle_dispute_filter
 int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t *f,
                                 trin_arena_t *a, lifecycle_defect_row_msg_t ***out,
                                 size_t *n, trin_err_t *err) {
+  /* DEFECT_COLS, qualified: both tables have id and project_id. */
   TRIN_STMT("SELECT d.id, d.project_id, d.description, d.severity, d.found_at,"
-       " d.reported_on, d.due_on, d.fixed_on, d.cost_bearer, " REF_COLS
+       " d.reported_on, d.due_on, d.fixed_on, d.cost_bearer, d.fix_reported_on,"
+       " d.fix_reported_by, d.fix_rejected_on, d.fix_rejection_note, " REF_COLS
        " FROM defects d JOIN projects p ON p.id = d.project_id"
        " WHERE (?1 = '' OR p.partnership_id = ?1)"
        " AND (?2 = '' OR p.client_org = ?2)"
@@ -934,7 +936,7 @@ int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t
     trin__lifecycle__defect_row__init(r);
     defect_from_row(a, st, d);
     r->defect = d;
-    if (!(r->project = ref_after(a, st, 9))) break;
+    if (!(r->project = ref_after(a, st, 13))) break;
   }
   trin_stmt_reset(st);
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");

@@ -48,6 +48,8 @@ static const trin_access_words_t WORDS[] = {
     {"trin.survey.Compare", "compare satisfaction inside and outside partnerships"},
     {"trin.survey.ListAlerts", "list a survey's alerts"},
     {"trin.survey.AcknowledgeAlert", "acknowledge a survey alert"},
+    {"trin.survey.RemoveResponse", "remove a respondent's answers from a round"},
+    {"trin.survey.ClearRound", "clear a wrongly imported round"},
     TRIN_TOKEN_ACCESS_WORDS,
 };
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deploy.demo_resume — deploy/demo-portfolio.sh stopped midway finishes on
 # the next run. Starts lifecycle, budget, survey and benchmark on ipc://
-# endpoints in a temporary directory (no ports, no keys: a local endpoint),
+# endpoints in a temporary directory (no ports — the survey webhook off —
+# and no keys: a local endpoint),
 # runs the loader, kills it (SIGKILL, its trinctl call in flight included)
 # once some projects are there, and checks that the second run says how
 # many of the portfolio's projects it found, loads the rest and ends with
@@ -35,7 +36,7 @@ start lifecycle "$bin_lifecycle" --budget-endpoint="$(ep budget)" \
   --budget-pub-endpoint="$(ep budget-pub)"
 start budget "$bin_budget" --lifecycle-endpoint="$(ep lifecycle)" \
   --lifecycle-pub-endpoint="$(ep lifecycle-pub)"
-start survey "$bin_survey" --lifecycle-endpoint="$(ep lifecycle)" \
+start survey "$bin_survey" --http-address= --lifecycle-endpoint="$(ep lifecycle)" \
   --lifecycle-pub-endpoint="$(ep lifecycle-pub)"
 start benchmark "$bin_benchmark" --lifecycle-endpoint="$(ep lifecycle)" \
   --lifecycle-pub-endpoint="$(ep lifecycle-pub)" --budget-endpoint="$(ep budget)" \

@@ -710,7 +710,7 @@ static void test_defect_report(void **state) {
 }
 
 static void test_defect_overdue(void **state) {
-  lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
+  lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE, TRIN_DATE_NONE};
   assert_false(lifecycle_defect_overdue(&d, D("2028-05-31")));
   assert_false(lifecycle_defect_overdue(&d, D("2028-06-01"))); /* due today: not yet */
   assert_true(lifecycle_defect_overdue(&d, D("2028-06-02")));
