@@ -260,8 +260,9 @@ static void who_may_import_and_read(void **state) {
   trin_caller_t svc = caller("trin", "service"), admin = caller("ops", "admin");
   trin_caller_t res = caller("aalborg", "resident");
   assert_int_equal(trin_access_gate(&w, "trin.benchmark.ImportIkuCsv", t, &err), TRIN_EFORBIDDEN);
-  assert_string_equal(err.message, "organisation \"aalborg\" (role writer) may not "
-                                   "trin.benchmark.ImportIkuCsv: benchmark allows it to service");
+  assert_string_equal(err.message, "organisation \"aalborg\" (role writer) may not import "
+                                   "municipalities' competitive exposure (IKU) "
+                                   "(trin.benchmark.ImportIkuCsv): only service (trin selv) may");
   assert_int_equal(trin_access_gate(&svc, "trin.benchmark.ImportIkuCsv", t, &err), TRIN_OK);
   assert_int_equal(trin_access_gate(&admin, "trin.benchmark.ImportIkuCsv", t, &err), TRIN_OK);
   assert_int_equal(trin_access_gate(&rd, "trin.benchmark.QueryIku", t, &err), TRIN_OK);

@@ -352,14 +352,14 @@ static void who_may_correct_and_acknowledge(void **state) {
                 res = caller("afd", "resident"), adv = caller("raad", "advisor");
   assert_int_equal(trin_access_gate(&rd, "trin.survey.AcknowledgeAlert", t, &err),
                    TRIN_EFORBIDDEN);
-  assert_string_equal(err.message, "organisation \"alfa\" (role reader) may not "
-                                   "trin.survey.AcknowledgeAlert: survey allows it to writer, "
-                                   "advisor");
+  assert_string_equal(err.message, "organisation \"alfa\" (role reader) may not acknowledge "
+                                   "a survey alert (trin.survey.AcknowledgeAlert): only writer "
+                                   "(bygherre) or advisor (rådgiver) may");
   assert_int_equal(trin_access_gate(&adv, "trin.survey.AcknowledgeAlert", t, &err), TRIN_OK);
   const char *corrections[] = {"trin.survey.RemoveResponse", "trin.survey.ClearRound"};
   for (int i = 0; i < 2; i++) {
     assert_int_equal(trin_access_gate(&rd, corrections[i], t, &err), TRIN_EFORBIDDEN);
-    assert_non_null(strstr(err.message, "allows it to writer, resident"));
+    assert_non_null(strstr(err.message, "only writer (bygherre) or resident (beboerrepræsentant) may"));
     assert_int_equal(trin_access_gate(&adv, corrections[i], t, &err), TRIN_EFORBIDDEN);
     assert_int_equal(trin_access_gate(&w, corrections[i], t, &err), TRIN_OK);
     assert_int_equal(trin_access_gate(&res, corrections[i], t, &err), TRIN_OK);
