@@ -32,6 +32,8 @@
  *   budget.budget_submitted       budget.submitted_on
  *   budget.budget_approved        budget.approved_on
  *   budget.price_closed           date
+ *   budget.budget_withdrawn,      the commit time: a correction counts in the
+ *     budget_reopened             year it is made (their payload names no date)
  *   budget.scope_change_recorded  scope_change.decided_on
  *   survey.results_changed        the round's closing date
  * and of the event's commit time (Event.time, UTC) for every other event

@@ -37,6 +37,11 @@ static const trin_access_rule_t RULES[] = {
     {"trin.budget.GetDrift", READERS, TRIN_SCOPE_MEMBER},
     {"trin.budget.VerifyMolio", READERS, TRIN_SCOPE_MEMBER},
     {"trin.budget.GetTurnoverSplit", READERS, TRIN_SCOPE_MEMBER},
+    /* corrections (issue 19): a budget goes back to draft by the side that
+     * moved it on — the calculator withdraws what it submitted, the client's
+     * writer reopens what it approved */
+    {"trin.budget.WithdrawBudget", R(CALCULATOR), TRIN_SCOPE_MEMBER},
+    {"trin.budget.ReopenBudget", R(WRITER), TRIN_SCOPE_OWN},
 };
 
 const trin_access_table_t budget_access = {"budget", RULES, sizeof RULES / sizeof *RULES};

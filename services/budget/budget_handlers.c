@@ -578,6 +578,83 @@ out:
   return rc;
 }
 
+/* ---- corrections: back to draft, with a reason and who ------------------------------- */
+
+/* Who asks, as a correction's event records it: the organisation ("local"
+ * on an unauthenticated endpoint), "org/person" for a person the gateway
+ * asks for, and the key's fingerprint. */
+static int correction_by(trin_request_t *req, trin_arena_t *a, budget_event_msg_t *ev,
+                         trin_err_t *err) {
+  const trin_caller_t *c = trin_request_caller(req);
+  const char *org = c && *c->org ? c->org : "local";
+  ev->by = c && *c->person ? trin_arena_printf(a, "%s/%s", org, c->person)
+                           : trin_arena_strdup(a, org);
+  ev->by_key = trin_arena_strdup(a, c ? c->key : "");
+  return ev->by && ev->by_key ? TRIN_OK : oom(err);
+}
+
+/* The budget a correction names, as the rules see it; kind -1 only for a
+ * kind the store should never hold. */
+static budget_state_t correction_state(const budget_budget_msg_t *b) {
+  return (budget_state_t){b->id, b->project_id, budget_kind_parse(b->kind, "kind", NULL),
+                          b->status};
+}
+
+static int withdraw_budget(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  const Trin__Budget__WithdrawBudget *q = (const void *)msg;
+  budget_handlers_t *h = data;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(q->budget_id, "budget_id", err));
+  TRY(budget_reason_check(q->reason, err));
+  budget_budget_msg_t b;
+  TRY(load_budget(req, &a, q->budget_id, &b, false, err));
+  budget_state_t st = correction_state(&b);
+  TRY(budget_withdraw_check(&st, err));
+  TRY(budget_store_budget_to_draft(trin_request_store(req), b.id, err));
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  ev.reason = q->reason;
+  TRY(correction_by(req, &a, &ev, err));
+  TRY(budget_reply(req, h, &a, b.id, false, "budget.budget_withdrawn", &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int reopen_budget(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Budget__ReopenBudget *q = (const void *)msg;
+  budget_handlers_t *h = data;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  TRY(trin_id_check(q->budget_id, "budget_id", err));
+  TRY(budget_reason_check(q->reason, err));
+  budget_budget_msg_t b;
+  TRY(load_budget(req, &a, q->budget_id, &b, false, err));
+  /* The price is closed by the project's approved Skema B (this service's
+   * own price_closed), or by lifecycle's ClosePrice, which it tells in its
+   * project events. */
+  TRY(budget_store_economy_load(s, b.project_id, "budget.project_id", &h->economy, err));
+  const budget_version_t *vb = &h->economy.b;
+  bool b_approved = vb->has && strcmp(vb->status, "approved") == 0;
+  const char *lc_on = h->economy.project.price_closed_on;
+  budget_price_closing_t pc = {b_approved || lc_on[0],
+                               b_approved ? vb->approved_on : lc_on,
+                               b_approved ? vb->id : ""};
+  budget_state_t st = correction_state(&b);
+  TRY(budget_reopen_check(&st, &pc, err));
+  TRY(budget_store_budget_to_draft(s, b.id, err));
+  budget_event_msg_t ev = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  ev.reason = q->reason;
+  TRY(correction_by(req, &a, &ev, err));
+  TRY(budget_reply(req, h, &a, b.id, false, "budget.budget_reopened", &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
 static int get_budget(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                       trin_err_t *err) {
   const Trin__Budget__GetBudget *q = (const void *)msg;
@@ -1183,6 +1260,9 @@ int budget_handlers_register(trin_server_t *s, budget_handlers_t *h) {
   ROUTE(get_drift, get_drift);
   ROUTE(verify_molio, verify_molio);
   ROUTE(get_turnover_split, get_turnover_split);
+  /* corrections (issue 19) */
+  ROUTE(withdraw_budget, withdraw_budget);
+  ROUTE(reopen_budget, reopen_budget);
 #undef ROUTE
   return TRIN_OK;
 }

@@ -36,7 +36,10 @@ static int apply_partnership(trin_store_t *s, const Trin__Event *ev, trin_err_t 
   return rc;
 }
 
-static int apply_project(trin_store_t *s, const Trin__Event *ev, trin_err_t *err) {
+/* replay_only: the event was applied before migration 3 kept the price
+ * closing, so only that is taken from it now. */
+static int apply_project(trin_store_t *s, const Trin__Event *ev, bool replay_only,
+                         trin_err_t *err) {
   Trin__Lifecycle__ProjectEvent *pe = NULL;
   trin_err_t e = {0};
   if (trin_codec_unpack(&trin__lifecycle__project_event__descriptor, ev->payload.data,
@@ -52,7 +55,13 @@ static int apply_project(trin_store_t *s, const Trin__Event *ev, trin_err_t *err
     snprintf(p.partnership_id, sizeof p.partnership_id, "%s", pe->project->partnership_id);
     snprintf(p.client_org, sizeof p.client_org, "%s", pe->project->client_org);
     snprintf(p.stage, sizeof p.stage, "%s", pe->project->stage);
-    rc = budget_store_project_upsert(s, &p, err);
+    if (pe->project->price_closed)
+      snprintf(p.price_closed_on, sizeof p.price_closed_on, "%s",
+               pe->project->price_closed_on ? pe->project->price_closed_on : "");
+    if (!replay_only)
+      rc = budget_store_project_upsert(s, &p, err);
+    else if (p.price_closed_on[0])
+      rc = budget_store_project_price_closed(s, p.id, p.price_closed_on, err);
   }
   trin_codec_free(pe);
   return rc;
@@ -68,6 +77,16 @@ int budget_lifecycle_apply(trin_request_t *req, const Trin__Event *ev, void *dat
   if (strcmp(pt, trin__lifecycle__partnership__descriptor.name) == 0)
     return apply_partnership(s, ev, err);
   if (strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0)
-    return apply_project(s, ev, err);
+    return apply_project(s, ev, false, err);
+  return TRIN_OK;
+}
+
+int budget_lifecycle_replay(trin_request_t *req, const Trin__Event *ev, void *data,
+                            trin_err_t *err) {
+  int rc = lifecycle_membership_replay(req, ev, data, err);
+  if (rc) return rc;
+  const char *pt = ev->payload_type ? ev->payload_type : "";
+  if (strcmp(pt, trin__lifecycle__project_event__descriptor.name) == 0)
+    return apply_project(trin_request_store(req), ev, true, err);
   return TRIN_OK;
 }

@@ -15,4 +15,11 @@
 int budget_lifecycle_apply(trin_request_t *req, const Trin__Event *ev, void *data,
                            trin_err_t *err);
 
+/* A trin_follower replay function: for events applied before, the
+ * membership (lifecycle_membership_replay) and a project's price closing,
+ * which stores older than the budget store's migration 3 did not keep
+ * (budget_store_migrate rewinds the cursor once for it). */
+int budget_lifecycle_replay(trin_request_t *req, const Trin__Event *ev, void *data,
+                            trin_err_t *err);
+
 #endif

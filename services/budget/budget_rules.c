@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trin_id.h"
 #include "trin_number.h"
 
 __extension__ typedef __int128 i128;
@@ -569,4 +570,56 @@ bool budget_project_figures_equal(const budget_project_figures_t *x,
          x->molio.checked == y->molio.checked && x->molio.failing == y->molio.failing &&
          x->molio.excess_ore == y->molio.excess_ore &&
          forecast_equal(&x->forecast, &y->forecast);
+}
+
+/* ---- corrections ---------------------------------------------------------------- */
+
+int budget_reason_check(const char *reason, trin_err_t *err) {
+  const char *r = reason ? reason : "";
+  while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') r++;
+  if (!*r)
+    return trin_err_set(err, TRIN_EINVALID, "reason",
+                        "is required: say why the budget goes back to draft");
+  return trin_text_check(reason, BUDGET_REASON_MAX_BYTES, "reason", err);
+}
+
+int budget_withdraw_check(const budget_state_t *b, trin_err_t *err) {
+  if (strcmp(b->status, "submitted") == 0) return TRIN_OK;
+  return trin_err_set(err, TRIN_ECONFLICT, "status",
+                      "budget '%s' is %s; only a submitted budget can be withdrawn%s", b->id,
+                      b->status,
+                      strcmp(b->status, "approved") == 0 ? " (an approved one is reopened)" : "");
+}
+
+/* The day a refusal names, NULL when it is not known. */
+static const char *on_day(const char *on) { return on && *on ? on : NULL; }
+
+int budget_reopen_check(const budget_state_t *b, const budget_price_closing_t *pc,
+                        trin_err_t *err) {
+  if (strcmp(b->status, "approved") != 0)
+    return trin_err_set(err, TRIN_ECONFLICT, "status",
+                        "budget '%s' is %s; only an approved budget can be reopened%s", b->id,
+                        b->status,
+                        strcmp(b->status, "submitted") == 0 ? " (a submitted one is withdrawn)"
+                                                            : "");
+  const char *day = on_day(pc->on);
+  if (b->kind == BUDGET_SKEMA_B)
+    return trin_err_set(err, TRIN_ECONFLICT, "price_closed",
+                        "budget '%s' is the approved Skema B of project '%s': approving it "
+                        "closed the price (prisen er lukket%s%s), and a closed price is not "
+                        "reopened",
+                        b->id, b->project_id, day ? " " : "", day ? day : "");
+  if (b->kind == BUDGET_SKEMA_A && pc->closed) {
+    char by[200];
+    if (pc->skema_b_id && *pc->skema_b_id)
+      snprintf(by, sizeof by, " by Skema B '%s'", pc->skema_b_id);
+    else
+      snprintf(by, sizeof by, " in the project's lifecycle");
+    return trin_err_set(err, TRIN_ECONFLICT, "price_closed",
+                        "the price of project '%s' is closed%s (prisen er lukket%s%s): the "
+                        "drift is measured from its approved Skema A '%s', which can no longer "
+                        "be reopened",
+                        b->project_id, by, day ? " " : "", day ? day : "", b->id);
+  }
+  return TRIN_OK;
 }

@@ -297,4 +297,43 @@ int budget_project_figures(const budget_project_input_t *in, budget_project_figu
 bool budget_project_figures_equal(const budget_project_figures_t *x,
                                   const budget_project_figures_t *y);
 
+/* ---- corrections: a budget back to draft (issue 19) ----------------------------
+ * WithdrawBudget takes a submitted budget back (submitted -> draft);
+ * ReopenBudget an approved one (approved -> draft: it is reopened to be
+ * changed, then submitted and approved again). The price closing is the
+ * line neither crosses: approving the Skema B closed the price, so the
+ * approved Skema B is never reopened, and the Skema A the drift is measured
+ * from is not reopened once the price is closed. Skema C and forecasts
+ * follow no such line. */
+
+#define BUDGET_REASON_MAX_BYTES 2000
+
+/* A correction's reason: required, not only spaces, at most
+ * BUDGET_REASON_MAX_BYTES, typed text (trin_text_check). Field "reason". */
+int budget_reason_check(const char *reason, trin_err_t *err);
+
+/* The budget a correction names. */
+typedef struct {
+  const char *id;
+  const char *project_id;
+  int kind;            /* budget_kind_t */
+  const char *status;  /* draft, submitted, approved */
+} budget_state_t;
+
+/* Whether the project's price is closed, and by what: its approved Skema B
+ * (skema_b_id), or lifecycle's ClosePrice alone (skema_b_id ""). */
+typedef struct {
+  bool closed;
+  const char *on;          /* the day, "" when not known */
+  const char *skema_b_id;
+} budget_price_closing_t;
+
+/* Only a submitted budget; CONFLICT naming "status" otherwise. */
+int budget_withdraw_check(const budget_state_t *b, trin_err_t *err);
+/* Only an approved budget (CONFLICT naming "status"); not the approved
+ * Skema B, and not a Skema A once the price is closed (CONFLICT naming
+ * "price_closed", saying "prisen er lukket" and the day). */
+int budget_reopen_check(const budget_state_t *b, const budget_price_closing_t *pc,
+                        trin_err_t *err);
+
 #endif

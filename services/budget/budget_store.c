@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "trin_access.h"
+#include "trin_cursor.h"
 
 static const trin_migration_t MIGRATIONS[] = {
     {1,
@@ -127,13 +128,27 @@ static const trin_migration_t MIGRATIONS[] = {
      "CREATE INDEX scope_changes_id ON scope_changes(id);"
      "CREATE INDEX options_id ON options(id);"
      "CREATE INDEX actual_costs_id ON actual_costs(id);"},
+    /* Lifecycle's price closing (ClosePrice closes a price without a Skema B
+     * here): a Skema A is not reopened once it is. */
+    {3, "ALTER TABLE projects ADD COLUMN price_closed_on TEXT;"},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
+
+/* A store older than migration 3 applied lifecycle's events without
+ * keeping their price closing: see them once more (budget_lifecycle_replay). */
+static int rewind_for_price_closing(trin_store_t *s, void *data, trin_err_t *err) {
+  (void)data;
+  return trin_cursor_rewind(s, "lifecycle", err);
+}
 
 int budget_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "budget", MIGRATIONS, NMIGRATIONS, err);
   /* Partnership membership, learnt from lifecycle's events with the rest. */
-  return rc ? rc : trin_access_migrate_follower(s, err);
+  if (!rc) rc = trin_access_migrate_follower(s, err);
+  if (!rc)
+    rc = trin_store_migrate_fn(s, "budget_price_closing_replay", rewind_for_price_closing, NULL,
+                               err);
+  return rc;
 }
 
 int budget_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
@@ -180,13 +195,24 @@ int budget_store_partnership_upsert(trin_store_t *s, const budget_partnership_t 
 }
 
 int budget_store_project_upsert(trin_store_t *s, const budget_project_t *p, trin_err_t *err) {
-  TRIN_STMT("INSERT INTO projects (id, partnership_id, client_org, stage) VALUES (?,?,?,?)"
+  TRIN_STMT("INSERT INTO projects (id, partnership_id, client_org, stage, price_closed_on)"
+       " VALUES (?,?,?,?,?)"
        " ON CONFLICT(id) DO UPDATE SET partnership_id=excluded.partnership_id,"
-       " client_org=excluded.client_org, stage=excluded.stage");
+       " client_org=excluded.client_org, stage=excluded.stage,"
+       " price_closed_on=COALESCE(excluded.price_closed_on, projects.price_closed_on)");
   trin_stmt_bind_text(st, 1, p->id);
   trin_stmt_bind_text_or_null(st, 2, p->partnership_id);
   trin_stmt_bind_text(st, 3, p->client_org);
   trin_stmt_bind_text(st, 4, p->stage);
+  trin_stmt_bind_text_or_null(st, 5, p->price_closed_on);
+  return trin_stmt_run(st, err);
+}
+
+int budget_store_project_price_closed(trin_store_t *s, const char *id, const char *on,
+                                      trin_err_t *err) {
+  TRIN_STMT("UPDATE projects SET price_closed_on = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, on);
+  trin_stmt_bind_text(st, 2, id);
   return trin_stmt_run(st, err);
 }
 
@@ -208,7 +234,8 @@ int budget_store_partnership_get(trin_store_t *s, const char *id, const char *fi
 
 int budget_store_project_get(trin_store_t *s, const char *id, const char *field,
                              budget_project_t *out, trin_err_t *err) {
-  TRIN_STMT("SELECT id, partnership_id, client_org, stage FROM projects WHERE id = ?");
+  TRIN_STMT("SELECT id, partnership_id, client_org, stage, price_closed_on FROM projects"
+       " WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_OK)
@@ -218,6 +245,7 @@ int budget_store_project_get(trin_store_t *s, const char *id, const char *field,
   trin_stmt_text_copy(st, 1, out->partnership_id, sizeof out->partnership_id);
   trin_stmt_text_copy(st, 2, out->client_org, sizeof out->client_org);
   trin_stmt_text_copy(st, 3, out->stage, sizeof out->stage);
+  trin_stmt_text_copy(st, 4, out->price_closed_on, sizeof out->price_closed_on);
   trin_stmt_reset(st);
   return TRIN_OK;
 }
@@ -496,6 +524,17 @@ int budget_store_budget_set_status(trin_store_t *s, const char *id, const char *
   trin_stmt_bind_text(st, 1, status);
   trin_stmt_bind_text(st, 2, date);
   trin_stmt_bind_text(st, 3, id);
+  return trin_stmt_run_one(s, st, "budget", id, "budget_id", err);
+}
+
+int budget_store_budget_to_draft(trin_store_t *s, const char *id, trin_err_t *err) {
+  trin_stmt_t *st;
+  int rc = trin_store_stmt(s,
+                           "UPDATE budgets SET status = 'draft', submitted_on = NULL,"
+                           " approved_on = NULL WHERE id = ?",
+                           &st, err);
+  if (rc) return rc;
+  trin_stmt_bind_text(st, 1, id);
   return trin_stmt_run_one(s, st, "budget", id, "budget_id", err);
 }
 

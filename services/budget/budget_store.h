@@ -40,11 +40,19 @@ typedef struct {
 
 typedef struct {
   char id[65], partnership_id[65], client_org[65], stage[32];
+  /* The day lifecycle says the price was closed (its ClosePrice, or its
+   * answer to budget.price_closed); "" while open. Once known it is kept:
+   * an upsert with "" does not reopen a price. */
+  char price_closed_on[16];
 } budget_project_t;
 
 int budget_store_partnership_upsert(trin_store_t *s, const budget_partnership_t *p,
                                     trin_err_t *err);
 int budget_store_project_upsert(trin_store_t *s, const budget_project_t *p, trin_err_t *err);
+/* Records the day lifecycle closed the project's price (a replayed event);
+ * no project, nothing to record. */
+int budget_store_project_price_closed(trin_store_t *s, const char *id, const char *on,
+                                      trin_err_t *err);
 /* TRIN_ENOTFOUND naming field when lifecycle has not announced the id. */
 int budget_store_partnership_get(trin_store_t *s, const char *id, const char *field,
                                  budget_partnership_t *out, trin_err_t *err);
@@ -84,6 +92,9 @@ int budget_store_budget_set_total(trin_store_t *s, const char *id, trin_ore_t to
 /* status "submitted" sets submitted_on, "approved" approved_on. */
 int budget_store_budget_set_status(trin_store_t *s, const char *id, const char *status,
                                    const char *date, trin_err_t *err);
+/* Back to draft (a withdrawn or reopened budget): status "draft", the
+ * submitted and approved days cleared. */
+int budget_store_budget_to_draft(trin_store_t *s, const char *id, trin_err_t *err);
 /* Counts the project's budgets of a kind with a status ("" = any). */
 int budget_store_budget_count(trin_store_t *s, const char *project_id, const char *kind,
                               const char *status, int *n, trin_err_t *err);

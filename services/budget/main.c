@@ -5,7 +5,6 @@
 #include "budget_handlers.h"
 #include "budget_lifecycle_events.h"
 #include "budget_store.h"
-#include "lifecycle_membership.h"
 #include "trin_follower.h"
 #include "trin_service.h"
 
@@ -38,7 +37,7 @@ int main(int argc, char **argv) {
   trin_follower_options_t fo = {.service = "lifecycle",
                                 .endpoint = trin_config_get(cfg, "lifecycle-endpoint"),
                                 .pub_endpoint = trin_config_get(cfg, "lifecycle-pub-endpoint"),
-                                .replay = lifecycle_membership_replay};
+                                .replay = budget_lifecycle_replay};
   if (trin_service_peer(svc, fo.service, fo.endpoint, fo.pub_endpoint, &fo.curve, &err) ||
       trin_follower_new(trin_service_loop(svc), trin_service_zctx(svc),
                         trin_service_server(svc), &fo, budget_lifecycle_apply, NULL, &lifecycle,

@@ -103,6 +103,8 @@ static const route_t ROUTES[] = {
     {"trin.budget.RemoveBudgetLine", "DELETE", "/api/v1/budgets/{budget_id}/lines/{line_id}"},
     {"trin.budget.SubmitBudget", "POST", "/api/v1/budgets/{budget_id}/submit"},
     {"trin.budget.ApproveBudget", "POST", "/api/v1/budgets/{budget_id}/approve"},
+    {"trin.budget.WithdrawBudget", "POST", "/api/v1/budgets/{budget_id}/withdraw"},
+    {"trin.budget.ReopenBudget", "POST", "/api/v1/budgets/{budget_id}/reopen"},
     {"trin.budget.VerifyMolio", "GET", "/api/v1/budgets/{budget_id}/molio"},
     {"trin.budget.GetProjectEconomy", "GET", "/api/v1/projects/{project_id}/economy"},
     {"trin.budget.GetDrift", "GET", "/api/v1/projects/{project_id}/drift"},

@@ -17,3 +17,17 @@ endfunction()
 
 trin_budget_integration(budget.flow test_budget_flow.c)
 trin_budget_integration(budget.robustness test_budget_robust.c)
+
+# Corrections (issue 19): withdraw and reopen with a reason and who, through
+# lifecycle, budget and the aggregator's status row, and trinctl.
+if(TARGET trin-aggregator AND TARGET test_aggregator_util)
+  trin_test(NAME budget.corrections SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_budget_corrections.c
+            LIBS trin_testproc trin_budget_testcalls test_aggregator_util PkgConfig::JANSSON)
+  target_include_directories(test_budget_corrections PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
+  target_compile_definitions(test_budget_corrections PRIVATE
+    TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+    TRIN_BUDGET_BIN="$<TARGET_FILE:trin-budget>"
+    TRIN_AGGREGATOR_BIN="$<TARGET_FILE:trin-aggregator>"
+    TRINCTL_BIN="$<TARGET_FILE:trinctl>")
+  add_dependencies(test_budget_corrections trin-lifecycle trin-budget trin-aggregator trinctl)
+endif()

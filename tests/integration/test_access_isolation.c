@@ -501,6 +501,37 @@ static void budget_roles(void **state) {
   FORBIDDEN(BG, ALFA_W, bg_index_point(as(ALFA_W, BG), "BYG42", "2023-01-01", 10000, &seq, &e_),
             "", "trin.budget.AddIndexPoints");
   OK(bg_index_point(as(ADMIN, BG), "BYG42", "2023-01-01", 10000, &seq, &e_));
+
+  /* corrections (issue 19): the client reopens what it approved, the
+   * calculator withdraws what it submitted; the event says who by key */
+  FORBIDDEN(BG, BYG_C, bg_reopen(as(BYG_C, BG), "A1", "forkert tag", &e_), "",
+            "trin.budget.ReopenBudget");
+  HIDDEN(BG, BETA_W, bg_reopen(as(BETA_W, BG), "A1", "forkert tag", &e_), "budget_id", "budget",
+         "A1");
+  OK(bg_reopen(as(ALFA_W, BG), "A1", "forkert tag", &e_));
+  Trin__Event *ev = NULL;
+  Trin__Budget__BudgetEvent *be = NULL;
+  OK(bg_last_event(as(ADMIN, BG), &ev, &be, &e_));
+  assert_string_equal(ev->type, "budget.budget_reopened");
+  assert_string_equal(be->reason, "forkert tag");
+  assert_string_equal(be->by, WHO[ALFA_W].org);
+  assert_int_equal(strlen(be->by_key), 32); /* the key's fingerprint */
+  trin_codec_free(be);
+  trin_codec_free(ev);
+  assert_string_equal(budget_status("A1"), "draft");
+  OK(bg_submit(as(BYG_C, BG), "A1", "2023-05-05", &e_));
+  FORBIDDEN(BG, ALFA_W, bg_withdraw(as(ALFA_W, BG), "A1", "mangler tilbud", &e_), "",
+            "trin.budget.WithdrawBudget");
+  FORBIDDEN(BG, RAAD_A, bg_withdraw(as(RAAD_A, BG), "A1", "mangler tilbud", &e_), "", NULL);
+  OK(bg_withdraw(as(BYG_C, BG), "A1", "mangler tilbud", &e_));
+  OK(bg_last_event(as(ADMIN, BG), &ev, &be, &e_));
+  assert_string_equal(ev->type, "budget.budget_withdrawn");
+  assert_string_equal(be->by, WHO[BYG_C].org);
+  trin_codec_free(be);
+  trin_codec_free(ev);
+  OK(bg_submit(as(BYG_C, BG), "A1", "2023-05-06", &e_));
+  OK(bg_approve(as(ALFA_W, BG), "A1", "2023-05-07", &e_));
+  assert_string_equal(budget_status("A1"), "approved");
 }
 
 /* A budget store an older trin wrote: it followed lifecycle before it kept

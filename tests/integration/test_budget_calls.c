@@ -119,6 +119,47 @@ int bg_approve(trin_client_t *c, const char *budget, const char *date, trin_err_
   return call(c, &q.base, &trin__budget__budget_reply__descriptor, err);
 }
 
+int bg_withdraw(trin_client_t *c, const char *budget, const char *reason, trin_err_t *err) {
+  Trin__Budget__WithdrawBudget q = TRIN__BUDGET__WITHDRAW_BUDGET__INIT;
+  q.budget_id = (char *)budget;
+  q.reason = (char *)reason;
+  return call(c, &q.base, &trin__budget__budget_reply__descriptor, err);
+}
+
+int bg_reopen(trin_client_t *c, const char *budget, const char *reason, trin_err_t *err) {
+  Trin__Budget__ReopenBudget q = TRIN__BUDGET__REOPEN_BUDGET__INIT;
+  q.budget_id = (char *)budget;
+  q.reason = (char *)reason;
+  return call(c, &q.base, &trin__budget__budget_reply__descriptor, err);
+}
+
+int bg_last_event(trin_client_t *c, Trin__Event **ev, Trin__Budget__BudgetEvent **be,
+                  trin_err_t *err) {
+  *ev = NULL;
+  *be = NULL;
+  uint64_t last = bg_last_seq(c);
+  if (last == 0) return trin_err_set(err, TRIN_ENOTFOUND, "seq", "no events yet");
+  Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
+  q.after_seq = last - 1;
+  q.limit = 1;
+  Trin__EventBatch *b = NULL;
+  int rc = testcall(c, &q.base, &trin__event_batch__descriptor, (ProtobufCMessage **)&b, err);
+  if (rc) return rc;
+  if (b->n_events != 1) {
+    trin_codec_free(b);
+    return trin_err_set(err, TRIN_ENOTFOUND, "seq", "event %llu is not there",
+                        (unsigned long long)last);
+  }
+  *ev = b->events[0];
+  b->events[0] = NULL;
+  b->n_events = 0;
+  trin_codec_free(b);
+  if (strcmp((*ev)->payload_type, trin__budget__budget_event__descriptor.name) == 0)
+    rc = trin_codec_unpack(&trin__budget__budget_event__descriptor, (*ev)->payload.data,
+                           (*ev)->payload.len, "payload", (ProtobufCMessage **)be, err);
+  return rc;
+}
+
 int bg_index_csv(trin_client_t *c, const char *series, const char *csv, trin_err_t *err) {
   Trin__Budget__ImportIndexCsv q = TRIN__BUDGET__IMPORT_INDEX_CSV__INIT;
   q.series = (char *)series;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "trin/budget.pb-c.h"
+#include "trin/envelope.pb-c.h"
 #include "trin_client.h"
 
 typedef struct {
@@ -27,6 +28,13 @@ int bg_budget(trin_client_t *c, const char *id, const char *project, const char 
 int bg_line(trin_client_t *c, const char *budget, const bg_line_spec_t *l, trin_err_t *err);
 int bg_submit(trin_client_t *c, const char *budget, const char *date, trin_err_t *err);
 int bg_approve(trin_client_t *c, const char *budget, const char *date, trin_err_t *err);
+/* Corrections: back to draft with a reason (WithdrawBudget, ReopenBudget). */
+int bg_withdraw(trin_client_t *c, const char *budget, const char *reason, trin_err_t *err);
+int bg_reopen(trin_client_t *c, const char *budget, const char *reason, trin_err_t *err);
+/* The budget service's last event (EventsSince), *be its payload when it is
+ * a BudgetEvent (else NULL); both the caller's to trin_codec_free. */
+int bg_last_event(trin_client_t *c, Trin__Event **ev, Trin__Budget__BudgetEvent **be,
+                  trin_err_t *err);
 int bg_index_csv(trin_client_t *c, const char *series, const char *csv, trin_err_t *err);
 /* The same for a file's bytes as they are (NUL bytes included). */
 int bg_index_csv_bytes(trin_client_t *c, const char *series, const void *csv, size_t len,

@@ -40,7 +40,11 @@ static void test_v1_store_migrates_intact(void **state) {
 
   s = keys_open(loc);
   assert_int_equal(budget_store_migrate(s, &err), TRIN_OK);
-  assert_int_equal(keys_version(s, "budget"), 2);
+  /* Through version 3 (lifecycle's price closing per project) as well. */
+  assert_int_equal(keys_version(s, "budget"), 3);
+  budget_project_t p;
+  assert_int_equal(budget_store_project_get(s, "p1", "project_id", &p, &err), TRIN_OK);
+  assert_string_equal(p.price_closed_on, "");
   assert_int_equal(keys_int(s, "SELECT COUNT(*) FROM budget_lines WHERE project_id = 'p1'"), 2);
 
   trin_arena_t a = TRIN_ARENA_INIT;

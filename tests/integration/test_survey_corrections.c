@@ -217,6 +217,12 @@ static void a_wrong_import_is_cleared_and_imported_again(void **state) {
     assert_string_equal(list->alerts[i]->alert->survey_id, "S-FIX");
   }
   trin_codec_free(list);
+  /* the same history, by project, with trinctl: the survey column names it */
+  assert_int_equal(trinctl("survey project-alerts P-FIX", out, sizeof out), 0);
+  assert_non_null(strstr(out, "projekt P-FIX: advarsler (alerts)"));
+  assert_non_null(strstr(out, "S-FIX"));
+  assert_non_null(strstr(out, "ryddet (cleared)"));
+  assert_null(strstr(out, "står (standing)"));
   wait_row(port, "P-FIX", "false/green/4.00");
   Trin__Survey__RoundResults *res = NULL;
   OK(sv_results(env.svc, "S-FIX", 0, &res, &e_));

@@ -183,6 +183,27 @@ static void budget_columns(void **state) {
   /* market-adjusted 1.2 % green, forecast 0.47 % over B green */
   assert_string_equal(cell(r, AGG_COL_RAG_ECONOMY), "green");
   assert_string_equal(cell(r, AGG_COL_RAG_OVERALL), "green");
+  /* the Skema A reopened (issue 19): budget's figures no longer have an
+   * approved A, nor a drift; the row shows them empty, B and MOLIO stay */
+  Trin__Budget__ProjectFigures before = f;
+  f.budget_a_ore = 0;
+  f.drift_known = false;
+  f.drift_bp = 0;
+  f.market_known = false;
+  f.market_adjusted_drift_bp = 0;
+  be.reason = "Tagets mængde var forkert";
+  apply("budget", "budget.budget_reopened", &be.base);
+  assert_int_equal(commit(&seq), 1);
+  assert_string_equal(cell(r, AGG_COL_BUDGET_A_DKK), "<null>");
+  assert_string_equal(cell(r, AGG_COL_DRIFT_PCT), "<null>");
+  assert_string_equal(cell(r, AGG_COL_MARKET_ADJUSTED_DRIFT_PCT), "<null>");
+  assert_string_equal(cell(r, AGG_COL_BUDGET_B_DKK), "105500000.12");
+  assert_string_equal(cell(r, AGG_COL_MOLIO_COMPLIANT), "true");
+  f = before;
+  be.reason = NULL;
+  apply("budget", "budget.budget_approved", &be.base);
+  commit(&seq);
+  assert_string_equal(cell(r, AGG_COL_BUDGET_A_DKK), "100000000.00");
   /* a budget event for a project lifecycle has not announced yet: a row
    * with the budget's columns and empty lifecycle columns */
   f.project_id = "P-NEW";

@@ -496,6 +496,88 @@ static void turnover_parties(void **state) {
   assert_string_equal(budget_party_name(BUDGET_PARTY_ADVISORS), "advisors");
 }
 
+/* Corrections: a submitted budget is withdrawn, an approved one reopened;
+ * the price closing is the line neither crosses. */
+static void withdraw_only_submitted(void **state) {
+  (void)state;
+  trin_err_t err = {0};
+  budget_state_t b = {"A1", "P1", BUDGET_SKEMA_A, "submitted"};
+  assert_int_equal(budget_withdraw_check(&b, &err), TRIN_OK);
+  b.kind = BUDGET_SKEMA_B;
+  assert_int_equal(budget_withdraw_check(&b, &err), TRIN_OK);
+  b.status = "draft";
+  assert_int_equal(budget_withdraw_check(&b, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.field, "status");
+  assert_string_equal(err.message,
+                      "budget 'A1' is draft; only a submitted budget can be withdrawn");
+  b.status = "approved";
+  assert_int_equal(budget_withdraw_check(&b, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.message, "budget 'A1' is approved; only a submitted budget can be "
+                                   "withdrawn (an approved one is reopened)");
+}
+
+static void reopen_before_and_after_price_closing(void **state) {
+  (void)state;
+  trin_err_t err = {0};
+  budget_price_closing_t open = {false, "", ""};
+  budget_price_closing_t by_b = {true, "2025-03-01", "B1"};
+  budget_price_closing_t by_lifecycle = {true, "2025-02-15", ""};
+  budget_state_t a = {"A1", "P1", BUDGET_SKEMA_A, "approved"};
+  assert_int_equal(budget_reopen_check(&a, &open, &err), TRIN_OK);
+  assert_int_equal(budget_reopen_check(&a, &by_b, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.field, "price_closed");
+  assert_string_equal(err.message,
+                      "the price of project 'P1' is closed by Skema B 'B1' (prisen er lukket "
+                      "2025-03-01): the drift is measured from its approved Skema A 'A1', "
+                      "which can no longer be reopened");
+  assert_int_equal(budget_reopen_check(&a, &by_lifecycle, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.message,
+                      "the price of project 'P1' is closed in the project's lifecycle (prisen "
+                      "er lukket 2025-02-15): the drift is measured from its approved Skema A "
+                      "'A1', which can no longer be reopened");
+  /* An approved Skema B closed the price itself: never reopened. */
+  budget_state_t b = {"B1", "P1", BUDGET_SKEMA_B, "approved"};
+  assert_int_equal(budget_reopen_check(&b, &by_b, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.field, "price_closed");
+  assert_string_equal(err.message,
+                      "budget 'B1' is the approved Skema B of project 'P1': approving it "
+                      "closed the price (prisen er lukket 2025-03-01), and a closed price is "
+                      "not reopened");
+  /* Skema C and forecasts follow no price line. */
+  budget_state_t c = {"C1", "P1", BUDGET_SKEMA_C, "approved"};
+  assert_int_equal(budget_reopen_check(&c, &by_b, &err), TRIN_OK);
+  budget_state_t f = {"F1", "P1", BUDGET_FORECAST, "approved"};
+  assert_int_equal(budget_reopen_check(&f, &by_b, &err), TRIN_OK);
+  /* Only an approved budget. */
+  a.status = "submitted";
+  assert_int_equal(budget_reopen_check(&a, &open, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.field, "status");
+  assert_string_equal(err.message, "budget 'A1' is submitted; only an approved budget can be "
+                                   "reopened (a submitted one is withdrawn)");
+  a.status = "draft";
+  assert_int_equal(budget_reopen_check(&a, &open, &err), TRIN_ECONFLICT);
+  assert_string_equal(err.message,
+                      "budget 'A1' is draft; only an approved budget can be reopened");
+}
+
+static void correction_reason_required(void **state) {
+  (void)state;
+  trin_err_t err = {0};
+  assert_int_equal(budget_reason_check("Forkert mængde på tag", &err), TRIN_OK);
+  assert_int_equal(budget_reason_check(NULL, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "reason");
+  assert_string_equal(err.message, "is required: say why the budget goes back to draft");
+  assert_int_equal(budget_reason_check(" \t ", &err), TRIN_EINVALID);
+  assert_string_equal(err.message, "is required: say why the budget goes back to draft");
+  char long_reason[BUDGET_REASON_MAX_BYTES + 2];
+  memset(long_reason, 'x', sizeof long_reason - 1);
+  long_reason[sizeof long_reason - 1] = '\0';
+  assert_int_equal(budget_reason_check(long_reason, &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "reason");
+  assert_int_equal(budget_reason_check("a\x01b", &err), TRIN_EINVALID);
+  assert_string_equal(err.field, "reason");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(price_worked_example),
@@ -514,6 +596,9 @@ int main(void) {
       cmocka_unit_test(project_figures_compare),
       cmocka_unit_test(rent_consequence_annuity),
       cmocka_unit_test(turnover_parties),
+      cmocka_unit_test(withdraw_only_submitted),
+      cmocka_unit_test(reopen_before_and_after_price_closing),
+      cmocka_unit_test(correction_reason_required),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -274,6 +274,52 @@ static int run_budget_approve(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return budget_done(ctx, rc, r, "approved");
 }
 
+static int run_budget_remove_line(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Budget__RemoveBudgetLine req = TRIN__BUDGET__REMOVE_BUDGET_LINE__INIT;
+  req.budget_id = ARG(a);
+  req.line_id = S(a, "line");
+  Trin__Budget__BudgetReply *r = NULL;
+  int rc = call(ctx, &req.base, &trin__budget__budget_reply__descriptor, (ProtobufCMessage **)&r);
+  char what[120];
+  snprintf(what, sizeof what, "linje %.64s fjernet (line removed)", req.line_id);
+  return budget_done(ctx, rc, r, what);
+}
+
+/* A correction's reply: the budget back in draft and the reason given (the
+ * event records it with who asked). */
+static int correction_done(trinctl_ctx_t *ctx, int rc, Trin__Budget__BudgetReply *r,
+                           const char *what, const char *reason) {
+  if (!rc && !ctx->g.json && r->budget) {
+    char ev[32], b[TRIN_MONEY_BUF];
+    fprintf(ctx->out, "%s (%s, %s, %s): %s, total %s%s\n", r->budget->id, r->budget->kind,
+            r->budget->date, r->budget->status, what, kr(r->budget->total_ore, b),
+            event_note(r->seq, ev, sizeof ev));
+    fprintf(ctx->out, "  begrundelse (reason): %s\n", reason);
+    print_figures(ctx->out, r->figures);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_budget_withdraw(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Budget__WithdrawBudget req = TRIN__BUDGET__WITHDRAW_BUDGET__INIT;
+  req.budget_id = ARG(a);
+  req.reason = S(a, "reason");
+  Trin__Budget__BudgetReply *r = NULL;
+  int rc = call(ctx, &req.base, &trin__budget__budget_reply__descriptor, (ProtobufCMessage **)&r);
+  return correction_done(ctx, rc, r, "trukket tilbage til kladde (withdrawn to draft)",
+                         req.reason);
+}
+
+static int run_budget_reopen(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Budget__ReopenBudget req = TRIN__BUDGET__REOPEN_BUDGET__INIT;
+  req.budget_id = ARG(a);
+  req.reason = S(a, "reason");
+  Trin__Budget__BudgetReply *r = NULL;
+  int rc = call(ctx, &req.base, &trin__budget__budget_reply__descriptor, (ProtobufCMessage **)&r);
+  return correction_done(ctx, rc, r, "genåbnet som kladde (reopened to draft)", req.reason);
+}
+
 static int run_budget_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Budget__GetBudget req = TRIN__BUDGET__GET_BUDGET__INIT;
   req.budget_id = ARG(a);
@@ -577,6 +623,12 @@ static const trinctl_opt_t budget_line_opts[] = {
     OPT_MONEY("molio-reference", false, "line.molio_reference_ore", "MOLIO reference price (craft lines)"),
     OPT_TEXT("description", false, "line.description", "TEXT", "what the line is"), OPT_END};
 static const trinctl_opt_t date_opts[] = {OPT_DATE("date", true, "date", "the day"), OPT_END};
+static const trinctl_opt_t remove_line_opts[] = {
+    OPT_TEXT("line", true, "line_id", "ID", "the line's id in the budget"), OPT_END};
+static const trinctl_opt_t reason_opts[] = {
+    OPT_TEXT("reason", true, "reason", "TEXT",
+             "why the budget goes back to draft (kept in the event with who asked)"),
+    OPT_END};
 static const trinctl_opt_t scope_opts[] = {
     OPT_TEXT("id", true, "change.id", "ID", "the change's id"),
     OPT_TEXT("description", true, "change.description", "TEXT", "what was decided"),
@@ -621,12 +673,22 @@ const trinctl_cmd_t trinctl_budget_cmds[] = {
      "budget.id", "the budget's id", budget_create_opts, run_budget_create},
     {"budget", "line", "Add or replace a line of a draft budget.", "BUDGET", "budget_id",
      "the budget's id", budget_line_opts, run_budget_line},
+    {"budget", "remove-line", "Remove a line from a draft budget.", "BUDGET", "budget_id",
+     "the budget's id", remove_line_opts, run_budget_remove_line},
     {"budget", "submit", "Submit a draft budget.", "BUDGET", "budget_id", "the budget's id",
      date_opts, run_budget_submit},
     {"budget", "approve",
      "Approve a submitted budget; an approved Skema B closes the price (lifecycle lets the "
      "project into trin 3).",
      "BUDGET", "budget_id", "the budget's id", date_opts, run_budget_approve},
+    {"budget", "withdraw",
+     "Withdraw a submitted budget to draft so its lines can change (the calculator that "
+     "submits budgets).",
+     "BUDGET", "budget_id", "the budget's id", reason_opts, run_budget_withdraw},
+    {"budget", "reopen",
+     "Reopen an approved budget as a draft (the client); refused once the price is closed: "
+     "never the approved Skema B, no Skema A after it.",
+     "BUDGET", "budget_id", "the budget's id", reason_opts, run_budget_reopen},
     {"budget", "show", "Show a budget and its lines.", "BUDGET", "budget_id", "the budget's id",
      no_opts, run_budget_show},
     {"budget", "list", "List a project's budgets.", "PROJECT", "project_id", "the project's id",

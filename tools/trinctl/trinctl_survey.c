@@ -409,11 +409,15 @@ static int run_compare(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
-/* Every alert the survey raised: standing ("står") or cleared by which
- * round ("ryddet af runde N"), and who acknowledged it with what note. */
-static int run_alerts(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+/* Every alert a survey raised, or every survey of a project: standing
+ * ("står") or cleared by which round ("ryddet af runde N"), and who
+ * acknowledged it with what note. */
+static int list_alerts(trinctl_ctx_t *ctx, const char *survey_id, const char *project_id) {
   Trin__Survey__ListAlerts req = TRIN__SURVEY__LIST_ALERTS__INIT;
-  req.survey_id = (char *)a->arg;
+  req.survey_id = (char *)survey_id;
+  req.project_id = (char *)project_id;
+  const char *what = survey_id[0] ? "survey" : "projekt";
+  const char *id = survey_id[0] ? survey_id : project_id;
   Trin__Survey__AlertList *r = NULL;
   int rc = trinctl_call(ctx, &req.base, &trin__survey__alert_list__descriptor,
                         (ProtobufCMessage **)&r);
@@ -421,14 +425,18 @@ static int run_alerts(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   if (ctx->g.json) {
     print_json(ctx, &r->base);
   } else if (r->n_alerts == 0) {
-    fprintf(ctx->out, "survey %s: ingen advarsler (no alerts)\n", req.survey_id);
+    fprintf(ctx->out, "%s %s: ingen advarsler (no alerts)\n", what, id);
   } else {
-    fprintf(ctx->out, "survey %s: advarsler (alerts)\n", req.survey_id);
-    const char *h[] = {"runde", "udsagn", "rolle", "slags", "status", "kvitteret", "note"};
-    trinctl_table_t *t = trinctl_table_new(7, h);
+    fprintf(ctx->out, "%s %s: advarsler (alerts)\n", what, id);
+    const char *h[] = {"survey", "runde", "udsagn", "rolle", "slags", "status", "kvitteret",
+                       "note"};
+    /* By survey the survey column would repeat its id on every line. */
+    int skip = survey_id[0] ? 1 : 0;
+    trinctl_table_t *t = trinctl_table_new(8 - skip, h + skip);
     for (size_t i = 0; i < r->n_alerts; i++) {
       const Trin__Survey__AlertEntry *e = r->alerts[i];
       const Trin__Survey__Alert *al = e->alert;
+      if (!skip) trinctl_table_cell(t, "%s", al ? al->survey_id : "");
       trinctl_table_cell(t, "%d", al ? al->round : 0);
       trinctl_table_cell(t, "%s", al ? al->statement_key : "");
       trinctl_table_cell(t, "%s", al ? al->role : "");
@@ -450,6 +458,14 @@ static int run_alerts(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   }
   trin_codec_free(r);
   return TRINCTL_EXIT_OK;
+}
+
+static int run_alerts(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  return list_alerts(ctx, a->arg, "");
+}
+
+static int run_project_alerts(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  return list_alerts(ctx, "", a->arg);
 }
 
 /* Acknowledge an alert with a note: who is doing what about it. */
@@ -617,6 +633,8 @@ const trinctl_cmd_t trinctl_survey_cmds[] = {
     {"survey", "list", "List surveys.", NULL, NULL, NULL, list_opts, run_list},
     {"survey", "alerts", "List a survey's alerts: standing or cleared by which round, "
      "acknowledged by whom.", "SURVEY", "survey_id", "the survey", no_opts, run_alerts},
+    {"survey", "project-alerts", "List the alerts of every survey of a project, as `alerts` "
+     "does for one.", "PROJECT", "project_id", "the project", no_opts, run_project_alerts},
     {"survey", "compare", "Compare projects inside and outside partnerships.", "KEY",
      "statement_key", "a common statement's key", compare_opts, run_compare},
     {"survey", "ack", "Acknowledge an alert with a note (it stands until a round recovers).",
