@@ -12,6 +12,8 @@
 //   - the writer acknowledges the survey's alert with a note, removes a
 //     test answer, clears round 2 after the confirm step: the alert goes
 //     and the status row shows round 1 again;
+//   - the calculator withdraws a submitted forecast, the writer reopens an
+//     approved one, each with a reason (refused first without);
 //   - the reader is offered none of it, the advisor only "Kvittér".
 //
 //   node corrections.mjs APP_URL CHROMIUM [SHOTS_DIR]
@@ -27,7 +29,32 @@ async function expectText(page, want, what) {
 }
 async function text(page, selector) { return nbsp(await page.textContent(selector).catch(() => '')); }
 async function openForm(page, id) {
+  await page.waitForSelector(id, { state: 'attached', timeout: WAIT_MS });
   await page.$eval(id, (f) => { f.closest('details').open = true; });
+}
+// Opens form id, runs act (fills it and sends it). A status row arriving
+// meanwhile shows the page again (live.js; it leaves an open form alone, but
+// not one opened while it was already reading the page) and closes the
+// form: then it is opened and filled again.
+async function inForm(page, id, act) {
+  for (let i = 0; ; i++) {
+    try {
+      await openForm(page, id);
+      await act();
+      return;
+    } catch (e) {
+      if (i >= 5 || !/Timeout|Failed to find/.test(String(e.message))) throw e;
+    }
+  }
+}
+const SHORT = { timeout: 10000 };
+// A screenshot, again when the page was shown anew while it was taken.
+async function snap(page, name, selector) {
+  for (let i = 0; ; i++) {
+    try { await shot(page, name, selector); return; } catch (e) {
+      if (i >= 5 || !/not attached|Timeout/.test(String(e.message))) throw e;
+    }
+  }
 }
 // The page shown again (a new route each time) until cond(main's text) holds:
 // the aggregator's status row follows the services' events a moment later.
@@ -55,35 +82,46 @@ try {
   }
   if (nbsp(await wr.textContent('#form-edit-project >> xpath=ancestor::details/summary')) !== 'Ret projektoplysninger') fail('the edit form is not called "Ret projektoplysninger"');
   const ef = (name) => `#form-edit-project [data-field="${name}"]`;
-  await openForm(wr, '#form-edit-project');
-  if (await wr.inputValue(ef('name')) !== 'PA') fail('the edit form does not start from the project\'s name');
+  const edit = '#form-edit-project';
+  const submitIn = (page, id) => page.click(`${id} button[type=submit]`, SHORT);
   // nothing changed: said by the app, nothing sent
-  await wr.fill(ef('reason'), 'ingenting');
-  await wr.click('#form-edit-project button[type=submit]');
+  await inForm(wr, edit, async () => {
+    if (await wr.inputValue(ef('name')) !== 'PA') fail('the edit form does not start from the project\'s name');
+    await wr.fill(ef('reason'), 'ingenting', SHORT);
+    await submitIn(wr, edit);
+  });
   await wr.waitForSelector('#form-edit-project .form-error:not([hidden])', { timeout: WAIT_MS });
   const nothing = await text(wr, '#form-edit-project .form-error');
   if (!nothing.includes('Du har ikke ændret noget')) fail(`nothing changed reads ${JSON.stringify(nothing)}`);
   // no reason: the service's refusal beside the reason
-  await wr.fill(ef('name'), 'Tingbjerg etape 1');
-  await wr.fill(ef('dwellings'), '240');
-  await wr.fill(ef('reason'), '');
-  await wr.click('#form-edit-project button[type=submit]');
+  await inForm(wr, edit, async () => {
+    await wr.fill(ef('name'), 'Tingbjerg etape 1', SHORT);
+    await wr.fill(ef('dwellings'), '240', SHORT);
+    await wr.fill(ef('reason'), '', SHORT);
+    await submitIn(wr, edit);
+  });
   await wr.waitForSelector(`${ef('reason')}[aria-invalid="true"]`, { timeout: WAIT_MS });
   const noReason = await wr.evaluate((s) => document.getElementById(`${document.querySelector(s).id}-error`).textContent, ef('reason'));
   if (!/required/i.test(noReason)) fail(`the missing reason reads ${JSON.stringify(noReason)}`);
   log(`no reason: refused beside it: ${JSON.stringify(noReason)}`);
-  await wr.fill(ef('dwellings'), 'mange');
-  await wr.fill(ef('reason'), 'x');
-  await wr.click('#form-edit-project button[type=submit]');
+  await inForm(wr, edit, async () => {
+    await wr.fill(ef('name'), 'Tingbjerg etape 1', SHORT);
+    await wr.fill(ef('dwellings'), 'mange', SHORT);
+    await wr.fill(ef('reason'), 'x', SHORT);
+    await submitIn(wr, edit);
+  });
   await wr.waitForSelector(`${ef('dwellings')}[aria-invalid="true"]`, { timeout: WAIT_MS });
-  await wr.fill(ef('dwellings'), '240');
   // PA changed behind the page's back: a 412, said in Danish, with who
   const behind = await wr.evaluate(async (token) => (await fetch('../api/v1/projects/PA/milestones', { method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ milestone: { name: 'handover', baseline: '2027-10-01' } }) })).status, tok('WRITER'));
   if (behind !== 200) fail(`changing PA behind the page's back: HTTP ${behind}`);
-  await wr.fill(ef('reason'), 'Navnet var skrevet af fra et gammelt udkast');
-  await wr.click('#form-edit-project button[type=submit]');
+  await inForm(wr, edit, async () => {
+    await wr.fill(ef('name'), 'Tingbjerg etape 1', SHORT);
+    await wr.fill(ef('dwellings'), '240', SHORT);
+    await wr.fill(ef('reason'), 'Navnet var skrevet af fra et gammelt udkast', SHORT);
+    await submitIn(wr, edit);
+  });
   await wr.waitForSelector('#stale:not([hidden]) #reload', { timeout: WAIT_MS });
   await expectText(wr, 'Projektet er ændret, siden du hentede det', 'the 412 in Danish');
   const who412 = await text(wr, '#stale-who');
@@ -91,13 +129,14 @@ try {
   log(`412: ${JSON.stringify(who412)}`);
   await wr.click('#reload');
   await wr.waitForSelector('#stale[hidden]', { state: 'attached', timeout: WAIT_MS });
-  await openForm(wr, '#form-edit-project');
-  await wr.fill(ef('name'), 'Tingbjerg etape 1');
-  await wr.fill(ef('dwellings'), '240');
-  await wr.fill(ef('municipality'), 'København');
-  await wr.fill(ef('reason'), 'Navnet var skrevet af fra et gammelt udkast');
-  await shot(wr, 'corrections-edit-da');
-  await wr.click('#form-edit-project button[type=submit]');
+  await inForm(wr, edit, async () => {
+    await wr.fill(ef('name'), 'Tingbjerg etape 1', SHORT);
+    await wr.fill(ef('dwellings'), '240', SHORT);
+    await wr.fill(ef('municipality'), 'København', SHORT);
+    await wr.fill(ef('reason'), 'Navnet var skrevet af fra et gammelt udkast', SHORT);
+    await snap(wr, 'corrections-edit-da');
+    await submitIn(wr, edit);
+  });
   await go(wr, '#/projects/PA', 'PA — Tingbjerg etape 1');
   await expectText(wr, '240', 'the corrected dwellings');
   await expectText(wr, 'København', 'the corrected municipality');
@@ -106,27 +145,28 @@ try {
   // ---- the stage advanced by mistake
   const what = await text(wr, '#correct-stage-what');
   if (!what.includes('fra Trin 3 til Trin 2') || !what.includes('1. september 2025')) fail(`the stage correction says ${JSON.stringify(what)}`);
-  await openForm(wr, '#form-correct-stage');
-  await wr.fill('#form-correct-stage [data-field="reason"]', 'Trin 3 blev sat ved en fejl');
-  await shot(wr, 'corrections-stage-form-da', '#form-correct-stage');
-  await wr.click('#form-correct-stage button[type=submit]');
+  await inForm(wr, '#form-correct-stage', async () => {
+    await wr.fill('#form-correct-stage [data-field="reason"]', 'Trin 3 blev sat ved en fejl', SHORT);
+    await submitIn(wr, '#form-correct-stage');
+  });
   await wr.waitForFunction(() => /Rettet tilbage til Trin 2/.test(document.querySelector('#stages')?.textContent ?? ''), null, { timeout: WAIT_MS })
     .catch(() => fail('the stage history does not show the correction'));
   const hist = await text(wr, '#stages');
   if (!hist.includes('begrundelse: Trin 3 blev sat ved en fejl') || !hist.includes('trinskiftet er rettet')) fail(`the stage history reads ${JSON.stringify(hist)}`);
   await expectText(wr, 'Trin 2, siden 1. september 2025', 'the stage in the facts');
   log(`stage corrected: ${JSON.stringify(hist)}`);
-  await shot(wr, 'corrections-stages-da', 'section[aria-labelledby="h-stages"]');
+  await snap(wr, 'corrections-stages-da', 'section[aria-labelledby="h-stages"]');
   // on to trin 1: the price was closed in trin 2, refused in the service's words
   if (!(await text(wr, '#correct-stage-what')).includes('fra Trin 2 til Trin 1')) fail('the next correction is not from trin 2 to trin 1');
-  await openForm(wr, '#form-correct-stage');
-  await wr.fill('#form-correct-stage [data-field="reason"]', 'prøver igen');
-  await wr.click('#form-correct-stage button[type=submit]');
+  await inForm(wr, '#form-correct-stage', async () => {
+    await wr.fill('#form-correct-stage [data-field="reason"]', 'prøver igen', SHORT);
+    await submitIn(wr, '#form-correct-stage');
+  });
   await wr.waitForSelector('#form-correct-stage .form-error:not([hidden])', { timeout: WAIT_MS });
   const refused = await text(wr, '#form-correct-stage .form-error');
   if (!refused.startsWith('Ikke gemt (409)') || !refused.includes('the price was closed')) fail(`the refusal reads ${JSON.stringify(refused)}`);
   log(`refused: ${JSON.stringify(refused)}`);
-  await shot(wr, 'corrections-stage-refused-da', 'section[aria-labelledby="h-stages"]');
+  await snap(wr, 'corrections-stage-refused-da', 'section[aria-labelledby="h-stages"]');
 
   // the portfolio (the status feed) has the new name
   for (let i = 0; i < 150; i++) {
@@ -141,44 +181,48 @@ try {
   // ---- the survey: the alert of round 2 in the status row first
   await until(wr, 'PA — Tingbjerg etape 1', (t) => /Advarsel\s+⚠ ja/.test(t), 'the alert in the status row');
   await expectText(wr, 'Ikke kvitteret.', 'the alert not acknowledged');
-  await openForm(wr, '#form-ack-S-PA-0');
-  await wr.fill('#form-ack-S-PA-0 [data-field="note"]', 'Testsvar i runde 2 undersøges');
-  await wr.click('#form-ack-S-PA-0 button[type=submit]');
+  await inForm(wr, '#form-ack-S-PA-0', async () => {
+    await wr.fill('#form-ack-S-PA-0 [data-field="note"]', 'Testsvar i runde 2 undersøges', SHORT);
+    await submitIn(wr, '#form-ack-S-PA-0');
+  });
   await wr.waitForFunction(() => /Kvitteret af Mette Jensen .*\(alfa\)/.test(document.querySelector('.sv-ack')?.textContent ?? ''), null, { timeout: WAIT_MS })
     .catch(async () => fail(`the acknowledgement is not shown: ${await text(wr, '.sv-alerts')}`));
   log(`acknowledged: ${JSON.stringify(await text(wr, '.sv-ack'))}`);
   // a test answer removed
   const rf = (n) => `#form-remove-response-S-PA [data-field="${n}"]`;
-  await openForm(wr, '#form-remove-response-S-PA');
-  await wr.selectOption(rf('round'), '2');
-  await wr.fill(rf('respondent'), 'nobody');
-  await wr.fill(rf('reason'), 'Testsvar');
-  await wr.click('#form-remove-response-S-PA button[type=submit]');
+  const removeWho = async (who) => inForm(wr, '#form-remove-response-S-PA', async () => {
+    await wr.selectOption(rf('round'), '2', SHORT);
+    await wr.fill(rf('respondent'), who, SHORT);
+    await wr.fill(rf('reason'), 'Testsvar', SHORT);
+    await submitIn(wr, '#form-remove-response-S-PA');
+  });
+  await removeWho('nobody');
   await wr.waitForSelector(`${rf('respondent')}[aria-invalid="true"]`, { timeout: WAIT_MS });
   const noOne = await wr.evaluate((s) => document.getElementById(`${document.querySelector(s).id}-error`).textContent, rf('respondent'));
   if (!noOne.includes('no answers from respondent')) fail(`an unknown respondent reads ${JSON.stringify(noOne)}`);
-  await wr.fill(rf('respondent'), 'test-7');
-  await wr.click('#form-remove-response-S-PA button[type=submit]');
+  await removeWho('test-7');
   await wr.waitForFunction(() => /Runden har 6 besvarelser tilbage/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS })
     .catch(async () => fail(`no word of the removal: ${await text(wr, '#status')}`));
   if (!(await text(wr, '#sv-S-PA-round-2')).includes('6')) fail(`round 2 reads ${await text(wr, '#sv-S-PA-round-2')}`);
   log(`removed: ${JSON.stringify(await text(wr, '#status'))}`);
   // round 2 cleared, after saying what that does
   const cf = (n) => `#form-clear-round-S-PA [data-field="${n}"]`;
-  await openForm(wr, '#form-clear-round-S-PA');
-  await wr.selectOption(cf('round'), '2');
-  await wr.fill(cf('reason'), 'Runde 1-filen blev importeret som runde 2');
-  await wr.click('#form-clear-round-S-PA button[type=submit]');
-  await wr.waitForSelector('#form-clear-round-S-PA-confirm', { timeout: WAIT_MS });
+  const clearFilled = () => inForm(wr, '#form-clear-round-S-PA', async () => {
+    await wr.selectOption(cf('round'), '2', SHORT);
+    await wr.fill(cf('reason'), 'Runde 1-filen blev importeret som runde 2', SHORT);
+    await submitIn(wr, '#form-clear-round-S-PA');
+    await wr.waitForSelector('#form-clear-round-S-PA-confirm', SHORT);
+  });
+  await clearFilled();
   const confirm = await text(wr, '#form-clear-round-S-PA-confirm');
   if (!confirm.includes('Alle 6 besvarelser i runde 2 fjernes') || !confirm.includes('kan indlæses i den igen')) fail(`the confirm step reads ${JSON.stringify(confirm)}`);
   await axe(wr, 'the survey with the confirm step (da)');
-  await shot(wr, 'corrections-clear-confirm-da', 'section.sv');
+  await snap(wr, 'corrections-clear-confirm-da', 'section.sv');
   // cancel keeps everything; then yes
   await wr.click('#form-clear-round-S-PA-confirm .confirm-no');
   if (await wr.$('#form-clear-round-S-PA-confirm')) fail('cancel did not take the confirm step away');
   if ((await text(wr, '#sv-S-PA-round-2')).includes('ingen svar')) fail('cancel cleared the round');
-  await wr.click('#form-clear-round-S-PA button[type=submit]');
+  await clearFilled();
   await wr.click('#form-clear-round-S-PA-confirm .confirm-yes');
   await wr.waitForFunction(() => /Runde 2 er ryddet: 6 besvarelser fjernet/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS })
     .catch(async () => fail(`no word of the cleared round: ${await text(wr, '#status')}`));
@@ -187,8 +231,42 @@ try {
   await until(wr, 'PA — Tingbjerg etape 1', (t) => !t.includes('⚠') && /Gennemsnit\s+4,00/.test(t), 'the status row back at round 1');
   log('round 2 cleared: the alert is gone, the status row shows round 1 (4,00)');
   await axe(wr, 'project after the corrections (da)');
-  await shot(wr, 'corrections-survey-after-da', 'section.sv');
-  await shot(wr, 'corrections-project-da');
+  await snap(wr, 'corrections-survey-after-da', 'section.sv');
+  await snap(wr, 'corrections-project-da');
+
+  // ---- budgets back to draft: the calculator withdraws PA-F1, the writer reopens PA-F2
+  const openLines = async (page, id, form) => {
+    await page.$eval(`#lines-${id}`, (d) => { d.open = true; });
+    await page.waitForSelector(`#lines-${id}[data-loaded="true"] #${form}`, { timeout: WAIT_MS, state: 'attached' })
+      .catch(() => fail(`#${form} is not offered in ${id}'s lines`));
+  };
+  const ca = await newPage('da-DK');
+  await signIn(ca, '#/projects/PA', tok('CALCULATOR'), 'PA — Tingbjerg etape 1');
+  await openLines(ca, 'PA-F1', 'form-withdraw-PA-F1');
+  if (await ca.$('#form-reopen-PA-F2')) fail('the calculator is offered to reopen (the client\'s writers only)');
+  const withdraw = (why) => inForm(ca, '#form-withdraw-PA-F1', async () => {
+    await ca.fill('#form-withdraw-PA-F1 [data-field="reason"]', why, SHORT);
+    if (why) await snap(ca, 'corrections-withdraw-da', '#lines-PA-F1');
+    await submitIn(ca, '#form-withdraw-PA-F1');
+  });
+  await withdraw('');
+  await ca.waitForSelector('#form-withdraw-PA-F1 [data-field="reason"][aria-invalid="true"]', { timeout: WAIT_MS });
+  await withdraw('Mangler tilbud på facade');
+  await ca.waitForFunction(() => /trukket tilbage/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS })
+    .catch(async () => fail(`no word of the withdrawal: ${await text(ca, '#status')}`));
+  if (!(await text(ca, '#budget-PA-F1')).includes('Kladde')) fail(`PA-F1 reads ${await text(ca, '#budget-PA-F1')}`);
+  log(`withdrawn: ${JSON.stringify(await text(ca, '#budget-PA-F1'))}`);
+  await openLines(wr, 'PA-F2', 'form-reopen-PA-F2');
+  await inForm(wr, '#form-reopen-PA-F2', async () => {
+    await wr.fill('#form-reopen-PA-F2 [data-field="reason"]', 'Prognosen manglede stilladset', SHORT);
+    await submitIn(wr, '#form-reopen-PA-F2');
+  });
+  await wr.waitForFunction(() => /genåbnet/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS })
+    .catch(async () => fail(`no word of the reopening: ${await text(wr, '#status')}`));
+  if (!(await text(wr, '#budget-PA-F2')).includes('Kladde')) fail(`PA-F2 reads ${await text(wr, '#budget-PA-F2')}`);
+  log(`reopened: ${JSON.stringify(await text(wr, '#budget-PA-F2'))}`);
+  await axe(wr, 'the economy after reopening (da)');
+  await snap(wr, 'corrections-economy-da', '#economy');
 
   // ---- the reader: none of it; a correction by hand is refused 403
   const rd = await newPage('da-DK');

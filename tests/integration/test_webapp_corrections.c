@@ -12,8 +12,10 @@
  * 2, the history saying so with the reason) and is refused going on to
  * trin 1, the service's words shown; acknowledges the alert with a note;
  * removes the test answer; clears round 2 after the confirm step, and the
- * alert and the status row go back to round 1. The reader is offered none
- * of it, the advisor only the acknowledgement.
+ * alert and the status row go back to round 1. The calculator withdraws a
+ * submitted forecast and the writer reopens an approved one, each with a
+ * reason. The reader is offered none of it, the advisor only the
+ * acknowledgement.
  *
  * Screenshots go to TRIN_APP_SHOTS when set.
  * Needs node, npm and chromium (TRIN_CHROMIUM, default /usr/bin/chromium);
@@ -75,7 +77,22 @@ static bool fill(void) {
   if (!ok(W, "POST", "/api/v1/surveys/S-PA/responses", body)) return false;
   answers(body, sizeof body, 2, "b", 2,
           ",{\"respondent\":\"test-7\",\"role\":\"client\",\"scores\":{\"TILLID\":1}}");
-  return ok(W, "POST", "/api/v1/surveys/S-PA/responses", body);
+  if (!ok(W, "POST", "/api/v1/surveys/S-PA/responses", body)) return false;
+  /* two forecasts: PA-F1 submitted (the calculator withdraws it), PA-F2
+   * approved (the writer reopens it) */
+  static const char *const FORECASTS[] = {"PA-F1", "PA-F2"};
+  for (int i = 0; i < 2; i++) {
+    char path[96];
+    snprintf(body, sizeof body,
+             "{\"budget\":{\"id\":\"%s\",\"project_id\":\"PA\",\"kind\":\"forecast\","
+             "\"date\":\"2026-03-01\",\"lines\":[{\"id\":\"h\",\"category\":\"craft\","
+             "\"description\":\"Håndværkerudgifter\",\"amount_ore\":\"4200000000\"}]}}",
+             FORECASTS[i]);
+    if (!ok(GT_CALCULATOR, "POST", "/api/v1/budgets", body)) return false;
+    snprintf(path, sizeof path, "/api/v1/budgets/%s/submit", FORECASTS[i]);
+    if (!ok(GT_CALCULATOR, "POST", path, "{\"date\":\"2026-03-02\"}")) return false;
+  }
+  return ok(W, "POST", "/api/v1/budgets/PA-F2/approve", "{\"date\":\"2026-03-03\"}");
 }
 
 int main(void) {
