@@ -48,6 +48,20 @@ async function inForm(page, id, act) {
   }
 }
 const SHORT = { timeout: 10000 };
+// Everything the page announced (#status, aria-live) since this was called:
+// a live update may announce itself right after the change's own words.
+async function listen(page) {
+  await page.evaluate(() => {
+    window.said = [];
+    new MutationObserver(() => window.said.push(document.getElementById('status').textContent))
+      .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+  });
+}
+async function said(page, re, what) {
+  await page.waitForFunction((src) => window.said.some((x) => new RegExp(src).test(x)), re.source, { timeout: WAIT_MS })
+    .catch(async () => fail(`${what}: never said; the page said ${JSON.stringify(await page.evaluate(() => window.said))}`));
+  return page.evaluate((src) => window.said.find((x) => new RegExp(src).test(x)), re.source);
+}
 // A screenshot, again when the page was shown anew while it was taken.
 async function snap(page, name, selector) {
   for (let i = 0; ; i++) {
@@ -77,6 +91,7 @@ try {
   // ---- the writer corrects the project's facts
   const wr = await newPage('da-DK');
   await signIn(wr, '#/projects/PA', tok('WRITER'), 'PA — PA');
+  await listen(wr);
   for (const id of ['#form-edit-project', '#form-correct-stage', '#form-ack-S-PA-0', '#form-remove-response-S-PA', '#form-clear-round-S-PA']) {
     if (!(await wr.$(id))) fail(`the writer is not offered ${id}`);
   }
@@ -201,10 +216,9 @@ try {
   const noOne = await wr.evaluate((s) => document.getElementById(`${document.querySelector(s).id}-error`).textContent, rf('respondent'));
   if (!noOne.includes('no answers from respondent')) fail(`an unknown respondent reads ${JSON.stringify(noOne)}`);
   await removeWho('test-7');
-  await wr.waitForFunction(() => /Runden har 6 besvarelser tilbage/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS })
-    .catch(async () => fail(`no word of the removal: ${await text(wr, '#status')}`));
+  const removed = await said(wr, /Runden har 6 besvarelser tilbage/, 'the removal');
   if (!(await text(wr, '#sv-S-PA-round-2')).includes('6')) fail(`round 2 reads ${await text(wr, '#sv-S-PA-round-2')}`);
-  log(`removed: ${JSON.stringify(await text(wr, '#status'))}`);
+  log(`removed: ${JSON.stringify(removed)}`);
   // round 2 cleared, after saying what that does
   const cf = (n) => `#form-clear-round-S-PA [data-field="${n}"]`;
   const clearFilled = () => inForm(wr, '#form-clear-round-S-PA', async () => {
@@ -224,8 +238,7 @@ try {
   if ((await text(wr, '#sv-S-PA-round-2')).includes('ingen svar')) fail('cancel cleared the round');
   await clearFilled();
   await wr.click('#form-clear-round-S-PA-confirm .confirm-yes');
-  await wr.waitForFunction(() => /Runde 2 er ryddet: 6 besvarelser fjernet/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS })
-    .catch(async () => fail(`no word of the cleared round: ${await text(wr, '#status')}`));
+  await said(wr, /Runde 2 er ryddet: 6 besvarelser fjernet/, 'the cleared round');
   if (!(await text(wr, '#sv-S-PA-round-2')).includes('ingen svar endnu')) fail(`round 2 reads ${await text(wr, '#sv-S-PA-round-2')}`);
   // the alert gone, the status row back at round 1's mean
   await until(wr, 'PA — Tingbjerg etape 1', (t) => !t.includes('⚠') && /Gennemsnit\s+4,00/.test(t), 'the status row back at round 1');
@@ -242,6 +255,7 @@ try {
   };
   const ca = await newPage('da-DK');
   await signIn(ca, '#/projects/PA', tok('CALCULATOR'), 'PA — Tingbjerg etape 1');
+  await listen(ca);
   await openLines(ca, 'PA-F1', 'form-withdraw-PA-F1');
   if (await ca.$('#form-reopen-PA-F2')) fail('the calculator is offered to reopen (the client\'s writers only)');
   const withdraw = (why) => inForm(ca, '#form-withdraw-PA-F1', async () => {
@@ -252,8 +266,7 @@ try {
   await withdraw('');
   await ca.waitForSelector('#form-withdraw-PA-F1 [data-field="reason"][aria-invalid="true"]', { timeout: WAIT_MS });
   await withdraw('Mangler tilbud på facade');
-  await ca.waitForFunction(() => /trukket tilbage/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS })
-    .catch(async () => fail(`no word of the withdrawal: ${await text(ca, '#status')}`));
+  await said(ca, /trukket tilbage/, 'the withdrawal');
   if (!(await text(ca, '#budget-PA-F1')).includes('Kladde')) fail(`PA-F1 reads ${await text(ca, '#budget-PA-F1')}`);
   log(`withdrawn: ${JSON.stringify(await text(ca, '#budget-PA-F1'))}`);
   await openLines(wr, 'PA-F2', 'form-reopen-PA-F2');
@@ -261,8 +274,7 @@ try {
     await wr.fill('#form-reopen-PA-F2 [data-field="reason"]', 'Prognosen manglede stilladset', SHORT);
     await submitIn(wr, '#form-reopen-PA-F2');
   });
-  await wr.waitForFunction(() => /genåbnet/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: WAIT_MS })
-    .catch(async () => fail(`no word of the reopening: ${await text(wr, '#status')}`));
+  await said(wr, /genåbnet/, 'the reopening');
   if (!(await text(wr, '#budget-PA-F2')).includes('Kladde')) fail(`PA-F2 reads ${await text(wr, '#budget-PA-F2')}`);
   log(`reopened: ${JSON.stringify(await text(wr, '#budget-PA-F2'))}`);
   await axe(wr, 'the economy after reopening (da)');
