@@ -20,18 +20,55 @@ static const char *service_of(const trin_access_table_t *t) {
   return t && t->service ? t->service : "this service";
 }
 
-/* "writer or calculator" — the roles a rule names, for refusals. */
-static const char *roles_text(unsigned roles, char *buf, size_t cap) {
+const char *trin_access_what(const trin_access_table_t *t, const char *request) {
+  if (t == NULL || t->words == NULL || request == NULL) return NULL;
+  for (size_t i = 0; i < t->nwords; i++)
+    if (t->words[i].request && strcmp(t->words[i].request, request) == 0)
+      return t->words[i].what;
+  return NULL;
+}
+
+/* The order roles are named in: the partnership's people first, trin's own
+ * keys last. */
+static const trin_role_t ROLE_ORDER[] = {
+    TRIN_ROLE_WRITER,   TRIN_ROLE_READER,  TRIN_ROLE_CALCULATOR, TRIN_ROLE_ADVISOR,
+    TRIN_ROLE_RESIDENT, TRIN_ROLE_SERVICE, TRIN_ROLE_GATEWAY,
+};
+
+size_t trin_access_roles_of(unsigned roles, trin_role_t *out, size_t cap) {
   size_t n = 0;
-  buf[0] = '\0';
-  for (int r = TRIN_ROLE_SERVICE; r < TRIN_ROLE_COUNT_; r++) {
-    if (!(roles & TRIN_ROLE_BIT(r))) continue;
-    int w = snprintf(buf + n, cap - n, "%s%s", n ? ", " : "",
-                     trin_role_name((trin_role_t)r));
-    if (w < 0 || (size_t)w >= cap - n) break;
-    n += (size_t)w;
+  for (size_t i = 0; i < sizeof ROLE_ORDER / sizeof *ROLE_ORDER && n < cap; i++)
+    if (roles & TRIN_ROLE_BIT(ROLE_ORDER[i])) out[n++] = ROLE_ORDER[i];
+  return n;
+}
+
+const char *trin_access_roles_text(unsigned roles, char *buf, size_t cap) {
+  trin_role_t named[TRIN_ROLE_COUNT_];
+  size_t n = trin_access_roles_of(roles, named, TRIN_ROLE_COUNT_);
+  if (n == 0) {
+    snprintf(buf, cap, "admin (%s)", trin_role_word_da(TRIN_ROLE_ADMIN));
+    return buf;
   }
-  return n ? buf : "no role but admin";
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    const char *sep = i == 0 ? "" : i == n - 1 ? " or " : ", ";
+    int w = snprintf(buf + used, cap - used, "%s%s (%s)", sep, trin_role_name(named[i]),
+                     trin_role_word_da(named[i]));
+    if (w < 0 || (size_t)w >= cap - used) break;
+    used += (size_t)w;
+  }
+  return buf;
+}
+
+/* "advance a project's stage (trin.lifecycle.AdvanceStage)", or the bare
+ * request name when the table has no words for it. */
+static const char *act_text(const trin_access_table_t *t, const char *request, char *buf,
+                            size_t cap) {
+  const char *what = trin_access_what(t, request);
+  if (what == NULL) return request ? request : "";
+  snprintf(buf, cap, "%s (%s)", what, request);
+  return buf;
 }
 
 void trin_access_describe(void *data, const char *request_type, const char **roles,
@@ -56,17 +93,18 @@ int trin_access_gate(const trin_caller_t *caller, const char *request_type, void
   trin_role_t role = trin_role_parse(caller->role);
   const trin_access_rule_t *rule = find_rule(t, request_type);
   const char *who = caller->role[0] ? caller->role : "none";
+  char actbuf[256];
+  const char *act = act_text(t, request_type, actbuf, sizeof actbuf);
   if (rule == NULL)
     return trin_err_set(err, TRIN_EFORBIDDEN, "",
                         "organisation \"%s\" (role %s) may not %s: %s has no rule for it, "
                         "so only admin may",
-                        caller->org, who, request_type ? request_type : "", service_of(t));
+                        caller->org, who, act, service_of(t));
   if (role == TRIN_ROLE_NONE || (rule->roles & TRIN_ROLE_BIT(role)) == 0) {
-    char roles[128];
+    char roles[256];
     return trin_err_set(err, TRIN_EFORBIDDEN, "",
-                        "organisation \"%s\" (role %s) may not %s: %s allows it to %s",
-                        caller->org, who, request_type, service_of(t),
-                        roles_text(rule->roles, roles, sizeof roles));
+                        "organisation \"%s\" (role %s) may not %s: only %s may", caller->org,
+                        who, act, trin_access_roles_text(rule->roles, roles, sizeof roles));
   }
   return TRIN_OK;
 }
@@ -140,12 +178,18 @@ int trin_access_check(trin_store_t *store, const trin_caller_t *c,
     return trin_access_not_found(err, field, what, id);
   const char *owner = client_org && client_org[0] ? client_org : "(none)";
   const char *who = c->role[0] ? c->role : "none";
-  const char *why = rule == NULL ? "no rule allows it"
-                    : (rule->roles & TRIN_ROLE_BIT(role)) == 0
-                        ? "the role may not"
-                    : rule->scope == TRIN_SCOPE_OWN
-                        ? "only the owner's keys may"
-                        : "only the client's and the partnership members' keys may";
+  char roles[256], only[300], act[256];
+  const char *why = "only the client's and the partnership members' keys may";
+  if (rule == NULL) {
+    why = "no rule allows it";
+  } else if ((rule->roles & TRIN_ROLE_BIT(role)) == 0) {
+    snprintf(only, sizeof only, "only %s may",
+             trin_access_roles_text(rule->roles, roles, sizeof roles));
+    why = only;
+  } else if (rule->scope == TRIN_SCOPE_OWN) {
+    why = "only the owner's keys may";
+  }
+  request = act_text(table, request, act, sizeof act);
   if (what != NULL && id != NULL && id[0])
     return trin_err_set(err, TRIN_EFORBIDDEN, field,
                         "organisation \"%s\" (role %s) may not %s on %s \"%s\" of "

@@ -34,11 +34,36 @@ typedef struct {
   trin_scope_t scope;
 } trin_access_rule_t;
 
+/* What a request does, in the words a refusal and docs/roles.md use
+ * ("advance a project's stage"): "may not advance a project's stage
+ * (trin.lifecycle.AdvanceStage)". A request without words is named by its
+ * full name alone. */
+typedef struct {
+  const char *request;  /* full request name, as in the rules */
+  const char *what;     /* a verb phrase in English, lower case */
+} trin_access_words_t;
+
 typedef struct {
   const char *service;  /* for error messages */
   const trin_access_rule_t *rules;
   size_t nrules;
+  const trin_access_words_t *words;  /* may be NULL */
+  size_t nwords;
 } trin_access_table_t;
+
+/* The words for request in table, or NULL when it has none. */
+const char *trin_access_what(const trin_access_table_t *table, const char *request);
+
+/* The roles of a rule's mask (admin is implied and not in it) in the order
+ * people read them: writer, reader, calculator, advisor, resident, then
+ * service and gateway. Fills at most cap; returns how many. */
+size_t trin_access_roles_of(unsigned roles, trin_role_t *out, size_t cap);
+
+/* "writer (bygherre), calculator (kalkulator) or advisor (rådgiver)": the
+ * roles of a rule's mask (admin is implied and not named) with the
+ * partnership's words, into buf; "admin (driftsansvarlig)" for an empty
+ * mask. Returns buf. */
+const char *trin_access_roles_text(unsigned roles, char *buf, size_t cap);
 
 /* Makes table the server's gate (trin_access_gate) and what trin.Describe
  * tells of each request (trin_access_describe). table is borrowed and must
@@ -51,15 +76,18 @@ void trin_access_describe(void *data, const char *request_type, const char **rol
 
 /* A trin_gate_fn: data is a const trin_access_table_t *. Refuses with
  * TRIN_EFORBIDDEN a request that has no row (deny by default) or whose row
- * does not name the caller's role. */
+ * does not name the caller's role, saying what the request does and whose
+ * role may: `organisation "x" (role reader) may not advance a project's
+ * stage (trin.lifecycle.AdvanceStage): only writer (bygherre) may`. */
 int trin_access_gate(const trin_caller_t *caller, const char *request_type, void *data,
                      trin_err_t *err);
 
 /* Checks the running request's rule scope against a resource that belongs to
  * client_org and, when partnership_id is not "", to that partnership; the
  * refusal names the resource and both organisations:
- * `organisation "nabo" (role writer) may not trin.lifecycle.AdvanceStage on
- * project "P-1" of organisation "bolig" (...)`. what ("project") and id may be
+ * `organisation "nabo" (role writer) may not advance a project's stage
+ * (trin.lifecycle.AdvanceStage) on project "P-1" of organisation "bolig":
+ * ...`. what ("project") and id may be
  * NULL; field (may be NULL) is the request field naming the resource. */
 int trin_access_require_on(trin_request_t *req, const trin_access_table_t *table,
                            const char *client_org, const char *partnership_id,

@@ -45,6 +45,9 @@ typedef enum {
 trin_role_t trin_role_parse(const char *name);
 /* The role's word (a static string); "none" for an out-of-range value. */
 const char *trin_role_name(trin_role_t role);
+/* The partnership's own word for the role's holder ("bygherre" for writer,
+ * "kalkulator" for calculator; a static UTF-8 string), "ingen" out of range. */
+const char *trin_role_word_da(trin_role_t role);
 
 /* True for a caller who passes every rule: an admin key, or a caller on an
  * unauthenticated local endpoint (ipc://, inproc://, or tcp:// with the

@@ -134,5 +134,10 @@ int trin_token_register(trin_server_t *server, const trin_token_hooks_t *hooks);
   {"trin.token.CreateToken", TRIN_ROLE_BIT(TRIN_ROLE_WRITER), TRIN_SCOPE_ANY},     \
       {"trin.token.RevokeToken", TRIN_ROLE_BIT(TRIN_ROLE_WRITER), TRIN_SCOPE_ANY}, \
       {"trin.token.ListTokens", TRIN_ROLE_BIT(TRIN_ROLE_WRITER), TRIN_SCOPE_ANY}
+/* Their words (trin_access_words_t), for a table's WORDS. */
+#define TRIN_TOKEN_ACCESS_WORDS                                      \
+  {"trin.token.CreateToken", "create an access token"},            \
+      {"trin.token.RevokeToken", "revoke an access token"},        \
+      {"trin.token.ListTokens", "list access tokens"}
 
 #endif

@@ -403,5 +403,19 @@ t benchmark org demo-civica --name "Civica (demo)" --open
 t benchmark org demo-kom-a --name "Demoby 4 Kommune" --open
 t benchmark org demo-kom-b --name "Demoby 5 Kommune" --open
 
+# ---- competitive exposure (IKU, benchmark) --------------------------------------
+# Seed 003's municipal ranking: Aalborg's published percentages per main
+# account amid 97 synthetic municipalities, 2012-2022 (tests/data/iku,
+# docs/benchmark.md). Importing it again replaces the same rows, so the call
+# in flight when a run stopped is safe to repeat.
+iku_csv="$(cd "$(dirname "$0")/.." && pwd)/tests/data/iku/iku_seed_aalborg.csv"
+if [ -f "$iku_csv" ]; then
+  t benchmark iku-import "$iku_csv"
+else
+  step=$((step + 1))  # the same count with or without the file
+  echo "demo: $iku_csv is not there: no IKU figures in the demo" >&2
+fi
+
 echo done >"$STATE"
-echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties"
+echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties," \
+  "IKU of 98 municipalities (trinctl benchmark iku --municipality Aalborg)"

@@ -18,10 +18,19 @@ static const trin_access_rule_t RULES[] = {
     TRIN_TOKEN_ACCESS_RULES,
 };
 
+/* What each request does, for refusals and docs/roles.md (a request added
+ * above gets a line here too; without one it is named by its full name). */
+static const trin_access_words_t WORDS[] = {
+    {"trin.aggregator.GetRows", "read the status feed's rows"},
+    TRIN_TOKEN_ACCESS_WORDS,
+};
+
 const trin_access_table_t AGG_ACCESS = {
     .service = "the aggregator",
     .rules = RULES,
     .nrules = sizeof RULES / sizeof *RULES,
+    .words = WORDS,
+    .nwords = sizeof WORDS / sizeof *WORDS,
 };
 
 void agg_viewer_init(agg_viewer_t *v, trin_store_t *store, const char *org) {

@@ -25,7 +25,30 @@ static const trin_access_rule_t RULES[] = {
     {"trin.benchmark.QueryFigure", READERS, TRIN_SCOPE_ANY},
     {"trin.benchmark.QueryHistory", READERS, TRIN_SCOPE_ANY},
     {"trin.benchmark.ComparePartnerships", READERS, TRIN_SCOPE_ANY},
+    /* lists (issue 19): an organisation's own properties */
+    {"trin.benchmark.ListProperties", READERS, TRIN_SCOPE_OWN}, /* filtered */
+    /* competitive exposure (IKU): public statistics of every municipality,
+     * imported by the operator as the other bulk imports, read by anyone */
+    {"trin.benchmark.ImportIkuCsv", R(SERVICE), TRIN_SCOPE_ANY},
+    {"trin.benchmark.QueryIku", READERS, TRIN_SCOPE_ANY},
 };
 
-const trin_access_table_t benchmark_access = {"benchmark", RULES,
-                                              sizeof RULES / sizeof *RULES};
+/* What each request does, for refusals and docs/roles.md (a request added
+ * above gets a line here too; without one it is named by its full name). */
+static const trin_access_words_t WORDS[] = {
+    {"trin.benchmark.SetOrganisation", "set an organisation's benchmark entry"},
+    {"trin.benchmark.ListOrganisations", "list the benchmark's organisations"},
+    {"trin.benchmark.SetProperty", "set a property"},
+    {"trin.benchmark.GetProperty", "read a property"},
+    {"trin.benchmark.SetMeasure", "set a property's yearly measures"},
+    {"trin.benchmark.ImportCsv", "import benchmark measures"},
+    {"trin.benchmark.SetMaintenanceModel", "set the maintenance model"},
+    {"trin.benchmark.GetMaintenanceModel", "read the maintenance model"},
+    {"trin.benchmark.ListFigures", "list the benchmark's figures"},
+    {"trin.benchmark.QueryFigure", "compare a benchmark figure"},
+    {"trin.benchmark.QueryHistory", "read a benchmark figure's history"},
+    {"trin.benchmark.ComparePartnerships", "compare partnerships' figures"},
+};
+
+const trin_access_table_t benchmark_access = {"benchmark", RULES, sizeof RULES / sizeof *RULES,
+                                              WORDS, sizeof WORDS / sizeof *WORDS};

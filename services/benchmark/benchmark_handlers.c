@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "benchmark_access.h"
+#include "benchmark_iku_handlers.h"
 #include "benchmark_import.h"
 #include "benchmark_store.h"
 #include "trin_arena.h"
@@ -203,6 +204,28 @@ static int get_property(trin_request_t *req, const ProtobufCMessage *msg, void *
     reply.property = &p;
     rc = trin_request_reply(req, &reply.base, err);
   }
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int list_properties(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  const Trin__Benchmark__ListProperties *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = trin_id_check_optional(m->owner_org, "owner_org", err);
+  if (!rc && m->type && *m->type && benchmark_property_type_parse(m->type, "type", err) < 0)
+    rc = TRIN_EINVALID;
+  benchmark_property_filter_t f = {m->owner_org, m->type, m->region, m->municipality};
+  Trin__Benchmark__PropertyList list = TRIN__BENCHMARK__PROPERTY_LIST__INIT;
+  if (!rc)
+    rc = benchmark_store_property_list(trin_request_store(req), &f, &a, &list.properties,
+                                       &list.n_properties, err);
+  size_t n = 0; /* a property is its owner's: only the caller's own */
+  for (size_t i = 0; !rc && i < list.n_properties; i++)
+    if (trin_access_request_may_see(req, list.properties[i]->owner_org, ""))
+      list.properties[n++] = list.properties[i];
+  if (!rc) list.n_properties = n;
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
   trin_arena_reset(&a);
   return rc;
 }
@@ -641,6 +664,8 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
       {&trin__benchmark__query_figure__descriptor, query_figure},
       {&trin__benchmark__query_history__descriptor, query_history},
       {&trin__benchmark__compare_partnerships__descriptor, compare_partnerships},
+      /* lists (issue 19) */
+      {&trin__benchmark__list_properties__descriptor, list_properties},
   };
   trin_access_install(server, &benchmark_access);
   for (size_t i = 0; i < sizeof H / sizeof *H; i++)
@@ -649,6 +674,12 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
       free(svc);
       return trin_err_set(err, rc, "", "registering %s failed", H[i].d->name);
     }
+  /* competitive exposure (IKU): requests of their own, no index */
+  if ((rc = benchmark_iku_handlers_register(server, err))) {
+    benchmark_index_destroy(&svc->ix);
+    free(svc);
+    return rc;
+  }
   uv_check_init(loop, &svc->check);
   svc->check.data = svc;
   uv_check_start(&svc->check, on_check);

@@ -53,6 +53,10 @@ static const char *lifecycle_date(const char *type, const Trin__Lifecycle__Proje
   if (strcmp(t, "defect_reported") == 0) return pe->defect ? pe->defect->reported_on : NULL;
   if (strcmp(t, "defect_fixed") == 0) return pe->defect ? pe->defect->fixed_on : NULL;
   if (strcmp(t, "price_closed") == 0) return p ? p->price_closed_on : NULL;
+  /* a repair reported, confirmed (closed) or rejected */
+  if (strcmp(t, "defect_fix_reported") == 0) return pe->defect ? pe->defect->fix_reported_on : NULL;
+  if (strcmp(t, "defect_fix_confirmed") == 0) return pe->defect ? pe->defect->fixed_on : NULL;
+  if (strcmp(t, "defect_fix_rejected") == 0) return pe->defect ? pe->defect->fix_rejected_on : NULL;
   return NULL;
 }
 

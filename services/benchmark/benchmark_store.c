@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "benchmark_iku_store.h"
 #include "trin_access.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -107,7 +108,9 @@ static const trin_migration_t MIGRATIONS[] = {
 int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "benchmark", MIGRATIONS, NMIGRATIONS, err);
   /* Partnership membership, learnt from lifecycle's events. */
-  return rc ? rc : trin_access_migrate_follower(s, err);
+  if (!rc) rc = trin_access_migrate_follower(s, err);
+  /* The IKU figures: a scope of their own (benchmark_iku_store). */
+  return rc ? rc : benchmark_iku_store_migrate(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
@@ -254,23 +257,56 @@ int benchmark_store_property_put(trin_store_t *s, const benchmark_property_msg_t
   return rc;
 }
 
+#define PROPERTY_COLS \
+  "id, name, owner_org, type, gross_area_m2, year_built, municipality, region"
+
+static void property_from_row(trin_arena_t *a, trin_stmt_t *st, benchmark_property_msg_t *p) {
+  trin__benchmark__property__init(p);
+  p->id = trin_arena_strdup(a, trin_stmt_text(st, 0));
+  p->name = trin_arena_strdup(a, trin_stmt_text(st, 1));
+  p->owner_org = trin_arena_strdup(a, trin_stmt_text(st, 2));
+  p->type = trin_arena_strdup(a, trin_stmt_text(st, 3));
+  p->gross_area_m2 = trin_stmt_int64(st, 4);
+  p->year_built = (int32_t)trin_stmt_int64(st, 5);
+  p->municipality = trin_arena_strdup(a, trin_stmt_text(st, 6));
+  p->region = trin_arena_strdup(a, trin_stmt_text(st, 7));
+  p->size_band = (char *)benchmark_size_band_name(benchmark_size_band(p->gross_area_m2));
+}
+
+int benchmark_store_property_list(trin_store_t *s, const benchmark_property_filter_t *f,
+                                  trin_arena_t *a, benchmark_property_msg_t ***out, size_t *n,
+                                  trin_err_t *err) {
+  /* "? = ''" short-circuits an unset filter, so the statement is cached once. */
+  TRIN_STMT("SELECT " PROPERTY_COLS " FROM bm_properties"
+       " WHERE (?1 = '' OR owner_org = ?1) AND (?2 = '' OR type = ?2)"
+       " AND (?3 = '' OR region = ?3) AND (?4 = '' OR municipality = ?4)"
+       " ORDER BY owner_org, id");
+  trin_stmt_bind_text(st, 1, f->owner_org ? f->owner_org : "");
+  trin_stmt_bind_text(st, 2, f->type ? f->type : "");
+  trin_stmt_bind_text(st, 3, f->region ? f->region : "");
+  trin_stmt_bind_text(st, 4, f->municipality ? f->municipality : "");
+  trin_arena_vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    benchmark_property_msg_t *p = trin_arena_alloc(a, sizeof *p);
+    if (!p || (rc = trin_arena_vec_push(a, &v, p, err))) break;
+    property_from_row(a, st, p);
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW || (!rc && a->failed))
+    rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  *out = (benchmark_property_msg_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
 int benchmark_store_property_get(trin_store_t *s, const char *id, const char *field,
                                  trin_arena_t *a, benchmark_property_msg_t *p, trin_err_t *err) {
-  TRIN_STMT("SELECT id, name, owner_org, type, gross_area_m2, year_built, municipality, region"
-       " FROM bm_properties WHERE id = ?");
+  TRIN_STMT("SELECT " PROPERTY_COLS " FROM bm_properties WHERE id = ?");
   trin_stmt_bind_text(st, 1, id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_STORE_ROW) {
-    trin__benchmark__property__init(p);
-    p->id = trin_arena_strdup(a, trin_stmt_text(st, 0));
-    p->name = trin_arena_strdup(a, trin_stmt_text(st, 1));
-    p->owner_org = trin_arena_strdup(a, trin_stmt_text(st, 2));
-    p->type = trin_arena_strdup(a, trin_stmt_text(st, 3));
-    p->gross_area_m2 = trin_stmt_int64(st, 4);
-    p->year_built = (int32_t)trin_stmt_int64(st, 5);
-    p->municipality = trin_arena_strdup(a, trin_stmt_text(st, 6));
-    p->region = trin_arena_strdup(a, trin_stmt_text(st, 7));
-    p->size_band = (char *)benchmark_size_band_name(benchmark_size_band(p->gross_area_m2));
+    property_from_row(a, st, p);
     trin_stmt_reset(st);
     return a->failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory") : TRIN_OK;
   }

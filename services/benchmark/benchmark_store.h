@@ -39,6 +39,14 @@ int benchmark_store_property_put(trin_store_t *s, const benchmark_property_msg_t
                                  trin_err_t *err);
 int benchmark_store_property_get(trin_store_t *s, const char *id, const char *field,
                                  trin_arena_t *a, benchmark_property_msg_t *out, trin_err_t *err);
+/* Properties passing the filters (NULL or "" = any), by owner then id,
+ * whoever may read them (issue 19); strings in the arena. */
+typedef struct {
+  const char *owner_org, *type, *region, *municipality;
+} benchmark_property_filter_t;
+int benchmark_store_property_list(trin_store_t *s, const benchmark_property_filter_t *f,
+                                  trin_arena_t *a, benchmark_property_msg_t ***out, size_t *n,
+                                  trin_err_t *err);
 
 /* Create or replace a property-year. costs and grades are the measure's
  * lists; m carries the derived total and weighted grade. */

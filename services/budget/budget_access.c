@@ -20,7 +20,7 @@ static const trin_access_rule_t RULES[] = {
     {"trin.budget.SubmitBudget", R(CALCULATOR), TRIN_SCOPE_MEMBER},
     {"trin.budget.ApproveBudget", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.budget.GetBudget", READERS, TRIN_SCOPE_MEMBER},
-    {"trin.budget.ListBudgets", READERS, TRIN_SCOPE_MEMBER},
+    {"trin.budget.ListBudgets", READERS, TRIN_SCOPE_MEMBER}, /* filtered without a project */
     /* construction-cost index series: the operator's data, public to keys */
     {"trin.budget.AddIndexPoints", R(SERVICE), TRIN_SCOPE_ANY},
     {"trin.budget.ImportIndexCsv", R(SERVICE), TRIN_SCOPE_ANY},
@@ -42,6 +42,36 @@ static const trin_access_rule_t RULES[] = {
      * writer reopens what it approved */
     {"trin.budget.WithdrawBudget", R(CALCULATOR), TRIN_SCOPE_MEMBER},
     {"trin.budget.ReopenBudget", R(WRITER), TRIN_SCOPE_OWN},
+    /* lists (issue 19): the index series are public to keys, as GetIndexSeries */
+    {"trin.budget.ListIndexSeries", READERS, TRIN_SCOPE_ANY},
 };
 
-const trin_access_table_t budget_access = {"budget", RULES, sizeof RULES / sizeof *RULES};
+/* What each request does, for refusals and docs/roles.md (a request added
+ * above gets a line here too; without one it is named by its full name). */
+static const trin_access_words_t WORDS[] = {
+    {"trin.budget.SetEconomicModel", "set a partnership's economic model"},
+    {"trin.budget.GetEconomicModel", "read a partnership's economic model"},
+    {"trin.budget.CalculatePrice", "calculate a price"},
+    {"trin.budget.CreateBudget", "create a budget"},
+    {"trin.budget.SetBudgetLine", "set a budget line"},
+    {"trin.budget.RemoveBudgetLine", "remove a budget line"},
+    {"trin.budget.SubmitBudget", "submit a budget"},
+    {"trin.budget.ApproveBudget", "approve a budget"},
+    {"trin.budget.GetBudget", "read a budget"},
+    {"trin.budget.ListBudgets", "list budgets"},
+    {"trin.budget.AddIndexPoints", "add construction-cost index points"},
+    {"trin.budget.ImportIndexCsv", "import construction-cost index points"},
+    {"trin.budget.GetIndexSeries", "read a construction-cost index series"},
+    {"trin.budget.RecordScopeChange", "record a scope change"},
+    {"trin.budget.ProposeOption", "propose an optimisation option"},
+    {"trin.budget.DecideOption", "decide an optimisation option"},
+    {"trin.budget.RecordActualCost", "record an actual cost"},
+    {"trin.budget.SetRentParameters", "set a project's rent parameters"},
+    {"trin.budget.GetProjectEconomy", "read a project's economy"},
+    {"trin.budget.GetDrift", "read a project's budget drift"},
+    {"trin.budget.VerifyMolio", "check a budget against MOLIO"},
+    {"trin.budget.GetTurnoverSplit", "read a project's turnover split"},
+};
+
+const trin_access_table_t budget_access = {"budget", RULES, sizeof RULES / sizeof *RULES, WORDS,
+                                           sizeof WORDS / sizeof *WORDS};

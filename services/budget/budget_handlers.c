@@ -671,14 +671,41 @@ static int list_budgets(trin_request_t *req, const ProtobufCMessage *msg, void *
   trin_store_t *s = trin_request_store(req);
   trin_arena_t a = TRIN_ARENA_INIT;
   int rc;
-  TRY(trin_id_check(q->project_id, "project_id", err));
-  budget_project_t p;
-  TRY(budget_store_project_get(s, q->project_id, "project_id", &p, err));
-  TRY(authorise_project(req, p.id, "project_id", err));
+  TRY(trin_id_check_optional(q->project_id, "project_id", err));
+  TRY(trin_id_check_optional(q->partnership_id, "partnership_id", err));
+  TRY(trin_id_check_optional(q->client_org, "client_org", err));
+  if (q->status && *q->status && budget_status_parse(q->status, "status", err) < 0)
+    TRY(TRIN_EINVALID);
+  if (q->kind && *q->kind && budget_kind_parse(q->kind, "kind", err) < 0) TRY(TRIN_EINVALID);
+  /* One project: refused as before when the caller may not read it. */
+  if (q->project_id && *q->project_id) {
+    budget_project_t p;
+    TRY(budget_store_project_get(s, q->project_id, "project_id", &p, err));
+    TRY(authorise_project(req, p.id, "project_id", err));
+  }
   Trin__Budget__BudgetList list = TRIN__BUDGET__BUDGET_LIST__INIT;
-  TRY(budget_store_budget_list(s, p.id, &a, &list.budgets, &list.n_budgets, err));
+  budget_list_filter_t f = {q->project_id, q->partnership_id, q->client_org, q->status,
+                            q->kind};
+  budget_project_t *owners = NULL;
+  TRY(budget_store_budget_find(s, &f, &a, &list.budgets, &owners, &list.n_budgets, err));
+  size_t n = 0; /* across projects: only those the caller may read */
+  for (size_t i = 0; i < list.n_budgets; i++)
+    if (trin_access_request_may_see(req, owners[i].client_org, owners[i].partnership_id))
+      list.budgets[n++] = list.budgets[i];
+  list.n_budgets = n;
   TRY(trin_request_reply(req, &list.base, err));
 out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int list_index_series(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                             trin_err_t *err) {
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Budget__IndexSeriesList list = TRIN__BUDGET__INDEX_SERIES_LIST__INIT;
+  int rc = budget_store_index_list(trin_request_store(req), &a, &list.series, &list.n_series,
+                                   err);
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
   trin_arena_reset(&a);
   return rc;
 }
@@ -1263,6 +1290,8 @@ int budget_handlers_register(trin_server_t *s, budget_handlers_t *h) {
   /* corrections (issue 19) */
   ROUTE(withdraw_budget, withdraw_budget);
   ROUTE(reopen_budget, reopen_budget);
+  /* lists (issue 19) */
+  ROUTE(list_index_series, list_index_series);
 #undef ROUTE
   return TRIN_OK;
 }

@@ -35,6 +35,7 @@ static const char *const KINDS[] = {"skema_a", "skema_b", "skema_c", "forecast"}
 static const char *const CATEGORIES[] = {"craft",          "advisor_fees", "early_advice",
                                          "management_fee", "risk_pool",    "margin",
                                          "fees_other",     "financing"};
+static const char *const STATUSES[] = {"draft", "submitted", "approved"};
 static const char *const OPTION_STATUSES[] = {"proposed", "accepted", "rejected"};
 static const char *const PARTIES[] = {"advisors", "contractor", "other"};
 
@@ -44,6 +45,9 @@ int budget_kind_parse(const char *t, const char *f, trin_err_t *e) {
   return parse_word(KINDS, BUDGET_KIND_COUNT, t, "budget kind", f, e);
 }
 const char *budget_kind_name(int k) { return NAME_OF(KINDS, k); }
+int budget_status_parse(const char *t, const char *f, trin_err_t *e) {
+  return parse_word(STATUSES, BUDGET_STATUS_COUNT, t, "budget status", f, e);
+}
 int budget_category_parse(const char *t, const char *f, trin_err_t *e) {
   return parse_word(CATEGORIES, BUDGET_CATEGORY_COUNT, t, "budget line category", f, e);
 }

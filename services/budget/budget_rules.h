@@ -33,6 +33,12 @@ typedef enum {
 int budget_kind_parse(const char *text, const char *field, trin_err_t *err);
 const char *budget_kind_name(int k);
 
+/* A budget version's status: draft -> submitted -> approved. */
+typedef enum {
+  BUDGET_DRAFT = 0, BUDGET_SUBMITTED, BUDGET_APPROVED, BUDGET_STATUS_COUNT
+} budget_status_t;
+int budget_status_parse(const char *text, const char *field, trin_err_t *err);
+
 typedef enum {
   BUDGET_CAT_CRAFT = 0,      /* håndværkerudgifter */
   BUDGET_CAT_ADVISOR_FEES,   /* rådgiverhonorar */

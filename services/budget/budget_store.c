@@ -483,6 +483,79 @@ int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena
   return TRIN_OK;
 }
 
+static const char *any(const char *s) { return s ? s : ""; }
+
+int budget_store_budget_find(trin_store_t *s, const budget_list_filter_t *f, trin_arena_t *a,
+                             budget_budget_msg_t ***out, budget_project_t **owners,
+                             size_t *n, trin_err_t *err) {
+  /* "? = ''" short-circuits an unset filter, so the statement is cached once. */
+  TRIN_STMT("SELECT b.id, b.project_id, b.kind, b.date, b.status, b.total_ore,"
+       " b.submitted_on, b.approved_on, COALESCE(p.partnership_id, ''), p.client_org"
+       " FROM budgets b JOIN projects p ON p.id = b.project_id"
+       " WHERE (?1 = '' OR b.project_id = ?1)"
+       " AND (?2 = '' OR p.partnership_id = ?2)"
+       " AND (?3 = '' OR p.client_org = ?3)"
+       " AND (?4 = '' OR b.status = ?4)"
+       " AND (?5 = '' OR b.kind = ?5)"
+       " ORDER BY b.project_id, b.date, b.rowid");
+  trin_stmt_bind_text(st, 1, any(f->project_id));
+  trin_stmt_bind_text(st, 2, any(f->partnership_id));
+  trin_stmt_bind_text(st, 3, any(f->client_org));
+  trin_stmt_bind_text(st, 4, any(f->status));
+  trin_stmt_bind_text(st, 5, any(f->kind));
+  trin_arena_vec_t v = {0}, o = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    budget_budget_msg_t *b = trin_arena_alloc(a, sizeof *b);
+    budget_project_t *p = trin_arena_alloc(a, sizeof *p);
+    if (!b || !p || budget_row(a, st, b) || trin_arena_vec_push(a, &v, b, err) ||
+        trin_arena_vec_push(a, &o, p, err)) {
+      trin_stmt_reset(st);
+      return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    }
+    memset(p, 0, sizeof *p);
+    trin_stmt_text_copy(st, 1, p->id, sizeof p->id);
+    trin_stmt_text_copy(st, 8, p->partnership_id, sizeof p->partnership_id);
+    trin_stmt_text_copy(st, 9, p->client_org, sizeof p->client_org);
+  }
+  if (rc) return rc;
+  *out = (budget_budget_msg_t **)v.items;
+  *n = v.n;
+  /* the vector holds pointers; the caller wants the owners side by side */
+  *owners = trin_arena_alloc(a, (v.n ? v.n : 1) * sizeof **owners);
+  if (!*owners) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  for (size_t i = 0; i < v.n; i++) (*owners)[i] = *(budget_project_t *)o.items[i];
+  return TRIN_OK;
+}
+
+int budget_store_index_list(trin_store_t *s, trin_arena_t *a, budget_index_summary_msg_t ***out,
+                            size_t *n, trin_err_t *err) {
+  TRIN_STMT("SELECT p.series, COUNT(*), MIN(p.date), MAX(p.date),"
+       " (SELECT q.value_x100 FROM index_points q WHERE q.series = p.series"
+       "  ORDER BY q.date DESC LIMIT 1)"
+       " FROM index_points p GROUP BY p.series ORDER BY p.series");
+  trin_arena_vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    budget_index_summary_msg_t *x = trin_arena_alloc(a, sizeof *x);
+    if (!x || trin_arena_vec_push(a, &v, x, err)) {
+      trin_stmt_reset(st);
+      return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    }
+    trin__budget__index_series_summary__init(x);
+    x->series = trin_stmt_text_dup(st, 0, a);
+    x->points = (uint32_t)trin_stmt_int64(st, 1);
+    x->first_date = trin_stmt_text_dup(st, 2, a);
+    x->last_date = trin_stmt_text_dup(st, 3, a);
+    x->last_value_x100 = trin_stmt_int64(st, 4);
+  }
+  if (rc) return rc;
+  if (a->failed) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  *out = (budget_index_summary_msg_t **)v.items;
+  *n = v.n;
+  return TRIN_OK;
+}
+
 int budget_store_line_amount(trin_store_t *s, const char *budget_id, const char *line_id,
                              trin_ore_t *amount, bool *found, trin_err_t *err) {
   TRIN_STMT("SELECT amount_ore FROM budget_lines WHERE budget_id = ? AND line_id = ?");

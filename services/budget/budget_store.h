@@ -80,6 +80,21 @@ int budget_store_budget_get(trin_store_t *s, const char *id, const char *field,
                             trin_err_t *err);
 int budget_store_budget_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
                              budget_budget_msg_t ***out, size_t *n, trin_err_t *err);
+/* Budgets across projects (issue 19), without lines, ordered by project,
+ * date, then insertion: every budget passing the filters, whoever may read
+ * it; owners[i] (in the arena) is budget i's project, for the caller's
+ * access check. */
+typedef struct {
+  const char *project_id, *partnership_id, *client_org, *status, *kind; /* NULL/"" = any */
+} budget_list_filter_t;
+int budget_store_budget_find(trin_store_t *s, const budget_list_filter_t *f, trin_arena_t *a,
+                             budget_budget_msg_t ***out, budget_project_t **owners,
+                             size_t *n, trin_err_t *err);
+/* Every index series (issue 19): points, first and last date, last value;
+ * by name. */
+typedef Trin__Budget__IndexSeriesSummary budget_index_summary_msg_t;
+int budget_store_index_list(trin_store_t *s, trin_arena_t *a, budget_index_summary_msg_t ***out,
+                            size_t *n, trin_err_t *err);
 /* The amount of line_id in budget_id; *found false when there is none. */
 int budget_store_line_amount(trin_store_t *s, const char *budget_id, const char *line_id,
                              trin_ore_t *amount, bool *found, trin_err_t *err);

@@ -10,6 +10,11 @@
 #include "trin_date.h"
 #include "trin_token.h"
 
+static const trin_access_rule_t RULES[] = {TRIN_TOKEN_ACCESS_RULES};
+static const trin_access_words_t WORDS[] = {TRIN_TOKEN_ACCESS_WORDS};
+const trin_access_table_t gateway_access_rules = {"gateway", RULES, sizeof RULES / sizeof *RULES,
+                                                  WORDS, sizeof WORDS / sizeof *WORDS};
+
 /* Verified personal tokens, by public id: the BLAKE2b hash of the whole
  * text (compared in constant time with the presented text's), who it is,
  * its scope and expiry, and when it was read from the store. An open-

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "gateway_oidc.h"
+#include "trin_access.h"
 #include "trin_err.h"
 #include "trin_http.h"
 #include "trin_store.h"
@@ -25,6 +26,11 @@ typedef struct {
 } gateway_who_t;
 
 typedef struct gateway_access gateway_access_t;
+
+/* The rule table of the gateway's own requests (its ROUTER: personal
+ * tokens, managed like the feed's), for trin_access_install and
+ * docs/roles.md. */
+extern const trin_access_table_t gateway_access_rules;
 
 /* store is borrowed; oidc may be NULL (no identity provider configured)
  * and is borrowed.

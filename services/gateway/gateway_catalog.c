@@ -126,6 +126,14 @@ static const route_t ROUTES[] = {
     {"trin.benchmark.GetProperty", "GET", "/api/v1/properties/{property_id}"},
     {"trin.benchmark.SetProperty", "POST", "/api/v1/properties"},
     {"trin.benchmark.SetMeasure", "POST", "/api/v1/benchmark/measures"},
+    /* lists across partnerships (issue 19); their filters are query parameters */
+    {"trin.lifecycle.ListDisputes", "GET", "/api/v1/disputes"},
+    {"trin.lifecycle.ListDefects", "GET", "/api/v1/defects"},
+    {"trin.budget.ListIndexSeries", "GET", "/api/v1/index-series"},
+    {"trin.benchmark.ListProperties", "GET", "/api/v1/properties"},
+    /* lifecycle: the client's answer to a repair the contractor reported */
+    {"trin.lifecycle.ConfirmDefectFix", "POST", "/api/v1/defects/{defect_id}/confirmation"},
+    {"trin.lifecycle.RejectDefectFix", "POST", "/api/v1/defects/{defect_id}/rejection"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

@@ -40,10 +40,6 @@ static const trin_config_key_t KEYS[] = {
     {"max-per-address", "256", "open HTTP connections per client address"},
 };
 
-/* The gateway's own requests: personal tokens, managed like the feed's. */
-static const trin_access_rule_t RULES[] = {TRIN_TOKEN_ACCESS_RULES};
-static const trin_access_table_t ACCESS = {"gateway", RULES, sizeof RULES / sizeof *RULES};
-
 static const trin_service_spec_t SPEC = {
     .name = "gateway",
     .endpoint = "tcp://127.0.0.1:5751",
@@ -147,7 +143,7 @@ int main(int argc, char **argv) {
   }
   revoked = (revoked_t){.access = access, .stream = stream};
   trin_token_hooks_t token_hooks = {.on_revoked = on_revoked, .data = &revoked};
-  trin_access_install(trin_service_server(svc), &ACCESS);
+  trin_access_install(trin_service_server(svc), &gateway_access_rules);
   if ((rc = trin_token_register(trin_service_server(svc), &token_hooks))) {
     trin_err_set(&err, rc, "", "the token requests could not be registered");
     goto fail;

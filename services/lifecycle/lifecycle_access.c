@@ -43,9 +43,44 @@ static const trin_access_rule_t RULES[] = {
     {"trin.lifecycle.EditPartnership", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.lifecycle.EditProject", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.lifecycle.CorrectStage", R(WRITER), TRIN_SCOPE_OWN},
+    /* lists across partnerships (issue 19): readers, filtered like ListProjects */
+    {"trin.lifecycle.ListDisputes", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
+    {"trin.lifecycle.ListDefects", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
+    /* a repair the contractor reported (FixDefect): the client confirms or
+     * rejects it (AB18: the bygherre accepts the remedy) */
+    {"trin.lifecycle.ConfirmDefectFix", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.RejectDefectFix", R(WRITER), TRIN_SCOPE_OWN},
 };
 
-const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES};
+/* What each request does, for refusals and docs/roles.md (a request added
+ * above gets a line here too; without one it is named by its full name). */
+static const trin_access_words_t WORDS[] = {
+    {"trin.lifecycle.CreateOrganisation", "create an organisation"},
+    {"trin.lifecycle.ListOrganisations", "list the organisations"},
+    {"trin.lifecycle.CreatePartnership", "create a partnership"},
+    {"trin.lifecycle.AddMember", "add a member to a partnership"},
+    {"trin.lifecycle.ExtendFramework", "extend a partnership's framework term"},
+    {"trin.lifecycle.GetPartnership", "read a partnership"},
+    {"trin.lifecycle.ListPartnerships", "list partnerships"},
+    {"trin.lifecycle.CreateProject", "create a project"},
+    {"trin.lifecycle.AdvanceStage", "advance a project's stage"},
+    {"trin.lifecycle.ClosePrice", "record a project's price as closed"},
+    {"trin.lifecycle.PauseProject", "pause a project"},
+    {"trin.lifecycle.ResumeProject", "resume a project"},
+    {"trin.lifecycle.SetMilestone", "set a project's milestone"},
+    {"trin.lifecycle.OpenDispute", "open a dispute"},
+    {"trin.lifecycle.EscalateDispute", "escalate a dispute"},
+    {"trin.lifecycle.ResolveDispute", "resolve a dispute"},
+    {"trin.lifecycle.ReportDefect", "report a defect"},
+    {"trin.lifecycle.FixDefect", "mark a defect fixed (the client) or report it remedied"},
+    {"trin.lifecycle.GetProject", "read a project"},
+    {"trin.lifecycle.ListProjects", "list projects"},
+    {"trin.lifecycle.ConfirmDefectFix", "confirm a defect's repair"},
+    {"trin.lifecycle.RejectDefectFix", "reject a defect's repair"},
+};
+
+const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES,
+                                              WORDS, sizeof WORDS / sizeof *WORDS};
 
 /* A store from before access control: lifecycle is where partnerships and
  * projects are born, so its own tables are the truth to copy — once, as a

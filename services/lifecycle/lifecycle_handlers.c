@@ -80,6 +80,7 @@ static int emit_and_reply(trin_request_t *req, trin_arena_t *a, const char *type
   reply.seq = seq;
   /* SetMilestone: the variance is the service's to compute; clients print it. */
   reply.milestone = ev ? ev->milestone : NULL;
+  reply.defect = ev ? ev->defect : NULL;
   return trin_request_reply(req, &reply.base, err);
 }
 
@@ -676,7 +677,7 @@ static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_text_check(d->description, TEXT_MAX_BYTES, "defect.description", err));
   if (lifecycle_severity_parse(d->severity, "defect.severity", err) < 0) TRY(TRIN_EINVALID);
   if (lifecycle_found_at_parse(d->found_at, "defect.found_at", err) < 0) TRY(TRIN_EINVALID);
-  lifecycle_defect_t r = {.fixed_on = TRIN_DATE_NONE};
+  lifecycle_defect_t r = {.fixed_on = TRIN_DATE_NONE, .fix_reported_on = TRIN_DATE_NONE};
   TRY(trin_date_parse(d->reported_on, &r.reported_on, "defect.reported_on", err));
   TRY(trin_date_parse_optional(d->due_on, &r.due_on, "defect.due_on", err));
   TRY(trin_id_check_optional(d->cost_bearer, "defect.cost_bearer", err));
@@ -698,6 +699,40 @@ out:
   return rc;
 }
 
+/* The rule's view of a stored defect. */
+static int defect_rule(const lifecycle_defect_msg_t *d, lifecycle_defect_t *r, trin_err_t *err) {
+  int rc = trin_date_parse(d->reported_on, &r->reported_on, "reported_on", err);
+  if (!rc) rc = trin_date_parse_optional(d->due_on, &r->due_on, "due_on", err);
+  if (!rc) rc = trin_date_parse_optional(d->fixed_on, &r->fixed_on, "fixed_on", err);
+  if (!rc)
+    rc = trin_date_parse_optional(d->fix_reported_on, &r->fix_reported_on, "fix_reported_on",
+                                  err);
+  return rc;
+}
+
+/* The defect and its project, the caller's scope checked on the project. */
+static int load_defect(trin_request_t *req, trin_arena_t *a, const char *defect_id,
+                       lifecycle_defect_msg_t *d, lifecycle_defect_t *r,
+                       lifecycle_project_msg_t *p, trin_err_t *err) {
+  int rc = trin_id_check(defect_id, "defect_id", err);
+  if (!rc)
+    rc = lifecycle_store_defect_get(trin_request_store(req), defect_id, "defect_id", a, d, err);
+  if (!rc)
+    rc = load_project_of(req, a, d->project_id, "defect", defect_id, "defect_id", p, NULL, err);
+  if (!rc) rc = defect_rule(d, r, err);
+  return rc;
+}
+
+/* Who closes a defect by fixing it: the project's client (its writer, or
+ * the operator and trin's own keys, who act for anyone). Anyone else's fix
+ * is a report that waits for the client (lifecycle_defect_fix). */
+static bool fixed_by_client(trin_request_t *req, const lifecycle_project_msg_t *p) {
+  const char *org = trin_access_caller_org(req);
+  if (org == NULL) return true;
+  return trin_role_parse(trin_request_caller(req)->role) == TRIN_ROLE_WRITER &&
+         strcmp(org, p->client_org) == 0;
+}
+
 static int fix_defect(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                       trin_err_t *err) {
   const Trin__Lifecycle__FixDefect *m = (const void *)msg;
@@ -708,17 +743,58 @@ static int fix_defect(trin_request_t *req, const ProtobufCMessage *msg, void *da
   trin_date_t fixed;
   TRY(trin_date_parse(m->fixed_on, &fixed, "fixed_on", err));
   lifecycle_defect_msg_t d;
-  TRY(lifecycle_store_defect_get(s, m->defect_id, "defect_id", &a, &d, err));
+  lifecycle_defect_t r, after;
   lifecycle_project_msg_t p;
-  TRY(load_project_of(req, &a, d.project_id, "defect", m->defect_id, "defect_id", &p, NULL,
-                      err));
-  lifecycle_defect_t r;
-  TRY(trin_date_parse(d.reported_on, &r.reported_on, "reported_on", err));
-  TRY(trin_date_parse_optional(d.due_on, &r.due_on, "due_on", err));
-  TRY(trin_date_parse_optional(d.fixed_on, &r.fixed_on, "fixed_on", err));
-  TRY(lifecycle_defect_check_fix(&r, fixed, err));
-  TRY(lifecycle_store_defect_fix(s, d.id, m->fixed_on, err));
-  TRY(defect_changed(req, &a, "lifecycle.defect_fixed", d.id, err));
+  TRY(load_defect(req, &a, m->defect_id, &d, &r, &p, err));
+  bool by_client = fixed_by_client(req, &p);
+  TRY(lifecycle_defect_fix(&r, fixed, by_client, &after, err));
+  if (by_client) {
+    TRY(lifecycle_store_defect_fix(s, d.id, m->fixed_on, err));
+    TRY(defect_changed(req, &a, "lifecycle.defect_fixed", d.id, err));
+  } else {
+    TRY(lifecycle_store_defect_report_fix(s, d.id, m->fixed_on, trin_access_caller_org(req),
+                                          err));
+    TRY(defect_changed(req, &a, "lifecycle.defect_fix_reported", d.id, err));
+  }
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int confirm_defect_fix(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                              trin_err_t *err) {
+  const Trin__Lifecycle__ConfirmDefectFix *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  trin_date_t date;
+  lifecycle_defect_msg_t d;
+  lifecycle_defect_t r, after;
+  lifecycle_project_msg_t p;
+  TRY(load_defect(req, &a, m->defect_id, &d, &r, &p, err));
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(lifecycle_defect_confirm_fix(&r, date, &after, err));
+  TRY(lifecycle_store_defect_fix(trin_request_store(req), d.id, m->date, err));
+  TRY(defect_changed(req, &a, "lifecycle.defect_fix_confirmed", d.id, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int reject_defect_fix(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                             trin_err_t *err) {
+  const Trin__Lifecycle__RejectDefectFix *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  trin_date_t date;
+  lifecycle_defect_msg_t d;
+  lifecycle_defect_t r, after;
+  lifecycle_project_msg_t p;
+  TRY(load_defect(req, &a, m->defect_id, &d, &r, &p, err));
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_text_check(m->note, TEXT_MAX_BYTES, "note", err));
+  TRY(lifecycle_defect_reject_fix(&r, date, &after, err));
+  TRY(lifecycle_store_defect_reject_fix(trin_request_store(req), d.id, m->date, m->note, err));
+  TRY(defect_changed(req, &a, "lifecycle.defect_fix_rejected", d.id, err));
 out:
   trin_arena_reset(&a);
   return rc;
@@ -1069,6 +1145,85 @@ static int list_projects(trin_request_t *req, const ProtobufCMessage *msg, void 
   return rc;
 }
 
+/* ---- lists across projects (issue 19) ------------------------------------------------- */
+
+static int check_list_filters(const char *partnership_id, const char *client_org,
+                              const char *org, const char *project_id, trin_err_t *err) {
+  int rc = trin_id_check_optional(partnership_id, "partnership_id", err);
+  if (!rc) rc = trin_id_check_optional(client_org, "client_org", err);
+  if (!rc) rc = trin_id_check_optional(org, "org", err);
+  if (!rc) rc = trin_id_check_optional(project_id, "project_id", err);
+  return rc;
+}
+
+static int list_disputes(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                         trin_err_t *err) {
+  const Trin__Lifecycle__ListDisputes *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = check_list_filters(m->partnership_id, m->client_org, m->org, m->project_id, err);
+  if (!rc && (m->min_level < 0 || m->min_level > LIFECYCLE_DISPUTE_LEVEL_MAX))
+    rc = trin_err_set(err, TRIN_EINVALID, "min_level",
+                      "must be 0 (any level) or a level of the dispute ladder, 1–7; got %d",
+                      (int)m->min_level);
+  lifecycle_dispute_filter_t f = {m->partnership_id, m->client_org, m->project_id, m->org,
+                                  m->open_only, m->min_level};
+  Trin__Lifecycle__DisputeList list = TRIN__LIFECYCLE__DISPUTE_LIST__INIT;
+  if (!rc)
+    rc = lifecycle_store_dispute_list(trin_request_store(req), &f, &a, &list.disputes,
+                                      &list.n_disputes, err);
+  size_t n = 0; /* only those the caller may see */
+  for (size_t i = 0; !rc && i < list.n_disputes; i++)
+    if (trin_access_request_may_see(req, list.disputes[i]->project->client_org,
+                                    list.disputes[i]->project->partnership_id))
+      list.disputes[n++] = list.disputes[i];
+  if (!rc) list.n_disputes = n;
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int list_defects(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                        trin_err_t *err) {
+  const Trin__Lifecycle__ListDefects *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc = check_list_filters(m->partnership_id, m->client_org, m->org, m->project_id, err);
+  if (!rc && m->severity && *m->severity &&
+      lifecycle_severity_parse(m->severity, "severity", err) < 0)
+    rc = TRIN_EINVALID;
+  trin_date_t as_of = TRIN_DATE_NONE;
+  if (!rc) rc = trin_date_parse_optional(m->as_of, &as_of, "as_of", err);
+  if (as_of == TRIN_DATE_NONE) as_of = trin_date_today();
+  char as_of_text[TRIN_DATE_BUF];
+  trin_date_format(as_of, as_of_text);
+  lifecycle_defect_filter_t f = {m->partnership_id, m->client_org, m->project_id, m->org,
+                                 m->severity, m->open_only || m->overdue_only};
+  Trin__Lifecycle__DefectList list = TRIN__LIFECYCLE__DEFECT_LIST__INIT;
+  list.as_of = as_of_text;
+  if (!rc)
+    rc = lifecycle_store_defect_list(trin_request_store(req), &f, &a, &list.defects,
+                                     &list.n_defects, err);
+  size_t n = 0; /* only those the caller may see, and overdue ones when asked */
+  for (size_t i = 0; !rc && i < list.n_defects; i++) {
+    lifecycle_defect_row_msg_t *r = list.defects[i];
+    lifecycle_defect_t d;
+    /* Stored dates were checked on the way in. */
+    if (trin_date_parse(r->defect->reported_on, &d.reported_on, "reported_on", err) ||
+        trin_date_parse_optional(r->defect->due_on, &d.due_on, "due_on", err) ||
+        trin_date_parse_optional(r->defect->fixed_on, &d.fixed_on, "fixed_on", err)) {
+      rc = TRIN_EINTERNAL;
+      break;
+    }
+    r->overdue = lifecycle_defect_overdue(&d, as_of);
+    if (m->overdue_only && !r->overdue) continue;
+    if (trin_access_request_may_see(req, r->project->client_org, r->project->partnership_id))
+      list.defects[n++] = r;
+  }
+  if (!rc) list.n_defects = n;
+  if (!rc) rc = trin_request_reply(req, &list.base, err);
+  trin_arena_reset(&a);
+  return rc;
+}
+
 int lifecycle_handlers_register(trin_server_t *s) {
   trin_access_install(s, &lifecycle_access);
 #define ROUTE(desc, fn) trin_server_handle(s, &trin__lifecycle__##desc##__descriptor, fn, NULL)
@@ -1097,6 +1252,11 @@ int lifecycle_handlers_register(trin_server_t *s) {
   ROUTE(edit_partnership, edit_partnership);
   ROUTE(edit_project, edit_project);
   ROUTE(correct_stage, correct_stage);
+  /* lists (issue 19) */
+  ROUTE(list_disputes, list_disputes);
+  ROUTE(list_defects, list_defects);
+  ROUTE(confirm_defect_fix, confirm_defect_fix);
+  ROUTE(reject_defect_fix, reject_defect_fix);
 #undef ROUTE
   return TRIN_OK;
 }

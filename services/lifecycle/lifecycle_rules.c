@@ -656,3 +656,67 @@ int lifecycle_defect_check_fix(const lifecycle_defect_t *d, trin_date_t fixed_on
   return trin_date_check_order(d->reported_on, "reported_on", fixed_on,
                                "fixed_on", err);
 }
+
+bool lifecycle_defect_overdue(const lifecycle_defect_t *d, trin_date_t as_of) {
+  return d->fixed_on == TRIN_DATE_NONE && d->due_on != TRIN_DATE_NONE && d->due_on < as_of;
+}
+
+lifecycle_defect_state_t lifecycle_defect_state(const lifecycle_defect_t *d) {
+  if (d->fixed_on != TRIN_DATE_NONE) return LIFECYCLE_DEFECT_CLOSED;
+  return d->fix_reported_on != TRIN_DATE_NONE ? LIFECYCLE_DEFECT_FIX_REPORTED
+                                              : LIFECYCLE_DEFECT_OPEN;
+}
+
+int lifecycle_defect_fix(const lifecycle_defect_t *d, trin_date_t date, bool by_client,
+                         lifecycle_defect_t *after, trin_err_t *err) {
+  char d1[TRIN_DATE_BUF];
+  int rc = lifecycle_defect_check_fix(d, date, err);
+  if (rc) return rc;
+  *after = *d;
+  if (by_client) {
+    after->fixed_on = date;
+    return TRIN_OK;
+  }
+  if (d->fix_reported_on != TRIN_DATE_NONE)
+    return trin_err_set(err, TRIN_ECONFLICT, "fixed_on",
+                        "the repair was already reported on %s and awaits the client's "
+                        "confirmation (defect confirm, by the client's writer)",
+                        trin_date_format(d->fix_reported_on, d1));
+  after->fix_reported_on = date;
+  return TRIN_OK;
+}
+
+/* What confirming and rejecting share: a repair must await an answer, and
+ * the answer comes on or after the report. */
+static int check_answer(const lifecycle_defect_t *d, trin_date_t date, trin_err_t *err) {
+  char d1[TRIN_DATE_BUF];
+  if (d->fixed_on != TRIN_DATE_NONE)
+    return trin_err_set(err, TRIN_ECONFLICT, "defect_id", "the defect was already closed on %s",
+                        trin_date_format(d->fixed_on, d1));
+  if (d->fix_reported_on == TRIN_DATE_NONE)
+    return trin_err_set(err, TRIN_ECONFLICT, "defect_id",
+                        "no repair of the defect awaits confirmation: the contractor reports "
+                        "it remedied first (defect fix)");
+  int rc = check_date(date, "date", true, err);
+  if (rc) return rc;
+  return trin_date_check_order(d->fix_reported_on, "the day the repair was reported", date,
+                               "date", err);
+}
+
+int lifecycle_defect_confirm_fix(const lifecycle_defect_t *d, trin_date_t date,
+                                 lifecycle_defect_t *after, trin_err_t *err) {
+  int rc = check_answer(d, date, err);
+  if (rc) return rc;
+  *after = *d;
+  after->fixed_on = date;
+  return TRIN_OK;
+}
+
+int lifecycle_defect_reject_fix(const lifecycle_defect_t *d, trin_date_t date,
+                                lifecycle_defect_t *after, trin_err_t *err) {
+  int rc = check_answer(d, date, err);
+  if (rc) return rc;
+  *after = *d;
+  after->fix_reported_on = TRIN_DATE_NONE;
+  return TRIN_OK;
+}

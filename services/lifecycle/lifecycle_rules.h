@@ -283,6 +283,10 @@ typedef struct {
   trin_date_t reported_on;
   trin_date_t due_on;    /* TRIN_DATE_NONE allowed */
   trin_date_t fixed_on;  /* TRIN_DATE_NONE = open */
+  /* The day the contractor (or advisor) reported it remedied (afhjulpet);
+   * TRIN_DATE_NONE when no repair was reported or the client rejected it.
+   * Always set it: 0 is a date. */
+  trin_date_t fix_reported_on;
 } lifecycle_defect_t;
 
 /* Reporting: the project must be at or past handover (defects are found at
@@ -292,5 +296,37 @@ int lifecycle_defect_check_report(lifecycle_stage_t project_stage,
 /* Fixing: once; fixed_on >= reported_on. */
 int lifecycle_defect_check_fix(const lifecycle_defect_t *d, trin_date_t fixed_on,
                                trin_err_t *err);
+/* Overdue on as_of: still open and its due date has passed — due on as_of
+ * itself is not overdue yet (the day is the deadline). No due date, never
+ * overdue. */
+bool lifecycle_defect_overdue(const lifecycle_defect_t *d, trin_date_t as_of);
+
+/* A defect's life (fejl og mangler, as AB18 has it): the contractor remedies
+ * it and reports so, the client (bygherre) confirms the repair, and only
+ * then is it closed. Until then a reported repair leaves it open: it counts
+ * among the project's open defects. */
+typedef enum {
+  LIFECYCLE_DEFECT_OPEN = 0,
+  LIFECYCLE_DEFECT_FIX_REPORTED, /* remedied says the contractor; awaiting the client */
+  LIFECYCLE_DEFECT_CLOSED,
+} lifecycle_defect_state_t;
+
+lifecycle_defect_state_t lifecycle_defect_state(const lifecycle_defect_t *d);
+
+/* FixDefect on `date`. by_client: the caller is the project's client (its
+ * writer) or the operator, and closes the defect at once, whether or not a
+ * repair was reported; anyone else reports it remedied, once (a second
+ * report before the client answers is a conflict). Fills *after with the
+ * defect as it becomes. Dates: date >= reported_on. */
+int lifecycle_defect_fix(const lifecycle_defect_t *d, trin_date_t date, bool by_client,
+                         lifecycle_defect_t *after, trin_err_t *err);
+/* The client confirms a reported repair: closed on date (>= the report);
+ * the report's date is kept. */
+int lifecycle_defect_confirm_fix(const lifecycle_defect_t *d, trin_date_t date,
+                                 lifecycle_defect_t *after, trin_err_t *err);
+/* The client rejects a reported repair: open again, no repair awaiting
+ * (date >= the report). The note is the handler's to check. */
+int lifecycle_defect_reject_fix(const lifecycle_defect_t *d, trin_date_t date,
+                                lifecycle_defect_t *after, trin_err_t *err);
 
 #endif

@@ -118,8 +118,20 @@ static const trin_migration_t MIGRATIONS[] = {
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
+/* A repair the contractor reports and the client confirms or rejects
+ * (lifecycle_rules, defects): a scope of its own, so it numbers apart from
+ * the schema's main line. NULL = none, as fixed_on. */
+static const trin_migration_t DEFECT_MIGRATIONS[] = {
+    {1,
+     "ALTER TABLE defects ADD COLUMN fix_reported_on TEXT;"
+     "ALTER TABLE defects ADD COLUMN fix_reported_by TEXT;"
+     "ALTER TABLE defects ADD COLUMN fix_rejected_on TEXT;"
+     "ALTER TABLE defects ADD COLUMN fix_rejection_note TEXT;"},
+};
+
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS, NMIGRATIONS, err);
+  if (!rc) rc = trin_store_migrate(s, "lifecycle_defects", DEFECT_MIGRATIONS, 1, err);
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -525,7 +537,8 @@ static int load_disputes(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg
 
 #define DEFECT_COLS                                                            \
   "id, project_id, description, severity, found_at, reported_on, due_on,"      \
-  " fixed_on, cost_bearer"
+  " fixed_on, cost_bearer, fix_reported_on, fix_reported_by, fix_rejected_on,"  \
+  " fix_rejection_note"
 
 static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_defect_msg_t *d) {
   trin__lifecycle__defect__init(d);
@@ -539,6 +552,11 @@ static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_defect_m
   d->fixed_on = trin_stmt_text_dup(st, 7, a);
   d->open = trin_stmt_is_null(st, 7);
   d->cost_bearer = trin_stmt_text_dup(st, 8, a);
+  d->fix_reported_on = trin_stmt_text_dup(st, 9, a);
+  d->fix_reported_by = trin_stmt_text_dup(st, 10, a);
+  d->fix_rejected_on = trin_stmt_text_dup(st, 11, a);
+  d->fix_rejection_note = trin_stmt_text_dup(st, 12, a);
+  d->awaiting_confirmation = d->open && !trin_stmt_is_null(st, 9);
 }
 
 static int load_defects(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
@@ -822,6 +840,125 @@ int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date
   TRIN_STMT("UPDATE defects SET fixed_on = ? WHERE id = ?");
   trin_stmt_bind_text(st, 1, date);
   trin_stmt_bind_text(st, 2, id);
+  return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
+}
+
+/* ---- lists across projects ------------------------------------------------------------ */
+
+#define REF_COLS "p.id, p.name, COALESCE(p.partnership_id, ''), p.client_org, p.stage"
+
+/* The list statements select the item's columns first (so dispute_from_row
+ * and defect_from_row read them as they do elsewhere) and the project's
+ * REF_COLS after them, from column `first`. */
+static Trin__Lifecycle__ProjectRef *ref_after(trin_arena_t *a, trin_stmt_t *st, int first) {
+  Trin__Lifecycle__ProjectRef *r = trin_arena_alloc(a, sizeof *r);
+  if (!r) return NULL;
+  trin__lifecycle__project_ref__init(r);
+  r->id = trin_stmt_text_dup(st, first, a);
+  r->name = trin_stmt_text_dup(st, first + 1, a);
+  r->partnership_id = trin_stmt_text_dup(st, first + 2, a);
+  r->client_org = trin_stmt_text_dup(st, first + 3, a);
+  r->stage = trin_stmt_text_dup(st, first + 4, a);
+  return r;
+}
+
+static const char *any(const char *s) { return s ? s : ""; }
+
+int lifecycle_store_dispute_list(trin_store_t *s, const lifecycle_dispute_filter_t *f,
+                                 trin_arena_t *a, lifecycle_dispute_row_msg_t ***out,
+                                 size_t *n, trin_err_t *err) {
+  /* "? = ''" short-circuits an unset filter, as in the project list. */
+  TRIN_STMT("SELECT d.id, d.project_id, d.title, d.amount_ore, d.level, d.opened_on,"
+       " d.raised_by, d.resolved_on, d.resolution, d.settled_ore, " REF_COLS
+       " FROM disputes d JOIN projects p ON p.id = d.project_id"
+       " WHERE (?1 = '' OR p.partnership_id = ?1)"
+       " AND (?2 = '' OR p.client_org = ?2)"
+       " AND (?3 = '' OR d.project_id = ?3)"
+       " AND (?4 = '' OR p.client_org = ?4 OR d.raised_by = ?4 OR EXISTS (SELECT 1"
+       "   FROM dispute_steps t WHERE t.project_id = d.project_id AND t.dispute_id = d.id"
+       "   AND t.by_org = ?4))"
+       " AND (?5 = 0 OR d.resolved_on IS NULL)"
+       " AND d.level >= ?6"
+       " ORDER BY CASE WHEN d.resolved_on IS NULL THEN 0 ELSE 1 END, d.level DESC,"
+       " d.opened_on, d.id");
+  trin_stmt_bind_text(st, 1, any(f->partnership_id));
+  trin_stmt_bind_text(st, 2, any(f->client_org));
+  trin_stmt_bind_text(st, 3, any(f->project_id));
+  trin_stmt_bind_text(st, 4, any(f->org));
+  trin_stmt_bind_int64(st, 5, f->open_only);
+  trin_stmt_bind_int64(st, 6, f->min_level);
+  trin_arena_vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    lifecycle_dispute_row_msg_t *r = trin_arena_alloc(a, sizeof *r);
+    lifecycle_dispute_msg_t *d = trin_arena_alloc(a, sizeof *d);
+    if (!r || !d || (rc = trin_arena_vec_push(a, &v, r, err))) break;
+    trin__lifecycle__dispute_row__init(r);
+    dispute_from_row(a, st, d);
+    r->dispute = d;
+    if (!(r->project = ref_after(a, st, 10))) break;
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  *out = (lifecycle_dispute_row_msg_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
+int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t *f,
+                                trin_arena_t *a, lifecycle_defect_row_msg_t ***out,
+                                size_t *n, trin_err_t *err) {
+  TRIN_STMT("SELECT d.id, d.project_id, d.description, d.severity, d.found_at,"
+       " d.reported_on, d.due_on, d.fixed_on, d.cost_bearer, " REF_COLS
+       " FROM defects d JOIN projects p ON p.id = d.project_id"
+       " WHERE (?1 = '' OR p.partnership_id = ?1)"
+       " AND (?2 = '' OR p.client_org = ?2)"
+       " AND (?3 = '' OR d.project_id = ?3)"
+       " AND (?4 = '' OR p.client_org = ?4 OR d.cost_bearer = ?4)"
+       " AND (?5 = '' OR d.severity = ?5)"
+       " AND (?6 = 0 OR d.fixed_on IS NULL)"
+       " ORDER BY CASE WHEN d.fixed_on IS NULL THEN 0 ELSE 1 END,"
+       " CASE WHEN d.due_on IS NULL THEN 1 ELSE 0 END, d.due_on, d.reported_on, d.id");
+  trin_stmt_bind_text(st, 1, any(f->partnership_id));
+  trin_stmt_bind_text(st, 2, any(f->client_org));
+  trin_stmt_bind_text(st, 3, any(f->project_id));
+  trin_stmt_bind_text(st, 4, any(f->org));
+  trin_stmt_bind_text(st, 5, any(f->severity));
+  trin_stmt_bind_int64(st, 6, f->open_only);
+  trin_arena_vec_t v = {0};
+  int rc;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    lifecycle_defect_row_msg_t *r = trin_arena_alloc(a, sizeof *r);
+    lifecycle_defect_msg_t *d = trin_arena_alloc(a, sizeof *d);
+    if (!r || !d || (rc = trin_arena_vec_push(a, &v, r, err))) break;
+    trin__lifecycle__defect_row__init(r);
+    defect_from_row(a, st, d);
+    r->defect = d;
+    if (!(r->project = ref_after(a, st, 9))) break;
+  }
+  trin_stmt_reset(st);
+  if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  *out = (lifecycle_defect_row_msg_t **)v.items;
+  *n = v.n;
+  return rc;
+}
+
+int lifecycle_store_defect_report_fix(trin_store_t *s, const char *id, const char *date,
+                                      const char *by_org, trin_err_t *err) {
+  TRIN_STMT("UPDATE defects SET fix_reported_on = ?, fix_reported_by = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, date);
+  trin_stmt_bind_text(st, 2, by_org ? by_org : "");
+  trin_stmt_bind_text(st, 3, id);
+  return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
+}
+
+int lifecycle_store_defect_reject_fix(trin_store_t *s, const char *id, const char *date,
+                                      const char *note, trin_err_t *err) {
+  TRIN_STMT("UPDATE defects SET fix_reported_on = NULL, fix_reported_by = NULL,"
+       " fix_rejected_on = ?, fix_rejection_note = ? WHERE id = ?");
+  trin_stmt_bind_text(st, 1, date);
+  trin_stmt_bind_text(st, 2, note);
+  trin_stmt_bind_text(st, 3, id);
   return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
 }
 

@@ -96,6 +96,13 @@ int lifecycle_store_defect_insert(trin_store_t *s, const char *project_id,
                                   const lifecycle_defect_msg_t *d, trin_err_t *err);
 int lifecycle_store_defect_get(trin_store_t *s, const char *id, const char *field,
                                trin_arena_t *a, lifecycle_defect_msg_t *out, trin_err_t *err);
+/* The contractor's report of a repair (date, the reporting organisation),
+ * and the client's rejection of it (clears the report, keeps date and
+ * note). */
+int lifecycle_store_defect_report_fix(trin_store_t *s, const char *id, const char *date,
+                                      const char *by_org, trin_err_t *err);
+int lifecycle_store_defect_reject_fix(trin_store_t *s, const char *id, const char *date,
+                                      const char *note, trin_err_t *err);
 int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date,
                                trin_err_t *err);
 
@@ -121,6 +128,31 @@ int lifecycle_store_stage_since(trin_store_t *s, const char *project_id, const c
 /* How many defects the project has had reported, open or fixed. */
 int lifecycle_store_defect_count(trin_store_t *s, const char *project_id, int *n,
                                  trin_err_t *err);
+/* ---- lists across projects (issue 19). Rows of every project that passes
+ * the filters, whoever may see them: the handler leaves out the projects the
+ * caller may not read. Each row's project and item live in the arena. */
+typedef Trin__Lifecycle__DisputeRow lifecycle_dispute_row_msg_t;
+typedef Trin__Lifecycle__DefectRow lifecycle_defect_row_msg_t;
+typedef struct {
+  const char *partnership_id, *client_org, *project_id; /* NULL or "" = any */
+  const char *org; /* the project's client, who raised it or escalated it */
+  bool open_only;
+  int min_level; /* 0 = any */
+} lifecycle_dispute_filter_t;
+/* Open first, highest level first, then by opening date and id; no steps. */
+int lifecycle_store_dispute_list(trin_store_t *s, const lifecycle_dispute_filter_t *f,
+                                 trin_arena_t *a, lifecycle_dispute_row_msg_t ***out,
+                                 size_t *n, trin_err_t *err);
+typedef struct {
+  const char *partnership_id, *client_org, *project_id; /* NULL or "" = any */
+  const char *org;      /* the project's client or the cost bearer */
+  const char *severity; /* NULL or "" = any */
+  bool open_only;
+} lifecycle_defect_filter_t;
+/* Open first, earliest due date first (none last), then report date and id. */
+int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t *f,
+                                trin_arena_t *a, lifecycle_defect_row_msg_t ***out,
+                                size_t *n, trin_err_t *err);
 
 /* Recomputes the project's open dispute / defect counters. */
 /* Records seq, the event that just changed the project, as its version. */

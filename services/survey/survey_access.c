@@ -34,4 +34,22 @@ static const trin_access_rule_t RULES[] = {
     {"trin.survey.ClearRound", R(RESIDENT) | R(WRITER), TRIN_SCOPE_MEMBER},
 };
 
-const trin_access_table_t survey_access = {"survey", RULES, sizeof RULES / sizeof *RULES};
+/* What each request does, for refusals and docs/roles.md (a request added
+ * above gets a line here too; without one it is named by its full name). */
+static const trin_access_words_t WORDS[] = {
+    {"trin.survey.CreateSurvey", "create a survey"},
+    {"trin.survey.AddRound", "add a survey round"},
+    {"trin.survey.SetBaseline", "set a survey's baseline"},
+    {"trin.survey.SetThresholds", "set a survey's alert thresholds"},
+    {"trin.survey.GetSurvey", "read a survey"},
+    {"trin.survey.ListSurveys", "list surveys"},
+    {"trin.survey.ImportResponses", "import survey responses"},
+    {"trin.survey.GetResults", "read a survey's results"},
+    {"trin.survey.Compare", "compare satisfaction inside and outside partnerships"},
+    {"trin.survey.ListAlerts", "list a survey's alerts"},
+    {"trin.survey.AcknowledgeAlert", "acknowledge a survey alert"},
+    TRIN_TOKEN_ACCESS_WORDS,
+};
+
+const trin_access_table_t survey_access = {"survey", RULES, sizeof RULES / sizeof *RULES, WORDS,
+                                           sizeof WORDS / sizeof *WORDS};

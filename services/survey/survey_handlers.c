@@ -259,8 +259,11 @@ static int list_surveys(trin_request_t *req, const ProtobufCMessage *msg, void *
   trin_arena_t a = TRIN_ARENA_INIT;
   Trin__Survey__SurveyList list = TRIN__SURVEY__SURVEY_LIST__INIT;
   int rc = trin_id_check_optional(m->project_id, "project_id", err);
+  if (!rc) rc = trin_id_check_optional(m->partnership_id, "partnership_id", err);
+  if (!rc) rc = trin_id_check_optional(m->client_org, "client_org", err);
+  survey_list_filter_t f = {m->project_id, m->partnership_id, m->client_org};
   if (!rc)
-    rc = survey_store_survey_list(trin_request_store(req), m->project_id, &a, &list.surveys,
+    rc = survey_store_survey_list(trin_request_store(req), &f, &a, &list.surveys,
                                   &list.n_surveys, err);
   size_t n = 0; /* only those the caller may see */
   for (size_t i = 0; !rc && i < list.n_surveys; i++)
@@ -501,7 +504,8 @@ static int list_alerts(trin_request_t *req, const ProtobufCMessage *msg, void *d
                                m->project_id, "project_id", err));
     survey_survey_msg_t **svs;
     size_t nsv;
-    TRY(survey_store_survey_list(s, m->project_id, &a, &svs, &nsv, err));
+    survey_list_filter_t f = {.project_id = m->project_id};
+    TRY(survey_store_survey_list(s, &f, &a, &svs, &nsv, err));
     for (size_t i = 0; i < nsv; i++) {
       TRY(survey_store_survey_get(s, svs[i]->id, "project_id", &a, &sv, &no, err));
       TRY(append_alerts(s, &sv, no, &a, &list, err));

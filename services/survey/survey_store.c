@@ -385,16 +385,20 @@ int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
   return load_lists(s, a, no, out, err);
 }
 
-int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
+int survey_store_survey_list(trin_store_t *s, const survey_list_filter_t *f, trin_arena_t *a,
                              survey_survey_msg_t ***out, size_t *n, trin_err_t *err) {
   trin_arena_vec_t v = {0};
   trin_arena_vec_t nos = {0};
   int rc;
   {
+    /* "? = ''" short-circuits an unset filter, so the statement is cached once. */
     TRIN_STMT("SELECT " SURVEY_COLS " FROM surveys s JOIN projects p ON p.id = s.project_id"
-         " WHERE ? = '' OR s.project_id = ? ORDER BY s.id");
-    trin_stmt_bind_text(st, 1, project_id ? project_id : "");
-    trin_stmt_bind_text(st, 2, project_id ? project_id : "");
+         " WHERE (?1 = '' OR s.project_id = ?1)"
+         " AND (?2 = '' OR p.partnership_id = ?2)"
+         " AND (?3 = '' OR p.client_org = ?3) ORDER BY s.id");
+    trin_stmt_bind_text(st, 1, f->project_id ? f->project_id : "");
+    trin_stmt_bind_text(st, 2, f->partnership_id ? f->partnership_id : "");
+    trin_stmt_bind_text(st, 3, f->client_org ? f->client_org : "");
     while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
       survey_survey_msg_t *o = trin_arena_alloc(a, sizeof *o);
       int64_t *no = trin_arena_alloc(a, sizeof *no);

@@ -56,7 +56,11 @@ int survey_store_survey_insert(trin_store_t *s, const survey_survey_msg_t *sv, t
 int survey_store_survey_get(trin_store_t *s, const char *id, const char *field,
                             trin_arena_t *a, survey_survey_msg_t *out, int64_t *no,
                             trin_err_t *err);
-int survey_store_survey_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
+/* Filters: NULL or "" = any. By survey id; whoever may read them. */
+typedef struct {
+  const char *project_id, *partnership_id, *client_org;
+} survey_list_filter_t;
+int survey_store_survey_list(trin_store_t *s, const survey_list_filter_t *f, trin_arena_t *a,
                              survey_survey_msg_t ***out, size_t *n, trin_err_t *err);
 int survey_store_round_insert(trin_store_t *s, int64_t no, const survey_round_msg_t *r,
                               trin_err_t *err);

@@ -82,6 +82,9 @@ n=$(projects)
 # Nothing made twice: OS-12's one pause, FSB-101's two defects.
 "$TRINCTL" --json project show OS-12 | grep -o '"reason"' | wc -l | grep -qx 1 ||
   fail "OS-12 does not have exactly one pause: $("$TRINCTL" --json project show OS-12)"
+# The IKU ranking of seed 003 is in the demo: Aalborg's total is nr. 30 af 98.
+"$TRINCTL" benchmark iku --municipality Aalborg | grep -q "nr. 30 af 98" ||
+  fail "no IKU in the demo: $("$TRINCTL" benchmark iku --municipality Aalborg 2>&1)"
 
 # Third run: nothing to do.
 bash "$root/deploy/demo-portfolio.sh" >"$dir/run3.out" 2>&1 || fail "third run: $(cat "$dir/run3.out")"

@@ -30,3 +30,12 @@ if(TARGET trin-lifecycle AND TARGET trin-budget AND TARGET trin-survey
     TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>")
   add_dependencies(test_benchmark_portfolio trin-benchmark trin-lifecycle trin-budget trin-survey)
 endif()
+
+# Competitive exposure (IKU): seed 003's table of Aalborg reproduced through
+# the real process and trinctl from tests/data/iku.
+trin_test(NAME benchmark.iku_seed SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_iku_seed.c
+          LIBS trin_testproc trin_benchmark_testcalls)
+target_compile_definitions(test_benchmark_iku_seed PRIVATE
+  TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>" TRINCTL_BIN="$<TARGET_FILE:trinctl>"
+  TRIN_IKU_SEED_CSV="${CMAKE_SOURCE_DIR}/tests/data/iku/iku_seed_aalborg.csv")
+add_dependencies(test_benchmark_iku_seed trin-benchmark trinctl)

@@ -8,3 +8,11 @@ if(Python3_Interpreter_FOUND AND TARGET trinctl)
            COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/deploy/check_docs_cli.py
                    --root ${PROJECT_SOURCE_DIR} --trinctl $<TARGET_FILE:trinctl>)
 endif()
+
+# docs/roles.md against the rule tables it is generated from (tools/roles-doc).
+if(TARGET trin-roles-doc)
+  add_test(NAME docs.roles
+           COMMAND ${CMAKE_COMMAND} -DGEN=$<TARGET_FILE:trin-roles-doc>
+                   -DSRC=${PROJECT_SOURCE_DIR} -DOUT=${CMAKE_CURRENT_BINARY_DIR}/roles.md
+                   -P ${PROJECT_SOURCE_DIR}/tests/deploy/check_roles_doc.cmake)
+endif()

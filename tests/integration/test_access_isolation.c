@@ -372,9 +372,12 @@ static void lifecycle_roles(void **state) {
          "project", "PA");
   HIDDEN(LC, BETA_W, lc_advance(as(BETA_W, LC), "PNONE", "trin1", "2023-04-01", &e_),
          "project_id", "project", "PNONE");
+  /* the refusal says what was refused, in words, and whose role may */
   FORBIDDEN(LC, BYG_C, lc_advance(as(BYG_C, LC), "PA", "trin1", "2023-04-01", &e_), "",
-            "trin.lifecycle.AdvanceStage");
-  FORBIDDEN(LC, ALFA_R, lc_advance(as(ALFA_R, LC), "PA", "trin1", "2023-04-01", &e_), "", NULL);
+            "organisation \"byg\" (role calculator) may not advance a project's stage "
+            "(trin.lifecycle.AdvanceStage): only writer (bygherre) may");
+  FORBIDDEN(LC, ALFA_R, lc_advance(as(ALFA_R, LC), "PA", "trin1", "2023-04-01", &e_), "",
+            "only writer (bygherre) may");
   stage_is("PA", "pre_study");
   OK(lc_advance(as(ALFA_W, LC), "PA", "trin1", "2023-04-01", &e_));
   stage_is("PA", "trin1");
@@ -407,7 +410,9 @@ static void lifecycle_roles(void **state) {
   OK(lc_get(as(RAAD_A, LC), "PA", &r, &e_));
   trin_codec_free(r);
   r = NULL;
-  FORBIDDEN(LC, BEBOER_R, lc_get(as(BEBOER_R, LC), "PA", &r, &e_), "", NULL);
+  FORBIDDEN(LC, BEBOER_R, lc_get(as(BEBOER_R, LC), "PA", &r, &e_), "",
+            "may not read a project (trin.lifecycle.GetProject): only writer (bygherre), reader "
+            "(læser), calculator (kalkulator), advisor (rådgiver) or service (trin selv) may");
   assert_string_equal(only_project(ALFA_W), "PA");
   assert_string_equal(only_project(ALFA_R), "PA");
   assert_string_equal(only_project(BYG_C), "PA");

@@ -302,6 +302,12 @@ static void trinctl_over_curve(void **state) {
   char reg[400], a_key[400], a_reg[500];
   snprintf(reg, sizeof reg, "%s/registry-ctl", keys);
   assert_int_equal(sh("cp '%s' '%s'", registry, reg), 0);
+  /* A reader of the organisation the admin creates below. */
+  assert_int_equal(sh("'%s' key new '%s/reader'", TRINCTL_BIN, keys), 0);
+  assert_int_equal(sh("'%s' key register --registry '%s' --org demo-kab --role reader "
+                      "--name 'Lars Nielsen' '%s/reader.pub'",
+                      TRINCTL_BIN, reg, keys),
+                   0);
   snprintf(a_key, sizeof a_key, "--key=%s/lifecycle", keys);
   snprintf(a_reg, sizeof a_reg, "--key-registry=%s", reg);
   const char *extra[] = {a_key, a_reg, NULL};
@@ -332,6 +338,21 @@ static void trinctl_over_curve(void **state) {
                       keys, keys, lc.endpoint, TRINCTL_BIN),
                    0);
   assert_non_null(strstr(out, "Demo KAB"));
+
+  /* A role that may not: exit 1, naming the command typed, what it does and
+   * whose role may (docs/roles.md). */
+  assert_int_equal(sh("'%s' --endpoint %s --key '%s/reader' --peer-keys '%s' "
+                      "project advance P-1 --to trin1 --date 2025-01-01",
+                      TRINCTL_BIN, lc.endpoint, keys, keys),
+                   1);
+  assert_non_null(strstr(out, "trinctl project advance: refused: organisation \"demo-kab\" "
+                              "(role reader) may not advance a project's stage "
+                              "(trin.lifecycle.AdvanceStage): only writer (bygherre) may"));
+  assert_int_equal(sh("'%s' --endpoint %s --key '%s/reader' --peer-keys '%s' --json "
+                      "project advance P-1 --to trin1 --date 2025-01-01",
+                      TRINCTL_BIN, lc.endpoint, keys, keys),
+                   1);
+  assert_non_null(strstr(out, "\"forbidden\""));
 
   /* Without a key: refused (or no answer), exit 3, and what to do about it. */
   assert_int_equal(sh("'%s' --endpoint %s --timeout 3000 org list", TRINCTL_BIN, lc.endpoint), 3);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "gateway_testenv.h"
+#include "lcclient.h"
 #include "trin/aggregator.pb-c.h"
 #include "trin/envelope.pb-c.h"
 #include "trin/lifecycle.pb-c.h"
@@ -174,7 +175,9 @@ static void a_role_that_may_not_is_forbidden_and_an_outsider_hears_not_found(voi
   /* A reader of the client may read but not write: the service says so. */
   assert_true(gt_http(&env, "POST", "/api/v1/projects/PA/stage", env.token[GT_READER],
                       "{\"to_stage\":\"trin1\",\"date\":\"2025-04-01\"}", NULL, NULL, &r));
-  expect_problem(&r, 403, "forbidden", NULL, "may not trin.lifecycle.AdvanceStage");
+  expect_problem(&r, 403, "forbidden", NULL,
+                 "may not advance a project's stage (trin.lifecycle.AdvanceStage): only writer "
+                 "(bygherre) may");
   gt_http_free(&r);
   /* An outsider's refusal reads exactly like a missing id. */
   gt_http_t missing;
@@ -202,6 +205,21 @@ static void a_role_that_may_not_is_forbidden_and_an_outsider_hears_not_found(voi
   assert_int_equal(r.status, 200);
   assert_null(strstr(r.body, "\"PA\""));
   assert_non_null(strstr(r.body, "\"PO\""));
+  gt_http_free(&r);
+  /* So do the lists across partnerships (issue 19): D-1 is PA's */
+  assert_true(gt_http(&env, "GET", "/api/v1/disputes?open_only=true", env.token[GT_ADVISOR],
+                      NULL, NULL, NULL, &r));
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"D-1\""));
+  gt_http_free(&r);
+  assert_true(gt_http(&env, "GET", "/api/v1/disputes", env.token[GT_OUTSIDER], NULL, NULL, NULL,
+                      &r));
+  assert_int_equal(r.status, 200);
+  assert_null(strstr(r.body, "\"D-1\""));
+  gt_http_free(&r);
+  assert_true(gt_http(&env, "GET", "/api/v1/disputes?min_level=8", env.token[GT_ADVISOR], NULL,
+                      NULL, NULL, &r));
+  expect_problem(&r, 422, "invalid", "min_level", "a level of the dispute ladder, 1–7");
   gt_http_free(&r);
 }
 
@@ -334,6 +352,163 @@ static void a_project_correction_takes_if_match_and_a_writer(void **state) {
   gt_http_free(&w);
   gt_http_free(&stale);
   gt_http_free(&adv);
+}
+
+/* ---- a defect's repair ---------------------------------------------------------------- */
+
+/* POSTs body as persona; fails the test unless the answer is 200. Returns
+ * the parsed answer (the caller's to json_decref). */
+static json_t *post_ok(int persona, const char *path, const char *body) {
+  gt_http_t r;
+  assert_true(gt_http(&env, "POST", path, env.token[persona], body, NULL, NULL, &r));
+  if (r.status != 200) fail_msg("POST %s: %d %s", path, r.status, r.body);
+  json_t *j = parse(&r);
+  gt_http_free(&r);
+  return j;
+}
+
+/* Waits (a generous bound, ending as soon as it holds) until the status
+ * row of project shows open_defects and paused. */
+static void row_shows(const char *project, int open_defects, bool paused) {
+  bool seen = false;
+  for (int i = 0; i < 3000 && !seen; i++) {
+    gt_http_t r;
+    assert_true(gt_http(&env, "POST", "/api/v1/aggregator/GetRows", env.token[GT_ADMIN], "{}",
+                        NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    json_t *j = parse(&r);
+    size_t k;
+    json_t *row;
+    json_array_foreach(json_object_get(j, "rows"), k, row) {
+      if (strcmp(member(row, "project_id"), project) == 0 &&
+          json_integer_value(json_object_get(row, "open_defects")) == open_defects &&
+          json_is_true(json_object_get(row, "paused")) == paused)
+        seen = true;
+    }
+    json_decref(j);
+    gt_http_free(&r);
+    if (!seen) wait_ms(20);
+  }
+  if (!seen) fail_msg("the row of %s never showed %d open defects, paused %d", project,
+                      open_defects, (int)paused);
+}
+
+/* AB18: the contractor reports a defect remedied, the client confirms the
+ * repair, and only then is it closed. The contractor's calculator's fix
+ * leaves the defect open (on the project and on the status row); the
+ * calculator may not confirm it; the client's writer rejects a repair with
+ * a note (open again), then confirms the next (closed, off the row). */
+static void a_contractors_repair_waits_for_the_clients_confirmation(void **state) {
+  (void)state;
+  trin_client_t *w = gt_client(&env, GT_LIFECYCLE, GT_WRITER);
+  trin_err_t err = {0};
+#define LC_OK(call)                                                  \
+  do {                                                               \
+    if ((call) != TRIN_OK) fail_msg("%s: %s", #call, err.message);  \
+  } while (0)
+  LC_OK(lc_project(w, "PD", "LA", NULL, false, "2025-03-01", &err));
+  LC_OK(lc_advance(w, "PD", "trin1", "2025-04-01", &err));
+  LC_OK(lc_advance(w, "PD", "trin2", "2025-06-01", &err));
+  LC_OK(lc_close_price(w, "PD", "2025-08-15", &err));
+  LC_OK(lc_advance(w, "PD", "trin3", "2025-09-01", &err));
+  LC_OK(lc_advance(w, "PD", "handover", "2026-05-01", &err));
+  json_decref(post_ok(GT_CALCULATOR, "/api/v1/projects/PD/defects",
+                      "{\"defect\":{\"id\":\"F-1\",\"description\":\"Utæt tagrende\","
+                      "\"severity\":\"major\",\"found_at\":\"handover\","
+                      "\"reported_on\":\"2026-05-02\"}}"));
+
+  /* the contractor's fix: reported, awaiting the client, still open */
+  json_t *j = post_ok(GT_CALCULATOR, "/api/v1/defects/F-1/fix", "{\"fixed_on\":\"2026-05-10\"}");
+  json_t *d = json_object_get(j, "defect");
+  assert_true(json_is_true(json_object_get(d, "awaiting_confirmation")));
+  assert_true(json_is_true(json_object_get(d, "open")));
+  assert_string_equal(member(d, "fix_reported_on"), "2026-05-10");
+  assert_string_equal(member(d, "fix_reported_by"), "gamma");
+  assert_string_equal(member(d, "fixed_on"), "");
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "project"),
+                                                      "open_defects")),
+                   1);
+  json_decref(j);
+  /* the row after the fix: a later change (a pause) shows on it, so the fix
+   * before it has been applied too, and the defect still counts as open */
+  LC_OK(lc_pause(w, "PD", "authority", "2026-05-11", &err));
+  row_shows("PD", 1, true);
+  LC_OK(lc_resume(w, "PD", "2026-05-12", &err));
+
+  /* the contractor may not confirm its own repair: the refusal says who may */
+  gt_http_t r;
+  assert_true(gt_http(&env, "POST", "/api/v1/defects/F-1/confirmation",
+                      env.token[GT_CALCULATOR], "{\"date\":\"2026-05-13\"}", NULL, NULL, &r));
+  expect_problem(&r, 403, "forbidden", NULL,
+                 "may not confirm a defect's repair (trin.lifecycle.ConfirmDefectFix): only "
+                 "writer (bygherre) may");
+  gt_http_free(&r);
+  /* nor report it again while the client has not answered */
+  assert_true(gt_http(&env, "POST", "/api/v1/defects/F-1/fix", env.token[GT_CALCULATOR],
+                      "{\"fixed_on\":\"2026-05-13\"}", NULL, NULL, &r));
+  expect_problem(&r, 409, "conflict", "fixed_on", "awaits the client's confirmation");
+  gt_http_free(&r);
+
+  /* the client rejects it, saying why: open, no repair awaiting */
+  j = post_ok(GT_WRITER, "/api/v1/defects/F-1/rejection",
+              "{\"date\":\"2026-05-13\",\"note\":\"Tagrenden drypper stadig\"}");
+  d = json_object_get(j, "defect");
+  assert_false(json_is_true(json_object_get(d, "awaiting_confirmation")));
+  assert_true(json_is_true(json_object_get(d, "open")));
+  assert_string_equal(member(d, "fix_rejection_note"), "Tagrenden drypper stadig");
+  json_decref(j);
+  /* nothing to confirm now */
+  assert_true(gt_http(&env, "POST", "/api/v1/defects/F-1/confirmation", env.token[GT_WRITER],
+                      "{\"date\":\"2026-05-14\"}", NULL, NULL, &r));
+  expect_problem(&r, 409, "conflict", "defect_id", "no repair of the defect awaits confirmation");
+  gt_http_free(&r);
+
+  /* reported again, then confirmed: closed, and off the row */
+  json_decref(post_ok(GT_CALCULATOR, "/api/v1/defects/F-1/fix",
+                      "{\"fixed_on\":\"2026-05-20\"}"));
+  j = post_ok(GT_WRITER, "/api/v1/defects/F-1/confirmation", "{\"date\":\"2026-05-22\"}");
+  d = json_object_get(j, "defect");
+  assert_false(json_is_true(json_object_get(d, "open")));
+  assert_string_equal(member(d, "fixed_on"), "2026-05-22");
+  assert_string_equal(member(d, "fix_reported_on"), "2026-05-20");
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "project"),
+                                                      "open_defects")),
+                   0);
+  json_decref(j);
+  row_shows("PD", 0, false);
+
+  /* each step is an event of its own */
+  const char *want[] = {"lifecycle.defect_reported", "lifecycle.defect_fix_reported",
+                        "lifecycle.defect_fix_rejected", "lifecycle.defect_fix_reported",
+                        "lifecycle.defect_fix_confirmed"};
+  size_t seen = 0;
+  Trin__EventsSince q = TRIN__EVENTS_SINCE__INIT;
+  for (bool more = true; more;) {
+    Trin__EventBatch *b = NULL;
+    assert_int_equal(trin_client_call(gt_client(&env, GT_LIFECYCLE, GT_ADMIN), &q.base,
+                                      &trin__event_batch__descriptor, (ProtobufCMessage **)&b,
+                                      &err),
+                     TRIN_OK);
+    for (size_t i = 0; i < b->n_events; i++) {
+      q.after_seq = b->events[i]->seq;
+      if (strncmp(b->events[i]->type, "lifecycle.defect_", 17) != 0 || seen >= 5) continue;
+      assert_string_equal(b->events[i]->type, want[seen]);
+      seen++;
+    }
+    more = b->n_events > 0 && b->last_seq > q.after_seq;
+    trin_codec_free(b);
+  }
+  assert_int_equal(seen, 5);
+
+  /* the client's own fix closes a defect at once */
+  json_decref(post_ok(GT_WRITER, "/api/v1/projects/PD/defects",
+                      "{\"defect\":{\"id\":\"F-2\",\"description\":\"Ridse i gulv\","
+                      "\"severity\":\"minor\",\"found_at\":\"handover\","
+                      "\"reported_on\":\"2026-05-23\"}}"));
+  j = post_ok(GT_WRITER, "/api/v1/defects/F-2/fix", "{\"fixed_on\":\"2026-05-24\"}");
+  assert_false(json_is_true(json_object_get(json_object_get(j, "defect"), "open")));
+  json_decref(j);
+#undef LC_OK
 }
 
 /* ---- bad input ----------------------------------------------------------------------- */
@@ -544,6 +719,7 @@ int main(void) {
       cmocka_unit_test(only_the_gateway_may_assert_an_actor),
       cmocka_unit_test(a_person_opens_a_dispute_and_the_trail_names_them),
       cmocka_unit_test(a_role_that_may_not_is_forbidden_and_an_outsider_hears_not_found),
+      cmocka_unit_test(a_contractors_repair_waits_for_the_clients_confirmation),
       cmocka_unit_test(idempotency_key_answers_the_first_answer_also_after_kill9),
       cmocka_unit_test(a_stale_if_match_gets_412),
       cmocka_unit_test(a_project_correction_takes_if_match_and_a_writer),

@@ -93,6 +93,19 @@ static void project_to_closed(void **state) {
   json_t *stages = json_object_get(json_object_get(j, "project"), "stages");
   assert_int_equal(json_array_size(stages), 8);
   json_decref(j);
+
+  /* Defects: nothing to confirm before a repair is reported; this
+   * unauthenticated local caller acts as the operator, so its fix closes. */
+  OK("defect report P1 --id F1 --description 'Utæt tag' --severity major --found-at other "
+     "--reported 2030-08-02");
+  assert_int_equal(ctl(true, "defect confirm F1 --date 2030-08-03"), 1);
+  assert_non_null(strstr(out, "trinctl: error: no repair of the defect awaits confirmation: "
+                              "the contractor reports it remedied first (defect fix)"));
+  OK("defect fix F1 --date 2030-08-03");
+  assert_non_null(strstr(out, "defect F1 fixed on 2030-08-03; 0 open defects"));
+  assert_int_equal(ctl(true, "defect reject F1 --date 2030-08-04 --note 'Drypper'"), 1);
+  assert_non_null(strstr(out, "the defect was already closed on 2030-08-03"));
+  assert_int_equal(ctl(true, "defect reject F1 --date 2030-08-04"), 2); /* --note required */
 }
 
 static void fast_track_pause_and_dispute(void **state) {

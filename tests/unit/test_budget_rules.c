@@ -155,6 +155,11 @@ static void names_and_lines(void **state) {
   assert_int_equal(budget_kind_parse("skema_b", "k", &err), BUDGET_SKEMA_B);
   assert_int_equal(budget_kind_parse("", "budget.kind", &err), -1);
   assert_string_equal(budget_kind_name(BUDGET_FORECAST), "forecast");
+  assert_int_equal(budget_status_parse("submitted", "status", &err), BUDGET_SUBMITTED);
+  assert_int_equal(budget_status_parse("pending", "status", &err), -1);
+  assert_string_equal(err.field, "status");
+  assert_string_equal(err.message, "'pending' is not a budget status; use one of draft, "
+                                   "submitted, approved");
   assert_string_equal(budget_category_name(99), "");
   budget_line_t l = {-1, 0, BUDGET_CAT_CRAFT};
   assert_int_equal(budget_line_check(&l, &err), TRIN_EINVALID);

@@ -674,7 +674,7 @@ static void test_dispute_level_names(void **state) {
 /* ---- defects ---------------------------------------------------------------------- */
 
 static void test_defect_report(void **state) {
-  lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
+  lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE, TRIN_DATE_NONE};
   for (int s = 0; s < N; s++) {
     if (s >= HO)
       ACCEPT(lifecycle_defect_check_report((lifecycle_stage_t)s, &d, &err));
@@ -709,8 +709,20 @@ static void test_defect_report(void **state) {
          lifecycle_defect_check_report(LIFECYCLE_STAGE_INSPECTION_5Y, &d, &err));
 }
 
-static void test_defect_fix(void **state) {
+static void test_defect_overdue(void **state) {
   lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE};
+  assert_false(lifecycle_defect_overdue(&d, D("2028-05-31")));
+  assert_false(lifecycle_defect_overdue(&d, D("2028-06-01"))); /* due today: not yet */
+  assert_true(lifecycle_defect_overdue(&d, D("2028-06-02")));
+  d.fixed_on = D("2028-06-10"); /* fixed late is no longer overdue */
+  assert_false(lifecycle_defect_overdue(&d, D("2028-07-01")));
+  d.fixed_on = TRIN_DATE_NONE;
+  d.due_on = TRIN_DATE_NONE; /* no deadline, never overdue */
+  assert_false(lifecycle_defect_overdue(&d, D("2099-01-01")));
+}
+
+static void test_defect_fix(void **state) {
+  lifecycle_defect_t d = {D("2028-05-01"), D("2028-06-01"), TRIN_DATE_NONE, TRIN_DATE_NONE};
   ACCEPT(lifecycle_defect_check_fix(&d, D("2028-05-01"), &err));
   ACCEPT(lifecycle_defect_check_fix(&d, D("2028-09-01"), &err)); /* late is allowed */
   REFUSE(TRIN_EINVALID, "fixed_on", lifecycle_defect_check_fix(&d, D("2028-04-30"), &err));
@@ -719,6 +731,49 @@ static void test_defect_fix(void **state) {
   d.fixed_on = D("2028-05-20");
   REFUSE(TRIN_ECONFLICT, "fixed_on", lifecycle_defect_check_fix(&d, D("2028-06-01"), &err));
   SAYS("already fixed on 2028-05-20");
+}
+
+/* A defect's repair, as AB18 has it: the contractor reports it remedied,
+ * the client confirms (closed) or rejects (open again); the client's own
+ * fix closes it at once. */
+static void test_defect_repair_confirmed_by_client(void **state) {
+  lifecycle_defect_t d = {D("2028-05-01"), TRIN_DATE_NONE, TRIN_DATE_NONE, TRIN_DATE_NONE};
+  lifecycle_defect_t a, b, c;
+  assert_int_equal(lifecycle_defect_state(&d), LIFECYCLE_DEFECT_OPEN);
+  /* the contractor's fix is a report: still open, awaiting the client */
+  ACCEPT(lifecycle_defect_fix(&d, D("2028-05-10"), false, &a, &err));
+  assert_int_equal(lifecycle_defect_state(&a), LIFECYCLE_DEFECT_FIX_REPORTED);
+  assert_int_equal(a.fixed_on, TRIN_DATE_NONE);
+  assert_int_equal(a.fix_reported_on, D("2028-05-10"));
+  /* reported twice before the client answers: a conflict that says what waits */
+  REFUSE(TRIN_ECONFLICT, "fixed_on", lifecycle_defect_fix(&a, D("2028-05-11"), false, &b, &err));
+  SAYS("already reported on 2028-05-10 and awaits the client's confirmation");
+  /* the client confirms: closed on the day it confirms, the report kept */
+  REFUSE(TRIN_EINVALID, "date", lifecycle_defect_confirm_fix(&a, D("2028-05-09"), &b, &err));
+  SAYS("date (2028-05-09) is before the day the repair was reported (2028-05-10)");
+  ACCEPT(lifecycle_defect_confirm_fix(&a, D("2028-05-12"), &b, &err));
+  assert_int_equal(lifecycle_defect_state(&b), LIFECYCLE_DEFECT_CLOSED);
+  assert_int_equal(b.fixed_on, D("2028-05-12"));
+  assert_int_equal(b.fix_reported_on, D("2028-05-10"));
+  REFUSE(TRIN_ECONFLICT, "defect_id", lifecycle_defect_confirm_fix(&b, D("2028-05-13"), &c, &err));
+  SAYS("already closed on 2028-05-12");
+  REFUSE(TRIN_ECONFLICT, "fixed_on", lifecycle_defect_fix(&b, D("2028-05-13"), false, &c, &err));
+  /* nothing reported: nothing to confirm or reject */
+  REFUSE(TRIN_ECONFLICT, "defect_id", lifecycle_defect_confirm_fix(&d, D("2028-05-12"), &c, &err));
+  SAYS("no repair of the defect awaits confirmation: the contractor reports it remedied first");
+  REFUSE(TRIN_ECONFLICT, "defect_id", lifecycle_defect_reject_fix(&d, D("2028-05-12"), &c, &err));
+  /* the client rejects: open again, and the contractor may report anew */
+  ACCEPT(lifecycle_defect_reject_fix(&a, D("2028-05-12"), &b, &err));
+  assert_int_equal(lifecycle_defect_state(&b), LIFECYCLE_DEFECT_OPEN);
+  ACCEPT(lifecycle_defect_fix(&b, D("2028-05-20"), false, &c, &err));
+  assert_int_equal(lifecycle_defect_state(&c), LIFECYCLE_DEFECT_FIX_REPORTED);
+  /* the client's own fix closes at once, reported or not */
+  ACCEPT(lifecycle_defect_fix(&d, D("2028-05-10"), true, &b, &err));
+  assert_int_equal(lifecycle_defect_state(&b), LIFECYCLE_DEFECT_CLOSED);
+  ACCEPT(lifecycle_defect_fix(&a, D("2028-05-11"), true, &b, &err));
+  assert_int_equal(lifecycle_defect_state(&b), LIFECYCLE_DEFECT_CLOSED);
+  /* dates as before: not before the defect was reported */
+  REFUSE(TRIN_EINVALID, "fixed_on", lifecycle_defect_fix(&d, D("2028-04-30"), false, &b, &err));
 }
 
 /* ---- names <-> enums ---------------------------------------------------------------- */
@@ -952,6 +1007,8 @@ int main(void) {
       cmocka_unit_test(test_dispute_level_names),
       cmocka_unit_test(test_defect_report),
       cmocka_unit_test(test_defect_fix),
+      cmocka_unit_test(test_defect_overdue),
+      cmocka_unit_test(test_defect_repair_confirmed_by_client),
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_stage_previous),
       cmocka_unit_test(test_correction_allowed),

@@ -42,12 +42,13 @@ typedef struct {
 
 /* One command: `trinctl <group> [<verb>] [ARG] [--options]`. verb is NULL
  * for the one-word commands (events, ping). arg_name names the positional
- * argument when the command takes one (always required). */
+ * argument when the command takes one: required, unless it is written in
+ * brackets ("[PROJECT]", `budget list` across projects). */
 typedef struct trinctl_cmd {
   const char *group;
   const char *verb;
   const char *summary;
-  const char *arg_name;   /* e.g. "PROJECT" */
+  const char *arg_name;   /* e.g. "PROJECT", or "[PROJECT]" when optional */
   const char *arg_field;  /* the request field it fills, for error reports */
   const char *arg_help;
   const trinctl_opt_t *opts; /* terminated by an entry with name NULL */

@@ -257,7 +257,7 @@ int trinctl_args_parse(const trinctl_cmd_t *cmd, int argc, char **argv,
     if ((rc = take_value(o, text, &out->vals[k], err))) return rc;
   }
 
-  if (cmd->arg_name && (!out->arg || !*out->arg))
+  if (cmd->arg_name && cmd->arg_name[0] != '[' && (!out->arg || !*out->arg))
     return trin_err_set(err, TRIN_EINVALID, cmd->arg_field,
                         "missing %s (usage: trinctl %s %s ...)", cmd->arg_name,
                         cname, cmd->arg_name);
@@ -346,7 +346,8 @@ void trinctl_args_usage(FILE *f, const trinctl_cmd_t *cmd, bool detail) {
   char text[512];
   if (cmd->arg_name) {
     fprintf(f, "  %-24s ", cmd->arg_name);
-    snprintf(text, sizeof text, "%s (required)", cmd->arg_help);
+    snprintf(text, sizeof text, "%s (%s)", cmd->arg_help,
+             cmd->arg_name[0] == '[' ? "optional" : "required");
     wrap_text(f, text, 27, 27);
     fputc('\n', f);
   }

@@ -139,6 +139,52 @@ static int run_figures(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+static int run_properties(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__ListProperties req = TRIN__BENCHMARK__LIST_PROPERTIES__INIT;
+  req.owner_org = (char *)trinctl_args_str(a, "org");
+  req.type = (char *)trinctl_args_str(a, "type");
+  req.region = (char *)trinctl_args_str(a, "region");
+  req.municipality = (char *)trinctl_args_str(a, "municipality");
+  Trin__Benchmark__PropertyList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__property_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    trinctl_json_t j = {ctx->out, trinctl_benchmark_resolve};
+    trinctl_json_repeated(&j, &r->base, "properties");
+    fputc('\n', ctx->out);
+  } else {
+    static const char *const H[] = {"property", "owner", "type", "m²", "size",
+                                    "built", "municipality", "region", "name"};
+    trinctl_table_t *t = trinctl_table_new(9, H);
+    char v[TRINCTL_NUM_BUF];
+    for (size_t i = 0; i < r->n_properties; i++) {
+      const Trin__Benchmark__Property *p = r->properties[i];
+      trinctl_table_cell(t, "%s", p->id);
+      trinctl_table_cell(t, "%s", p->owner_org);
+      trinctl_table_cell(t, "%s", p->type);
+      trinctl_table_cell(t, "%s", trinctl_num(p->gross_area_m2, 0, v));
+      trinctl_table_cell(t, "%s", *p->size_band ? p->size_band : "-");
+      if (p->year_built) trinctl_table_cell(t, "%d", p->year_built);
+      else trinctl_table_cell(t, "-");
+      trinctl_table_cell(t, "%s", *p->municipality ? p->municipality : "-");
+      trinctl_table_cell(t, "%s", *p->region ? p->region : "-");
+      trinctl_table_cell(t, "%s", p->name);
+    }
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static const trinctl_opt_t properties_opts[] = {
+    OPT_TEXT("org", false, "owner_org", "ORG", "only this owner's properties"),
+    OPT_CHOICE("type", false, "type", "WORD", TYPES, "only properties of this type"),
+    OPT_TEXT("region", false, "region", "REGION", "only properties in this region"),
+    OPT_TEXT("municipality", false, "municipality", "M", "only properties in this municipality"),
+    OPT_END};
+
 /* ---- query ------------------------------------------------------------------------- */
 
 static const trinctl_opt_t query_opts[] = {
@@ -365,6 +411,102 @@ static int run_model(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+/* ---- competitive exposure (IKU) ------------------------------------------------------------ */
+
+static int run_iku_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  char *buf;
+  size_t len;
+  int rc = trinctl_file_read(a->arg, 0, "csv", &buf, &len, &ctx->err);
+  if (rc) return rc == TRIN_ETOOBIG ? TRINCTL_EXIT_IO : TRINCTL_EXIT_USAGE;
+  Trin__Benchmark__ImportIkuCsv req = TRIN__BENCHMARK__IMPORT_IKU_CSV__INIT;
+  req.csv.data = (uint8_t *)buf;
+  req.csv.len = len;
+  if (ctx->g.timeout_ms < 600000 && !ctx->client) ctx->g.timeout_ms = 600000;
+  Trin__Benchmark__IkuImportReply *r = NULL;
+  rc = trinctl_call(ctx, &req.base, &trin__benchmark__iku_import_reply__descriptor,
+                    (ProtobufCMessage **)&r);
+  free(buf);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else {
+    char n1[TRINCTL_NUM_BUF], n2[TRINCTL_NUM_BUF];
+    fprintf(ctx->out, "indlæst %s: %s rækker, %s kommuner, år", a->arg,
+            trinctl_num(r->rows, 0, n1), trinctl_num(r->municipalities, 0, n2));
+    if (r->n_years) fprintf(ctx->out, " %d–%d", r->years[0], r->years[r->n_years - 1]);
+    fprintf(ctx->out, " (hændelse %" PRIu64 ")\n", r->seq);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static const trinctl_opt_t iku_opts[] = {
+    OPT_TEXT("municipality", true, "municipality", "NAME",
+             "the municipality, spelt as imported (e.g. Aalborg)"),
+    OPT_INT("year", false, "year", 0, 2100, "the year (0 or left out = the newest with figures)"),
+    OPT_END};
+
+/* "nr. 12 af 98", or why there is no place. */
+static const char *iku_place(const char *state, int rank, int of, int accounts_missing,
+                             char *buf, size_t size) {
+  if (strcmp(state, "no_tasks") == 0) snprintf(buf, size, "ingen udbudsegnede opgaver");
+  else if (strcmp(state, "missing") == 0) snprintf(buf, size, "ikke indberettet");
+  else if (strcmp(state, "partial") == 0)
+    snprintf(buf, size, "ikke placeret: %d %s mangler", accounts_missing,
+             accounts_missing == 1 ? "hovedkonto" : "hovedkonti");
+  else if (rank > 0) snprintf(buf, size, "nr. %d af %d", rank, of);
+  else snprintf(buf, size, "-");
+  return buf;
+}
+
+static void iku_row(trinctl_table_t *t, const Trin__Benchmark__IkuFigure *f, int missing) {
+  char v[TRINCTL_NUM_BUF], avg[TRINCTL_NUM_BUF], place[64];
+  trinctl_table_cell(t, "%s", f->name);
+  trinctl_table_cell(t, "%s", f->has_value ? trinctl_pct_bp1(f->iku_bp, v) : "-");
+  trinctl_table_cell(t, "%s", iku_place(f->state, f->rank, f->of, missing, place, sizeof place));
+  trinctl_table_cell(t, "%s", f->has_average ? trinctl_pct_bp1(f->average_bp, avg) : "-");
+}
+
+static int run_iku(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__QueryIku req = TRIN__BENCHMARK__QUERY_IKU__INIT;
+  req.municipality = S(a, "municipality");
+  req.year = (int32_t)trinctl_args_num(a, "year");
+  Trin__Benchmark__IkuReport *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__iku_report__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else {
+    int missing = 0;
+    for (size_t i = 0; i < r->n_accounts; i++)
+      if (strcmp(r->accounts[i]->state, "missing") == 0) missing++;
+    fprintf(ctx->out, "Konkurrenceudsættelse (IKU), %s %d: %d kommuner\n\n", r->municipality,
+            r->year, r->municipalities);
+    static const char *const H[] = {"hovedkonto", "IKU", "placering", "landsgennemsnit"};
+    trinctl_table_t *t = trinctl_table_new(4, H);
+    for (size_t i = 0; i < r->n_accounts; i++) iku_row(t, r->accounts[i], missing);
+    if (r->total) iku_row(t, r->total, missing);
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+    fprintf(ctx->out, "\nPlacering i alt, år for år\n");
+    static const char *const HH[] = {"år", "IKU", "placering"};
+    t = trinctl_table_new(3, HH);
+    for (size_t i = 0; i < r->n_history; i++) {
+      const Trin__Benchmark__IkuRankPoint *p = r->history[i];
+      char v[TRINCTL_NUM_BUF], place[64];
+      trinctl_table_cell(t, "%d", p->year);
+      trinctl_table_cell(t, "%s", p->has_value ? trinctl_pct_bp1(p->iku_bp, v) : "-");
+      trinctl_table_cell(t, "%s", strcmp(p->state, "partial") == 0
+                                      ? "ikke placeret: hovedkonti mangler"
+                                      : iku_place(p->state, p->rank, p->of, 0, place,
+                                                  sizeof place));
+    }
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
 const trinctl_cmd_t trinctl_benchmark_cmds[] = {
     {"benchmark", "org", "Name an organisation and choose open or anonymous benchmarking.", "ORG",
      "organisation.id", "the organisation's id", org_opts, run_org},
@@ -373,6 +515,10 @@ const trinctl_cmd_t trinctl_benchmark_cmds[] = {
      run_import},
     {"benchmark", "figures", "List the key figures: unit, direction, formula.", NULL, NULL, NULL,
      no_opts, run_figures},
+    {"benchmark", "properties",
+     "List the properties you may read (your organisation's; the operator sees every "
+     "owner's); the filters combine.",
+     NULL, NULL, NULL, properties_opts, run_properties},
     {"benchmark", "query", "Distribution, ranks and percentiles of a figure for a year.",
      "FIGURE", "figure", "a key figure (see benchmark figures)", query_opts, run_query},
     {"benchmark", "history", "An organisation's value and rank year by year.", "ORG", "org_id",
@@ -382,6 +528,16 @@ const trinctl_cmd_t trinctl_benchmark_cmds[] = {
     {"benchmark", "model",
      "Show the maintenance model's parts and weights; --parts replaces it (operator).",
      NULL, NULL, NULL, model_opts, run_model},
+    /* competitive exposure (IKU) */
+    {"benchmark", "iku-import",
+     "Import IKU figures per year, municipality and main account from CSV (operator; all or "
+     "nothing).",
+     "FILE", "csv", "the CSV file: year;municipality;main_account;purchases;own_won;tasks "
+     "(Danish headers too)", no_opts, run_iku_import},
+    {"benchmark", "iku",
+     "A municipality's competitive exposure (IKU) per main account: rank, national average "
+     "and the total's rank over ten years.",
+     NULL, NULL, NULL, iku_opts, run_iku},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -389,6 +545,7 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__benchmark__organisation__descriptor,   &trin__benchmark__property__descriptor,
     &trin__benchmark__measure__descriptor,        &trin__benchmark__maintenance_model__descriptor,
     &trin__benchmark__figures_changed__descriptor,
+    &trin__benchmark__iku_imported__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_benchmark_resolve(const char *full_name) {

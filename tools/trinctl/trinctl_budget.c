@@ -348,15 +348,20 @@ static int run_budget_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 
 static int run_budget_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Budget__ListBudgets req = TRIN__BUDGET__LIST_BUDGETS__INIT;
-  req.project_id = ARG(a);
+  req.project_id = a->arg ? ARG(a) : "";
+  req.partnership_id = S(a, "partnership");
+  req.client_org = S(a, "client");
+  req.status = S(a, "status");
+  req.kind = S(a, "kind");
   Trin__Budget__BudgetList *r = NULL;
   int rc = call(ctx, &req.base, &trin__budget__budget_list__descriptor, (ProtobufCMessage **)&r);
   if (!rc && !ctx->g.json) {
-    static const char *const h[] = {"budget", "kind", "date", "status", "total"};
-    trinctl_table_t *t = trinctl_table_new(5, h);
+    static const char *const h[] = {"budget", "project", "kind", "date", "status", "total"};
+    trinctl_table_t *t = trinctl_table_new(6, h);
     char b[TRIN_MONEY_BUF];
     for (size_t i = 0; i < r->n_budgets; i++) {
       trinctl_table_cell(t, "%s", r->budgets[i]->id);
+      trinctl_table_cell(t, "%s", r->budgets[i]->project_id);
       trinctl_table_cell(t, "%s", r->budgets[i]->kind);
       trinctl_table_cell(t, "%s", r->budgets[i]->date);
       trinctl_table_cell(t, "%s", r->budgets[i]->status);
@@ -593,6 +598,35 @@ static int run_index_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return print_series(ctx, rc, s);
 }
 
+static int run_index_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Budget__ListIndexSeries req = TRIN__BUDGET__LIST_INDEX_SERIES__INIT;
+  Trin__Budget__IndexSeriesList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__budget__index_series_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) {
+    trinctl_json_t j = {ctx->out, trinctl_budget_resolve};
+    trinctl_json_repeated(&j, &r->base, "series");
+    fputc('\n', ctx->out);
+  } else {
+    static const char *const h[] = {"series", "points", "first", "last", "last value"};
+    trinctl_table_t *t = trinctl_table_new(5, h);
+    char v[TRINCTL_NUM_BUF];
+    for (size_t i = 0; i < r->n_series; i++) {
+      const Trin__Budget__IndexSeriesSummary *x = r->series[i];
+      trinctl_table_cell(t, "%s", x->series);
+      trinctl_table_cell(t, "%s", trinctl_num(x->points, 0, v));
+      trinctl_table_cell(t, "%s", x->first_date);
+      trinctl_table_cell(t, "%s", x->last_date);
+      trinctl_table_cell(t, "%s", trinctl_num(x->last_value_x100, 2, v));
+    }
+    trinctl_table_print(ctx->out, t, 0);
+    trinctl_table_destroy(&t);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
 /* ------------------------------------------------------------------- tables */
 
 static const trinctl_opt_t no_opts[] = {OPT_END};
@@ -610,6 +644,14 @@ static const trinctl_opt_t price_opts[] = {
     OPT_TEXT("hours", false, "hours", "ROLE=H;...",
              "early-phase hours per role (early advice), e.g. projektleder=10,5;kalkulator=3,25; "
              "each role needs a rate in the partnership's model"),
+    OPT_END};
+static const char *const statuses[] = {"draft", "submitted", "approved", NULL};
+static const trinctl_opt_t budget_list_opts[] = {
+    OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's budgets"),
+    OPT_TEXT("client", false, "client_org", "ORG", "only budgets of this client's projects"),
+    OPT_CHOICE("status", false, "status", "STATUS", statuses,
+               "only draft, submitted or approved budgets"),
+    OPT_CHOICE("kind", false, "kind", "KIND", kinds, "only skema_a, skema_b, skema_c or forecast"),
     OPT_END};
 static const trinctl_opt_t budget_create_opts[] = {
     OPT_TEXT("project", true, "budget.project_id", "ID", "the project"),
@@ -691,8 +733,10 @@ const trinctl_cmd_t trinctl_budget_cmds[] = {
      "BUDGET", "budget_id", "the budget's id", reason_opts, run_budget_reopen},
     {"budget", "show", "Show a budget and its lines.", "BUDGET", "budget_id", "the budget's id",
      no_opts, run_budget_show},
-    {"budget", "list", "List a project's budgets.", "PROJECT", "project_id", "the project's id",
-     no_opts, run_budget_list},
+    {"budget", "list",
+     "List a project's budgets or, without PROJECT, those of every project you may read; "
+     "the filters combine.",
+     "[PROJECT]", "project_id", "the project's id", budget_list_opts, run_budget_list},
     {"budget", "economy",
      "A project's economy: Skema A/B, forecast, drift, MOLIO, rent, options.", "PROJECT",
      "project_id", "the project's id", no_opts, run_economy},
@@ -719,5 +763,7 @@ const trinctl_cmd_t trinctl_budget_cmds[] = {
      index_add_opts, run_index_add},
     {"index", "show", "Show an index series.", "SERIES", "series", "the series", no_opts,
      run_index_show},
+    {"index", "list", "List the index series: points, first and last date, last value.", NULL,
+     NULL, NULL, no_opts, run_index_list},
     {NULL},
 };

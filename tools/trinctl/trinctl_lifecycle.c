@@ -347,6 +347,46 @@ static int run_project_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+/* ------------------------------------------- lists across partnerships */
+
+static int run_dispute_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ListDisputes req = TRIN__LIFECYCLE__LIST_DISPUTES__INIT;
+  req.partnership_id = S(a, "partnership");
+  req.client_org = S(a, "client");
+  req.org = S(a, "org");
+  req.project_id = S(a, "project");
+  req.open_only = trinctl_args_has(a, "open");
+  req.min_level = (int32_t)trinctl_args_num(a, "min-level");
+  Trin__Lifecycle__DisputeList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__dispute_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json_list(ctx, &r->base, "disputes");
+  else trinctl_print_disputes(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static int run_defect_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ListDefects req = TRIN__LIFECYCLE__LIST_DEFECTS__INIT;
+  req.partnership_id = S(a, "partnership");
+  req.client_org = S(a, "client");
+  req.org = S(a, "org");
+  req.project_id = S(a, "project");
+  req.open_only = trinctl_args_has(a, "open");
+  req.overdue_only = trinctl_args_has(a, "overdue");
+  req.as_of = S(a, "as-of");
+  req.severity = S(a, "severity");
+  Trin__Lifecycle__DefectList *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__defect_list__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json_list(ctx, &r->base, "defects");
+  else trinctl_print_defects(ctx->out, r);
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
 /* --------------------------------------------------------------- milestones */
 
 static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
@@ -482,10 +522,51 @@ static int run_defect_fix(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Lifecycle__ProjectReply *r = NULL;
   int rc = project_call(ctx, &req.base, &r);
   if (!rc && !ctx->g.json) {
-    char what[160];
-    snprintf(what, sizeof what, "defect %s fixed on %s; %d open defect%s", req.defect_id,
-             req.fixed_on, r->project->open_defects,
-             r->project->open_defects == 1 ? "" : "s");
+    char what[300];
+    int n = r->project->open_defects;
+    if (r->defect && r->defect->awaiting_confirmation)
+      snprintf(what, sizeof what,
+               "defect %s reported fixed on %s, awaiting the client's confirmation (defect "
+               "confirm); still open: %d open defect%s",
+               req.defect_id, req.fixed_on, n, n == 1 ? "" : "s");
+    else
+      snprintf(what, sizeof what, "defect %s fixed on %s; %d open defect%s", req.defect_id,
+               req.fixed_on, n, n == 1 ? "" : "s");
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_defect_confirm(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__ConfirmDefectFix req = TRIN__LIFECYCLE__CONFIRM_DEFECT_FIX__INIT;
+  req.defect_id = ARG(a);
+  req.date = S(a, "date");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200];
+    int n = r->project->open_defects;
+    snprintf(what, sizeof what, "defect %s: repair confirmed on %s, closed; %d open defect%s",
+             req.defect_id, req.date, n, n == 1 ? "" : "s");
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static int run_defect_reject(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__RejectDefectFix req = TRIN__LIFECYCLE__REJECT_DEFECT_FIX__INIT;
+  req.defect_id = ARG(a);
+  req.date = S(a, "date");
+  req.note = S(a, "note");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200];
+    int n = r->project->open_defects;
+    snprintf(what, sizeof what, "defect %s: repair rejected on %s, open again; %d open defect%s",
+             req.defect_id, req.date, n, n == 1 ? "" : "s");
     project_done(ctx, r, what);
   }
   trin_codec_free(r);
@@ -807,6 +888,41 @@ static const trinctl_opt_t defect_fix_opts[] = {
     OPT_DATE("date", true, "fixed_on", "when it was fixed"),
     OPT_END};
 
+static const trinctl_opt_t dispute_list_opts[] = {
+    OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's disputes"),
+    OPT_TEXT("client", false, "client_org", "ORG", "only disputes in this client's projects"),
+    OPT_TEXT("org", false, "org", "ORG",
+         "only disputes this organisation is involved in: the project's client, who "
+         "raised it or escalated it"),
+    OPT_TEXT("project", false, "project_id", "ID", "only this project's disputes"),
+    OPT_FLAG("open", "open_only", "only disputes not resolved"),
+    OPT_INT("min-level", false, "min_level", 1, 7,
+        "only disputes at this level of the ladder or higher (1–7)"),
+    OPT_END};
+
+static const trinctl_opt_t defect_list_opts[] = {
+    OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's defects"),
+    OPT_TEXT("client", false, "client_org", "ORG", "only defects in this client's projects"),
+    OPT_TEXT("org", false, "org", "ORG",
+         "only defects this organisation is involved in: the project's client or the "
+         "cost bearer"),
+    OPT_TEXT("project", false, "project_id", "ID", "only this project's defects"),
+    OPT_FLAG("open", "open_only", "only defects not fixed"),
+    OPT_FLAG("overdue", "overdue_only", "only open defects whose due date has passed"),
+    OPT_DATE("as-of", false, "as_of", "the day overdue is judged on (default today, UTC)"),
+    OPT_CHOICE("severity", false, "severity", "S", lifecycle_severity_words,
+           "only defects this bad"),
+    OPT_END};
+
+static const trinctl_opt_t defect_confirm_opts[] = {
+    OPT_DATE("date", true, "date", "when the client accepted the repair"),
+    OPT_END};
+
+static const trinctl_opt_t defect_reject_opts[] = {
+    OPT_DATE("date", true, "date", "when the client rejected the repair"),
+    OPT_TEXT("note", true, "note", "T", "why the repair is not accepted"),
+    OPT_END};
+
 static const trinctl_opt_t events_opts[] = {
     OPT_INT("after", false, "after_seq", 0, INT64_MAX, "list events after this number (default 0)"),
     OPT_INT("limit", false, "limit", 0, 1000, "at most this many (0 = the service's default)"),
@@ -925,8 +1041,26 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "that has reached handover (or an inspection after it) takes defects; before "
      "that the service refuses the report.",
      "PROJECT", "project_id", "the project's id", defect_report_opts, run_defect_report},
-    {"defect", "fix", "Record that a defect is fixed.", "ID", "defect_id",
-     "the defect's id", defect_fix_opts, run_defect_fix},
+    {"defect", "fix",
+     "Record that a defect is fixed. By the client's writer it closes the defect; by the "
+     "contractor's calculator or an advisor it reports the defect remedied (afhjulpet), and "
+     "the defect stays open until the client confirms the repair (defect confirm).",
+     "ID", "defect_id", "the defect's id", defect_fix_opts, run_defect_fix},
+    {"defect", "confirm",
+     "Confirm a repair the contractor reported (the client's writer): the defect is closed.",
+     "ID", "defect_id", "the defect's id", defect_confirm_opts, run_defect_confirm},
+    {"defect", "reject",
+     "Reject a repair the contractor reported (the client's writer), saying why: the defect "
+     "stays open.",
+     "ID", "defect_id", "the defect's id", defect_reject_opts, run_defect_reject},
+    {"dispute", "list",
+     "List disputes across the partnerships you may read, open first and highest "
+     "level first; the filters combine.",
+     NULL, NULL, NULL, dispute_list_opts, run_dispute_list},
+    {"defect", "list",
+     "List defects across the partnerships you may read, open first and earliest "
+     "due first; the filters combine.",
+     NULL, NULL, NULL, defect_list_opts, run_defect_list},
     {"events", NULL, "List the service's events (its outbox), oldest first.", NULL, NULL,
      NULL, events_opts, run_events},
     {"ping", NULL, "Ask whether the service is up and how far its event log is.", NULL,
@@ -974,6 +1108,8 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__fix_defect__descriptor,
     &trin__lifecycle__get_project__descriptor,
     &trin__lifecycle__list_projects__descriptor,
+    &trin__lifecycle__confirm_defect_fix__descriptor,
+    &trin__lifecycle__reject_defect_fix__descriptor,
     &trin__lifecycle__organisation_reply__descriptor,
     &trin__lifecycle__organisation_list__descriptor,
     &trin__lifecycle__partnership_reply__descriptor,
@@ -986,6 +1122,13 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__edit_partnership__descriptor,
     &trin__lifecycle__edit_project__descriptor,
     &trin__lifecycle__correct_stage__descriptor,
+    &trin__lifecycle__list_disputes__descriptor,
+    &trin__lifecycle__list_defects__descriptor,
+    &trin__lifecycle__project_ref__descriptor,
+    &trin__lifecycle__dispute_row__descriptor,
+    &trin__lifecycle__dispute_list__descriptor,
+    &trin__lifecycle__defect_row__descriptor,
+    &trin__lifecycle__defect_list__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {

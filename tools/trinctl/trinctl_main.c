@@ -126,9 +126,16 @@ static void group_verbs(const char *group, char *buf, size_t size) {
 
 /* ----------------------------------------------------------------- errors */
 
-static int fail(trinctl_ctx_t *ctx, int exit_code) {
+/* cmd is the command that ran (NULL before one is found): a refusal of the
+ * caller's role names the command the user typed, since that is what they
+ * would look up (docs/roles.md) or ask someone else to run. */
+static int fail(trinctl_ctx_t *ctx, const trinctl_cmd_t *cmd, int exit_code) {
   const trin_err_t *e = &ctx->err;
-  if (e->field[0])
+  if (cmd && e->code == TRIN_EFORBIDDEN)
+    fprintf(stderr, "trinctl %s%s%s: refused: %s%s%s%s (who may do what: docs/roles.md)\n",
+            cmd->group, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "", e->message,
+            e->field[0] ? " (field: " : "", e->field, e->field[0] ? ")" : "");
+  else if (e->field[0])
     fprintf(stderr, "trinctl: error: %s (field: %s)\n", e->message, e->field);
   else
     fprintf(stderr, "trinctl: error: %s\n", e->message);
@@ -139,7 +146,7 @@ static int fail(trinctl_ctx_t *ctx, int exit_code) {
   return exit_code;
 }
 
-static int usage_error(trinctl_ctx_t *ctx) { return fail(ctx, TRINCTL_EXIT_USAGE); }
+static int usage_error(trinctl_ctx_t *ctx) { return fail(ctx, NULL, TRINCTL_EXIT_USAGE); }
 
 /* ------------------------------------------------------------------- main */
 
@@ -251,7 +258,7 @@ int main(int argc, char **argv) {
   int rc = cmd->run(&ctx, &args);
   trin_client_destroy(&ctx.client);
   memset(&ctx.pair, 0, sizeof ctx.pair);
-  if (rc) return fail(&ctx, rc);
+  if (rc) return fail(&ctx, cmd, rc);
   /* A full disk or closed pipe must not pass for success in a script. */
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fputs("trinctl: error: cannot write the output\n", stderr);

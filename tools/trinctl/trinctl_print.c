@@ -452,6 +452,12 @@ char *trinctl_pct_bp(int64_t bp, char *buf) {
   return buf;
 }
 
+char *trinctl_pct_bp1(int64_t bp, char *buf) {
+  trin_number_format_dk((bp < 0 ? bp - 5 : bp + 5) / 10, 1, false, buf);
+  strcat(buf, " %");
+  return buf;
+}
+
 char *trinctl_kr(int64_t ore, char *buf) { return trin_money_format_dk(ore, buf); }
 
 char *trinctl_num_text(const char *machine, bool sign, char *buf) {
@@ -668,7 +674,17 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
     trinctl_table_cell(t, "%s", or_dash(d->found_at));
     trinctl_table_cell(t, "%s", or_dash(d->reported_on));
     trinctl_table_cell(t, "%s", or_dash(d->due_on));
-    trinctl_table_cell(t, "%s", *d->fixed_on ? d->fixed_on : "(open)");
+    /* A reported repair waits for the client: still open, so say both. */
+    if (*d->fixed_on)
+      trinctl_table_cell(t, "%s", d->fixed_on);
+    else if (d->awaiting_confirmation)
+      trinctl_table_cell(t, "(open: reported fixed %s by %s, awaiting confirmation)",
+                         d->fix_reported_on, or_dash(d->fix_reported_by));
+    else if (*d->fix_rejected_on)
+      trinctl_table_cell(t, "(open: repair rejected %s: %s)", d->fix_rejected_on,
+                         d->fix_rejection_note);
+    else
+      trinctl_table_cell(t, "(open)");
     trinctl_table_cell(t, "%s", or_dash(d->cost_bearer));
     trinctl_table_cell(t, "%s", d->description);
   }
@@ -705,6 +721,58 @@ void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l) {
   }
   trinctl_table_print(f, t, 0);
   trinctl_table_destroy(&t);
+}
+
+void trinctl_print_disputes(FILE *f, const Trin__Lifecycle__DisputeList *l) {
+  static const char *const h[] = {"ID", "PROJECT", "PARTNERSHIP", "LEVEL", "STATUS",
+                                  "OPENED", "RAISED BY", "AMOUNT", "TITLE"};
+  trinctl_table_t *t = trinctl_table_new(9, h);
+  char m[TRINCTL_NUM_BUF];
+  for (size_t i = 0; i < l->n_disputes; i++) {
+    const Trin__Lifecycle__Dispute *d = l->disputes[i]->dispute;
+    const Trin__Lifecycle__ProjectRef *p = l->disputes[i]->project;
+    if (!d || !p) continue;
+    trinctl_table_cell(t, "%s", d->id);
+    trinctl_table_cell(t, "%s", or_dash(p->id));
+    trinctl_table_cell(t, "%s", or_dash(p->partnership_id));
+    trinctl_table_cell(t, "%d %s", d->level, trinctl_dispute_level_name(d->level));
+    if (d->resolved) trinctl_table_cell(t, "resolved %s", or_dash(d->resolved_on));
+    else trinctl_table_cell(t, "open");
+    trinctl_table_cell(t, "%s", or_dash(d->opened_on));
+    trinctl_table_cell(t, "%s", or_dash(d->raised_by));
+    trinctl_table_cell(t, "%s", trinctl_kr(d->amount_ore, m));
+    trinctl_table_cell(t, "%s", or_dash(d->title));
+  }
+  trinctl_table_print(f, t, 0);
+  trinctl_table_destroy(&t);
+}
+
+void trinctl_print_defects(FILE *f, const Trin__Lifecycle__DefectList *l) {
+  static const char *const h[] = {"ID", "PROJECT", "PARTNERSHIP", "SEVERITY", "STATUS",
+                                  "REPORTED", "DUE", "COST BEARER", "DESCRIPTION"};
+  trinctl_table_t *t = trinctl_table_new(9, h);
+  size_t overdue = 0;
+  for (size_t i = 0; i < l->n_defects; i++) {
+    const Trin__Lifecycle__Defect *d = l->defects[i]->defect;
+    const Trin__Lifecycle__ProjectRef *p = l->defects[i]->project;
+    if (!d || !p) continue;
+    trinctl_table_cell(t, "%s", d->id);
+    trinctl_table_cell(t, "%s", or_dash(p->id));
+    trinctl_table_cell(t, "%s", or_dash(p->partnership_id));
+    trinctl_table_cell(t, "%s", or_dash(d->severity));
+    if (!d->open) trinctl_table_cell(t, "fixed %s", or_dash(d->fixed_on));
+    else if (l->defects[i]->overdue) trinctl_table_cell(t, "OVERDUE");
+    else trinctl_table_cell(t, "open");
+    overdue += l->defects[i]->overdue;
+    trinctl_table_cell(t, "%s", or_dash(d->reported_on));
+    trinctl_table_cell(t, "%s", or_dash(d->due_on));
+    trinctl_table_cell(t, "%s", or_dash(d->cost_bearer));
+    trinctl_table_cell(t, "%s", or_dash(d->description));
+  }
+  trinctl_table_print(f, t, 0);
+  trinctl_table_destroy(&t);
+  if (l->n_defects > 0)
+    fprintf(f, "%zu overdue as of %s\n", overdue, or_dash(l->as_of));
 }
 
 void trinctl_print_events(FILE *f, const Trin__EventBatch *b) {

@@ -68,6 +68,10 @@ void trinctl_print_partnerships(FILE *f, const Trin__Lifecycle__PartnershipList 
 void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p);
 void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l);
 void trinctl_print_events(FILE *f, const Trin__EventBatch *b);
+/* Lists across partnerships (issue 19): one row per dispute / defect with
+ * its project; defects say which are overdue on the list's as_of. */
+void trinctl_print_disputes(FILE *f, const Trin__Lifecycle__DisputeList *l);
+void trinctl_print_defects(FILE *f, const Trin__Lifecycle__DefectList *l);
 
 /* ---- numbers for people ----------------------------------------------------
  * trinctl's text output writes every number the Danish way, as its users
@@ -83,6 +87,9 @@ char *trinctl_num(int64_t v, int decimals, char *buf);
 char *trinctl_num_signed(int64_t v, int decimals, char *buf);
 /* basis points as a percentage: 238 -> "2,38 %" */
 char *trinctl_pct_bp(int64_t bp, char *buf);
+/* the same to one decimal, as published statistics write it (half away
+ * from zero): 2735 -> "27,4 %" */
+char *trinctl_pct_bp1(int64_t bp, char *buf);
 /* øre as kroner: "705.000,00 kr." */
 char *trinctl_kr(int64_t ore, char *buf);
 /* A number the services send as machine text ("3.67", "-0.60", "12") the

@@ -252,6 +252,8 @@ static int run_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 static int run_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Survey__ListSurveys req = TRIN__SURVEY__LIST_SURVEYS__INIT;
   req.project_id = S(a, "project");
+  req.partnership_id = S(a, "partnership");
+  req.client_org = S(a, "client");
   Trin__Survey__SurveyList *r = NULL;
   int rc = trinctl_call(ctx, &req.base, &trin__survey__survey_list__descriptor,
                         (ProtobufCMessage **)&r);
@@ -261,16 +263,32 @@ static int run_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
     trinctl_json_repeated(&j, &r->base, "surveys");
     fputc('\n', ctx->out);
   } else {
-    const char *h[] = {"survey", "project", "partnership", "rounds", "statements", "title"};
-    trinctl_table_t *t = trinctl_table_new(6, h);
+    /* One line per round under its survey, so the rounds' dates and
+     * respondents read down a column; a survey without rounds has one line. */
+    const char *h[] = {"survey",  "project",     "partnership", "statements",
+                       "round",   "opens",       "closes",      "respondents", "title"};
+    trinctl_table_t *t = trinctl_table_new(9, h);
+    char v[TRINCTL_NUM_BUF];
     for (size_t i = 0; i < r->n_surveys; i++) {
       const Trin__Survey__Survey *s = r->surveys[i];
-      trinctl_table_cell(t, "%s", s->id);
-      trinctl_table_cell(t, "%s", s->project_id);
-      trinctl_table_cell(t, "%s", *s->partnership_id ? s->partnership_id : "-");
-      trinctl_table_cell(t, "%zu", s->n_rounds);
-      trinctl_table_cell(t, "%zu", s->n_statements);
-      trinctl_table_cell(t, "%s", s->title);
+      size_t lines = s->n_rounds ? s->n_rounds : 1;
+      for (size_t k = 0; k < lines; k++) {
+        const Trin__Survey__Round *rd = s->n_rounds ? s->rounds[k] : NULL;
+        trinctl_table_cell(t, "%s", k ? "" : s->id);
+        trinctl_table_cell(t, "%s", k ? "" : s->project_id);
+        trinctl_table_cell(t, "%s", k ? "" : *s->partnership_id ? s->partnership_id : "-");
+        if (k) trinctl_table_cell(t, "%s", "");
+        else trinctl_table_cell(t, "%zu", s->n_statements);
+        if (rd) {
+          trinctl_table_cell(t, "%d", rd->number);
+          trinctl_table_cell(t, "%s", rd->opens);
+          trinctl_table_cell(t, "%s", rd->closes);
+          trinctl_table_cell(t, "%s", trinctl_num(rd->respondents, 0, v));
+        } else {
+          for (int c = 0; c < 4; c++) trinctl_table_cell(t, "%s", "-");
+        }
+        trinctl_table_cell(t, "%s", k ? "" : s->title);
+      }
     }
     trinctl_table_print(ctx->out, t, 0);
     trinctl_table_destroy(&t);
@@ -590,6 +608,8 @@ static const trinctl_opt_t results_opts[] = {
     OPT_END};
 static const trinctl_opt_t list_opts[] = {
     OPT_TEXT("project", false, "project_id", "ID", "only this project's surveys"),
+    OPT_TEXT("partnership", false, "partnership_id", "ID", "only this partnership's surveys"),
+    OPT_TEXT("client", false, "client_org", "ORG", "only surveys of this client's projects"),
     OPT_END};
 static const trinctl_opt_t compare_opts[] = {
     OPT_TEXT("client", false, "client_org", "ORG", "only this client's projects"),
@@ -630,7 +650,10 @@ const trinctl_cmd_t trinctl_survey_cmds[] = {
      "survey_id", "the survey", results_opts, run_results},
     {"survey", "show", "Show a survey: statements, rounds, thresholds.", "SURVEY", "survey_id",
      "the survey", no_opts, run_show},
-    {"survey", "list", "List surveys.", NULL, NULL, NULL, list_opts, run_list},
+    {"survey", "list",
+     "List the surveys you may read with their rounds (dates, respondents); the filters "
+     "combine.",
+     NULL, NULL, NULL, list_opts, run_list},
     {"survey", "alerts", "List a survey's alerts: standing or cleared by which round, "
      "acknowledged by whom.", "SURVEY", "survey_id", "the survey", no_opts, run_alerts},
     {"survey", "project-alerts", "List the alerts of every survey of a project, as `alerts` "

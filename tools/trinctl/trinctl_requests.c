@@ -1,0 +1,85 @@
+/* trinctl_requests — see trinctl_requests.h. */
+#include "trinctl_requests.h"
+
+#include <string.h>
+
+/* One line per (request, command) pair: a command that sends two requests
+ * (benchmark model reads or sets) has two lines, a request several commands
+ * send has one per command. A new command adds its line at the end. */
+static const trinctl_request_t REQUESTS[] = {
+    {"trin.lifecycle.CreateOrganisation", "org create"},
+    {"trin.lifecycle.ListOrganisations", "org list"},
+    {"trin.lifecycle.CreatePartnership", "partnership create"},
+    {"trin.lifecycle.AddMember", "partnership add-member"},
+    {"trin.lifecycle.ExtendFramework", "partnership extend"},
+    {"trin.lifecycle.GetPartnership", "partnership show"},
+    {"trin.lifecycle.ListPartnerships", "partnership list"},
+    {"trin.lifecycle.CreateProject", "project create"},
+    {"trin.lifecycle.AdvanceStage", "project advance"},
+    {"trin.lifecycle.ClosePrice", "project close-price"},
+    {"trin.lifecycle.PauseProject", "project pause"},
+    {"trin.lifecycle.ResumeProject", "project resume"},
+    {"trin.lifecycle.GetProject", "project show"},
+    {"trin.lifecycle.ListProjects", "project list"},
+    {"trin.lifecycle.SetMilestone", "milestone set"},
+    {"trin.lifecycle.OpenDispute", "dispute open"},
+    {"trin.lifecycle.EscalateDispute", "dispute escalate"},
+    {"trin.lifecycle.ResolveDispute", "dispute resolve"},
+    {"trin.lifecycle.ReportDefect", "defect report"},
+    {"trin.lifecycle.FixDefect", "defect fix"},
+    {"trin.lifecycle.ConfirmDefectFix", "defect confirm"},
+    {"trin.lifecycle.RejectDefectFix", "defect reject"},
+    {"trin.budget.SetEconomicModel", "budget model"},
+    {"trin.budget.CalculatePrice", "budget price"},
+    {"trin.budget.CreateBudget", "budget create"},
+    {"trin.budget.SetBudgetLine", "budget line"},
+    {"trin.budget.SubmitBudget", "budget submit"},
+    {"trin.budget.ApproveBudget", "budget approve"},
+    {"trin.budget.GetBudget", "budget show"},
+    {"trin.budget.ListBudgets", "budget list"},
+    {"trin.budget.GetProjectEconomy", "budget economy"},
+    {"trin.budget.GetDrift", "budget drift"},
+    {"trin.budget.VerifyMolio", "budget molio"},
+    {"trin.budget.RecordScopeChange", "budget scope"},
+    {"trin.budget.ProposeOption", "budget option"},
+    {"trin.budget.DecideOption", "budget decide"},
+    {"trin.budget.RecordActualCost", "budget cost"},
+    {"trin.budget.SetRentParameters", "budget rent"},
+    {"trin.budget.GetTurnoverSplit", "budget turnover"},
+    {"trin.budget.ImportIndexCsv", "index import"},
+    {"trin.budget.AddIndexPoints", "index add"},
+    {"trin.budget.GetIndexSeries", "index show"},
+    {"trin.survey.CreateSurvey", "survey create"},
+    {"trin.survey.AddRound", "survey round"},
+    {"trin.survey.SetBaseline", "survey baseline"},
+    {"trin.survey.SetThresholds", "survey thresholds"},
+    {"trin.survey.ImportResponses", "survey import"},
+    {"trin.survey.GetResults", "survey results"},
+    {"trin.survey.GetSurvey", "survey show"},
+    {"trin.survey.ListSurveys", "survey list"},
+    {"trin.survey.ListAlerts", "survey alerts"},
+    {"trin.survey.Compare", "survey compare"},
+    {"trin.benchmark.SetOrganisation", "benchmark org"},
+    {"trin.benchmark.ImportCsv", "benchmark import"},
+    {"trin.benchmark.ListFigures", "benchmark figures"},
+    {"trin.benchmark.QueryFigure", "benchmark query"},
+    {"trin.benchmark.QueryHistory", "benchmark history"},
+    {"trin.benchmark.ComparePartnerships", "benchmark compare"},
+    {"trin.benchmark.SetMaintenanceModel", "benchmark model"},
+    {"trin.benchmark.GetMaintenanceModel", "benchmark model"},
+    {"trin.token.CreateToken", "token create"},
+    {"trin.token.RevokeToken", "token revoke"},
+    {"trin.token.ListTokens", "token list"},
+};
+
+const trinctl_request_t *trinctl_requests(size_t *n) {
+  *n = sizeof REQUESTS / sizeof *REQUESTS;
+  return REQUESTS;
+}
+
+size_t trinctl_request_commands(const char *request, const char **out, size_t cap) {
+  size_t n = 0;
+  for (size_t i = 0; request && i < sizeof REQUESTS / sizeof *REQUESTS; i++)
+    if (strcmp(REQUESTS[i].request, request) == 0 && n < cap) out[n++] = REQUESTS[i].command;
+  return n;
+}
