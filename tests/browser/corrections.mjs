@@ -167,7 +167,8 @@ try {
   await wr.waitForFunction(() => /Rettet tilbage til Trin 2/.test(document.querySelector('#stages')?.textContent ?? ''), null, { timeout: WAIT_MS })
     .catch(() => fail('the stage history does not show the correction'));
   const hist = await text(wr, '#stages');
-  if (!hist.includes('begrundelse: Trin 3 blev sat ved en fejl') || !hist.includes('trinskiftet er rettet')) fail(`the stage history reads ${JSON.stringify(hist)}`);
+  if (!hist.includes('begrundelse: Trin 3 blev sat ved en fejl') || !hist.includes('trinskiftet er rettet') ||
+      !/rettet af Mette Jensen .*\(alfa\)/.test(hist)) fail(`the stage history reads ${JSON.stringify(hist)}`);
   await expectText(wr, 'Trin 2, siden 1. september 2025', 'the stage in the facts');
   log(`stage corrected: ${JSON.stringify(hist)}`);
   await snap(wr, 'corrections-stages-da', 'section[aria-labelledby="h-stages"]');

@@ -114,7 +114,7 @@ const WORDS = {
     areaM2: 'Bruttoareal i m²', why: 'Begrundelse', whyHint: 'Hvorfor rettes det? Begrundelsen gemmes med rettelsen, sammen med hvem der rettede.',
     nothingChanged: 'Du har ikke ændret noget: ret mindst ét felt.', whole: 'Skriv et helt tal, 0 eller derover.',
     correctStage: 'Ret fejlagtigt trinskift', correctStageWhat: 'Projektet går tilbage fra {from} til {to}, med den fases egen startdato ({since}). Faseforløbet beholder trinskiftet og får en rettelse med begrundelsen.',
-    correctStageGo: 'Ret trinskiftet', correctedTo: 'Rettet tilbage til', correctedNote: 'begrundelse', undone: 'trinskiftet er rettet',
+    correctStageGo: 'Ret trinskiftet', correctedTo: 'Rettet tilbage til', correctedNote: 'begrundelse', correctedBy: 'rettet af', undone: 'trinskiftet er rettet',
     editedSaved: 'Projektoplysningerne er rettet.', stageCorrected: 'Trinskiftet er rettet: projektet er tilbage i {stage}.',
     rag: { green: 'Grøn', amber: 'Gul', red: 'Rød', '': 'Ingen' },
   },
@@ -174,7 +174,7 @@ const WORDS = {
     areaM2: 'Gross area in m²', why: 'Reason', whyHint: 'Why is it corrected? The reason is kept with the correction, with who corrected it.',
     nothingChanged: 'You changed nothing: correct at least one field.', whole: 'Write a whole number, 0 or more.',
     correctStage: 'Correct a stage advanced by mistake', correctStageWhat: 'The project goes back from {from} to {to}, with that stage\'s own start date ({since}). The stage history keeps the step and gains a correction with the reason.',
-    correctStageGo: 'Correct the stage', correctedTo: 'Corrected back to', correctedNote: 'reason', undone: 'the step was corrected',
+    correctStageGo: 'Correct the stage', correctedTo: 'Corrected back to', correctedNote: 'reason', correctedBy: 'corrected by', undone: 'the step was corrected',
     editedSaved: 'The project\'s facts are corrected.', stageCorrected: 'The stage is corrected: the project is back in {stage}.',
     rag: { green: 'Green', amber: 'Amber', red: 'Red', '': 'None' },
   },
@@ -451,6 +451,11 @@ async function loadOrgs() {
   if (r.ok && r.data) for (const o of r.data.organisations || []) state.orgs[o.id] = o.name || o.id;
 }
 function orgName(id) { return (state.orgs && state.orgs[id]) || id || '—'; }
+// "beta/Bo Berg" -> "Bo Berg (Beta Rådgivning)"; "beta" -> "Beta Rådgivning"
+function byWhom(by) {
+  const at = String(by || '').indexOf('/');
+  return at < 0 ? orgName(by) : `${by.slice(at + 1)} (${orgName(by.slice(0, at))})`;
+}
 
 // Every status row the person may see (aggregator GetRows, paged by seq).
 async function loadRows() {
@@ -905,7 +910,7 @@ function sectionStages(p) {
       if (i > 0 && STAGE_RANK[s.stage] < STAGE_RANK[stages[i - 1].stage]) {
         attrs.class = ['corrected', attrs.class].filter(Boolean).join(' ');
         return el('li', attrs, el('strong', {}, `${t('correctedTo')} ${stageName(s.stage)}`), ` — ${t('since')} ${date(s.since)}`,
-          s.note ? ` (${t('correctedNote')}: ${s.note})` : '');
+          s.corrected_by ? ` — ${t('correctedBy')} ${byWhom(s.corrected_by)}` : '', s.note ? ` (${t('correctedNote')}: ${s.note})` : '');
       }
       const undone = i + 1 < stages.length && STAGE_RANK[stages[i + 1].stage] < STAGE_RANK[s.stage];
       return el('li', attrs, `${stageName(s.stage)} — ${t('since')} ${date(s.since)}`, s.note ? ` (${s.note})` : '',

@@ -375,11 +375,6 @@ function formSurveyUpload(p, sv, rounds) {
 
 // ---------------------------------------------------------------- corrections
 
-// "beta/Bo Berg" -> "Bo Berg (Beta Rådgivning)"; "beta" -> "Beta Rådgivning"
-function byWhom(by) {
-  const at = String(by || '').indexOf('/');
-  return at < 0 ? orgName(by) : `${by.slice(at + 1)} (${orgName(by.slice(0, at))})`;
-}
 // "2026-12-07T17:13:00Z" -> "7. december 2026 17:13 UTC"
 function atUtc(iso) { return iso ? `${date(String(iso).slice(0, 10))} ${String(iso).slice(11, 16)} UTC` : ''; }
 
