@@ -391,7 +391,7 @@ static int advance_stage(trin_request_t *req, const ProtobufCMessage *msg, void 
   TRY(trin_date_parse(m->date, &date, "date", err));
   TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
   TRY(lifecycle_stage_check_transition(&st, (lifecycle_stage_t)to, date, err));
-  TRY(lifecycle_store_set_stage(s, p.id, m->to_stage, m->date, m->note, err));
+  TRY(lifecycle_store_set_stage(s, p.id, m->to_stage, m->date, m->note, NULL, err));
   lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   Trin__Lifecycle__StageEntry stage = TRIN__LIFECYCLE__STAGE_ENTRY__INIT;
   stage.stage = m->to_stage;
@@ -1083,13 +1083,14 @@ static int correct_stage(trin_request_t *req, const ProtobufCMessage *msg, void 
   const char *back_name = lifecycle_stage_name(back);
   char *since = NULL;
   TRY(lifecycle_store_stage_since(s, p.id, back_name, &a, &since, err));
-  TRY(lifecycle_store_set_stage(s, p.id, back_name, since, m->reason, err));
+  TRY(lifecycle_store_set_stage(s, p.id, back_name, since, m->reason, k.c.by, err));
   correction_add(&k, "stage");
   lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   Trin__Lifecycle__StageEntry stage = TRIN__LIFECYCLE__STAGE_ENTRY__INIT;
   stage.stage = (char *)back_name;
   stage.since = since;
   stage.note = m->reason;
+  stage.corrected_by = k.c.by;
   ev.stage = &stage;
   ev.correction = &k.c;
   TRY(emit_and_reply(req, &a, "lifecycle.stage_corrected", p.id, &ev, err));

@@ -129,9 +129,16 @@ static const trin_migration_t DEFECT_MIGRATIONS[] = {
      "ALTER TABLE defects ADD COLUMN fix_rejection_note TEXT;"},
 };
 
+/* Who corrected a stage (CorrectStage), shown with the correction in the
+ * stage history: a scope of its own too. NULL = a step, not a correction. */
+static const trin_migration_t STAGE_MIGRATIONS[] = {
+    {1, "ALTER TABLE stage_history ADD COLUMN corrected_by TEXT"},
+};
+
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS, NMIGRATIONS, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_defects", DEFECT_MIGRATIONS, 1, err);
+  if (!rc) rc = trin_store_migrate(s, "lifecycle_stages", STAGE_MIGRATIONS, 1, err);
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -408,7 +415,8 @@ int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_
 
 static int load_stages(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
                        trin_err_t *err) {
-  TRIN_STMT("SELECT stage, since, note FROM stage_history WHERE project_id = ? ORDER BY n");
+  TRIN_STMT("SELECT stage, since, note, corrected_by FROM stage_history WHERE project_id = ?"
+       " ORDER BY n");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
   int rc;
@@ -419,6 +427,7 @@ static int load_stages(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t
     e->stage = trin_stmt_text_dup(st, 0, a);
     e->since = trin_stmt_text_dup(st, 1, a);
     e->note = trin_stmt_text_dup(st, 2, a);
+    e->corrected_by = trin_stmt_text_dup(st, 3, a);
   }
   trin_stmt_reset(st);
   p->stages = (Trin__Lifecycle__StageEntry **)v.items;
@@ -629,7 +638,7 @@ int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter
 
 int lifecycle_store_set_stage(trin_store_t *s, const char *project_id,
                               const char *stage, const char *date, const char *note,
-                              trin_err_t *err) {
+                              const char *corrected_by, trin_err_t *err) {
   int rc;
   {
     TRIN_STMT("UPDATE projects SET stage = ?, stage_since = ? WHERE id = ?");
@@ -638,13 +647,14 @@ int lifecycle_store_set_stage(trin_store_t *s, const char *project_id,
     trin_stmt_bind_text(st, 3, project_id);
     if ((rc = trin_stmt_run_one(s, st, "project", project_id, "project_id", err))) return rc;
   }
-  TRIN_STMT("INSERT INTO stage_history(project_id, n, stage, since, note)"
+  TRIN_STMT("INSERT INTO stage_history(project_id, n, stage, since, note, corrected_by)"
        " VALUES (?1, (SELECT COALESCE(MAX(n), 0) + 1 FROM stage_history"
-       " WHERE project_id = ?1), ?2, ?3, ?4)");
+       " WHERE project_id = ?1), ?2, ?3, ?4, ?5)");
   trin_stmt_bind_text(st, 1, project_id);
   trin_stmt_bind_text(st, 2, stage);
   trin_stmt_bind_text(st, 3, date);
   trin_stmt_bind_text_or_null(st, 4, note);
+  trin_stmt_bind_text_or_null(st, 5, corrected_by);
   return trin_stmt_run(st, err);
 }
 

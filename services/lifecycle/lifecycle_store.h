@@ -65,9 +65,10 @@ int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter
                                  trin_arena_t *a, lifecycle_project_msg_t ***out, size_t *n,
                                  trin_err_t *err);
 
+/* corrected_by: who corrected the stage (CorrectStage), NULL for a step. */
 int lifecycle_store_set_stage(trin_store_t *s, const char *project_id,
                               const char *stage, const char *date, const char *note,
-                              trin_err_t *err);
+                              const char *corrected_by, trin_err_t *err);
 int lifecycle_store_close_price(trin_store_t *s, const char *project_id,
                                 const char *date, const char *reference,
                                 trin_err_t *err);

@@ -283,6 +283,7 @@ static void scenario(void **state) {
   assert_string_equal(pe->stage->stage, "trin1");
   assert_string_equal(pe->stage->since, "2022-06-01");
   assert_string_equal(pe->stage->note, "advanced to trin 2 by mistake");
+  assert_string_equal(pe->stage->corrected_by, "local");
   assert_string_equal(pe->project->stage, "trin1");
   trin_codec_free(pe);
   trin_codec_free(ev);
@@ -315,6 +316,8 @@ static void scenario(void **state) {
   assert_string_equal(r->project->stages[3]->stage, "trin1");
   assert_string_equal(r->project->stages[3]->since, "2022-06-01");
   assert_string_equal(r->project->stages[3]->note, "advanced to trin 2 by mistake");
+  assert_string_equal(r->project->stages[3]->corrected_by, "local");
+  assert_string_equal(r->project->stages[2]->corrected_by, "");  /* a step */
   trin_codec_free(r);
 
   /* the feed row shows the corrections */

@@ -109,6 +109,13 @@ const WORDS = {
     arbitrationBy: 'Frist for Voldgiftsnævnet', arbitrationWhy: '8 uger efter opmand (AB18 § 68): ellers er opmandens afgørelse bindende', changedBy: 'Ændret af', changedAt: 'den', saved: 'Gemt.', stale: 'Projektet er ændret, siden du hentede det. Hent den nye udgave, og prøv igen.', reload: 'Hent projektet igen',
     refused: 'Ikke gemt', amountBad: 'Skriv beløbet som kroner, f.eks. 25.000,00.',
     optional: '(valgfri)', forbiddenWrite: 'Din rolle må ikke',
+    // corrections (issue 19)
+    editProject: 'Ret projektoplysninger', name: 'Navn', municipality: 'Kommune', department: 'Afdeling',
+    areaM2: 'Bruttoareal i m²', why: 'Begrundelse', whyHint: 'Hvorfor rettes det? Begrundelsen gemmes med rettelsen, sammen med hvem der rettede.',
+    nothingChanged: 'Du har ikke ændret noget: ret mindst ét felt.', whole: 'Skriv et helt tal, 0 eller derover.',
+    correctStage: 'Ret fejlagtigt trinskift', correctStageWhat: 'Projektet går tilbage fra {from} til {to}, med den fases egen startdato ({since}). Faseforløbet beholder trinskiftet og får en rettelse med begrundelsen.',
+    correctStageGo: 'Ret trinskiftet', correctedTo: 'Rettet tilbage til', correctedNote: 'begrundelse', correctedBy: 'rettet af', undone: 'trinskiftet er rettet',
+    editedSaved: 'Projektoplysningerne er rettet.', stageCorrected: 'Trinskiftet er rettet: projektet er tilbage i {stage}.',
     rag: { green: 'Grøn', amber: 'Gul', red: 'Rød', '': 'Ingen' },
   },
   en: {
@@ -163,6 +170,12 @@ const WORDS = {
     arbitrationBy: 'Deadline for Voldgiftsnævnet (arbitration)', arbitrationWhy: '8 weeks after the umpire (AB18 § 68): else the umpire\'s decision binds', changedBy: 'Changed by', changedAt: 'on', saved: 'Saved.', stale: 'The project has changed since you loaded it. Load the new version and try again.', reload: 'Reload the project',
     refused: 'Not saved', amountBad: 'Write the amount in kroner, e.g. 25,000.00.',
     optional: '(optional)', forbiddenWrite: 'Your role may not',
+    editProject: 'Correct the project\'s facts', name: 'Name', municipality: 'Municipality', department: 'Department',
+    areaM2: 'Gross area in m²', why: 'Reason', whyHint: 'Why is it corrected? The reason is kept with the correction, with who corrected it.',
+    nothingChanged: 'You changed nothing: correct at least one field.', whole: 'Write a whole number, 0 or more.',
+    correctStage: 'Correct a stage advanced by mistake', correctStageWhat: 'The project goes back from {from} to {to}, with that stage\'s own start date ({since}). The stage history keeps the step and gains a correction with the reason.',
+    correctStageGo: 'Correct the stage', correctedTo: 'Corrected back to', correctedNote: 'reason', correctedBy: 'corrected by', undone: 'the step was corrected',
+    editedSaved: 'The project\'s facts are corrected.', stageCorrected: 'The stage is corrected: the project is back in {stage}.',
     rag: { green: 'Green', amber: 'Amber', red: 'Red', '': 'None' },
   },
 };
@@ -172,6 +185,15 @@ const WORDS = {
 const NEXT = { pre_study: ['trin1', 'trin1_2'], trin1: ['trin2'], trin2: ['trin3'], trin1_2: ['trin3'], trin3: ['handover'],
                handover: ['inspection_1y'], inspection_1y: ['inspection_5y'], inspection_5y: ['closed'], closed: [] };
 const STAGES = ['pre_study', 'trin1', 'trin2', 'trin1_2', 'trin3', 'handover', 'inspection_1y', 'inspection_5y', 'closed'];
+// The stage a correction goes back to (lifecycle_rules: lifecycle_stage_previous),
+// and the stages' order: an entry of the stage history below the one before
+// it is a correction (CorrectStage adds the stage gone back to, note = reason).
+function previousStage(p) {
+  if (p.stage === 'trin3') return p.fast_track ? 'trin1_2' : 'trin2';
+  return { trin1: 'pre_study', trin2: 'trin1', trin1_2: 'pre_study', handover: 'trin3', inspection_1y: 'handover',
+           inspection_5y: 'inspection_1y', closed: 'inspection_5y' }[p.stage] || null;
+}
+const STAGE_RANK = { pre_study: 0, trin1: 1, trin2: 2, trin1_2: 2, trin3: 3, handover: 4, inspection_1y: 5, inspection_5y: 6, closed: 7 };
 const TERMS = {
   da: {
     stage: { pre_study: 'Forundersøgelse', trin1: 'Trin 1', trin2: 'Trin 2', trin1_2: 'Trin 1 og 2 (hurtigt spor)', trin3: 'Trin 3',
@@ -231,6 +253,8 @@ function term(group, value) {
   return v || value || '';
 }
 function stageName(s) { return term('stage', s); }
+// t() with {name} filled in
+function tf(key, vars) { return t(key).replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k]))); }
 // a milestone's id, in words when it is one trin knows ("handover")
 function milestoneName(n) {
   if (n === 'skema_a' || n === 'skema_b' || n === 'skema_c') return term('budgetKind', n);
@@ -427,6 +451,11 @@ async function loadOrgs() {
   if (r.ok && r.data) for (const o of r.data.organisations || []) state.orgs[o.id] = o.name || o.id;
 }
 function orgName(id) { return (state.orgs && state.orgs[id]) || id || '—'; }
+// "beta/Bo Berg" -> "Bo Berg (Beta Rådgivning)"; "beta" -> "Beta Rådgivning"
+function byWhom(by) {
+  const at = String(by || '').indexOf('/');
+  return at < 0 ? orgName(by) : `${by.slice(at + 1)} (${orgName(by.slice(0, at))})`;
+}
 
 // Every status row the person may see (aggregator GetRows, paged by seq).
 async function loadRows() {
@@ -835,11 +864,14 @@ function sectionFacts(p, row) {
       [t('paused'), p.paused ? `${term('pause', p.pause_reason)}, ${t('since')} ${date(p.paused_since)}` : t('notPaused')],
       [t('priceClosing'), p.price_closed ? `${t('priceClosed')} ${date(p.price_closed_on)}` : t('priceOpen')],
       [t('startDate'), date(p.start_date)],
+      p.municipality ? [t('municipality'), p.municipality] : null,
+      p.department ? [t('department'), p.department] : null,
       p.dwellings ? [t('dwellings'), number(p.dwellings)] : null,
       p.gross_area_m2 ? [t('area'), `${number(p.gross_area_m2)} m²`] : null,
       row ? [t('overall'), [rag(row.rag_overall), ' ', `${t('time')}: `, rag(row.rag_time), ' ', `${t('economy')}: `, rag(row.rag_economy), ' ',
         `${t('satisfaction')}: `, rag(row.rag_satisfaction)]] : null,
-    ]));
+    ]),
+    may('lifecycle/EditProject', p.client_org) ? formEditProject(p) : null);
 }
 
 // A stage's span runs to the next stage's start (or today); pauses are drawn
@@ -871,8 +903,19 @@ function sectionStages(p) {
     kids.push(el('ul', { class: 'legend', 'aria-hidden': 'true' }, el('li', {}, el('span', { class: 'sw sw-pause' }), t('pauses'))), g);
   }
   kids.push(el('h3', {}, t('stageHistory')),
-    el('ol', { class: 'timeline', id: 'stages' }, stages.map((s, i) => el('li', { class: i === stages.length - 1 ? 'current' : null,
-      'aria-current': i === stages.length - 1 ? 'step' : null }, `${stageName(s.stage)} — ${t('since')} ${date(s.since)}`, s.note ? ` (${s.note})` : ''))),
+    el('ol', { class: 'timeline', id: 'stages' }, stages.map((s, i) => {
+      const current = i === stages.length - 1;
+      const attrs = { class: current ? 'current' : null, 'aria-current': current ? 'step' : null };
+      // a correction: the stage gone back to, with its own date and the reason
+      if (i > 0 && STAGE_RANK[s.stage] < STAGE_RANK[stages[i - 1].stage]) {
+        attrs.class = ['corrected', attrs.class].filter(Boolean).join(' ');
+        return el('li', attrs, el('strong', {}, `${t('correctedTo')} ${stageName(s.stage)}`), ` — ${t('since')} ${date(s.since)}`,
+          s.corrected_by ? ` — ${t('correctedBy')} ${byWhom(s.corrected_by)}` : '', s.note ? ` (${t('correctedNote')}: ${s.note})` : '');
+      }
+      const undone = i + 1 < stages.length && STAGE_RANK[stages[i + 1].stage] < STAGE_RANK[s.stage];
+      return el('li', attrs, `${stageName(s.stage)} — ${t('since')} ${date(s.since)}`, s.note ? ` (${s.note})` : '',
+        undone ? el('span', { class: 'muted' }, ` — ${t('undone')}`) : '');
+    })),
     el('h3', {}, t('pauses')),
     pauses.length ? el('ul', { id: 'pauses' }, pauses.map((pz) => el('li', {},
       `${term('pause', pz.reason)}: ${date(pz.from)} – ${pz.to ? date(pz.to) : t('ongoing')}`, pz.note ? ` (${pz.note})` : '')))
@@ -880,6 +923,7 @@ function sectionStages(p) {
   if (may('lifecycle/AdvanceStage', p.client_org) && (NEXT[p.stage] || []).length) kids.push(formAdvance(p));
   if (!p.paused && may('lifecycle/PauseProject', p.client_org)) kids.push(formPause(p));
   if (p.paused && may('lifecycle/ResumeProject', p.client_org)) kids.push(formResume(p));
+  if (previousStage(p) && may('lifecycle/CorrectStage', p.client_org)) kids.push(formCorrectStage(p));
   return el('section', { 'aria-labelledby': 'h-stages' }, kids);
 }
 
@@ -1009,7 +1053,7 @@ function field(label, name, type = 'text', opts = {}) {
   const errId = `${id}-error`;
   input.setAttribute('aria-describedby', [hintId, errId].filter(Boolean).join(' '));
   return el('div', { class: 'field' },
-    el('label', { for: id }, label, opts.required ? '' : ` ${t('optional')}`),
+    el('label', { for: id }, label, opts.required || opts.plain ? '' : ` ${t('optional')}`),
     opts.hint ? el('span', { class: 'hint', id: hintId }, opts.hint) : null,
     input,
     el('p', { class: 'error', id: errId, hidden: true }));
@@ -1017,9 +1061,9 @@ function field(label, name, type = 'text', opts = {}) {
 
 // A form inside <details>: collect() builds the request body (or throws a
 // {field, detail} for a value the app itself cannot read, like an amount).
-function actionForm(id, title, fields, send) {
+function actionForm(id, title, fields, send, saved, button) {
   const err = el('p', { class: 'error form-error', role: 'alert', hidden: true });
-  const form = el('form', { id, novalidate: true }, err, fields, el('button', { type: 'submit' }, title));
+  const form = el('form', { id, novalidate: true }, err, fields, el('button', { type: 'submit' }, button || title));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -1033,7 +1077,7 @@ function actionForm(id, title, fields, send) {
       throw e;
     }
     if (r.ok) {
-      await pageProject(document.getElementById('main'), state.project.id, t('saved'));
+      await pageProject(document.getElementById('main'), state.project.id, saved || t('saved'));
       const h = document.getElementById(form.closest('section') ? form.closest('section').getAttribute('aria-labelledby') : 'h-facts');
       const again = h && document.getElementById(h.id);
       if (again) { again.setAttribute('tabindex', '-1'); again.focus(); }
@@ -1186,6 +1230,48 @@ function formFix(p, d) {
   return actionForm(`form-fix-${d.id}`, `${t('fix')}: ${d.id}`, [
     field(t('fixedOn'), 'fixed_on', 'date', { required: true, value: today() }),
   ], (v) => api('POST', `/defects/${encodeURIComponent(d.id)}/fix`, { fixed_on: v('fixed_on') }));
+}
+
+// Corrections (issue 19): only the fields changed are sent (the request's
+// `fields`), with the reason; If-Match as every change of the project.
+function formEditProject(p) {
+  const facts = [['name', t('name'), 'text', p.name], ['municipality', t('municipality'), 'text', p.municipality],
+    ['department', t('department'), 'text', p.department], ['dwellings', t('dwellings'), 'number', p.dwellings],
+    ['gross_area_m2', t('areaM2'), 'number', p.gross_area_m2]];
+  return actionForm('form-edit-project', t('editProject'), [
+    ...facts.map(([name, label, type, value]) => field(label, name, type === 'number' ? 'text' : type,
+      { value: value === undefined || value === null ? '' : String(value), inputmode: type === 'number' ? 'numeric' : null, plain: true })),
+    field(t('why'), 'reason', 'textarea', { required: true, hint: t('whyHint') }),
+  ], (v) => {
+    const body = { fields: [], reason: v('reason') };
+    for (const [name, , type, was] of facts) {
+      const now = v(name);
+      if (type === 'number') {
+        if (!/^\d+$/.test(now)) throw { field: name, detail: t('whole') };
+        if (Number(now) === Number(was || 0)) continue;
+        body[name] = Number(now);
+      } else {
+        if (now === (was || '')) continue;
+        body[name] = now;
+      }
+      body.fields.push(name);
+    }
+    if (!body.fields.length) throw { field: 'fields', detail: t('nothingChanged') };
+    return api('POST', `/projects/${pid(p)}/correction`, body, { ifMatch: state.etag });
+  }, t('editedSaved'));
+}
+
+// Back one step, to the stage before the current one on the project's track;
+// from_stage guards against a correction someone made meanwhile.
+function formCorrectStage(p) {
+  const back = previousStage(p);
+  const entry = (p.stages || []).filter((x) => x.stage === back).pop();
+  return actionForm('form-correct-stage', t('correctStage'), [
+    el('p', { class: 'hint', id: 'correct-stage-what' }, tf('correctStageWhat', { from: stageName(p.stage), to: stageName(back),
+      since: entry ? date(entry.since) : '—' })),
+    field(t('why'), 'reason', 'textarea', { required: true, hint: t('whyHint') }),
+  ], (v) => api('POST', `/projects/${pid(p)}/stage-correction`, { reason: v('reason'), from_stage: p.stage }, { ifMatch: state.etag }),
+  tf('stageCorrected', { stage: stageName(back) }), t('correctStageGo'));
 }
 
 // ---------------------------------------------------------------- partnership

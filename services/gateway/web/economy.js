@@ -39,6 +39,9 @@ addWords({
     econErrorOne: 'fejl', econErrorMany: 'fejl', econHeaderFound: 'Første række er en overskrift og gemmes ikke.',
     econSetLine: 'Tilføj eller ret en linje', econLineId: 'Linjens id', econAmountKr: 'Beløb i kr.',
     econReferenceKr: 'MOLIO-referencepris i kr.', econRemoveLine: 'Fjern en linje',
+    econWithdraw: 'Træk budget tilbage', econWithdrawHint: 'Det indsendte budget går tilbage til kladde, så linjerne kan rettes; indsend det igen bagefter.',
+    econReopen: 'Genåbn budget', econReopenHint: 'Det godkendte budget går tilbage til kladde, så linjerne kan rettes; det indsendes og godkendes igen bagefter.',
+    econWithdrawn: 'Budgettet er trukket tilbage og er igen en kladde.', econReopened: 'Budgettet er genåbnet og er igen en kladde.',
     econSubmit: 'Indsend budgettet', econApprove: 'Godkend budgettet', econApproveBHint: 'Når Skema B godkendes, lukkes prisen.',
     econClosePrice: 'Luk prisen', econClosePriceHint: 'Normalt lukkes prisen, når Skema B godkendes. Brug denne, når prisen er lukket uden for trin.',
     econReference2: 'Reference', econReferenceHint: 'F.eks. id på den godkendte Skema B',
@@ -69,6 +72,9 @@ addWords({
     econErrorOne: 'error', econErrorMany: 'errors', econHeaderFound: 'The first row is a header and is not saved.',
     econSetLine: 'Add or change a line', econLineId: 'The line\'s id', econAmountKr: 'Amount in DKK',
     econReferenceKr: 'MOLIO reference price in DKK', econRemoveLine: 'Remove a line',
+    econWithdraw: 'Withdraw the budget', econWithdrawHint: 'The submitted budget goes back to draft so its lines can be changed; submit it again afterwards.',
+    econReopen: 'Reopen the budget', econReopenHint: 'The approved budget goes back to draft so its lines can be changed; it is submitted and approved again afterwards.',
+    econWithdrawn: 'The budget is withdrawn and a draft again.', econReopened: 'The budget is reopened and a draft again.',
     econSubmit: 'Submit the budget', econApprove: 'Approve the budget', econApproveBHint: 'Approving a Skema B closes the price.',
     econClosePrice: 'Close the price', econClosePriceHint: 'The price is normally closed when Skema B is approved. Use this when the price was closed outside trin.',
     econReference2: 'Reference', econReferenceHint: 'E.g. the approved Skema B\'s id',
@@ -369,6 +375,8 @@ async function econLoadLines(p, b, body, d, list) {
     if (lines.length && may('budget/RemoveBudgetLine', client)) kids.push(econFormRemove(p, full));
     if (may('budget/SubmitBudget', client)) kids.push(econFormSubmit(p, full));
   } else if (full.status === 'submitted' && econApprovable(full, list) && may('budget/ApproveBudget', client)) kids.push(econFormApprove(p, full));
+  if (full.status === 'submitted' && may('budget/WithdrawBudget', client)) kids.push(econFormBack(p, full, 'withdraw'));
+  if (full.status === 'approved' && econReopenable(p, full, list) && may('budget/ReopenBudget', client)) kids.push(econFormBack(p, full, 'reopen'));
   body.replaceChildren(...kids);
   d.dataset.loaded = 'true';
 }
@@ -594,6 +602,26 @@ function econFormApprove(p, b) {
   return actionForm(`form-approve-${b.id}`, t('econApprove'), [
     field(t('date'), 'date', 'date', { required: true, value: today(), hint: b.kind === 'skema_b' ? t('econApproveBHint') : null }),
   ], (v) => api('POST', `/budgets/${econBid(b)}/approve`, { date: v('date') }));
+}
+
+// What ReopenBudget would take (budget_rules): never the approved Skema B
+// (approving it closed the price), a Skema A only while the price is open;
+// the service still decides.
+function econReopenable(p, b, list) {
+  if (b.kind === 'skema_b') return false;
+  if (b.kind === 'skema_a') return !p.price_closed && !list.some((x) => x.kind === 'skema_b' && x.status === 'approved');
+  return true;
+}
+
+// Back to draft with a reason (issue 19): withdraw (submitted, the
+// calculator) or reopen (approved, the client's writer).
+function econFormBack(p, b, how) {
+  const title = t(how === 'withdraw' ? 'econWithdraw' : 'econReopen');
+  return actionForm(`form-${how}-${b.id}`, title, [
+    el('p', { class: 'hint' }, t(how === 'withdraw' ? 'econWithdrawHint' : 'econReopenHint')),
+    field(t('why'), 'reason', 'textarea', { required: true, hint: t('whyHint') }),
+  ], (v) => { econ.open.add(b.id); return api('POST', `/budgets/${econBid(b)}/${how}`, { reason: v('reason') }); },
+  t(how === 'withdraw' ? 'econWithdrawn' : 'econReopened'));
 }
 
 function econFormClosePrice(p, list) {

@@ -34,6 +34,15 @@ addWords({
     svRoundAddedOnly: 'Runde {n} er oprettet, men filen er afvist, og ingen svar er gemt. Ret filen, og indlæs den i runde {n}.',
     svImported: 'Runde {n}: {added} nye, {replaced} ændrede og {unchanged} uændrede besvarelser indlæst.',
     svSending: 'Sender …', svYes: 'ja',
+    // corrections (issue 19) and acknowledging alerts
+    svRemove: 'Fjern besvarelse', svRespondent: 'Respondentens id', svRespondentHint: 'Id\'et fra spørgeskemaværktøjet, som det blev indlæst.',
+    svRemoved: 'Besvarelsen er fjernet fra runde {n} ({answers} svar). Runden har {left} besvarelser tilbage.',
+    svClear: 'Ryd runde', svClearGo: 'Ryd runden',
+    svClearConfirm: 'Alle {count} besvarelser i runde {n} fjernes. Runden bliver stående, tom, med sine datoer, og den rigtige fil kan indlæses i den igen.',
+    svClearYes: 'Ja, ryd runde {n}', svCancel: 'Fortryd',
+    svCleared: 'Runde {n} er ryddet: {responses} besvarelser fjernet. Runden kan indlæses igen.',
+    svAck: 'Kvittér', svAckNote: 'Note', svAckHint: 'Hvad gøres der ved advarslen? Advarslen står, til en senere runde viser bedring.',
+    svAcked: 'Kvitteret af {who} {when}: {note}', svNotAcked: 'Ikke kvitteret.', svAckSaved: 'Advarslen er kvitteret.',
   },
   en: {
     svRounds: 'Rounds', svRound: 'Round', svPeriod: 'Period', svAnswers: 'Responses', svNoAnswers: 'no answers yet',
@@ -52,11 +61,16 @@ addWords({
     svRoundAddedOnly: 'Round {n} was added, but the file was refused and no answers were stored. Correct the file and upload it to round {n}.',
     svImported: 'Round {n}: {added} new, {replaced} changed and {unchanged} unchanged responses stored.',
     svSending: 'Sending …', svYes: 'yes',
+    svRemove: 'Remove a response', svRespondent: 'The respondent\'s id', svRespondentHint: 'The id from the survey tool, as it was imported.',
+    svRemoved: 'The response was removed from round {n} ({answers} answers). The round has {left} responses left.',
+    svClear: 'Clear a round', svClearGo: 'Clear the round',
+    svClearConfirm: 'All {count} responses of round {n} are removed. The round stays, empty, with its dates, and the right file can be imported into it again.',
+    svClearYes: 'Yes, clear round {n}', svCancel: 'Cancel',
+    svCleared: 'Round {n} is cleared: {responses} responses removed. The round can be imported again.',
+    svAck: 'Acknowledge', svAckNote: 'Note', svAckHint: 'What is being done about the alert? The alert stands until a later round recovers.',
+    svAcked: 'Acknowledged by {who} {when}: {note}', svNotAcked: 'Not acknowledged.', svAckSaved: 'The alert is acknowledged.',
   },
 });
-
-// t() with {name} filled in
-function tf(key, vars) { return t(key).replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k]))); }
 
 // A file's bytes as base64 (the API's JSON form of a proto `bytes` field).
 // The bytes are sent as they are, not decoded here: a file saved as
@@ -74,14 +88,32 @@ async function fileBase64(file) {
 // itself can tell is wrong); done(reply) runs on success. A refusal is shown
 // beside the field it names, the file's refusal led by the words saying
 // nothing was stored.
-function uploadForm(id, title, fields, send, done) {
+//
+// confirm(form), when given, is a step before sending: it returns {text,
+// yes} — what will happen, and the button that does it — shown in place of
+// the form's button until the person says yes or cancels.
+function uploadForm(id, title, fields, send, done, confirm, label) {
   const err = el('p', { class: 'error form-error', role: 'alert', hidden: true });
-  const button = el('button', { type: 'submit' }, title);
+  const button = el('button', { type: 'submit' }, label || title);
   const form = el('form', { id, novalidate: true }, err, fields, button);
+  let confirmed = false;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (button.disabled) return;
     clearErrors(form);
+    if (confirm && !confirmed) {
+      const c = confirm(form);
+      const box = el('div', { class: 'banner confirm', id: `${id}-confirm` }, el('p', { id: `${id}-confirm-text` }, c.text));
+      const cancel = () => { box.remove(); button.hidden = false; button.focus(); };
+      box.append(el('button', { type: 'button', class: 'confirm-yes', 'aria-describedby': `${id}-confirm-text`,
+                                onclick: () => { confirmed = true; box.remove(); button.hidden = false; form.requestSubmit(); } }, c.yes),
+        ' ', el('button', { type: 'button', class: 'confirm-no', onclick: cancel }, t('svCancel')));
+      button.hidden = true;
+      button.after(box);
+      box.querySelector('.confirm-yes').focus();
+      return;
+    }
+    confirmed = false;
     button.disabled = true;
     button.textContent = t('svSending');
     let r;
@@ -93,7 +125,7 @@ function uploadForm(id, title, fields, send, done) {
       throw e;
     } finally {
       button.disabled = false;
-      button.textContent = title;
+      button.textContent = label || title;
     }
     if (r.ok) { await done(r); return; }
     const d = r.data || {};
@@ -265,10 +297,24 @@ async function surveyBlock(p, sv, latest) {
     }
     const alerts = (byRound.get(last) || {}).alerts || [];
     if (alerts.length) {
+      // each alert's life (who acknowledged it, the note) from ListAlerts
+      const life = await api('POST', '/survey/ListAlerts', { survey_id: sv.id });
+      const entries = (life.ok && life.data && life.data.alerts) || [];
+      const same = (x, a) => x.round === a.round && x.statement_key === a.statement_key && x.role === a.role && x.kind === a.kind;
+      const mayAck = may('survey/AcknowledgeAlert', p.client_org);
       kids.push(el('h4', {}, t('svAlerts')),
-        el('ul', { class: 'sv-alerts' }, alerts.map((a) => el('li', {}, el('span', { 'aria-hidden': 'true' }, '⚠ '), surveyAlertText(a, sv)))));
+        el('ul', { class: 'sv-alerts' }, alerts.map((a, i) => {
+          const e = entries.find((x) => x.alert && same(x.alert, a));
+          return el('li', { id: `sv-${sv.id}-alert-${i}` }, el('span', { 'aria-hidden': 'true' }, '⚠ '), surveyAlertText(a, sv),
+            e ? el('p', { class: 'muted sv-ack' }, e.acknowledged_by ? tf('svAcked', { who: byWhom(e.acknowledged_by),
+              when: atUtc(e.acknowledged_at), note: e.note }) : t('svNotAcked')) : null,
+            mayAck ? formAcknowledge(p, sv, a, i) : null);
+        })));
     }
   }
+  const answeredRounds = rounds.filter((rd) => rd.respondents);
+  if (answeredRounds.length && may('survey/RemoveResponse', p.client_org)) kids.push(formRemoveResponse(p, sv, answeredRounds));
+  if (answeredRounds.length && may('survey/ClearRound', p.client_org)) kids.push(formClearRound(p, sv, answeredRounds));
   if (may('survey/ImportResponses', p.client_org)) kids.push(formSurveyUpload(p, sv, rounds));
   return el('div', { class: 'sv-survey' }, kids);
 }
@@ -325,6 +371,55 @@ function formSurveyUpload(p, sv, rounds) {
     if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
   });
   return form;
+}
+
+// ---------------------------------------------------------------- corrections
+
+// "2026-12-07T17:13:00Z" -> "7. december 2026 17:13 UTC"
+function atUtc(iso) { return iso ? `${date(String(iso).slice(0, 10))} ${String(iso).slice(11, 16)} UTC` : ''; }
+
+// After a correction: the project again, the message said, the focus on the survey.
+async function surveyDone(p, sv, said) {
+  await pageProject(document.getElementById('main'), p.id, said);
+  const h = document.getElementById(`sv-${sv.id}`);
+  if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
+}
+
+const roundOptions = (rounds) => rounds.slice().reverse().map((rd) => [String(rd.number),
+  `${tf('svExistingRound', { n: rd.number, from: date(rd.opens), to: date(rd.closes) })}: ${number(rd.respondents)} ${t('respondents')}`]);
+const formValue = (f, n) => f.querySelector(`[data-field="${n}"]`).value.trim();
+
+function formRemoveResponse(p, sv, rounds) {
+  return uploadForm(`form-remove-response-${sv.id}`, t('svRemove'), [
+    field(t('svUploadRound'), 'round', 'select', { required: true, options: roundOptions(rounds) }),
+    field(t('svRespondent'), 'respondent', 'text', { required: true, hint: t('svRespondentHint') }),
+    field(t('why'), 'reason', 'textarea', { required: true, hint: t('whyHint') }),
+  ], (f) => api('POST', '/survey/RemoveResponse', { survey_id: sv.id, round: Number(formValue(f, 'round')),
+    respondent: formValue(f, 'respondent'), reason: formValue(f, 'reason') }),
+  (r) => surveyDone(p, sv, tf('svRemoved', { n: r.data.round, answers: r.data.answers, left: r.data.respondents_left })));
+}
+
+// Clearing a round removes every answer in it: said first, in words, and
+// done only when the person says yes.
+function formClearRound(p, sv, rounds) {
+  return uploadForm(`form-clear-round-${sv.id}`, t('svClear'), [
+    field(t('svUploadRound'), 'round', 'select', { required: true, options: roundOptions(rounds) }),
+    field(t('why'), 'reason', 'textarea', { required: true, hint: t('whyHint') }),
+  ], (f) => api('POST', '/survey/ClearRound', { survey_id: sv.id, round: Number(formValue(f, 'round')), reason: formValue(f, 'reason') }),
+  (r) => surveyDone(p, sv, tf('svCleared', { n: r.data.round, responses: r.data.responses })),
+  (f) => {
+    const n = Number(formValue(f, 'round'));
+    const rd = rounds.find((x) => x.number === n);
+    return { text: tf('svClearConfirm', { n, count: rd ? number(rd.respondents) : '?' }), yes: tf('svClearYes', { n }) };
+  }, t('svClearGo'));
+}
+
+function formAcknowledge(p, sv, a, i) {
+  return uploadForm(`form-ack-${sv.id}-${i}`, t('svAck'), [
+    field(t('svAckNote'), 'note', 'textarea', { required: true, hint: t('svAckHint') }),
+  ], (f) => api('POST', '/survey/AcknowledgeAlert', { survey_id: sv.id, round: a.round, statement_key: a.statement_key,
+    role: a.role, kind: a.kind, note: formValue(f, 'note') }),
+  () => surveyDone(p, sv, t('svAckSaved')));
 }
 
 async function sectionSurveyRounds(c) {
