@@ -171,6 +171,10 @@ try {
       !/rettet af Mette Jensen .*\(alfa\)/.test(hist)) fail(`the stage history reads ${JSON.stringify(hist)}`);
   await expectText(wr, 'Trin 2, siden 1. september 2025', 'the stage in the facts');
   log(`stage corrected: ${JSON.stringify(hist)}`);
+  // the bar shows the stages as they stand: pre-study, trin 1, trin 2 (the
+  // undone trin 3 and the correction drawn over it would be five)
+  const bars = await wr.evaluate(() => [...document.querySelectorAll('section[aria-labelledby="h-stages"] svg.chart rect[height="22"]')].length);
+  if (bars !== 3) fail(`the stage bar has ${bars} stages, not 3`);
   await snap(wr, 'corrections-stages-da', 'section[aria-labelledby="h-stages"]');
   // on to trin 1: the price was closed in trin 2, refused in the service's words
   if (!(await text(wr, '#correct-stage-what')).includes('fra Trin 2 til Trin 1')) fail('the next correction is not from trin 2 to trin 1');

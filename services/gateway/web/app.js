@@ -359,6 +359,7 @@ function facts(pairs) {
 
 // The page's content: kids flattened, null and false left out.
 function setMain(main, ...kids) {
+  if (typeof liveHold === 'function' && liveHold()) return;
   main.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
 }
 
@@ -882,14 +883,23 @@ function sectionStages(p) {
   const kids = [el('h2', { id: 'h-stages' }, t('stages'))];
   const end = today();
   const days = (a, b) => (Date.parse(b) - Date.parse(a)) / 86400000;
-  if (stages.length) {
-    const start = stages[0].since;
-    const total = Math.max(1, days(start, end > stages[stages.length - 1].since ? end : stages[stages.length - 1].since) + 1);
+  // The bar shows the stages as they stand: a step undone by a correction
+  // and the correction itself leave the stage gone back to running on.
+  const bar = [];
+  for (const s of stages) {
+    const back = bar.length && STAGE_RANK[s.stage] < STAGE_RANK[bar[bar.length - 1].stage];
+    while (back && bar.length && STAGE_RANK[bar[bar.length - 1].stage] > STAGE_RANK[s.stage]) bar.pop();
+    if (back && bar.length && bar[bar.length - 1].stage === s.stage) continue;
+    bar.push(s);
+  }
+  if (bar.length) {
+    const start = bar[0].since;
+    const total = Math.max(1, days(start, end > bar[bar.length - 1].since ? end : bar[bar.length - 1].since) + 1);
     const W = 720; const x = (d) => 10 + (days(start, d) / total) * (W - 20);
     const g = svg('svg', { class: 'chart', viewBox: `0 0 ${W} 64`, width: W, height: 64, 'aria-hidden': 'true', focusable: 'false' });
     const tones = ['#dbe7f3', '#b7cfe7', '#93b7db', '#6f9fcf', '#4b87c3', '#2f6ca8', '#1f5a91', '#144677', '#0b2e4f'];
-    stages.forEach((s, i) => {
-      const to = i + 1 < stages.length ? stages[i + 1].since : end;
+    bar.forEach((s, i) => {
+      const to = i + 1 < bar.length ? bar[i + 1].since : end;
       const x0 = x(s.since); const w = Math.max(2, x(to) - x0);
       g.append(svg('rect', { x: x0, y: 8, width: w, height: 22, fill: tones[Math.min(i, tones.length - 1)], stroke: '#1a1a1a', 'stroke-width': 0.5 }));
       const fit = Math.floor(w / 7);

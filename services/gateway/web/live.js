@@ -30,6 +30,8 @@ const live = {
   retry: null,      // the timer of the next attempt
   wait: 1000,       // the next attempt's delay (doubles up to 30 s)
   pending: null,    // the timer that gathers rows arriving together
+  auto: false,      // a refresh of its own is drawing the page (liveHold)
+  held: false,      // ... and kept the page, for a form opened meanwhile
 };
 
 function liveStop() {
@@ -125,25 +127,39 @@ function liveBusy() {
     (a && main.contains(a) && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName)));
 }
 
+// Says that the page has news, with a button to show it.
+function liveNotice() {
+  const main = document.getElementById('main');
+  if (document.getElementById('live-notice')) return;
+  const h1 = main.querySelector('h1');
+  const notice = el('div', { class: 'banner', id: 'live-notice' }, el('p', {}, t('liveChanged')),
+    el('button', { type: 'button', id: 'live-show', onclick: () => liveShow(true) }, t('liveShow')));
+  if (h1) h1.after(notice); else main.prepend(notice);
+}
+
 async function liveRefresh() {
   live.pending = null;
   if (!state.token) return;
-  const main = document.getElementById('main');
-  if (liveBusy()) {
-    if (!document.getElementById('live-notice')) {
-      const h1 = main.querySelector('h1');
-      const notice = el('div', { class: 'banner', id: 'live-notice' }, el('p', {}, t('liveChanged')),
-        el('button', { type: 'button', id: 'live-show', onclick: () => liveShow(true) }, t('liveShow')));
-      if (h1) h1.after(notice); else main.prepend(notice);
-    }
-    return;
-  }
+  if (liveBusy()) { liveNotice(); return; }
   await liveShow(false);
+}
+
+// A refresh fetches before it draws: a form opened (or a field typed in)
+// meanwhile must not be drawn over. setMain asks this before it replaces
+// the page; true = keep the page, with the notice instead.
+function liveHold() {
+  if (!live.auto || !liveBusy()) return false;
+  live.held = true;
+  liveNotice();
+  return true;
 }
 
 async function liveShow(focus) {
   const y = window.scrollY;
-  await render();
+  live.auto = !focus;
+  live.held = false;
+  try { await render(); } finally { live.auto = false; }
+  if (live.held) return;
   window.scrollTo(0, y);
   announce(t('liveUpdated'));
   if (focus) focusMain();
