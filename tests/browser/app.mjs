@@ -69,9 +69,14 @@ try {
   await shot(da, 'signin-da');
   await da.press('#token', 'Enter'); // empty: said beside the field
   await da.waitForSelector('#token-error:not([hidden])', { timeout: WAIT_MS });
+  const empty = await da.textContent('#token-error');
   await da.fill('#token', 'not-a-token');
   await da.press('#token', 'Enter');
-  await da.waitForFunction(() => (document.querySelector('#token-error')?.textContent ?? '').length > 12, null, { timeout: WAIT_MS });
+  // the service's answer, not the empty field's words still standing there
+  await da.waitForFunction((was) => {
+    const now = document.querySelector('#token-error')?.textContent ?? '';
+    return now.length > 12 && now !== was;
+  }, empty, { timeout: WAIT_MS });
   log(`a wrong token: ${JSON.stringify(await da.textContent('#token-error'))}`);
   await da.fill('#token', tok('CALCULATOR'));
   await da.press('#token', 'Enter');

@@ -574,6 +574,7 @@ function showSignIn(message) {
     const token = input.value.trim();
     if (!token) { err.textContent = t('tokenMissing'); err.hidden = false; input.setAttribute('aria-invalid', 'true'); input.focus(); return; }
     const why = await completeSignIn(token);
+    if (why === null) return;
     if (why) {
       err.textContent = why;
       err.hidden = false;
@@ -602,9 +603,17 @@ function showSignIn(message) {
 
 // Uses token: asks who it speaks for and what the roles may do. '' when
 // signed in, else why not (in words).
+// Attempts overlap when someone presses Enter again before the first
+// answer came: only the newest may sign in or out (an older one refused
+// late must not sign out the token that was accepted meanwhile).
+let signInAttempt = 0;
+
+// '' = signed in; a sentence = refused; null = a newer attempt took over.
 async function completeSignIn(token) {
+  const attempt = ++signInAttempt;
   state.token = token;
   const r = await api('GET', '/me', undefined, { signingIn: true });
+  if (attempt !== signInAttempt) return null;
   if (!r.ok || !r.data) {
     state.token = null;
     return (r.data && (r.data.detail || r.data.title)) || `HTTP ${r.status}`;
@@ -614,7 +623,7 @@ async function completeSignIn(token) {
   state.orgs = null;
   await loadRoles();
   await loadOrgs();
-  return '';
+  return attempt === signInAttempt ? '' : null;
 }
 
 // ---------------------------------------------------------------- OpenID Connect
