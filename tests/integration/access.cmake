@@ -3,6 +3,7 @@
 # helpers of the budget and benchmark tests are their fragments' libraries
 # (defined in fragments read later; CMake resolves the names at the end).
 trin_test(NAME access.isolation SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_access_isolation.c
+                  ${CMAKE_CURRENT_LIST_DIR}/curve_cluster.c
           LIBS trin_testproc trin_budget_testcalls trin_benchmark_testcalls)
 target_compile_definitions(test_access_isolation PRIVATE
   TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"

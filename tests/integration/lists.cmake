@@ -14,6 +14,7 @@ add_dependencies(test_lists_trinctl trin-lifecycle trin-budget trin-survey trin-
 
 # trin_budget_testcalls is budget.cmake's (CMake resolves the name at the end).
 trin_test(NAME lists.access SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_lists_access.c
+                  ${CMAKE_CURRENT_LIST_DIR}/curve_cluster.c
           LIBS trin_testproc trin_budget_testcalls)
 target_compile_definitions(test_lists_access PRIVATE
   TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"

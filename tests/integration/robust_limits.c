@@ -77,14 +77,7 @@ static int setup(void **state) {
     trin_err_t err;
     if (trin_client_new(procs[i].endpoint, &cl[i], &err)) return -1;
   }
-  char cmd[600], out[64];
-  for (int i = 0; i < 200 && feed_port <= 0; i++) {
-    snprintf(cmd, sizeof cmd,
-             "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1",
-             procs[AGG].log);
-    if (testproc_run(cmd, out, sizeof out) == 0) feed_port = atoi(out);
-    if (feed_port <= 0) pause_ms(20);
-  }
+  feed_port = testproc_http_port(&procs[AGG]);
   return feed_port > 0 ? 0 : -1;
 }
 

@@ -37,16 +37,9 @@ static int start_aggregator(testproc_t *p) {
                          "--benchmark-endpoint=", "--http-address=127.0.0.1:0",
                          "--token=" TU_TOKEN, "--retry-ms=200", NULL};
   assert_true(testproc_start(p, TRIN_AGGREGATOR_BIN, extra));
-  char cmd[600], out[64];
-  for (int i = 0; i < 100; i++) {
-    snprintf(cmd, sizeof cmd, "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1",
-             p->log);
-    if (testproc_run(cmd, out, sizeof out) == 0 && atoi(out) > 0) return atoi(out);
-    struct timespec ts = {0, 20 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
-  fail_msg("no HTTP port in %s", p->log);
-  return 0;
+  int port = testproc_http_port(p);
+  if (port <= 0) fail_msg("no HTTP port in %s", p->log);
+  return port;
 }
 
 static uint64_t lifecycle_last_seq(void) {
@@ -64,23 +57,8 @@ static uint64_t lifecycle_last_seq(void) {
 /* Waits until the aggregator has stored the effect of every lifecycle event. */
 static void catch_up(int port) {
   uint64_t want = lifecycle_last_seq();
-  for (int i = 0; i < 500; i++) {
-    tu_http_t r;
-    if (tu_get(port, "/healthz", NULL, &r) && r.status == 200) {
-      json_t *doc = json_loads(r.body, 0, NULL);
-      json_t *c = json_object_get(json_object_get(json_object_get(doc, "upstreams"), "lifecycle"),
-                                  "cursor");
-      uint64_t have = (uint64_t)json_integer_value(c);
-      json_decref(doc);
-      tu_http_free(&r);
-      if (have == want) return;
-    } else {
-      tu_http_free(&r);
-    }
-    struct timespec ts = {0, 20 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
-  fail_msg("the aggregator did not catch up with lifecycle event %llu", (unsigned long long)want);
+  if (!tu_wait_caught_up(port, "lifecycle", want))
+    fail_msg("the aggregator did not catch up with lifecycle event %llu", (unsigned long long)want);
 }
 
 static json_t *rows_of(int port) {

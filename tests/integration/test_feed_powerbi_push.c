@@ -425,22 +425,8 @@ static uint64_t last_seq(trin_client_t *cl) {
 }
 
 static void catch_up(int port, uint64_t want) {
-  for (int i = 0; i < 500; i++) {
-    tu_http_t r;
-    if (tu_get(port, "/healthz", NULL, &r) && r.status == 200) {
-      json_t *doc = json_loads(r.body, 0, NULL);
-      json_t *c = json_object_get(
-          json_object_get(json_object_get(doc, "upstreams"), "lifecycle"), "cursor");
-      uint64_t have = (uint64_t)json_integer_value(c);
-      json_decref(doc);
-      tu_http_free(&r);
-      if (have == want) return;
-    } else {
-      tu_http_free(&r);
-    }
-    sleep_ms(20);
-  }
-  fail_msg("the aggregator did not catch up with lifecycle event %llu", (unsigned long long)want);
+  if (!tu_wait_caught_up(port, "lifecycle", want))
+    fail_msg("the aggregator did not catch up with lifecycle event %llu", (unsigned long long)want);
 }
 
 static void kill9_while_down(void **state) {

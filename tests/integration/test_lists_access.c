@@ -5,8 +5,6 @@
  * gets an empty list, not a refusal and not a hint — while the operator
  * sees everything. Refused filters name the field and say why. (The
  * process set-up is access.isolation's.) */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "curve_cluster.h"
 #include "lcclient.h"
 #include "test_budget_calls.h"
 #include "testcall.h"
@@ -33,151 +31,40 @@
 
 /* ---- keys and processes ------------------------------------------------------------- */
 
-enum { LC, BG, SV, BM, NSVC };
-static const char *const SVC_NAME[NSVC] = {"lifecycle", "budget", "survey", "benchmark"};
+enum { LC = CC_LC, BG = CC_BG, SV = CC_SV, BM = CC_BM, NSVC = CC_NSVC };
 
 /* Who holds a key: organisation and role, as in the registry. */
 enum { ADMIN, ALFA_W, ALFA_R, BETA_W, RAAD_A, BYG_C, NWHO };
-static const struct {
-  const char *org, *role;
-} WHO[NWHO] = {
+static const curve_cluster_who_t WHO[NWHO] = {
     [ADMIN] = {"ops", "admin"},        [ALFA_W] = {"alfa", "writer"},
     [ALFA_R] = {"alfa", "reader"},     [BETA_W] = {"beta", "writer"},
     [RAAD_A] = {"raad", "advisor"},    [BYG_C] = {"byg", "calculator"},
 };
 
-static char dir[128], registry[200], peers[200];
-static trin_keypair_t svc_key[NSVC], who_key[NWHO];
-static char ep[NSVC][64], pub[NSVC][64];
-static testproc_t proc[NSVC];
-static trin_client_t *cl[NWHO][NSVC];
-
-static int free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) ||
-      getsockname(fd, (struct sockaddr *)&a, &len)) {
-    perror("free_port");
-    exit(2);
-  }
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-static void registered(const trin_keypair_t *kp, const char *org, const char *role,
-                       const char *name) {
-  trin_keys_entry_t e;
-  memset(&e, 0, sizeof e);
-  snprintf(e.public_z85, sizeof e.public_z85, "%s", kp->public_z85);
-  snprintf(e.org, sizeof e.org, "%s", org);
-  snprintf(e.role, sizeof e.role, "%s", role);
-  snprintf(e.name, sizeof e.name, "%s", name);
-  trin_err_t err;
-  if (trin_keys_registry_add(registry, &e, &err)) {
-    fprintf(stderr, "registry: %s\n", err.message);
-    exit(2);
-  }
-}
+static const char *const BINS[NSVC] = {TRIN_LIFECYCLE_BIN, TRIN_BUDGET_BIN, TRIN_SURVEY_BIN,
+                                       TRIN_BENCHMARK_BIN};
+static curve_cluster_t cc;
 
 static trin_client_t *as(int who, int svc) {
-  if (!cl[who][svc]) {
-    trin_curve_client_t curve = {.own = &who_key[who]};
-    snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s",
-             svc_key[svc].public_z85);
-    trin_err_t err;
-    assert_int_equal(trin_client_new_curve(ep[svc], &curve, &cl[who][svc], &err), TRIN_OK);
-  }
-  return cl[who][svc];
+  trin_client_t *c = curve_cluster_as(&cc, who, svc);
+  assert_non_null(c);
+  return c;
 }
 
 static uint64_t last_seq(int svc) {
-  Trin__Ping ping = TRIN__PING__INIT;
-  Trin__Pong *pong = NULL;
-  trin_err_t err;
-  assert_int_equal(trin_client_call(as(ADMIN, svc), &ping.base, &trin__pong__descriptor,
-                                    (ProtobufCMessage **)&pong, &err),
-                   TRIN_OK);
-  uint64_t s = pong->last_seq;
-  trin_codec_free(pong);
+  uint64_t s = curve_cluster_last_seq(&cc, svc);
+  assert_true(s != UINT64_MAX);
   return s;
-}
-
-/* Starts (or, with the same store, starts again) a service's process. */
-static bool launch(int svc, const char *bin) {
-  char key[260], reg[260], peer[260], eps[NSVC][2][120];
-  snprintf(key, sizeof key, "--key=%s/%s", peers, SVC_NAME[svc]);
-  snprintf(reg, sizeof reg, "--key-registry=%s", registry);
-  snprintf(peer, sizeof peer, "--peer-keys=%s", peers);
-  const char *extra[24] = {key, reg, peer, "--insecure=false"};
-  int n = 4;
-  /* budget and survey follow lifecycle; benchmark follows the three others */
-  for (int up = LC; up <= SV; up++) {
-    if (up == svc || (svc != BM && up != LC) || svc == LC) continue;
-    snprintf(eps[up][0], sizeof eps[up][0], "--%s-endpoint=%s", SVC_NAME[up], ep[up]);
-    snprintf(eps[up][1], sizeof eps[up][1], "--%s-pub-endpoint=%s", SVC_NAME[up], pub[up]);
-    extra[n++] = eps[up][0];
-    extra[n++] = eps[up][1];
-  }
-  if (svc == SV) extra[n++] = "--http-address=";
-  extra[n] = NULL;
-  trin_curve_client_t curve = {.own = &who_key[ADMIN]};
-  snprintf(curve.server_public_z85, sizeof curve.server_public_z85, "%s",
-           svc_key[svc].public_z85);
-  return testproc_start_curve(&proc[svc], bin, extra, &curve);
-}
-
-static bool start(int svc, const char *bin) {
-  testproc_init(&proc[svc], "lists");
-  snprintf(proc[svc].endpoint, sizeof proc[svc].endpoint, "%s", ep[svc]);
-  snprintf(proc[svc].pub, sizeof proc[svc].pub, "%s", pub[svc]);
-  return launch(svc, bin);
 }
 
 static int setup(void **state) {
   (void)state;
-  snprintf(dir, sizeof dir, "/tmp/trin-lists-XXXXXX");
-  if (!mkdtemp(dir)) return -1;
-  snprintf(registry, sizeof registry, "%s/registry", dir);
-  snprintf(peers, sizeof peers, "%s/keys", dir);
-  if (mkdir(peers, 0700)) return -1;
-  trin_err_t err;
-  for (int s = 0; s < NSVC; s++) {
-    char path[260];
-    snprintf(path, sizeof path, "%s/%s", peers, SVC_NAME[s]);
-    if (trin_keys_generate(&svc_key[s], &err) || trin_keys_write(path, &svc_key[s], &err)) {
-      fprintf(stderr, "keys: %s\n", err.message);
-      return -1;
-    }
-    registered(&svc_key[s], "trin", "service", SVC_NAME[s]);
-    snprintf(ep[s], sizeof ep[s], "tcp://127.0.0.1:%d", free_port());
-    snprintf(pub[s], sizeof pub[s], "tcp://127.0.0.1:%d", free_port());
-  }
-  for (int w = 0; w < NWHO; w++) {
-    if (trin_keys_generate(&who_key[w], &err)) return -1;
-    registered(&who_key[w], WHO[w].org, WHO[w].role, "test key");
-  }
-  setenv("TRIN_INSECURE", "false", 1);
-  if (!start(LC, TRIN_LIFECYCLE_BIN) || !start(BG, TRIN_BUDGET_BIN) ||
-      !start(SV, TRIN_SURVEY_BIN) || !start(BM, TRIN_BENCHMARK_BIN))
-    return -1;
-  return 0;
+  return curve_cluster_start(&cc, "lists", WHO, NWHO, BINS) ? 0 : -1;
 }
 
 static int teardown(void **state) {
   (void)state;
-  for (int w = 0; w < NWHO; w++)
-    for (int s = 0; s < NSVC; s++) trin_client_destroy(&cl[w][s]);
-  int bad = 0;
-  for (int s = NSVC - 1; s >= 0; s--) {
-    if (testproc_stop(&proc[s]) != 0) bad = 1;
-    testproc_cleanup(&proc[s]);
-  }
-  char cmd[200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (!getenv("TRIN_TEST_KEEP") && system(cmd) != 0) bad = 1;
-  return bad ? -1 : 0;
+  return curve_cluster_stop(&cc);
 }
 
 static int call(trin_client_t *c, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *d,

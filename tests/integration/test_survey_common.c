@@ -53,6 +53,20 @@ bool survey_env_stop(survey_env_t *e) {
   return a == 0 && b == 0;
 }
 
+int survey_env_start_aggregator(survey_env_t *e, testproc_t *agg, const char *bin,
+                                const char *token) {
+  char a1[400], a2[400], a3[400], a4[400], tok[200];
+  snprintf(a1, sizeof a1, "--lifecycle-endpoint=%s", e->lc.endpoint);
+  snprintf(a2, sizeof a2, "--lifecycle-pub-endpoint=%s", e->lc.pub);
+  snprintf(a3, sizeof a3, "--survey-endpoint=%s", e->sv.endpoint);
+  snprintf(a4, sizeof a4, "--survey-pub-endpoint=%s", e->sv.pub);
+  snprintf(tok, sizeof tok, "--token=%s", token);
+  const char *extra[] = {a1, a2, a3, a4, "--budget-endpoint=", "--benchmark-endpoint=",
+                         "--http-address=127.0.0.1:0", tok, "--retry-ms=200", NULL};
+  if (!testproc_start(agg, bin, extra)) return 0;
+  return testproc_http_port(agg);
+}
+
 int sv_create(trin_client_t *c, Trin__Survey__Survey *sv, trin_err_t *err) {
   Trin__Survey__CreateSurvey m = TRIN__SURVEY__CREATE_SURVEY__INIT;
   m.survey = sv;

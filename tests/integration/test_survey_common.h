@@ -24,6 +24,12 @@ bool survey_env_start(survey_env_t *e, const char *name, const char *const *extr
 bool survey_env_restart_survey(survey_env_t *e, const char *const *extra);
 /* SIGTERM both; true when both exited 0. Removes the folders. */
 bool survey_env_stop(survey_env_t *e);
+/* Starts `bin`, an aggregator following e's lifecycle and survey (budget and
+ * benchmark off), on an HTTP port of its own with feed token `token`, in agg
+ * (testproc_init'ed by the caller). Its HTTP port, or 0 when it did not
+ * start or named no port. */
+int survey_env_start_aggregator(survey_env_t *e, testproc_t *agg, const char *bin,
+                                const char *token);
 
 /* Waits (up to 10 s) until the survey service knows project id, by
  * creating the survey; returns the status of the last try. */

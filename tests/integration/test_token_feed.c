@@ -205,22 +205,8 @@ static uint64_t lifecycle_seq(void) {
 }
 
 static void catch_up(void) {
-  uint64_t want = lifecycle_seq();
-  for (int i = 0; i < 1000; i++) {
-    tu_http_t r;
-    if (tu_get(feed_port, "/healthz", NULL, &r) && r.status == 200) {
-      json_t *doc = json_loads(r.body, 0, NULL);
-      uint64_t have = (uint64_t)json_integer_value(json_object_get(
-          json_object_get(json_object_get(doc, "upstreams"), "lifecycle"), "cursor"));
-      json_decref(doc);
-      tu_http_free(&r);
-      if (have >= want) return;
-    } else {
-      tu_http_free(&r);
-    }
-    pause_ms(20);
-  }
-  fail_msg("the aggregator did not catch up");
+  if (!tu_wait_caught_up(feed_port, "lifecycle", lifecycle_seq()))
+    fail_msg("the aggregator did not catch up");
 }
 
 static void survey_for(const char *id, const char *project) {

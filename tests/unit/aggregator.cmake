@@ -4,7 +4,7 @@
 if(TARGET trin_aggregator)
   find_package(Threads REQUIRED)
   add_library(test_aggregator_util STATIC test_aggregator_util.c)
-  target_link_libraries(test_aggregator_util PUBLIC trin_aggregator Threads::Threads)
+  target_link_libraries(test_aggregator_util PUBLIC trin_aggregator Threads::Threads PkgConfig::JANSSON)
   set(AGG_FEED_CHECK ${PROJECT_SOURCE_DIR}/tests/integration/aggregator_feed_check.py)
 
   trin_test(NAME aggregator.rows SOURCES test_aggregator_rows.c LIBS test_aggregator_util)

@@ -2,6 +2,7 @@
 #include "test_aggregator_util.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -268,6 +269,24 @@ bool tu_get(int port, const char *path, const char *extra, tu_http_t *out) {
 
 bool tu_get_auth(int port, const char *path, tu_http_t *out) {
   return tu_get(port, path, "Authorization: Bearer " TU_TOKEN "\r\n", out);
+}
+
+bool tu_wait_caught_up(int port, const char *upstream, uint64_t want) {
+  for (int i = 0; i < 6000; i++) {
+    tu_http_t r;
+    uint64_t have = 0;
+    if (tu_get(port, "/healthz", NULL, &r) && r.status == 200) {
+      json_t *doc = json_loads(r.body, 0, NULL);
+      json_t *u = json_object_get(json_object_get(doc, "upstreams"), upstream);
+      have = (uint64_t)json_integer_value(json_object_get(u, "cursor"));
+      json_decref(doc);
+    }
+    tu_http_free(&r);
+    if (have >= want) return true;
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return false;
 }
 
 void tu_http_free(tu_http_t *r) {

@@ -63,6 +63,11 @@ void tu_http_free(tu_http_t *r);
 int tu_header(const tu_http_t *r, const char *name, char *value, size_t n);
 /* A GET with the token as Bearer. */
 bool tu_get_auth(int port, const char *path, tu_http_t *out);
+/* Waits until the aggregator on port has stored the effect of `upstream`'s
+ * event `want` (its /healthz cursor reached it): a bound generous enough
+ * for a machine under load (120 s), ending as soon as it holds. False when
+ * it never did. */
+bool tu_wait_caught_up(int port, const char *upstream, uint64_t want);
 
 /* An open SSE connection. */
 typedef struct {
