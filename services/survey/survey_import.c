@@ -248,8 +248,8 @@ static int mapped_column(const Trin__Survey__ImportMapping *m, const char *heade
   return -1;
 }
 
-/* The header of an export as it comes: every column the mapping names must
- * be there once (a renamed question would otherwise drop its answers
+/* The header of an export as it comes: every column the mapping names but
+ * the comment's must be there once (a renamed question would otherwise drop its answers
  * without a word); columns it does not name (Start time, Email, ...) are
  * read past. */
 static int csv_header_mapped(import_t *im, const trin_csv_row_t *row, trin_err_t *err) {
@@ -279,11 +279,11 @@ static int csv_header_mapped(import_t *im, const trin_csv_row_t *row, trin_err_t
   im->col_respondent = at[SURVEY_COLUMN_RESPONDENT];
   im->col_role = at[SURVEY_COLUMN_ROLE];
   im->col_comment = at[SURVEY_COLUMN_COMMENT];
-  const char *missing = im->col_respondent < 0 ? m->respondent_column
+  /* A file without the comment column has no comments (one may have been
+   * taken out before sending, comments being free text). */
+  const char *missing = im->col_respondent < 0                   ? m->respondent_column
                         : im->fixed_role < 0 && im->col_role < 0 ? m->role_column
-                        : m->comment_column && *m->comment_column && im->col_comment < 0
-                            ? m->comment_column
-                            : NULL;
+                                                                 : NULL;
   for (size_t i = 0; !missing && i < m->n_columns; i++)
     if (at[3 + i] < 0) missing = m->columns[i]->header;
   if (missing)
