@@ -648,9 +648,12 @@ static int set_import_mapping(trin_request_t *req, const ProtobufCMessage *msg, 
   int64_t no;
   TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
   TRY(survey_mapping_check(m->mapping, &sv, err));
-  size_t len = trin__survey__import_mapping__get_packed_size(m->mapping);
+  /* The role saved as its word ("beboere" -> residents), as replies say roles. */
+  Trin__Survey__ImportMapping map = *m->mapping;
+  if (map.role && *map.role) map.role = (char *)survey_role_name(survey_role_parse(map.role, "", err));
+  size_t len = trin__survey__import_mapping__get_packed_size(&map);
   if (!(packed = malloc(len ? len : 1))) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
-  trin__survey__import_mapping__pack(m->mapping, packed);
+  trin__survey__import_mapping__pack(&map, packed);
   const trin_caller_t *c = trin_request_caller(req);
   const char *org = c && *c->org ? c->org : "local";
   char *by = c && *c->person ? trin_arena_printf(&a, "%s/%s", org, c->person)
@@ -659,7 +662,7 @@ static int set_import_mapping(trin_request_t *req, const ProtobufCMessage *msg, 
   trin_time_format(trin_time_now(), when);
   if (!by) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
   TRY(survey_store_mapping_put(trin_request_store(req), no, packed, len, by, when, err));
-  TRY(reply_mapping(req, &sv, m->mapping, by, when, true, &a, err));
+  TRY(reply_mapping(req, &sv, &map, by, when, true, &a, err));
 out:
   free(packed);
   trin_arena_reset(&a);

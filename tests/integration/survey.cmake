@@ -20,6 +20,9 @@ endfunction()
 trin_survey_integration(survey.flow test_survey_flow.c)
 trin_survey_integration(survey.robustness test_survey_robust.c)
 trin_survey_integration(survey.webhook test_survey_webhook.c)
+# Issue 20, item 7: exports as they come, through trinctl and the webhook.
+trin_survey_integration(survey.exports test_survey_exports.c)
+target_compile_definitions(test_survey_exports PRIVATE TRIN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 # Issue 19: survey alerts through the aggregator — lifecycle, survey and
 # aggregator as real processes; a later round that recovers clears the row's alert.
