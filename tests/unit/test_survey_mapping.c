@@ -21,6 +21,7 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "survey_access.h"
 #include "survey_import.h"
 #include "survey_mapping.h"
 #include "survey_store.h"
@@ -430,6 +431,38 @@ static void unknown_word_refuses_the_whole_file(void **state) {
   }
 }
 
+/* The mapping belongs to the survey's definition: the client's writers save
+ * it; whoever reads the survey or imports into it may read it. */
+static trin_caller_t caller(const char *org, const char *role) {
+  trin_caller_t c;
+  memset(&c, 0, sizeof c);
+  c.authenticated = true;
+  snprintf(c.org, sizeof c.org, "%s", org);
+  snprintf(c.role, sizeof c.role, "%s", role);
+  return c;
+}
+
+static void who_may_save_and_read_a_mapping(void **state) {
+  trin_err_t err;
+  void *t = (void *)&survey_access;
+  trin_caller_t w = caller("KAB", "writer"), res = caller("afd", "resident"),
+                adv = caller("raad", "advisor"), calc = caller("ent", "calculator");
+  assert_int_equal(trin_access_gate(&w, "trin.survey.SetImportMapping", t, &err), TRIN_OK);
+  assert_int_equal(trin_access_gate(&res, "trin.survey.SetImportMapping", t, &err),
+                   TRIN_EFORBIDDEN);
+  assert_string_equal(err.message, "organisation \"afd\" (role resident) may not save a "
+                                   "survey's import mapping (export columns and answer words) "
+                                   "(trin.survey.SetImportMapping): only writer (bygherre) may");
+  assert_int_equal(trin_access_gate(&adv, "trin.survey.SetImportMapping", t, &err),
+                   TRIN_EFORBIDDEN);
+  assert_int_equal(trin_access_gate(&calc, "trin.survey.SetImportMapping", t, &err),
+                   TRIN_EFORBIDDEN);
+  trin_caller_t *readers[] = {&w, &res, &adv, &calc};
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(trin_access_gate(readers[i], "trin.survey.GetImportMapping", t, &err),
+                     TRIN_OK);
+}
+
 /* ---- set-up -------------------------------------------------------------------------- */
 
 static int setup(void **state) {
@@ -507,6 +540,7 @@ int main(void) {
       cmocka_unit_test(surveyxact_export_by_hand),
       cmocka_unit_test(forms_export_ignores_its_own_columns),
       cmocka_unit_test(unknown_word_refuses_the_whole_file),
+      cmocka_unit_test(who_may_save_and_read_a_mapping),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
