@@ -254,6 +254,8 @@ static int mapped_column(const Trin__Survey__ImportMapping *m, const char *heade
  * read past. */
 static int csv_header_mapped(import_t *im, const trin_csv_row_t *row, trin_err_t *err) {
   const Trin__Survey__ImportMapping *m = im->map;
+  if (m->n_columns > SURVEY_MAX_STATEMENTS) /* checked when saved; at[] holds no more */
+    return trin_err_set(err, TRIN_EINTERNAL, "mapped", "the saved mapping has too many columns");
   size_t n = row->n ? row->n : 1;
   im->col_stmt = malloc(n * sizeof *im->col_stmt);
   im->headers = calloc(n, sizeof *im->headers);

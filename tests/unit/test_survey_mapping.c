@@ -325,6 +325,20 @@ static void surveyxact_export_by_hand(void **state) {
   assert_int_equal(r.unchanged, 4);
   assert_int_equal(agg(1, SURVEY_ROLE_RESIDENTS, 0).count, 3);
   free(csv);
+  /* The same first row saved by a Danish Excel as Windows-1252 (ø = F8,
+   * æ = E6 in the headers): converted first, then matched — unchanged. */
+  static const char cp1252[] =
+      "respondentid;Hvad er din rolle?;Vi har tillid til projektets \xf8konomi;"
+      "Dialogen med byggeledelsen er god;Valget af fliser i badev\xe6relset;Kommentar\r\n"
+      "1001;Beboer;Meget enig;Enig;Ved ikke;\"Fint; men langsomt\"\r\n";
+  job_t j = {.in = {.survey_id = "S1", .round = 1, .csv = cp1252, .csv_len = sizeof cp1252 - 1,
+                    .mapped = true, .encoding = "windows-1252"}};
+  trin__survey__import_reply__init(&j.reply);
+  rc = trin_server_apply(server, run_import, &j, &err);
+  if (rc) print_error("%s: %s\n", err.field, err.message);
+  assert_int_equal(rc, TRIN_OK);
+  assert_int_equal(j.reply.received, 1);
+  assert_int_equal(j.reply.unchanged, 1);
 }
 
 static void forms_export_ignores_its_own_columns(void **state) {
