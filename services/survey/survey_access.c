@@ -55,7 +55,8 @@ static const trin_access_words_t WORDS[] = {
     {"trin.survey.AcknowledgeAlert", "acknowledge a survey alert"},
     {"trin.survey.RemoveResponse", "remove a respondent's answers from a round"},
     {"trin.survey.ClearRound", "clear a wrongly imported round"},
-    {"trin.survey.SetImportMapping", "save a survey's import mapping (export columns and answer words)"},
+    {"trin.survey.SetImportMapping",
+     "save a survey's import mapping (export columns and answer words)"},
     {"trin.survey.GetImportMapping", "read a survey's import mapping"},
     TRIN_TOKEN_ACCESS_WORDS,
 };

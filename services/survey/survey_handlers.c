@@ -650,9 +650,11 @@ static int set_import_mapping(trin_request_t *req, const ProtobufCMessage *msg, 
   TRY(survey_mapping_check(m->mapping, &sv, err));
   /* The role saved as its word ("beboere" -> residents), as replies say roles. */
   Trin__Survey__ImportMapping map = *m->mapping;
-  if (map.role && *map.role) map.role = (char *)survey_role_name(survey_role_parse(map.role, "", err));
+  if (map.role && *map.role)
+    map.role = (char *)survey_role_name(survey_role_parse(map.role, "", err));
   size_t len = trin__survey__import_mapping__get_packed_size(&map);
-  if (!(packed = malloc(len ? len : 1))) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
+  if (!(packed = malloc(len ? len : 1)))
+    TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
   trin__survey__import_mapping__pack(&map, packed);
   const trin_caller_t *c = trin_request_caller(req);
   const char *org = c && *c->org ? c->org : "local";

@@ -167,16 +167,19 @@ int survey_mapping_check(const Trin__Survey__ImportMapping *m, const Trin__Surve
   const char *seen[SURVEY_MAX_STATEMENTS + 3], *by[SURVEY_MAX_STATEMENTS + 3];
   char fields[SURVEY_MAX_STATEMENTS][48];
   size_t nseen = 0;
-  seen[nseen] = m->respondent_column, by[nseen++] = "mapping.respondent_column";
+  seen[nseen] = m->respondent_column;
+  by[nseen++] = "mapping.respondent_column";
   if (has_col) {
     if ((rc = header_clash(seen, by, nseen, m->role_column, "mapping.role_column", err)))
       return rc;
-    seen[nseen] = m->role_column, by[nseen++] = "mapping.role_column";
+    seen[nseen] = m->role_column;
+    by[nseen++] = "mapping.role_column";
   }
   if (m->comment_column && *m->comment_column) {
     if ((rc = header_clash(seen, by, nseen, m->comment_column, "mapping.comment_column", err)))
       return rc;
-    seen[nseen] = m->comment_column, by[nseen++] = "mapping.comment_column";
+    seen[nseen] = m->comment_column;
+    by[nseen++] = "mapping.comment_column";
   }
   bool used[SURVEY_MAX_STATEMENTS] = {false};
   for (size_t i = 0; i < m->n_columns; i++) {
@@ -184,15 +187,16 @@ int survey_mapping_check(const Trin__Survey__ImportMapping *m, const Trin__Surve
     snprintf(fields[i], sizeof fields[i], "mapping.columns[%zu].header", i);
     if ((rc = header_check(c->header, fields[i], true, err))) return rc;
     if ((rc = header_clash(seen, by, nseen, c->header, fields[i], err))) return rc;
-    seen[nseen] = c->header, by[nseen++] = fields[i];
+    seen[nseen] = c->header;
+    by[nseen++] = fields[i];
     char f[48];
     snprintf(f, sizeof f, "mapping.columns[%zu].statement_key", i);
     size_t k = 0;
-    while (k < sv->n_statements && strcmp(sv->statements[k]->key, c->statement_key ? c->statement_key : "") != 0)
-      k++;
+    const char *key = c->statement_key ? c->statement_key : "";
+    while (k < sv->n_statements && strcmp(sv->statements[k]->key, key) != 0) k++;
     if (k == sv->n_statements)
       return trin_err_set(err, TRIN_EINVALID, f, "'%.64s' is not a statement of survey '%s'",
-                          c->statement_key ? c->statement_key : "", sv->id);
+                          key, sv->id);
     if (used[k])
       return trin_err_set(err, TRIN_EINVALID, f, "statement '%s' has a column already",
                           c->statement_key);

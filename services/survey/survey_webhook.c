@@ -171,7 +171,8 @@ int survey_webhook_parse_csv(const trin_http_request_t *req, trin_arena_t *a,
   out->encoding = trin_arena_strdup(a, enc);
   out->csv = req->body;
   out->csv_len = req->body_len;
-  if (!out->survey_id || !out->encoding) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  if (!out->survey_id || !out->encoding)
+    return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   return TRIN_OK;
 }
 

@@ -187,8 +187,9 @@ static void trinctl_mapping_and_surveyxact_file(void **state) {
         "2001;Beboer;Enig;Enig;Enig\r\n"
         "2002;Beboer;Helt enig;Enig;Enig\r\n", f);
   fclose(f);
-  snprintf(cmd, sizeof cmd, "%s --endpoint %s survey import --survey S-X --round 1 --mapped %s 2>&1",
-           TRINCTL_BIN, env.sv.endpoint, path);
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint %s survey import --survey S-X --round 1 --mapped %s 2>&1", TRINCTL_BIN,
+           env.sv.endpoint, path);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 1);
   assert_non_null(strstr(out, "line 3, column 3 (Vi har tillid til projektets økonomi): 'Helt "
                               "enig' is not an answer word of the mapping"));

@@ -236,9 +236,9 @@ static void save_mapping(const Trin__Survey__ImportMapping *m) {
   uint8_t *buf = malloc(len + 1);
   trin__survey__import_mapping__pack(m, buf);
   assert_int_equal(trin_store_begin(store, &err), TRIN_OK);
-  assert_int_equal(survey_store_mapping_put(store, survey_no, buf, len, "KAB", "2026-12-07T00:00:00Z",
-                                            &err),
-                   TRIN_OK);
+  assert_int_equal(
+      survey_store_mapping_put(store, survey_no, buf, len, "KAB", "2026-12-07T00:00:00Z", &err),
+      TRIN_OK);
   assert_int_equal(trin_store_commit(store, &err), TRIN_OK);
   free(buf);
 }
@@ -317,8 +317,8 @@ static void surveyxact_export_by_hand(void **state) {
   assert_int_equal(a.sum, 2);
   /* The comments were read from their column (one with ';', one with a
    * line break, CRLF -> LF). */
-  assert_int_equal(count_rows("SELECT count(*) FROM responses WHERE comment = 'Fint; men langsomt'"),
-                   1);
+  assert_int_equal(
+      count_rows("SELECT count(*) FROM responses WHERE comment = 'Fint; men langsomt'"), 1);
   assert_int_equal(count_rows("SELECT count(*) FROM responses WHERE comment = 'Flere\nlinjer'"), 1);
   /* Sent again as it is: unchanged, not counted twice. */
   assert_int_equal(import_mapped(1, csv, len, &r, &err), TRIN_OK);
@@ -388,23 +388,19 @@ static void unknown_word_refuses_the_whole_file(void **state) {
       "n1;Beboer;Enig;Enig;Enig\r\n"
       "n2;Beboer;Uenig;Uenig;Uenig\r\n"
       "n3;Beboer;Enig;Delvis enig;Enig\r\n";
-  static const char role[] = "respondentid,Hvad er din rolle?,Vi har tillid til projektets økonomi,"
-                             "Dialogen med byggeledelsen er god,Valget af fliser i badeværelset\n"
-                             "n1,Borgmester,Enig,Enig,Enig\n";
-  static const char missing[] = "respondentid,Hvad er din rolle?,Vi har tillid til økonomien,"
-                                "Dialogen med byggeledelsen er god,Valget af fliser i badeværelset\n"
-                                "n1,Beboer,Enig,Enig,Enig\n";
-  static const char twice[] = "respondentid,Hvad er din rolle?,Vi har tillid til projektets økonomi,"
-                              "Dialogen med byggeledelsen er god,Valget af fliser i badeværelset,"
-                              "DIALOGEN MED BYGGELEDELSEN ER GOD\n"
+  /* The header of every case below but "missing". */
+#define HEAD "respondentid,Hvad er din rolle?,Vi har tillid til projektets økonomi," \
+             "Dialogen med byggeledelsen er god,Valget af fliser i badeværelset"
+  static const char role[] = HEAD "\nn1,Borgmester,Enig,Enig,Enig\n";
+  static const char missing[] =
+      "respondentid,Hvad er din rolle?,Vi har tillid til økonomien,"
+      "Dialogen med byggeledelsen er god,Valget af fliser i badeværelset\n"
+      "n1,Beboer,Enig,Enig,Enig\n";
+  static const char twice[] = HEAD ",DIALOGEN MED BYGGELEDELSEN ER GOD\n"
                               "n1,Beboer,Enig,Enig,Enig,Enig\n";
-  static const char noresp[] = "respondentid,Hvad er din rolle?,Vi har tillid til projektets økonomi,"
-                               "Dialogen med byggeledelsen er god,Valget af fliser i badeværelset\n"
-                               ",Beboer,Enig,Enig,Enig\n";
+  static const char noresp[] = HEAD "\n,Beboer,Enig,Enig,Enig\n";
   /* The NUL and UTF-8 refusals of the plain import hold here too. */
-  static const char nul[] = "respondentid,Hvad er din rolle?,Vi har tillid til projektets økonomi,"
-                            "Dialogen med byggeledelsen er god,Valget af fliser i badeværelset\n"
-                            "n1,Beboer,En\0ig,Enig,Enig\n";
+  static const char nul[] = HEAD "\nn1,Beboer,En\0ig,Enig,Enig\n";
   static const char utf8[] = "respondentid;Hvad er din rolle?;Vi har tillid til projektets økonomi;"
                              "Dialogen med byggeledelsen er god;Valget af fliser i badeværelset\n"
                              "n1;Beboer;Enig;Enig;Meget u\xe6nig\n";
@@ -443,6 +439,7 @@ static void unknown_word_refuses_the_whole_file(void **state) {
     assert_int_equal(count_rows("SELECT count(*) FROM responses"), responses);
     assert_int_equal(count_rows("SELECT count(*) FROM trin_outbox"), events);
   }
+#undef HEAD
 }
 
 /* The mapping belongs to the survey's definition: the client's writers save

@@ -583,7 +583,8 @@ static int mapping_row(void *data, const trin_csv_row_t *row, trin_err_t *err) {
   const char *field = f->answers ? "answers" : "columns";
   if (!f->header_seen) {
     f->header_seen = true;
-    f->col_a = f->answers ? column_of(row, "word", "ord") : column_of(row, "question", "spørgsmål");
+    f->col_a = f->answers ? column_of(row, "word", "ord")
+                          : column_of(row, "question", "spørgsmål");
     f->col_b = f->answers ? column_of(row, "score", "point") : column_of(row, "key", "nøgle");
     if (f->col_a < 0 || f->col_b < 0)
       return trin_err_set(err, TRIN_EINVALID, field, "line %zu: the header needs the columns %s",
@@ -668,7 +669,8 @@ static void print_mapping(FILE *f, const Trin__Survey__ImportMappingReply *r) {
   }
   trinctl_table_print(f, t, 4);
   trinctl_table_destroy(&t);
-  fprintf(f, "  svarord%s:\n", r->default_answers ? " (standard: dansk fempunkts enighedsskala)" : "");
+  fprintf(f, "  svarord%s:\n",
+          r->default_answers ? " (standard: dansk fempunkts enighedsskala)" : "");
   const char *h2[] = {"ord", "point"};
   t = trinctl_table_new(2, h2);
   for (size_t i = 0; i < m->n_answers; i++) {
