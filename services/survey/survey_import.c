@@ -249,9 +249,9 @@ static int mapped_column(const Trin__Survey__ImportMapping *m, const char *heade
 }
 
 /* The header of an export as it comes: every column the mapping names but
- * the comment's must be there once (a renamed question would otherwise drop its answers
- * without a word); columns it does not name (Start time, Email, ...) are
- * read past. */
+ * the comment's must be there once (a renamed question would otherwise drop
+ * its answers without a word); columns it does not name (Start time, Email,
+ * ...) are read past. */
 static int csv_header_mapped(import_t *im, const trin_csv_row_t *row, trin_err_t *err) {
   const Trin__Survey__ImportMapping *m = im->map;
   if (m->n_columns > SURVEY_MAX_STATEMENTS) /* checked when saved; at[] holds no more */
