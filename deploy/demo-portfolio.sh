@@ -416,6 +416,34 @@ else
   echo "demo: $iku_csv is not there: no IKU figures in the demo" >&2
 fi
 
+# ---- survey exports as they come (issue 20, item 7) -----------------------------
+# fsb follows beboertilfredshed with TeamVaerk (seed 000, Bilag 6): a round
+# for Bøgeparken's følgegruppe and residents, exported as SurveyXact and
+# Forms write it (question texts as headers, answer words, ';', a BOM, CRLF),
+# imported as it is through the survey's saved mapping and the shipped Danish
+# five-point scale (`trinctl survey mapping-show S-FSB-101`, docs/survey.md).
+wait_for survey list --project FSB-101
+t survey create S-FSB-101 --project FSB-101 --title "TeamVaerk-måling Bøgeparken" \
+  --statements "$tmp/statements.csv" --drop 0,5 --floor 3,0
+t survey round S-FSB-101 --number 1 --opens 2024-04-01 --closes 2024-04-30
+printf 'spørgsmål;nøgle\r\n%s\r\n%s\r\n%s\r\n' \
+  "Jeg har tillid til økonomien i projektet;TRUST_ECONOMY" \
+  "Jeg føler mig godt informeret om byggeriet;INFORMED" \
+  "Vores ønsker bliver hørt;LISTENED" > "$tmp/teamvaerk-mapping.csv"
+{
+  printf '\xef\xbb\xbf"Respondent";"Startet";"Rolle";"Jeg har tillid til økonomien i projektet";'
+  printf '"Jeg føler mig godt informeret om byggeriet";"Vores ønsker bliver hørt";"Kommentar"\r\n'
+  printf '"tv-1";"2024-04-02 09:12";"Følgegruppe";"Enig";"Meget enig";"Enig";"Godt møde"\r\n'
+  printf '"tv-2";"2024-04-02 10:40";"Følgegruppe";"Hverken enig eller uenig";"Enig";"Enig";""\r\n'
+  printf '"tv-3";"2024-04-03 18:05";"Beboer";"Uenig";"Enig";"Ved ikke";"Hvornår kommer\r\nstilladset?"\r\n'
+  printf '"tv-4";"2024-04-04 07:55";"Beboer";"Enig";"Meget enig";"Hverken enig eller uenig";""\r\n'
+  printf '"tv-5";"2024-04-05 20:30";"Beboer";"Meget uenig";"Uenig";"Uenig";""\r\n'
+  printf '"tv-6";"2024-04-06 12:00";"Beboer";"Enig";"Enig";"Meget enig";""\r\n'
+} > "$tmp/teamvaerk-runde1.csv"
+t survey mapping-set S-FSB-101 --respondent-column Respondent --role-column Rolle \
+  --comment-column Kommentar --columns "$tmp/teamvaerk-mapping.csv"
+t survey import "$tmp/teamvaerk-runde1.csv" --survey S-FSB-101 --round 1 --mapped
+
 echo done >"$STATE"
 echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties," \
   "IKU of 98 municipalities (trinctl benchmark iku --municipality Aalborg)"

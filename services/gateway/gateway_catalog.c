@@ -134,6 +134,9 @@ static const route_t ROUTES[] = {
     /* lifecycle: the client's answer to a repair the contractor reported */
     {"trin.lifecycle.ConfirmDefectFix", "POST", "/api/v1/defects/{defect_id}/confirmation"},
     {"trin.lifecycle.RejectDefectFix", "POST", "/api/v1/defects/{defect_id}/rejection"},
+    /* survey: exports as they come (issue 20, item 7) */
+    {"trin.survey.SetImportMapping", "POST", "/api/v1/surveys/{survey_id}/import-mapping"},
+    {"trin.survey.GetImportMapping", "GET", "/api/v1/surveys/{survey_id}/import-mapping"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

@@ -32,6 +32,11 @@ static const trin_access_rule_t RULES[] = {
     /* issue 19, corrections: who may import answers may remove them */
     {"trin.survey.RemoveResponse", R(RESIDENT) | R(WRITER), TRIN_SCOPE_MEMBER},
     {"trin.survey.ClearRound", R(RESIDENT) | R(WRITER), TRIN_SCOPE_MEMBER},
+    /* issue 20, item 7: the import mapping is part of the survey's
+     * definition (the client's writers); those who read the survey or
+     * import into it read it */
+    {"trin.survey.SetImportMapping", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.survey.GetImportMapping", READERS | R(RESIDENT), TRIN_SCOPE_MEMBER},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -50,6 +55,9 @@ static const trin_access_words_t WORDS[] = {
     {"trin.survey.AcknowledgeAlert", "acknowledge a survey alert"},
     {"trin.survey.RemoveResponse", "remove a respondent's answers from a round"},
     {"trin.survey.ClearRound", "clear a wrongly imported round"},
+    {"trin.survey.SetImportMapping",
+     "save a survey's import mapping (export columns and answer words)"},
+    {"trin.survey.GetImportMapping", "read a survey's import mapping"},
     TRIN_TOKEN_ACCESS_WORDS,
 };
 

@@ -8,6 +8,7 @@
 
 #include "survey_access.h"
 #include "survey_correct.h"
+#include "survey_mapping.h"
 #include "survey_results.h"
 #include "survey_rules.h"
 #include "survey_store.h"
@@ -290,6 +291,7 @@ static int import_responses(trin_request_t *req, const ProtobufCMessage *msg, vo
       .encoding = m->encoding,
       .responses = m->responses,
       .n_responses = m->n_responses,
+      .mapped = m->mapped,
   };
   Trin__Survey__ImportReply reply = TRIN__SURVEY__IMPORT_REPLY__INIT;
   int rc = TRIN_OK;
@@ -610,6 +612,89 @@ static int clear_round(trin_request_t *req, const ProtobufCMessage *msg, void *d
   return correct(req, data, &c, err);
 }
 
+/* ---- import mappings (issue 20, item 7) ------------------------------------------- */
+
+/* The reply for a saved mapping: as saved, the default answer words written
+ * out. mapping is unpacked by the caller. */
+static int reply_mapping(trin_request_t *req, const survey_survey_msg_t *sv,
+                         const Trin__Survey__ImportMapping *mapping, const char *set_by,
+                         const char *set_at, bool emit, trin_arena_t *a, trin_err_t *err) {
+  Trin__Survey__ImportMappingReply r = TRIN__SURVEY__IMPORT_MAPPING_REPLY__INIT;
+  r.survey_id = sv->id;
+  bool defaulted = false;
+  r.mapping = survey_mapping_effective(mapping, a, &defaulted);
+  r.default_answers = defaulted;
+  r.set_by = (char *)set_by;
+  r.set_at = (char *)set_at;
+  if (!r.mapping) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  if (emit) {
+    trin_event_id_t ids[3];
+    size_t n = survey_event_ids(sv, ids);
+    int rc = trin_request_emit(req, "survey.mapping_set", sv->client_org, ids, n, &r.base,
+                               &r.seq, err);
+    if (rc) return rc;
+  }
+  return trin_request_reply(req, &r.base, err);
+}
+
+static int set_import_mapping(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                              trin_err_t *err) {
+  const Trin__Survey__SetImportMapping *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  uint8_t *packed = NULL;
+  int rc;
+  TRY(trin_id_check(m->survey_id, "survey_id", err));
+  survey_survey_msg_t sv;
+  int64_t no;
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
+  TRY(survey_mapping_check(m->mapping, &sv, err));
+  /* The role saved as its word ("beboere" -> residents), as replies say roles. */
+  Trin__Survey__ImportMapping map = *m->mapping;
+  if (map.role && *map.role)
+    map.role = (char *)survey_role_name(survey_role_parse(map.role, "", err));
+  size_t len = trin__survey__import_mapping__get_packed_size(&map);
+  if (!(packed = malloc(len ? len : 1)))
+    TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
+  trin__survey__import_mapping__pack(&map, packed);
+  const trin_caller_t *c = trin_request_caller(req);
+  const char *org = c && *c->org ? c->org : "local";
+  char *by = c && *c->person ? trin_arena_printf(&a, "%s/%s", org, c->person)
+                             : trin_arena_strdup(&a, org);
+  char when[TRIN_TIME_BUF];
+  trin_time_format(trin_time_now(), when);
+  if (!by) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
+  TRY(survey_store_mapping_put(trin_request_store(req), no, packed, len, by, when, err));
+  TRY(reply_mapping(req, &sv, &map, by, when, true, &a, err));
+out:
+  free(packed);
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int get_import_mapping(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                              trin_err_t *err) {
+  const Trin__Survey__GetImportMapping *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  Trin__Survey__ImportMapping *mapping = NULL;
+  int rc;
+  TRY(trin_id_check(m->survey_id, "survey_id", err));
+  survey_survey_msg_t sv;
+  int64_t no;
+  TRY(load_survey(req, &a, m->survey_id, &sv, &no, err));
+  survey_mapping_row_t row;
+  TRY(survey_store_mapping_get(trin_request_store(req), no, &a, &row, err));
+  if (!row.found)
+    TRY(trin_err_set(err, TRIN_ENOTFOUND, "survey_id",
+                     "survey '%s' has no import mapping (trinctl survey mapping-set)", sv.id));
+  if (!(mapping = trin__survey__import_mapping__unpack(NULL, row.len, row.mapping)))
+    TRY(trin_err_set(err, TRIN_EINTERNAL, "survey_id", "the saved mapping is unreadable"));
+  TRY(reply_mapping(req, &sv, mapping, row.set_by, row.set_at, false, &a, err));
+out:
+  if (mapping) trin__survey__import_mapping__free_unpacked(mapping, NULL);
+  trin_arena_reset(&a);
+  return rc;
+}
+
 int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
   trin_access_install(server, &survey_access);
   trin_server_handle(server, &trin__survey__create_survey__descriptor, create_survey, svc);
@@ -627,5 +712,10 @@ int survey_handlers_register(trin_server_t *server, survey_service_t *svc) {
   trin_server_handle(server, &trin__survey__list_alerts__descriptor, list_alerts, svc);
   trin_server_handle(server, &trin__survey__remove_response__descriptor, remove_response, svc);
   trin_server_handle(server, &trin__survey__clear_round__descriptor, clear_round, svc);
+  /* issue 20, item 7 */
+  trin_server_handle(server, &trin__survey__set_import_mapping__descriptor, set_import_mapping,
+                     svc);
+  trin_server_handle(server, &trin__survey__get_import_mapping__descriptor, get_import_mapping,
+                     svc);
   return TRIN_OK;
 }

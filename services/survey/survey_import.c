@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "survey_encoding.h"
+#include "survey_mapping.h"
 #include "survey_results.h"
 #include "trin_csv.h"
 #include "trin_date.h"
@@ -89,6 +90,12 @@ typedef struct {
   int col_respondent, col_role, col_comment;
   int *col_stmt;             /* column -> statement index, -1 = not a statement */
   size_t ncols;
+  /* Mapped imports (issue 20, item 7): the survey's mapping, the role every
+   * row has when it names no role column (-1 = from the column), and the
+   * headers as the file wrote them (malloc'd, for refusals). */
+  const Trin__Survey__ImportMapping *map;
+  int fixed_role;
+  char **headers;
 } import_t;
 
 /* A comment as people write them: several lines are fine (CRLF becomes
@@ -223,9 +230,102 @@ static int csv_header(import_t *im, const trin_csv_row_t *row, trin_err_t *err) 
   return TRIN_OK;
 }
 
+/* Which mapped column a header is (-1 none): the respondent's, the role's,
+ * the comment's (SURVEY_COLUMN_*) or a statement's (3 + its index in the
+ * mapping's columns). */
+static int mapped_column(const Trin__Survey__ImportMapping *m, const char *header) {
+  char h[SURVEY_MAPPING_NORM_BUF], w[SURVEY_MAPPING_NORM_BUF];
+  if (!survey_mapping_normalise(header, h, sizeof h) || !*h) return -1;
+  const char *named[3] = {m->respondent_column, m->role_column, m->comment_column};
+  for (int i = 0; i < 3; i++) {
+    survey_mapping_normalise(named[i], w, sizeof w);
+    if (*w && strcmp(h, w) == 0) return i;
+  }
+  for (size_t i = 0; i < m->n_columns; i++) {
+    survey_mapping_normalise(m->columns[i]->header, w, sizeof w);
+    if (strcmp(h, w) == 0) return 3 + (int)i;
+  }
+  return -1;
+}
+
+/* The header of an export as it comes: every column the mapping names but
+ * the comment's must be there once (a renamed question would otherwise drop
+ * its answers without a word); columns it does not name (Start time, Email,
+ * ...) are read past. */
+static int csv_header_mapped(import_t *im, const trin_csv_row_t *row, trin_err_t *err) {
+  const Trin__Survey__ImportMapping *m = im->map;
+  if (m->n_columns > SURVEY_MAX_STATEMENTS) /* checked when saved; at[] holds no more */
+    return trin_err_set(err, TRIN_EINTERNAL, "mapped", "the saved mapping has too many columns");
+  size_t n = row->n ? row->n : 1;
+  im->col_stmt = malloc(n * sizeof *im->col_stmt);
+  im->headers = calloc(n, sizeof *im->headers);
+  if (!im->col_stmt || !im->headers) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  im->ncols = row->n;
+  im->col_respondent = im->col_role = im->col_comment = -1;
+  int at[3 + SURVEY_MAX_STATEMENTS];
+  for (size_t i = 0; i < 3 + m->n_columns; i++) at[i] = -1;
+  for (size_t c = 0; c < row->n; c++) {
+    im->col_stmt[c] = -1;
+    if (!(im->headers[c] = strdup(row->fields[c])))
+      return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    int j = mapped_column(m, row->fields[c]);
+    if (j < 0) continue;
+    if (at[j] >= 0)
+      return trin_err_set(err, TRIN_EINVALID, "csv",
+                          "line %zu: columns %d and %zu are both '%.60s'; the mapping needs "
+                          "one column of each name",
+                          row->line, at[j] + 1, c + 1, row->fields[c]);
+    at[j] = (int)c;
+    if (j >= 3) im->col_stmt[c] = stmt_index(im->sv, m->columns[j - 3]->statement_key);
+  }
+  im->col_respondent = at[SURVEY_COLUMN_RESPONDENT];
+  im->col_role = at[SURVEY_COLUMN_ROLE];
+  im->col_comment = at[SURVEY_COLUMN_COMMENT];
+  /* A file without the comment column has no comments (one may have been
+   * taken out before sending, comments being free text). */
+  const char *missing = im->col_respondent < 0                   ? m->respondent_column
+                        : im->fixed_role < 0 && im->col_role < 0 ? m->role_column
+                                                                 : NULL;
+  for (size_t i = 0; !missing && i < m->n_columns; i++)
+    if (at[3 + i] < 0) missing = m->columns[i]->header;
+  if (missing)
+    return trin_err_set(err, TRIN_EINVALID, "csv",
+                        "line %zu: the file has no column '%.80s', which survey '%s''s "
+                        "mapping names (was the question renamed? save the mapping again)",
+                        row->line, missing, im->sv->id);
+  return TRIN_OK;
+}
+
+/* A refused cell of a mapped import: its line, column and header. */
+static int mapped_refusal(const import_t *im, const trin_csv_row_t *row, size_t c,
+                          const trin_err_t *e, trin_err_t *err) {
+  return trin_err_set(err, e->code, "csv", "line %zu, column %zu (%.60s): %s", row->line, c + 1,
+                      im->headers[c], e->message);
+}
+
+/* One cell of a mapped import -> im->scores; EINVALID naming the word. */
+static int mapped_cell(import_t *im, const trin_csv_row_t *row, size_t c, trin_err_t *err) {
+  int k = im->col_stmt[c];
+  const char *cell = row->fields[c];
+  char w[SURVEY_MAPPING_NORM_BUF];
+  survey_mapping_normalise(cell, w, sizeof w);
+  if (!*w) return TRIN_OK; /* not answered */
+  int score;
+  if (survey_mapping_score(im->map, im->scale, cell, &score)) {
+    im->scores[k] = (uint8_t)score;
+    return TRIN_OK;
+  }
+  char words[300];
+  survey_mapping_words(im->map, words, sizeof words);
+  trin_err_t e = {0};
+  trin_err_set(&e, TRIN_EINVALID, "", "'%.60s' is not an answer word of the mapping (%s)", cell,
+               words);
+  return mapped_refusal(im, row, c, &e, err);
+}
+
 static int csv_row(void *data, const trin_csv_row_t *row, trin_err_t *err) {
   import_t *im = data;
-  if (!im->col_stmt) return csv_header(im, row, err);
+  if (!im->col_stmt) return im->map ? csv_header_mapped(im, row, err) : csv_header(im, row, err);
   if (row->n != im->ncols)
     return trin_err_set(err, TRIN_EINVALID, "csv", "line %zu: %zu fields, the header has %zu",
                         row->line, row->n, im->ncols);
@@ -237,17 +337,25 @@ static int csv_row(void *data, const trin_csv_row_t *row, trin_err_t *err) {
   if (!*respondent || strlen(respondent) > SURVEY_RESPONDENT_MAX)
     rc = trin_err_set(&e, TRIN_EINVALID, "", "respondent must be 1–%d characters",
                       SURVEY_RESPONDENT_MAX);
-  int role = -1;
-  if (!rc) {
+  if (rc && im->map) return mapped_refusal(im, row, (size_t)im->col_respondent, &e, err);
+  int role = im->map && im->fixed_role >= 0 ? im->fixed_role : -1;
+  if (!rc && role < 0) {
     role = survey_role_parse(row->fields[im->col_role], "role", &e);
     if (role < 0) rc = TRIN_EINVALID;
+    if (rc && im->map) return mapped_refusal(im, row, (size_t)im->col_role, &e, err);
   }
   char comment[SURVEY_COMMENT_MAX + 1];
   if (!rc)
     rc = comment_prepare(im->col_comment >= 0 ? row->fields[im->col_comment] : "", comment,
                          "comment", &e);
+  if (rc && im->map) return mapped_refusal(im, row, (size_t)im->col_comment, &e, err);
   memset(im->scores, SURVEY_NO_ANSWER, im->nstmt);
-  for (size_t c = 0; !rc && c < row->n; c++) {
+  for (size_t c = 0; !rc && im->map && c < row->n; c++)
+    if (im->col_stmt[c] >= 0) {
+      int crc = mapped_cell(im, row, c, err);
+      if (crc) return crc;
+    }
+  for (size_t c = 0; !rc && !im->map && c < row->n; c++) {
     int k = im->col_stmt[c];
     const char *cell = row->fields[c];
     if (k < 0) continue;
@@ -434,6 +542,26 @@ int survey_results_emit(trin_request_t *req, const survey_survey_msg_t *sv, int6
   return rc;
 }
 
+/* The survey's saved mapping, unpacked (free with
+ * trin__survey__import_mapping__free_unpacked); NOT_FOUND on mapped when it
+ * has none. */
+static int mapping_load(trin_store_t *s, const survey_survey_msg_t *sv, int64_t no,
+                        trin_arena_t *a, Trin__Survey__ImportMapping **out, trin_err_t *err) {
+  survey_mapping_row_t row;
+  int rc = survey_store_mapping_get(s, no, a, &row, err);
+  if (rc) return rc;
+  if (!row.found)
+    return trin_err_set(err, TRIN_ENOTFOUND, "mapped",
+                        "survey '%s' has no import mapping; save one first (trinctl survey "
+                        "mapping-set)",
+                        sv->id);
+  *out = trin__survey__import_mapping__unpack(NULL, row.len, row.mapping);
+  if (!*out)
+    return trin_err_set(err, TRIN_EINTERNAL, "mapped", "survey '%s''s saved mapping is unreadable",
+                        sv->id);
+  return TRIN_OK;
+}
+
 /* A cell that is not UTF-8 in a file that reads as Windows-1252: the
  * reader's words name the cell and the byte; say what the file is and how
  * to save it, in Excel's own (Danish) menu names. */
@@ -461,6 +589,7 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
   trin_arena_t a = TRIN_ARENA_INIT;
   import_t im;
   char *converted = NULL;
+  Trin__Survey__ImportMapping *mapping = NULL;
   memset(&im, 0, sizeof im);
   survey_survey_msg_t sv;
   int rc = trin_id_check(in->survey_id, "survey_id", err);
@@ -493,6 +622,22 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
   }
   survey_encoding_t enc;
   if ((rc = survey_encoding_parse(in->encoding, &enc, "encoding", err))) goto out;
+  im.fixed_role = -1;
+  if (in->mapped && !has_csv) {
+    rc = trin_err_set(err, TRIN_EINVALID, "mapped",
+                      "applies to csv only (a survey tool's export as it comes)");
+    goto out;
+  }
+  if (in->mapped && (rc = mapping_load(s, &sv, im.no, &a, &mapping, err))) goto out;
+  if (mapping) {
+    im.map = mapping;
+    if (mapping->role && *mapping->role)
+      im.fixed_role = survey_role_parse(mapping->role, "mapped", err);
+    if (im.fixed_role < 0 && mapping->role && *mapping->role) {
+      rc = TRIN_EINVALID;
+      goto out;
+    }
+  }
   if (enc != SURVEY_ENCODING_UTF8 && !has_csv) {
     rc = trin_err_set(err, TRIN_EINVALID, "encoding",
                       "applies to csv only (responses are UTF-8 text)");
@@ -508,7 +653,9 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
         goto out;
       csv = converted;
     }
-    trin_csv_options_t o = {.max_fields = SURVEY_MAX_STATEMENTS + 8, .field = "csv"};
+    /* An export as it comes carries the tool's own columns too. */
+    trin_csv_options_t o = {.max_fields = im.map ? 1000 : SURVEY_MAX_STATEMENTS + 8,
+                            .field = "csv"};
     rc = trin_csv_parse(csv, csv_len, &o, csv_row, &im, err);
     if (rc == TRIN_EINVALID && enc == SURVEY_ENCODING_UTF8)
       advise_windows_1252(in->csv, in->csv_len, err);
@@ -554,7 +701,10 @@ out:
   free(im.old);
   free(im.delta);
   free(im.col_stmt);
+  for (size_t c = 0; im.headers && c < im.ncols; c++) free(im.headers[c]);
+  free(im.headers);
   free(converted);
+  if (mapping) trin__survey__import_mapping__free_unpacked(mapping, NULL);
   trin_arena_reset(&a);
   return rc;
 }

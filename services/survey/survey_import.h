@@ -42,6 +42,12 @@ typedef struct {
   size_t n_responses;
   /* Field prefix for errors in `responses` ("responses" for requests,
    * "responses" in the webhook's JSON too). */
+  /* Issue 20, item 7: csv is an export as it comes, read through the
+   * survey's saved mapping (survey_mapping.h): question texts as headers,
+   * answer words as cells, columns it does not name ignored; a refused cell
+   * names its line, column and header ("line 4, column 7 (Vi har tillid
+   * ...): ..."). */
+  bool mapped;
 } survey_import_input_t;
 
 /* Validates, records, updates aggregates, re-evaluates alerts and emits.

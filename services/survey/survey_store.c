@@ -156,8 +156,20 @@ static const trin_migration_t MIGRATIONS[] = {
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
+/* Issue 20, item 7: a survey's import mapping (trin.survey.ImportMapping,
+ * packed as sent), a scope of its own so it numbers apart from the schema's
+ * main line. Keyed like the survey's other children (migration 2). */
+static const trin_migration_t MAPPING_MIGRATIONS[] = {
+    {1,
+     "CREATE TABLE import_mappings ("
+     " project_id TEXT NOT NULL, survey_no INTEGER NOT NULL, mapping BLOB NOT NULL,"
+     " set_by TEXT NOT NULL, set_at TEXT NOT NULL,"
+     " PRIMARY KEY (project_id, survey_no))"},
+};
+
 int survey_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "survey", MIGRATIONS, NMIGRATIONS, err);
+  if (!rc) rc = trin_store_migrate(s, "survey_mapping", MAPPING_MIGRATIONS, 1, err);
   /* A large import touches many index pages; give this connection a page
    * cache that holds them (SQLite's default is 2 MiB). */
   if (!rc) rc = trin_store_exec(s, "PRAGMA cache_size = -262144", err);
@@ -878,5 +890,42 @@ int survey_store_alert_log_load(trin_store_t *s, int64_t no, trin_arena_t *ar,
   }
   trin_stmt_reset(st);
   if (!rc && ar->failed) rc = oom(err);
+  return rc;
+}
+
+/* ---- import mappings (issue 20, item 7) ------------------------------------------ */
+
+int survey_store_mapping_put(trin_store_t *s, int64_t no, const void *mapping, size_t len,
+                             const char *set_by, const char *set_at, trin_err_t *err) {
+  TRIN_STMT("INSERT INTO import_mappings(project_id, survey_no, mapping, set_by, set_at)"
+            " SELECT project_id, no, ?2, ?3, ?4 FROM surveys WHERE no = ?1"
+            " ON CONFLICT(project_id, survey_no) DO UPDATE SET mapping = excluded.mapping,"
+            " set_by = excluded.set_by, set_at = excluded.set_at");
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_blob(st, 2, mapping, len);
+  trin_stmt_bind_text(st, 3, set_by);
+  trin_stmt_bind_text(st, 4, set_at);
+  return trin_stmt_run(st, err);
+}
+
+int survey_store_mapping_get(trin_store_t *s, int64_t no, trin_arena_t *a,
+                             survey_mapping_row_t *out, trin_err_t *err) {
+  TRIN_STMT("SELECT mapping, set_by, set_at FROM import_mappings WHERE " OF_SURVEY("1"));
+  trin_stmt_bind_int64(st, 1, no);
+  int rc = trin_stmt_step(st, err);
+  memset(out, 0, sizeof *out);
+  if (rc == TRIN_STORE_ROW) {
+    size_t len = 0;
+    const void *b = trin_stmt_blob(st, 0, &len);
+    uint8_t *copy = trin_arena_alloc(a, len ? len : 1);
+    if (copy) memcpy(copy, b, len);
+    out->mapping = copy;
+    out->len = len;
+    out->set_by = trin_stmt_text_dup(st, 1, a);
+    out->set_at = trin_stmt_text_dup(st, 2, a);
+    out->found = true;
+    rc = copy && out->set_by && out->set_at ? TRIN_OK : oom(err);
+  }
+  trin_stmt_reset(st);
   return rc;
 }

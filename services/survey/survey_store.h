@@ -160,4 +160,19 @@ int survey_store_alert_log_ack(trin_store_t *s, int64_t no, const survey_alert_r
 int survey_store_alert_log_load(trin_store_t *s, int64_t no, trin_arena_t *ar,
                                 survey_alert_log_t **out, size_t *n, trin_err_t *err);
 
+/* ---- import mappings (issue 20, item 7) ------------------------------------------ */
+
+/* Saves (replaces) survey no's mapping: the packed trin.survey.ImportMapping
+ * (len bytes, copied), who set it ("org" or "org/person") and when. */
+int survey_store_mapping_put(trin_store_t *s, int64_t no, const void *mapping, size_t len,
+                             const char *set_by, const char *set_at, trin_err_t *err);
+typedef struct {
+  bool found;                 /* false: the survey has no mapping (the rest empty) */
+  const uint8_t *mapping;     /* packed, in the arena */
+  size_t len;
+  const char *set_by, *set_at;
+} survey_mapping_row_t;
+int survey_store_mapping_get(trin_store_t *s, int64_t no, trin_arena_t *a,
+                             survey_mapping_row_t *out, trin_err_t *err);
+
 #endif

@@ -146,6 +146,36 @@ int survey_webhook_parse(const char *body, size_t len, trin_arena_t *a,
   return rc;
 }
 
+/* A survey tool's export posted as it is (issue 20, item 7): the body is
+ * the CSV file, the query says where it goes. */
+int survey_webhook_parse_csv(const trin_http_request_t *req, trin_arena_t *a,
+                             survey_import_input_t *out, trin_err_t *err) {
+  memset(out, 0, sizeof *out);
+  char sid[128], round[16], mapped[16], enc[32];
+  if (!trin_http_query(req, "survey_id", sid, sizeof sid) || !*sid)
+    return bad(err, "survey_id", "is required in the query (?survey_id=...&round=N)");
+  char *end = NULL;
+  long r = trin_http_query(req, "round", round, sizeof round) ? strtol(round, &end, 10) : 0;
+  if (!end || end == round || *end || r < 1 || r > 100000)
+    return bad(err, "round", "is required in the query (a round number 1, 2, ...)");
+  if (!trin_http_query(req, "mapped", mapped, sizeof mapped)) mapped[0] = '\0';
+  bool yes = strcasecmp(mapped, "true") == 0 || strcmp(mapped, "1") == 0 ||
+             strcasecmp(mapped, "yes") == 0 || strcasecmp(mapped, "ja") == 0;
+  bool no = !*mapped || strcasecmp(mapped, "false") == 0 || strcmp(mapped, "0") == 0 ||
+            strcasecmp(mapped, "no") == 0 || strcasecmp(mapped, "nej") == 0;
+  if (!yes && !no) return bad(err, "mapped", "must be true or false");
+  if (!trin_http_query(req, "encoding", enc, sizeof enc)) enc[0] = '\0';
+  out->survey_id = trin_arena_strdup(a, sid);
+  out->round = (int32_t)r;
+  out->mapped = yes;
+  out->encoding = trin_arena_strdup(a, enc);
+  out->csv = req->body;
+  out->csv_len = req->body_len;
+  if (!out->survey_id || !out->encoding)
+    return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  return TRIN_OK;
+}
+
 /* ---- serving ---------------------------------------------------------------------- */
 
 static int http_status(int code) {
@@ -274,7 +304,10 @@ static void on_request(void *data, const trin_http_request_t *req, trin_http_res
   }
   trin_arena_t a = TRIN_ARENA_INIT;
   survey_import_input_t in;
-  int rc = survey_webhook_parse(req->body, req->body_len, &a, &in, &err);
+  const char *type = trin_http_header(req, "Content-Type");
+  bool csv = type && strncasecmp(type, "text/csv", 8) == 0;
+  int rc = csv ? survey_webhook_parse_csv(req, &a, &in, &err)
+               : survey_webhook_parse(req->body, req->body_len, &a, &in, &err);
   apply_t ap = {.w = w, .in = &in, .org = org};
   trin__survey__import_reply__init(&ap.reply);
   if (!rc) rc = trin_server_apply(w->server, apply_import, &ap, &err);

@@ -7,6 +7,12 @@
  *    "responses": [{"respondent": "r-17", "role": "residents",
  *                   "scores": {"TRUST_ECONOMY": 4, "DIALOGUE": 5},
  *                   "comment": "..."}]}
+ * Or a survey tool's export as it is (issue 20, item 7):
+ *   POST /v1/survey/responses?survey_id=S-P1&round=2&mapped=true
+ *   Content-Type: text/csv
+ *   (the CSV file; mapped=true reads it through the survey's saved
+ *   mapping, without it the headers are statement keys as in the CSV
+ *   import; encoding=windows-1252 as ImportResponses.encoding)
  * The body is one import: all or nothing, in its own store transaction
  * (trin_server_apply), with the same events as ImportResponses. Tokens are
  * compared in constant time and never logged. Replies are JSON: 200 with the counts, or
@@ -40,5 +46,10 @@ int survey_webhook_port(const survey_webhook_t *w);
  * arena a). Exposed for tests. */
 int survey_webhook_parse(const char *body, size_t len, trin_arena_t *a,
                          survey_import_input_t *out, trin_err_t *err);
+
+/* The query of a text/csv request into an import whose csv is the body
+ * (borrowed: valid while req is). Exposed for tests. */
+int survey_webhook_parse_csv(const trin_http_request_t *req, trin_arena_t *a,
+                             survey_import_input_t *out, trin_err_t *err);
 
 #endif

@@ -87,6 +87,9 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.token.CreateToken", "token create"},
     {"trin.token.RevokeToken", "token revoke"},
     {"trin.token.ListTokens", "token list"},
+    /* issue 20, item 7: survey exports as they come */
+    {"trin.survey.SetImportMapping", "survey mapping-set"},
+    {"trin.survey.GetImportMapping", "survey mapping-show"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {

@@ -310,6 +310,7 @@ static int run_import(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   req.csv.data = (uint8_t *)buf;
   req.csv.len = len;
   req.encoding = S(a, "encoding");
+  req.mapped = trinctl_args_has(a, "mapped");
   /* A million responses take seconds to commit: wait for them. */
   if (ctx->g.timeout_ms < 600000 && !ctx->client) ctx->g.timeout_ms = 600000;
   Trin__Survey__ImportReply *r = NULL;
@@ -561,6 +562,176 @@ static int run_clear_round(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return reply_removal(ctx, &req.base);
 }
 
+/* ---- import mappings (issue 20, item 7) ------------------------------------------ */
+
+/* The two small CSV files of mapping-set: question,key (spørgsmål,nøgle)
+ * and word,score (ord,point; an empty score or "-" = not answered). */
+typedef struct {
+  bool answers;             /* reading word,score rather than question,key */
+  int col_a, col_b;
+  bool header_seen;
+  Trin__Survey__ImportMapping *m;
+} mapping_file_t;
+
+static int column_of(const trin_csv_row_t *row, const char *en, const char *da) {
+  int c = trin_csv_column(row, en);
+  return c >= 0 ? c : trin_csv_column(row, da);
+}
+
+static int mapping_row(void *data, const trin_csv_row_t *row, trin_err_t *err) {
+  mapping_file_t *f = data;
+  const char *field = f->answers ? "answers" : "columns";
+  if (!f->header_seen) {
+    f->header_seen = true;
+    f->col_a = f->answers ? column_of(row, "word", "ord")
+                          : column_of(row, "question", "spørgsmål");
+    f->col_b = f->answers ? column_of(row, "score", "point") : column_of(row, "key", "nøgle");
+    if (f->col_a < 0 || f->col_b < 0)
+      return trin_err_set(err, TRIN_EINVALID, field, "line %zu: the header needs the columns %s",
+                          row->line,
+                          f->answers ? "word and score (ord, point)"
+                                     : "question and key (spørgsmål, nøgle)");
+    return TRIN_OK;
+  }
+  if ((size_t)f->col_a >= row->n || (size_t)f->col_b >= row->n)
+    return trin_err_set(err, TRIN_EINVALID, field, "line %zu: too few fields", row->line);
+  const char *a = row->fields[f->col_a], *b = row->fields[f->col_b];
+  if (f->answers) {
+    Trin__Survey__AnswerWord *w = calloc(1, sizeof *w);
+    void *grown = realloc(f->m->answers, (f->m->n_answers + 1) * sizeof *f->m->answers);
+    if (!w || !grown) {
+      free(w);
+      return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    }
+    f->m->answers = grown;
+    trin__survey__answer_word__init(w);
+    f->m->answers[f->m->n_answers++] = w;
+    w->word = strdup(a);
+    while (*b == ' ') b++;
+    if (!*b || strcmp(b, "-") == 0) {
+      w->no_answer = true;
+    } else {
+      char *end;
+      long v = strtol(b, &end, 10);
+      if (end == b || *end || v < -1000 || v > 1000)
+        return trin_err_set(err, TRIN_EINVALID, field,
+                            "line %zu: score '%.20s' is not a whole number (empty or - = not "
+                            "answered)",
+                            row->line, b);
+      w->score = (int32_t)v;
+    }
+    return w->word ? TRIN_OK : trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
+  Trin__Survey__MappedColumn *c = calloc(1, sizeof *c);
+  void *grown = realloc(f->m->columns, (f->m->n_columns + 1) * sizeof *f->m->columns);
+  if (!c || !grown) {
+    free(c);
+    return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  }
+  f->m->columns = grown;
+  trin__survey__mapped_column__init(c);
+  f->m->columns[f->m->n_columns++] = c;
+  c->header = strdup(a);
+  c->statement_key = strdup(b);
+  return c->header && c->statement_key ? TRIN_OK
+                                       : trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+}
+
+static void mapping_free(Trin__Survey__ImportMapping *m) {
+  for (size_t i = 0; i < m->n_columns; i++) {
+    free(m->columns[i]->header);
+    free(m->columns[i]->statement_key);
+    free(m->columns[i]);
+  }
+  for (size_t i = 0; i < m->n_answers; i++) {
+    free(m->answers[i]->word);
+    free(m->answers[i]);
+  }
+  free(m->columns);
+  free(m->answers);
+}
+
+static void print_mapping(FILE *f, const Trin__Survey__ImportMappingReply *r) {
+  const Trin__Survey__ImportMapping *m = r->mapping;
+  fprintf(f, "importopsætning for spørgeskema %s (gemt af %s %s)\n", r->survey_id, r->set_by,
+          r->set_at);
+  if (!m) return;
+  fprintf(f, "  respondentkolonne  %s\n", m->respondent_column);
+  if (*m->role_column) fprintf(f, "  rollekolonne       %s\n", m->role_column);
+  else fprintf(f, "  rolle              %s (alle rækker)\n", m->role);
+  fprintf(f, "  kommentarkolonne   %s\n", *m->comment_column ? m->comment_column : "-");
+  fprintf(f, "  spørgsmål (andre kolonner i filen læses ikke):\n");
+  const char *h1[] = {"nøgle", "kolonne"};
+  trinctl_table_t *t = trinctl_table_new(2, h1);
+  for (size_t i = 0; i < m->n_columns; i++) {
+    trinctl_table_cell(t, "%s", m->columns[i]->statement_key);
+    trinctl_table_cell(t, "%s", m->columns[i]->header);
+  }
+  trinctl_table_print(f, t, 4);
+  trinctl_table_destroy(&t);
+  fprintf(f, "  svarord%s:\n",
+          r->default_answers ? " (standard: dansk fempunkts enighedsskala)" : "");
+  const char *h2[] = {"ord", "point"};
+  t = trinctl_table_new(2, h2);
+  for (size_t i = 0; i < m->n_answers; i++) {
+    trinctl_table_cell(t, "%s", m->answers[i]->word);
+    if (m->answers[i]->no_answer) trinctl_table_cell(t, "%s", "intet svar");
+    else trinctl_table_cell(t, "%d", m->answers[i]->score);
+  }
+  trinctl_table_print(f, t, 4);
+  trinctl_table_destroy(&t);
+}
+
+static int reply_mapping(trinctl_ctx_t *ctx, const ProtobufCMessage *req, bool set) {
+  Trin__Survey__ImportMappingReply *r = NULL;
+  int rc = trinctl_call(ctx, req, &trin__survey__import_mapping_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else {
+    if (set) fprintf(ctx->out, "importopsætning gemt (hændelse %" PRIu64 ")\n", r->seq);
+    print_mapping(ctx->out, r);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
+static int read_mapping_file(trinctl_ctx_t *ctx, const char *path, bool answers,
+                             Trin__Survey__ImportMapping *m) {
+  mapping_file_t f = {.answers = answers, .m = m};
+  const char *field = answers ? "answers" : "columns";
+  if (trin_csv_parse_file(path, NULL, mapping_row, &f, &ctx->err)) {
+    if (!ctx->err.field[0]) snprintf(ctx->err.field, sizeof ctx->err.field, "%s", field);
+    return ctx->err.code == TRIN_EIO ? TRINCTL_EXIT_IO : TRINCTL_EXIT_USAGE;
+  }
+  if (!f.header_seen) return usage(ctx, field, "the file is empty (no header line)");
+  return TRINCTL_EXIT_OK;
+}
+
+static int run_mapping_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__ImportMapping m = TRIN__SURVEY__IMPORT_MAPPING__INIT;
+  m.respondent_column = S(a, "respondent-column");
+  m.role_column = S(a, "role-column");
+  m.role = S(a, "role");
+  m.comment_column = S(a, "comment-column");
+  int rc = read_mapping_file(ctx, S(a, "columns"), false, &m);
+  if (!rc && trinctl_args_has(a, "answers")) rc = read_mapping_file(ctx, S(a, "answers"), true, &m);
+  if (!rc) {
+    Trin__Survey__SetImportMapping req = TRIN__SURVEY__SET_IMPORT_MAPPING__INIT;
+    req.survey_id = (char *)a->arg;
+    req.mapping = &m;
+    rc = reply_mapping(ctx, &req.base, true);
+  }
+  mapping_free(&m);
+  return rc;
+}
+
+static int run_mapping_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Survey__GetImportMapping req = TRIN__SURVEY__GET_IMPORT_MAPPING__INIT;
+  req.survey_id = (char *)a->arg;
+  return reply_mapping(ctx, &req.base, false);
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 static const trinctl_opt_t create_opts[] = {
@@ -601,6 +772,9 @@ static const trinctl_opt_t import_opts[] = {
     OPT_INT("round", true, "round", 1, 200, "the round the responses belong to"),
     OPT_TEXT("encoding", false, "encoding", "ENC",
          "utf-8 (default) or windows-1252 (Excel's plain \"CSV (semikolonsepareret)\")"),
+    OPT_FLAG("mapped", "mapped",
+         "the file is the survey tool's export as it is, read through the survey's saved "
+         "mapping (mapping-set)"),
     OPT_END};
 static const trinctl_opt_t results_opts[] = {
     OPT_INT("round", false, "round", 0, 200,
@@ -631,6 +805,21 @@ static const trinctl_opt_t remove_response_opts[] = {
 static const trinctl_opt_t clear_round_opts[] = {
     OPT_INT("round", true, "round", 1, 200, "the round whose answers are removed"),
     OPT_TEXT("reason", true, "reason", "TEXT", "why the answers are removed (kept in the event)"),
+    OPT_END};
+static const trinctl_opt_t mapping_set_opts[] = {
+    OPT_TEXT("respondent-column", true, "mapping.respondent_column", "HEADER",
+         "the export's column with the respondent's id"),
+    OPT_TEXT("role-column", false, "mapping.role_column", "HEADER",
+         "the export's column with the respondent's role (or --role)"),
+    OPT_TEXT("role", false, "mapping.role", "ROLE",
+         "one role for every row, when the export has no role column"),
+    OPT_TEXT("comment-column", false, "mapping.comment_column", "HEADER",
+         "the export's column with a comment (optional)"),
+    OPT_TEXT("columns", true, "mapping.columns", "FILE",
+         "CSV with columns question,key (spørgsmål,nøgle): the export's header -> statement key"),
+    OPT_TEXT("answers", false, "mapping.answers", "FILE",
+         "CSV with columns word,score (ord,point; empty score = not answered); default: the "
+         "Danish five-point agreement scale"),
     OPT_END};
 static const trinctl_opt_t no_opts[] = {OPT_END};
 
@@ -667,6 +856,12 @@ const trinctl_cmd_t trinctl_survey_cmds[] = {
     {"survey", "clear-round", "Remove every answer of a wrongly imported round (the round "
      "stays, to import again).", "SURVEY", "survey_id", "the survey", clear_round_opts,
      run_clear_round},
+    /* issue 20, item 7: survey exports as they come */
+    {"survey", "mapping-set", "Save how a survey tool's export reads: its columns and answer "
+     "words (import it with import --mapped).", "SURVEY", "survey_id", "the survey",
+     mapping_set_opts, run_mapping_set},
+    {"survey", "mapping-show", "Show a survey's saved import mapping.", "SURVEY", "survey_id",
+     "the survey", no_opts, run_mapping_show},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -679,6 +874,9 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__survey__survey_reply__descriptor,   &trin__survey__survey_list__descriptor,
     &trin__survey__import_reply__descriptor,  &trin__survey__alert_entry__descriptor,
     &trin__survey__alert_list__descriptor,     &trin__survey__removal__descriptor,
+    /* issue 20, item 7 */
+    &trin__survey__mapped_column__descriptor,  &trin__survey__answer_word__descriptor,
+    &trin__survey__import_mapping__descriptor, &trin__survey__import_mapping_reply__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_survey_resolve(const char *full_name) {
