@@ -31,25 +31,9 @@ static survey_env_t env;
 static testproc_t agg;
 
 static int start_aggregator(void) {
-  char a1[400], a2[400], a3[400], a4[400];
-  snprintf(a1, sizeof a1, "--lifecycle-endpoint=%s", env.lc.endpoint);
-  snprintf(a2, sizeof a2, "--lifecycle-pub-endpoint=%s", env.lc.pub);
-  snprintf(a3, sizeof a3, "--survey-endpoint=%s", env.sv.endpoint);
-  snprintf(a4, sizeof a4, "--survey-pub-endpoint=%s", env.sv.pub);
-  const char *extra[] = {a1, a2, a3, a4, "--budget-endpoint=", "--benchmark-endpoint=",
-                         "--http-address=127.0.0.1:0", "--token=" TU_TOKEN, "--retry-ms=200",
-                         NULL};
-  assert_true(testproc_start(&agg, TRIN_AGGREGATOR_BIN, extra));
-  char cmd[600], out[64];
-  for (int i = 0; i < 500; i++) {
-    snprintf(cmd, sizeof cmd,
-             "sed -n 's/.*http: listening on .*(port \\([0-9]*\\)).*/\\1/p' %s | tail -1", agg.log);
-    if (testproc_run(cmd, out, sizeof out) == 0 && atoi(out) > 0) return atoi(out);
-    struct timespec ts = {0, 20 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
-  fail_msg("no HTTP port in %s", agg.log);
-  return 0;
+  int port = survey_env_start_aggregator(&env, &agg, TRIN_AGGREGATOR_BIN, TU_TOKEN);
+  if (port <= 0) fail_msg("the aggregator did not start or named no HTTP port: %s", agg.log);
+  return port;
 }
 
 /* The project's row as "satisfaction_alert/satisfaction" (alert null while
