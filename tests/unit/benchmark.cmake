@@ -16,3 +16,5 @@ trin_test(NAME benchmark.budget_events
           SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_budget_events.c LIBS trin_benchmark)
 trin_test(NAME benchmark.iku SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_iku.c
           LIBS trin_benchmark)
+trin_test(NAME benchmark.repetition SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_repetition.c
+          LIBS trin_benchmark)
