@@ -31,6 +31,9 @@ static const trin_access_rule_t RULES[] = {
      * imported by the operator as the other bulk imports, read by anyone */
     {"trin.benchmark.ImportIkuCsv", R(SERVICE), TRIN_SCOPE_ANY},
     {"trin.benchmark.QueryIku", READERS, TRIN_SCOPE_ANY},
+    /* repetition evidence (issue 20, item 5): a partnership's own projects'
+     * trends, named by project, so its client and members only */
+    {"trin.benchmark.QueryRepetition", READERS, TRIN_SCOPE_MEMBER},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -51,6 +54,8 @@ static const trin_access_words_t WORDS[] = {
     {"trin.benchmark.ListProperties", "list an organisation's properties"},
     {"trin.benchmark.ImportIkuCsv", "import municipalities' competitive exposure (IKU)"},
     {"trin.benchmark.QueryIku", "read a municipality's competitive exposure (IKU)"},
+    /* issue 20, item 5 */
+    {"trin.benchmark.QueryRepetition", "read a partnership's repetition evidence"},
 };
 
 const trin_access_table_t benchmark_access = {"benchmark", RULES, sizeof RULES / sizeof *RULES,

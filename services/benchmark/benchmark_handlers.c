@@ -10,6 +10,7 @@
 #include "benchmark_access.h"
 #include "benchmark_iku_handlers.h"
 #include "benchmark_import.h"
+#include "benchmark_repetition_handlers.h"
 #include "benchmark_store.h"
 #include "trin_arena.h"
 #include "trin_id.h"
@@ -675,7 +676,9 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
       return trin_err_set(err, rc, "", "registering %s failed", H[i].d->name);
     }
   /* competitive exposure (IKU): requests of their own, no index */
-  if ((rc = benchmark_iku_handlers_register(server, err))) {
+  if (!(rc = benchmark_iku_handlers_register(server, err)))
+    rc = benchmark_repetition_handlers_register(server, err); /* issue 20, item 5 */
+  if (rc) {
     benchmark_index_destroy(&svc->ix);
     free(svc);
     return rc;

@@ -22,6 +22,8 @@ static bool update(benchmark_project_row_t *r, const ProtobufCMessage *msg) {
   r->p.dwellings = p->dwellings;
   r->p.open_disputes = p->open_disputes;
   r->p.open_defects = p->open_defects;
+  set_org_text(r->kind, sizeof r->kind, p->kind);
+  set_org_text(r->start_date, sizeof r->start_date, p->start_date);
   if (*nz(p->baseline_handover)) {
     r->p.has |= BENCHMARK_PHAS_SCHEDULE;
     r->p.schedule_variance_days = p->schedule_variance_days;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "benchmark_iku_store.h"
+#include "benchmark_repetition_store.h"
 #include "trin_access.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -110,7 +111,9 @@ int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   /* Partnership membership, learnt from lifecycle's events. */
   if (!rc) rc = trin_access_migrate_follower(s, err);
   /* The IKU figures: a scope of their own (benchmark_iku_store). */
-  return rc ? rc : benchmark_iku_store_migrate(s, err);
+  if (!rc) rc = benchmark_iku_store_migrate(s, err);
+  /* Kind and start date for repetition evidence: a scope of its own too. */
+  return rc ? rc : benchmark_repetition_store_migrate(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
@@ -483,7 +486,9 @@ int benchmark_store_project_get(trin_store_t *s, const char *id, benchmark_proje
   if (*found) project_from_row(st, row);
   trin_stmt_reset(st);
   if (rc != TRIN_STORE_ROW && rc) return rc;
-  return *found ? project_years_get(s, row, err) : TRIN_OK;
+  if (!*found) return TRIN_OK;
+  rc = project_years_get(s, row, err);
+  return rc ? rc : benchmark_repetition_store_get(s, id, row->kind, row->start_date, err);
 }
 
 int benchmark_store_project_put(trin_store_t *s, const benchmark_project_row_t *r,
@@ -515,7 +520,8 @@ int benchmark_store_project_put(trin_store_t *s, const benchmark_project_row_t *
   trin_stmt_bind_int64(st, 13, r->p.open_defects);
   trin_stmt_bind_int64(st, 14, r->p.dwellings);
   int rc = trin_stmt_run(st, err);
-  return rc ? rc : project_years_put(s, r, err);
+  if (!rc) rc = project_years_put(s, r, err);
+  return rc ? rc : benchmark_repetition_store_put(s, r->id, r->kind, r->start_date, err);
 }
 
 /* ---- loading the index ------------------------------------------------------------------ */

@@ -72,6 +72,9 @@ typedef struct {
   benchmark_project_t p; /* the current state */
   benchmark_project_year_t years[BENCHMARK_YEARS]; /* the timeline (bm_project_years), ascending */
   size_t nyears;
+  /* repetition evidence (issue 20, item 5): benchmark_repetition_store */
+  char kind[65];       /* "" until announced */
+  char start_date[11];
 } benchmark_project_row_t;
 
 /* *found false (and row zeroed with id set) when the project is new. The

@@ -507,6 +507,100 @@ static int run_iku(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return TRINCTL_EXIT_OK;
 }
 
+/* ---- repetition (issue 20, item 5) ------------------------------------------------------ */
+
+static const trinctl_opt_t repetition_opts[] = {
+    OPT_TEXT("partnership", true, "partnership_id", "ID", "the partnership"),
+    OPT_TEXT("kind", false, "kind", "KIND",
+             "only projects of this kind (helhedsplan, renovation, new_build, maintenance)"),
+    OPT_END};
+
+/* The measures in Danish, and how each unit prints. */
+static const struct {
+  const char *measure, *label;
+  int unit; /* 0 bp as %, 1 days, 2 øre as kr., 3 hundredths */
+} REP_MEASURES[] = {
+    {"drift_bp", "budgetafvigelse", 0},
+    {"schedule_variance_days", "tidsafvigelse", 1},
+    {"cost_per_dwelling_ore", "pris pr. bolig", 2},
+    {"satisfaction_x100", "tilfredshed", 3},
+};
+
+static char *rep_value(int unit, int64_t v, bool sign, char *buf) {
+  char n[TRINCTL_NUM_BUF];
+  static const int decimals[] = {2, 0, 2, 2};
+  static const char *const suffix[] = {" %", " dage", " kr.", ""};
+  if (sign) trinctl_num_signed(v, decimals[unit], n);
+  else trinctl_num(v, decimals[unit], n);
+  snprintf(buf, TRINCTL_NUM_BUF, "%s%s", n, suffix[unit]);
+  return buf;
+}
+
+static void repetition_group(trinctl_ctx_t *ctx, const Trin__Benchmark__RepetitionGroup *g,
+                             int min_projects) {
+  fprintf(ctx->out, "\n%s: %d projekter, %d startdatoer\n", g->kind, g->projects, g->steps);
+  static const char *const HO[] = {"trin", "projekt", "startdato"};
+  trinctl_table_t *t = trinctl_table_new(3, HO);
+  for (size_t i = 0; i < g->n_order; i++) {
+    trinctl_table_cell(t, "%d", g->order[i]->step);
+    trinctl_table_cell(t, "%s", g->order[i]->project_id);
+    trinctl_table_cell(t, "%s", g->order[i]->start_date);
+  }
+  trinctl_table_print(ctx->out, t, 2);
+  trinctl_table_destroy(&t);
+  fputc('\n', ctx->out);
+  static const char *const H[] = {"mål",     "projekter", "pr. trin", "første",
+                                  "seneste", "ændring",   "vurdering"};
+  t = trinctl_table_new(7, H);
+  for (size_t i = 0; i < g->n_trends; i++) {
+    const Trin__Benchmark__RepetitionTrend *r = g->trends[i];
+    int unit = 0;
+    const char *label = r->measure;
+    for (size_t k = 0; k < sizeof REP_MEASURES / sizeof *REP_MEASURES; k++)
+      if (strcmp(r->measure, REP_MEASURES[k].measure) == 0) {
+        unit = REP_MEASURES[k].unit;
+        label = REP_MEASURES[k].label;
+      }
+    char b1[TRINCTL_NUM_BUF], b2[TRINCTL_NUM_BUF], b3[TRINCTL_NUM_BUF], b4[TRINCTL_NUM_BUF];
+    trinctl_table_cell(t, "%s", label);
+    trinctl_table_cell(t, "%d", r->projects);
+    trinctl_table_cell(t, "%s", r->shown ? rep_value(unit, r->slope_per_step, true, b1) : "-");
+    trinctl_table_cell(t, "%s", r->shown ? rep_value(unit, r->first, false, b2) : "-");
+    trinctl_table_cell(t, "%s", r->shown ? rep_value(unit, r->latest, false, b3) : "-");
+    trinctl_table_cell(t, "%s", r->shown ? rep_value(unit, r->change, true, b4) : "-");
+    if (!r->shown && r->projects < min_projects)
+      trinctl_table_cell(t, "for få projekter (%d, mindst %d)", r->projects, min_projects);
+    else if (!r->shown)
+      trinctl_table_cell(t, "samme startdato: ingen rækkefølge");
+    else
+      trinctl_table_cell(t, "%s", r->improving           ? "bedre"
+                                  : r->slope_per_step == 0 ? "uændret"
+                                                           : "dårligere");
+  }
+  trinctl_table_print(ctx->out, t, 2);
+  trinctl_table_destroy(&t);
+}
+
+static int run_repetition(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Benchmark__QueryRepetition req = TRIN__BENCHMARK__QUERY_REPETITION__INIT;
+  req.partnership_id = S(a, "partnership");
+  req.kind = S(a, "kind");
+  Trin__Benchmark__RepetitionReport *r = NULL;
+  int rc = trinctl_call(ctx, &req.base, &trin__benchmark__repetition_report__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (rc) return rc;
+  if (ctx->g.json) print_json(ctx, &r->base);
+  else {
+    fprintf(ctx->out,
+            "Gentagelseseffekter i partnerskab %s: ændring pr. trin (projekter i "
+            "startrækkefølge), vist med mindst %d projekter\n",
+            r->partnership_id, r->min_projects);
+    for (size_t i = 0; i < r->n_groups; i++) repetition_group(ctx, r->groups[i], r->min_projects);
+  }
+  trin_codec_free(r);
+  return TRINCTL_EXIT_OK;
+}
+
 const trinctl_cmd_t trinctl_benchmark_cmds[] = {
     {"benchmark", "org", "Name an organisation and choose open or anonymous benchmarking.", "ORG",
      "organisation.id", "the organisation's id", org_opts, run_org},
@@ -538,6 +632,11 @@ const trinctl_cmd_t trinctl_benchmark_cmds[] = {
      "A municipality's competitive exposure (IKU) per main account: rank, national average "
      "and the total's rank over ten years.",
      NULL, NULL, NULL, iku_opts, run_iku},
+    /* repetition evidence (issue 20, item 5) */
+    {"benchmark", "repetition",
+     "Does a partnership's later project of a kind do better than its first? The change per "
+     "project of drift, schedule variance, cost per dwelling and satisfaction.",
+     NULL, NULL, NULL, repetition_opts, run_repetition},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
