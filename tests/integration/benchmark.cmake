@@ -27,8 +27,9 @@ if(TARGET trin-lifecycle AND TARGET trin-budget AND TARGET trin-survey
     TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>"
     TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
     TRIN_BUDGET_BIN="$<TARGET_FILE:trin-budget>"
-    TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>")
-  add_dependencies(test_benchmark_portfolio trin-benchmark trin-lifecycle trin-budget trin-survey)
+    TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>" TRINCTL_BIN="$<TARGET_FILE:trinctl>")
+  add_dependencies(test_benchmark_portfolio trin-benchmark trin-lifecycle trin-budget trin-survey
+                   trinctl)
 endif()
 
 # Competitive exposure (IKU): seed 003's table of Aalborg reproduced through

@@ -442,9 +442,130 @@ static void projects_with_budgets_and_surveys_in_the_kpis(void **state) {
   trin_codec_free(c);
 }
 
+/* ---- repetition evidence (issue 20, item 5) ------------------------------------------ */
+
+static Trin__Benchmark__RepetitionReport *repetition(trin_client_t *c, const char *partnership,
+                                                     const char *kind, trin_err_t *err) {
+  Trin__Benchmark__QueryRepetition req = TRIN__BENCHMARK__QUERY_REPETITION__INIT;
+  req.partnership_id = (char *)partnership;
+  req.kind = (char *)kind;
+  Trin__Benchmark__RepetitionReport *r = NULL;
+  if (trin_client_call(c, &req.base, &trin__benchmark__repetition_report__descriptor,
+                       (ProtobufCMessage **)&r, err))
+    return NULL;
+  return r;
+}
+
+static const Trin__Benchmark__RepetitionTrend *trend_of(const Trin__Benchmark__RepetitionGroup *g,
+                                                       const char *measure) {
+  for (size_t i = 0; i < g->n_trends; i++)
+    if (strcmp(g->trends[i]->measure, measure) == 0) return g->trends[i];
+  return NULL;
+}
+
+/* Polls until the partnership's group has every project's drift and cost. */
+static Trin__Benchmark__RepetitionReport *wait_repetition(int projects) {
+  for (int i = 0; i < 300; i++) {
+    trin_err_t e = {0};
+    Trin__Benchmark__RepetitionReport *r = repetition(bmc, "KAB-P", "", &e);
+    if (r && r->n_groups == 1 && trend_of(r->groups[0], "drift_bp")->projects == projects &&
+        trend_of(r->groups[0], "cost_per_dwelling_ore")->projects == projects)
+      return r;
+    trin_codec_free(r);
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return NULL;
+}
+
+/* KAB-P's helhedsplaner in the order they started, each with 120 dwellings
+ * (the first, P-IN, from the test above):
+ *   P-IN 2023-01-02  A 1.000.000 kr, B 1.050.000 kr: drift 500 bp, handover +10 days,
+ *                    satisfaction 4,00, B per dwelling 875.000 øre
+ *   P-R2 2024-02-01  A 1.000.000 kr, B 1.030.000 kr: 300 bp, +5 days, 858.333 øre
+ *   P-R3 2025-03-01  A 2.000.000 kr, B 2.020.000 kr: 100 bp, no handover, 1.683.333 øre
+ * steps 1, 2, 3: slope = (3·Σxy − 6·Σy) / (3·14 − 36)
+ *   drift (3·1400 − 6·900) / 6 = −200 bp per project
+ *   cost  Σy 3.416.666, Σxy 7.641.665: (22.924.995 − 20.499.996) / 6 = 404.166,5 → 404.167 øre
+ *   schedule and satisfaction: 2 and 1 projects, below the minimum of 3 */
+static void repetition_per_partnership(void **state) {
+  OK(lc_project(lcc, "P-R2", "KAB-P", NULL, false, "2024-02-01", &e_));
+  OK(lc_project(lcc, "P-R3", "KAB-P", NULL, false, "2025-03-01", &e_));
+  OK(lc_milestone(lcc, "P-R2", "handover", "2026-01-01", "2026-01-06", NULL, &e_));
+  budgets("P-R2", 100000000, 103000000);
+  budgets("P-R3", 200000000, 202000000);
+  Trin__Benchmark__RepetitionReport *r = wait_repetition(3);
+  assert_non_null(r);
+  assert_string_equal(r->partnership_id, "KAB-P");
+  assert_int_equal(r->min_projects, 3);
+  const Trin__Benchmark__RepetitionGroup *g = r->groups[0];
+  assert_string_equal(g->kind, "helhedsplan");
+  assert_int_equal(g->projects, 3);
+  assert_int_equal(g->steps, 3);
+  assert_string_equal(g->order[0]->project_id, "P-IN");
+  assert_string_equal(g->order[2]->project_id, "P-R3");
+  assert_int_equal(g->order[2]->step, 3);
+  const Trin__Benchmark__RepetitionTrend *d = trend_of(g, "drift_bp");
+  assert_true(d->shown);
+  assert_int_equal(d->slope_per_step, -200);
+  assert_int_equal(d->first, 500);
+  assert_int_equal(d->latest, 100);
+  assert_int_equal(d->change, -400);
+  assert_true(d->improving);
+  assert_string_equal(d->direction, "lower_is_better");
+  const Trin__Benchmark__RepetitionTrend *c = trend_of(g, "cost_per_dwelling_ore");
+  assert_true(c->shown);
+  assert_int_equal(c->slope_per_step, 404167);
+  assert_int_equal(c->first, 875000);
+  assert_int_equal(c->latest, 1683333);
+  assert_false(c->improving);
+  const Trin__Benchmark__RepetitionTrend *s = trend_of(g, "schedule_variance_days");
+  assert_false(s->shown);
+  assert_int_equal(s->projects, 2);
+  assert_string_equal(s->reason,
+                      "2 projects with schedule_variance_days: fewer than the minimum of 3");
+  assert_string_equal(trend_of(g, "satisfaction_x100")->reason,
+                      "1 project with satisfaction_x100: fewer than the minimum of 3");
+  trin_codec_free(r);
+
+  /* refusals say what is wrong */
+  trin_err_t e = {0};
+  assert_null(repetition(bmc, "KAB-P", "renovation", &e));
+  assert_int_equal(e.code, TRIN_ENOTFOUND);
+  assert_string_equal(e.field, "kind");
+  assert_string_equal(e.message,
+                      "partnership 'KAB-P' has no project of kind 'renovation' with a start date");
+  assert_null(repetition(bmc, "", "", &e));
+  assert_int_equal(e.code, TRIN_EINVALID);
+  assert_string_equal(e.field, "partnership_id");
+
+  /* trinctl with KAB's key: the table in Danish */
+  char key_file[300], cmd[1400];
+  static char out[1 << 14];
+  snprintf(key_file, sizeof key_file, "%s/kab-reader", keys.dir);
+  assert_int_equal(trin_keys_write(key_file, &kab_pair, &e), TRIN_OK);
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint=%s --key %s --server-key %s/benchmark.pub benchmark repetition "
+           "--partnership KAB-P",
+           TRINCTL_BIN, bm.endpoint, key_file, keys.peer_keys);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  if (!strstr(out, "budgetafvigelse")) print_error("%s\n", out);
+  assert_non_null(strstr(out, "helhedsplan: 3 projekter, 3 startdatoer"));
+  assert_non_null(strstr(out, "budgetafvigelse  3          -2,00 %"));
+  assert_non_null(strstr(out, "+4.041,67 kr."));
+  assert_non_null(strstr(out, "for få projekter (2, mindst 3)"));
+  snprintf(cmd, sizeof cmd,
+           "%s --endpoint=%s --key %s --server-key %s/benchmark.pub benchmark repetition "
+           "--partnership KAB-P --kind renovation 2>&1",
+           TRINCTL_BIN, bm.endpoint, key_file, keys.peer_keys);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 1);
+  assert_non_null(strstr(out, "no project of kind 'renovation'"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(projects_with_budgets_and_surveys_in_the_kpis),
+      cmocka_unit_test(repetition_per_partnership),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
