@@ -181,6 +181,7 @@ Try, in another shell (trinctl needs your admin key and the services' public key
   $TRINCTL survey results S-OS-12
   $TRINCTL benchmark compare
   $TRINCTL benchmark iku --municipality Aalborg
+  $TRINCTL benchmark repetition --partnership os
   curl -s -H "Authorization: Bearer $TOKEN" http://$HTTP_ADDR/api/v1/status.csv
 Open a dispute on FSB-101 as Mette Jensen through the gateway, then see it in the feed:
   curl -s -X POST http://$GATEWAY_ADDR/api/v1/projects/FSB-101/disputes \\
