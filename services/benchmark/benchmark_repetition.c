@@ -116,3 +116,20 @@ void benchmark_repetition(benchmark_rep_project_t *projects, size_t n,
   for (int m = 0; m < BENCHMARK_REP_COUNT; m++) trend(projects, step, n, m, &out->trend[m]);
   free(step);
 }
+
+void benchmark_rep_rank(const int64_t *slopes, const char *const *ids, size_t n, int m,
+                        const char *mine, int32_t *rank, int32_t *of) {
+  *rank = 0;
+  *of = (int32_t)n;
+  benchmark_ranked_t *items = n ? calloc(n, sizeof *items) : NULL;
+  if (!items) return;
+  for (size_t i = 0; i < n; i++) {
+    items[i].org = (int32_t)i;
+    items[i].id = ids[i];
+    items[i].value = slopes[i];
+  }
+  benchmark_rank(items, n, benchmark_rep_measure_direction(m));
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(nz(items[i].id), nz(mine)) == 0) *rank = items[i].rank;
+  free(items);
+}

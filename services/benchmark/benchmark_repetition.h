@@ -79,4 +79,12 @@ bool benchmark_rep_value(const benchmark_project_t *p, int m, int64_t *out);
 void benchmark_repetition(benchmark_rep_project_t *projects, size_t n,
                           benchmark_rep_result_t *out);
 
+/* Repetition as a benchmark figure: the rank of partnership `mine` among
+ * the partnerships whose group of the same kind shows the measure's trend,
+ * ranked as every benchmark figure (benchmark_rank: best first by the
+ * measure's direction, equal slopes share the best rank). slopes[i] is
+ * partnership ids[i]'s; *of = n; *rank 0 when mine is not among them. */
+void benchmark_rep_rank(const int64_t *slopes, const char *const *ids, size_t n, int m,
+                        const char *mine, int32_t *rank, int32_t *of);
+
 #endif

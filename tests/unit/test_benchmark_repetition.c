@@ -184,6 +184,32 @@ static void missing_measures(void **state) {
                       "2 projects with cost_per_dwelling_ore: fewer than the minimum of 3");
 }
 
+/* Ranked as every figure: drift slopes −350 (A), −100 (B), −350 (C), +50
+ * (D) bp per project, lower is better: A and C share rank 1, B is 3rd, D
+ * 4th; the same slopes as satisfaction (higher is better) turn it round. */
+static void ranks_across_partnerships(void **state) {
+  const int64_t slopes[] = {-350, -100, -350, 50};
+  const char *const ids[] = {"A", "B", "C", "D"};
+  int32_t rank, of;
+  benchmark_rep_rank(slopes, ids, 4, BENCHMARK_REP_DRIFT_BP, "C", &rank, &of);
+  assert_int_equal(rank, 1);
+  assert_int_equal(of, 4);
+  benchmark_rep_rank(slopes, ids, 4, BENCHMARK_REP_DRIFT_BP, "B", &rank, &of);
+  assert_int_equal(rank, 3);
+  benchmark_rep_rank(slopes, ids, 4, BENCHMARK_REP_DRIFT_BP, "D", &rank, &of);
+  assert_int_equal(rank, 4);
+  benchmark_rep_rank(slopes, ids, 4, BENCHMARK_REP_SATISFACTION_X100, "D", &rank, &of);
+  assert_int_equal(rank, 1);
+  benchmark_rep_rank(slopes, ids, 4, BENCHMARK_REP_SATISFACTION_X100, "A", &rank, &of);
+  assert_int_equal(rank, 3);
+  /* not among them */
+  benchmark_rep_rank(slopes, ids, 4, BENCHMARK_REP_DRIFT_BP, "E", &rank, &of);
+  assert_int_equal(rank, 0);
+  benchmark_rep_rank(NULL, NULL, 0, BENCHMARK_REP_DRIFT_BP, "A", &rank, &of);
+  assert_int_equal(rank, 0);
+  assert_int_equal(of, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(worked_example_by_hand),
@@ -192,6 +218,7 @@ int main(void) {
       cmocka_unit_test(no_projects),
       cmocka_unit_test(equal_start_dates_have_no_order),
       cmocka_unit_test(missing_measures),
+      cmocka_unit_test(ranks_across_partnerships),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
