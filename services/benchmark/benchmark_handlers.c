@@ -677,7 +677,7 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
     }
   /* competitive exposure (IKU): requests of their own, no index */
   if (!(rc = benchmark_iku_handlers_register(server, err)))
-    rc = benchmark_repetition_handlers_register(server, err); /* issue 20, item 5 */
+    rc = benchmark_repetition_handlers_register(server, &svc->min_group, err); /* issue 20 */
   if (rc) {
     benchmark_index_destroy(&svc->ix);
     free(svc);

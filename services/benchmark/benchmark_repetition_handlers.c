@@ -24,6 +24,7 @@ typedef struct {
   Trin__Benchmark__RepetitionTrend *ptrend[BENCHMARK_REP_COUNT];
   benchmark_rep_project_t *ps;
   benchmark_rep_result_t r;
+  char rank_why[BENCHMARK_REP_COUNT][128];
 } group_t;
 
 static int group_fill(group_t *gr, const benchmark_repetition_row_t *rows, size_t n) {
@@ -76,6 +77,57 @@ static int group_fill(group_t *gr, const benchmark_repetition_row_t *rows, size_
   return 0;
 }
 
+/* Repetition as a benchmark figure: ranks each trend group gr shows among
+ * every partnership's group of the same kind that shows it, when there are
+ * at least min_group of them (the others stay unnamed either way). */
+static int group_rank(trin_store_t *s, const char *pid, int min_group, group_t *gr,
+                      trin_err_t *err) {
+  benchmark_repetition_row_t *rows = NULL;
+  size_t n = 0;
+  int rc = benchmark_repetition_store_list_kind(s, gr->g.kind, &rows, &n, err);
+  if (rc) return rc;
+  benchmark_rep_project_t *ps = calloc(n ? n : 1, sizeof *ps);
+  int64_t *slopes = calloc((n ? n : 1) * BENCHMARK_REP_COUNT, sizeof *slopes);
+  const char **ids = calloc((n ? n : 1) * BENCHMARK_REP_COUNT, sizeof *ids);
+  size_t cnt[BENCHMARK_REP_COUNT] = {0};
+  if (!ps || !slopes || !ids) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  for (size_t i = 0; !rc && i < n;) {
+    size_t j = i;
+    for (; j < n && strcmp(rows[j].partnership_id, rows[i].partnership_id) == 0; j++) {
+      ps[j].id = rows[j].id;
+      ps[j].start_date = rows[j].start_date;
+      ps[j].p = rows[j].p;
+    }
+    benchmark_rep_result_t r;
+    benchmark_repetition(ps + i, j - i, &r);
+    for (int m = 0; m < BENCHMARK_REP_COUNT; m++)
+      if (r.trend[m].shown) {
+        slopes[(size_t)m * n + cnt[m]] = r.trend[m].slope;
+        ids[(size_t)m * n + cnt[m]++] = rows[i].partnership_id;
+      }
+    i = j;
+  }
+  for (int m = 0; !rc && m < BENCHMARK_REP_COUNT; m++) {
+    Trin__Benchmark__RepetitionTrend *t = &gr->trend[m];
+    t->rank_reason = gr->rank_why[m];
+    t->of = (int32_t)cnt[m];
+    if (!t->shown) continue;
+    if (!benchmark_group_visible(cnt[m], min_group)) {
+      snprintf(gr->rank_why[m], sizeof gr->rank_why[m],
+               "%zu partnership%s with a %s trend for %s: fewer than the minimum of %d", cnt[m],
+               cnt[m] == 1 ? "" : "s", t->measure, gr->g.kind, min_group);
+      continue;
+    }
+    benchmark_rep_rank(slopes + (size_t)m * n, ids + (size_t)m * n, cnt[m], m, pid, &t->rank,
+                       &t->of);
+  }
+  free(ids);
+  free(slopes);
+  free(ps);
+  free(rows);
+  return rc;
+}
+
 static void groups_free(group_t *gs, size_t n) {
   for (size_t i = 0; i < n; i++) {
     free(gs[i].ps);
@@ -87,7 +139,7 @@ static void groups_free(group_t *gs, size_t n) {
 
 static int query_repetition(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                             trin_err_t *err) {
-  (void)data;
+  int min_group = *(const int *)data;
   const Trin__Benchmark__QueryRepetition *m = (const void *)msg;
   const char *pid = nz(m->partnership_id), *kind = nz(m->kind);
   int rc = trin_id_check(pid, "partnership_id", err);
@@ -125,6 +177,8 @@ static int query_repetition(trin_request_t *req, const ProtobufCMessage *msg, vo
     while (j < n && strcmp(rows[j].kind, rows[i].kind) == 0) j++;
     if (group_fill(&gs[g], rows + i, j - i))
       rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    else
+      rc = group_rank(trin_request_store(req), pid, min_group, &gs[g], err);
     pg[g] = &gs[g].g;
     i = j;
   }
@@ -142,9 +196,10 @@ static int query_repetition(trin_request_t *req, const ProtobufCMessage *msg, vo
   return rc;
 }
 
-int benchmark_repetition_handlers_register(trin_server_t *server, trin_err_t *err) {
+int benchmark_repetition_handlers_register(trin_server_t *server, const int *min_group,
+                                           trin_err_t *err) {
   int rc = trin_server_handle(server, &trin__benchmark__query_repetition__descriptor,
-                              query_repetition, NULL);
+                              query_repetition, (void *)min_group);
   if (rc)
     return trin_err_set(err, rc, "", "registering %s failed",
                         trin__benchmark__query_repetition__descriptor.name);

@@ -25,6 +25,7 @@ int benchmark_repetition_store_get(trin_store_t *s, const char *project_id, char
 
 typedef struct {
   char id[65];
+  char partnership_id[65];
   char client_org[65];
   char kind[65];
   char start_date[11];
@@ -37,5 +38,12 @@ typedef struct {
 int benchmark_repetition_store_list(trin_store_t *s, const char *partnership_id,
                                     const char *kind, benchmark_repetition_row_t **rows,
                                     size_t *n, trin_err_t *err);
+
+/* Every partnership's projects of `kind` with a known start (projects
+ * outside partnerships left out), by partnership, start date, id; as
+ * benchmark_repetition_store_list. */
+int benchmark_repetition_store_list_kind(trin_store_t *s, const char *kind,
+                                         benchmark_repetition_row_t **rows, size_t *n,
+                                         trin_err_t *err);
 
 #endif

@@ -526,6 +526,44 @@ static void repetition_per_partnership(void **state) {
                       "2 projects with schedule_variance_days: fewer than the minimum of 3");
   assert_string_equal(trend_of(g, "satisfaction_x100")->reason,
                       "1 project with satisfaction_x100: fewer than the minimum of 3");
+  /* as a benchmark figure: KAB-P is the only partnership with the trend,
+   * below the service's minimum group of 2 */
+  assert_int_equal(d->rank, 0);
+  assert_int_equal(d->of, 1);
+  assert_string_equal(d->rank_reason, "1 partnership with a drift_bp trend for helhedsplan: "
+                                      "fewer than the minimum of 2");
+  trin_codec_free(r);
+
+  /* FSB-P's helhedsplaner, 120 dwellings each: drift 1000, 600, 400 bp →
+   * (3·3400 − 6·2000) / 6 = −300 bp per project, better than KAB-P's −200;
+   * cost 916.667, 883.333, 866.667 øre → −25.000 øre, better than +404.167.
+   * KAB-P is 2nd of 2 on both; FSB-P is never named to KAB. */
+  OK(lc_partnership(lcc, "FSB-P", "FSB", "2022-01-01", "myndighedsprojekt", 5000000, &e_));
+  OK(lc_project(lcc, "F-1", "FSB-P", NULL, false, "2023-02-01", &e_));
+  OK(lc_project(lcc, "F-2", "FSB-P", NULL, false, "2024-01-01", &e_));
+  OK(lc_project(lcc, "F-3", "FSB-P", NULL, false, "2025-01-01", &e_));
+  budgets("F-1", 100000000, 110000000);
+  budgets("F-2", 100000000, 106000000);
+  budgets("F-3", 100000000, 104000000);
+  r = NULL;
+  for (int i = 0; i < 300 && !r; i++) {
+    trin_err_t e = {0};
+    r = repetition(bmc, "KAB-P", "helhedsplan", &e);
+    if (r && (trend_of(r->groups[0], "drift_bp")->of != 2 ||
+              trend_of(r->groups[0], "cost_per_dwelling_ore")->of != 2)) {
+      trin_codec_free(r);
+      r = NULL;
+      struct timespec ts = {0, 50 * 1000 * 1000};
+      nanosleep(&ts, NULL);
+    }
+  }
+  assert_non_null(r);
+  d = trend_of(r->groups[0], "drift_bp");
+  assert_int_equal(d->rank, 2);
+  assert_int_equal(d->of, 2);
+  assert_string_equal(d->rank_reason, "");
+  assert_int_equal(trend_of(r->groups[0], "cost_per_dwelling_ore")->rank, 2);
+  assert_int_equal(trend_of(r->groups[0], "schedule_variance_days")->rank, 0);
   trin_codec_free(r);
 
   /* refusals say what is wrong */
@@ -549,11 +587,13 @@ static void repetition_per_partnership(void **state) {
            "--partnership KAB-P",
            TRINCTL_BIN, bm.endpoint, key_file, keys.peer_keys);
   assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
-  if (!strstr(out, "budgetafvigelse")) print_error("%s\n", out);
+  if (!strstr(out, "nr. 2 af 2")) print_error("%s\n", out);
   assert_non_null(strstr(out, "helhedsplan: 3 projekter, 3 startdatoer"));
   assert_non_null(strstr(out, "budgetafvigelse  3          -2,00 %"));
   assert_non_null(strstr(out, "+4.041,67 kr."));
   assert_non_null(strstr(out, "for få projekter (2, mindst 3)"));
+  assert_non_null(strstr(out, "nr. 2 af 2"));
+  assert_null(strstr(out, "FSB-P"));
   snprintf(cmd, sizeof cmd,
            "%s --endpoint=%s --key %s --server-key %s/benchmark.pub benchmark repetition "
            "--partnership KAB-P --kind renovation 2>&1",

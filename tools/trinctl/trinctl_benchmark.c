@@ -549,9 +549,9 @@ static void repetition_group(trinctl_ctx_t *ctx, const Trin__Benchmark__Repetiti
   trinctl_table_print(ctx->out, t, 2);
   trinctl_table_destroy(&t);
   fputc('\n', ctx->out);
-  static const char *const H[] = {"mål",     "projekter", "pr. trin", "første",
-                                  "seneste", "ændring",   "vurdering"};
-  t = trinctl_table_new(7, H);
+  static const char *const H[] = {"mål",     "projekter", "pr. trin",  "første",
+                                  "seneste", "ændring",   "vurdering", "placering"};
+  t = trinctl_table_new(8, H);
   for (size_t i = 0; i < g->n_trends; i++) {
     const Trin__Benchmark__RepetitionTrend *r = g->trends[i];
     int unit = 0;
@@ -576,6 +576,10 @@ static void repetition_group(trinctl_ctx_t *ctx, const Trin__Benchmark__Repetiti
       trinctl_table_cell(t, "%s", r->improving           ? "bedre"
                                   : r->slope_per_step == 0 ? "uændret"
                                                            : "dårligere");
+    /* among the partnerships' groups of the kind, as every benchmark rank */
+    if (r->rank > 0) trinctl_table_cell(t, "nr. %d af %d", r->rank, r->of);
+    else if (r->shown) trinctl_table_cell(t, "ikke placeret (%d partnerskaber)", r->of);
+    else trinctl_table_cell(t, "-");
   }
   trinctl_table_print(ctx->out, t, 2);
   trinctl_table_destroy(&t);
