@@ -136,7 +136,8 @@ static const route_t ROUTES[] = {
     {"trin.lifecycle.RejectDefectFix", "POST", "/api/v1/defects/{defect_id}/rejection"},
     /* lifecycle: rehousing and moving back (issue 20, item 4) */
     {"trin.lifecycle.SetRehousingPlan", "POST", "/api/v1/projects/{project_id}/rehousing-plan"},
-    {"trin.lifecycle.RecordRehousingMove", "POST", "/api/v1/projects/{project_id}/rehousing-moves"},
+    {"trin.lifecycle.RecordRehousingMove", "POST",
+     "/api/v1/projects/{project_id}/rehousing-moves"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 
