@@ -22,6 +22,12 @@ static bool update(benchmark_project_row_t *r, const ProtobufCMessage *msg) {
   r->p.dwellings = p->dwellings;
   r->p.open_disputes = p->open_disputes;
   r->p.open_defects = p->open_defects;
+  /* Rehousing: only with a plan (else the figures leave the project out). */
+  if (p->rehousing_planned) r->p.has |= BENCHMARK_PHAS_REHOUSING;
+  else r->p.has &= ~(uint32_t)BENCHMARK_PHAS_REHOUSING;
+  r->p.without_rehousing = p->rehousing_planned && p->without_rehousing;
+  r->p.households_rehoused_temporary = p->rehousing_planned ? p->households_rehoused_temporary : 0;
+  r->p.households_moved_back = p->rehousing_planned ? p->households_moved_back : 0;
   if (*nz(p->baseline_handover)) {
     r->p.has |= BENCHMARK_PHAS_SCHEDULE;
     r->p.schedule_variance_days = p->schedule_variance_days;
@@ -57,6 +63,10 @@ static const char *lifecycle_date(const char *type, const Trin__Lifecycle__Proje
   if (strcmp(t, "defect_fix_reported") == 0) return pe->defect ? pe->defect->fix_reported_on : NULL;
   if (strcmp(t, "defect_fix_confirmed") == 0) return pe->defect ? pe->defect->fixed_on : NULL;
   if (strcmp(t, "defect_fix_rejected") == 0) return pe->defect ? pe->defect->fix_rejected_on : NULL;
+  /* rehousing (issue 20, item 4): a movement counts on its date; a plan on
+   * the day it was recorded (no date in the payload) */
+  if (strcmp(t, "rehousing_moved") == 0)
+    return pe->rehousing_move ? pe->rehousing_move->date : NULL;
   return NULL;
 }
 

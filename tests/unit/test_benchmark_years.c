@@ -285,6 +285,11 @@ static void incremental_equals_rebuild(void **state) {
       now.open_defects = (int32_t)(rnd() % 30);
       now.dwellings = (int32_t)(rnd() % 50);
       now.schedule_variance_days = (int32_t)(rnd() % 200) - 50;
+      if (rnd() % 3) now.has |= BENCHMARK_PHAS_REHOUSING;
+      else now.has &= ~(uint32_t)BENCHMARK_PHAS_REHOUSING;
+      now.without_rehousing = rnd() % 4 == 0;
+      now.households_rehoused_temporary = (int32_t)(rnd() % 40);
+      now.households_moved_back = now.households_rehoused_temporary / 2;
     } else if (src == BENCHMARK_SOURCE_BUDGET) {
       now.has |= BENCHMARK_PHAS_DRIFT;
       if (rnd() % 2) now.has |= BENCHMARK_PHAS_MARKET;
