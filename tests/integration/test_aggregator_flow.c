@@ -17,6 +17,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "agg_columns.h"
 #include "lcclient.h"
 #include "test_aggregator_util.h"
 #include "testcall.h"
@@ -152,7 +153,7 @@ static void check_rows(json_t *rows) {
   uint64_t seqs[8] = {0};
   for (size_t i = 0; i < json_array_size(want); i++) {
     json_t *w = json_array_get(want, i), *g = json_array_get(rows, i);
-    assert_int_equal(json_object_size(g), 40);
+    assert_int_equal(json_object_size(g), AGG_NCOLS);
     const char *k;
     json_t *v;
     json_object_foreach(w, k, v) {
