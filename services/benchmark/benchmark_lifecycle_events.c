@@ -70,6 +70,12 @@ static const char *lifecycle_date(const char *type, const Trin__Lifecycle__Proje
   return NULL;
 }
 
+/* Rehousing events change the rehousing part only (benchmark_rules.h). */
+static benchmark_source_t source_of(const char *type) {
+  return strncmp(type, "lifecycle.rehousing_", 20) == 0 ? BENCHMARK_SOURCE_REHOUSING
+                                                         : BENCHMARK_SOURCE_LIFECYCLE;
+}
+
 static const ProtobufCMessageDescriptor *payload(const Trin__Event *ev) {
   /* A rename (organisation_edited) carries the organisation as created does. */
   if (strcmp(nz(ev->type), "lifecycle.organisation_created") == 0 ||
@@ -98,6 +104,7 @@ static bool organisation(const ProtobufCMessage *msg, const char **id, const cha
 const benchmark_upstream_t benchmark_lifecycle_events = {
     .service = "lifecycle",
     .source = BENCHMARK_SOURCE_LIFECYCLE,
+    .source_of = source_of,
     .payload = payload,
     .project = project,
     .update = update,

@@ -358,7 +358,9 @@ void benchmark_project_merge(benchmark_project_t *dst, const benchmark_project_t
       dst->open_disputes = src->open_disputes;
       dst->open_defects = src->open_defects;
       dst->dwellings = src->dwellings;
-      bits |= BENCHMARK_PHAS_REHOUSING;
+      break;
+    case BENCHMARK_SOURCE_REHOUSING:
+      bits = BENCHMARK_PHAS_REHOUSING;
       dst->without_rehousing = src->without_rehousing;
       dst->households_rehoused_temporary = src->households_rehoused_temporary;
       dst->households_moved_back = src->households_moved_back;

@@ -135,7 +135,11 @@ typedef struct {
 typedef enum {
   BENCHMARK_SOURCE_LIFECYCLE = 0,
   BENCHMARK_SOURCE_BUDGET,
-  BENCHMARK_SOURCE_SURVEY
+  BENCHMARK_SOURCE_SURVEY,
+  /* Lifecycle's rehousing events (issue 20, item 4): a part of their own,
+   * so a movement dated in an earlier year rewrites only the rehousing
+   * figures from that year on, not the disputes or stage of that time. */
+  BENCHMARK_SOURCE_REHOUSING
 } benchmark_source_t;
 
 typedef struct {
@@ -149,8 +153,9 @@ typedef struct {
 int benchmark_event_year(const char *date, const char *commit_time);
 
 /* Copies the fields (and `has` bits) that `source` owns from src to dst:
- * lifecycle — dwellings, open disputes and defects, schedule variance, rehousing;
- * budget — Skema A, drift, market-adjusted drift; survey — satisfaction. */
+ * lifecycle — dwellings, open disputes and defects, schedule variance;
+ * budget — Skema A, drift, market-adjusted drift; survey — satisfaction;
+ * rehousing — the plan's flag and the households rehoused and moved back. */
 void benchmark_project_merge(benchmark_project_t *dst, const benchmark_project_t *src,
                              benchmark_source_t source);
 

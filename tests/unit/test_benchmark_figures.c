@@ -303,11 +303,17 @@ static void rehousing_figures_inside_and_outside(void **state) {
   benchmark_index_compare(ix, BENCHMARK_FIG_MOVED_BACK_SHARE, -1, 2023, &in, &out);
   assert_false(in.has_value);
   assert_false(out.has_value);
-  /* The merge of a lifecycle change carries the rehousing part. */
+  /* A rehousing event's merge carries the rehousing part, and only it; a
+   * lifecycle change (a stage, a dispute) leaves it alone. */
   benchmark_project_t dst = {0}, src = {.has = H, .without_rehousing = true,
                                         .households_rehoused_temporary = 3,
                                         .households_moved_back = 1};
   benchmark_project_merge(&dst, &src, BENCHMARK_SOURCE_LIFECYCLE);
+  assert_false(dst.has & BENCHMARK_PHAS_REHOUSING);
+  assert_int_equal(dst.households_moved_back, 0);
+  src.open_disputes = 7;
+  benchmark_project_merge(&dst, &src, BENCHMARK_SOURCE_REHOUSING);
+  assert_int_equal(dst.open_disputes, 0);
   assert_true(dst.has & BENCHMARK_PHAS_REHOUSING);
   assert_true(dst.without_rehousing);
   assert_int_equal(dst.households_rehoused_temporary, 3);

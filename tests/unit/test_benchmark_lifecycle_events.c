@@ -79,6 +79,9 @@ static void test_rehousing_is_read(void **state) {
   Trin__Lifecycle__ProjectEvent pe = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   pe.project = &p;
   pe.rehousing_move = &mv;
+  assert_int_equal(u->source_of("lifecycle.rehousing_moved"), BENCHMARK_SOURCE_REHOUSING);
+  assert_int_equal(u->source_of("lifecycle.rehousing_planned"), BENCHMARK_SOURCE_REHOUSING);
+  assert_int_equal(u->source_of("lifecycle.stage_changed"), BENCHMARK_SOURCE_LIFECYCLE);
   const char *date = NULL;
   assert_string_equal(u->project(&pe.base, "lifecycle.rehousing_moved", &date), "P1");
   assert_string_equal(date, "2028-03-01");
