@@ -443,6 +443,33 @@ printf 'spørgsmål;nøgle\r\n%s\r\n%s\r\n%s\r\n' \
 t survey mapping-set S-FSB-101 --respondent-column Respondent --role-column Rolle \
   --comment-column Kommentar --columns "$tmp/teamvaerk-mapping.csv"
 t survey import "$tmp/teamvaerk-runde1.csv" --survey S-FSB-101 --round 1 --mapped
+# ---- rehousing and moving back (issue 20, item 4; lifecycle) -----------------------
+# Seed 000: LIVA's first renovations without rehousing and first moves back.
+# FSB-101 rehouses 60 of its 312 households (8 for good), 30 have moved
+# back; OS-12, LIVA-9 and LIVA-H1..3 are renovated without rehousing; four
+# &os cases rehoused temporarily and some moved back; KAB-X1, outside any
+# partnership, rehoused 40 and 12 came back. Enough projects inside
+# partnerships to show both rehousing figures in `trinctl benchmark compare`;
+# the outside side stays below the minimum group (suppressed, with why).
+t project rehousing-plan FSB-101 --households 60
+t project rehousing-move FSB-101 --kind temporary --households 52 --date 2022-09-01 \
+  --note "Første etape, blok A-C"
+t project rehousing-move FSB-101 --kind permanent --households 8 --date 2022-09-15
+t project rehousing-move FSB-101 --kind moved_back --households 30 --date 2023-11-01 \
+  --note "Første tilbageflytning"
+t project rehousing-plan OS-12 --without-rehousing
+t project rehousing-plan LIVA-9 --without-rehousing
+for i in $(seq 1 $LIVA_H); do t project rehousing-plan "LIVA-H$i" --without-rehousing; done
+for i in 1 2 3 4; do
+  start=$(day 2022-02-01 $(( i * 65 )))
+  t project rehousing-plan "OS-H$i" --households 20
+  t project rehousing-move "OS-H$i" --kind temporary --households 20 --date "$(day "$start" 200)"
+  t project rehousing-move "OS-H$i" --kind moved_back --households $(( 10 + i * 2 )) \
+    --date "$(day "$start" 500)"
+done
+t project rehousing-plan KAB-X1 --households 40
+t project rehousing-move KAB-X1 --kind temporary --households 40 --date 2022-08-01
+t project rehousing-move KAB-X1 --kind moved_back --households 12 --date 2023-05-01
 
 # ---- repetition evidence (issue 20, item 5) --------------------------------------
 # Nothing to load: the generated cases already give each partnership

@@ -40,6 +40,13 @@ const agg_column_t AGG_COLUMNS[AGG_NCOLS] = {
     {"rag_overall", AGG_T_STRING, "aggregator"},
     {"seq", AGG_T_INT64, "aggregator"},
     {"updated_at", AGG_T_TIME, "aggregator"},
+    /* rehousing (issue 20, item 4) */
+    {"without_rehousing", AGG_T_BOOL, "lifecycle"},
+    {"households_to_rehouse", AGG_T_INT32, "lifecycle"},
+    {"households_rehoused", AGG_T_INT32, "lifecycle"},
+    {"households_rehoused_permanent", AGG_T_INT32, "lifecycle"},
+    {"households_moved_back", AGG_T_INT32, "lifecycle"},
+    {"last_moved_back_on", AGG_T_DATE, "lifecycle"},
 };
 
 int agg_column_find(const char *name, size_t len) {
@@ -61,6 +68,7 @@ static void v_num(agg_value_t *v, bool present, int64_t i) {
 void agg_row_get(const agg_row_t *r, agg_col_t col, agg_value_t *v) {
   *v = (agg_value_t){.null = true, .s = ""};
   bool lc = r->has & AGG_HAS_LIFECYCLE;
+  bool rh = r->has & AGG_HAS_REHOUSING;
   switch (col) {
     case AGG_COL_PROJECT_ID: v_str(v, r->project_id); break;
     case AGG_COL_PROJECT_NAME: v_str(v, r->project_name); break;
@@ -108,6 +116,16 @@ void agg_row_get(const agg_row_t *r, agg_col_t col, agg_value_t *v) {
     case AGG_COL_RAG_OVERALL: v_str(v, agg_rag_name(r->rag_overall)); break;
     case AGG_COL_SEQ: v_num(v, true, (int64_t)r->seq); break;
     case AGG_COL_UPDATED_AT: v_num(v, r->updated_at != 0, r->updated_at); break;
+    case AGG_COL_WITHOUT_REHOUSING: v_num(v, rh, r->without_rehousing); break;
+    case AGG_COL_HOUSEHOLDS_TO_REHOUSE: v_num(v, rh, r->households_to_rehouse); break;
+    case AGG_COL_HOUSEHOLDS_REHOUSED: v_num(v, rh, r->households_rehoused); break;
+    case AGG_COL_HOUSEHOLDS_REHOUSED_PERMANENT:
+      v_num(v, rh, r->households_rehoused_permanent);
+      break;
+    case AGG_COL_HOUSEHOLDS_MOVED_BACK: v_num(v, rh, r->households_moved_back); break;
+    case AGG_COL_LAST_MOVED_BACK_ON:
+      v_num(v, r->last_moved_back_on != TRIN_DATE_NONE, r->last_moved_back_on);
+      break;
     default: break;
   }
 }

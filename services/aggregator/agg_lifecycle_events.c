@@ -38,6 +38,18 @@ static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_
   agg_row_set_i32(&row->open_disputes, p->open_disputes, &ch);
   agg_row_set_i32(&row->max_dispute_level, p->max_dispute_level, &ch);
   agg_row_set_i32(&row->open_defects, p->open_defects, &ch);
+  /* Rehousing: empty until a plan is recorded, never a guessed 0. */
+  bool rh = p->rehousing_planned;
+  agg_row_set_has(row, AGG_HAS_REHOUSING, rh, &ch);
+  agg_row_set_bool(&row->without_rehousing, rh && p->without_rehousing, &ch);
+  agg_row_set_i32(&row->households_to_rehouse, rh ? p->households_to_rehouse : 0, &ch);
+  agg_row_set_i32(&row->households_rehoused,
+                  rh ? p->households_rehoused_temporary + p->households_rehoused_permanent : 0,
+                  &ch);
+  agg_row_set_i32(&row->households_rehoused_permanent, rh ? p->households_rehoused_permanent : 0,
+                  &ch);
+  agg_row_set_i32(&row->households_moved_back, rh ? p->households_moved_back : 0, &ch);
+  agg_row_set_date(&row->last_moved_back_on, rh ? p->last_moved_back_on : NULL, &ch);
   agg_rows_finish(r, row, ch, when);
   return TRIN_OK;
 }

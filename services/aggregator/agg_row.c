@@ -64,6 +64,15 @@ void agg_row_to_proto(const agg_row_t *r, trin_arena_t *ar, Trin__Aggregator__St
   o->rag_economy = (char *)agg_rag_name(r->rag_economy);
   o->rag_satisfaction = (char *)agg_rag_name(r->rag_satisfaction);
   o->rag_overall = (char *)agg_rag_name(r->rag_overall);
+  bool rh = (r->has & AGG_HAS_REHOUSING) != 0;
+  o->has_without_rehousing = o->has_households_to_rehouse = o->has_households_rehoused = rh;
+  o->has_households_rehoused_permanent = o->has_households_moved_back = rh;
+  o->without_rehousing = r->without_rehousing;
+  o->households_to_rehouse = r->households_to_rehouse;
+  o->households_rehoused = r->households_rehoused;
+  o->households_rehoused_permanent = r->households_rehoused_permanent;
+  o->households_moved_back = r->households_moved_back;
+  o->last_moved_back_on = date_text(ar, r->last_moved_back_on);
   o->seq = r->seq;
   o->updated_at = "";
   if (r->updated_at) {

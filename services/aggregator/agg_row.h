@@ -26,6 +26,7 @@ enum {
   AGG_HAS_SATISFACTION = 1u << 8,
   AGG_HAS_SURVEY = 1u << 9,      /* satisfaction_alert */
   AGG_HAS_BUDGET = 1u << 10,     /* a budget event was seen */
+  AGG_HAS_REHOUSING = 1u << 16,  /* a rehousing plan is recorded (issue 20, item 4) */
 };
 
 typedef struct agg_row {
@@ -46,6 +47,11 @@ typedef struct agg_row {
   int32_t survey_round, scale_min, scale_max;
   char **alerts;   /* standing alert keys */
   uint32_t nalerts;
+  /* Rehousing (issue 20, item 4); valid with AGG_HAS_REHOUSING. */
+  bool without_rehousing;
+  int32_t households_to_rehouse, households_rehoused, households_rehoused_permanent,
+      households_moved_back;
+  trin_date_t last_moved_back_on;
   /* Bookkeeping: on the table's dirty list (agg_rows.h). */
   bool dirty;
 } agg_row_t;

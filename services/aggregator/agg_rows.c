@@ -112,6 +112,7 @@ static agg_row_t *row_add(agg_rows_t *r, const char *id) {
     return NULL;
   }
   row->stage_since = row->baseline_handover = row->forecast_handover = TRIN_DATE_NONE;
+  row->last_moved_back_on = TRIN_DATE_NONE;
   r->rows[r->n++] = row;
   r->sorted_ok = false;
   return row;
@@ -320,6 +321,12 @@ int agg_rows_load_state(agg_rows_t *r, const uint8_t *data, size_t len, trin_err
   row->open_disputes = o->open_disputes;
   row->max_dispute_level = o->max_dispute_level;
   row->open_defects = o->open_defects;
+  row->without_rehousing = o->without_rehousing;
+  row->households_to_rehouse = o->households_to_rehouse;
+  row->households_rehoused = o->households_rehoused;
+  row->households_rehoused_permanent = o->households_rehoused_permanent;
+  row->households_moved_back = o->households_moved_back;
+  agg_row_set_date(&row->last_moved_back_on, o->last_moved_back_on, &ch);
   row->has = (st->lifecycle_known ? AGG_HAS_LIFECYCLE : 0) |
              (o->has_schedule_variance_days ? AGG_HAS_VARIANCE : 0) |
              (o->has_budget_a_ore ? AGG_HAS_BUDGET_A : 0) |
@@ -329,7 +336,8 @@ int agg_rows_load_state(agg_rows_t *r, const uint8_t *data, size_t len, trin_err
              (o->has_market_adjusted_drift_bp ? AGG_HAS_MARKET_DRIFT : 0) |
              (o->has_molio_compliant ? AGG_HAS_MOLIO : 0) |
              (o->has_satisfaction_x100 ? AGG_HAS_SATISFACTION : 0) |
-             (st->survey_known ? AGG_HAS_SURVEY : 0) | (st->budget_known ? AGG_HAS_BUDGET : 0);
+             (st->survey_known ? AGG_HAS_SURVEY : 0) | (st->budget_known ? AGG_HAS_BUDGET : 0) |
+             (o->has_without_rehousing ? AGG_HAS_REHOUSING : 0);
   row->rag_time = (uint8_t)agg_rag_parse(o->rag_time);
   row->rag_economy = (uint8_t)agg_rag_parse(o->rag_economy);
   row->rag_satisfaction = (uint8_t)agg_rag_parse(o->rag_satisfaction);

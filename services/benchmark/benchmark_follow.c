@@ -49,7 +49,8 @@ static int project_event(apply_t *ap, trin_request_t *req, const ProtobufCMessag
    * (or only as its current state when it has none). */
   int32_t year = benchmark_event_year(date, ap->ev->time);
   if (year < 0) year = ap->row.nyears ? ap->row.years[ap->row.nyears - 1].year : BENCHMARK_YEAR_MAX;
-  if (benchmark_timeline_apply(ap->row.years, &ap->row.nyears, year, ap->up->source, &ap->row.p))
+  benchmark_source_t src = ap->up->source_of ? ap->up->source_of(nz(ap->ev->type)) : ap->up->source;
+  if (benchmark_timeline_apply(ap->row.years, &ap->row.nyears, year, src, &ap->row.p))
     return trin_err_set(err, TRIN_EINTERNAL, "", "year %d out of range", year);
   if (ap->row.client_org[0]) {
     bool created;

@@ -58,6 +58,9 @@
 typedef struct {
   const char *service; /* "lifecycle", "budget", "survey" */
   benchmark_source_t source;
+  /* NULL, or the part of the project an event of this type changes when it
+   * is not `source` (lifecycle's rehousing events). */
+  benchmark_source_t (*source_of)(const char *type);
   /* The message ev's payload carries when benchmark reads this event, else
    * NULL (the event only advances the cursor). */
   const ProtobufCMessageDescriptor *(*payload)(const Trin__Event *ev);

@@ -24,6 +24,12 @@ static bool update(benchmark_project_row_t *r, const ProtobufCMessage *msg) {
   r->p.open_defects = p->open_defects;
   set_org_text(r->kind, sizeof r->kind, p->kind);
   set_org_text(r->start_date, sizeof r->start_date, p->start_date);
+  /* Rehousing: only with a plan (else the figures leave the project out). */
+  if (p->rehousing_planned) r->p.has |= BENCHMARK_PHAS_REHOUSING;
+  else r->p.has &= ~(uint32_t)BENCHMARK_PHAS_REHOUSING;
+  r->p.without_rehousing = p->rehousing_planned && p->without_rehousing;
+  r->p.households_rehoused_temporary = p->rehousing_planned ? p->households_rehoused_temporary : 0;
+  r->p.households_moved_back = p->rehousing_planned ? p->households_moved_back : 0;
   if (*nz(p->baseline_handover)) {
     r->p.has |= BENCHMARK_PHAS_SCHEDULE;
     r->p.schedule_variance_days = p->schedule_variance_days;
@@ -59,7 +65,17 @@ static const char *lifecycle_date(const char *type, const Trin__Lifecycle__Proje
   if (strcmp(t, "defect_fix_reported") == 0) return pe->defect ? pe->defect->fix_reported_on : NULL;
   if (strcmp(t, "defect_fix_confirmed") == 0) return pe->defect ? pe->defect->fixed_on : NULL;
   if (strcmp(t, "defect_fix_rejected") == 0) return pe->defect ? pe->defect->fix_rejected_on : NULL;
+  /* rehousing (issue 20, item 4): a movement counts on its date; a plan on
+   * the day it was recorded (no date in the payload) */
+  if (strcmp(t, "rehousing_moved") == 0)
+    return pe->rehousing_move ? pe->rehousing_move->date : NULL;
   return NULL;
+}
+
+/* Rehousing events change the rehousing part only (benchmark_rules.h). */
+static benchmark_source_t source_of(const char *type) {
+  return strncmp(type, "lifecycle.rehousing_", 20) == 0 ? BENCHMARK_SOURCE_REHOUSING
+                                                         : BENCHMARK_SOURCE_LIFECYCLE;
 }
 
 static const ProtobufCMessageDescriptor *payload(const Trin__Event *ev) {
@@ -90,6 +106,7 @@ static bool organisation(const ProtobufCMessage *msg, const char **id, const cha
 const benchmark_upstream_t benchmark_lifecycle_events = {
     .service = "lifecycle",
     .source = BENCHMARK_SOURCE_LIFECYCLE,
+    .source_of = source_of,
     .payload = payload,
     .project = project,
     .update = update,

@@ -103,6 +103,25 @@ static bool j_defects(const benchmark_project_t *p, benchmark_wide_t *num, bench
   return true;
 }
 
+/* Rehousing (issue 20, item 4; seed 000): a project with a plan counts 1
+ * towards "without rehousing" when it is renovated with its residents at
+ * home; moving back counts the households back of those rehoused
+ * temporarily, over projects that rehoused any. */
+static bool j_without_rehousing(const benchmark_project_t *p, benchmark_wide_t *num,
+                                benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_REHOUSING)) return false;
+  *num = p->without_rehousing ? 1 : 0;
+  *den = 1;
+  return true;
+}
+static bool j_moved_back(const benchmark_project_t *p, benchmark_wide_t *num,
+                         benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_REHOUSING) || p->households_rehoused_temporary <= 0) return false;
+  *num = p->households_moved_back;
+  *den = p->households_rehoused_temporary;
+  return true;
+}
+
 /* The key-figure table: the one place a figure is defined. */
 const benchmark_figure_t benchmark_figures[BENCHMARK_FIG_COUNT] = {
     {"cost_per_m2", "DKK/m2", 2, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
@@ -145,6 +164,14 @@ const benchmark_figure_t benchmark_figures[BENCHMARK_FIG_COUNT] = {
      "open disputes / projects", 100, NULL, j_disputes},
     {"defects_per_dwelling", "per dwelling", 3, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
      "Σ open defects / Σ dwellings over projects with dwellings", 1000, NULL, j_defects},
+    /* rehousing (issue 20, item 4) */
+    {"without_rehousing_share_pct", "%", 2, BENCHMARK_HIGHER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
+     "projects renovated without rehousing / projects with a rehousing plan × 100", 10000, NULL,
+     j_without_rehousing},
+    {"moved_back_share_pct", "%", 2, BENCHMARK_HIGHER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
+     "Σ households moved back / Σ households rehoused temporarily × 100 over projects that "
+     "rehoused temporarily",
+     10000, NULL, j_moved_back},
 };
 
 int benchmark_figure_find(const char *name, const char *field, trin_err_t *err) {
@@ -331,6 +358,12 @@ void benchmark_project_merge(benchmark_project_t *dst, const benchmark_project_t
       dst->open_disputes = src->open_disputes;
       dst->open_defects = src->open_defects;
       dst->dwellings = src->dwellings;
+      break;
+    case BENCHMARK_SOURCE_REHOUSING:
+      bits = BENCHMARK_PHAS_REHOUSING;
+      dst->without_rehousing = src->without_rehousing;
+      dst->households_rehoused_temporary = src->households_rehoused_temporary;
+      dst->households_moved_back = src->households_moved_back;
       break;
     case BENCHMARK_SOURCE_BUDGET:
       bits = BENCHMARK_PHAS_DRIFT | BENCHMARK_PHAS_MARKET;

@@ -92,6 +92,7 @@ enum {
   BENCHMARK_PHAS_DRIFT = 1u << 2,        /* Skema A and B exist, A > 0 */
   BENCHMARK_PHAS_MARKET = 1u << 3,       /* market-adjusted drift known */
   BENCHMARK_PHAS_SATISFACTION = 1u << 4, /* a visible latest satisfaction */
+  BENCHMARK_PHAS_REHOUSING = 1u << 8,    /* a rehousing plan is recorded (issue 20, item 4) */
 };
 
 /* A project's portfolio state, from the other services' events (the current
@@ -106,6 +107,9 @@ typedef struct {
   int32_t open_disputes;
   int32_t open_defects;
   int32_t dwellings;
+  /* Rehousing (issue 20, item 4), with BENCHMARK_PHAS_REHOUSING. */
+  bool without_rehousing;
+  int32_t households_rehoused_temporary, households_moved_back;
 } benchmark_project_t;
 
 /* ---- portfolio years: which year a change counts in, carried forward ----------
@@ -131,7 +135,11 @@ typedef struct {
 typedef enum {
   BENCHMARK_SOURCE_LIFECYCLE = 0,
   BENCHMARK_SOURCE_BUDGET,
-  BENCHMARK_SOURCE_SURVEY
+  BENCHMARK_SOURCE_SURVEY,
+  /* Lifecycle's rehousing events (issue 20, item 4): a part of their own,
+   * so a movement dated in an earlier year rewrites only the rehousing
+   * figures from that year on, not the disputes or stage of that time. */
+  BENCHMARK_SOURCE_REHOUSING
 } benchmark_source_t;
 
 typedef struct {
@@ -146,7 +154,8 @@ int benchmark_event_year(const char *date, const char *commit_time);
 
 /* Copies the fields (and `has` bits) that `source` owns from src to dst:
  * lifecycle — dwellings, open disputes and defects, schedule variance;
- * budget — Skema A, drift, market-adjusted drift; survey — satisfaction. */
+ * budget — Skema A, drift, market-adjusted drift; survey — satisfaction;
+ * rehousing — the plan's flag and the households rehoused and moved back. */
 void benchmark_project_merge(benchmark_project_t *dst, const benchmark_project_t *src,
                              benchmark_source_t source);
 
@@ -197,6 +206,9 @@ enum {
   BENCHMARK_FIG_LATEST_SATISFACTION,
   BENCHMARK_FIG_OPEN_DISPUTES,
   BENCHMARK_FIG_DEFECTS_PER_DWELLING,
+  /* rehousing (issue 20, item 4) */
+  BENCHMARK_FIG_WITHOUT_REHOUSING_SHARE,
+  BENCHMARK_FIG_MOVED_BACK_SHARE,
   BENCHMARK_FIG_COUNT
 };
 #define BENCHMARK_PROPERTY_FIGURES 10 /* the first ten are property figures */

@@ -106,13 +106,31 @@ static const trin_migration_t MIGRATIONS[] = {
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof *MIGRATIONS))
 
+/* A project's rehousing state (issue 20, item 4), current and per year,
+ * beside the columns above; written and read by the rehousing_* functions
+ * below so the statements above stay as they were. */
+static const trin_migration_t REHOUSING_MIGRATIONS[] = {
+    {1,
+     "ALTER TABLE bm_projects ADD COLUMN without_rehousing INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE bm_projects ADD COLUMN households_rehoused_temporary INTEGER NOT NULL"
+     " DEFAULT 0;"
+     "ALTER TABLE bm_projects ADD COLUMN households_moved_back INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE bm_project_years ADD COLUMN without_rehousing INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE bm_project_years ADD COLUMN households_rehoused_temporary INTEGER NOT NULL"
+     " DEFAULT 0;"
+     "ALTER TABLE bm_project_years ADD COLUMN households_moved_back INTEGER NOT NULL"
+     " DEFAULT 0;"},
+};
+
 int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "benchmark", MIGRATIONS, NMIGRATIONS, err);
   /* Partnership membership, learnt from lifecycle's events. */
   if (!rc) rc = trin_access_migrate_follower(s, err);
   /* The IKU figures: a scope of their own (benchmark_iku_store). */
   if (!rc) rc = benchmark_iku_store_migrate(s, err);
-  /* Kind and start date for repetition evidence: a scope of its own too. */
+  /* Rehousing (issue 20, item 4): a scope of its own. */
+  if (!rc) rc = trin_store_migrate(s, "benchmark_rehousing", REHOUSING_MIGRATIONS, 1, err);
+  /* Kind and start date for repetition evidence (item 5): a scope of its own too. */
   return rc ? rc : benchmark_repetition_store_migrate(s, err);
 }
 
@@ -425,6 +443,66 @@ static void project_from_row(trin_stmt_t *st, benchmark_project_row_t *r) {
   "year, has, budget_a_ore, drift_ore, market_adjusted_drift_ore,"                      \
   " schedule_variance_days, satisfaction_x100, open_disputes, open_defects, dwellings"
 
+/* ---- rehousing (issue 20, item 4): the columns of REHOUSING_MIGRATIONS */
+
+static void rehousing_from_row(trin_stmt_t *st, int col, benchmark_project_t *p) {
+  p->without_rehousing = trin_stmt_int64(st, col) != 0;
+  p->households_rehoused_temporary = (int32_t)trin_stmt_int64(st, col + 1);
+  p->households_moved_back = (int32_t)trin_stmt_int64(st, col + 2);
+}
+
+static void rehousing_bind(trin_stmt_t *st, const benchmark_project_t *p) {
+  trin_stmt_bind_int64(st, 1, p->without_rehousing);
+  trin_stmt_bind_int64(st, 2, p->households_rehoused_temporary);
+  trin_stmt_bind_int64(st, 3, p->households_moved_back);
+}
+
+static int rehousing_get(trin_store_t *s, benchmark_project_row_t *row, trin_err_t *err) {
+  int rc;
+  {
+    TRIN_STMT("SELECT without_rehousing, households_rehoused_temporary, households_moved_back"
+              " FROM bm_projects WHERE id = ?");
+    trin_stmt_bind_text(st, 1, row->id);
+    rc = trin_stmt_step(st, err);
+    if (rc == TRIN_STORE_ROW) rehousing_from_row(st, 0, &row->p);
+    trin_stmt_reset(st);
+    if (rc != TRIN_STORE_ROW && rc) return rc;
+  }
+  TRIN_STMT("SELECT year, without_rehousing, households_rehoused_temporary,"
+            " households_moved_back FROM bm_project_years WHERE project_id = ? ORDER BY year");
+  trin_stmt_bind_text(st, 1, row->id);
+  size_t i = 0;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    int32_t year = (int32_t)trin_stmt_int64(st, 0);
+    while (i < row->nyears && row->years[i].year < year) i++;
+    if (i < row->nyears && row->years[i].year == year)
+      rehousing_from_row(st, 1, &row->years[i].p);
+  }
+  trin_stmt_reset(st);
+  return rc == TRIN_STORE_ROW || rc == TRIN_OK ? TRIN_OK : rc;
+}
+
+static int rehousing_put(trin_store_t *s, const benchmark_project_row_t *r, trin_err_t *err) {
+  int rc;
+  {
+    TRIN_STMT("UPDATE bm_projects SET without_rehousing = ?, households_rehoused_temporary = ?,"
+              " households_moved_back = ? WHERE id = ?");
+    rehousing_bind(st, &r->p);
+    trin_stmt_bind_text(st, 4, r->id);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+  }
+  for (size_t i = 0; i < r->nyears; i++) {
+    TRIN_STMT("UPDATE bm_project_years SET without_rehousing = ?,"
+              " households_rehoused_temporary = ?, households_moved_back = ?"
+              " WHERE project_id = ? AND year = ?");
+    rehousing_bind(st, &r->years[i].p);
+    trin_stmt_bind_text(st, 4, r->id);
+    trin_stmt_bind_int64(st, 5, r->years[i].year);
+    if ((rc = trin_stmt_run(st, err))) return rc;
+  }
+  return TRIN_OK;
+}
+
 static int project_years_get(trin_store_t *s, benchmark_project_row_t *row, trin_err_t *err) {
   TRIN_STMT("SELECT " YEAR_COLS " FROM bm_project_years WHERE project_id = ? ORDER BY year");
   trin_stmt_bind_text(st, 1, row->id);
@@ -445,7 +523,8 @@ static int project_years_get(trin_store_t *s, benchmark_project_row_t *row, trin
     y->p.dwellings = (int32_t)trin_stmt_int64(st, 9);
   }
   trin_stmt_reset(st);
-  return rc == TRIN_STORE_ROW || rc == TRIN_OK ? TRIN_OK : rc;
+  if (rc != TRIN_STORE_ROW && rc != TRIN_OK) return rc;
+  return rehousing_get(s, row, err);
 }
 
 static int project_years_put(trin_store_t *s, const benchmark_project_row_t *r, trin_err_t *err) {
@@ -472,7 +551,7 @@ static int project_years_put(trin_store_t *s, const benchmark_project_row_t *r, 
     trin_stmt_bind_int64(st, 11, y->p.dwellings);
     if ((rc = trin_stmt_run(st, err))) return rc;
   }
-  return TRIN_OK;
+  return rehousing_put(s, r, err);
 }
 
 int benchmark_store_project_get(trin_store_t *s, const char *id, benchmark_project_row_t *row,

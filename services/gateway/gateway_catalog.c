@@ -137,6 +137,10 @@ static const route_t ROUTES[] = {
     /* survey: exports as they come (issue 20, item 7) */
     {"trin.survey.SetImportMapping", "POST", "/api/v1/surveys/{survey_id}/import-mapping"},
     {"trin.survey.GetImportMapping", "GET", "/api/v1/surveys/{survey_id}/import-mapping"},
+    /* lifecycle: rehousing and moving back (issue 20, item 4) */
+    {"trin.lifecycle.SetRehousingPlan", "POST", "/api/v1/projects/{project_id}/rehousing-plan"},
+    {"trin.lifecycle.RecordRehousingMove", "POST",
+     "/api/v1/projects/{project_id}/rehousing-moves"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

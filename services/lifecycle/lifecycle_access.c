@@ -50,6 +50,10 @@ static const trin_access_rule_t RULES[] = {
      * rejects it (AB18: the bygherre accepts the remedy) */
     {"trin.lifecycle.ConfirmDefectFix", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.lifecycle.RejectDefectFix", R(WRITER), TRIN_SCOPE_OWN},
+    /* rehousing (issue 20, item 4): the client plans it and moves its own
+     * residents (the housing company's business, not the contractor's) */
+    {"trin.lifecycle.SetRehousingPlan", R(WRITER), TRIN_SCOPE_OWN},
+    {"trin.lifecycle.RecordRehousingMove", R(WRITER), TRIN_SCOPE_OWN},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -83,6 +87,9 @@ static const trin_access_words_t WORDS[] = {
     {"trin.lifecycle.CorrectStage", "undo a stage advanced by mistake"},
     {"trin.lifecycle.ListDisputes", "list disputes across partnerships"},
     {"trin.lifecycle.ListDefects", "list defects across partnerships"},
+    /* rehousing (issue 20, item 4) */
+    {"trin.lifecycle.SetRehousingPlan", "record a project's rehousing plan"},
+    {"trin.lifecycle.RecordRehousingMove", "record households rehoused or moved back"},
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES,

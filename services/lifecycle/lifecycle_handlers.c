@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "lifecycle_access.h"
+#include "lifecycle_rehousing.h"
+#include "lifecycle_rehousing_store.h"
 #include "lifecycle_rules.h"
 #include "lifecycle_store.h"
 #include "trin/lifecycle.pb-c.h"
@@ -1223,6 +1225,72 @@ static int list_defects(trin_request_t *req, const ProtobufCMessage *msg, void *
   return rc;
 }
 
+/* ---- rehousing and moving back (issue 20, item 4) ------------------------------------ */
+
+static int set_rehousing_plan(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                              trin_err_t *err) {
+  const Trin__Lifecycle__SetRehousingPlan *m = (const void *)msg;
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lifecycle_project_msg_t p;
+  TRY(load_project(req, &a, m->project_id, &p, NULL, err));
+  lifecycle_rehousing_plan_t plan = {true, m->without_rehousing, m->households_to_rehouse};
+  lifecycle_rehousing_sums_t sums = {p.households_rehoused_temporary,
+                                     p.households_rehoused_permanent, p.households_moved_back,
+                                     TRIN_DATE_NONE, TRIN_DATE_NONE};
+  TRY(lifecycle_rehousing_check_plan(&plan, p.dwellings, &sums, err));
+  TRY(lifecycle_rehousing_store_set_plan(trin_request_store(req), p.id, m->without_rehousing,
+                                         m->households_to_rehouse, err));
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  TRY(emit_and_reply(req, &a, "lifecycle.rehousing_planned", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
+static int record_rehousing_move(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                                 trin_err_t *err) {
+  const Trin__Lifecycle__RecordRehousingMove *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lifecycle_project_msg_t p;
+  TRY(load_project(req, &a, m->project_id, &p, NULL, err));
+  TRY(require_message(m->move, "move", err));
+  lifecycle_rehousing_move_msg_t mv = *m->move;
+  int kind = lifecycle_move_kind_parse(mv.kind, "move.kind", err);
+  if (kind < 0) TRY(TRIN_EINVALID);
+  lifecycle_move_t x = {(lifecycle_move_kind_t)kind, mv.households, TRIN_DATE_NONE};
+  TRY(trin_date_parse(mv.date, &x.date, "move.date", err));
+  TRY(trin_text_check_optional(mv.note, TEXT_MAX_BYTES, "move.note", err));
+  trin_date_t start;
+  TRY(trin_date_parse(p.start_date, &start, "start_date", err));
+  /* The rules weigh the new movement against every earlier one. */
+  TRY(lifecycle_rehousing_store_fill(s, &a, &p, true, err));
+  lifecycle_move_t *moves = trin_arena_alloc(&a, (p.n_rehousing_moves + 1) * sizeof *moves);
+  if (!moves) TRY(trin_err_set(err, TRIN_EINTERNAL, "", "out of memory"));
+  for (size_t i = 0; i < p.n_rehousing_moves; i++) {
+    const lifecycle_rehousing_move_msg_t *o = p.rehousing_moves[i];
+    int k = lifecycle_move_kind_parse(o->kind, "kind", err);
+    moves[i].kind = k < 0 ? LIFECYCLE_MOVE_TEMPORARY : (lifecycle_move_kind_t)k;
+    moves[i].households = o->households;
+    if (k < 0 || trin_date_parse(o->date, &moves[i].date, "date", err))
+      TRY(trin_err_set(err, TRIN_EINTERNAL, "", "a stored rehousing movement does not read"));
+  }
+  lifecycle_rehousing_plan_t plan = {p.rehousing_planned, p.without_rehousing,
+                                     p.households_to_rehouse};
+  TRY(lifecycle_rehousing_check_move(&plan, start, moves, p.n_rehousing_moves, &x,
+                                     mv.beyond_plan, mv.note && *mv.note, err));
+  mv.recorded_by = (char *)nz(trin_access_caller_org(req));
+  TRY(lifecycle_rehousing_store_add_move(s, p.id, &mv, mv.recorded_by, err));
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  ev.rehousing_move = &mv;
+  TRY(emit_and_reply(req, &a, "lifecycle.rehousing_moved", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
 int lifecycle_handlers_register(trin_server_t *s) {
   trin_access_install(s, &lifecycle_access);
 #define ROUTE(desc, fn) trin_server_handle(s, &trin__lifecycle__##desc##__descriptor, fn, NULL)
@@ -1256,6 +1324,9 @@ int lifecycle_handlers_register(trin_server_t *s) {
   ROUTE(list_defects, list_defects);
   ROUTE(confirm_defect_fix, confirm_defect_fix);
   ROUTE(reject_defect_fix, reject_defect_fix);
+  /* rehousing (issue 20, item 4) */
+  ROUTE(set_rehousing_plan, set_rehousing_plan);
+  ROUTE(record_rehousing_move, record_rehousing_move);
 #undef ROUTE
   return TRIN_OK;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lifecycle_access.h"
+#include "lifecycle_rehousing_store.h"
 #include "lifecycle_rules.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -139,6 +140,7 @@ int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS, NMIGRATIONS, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_defects", DEFECT_MIGRATIONS, 1, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_stages", STAGE_MIGRATIONS, 1, err);
+  if (!rc) rc = lifecycle_rehousing_store_migrate(s, err); /* issue 20, item 4 */
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -599,6 +601,8 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
   if (rc == TRIN_OK)
     return trin_access_not_found(err, field, "project", id);
   if (rc != TRIN_STORE_ROW) return rc;
+  /* Rehousing figures travel with every event; its movements with the lists. */
+  if ((rc = lifecycle_rehousing_store_fill(s, a, out, with_lists, err))) return rc;
   if (!with_lists) return TRIN_OK;
   if ((rc = load_stages(s, a, out, err))) return rc;
   if ((rc = load_pauses(s, a, out, err))) return rc;
@@ -631,6 +635,8 @@ int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter
   }
   trin_stmt_reset(st);
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  for (size_t i = 0; rc == TRIN_OK && i < v.n; i++)
+    rc = lifecycle_rehousing_store_fill(s, a, v.items[i], false, err);
   *out = (lifecycle_project_msg_t **)v.items;
   *n = v.n;
   return rc;

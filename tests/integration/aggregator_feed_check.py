@@ -38,6 +38,10 @@ COLUMNS = {
     "open_defects": "Edm.Int32", "rag_time": "Edm.String", "rag_economy": "Edm.String",
     "rag_satisfaction": "Edm.String", "rag_overall": "Edm.String", "seq": "Edm.Int64",
     "updated_at": "Edm.DateTimeOffset",
+    # rehousing (issue 20, item 4)
+    "without_rehousing": "Edm.Boolean", "households_to_rehouse": "Edm.Int32",
+    "households_rehoused": "Edm.Int32", "households_rehoused_permanent": "Edm.Int32",
+    "households_moved_back": "Edm.Int32", "last_moved_back_on": "Edm.Date",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"

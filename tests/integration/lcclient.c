@@ -135,3 +135,28 @@ int lc_get(trin_client_t *c, const char *id, Trin__Lifecycle__ProjectReply **out
   return trin_client_call(c, &m.base, &trin__lifecycle__project_reply__descriptor,
                           (ProtobufCMessage **)out, err);
 }
+
+/* ---- rehousing (issue 20, item 4) */
+
+int lc_rehousing_plan(trin_client_t *c, const char *project, int households, bool without,
+                      trin_err_t *err) {
+  Trin__Lifecycle__SetRehousingPlan m = TRIN__LIFECYCLE__SET_REHOUSING_PLAN__INIT;
+  m.project_id = (char *)project;
+  m.households_to_rehouse = households;
+  m.without_rehousing = without;
+  return call(c, &m.base, &trin__lifecycle__project_reply__descriptor, err);
+}
+
+int lc_rehousing_move(trin_client_t *c, const char *project, const char *kind, int households,
+                      const char *date, const char *note, bool beyond_plan, trin_err_t *err) {
+  Trin__Lifecycle__RehousingMove mv = TRIN__LIFECYCLE__REHOUSING_MOVE__INIT;
+  mv.kind = (char *)kind;
+  mv.households = households;
+  mv.date = (char *)date;
+  mv.note = (char *)(note ? note : "");
+  mv.beyond_plan = beyond_plan;
+  Trin__Lifecycle__RecordRehousingMove m = TRIN__LIFECYCLE__RECORD_REHOUSING_MOVE__INIT;
+  m.project_id = (char *)project;
+  m.move = &mv;
+  return call(c, &m.base, &trin__lifecycle__project_reply__descriptor, err);
+}

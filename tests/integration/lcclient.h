@@ -33,4 +33,10 @@ int lc_dispute_resolve(trin_client_t *c, const char *id, const char *date,
 int lc_get(trin_client_t *c, const char *id, Trin__Lifecycle__ProjectReply **out,
            trin_err_t *err);
 
+/* Rehousing (issue 20, item 4): SetRehousingPlan and RecordRehousingMove. */
+int lc_rehousing_plan(trin_client_t *c, const char *project, int households, bool without,
+                      trin_err_t *err);
+int lc_rehousing_move(trin_client_t *c, const char *project, const char *kind, int households,
+                      const char *date, const char *note, bool beyond_plan, trin_err_t *err);
+
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "agg_columns.h"
 #include "lcclient.h"
 #include "test_aggregator_util.h"
 #include "testcall.h"
@@ -87,7 +88,10 @@ static const char *EXPECTED =
     "\"molio_compliant\":null,\"satisfaction\":null,\"satisfaction_trend\":null,"
     "\"satisfaction_alert\":null,\"open_disputes\":0,\"max_dispute_level\":0,"
     "\"open_defects\":0,\"rag_time\":\"red\",\"rag_economy\":null,\"rag_satisfaction\":null,"
-    "\"rag_overall\":\"red\"},"
+    "\"rag_overall\":\"red\","
+    "\"without_rehousing\":false,\"households_to_rehouse\":40,\"households_rehoused\":30,"
+    "\"households_rehoused_permanent\":5,\"households_moved_back\":20,"
+    "\"last_moved_back_on\":\"2023-02-01\"},"
     "{\"project_id\":\"P2\",\"project_name\":\"P2\",\"partnership_id\":null,"
     "\"partnership_name\":null,\"client_org\":\"KAB\",\"municipality\":null,"
     "\"kind\":\"helhedsplan\",\"fast_track\":true,\"dwellings\":120,\"stage\":\"pre_study\","
@@ -98,7 +102,10 @@ static const char *EXPECTED =
     "\"molio_compliant\":null,\"satisfaction\":null,\"satisfaction_trend\":null,"
     "\"satisfaction_alert\":null,\"open_disputes\":0,\"max_dispute_level\":0,"
     "\"open_defects\":0,\"rag_time\":null,\"rag_economy\":null,\"rag_satisfaction\":null,"
-    "\"rag_overall\":null},"
+    "\"rag_overall\":null,"
+    "\"without_rehousing\":true,\"households_to_rehouse\":0,\"households_rehoused\":0,"
+    "\"households_rehoused_permanent\":0,\"households_moved_back\":0,"
+    "\"last_moved_back_on\":null},"
     "{\"project_id\":\"P3\",\"project_name\":\"P3\",\"partnership_id\":\"LIVA\","
     "\"partnership_name\":\"LIVA\",\"client_org\":\"KAB\",\"municipality\":null,"
     "\"kind\":\"helhedsplan\",\"fast_track\":false,\"dwellings\":120,\"stage\":\"pre_study\","
@@ -109,7 +116,10 @@ static const char *EXPECTED =
     "\"molio_compliant\":null,\"satisfaction\":null,\"satisfaction_trend\":null,"
     "\"satisfaction_alert\":null,\"open_disputes\":1,\"max_dispute_level\":3,"
     "\"open_defects\":0,\"rag_time\":\"green\",\"rag_economy\":null,\"rag_satisfaction\":null,"
-    "\"rag_overall\":\"green\"}"
+    "\"rag_overall\":\"green\","
+    "\"without_rehousing\":null,\"households_to_rehouse\":null,\"households_rehoused\":null,"
+    "\"households_rehoused_permanent\":null,\"households_moved_back\":null,"
+    "\"last_moved_back_on\":null}"
     "]";
 
 /* Every column of every row equals the expected one; seq and updated_at
@@ -121,7 +131,7 @@ static void check_rows(json_t *rows) {
   uint64_t seqs[8] = {0};
   for (size_t i = 0; i < json_array_size(want); i++) {
     json_t *w = json_array_get(want, i), *g = json_array_get(rows, i);
-    assert_int_equal(json_object_size(g), 34);
+    assert_int_equal(json_object_size(g), AGG_NCOLS);
     const char *k;
     json_t *v;
     json_object_foreach(w, k, v) {
@@ -185,6 +195,14 @@ static void scenario(void **state) {
   assert_int_equal(trin_client_new(lc.endpoint, &cl, &err), TRIN_OK);
   OK(lc_milestone(cl, "P3", "handover", "2025-06-01", "2025-06-11", NULL, &e_));
   OK(lc_advance(cl, "P1", "trin2", "2022-10-01", &e_));
+  /* rehousing (issue 20, item 4): P1 rehouses 40 of its 120 households, P2
+   * is renovated without rehousing, P3 has said nothing (empty columns) */
+  OK(lc_rehousing_plan(cl, "P1", 40, false, &e_));
+  OK(lc_rehousing_move(cl, "P1", "temporary", 25, "2022-11-01", NULL, false, &e_));
+  OK(lc_rehousing_move(cl, "P1", "permanent", 5, "2022-11-15", NULL, false, &e_));
+  OK(lc_rehousing_move(cl, "P1", "moved_back", 20, "2023-02-01", "første tilbageflytning",
+                       false, &e_));
+  OK(lc_rehousing_plan(cl, "P2", 0, true, &e_));
 
   port = start_aggregator(&agg);
   catch_up(port);

@@ -713,6 +713,67 @@ static void over_the_rate_429_with_retry_after(void **state) {
   gt_http_free(&r);
 }
 
+/* Rehousing (issue 20, item 4) over HTTP: the client's writer records a
+ * plan and movements on their resource paths; the contractor's calculator
+ * may not (the refusal says who may); a refusal of the rules names its
+ * field; the status row shows the sums. */
+static void the_client_records_rehousing_and_the_row_shows_it(void **state) {
+  (void)state;
+  trin_client_t *w = gt_client(&env, GT_LIFECYCLE, GT_WRITER);
+  trin_err_t err = {0};
+  if (lc_project(w, "PR", "LA", NULL, false, "2025-03-01", &err) != TRIN_OK)
+    fail_msg("lc_project: %s", err.message);
+  gt_http_t r;
+  assert_true(gt_http(&env, "POST", "/api/v1/projects/PR/rehousing-plan",
+                      env.token[GT_CALCULATOR], "{\"households_to_rehouse\":30}", NULL, NULL,
+                      &r));
+  expect_problem(&r, 403, "forbidden", NULL,
+                 "may not record a project's rehousing plan "
+                 "(trin.lifecycle.SetRehousingPlan): only writer (bygherre) may");
+  gt_http_free(&r);
+  json_t *j = post_ok(GT_WRITER, "/api/v1/projects/PR/rehousing-plan",
+                      "{\"households_to_rehouse\":30}");
+  assert_true(json_is_true(json_object_get(json_object_get(j, "project"), "rehousing_planned")));
+  json_decref(j);
+  json_decref(post_ok(GT_WRITER, "/api/v1/projects/PR/rehousing-moves",
+                      "{\"move\":{\"kind\":\"temporary\",\"households\":30,"
+                      "\"date\":\"2025-09-01\"}}"));
+  assert_true(gt_http(&env, "POST", "/api/v1/projects/PR/rehousing-moves", env.token[GT_WRITER],
+                      "{\"move\":{\"kind\":\"moved_back\",\"households\":31,"
+                      "\"date\":\"2026-02-01\"}}",
+                      NULL, NULL, &r));
+  expect_problem(&r, 409, "conflict", "move.households", "31 more cannot move back");
+  gt_http_free(&r);
+  j = post_ok(GT_WRITER, "/api/v1/projects/PR/rehousing-moves",
+              "{\"move\":{\"kind\":\"moved_back\",\"households\":18,"
+              "\"date\":\"2026-02-01\"}}");
+  json_t *p = json_object_get(j, "project");
+  assert_int_equal(json_integer_value(json_object_get(p, "households_moved_back")), 18);
+  json_decref(j);
+  /* the row: a generous bound, ending as soon as the sums are there */
+  bool seen = false;
+  for (int i = 0; i < 3000 && !seen; i++) {
+    assert_true(gt_http(&env, "POST", "/api/v1/aggregator/GetRows", env.token[GT_ADMIN], "{}",
+                        NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    j = parse(&r);
+    size_t k;
+    json_t *row;
+    json_array_foreach(json_object_get(j, "rows"), k, row) {
+      if (strcmp(member(row, "project_id"), "PR") == 0 &&
+          json_integer_value(json_object_get(row, "households_to_rehouse")) == 30 &&
+          json_integer_value(json_object_get(row, "households_rehoused")) == 30 &&
+          json_integer_value(json_object_get(row, "households_moved_back")) == 18 &&
+          strcmp(member(row, "last_moved_back_on"), "2026-02-01") == 0)
+        seen = true;
+    }
+    json_decref(j);
+    gt_http_free(&r);
+    if (!seen) wait_ms(20);
+  }
+  if (!seen) fail_msg("the row of PR never showed its rehousing");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(health_and_openapi_need_no_token),
@@ -720,6 +781,7 @@ int main(void) {
       cmocka_unit_test(a_person_opens_a_dispute_and_the_trail_names_them),
       cmocka_unit_test(a_role_that_may_not_is_forbidden_and_an_outsider_hears_not_found),
       cmocka_unit_test(a_contractors_repair_waits_for_the_clients_confirmation),
+      cmocka_unit_test(the_client_records_rehousing_and_the_row_shows_it),
       cmocka_unit_test(idempotency_key_answers_the_first_answer_also_after_kill9),
       cmocka_unit_test(a_stale_if_match_gets_412),
       cmocka_unit_test(a_project_correction_takes_if_match_and_a_writer),

@@ -175,6 +175,90 @@ static void corrections(void **state) {
   json_decref(j);
 }
 
+/* Rehousing (issue 20, item 4): the client's plan and movements, Danish
+ * words and numbers for people, the sums in --json, and every refusal's
+ * text as the user reads it. */
+static void rehousing(void **state) {
+  OK("project create --id R1 --name 'Gadelandet' --partnership LIVA --kind renovation "
+     "--dwellings 1500 --area 90000 --start 2023-03-01");
+  /* Usage: one of --households or --without-rehousing. */
+  assert_int_equal(ctl(true, "project rehousing-plan R1"), 2);
+  assert_non_null(strstr(out, "give either --households N"));
+  /* A move before any plan is refused by the service. */
+  assert_int_equal(ctl(true, "project rehousing-move R1 --kind temporary --households 5 "
+                             "--date 2023-04-01"),
+                   1);
+  assert_non_null(strstr(out, "the project has no rehousing plan yet"));
+  OK("project rehousing-plan R1 --households 1200");
+  assert_non_null(strstr(out, "R1: genhusningsplan: 1.200 husstande skal genhuses; genhuset "
+                              "i alt 0 af 1.200, flyttet tilbage 0"));
+  OK("project rehousing-move R1 --kind temporary --households 1100 --date 2023-04-01");
+  assert_non_null(strstr(out, "R1: 1.100 husstande genhuset midlertidigt 2023-04-01; genhuset "
+                              "i alt 1.100 af 1.200, flyttet tilbage 0"));
+  OK("project rehousing-move R1 --kind permanent --households 1 --date 2023-04-02");
+  assert_non_null(strstr(out, "1 husstand genhuset permanent 2023-04-02"));
+  /* Refusals, in the service's words. */
+  assert_int_equal(ctl(true, "project rehousing-move R1 --kind temporary --households 100 "
+                             "--date 2023-05-01"),
+                   1);
+  assert_non_null(strstr(out, "1201 households would be rehoused, more than the 1200 the plan "
+                              "says"));
+  assert_int_equal(ctl(true, "project rehousing-move R1 --kind temporary --households 100 "
+                             "--date 2023-05-01 --beyond-plan"),
+                   1);
+  assert_non_null(strstr(out, "is required with beyond_plan"));
+  OK("project rehousing-move R1 --kind temporary --households 100 --date 2023-05-01 "
+     "--beyond-plan --note 'to opgange mere end ventet'");
+  assert_int_equal(ctl(true, "project rehousing-move R1 --kind moved_back --households 1201 "
+                             "--date 2024-01-10"),
+                   1);
+  assert_non_null(strstr(out, "by 2024-01-10 1200 households were rehoused temporarily and 0 "
+                              "had moved back; 1201 more cannot move back"));
+  assert_int_equal(ctl(true, "project rehousing-move R1 --kind moved_back --households 1 "
+                             "--date 2023-02-01"),
+                   1);
+  assert_non_null(strstr(out, "move.date (2023-02-01) is before the project's start date "
+                              "(2023-03-01)"));
+  assert_int_equal(ctl(true, "project rehousing-plan R1 --without-rehousing"), 1);
+  assert_non_null(strstr(out, "1201 households were already rehoused, so the project is not a "
+                              "renovation without rehousing"));
+  assert_int_equal(ctl(true, "project rehousing-plan R1 --households 1000"), 1);
+  assert_non_null(strstr(out, "1201 households were already rehoused; the plan cannot say "
+                              "fewer (1000)"));
+  assert_int_equal(ctl(true, "project rehousing-plan R1 --households 1501"), 1);
+  assert_non_null(strstr(out, "the project has 1500 dwellings; 1501 households to rehouse"));
+  OK("project rehousing-move R1 --kind moved_back --households 1000 --date 2024-01-10 "
+     "--note 'første tilbageflytning'");
+  assert_non_null(strstr(out, "genhuset i alt 1.201 af 1.200, flyttet tilbage 1.000"));
+  OK("project show R1");
+  assert_non_null(strstr(out, "Genhusning"));
+  assert_non_null(strstr(out, "1.201 (1.200 midlertidigt, 1 permanent), først 2023-04-01"));
+  assert_non_null(strstr(out, "1.000, senest 2024-01-10"));
+  assert_non_null(strstr(out, "første tilbageflytning"));
+  OK("--json project show R1");
+  json_error_t je;
+  json_t *j = json_loads(out, 0, &je);
+  assert_non_null(j);
+  json_t *p = json_object_get(j, "project");
+  assert_true(json_is_true(json_object_get(p, "rehousing_planned")));
+  assert_int_equal(json_integer_value(json_object_get(p, "households_to_rehouse")), 1200);
+  assert_int_equal(json_integer_value(json_object_get(p, "households_rehoused_temporary")), 1200);
+  assert_int_equal(json_integer_value(json_object_get(p, "households_rehoused_permanent")), 1);
+  assert_int_equal(json_integer_value(json_object_get(p, "households_moved_back")), 1000);
+  assert_string_equal(json_string_value(json_object_get(p, "last_moved_back_on")), "2024-01-10");
+  assert_int_equal(json_array_size(json_object_get(p, "rehousing_moves")), 4);
+  json_decref(j);
+  /* Without rehousing: a flag, and no movements afterwards. */
+  OK("project create --id R2 --name 'Tåstrupgård' --partnership LIVA --kind renovation "
+     "--dwellings 300 --start 2023-03-01");
+  OK("project rehousing-plan R2 --without-rehousing");
+  assert_non_null(strstr(out, "R2: genhusningsplan: renoveres uden genhusning"));
+  assert_int_equal(ctl(true, "project rehousing-move R2 --kind temporary --households 1 "
+                             "--date 2023-04-01"),
+                   1);
+  assert_non_null(strstr(out, "the project is renovated without rehousing"));
+}
+
 static void errors_and_exit_codes(void **state) {
   /* Usage errors: exit 2, naming the option. */
   assert_int_equal(ctl(true, "project create --id X --name X --kind helhedsplan"), 2);
@@ -216,6 +300,7 @@ int main(void) {
       cmocka_unit_test(project_to_closed),
       cmocka_unit_test(fast_track_pause_and_dispute),
       cmocka_unit_test(corrections),
+      cmocka_unit_test(rehousing),
       cmocka_unit_test(errors_and_exit_codes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -490,6 +490,60 @@ static void stored_form_round_trips(void **state) {
   agg_rows_destroy(&other);
 }
 
+/* Rehousing (issue 20, item 4): empty until the client records a plan; then
+ * the plan and the movements' sums, rehoused = temporary + permanent (the
+ * worked example of lifecycle.rehousing: 35 + 5 = 40, 32 back), and the
+ * stored form keeps them. */
+static void rehousing_columns(void **state) {
+  uint64_t seq = 0;
+  Trin__Lifecycle__Project p;
+  tu_project(&p, "P-5", "LIVA", "KAB");
+  project(&p);
+  commit(&seq);
+  agg_row_t *r = agg_rows_find(rows, "P-5");
+  for (int c = AGG_COL_WITHOUT_REHOUSING; c <= AGG_COL_LAST_MOVED_BACK_ON; c++)
+    assert_string_equal(cell(r, (agg_col_t)c), "<null>");
+  p.rehousing_planned = true;
+  p.households_to_rehouse = 40;
+  p.households_rehoused_temporary = 35;
+  p.households_rehoused_permanent = 5;
+  p.households_moved_back = 32;
+  p.first_rehoused_on = "2027-03-01";
+  p.last_moved_back_on = "2028-03-01";
+  project(&p);
+  assert_int_equal(commit(&seq), 1);
+  assert_string_equal(cell(r, AGG_COL_WITHOUT_REHOUSING), "false");
+  assert_string_equal(cell(r, AGG_COL_HOUSEHOLDS_TO_REHOUSE), "40");
+  assert_string_equal(cell(r, AGG_COL_HOUSEHOLDS_REHOUSED), "40");
+  assert_string_equal(cell(r, AGG_COL_HOUSEHOLDS_REHOUSED_PERMANENT), "5");
+  assert_string_equal(cell(r, AGG_COL_HOUSEHOLDS_MOVED_BACK), "32");
+  assert_string_equal(cell(r, AGG_COL_LAST_MOVED_BACK_ON), "2028-03-01");
+  uint8_t *b;
+  size_t len;
+  assert_int_equal(agg_row_pack_state(r, &b, &len, NULL), TRIN_OK);
+  agg_rows_t *other = agg_rows_new(NULL);
+  assert_int_equal(agg_rows_load_state(other, b, len, NULL), TRIN_OK);
+  agg_row_t *c = agg_rows_find(other, "P-5");
+  for (int col = 0; col < AGG_NCOLS; col++) {
+    char a[256];
+    snprintf(a, sizeof a, "%s", cell(r, (agg_col_t)col));
+    assert_string_equal(cell(c, (agg_col_t)col), a);
+  }
+  free(b);
+  agg_rows_destroy(&other);
+  /* Another project renovated without rehousing: a flag and zeros, no date. */
+  Trin__Lifecycle__Project w;
+  tu_project(&w, "P-6", "", "KAB");
+  w.rehousing_planned = true;
+  w.without_rehousing = true;
+  project(&w);
+  commit(&seq);
+  agg_row_t *rw = agg_rows_find(rows, "P-6");
+  assert_string_equal(cell(rw, AGG_COL_WITHOUT_REHOUSING), "true");
+  assert_string_equal(cell(rw, AGG_COL_HOUSEHOLDS_REHOUSED), "0");
+  assert_string_equal(cell(rw, AGG_COL_LAST_MOVED_BACK_ON), "<null>");
+}
+
 /* ---- RAG ---- */
 
 static agg_row_t blank(void) {
@@ -600,6 +654,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(bad_payload_is_refused_and_changes_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(membership_changes_are_reported, setup, teardown),
       cmocka_unit_test_setup_teardown(stored_form_round_trips, setup, teardown),
+      cmocka_unit_test_setup_teardown(rehousing_columns, setup, teardown),
       cmocka_unit_test(rag_time),
       cmocka_unit_test(rag_economy),
       cmocka_unit_test(rag_satisfaction_and_overall),

@@ -250,6 +250,79 @@ static void portfolio_figures_of_one_organisation(void **state) {
   benchmark_index_destroy(&ix);
 }
 
+/* Rehousing (issue 20, item 4), the worked example of docs/benchmark.md
+ * "Rehousing figures". Inside partnerships: I1 and I2 renovated without
+ * rehousing, I3 rehoused 35 temporarily of whom 32 moved back, I4 rehoused
+ * 10 permanently only. Outside: O1 20 temporarily, 5 back; O2 10
+ * temporarily, 10 back; O3 has no plan (left out of both figures).
+ *   without rehousing: inside 2 / 4 = 50.00 %, outside 0 / 2 = 0.00 %,
+ *     all 2 / 6 = 33.33 %;
+ *   moved back: inside 32 / 35 = 91.43 % (91.428… rounded), outside
+ *     (5 + 10) / (20 + 10) = 50.00 %, all 47 / 65 = 72.31 % (72.307…);
+ *     I4 rehoused nobody temporarily, so it is left out. */
+static void rehousing_figures_inside_and_outside(void **state) {
+  benchmark_index_t *ix = benchmark_index_new();
+  int32_t o = benchmark_index_org_set(ix, "ALM", "Almen Bolig", false);
+  const uint32_t H = BENCHMARK_PHAS_LIFECYCLE | BENCHMARK_PHAS_REHOUSING;
+  struct {
+    const char *id;
+    bool inside;
+    benchmark_project_t p;
+  } ps[] = {
+      {"I1", true, {.has = H, .without_rehousing = true}},
+      {"I2", true, {.has = H, .without_rehousing = true}},
+      {"I3", true, {.has = H, .households_rehoused_temporary = 35, .households_moved_back = 32}},
+      {"I4", true, {.has = H}},
+      {"O1", false, {.has = H, .households_rehoused_temporary = 20, .households_moved_back = 5}},
+      {"O2", false, {.has = H, .households_rehoused_temporary = 10, .households_moved_back = 10}},
+      {"O3", false, {.has = BENCHMARK_PHAS_LIFECYCLE}},
+  };
+  for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
+    benchmark_project_year_t y = {2024, ps[i].p};
+    assert_true(benchmark_index_project_set(ix, ps[i].id, o, true, ps[i].inside, &y, 1) >= 0);
+  }
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_WITHOUT_REHOUSING_SHARE, 0), 3333);
+  assert_int_equal(org_value(ix, BENCHMARK_FIG_MOVED_BACK_SHARE, 0), 7231);
+  benchmark_side_t in, out;
+  benchmark_index_compare(ix, BENCHMARK_FIG_WITHOUT_REHOUSING_SHARE, o, 0, &in, &out);
+  assert_int_equal(in.count, 4);
+  assert_int_equal(in.value, 5000);
+  assert_int_equal(out.count, 2);
+  assert_int_equal(out.value, 0);
+  benchmark_index_compare(ix, BENCHMARK_FIG_MOVED_BACK_SHARE, -1, 0, &in, &out);
+  assert_int_equal(in.count, 1);
+  assert_int_equal(in.value, 9143);
+  assert_int_equal(out.count, 2);
+  assert_int_equal(out.value, 5000);
+  /* The minimum group: four and two projects are too few to show a side. */
+  char why[120];
+  assert_false(benchmark_side_visible(4, 0, "inside partnerships", why, sizeof why));
+  assert_string_equal(why, "4 projects inside partnerships have a value: fewer than the "
+                           "minimum of 5");
+  /* Before 2024 nobody had a plan: no values. */
+  benchmark_index_compare(ix, BENCHMARK_FIG_MOVED_BACK_SHARE, -1, 2023, &in, &out);
+  assert_false(in.has_value);
+  assert_false(out.has_value);
+  /* A rehousing event's merge carries the rehousing part, and only it; a
+   * lifecycle change (a stage, a dispute) leaves it alone. */
+  benchmark_project_t dst = {0}, src = {.has = H, .without_rehousing = true,
+                                        .households_rehoused_temporary = 3,
+                                        .households_moved_back = 1};
+  benchmark_project_merge(&dst, &src, BENCHMARK_SOURCE_LIFECYCLE);
+  assert_false(dst.has & BENCHMARK_PHAS_REHOUSING);
+  assert_int_equal(dst.households_moved_back, 0);
+  src.open_disputes = 7;
+  benchmark_project_merge(&dst, &src, BENCHMARK_SOURCE_REHOUSING);
+  assert_int_equal(dst.open_disputes, 0);
+  assert_true(dst.has & BENCHMARK_PHAS_REHOUSING);
+  assert_true(dst.without_rehousing);
+  assert_int_equal(dst.households_rehoused_temporary, 3);
+  assert_int_equal(dst.households_moved_back, 1);
+  benchmark_project_merge(&dst, &src, BENCHMARK_SOURCE_BUDGET); /* not budget's to change */
+  assert_int_equal(dst.households_moved_back, 1);
+  benchmark_index_destroy(&ix);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(weighted_grade_all_parts),
@@ -260,6 +333,7 @@ int main(void) {
       cmocka_unit_test(table_shape),
       cmocka_unit_test(property_figures_of_one_organisation),
       cmocka_unit_test(portfolio_figures_of_one_organisation),
+      cmocka_unit_test(rehousing_figures_inside_and_outside),
       cmocka_unit_test(satisfaction_is_rounded_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -276,7 +276,7 @@ static void incremental_equals_rebuild(void **state) {
     if (rnd() % 10 == 0) s->org = (int32_t)(rnd() % (NORG + 1)) - 1; /* -1: no client */
     if (rnd() % 10 == 0) s->known = rnd() % 2, s->inside = rnd() % 2;
     benchmark_project_t now = s->n ? s->rows[s->n - 1].p : (benchmark_project_t){0};
-    benchmark_source_t src = (benchmark_source_t)(rnd() % 3);
+    benchmark_source_t src = (benchmark_source_t)(rnd() % 4);
     if (src == BENCHMARK_SOURCE_LIFECYCLE) {
       now.has |= BENCHMARK_PHAS_LIFECYCLE;
       if (rnd() % 2) now.has |= BENCHMARK_PHAS_SCHEDULE;
@@ -292,6 +292,12 @@ static void incremental_equals_rebuild(void **state) {
       now.budget_a_ore = (int64_t)(rnd() % 1000000000) + 1;
       now.drift_ore = (int64_t)(rnd() % 200000000) - 50000000;
       now.market_adjusted_drift_ore = now.drift_ore / 2;
+    } else if (src == BENCHMARK_SOURCE_REHOUSING) {
+      if (rnd() % 3) now.has |= BENCHMARK_PHAS_REHOUSING;
+      else now.has &= ~(uint32_t)BENCHMARK_PHAS_REHOUSING;
+      now.without_rehousing = rnd() % 4 == 0;
+      now.households_rehoused_temporary = (int32_t)(rnd() % 40);
+      now.households_moved_back = now.households_rehoused_temporary / 2;
     } else {
       now.has |= BENCHMARK_PHAS_SATISFACTION;
       now.satisfaction_x100 = (int32_t)(100 + rnd() % 401);

@@ -2,6 +2,7 @@
  * use case: options -> request -> call -> print the reply (JSON or words). */
 #include "trinctl_lifecycle.h"
 
+#include "lifecycle_rehousing.h"
 #include "lifecycle_rules.h"
 
 #include <inttypes.h>
@@ -573,6 +574,81 @@ static int run_defect_reject(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return rc;
 }
 
+/* ------------------------------------------------------------- rehousing
+ * Genhusning and tilbageflytning (issue 20, item 4): the client's plan and
+ * its households' movements; the words for people are Danish. */
+
+/* "genhuset i alt 30 af 40, flyttet tilbage 20" — the service's sums. */
+static const char *rehousing_summary(const Trin__Lifecycle__Project *p, char *buf, size_t n) {
+  char a[32], b[32], c[32];
+  if (p->without_rehousing) snprintf(buf, n, "renoveres uden genhusning");
+  else
+    snprintf(buf, n, "genhuset i alt %s af %s, flyttet tilbage %s",
+             trinctl_num(p->households_rehoused_temporary + p->households_rehoused_permanent, 0,
+                         a),
+             trinctl_num(p->households_to_rehouse, 0, b),
+             trinctl_num(p->households_moved_back, 0, c));
+  return buf;
+}
+
+static int run_project_rehousing_plan(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__SetRehousingPlan req = TRIN__LIFECYCLE__SET_REHOUSING_PLAN__INIT;
+  req.project_id = ARG(a);
+  req.without_rehousing = trinctl_args_has(a, "without-rehousing");
+  req.households_to_rehouse = (int32_t)trinctl_args_num(a, "households");
+  /* Saying nothing would record a plan of 0 households: ask for one or the other. */
+  if (req.without_rehousing == trinctl_args_has(a, "households")) {
+    trin_err_set(&ctx->err, TRIN_EINVALID, "--households",
+                 "give either --households N (husstande der skal genhuses) or "
+                 "--without-rehousing, not %s",
+                 req.without_rehousing ? "both" : "neither");
+    return TRINCTL_EXIT_USAGE;
+  }
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200], s[120], h[32];
+    if (r->project->without_rehousing)
+      snprintf(what, sizeof what, "genhusningsplan: renoveres uden genhusning");
+    else
+      snprintf(what, sizeof what, "genhusningsplan: %s husstande skal genhuses; %s",
+               trinctl_num(r->project->households_to_rehouse, 0, h),
+               rehousing_summary(r->project, s, sizeof s));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
+static const char *move_words(const char *kind) {
+  if (strcmp(kind, "temporary") == 0) return "genhuset midlertidigt";
+  if (strcmp(kind, "permanent") == 0) return "genhuset permanent";
+  return "flyttet tilbage";
+}
+
+static int run_project_rehousing_move(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__RehousingMove m = TRIN__LIFECYCLE__REHOUSING_MOVE__INIT;
+  m.kind = S(a, "kind");
+  m.households = (int32_t)trinctl_args_num(a, "households");
+  m.date = S(a, "date");
+  m.note = S(a, "note");
+  m.beyond_plan = trinctl_args_has(a, "beyond-plan");
+  Trin__Lifecycle__RecordRehousingMove req = TRIN__LIFECYCLE__RECORD_REHOUSING_MOVE__INIT;
+  req.project_id = ARG(a);
+  req.move = &m;
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[240], s[120], h[32];
+    snprintf(what, sizeof what, "%s husstand%s %s %s; %s", trinctl_num(m.households, 0, h),
+             m.households == 1 ? "" : "e", move_words(m.kind), m.date,
+             rehousing_summary(r->project, s, sizeof s));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
 /* ------------------------------------------------------------- corrections
  * Each correction sends only the fields whose options were given (the
  * request's field mask) and the reason; the reply says what changed. */
@@ -974,6 +1050,23 @@ static const trinctl_opt_t project_correct_stage_opts[] = {
            "the stage you are undoing; refused if the project is in another"),
     OPT_END};
 
+static const trinctl_opt_t project_rehousing_plan_opts[] = {
+    OPT_INT("households", false, "households_to_rehouse", 0, 100000,
+        "households to rehouse (husstande der skal genhuses), at most the dwellings"),
+    OPT_FLAG("without-rehousing", "without_rehousing",
+         "renovated without rehousing: the residents stay at home"),
+    OPT_END};
+
+static const trinctl_opt_t project_rehousing_move_opts[] = {
+    OPT_CHOICE("kind", true, "move.kind", "KIND", lifecycle_move_kind_words,
+           "temporary (midlertidig genhusning), permanent, or moved_back (tilbageflytning)"),
+    OPT_INT("households", true, "move.households", 1, 100000, "how many households moved"),
+    OPT_DATE("date", true, "move.date", "when they moved (not before the project's start)"),
+    OPT_TEXT("note", false, "move.note", "T", "a note; required with --beyond-plan"),
+    OPT_FLAG("beyond-plan", "move.beyond_plan",
+         "more households rehoused than the plan says, on purpose (say why in --note)"),
+    OPT_END};
+
 static const trinctl_opt_t no_opts[] = {OPT_END};
 
 const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
@@ -1028,6 +1121,19 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "is closed, and before handover once defects are reported.",
      "ID", "project_id", "the project's id", project_correct_stage_opts,
      run_project_correct_stage},
+    /* rehousing (issue 20, item 4) */
+    {"project", "rehousing-plan",
+     "Record a project's rehousing plan (genhusning): how many households must move out "
+     "while it is renovated, or that it is renovated without rehousing. The client's "
+     "writer.",
+     "ID", "project_id", "the project's id", project_rehousing_plan_opts,
+     run_project_rehousing_plan},
+    {"project", "rehousing-move",
+     "Record households rehoused temporarily or permanently, or moved back "
+     "(tilbageflytning), on a date. Never more moved back than rehoused temporarily; not "
+     "more rehoused than planned unless --beyond-plan. The client's writer.",
+     "ID", "project_id", "the project's id", project_rehousing_move_opts,
+     run_project_rehousing_move},
     {"milestone", "set", "Create or replace a project's milestone.", "PROJECT",
      "project_id", "the project's id", milestone_set_opts, run_milestone_set},
     {"dispute", "open", "Open a dispute in a project (at level 1).", "PROJECT",
@@ -1129,6 +1235,9 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__dispute_list__descriptor,
     &trin__lifecycle__defect_row__descriptor,
     &trin__lifecycle__defect_list__descriptor,
+    &trin__lifecycle__rehousing_move__descriptor,
+    &trin__lifecycle__set_rehousing_plan__descriptor,
+    &trin__lifecycle__record_rehousing_move__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {

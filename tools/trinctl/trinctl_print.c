@@ -595,6 +595,41 @@ static void print_disputes(FILE *f, const Trin__Lifecycle__Project *p) {
   }
 }
 
+/* Genhusning (issue 20, item 4): the plan, the service's sums and every
+ * movement, in Danish. */
+static void print_rehousing(FILE *f, const Trin__Lifecycle__Project *p) {
+  fprintf(f, "\nGenhusning\n");
+  if (!p->rehousing_planned) {
+    fprintf(f, "  ingen plan registreret\n");
+    return;
+  }
+  if (p->without_rehousing) {
+    fprintf(f, "  renoveres uden genhusning\n");
+    return;
+  }
+  char a[32], b[32], c[32], d[32];
+  kv(f, "skal genhuses", "%s husstande", trinctl_num(p->households_to_rehouse, 0, a));
+  kv(f, "genhuset", "%s (%s midlertidigt, %s permanent)%s%s",
+     trinctl_num(p->households_rehoused_temporary + p->households_rehoused_permanent, 0, a),
+     trinctl_num(p->households_rehoused_temporary, 0, b),
+     trinctl_num(p->households_rehoused_permanent, 0, c), *p->first_rehoused_on ? ", først " : "",
+     p->first_rehoused_on);
+  kv(f, "flyttet tilbage", "%s%s%s", trinctl_num(p->households_moved_back, 0, d),
+     *p->last_moved_back_on ? ", senest " : "", p->last_moved_back_on);
+  static const char *const hr[] = {"DATO", "FLYTNING", "HUSSTANDE", "UD OVER PLANEN", "NOTE"};
+  trinctl_table_t *t = trinctl_table_new(5, hr);
+  for (size_t i = 0; i < p->n_rehousing_moves; i++) {
+    const Trin__Lifecycle__RehousingMove *m = p->rehousing_moves[i];
+    trinctl_table_cell(t, "%s", m->date);
+    trinctl_table_cell(t, "%s", m->kind);
+    trinctl_table_cell(t, "%s", trinctl_num(m->households, 0, a));
+    trinctl_table_cell(t, "%s", m->beyond_plan ? "ja" : "");
+    trinctl_table_cell(t, "%s", m->note);
+  }
+  trinctl_table_print(f, t, 2);
+  trinctl_table_destroy(&t);
+}
+
 void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
   char v[24];
   fprintf(f, "Project %s — %s\n", p->id, p->name);
@@ -662,6 +697,7 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
   trinctl_table_destroy(&t);
 
   print_disputes(f, p);
+  print_rehousing(f, p);
 
   fprintf(f, "\nDefects\n");
   static const char *const hd[] = {"ID", "SEVERITY", "FOUND AT", "REPORTED", "DUE",

@@ -73,6 +73,8 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.lifecycle.CorrectStage", "project correct-stage"},
     {"trin.lifecycle.ListDisputes", "dispute list"},
     {"trin.lifecycle.ListDefects", "defect list"},
+    {"trin.lifecycle.SetRehousingPlan", "project rehousing-plan"},
+    {"trin.lifecycle.RecordRehousingMove", "project rehousing-move"},
     {"trin.budget.RemoveBudgetLine", "budget remove-line"},
     {"trin.budget.WithdrawBudget", "budget withdraw"},
     {"trin.budget.ReopenBudget", "budget reopen"},
