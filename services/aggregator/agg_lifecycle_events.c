@@ -38,6 +38,15 @@ static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_
   agg_row_set_i32(&row->open_disputes, p->open_disputes, &ch);
   agg_row_set_i32(&row->max_dispute_level, p->max_dispute_level, &ch);
   agg_row_set_i32(&row->open_defects, p->open_defects, &ch);
+  /* AB18 deadlines (item 6): the inspection next owed is the 1-year one
+   * until it is held (it always falls before the 5-year one). */
+  agg_row_set_date(&row->next_deadline, p->next_deadline, &ch);
+  agg_row_set_str(&row->next_deadline_kind, p->next_deadline_kind, &ch);
+  agg_row_set_date(&row->arbitration_deadline, p->arbitration_deadline, &ch);
+  const char *owed = p->inspection_1y_held && *p->inspection_1y_held ? NULL
+                                                                     : p->inspection_1y_due;
+  if (!owed && !(p->inspection_5y_held && *p->inspection_5y_held)) owed = p->inspection_5y_due;
+  agg_row_set_date(&row->inspection_due, owed, &ch);
   agg_rows_finish(r, row, ch, when);
   return TRIN_OK;
 }

@@ -134,6 +134,8 @@ static const route_t ROUTES[] = {
     /* lifecycle: the client's answer to a repair the contractor reported */
     {"trin.lifecycle.ConfirmDefectFix", "POST", "/api/v1/defects/{defect_id}/confirmation"},
     {"trin.lifecycle.RejectDefectFix", "POST", "/api/v1/defects/{defect_id}/rejection"},
+    /* item 6, AB18 deadlines: the 1- or 5-year inspection held */
+    {"trin.lifecycle.HoldInspection", "POST", "/api/v1/projects/{project_id}/inspections"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

@@ -50,6 +50,9 @@ static const trin_access_rule_t RULES[] = {
      * rejects it (AB18: the bygherre accepts the remedy) */
     {"trin.lifecycle.ConfirmDefectFix", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.lifecycle.RejectDefectFix", R(WRITER), TRIN_SCOPE_OWN},
+    /* item 6, AB18 deadlines: the client calls the 1- and 5-year
+     * inspections, so its writers record them held */
+    {"trin.lifecycle.HoldInspection", R(WRITER), TRIN_SCOPE_OWN},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -83,6 +86,8 @@ static const trin_access_words_t WORDS[] = {
     {"trin.lifecycle.CorrectStage", "undo a stage advanced by mistake"},
     {"trin.lifecycle.ListDisputes", "list disputes across partnerships"},
     {"trin.lifecycle.ListDefects", "list defects across partnerships"},
+    /* item 6: AB18 deadlines */
+    {"trin.lifecycle.HoldInspection", "record a 1- or 5-year inspection as held"},
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES,

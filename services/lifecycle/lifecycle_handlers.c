@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "lifecycle_ab18.h"
 #include "lifecycle_access.h"
 #include "lifecycle_rules.h"
 #include "lifecycle_store.h"
@@ -662,6 +663,25 @@ static int defect_changed(trin_request_t *req, trin_arena_t *a, const char *type
   return counters_changed(req, a, type, d->project_id, &ev, err);
 }
 
+/* AB18 § 49: a defect found after handover can be claimed for 5 years from
+ * it, not later (item 6). At handover (§ 48) the limit does not apply. */
+static int check_claim_limit(const lifecycle_project_msg_t *p, const char *found_at,
+                             trin_date_t reported_on, trin_err_t *err) {
+  trin_date_t handover = TRIN_DATE_NONE;
+  if (lifecycle_ab18_defect_section(found_at) != 49 ||
+      trin_date_parse_optional(p->handover_on, &handover, "handover_on", NULL) ||
+      handover == TRIN_DATE_NONE)
+    return TRIN_OK;
+  trin_date_t limit = lifecycle_ab18_claim_limit(handover);
+  if (reported_on <= limit) return TRIN_OK;
+  char d1[TRIN_DATE_BUF], d2[TRIN_DATE_BUF], d3[TRIN_DATE_BUF];
+  return trin_err_set(err, TRIN_ECONFLICT, "defect.reported_on",
+                      "%s is after the last day defects can be claimed (%s: 5 years after the "
+                      "handover on %s, AB18 § 49)",
+                      trin_date_format(reported_on, d1), trin_date_format(limit, d2),
+                      trin_date_format(handover, d3));
+}
+
 static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                          trin_err_t *err) {
   const Trin__Lifecycle__ReportDefect *m = (const void *)msg;
@@ -692,6 +712,7 @@ static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void 
   }
   TRY(trin_date_check_order(st.stage_since, "the date the project reached its stage",
                             r.reported_on, "defect.reported_on", err));
+  TRY(check_claim_limit(&p, d->found_at, r.reported_on, err));
   TRY(lifecycle_store_defect_insert(s, p.id, d, err));
   TRY(defect_changed(req, &a, "lifecycle.defect_reported", d->id, err));
 out:
@@ -1099,6 +1120,35 @@ out:
   return rc;
 }
 
+/* ---- AB18 inspections (issue 20, item 6) ---------------------------------------------- */
+
+static int hold_inspection(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  const Trin__Lifecycle__HoldInspection *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lifecycle_project_msg_t p;
+  TRY(load_project(req, &a, m->project_id, &p, NULL, err));
+  int which = lifecycle_inspection_parse(m->inspection, "inspection", err);
+  if (which < 0) TRY(TRIN_EINVALID);
+  trin_date_t date, handover, held;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
+  const char *held_text = which == LIFECYCLE_INSPECTION_1Y ? p.inspection_1y_held
+                                                           : p.inspection_5y_held;
+  if (trin_date_parse_optional(p.handover_on, &handover, "handover_on", err) ||
+      trin_date_parse_optional(held_text, &held, "held", err))
+    TRY(TRIN_EINTERNAL);
+  TRY(lifecycle_inspection_check_hold((lifecycle_inspection_t)which, handover, held, date, err));
+  TRY(lifecycle_store_inspection_hold(s, p.id, m->inspection, m->date, m->note, err));
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  TRY(emit_and_reply(req, &a, "lifecycle.inspection_held", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
 /* ---- queries --------------------------------------------------------------------------- */
 
 static int get_project(trin_request_t *req, const ProtobufCMessage *msg, void *data,
@@ -1256,6 +1306,8 @@ int lifecycle_handlers_register(trin_server_t *s) {
   ROUTE(list_defects, list_defects);
   ROUTE(confirm_defect_fix, confirm_defect_fix);
   ROUTE(reject_defect_fix, reject_defect_fix);
+  /* item 6: AB18 deadlines */
+  ROUTE(hold_inspection, hold_inspection);
 #undef ROUTE
   return TRIN_OK;
 }

@@ -87,6 +87,8 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.token.CreateToken", "token create"},
     {"trin.token.RevokeToken", "token revoke"},
     {"trin.token.ListTokens", "token list"},
+    /* issue 20, item 6: AB18 deadlines */
+    {"trin.lifecycle.HoldInspection", "project inspection"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
