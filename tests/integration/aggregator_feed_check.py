@@ -38,6 +38,10 @@ COLUMNS = {
     "open_defects": "Edm.Int32", "rag_time": "Edm.String", "rag_economy": "Edm.String",
     "rag_satisfaction": "Edm.String", "rag_overall": "Edm.String", "seq": "Edm.Int64",
     "updated_at": "Edm.DateTimeOffset",
+    # issue 20, item 6: AB18 deadlines
+    "next_deadline": "Edm.Date", "next_deadline_kind": "Edm.String",
+    "arbitration_deadline": "Edm.Date", "arbitration_deadline_near": "Edm.Boolean",
+    "inspection_due": "Edm.Date", "inspection_overdue": "Edm.Boolean",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
