@@ -663,25 +663,6 @@ static int defect_changed(trin_request_t *req, trin_arena_t *a, const char *type
   return counters_changed(req, a, type, d->project_id, &ev, err);
 }
 
-/* AB18 § 49: a defect found after handover can be claimed for 5 years from
- * it, not later (item 6). At handover (§ 48) the limit does not apply. */
-static int check_claim_limit(const lifecycle_project_msg_t *p, const char *found_at,
-                             trin_date_t reported_on, trin_err_t *err) {
-  trin_date_t handover = TRIN_DATE_NONE;
-  if (lifecycle_ab18_defect_section(found_at) != 49 ||
-      trin_date_parse_optional(p->handover_on, &handover, "handover_on", NULL) ||
-      handover == TRIN_DATE_NONE)
-    return TRIN_OK;
-  trin_date_t limit = lifecycle_ab18_claim_limit(handover);
-  if (reported_on <= limit) return TRIN_OK;
-  char d1[TRIN_DATE_BUF], d2[TRIN_DATE_BUF], d3[TRIN_DATE_BUF];
-  return trin_err_set(err, TRIN_ECONFLICT, "defect.reported_on",
-                      "%s is after the last day defects can be claimed (%s: 5 years after the "
-                      "handover on %s, AB18 § 49)",
-                      trin_date_format(reported_on, d1), trin_date_format(limit, d2),
-                      trin_date_format(handover, d3));
-}
-
 static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                          trin_err_t *err) {
   const Trin__Lifecycle__ReportDefect *m = (const void *)msg;
@@ -712,7 +693,6 @@ static int report_defect(trin_request_t *req, const ProtobufCMessage *msg, void 
   }
   TRY(trin_date_check_order(st.stage_since, "the date the project reached its stage",
                             r.reported_on, "defect.reported_on", err));
-  TRY(check_claim_limit(&p, d->found_at, r.reported_on, err));
   TRY(lifecycle_store_defect_insert(s, p.id, d, err));
   TRY(defect_changed(req, &a, "lifecycle.defect_reported", d->id, err));
 out:

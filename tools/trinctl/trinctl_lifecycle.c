@@ -536,6 +536,13 @@ static int run_defect_report(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
              d.id, d.severity, d.found_at, r->project->open_defects,
              r->project->open_defects == 1 ? "" : "s");
     project_done(ctx, r, what);
+    if (r->defect && r->defect->after_claim_limit) {
+      char dd[TRINCTL_DA_DATE_BUF];
+      fprintf(ctx->out,
+              "note: reported after the last day defects can be claimed (%s: 5 years after "
+              "the handover, AB18 § 49); kept and marked as such\n",
+              trinctl_da_date(r->defect->claim_limit, dd));
+    }
   }
   trin_codec_free(r);
   return rc;

@@ -734,7 +734,7 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
     trinctl_table_cell(t, "%s", or_dash(d->found_at));
     trinctl_table_cell(t, "%s", or_dash(d->reported_on));
     trinctl_table_cell(t, "%s", or_dash(d->due_on));
-    trinctl_table_cell(t, "§ %d", d->ab18_section);
+    trinctl_table_cell(t, "§ %d%s", d->ab18_section, d->after_claim_limit ? ", late" : "");
     trinctl_table_cell(t, "%s", trinctl_da_date(d->claim_limit, dd));
     /* A reported repair waits for the client: still open, so say both. */
     if (*d->fixed_on)
@@ -831,7 +831,7 @@ void trinctl_print_defects(FILE *f, const Trin__Lifecycle__DefectList *l) {
     overdue += l->defects[i]->overdue;
     trinctl_table_cell(t, "%s", or_dash(d->reported_on));
     trinctl_table_cell(t, "%s", or_dash(d->due_on));
-    trinctl_table_cell(t, "§ %d", d->ab18_section);
+    trinctl_table_cell(t, "§ %d%s", d->ab18_section, d->after_claim_limit ? ", late" : "");
     trinctl_table_cell(t, "%s", trinctl_da_date(d->claim_limit, dd));
     trinctl_table_cell(t, "%s", or_dash(d->cost_bearer));
     trinctl_table_cell(t, "%s", or_dash(d->description));
