@@ -21,6 +21,13 @@ trin_date_t lifecycle_ab18_claim_limit(trin_date_t handover) {
   return trin_date_add_years(handover, LIFECYCLE_AB18_REMEDY_YEARS);
 }
 
+bool lifecycle_ab18_after_claim_limit(const char *found_at, trin_date_t handover,
+                                      trin_date_t reported_on) {
+  trin_date_t limit = lifecycle_ab18_claim_limit(handover);
+  return lifecycle_ab18_defect_section(found_at) == 49 && limit != TRIN_DATE_NONE &&
+         reported_on != TRIN_DATE_NONE && reported_on > limit;
+}
+
 int lifecycle_inspection_parse(const char *text, const char *field, trin_err_t *err) {
   for (int i = 0; text && lifecycle_inspection_words[i]; i++)
     if (strcmp(text, lifecycle_inspection_words[i]) == 0) return i;

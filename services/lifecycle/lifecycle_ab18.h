@@ -33,6 +33,11 @@ int lifecycle_ab18_defect_section(const char *found_at);
 /* The last day a defect can be claimed: handover + 5 years (29 February
  * gives 28 February); TRIN_DATE_NONE without a handover. */
 trin_date_t lifecycle_ab18_claim_limit(trin_date_t handover);
+/* A § 49 defect (found after handover) reported after its claim limit; the
+ * limit's day itself is in time. False without a handover or a report
+ * date, and for § 48 defects (no such limit). */
+bool lifecycle_ab18_after_claim_limit(const char *found_at, trin_date_t handover,
+                                      trin_date_t reported_on);
 
 /* The two inspections, as HoldInspection names them ("1y", "5y"). */
 typedef enum { LIFECYCLE_INSPECTION_1Y = 0, LIFECYCLE_INSPECTION_5Y, LIFECYCLE_INSPECTION_COUNT }

@@ -636,10 +636,10 @@ static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_defect_m
   d->fix_rejection_note = trin_stmt_text_dup(st, 12, a);
   d->awaiting_confirmation = d->open && !trin_stmt_is_null(st, 9);
   d->ab18_section = lifecycle_ab18_defect_section(d->found_at);
-  trin_date_t limit = lifecycle_ab18_claim_limit(date_col(st, 13));
-  d->claim_limit = date_dup(a, limit);
-  d->after_claim_limit = d->ab18_section == 49 && limit != TRIN_DATE_NONE &&
-                         date_col(st, 5) > limit;
+  trin_date_t handover = date_col(st, 13);
+  d->claim_limit = date_dup(a, lifecycle_ab18_claim_limit(handover));
+  d->after_claim_limit =
+      lifecycle_ab18_after_claim_limit(d->found_at, handover, date_col(st, 5));
 }
 
 static int load_defects(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,

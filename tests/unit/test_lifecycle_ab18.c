@@ -56,6 +56,15 @@ static void test_defect_section_and_limit(void **state) {
   /* handed over on a leap day: 5 years on there is no 29 February */
   assert_date(lifecycle_ab18_claim_limit(D("2024-02-29")), "2029-02-28");
   assert_int_equal(lifecycle_ab18_claim_limit(TRIN_DATE_NONE), TRIN_DATE_NONE);
+  /* handed over 2025-06-15: a § 49 defect reported 2030-06-15 is in time,
+   * 2030-06-16 late; a § 48 one never */
+  trin_date_t h = D("2025-06-15");
+  assert_false(lifecycle_ab18_after_claim_limit("other", h, D("2030-06-15")));
+  assert_true(lifecycle_ab18_after_claim_limit("other", h, D("2030-06-16")));
+  assert_true(lifecycle_ab18_after_claim_limit("inspection_5y", h, D("2030-08-02")));
+  assert_false(lifecycle_ab18_after_claim_limit("handover", h, D("2030-06-16")));
+  assert_false(lifecycle_ab18_after_claim_limit("other", TRIN_DATE_NONE, D("2040-01-01")));
+  assert_false(lifecycle_ab18_after_claim_limit("other", h, TRIN_DATE_NONE));
 }
 
 static void test_inspection_due(void **state) {
