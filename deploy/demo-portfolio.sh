@@ -470,6 +470,20 @@ done
 t project rehousing-plan KAB-X1 --households 40
 t project rehousing-move KAB-X1 --kind temporary --households 40 --date 2022-08-01
 t project rehousing-move KAB-X1 --kind moved_back --households 12 --date 2023-05-01
+# ---- AB18 deadlines (issue 20, item 6; docs/lifecycle.md) --------------------------
+# FSB-101, handed over 2025-06-20: its 1-year inspection held, with a defect
+# found there (§ 49: claimable until 2030-06-20). OS-12's dispute goes to
+# the umpire (level 6) 45 days before the day the demo is loaded, so its
+# arbitration deadline (+ 8 weeks) is 11 days ahead: arbitration_deadline_near
+# on the status row. The generated cases handed over more than a year ago
+# hold no inspection: their 1-year inspection is overdue (rag_time amber).
+t project inspection FSB-101 --inspection 1y --date 2026-06-24 \
+  --note "1-års eftersyn med fsb, rådgiver og entreprenør"
+t defect report FSB-101 --id FSB-101-M3 --description "Revner i puds, gavl mod vest" \
+  --severity minor --found-at inspection_1y --reported 2026-06-24 --due 2026-09-01 \
+  --cost-bearer demo-te1
+t dispute escalate OS-12-T1 --level 6 --date "$(date -u -d '45 days ago' +%F)" --by demo-te2 \
+  --note "Hurtig afgørelse ved opmand (AB18 § 68)"
 
 echo done >"$STATE"
 echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties," \

@@ -47,6 +47,13 @@ const agg_column_t AGG_COLUMNS[AGG_NCOLS] = {
     {"households_rehoused_permanent", AGG_T_INT32, "lifecycle"},
     {"households_moved_back", AGG_T_INT32, "lifecycle"},
     {"last_moved_back_on", AGG_T_DATE, "lifecycle"},
+    /* item 6 (issue 20): AB18 deadlines */
+    {"next_deadline", AGG_T_DATE, "lifecycle"},
+    {"next_deadline_kind", AGG_T_STRING, "lifecycle"},
+    {"arbitration_deadline", AGG_T_DATE, "lifecycle"},
+    {"arbitration_deadline_near", AGG_T_BOOL, "aggregator"},
+    {"inspection_due", AGG_T_DATE, "lifecycle"},
+    {"inspection_overdue", AGG_T_BOOL, "aggregator"},
 };
 
 int agg_column_find(const char *name, size_t len) {
@@ -126,6 +133,18 @@ void agg_row_get(const agg_row_t *r, agg_col_t col, agg_value_t *v) {
     case AGG_COL_LAST_MOVED_BACK_ON:
       v_num(v, r->last_moved_back_on != TRIN_DATE_NONE, r->last_moved_back_on);
       break;
+    case AGG_COL_NEXT_DEADLINE:
+      v_num(v, r->next_deadline != TRIN_DATE_NONE, r->next_deadline);
+      break;
+    case AGG_COL_NEXT_DEADLINE_KIND: v_str(v, r->next_deadline_kind); break;
+    case AGG_COL_ARBITRATION_DEADLINE:
+      v_num(v, r->arbitration_deadline != TRIN_DATE_NONE, r->arbitration_deadline);
+      break;
+    case AGG_COL_ARBITRATION_DEADLINE_NEAR: v_num(v, lc, r->arbitration_deadline_near); break;
+    case AGG_COL_INSPECTION_DUE:
+      v_num(v, r->inspection_due != TRIN_DATE_NONE, r->inspection_due);
+      break;
+    case AGG_COL_INSPECTION_OVERDUE: v_num(v, lc, r->inspection_overdue); break;
     default: break;
   }
 }

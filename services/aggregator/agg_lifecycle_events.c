@@ -50,6 +50,15 @@ static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_
                   &ch);
   agg_row_set_i32(&row->households_moved_back, rh ? p->households_moved_back : 0, &ch);
   agg_row_set_date(&row->last_moved_back_on, rh ? p->last_moved_back_on : NULL, &ch);
+  /* AB18 deadlines (item 6): the inspection next owed is the 1-year one
+   * until it is held (it always falls before the 5-year one). */
+  agg_row_set_date(&row->next_deadline, p->next_deadline, &ch);
+  agg_row_set_str(&row->next_deadline_kind, p->next_deadline_kind, &ch);
+  agg_row_set_date(&row->arbitration_deadline, p->arbitration_deadline, &ch);
+  const char *owed = p->inspection_1y_held && *p->inspection_1y_held ? NULL
+                                                                     : p->inspection_1y_due;
+  if (!owed && !(p->inspection_5y_held && *p->inspection_5y_held)) owed = p->inspection_5y_due;
+  agg_row_set_date(&row->inspection_due, owed, &ch);
   agg_rows_finish(r, row, ch, when);
   return TRIN_OK;
 }

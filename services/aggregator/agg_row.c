@@ -73,6 +73,13 @@ void agg_row_to_proto(const agg_row_t *r, trin_arena_t *ar, Trin__Aggregator__St
   o->households_rehoused_permanent = r->households_rehoused_permanent;
   o->households_moved_back = r->households_moved_back;
   o->last_moved_back_on = date_text(ar, r->last_moved_back_on);
+  o->next_deadline = date_text(ar, r->next_deadline);
+  o->next_deadline_kind = nz(r->next_deadline_kind);
+  o->arbitration_deadline = date_text(ar, r->arbitration_deadline);
+  o->has_arbitration_deadline_near = o->has_inspection_overdue = lc;
+  o->arbitration_deadline_near = r->arbitration_deadline_near;
+  o->inspection_due = date_text(ar, r->inspection_due);
+  o->inspection_overdue = r->inspection_overdue;
   o->seq = r->seq;
   o->updated_at = "";
   if (r->updated_at) {

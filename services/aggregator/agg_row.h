@@ -42,6 +42,11 @@ typedef struct agg_row {
   uint8_t rag_time, rag_economy, rag_satisfaction, rag_overall; /* agg_rag_t */
   uint64_t seq;
   trin_time_t updated_at;
+  /* AB18 deadlines (item 6): dates from lifecycle, TRIN_DATE_NONE = none;
+   * the flags are the aggregator's, against today (agg_deadlines_compute). */
+  trin_date_t next_deadline, arbitration_deadline, inspection_due;
+  char *next_deadline_kind;
+  bool arbitration_deadline_near, inspection_overdue;
   /* Survey inputs: the survey the satisfaction comes from. */
   char *survey_id, *survey_closes;
   int32_t survey_round, scale_min, scale_max;

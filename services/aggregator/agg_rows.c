@@ -30,6 +30,7 @@ struct agg_rows {
   agg_name_t **dirty_names;
   size_t ndirty_names;
   uint64_t max_seq;
+  trin_date_t today;     /* agg_rows_set_today; TRIN_DATE_NONE = the real one */
   trin_arena_t scratch;  /* the payload being applied, rewound after each */
 };
 
@@ -38,6 +39,7 @@ agg_rows_t *agg_rows_new(const agg_thresholds_t *t) {
   if (!r) return NULL;
   if (t) r->t = *t;
   else agg_thresholds_default(&r->t);
+  r->today = TRIN_DATE_NONE;
   return r;
 }
 
@@ -55,6 +57,7 @@ static void row_free(agg_row_t *r) {
   free(r->satisfaction_trend);
   free(r->survey_id);
   free(r->survey_closes);
+  free(r->next_deadline_kind);
   for (uint32_t i = 0; i < r->nalerts; i++) free(r->alerts[i]);
   free(r->alerts);
   free(r);
@@ -113,6 +116,7 @@ static agg_row_t *row_add(agg_rows_t *r, const char *id) {
   }
   row->stage_since = row->baseline_handover = row->forecast_handover = TRIN_DATE_NONE;
   row->last_moved_back_on = TRIN_DATE_NONE;
+  row->next_deadline = row->arbitration_deadline = row->inspection_due = TRIN_DATE_NONE;
   r->rows[r->n++] = row;
   r->sorted_ok = false;
   return row;
@@ -225,9 +229,20 @@ const char *agg_rows_partnership_name(agg_rows_t *r, const char *id) {
 
 void agg_rows_finish(agg_rows_t *r, agg_row_t *row, bool changed, trin_time_t when) {
   if (!changed) return;
+  agg_deadlines_compute(row, r->today != TRIN_DATE_NONE ? r->today : trin_date_today(), &r->t);
   agg_rag_compute(row, &r->t);
   row->updated_at = when;
   mark_dirty(r, row);
+}
+
+trin_date_t agg_rows_today(const agg_rows_t *r) { return r->today; }
+
+void agg_rows_set_today(agg_rows_t *r, trin_date_t today, trin_time_t when) {
+  r->today = today;
+  for (size_t i = 0; i < r->n; i++) {
+    agg_row_t *row = r->rows[i];
+    agg_rows_finish(r, row, agg_deadlines_compute(row, today, &r->t), when);
+  }
 }
 
 agg_row_t *agg_rows_get(agg_rows_t *r, const char *project_id, bool *added) {
@@ -327,6 +342,12 @@ int agg_rows_load_state(agg_rows_t *r, const uint8_t *data, size_t len, trin_err
   row->households_rehoused_permanent = o->households_rehoused_permanent;
   row->households_moved_back = o->households_moved_back;
   agg_row_set_date(&row->last_moved_back_on, o->last_moved_back_on, &ch);
+  agg_row_set_date(&row->next_deadline, o->next_deadline, &ch);
+  agg_row_set_str(&row->next_deadline_kind, o->next_deadline_kind, &ch);
+  agg_row_set_date(&row->arbitration_deadline, o->arbitration_deadline, &ch);
+  row->arbitration_deadline_near = o->arbitration_deadline_near;
+  agg_row_set_date(&row->inspection_due, o->inspection_due, &ch);
+  row->inspection_overdue = o->inspection_overdue;
   row->has = (st->lifecycle_known ? AGG_HAS_LIFECYCLE : 0) |
              (o->has_schedule_variance_days ? AGG_HAS_VARIANCE : 0) |
              (o->has_budget_a_ore ? AGG_HAS_BUDGET_A : 0) |

@@ -42,8 +42,9 @@ void agg_rows_note_seq(agg_rows_t *rows, uint64_t seq);
 /* The row of project_id, added (empty) when there is none (then *added,
  * when not NULL, is set true); NULL for an empty id or when memory ran out. */
 agg_row_t *agg_rows_get(agg_rows_t *rows, const char *project_id, bool *added);
-/* After an event's setters: when changed, the row's RAG is recomputed, its
- * updated_at set to when and it goes on the dirty list. */
+/* After an event's setters: when changed, the row's AB18 flags (against the
+ * table's today) and RAG are recomputed, its updated_at set to when and it
+ * goes on the dirty list. */
 void agg_rows_finish(agg_rows_t *rows, agg_row_t *row, bool changed, trin_time_t when);
 /* The display name of an organisation (its id until lifecycle names it) and
  * of a partnership (NULL until named); NULL for an empty id. Owned by the
@@ -72,6 +73,18 @@ void agg_rows_decoded_done(agg_rows_t *rows);
 size_t agg_rows_take_dirty(agg_rows_t *rows, agg_row_t ***out);
 /* Rows or names wait to be stored. */
 bool agg_rows_has_dirty(const agg_rows_t *rows);
+
+/* ---- the day (AB18 deadlines, item 6) -------------------------------------------- */
+
+/* The day the rows' deadline flags are judged on; TRIN_DATE_NONE until set
+ * (then agg_rows_finish judges on trin_date_today()). */
+trin_date_t agg_rows_today(const agg_rows_t *rows);
+/* A new day: every row's flags are judged again on today, and each row
+ * whose flags change is finished as changed at `when` (RAG again, dirty).
+ * The service calls it when the UTC date differs from agg_rows_today,
+ * and once after loading (the stored flags are of the day they were
+ * stored). */
+void agg_rows_set_today(agg_rows_t *rows, trin_date_t today, trin_time_t when);
 
 /* ---- stored rows and names ------------------------------------------------------ */
 

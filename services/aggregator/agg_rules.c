@@ -28,6 +28,7 @@ void agg_thresholds_default(agg_thresholds_t *t) {
       .economy_red_bp = 700,
       .satisfaction_amber_bp = 6000,
       .satisfaction_red_bp = 4000,
+      .deadline_near_days = 14,
   };
 }
 
@@ -45,6 +46,9 @@ int agg_thresholds_check(const agg_thresholds_t *t, trin_err_t *err) {
     return trin_err_set(err, TRIN_EINVALID, "rag-satisfaction-amber-bp",
                         "must lie between rag-satisfaction-red-bp (%d) and 10000",
                         t->satisfaction_red_bp);
+  if (t->deadline_near_days < 0)
+    return trin_err_set(err, TRIN_EINVALID, "deadline-near-days", "must be >= 0, not %d",
+                        t->deadline_near_days);
   return TRIN_OK;
 }
 
@@ -67,6 +71,8 @@ void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
            : v > t->time_amber_days ? AGG_RAG_AMBER
                                     : AGG_RAG_GREEN;
   }
+  /* AB18 (item 6): an inspection owed and not held is late work */
+  if ((r->has & AGG_HAS_LIFECYCLE) && r->inspection_overdue) time = worst(time, AGG_RAG_AMBER);
   /* economy */
   agg_rag_t eco = AGG_RAG_NONE;
   if (r->has & AGG_HAS_MARKET_DRIFT) eco = worst(eco, overrun_rag(r->market_drift_bp, t));
@@ -96,4 +102,15 @@ void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
   r->rag_economy = (uint8_t)eco;
   r->rag_satisfaction = (uint8_t)sat;
   r->rag_overall = (uint8_t)worst(worst(time, eco), sat);
+}
+
+bool agg_deadlines_compute(agg_row_t *r, trin_date_t today, const agg_thresholds_t *t) {
+  bool near = r->arbitration_deadline != TRIN_DATE_NONE && today != TRIN_DATE_NONE &&
+              (int64_t)r->arbitration_deadline - today <= t->deadline_near_days;
+  bool overdue = r->inspection_due != TRIN_DATE_NONE && today != TRIN_DATE_NONE &&
+                 r->inspection_due < today;
+  bool changed = near != r->arbitration_deadline_near || overdue != r->inspection_overdue;
+  r->arbitration_deadline_near = near;
+  r->inspection_overdue = overdue;
+  return changed;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "agg_row.h"
+#include "trin_date.h"
 #include "trin_err.h"
 
 typedef enum { AGG_RAG_NONE = 0, AGG_RAG_GREEN, AGG_RAG_AMBER, AGG_RAG_RED } agg_rag_t;
@@ -27,11 +28,23 @@ typedef struct {
   int32_t time_amber_days, time_red_days;
   int32_t economy_amber_bp, economy_red_bp;
   int32_t satisfaction_amber_bp, satisfaction_red_bp;
+  /* AB18 deadlines (item 6): an arbitration deadline this many days away
+   * or fewer is near [14]. */
+  int32_t deadline_near_days;
 } agg_thresholds_t;
 
 void agg_thresholds_default(agg_thresholds_t *t);
 int agg_thresholds_check(const agg_thresholds_t *t, trin_err_t *err);
-/* Recomputes the four rag_* fields of r. */
+/* Recomputes the four rag_* fields of r. An overdue inspection
+ * (inspection_overdue, from agg_deadlines_compute) makes time at least
+ * amber, with or without a schedule variance. */
 void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t);
+
+/* The AB18 flags of r on `today` (item 6): arbitration_deadline_near when
+ * arbitration_deadline <= today + deadline_near_days (a passed deadline
+ * still open stays near); inspection_overdue when inspection_due < today
+ * (the due day itself is not overdue yet). Returns whether either changed.
+ * Call before agg_rag_compute. */
+bool agg_deadlines_compute(agg_row_t *r, trin_date_t today, const agg_thresholds_t *t);
 
 #endif

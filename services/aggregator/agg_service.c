@@ -251,6 +251,13 @@ static void on_check(uv_check_t *h) {
     }
     return;
   }
+  /* AB18 deadlines (item 6): "near" and "overdue" are judged on today, so
+   * a new UTC day (and the first turn after loading, whose stored flags are
+   * of the day they were stored) judges every row again; the rows whose
+   * flags change are stored and published like any change. One time() per
+   * loop turn is the whole cost while the day stays. */
+  trin_date_t today = trin_date_today();
+  if (today != agg_rows_today(a->rows)) agg_rows_set_today(a->rows, today, trin_time_now());
   uint64_t now = uv_now(a->loop);
   if (only_replay_pending(a) && now - a->last_flush_ms < AGG_CATCHUP_FLUSH_MS) return;
   a->last_flush_ms = now;

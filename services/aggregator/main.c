@@ -56,6 +56,11 @@ static const trin_service_setting_t SETTINGS[] = {
      .min = 0, .max = 10000, .i32 = &ac.thresholds.satisfaction_amber_bp},
     {{"rag-satisfaction-red-bp", "4000", "satisfaction is red below this place on the scale"},
      .min = 0, .max = 10000, .i32 = &ac.thresholds.satisfaction_red_bp},
+    /* item 6 (issue 20): AB18 deadlines */
+    {{"deadline-near-days", "14",
+      "arbitration_deadline_near is true when the arbitration deadline is this many days away "
+      "or fewer"},
+     .min = 0, .max = 100000, .i32 = &ac.thresholds.deadline_near_days},
     {{"push-urls", "",
       "Power BI push: comma-separated push-dataset URLs (\"\" = off); a URL without /rows gets "
       "/tables/TABLE/rows"},

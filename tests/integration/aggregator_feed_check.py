@@ -42,6 +42,10 @@ COLUMNS = {
     "without_rehousing": "Edm.Boolean", "households_to_rehouse": "Edm.Int32",
     "households_rehoused": "Edm.Int32", "households_rehoused_permanent": "Edm.Int32",
     "households_moved_back": "Edm.Int32", "last_moved_back_on": "Edm.Date",
+    # issue 20, item 6: AB18 deadlines
+    "next_deadline": "Edm.Date", "next_deadline_kind": "Edm.String",
+    "arbitration_deadline": "Edm.Date", "arbitration_deadline_near": "Edm.Boolean",
+    "inspection_due": "Edm.Date", "inspection_overdue": "Edm.Boolean",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"

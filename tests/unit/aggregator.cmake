@@ -17,6 +17,8 @@ if(TARGET trin_aggregator)
             LIBS test_aggregator_util PkgConfig::JANSSON)
   trin_test(NAME feed.push_rules SOURCES test_feed_push_rules.c LIBS test_aggregator_util)
   trin_test(NAME aggregator.pub SOURCES test_aggregator_pub.c LIBS test_aggregator_util)
+  # issue 20, item 6: AB18 deadline columns
+  trin_test(NAME aggregator.ab18 SOURCES test_aggregator_ab18.c LIBS test_aggregator_util)
   foreach(t feed_odata_query feed_http)
     target_compile_definitions(test_${t} PRIVATE AGG_FEED_CHECK="${AGG_FEED_CHECK}")
   endforeach()

@@ -272,6 +272,32 @@ static int run_project_advance(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return rc;
 }
 
+/* issue 20, item 6: the 1- or 5-year inspection held (AB18 deadlines) */
+static int run_project_inspection(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__HoldInspection req = TRIN__LIFECYCLE__HOLD_INSPECTION__INIT;
+  req.project_id = ARG(a);
+  req.inspection = S(a, "inspection");
+  req.date = S(a, "date");
+  req.note = S(a, "note");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200], d1[TRINCTL_DA_DATE_BUF], d2[TRINCTL_DA_DATE_BUF];
+    const Trin__Lifecycle__Project *p = r->project;
+    bool one = strcmp(req.inspection, "1y") == 0;
+    if (*p->next_deadline)
+      snprintf(what, sizeof what, "%s inspection held on %s; next deadline %s (%s)",
+               one ? "1-year" : "5-year", trinctl_da_date(req.date, d1),
+               trinctl_da_date(p->next_deadline, d2), p->next_deadline_kind);
+    else
+      snprintf(what, sizeof what, "%s inspection held on %s; no deadline left",
+               one ? "1-year" : "5-year", trinctl_da_date(req.date, d1));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
 static int run_project_close_price(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Lifecycle__ClosePrice req = TRIN__LIFECYCLE__CLOSE_PRICE__INIT;
   req.project_id = ARG(a);
@@ -511,6 +537,13 @@ static int run_defect_report(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
              d.id, d.severity, d.found_at, r->project->open_defects,
              r->project->open_defects == 1 ? "" : "s");
     project_done(ctx, r, what);
+    if (r->defect && r->defect->after_claim_limit) {
+      char dd[TRINCTL_DA_DATE_BUF];
+      fprintf(ctx->out,
+              "note: reported after the last day defects can be claimed (%s: 5 years after "
+              "the handover, AB18 § 49); kept and marked as such\n",
+              trinctl_da_date(r->defect->claim_limit, dd));
+    }
   }
   trin_codec_free(r);
   return rc;
@@ -894,6 +927,14 @@ static const trinctl_opt_t project_advance_opts[] = {
     OPT_TEXT("note", false, "note", "TEXT", "a note for the stage history"),
     OPT_END};
 
+static const char *const inspection_words[] = {"1y", "5y", NULL};
+static const trinctl_opt_t project_inspection_opts[] = {
+    OPT_CHOICE("inspection", true, "inspection", "WHICH", inspection_words,
+               "1y (1-års eftersyn) or 5y (5-års eftersyn)"),
+    OPT_DATE("date", true, "date", "when it was held (on or after the handover)"),
+    OPT_TEXT("note", false, "note", "TEXT", "a note, e.g. who attended"),
+    OPT_END};
+
 static const trinctl_opt_t project_close_price_opts[] = {
     OPT_DATE("date", true, "date", "when the price was closed"),
     OPT_TEXT("reference", false, "reference", "REF", "e.g. the approved Skema B's id"),
@@ -1167,6 +1208,13 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "List defects across the partnerships you may read, open first and earliest "
      "due first; the filters combine.",
      NULL, NULL, NULL, defect_list_opts, run_defect_list},
+    /* issue 20, item 6: AB18 deadlines */
+    {"project", "inspection",
+     "Record that the 1- or 5-year inspection (1-/5-års eftersyn) was held (the client's "
+     "writer). Both are due 1 and 5 years after the actual handover; once held, the "
+     "inspection no longer counts as the project's next deadline nor as overdue on the "
+     "status feed. Refused before handover, before the handover date and a second time.",
+     "ID", "project_id", "the project's id", project_inspection_opts, run_project_inspection},
     {"events", NULL, "List the service's events (its outbox), oldest first.", NULL, NULL,
      NULL, events_opts, run_events},
     {"ping", NULL, "Ask whether the service is up and how far its event log is.", NULL,
@@ -1238,6 +1286,7 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__rehousing_move__descriptor,
     &trin__lifecycle__set_rehousing_plan__descriptor,
     &trin__lifecycle__record_rehousing_move__descriptor,
+    &trin__lifecycle__hold_inspection__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {

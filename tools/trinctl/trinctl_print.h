@@ -98,5 +98,10 @@ char *trinctl_num_text(const char *machine, bool sign, char *buf);
 
 /* "+12 days", "-3 days", "on time". buf >= 24 bytes. */
 char *trinctl_variance_text(int days, char *buf);
+/* An ISO date ("2026-06-15") as a Danish date ("15.06.2026"), for the AB18
+ * deadlines (issue 20, item 6); "-" for "" and the text itself when it is
+ * not a date. buf holds TRINCTL_DA_DATE_BUF bytes. */
+#define TRINCTL_DA_DATE_BUF 16
+char *trinctl_da_date(const char *iso, char *buf);
 
 #endif

@@ -92,6 +92,8 @@ static const trinctl_request_t REQUESTS[] = {
     /* issue 20, item 7: survey exports as they come */
     {"trin.survey.SetImportMapping", "survey mapping-set"},
     {"trin.survey.GetImportMapping", "survey mapping-show"},
+    /* issue 20, item 6: AB18 deadlines */
+    {"trin.lifecycle.HoldInspection", "project inspection"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
