@@ -40,6 +40,11 @@ const agg_column_t AGG_COLUMNS[AGG_NCOLS] = {
     {"rag_overall", AGG_T_STRING, "aggregator"},
     {"seq", AGG_T_INT64, "aggregator"},
     {"updated_at", AGG_T_TIME, "aggregator"},
+    /* earned value (issue 20 item 1) */
+    {"spi", AGG_T_DEC2, "aggregator"},
+    {"cpi", AGG_T_DEC2, "aggregator"},
+    {"eac_dkk", AGG_T_DEC2, "aggregator"},
+    {"vac_dkk", AGG_T_DEC2, "aggregator"},
 };
 
 int agg_column_find(const char *name, size_t len) {
@@ -108,6 +113,10 @@ void agg_row_get(const agg_row_t *r, agg_col_t col, agg_value_t *v) {
     case AGG_COL_RAG_OVERALL: v_str(v, agg_rag_name(r->rag_overall)); break;
     case AGG_COL_SEQ: v_num(v, true, (int64_t)r->seq); break;
     case AGG_COL_UPDATED_AT: v_num(v, r->updated_at != 0, r->updated_at); break;
+    case AGG_COL_SPI: v_num(v, r->has & AGG_HAS_SPI, r->spi_x100); break;
+    case AGG_COL_CPI: v_num(v, r->has & AGG_HAS_CPI, r->cpi_x100); break;
+    case AGG_COL_EAC_DKK: v_num(v, r->has & AGG_HAS_EAC, r->eac_ore); break;
+    case AGG_COL_VAC_DKK: v_num(v, r->has & AGG_HAS_EAC, r->vac_ore); break;
     default: break;
   }
 }

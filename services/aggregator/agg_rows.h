@@ -37,6 +37,14 @@ agg_row_t **agg_rows_sorted(agg_rows_t *rows);
 uint64_t agg_rows_max_seq(const agg_rows_t *rows);
 void agg_rows_note_seq(agg_rows_t *rows, uint64_t seq);
 
+/* Earned value's PV is as of a day: the table's, today (UTC) when it was
+ * made. agg_rows_set_today moves it to `today` and recomputes every row's
+ * earned value; a row whose figures changed gets updated_at = when, its RAG
+ * again and goes on the dirty list. Returns how many changed. The service
+ * calls it at load and when the UTC date turns. */
+trin_date_t agg_rows_today(const agg_rows_t *rows);
+size_t agg_rows_set_today(agg_rows_t *rows, trin_date_t today, trin_time_t when);
+
 /* ---- for the followers (agg_<service>_events) ----------------------------------- */
 
 /* The row of project_id, added (empty) when there is none (then *added,

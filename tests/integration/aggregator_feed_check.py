@@ -38,6 +38,9 @@ COLUMNS = {
     "open_defects": "Edm.Int32", "rag_time": "Edm.String", "rag_economy": "Edm.String",
     "rag_satisfaction": "Edm.String", "rag_overall": "Edm.String", "seq": "Edm.Int64",
     "updated_at": "Edm.DateTimeOffset",
+    # earned value (issue 20 item 1)
+    "spi": "Edm.Decimal", "cpi": "Edm.Decimal", "eac_dkk": "Edm.Decimal",
+    "vac_dkk": "Edm.Decimal",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
