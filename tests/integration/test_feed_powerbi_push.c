@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "lcclient.h"
+#include "agg_columns.h"
 #include "test_aggregator_util.h"
 #include "testproc.h"
 #include "trin_codec.h"
@@ -352,7 +353,7 @@ static void limits_and_refusals(void **state) {
       feed_row = row;
   }
   assert_non_null(feed_row);
-  assert_int_equal(json_object_size(feed_row), 34);
+  assert_int_equal(json_object_size(feed_row), AGG_NCOLS);
   pthread_mutex_lock(&rx->mu);
   assert_non_null(rx->watched);
   assert_true(json_equal(rx->watched, feed_row));

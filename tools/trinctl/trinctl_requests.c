@@ -87,6 +87,8 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.token.CreateToken", "token create"},
     {"trin.token.RevokeToken", "token revoke"},
     {"trin.token.ListTokens", "token list"},
+    /* earned value (issue 20 item 1): `project show --earned-value` */
+    {"trin.aggregator.GetProjectRow", "project show"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
