@@ -203,6 +203,24 @@ static void earned_value_reaches_the_feed_and_trinctl(void **state) {
   json_decref(doc);
   /* a project the aggregator has no row for: refused, in words */
   assert_int_equal(trinctl("project show NOPE --earned-value", out, sizeof out), 1);
+  assert_non_null(strstr(out, "NOPE"));  /* lifecycle's refusal comes first */
+  /* a project lifecycle knows and the aggregator does not show: the aggregator's words */
+  {
+    Trin__Aggregator__GetProjectRow q = TRIN__AGGREGATOR__GET_PROJECT_ROW__INIT;
+    q.project_id = "NOPE";
+    trin_client_t *ac = NULL;
+    trin_err_t err = {0};
+    OK(trin_client_new(agg.endpoint, &ac, &e_));
+    assert_int_equal(testcall(ac, &q.base, &trin__aggregator__status_row__descriptor, NULL, &err),
+                     TRIN_ENOTFOUND);
+    assert_string_equal(err.field, "project_id");
+    assert_string_equal(err.message, "the status feed has no project 'NOPE' that you may see");
+    q.project_id = "";
+    assert_int_equal(testcall(ac, &q.base, &trin__aggregator__status_row__descriptor, NULL, &err),
+                     TRIN_EINVALID);
+    assert_string_equal(err.message, "is required");
+    trin_client_destroy(&ac);
+  }
 }
 
 /* Lifecycle refuses bad earned value inputs, naming the field, in words. */
