@@ -484,6 +484,20 @@ t defect report FSB-101 --id FSB-101-M3 --description "Revner i puds, gavl mod v
   --cost-bearer demo-te1
 t dispute escalate OS-12-T1 --level 6 --date "$(date -u -d '45 days ago' +%F)" --by demo-te2 \
   --note "Hurtig afgørelse ved opmand (AB18 § 68)"
+# ---- earned value (issue 20 item 1; docs/aggregator.md "Earned value") ----------
+# OS-12 spreads its Skema A over three milestones with planned costs and says
+# how far each has come; with its actual costs the status row shows spi, cpi,
+# eac_dkk and vac_dkk (trinctl project show OS-12 --earned-value).
+t milestone set OS-12 --name projektering --baseline 2023-06-01 --planned-cost "9.400.000" \
+  --percent-complete-bp 10000
+t milestone set OS-12 --name klimaskaerm --baseline 2025-06-01 --planned-cost "61.500.000" \
+  --percent-complete-bp 6000
+t milestone set OS-12 --name installationer --baseline 2026-09-01 --planned-cost "24.000.000" \
+  --percent-complete-bp 2500
+t budget cost OS-12 --id OS-12-AC1 --category craft --amount "46.500.000" --date 2025-06-30 \
+  --description "Klimaskærm og installationer, rater til og med juni 2025"
+t budget cost OS-12 --id OS-12-AC2 --category advisor_fees --amount "9.900.000" --date 2025-06-30 \
+  --description "Rådgivning til og med juni 2025"
 
 echo done >"$STATE"
 echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties," \

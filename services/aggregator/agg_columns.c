@@ -54,6 +54,11 @@ const agg_column_t AGG_COLUMNS[AGG_NCOLS] = {
     {"arbitration_deadline_near", AGG_T_BOOL, "aggregator"},
     {"inspection_due", AGG_T_DATE, "lifecycle"},
     {"inspection_overdue", AGG_T_BOOL, "aggregator"},
+    /* earned value (issue 20 item 1) */
+    {"spi", AGG_T_DEC2, "aggregator"},
+    {"cpi", AGG_T_DEC2, "aggregator"},
+    {"eac_dkk", AGG_T_DEC2, "aggregator"},
+    {"vac_dkk", AGG_T_DEC2, "aggregator"},
 };
 
 int agg_column_find(const char *name, size_t len) {
@@ -145,6 +150,10 @@ void agg_row_get(const agg_row_t *r, agg_col_t col, agg_value_t *v) {
       v_num(v, r->inspection_due != TRIN_DATE_NONE, r->inspection_due);
       break;
     case AGG_COL_INSPECTION_OVERDUE: v_num(v, lc, r->inspection_overdue); break;
+    case AGG_COL_SPI: v_num(v, r->has & AGG_HAS_SPI, r->spi_x100); break;
+    case AGG_COL_CPI: v_num(v, r->has & AGG_HAS_CPI, r->cpi_x100); break;
+    case AGG_COL_EAC_DKK: v_num(v, r->has & AGG_HAS_EAC, r->eac_ore); break;
+    case AGG_COL_VAC_DKK: v_num(v, r->has & AGG_HAS_EAC, r->vac_ore); break;
     default: break;
   }
 }

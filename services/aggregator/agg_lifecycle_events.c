@@ -5,8 +5,21 @@
 
 #include "trin/lifecycle.pb-c.h"
 
-static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_time_t when,
-                         bool *membership) {
+/* Earned value's inputs of a milestone_set (issue 20 item 1). */
+static int apply_milestone(agg_row_t *row, const Trin__Lifecycle__Milestone *m, bool *ch) {
+  if (!m) return TRIN_OK;
+  agg_ev_milestone_t ms = {.baseline = TRIN_DATE_NONE,
+                           .has_planned_cost = m->has_planned_cost_ore,
+                           .planned_cost_ore = m->has_planned_cost_ore ? m->planned_cost_ore : 0,
+                           .has_percent = m->has_percent_complete_bp,
+                           .percent_bp = m->has_percent_complete_bp ? m->percent_complete_bp : 0};
+  agg_row_set_date(&ms.baseline, m->baseline, ch);
+  return agg_row_set_ev_milestone(row, m->name, &ms, ch);
+}
+
+static int apply_project(agg_rows_t *r, const Trin__Lifecycle__ProjectEvent *pe,
+                         trin_time_t when, bool *membership) {
+  const Trin__Lifecycle__Project *p = pe->project;
   if (!p || !p->id || !*p->id) return TRIN_OK;
   bool added;
   agg_row_t *row = agg_rows_get(r, p->id, &added);
@@ -59,8 +72,10 @@ static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_
                                                                      : p->inspection_1y_due;
   if (!owed && !(p->inspection_5y_held && *p->inspection_5y_held)) owed = p->inspection_5y_due;
   agg_row_set_date(&row->inspection_due, owed, &ch);
+  agg_row_set_date(&row->start_date, p->start_date, &ch);
+  int rc = apply_milestone(row, pe->milestone, &ch);
   agg_rows_finish(r, row, ch, when);
-  return TRIN_OK;
+  return rc;
 }
 
 static const ProtobufCMessageDescriptor *const PAYLOADS[] = {
@@ -74,7 +89,7 @@ int agg_lifecycle_events_apply(agg_rows_t *r, const Trin__Event *ev, trin_time_t
   int rc = d ? agg_rows_decode(r, ev, d, &m, err) : TRIN_OK;
   if (rc || !m) return rc;
   if (d == &trin__lifecycle__project_event__descriptor) {
-    rc = apply_project(r, ((Trin__Lifecycle__ProjectEvent *)m)->project, when, membership);
+    rc = apply_project(r, (const Trin__Lifecycle__ProjectEvent *)m, when, membership);
   } else if (d == &trin__lifecycle__partnership__descriptor) {
     const Trin__Lifecycle__Partnership *p = (const void *)m;
     *membership = true;

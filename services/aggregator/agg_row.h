@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agg_ev.h"
 #include "trin/aggregator.pb-c.h"
 #include "trin_arena.h"
 #include "trin_date.h"
@@ -27,6 +28,10 @@ enum {
   AGG_HAS_SURVEY = 1u << 9,      /* satisfaction_alert */
   AGG_HAS_BUDGET = 1u << 10,     /* a budget event was seen */
   AGG_HAS_REHOUSING = 1u << 16,  /* a rehousing plan is recorded (issue 20, item 4) */
+  /* earned value (issue 20 item 1; agg_ev.h) */
+  AGG_HAS_SPI = 1u << 11,
+  AGG_HAS_CPI = 1u << 12,
+  AGG_HAS_EAC = 1u << 13,        /* eac and vac */
 };
 
 typedef struct agg_row {
@@ -57,6 +62,17 @@ typedef struct agg_row {
   int32_t households_to_rehouse, households_rehoused, households_rehoused_permanent,
       households_moved_back;
   trin_date_t last_moved_back_on;
+  /* Earned value (issue 20 item 1): its inputs — the project's start, the
+   * actual costs to date and every milestone as lifecycle last set it
+   * (ev_ms[i] is named ev_ms_names[i]; both owned) — and its figures, as of
+   * the table's day (agg_rows_set_today). */
+  trin_date_t start_date;
+  int64_t actual_cost_ore;
+  char **ev_ms_names;
+  agg_ev_milestone_t *ev_ms;
+  uint32_t nev_ms;
+  int32_t spi_x100, cpi_x100;
+  int64_t eac_ore, vac_ore;
   /* Bookkeeping: on the table's dirty list (agg_rows.h). */
   bool dirty;
 } agg_row_t;
@@ -79,5 +95,17 @@ void agg_row_set_i64(int64_t *field, int64_t v, bool *changed);
 void agg_row_set_bool(bool *field, bool v, bool *changed);
 void agg_row_set_has(agg_row_t *r, uint32_t bit, bool on, bool *changed);
 void agg_row_set_date(trin_date_t *field, const char *text, bool *changed);
+/* Earned value's milestone `name` set as lifecycle sent it (replacing one
+ * of that name); *changed when it differs. TRIN_EINTERNAL on OOM, and a
+ * row keeps at most AGG_ROW_MAX_MILESTONES (more are left out of earned
+ * value, which a project of that many milestones does not need). */
+#define AGG_ROW_MAX_MILESTONES 1000
+int agg_row_set_ev_milestone(agg_row_t *r, const char *name, const agg_ev_milestone_t *m,
+                             bool *changed);
+/* The price budget earned value measures against: Skema B, else A; 0 = none. */
+int64_t agg_row_bac_ore(const agg_row_t *r);
+/* Computes the row's earned value figures as of `day`; *changed when any
+ * differs from what the row showed. */
+void agg_row_compute_ev(agg_row_t *r, trin_date_t day, bool *changed);
 
 #endif

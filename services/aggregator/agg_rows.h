@@ -37,6 +37,16 @@ agg_row_t **agg_rows_sorted(agg_rows_t *rows);
 uint64_t agg_rows_max_seq(const agg_rows_t *rows);
 void agg_rows_note_seq(agg_rows_t *rows, uint64_t seq);
 
+/* The day the rows are judged on — earned value's PV and the AB18 deadline
+ * flags (near, overdue) are as of it: the table's, today (UTC) when it was
+ * made. agg_rows_set_today moves it to `today` and recomputes every row's
+ * earned value and deadline flags; a row whose figures or flags changed gets
+ * updated_at = when, its RAG again and goes on the dirty list. Returns how
+ * many changed. The service calls it at load (stored rows are as of the day
+ * they were stored) and when the UTC date turns. */
+trin_date_t agg_rows_today(const agg_rows_t *rows);
+size_t agg_rows_set_today(agg_rows_t *rows, trin_date_t today, trin_time_t when);
+
 /* ---- for the followers (agg_<service>_events) ----------------------------------- */
 
 /* The row of project_id, added (empty) when there is none (then *added,
@@ -73,18 +83,6 @@ void agg_rows_decoded_done(agg_rows_t *rows);
 size_t agg_rows_take_dirty(agg_rows_t *rows, agg_row_t ***out);
 /* Rows or names wait to be stored. */
 bool agg_rows_has_dirty(const agg_rows_t *rows);
-
-/* ---- the day (AB18 deadlines, item 6) -------------------------------------------- */
-
-/* The day the rows' deadline flags are judged on; TRIN_DATE_NONE until set
- * (then agg_rows_finish judges on trin_date_today()). */
-trin_date_t agg_rows_today(const agg_rows_t *rows);
-/* A new day: every row's flags are judged again on today, and each row
- * whose flags change is finished as changed at `when` (RAG again, dirty).
- * The service calls it when the UTC date differs from agg_rows_today,
- * and once after loading (the stored flags are of the day they were
- * stored). */
-void agg_rows_set_today(agg_rows_t *rows, trin_date_t today, trin_time_t when);
 
 /* ---- stored rows and names ------------------------------------------------------ */
 

@@ -86,6 +86,12 @@ void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
   if (r->has & AGG_HAS_MOLIO) {
     eco = worst(eco, r->molio_compliant ? AGG_RAG_GREEN : AGG_RAG_AMBER);
   }
+  int64_t bac = agg_row_bac_ore(r);
+  if (t->economy_earned_value && (r->has & AGG_HAS_EAC) && bac > 0) {
+    /* the estimate at completion's overrun of the price budget, in basis points of it */
+    long double bp = ((long double)r->eac_ore - (long double)bac) * 10000.0L / (long double)bac;
+    eco = worst(eco, overrun_rag((int64_t)bp, t));
+  }
   /* satisfaction */
   agg_rag_t sat = AGG_RAG_NONE;
   if ((r->has & AGG_HAS_SATISFACTION) && r->scale_max > r->scale_min) {

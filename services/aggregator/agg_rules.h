@@ -23,7 +23,10 @@ agg_rag_t agg_rag_parse(const char *name);
  * red above economy_red_bp [700]; a MOLIO failure is at least amber.
  * satisfaction: the mean's place on the survey's scale, in basis points of
  * the scale's span; red below satisfaction_red_bp [4000] or with an alert
- * standing, amber below satisfaction_amber_bp [6000] or trending down. */
+ * standing, amber below satisfaction_amber_bp [6000] or trending down.
+ * economy_earned_value [0]: 1 = a row with earned value is judged on it
+ * too: EAC's overrun of BAC (= 1/CPI − 1), in basis points of BAC, against
+ * the same economy thresholds (issue 20 item 1). */
 typedef struct {
   int32_t time_amber_days, time_red_days;
   int32_t economy_amber_bp, economy_red_bp;
@@ -31,6 +34,7 @@ typedef struct {
   /* AB18 deadlines (item 6): an arbitration deadline this many days away
    * or fewer is near [14]. */
   int32_t deadline_near_days;
+  int32_t economy_earned_value;
 } agg_thresholds_t;
 
 void agg_thresholds_default(agg_thresholds_t *t);

@@ -51,6 +51,10 @@ static const trin_service_setting_t SETTINGS[] = {
      .min = 0, .max = 1000000, .i32 = &ac.thresholds.economy_amber_bp},
     {{"rag-economy-red-bp", "700", "economy is red above this overrun (basis points)"},
      .min = 0, .max = 1000000, .i32 = &ac.thresholds.economy_red_bp},
+    {{"rag-economy-earned-value", "0",
+      "1 = economy is also judged on earned value where a project has it: the estimate at "
+      "completion's overrun of the price budget against the economy thresholds"},
+     .min = 0, .max = 1, .i32 = &ac.thresholds.economy_earned_value},
     {{"rag-satisfaction-amber-bp", "6000",
       "satisfaction is amber below this place on the survey's scale (basis points of its span)"},
      .min = 0, .max = 10000, .i32 = &ac.thresholds.satisfaction_amber_bp},

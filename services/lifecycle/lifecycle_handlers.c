@@ -499,11 +499,18 @@ static int set_milestone(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_date_t start;
   TRY(trin_date_parse(p.start_date, &start, "start_date", err));
   rc = lifecycle_milestone_check(&rule, start, err);
+  if (!rc)
+    rc = lifecycle_milestone_check_earned_value(ms.has_planned_cost_ore, ms.planned_cost_ore,
+                                                ms.has_percent_complete_bp,
+                                                ms.percent_complete_bp, err);
   if (rc) {
     trin_err_prefix_field(err, "milestone");
     goto out;
   }
   ms.variance_days = lifecycle_milestone_variance_days(&rule);
+  /* A value without its flag is no value: the event says what is stored. */
+  if (!ms.has_planned_cost_ore) ms.planned_cost_ore = 0;
+  if (!ms.has_percent_complete_bp) ms.percent_complete_bp = 0;
   TRY(lifecycle_store_milestone_upsert(s, p.id, &ms, err));
   lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   ev.milestone = &ms;

@@ -146,12 +146,22 @@ static const trin_migration_t AB18_MIGRATIONS[] = {
      " held_on TEXT NOT NULL, note TEXT, PRIMARY KEY (project_id, inspection))"},
 };
 
+/* Earned value's inputs on a milestone (issue 20 item 1): a scope of its
+ * own. NULL = not set. */
+static const trin_migration_t EARNED_VALUE_MIGRATIONS[] = {
+    {1,
+     "ALTER TABLE milestones ADD COLUMN planned_cost_ore INTEGER;"
+     "ALTER TABLE milestones ADD COLUMN percent_complete_bp INTEGER;"},
+};
+
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS, NMIGRATIONS, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_defects", DEFECT_MIGRATIONS, 1, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_stages", STAGE_MIGRATIONS, 1, err);
   if (!rc) rc = lifecycle_rehousing_store_migrate(s, err); /* issue 20, item 4 */
   if (!rc) rc = trin_store_migrate(s, "lifecycle_ab18", AB18_MIGRATIONS, 1, err);
+  if (!rc)
+    rc = trin_store_migrate(s, "lifecycle_earned_value", EARNED_VALUE_MIGRATIONS, 1, err);
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -528,8 +538,8 @@ static int load_pauses(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t
 
 static int load_milestones(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
                            trin_err_t *err) {
-  TRIN_STMT("SELECT name, baseline, forecast, actual, variance_days FROM milestones"
-       " WHERE project_id = ? ORDER BY baseline, name");
+  TRIN_STMT("SELECT name, baseline, forecast, actual, variance_days, planned_cost_ore,"
+       " percent_complete_bp FROM milestones WHERE project_id = ? ORDER BY baseline, name");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
   int rc;
@@ -542,6 +552,10 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lifecycle_project_m
     m->forecast = trin_stmt_text_dup(st, 2, a);
     m->actual = trin_stmt_text_dup(st, 3, a);
     m->variance_days = (int32_t)trin_stmt_int64(st, 4);
+    m->has_planned_cost_ore = !trin_stmt_is_null(st, 5);
+    m->planned_cost_ore = trin_stmt_int64(st, 5);
+    m->has_percent_complete_bp = !trin_stmt_is_null(st, 6);
+    m->percent_complete_bp = (int32_t)trin_stmt_int64(st, 6);
   }
   trin_stmt_reset(st);
   p->milestones = (lifecycle_milestone_msg_t **)v.items;
@@ -787,16 +801,22 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
   int rc;
   {
     TRIN_STMT("INSERT INTO milestones(project_id, name, baseline, forecast, actual,"
-         " variance_days) VALUES (?, ?, ?, ?, ?, ?)"
+         " variance_days, planned_cost_ore, percent_complete_bp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
          " ON CONFLICT(project_id, name) DO UPDATE SET baseline = excluded.baseline,"
          " forecast = excluded.forecast, actual = excluded.actual,"
-         " variance_days = excluded.variance_days");
+         " variance_days = excluded.variance_days,"
+         " planned_cost_ore = excluded.planned_cost_ore,"
+         " percent_complete_bp = excluded.percent_complete_bp");
     trin_stmt_bind_text(st, 1, project_id);
     trin_stmt_bind_text(st, 2, m->name);
     trin_stmt_bind_text(st, 3, m->baseline);
     trin_stmt_bind_text_or_null(st, 4, m->forecast);
     trin_stmt_bind_text_or_null(st, 5, m->actual);
     trin_stmt_bind_int64(st, 6, m->variance_days);
+    if (m->has_planned_cost_ore) trin_stmt_bind_int64(st, 7, m->planned_cost_ore);
+    else trin_stmt_bind_null(st, 7);
+    if (m->has_percent_complete_bp) trin_stmt_bind_int64(st, 8, m->percent_complete_bp);
+    else trin_stmt_bind_null(st, 8);
     if ((rc = trin_stmt_run(st, err))) return rc;
   }
   if (strcmp(m->name, "handover") != 0) return TRIN_OK;

@@ -46,6 +46,9 @@ COLUMNS = {
     "next_deadline": "Edm.Date", "next_deadline_kind": "Edm.String",
     "arbitration_deadline": "Edm.Date", "arbitration_deadline_near": "Edm.Boolean",
     "inspection_due": "Edm.Date", "inspection_overdue": "Edm.Boolean",
+    # earned value (issue 20 item 1)
+    "spi": "Edm.Decimal", "cpi": "Edm.Decimal", "eac_dkk": "Edm.Decimal",
+    "vac_dkk": "Edm.Decimal",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"

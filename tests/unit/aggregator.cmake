@@ -8,6 +8,7 @@ if(TARGET trin_aggregator)
   set(AGG_FEED_CHECK ${PROJECT_SOURCE_DIR}/tests/integration/aggregator_feed_check.py)
 
   trin_test(NAME aggregator.rows SOURCES test_aggregator_rows.c LIBS test_aggregator_util)
+  trin_test(NAME aggregator.earned_value SOURCES test_aggregator_ev.c LIBS trin_aggregator)
   trin_test(NAME feed.odata_paging SOURCES test_feed_odata_paging.c
             LIBS test_aggregator_util PkgConfig::JANSSON)
   trin_test(NAME feed.odata_query SOURCES test_feed_odata_query.c

@@ -9,11 +9,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "trin/aggregator.pb-c.h"
 #include "trin/envelope.pb-c.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_codec.h"
 #include "trin_money.h"
 #include "trinctl_print.h"
+#include "trinctl_token.h"
 
 /* ------------------------------------------------------- enumeration words
  * The service's own word lists (lifecycle_rules.h): checking them here turns
@@ -348,12 +350,53 @@ static int run_project_resume(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return rc;
 }
 
+/* Earned value (issue 20 item 1) is the aggregator's: the project's row,
+ * asked of it on a client of its own (the aggregator's endpoint and key). */
+static int earned_value_row(trinctl_ctx_t *ctx, const char *project_id,
+                            Trin__Aggregator__StatusRow **out) {
+  char known[160];
+  const char *endpoint = trinctl_service_endpoint(ctx, "aggregator", known, sizeof known);
+  trinctl_ctx_t agg = *ctx;
+  agg.client = NULL;
+  agg.service = "aggregator";
+  agg.g.endpoint = endpoint ? endpoint : TRINCTL_TOKEN_DEFAULT_ENDPOINT;
+  Trin__Aggregator__GetProjectRow req = TRIN__AGGREGATOR__GET_PROJECT_ROW__INIT;
+  req.project_id = (char *)project_id;
+  int rc = trinctl_call(&agg, &req.base, &trin__aggregator__status_row__descriptor,
+                        (ProtobufCMessage **)out);
+  trin_client_destroy(&agg.client);
+  if (rc) {
+    ctx->err = agg.err;
+    trin_err_prefix_field(&ctx->err, "aggregator");
+  }
+  return rc;
+}
+
 static int run_project_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Lifecycle__GetProject req = TRIN__LIFECYCLE__GET_PROJECT__INIT;
   req.project_id = ARG(a);
+  bool ev = trinctl_args_has(a, "earned-value");
   Trin__Lifecycle__ProjectReply *r = NULL;
-  int rc = project_call(ctx, &req.base, &r);
-  if (!rc && !ctx->g.json) trinctl_print_project(ctx->out, r->project);
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__project_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (!rc && !r->project) rc = missing(ctx, "project");
+  Trin__Aggregator__StatusRow *row = NULL;
+  if (!rc && ev) rc = earned_value_row(ctx, req.project_id, &row);
+  if (!rc && ctx->g.json && !ev) {
+    print_json(ctx, &r->base);
+  } else if (!rc && ctx->g.json) {
+    /* one object: the project's reply and the status row beside it */
+    trinctl_json_t j = {ctx->out, trinctl_lifecycle_resolve};
+    fputs("{\"project\":", ctx->out);
+    trinctl_json_message(&j, &r->base);
+    fputs(",\"status_row\":", ctx->out);
+    trinctl_json_message(&j, &row->base);
+    fputs("}\n", ctx->out);
+  } else if (!rc) {
+    trinctl_print_project(ctx->out, r->project);
+    if (row) trinctl_print_earned_value(ctx->out, row);
+  }
+  trin_codec_free(row);
   trin_codec_free(r);
   return rc;
 }
@@ -422,6 +465,10 @@ static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   m.baseline = S(a, "baseline");
   m.forecast = S(a, "forecast");
   m.actual = S(a, "actual");
+  m.has_planned_cost_ore = trinctl_args_has(a, "planned-cost");
+  m.planned_cost_ore = trinctl_args_num(a, "planned-cost");
+  m.has_percent_complete_bp = trinctl_args_has(a, "percent-complete-bp");
+  m.percent_complete_bp = (int32_t)trinctl_args_num(a, "percent-complete-bp");
   Trin__Lifecycle__SetMilestone req = TRIN__LIFECYCLE__SET_MILESTONE__INIT;
   req.project_id = ARG(a);
   req.milestone = &m;
@@ -429,12 +476,18 @@ static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   int rc = project_call(ctx, &req.base, &r);
   if (!rc && !ctx->g.json) {
     /* The variance is the service's (the reply's milestone), never recomputed here. */
-    char what[200], v[24];
-    snprintf(what, sizeof what, "milestone %s: baseline %s, forecast %s, actual %s (%s)",
-             m.name, m.baseline, *m.forecast ? m.forecast : "as baseline",
-             *m.actual ? m.actual : "not reached",
-             r->milestone ? trinctl_variance_text(r->milestone->variance_days, v)
-                          : "variance unknown");
+    char what[400], v[24], kr[TRIN_MONEY_BUF], pct[48];
+    int n = snprintf(what, sizeof what, "milestone %s: baseline %s, forecast %s, actual %s (%s)",
+                     m.name, m.baseline, *m.forecast ? m.forecast : "as baseline",
+                     *m.actual ? m.actual : "not reached",
+                     r->milestone ? trinctl_variance_text(r->milestone->variance_days, v)
+                                  : "variance unknown");
+    if (m.has_planned_cost_ore && n > 0 && (size_t)n < sizeof what)
+      n += snprintf(what + n, sizeof what - (size_t)n, ", planned cost %s",
+                    trinctl_kr(m.planned_cost_ore, kr));
+    if (m.has_percent_complete_bp && n > 0 && (size_t)n < sizeof what)
+      snprintf(what + n, sizeof what - (size_t)n, ", %s complete",
+               trinctl_pct_bp(m.percent_complete_bp, pct));
     project_done(ctx, r, what);
   }
   trin_codec_free(r);
@@ -959,12 +1012,22 @@ static const trinctl_opt_t project_list_opts[] = {
     OPT_FLAG("outside", "outside_partnership", "only projects outside any partnership"),
     OPT_END};
 
+static const trinctl_opt_t project_show_opts[] = {
+    OPT_FLAG("earned-value", "earned_value",
+             "also the project's SPI, CPI, EAC and VAC from the aggregator's status row "
+             "(TRIN_AGGREGATOR_ENDPOINT)"),
+    OPT_END};
+
 static const trinctl_opt_t milestone_set_opts[] = {
     OPT_TEXT("name", true, "milestone.name", "NAME",
          "the milestone (\"handover\" feeds the status row)"),
     OPT_DATE("baseline", true, "milestone.baseline", "the agreed date"),
     OPT_DATE("forecast", false, "milestone.forecast", "the current forecast"),
     OPT_DATE("actual", false, "milestone.actual", "when it was reached"),
+    OPT_MONEY("planned-cost", false, "milestone.planned_cost_ore",
+              "earned value: what the work up to this milestone is planned to cost, in kroner"),
+    OPT_INT("percent-complete-bp", false, "milestone.percent_complete_bp", 0, 10000,
+            "earned value: how far its work has come, basis points (4550 = 45.50 %)"),
     OPT_END};
 
 static const trinctl_opt_t dispute_open_opts[] = {
@@ -1148,8 +1211,8 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "the project's id", project_resume_opts, run_project_resume},
     {"project", "show",
      "Show a project: its fields, stage history, pauses, milestones, disputes and "
-     "defects.",
-     "ID", "project_id", "the project's id", no_opts, run_project_show},
+     "defects; with --earned-value also its SPI, CPI, EAC and VAC.",
+     "ID", "project_id", "the project's id", project_show_opts, run_project_show},
     {"project", "list", "List projects; the filters combine.", NULL, NULL, NULL,
      project_list_opts, run_project_list},
     {"project", "edit",

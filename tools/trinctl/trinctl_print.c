@@ -741,15 +741,23 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
   trinctl_table_destroy(&t);
 
   fprintf(f, "\nMilestones\n");
-  static const char *const hm[] = {"NAME", "BASELINE", "FORECAST", "ACTUAL", "VARIANCE"};
-  t = trinctl_table_new(5, hm);
+  static const char *const hm[] = {"NAME",     "BASELINE",     "FORECAST", "ACTUAL",
+                                   "VARIANCE", "PLANNED COST", "COMPLETE"};
+  t = trinctl_table_new(7, hm);
   for (size_t i = 0; i < p->n_milestones; i++) {
     const Trin__Lifecycle__Milestone *ms = p->milestones[i];
+    char kr[TRIN_MONEY_BUF], pct[48];
     trinctl_table_cell(t, "%s", ms->name);
     trinctl_table_cell(t, "%s", or_dash(ms->baseline));
     trinctl_table_cell(t, "%s", or_dash(ms->forecast));
     trinctl_table_cell(t, "%s", or_dash(ms->actual));
     trinctl_table_cell(t, "%s", trinctl_variance_text(ms->variance_days, v));
+    /* earned value's inputs (issue 20 item 1) */
+    trinctl_table_cell(t, "%s",
+                       ms->has_planned_cost_ore ? trinctl_kr(ms->planned_cost_ore, kr) : "-");
+    trinctl_table_cell(t, "%s",
+                       ms->has_percent_complete_bp ? trinctl_pct_bp(ms->percent_complete_bp, pct)
+                                                   : "-");
   }
   trinctl_table_print(f, t, 2);
   trinctl_table_destroy(&t);
@@ -788,6 +796,25 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
   }
   trinctl_table_print(f, t, 2);
   trinctl_table_destroy(&t);
+}
+
+void trinctl_print_earned_value(FILE *f, const Trin__Aggregator__StatusRow *r) {
+  char a[48], b[48];
+  fprintf(f, "\nEarned value (the status feed's row, as of today)\n");
+  if (r->has_spi_x100)
+    kv(f, "SPI", "%s (EV/PV: below 1 behind the plan)", trinctl_num(r->spi_x100, 2, a));
+  else
+    kv(f, "SPI", "- (needs a price budget, a plan begun and a percent complete reported)");
+  if (r->has_cpi_x100)
+    kv(f, "CPI", "%s (EV/AC: below 1 over cost)", trinctl_num(r->cpi_x100, 2, a));
+  else kv(f, "CPI", "- (needs a percent complete reported and actual costs)");
+  if (r->has_eac_ore) {
+    kv(f, "EAC", "%s", trinctl_kr(r->eac_ore, a));
+    kv(f, "VAC", "%s%s", trinctl_kr(r->vac_ore, b), r->vac_ore < 0 ? " (overrun expected)" : "");
+  } else {
+    kv(f, "EAC", "- (needs CPI and something earned)");
+    kv(f, "VAC", "-");
+  }
 }
 
 void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l) {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "trin/aggregator.pb-c.h"
 #include "trin/envelope.pb-c.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_err.h"
@@ -67,6 +68,9 @@ void trinctl_print_partnerships(FILE *f, const Trin__Lifecycle__PartnershipList 
  * variance, disputes with their steps, defects. */
 void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p);
 void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l);
+/* Earned value (issue 20 item 1): the status row's SPI, CPI, EAC and VAC,
+ * each with why it is empty when it is. */
+void trinctl_print_earned_value(FILE *f, const Trin__Aggregator__StatusRow *r);
 void trinctl_print_events(FILE *f, const Trin__EventBatch *b);
 /* Lists across partnerships (issue 19): one row per dispute / defect with
  * its project; defects say which are overdue on the list's as_of. */

@@ -94,6 +94,8 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.survey.GetImportMapping", "survey mapping-show"},
     /* issue 20, item 6: AB18 deadlines */
     {"trin.lifecycle.HoldInspection", "project inspection"},
+    /* earned value (issue 20 item 1): `project show --earned-value` */
+    {"trin.aggregator.GetProjectRow", "project show"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
