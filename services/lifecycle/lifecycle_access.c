@@ -50,6 +50,9 @@ static const trin_access_rule_t RULES[] = {
      * rejects it (AB18: the bygherre accepts the remedy) */
     {"trin.lifecycle.ConfirmDefectFix", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.lifecycle.RejectDefectFix", R(WRITER), TRIN_SCOPE_OWN},
+    /* sustainability and reuse (issue 20, item 3): the client's writers
+     * record the project's measures, as they keep its other facts */
+    {"trin.lifecycle.RecordSustainability", R(WRITER), TRIN_SCOPE_OWN},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -83,6 +86,8 @@ static const trin_access_words_t WORDS[] = {
     {"trin.lifecycle.CorrectStage", "undo a stage advanced by mistake"},
     {"trin.lifecycle.ListDisputes", "list disputes across partnerships"},
     {"trin.lifecycle.ListDefects", "list defects across partnerships"},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"trin.lifecycle.RecordSustainability", "record a project's sustainability measure"},
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES,

@@ -9,6 +9,7 @@
 #include "lifecycle_access.h"
 #include "lifecycle_rules.h"
 #include "lifecycle_store.h"
+#include "lifecycle_sustain_handlers.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_arena.h"
 #include "trin_id.h"
@@ -1257,5 +1258,6 @@ int lifecycle_handlers_register(trin_server_t *s) {
   ROUTE(confirm_defect_fix, confirm_defect_fix);
   ROUTE(reject_defect_fix, reject_defect_fix);
 #undef ROUTE
-  return TRIN_OK;
+  /* sustainability and reuse (issue 20, item 3) */
+  return lifecycle_sustain_handlers_register(s);
 }

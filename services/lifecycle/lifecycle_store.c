@@ -8,6 +8,7 @@
 
 #include "lifecycle_access.h"
 #include "lifecycle_rules.h"
+#include "lifecycle_sustain_store.h"
 
 static const trin_migration_t MIGRATIONS[] = {
     {1,
@@ -139,6 +140,7 @@ int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS, NMIGRATIONS, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_defects", DEFECT_MIGRATIONS, 1, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_stages", STAGE_MIGRATIONS, 1, err);
+  if (!rc) rc = lifecycle_sustain_store_migrate(s, err);
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -599,7 +601,11 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
   if (rc == TRIN_OK)
     return trin_access_not_found(err, field, "project", id);
   if (rc != TRIN_STORE_ROW) return rc;
-  if (!with_lists) return TRIN_OK;
+  /* Sustainability totals (issue 20, item 3) travel with every project. */
+  rc = lifecycle_sustain_store_totals(s, out->id, out->gross_area_m2, a, &out->sustainability,
+                                      with_lists ? &out->sustainability_measures : NULL,
+                                      &out->n_sustainability_measures, err);
+  if (rc || !with_lists) return rc;
   if ((rc = load_stages(s, a, out, err))) return rc;
   if ((rc = load_pauses(s, a, out, err))) return rc;
   if ((rc = load_milestones(s, a, out, err))) return rc;

@@ -1,0 +1,3 @@
+# Sustainability and reuse (issue 20, item 3): the lifecycle service's rules.
+trin_test(NAME lifecycle.sustainability SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_lifecycle_sustain.c
+          ${PROJECT_SOURCE_DIR}/services/lifecycle/lifecycle_sustain.c LIBS "")
