@@ -134,6 +134,9 @@ static const route_t ROUTES[] = {
     /* lifecycle: the client's answer to a repair the contractor reported */
     {"trin.lifecycle.ConfirmDefectFix", "POST", "/api/v1/defects/{defect_id}/confirmation"},
     {"trin.lifecycle.RejectDefectFix", "POST", "/api/v1/defects/{defect_id}/rejection"},
+    /* lifecycle: sustainability and reuse (issue 20, item 3) */
+    {"trin.lifecycle.RecordSustainability", "POST",
+     "/api/v1/projects/{project_id}/sustainability"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

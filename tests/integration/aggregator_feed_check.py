@@ -38,6 +38,11 @@ COLUMNS = {
     "open_defects": "Edm.Int32", "rag_time": "Edm.String", "rag_economy": "Edm.String",
     "rag_satisfaction": "Edm.String", "rag_overall": "Edm.String", "seq": "Edm.Int64",
     "updated_at": "Edm.DateTimeOffset",
+    # sustainability and reuse (issue 20, item 3)
+    "sustainability_measures": "Edm.Int32", "reused_kg": "Edm.Int64",
+    "reused_between_projects_kg": "Edm.Int64", "energy_saving_kwh_m2": "Edm.Decimal",
+    "energy_saving_expected_kwh_m2": "Edm.Decimal", "energy_saved_kwh": "Edm.Int64",
+    "co2e_saving_kg_m2": "Edm.Decimal",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"

@@ -13,6 +13,7 @@
 #include "trin_codec.h"
 #include "trin_money.h"
 #include "trinctl_print.h"
+#include "trinctl_sustain.h"
 
 /* ------------------------------------------------------- enumeration words
  * The service's own word lists (lifecycle_rules.h): checking them here turns
@@ -1061,6 +1062,14 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "List defects across the partnerships you may read, open first and earliest "
      "due first; the filters combine.",
      NULL, NULL, NULL, defect_list_opts, run_defect_list},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"project", "sustainability",
+     "Record a project's sustainability measure (the client's writer): reused material "
+     "(kg, m², from which project of the partnership), a take-back agreement, an energy "
+     "renovation (kWh/m² a year before, expected and measured after), CO₂e saved and its "
+     "method. The same --id again replaces the measure (e.g. to add the measured energy).",
+     "PROJECT", "project_id", "the project's id", trinctl_sustain_record_opts,
+     trinctl_sustain_run_record},
     {"events", NULL, "List the service's events (its outbox), oldest first.", NULL, NULL,
      NULL, events_opts, run_events},
     {"ping", NULL, "Ask whether the service is up and how far its event log is.", NULL,
@@ -1129,6 +1138,11 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__dispute_list__descriptor,
     &trin__lifecycle__defect_row__descriptor,
     &trin__lifecycle__defect_list__descriptor,
+    /* sustainability and reuse (issue 20, item 3) */
+    &trin__lifecycle__sustainability_measure__descriptor,
+    &trin__lifecycle__sustainability_totals__descriptor,
+    &trin__lifecycle__record_sustainability__descriptor,
+    &trin__lifecycle__sustainability_reply__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {

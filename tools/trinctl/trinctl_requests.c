@@ -87,6 +87,8 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.token.CreateToken", "token create"},
     {"trin.token.RevokeToken", "token revoke"},
     {"trin.token.ListTokens", "token list"},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"trin.lifecycle.RecordSustainability", "project sustainability"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
