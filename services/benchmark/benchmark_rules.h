@@ -94,6 +94,18 @@ enum {
   BENCHMARK_PHAS_SATISFACTION = 1u << 4, /* a visible latest satisfaction */
 };
 
+/* Sustainability and reuse (issue 20, item 3): the lifecycle's totals the
+ * portfolio figures reuse_share_pct, reused_between_projects_t and
+ * energy_saving_kwh_m2 are made of. */
+typedef struct {
+  bool in_partnership;       /* reuse between projects needs a partnership */
+  bool energy_measured;      /* a measured energy saving is stated */
+  int32_t reuse_measures;
+  int64_t reused_between_kg; /* from other projects of the same partnership */
+  int32_t energy_saving_x100; /* measured, kWh/m² a year × 100 */
+  int32_t gross_area_m2;
+} benchmark_sustain_t;
+
 /* A project's portfolio state, from the other services' events (the current
  * state, or its state at the end of one year). */
 typedef struct {
@@ -106,6 +118,7 @@ typedef struct {
   int32_t open_disputes;
   int32_t open_defects;
   int32_t dwellings;
+  benchmark_sustain_t sustain; /* lifecycle's, issue 20 item 3 */
 } benchmark_project_t;
 
 /* ---- portfolio years: which year a change counts in, carried forward ----------
@@ -197,6 +210,10 @@ enum {
   BENCHMARK_FIG_LATEST_SATISFACTION,
   BENCHMARK_FIG_OPEN_DISPUTES,
   BENCHMARK_FIG_DEFECTS_PER_DWELLING,
+  /* sustainability and reuse (issue 20, item 3) */
+  BENCHMARK_FIG_REUSE_SHARE,
+  BENCHMARK_FIG_REUSED_BETWEEN_PROJECTS,
+  BENCHMARK_FIG_ENERGY_SAVING,
   BENCHMARK_FIG_COUNT
 };
 #define BENCHMARK_PROPERTY_FIGURES 10 /* the first ten are property figures */

@@ -84,6 +84,34 @@ static int source_check(trin_store_t *s, trin_arena_t *a, const lifecycle_projec
   return TRIN_OK;
 }
 
+/* As lifecycle_emit_project, but the event's project carries the measure
+ * just recorded as its one sustainability_measures entry: followers date
+ * the change by its recorded_on (benchmark years) without asking back. */
+static int emit_recorded(trin_request_t *req, trin_arena_t *a, const char *project_id,
+                         lifecycle_sustain_measure_msg_t *ms, lifecycle_project_msg_t **out,
+                         uint64_t *seq, trin_err_t *err) {
+  trin_store_t *s = trin_request_store(req);
+  lifecycle_project_msg_t *p = trin_arena_alloc(a, sizeof *p);
+  if (!p) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+  int rc = lifecycle_store_project_get(s, project_id, "project_id", false, a, p, err);
+  if (rc) return rc;
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  ev.project = p;
+  p->sustainability_measures = &ms;
+  p->n_sustainability_measures = 1;
+  p->version = 0; /* the event's own seq is the version it makes */
+  trin_event_id_t ids[2] = {{"project", p->id}, {"partnership", p->partnership_id}};
+  rc = trin_request_emit(req, "lifecycle.sustainability_recorded", p->client_org, ids,
+                         p->partnership_id[0] ? 2 : 1, &ev.base, seq, err);
+  if (!rc) rc = lifecycle_store_set_version(s, p->id, *seq, err);
+  if (rc) return rc;
+  p->version = *seq;
+  p->sustainability_measures = NULL; /* the reply carries the measure apart */
+  p->n_sustainability_measures = 0;
+  *out = p;
+  return TRIN_OK;
+}
+
 static int record_sustainability(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                                  trin_err_t *err) {
   (void)data;
@@ -107,11 +135,9 @@ static int record_sustainability(trin_request_t *req, const ProtobufCMessage *ms
                             "measure.recorded_on", err));
   ms.between_projects = set(ms.source_project_id);
   TRY(lifecycle_sustain_store_upsert(s, p.id, &ms, err));
-  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   lifecycle_project_msg_t *now = NULL;
   uint64_t seq = 0;
-  TRY(lifecycle_emit_project(req, &a, "lifecycle.sustainability_recorded", p.id, &ev, &now,
-                             &seq, err));
+  TRY(emit_recorded(req, &a, p.id, &ms, &now, &seq, err));
   Trin__Lifecycle__SustainabilityReply reply = TRIN__LIFECYCLE__SUSTAINABILITY_REPLY__INIT;
   reply.project = now;
   reply.seq = seq;

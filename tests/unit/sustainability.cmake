@@ -8,3 +8,7 @@ if(TARGET trin_aggregator AND TARGET test_aggregator_util)
             SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_aggregator_sustain.c
             LIBS test_aggregator_util)
 endif()
+
+# The benchmark's sustainability figures and their ranks.
+trin_test(NAME benchmark.sustainability
+          SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_benchmark_sustain.c LIBS trin_benchmark)
