@@ -14,3 +14,13 @@ if(TARGET trin-aggregator AND TARGET trin-benchmark AND TARGET test_aggregator_u
   add_dependencies(test_lifecycle_sustainability_flow trin-lifecycle trin-aggregator
                    trin-benchmark trinctl)
 endif()
+
+# The route through trin-gateway: a writer's token records a measure, a
+# contractor's is refused saying who may, an outsider hears "no project".
+if(TARGET trin-gateway AND TARGET gateway_testenv)
+  trin_test(NAME gateway.sustainability SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_gateway_sustain.c
+            LIBS gateway_testenv PkgConfig::JANSSON)
+  target_compile_definitions(test_gateway_sustainability PRIVATE ${GATEWAY_TEST_BINS})
+  add_dependencies(test_gateway_sustainability trin-lifecycle trin-budget trin-survey
+                   trin-benchmark trin-aggregator trin-gateway)
+endif()

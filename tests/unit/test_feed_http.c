@@ -95,7 +95,7 @@ static void status_json_and_since(void **state) {
   size_t i;
   json_t *row;
   json_array_foreach(json_object_get(doc, "rows"), i, row) {
-    assert_int_equal(json_object_size(row), 34 + 7); /* every column, named; + 7: issue 20, item 3 */
+    assert_int_equal(json_object_size(row), 34 + 7); /* every column; + 7: issue 20, item 3 */
     if (strcmp(json_string_value(json_object_get(row, "project_id")), "Q-1") == 0) q = row;
   }
   assert_non_null(q);

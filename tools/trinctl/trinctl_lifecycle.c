@@ -327,7 +327,10 @@ static int run_project_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   req.project_id = ARG(a);
   Trin__Lifecycle__ProjectReply *r = NULL;
   int rc = project_call(ctx, &req.base, &r);
-  if (!rc && !ctx->g.json) trinctl_print_project(ctx->out, r->project);
+  if (!rc && !ctx->g.json) {
+    trinctl_print_project(ctx->out, r->project);
+    trinctl_sustain_print(ctx->out, r->project); /* issue 20, item 3 */
+  }
   trin_codec_free(r);
   return rc;
 }

@@ -12,7 +12,6 @@
 
 #include "trin_money.h"
 #include "trin_number.h"
-#include "trinctl_sustain.h"
 
 /* ================================================================== JSON */
 
@@ -691,7 +690,6 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
   }
   trinctl_table_print(f, t, 2);
   trinctl_table_destroy(&t);
-  trinctl_sustain_print(f, p);
 }
 
 void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l) {
