@@ -498,7 +498,31 @@ t budget cost OS-12 --id OS-12-AC1 --category craft --amount "46.500.000" --date
   --description "Klimaskærm og installationer, rater til og med juni 2025"
 t budget cost OS-12 --id OS-12-AC2 --category advisor_fees --amount "9.900.000" --date 2025-06-30 \
   --description "Rådgivning til og med juni 2025"
+# ---- sustainability and reuse (issue 20, item 3; lifecycle) --------------------
+# Seed 000, Bilag 4 and "Cirkulære partnerskaber": roof tiles from one
+# project of a partnership reused in another, a take-back agreement, energy
+# renovations with expected and measured consumption and CO₂e with its
+# method (docs/lifecycle.md). The feed's sustainability columns and
+# `trinctl benchmark query reuse_share_pct` show them.
+t project sustainability FSB-101 --id FSB-101-G1 --kind reuse \
+  --description "Tagsten fra Solgården genbrugt på blok A-C" --date 2024-09-01 \
+  --material tagsten --kg 42000 --m2 2600 --from-project FSB-207
+t project sustainability FSB-207 --id FSB-207-G1 --kind take_back \
+  --description "Takeback-aftale med producenten på tagpap" --date 2024-06-20
+t project sustainability OS-12 --id OS-12-G1 --kind reuse \
+  --description "Gule mursten til facadereparation" --date 2023-02-01 \
+  --material mursten --kg 12000 --source "Genbrugsstation Lyngby"
+t project sustainability OS-12 --id OS-12-E1 --kind energy_renovation \
+  --description "Efterisolering og nye vinduer" --date 2023-02-01 \
+  --energy-before 168,00 --energy-expected 98,00 --co2e 9,80 --co2e-method "LCAbyg 2023"
+t project sustainability LIVA-3 --id LIVA-3-G1 --kind reuse \
+  --description "Knuste betonelementer fra Vestervang som bundsikring" --date 2025-09-01 \
+  --material beton --kg 8000 --from-project LIVA-9
+t project sustainability KAB-X1 --id KAB-X1-E1 --kind energy_renovation \
+  --description "Ny varmecentral" --date 2023-01-15 --energy-before 150 \
+  --energy-expected 110 --energy-measured 118,50
 
 echo done >"$STATE"
 echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties," \
-  "IKU of 98 municipalities (trinctl benchmark iku --municipality Aalborg)"
+  "IKU of 98 municipalities (trinctl benchmark iku --municipality Aalborg)," \
+  "sustainability measures (trinctl project show FSB-101)"

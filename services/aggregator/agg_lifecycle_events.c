@@ -17,6 +17,31 @@ static int apply_milestone(agg_row_t *row, const Trin__Lifecycle__Milestone *m, 
   return agg_row_set_ev_milestone(row, m->name, &ms, ch);
 }
 
+/* Sustainability and reuse (issue 20, item 3): the project's totals as the
+ * lifecycle computed them; a payload without them (an older lifecycle)
+ * reads as no measures. */
+static void apply_sustainability(agg_row_t *row, const Trin__Lifecycle__SustainabilityTotals *t,
+                                 bool *ch) {
+  static const Trin__Lifecycle__SustainabilityTotals none =
+      TRIN__LIFECYCLE__SUSTAINABILITY_TOTALS__INIT;
+  if (!t) t = &none;
+  agg_row_set_i32(&row->sustain_measures, t->measures, ch);
+  agg_row_set_i64(&row->reused_kg, t->reused_kg, ch);
+  agg_row_set_i64(&row->reused_between_kg, t->reused_between_projects_kg, ch);
+  agg_row_set_i32(&row->energy_saving_x100, t->energy_saving_measured_kwh_m2_x100, ch);
+  agg_row_set_i32(&row->energy_expected_x100, t->energy_saving_expected_kwh_m2_x100, ch);
+  agg_row_set_i64(&row->energy_saved_kwh, t->energy_saved_kwh, ch);
+  agg_row_set_i32(&row->co2e_x100, t->co2e_saving_kg_m2_x100, ch);
+  uint8_t has = (uint8_t)((t->has_energy_measured ? AGG_SUSTAIN_HAS_ENERGY : 0) |
+                          (t->has_energy_expected ? AGG_SUSTAIN_HAS_EXPECTED : 0) |
+                          (t->has_energy_saved ? AGG_SUSTAIN_HAS_SAVED : 0) |
+                          (t->has_co2e ? AGG_SUSTAIN_HAS_CO2E : 0));
+  if (has != row->sustain_has) {
+    row->sustain_has = has;
+    *ch = true;
+  }
+}
+
 static int apply_project(agg_rows_t *r, const Trin__Lifecycle__ProjectEvent *pe,
                          trin_time_t when, bool *membership) {
   const Trin__Lifecycle__Project *p = pe->project;
@@ -74,6 +99,7 @@ static int apply_project(agg_rows_t *r, const Trin__Lifecycle__ProjectEvent *pe,
   agg_row_set_date(&row->inspection_due, owed, &ch);
   agg_row_set_date(&row->start_date, p->start_date, &ch);
   int rc = apply_milestone(row, pe->milestone, &ch);
+  apply_sustainability(row, p->sustainability, &ch);
   agg_rows_finish(r, row, ch, when);
   return rc;
 }

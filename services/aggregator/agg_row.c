@@ -87,6 +87,19 @@ void agg_row_to_proto(const agg_row_t *r, trin_arena_t *ar, Trin__Aggregator__St
   o->has_eac_ore = o->has_vac_ore = (r->has & AGG_HAS_EAC) != 0;
   o->eac_ore = r->eac_ore;
   o->vac_ore = r->vac_ore;
+  /* sustainability and reuse (issue 20, item 3) */
+  o->has_sustainability_measures = o->has_reused_kg = o->has_reused_between_projects_kg = lc;
+  o->sustainability_measures = r->sustain_measures;
+  o->reused_kg = r->reused_kg;
+  o->reused_between_projects_kg = r->reused_between_kg;
+  o->has_energy_saving_kwh_m2_x100 = (r->sustain_has & AGG_SUSTAIN_HAS_ENERGY) != 0;
+  o->energy_saving_kwh_m2_x100 = r->energy_saving_x100;
+  o->has_energy_saving_expected_kwh_m2_x100 = (r->sustain_has & AGG_SUSTAIN_HAS_EXPECTED) != 0;
+  o->energy_saving_expected_kwh_m2_x100 = r->energy_expected_x100;
+  o->has_energy_saved_kwh = (r->sustain_has & AGG_SUSTAIN_HAS_SAVED) != 0;
+  o->energy_saved_kwh = r->energy_saved_kwh;
+  o->has_co2e_saving_kg_m2_x100 = (r->sustain_has & AGG_SUSTAIN_HAS_CO2E) != 0;
+  o->co2e_saving_kg_m2_x100 = r->co2e_x100;
   o->seq = r->seq;
   o->updated_at = "";
   if (r->updated_at) {

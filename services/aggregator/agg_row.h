@@ -34,6 +34,15 @@ enum {
   AGG_HAS_EAC = 1u << 13,        /* eac and vac */
 };
 
+/* Presence of the sustainability columns that can be empty (issue 20,
+ * item 3), apart from `has` so items merge without renumbering. */
+enum {
+  AGG_SUSTAIN_HAS_ENERGY = 1u << 0,   /* energy_saving_kwh_m2 (measured) */
+  AGG_SUSTAIN_HAS_EXPECTED = 1u << 1, /* energy_saving_expected_kwh_m2 */
+  AGG_SUSTAIN_HAS_SAVED = 1u << 2,    /* energy_saved_kwh */
+  AGG_SUSTAIN_HAS_CO2E = 1u << 3,     /* co2e_saving_kg_m2 */
+};
+
 typedef struct agg_row {
   /* Text columns: NULL = empty. Owned by the row. */
   char *project_id, *project_name, *partnership_id, *partnership_name, *client_org,
@@ -73,6 +82,11 @@ typedef struct agg_row {
   uint32_t nev_ms;
   int32_t spi_x100, cpi_x100;
   int64_t eac_ore, vac_ore;
+  /* Sustainability and reuse (issue 20, item 3): the lifecycle's totals.
+   * Counts and kg show once the lifecycle is known; the rest by sustain_has. */
+  uint8_t sustain_has; /* AGG_SUSTAIN_HAS_* */
+  int32_t sustain_measures, energy_saving_x100, energy_expected_x100, co2e_x100;
+  int64_t reused_kg, reused_between_kg, energy_saved_kwh;
   /* Bookkeeping: on the table's dirty list (agg_rows.h). */
   bool dirty;
 } agg_row_t;

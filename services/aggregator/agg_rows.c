@@ -393,6 +393,19 @@ int agg_rows_load_state(agg_rows_t *r, const uint8_t *data, size_t len, trin_err
       return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     }
   }
+  /* sustainability and reuse (issue 20, item 3) */
+  row->sustain_measures = o->sustainability_measures;
+  row->reused_kg = o->reused_kg;
+  row->reused_between_kg = o->reused_between_projects_kg;
+  row->energy_saving_x100 = o->energy_saving_kwh_m2_x100;
+  row->energy_expected_x100 = o->energy_saving_expected_kwh_m2_x100;
+  row->energy_saved_kwh = o->energy_saved_kwh;
+  row->co2e_x100 = o->co2e_saving_kg_m2_x100;
+  row->sustain_has =
+      (uint8_t)((o->has_energy_saving_kwh_m2_x100 ? AGG_SUSTAIN_HAS_ENERGY : 0) |
+                (o->has_energy_saving_expected_kwh_m2_x100 ? AGG_SUSTAIN_HAS_EXPECTED : 0) |
+                (o->has_energy_saved_kwh ? AGG_SUSTAIN_HAS_SAVED : 0) |
+                (o->has_co2e_saving_kg_m2_x100 ? AGG_SUSTAIN_HAS_CO2E : 0));
   row->rag_time = (uint8_t)agg_rag_parse(o->rag_time);
   row->rag_economy = (uint8_t)agg_rag_parse(o->rag_economy);
   row->rag_satisfaction = (uint8_t)agg_rag_parse(o->rag_satisfaction);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "benchmark_iku_store.h"
+#include "benchmark_sustain_store.h"
 #include "trin_access.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -128,7 +129,9 @@ int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   /* The IKU figures: a scope of their own (benchmark_iku_store). */
   if (!rc) rc = benchmark_iku_store_migrate(s, err);
   /* Rehousing (issue 20, item 4): a scope of its own. */
-  return rc ? rc : trin_store_migrate(s, "benchmark_rehousing", REHOUSING_MIGRATIONS, 1, err);
+  if (!rc) rc = trin_store_migrate(s, "benchmark_rehousing", REHOUSING_MIGRATIONS, 1, err);
+  /* Sustainability and reuse (issue 20, item 3): a scope of its own too. */
+  return rc ? rc : benchmark_sustain_store_migrate(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
@@ -562,7 +565,9 @@ int benchmark_store_project_get(trin_store_t *s, const char *id, benchmark_proje
   if (*found) project_from_row(st, row);
   trin_stmt_reset(st);
   if (rc != TRIN_STORE_ROW && rc) return rc;
-  return *found ? project_years_get(s, row, err) : TRIN_OK;
+  if (!*found) return TRIN_OK;
+  rc = project_years_get(s, row, err);
+  return rc ? rc : benchmark_sustain_store_get(s, row, err);
 }
 
 int benchmark_store_project_put(trin_store_t *s, const benchmark_project_row_t *r,
@@ -594,7 +599,8 @@ int benchmark_store_project_put(trin_store_t *s, const benchmark_project_row_t *
   trin_stmt_bind_int64(st, 13, r->p.open_defects);
   trin_stmt_bind_int64(st, 14, r->p.dwellings);
   int rc = trin_stmt_run(st, err);
-  return rc ? rc : project_years_put(s, r, err);
+  if (!rc) rc = project_years_put(s, r, err);
+  return rc ? rc : benchmark_sustain_store_put(s, r, err);
 }
 
 /* ---- loading the index ------------------------------------------------------------------ */
@@ -670,6 +676,7 @@ int benchmark_store_load(trin_store_t *s, benchmark_index_t *ix, trin_err_t *err
       project_from_row(st, r);
       int32_t org = r->client_org[0] ? benchmark_index_org_find(ix, r->client_org) : -1;
       int rc2 = project_years_get(s, r, err);
+      if (!rc2) rc2 = benchmark_sustain_store_get(s, r, err);
       if (!rc2 && benchmark_index_project_set(ix, r->id, org, r->partnership_known,
                                               r->partnership_id[0] != 0, r->years, r->nyears) < 0)
         rc2 = OOM();

@@ -143,6 +143,9 @@ static const route_t ROUTES[] = {
      "/api/v1/projects/{project_id}/rehousing-moves"},
     /* item 6, AB18 deadlines: the 1- or 5-year inspection held */
     {"trin.lifecycle.HoldInspection", "POST", "/api/v1/projects/{project_id}/inspections"},
+    /* lifecycle: sustainability and reuse (issue 20, item 3) */
+    {"trin.lifecycle.RecordSustainability", "POST",
+     "/api/v1/projects/{project_id}/sustainability"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

@@ -12,6 +12,7 @@
 #include "lifecycle_rehousing_store.h"
 #include "lifecycle_rules.h"
 #include "lifecycle_store.h"
+#include "lifecycle_sustain_handlers.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_arena.h"
 #include "trin_id.h"
@@ -1367,5 +1368,6 @@ int lifecycle_handlers_register(trin_server_t *s) {
   /* item 6: AB18 deadlines */
   ROUTE(hold_inspection, hold_inspection);
 #undef ROUTE
-  return TRIN_OK;
+  /* sustainability and reuse (issue 20, item 3) */
+  return lifecycle_sustain_handlers_register(s);
 }

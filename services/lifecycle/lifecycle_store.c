@@ -10,6 +10,7 @@
 #include "lifecycle_access.h"
 #include "lifecycle_rehousing_store.h"
 #include "lifecycle_rules.h"
+#include "lifecycle_sustain_store.h"
 
 static const trin_migration_t MIGRATIONS[] = {
     {1,
@@ -162,6 +163,7 @@ int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   if (!rc) rc = trin_store_migrate(s, "lifecycle_ab18", AB18_MIGRATIONS, 1, err);
   if (!rc)
     rc = trin_store_migrate(s, "lifecycle_earned_value", EARNED_VALUE_MIGRATIONS, 1, err);
+  if (!rc) rc = lifecycle_sustain_store_migrate(s, err);
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -691,7 +693,11 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
   if (rc != TRIN_STORE_ROW) return rc;
   /* Rehousing figures travel with every event; its movements with the lists. */
   if ((rc = lifecycle_rehousing_store_fill(s, a, out, with_lists, err))) return rc;
-  if (!with_lists) return TRIN_OK;
+  /* Sustainability totals (issue 20, item 3) travel with every project. */
+  rc = lifecycle_sustain_store_totals(s, out->id, out->gross_area_m2, a, &out->sustainability,
+                                      with_lists ? &out->sustainability_measures : NULL,
+                                      &out->n_sustainability_measures, err);
+  if (rc || !with_lists) return rc;
   if ((rc = load_stages(s, a, out, err))) return rc;
   if ((rc = load_pauses(s, a, out, err))) return rc;
   if ((rc = load_milestones(s, a, out, err))) return rc;

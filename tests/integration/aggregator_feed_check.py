@@ -49,6 +49,11 @@ COLUMNS = {
     # earned value (issue 20 item 1)
     "spi": "Edm.Decimal", "cpi": "Edm.Decimal", "eac_dkk": "Edm.Decimal",
     "vac_dkk": "Edm.Decimal",
+    # sustainability and reuse (issue 20, item 3)
+    "sustainability_measures": "Edm.Int32", "reused_kg": "Edm.Int64",
+    "reused_between_projects_kg": "Edm.Int64", "energy_saving_kwh_m2": "Edm.Decimal",
+    "energy_saving_expected_kwh_m2": "Edm.Decimal", "energy_saved_kwh": "Edm.Int64",
+    "co2e_saving_kg_m2": "Edm.Decimal",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"

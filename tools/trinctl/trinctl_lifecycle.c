@@ -16,6 +16,7 @@
 #include "trin_money.h"
 #include "trinctl_print.h"
 #include "trinctl_token.h"
+#include "trinctl_sustain.h"
 
 /* ------------------------------------------------------- enumeration words
  * The service's own word lists (lifecycle_rules.h): checking them here turns
@@ -394,6 +395,7 @@ static int run_project_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
     fputs("}\n", ctx->out);
   } else if (!rc) {
     trinctl_print_project(ctx->out, r->project);
+    trinctl_sustain_print(ctx->out, r->project); /* issue 20, item 3 */
     if (row) trinctl_print_earned_value(ctx->out, row);
   }
   trin_codec_free(row);
@@ -1278,6 +1280,14 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "inspection no longer counts as the project's next deadline nor as overdue on the "
      "status feed. Refused before handover, before the handover date and a second time.",
      "ID", "project_id", "the project's id", project_inspection_opts, run_project_inspection},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"project", "sustainability",
+     "Record a project's sustainability measure (the client's writer): reused material "
+     "(kg, m², from which project of the partnership), a take-back agreement, an energy "
+     "renovation (kWh/m² a year before, expected and measured after), CO₂e saved and its "
+     "method. The same --id again replaces the measure (e.g. to add the measured energy).",
+     "PROJECT", "project_id", "the project's id", trinctl_sustain_record_opts,
+     trinctl_sustain_run_record},
     {"events", NULL, "List the service's events (its outbox), oldest first.", NULL, NULL,
      NULL, events_opts, run_events},
     {"ping", NULL, "Ask whether the service is up and how far its event log is.", NULL,
@@ -1350,6 +1360,11 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__set_rehousing_plan__descriptor,
     &trin__lifecycle__record_rehousing_move__descriptor,
     &trin__lifecycle__hold_inspection__descriptor,
+    /* sustainability and reuse (issue 20, item 3) */
+    &trin__lifecycle__sustainability_measure__descriptor,
+    &trin__lifecycle__sustainability_totals__descriptor,
+    &trin__lifecycle__record_sustainability__descriptor,
+    &trin__lifecycle__sustainability_reply__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {

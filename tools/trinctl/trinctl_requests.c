@@ -96,6 +96,8 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.lifecycle.HoldInspection", "project inspection"},
     /* earned value (issue 20 item 1): `project show --earned-value` */
     {"trin.aggregator.GetProjectRow", "project show"},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"trin.lifecycle.RecordSustainability", "project sustainability"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
