@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "benchmark_iku_store.h"
+#include "benchmark_network_store.h"
 #include "trin_access.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -110,7 +111,9 @@ int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   /* Partnership membership, learnt from lifecycle's events. */
   if (!rc) rc = trin_access_migrate_follower(s, err);
   /* The IKU figures: a scope of their own (benchmark_iku_store). */
-  return rc ? rc : benchmark_iku_store_migrate(s, err);
+  if (!rc) rc = benchmark_iku_store_migrate(s, err);
+  /* Networks (issue 20, item 8): a scope of their own (benchmark_network_store). */
+  return rc ? rc : benchmark_network_store_migrate(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
