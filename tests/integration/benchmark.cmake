@@ -50,5 +50,6 @@ target_compile_definitions(test_benchmark_network_access PRIVATE
   TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
   TRIN_BUDGET_BIN="$<TARGET_FILE:trin-budget>"
   TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>"
-  TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>")
-add_dependencies(test_benchmark_network_access trin-lifecycle trin-budget trin-survey trin-benchmark)
+  TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>" TRINCTL_BIN="$<TARGET_FILE:trinctl>")
+add_dependencies(test_benchmark_network_access trin-lifecycle trin-budget trin-survey trin-benchmark
+                 trinctl)

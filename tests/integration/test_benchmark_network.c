@@ -27,7 +27,9 @@
 #include "curve_cluster.h"
 #include "testcall.h"
 #include "trin/benchmark.pb-c.h"
+#include "testproc.h"
 #include "trin_codec.h"
+#include "trin_keys.h"
 
 enum { BM = CC_BM };
 enum { ADMIN, M1, M2, M3, M4, M5, GONE, OUT, NWHO };
@@ -243,6 +245,45 @@ static void members_ranked_on_the_date(void **state) {
   trin_codec_free(&h->base);
 }
 
+/* trinctl with m1's key: the ranking in Danish, m1 marked as "dig". */
+static void trinctl_in_danish(void **state) {
+  (void)state;
+  static char out[1 << 14];
+  char key[300], as_m1[900], cmd[1200];
+  trin_err_t err = {0};
+  snprintf(key, sizeof key, "%s/m1-key", cc.dir);
+  assert_int_equal(trin_keys_write(key, &cc.who_key[M1], &err), TRIN_OK);
+  snprintf(as_m1, sizeof as_m1, "%s --endpoint=%s --key %s --server-key %s/benchmark.pub",
+           TRINCTL_BIN, cc.ep[BM], key, cc.peers);
+  snprintf(cmd, sizeof cmd, "%s benchmark network-query kreds --figure cost_per_m2 --year 2024",
+           as_m1);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  static const char *const want[] = {
+      "cost_per_m2 (DKK/m2, lavere er bedre) i 2024, netværk kreds, medlemmer pr. 2024-12-31",
+      "m1 (dig)",
+      "120,00",
+      "  netværket: median 100,00 (5 organisationer)\n",
+      "  resten: skjult, 2 organisationer med en værdi (mindst 5)\n",
+      "  dig: 120,00, nr. 5, +20,00 mod netværkets median\n",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(out, want[i])) print_error("missing %s in:\n%s\n", want[i], out);
+    assert_non_null(strstr(out, want[i]));
+  }
+  snprintf(cmd, sizeof cmd, "%s benchmark network-show kreds", as_m1);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "Netværk kreds: Benchlearning-kreds for skoler (åbent for "
+                              "medlemmerne)\nAdministreres af: m1\n"));
+  assert_non_null(strstr(out, "gone"));
+  assert_non_null(strstr(out, "2024-06-30"));
+  /* a member's history through trinctl */
+  snprintf(cmd, sizeof cmd,
+           "%s benchmark network-history kreds --figure cost_per_m2 --org m2 --from 2024 --to 2024",
+           as_m1);
+  assert_int_equal(testproc_run(cmd, out, sizeof out), 0);
+  assert_non_null(strstr(out, "m2 i netværk kreds: cost_per_m2 (DKK/m2)"));
+}
+
 static void anonymous_inside_a_closed_network(void **state) {
   (void)state;
   OK(set_network(M1, "kreds", false, &e_));
@@ -347,6 +388,7 @@ static void network_below_minimum_suppressed(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(members_ranked_on_the_date),
+      cmocka_unit_test(trinctl_in_danish),
       cmocka_unit_test(anonymous_inside_a_closed_network),
       cmocka_unit_test(outsider_and_member_refused),
       cmocka_unit_test(requirements_and_adoptions),
