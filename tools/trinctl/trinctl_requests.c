@@ -90,6 +90,14 @@ static const trinctl_request_t REQUESTS[] = {
     /* issue 20, item 7: survey exports as they come */
     {"trin.survey.SetImportMapping", "survey mapping-set"},
     {"trin.survey.GetImportMapping", "survey mapping-show"},
+    /* networks: benchlearning circles and buyer groups (issue 20, item 8) */
+    {"trin.benchmark.SetNetwork", "benchmark network-set"},
+    {"trin.benchmark.SetNetworkMember", "benchmark network-member"},
+    {"trin.benchmark.SetNetworkRequirement", "benchmark network-requirement"},
+    {"trin.benchmark.AddNetworkAdoption", "benchmark network-adopt"},
+    {"trin.benchmark.GetNetwork", "benchmark network-show"},
+    {"trin.benchmark.QueryNetworkFigure", "benchmark network-query"},
+    {"trin.benchmark.QueryNetworkHistory", "benchmark network-history"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
