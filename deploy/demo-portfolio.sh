@@ -522,6 +522,24 @@ t project sustainability KAB-X1 --id KAB-X1-E1 --kind energy_renovation \
   --description "Ny varmecentral" --date 2023-01-15 --energy-before 150 \
   --energy-expected 110 --energy-measured 118,50
 
+# ---- networks: a benchlearning circle (issue 20, item 8) -------------------------
+# Three municipalities and two housing organisations compare their schools
+# and departments among themselves (seed 001's benchlearning, seed 004's
+# buyer groups): an open network administered by Demoby 4 Kommune. Civica
+# took part until 30 June 2024, so it no longer counts on 31 December 2024.
+# A shared LED requirement, adopted by fsb in FSB-101. See it with
+# `trinctl benchmark network-show demo-kreds` and
+# `trinctl benchmark network-query demo-kreds --figure cost_per_m2 --year 2024 --viewer demo-kom-a`.
+t benchmark network-set demo-kreds --name "Benchlearning-kreds (demo)" --open --admin demo-kom-a
+for o in demo-kom-a demo-kom-b demo-kom-c demo-fsb demo-kab; do
+  t benchmark network-member demo-kreds --org "$o" --joined 2023-01-01
+done
+t benchmark network-member demo-kreds --org demo-civica --joined 2022-01-01 --left 2024-06-30
+t benchmark network-requirement demo-kreds --id krav-led --title "Fælles krav til LED-belysning" \
+  --reference "https://example.org/demo-kreds/krav-led.pdf" --date 2024-02-01
+t benchmark network-adopt demo-kreds --requirement krav-led --org demo-fsb --project FSB-101 \
+  --date 2024-05-01
+
 echo done >"$STATE"
 echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties," \
   "IKU of 98 municipalities (trinctl benchmark iku --municipality Aalborg)," \

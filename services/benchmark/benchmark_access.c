@@ -31,6 +31,17 @@ static const trin_access_rule_t RULES[] = {
      * imported by the operator as the other bulk imports, read by anyone */
     {"trin.benchmark.ImportIkuCsv", R(SERVICE), TRIN_SCOPE_ANY},
     {"trin.benchmark.QueryIku", READERS, TRIN_SCOPE_ANY},
+    /* networks (issue 20, item 8): created by an organisation's writers, which
+     * then administer it (members, visibility, requirements); a member's
+     * writers record its own adoptions; its members and the administrator
+     * read it — to anyone else it does not exist (checked in the handler) */
+    {"trin.benchmark.SetNetwork", R(WRITER), TRIN_SCOPE_ANY},
+    {"trin.benchmark.SetNetworkMember", R(WRITER), TRIN_SCOPE_ANY},
+    {"trin.benchmark.SetNetworkRequirement", R(WRITER), TRIN_SCOPE_ANY},
+    {"trin.benchmark.AddNetworkAdoption", R(WRITER), TRIN_SCOPE_ANY},
+    {"trin.benchmark.GetNetwork", READERS, TRIN_SCOPE_ANY},
+    {"trin.benchmark.QueryNetworkFigure", READERS, TRIN_SCOPE_ANY},
+    {"trin.benchmark.QueryNetworkHistory", READERS, TRIN_SCOPE_ANY},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -51,6 +62,14 @@ static const trin_access_words_t WORDS[] = {
     {"trin.benchmark.ListProperties", "list an organisation's properties"},
     {"trin.benchmark.ImportIkuCsv", "import municipalities' competitive exposure (IKU)"},
     {"trin.benchmark.QueryIku", "read a municipality's competitive exposure (IKU)"},
+    /* networks (issue 20, item 8) */
+    {"trin.benchmark.SetNetwork", "create or change a benchmark network"},
+    {"trin.benchmark.SetNetworkMember", "set a benchmark network's member"},
+    {"trin.benchmark.SetNetworkRequirement", "record a network's shared requirement"},
+    {"trin.benchmark.AddNetworkAdoption", "record a member's adoption of a network requirement"},
+    {"trin.benchmark.GetNetwork", "read a benchmark network"},
+    {"trin.benchmark.QueryNetworkFigure", "compare a figure within a benchmark network"},
+    {"trin.benchmark.QueryNetworkHistory", "read a member's rank history in a network"},
 };
 
 const trin_access_table_t benchmark_access = {"benchmark", RULES, sizeof RULES / sizeof *RULES,

@@ -13,6 +13,7 @@
 
 #include "benchmark_iku_store.h"
 #include "benchmark_sustain_store.h"
+#include "benchmark_network_store.h"
 #include "trin_access.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -131,7 +132,9 @@ int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   /* Rehousing (issue 20, item 4): a scope of its own. */
   if (!rc) rc = trin_store_migrate(s, "benchmark_rehousing", REHOUSING_MIGRATIONS, 1, err);
   /* Sustainability and reuse (issue 20, item 3): a scope of its own too. */
-  return rc ? rc : benchmark_sustain_store_migrate(s, err);
+  if (!rc) rc = benchmark_sustain_store_migrate(s, err);
+  /* Networks (issue 20, item 8): a scope of their own (benchmark_network_store). */
+  return rc ? rc : benchmark_network_store_migrate(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {

@@ -98,6 +98,14 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.aggregator.GetProjectRow", "project show"},
     /* sustainability and reuse (issue 20, item 3) */
     {"trin.lifecycle.RecordSustainability", "project sustainability"},
+    /* networks: benchlearning circles and buyer groups (issue 20, item 8) */
+    {"trin.benchmark.SetNetwork", "benchmark network-set"},
+    {"trin.benchmark.SetNetworkMember", "benchmark network-member"},
+    {"trin.benchmark.SetNetworkRequirement", "benchmark network-requirement"},
+    {"trin.benchmark.AddNetworkAdoption", "benchmark network-adopt"},
+    {"trin.benchmark.GetNetwork", "benchmark network-show"},
+    {"trin.benchmark.QueryNetworkFigure", "benchmark network-query"},
+    {"trin.benchmark.QueryNetworkHistory", "benchmark network-history"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
