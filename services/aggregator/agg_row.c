@@ -231,16 +231,10 @@ int agg_row_set_ev_milestone(agg_row_t *r, const char *name, const agg_ev_milest
   return TRIN_OK;
 }
 
-int64_t agg_row_bac_ore(const agg_row_t *r) {
-  if ((r->has & AGG_HAS_BUDGET_B) && r->budget_b_ore > 0) return r->budget_b_ore;
-  if ((r->has & AGG_HAS_BUDGET_A) && r->budget_a_ore > 0) return r->budget_a_ore;
-  return 0;
-}
-
 void agg_row_compute_ev(agg_row_t *r, trin_date_t day, bool *changed) {
   agg_ev_t ev;
   if (r->nev_ms) {
-    agg_ev_input_t in = {.bac_ore = agg_row_bac_ore(r),
+    agg_ev_input_t in = {.bac_ore = agg_bac_ore(r),
                          .ac_ore = r->actual_cost_ore,
                          .start = r->start_date,
                          .handover = r->baseline_handover,

@@ -116,8 +116,6 @@ void agg_row_set_date(trin_date_t *field, const char *text, bool *changed);
 #define AGG_ROW_MAX_MILESTONES 1000
 int agg_row_set_ev_milestone(agg_row_t *r, const char *name, const agg_ev_milestone_t *m,
                              bool *changed);
-/* The price budget earned value measures against: Skema B, else A; 0 = none. */
-int64_t agg_row_bac_ore(const agg_row_t *r);
 /* Computes the row's earned value figures as of `day`; *changed when any
  * differs from what the row showed. */
 void agg_row_compute_ev(agg_row_t *r, trin_date_t day, bool *changed);

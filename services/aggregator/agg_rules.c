@@ -62,6 +62,12 @@ static agg_rag_t overrun_rag(int64_t bp, const agg_thresholds_t *t) {
   return AGG_RAG_GREEN;
 }
 
+int64_t agg_bac_ore(const agg_row_t *r) {
+  if ((r->has & AGG_HAS_BUDGET_B) && r->budget_b_ore > 0) return r->budget_b_ore;
+  if ((r->has & AGG_HAS_BUDGET_A) && r->budget_a_ore > 0) return r->budget_a_ore;
+  return 0;
+}
+
 void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
   /* time */
   agg_rag_t time = AGG_RAG_NONE;
@@ -86,7 +92,7 @@ void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
   if (r->has & AGG_HAS_MOLIO) {
     eco = worst(eco, r->molio_compliant ? AGG_RAG_GREEN : AGG_RAG_AMBER);
   }
-  int64_t bac = agg_row_bac_ore(r);
+  int64_t bac = agg_bac_ore(r);
   if (t->economy_earned_value && (r->has & AGG_HAS_EAC) && bac > 0) {
     /* the estimate at completion's overrun of the price budget, in basis points of it */
     long double bp = ((long double)r->eac_ore - (long double)bac) * 10000.0L / (long double)bac;

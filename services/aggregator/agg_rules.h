@@ -43,6 +43,9 @@ int agg_thresholds_check(const agg_thresholds_t *t, trin_err_t *err);
  * (inspection_overdue, from agg_deadlines_compute) makes time at least
  * amber, with or without a schedule variance. */
 void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t);
+/* The price budget (BAC) economy and earned value measure against: Skema B,
+ * else A; 0 = none. */
+int64_t agg_bac_ore(const agg_row_t *r);
 
 /* The AB18 flags of r on `today` (item 6): arbitration_deadline_near when
  * arbitration_deadline <= today + deadline_near_days (a passed deadline
