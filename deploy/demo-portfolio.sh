@@ -470,6 +470,75 @@ done
 t project rehousing-plan KAB-X1 --households 40
 t project rehousing-move KAB-X1 --kind temporary --households 40 --date 2022-08-01
 t project rehousing-move KAB-X1 --kind moved_back --households 12 --date 2023-05-01
+# ---- AB18 deadlines (issue 20, item 6; docs/lifecycle.md) --------------------------
+# FSB-101, handed over 2025-06-20: its 1-year inspection held, with a defect
+# found there (§ 49: claimable until 2030-06-20). OS-12's dispute goes to
+# the umpire (level 6) 45 days before the day the demo is loaded, so its
+# arbitration deadline (+ 8 weeks) is 11 days ahead: arbitration_deadline_near
+# on the status row. The generated cases handed over more than a year ago
+# hold no inspection: their 1-year inspection is overdue (rag_time amber).
+t project inspection FSB-101 --inspection 1y --date 2026-06-24 \
+  --note "1-års eftersyn med fsb, rådgiver og entreprenør"
+t defect report FSB-101 --id FSB-101-M3 --description "Revner i puds, gavl mod vest" \
+  --severity minor --found-at inspection_1y --reported 2026-06-24 --due 2026-09-01 \
+  --cost-bearer demo-te1
+t dispute escalate OS-12-T1 --level 6 --date "$(date -u -d '45 days ago' +%F)" --by demo-te2 \
+  --note "Hurtig afgørelse ved opmand (AB18 § 68)"
+# ---- earned value (issue 20 item 1; docs/aggregator.md "Earned value") ----------
+# OS-12 spreads its Skema A over three milestones with planned costs and says
+# how far each has come; with its actual costs the status row shows spi, cpi,
+# eac_dkk and vac_dkk (trinctl project show OS-12 --earned-value).
+t milestone set OS-12 --name projektering --baseline 2023-06-01 --planned-cost "9.400.000" \
+  --percent-complete-bp 10000
+t milestone set OS-12 --name klimaskaerm --baseline 2025-06-01 --planned-cost "61.500.000" \
+  --percent-complete-bp 6000
+t milestone set OS-12 --name installationer --baseline 2026-09-01 --planned-cost "24.000.000" \
+  --percent-complete-bp 2500
+t budget cost OS-12 --id OS-12-AC1 --category craft --amount "46.500.000" --date 2025-06-30 \
+  --description "Klimaskærm og installationer, rater til og med juni 2025"
+t budget cost OS-12 --id OS-12-AC2 --category advisor_fees --amount "9.900.000" --date 2025-06-30 \
+  --description "Rådgivning til og med juni 2025"
+# ---- sustainability and reuse (issue 20, item 3; lifecycle) --------------------
+# Seed 000, Bilag 4 and "Cirkulære partnerskaber": roof tiles from one
+# project of a partnership reused in another, a take-back agreement, energy
+# renovations with expected and measured consumption and CO₂e with its
+# method (docs/lifecycle.md). The feed's sustainability columns and
+# `trinctl benchmark query reuse_share_pct` show them.
+t project sustainability FSB-101 --id FSB-101-G1 --kind reuse \
+  --description "Tagsten fra Solgården genbrugt på blok A-C" --date 2024-09-01 \
+  --material tagsten --kg 42000 --m2 2600 --from-project FSB-207
+t project sustainability FSB-207 --id FSB-207-G1 --kind take_back \
+  --description "Takeback-aftale med producenten på tagpap" --date 2024-06-20
+t project sustainability OS-12 --id OS-12-G1 --kind reuse \
+  --description "Gule mursten til facadereparation" --date 2023-02-01 \
+  --material mursten --kg 12000 --source "Genbrugsstation Lyngby"
+t project sustainability OS-12 --id OS-12-E1 --kind energy_renovation \
+  --description "Efterisolering og nye vinduer" --date 2023-02-01 \
+  --energy-before 168,00 --energy-expected 98,00 --co2e 9,80 --co2e-method "LCAbyg 2023"
+t project sustainability LIVA-3 --id LIVA-3-G1 --kind reuse \
+  --description "Knuste betonelementer fra Vestervang som bundsikring" --date 2025-09-01 \
+  --material beton --kg 8000 --from-project LIVA-9
+t project sustainability KAB-X1 --id KAB-X1-E1 --kind energy_renovation \
+  --description "Ny varmecentral" --date 2023-01-15 --energy-before 150 \
+  --energy-expected 110 --energy-measured 118,50
+
+# ---- networks: a benchlearning circle (issue 20, item 8) -------------------------
+# Three municipalities and two housing organisations compare their schools
+# and departments among themselves (seed 001's benchlearning, seed 004's
+# buyer groups): an open network administered by Demoby 4 Kommune. Civica
+# took part until 30 June 2024, so it no longer counts on 31 December 2024.
+# A shared LED requirement, adopted by fsb in FSB-101. See it with
+# `trinctl benchmark network-show demo-kreds` and
+# `trinctl benchmark network-query demo-kreds --figure cost_per_m2 --year 2024 --viewer demo-kom-a`.
+t benchmark network-set demo-kreds --name "Benchlearning-kreds (demo)" --open --admin demo-kom-a
+for o in demo-kom-a demo-kom-b demo-kom-c demo-fsb demo-kab; do
+  t benchmark network-member demo-kreds --org "$o" --joined 2023-01-01
+done
+t benchmark network-member demo-kreds --org demo-civica --joined 2022-01-01 --left 2024-06-30
+t benchmark network-requirement demo-kreds --id krav-led --title "Fælles krav til LED-belysning" \
+  --reference "https://example.org/demo-kreds/krav-led.pdf" --date 2024-02-01
+t benchmark network-adopt demo-kreds --requirement krav-led --org demo-fsb --project FSB-101 \
+  --date 2024-05-01
 
 # ---- repetition evidence (issue 20, item 5) --------------------------------------
 # Nothing to load: the generated cases already give each partnership
@@ -483,4 +552,5 @@ wait_for benchmark repetition --partnership LIVA --kind helhedsplan || true
 echo done >"$STATE"
 echo "demo portfolio loaded: 3 partnerships, $cases projects, 12 benchmarked properties," \
   "IKU of 98 municipalities (trinctl benchmark iku --municipality Aalborg)," \
-  "repetition evidence (trinctl benchmark repetition --partnership os)"
+  "repetition evidence (trinctl benchmark repetition --partnership os)," \
+  "sustainability measures (trinctl project show FSB-101)"

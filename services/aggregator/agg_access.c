@@ -15,6 +15,12 @@ static const trin_access_rule_t RULES[] = {
          TRIN_ROLE_BIT(TRIN_ROLE_READER) | TRIN_ROLE_BIT(TRIN_ROLE_CALCULATOR) |
          TRIN_ROLE_BIT(TRIN_ROLE_ADVISOR),
      TRIN_SCOPE_MEMBER},
+    /* earned value (issue 20 item 1): as GetRows, one project */
+    {"trin.aggregator.GetProjectRow",
+     TRIN_ROLE_BIT(TRIN_ROLE_SERVICE) | TRIN_ROLE_BIT(TRIN_ROLE_WRITER) |
+         TRIN_ROLE_BIT(TRIN_ROLE_READER) | TRIN_ROLE_BIT(TRIN_ROLE_CALCULATOR) |
+         TRIN_ROLE_BIT(TRIN_ROLE_ADVISOR),
+     TRIN_SCOPE_MEMBER},
     TRIN_TOKEN_ACCESS_RULES,
 };
 
@@ -22,6 +28,7 @@ static const trin_access_rule_t RULES[] = {
  * above gets a line here too; without one it is named by its full name). */
 static const trin_access_words_t WORDS[] = {
     {"trin.aggregator.GetRows", "read the status feed's rows"},
+    {"trin.aggregator.GetProjectRow", "read one project's status row (earned value)"},
     TRIN_TOKEN_ACCESS_WORDS,
 };
 

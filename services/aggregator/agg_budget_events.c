@@ -26,6 +26,8 @@ static int apply_figures(agg_rows_t *r, const Trin__Budget__ProjectFigures *f,
   bool molio = f->budget_a_ore > 0 || f->budget_b_ore > 0;
   agg_row_set_has(row, AGG_HAS_MOLIO, molio, &ch);
   agg_row_set_bool(&row->molio_compliant, molio && f->molio_compliant, &ch);
+  /* earned value's AC (issue 20 item 1) */
+  agg_row_set_i64(&row->actual_cost_ore, f->costs_to_date_ore > 0 ? f->costs_to_date_ore : 0, &ch);
   agg_rows_finish(r, row, ch, when);
   return TRIN_OK;
 }

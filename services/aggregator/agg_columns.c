@@ -47,6 +47,26 @@ const agg_column_t AGG_COLUMNS[AGG_NCOLS] = {
     {"households_rehoused_permanent", AGG_T_INT32, "lifecycle"},
     {"households_moved_back", AGG_T_INT32, "lifecycle"},
     {"last_moved_back_on", AGG_T_DATE, "lifecycle"},
+    /* item 6 (issue 20): AB18 deadlines */
+    {"next_deadline", AGG_T_DATE, "lifecycle"},
+    {"next_deadline_kind", AGG_T_STRING, "lifecycle"},
+    {"arbitration_deadline", AGG_T_DATE, "lifecycle"},
+    {"arbitration_deadline_near", AGG_T_BOOL, "aggregator"},
+    {"inspection_due", AGG_T_DATE, "lifecycle"},
+    {"inspection_overdue", AGG_T_BOOL, "aggregator"},
+    /* earned value (issue 20 item 1) */
+    {"spi", AGG_T_DEC2, "aggregator"},
+    {"cpi", AGG_T_DEC2, "aggregator"},
+    {"eac_dkk", AGG_T_DEC2, "aggregator"},
+    {"vac_dkk", AGG_T_DEC2, "aggregator"},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"sustainability_measures", AGG_T_INT32, "lifecycle"},
+    {"reused_kg", AGG_T_INT64, "lifecycle"},
+    {"reused_between_projects_kg", AGG_T_INT64, "lifecycle"},
+    {"energy_saving_kwh_m2", AGG_T_DEC2, "lifecycle"},
+    {"energy_saving_expected_kwh_m2", AGG_T_DEC2, "lifecycle"},
+    {"energy_saved_kwh", AGG_T_INT64, "lifecycle"},
+    {"co2e_saving_kg_m2", AGG_T_DEC2, "lifecycle"},
 };
 
 int agg_column_find(const char *name, size_t len) {
@@ -125,6 +145,38 @@ void agg_row_get(const agg_row_t *r, agg_col_t col, agg_value_t *v) {
     case AGG_COL_HOUSEHOLDS_MOVED_BACK: v_num(v, rh, r->households_moved_back); break;
     case AGG_COL_LAST_MOVED_BACK_ON:
       v_num(v, r->last_moved_back_on != TRIN_DATE_NONE, r->last_moved_back_on);
+      break;
+    case AGG_COL_NEXT_DEADLINE:
+      v_num(v, r->next_deadline != TRIN_DATE_NONE, r->next_deadline);
+      break;
+    case AGG_COL_NEXT_DEADLINE_KIND: v_str(v, r->next_deadline_kind); break;
+    case AGG_COL_ARBITRATION_DEADLINE:
+      v_num(v, r->arbitration_deadline != TRIN_DATE_NONE, r->arbitration_deadline);
+      break;
+    case AGG_COL_ARBITRATION_DEADLINE_NEAR: v_num(v, lc, r->arbitration_deadline_near); break;
+    case AGG_COL_INSPECTION_DUE:
+      v_num(v, r->inspection_due != TRIN_DATE_NONE, r->inspection_due);
+      break;
+    case AGG_COL_INSPECTION_OVERDUE: v_num(v, lc, r->inspection_overdue); break;
+    case AGG_COL_SPI: v_num(v, r->has & AGG_HAS_SPI, r->spi_x100); break;
+    case AGG_COL_CPI: v_num(v, r->has & AGG_HAS_CPI, r->cpi_x100); break;
+    case AGG_COL_EAC_DKK: v_num(v, r->has & AGG_HAS_EAC, r->eac_ore); break;
+    case AGG_COL_VAC_DKK: v_num(v, r->has & AGG_HAS_EAC, r->vac_ore); break;
+    /* sustainability and reuse (issue 20, item 3) */
+    case AGG_COL_SUSTAINABILITY_MEASURES: v_num(v, lc, r->sustain_measures); break;
+    case AGG_COL_REUSED_KG: v_num(v, lc, r->reused_kg); break;
+    case AGG_COL_REUSED_BETWEEN_PROJECTS_KG: v_num(v, lc, r->reused_between_kg); break;
+    case AGG_COL_ENERGY_SAVING_KWH_M2:
+      v_num(v, r->sustain_has & AGG_SUSTAIN_HAS_ENERGY, r->energy_saving_x100);
+      break;
+    case AGG_COL_ENERGY_SAVING_EXPECTED_KWH_M2:
+      v_num(v, r->sustain_has & AGG_SUSTAIN_HAS_EXPECTED, r->energy_expected_x100);
+      break;
+    case AGG_COL_ENERGY_SAVED_KWH:
+      v_num(v, r->sustain_has & AGG_SUSTAIN_HAS_SAVED, r->energy_saved_kwh);
+      break;
+    case AGG_COL_CO2E_SAVING_KG_M2:
+      v_num(v, r->sustain_has & AGG_SUSTAIN_HAS_CO2E, r->co2e_x100);
       break;
     default: break;
   }

@@ -54,6 +54,35 @@ static int handle_get_rows(trin_request_t *req, const ProtobufCMessage *msg, voi
   return rc;
 }
 
+/* Earned value (issue 20 item 1): one project's row, as GetRows would show
+ * it to the caller. */
+static int handle_get_project_row(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                                  trin_err_t *err) {
+  agg_rows_t *rows = *(agg_rows_t **)data;
+  const Trin__Aggregator__GetProjectRow *q = (const Trin__Aggregator__GetProjectRow *)msg;
+  if (!q->project_id || !*q->project_id)
+    return trin_err_set(err, TRIN_EINVALID, "project_id", "is required");
+  agg_row_t *r = agg_rows_find(rows, q->project_id);
+  agg_viewer_t v;
+  agg_viewer_init(&v, trin_request_store(req), trin_access_caller_org(req));
+  bool sees = r && agg_viewer_sees(&v, r);
+  agg_viewer_free(&v);
+  /* Not seen and not there read the same: a row's existence is not told. */
+  if (!sees)
+    return trin_err_set(err, TRIN_ENOTFOUND, "project_id",
+                        "the status feed has no project '%.80s' that you may see",
+                        q->project_id);
+  trin_arena_t ar = TRIN_ARENA_INIT;
+  Trin__Aggregator__StatusRow row;
+  agg_row_to_proto(r, &ar, &row);
+  int rc = ar.failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory")
+                     : trin_request_reply(req, &row.base, err);
+  trin_arena_reset(&ar);
+  return rc;
+}
+
 void agg_handlers_register(trin_server_t *server, agg_rows_t **rows) {
   trin_server_handle(server, &trin__aggregator__get_rows__descriptor, handle_get_rows, rows);
+  trin_server_handle(server, &trin__aggregator__get_project_row__descriptor,
+                     handle_get_project_row, rows);
 }

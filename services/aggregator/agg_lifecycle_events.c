@@ -5,8 +5,46 @@
 
 #include "trin/lifecycle.pb-c.h"
 
-static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_time_t when,
-                         bool *membership) {
+/* Earned value's inputs of a milestone_set (issue 20 item 1). */
+static int apply_milestone(agg_row_t *row, const Trin__Lifecycle__Milestone *m, bool *ch) {
+  if (!m) return TRIN_OK;
+  agg_ev_milestone_t ms = {.baseline = TRIN_DATE_NONE,
+                           .has_planned_cost = m->has_planned_cost_ore,
+                           .planned_cost_ore = m->has_planned_cost_ore ? m->planned_cost_ore : 0,
+                           .has_percent = m->has_percent_complete_bp,
+                           .percent_bp = m->has_percent_complete_bp ? m->percent_complete_bp : 0};
+  agg_row_set_date(&ms.baseline, m->baseline, ch);
+  return agg_row_set_ev_milestone(row, m->name, &ms, ch);
+}
+
+/* Sustainability and reuse (issue 20, item 3): the project's totals as the
+ * lifecycle computed them; a payload without them (an older lifecycle)
+ * reads as no measures. */
+static void apply_sustainability(agg_row_t *row, const Trin__Lifecycle__SustainabilityTotals *t,
+                                 bool *ch) {
+  static const Trin__Lifecycle__SustainabilityTotals none =
+      TRIN__LIFECYCLE__SUSTAINABILITY_TOTALS__INIT;
+  if (!t) t = &none;
+  agg_row_set_i32(&row->sustain_measures, t->measures, ch);
+  agg_row_set_i64(&row->reused_kg, t->reused_kg, ch);
+  agg_row_set_i64(&row->reused_between_kg, t->reused_between_projects_kg, ch);
+  agg_row_set_i32(&row->energy_saving_x100, t->energy_saving_measured_kwh_m2_x100, ch);
+  agg_row_set_i32(&row->energy_expected_x100, t->energy_saving_expected_kwh_m2_x100, ch);
+  agg_row_set_i64(&row->energy_saved_kwh, t->energy_saved_kwh, ch);
+  agg_row_set_i32(&row->co2e_x100, t->co2e_saving_kg_m2_x100, ch);
+  uint8_t has = (uint8_t)((t->has_energy_measured ? AGG_SUSTAIN_HAS_ENERGY : 0) |
+                          (t->has_energy_expected ? AGG_SUSTAIN_HAS_EXPECTED : 0) |
+                          (t->has_energy_saved ? AGG_SUSTAIN_HAS_SAVED : 0) |
+                          (t->has_co2e ? AGG_SUSTAIN_HAS_CO2E : 0));
+  if (has != row->sustain_has) {
+    row->sustain_has = has;
+    *ch = true;
+  }
+}
+
+static int apply_project(agg_rows_t *r, const Trin__Lifecycle__ProjectEvent *pe,
+                         trin_time_t when, bool *membership) {
+  const Trin__Lifecycle__Project *p = pe->project;
   if (!p || !p->id || !*p->id) return TRIN_OK;
   bool added;
   agg_row_t *row = agg_rows_get(r, p->id, &added);
@@ -50,8 +88,20 @@ static int apply_project(agg_rows_t *r, const Trin__Lifecycle__Project *p, trin_
                   &ch);
   agg_row_set_i32(&row->households_moved_back, rh ? p->households_moved_back : 0, &ch);
   agg_row_set_date(&row->last_moved_back_on, rh ? p->last_moved_back_on : NULL, &ch);
+  /* AB18 deadlines (item 6): the inspection next owed is the 1-year one
+   * until it is held (it always falls before the 5-year one). */
+  agg_row_set_date(&row->next_deadline, p->next_deadline, &ch);
+  agg_row_set_str(&row->next_deadline_kind, p->next_deadline_kind, &ch);
+  agg_row_set_date(&row->arbitration_deadline, p->arbitration_deadline, &ch);
+  const char *owed = p->inspection_1y_held && *p->inspection_1y_held ? NULL
+                                                                     : p->inspection_1y_due;
+  if (!owed && !(p->inspection_5y_held && *p->inspection_5y_held)) owed = p->inspection_5y_due;
+  agg_row_set_date(&row->inspection_due, owed, &ch);
+  agg_row_set_date(&row->start_date, p->start_date, &ch);
+  int rc = apply_milestone(row, pe->milestone, &ch);
+  apply_sustainability(row, p->sustainability, &ch);
   agg_rows_finish(r, row, ch, when);
-  return TRIN_OK;
+  return rc;
 }
 
 static const ProtobufCMessageDescriptor *const PAYLOADS[] = {
@@ -65,7 +115,7 @@ int agg_lifecycle_events_apply(agg_rows_t *r, const Trin__Event *ev, trin_time_t
   int rc = d ? agg_rows_decode(r, ev, d, &m, err) : TRIN_OK;
   if (rc || !m) return rc;
   if (d == &trin__lifecycle__project_event__descriptor) {
-    rc = apply_project(r, ((Trin__Lifecycle__ProjectEvent *)m)->project, when, membership);
+    rc = apply_project(r, (const Trin__Lifecycle__ProjectEvent *)m, when, membership);
   } else if (d == &trin__lifecycle__partnership__descriptor) {
     const Trin__Lifecycle__Partnership *p = (const void *)m;
     *membership = true;

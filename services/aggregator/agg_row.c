@@ -73,6 +73,33 @@ void agg_row_to_proto(const agg_row_t *r, trin_arena_t *ar, Trin__Aggregator__St
   o->households_rehoused_permanent = r->households_rehoused_permanent;
   o->households_moved_back = r->households_moved_back;
   o->last_moved_back_on = date_text(ar, r->last_moved_back_on);
+  o->next_deadline = date_text(ar, r->next_deadline);
+  o->next_deadline_kind = nz(r->next_deadline_kind);
+  o->arbitration_deadline = date_text(ar, r->arbitration_deadline);
+  o->has_arbitration_deadline_near = o->has_inspection_overdue = lc;
+  o->arbitration_deadline_near = r->arbitration_deadline_near;
+  o->inspection_due = date_text(ar, r->inspection_due);
+  o->inspection_overdue = r->inspection_overdue;
+  o->has_spi_x100 = (r->has & AGG_HAS_SPI) != 0;
+  o->spi_x100 = r->spi_x100;
+  o->has_cpi_x100 = (r->has & AGG_HAS_CPI) != 0;
+  o->cpi_x100 = r->cpi_x100;
+  o->has_eac_ore = o->has_vac_ore = (r->has & AGG_HAS_EAC) != 0;
+  o->eac_ore = r->eac_ore;
+  o->vac_ore = r->vac_ore;
+  /* sustainability and reuse (issue 20, item 3) */
+  o->has_sustainability_measures = o->has_reused_kg = o->has_reused_between_projects_kg = lc;
+  o->sustainability_measures = r->sustain_measures;
+  o->reused_kg = r->reused_kg;
+  o->reused_between_projects_kg = r->reused_between_kg;
+  o->has_energy_saving_kwh_m2_x100 = (r->sustain_has & AGG_SUSTAIN_HAS_ENERGY) != 0;
+  o->energy_saving_kwh_m2_x100 = r->energy_saving_x100;
+  o->has_energy_saving_expected_kwh_m2_x100 = (r->sustain_has & AGG_SUSTAIN_HAS_EXPECTED) != 0;
+  o->energy_saving_expected_kwh_m2_x100 = r->energy_expected_x100;
+  o->has_energy_saved_kwh = (r->sustain_has & AGG_SUSTAIN_HAS_SAVED) != 0;
+  o->energy_saved_kwh = r->energy_saved_kwh;
+  o->has_co2e_saving_kg_m2_x100 = (r->sustain_has & AGG_SUSTAIN_HAS_CO2E) != 0;
+  o->co2e_saving_kg_m2_x100 = r->co2e_x100;
   o->seq = r->seq;
   o->updated_at = "";
   if (r->updated_at) {
@@ -99,6 +126,27 @@ int agg_row_pack_state(const agg_row_t *r, uint8_t **out, size_t *len, trin_err_
   st.lifecycle_known = (r->has & AGG_HAS_LIFECYCLE) != 0;
   st.budget_known = (r->has & AGG_HAS_BUDGET) != 0;
   st.survey_known = (r->has & AGG_HAS_SURVEY) != 0;
+  st.start_date = date_text(&ar, r->start_date);
+  st.actual_cost_ore = r->actual_cost_ore;
+  Trin__Aggregator__EvMilestone *ms = NULL, **msp = NULL;
+  if (r->nev_ms) {
+    ms = trin_arena_alloc(&ar, r->nev_ms * sizeof *ms);
+    msp = trin_arena_alloc(&ar, r->nev_ms * sizeof *msp);
+  }
+  for (uint32_t i = 0; ms && msp && i < r->nev_ms; i++) {
+    trin__aggregator__ev_milestone__init(&ms[i]);
+    ms[i].name = r->ev_ms_names[i];
+    ms[i].baseline = date_text(&ar, r->ev_ms[i].baseline);
+    ms[i].has_planned_cost_ore = r->ev_ms[i].has_planned_cost;
+    ms[i].planned_cost_ore = r->ev_ms[i].planned_cost_ore;
+    ms[i].has_percent_complete_bp = r->ev_ms[i].has_percent;
+    ms[i].percent_complete_bp = r->ev_ms[i].percent_bp;
+    msp[i] = &ms[i];
+  }
+  if (msp) {
+    st.ev_milestones = msp;
+    st.n_ev_milestones = r->nev_ms;
+  }
   int rc = ar.failed ? trin_err_set(err, TRIN_EINTERNAL, "", "out of memory")
                      : trin_codec_pack(&st.base, out, len, err);
   trin_arena_reset(&ar);
@@ -152,4 +200,56 @@ void agg_row_set_date(trin_date_t *field, const char *text, bool *changed) {
     *field = d;
     *changed = true;
   }
+}
+
+int agg_row_set_ev_milestone(agg_row_t *r, const char *name, const agg_ev_milestone_t *m,
+                             bool *changed) {
+  if (!name || !*name) return TRIN_OK;
+  uint32_t i = 0;
+  while (i < r->nev_ms && strcmp(r->ev_ms_names[i], name) != 0) i++;
+  if (i == r->nev_ms) {
+    if (r->nev_ms >= AGG_ROW_MAX_MILESTONES) return TRIN_OK;
+    char **names = realloc(r->ev_ms_names, (r->nev_ms + 1) * sizeof *names);
+    if (!names) return TRIN_EINTERNAL;
+    r->ev_ms_names = names;
+    agg_ev_milestone_t *ms = realloc(r->ev_ms, (r->nev_ms + 1) * sizeof *ms);
+    if (!ms) return TRIN_EINTERNAL;
+    r->ev_ms = ms;
+    if (!(names[i] = strdup(name))) return TRIN_EINTERNAL;
+    r->nev_ms++;
+    r->ev_ms[i] = *m;
+    *changed = true;
+    return TRIN_OK;
+  }
+  const agg_ev_milestone_t *o = &r->ev_ms[i];
+  if (o->baseline != m->baseline || o->has_planned_cost != m->has_planned_cost ||
+      o->planned_cost_ore != m->planned_cost_ore || o->has_percent != m->has_percent ||
+      o->percent_bp != m->percent_bp) {
+    r->ev_ms[i] = *m;
+    *changed = true;
+  }
+  return TRIN_OK;
+}
+
+void agg_row_compute_ev(agg_row_t *r, trin_date_t day, bool *changed) {
+  agg_ev_t ev;
+  if (r->nev_ms) {
+    agg_ev_input_t in = {.bac_ore = agg_bac_ore(r),
+                         .ac_ore = r->actual_cost_ore,
+                         .start = r->start_date,
+                         .handover = r->baseline_handover,
+                         .ms = r->ev_ms,
+                         .nms = r->nev_ms,
+                         .as_of = day};
+    agg_ev_compute(&in, &ev);
+  } else {
+    ev = (agg_ev_t){0}; /* no milestone, no percent reported: nothing earned */
+  }
+  agg_row_set_has(r, AGG_HAS_SPI, ev.has_spi, changed);
+  agg_row_set_i32(&r->spi_x100, ev.has_spi ? ev.spi_x100 : 0, changed);
+  agg_row_set_has(r, AGG_HAS_CPI, ev.has_cpi, changed);
+  agg_row_set_i32(&r->cpi_x100, ev.has_cpi ? ev.cpi_x100 : 0, changed);
+  agg_row_set_has(r, AGG_HAS_EAC, ev.has_eac, changed);
+  agg_row_set_i64(&r->eac_ore, ev.has_eac ? ev.eac_ore : 0, changed);
+  agg_row_set_i64(&r->vac_ore, ev.has_eac ? ev.vac_ore : 0, changed);
 }

@@ -30,6 +30,7 @@ struct agg_rows {
   agg_name_t **dirty_names;
   size_t ndirty_names;
   uint64_t max_seq;
+  trin_date_t today;     /* the day earned value's PV is for (UTC) */
   trin_arena_t scratch;  /* the payload being applied, rewound after each */
 };
 
@@ -38,6 +39,7 @@ agg_rows_t *agg_rows_new(const agg_thresholds_t *t) {
   if (!r) return NULL;
   if (t) r->t = *t;
   else agg_thresholds_default(&r->t);
+  r->today = trin_date_today();
   return r;
 }
 
@@ -55,8 +57,12 @@ static void row_free(agg_row_t *r) {
   free(r->satisfaction_trend);
   free(r->survey_id);
   free(r->survey_closes);
+  free(r->next_deadline_kind);
   for (uint32_t i = 0; i < r->nalerts; i++) free(r->alerts[i]);
   free(r->alerts);
+  for (uint32_t i = 0; i < r->nev_ms; i++) free(r->ev_ms_names[i]);
+  free(r->ev_ms_names);
+  free(r->ev_ms);
   free(r);
 }
 
@@ -113,6 +119,8 @@ static agg_row_t *row_add(agg_rows_t *r, const char *id) {
   }
   row->stage_since = row->baseline_handover = row->forecast_handover = TRIN_DATE_NONE;
   row->last_moved_back_on = TRIN_DATE_NONE;
+  row->next_deadline = row->arbitration_deadline = row->inspection_due = TRIN_DATE_NONE;
+  row->start_date = TRIN_DATE_NONE;
   r->rows[r->n++] = row;
   r->sorted_ok = false;
   return row;
@@ -225,9 +233,29 @@ const char *agg_rows_partnership_name(agg_rows_t *r, const char *id) {
 
 void agg_rows_finish(agg_rows_t *r, agg_row_t *row, bool changed, trin_time_t when) {
   if (!changed) return;
+  agg_deadlines_compute(row, r->today, &r->t);
+  agg_row_compute_ev(row, r->today, &changed);
   agg_rag_compute(row, &r->t);
   row->updated_at = when;
   mark_dirty(r, row);
+}
+
+trin_date_t agg_rows_today(const agg_rows_t *r) { return r->today; }
+
+size_t agg_rows_set_today(agg_rows_t *r, trin_date_t today, trin_time_t when) {
+  r->today = today;
+  size_t n = 0;
+  for (size_t i = 0; i < r->n; i++) {
+    agg_row_t *row = r->rows[i];
+    bool ch = agg_deadlines_compute(row, today, &r->t);
+    agg_row_compute_ev(row, today, &ch);
+    if (!ch) continue;
+    agg_rag_compute(row, &r->t);
+    row->updated_at = when;
+    mark_dirty(r, row);
+    n++;
+  }
+  return n;
 }
 
 agg_row_t *agg_rows_get(agg_rows_t *r, const char *project_id, bool *added) {
@@ -327,6 +355,12 @@ int agg_rows_load_state(agg_rows_t *r, const uint8_t *data, size_t len, trin_err
   row->households_rehoused_permanent = o->households_rehoused_permanent;
   row->households_moved_back = o->households_moved_back;
   agg_row_set_date(&row->last_moved_back_on, o->last_moved_back_on, &ch);
+  agg_row_set_date(&row->next_deadline, o->next_deadline, &ch);
+  agg_row_set_str(&row->next_deadline_kind, o->next_deadline_kind, &ch);
+  agg_row_set_date(&row->arbitration_deadline, o->arbitration_deadline, &ch);
+  row->arbitration_deadline_near = o->arbitration_deadline_near;
+  agg_row_set_date(&row->inspection_due, o->inspection_due, &ch);
+  row->inspection_overdue = o->inspection_overdue;
   row->has = (st->lifecycle_known ? AGG_HAS_LIFECYCLE : 0) |
              (o->has_schedule_variance_days ? AGG_HAS_VARIANCE : 0) |
              (o->has_budget_a_ore ? AGG_HAS_BUDGET_A : 0) |
@@ -338,6 +372,40 @@ int agg_rows_load_state(agg_rows_t *r, const uint8_t *data, size_t len, trin_err
              (o->has_satisfaction_x100 ? AGG_HAS_SATISFACTION : 0) |
              (st->survey_known ? AGG_HAS_SURVEY : 0) | (st->budget_known ? AGG_HAS_BUDGET : 0) |
              (o->has_without_rehousing ? AGG_HAS_REHOUSING : 0);
+  row->has |= (o->has_spi_x100 ? AGG_HAS_SPI : 0) | (o->has_cpi_x100 ? AGG_HAS_CPI : 0) |
+              (o->has_eac_ore ? AGG_HAS_EAC : 0);
+  row->spi_x100 = o->spi_x100;
+  row->cpi_x100 = o->cpi_x100;
+  row->eac_ore = o->eac_ore;
+  row->vac_ore = o->vac_ore;
+  agg_row_set_date(&row->start_date, st->start_date, &ch);
+  row->actual_cost_ore = st->actual_cost_ore;
+  for (size_t i = 0; i < st->n_ev_milestones; i++) {
+    const Trin__Aggregator__EvMilestone *m = st->ev_milestones[i];
+    agg_ev_milestone_t ms = {.has_planned_cost = m->has_planned_cost_ore,
+                             .planned_cost_ore = m->planned_cost_ore,
+                             .has_percent = m->has_percent_complete_bp,
+                             .percent_bp = m->percent_complete_bp,
+                             .baseline = TRIN_DATE_NONE};
+    agg_row_set_date(&ms.baseline, m->baseline, &ch);
+    if (agg_row_set_ev_milestone(row, m->name, &ms, &ch)) {
+      trin_codec_free(st);
+      return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
+    }
+  }
+  /* sustainability and reuse (issue 20, item 3) */
+  row->sustain_measures = o->sustainability_measures;
+  row->reused_kg = o->reused_kg;
+  row->reused_between_kg = o->reused_between_projects_kg;
+  row->energy_saving_x100 = o->energy_saving_kwh_m2_x100;
+  row->energy_expected_x100 = o->energy_saving_expected_kwh_m2_x100;
+  row->energy_saved_kwh = o->energy_saved_kwh;
+  row->co2e_x100 = o->co2e_saving_kg_m2_x100;
+  row->sustain_has =
+      (uint8_t)((o->has_energy_saving_kwh_m2_x100 ? AGG_SUSTAIN_HAS_ENERGY : 0) |
+                (o->has_energy_saving_expected_kwh_m2_x100 ? AGG_SUSTAIN_HAS_EXPECTED : 0) |
+                (o->has_energy_saved_kwh ? AGG_SUSTAIN_HAS_SAVED : 0) |
+                (o->has_co2e_saving_kg_m2_x100 ? AGG_SUSTAIN_HAS_CO2E : 0));
   row->rag_time = (uint8_t)agg_rag_parse(o->rag_time);
   row->rag_economy = (uint8_t)agg_rag_parse(o->rag_economy);
   row->rag_satisfaction = (uint8_t)agg_rag_parse(o->rag_satisfaction);

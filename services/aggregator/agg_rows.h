@@ -37,13 +37,24 @@ agg_row_t **agg_rows_sorted(agg_rows_t *rows);
 uint64_t agg_rows_max_seq(const agg_rows_t *rows);
 void agg_rows_note_seq(agg_rows_t *rows, uint64_t seq);
 
+/* The day the rows are judged on — earned value's PV and the AB18 deadline
+ * flags (near, overdue) are as of it: the table's, today (UTC) when it was
+ * made. agg_rows_set_today moves it to `today` and recomputes every row's
+ * earned value and deadline flags; a row whose figures or flags changed gets
+ * updated_at = when, its RAG again and goes on the dirty list. Returns how
+ * many changed. The service calls it at load (stored rows are as of the day
+ * they were stored) and when the UTC date turns. */
+trin_date_t agg_rows_today(const agg_rows_t *rows);
+size_t agg_rows_set_today(agg_rows_t *rows, trin_date_t today, trin_time_t when);
+
 /* ---- for the followers (agg_<service>_events) ----------------------------------- */
 
 /* The row of project_id, added (empty) when there is none (then *added,
  * when not NULL, is set true); NULL for an empty id or when memory ran out. */
 agg_row_t *agg_rows_get(agg_rows_t *rows, const char *project_id, bool *added);
-/* After an event's setters: when changed, the row's RAG is recomputed, its
- * updated_at set to when and it goes on the dirty list. */
+/* After an event's setters: when changed, the row's AB18 flags (against the
+ * table's today) and RAG are recomputed, its updated_at set to when and it
+ * goes on the dirty list. */
 void agg_rows_finish(agg_rows_t *rows, agg_row_t *row, bool changed, trin_time_t when);
 /* The display name of an organisation (its id until lifecycle names it) and
  * of a partnership (NULL until named); NULL for an empty id. Owned by the

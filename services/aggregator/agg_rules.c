@@ -28,6 +28,7 @@ void agg_thresholds_default(agg_thresholds_t *t) {
       .economy_red_bp = 700,
       .satisfaction_amber_bp = 6000,
       .satisfaction_red_bp = 4000,
+      .deadline_near_days = 14,
   };
 }
 
@@ -45,6 +46,9 @@ int agg_thresholds_check(const agg_thresholds_t *t, trin_err_t *err) {
     return trin_err_set(err, TRIN_EINVALID, "rag-satisfaction-amber-bp",
                         "must lie between rag-satisfaction-red-bp (%d) and 10000",
                         t->satisfaction_red_bp);
+  if (t->deadline_near_days < 0)
+    return trin_err_set(err, TRIN_EINVALID, "deadline-near-days", "must be >= 0, not %d",
+                        t->deadline_near_days);
   return TRIN_OK;
 }
 
@@ -58,6 +62,12 @@ static agg_rag_t overrun_rag(int64_t bp, const agg_thresholds_t *t) {
   return AGG_RAG_GREEN;
 }
 
+int64_t agg_bac_ore(const agg_row_t *r) {
+  if ((r->has & AGG_HAS_BUDGET_B) && r->budget_b_ore > 0) return r->budget_b_ore;
+  if ((r->has & AGG_HAS_BUDGET_A) && r->budget_a_ore > 0) return r->budget_a_ore;
+  return 0;
+}
+
 void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
   /* time */
   agg_rag_t time = AGG_RAG_NONE;
@@ -67,6 +77,8 @@ void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
            : v > t->time_amber_days ? AGG_RAG_AMBER
                                     : AGG_RAG_GREEN;
   }
+  /* AB18 (item 6): an inspection owed and not held is late work */
+  if ((r->has & AGG_HAS_LIFECYCLE) && r->inspection_overdue) time = worst(time, AGG_RAG_AMBER);
   /* economy */
   agg_rag_t eco = AGG_RAG_NONE;
   if (r->has & AGG_HAS_MARKET_DRIFT) eco = worst(eco, overrun_rag(r->market_drift_bp, t));
@@ -79,6 +91,12 @@ void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
   }
   if (r->has & AGG_HAS_MOLIO) {
     eco = worst(eco, r->molio_compliant ? AGG_RAG_GREEN : AGG_RAG_AMBER);
+  }
+  int64_t bac = agg_bac_ore(r);
+  if (t->economy_earned_value && (r->has & AGG_HAS_EAC) && bac > 0) {
+    /* the estimate at completion's overrun of the price budget, in basis points of it */
+    long double bp = ((long double)r->eac_ore - (long double)bac) * 10000.0L / (long double)bac;
+    eco = worst(eco, overrun_rag((int64_t)bp, t));
   }
   /* satisfaction */
   agg_rag_t sat = AGG_RAG_NONE;
@@ -96,4 +114,15 @@ void agg_rag_compute(agg_row_t *r, const agg_thresholds_t *t) {
   r->rag_economy = (uint8_t)eco;
   r->rag_satisfaction = (uint8_t)sat;
   r->rag_overall = (uint8_t)worst(worst(time, eco), sat);
+}
+
+bool agg_deadlines_compute(agg_row_t *r, trin_date_t today, const agg_thresholds_t *t) {
+  bool near = r->arbitration_deadline != TRIN_DATE_NONE && today != TRIN_DATE_NONE &&
+              (int64_t)r->arbitration_deadline - today <= t->deadline_near_days;
+  bool overdue = r->inspection_due != TRIN_DATE_NONE && today != TRIN_DATE_NONE &&
+                 r->inspection_due < today;
+  bool changed = near != r->arbitration_deadline_near || overdue != r->inspection_overdue;
+  r->arbitration_deadline_near = near;
+  r->inspection_overdue = overdue;
+  return changed;
 }

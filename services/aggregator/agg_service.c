@@ -49,6 +49,11 @@ struct agg_service {
   agg_push_t *push;
   upstream_t up[AGG_NUPSTREAMS];
   uv_check_t check;
+  /* Earned value's PV and the AB18 deadline flags are as of today (UTC):
+   * this timer notices the date turn and recomputes the rows
+   * (agg_rows_set_today), even on an idle loop; on_check stores them. */
+  uv_timer_t day_timer;
+  int open_handles;        /* check and day_timer: freed when both closed */
   uint64_t last_flush_ms;  /* loop time of the last commit from on_check */
   /* rows of the flush in progress */
   agg_row_t **flushing;
@@ -259,12 +264,26 @@ static void on_check(uv_check_t *h) {
   if (!agg_rows_has_dirty(a->rows)) agg_push_pump(a->push);
 }
 
+/* How often the day timer looks at the date: the rows follow a turn of
+ * the UTC date within this long. */
+#define AGG_DAY_CHECK_MS 60000
+
+static void on_day_timer(uv_timer_t *h) {
+  agg_service_t *a = h->data;
+  trin_date_t today = trin_date_today();
+  if (today == agg_rows_today(a->rows)) return;
+  size_t n = agg_rows_set_today(a->rows, today, trin_time_now());
+  trin_log_info("a new day: earned value and deadlines judged again, %zu rows changed", n);
+}
+
 /* ---- loading ------------------------------------------------------------------------- */
 
 static int load(agg_service_t *a, trin_err_t *err) {
   a->rows = agg_rows_new(&a->cfg.thresholds);
   if (!a->rows) return trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   int rc = agg_store_load(a->store, a->rows, err);
+  /* Stored rows show earned value as of the day they were stored. */
+  if (!rc) agg_rows_set_today(a->rows, trin_date_today(), trin_time_now());
   for (int i = 0; i < AGG_NUPSTREAMS && !rc; i++) {
     rc = trin_cursor_get(a->store, AGG_UPSTREAMS[i], &a->up[i].stored, err);
     a->up[i].applied = a->up[i].stored;
@@ -532,6 +551,10 @@ int agg_service_new_on(uv_loop_t *loop, void *zctx, trin_store_t *store, trin_se
     uv_check_init(loop, &a->check);
     a->check.data = a;
     uv_check_start(&a->check, on_check);
+    uv_timer_init(loop, &a->day_timer);
+    a->day_timer.data = a;
+    uv_timer_start(&a->day_timer, on_day_timer, AGG_DAY_CHECK_MS, AGG_DAY_CHECK_MS);
+    a->open_handles = 2;
     rc = start_subscribers(a, err);
     if (rc) {
       agg_service_destroy(&a);
@@ -553,6 +576,7 @@ int agg_service_new_on(uv_loop_t *loop, void *zctx, trin_store_t *store, trin_se
 
 static void on_check_closed(uv_handle_t *h) {
   agg_service_t *a = h->data;
+  if (--a->open_handles > 0) return;
   drop_membership_events(a);
   free(a->membership);
   agg_rows_destroy(&a->rows);
@@ -572,7 +596,9 @@ void agg_service_destroy(agg_service_t **ap) {
   agg_push_destroy(&a->push);
   if (a->owns_store_and_server) trin_server_destroy(&a->server);
   uv_check_stop(&a->check);
+  uv_timer_stop(&a->day_timer);
   uv_close((uv_handle_t *)&a->check, on_check_closed);
+  uv_close((uv_handle_t *)&a->day_timer, on_check_closed);
 }
 
 agg_push_t *agg_service_push(agg_service_t *a) { return a->push; }

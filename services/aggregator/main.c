@@ -51,11 +51,20 @@ static const trin_service_setting_t SETTINGS[] = {
      .min = 0, .max = 1000000, .i32 = &ac.thresholds.economy_amber_bp},
     {{"rag-economy-red-bp", "700", "economy is red above this overrun (basis points)"},
      .min = 0, .max = 1000000, .i32 = &ac.thresholds.economy_red_bp},
+    {{"rag-economy-earned-value", "0",
+      "1 = economy is also judged on earned value where a project has it: the estimate at "
+      "completion's overrun of the price budget against the economy thresholds"},
+     .min = 0, .max = 1, .i32 = &ac.thresholds.economy_earned_value},
     {{"rag-satisfaction-amber-bp", "6000",
       "satisfaction is amber below this place on the survey's scale (basis points of its span)"},
      .min = 0, .max = 10000, .i32 = &ac.thresholds.satisfaction_amber_bp},
     {{"rag-satisfaction-red-bp", "4000", "satisfaction is red below this place on the scale"},
      .min = 0, .max = 10000, .i32 = &ac.thresholds.satisfaction_red_bp},
+    /* item 6 (issue 20): AB18 deadlines */
+    {{"deadline-near-days", "14",
+      "arbitration_deadline_near is true when the arbitration deadline is this many days away "
+      "or fewer"},
+     .min = 0, .max = 100000, .i32 = &ac.thresholds.deadline_near_days},
     {{"push-urls", "",
       "Power BI push: comma-separated push-dataset URLs (\"\" = off); a URL without /rows gets "
       "/tables/TABLE/rows"},

@@ -34,6 +34,17 @@ static const trin_access_rule_t RULES[] = {
     /* repetition evidence (issue 20, item 5): a partnership's own projects'
      * trends, named by project, so its client and members only */
     {"trin.benchmark.QueryRepetition", READERS, TRIN_SCOPE_MEMBER},
+    /* networks (issue 20, item 8): created by an organisation's writers, which
+     * then administer it (members, visibility, requirements); a member's
+     * writers record its own adoptions; its members and the administrator
+     * read it — to anyone else it does not exist (checked in the handler) */
+    {"trin.benchmark.SetNetwork", R(WRITER), TRIN_SCOPE_ANY},
+    {"trin.benchmark.SetNetworkMember", R(WRITER), TRIN_SCOPE_ANY},
+    {"trin.benchmark.SetNetworkRequirement", R(WRITER), TRIN_SCOPE_ANY},
+    {"trin.benchmark.AddNetworkAdoption", R(WRITER), TRIN_SCOPE_ANY},
+    {"trin.benchmark.GetNetwork", READERS, TRIN_SCOPE_ANY},
+    {"trin.benchmark.QueryNetworkFigure", READERS, TRIN_SCOPE_ANY},
+    {"trin.benchmark.QueryNetworkHistory", READERS, TRIN_SCOPE_ANY},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -56,6 +67,14 @@ static const trin_access_words_t WORDS[] = {
     {"trin.benchmark.QueryIku", "read a municipality's competitive exposure (IKU)"},
     /* issue 20, item 5 */
     {"trin.benchmark.QueryRepetition", "read a partnership's repetition evidence"},
+    /* networks (issue 20, item 8) */
+    {"trin.benchmark.SetNetwork", "create or change a benchmark network"},
+    {"trin.benchmark.SetNetworkMember", "set a benchmark network's member"},
+    {"trin.benchmark.SetNetworkRequirement", "record a network's shared requirement"},
+    {"trin.benchmark.AddNetworkAdoption", "record a member's adoption of a network requirement"},
+    {"trin.benchmark.GetNetwork", "read a benchmark network"},
+    {"trin.benchmark.QueryNetworkFigure", "compare a figure within a benchmark network"},
+    {"trin.benchmark.QueryNetworkHistory", "read a member's rank history in a network"},
 };
 
 const trin_access_table_t benchmark_access = {"benchmark", RULES, sizeof RULES / sizeof *RULES,

@@ -36,6 +36,7 @@
  *     budget_reopened             year it is made (their payload names no date)
  *   budget.scope_change_recorded  scope_change.decided_on
  *   survey.results_changed        the round's closing date
+ *   lifecycle.sustainability_recorded  the measure's recorded_on (issue 20, item 3)
  * and of the event's commit time (Event.time, UTC) for every other event
  * (milestone_set, index_points_added, …) and when the named date is empty.
  * An event that leaves the project's figures as they were changes no year

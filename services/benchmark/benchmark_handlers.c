@@ -11,6 +11,7 @@
 #include "benchmark_iku_handlers.h"
 #include "benchmark_import.h"
 #include "benchmark_repetition_handlers.h"
+#include "benchmark_network_handlers.h"
 #include "benchmark_store.h"
 #include "trin_arena.h"
 #include "trin_id.h"
@@ -679,6 +680,12 @@ int benchmark_service_new(uv_loop_t *loop, trin_server_t *server, trin_store_t *
   if (!(rc = benchmark_iku_handlers_register(server, err)))
     rc = benchmark_repetition_handlers_register(server, &svc->min_group, err); /* issue 20 */
   if (rc) {
+    benchmark_index_destroy(&svc->ix);
+    free(svc);
+    return rc;
+  }
+  /* networks (issue 20, item 8): figures from the index, membership from the store */
+  if ((rc = benchmark_network_handlers_register(server, svc, err))) {
     benchmark_index_destroy(&svc->ix);
     free(svc);
     return rc;

@@ -30,6 +30,14 @@ static bool update(benchmark_project_row_t *r, const ProtobufCMessage *msg) {
   r->p.without_rehousing = p->rehousing_planned && p->without_rehousing;
   r->p.households_rehoused_temporary = p->rehousing_planned ? p->households_rehoused_temporary : 0;
   r->p.households_moved_back = p->rehousing_planned ? p->households_moved_back : 0;
+  /* sustainability and reuse (issue 20, item 3); none = an older lifecycle */
+  const Trin__Lifecycle__SustainabilityTotals *t = p->sustainability;
+  r->p.sustain.in_partnership = *nz(p->partnership_id) != '\0';
+  r->p.sustain.energy_measured = t && t->has_energy_measured;
+  r->p.sustain.reuse_measures = t ? t->reuse_measures : 0;
+  r->p.sustain.reused_between_kg = t ? t->reused_between_projects_kg : 0;
+  r->p.sustain.energy_saving_x100 = t ? t->energy_saving_measured_kwh_m2_x100 : 0;
+  r->p.sustain.gross_area_m2 = p->gross_area_m2;
   if (*nz(p->baseline_handover)) {
     r->p.has |= BENCHMARK_PHAS_SCHEDULE;
     r->p.schedule_variance_days = p->schedule_variance_days;
@@ -69,6 +77,9 @@ static const char *lifecycle_date(const char *type, const Trin__Lifecycle__Proje
    * the day it was recorded (no date in the payload) */
   if (strcmp(t, "rehousing_moved") == 0)
     return pe->rehousing_move ? pe->rehousing_move->date : NULL;
+  /* the measure recorded rides in the event's project (issue 20, item 3) */
+  if (strcmp(t, "sustainability_recorded") == 0)
+    return p && p->n_sustainability_measures ? p->sustainability_measures[0]->recorded_on : NULL;
   return NULL;
 }
 

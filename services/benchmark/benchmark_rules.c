@@ -122,6 +122,36 @@ static bool j_moved_back(const benchmark_project_t *p, benchmark_wide_t *num,
   return true;
 }
 
+/* Sustainability and reuse (issue 20, item 3; seed 000, Bilag 4 and
+ * "Cirkulære partnerskaber"; seed 001 on energy). */
+static bool j_reuse_share(const benchmark_project_t *p, benchmark_wide_t *num,
+                          benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_LIFECYCLE)) return false;
+  *num = p->sustain.reuse_measures > 0;
+  *den = 1;
+  return true;
+}
+/* Only projects in a partnership can reuse "between projects of one
+ * partnership"; the others would only dilute the mean. */
+static bool j_reused_between(const benchmark_project_t *p, benchmark_wide_t *num,
+                             benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_LIFECYCLE) || !p->sustain.in_partnership) return false;
+  *num = p->sustain.reused_between_kg;
+  *den = 1;
+  return true;
+}
+/* Area-weighted, as energy_per_m2: Σ saving × area / Σ area = the kWh a
+ * year saved per m² of the projects that measured one. */
+static bool j_energy_saving(const benchmark_project_t *p, benchmark_wide_t *num,
+                            benchmark_wide_t *den) {
+  if (!(p->has & BENCHMARK_PHAS_LIFECYCLE) || !p->sustain.energy_measured ||
+      p->sustain.gross_area_m2 <= 0)
+    return false;
+  *num = (benchmark_wide_t)p->sustain.energy_saving_x100 * p->sustain.gross_area_m2;
+  *den = p->sustain.gross_area_m2;
+  return true;
+}
+
 /* The key-figure table: the one place a figure is defined. */
 const benchmark_figure_t benchmark_figures[BENCHMARK_FIG_COUNT] = {
     {"cost_per_m2", "DKK/m2", 2, BENCHMARK_LOWER_IS_BETTER, BENCHMARK_KIND_PROPERTY,
@@ -172,6 +202,18 @@ const benchmark_figure_t benchmark_figures[BENCHMARK_FIG_COUNT] = {
      "Σ households moved back / Σ households rehoused temporarily × 100 over projects that "
      "rehoused temporarily",
      10000, NULL, j_moved_back},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"reuse_share_pct", "%", 2, BENCHMARK_HIGHER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
+     "projects with a reuse measure / projects × 100", 10000, NULL, j_reuse_share},
+    {"reused_between_projects_t", "t per project", 3, BENCHMARK_HIGHER_IS_BETTER,
+     BENCHMARK_KIND_PORTFOLIO,
+     "Σ material reused from another project of the same partnership (kg) / projects in "
+     "partnerships, in tonnes",
+     1, NULL, j_reused_between},
+    {"energy_saving_kwh_m2", "kWh/m2", 2, BENCHMARK_HIGHER_IS_BETTER, BENCHMARK_KIND_PORTFOLIO,
+     "Σ measured saving (before − after, kWh/m² a year) × gross area / Σ gross area over "
+     "projects with a measured saving and an area",
+     1, NULL, j_energy_saving},
 };
 
 int benchmark_figure_find(const char *name, const char *field, trin_err_t *err) {
@@ -358,6 +400,7 @@ void benchmark_project_merge(benchmark_project_t *dst, const benchmark_project_t
       dst->open_disputes = src->open_disputes;
       dst->open_defects = src->open_defects;
       dst->dwellings = src->dwellings;
+      dst->sustain = src->sustain;
       break;
     case BENCHMARK_SOURCE_REHOUSING:
       bits = BENCHMARK_PHAS_REHOUSING;

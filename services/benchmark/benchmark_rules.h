@@ -95,6 +95,18 @@ enum {
   BENCHMARK_PHAS_REHOUSING = 1u << 8,    /* a rehousing plan is recorded (issue 20, item 4) */
 };
 
+/* Sustainability and reuse (issue 20, item 3): the lifecycle's totals the
+ * portfolio figures reuse_share_pct, reused_between_projects_t and
+ * energy_saving_kwh_m2 are made of. */
+typedef struct {
+  bool in_partnership;       /* reuse between projects needs a partnership */
+  bool energy_measured;      /* a measured energy saving is stated */
+  int32_t reuse_measures;
+  int64_t reused_between_kg; /* from other projects of the same partnership */
+  int32_t energy_saving_x100; /* measured, kWh/m² a year × 100 */
+  int32_t gross_area_m2;
+} benchmark_sustain_t;
+
 /* A project's portfolio state, from the other services' events (the current
  * state, or its state at the end of one year). */
 typedef struct {
@@ -110,6 +122,7 @@ typedef struct {
   /* Rehousing (issue 20, item 4), with BENCHMARK_PHAS_REHOUSING. */
   bool without_rehousing;
   int32_t households_rehoused_temporary, households_moved_back;
+  benchmark_sustain_t sustain; /* lifecycle's, issue 20 item 3 */
 } benchmark_project_t;
 
 /* ---- portfolio years: which year a change counts in, carried forward ----------
@@ -209,6 +222,10 @@ enum {
   /* rehousing (issue 20, item 4) */
   BENCHMARK_FIG_WITHOUT_REHOUSING_SHARE,
   BENCHMARK_FIG_MOVED_BACK_SHARE,
+  /* sustainability and reuse (issue 20, item 3) */
+  BENCHMARK_FIG_REUSE_SHARE,
+  BENCHMARK_FIG_REUSED_BETWEEN_PROJECTS,
+  BENCHMARK_FIG_ENERGY_SAVING,
   BENCHMARK_FIG_COUNT
 };
 #define BENCHMARK_PROPERTY_FIGURES 10 /* the first ten are property figures */

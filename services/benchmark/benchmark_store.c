@@ -13,6 +13,8 @@
 
 #include "benchmark_iku_store.h"
 #include "benchmark_repetition_store.h"
+#include "benchmark_sustain_store.h"
+#include "benchmark_network_store.h"
 #include "trin_access.h"
 
 static const trin_migration_t MIGRATIONS[] = {
@@ -131,7 +133,11 @@ int benchmark_store_migrate(trin_store_t *s, trin_err_t *err) {
   /* Rehousing (issue 20, item 4): a scope of its own. */
   if (!rc) rc = trin_store_migrate(s, "benchmark_rehousing", REHOUSING_MIGRATIONS, 1, err);
   /* Kind and start date for repetition evidence (item 5): a scope of its own too. */
-  return rc ? rc : benchmark_repetition_store_migrate(s, err);
+  if (!rc) rc = benchmark_repetition_store_migrate(s, err);
+  /* Sustainability and reuse (issue 20, item 3): a scope of its own too. */
+  if (!rc) rc = benchmark_sustain_store_migrate(s, err);
+  /* Networks (issue 20, item 8): a scope of their own (benchmark_network_store). */
+  return rc ? rc : benchmark_network_store_migrate(s, err);
 }
 
 int benchmark_store_migrate_to(trin_store_t *s, int version, trin_err_t *err) {
@@ -567,7 +573,8 @@ int benchmark_store_project_get(trin_store_t *s, const char *id, benchmark_proje
   if (rc != TRIN_STORE_ROW && rc) return rc;
   if (!*found) return TRIN_OK;
   rc = project_years_get(s, row, err);
-  return rc ? rc : benchmark_repetition_store_get(s, id, row->kind, row->start_date, err);
+  if (!rc) rc = benchmark_repetition_store_get(s, id, row->kind, row->start_date, err);
+  return rc ? rc : benchmark_sustain_store_get(s, row, err);
 }
 
 int benchmark_store_project_put(trin_store_t *s, const benchmark_project_row_t *r,
@@ -600,7 +607,8 @@ int benchmark_store_project_put(trin_store_t *s, const benchmark_project_row_t *
   trin_stmt_bind_int64(st, 14, r->p.dwellings);
   int rc = trin_stmt_run(st, err);
   if (!rc) rc = project_years_put(s, r, err);
-  return rc ? rc : benchmark_repetition_store_put(s, r->id, r->kind, r->start_date, err);
+  if (!rc) rc = benchmark_repetition_store_put(s, r->id, r->kind, r->start_date, err);
+  return rc ? rc : benchmark_sustain_store_put(s, r, err);
 }
 
 /* ---- loading the index ------------------------------------------------------------------ */
@@ -676,6 +684,7 @@ int benchmark_store_load(trin_store_t *s, benchmark_index_t *ix, trin_err_t *err
       project_from_row(st, r);
       int32_t org = r->client_org[0] ? benchmark_index_org_find(ix, r->client_org) : -1;
       int rc2 = project_years_get(s, r, err);
+      if (!rc2) rc2 = benchmark_sustain_store_get(s, r, err);
       if (!rc2 && benchmark_index_project_set(ix, r->id, org, r->partnership_known,
                                               r->partnership_id[0] != 0, r->years, r->nyears) < 0)
         rc2 = OOM();

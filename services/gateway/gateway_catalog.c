@@ -141,6 +141,11 @@ static const route_t ROUTES[] = {
     {"trin.lifecycle.SetRehousingPlan", "POST", "/api/v1/projects/{project_id}/rehousing-plan"},
     {"trin.lifecycle.RecordRehousingMove", "POST",
      "/api/v1/projects/{project_id}/rehousing-moves"},
+    /* item 6, AB18 deadlines: the 1- or 5-year inspection held */
+    {"trin.lifecycle.HoldInspection", "POST", "/api/v1/projects/{project_id}/inspections"},
+    /* lifecycle: sustainability and reuse (issue 20, item 3) */
+    {"trin.lifecycle.RecordSustainability", "POST",
+     "/api/v1/projects/{project_id}/sustainability"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

@@ -54,6 +54,12 @@ static const trin_access_rule_t RULES[] = {
      * residents (the housing company's business, not the contractor's) */
     {"trin.lifecycle.SetRehousingPlan", R(WRITER), TRIN_SCOPE_OWN},
     {"trin.lifecycle.RecordRehousingMove", R(WRITER), TRIN_SCOPE_OWN},
+    /* item 6, AB18 deadlines: the client calls the 1- and 5-year
+     * inspections, so its writers record them held */
+    {"trin.lifecycle.HoldInspection", R(WRITER), TRIN_SCOPE_OWN},
+    /* sustainability and reuse (issue 20, item 3): the client's writers
+     * record the project's measures, as they keep its other facts */
+    {"trin.lifecycle.RecordSustainability", R(WRITER), TRIN_SCOPE_OWN},
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -90,6 +96,10 @@ static const trin_access_words_t WORDS[] = {
     /* rehousing (issue 20, item 4) */
     {"trin.lifecycle.SetRehousingPlan", "record a project's rehousing plan"},
     {"trin.lifecycle.RecordRehousingMove", "record households rehoused or moved back"},
+    /* item 6: AB18 deadlines */
+    {"trin.lifecycle.HoldInspection", "record a 1- or 5-year inspection as held"},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"trin.lifecycle.RecordSustainability", "record a project's sustainability measure"},
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES,

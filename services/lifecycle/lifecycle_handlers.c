@@ -6,11 +6,13 @@
 
 #include <string.h>
 
+#include "lifecycle_ab18.h"
 #include "lifecycle_access.h"
 #include "lifecycle_rehousing.h"
 #include "lifecycle_rehousing_store.h"
 #include "lifecycle_rules.h"
 #include "lifecycle_store.h"
+#include "lifecycle_sustain_handlers.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_arena.h"
 #include "trin_id.h"
@@ -498,11 +500,18 @@ static int set_milestone(trin_request_t *req, const ProtobufCMessage *msg, void 
   trin_date_t start;
   TRY(trin_date_parse(p.start_date, &start, "start_date", err));
   rc = lifecycle_milestone_check(&rule, start, err);
+  if (!rc)
+    rc = lifecycle_milestone_check_earned_value(ms.has_planned_cost_ore, ms.planned_cost_ore,
+                                                ms.has_percent_complete_bp,
+                                                ms.percent_complete_bp, err);
   if (rc) {
     trin_err_prefix_field(err, "milestone");
     goto out;
   }
   ms.variance_days = lifecycle_milestone_variance_days(&rule);
+  /* A value without its flag is no value: the event says what is stored. */
+  if (!ms.has_planned_cost_ore) ms.planned_cost_ore = 0;
+  if (!ms.has_percent_complete_bp) ms.percent_complete_bp = 0;
   TRY(lifecycle_store_milestone_upsert(s, p.id, &ms, err));
   lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
   ev.milestone = &ms;
@@ -1101,6 +1110,35 @@ out:
   return rc;
 }
 
+/* ---- AB18 inspections (issue 20, item 6) ---------------------------------------------- */
+
+static int hold_inspection(trin_request_t *req, const ProtobufCMessage *msg, void *data,
+                           trin_err_t *err) {
+  const Trin__Lifecycle__HoldInspection *m = (const void *)msg;
+  trin_store_t *s = trin_request_store(req);
+  trin_arena_t a = TRIN_ARENA_INIT;
+  int rc;
+  lifecycle_project_msg_t p;
+  TRY(load_project(req, &a, m->project_id, &p, NULL, err));
+  int which = lifecycle_inspection_parse(m->inspection, "inspection", err);
+  if (which < 0) TRY(TRIN_EINVALID);
+  trin_date_t date, handover, held;
+  TRY(trin_date_parse(m->date, &date, "date", err));
+  TRY(trin_text_check_optional(m->note, TEXT_MAX_BYTES, "note", err));
+  const char *held_text = which == LIFECYCLE_INSPECTION_1Y ? p.inspection_1y_held
+                                                           : p.inspection_5y_held;
+  if (trin_date_parse_optional(p.handover_on, &handover, "handover_on", err) ||
+      trin_date_parse_optional(held_text, &held, "held", err))
+    TRY(TRIN_EINTERNAL);
+  TRY(lifecycle_inspection_check_hold((lifecycle_inspection_t)which, handover, held, date, err));
+  TRY(lifecycle_store_inspection_hold(s, p.id, m->inspection, m->date, m->note, err));
+  lifecycle_project_event_msg_t ev = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  TRY(emit_and_reply(req, &a, "lifecycle.inspection_held", p.id, &ev, err));
+out:
+  trin_arena_reset(&a);
+  return rc;
+}
+
 /* ---- queries --------------------------------------------------------------------------- */
 
 static int get_project(trin_request_t *req, const ProtobufCMessage *msg, void *data,
@@ -1327,6 +1365,9 @@ int lifecycle_handlers_register(trin_server_t *s) {
   /* rehousing (issue 20, item 4) */
   ROUTE(set_rehousing_plan, set_rehousing_plan);
   ROUTE(record_rehousing_move, record_rehousing_move);
+  /* item 6: AB18 deadlines */
+  ROUTE(hold_inspection, hold_inspection);
 #undef ROUTE
-  return TRIN_OK;
+  /* sustainability and reuse (issue 20, item 3) */
+  return lifecycle_sustain_handlers_register(s);
 }

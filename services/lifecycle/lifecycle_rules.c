@@ -547,6 +547,26 @@ int lifecycle_milestone_variance_days(const lifecycle_milestone_t *m) {
   return v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int)v;
 }
 
+int lifecycle_milestone_check_earned_value(bool has_planned_cost, int64_t planned_cost_ore,
+                                           bool has_percent, int32_t percent_complete_bp,
+                                           trin_err_t *err) {
+  if (has_planned_cost) {
+    char buf[TRIN_MONEY_BUF];
+    if (planned_cost_ore < 0)
+      return trin_err_set(err, TRIN_EINVALID, "planned_cost_ore",
+                          "must not be negative (got %s)",
+                          trin_money_format_dk(planned_cost_ore, buf));
+    if (planned_cost_ore > LIFECYCLE_PLANNED_COST_MAX_ORE)
+      return trin_err_set(err, TRIN_EINVALID, "planned_cost_ore",
+                          "must be at most 10.000.000.000.000,00 kr.");
+  }
+  if (has_percent && (percent_complete_bp < 0 || percent_complete_bp > 10000))
+    return trin_err_set(err, TRIN_EINVALID, "percent_complete_bp",
+                        "must lie between 0 and 10000 basis points (0 %% to 100 %%), not %d",
+                        percent_complete_bp);
+  return TRIN_OK;
+}
+
 /* ---- disputes ------------------------------------------------------------------ */
 
 int lifecycle_dispute_check_open(trin_ore_t amount_ore, trin_err_t *err) {

@@ -251,6 +251,16 @@ int lifecycle_milestone_check(const lifecycle_milestone_t *m, trin_date_t projec
  * Positive = late. */
 int lifecycle_milestone_variance_days(const lifecycle_milestone_t *m);
 
+/* Earned value's inputs on a milestone (issue 20 item 1), each optional:
+ * the planned cost up to it, 0 to 10^15 øre (far beyond any project; the
+ * aggregator's exact arithmetic needs the bound), and the percent complete,
+ * 0–10000 basis points. Refuses with field "planned_cost_ore" or
+ * "percent_complete_bp". */
+#define LIFECYCLE_PLANNED_COST_MAX_ORE ((int64_t)1000000000000000)
+int lifecycle_milestone_check_earned_value(bool has_planned_cost, int64_t planned_cost_ore,
+                                           bool has_percent, int32_t percent_complete_bp,
+                                           trin_err_t *err);
+
 /* ---- disputes --------------------------------------------------------------- */
 
 typedef struct {

@@ -6,9 +6,11 @@
 
 #include <string.h>
 
+#include "lifecycle_ab18.h"
 #include "lifecycle_access.h"
 #include "lifecycle_rehousing_store.h"
 #include "lifecycle_rules.h"
+#include "lifecycle_sustain_store.h"
 
 static const trin_migration_t MIGRATIONS[] = {
     {1,
@@ -136,11 +138,32 @@ static const trin_migration_t STAGE_MIGRATIONS[] = {
     {1, "ALTER TABLE stage_history ADD COLUMN corrected_by TEXT"},
 };
 
+/* The 1- and 5-year inspections held (issue 20, item 6, AB18 deadlines):
+ * a scope of its own. inspection is "1y" or "5y"; each is held once. */
+static const trin_migration_t AB18_MIGRATIONS[] = {
+    {1,
+     "CREATE TABLE ab18_inspections ("
+     " project_id TEXT NOT NULL REFERENCES projects(id), inspection TEXT NOT NULL,"
+     " held_on TEXT NOT NULL, note TEXT, PRIMARY KEY (project_id, inspection))"},
+};
+
+/* Earned value's inputs on a milestone (issue 20 item 1): a scope of its
+ * own. NULL = not set. */
+static const trin_migration_t EARNED_VALUE_MIGRATIONS[] = {
+    {1,
+     "ALTER TABLE milestones ADD COLUMN planned_cost_ore INTEGER;"
+     "ALTER TABLE milestones ADD COLUMN percent_complete_bp INTEGER;"},
+};
+
 int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   int rc = trin_store_migrate(s, "lifecycle", MIGRATIONS, NMIGRATIONS, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_defects", DEFECT_MIGRATIONS, 1, err);
   if (!rc) rc = trin_store_migrate(s, "lifecycle_stages", STAGE_MIGRATIONS, 1, err);
   if (!rc) rc = lifecycle_rehousing_store_migrate(s, err); /* issue 20, item 4 */
+  if (!rc) rc = trin_store_migrate(s, "lifecycle_ab18", AB18_MIGRATIONS, 1, err);
+  if (!rc)
+    rc = trin_store_migrate(s, "lifecycle_earned_value", EARNED_VALUE_MIGRATIONS, 1, err);
+  if (!rc) rc = lifecycle_sustain_store_migrate(s, err);
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -369,12 +392,67 @@ int lifecycle_store_project_insert(trin_store_t *s, const lifecycle_project_msg_
   return trin_stmt_run(st, err);
 }
 
+/* The actual handover of project `pid` (an SQL expression naming the
+ * project's id column), for the AB18 deadlines (lifecycle_ab18): the
+ * "handover" milestone's actual date, else the day the project last entered
+ * the handover stage while it is at or past it (a stage corrected back
+ * before handover leaves no handover). NULL when neither. */
+#define HANDOVER_OF(pid)                                                                  \
+  "COALESCE((SELECT NULLIF(m.actual, '') FROM milestones m WHERE m.project_id = " pid      \
+  " AND m.name = 'handover'), (SELECT h.since FROM stage_history h JOIN projects hp"       \
+  " ON hp.id = h.project_id WHERE h.project_id = " pid " AND h.stage = 'handover'"         \
+  " AND hp.stage IN ('handover', 'inspection_1y', 'inspection_5y', 'closed')"             \
+  " ORDER BY h.n DESC LIMIT 1))"
+
+/* Columns 23–27: the facts the AB18 deadlines are computed from. */
 #define PROJECT_COLS                                                             \
   "id, name, partnership_id, client_org, kind, department, municipality,"        \
   " dwellings, gross_area_m2, fast_track, start_date, stage, stage_since,"       \
   " price_closed_on, paused_since, pause_reason, open_disputes,"                 \
   " max_dispute_level, open_defects, baseline_handover, forecast_handover,"      \
-  " schedule_variance_days, version"
+  " schedule_variance_days, version, " HANDOVER_OF("projects.id") ","           \
+  " (SELECT i.held_on FROM ab18_inspections i WHERE i.project_id = projects.id"  \
+  "  AND i.inspection = '1y'),"                                                  \
+  " (SELECT i.held_on FROM ab18_inspections i WHERE i.project_id = projects.id"  \
+  "  AND i.inspection = '5y'),"                                                  \
+  " (SELECT MIN(d.level_since) FROM disputes d WHERE d.project_id = projects.id" \
+  "  AND d.level = 6 AND d.resolved_on IS NULL),"                                \
+  " (SELECT MIN(NULLIF(f.due_on, '')) FROM defects f"                            \
+  "  WHERE f.project_id = projects.id AND f.fixed_on IS NULL)"
+
+/* A stored date, or TRIN_DATE_NONE for NULL, "" (and, never expected,
+ * anything unreadable: a deadline is then left out rather than guessed). */
+static trin_date_t date_col(trin_stmt_t *st, int col) {
+  trin_date_t d = TRIN_DATE_NONE;
+  if (trin_stmt_is_null(st, col)) return d;
+  if (trin_date_parse_optional(trin_stmt_text(st, col), &d, "", NULL)) return TRIN_DATE_NONE;
+  return d;
+}
+
+static char *date_dup(trin_arena_t *a, trin_date_t d) {
+  char buf[TRIN_DATE_BUF];
+  return trin_arena_strdup(a, trin_date_format(d, buf));
+}
+
+static void project_ab18_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_project_msg_t *p) {
+  lifecycle_ab18_facts_t f = {
+      .handover = date_col(st, 23),
+      .inspection_1y_held = date_col(st, 24),
+      .inspection_5y_held = date_col(st, 25),
+      .umpire_since = date_col(st, 26),
+      .defect_due = date_col(st, 27),
+  };
+  lifecycle_ab18_deadlines_t d;
+  lifecycle_ab18_deadlines(&f, &d);
+  p->handover_on = date_dup(a, f.handover);
+  p->inspection_1y_due = date_dup(a, d.inspection_1y_due);
+  p->inspection_1y_held = date_dup(a, f.inspection_1y_held);
+  p->inspection_5y_due = date_dup(a, d.inspection_5y_due);
+  p->inspection_5y_held = date_dup(a, f.inspection_5y_held);
+  p->arbitration_deadline = date_dup(a, d.arbitration_deadline);
+  p->next_deadline = date_dup(a, d.next_deadline);
+  p->next_deadline_kind = (char *)lifecycle_deadline_kind_name(d.next_kind);
+}
 
 static void project_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_project_msg_t *p) {
   trin__lifecycle__project__init(p);
@@ -403,6 +481,7 @@ static void project_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_project
   p->forecast_handover = trin_stmt_text_dup(st, 20, a);
   p->schedule_variance_days = (int32_t)trin_stmt_int64(st, 21);
   p->version = (uint64_t)trin_stmt_int64(st, 22);
+  project_ab18_from_row(a, st, p);
 }
 
 int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_t seq,
@@ -461,8 +540,8 @@ static int load_pauses(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t
 
 static int load_milestones(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
                            trin_err_t *err) {
-  TRIN_STMT("SELECT name, baseline, forecast, actual, variance_days FROM milestones"
-       " WHERE project_id = ? ORDER BY baseline, name");
+  TRIN_STMT("SELECT name, baseline, forecast, actual, variance_days, planned_cost_ore,"
+       " percent_complete_bp FROM milestones WHERE project_id = ? ORDER BY baseline, name");
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
   int rc;
@@ -475,6 +554,10 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lifecycle_project_m
     m->forecast = trin_stmt_text_dup(st, 2, a);
     m->actual = trin_stmt_text_dup(st, 3, a);
     m->variance_days = (int32_t)trin_stmt_int64(st, 4);
+    m->has_planned_cost_ore = !trin_stmt_is_null(st, 5);
+    m->planned_cost_ore = trin_stmt_int64(st, 5);
+    m->has_percent_complete_bp = !trin_stmt_is_null(st, 6);
+    m->percent_complete_bp = (int32_t)trin_stmt_int64(st, 6);
   }
   trin_stmt_reset(st);
   p->milestones = (lifecycle_milestone_msg_t **)v.items;
@@ -484,7 +567,7 @@ static int load_milestones(trin_store_t *s, trin_arena_t *a, lifecycle_project_m
 
 #define DISPUTE_COLS                                                          \
   "id, project_id, title, amount_ore, level, opened_on, raised_by, resolved_on," \
-  " resolution, settled_ore"
+  " resolution, settled_ore, level_since"
 
 static void dispute_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_dispute_msg_t *d) {
   trin__lifecycle__dispute__init(d);
@@ -500,6 +583,8 @@ static void dispute_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_dispute
   d->resolved_on = trin_stmt_text_dup(st, 7, a);
   d->resolution = trin_stmt_text_dup(st, 8, a);
   d->settled_ore = trin_stmt_int64(st, 9);
+  d->arbitration_deadline =
+      date_dup(a, lifecycle_ab18_arbitration_deadline(d->level, d->resolved, date_col(st, 10)));
 }
 
 static int load_steps(trin_store_t *s, trin_arena_t *a, lifecycle_dispute_msg_t *d,
@@ -549,7 +634,7 @@ static int load_disputes(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg
 #define DEFECT_COLS                                                            \
   "id, project_id, description, severity, found_at, reported_on, due_on,"      \
   " fixed_on, cost_bearer, fix_reported_on, fix_reported_by, fix_rejected_on,"  \
-  " fix_rejection_note"
+  " fix_rejection_note, " HANDOVER_OF("defects.project_id")
 
 static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_defect_msg_t *d) {
   trin__lifecycle__defect__init(d);
@@ -568,6 +653,11 @@ static void defect_from_row(trin_arena_t *a, trin_stmt_t *st, lifecycle_defect_m
   d->fix_rejected_on = trin_stmt_text_dup(st, 11, a);
   d->fix_rejection_note = trin_stmt_text_dup(st, 12, a);
   d->awaiting_confirmation = d->open && !trin_stmt_is_null(st, 9);
+  d->ab18_section = lifecycle_ab18_defect_section(d->found_at);
+  trin_date_t handover = date_col(st, 13);
+  d->claim_limit = date_dup(a, lifecycle_ab18_claim_limit(handover));
+  d->after_claim_limit =
+      lifecycle_ab18_after_claim_limit(d->found_at, handover, date_col(st, 5));
 }
 
 static int load_defects(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_t *p,
@@ -603,7 +693,11 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
   if (rc != TRIN_STORE_ROW) return rc;
   /* Rehousing figures travel with every event; its movements with the lists. */
   if ((rc = lifecycle_rehousing_store_fill(s, a, out, with_lists, err))) return rc;
-  if (!with_lists) return TRIN_OK;
+  /* Sustainability totals (issue 20, item 3) travel with every project. */
+  rc = lifecycle_sustain_store_totals(s, out->id, out->gross_area_m2, a, &out->sustainability,
+                                      with_lists ? &out->sustainability_measures : NULL,
+                                      &out->n_sustainability_measures, err);
+  if (rc || !with_lists) return rc;
   if ((rc = load_stages(s, a, out, err))) return rc;
   if ((rc = load_pauses(s, a, out, err))) return rc;
   if ((rc = load_milestones(s, a, out, err))) return rc;
@@ -713,16 +807,22 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
   int rc;
   {
     TRIN_STMT("INSERT INTO milestones(project_id, name, baseline, forecast, actual,"
-         " variance_days) VALUES (?, ?, ?, ?, ?, ?)"
+         " variance_days, planned_cost_ore, percent_complete_bp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
          " ON CONFLICT(project_id, name) DO UPDATE SET baseline = excluded.baseline,"
          " forecast = excluded.forecast, actual = excluded.actual,"
-         " variance_days = excluded.variance_days");
+         " variance_days = excluded.variance_days,"
+         " planned_cost_ore = excluded.planned_cost_ore,"
+         " percent_complete_bp = excluded.percent_complete_bp");
     trin_stmt_bind_text(st, 1, project_id);
     trin_stmt_bind_text(st, 2, m->name);
     trin_stmt_bind_text(st, 3, m->baseline);
     trin_stmt_bind_text_or_null(st, 4, m->forecast);
     trin_stmt_bind_text_or_null(st, 5, m->actual);
     trin_stmt_bind_int64(st, 6, m->variance_days);
+    if (m->has_planned_cost_ore) trin_stmt_bind_int64(st, 7, m->planned_cost_ore);
+    else trin_stmt_bind_null(st, 7);
+    if (m->has_percent_complete_bp) trin_stmt_bind_int64(st, 8, m->percent_complete_bp);
+    else trin_stmt_bind_null(st, 8);
     if ((rc = trin_stmt_run(st, err))) return rc;
   }
   if (strcmp(m->name, "handover") != 0) return TRIN_OK;
@@ -859,6 +959,20 @@ int lifecycle_store_defect_fix(trin_store_t *s, const char *id, const char *date
   return trin_stmt_run_one(s, st, "defect", id, "defect_id", err);
 }
 
+/* ---- AB18 inspections ------------------------------------------------------------------ */
+
+int lifecycle_store_inspection_hold(trin_store_t *s, const char *project_id,
+                                    const char *inspection, const char *date, const char *note,
+                                    trin_err_t *err) {
+  TRIN_STMT("INSERT INTO ab18_inspections(project_id, inspection, held_on, note)"
+       " VALUES (?, ?, ?, ?)");
+  trin_stmt_bind_text(st, 1, project_id);
+  trin_stmt_bind_text(st, 2, inspection);
+  trin_stmt_bind_text(st, 3, date);
+  trin_stmt_bind_text_or_null(st, 4, note);
+  return trin_stmt_run(st, err);
+}
+
 /* ---- lists across projects ------------------------------------------------------------ */
 
 #define REF_COLS "p.id, p.name, COALESCE(p.partnership_id, ''), p.client_org, p.stage"
@@ -885,7 +999,7 @@ int lifecycle_store_dispute_list(trin_store_t *s, const lifecycle_dispute_filter
                                  size_t *n, trin_err_t *err) {
   /* "? = ''" short-circuits an unset filter, as in the project list. */
   TRIN_STMT("SELECT d.id, d.project_id, d.title, d.amount_ore, d.level, d.opened_on,"
-       " d.raised_by, d.resolved_on, d.resolution, d.settled_ore, " REF_COLS
+       " d.raised_by, d.resolved_on, d.resolution, d.settled_ore, d.level_since, " REF_COLS
        " FROM disputes d JOIN projects p ON p.id = d.project_id"
        " WHERE (?1 = '' OR p.partnership_id = ?1)"
        " AND (?2 = '' OR p.client_org = ?2)"
@@ -912,7 +1026,7 @@ int lifecycle_store_dispute_list(trin_store_t *s, const lifecycle_dispute_filter
     trin__lifecycle__dispute_row__init(r);
     dispute_from_row(a, st, d);
     r->dispute = d;
-    if (!(r->project = ref_after(a, st, 10))) break;
+    if (!(r->project = ref_after(a, st, 11))) break;
   }
   trin_stmt_reset(st);
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
@@ -927,7 +1041,8 @@ int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t
   /* DEFECT_COLS, qualified: both tables have id and project_id. */
   TRIN_STMT("SELECT d.id, d.project_id, d.description, d.severity, d.found_at,"
        " d.reported_on, d.due_on, d.fixed_on, d.cost_bearer, d.fix_reported_on,"
-       " d.fix_reported_by, d.fix_rejected_on, d.fix_rejection_note, " REF_COLS
+       " d.fix_reported_by, d.fix_rejected_on, d.fix_rejection_note, "
+       HANDOVER_OF("d.project_id") ", " REF_COLS
        " FROM defects d JOIN projects p ON p.id = d.project_id"
        " WHERE (?1 = '' OR p.partnership_id = ?1)"
        " AND (?2 = '' OR p.client_org = ?2)"
@@ -952,7 +1067,7 @@ int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t
     trin__lifecycle__defect_row__init(r);
     defect_from_row(a, st, d);
     r->defect = d;
-    if (!(r->project = ref_after(a, st, 13))) break;
+    if (!(r->project = ref_after(a, st, 14))) break;
   }
   trin_stmt_reset(st);
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");

@@ -155,6 +155,16 @@ int lifecycle_store_defect_list(trin_store_t *s, const lifecycle_defect_filter_t
                                 trin_arena_t *a, lifecycle_defect_row_msg_t ***out,
                                 size_t *n, trin_err_t *err);
 
+/* ---- AB18 deadlines (issue 20, item 6). A project read by _project_get or
+ * _project_list carries its handover, inspections and next deadline, a
+ * dispute its arbitration deadline, a defect its § 48/§ 49 section and
+ * claim limit (lifecycle_ab18 computes them from the stored dates). */
+/* Records that the inspection ("1y" or "5y") was held on date; note may be
+ * NULL or "". The caller checks lifecycle_inspection_check_hold first. */
+int lifecycle_store_inspection_hold(trin_store_t *s, const char *project_id,
+                                    const char *inspection, const char *date, const char *note,
+                                    trin_err_t *err);
+
 /* Recomputes the project's open dispute / defect counters. */
 /* Records seq, the event that just changed the project, as its version. */
 int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_t seq,

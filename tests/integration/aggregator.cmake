@@ -49,3 +49,16 @@ if(TARGET trin-aggregator AND TARGET test_aggregator_util)
     TRIN_AGGREGATOR_BIN="$<TARGET_FILE:trin-aggregator>")
   add_dependencies(test_lifecycle_corrections trin-lifecycle trin-aggregator)
 endif()
+
+# AB18 deadlines (issue 20, item 6): lifecycle's deadlines, the aggregator's
+# row and trinctl's Danish dates, with real processes.
+if(TARGET trin-aggregator AND TARGET test_aggregator_util)
+  trin_test(NAME lifecycle.ab18_flow SOURCES test_lifecycle_ab18.c
+            LIBS trin_testproc test_aggregator_util PkgConfig::JANSSON)
+  target_include_directories(test_lifecycle_ab18_flow PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
+  target_compile_definitions(test_lifecycle_ab18_flow PRIVATE
+    TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+    TRIN_AGGREGATOR_BIN="$<TARGET_FILE:trin-aggregator>"
+    TRINCTL_BIN="$<TARGET_FILE:trinctl>")
+  add_dependencies(test_lifecycle_ab18_flow trin-lifecycle trin-aggregator trinctl)
+endif()

@@ -42,6 +42,18 @@ COLUMNS = {
     "without_rehousing": "Edm.Boolean", "households_to_rehouse": "Edm.Int32",
     "households_rehoused": "Edm.Int32", "households_rehoused_permanent": "Edm.Int32",
     "households_moved_back": "Edm.Int32", "last_moved_back_on": "Edm.Date",
+    # issue 20, item 6: AB18 deadlines
+    "next_deadline": "Edm.Date", "next_deadline_kind": "Edm.String",
+    "arbitration_deadline": "Edm.Date", "arbitration_deadline_near": "Edm.Boolean",
+    "inspection_due": "Edm.Date", "inspection_overdue": "Edm.Boolean",
+    # earned value (issue 20 item 1)
+    "spi": "Edm.Decimal", "cpi": "Edm.Decimal", "eac_dkk": "Edm.Decimal",
+    "vac_dkk": "Edm.Decimal",
+    # sustainability and reuse (issue 20, item 3)
+    "sustainability_measures": "Edm.Int32", "reused_kg": "Edm.Int64",
+    "reused_between_projects_kg": "Edm.Int64", "energy_saving_kwh_m2": "Edm.Decimal",
+    "energy_saving_expected_kwh_m2": "Edm.Decimal", "energy_saved_kwh": "Edm.Int64",
+    "co2e_saving_kg_m2": "Edm.Decimal",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"

@@ -40,3 +40,17 @@ target_compile_definitions(test_benchmark_iku_seed PRIVATE
   TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>" TRINCTL_BIN="$<TARGET_FILE:trinctl>"
   TRIN_IKU_SEED_CSV="${CMAKE_SOURCE_DIR}/tests/data/iku/iku_seed_aalborg.csv")
 add_dependencies(test_benchmark_iku_seed trin-benchmark trinctl)
+
+# Networks (issue 20, item 8): members, an outsider and a member who left,
+# with CURVE keys on the shared four-service set-up.
+trin_test(NAME benchmark.network_access
+          SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_network.c
+                  ${CMAKE_CURRENT_LIST_DIR}/curve_cluster.c
+          LIBS trin_testproc)
+target_compile_definitions(test_benchmark_network_access PRIVATE
+  TRIN_LIFECYCLE_BIN="$<TARGET_FILE:trin-lifecycle>"
+  TRIN_BUDGET_BIN="$<TARGET_FILE:trin-budget>"
+  TRIN_SURVEY_BIN="$<TARGET_FILE:trin-survey>"
+  TRIN_BENCHMARK_BIN="$<TARGET_FILE:trin-benchmark>" TRINCTL_BIN="$<TARGET_FILE:trinctl>")
+add_dependencies(test_benchmark_network_access trin-lifecycle trin-budget trin-survey trin-benchmark
+                 trinctl)

@@ -19,6 +19,7 @@
 
 #include "agg_columns.h"
 #include "lcclient.h"
+#include "agg_columns.h"
 #include "test_aggregator_util.h"
 #include "testcall.h"
 #include "testproc.h"

@@ -18,3 +18,6 @@ trin_test(NAME benchmark.iku SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_ik
           LIBS trin_benchmark)
 trin_test(NAME benchmark.repetition SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_repetition.c
           LIBS trin_benchmark)
+# networks (issue 20 item 8): benchlearning circles and buyer groups
+trin_test(NAME benchmark.network SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_network.c
+          LIBS trin_benchmark)

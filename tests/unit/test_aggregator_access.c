@@ -103,6 +103,10 @@ static void request_rules(void **state) {
   assert_int_equal(trin_access_gate(&writer, "trin.aggregator.Unknown", t, &err),
                    TRIN_EFORBIDDEN);
   assert_int_equal(trin_access_gate(&local, "trin.token.CreateToken", t, &err), TRIN_OK);
+  /* earned value (issue 20 item 1): one project's row, as GetRows */
+  assert_int_equal(trin_access_gate(&reader, "trin.aggregator.GetProjectRow", t, &err), TRIN_OK);
+  assert_int_equal(trin_access_gate(&resident, "trin.aggregator.GetProjectRow", t, &err),
+                   TRIN_EFORBIDDEN);
 }
 
 static void get_cursor(agg_service_t *a, void *arg) {

@@ -544,6 +544,101 @@ static void rehousing_columns(void **state) {
   assert_string_equal(cell(rw, AGG_COL_LAST_MOVED_BACK_ON), "<null>");
 }
 
+/* ---- earned value (issue 20 item 1) ---- */
+
+static void milestone(Trin__Lifecycle__Project *p, const char *name, const char *baseline,
+                      int64_t cost, int32_t pct) {
+  Trin__Lifecycle__Milestone m = TRIN__LIFECYCLE__MILESTONE__INIT;
+  m.name = (char *)name;
+  m.baseline = (char *)baseline;
+  m.has_planned_cost_ore = cost >= 0;
+  m.planned_cost_ore = cost >= 0 ? cost : 0;
+  m.has_percent_complete_bp = pct >= 0;
+  m.percent_complete_bp = pct >= 0 ? pct : 0;
+  Trin__Lifecycle__ProjectEvent pe = TRIN__LIFECYCLE__PROJECT_EVENT__INIT;
+  pe.project = p;
+  pe.milestone = &m;
+  apply("lifecycle", "lifecycle.milestone_set", &pe.base);
+}
+
+static void budget_figures(const char *id, int64_t a, int64_t b, int64_t costs) {
+  Trin__Budget__ProjectFigures f = TRIN__BUDGET__PROJECT_FIGURES__INIT;
+  f.project_id = (char *)id;
+  f.budget_a_ore = a;
+  f.budget_b_ore = b;
+  f.costs_to_date_ore = costs;
+  Trin__Budget__BudgetEvent be = TRIN__BUDGET__BUDGET_EVENT__INIT;
+  be.figures = &f;
+  apply("budget", "budget.actual_cost_recorded", &be.base);
+}
+
+/* The worked example of aggregator.earned_value through events: lifecycle
+ * sends the start and the milestones, budget Skema B and the costs to date;
+ * the row shows SPI 0.89, CPI 0.91, EAC 11.000.000 and VAC −1.000.000 kr.
+ * as of 2026-05-01, and follows the day when it turns. */
+static void earned_value_columns(void **state) {
+  uint64_t seq = 0;
+  agg_rows_set_today(rows, trin_date_from_ymd(2026, 5, 1), 0);
+  Trin__Lifecycle__Project p;
+  tu_project(&p, "P-EV", "LIVA", "KAB");
+  p.start_date = "2026-01-01";
+  project(&p);
+  agg_row_t *r = agg_rows_find(rows, "P-EV");
+  for (int c = AGG_COL_SPI; c <= AGG_COL_VAC_DKK; c++)
+    assert_string_equal(cell(r, (agg_col_t)c), "<null>");
+  milestone(&p, "design", "2026-03-01", 200000000, 10000);
+  milestone(&p, "rough", "2026-07-01", 500000000, 4000);
+  p.baseline_handover = "2026-12-01";
+  milestone(&p, "handover", "2026-12-01", 300000000, -1);
+  /* no price budget yet: nothing to earn */
+  for (int c = AGG_COL_SPI; c <= AGG_COL_VAC_DKK; c++)
+    assert_string_equal(cell(r, (agg_col_t)c), "<null>");
+  budget_figures("P-EV", 900000000, 1000000000, 0);
+  assert_string_equal(cell(r, AGG_COL_SPI), "0.89");
+  assert_string_equal(cell(r, AGG_COL_CPI), "<null>"); /* no actual cost yet */
+  assert_string_equal(cell(r, AGG_COL_EAC_DKK), "<null>");
+  budget_figures("P-EV", 900000000, 1000000000, 440000000);
+  assert_string_equal(cell(r, AGG_COL_SPI), "0.89");
+  assert_string_equal(cell(r, AGG_COL_CPI), "0.91");
+  assert_string_equal(cell(r, AGG_COL_EAC_DKK), "11000000.00");
+  assert_string_equal(cell(r, AGG_COL_VAC_DKK), "-1000000.00");
+  commit(&seq);
+  uint64_t before = r->seq;
+
+  /* the same day again changes nothing; the next day moves PV and SPI */
+  assert_int_equal(agg_rows_set_today(rows, trin_date_from_ymd(2026, 5, 1), 0), 0);
+  assert_int_equal(commit(&seq), 0);
+  assert_int_equal(agg_rows_set_today(rows, trin_date_from_ymd(2027, 1, 1), 1000), 1);
+  assert_int_equal(commit(&seq), 1);
+  assert_true(r->seq > before);
+  assert_string_equal(cell(r, AGG_COL_SPI), "0.40");  /* PV = all of BAC */
+  assert_string_equal(cell(r, AGG_COL_CPI), "0.91");  /* AC and EV did not move */
+
+  /* the milestone replaced: percent reported on it, its cost dropped */
+  milestone(&p, "rough", "2026-07-01", 500000000, 10000);
+  assert_string_equal(cell(r, AGG_COL_CPI), "1.59");  /* EV 7.000.000 / AC 4.400.000 */
+
+  /* the stored form keeps the inputs: a reloaded table computes the same */
+  uint8_t *b;
+  size_t len;
+  assert_int_equal(agg_row_pack_state(r, &b, &len, NULL), TRIN_OK);
+  agg_rows_t *other = agg_rows_new(NULL);
+  assert_int_equal(agg_rows_load_state(other, b, len, NULL), TRIN_OK);
+  free(b);
+  agg_rows_set_today(other, trin_date_from_ymd(2027, 1, 1), 0);
+  agg_row_t *c = agg_rows_find(other, "P-EV");
+  for (int col = AGG_COL_SPI; col <= AGG_COL_VAC_DKK; col++) {
+    char a[256];
+    snprintf(a, sizeof a, "%s", cell(r, (agg_col_t)col));
+    assert_string_equal(cell(c, (agg_col_t)col), a);
+  }
+  assert_int_equal(c->nev_ms, 3);
+  assert_int_equal(c->start_date, trin_date_from_ymd(2026, 1, 1));
+  assert_int_equal(c->actual_cost_ore, 440000000);
+  agg_rows_destroy(&other);
+}
+
+
 /* ---- RAG ---- */
 
 static agg_row_t blank(void) {
@@ -612,6 +707,40 @@ static void rag_economy(void **state) {
   assert_int_equal(r.rag_economy, AGG_RAG_AMBER);
 }
 
+/* Earned value judges economy only when the operator says so
+ * (rag-economy-earned-value): EAC's overrun of BAC (Skema B, else A) against
+ * the economy thresholds. */
+static void rag_economy_earned_value(void **state) {
+  agg_thresholds_t t;
+  agg_thresholds_default(&t);
+  agg_row_t r = blank();
+  r.has = AGG_HAS_BUDGET | AGG_HAS_BUDGET_A | AGG_HAS_EAC;
+  r.budget_a_ore = 1000000;
+  r.eac_ore = 1100000; /* 10 % over */
+  agg_rag_compute(&r, &t);
+  assert_int_equal(r.rag_economy, AGG_RAG_NONE); /* off by default */
+  t.economy_earned_value = 1;
+  int64_t cases[][2] = {{900000, AGG_RAG_GREEN}, {1039900, AGG_RAG_GREEN},
+                        {1040000, AGG_RAG_AMBER}, {1070000, AGG_RAG_AMBER},
+                        {1070100, AGG_RAG_RED}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    r.eac_ore = cases[i][0];
+    agg_rag_compute(&r, &t);
+    assert_int_equal(r.rag_economy, cases[i][1]);
+  }
+  /* Skema B is the price budget once there is one */
+  r.has |= AGG_HAS_BUDGET_B;
+  r.budget_b_ore = 1100000;
+  r.eac_ore = 1100000;
+  agg_rag_compute(&r, &t);
+  assert_int_equal(r.rag_economy, AGG_RAG_GREEN);
+  /* no estimate: no colour from it */
+  r.has &= ~(uint32_t)AGG_HAS_EAC;
+  r.eac_ore = 9000000;
+  agg_rag_compute(&r, &t);
+  assert_int_equal(r.rag_economy, AGG_RAG_NONE);
+}
+
 static void rag_satisfaction_and_overall(void **state) {
   agg_thresholds_t t;
   agg_thresholds_default(&t);
@@ -655,6 +784,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(membership_changes_are_reported, setup, teardown),
       cmocka_unit_test_setup_teardown(stored_form_round_trips, setup, teardown),
       cmocka_unit_test_setup_teardown(rehousing_columns, setup, teardown),
+      cmocka_unit_test(rag_economy_earned_value),
+      cmocka_unit_test_setup_teardown(earned_value_columns, setup, teardown),
       cmocka_unit_test(rag_time),
       cmocka_unit_test(rag_economy),
       cmocka_unit_test(rag_satisfaction_and_overall),

@@ -539,6 +539,26 @@ static void test_milestones(void **state) {
   assert_int_equal(lifecycle_milestone_variance_days(&bad), -INT32_MAX);
 }
 
+/* Earned value's inputs (issue 20 item 1): each optional, in range. */
+static void test_milestone_earned_value(void **state) {
+  ACCEPT(lifecycle_milestone_check_earned_value(false, -1, false, -1, &err));
+  ACCEPT(lifecycle_milestone_check_earned_value(true, 0, true, 0, &err));
+  ACCEPT(lifecycle_milestone_check_earned_value(true, LIFECYCLE_PLANNED_COST_MAX_ORE, true, 10000,
+                                                &err));
+  REFUSE(TRIN_EINVALID, "planned_cost_ore",
+         lifecycle_milestone_check_earned_value(true, -150, false, 0, &err));
+  SAYS("must not be negative (got -1,50 kr.)");
+  REFUSE(TRIN_EINVALID, "planned_cost_ore",
+         lifecycle_milestone_check_earned_value(true, LIFECYCLE_PLANNED_COST_MAX_ORE + 1, false, 0,
+                                                &err));
+  SAYS("must be at most 10.000.000.000.000,00 kr.");
+  REFUSE(TRIN_EINVALID, "percent_complete_bp",
+         lifecycle_milestone_check_earned_value(false, 0, true, 10001, &err));
+  SAYS("must lie between 0 and 10000 basis points (0 % to 100 %), not 10001");
+  REFUSE(TRIN_EINVALID, "percent_complete_bp",
+         lifecycle_milestone_check_earned_value(false, 0, true, -1, &err));
+}
+
 /* Issue 18: baseline 2023-01-01 with actual 1999-01-01 was accepted. No date
  * of a milestone may lie before the project's start date; the start day
  * itself is allowed, and an actual date before the baseline (early) is
@@ -999,6 +1019,7 @@ int main(void) {
       cmocka_unit_test(test_project_start),
       cmocka_unit_test(test_extension),
       cmocka_unit_test(test_milestones),
+      cmocka_unit_test(test_milestone_earned_value),
       cmocka_unit_test(test_milestone_dates_not_before_project_start),
       cmocka_unit_test(test_dispute_open),
       cmocka_unit_test(test_dispute_escalate_matrix),

@@ -11,6 +11,7 @@
 
 #include "trin/benchmark.pb-c.h"
 #include "trin_codec.h"
+#include "trinctl_benchmark_network.h"
 #include "trinctl_file.h"
 #include "trinctl_print.h"
 
@@ -641,6 +642,32 @@ const trinctl_cmd_t trinctl_benchmark_cmds[] = {
      "Does a partnership's later project of a kind do better than its first? The change per "
      "project of drift, schedule variance, cost per dwelling and satisfaction.",
      NULL, NULL, NULL, repetition_opts, run_repetition},
+    /* networks: benchlearning circles and buyer groups (issue 20, item 8) */
+    {"benchmark", "network-set",
+     "Create a network (your organisation administers it) or rename it / set its visibility.",
+     "NETWORK", "network_id", "the network's id", trinctl_network_set_opts, trinctl_network_set},
+    {"benchmark", "network-member",
+     "Add a member to a network or set its dates (--left: it leaves; that day no longer counts).",
+     "NETWORK", "network_id", "the network's id", trinctl_network_member_opts,
+     trinctl_network_member},
+    {"benchmark", "network-requirement",
+     "Record a network's shared requirement or result (a link or document reference).",
+     "NETWORK", "network_id", "the network's id", trinctl_network_requirement_opts,
+     trinctl_network_requirement},
+    {"benchmark", "network-adopt",
+     "Record that a member adopted a shared requirement in one of its projects.", "NETWORK",
+     "network_id", "the network's id", trinctl_network_adopt_opts, trinctl_network_adopt},
+    {"benchmark", "network-show", "A network: members and dates, requirements, adoptions.",
+     "NETWORK", "network_id", "the network's id", trinctl_network_show_opts,
+     trinctl_network_show},
+    {"benchmark", "network-query",
+     "A figure ranked among a network's members on a date; you against the network, the "
+     "network against the rest.",
+     "NETWORK", "network_id", "the network's id", trinctl_network_query_opts,
+     trinctl_network_query},
+    {"benchmark", "network-history", "A member's value and rank among the members year by year.",
+     "NETWORK", "network_id", "the network's id", trinctl_network_history_opts,
+     trinctl_network_history},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -649,6 +676,8 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__benchmark__measure__descriptor,        &trin__benchmark__maintenance_model__descriptor,
     &trin__benchmark__figures_changed__descriptor,
     &trin__benchmark__iku_imported__descriptor,
+    /* networks (issue 20, item 8) */
+    &trin__benchmark__network__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_benchmark_resolve(const char *full_name) {

@@ -9,11 +9,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "trin/aggregator.pb-c.h"
 #include "trin/envelope.pb-c.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_codec.h"
 #include "trin_money.h"
 #include "trinctl_print.h"
+#include "trinctl_token.h"
+#include "trinctl_sustain.h"
 
 /* ------------------------------------------------------- enumeration words
  * The service's own word lists (lifecycle_rules.h): checking them here turns
@@ -272,6 +275,32 @@ static int run_project_advance(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return rc;
 }
 
+/* issue 20, item 6: the 1- or 5-year inspection held (AB18 deadlines) */
+static int run_project_inspection(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
+  Trin__Lifecycle__HoldInspection req = TRIN__LIFECYCLE__HOLD_INSPECTION__INIT;
+  req.project_id = ARG(a);
+  req.inspection = S(a, "inspection");
+  req.date = S(a, "date");
+  req.note = S(a, "note");
+  Trin__Lifecycle__ProjectReply *r = NULL;
+  int rc = project_call(ctx, &req.base, &r);
+  if (!rc && !ctx->g.json) {
+    char what[200], d1[TRINCTL_DA_DATE_BUF], d2[TRINCTL_DA_DATE_BUF];
+    const Trin__Lifecycle__Project *p = r->project;
+    bool one = strcmp(req.inspection, "1y") == 0;
+    if (*p->next_deadline)
+      snprintf(what, sizeof what, "%s inspection held on %s; next deadline %s (%s)",
+               one ? "1-year" : "5-year", trinctl_da_date(req.date, d1),
+               trinctl_da_date(p->next_deadline, d2), p->next_deadline_kind);
+    else
+      snprintf(what, sizeof what, "%s inspection held on %s; no deadline left",
+               one ? "1-year" : "5-year", trinctl_da_date(req.date, d1));
+    project_done(ctx, r, what);
+  }
+  trin_codec_free(r);
+  return rc;
+}
+
 static int run_project_close_price(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Lifecycle__ClosePrice req = TRIN__LIFECYCLE__CLOSE_PRICE__INIT;
   req.project_id = ARG(a);
@@ -322,12 +351,54 @@ static int run_project_resume(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   return rc;
 }
 
+/* Earned value (issue 20 item 1) is the aggregator's: the project's row,
+ * asked of it on a client of its own (the aggregator's endpoint and key). */
+static int earned_value_row(trinctl_ctx_t *ctx, const char *project_id,
+                            Trin__Aggregator__StatusRow **out) {
+  char known[160];
+  const char *endpoint = trinctl_service_endpoint(ctx, "aggregator", known, sizeof known);
+  trinctl_ctx_t agg = *ctx;
+  agg.client = NULL;
+  agg.service = "aggregator";
+  agg.g.endpoint = endpoint ? endpoint : TRINCTL_TOKEN_DEFAULT_ENDPOINT;
+  Trin__Aggregator__GetProjectRow req = TRIN__AGGREGATOR__GET_PROJECT_ROW__INIT;
+  req.project_id = (char *)project_id;
+  int rc = trinctl_call(&agg, &req.base, &trin__aggregator__status_row__descriptor,
+                        (ProtobufCMessage **)out);
+  trin_client_destroy(&agg.client);
+  if (rc) {
+    ctx->err = agg.err;
+    trin_err_prefix_field(&ctx->err, "aggregator");
+  }
+  return rc;
+}
+
 static int run_project_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   Trin__Lifecycle__GetProject req = TRIN__LIFECYCLE__GET_PROJECT__INIT;
   req.project_id = ARG(a);
+  bool ev = trinctl_args_has(a, "earned-value");
   Trin__Lifecycle__ProjectReply *r = NULL;
-  int rc = project_call(ctx, &req.base, &r);
-  if (!rc && !ctx->g.json) trinctl_print_project(ctx->out, r->project);
+  int rc = trinctl_call(ctx, &req.base, &trin__lifecycle__project_reply__descriptor,
+                        (ProtobufCMessage **)&r);
+  if (!rc && !r->project) rc = missing(ctx, "project");
+  Trin__Aggregator__StatusRow *row = NULL;
+  if (!rc && ev) rc = earned_value_row(ctx, req.project_id, &row);
+  if (!rc && ctx->g.json && !ev) {
+    print_json(ctx, &r->base);
+  } else if (!rc && ctx->g.json) {
+    /* one object: the project's reply and the status row beside it */
+    trinctl_json_t j = {ctx->out, trinctl_lifecycle_resolve};
+    fputs("{\"project\":", ctx->out);
+    trinctl_json_message(&j, &r->base);
+    fputs(",\"status_row\":", ctx->out);
+    trinctl_json_message(&j, &row->base);
+    fputs("}\n", ctx->out);
+  } else if (!rc) {
+    trinctl_print_project(ctx->out, r->project);
+    trinctl_sustain_print(ctx->out, r->project); /* issue 20, item 3 */
+    if (row) trinctl_print_earned_value(ctx->out, row);
+  }
+  trin_codec_free(row);
   trin_codec_free(r);
   return rc;
 }
@@ -396,6 +467,10 @@ static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   m.baseline = S(a, "baseline");
   m.forecast = S(a, "forecast");
   m.actual = S(a, "actual");
+  m.has_planned_cost_ore = trinctl_args_has(a, "planned-cost");
+  m.planned_cost_ore = trinctl_args_num(a, "planned-cost");
+  m.has_percent_complete_bp = trinctl_args_has(a, "percent-complete-bp");
+  m.percent_complete_bp = (int32_t)trinctl_args_num(a, "percent-complete-bp");
   Trin__Lifecycle__SetMilestone req = TRIN__LIFECYCLE__SET_MILESTONE__INIT;
   req.project_id = ARG(a);
   req.milestone = &m;
@@ -403,12 +478,18 @@ static int run_milestone_set(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   int rc = project_call(ctx, &req.base, &r);
   if (!rc && !ctx->g.json) {
     /* The variance is the service's (the reply's milestone), never recomputed here. */
-    char what[200], v[24];
-    snprintf(what, sizeof what, "milestone %s: baseline %s, forecast %s, actual %s (%s)",
-             m.name, m.baseline, *m.forecast ? m.forecast : "as baseline",
-             *m.actual ? m.actual : "not reached",
-             r->milestone ? trinctl_variance_text(r->milestone->variance_days, v)
-                          : "variance unknown");
+    char what[400], v[24], kr[TRIN_MONEY_BUF], pct[48];
+    int n = snprintf(what, sizeof what, "milestone %s: baseline %s, forecast %s, actual %s (%s)",
+                     m.name, m.baseline, *m.forecast ? m.forecast : "as baseline",
+                     *m.actual ? m.actual : "not reached",
+                     r->milestone ? trinctl_variance_text(r->milestone->variance_days, v)
+                                  : "variance unknown");
+    if (m.has_planned_cost_ore && n > 0 && (size_t)n < sizeof what)
+      n += snprintf(what + n, sizeof what - (size_t)n, ", planned cost %s",
+                    trinctl_kr(m.planned_cost_ore, kr));
+    if (m.has_percent_complete_bp && n > 0 && (size_t)n < sizeof what)
+      snprintf(what + n, sizeof what - (size_t)n, ", %s complete",
+               trinctl_pct_bp(m.percent_complete_bp, pct));
     project_done(ctx, r, what);
   }
   trin_codec_free(r);
@@ -511,6 +592,13 @@ static int run_defect_report(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
              d.id, d.severity, d.found_at, r->project->open_defects,
              r->project->open_defects == 1 ? "" : "s");
     project_done(ctx, r, what);
+    if (r->defect && r->defect->after_claim_limit) {
+      char dd[TRINCTL_DA_DATE_BUF];
+      fprintf(ctx->out,
+              "note: reported after the last day defects can be claimed (%s: 5 years after "
+              "the handover, AB18 § 49); kept and marked as such\n",
+              trinctl_da_date(r->defect->claim_limit, dd));
+    }
   }
   trin_codec_free(r);
   return rc;
@@ -894,6 +982,14 @@ static const trinctl_opt_t project_advance_opts[] = {
     OPT_TEXT("note", false, "note", "TEXT", "a note for the stage history"),
     OPT_END};
 
+static const char *const inspection_words[] = {"1y", "5y", NULL};
+static const trinctl_opt_t project_inspection_opts[] = {
+    OPT_CHOICE("inspection", true, "inspection", "WHICH", inspection_words,
+               "1y (1-års eftersyn) or 5y (5-års eftersyn)"),
+    OPT_DATE("date", true, "date", "when it was held (on or after the handover)"),
+    OPT_TEXT("note", false, "note", "TEXT", "a note, e.g. who attended"),
+    OPT_END};
+
 static const trinctl_opt_t project_close_price_opts[] = {
     OPT_DATE("date", true, "date", "when the price was closed"),
     OPT_TEXT("reference", false, "reference", "REF", "e.g. the approved Skema B's id"),
@@ -918,12 +1014,22 @@ static const trinctl_opt_t project_list_opts[] = {
     OPT_FLAG("outside", "outside_partnership", "only projects outside any partnership"),
     OPT_END};
 
+static const trinctl_opt_t project_show_opts[] = {
+    OPT_FLAG("earned-value", "earned_value",
+             "also the project's SPI, CPI, EAC and VAC from the aggregator's status row "
+             "(TRIN_AGGREGATOR_ENDPOINT)"),
+    OPT_END};
+
 static const trinctl_opt_t milestone_set_opts[] = {
     OPT_TEXT("name", true, "milestone.name", "NAME",
          "the milestone (\"handover\" feeds the status row)"),
     OPT_DATE("baseline", true, "milestone.baseline", "the agreed date"),
     OPT_DATE("forecast", false, "milestone.forecast", "the current forecast"),
     OPT_DATE("actual", false, "milestone.actual", "when it was reached"),
+    OPT_MONEY("planned-cost", false, "milestone.planned_cost_ore",
+              "earned value: what the work up to this milestone is planned to cost, in kroner"),
+    OPT_INT("percent-complete-bp", false, "milestone.percent_complete_bp", 0, 10000,
+            "earned value: how far its work has come, basis points (4550 = 45.50 %)"),
     OPT_END};
 
 static const trinctl_opt_t dispute_open_opts[] = {
@@ -1107,8 +1213,8 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "the project's id", project_resume_opts, run_project_resume},
     {"project", "show",
      "Show a project: its fields, stage history, pauses, milestones, disputes and "
-     "defects.",
-     "ID", "project_id", "the project's id", no_opts, run_project_show},
+     "defects; with --earned-value also its SPI, CPI, EAC and VAC.",
+     "ID", "project_id", "the project's id", project_show_opts, run_project_show},
     {"project", "list", "List projects; the filters combine.", NULL, NULL, NULL,
      project_list_opts, run_project_list},
     {"project", "edit",
@@ -1167,6 +1273,21 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "List defects across the partnerships you may read, open first and earliest "
      "due first; the filters combine.",
      NULL, NULL, NULL, defect_list_opts, run_defect_list},
+    /* issue 20, item 6: AB18 deadlines */
+    {"project", "inspection",
+     "Record that the 1- or 5-year inspection (1-/5-års eftersyn) was held (the client's "
+     "writer). Both are due 1 and 5 years after the actual handover; once held, the "
+     "inspection no longer counts as the project's next deadline nor as overdue on the "
+     "status feed. Refused before handover, before the handover date and a second time.",
+     "ID", "project_id", "the project's id", project_inspection_opts, run_project_inspection},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"project", "sustainability",
+     "Record a project's sustainability measure (the client's writer): reused material "
+     "(kg, m², from which project of the partnership), a take-back agreement, an energy "
+     "renovation (kWh/m² a year before, expected and measured after), CO₂e saved and its "
+     "method. The same --id again replaces the measure (e.g. to add the measured energy).",
+     "PROJECT", "project_id", "the project's id", trinctl_sustain_record_opts,
+     trinctl_sustain_run_record},
     {"events", NULL, "List the service's events (its outbox), oldest first.", NULL, NULL,
      NULL, events_opts, run_events},
     {"ping", NULL, "Ask whether the service is up and how far its event log is.", NULL,
@@ -1238,6 +1359,12 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__rehousing_move__descriptor,
     &trin__lifecycle__set_rehousing_plan__descriptor,
     &trin__lifecycle__record_rehousing_move__descriptor,
+    &trin__lifecycle__hold_inspection__descriptor,
+    /* sustainability and reuse (issue 20, item 3) */
+    &trin__lifecycle__sustainability_measure__descriptor,
+    &trin__lifecycle__sustainability_totals__descriptor,
+    &trin__lifecycle__record_sustainability__descriptor,
+    &trin__lifecycle__sustainability_reply__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {

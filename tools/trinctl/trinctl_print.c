@@ -562,6 +562,58 @@ void trinctl_print_partnerships(FILE *f, const Trin__Lifecycle__PartnershipList 
   trinctl_table_destroy(&t);
 }
 
+char *trinctl_da_date(const char *iso, char *buf) {
+  int y, m, d;
+  char tail;
+  if (!iso || !*iso) return strcpy(buf, "-");
+  if (sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    snprintf(buf, TRINCTL_DA_DATE_BUF, "%s", iso);
+  else
+    snprintf(buf, TRINCTL_DA_DATE_BUF, "%02d.%02d.%04d", d, m, y);
+  return buf;
+}
+
+/* What next_deadline_kind means, in the sheet's words. */
+static const char *deadline_kind_text(const char *kind) {
+  if (strcmp(kind, "inspection_1y") == 0) return "the 1-year inspection";
+  if (strcmp(kind, "inspection_5y") == 0) return "the 5-year inspection";
+  if (strcmp(kind, "arbitration") == 0) return "arbitration after the umpire";
+  if (strcmp(kind, "defect") == 0) return "a defect's due date";
+  return kind;
+}
+
+/* AB18 deadlines (issue 20, item 6): the handover they count from, the
+ * inspections, the arbitration deadline and the next one, in Danish dates. */
+static void print_ab18(FILE *f, const Trin__Lifecycle__Project *p) {
+  char d1[TRINCTL_DA_DATE_BUF], d2[TRINCTL_DA_DATE_BUF];
+  fprintf(f, "\nAB18 deadlines\n");
+  if (!*p->handover_on) {
+    kv(f, "handed over", "not yet (the inspections count from the handover)");
+  } else {
+    kv(f, "handed over", "%s", trinctl_da_date(p->handover_on, d1));
+    const char *due[2] = {p->inspection_1y_due, p->inspection_5y_due};
+    const char *held[2] = {p->inspection_1y_held, p->inspection_5y_held};
+    static const char *const label[2] = {"1-year inspection", "5-year inspection"};
+    for (int i = 0; i < 2; i++) {
+      if (*held[i])
+        kv(f, label[i], "due %s, held %s", trinctl_da_date(due[i], d1),
+           trinctl_da_date(held[i], d2));
+      else
+        kv(f, label[i], "due %s, not held", trinctl_da_date(due[i], d1));
+    }
+    kv(f, "defect claims", "until %s (§ 49: 5 years after the handover)",
+       trinctl_da_date(p->inspection_5y_due, d1));
+  }
+  if (*p->arbitration_deadline)
+    kv(f, "arbitration by", "%s (§ 68: the umpire's decision binds unless taken to "
+       "arbitration within 8 weeks)", trinctl_da_date(p->arbitration_deadline, d1));
+  if (*p->next_deadline)
+    kv(f, "next deadline", "%s: %s", trinctl_da_date(p->next_deadline, d1),
+       deadline_kind_text(p->next_deadline_kind));
+  else
+    kv(f, "next deadline", "none");
+}
+
 static void print_disputes(FILE *f, const Trin__Lifecycle__Project *p) {
   char m[TRIN_MONEY_BUF];
   fprintf(f, "\nDisputes\n");
@@ -580,6 +632,11 @@ static void print_disputes(FILE *f, const Trin__Lifecycle__Project *p) {
       fprintf(f, "    resolution: %s\n", or_dash(d->resolution));
     } else {
       fprintf(f, "open\n");
+    }
+    if (*d->arbitration_deadline) {
+      char dd[TRINCTL_DA_DATE_BUF];
+      fprintf(f, "    arbitration by %s (AB18 § 68: 8 weeks after the umpire)\n",
+              trinctl_da_date(d->arbitration_deadline, dd));
     }
     static const char *const h[] = {"LEVEL", "DATE", "BY", "NOTE"};
     trinctl_table_t *t = trinctl_table_new(4, h);
@@ -658,6 +715,7 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
        p->max_dispute_level, trinctl_dispute_level_name(p->max_dispute_level));
   else kv(f, "open disputes", "0");
   kv(f, "open defects", "%d", p->open_defects);
+  print_ab18(f, p);
 
   fprintf(f, "\nStage history\n");
   static const char *const hs[] = {"STAGE", "SINCE", "NOTE"};
@@ -683,15 +741,23 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
   trinctl_table_destroy(&t);
 
   fprintf(f, "\nMilestones\n");
-  static const char *const hm[] = {"NAME", "BASELINE", "FORECAST", "ACTUAL", "VARIANCE"};
-  t = trinctl_table_new(5, hm);
+  static const char *const hm[] = {"NAME",     "BASELINE",     "FORECAST", "ACTUAL",
+                                   "VARIANCE", "PLANNED COST", "COMPLETE"};
+  t = trinctl_table_new(7, hm);
   for (size_t i = 0; i < p->n_milestones; i++) {
     const Trin__Lifecycle__Milestone *ms = p->milestones[i];
+    char kr[TRIN_MONEY_BUF], pct[48];
     trinctl_table_cell(t, "%s", ms->name);
     trinctl_table_cell(t, "%s", or_dash(ms->baseline));
     trinctl_table_cell(t, "%s", or_dash(ms->forecast));
     trinctl_table_cell(t, "%s", or_dash(ms->actual));
     trinctl_table_cell(t, "%s", trinctl_variance_text(ms->variance_days, v));
+    /* earned value's inputs (issue 20 item 1) */
+    trinctl_table_cell(t, "%s",
+                       ms->has_planned_cost_ore ? trinctl_kr(ms->planned_cost_ore, kr) : "-");
+    trinctl_table_cell(t, "%s",
+                       ms->has_percent_complete_bp ? trinctl_pct_bp(ms->percent_complete_bp, pct)
+                                                   : "-");
   }
   trinctl_table_print(f, t, 2);
   trinctl_table_destroy(&t);
@@ -701,15 +767,19 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
 
   fprintf(f, "\nDefects\n");
   static const char *const hd[] = {"ID", "SEVERITY", "FOUND AT", "REPORTED", "DUE",
-                                   "FIXED", "COST BEARER", "DESCRIPTION"};
-  t = trinctl_table_new(8, hd);
+                                   "AB18", "CLAIM LIMIT", "FIXED", "COST BEARER",
+                                   "DESCRIPTION"};
+  t = trinctl_table_new(10, hd);
   for (size_t i = 0; i < p->n_defects; i++) {
     const Trin__Lifecycle__Defect *d = p->defects[i];
+    char dd[TRINCTL_DA_DATE_BUF];
     trinctl_table_cell(t, "%s", d->id);
     trinctl_table_cell(t, "%s", or_dash(d->severity));
     trinctl_table_cell(t, "%s", or_dash(d->found_at));
     trinctl_table_cell(t, "%s", or_dash(d->reported_on));
     trinctl_table_cell(t, "%s", or_dash(d->due_on));
+    trinctl_table_cell(t, "§ %d%s", d->ab18_section, d->after_claim_limit ? ", late" : "");
+    trinctl_table_cell(t, "%s", trinctl_da_date(d->claim_limit, dd));
     /* A reported repair waits for the client: still open, so say both. */
     if (*d->fixed_on)
       trinctl_table_cell(t, "%s", d->fixed_on);
@@ -726,6 +796,25 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
   }
   trinctl_table_print(f, t, 2);
   trinctl_table_destroy(&t);
+}
+
+void trinctl_print_earned_value(FILE *f, const Trin__Aggregator__StatusRow *r) {
+  char a[48], b[48];
+  fprintf(f, "\nEarned value (the status feed's row, as of today)\n");
+  if (r->has_spi_x100)
+    kv(f, "SPI", "%s (EV/PV: below 1 behind the plan)", trinctl_num(r->spi_x100, 2, a));
+  else
+    kv(f, "SPI", "- (needs a price budget, a plan begun and a percent complete reported)");
+  if (r->has_cpi_x100)
+    kv(f, "CPI", "%s (EV/AC: below 1 over cost)", trinctl_num(r->cpi_x100, 2, a));
+  else kv(f, "CPI", "- (needs a percent complete reported and actual costs)");
+  if (r->has_eac_ore) {
+    kv(f, "EAC", "%s", trinctl_kr(r->eac_ore, a));
+    kv(f, "VAC", "%s%s", trinctl_kr(r->vac_ore, b), r->vac_ore < 0 ? " (overrun expected)" : "");
+  } else {
+    kv(f, "EAC", "- (needs CPI and something earned)");
+    kv(f, "VAC", "-");
+  }
 }
 
 void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l) {
@@ -761,9 +850,9 @@ void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l) {
 
 void trinctl_print_disputes(FILE *f, const Trin__Lifecycle__DisputeList *l) {
   static const char *const h[] = {"ID", "PROJECT", "PARTNERSHIP", "LEVEL", "STATUS",
-                                  "OPENED", "RAISED BY", "AMOUNT", "TITLE"};
-  trinctl_table_t *t = trinctl_table_new(9, h);
-  char m[TRINCTL_NUM_BUF];
+                                  "ARBITRATION BY", "OPENED", "RAISED BY", "AMOUNT", "TITLE"};
+  trinctl_table_t *t = trinctl_table_new(10, h);
+  char m[TRINCTL_NUM_BUF], dd[TRINCTL_DA_DATE_BUF];
   for (size_t i = 0; i < l->n_disputes; i++) {
     const Trin__Lifecycle__Dispute *d = l->disputes[i]->dispute;
     const Trin__Lifecycle__ProjectRef *p = l->disputes[i]->project;
@@ -774,6 +863,7 @@ void trinctl_print_disputes(FILE *f, const Trin__Lifecycle__DisputeList *l) {
     trinctl_table_cell(t, "%d %s", d->level, trinctl_dispute_level_name(d->level));
     if (d->resolved) trinctl_table_cell(t, "resolved %s", or_dash(d->resolved_on));
     else trinctl_table_cell(t, "open");
+    trinctl_table_cell(t, "%s", trinctl_da_date(d->arbitration_deadline, dd));
     trinctl_table_cell(t, "%s", or_dash(d->opened_on));
     trinctl_table_cell(t, "%s", or_dash(d->raised_by));
     trinctl_table_cell(t, "%s", trinctl_kr(d->amount_ore, m));
@@ -785,8 +875,10 @@ void trinctl_print_disputes(FILE *f, const Trin__Lifecycle__DisputeList *l) {
 
 void trinctl_print_defects(FILE *f, const Trin__Lifecycle__DefectList *l) {
   static const char *const h[] = {"ID", "PROJECT", "PARTNERSHIP", "SEVERITY", "STATUS",
-                                  "REPORTED", "DUE", "COST BEARER", "DESCRIPTION"};
-  trinctl_table_t *t = trinctl_table_new(9, h);
+                                  "REPORTED", "DUE", "AB18", "CLAIM LIMIT", "COST BEARER",
+                                  "DESCRIPTION"};
+  trinctl_table_t *t = trinctl_table_new(11, h);
+  char dd[TRINCTL_DA_DATE_BUF];
   size_t overdue = 0;
   for (size_t i = 0; i < l->n_defects; i++) {
     const Trin__Lifecycle__Defect *d = l->defects[i]->defect;
@@ -802,6 +894,8 @@ void trinctl_print_defects(FILE *f, const Trin__Lifecycle__DefectList *l) {
     overdue += l->defects[i]->overdue;
     trinctl_table_cell(t, "%s", or_dash(d->reported_on));
     trinctl_table_cell(t, "%s", or_dash(d->due_on));
+    trinctl_table_cell(t, "§ %d%s", d->ab18_section, d->after_claim_limit ? ", late" : "");
+    trinctl_table_cell(t, "%s", trinctl_da_date(d->claim_limit, dd));
     trinctl_table_cell(t, "%s", or_dash(d->cost_bearer));
     trinctl_table_cell(t, "%s", or_dash(d->description));
   }

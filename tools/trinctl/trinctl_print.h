@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "trin/aggregator.pb-c.h"
 #include "trin/envelope.pb-c.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_err.h"
@@ -67,6 +68,9 @@ void trinctl_print_partnerships(FILE *f, const Trin__Lifecycle__PartnershipList 
  * variance, disputes with their steps, defects. */
 void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p);
 void trinctl_print_projects(FILE *f, const Trin__Lifecycle__ProjectList *l);
+/* Earned value (issue 20 item 1): the status row's SPI, CPI, EAC and VAC,
+ * each with why it is empty when it is. */
+void trinctl_print_earned_value(FILE *f, const Trin__Aggregator__StatusRow *r);
 void trinctl_print_events(FILE *f, const Trin__EventBatch *b);
 /* Lists across partnerships (issue 19): one row per dispute / defect with
  * its project; defects say which are overdue on the list's as_of. */
@@ -98,5 +102,10 @@ char *trinctl_num_text(const char *machine, bool sign, char *buf);
 
 /* "+12 days", "-3 days", "on time". buf >= 24 bytes. */
 char *trinctl_variance_text(int days, char *buf);
+/* An ISO date ("2026-06-15") as a Danish date ("15.06.2026"), for the AB18
+ * deadlines (issue 20, item 6); "-" for "" and the text itself when it is
+ * not a date. buf holds TRINCTL_DA_DATE_BUF bytes. */
+#define TRINCTL_DA_DATE_BUF 16
+char *trinctl_da_date(const char *iso, char *buf);
 
 #endif

@@ -86,12 +86,27 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.benchmark.ListProperties", "benchmark properties"},
     {"trin.benchmark.ImportIkuCsv", "benchmark iku-import"},
     {"trin.benchmark.QueryIku", "benchmark iku"},
+    {"trin.benchmark.QueryRepetition", "benchmark repetition"},
     {"trin.token.CreateToken", "token create"},
     {"trin.token.RevokeToken", "token revoke"},
     {"trin.token.ListTokens", "token list"},
     /* issue 20, item 7: survey exports as they come */
     {"trin.survey.SetImportMapping", "survey mapping-set"},
     {"trin.survey.GetImportMapping", "survey mapping-show"},
+    /* issue 20, item 6: AB18 deadlines */
+    {"trin.lifecycle.HoldInspection", "project inspection"},
+    /* earned value (issue 20 item 1): `project show --earned-value` */
+    {"trin.aggregator.GetProjectRow", "project show"},
+    /* sustainability and reuse (issue 20, item 3) */
+    {"trin.lifecycle.RecordSustainability", "project sustainability"},
+    /* networks: benchlearning circles and buyer groups (issue 20, item 8) */
+    {"trin.benchmark.SetNetwork", "benchmark network-set"},
+    {"trin.benchmark.SetNetworkMember", "benchmark network-member"},
+    {"trin.benchmark.SetNetworkRequirement", "benchmark network-requirement"},
+    {"trin.benchmark.AddNetworkAdoption", "benchmark network-adopt"},
+    {"trin.benchmark.GetNetwork", "benchmark network-show"},
+    {"trin.benchmark.QueryNetworkFigure", "benchmark network-query"},
+    {"trin.benchmark.QueryNetworkHistory", "benchmark network-history"},
 };
 
 const trinctl_request_t *trinctl_requests(size_t *n) {
