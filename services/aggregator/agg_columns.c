@@ -67,6 +67,9 @@ const agg_column_t AGG_COLUMNS[AGG_NCOLS] = {
     {"energy_saving_expected_kwh_m2", AGG_T_DEC2, "lifecycle"},
     {"energy_saved_kwh", AGG_T_INT64, "lifecycle"},
     {"co2e_saving_kg_m2", AGG_T_DEC2, "lifecycle"},
+    /* lessons learned (issue 20, item 5) */
+    {"lessons", AGG_T_INT32, "lifecycle"},
+    {"lessons_adopted", AGG_T_INT32, "lifecycle"},
 };
 
 int agg_column_find(const char *name, size_t len) {
@@ -178,6 +181,9 @@ void agg_row_get(const agg_row_t *r, agg_col_t col, agg_value_t *v) {
     case AGG_COL_CO2E_SAVING_KG_M2:
       v_num(v, r->sustain_has & AGG_SUSTAIN_HAS_CO2E, r->co2e_x100);
       break;
+    /* lessons learned (issue 20, item 5) */
+    case AGG_COL_LESSONS: v_num(v, lc, r->lessons); break;
+    case AGG_COL_LESSONS_ADOPTED: v_num(v, lc, r->lessons_adopted); break;
     default: break;
   }
 }

@@ -100,6 +100,8 @@ static int apply_project(agg_rows_t *r, const Trin__Lifecycle__ProjectEvent *pe,
   agg_row_set_date(&row->start_date, p->start_date, &ch);
   int rc = apply_milestone(row, pe->milestone, &ch);
   apply_sustainability(row, p->sustainability, &ch);
+  agg_row_set_i32(&row->lessons, p->lessons, &ch); /* issue 20, item 5 */
+  agg_row_set_i32(&row->lessons_adopted, p->lessons_adopted, &ch);
   agg_rows_finish(r, row, ch, when);
   return rc;
 }

@@ -100,6 +100,10 @@ void agg_row_to_proto(const agg_row_t *r, trin_arena_t *ar, Trin__Aggregator__St
   o->energy_saved_kwh = r->energy_saved_kwh;
   o->has_co2e_saving_kg_m2_x100 = (r->sustain_has & AGG_SUSTAIN_HAS_CO2E) != 0;
   o->co2e_saving_kg_m2_x100 = r->co2e_x100;
+  /* lessons learned (issue 20, item 5) */
+  o->has_lessons = o->has_lessons_adopted = lc;
+  o->lessons = r->lessons;
+  o->lessons_adopted = r->lessons_adopted;
   o->seq = r->seq;
   o->updated_at = "";
   if (r->updated_at) {

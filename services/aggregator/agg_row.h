@@ -87,6 +87,8 @@ typedef struct agg_row {
   uint8_t sustain_has; /* AGG_SUSTAIN_HAS_* */
   int32_t sustain_measures, energy_saving_x100, energy_expected_x100, co2e_x100;
   int64_t reused_kg, reused_between_kg, energy_saved_kwh;
+  /* Lessons learned (issue 20, item 5): the lifecycle's counts. */
+  int32_t lessons, lessons_adopted;
   /* Bookkeeping: on the table's dirty list (agg_rows.h). */
   bool dirty;
 } agg_row_t;

@@ -401,6 +401,8 @@ int agg_rows_load_state(agg_rows_t *r, const uint8_t *data, size_t len, trin_err
   row->energy_expected_x100 = o->energy_saving_expected_kwh_m2_x100;
   row->energy_saved_kwh = o->energy_saved_kwh;
   row->co2e_x100 = o->co2e_saving_kg_m2_x100;
+  row->lessons = o->lessons; /* issue 20, item 5 */
+  row->lessons_adopted = o->lessons_adopted;
   row->sustain_has =
       (uint8_t)((o->has_energy_saving_kwh_m2_x100 ? AGG_SUSTAIN_HAS_ENERGY : 0) |
                 (o->has_energy_saving_expected_kwh_m2_x100 ? AGG_SUSTAIN_HAS_EXPECTED : 0) |

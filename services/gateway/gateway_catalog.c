@@ -146,6 +146,10 @@ static const route_t ROUTES[] = {
     /* lifecycle: sustainability and reuse (issue 20, item 3) */
     {"trin.lifecycle.RecordSustainability", "POST",
      "/api/v1/projects/{project_id}/sustainability"},
+    /* lifecycle: lessons learned (issue 20, item 5) */
+    {"trin.lifecycle.RecordLesson", "POST", "/api/v1/projects/{project_id}/lessons"},
+    {"trin.lifecycle.AdoptLesson", "POST", "/api/v1/projects/{project_id}/lesson-adoptions"},
+    {"trin.lifecycle.ListLessons", "GET", "/api/v1/lessons"},
 };
 #define NROUTES (sizeof ROUTES / sizeof *ROUTES)
 

@@ -60,6 +60,12 @@ static const trin_access_rule_t RULES[] = {
     /* sustainability and reuse (issue 20, item 3): the client's writers
      * record the project's measures, as they keep its other facts */
     {"trin.lifecycle.RecordSustainability", R(WRITER), TRIN_SCOPE_OWN},
+    /* lessons learned (issue 20, item 5): learned on site as much as in the
+     * client's office, so every member that takes part in the project
+     * records a lesson and its project's adoptions; readers list them */
+    {"trin.lifecycle.RecordLesson", R(WRITER) | R(CALCULATOR) | R(ADVISOR), TRIN_SCOPE_MEMBER},
+    {"trin.lifecycle.AdoptLesson", R(WRITER) | R(CALCULATOR) | R(ADVISOR), TRIN_SCOPE_MEMBER},
+    {"trin.lifecycle.ListLessons", READERS, TRIN_SCOPE_MEMBER}, /* filtered */
 };
 
 /* What each request does, for refusals and docs/roles.md (a request added
@@ -100,6 +106,10 @@ static const trin_access_words_t WORDS[] = {
     {"trin.lifecycle.HoldInspection", "record a 1- or 5-year inspection as held"},
     /* sustainability and reuse (issue 20, item 3) */
     {"trin.lifecycle.RecordSustainability", "record a project's sustainability measure"},
+    /* lessons learned (issue 20, item 5) */
+    {"trin.lifecycle.RecordLesson", "record a lesson learned in a project"},
+    {"trin.lifecycle.AdoptLesson", "record that a project adopted another project's lesson"},
+    {"trin.lifecycle.ListLessons", "list lessons learned and their adoptions"},
 };
 
 const trin_access_table_t lifecycle_access = {"lifecycle", RULES, sizeof RULES / sizeof *RULES,

@@ -12,6 +12,7 @@
 #include "lifecycle_rehousing_store.h"
 #include "lifecycle_rules.h"
 #include "lifecycle_store.h"
+#include "lifecycle_lessons_handlers.h"
 #include "lifecycle_sustain_handlers.h"
 #include "trin/lifecycle.pb-c.h"
 #include "trin_arena.h"
@@ -1369,5 +1370,7 @@ int lifecycle_handlers_register(trin_server_t *s) {
   ROUTE(hold_inspection, hold_inspection);
 #undef ROUTE
   /* sustainability and reuse (issue 20, item 3) */
-  return lifecycle_sustain_handlers_register(s);
+  int rc = lifecycle_sustain_handlers_register(s);
+  /* lessons learned (issue 20, item 5) */
+  return rc ? rc : lifecycle_lessons_handlers_register(s);
 }

@@ -8,6 +8,7 @@
 
 #include "lifecycle_ab18.h"
 #include "lifecycle_access.h"
+#include "lifecycle_lessons_store.h"
 #include "lifecycle_rehousing_store.h"
 #include "lifecycle_rules.h"
 #include "lifecycle_sustain_store.h"
@@ -164,6 +165,7 @@ int lifecycle_store_migrate(trin_store_t *s, trin_err_t *err) {
   if (!rc)
     rc = trin_store_migrate(s, "lifecycle_earned_value", EARNED_VALUE_MIGRATIONS, 1, err);
   if (!rc) rc = lifecycle_sustain_store_migrate(s, err);
+  if (!rc) rc = lifecycle_lessons_store_migrate(s, err); /* issue 20, item 5 */
   /* Who may see what: the membership tables every service keeps. */
   return rc ? rc : lifecycle_access_migrate(s, err);
 }
@@ -693,6 +695,8 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
   if (rc != TRIN_STORE_ROW) return rc;
   /* Rehousing figures travel with every event; its movements with the lists. */
   if ((rc = lifecycle_rehousing_store_fill(s, a, out, with_lists, err))) return rc;
+  /* So do the lesson counts (issue 20, item 5). */
+  if ((rc = lifecycle_lessons_store_fill(s, out, err))) return rc;
   /* Sustainability totals (issue 20, item 3) travel with every project. */
   rc = lifecycle_sustain_store_totals(s, out->id, out->gross_area_m2, a, &out->sustainability,
                                       with_lists ? &out->sustainability_measures : NULL,
@@ -730,7 +734,8 @@ int lifecycle_store_project_list(trin_store_t *s, const lifecycle_project_filter
   trin_stmt_reset(st);
   if (rc == TRIN_STORE_ROW) rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
   for (size_t i = 0; rc == TRIN_OK && i < v.n; i++)
-    rc = lifecycle_rehousing_store_fill(s, a, v.items[i], false, err);
+    if (!(rc = lifecycle_rehousing_store_fill(s, a, v.items[i], false, err)))
+      rc = lifecycle_lessons_store_fill(s, v.items[i], err);
   *out = (lifecycle_project_msg_t **)v.items;
   *n = v.n;
   return rc;

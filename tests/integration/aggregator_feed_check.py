@@ -54,6 +54,8 @@ COLUMNS = {
     "reused_between_projects_kg": "Edm.Int64", "energy_saving_kwh_m2": "Edm.Decimal",
     "energy_saving_expected_kwh_m2": "Edm.Decimal", "energy_saved_kwh": "Edm.Int64",
     "co2e_saving_kg_m2": "Edm.Decimal",
+    # lessons learned (issue 20, item 5)
+    "lessons": "Edm.Int32", "lessons_adopted": "Edm.Int32",
 }
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"

@@ -16,6 +16,7 @@
 #include "trin_money.h"
 #include "trinctl_print.h"
 #include "trinctl_token.h"
+#include "trinctl_lessons.h"
 #include "trinctl_sustain.h"
 
 /* ------------------------------------------------------- enumeration words
@@ -396,6 +397,7 @@ static int run_project_show(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   } else if (!rc) {
     trinctl_print_project(ctx->out, r->project);
     trinctl_sustain_print(ctx->out, r->project); /* issue 20, item 3 */
+    trinctl_lessons_print(ctx->out, r->project); /* item 5 */
     if (row) trinctl_print_earned_value(ctx->out, row);
   }
   trin_codec_free(row);
@@ -1288,6 +1290,21 @@ const trinctl_cmd_t trinctl_lifecycle_cmds[] = {
      "method. The same --id again replaces the measure (e.g. to add the measured energy).",
      "PROJECT", "project_id", "the project's id", trinctl_sustain_record_opts,
      trinctl_sustain_run_record},
+    /* lessons learned (issue 20, item 5) */
+    {"lesson", "record",
+     "Record what a project learned (any member taking part: client, advisor, contractor): "
+     "the lesson in words, its category and date. The same --id again corrects it.",
+     "PROJECT", "project_id", "the project it was learned in", trinctl_lesson_record_opts,
+     trinctl_lesson_run_record},
+    {"lesson", "adopt",
+     "Record that PROJECT adopted a lesson of another project of its partnership, with the "
+     "effect in words and, where it was measured, the change in a repetition measure.",
+     "PROJECT", "project_id", "the adopting project", trinctl_lesson_adopt_opts,
+     trinctl_lesson_run_adopt},
+    {"lesson", "list",
+     "List the lessons learned you may read, oldest first, each with the projects that "
+     "adopted it; the filters combine.",
+     NULL, NULL, NULL, trinctl_lesson_list_opts, trinctl_lesson_run_list},
     {"events", NULL, "List the service's events (its outbox), oldest first.", NULL, NULL,
      NULL, events_opts, run_events},
     {"ping", NULL, "Ask whether the service is up and how far its event log is.", NULL,
@@ -1365,6 +1382,14 @@ static const ProtobufCMessageDescriptor *const known_types[] = {
     &trin__lifecycle__sustainability_totals__descriptor,
     &trin__lifecycle__record_sustainability__descriptor,
     &trin__lifecycle__sustainability_reply__descriptor,
+    /* lessons learned (issue 20, item 5) */
+    &trin__lifecycle__lesson__descriptor,
+    &trin__lifecycle__lesson_adoption__descriptor,
+    &trin__lifecycle__record_lesson__descriptor,
+    &trin__lifecycle__adopt_lesson__descriptor,
+    &trin__lifecycle__lesson_reply__descriptor,
+    &trin__lifecycle__list_lessons__descriptor,
+    &trin__lifecycle__lesson_list__descriptor,
 };
 
 const ProtobufCMessageDescriptor *trinctl_lifecycle_resolve(const char *full_name) {

@@ -99,6 +99,10 @@ static const trinctl_request_t REQUESTS[] = {
     {"trin.aggregator.GetProjectRow", "project show"},
     /* sustainability and reuse (issue 20, item 3) */
     {"trin.lifecycle.RecordSustainability", "project sustainability"},
+    /* lessons learned (issue 20, item 5) */
+    {"trin.lifecycle.RecordLesson", "lesson record"},
+    {"trin.lifecycle.AdoptLesson", "lesson adopt"},
+    {"trin.lifecycle.ListLessons", "lesson list"},
     /* networks: benchlearning circles and buyer groups (issue 20, item 8) */
     {"trin.benchmark.SetNetwork", "benchmark network-set"},
     {"trin.benchmark.SetNetworkMember", "benchmark network-member"},
