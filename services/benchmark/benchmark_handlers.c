@@ -13,6 +13,7 @@
 #include "benchmark_repetition_handlers.h"
 #include "benchmark_network_handlers.h"
 #include "benchmark_store.h"
+#include "benchmark_view.h"
 #include "trin_arena.h"
 #include "trin_id.h"
 #include "trin_log.h"
@@ -60,43 +61,8 @@ static int authorise_property(trin_request_t *req, const char *property_id, cons
   return rc;
 }
 
-/* Whose eyes figures are shown through (open and anonymous benchmarking):
- * the caller's own organisation, from its key — never from the body.
- * id NULL = no viewer (an operator key, a service key, a local endpoint):
- * the anonymous view. idx -1 = the service does not know the organisation
- * (no figures of its own yet): anonymous too, apart from itself. */
-typedef struct {
-  const char *id;
-  bool open;
-  int32_t idx;
-} viewer_t;
-
-/* viewer_org, given, must be the caller's own organisation. A restricted
- * caller naming another is refused in the access words (who, which role);
- * an operator may name any, and that is written to the audit trail as a
- * benchmark.viewed_as event (the request itself as its payload, the
- * operator as its actor); the rest is benchmark_viewer_resolve. */
-static int viewer_of(benchmark_service_t *svc, trin_request_t *req, const ProtobufCMessage *msg,
-                     const char *given, viewer_t *out, trin_err_t *err) {
-  *out = (viewer_t){NULL, false, -1};
-  const char *mine = trin_access_caller_org(req);
-  bool operator = trin_access_unrestricted(trin_request_caller(req));
-  int rc = trin_access_require_org(req, given, "viewer_org", err);
-  if (!rc) rc = benchmark_viewer_resolve(mine, given, "viewer_org", operator, &out->id, err);
-  if (rc || !out->id) return rc;
-  if (operator && !(mine && *mine)) {
-    trin_event_id_t ids[1] = {{"organisation", out->id}};
-    uint64_t seq;
-    rc = trin_request_emit(req, "benchmark.viewed_as", out->id, ids, 1, msg, &seq, err);
-    if (rc) return rc;
-  }
-  out->idx = benchmark_index_org_find(svc->ix, out->id);
-  if (out->idx >= 0) out->open = benchmark_index_org(svc->ix, out->idx)->open;
-  return TRIN_OK;
-}
-
 /* May the viewer see organisation o by name? Refused in words saying why. */
-static int named_to(const viewer_t *v, const benchmark_org_t *o, const char *field,
+static int named_to(const benchmark_viewer_t *v, const benchmark_org_t *o, const char *field,
                     trin_err_t *err) {
   if (benchmark_name_visible(v->id, v->open, o->id, o->open)) return TRIN_OK;
   if (!v->id)
@@ -331,22 +297,11 @@ static int import_csv(trin_request_t *req, const ProtobufCMessage *msg, void *da
 
 /* ---- queries ------------------------------------------------------------------------------ */
 
-static void figure_def(int f, Trin__Benchmark__FigureDef *d) {
-  const benchmark_figure_t *fig = &benchmark_figures[f];
-  trin__benchmark__figure_def__init(d);
-  d->name = (char *)fig->name;
-  d->unit = (char *)fig->unit;
-  d->scale = fig->scale;
-  d->direction = (char *)benchmark_direction_name(fig->direction);
-  d->kind = (char *)benchmark_kind_name(fig->kind);
-  d->formula = (char *)fig->formula;
-}
-
 static int list_figures(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                         trin_err_t *err) {
   Trin__Benchmark__FigureDef defs[BENCHMARK_FIG_COUNT], *pd[BENCHMARK_FIG_COUNT];
   for (int i = 0; i < BENCHMARK_FIG_COUNT; i++) {
-    figure_def(i, &defs[i]);
+    benchmark_view_figure_def(i, &defs[i]);
     pd[i] = &defs[i];
   }
   Trin__Benchmark__FigureList list = TRIN__BENCHMARK__FIGURE_LIST__INIT;
@@ -389,26 +344,12 @@ static int check_year(int f, int year, const char *field, trin_err_t *err) {
   return benchmark_range_check(year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, field, err);
 }
 
-static void fill_entry(Trin__Benchmark__Entry *e, const benchmark_ranked_t *it,
-                       const benchmark_org_t *o, bool named, bool you, bool with_rank,
-                       const char *anon_label) {
-  trin__benchmark__entry__init(e);
-  e->named = named;
-  e->you = you;
-  e->label = named ? o->name : (char *)anon_label;
-  e->org_id = named ? o->id : (char *)"";
-  e->value = it->value;
-  e->rank = with_rank ? it->rank : 0;
-  e->percentile_x100 = with_rank ? it->percentile_x100 : 0;
-  e->properties = it->count;
-}
-
 static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *data,
                         trin_err_t *err) {
   benchmark_service_t *svc = data;
   const Trin__Benchmark__QueryFigure *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
-  viewer_t viewer;
+  benchmark_viewer_t viewer;
   benchmark_peer_t peer;
   int rc;
   int f = benchmark_figure_find(m->figure, "figure", err);
@@ -420,7 +361,7 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
                       "may not be below the service's minimum of %d", svc->min_group);
     goto out;
   }
-  TRY(viewer_of(svc, req, msg, m->viewer_org, &viewer, err));
+  TRY(benchmark_view_viewer(svc, req, msg, m->viewer_org, &viewer, err));
   int min_group = m->min_group ? m->min_group : svc->min_group;
   const benchmark_ranking_t *r = NULL;
   if (benchmark_index_rank(svc->ix, f, m->year, &peer, &r)) {
@@ -428,7 +369,7 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
     goto out;
   }
   Trin__Benchmark__FigureDef def;
-  figure_def(f, &def);
+  benchmark_view_figure_def(f, &def);
   Trin__Benchmark__FigureReport rep = TRIN__BENCHMARK__FIGURE_REPORT__INIT;
   Trin__Benchmark__Distribution dist = TRIN__BENCHMARK__DISTRIBUTION__INIT;
   Trin__Benchmark__Entry ve;
@@ -460,14 +401,14 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
       const benchmark_org_t *o = benchmark_index_org(svc->ix, r->items[i].org);
       bool named = benchmark_name_visible(viewer.id, viewer.open, o->id, o->open);
       const char *label = named ? "" : trin_arena_printf(&a, "anonymous #%d", ++anon);
-      fill_entry(&es[i], &r->items[i], o, named, mine && r->items[i].org == viewer.idx, true,
+      benchmark_view_fill_entry(&es[i], &r->items[i], o, named, mine && r->items[i].org == viewer.idx, true,
                  label);
       rep.entries[i] = &es[i];
     }
     rep.n_entries = r->n;
   }
   if (mine) {
-    fill_entry(&ve, mine, benchmark_index_org(svc->ix, viewer.idx), true, true, !rep.suppressed,
+    benchmark_view_fill_entry(&ve, mine, benchmark_index_org(svc->ix, viewer.idx), true, true, !rep.suppressed,
                "");
     rep.viewer = &ve;
   }
@@ -486,7 +427,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
   benchmark_service_t *svc = data;
   const Trin__Benchmark__QueryHistory *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
-  viewer_t viewer;
+  benchmark_viewer_t viewer;
   benchmark_peer_t peer;
   int rc;
   int f = benchmark_figure_find(m->figure, "figure", err);
@@ -498,7 +439,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
                             "to_year", err));
   TRY(benchmark_range_check(m->to_year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "to_year", err));
   TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
-  TRY(viewer_of(svc, req, msg, m->viewer_org, &viewer, err));
+  TRY(benchmark_view_viewer(svc, req, msg, m->viewer_org, &viewer, err));
   int32_t org = benchmark_index_org_find(svc->ix, m->org_id);
   if (org < 0) {
     rc = trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
@@ -540,7 +481,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
     }
   }
   Trin__Benchmark__FigureDef def;
-  figure_def(f, &def);
+  benchmark_view_figure_def(f, &def);
   Trin__Benchmark__History h = TRIN__BENCHMARK__HISTORY__INIT;
   h.figure = &def;
   h.org_id = o->id;
@@ -558,10 +499,10 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
                                 trin_err_t *err) {
   benchmark_service_t *svc = data;
   const Trin__Benchmark__ComparePartnerships *m = (const void *)msg;
-  viewer_t viewer;
+  benchmark_viewer_t viewer;
   int32_t org = -1;
   int rc = check_year(BENCHMARK_PROPERTY_FIGURES, m->year, "year", err);
-  if (!rc) rc = viewer_of(svc, req, msg, m->viewer_org, &viewer, err);
+  if (!rc) rc = benchmark_view_viewer(svc, req, msg, m->viewer_org, &viewer, err);
   if (rc) return rc;
   if (*nz(m->org_id)) {
     if ((rc = trin_id_check(m->org_id, "org_id", err))) return rc;
@@ -590,7 +531,7 @@ static int compare_partnerships(trin_request_t *req, const ProtobufCMessage *msg
     trin__benchmark__comparison_row__init(&rows[k]);
     trin__benchmark__comparison_side__init(&in[k]);
     trin__benchmark__comparison_side__init(&outs[k]);
-    figure_def(f, &defs[k]);
+    benchmark_view_figure_def(f, &defs[k]);
     in[k].projects = si.count;
     in[k].has_value = si.has_value;
     in[k].value = si.has_value ? si.value : 0;

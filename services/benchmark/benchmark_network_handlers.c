@@ -10,6 +10,7 @@
 #include "benchmark_access.h"
 #include "benchmark_network.h"
 #include "benchmark_network_store.h"
+#include "benchmark_view.h"
 #include "trin/benchmark.pb-c.h"
 #include "trin_access.h"
 #include "trin_arena.h"
@@ -269,47 +270,9 @@ static int get_network(trin_request_t *req, const ProtobufCMessage *msg, void *d
 
 /* ---- figures ------------------------------------------------------------------------- */
 
-/* Whose eyes: as benchmark_handlers' viewer — the caller's organisation;
- * an operator may name one, written to the audit trail. */
-typedef struct {
-  const char *id;
-  bool open;
-  int32_t idx;
-} viewer_t;
-
-static int viewer_of(benchmark_service_t *svc, trin_request_t *req, const ProtobufCMessage *msg,
-                     const char *given, viewer_t *out, trin_err_t *err) {
-  *out = (viewer_t){NULL, false, -1};
-  const char *mine = trin_access_caller_org(req);
-  bool operator = operator_of(req);
-  int rc = trin_access_require_org(req, given, "viewer_org", err);
-  if (!rc) rc = benchmark_viewer_resolve(mine, given, "viewer_org", operator, &out->id, err);
-  if (rc || !out->id) return rc;
-  if (operator && !(mine && *mine)) {
-    trin_event_id_t ids[1] = {{"organisation", out->id}};
-    uint64_t seq;
-    rc = trin_request_emit(req, "benchmark.viewed_as", out->id, ids, 1, msg, &seq, err);
-    if (rc) return rc;
-  }
-  out->idx = benchmark_index_org_find(svc->ix, out->id);
-  if (out->idx >= 0) out->open = benchmark_index_org(svc->ix, out->idx)->open;
-  return TRIN_OK;
-}
-
 static int check_year(int f, int year, trin_err_t *err) {
   if (benchmark_figures[f].kind == BENCHMARK_KIND_PORTFOLIO && year == 0) return TRIN_OK;
   return benchmark_range_check(year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "year", err);
-}
-
-static void figure_def(int f, Trin__Benchmark__FigureDef *d) {
-  const benchmark_figure_t *x = &benchmark_figures[f];
-  trin__benchmark__figure_def__init(d);
-  d->name = (char *)x->name;
-  d->unit = (char *)x->unit;
-  d->scale = x->scale;
-  d->direction = (char *)benchmark_direction_name(x->direction);
-  d->kind = (char *)benchmark_kind_name(x->kind);
-  d->formula = (char *)x->formula;
 }
 
 /* The ranking of figure f in year split into the network's members on
@@ -357,23 +320,9 @@ static void fill_side(Trin__Benchmark__NetworkSide *p, const benchmark_network_s
   p->reason = (char *)s->reason;
 }
 
-static void fill_entry(Trin__Benchmark__Entry *e, const benchmark_ranked_t *it,
-                       const benchmark_org_t *o, bool named, bool you, bool with_rank,
-                       const char *anon_label) {
-  trin__benchmark__entry__init(e);
-  e->named = named;
-  e->you = you;
-  e->label = named ? o->name : (char *)anon_label;
-  e->org_id = named ? o->id : (char *)"";
-  e->value = it->value;
-  e->rank = with_rank ? it->rank : 0;
-  e->percentile_x100 = with_rank ? it->percentile_x100 : 0;
-  e->properties = it->count;
-}
-
 /* Names inside an open network go to its members on the date and its
  * administrator; everyone else sees names as open benchmarking allows. */
-static bool named(const Trin__Benchmark__Network *n, const viewer_t *v, trin_date_t date,
+static bool named(const Trin__Benchmark__Network *n, const benchmark_viewer_t *v, trin_date_t date,
                   const benchmark_org_t *o) {
   bool inside = v->id && (strcmp(v->id, n->admin_org) == 0 || member_on(n, v->id, date));
   return benchmark_network_name_visible(n->open_inside && inside, v->id, v->open, o->id,
@@ -387,7 +336,7 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
   trin_arena_t a = TRIN_ARENA_INIT;
   Trin__Benchmark__Network n;
   split_t s = {0};
-  viewer_t viewer;
+  benchmark_viewer_t viewer;
   trin_date_t date;
   int rc;
   int f = benchmark_figure_find(m->figure, "figure", err);
@@ -397,13 +346,13 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
   if (date == TRIN_DATE_NONE)
     date = m->year ? benchmark_network_year_date(m->year) : trin_date_today();
   TRY(network_of(req, m->network_id, &a, &n, err));
-  TRY(viewer_of(svc, req, msg, m->viewer_org, &viewer, err));
+  TRY(benchmark_view_viewer(svc, req, msg, m->viewer_org, &viewer, err));
   TRY(split_of(svc, &n, f, m->year, date, &s, err));
   benchmark_network_side_t net, rest;
   benchmark_network_side(s.in, s.nin, svc->min_group, "in the network", &net);
   benchmark_network_side(s.out, s.nout, svc->min_group, "outside the network", &rest);
   Trin__Benchmark__FigureDef def;
-  figure_def(f, &def);
+  benchmark_view_figure_def(f, &def);
   Trin__Benchmark__NetworkSide pn, pr;
   fill_side(&pn, &net);
   fill_side(&pr, &rest);
@@ -433,13 +382,13 @@ static int query_figure(trin_request_t *req, const ProtobufCMessage *msg, void *
       const benchmark_org_t *o = benchmark_index_org(svc->ix, s.in[i].org);
       bool nm = named(&n, &viewer, date, o);
       const char *label = nm ? "" : trin_arena_printf(&a, "anonymous #%d", ++anon);
-      fill_entry(&es[i], &s.in[i], o, nm, mine && s.in[i].org == viewer.idx, true, label);
+      benchmark_view_fill_entry(&es[i], &s.in[i], o, nm, mine && s.in[i].org == viewer.idx, true, label);
       rep.entries[i] = &es[i];
     }
     rep.n_entries = s.nin;
   }
   if (mine) {
-    fill_entry(&ve, mine, benchmark_index_org(svc->ix, viewer.idx), true, true, !rep.suppressed,
+    benchmark_view_fill_entry(&ve, mine, benchmark_index_org(svc->ix, viewer.idx), true, true, !rep.suppressed,
                "");
     rep.viewer = &ve;
     rep.has_member_difference = net.shown;
@@ -460,7 +409,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
   const Trin__Benchmark__QueryNetworkHistory *m = (const void *)msg;
   trin_arena_t a = TRIN_ARENA_INIT;
   Trin__Benchmark__Network n;
-  viewer_t viewer;
+  benchmark_viewer_t viewer;
   int rc;
   int f = benchmark_figure_find(m->figure, "figure", err);
   if (f < 0) return TRIN_EINVALID;
@@ -471,7 +420,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
                             "to_year", err));
   TRY(benchmark_range_check(m->to_year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "to_year", err));
   TRY(network_of(req, m->network_id, &a, &n, err));
-  TRY(viewer_of(svc, req, msg, m->viewer_org, &viewer, err));
+  TRY(benchmark_view_viewer(svc, req, msg, m->viewer_org, &viewer, err));
   int32_t org = benchmark_index_org_find(svc->ix, m->org_id);
   if (org < 0) {
     rc = trin_err_set(err, TRIN_ENOTFOUND, "org_id", "no organisation '%s'", m->org_id);
@@ -519,7 +468,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
     split_free(&s);
   }
   Trin__Benchmark__FigureDef def;
-  figure_def(f, &def);
+  benchmark_view_figure_def(f, &def);
   Trin__Benchmark__History h = TRIN__BENCHMARK__HISTORY__INIT;
   h.figure = &def;
   h.org_id = o->id;
