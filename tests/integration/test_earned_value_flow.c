@@ -182,14 +182,14 @@ static void earned_value_reaches_the_feed_and_trinctl(void **state) {
   wait_row("P-EV", "0.44/0.80/5625000.00/-1125000.00/red");
 
   assert_int_equal(trinctl("project show P-EV --earned-value", out, sizeof out), 0);
-  assert_non_null(strstr(out, "PLANNED COST"));
+  assert_non_null(strstr(out, "PLANLAGT OMKOSTNING"));
   assert_non_null(strstr(out, "2.000.000,00 kr."));
   assert_non_null(strstr(out, "50,00 %"));
   assert_non_null(strstr(out, "Earned value"));
   assert_non_null(strstr(out, "SPI                0,44"));
   assert_non_null(strstr(out, "CPI                0,80"));
   assert_non_null(strstr(out, "EAC                5.625.000,00 kr."));
-  assert_non_null(strstr(out, "VAC                -1.125.000,00 kr. (overrun expected)"));
+  assert_non_null(strstr(out, "VAC                -1.125.000,00 kr. (overskridelse forventet)"));
   /* without the option, no aggregator is asked */
   assert_int_equal(trinctl("project show P-EV", out, sizeof out), 0);
   assert_null(strstr(out, "Earned value"));
@@ -253,7 +253,7 @@ static void bad_inputs_are_refused_in_words(void **state) {
   trin_codec_free(r);
   /* the aggregator's answer for a project nobody knows */
   assert_int_equal(trinctl("project show P-EV2 --earned-value", out, sizeof out), 0);
-  assert_non_null(strstr(out, "SPI                - (needs a price budget"));
+  assert_non_null(strstr(out, "SPI                - (kræver et prisbudget"));
 }
 
 int main(void) {

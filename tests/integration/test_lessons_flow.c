@@ -96,18 +96,18 @@ static void portfolio(void) {
 static void record(void) {
   OK("lesson record K1 --id L1 --text 'Beboermøde før skema A gav færre klager' "
      "--category residents --date 2024-05-01");
-  SAYS("K1: erfaring registreret (hændelse ");
+  SAYS("K1: erfaring registreret (event ");
   SAYS("K1/L1  01.05.2024  beboere");
   SAYS("  Beboermøde før skema A gav færre klager\n");
   SAYS("endnu ikke overtaget af andre projekter");
-  SAYS("registreret i projektet          1");
+  SAYS("K1 har nu 1 erfaring registreret og 0 overtaget fra andre projekter");
   OK("lesson record K1 --id L2 --text 'Genhusning i to bølger, ikke én' --category rehousing "
      "--date 2024-06-15");
-  SAYS("registreret i projektet          2");
+  SAYS("K1 har nu 2 erfaringer registreret");
   /* The same id again corrects the lesson; it is still one lesson. */
   OK("lesson record K1 --id L2 --text 'Genhusning i to bølger' --category rehousing "
      "--date 2024-06-15");
-  SAYS("registreret i projektet          2");
+  SAYS("K1 har nu 2 erfaringer registreret");
 }
 
 static void refusals(void) {
@@ -138,9 +138,9 @@ static void refusals(void) {
 static uint64_t adopt(void) {
   OK("lesson adopt K2 --from K1 --lesson L1 --date 2024-09-01 --measure schedule_variance_days "
      "--value=-14 --effect 'Beboermødet holdt tidsplanen'");
-  SAYS("K2: erfaring overtaget (hændelse ");
+  SAYS("K2: erfaring overtaget (event ");
   SAYS("overtaget af K2 01.09.2024: målt -14 dage tidsafvigelse — Beboermødet holdt tidsplanen");
-  SAYS("overtaget fra andre projekter    1");
+  SAYS("K2 har nu 0 erfaringer registreret og 1 overtaget fra andre projekter");
   /* Again: the adoption is replaced, not counted twice. */
   OK("--json lesson adopt K2 --from K1 --lesson L1 --date 2024-09-01 "
      "--measure schedule_variance_days --value=-14 --effect 'Beboermødet holdt tidsplanen'");
@@ -165,7 +165,7 @@ static void lists(void) {
   SAYS("K1/L1  01.05.2024  beboere");
   SAYS("K1/L2  15.06.2024  genhusning");
   SAYS("  Genhusning i to bølger\n");
-  SAYS("2 erfaringer, 1 af dem overtaget af andre projekter");
+  SAYS("2 erfaringer, 1 overtaget af andre projekter");
   /* Oldest learned first. */
   assert_true(strstr(out, "K1/L1") < strstr(out, "K1/L2"));
   OK("lesson list --category rehousing");

@@ -302,12 +302,12 @@ static void scenario(void **state) {
 
   /* project show, dispute list, defect list: Danish dates */
   assert_int_equal(ctl("project show P1"), 0);
-  SHOWS("AB18 deadlines");
-  snprintf(words, sizeof words, "due %s, held %s", da(due1), da(held));
+  SHOWS("AB18-frister");
+  snprintf(words, sizeof words, "forfalder %s, holdt %s", da(due1), da(held));
   SHOWS(words);
-  snprintf(words, sizeof words, "due %s, not held", da(due5));
+  snprintf(words, sizeof words, "forfalder %s, ikke holdt", da(due5));
   SHOWS(words);
-  snprintf(words, sizeof words, "arbitration by %s", da(today + 6));
+  snprintf(words, sizeof words, "voldgift senest %s", da(today + 6));
   SHOWS(words);
   assert_int_equal(ctl("dispute list"), 0);
   SHOWS("ARBITRATION BY");

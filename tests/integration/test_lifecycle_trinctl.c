@@ -85,7 +85,7 @@ static void project_to_closed(void **state) {
                             {"closed", "2030-08-01"}};
   for (int i = 0; i < 5; i++) OK("project advance P1 --to %s --date %s", steps[i][0], steps[i][1]);
   OK("project show P1");
-  assert_non_null(strstr(out, "closed since 2030-08-01"));
+  assert_non_null(strstr(out, "closed siden 01.08.2030"));
   OK("--json project show P1");
   json_error_t je;
   json_t *j = json_loads(out, 0, &je);
@@ -232,8 +232,8 @@ static void rehousing(void **state) {
   assert_non_null(strstr(out, "genhuset i alt 1.201 af 1.200, flyttet tilbage 1.000"));
   OK("project show R1");
   assert_non_null(strstr(out, "Genhusning"));
-  assert_non_null(strstr(out, "1.201 (1.200 midlertidigt, 1 permanent), først 2023-04-01"));
-  assert_non_null(strstr(out, "1.000, senest 2024-01-10"));
+  assert_non_null(strstr(out, "1.201 (1.200 midlertidigt, 1 permanent), først 01.04.2023"));
+  assert_non_null(strstr(out, "1.000, senest 10.01.2024"));
   assert_non_null(strstr(out, "første tilbageflytning"));
   OK("--json project show R1");
   json_error_t je;

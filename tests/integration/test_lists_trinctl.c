@@ -222,7 +222,7 @@ static void dispute_list_text_and_json(void **state) {
   j = json_array_out(0);
   json_decref(j);
   OK("dispute list --client AAB --project P1");
-  HAS("(none)");
+  HAS("(ingen)");
 
   /* usage: the ladder has levels 1–7 */
   assert_int_equal(ctl(true, "dispute list --min-level 8"), 2);

@@ -180,14 +180,14 @@ static void refusals(void) {
 static void measures(void) {
   OK("project sustainability K1 --id M1 --kind reuse --description 'Genbrugte tagsten fra "
      "blok 2' --date 2025-03-01 --material tagsten --kg 18500 --m2 1250 --from-project K2");
-  assert_non_null(strstr(out, "K1: sustainability measure M1 (reuse) recorded: 18.500 kg and "
-                              "1.250 m² tagsten reused from project K2 (event "));
+  assert_non_null(strstr(out, "K1: bæredygtighedstiltag M1 (reuse) registreret: 18.500 kg og "
+                              "1.250 m² tagsten genbrugt fra projekt K2 (event "));
   OK("project sustainability K1 --id M2 --kind reuse --description 'Mursten' --date 2025-03-02 "
      "--material mursten --kg 6000 --source 'Genbrugsstation Nord'");
   OK("project sustainability K1 --id M3 --kind energy_renovation --description 'Efterisolering' "
      "--date 2025-04-01 --energy-before 145,00 --energy-expected 95 --co2e 12,35 "
      "--co2e-method LCAbyg");
-  assert_non_null(strstr(out, "energy saving       expected 50,00 kWh/m² a year"));
+  assert_non_null(strstr(out, "energibesparelse    forventet 50,00 kWh/m² om året"));
   /* The measured consumption a year later: the same id replaces the measure. */
   OK("project sustainability K1 --id M3 --kind energy_renovation --description 'Efterisolering' "
      "--date 2025-04-01 --energy-before 145,00 --energy-expected 95 --energy-measured 102,40 "
@@ -202,17 +202,17 @@ static void measures(void) {
      "--material tegl --kg 3000 --from-project F2");
 
   OK("project show K1");
-  assert_non_null(strstr(out, "\nSustainability\n"));
-  assert_non_null(strstr(out, "measures            4 (2 reuse)"));
-  assert_non_null(strstr(out, "reused              24.500 kg and 1.250 m², between projects of "
-                              "the partnership 18.500 kg and 1.250 m²"));
-  assert_non_null(strstr(out, "energy saving       expected 50,00 kWh/m² a year"));
-  assert_non_null(strstr(out, "energy saving       measured 42,60 kWh/m² a year = 102.240 kWh "
-                              "a year"));
-  assert_non_null(strstr(out, "CO₂e saving         12,35 kg/m²"));
+  assert_non_null(strstr(out, "\nBæredygtighed\n"));
+  assert_non_null(strstr(out, "tiltag              4 (2 genbrug)"));
+  assert_non_null(strstr(out, "genbrugt            24.500 kg og 1.250 m², heraf mellem "
+                              "partnerskabets projekter 18.500 kg og 1.250 m²"));
+  assert_non_null(strstr(out, "energibesparelse    forventet 50,00 kWh/m² om året"));
+  assert_non_null(strstr(out, "energibesparelse    målt 42,60 kWh/m² om året = 102.240 kWh "
+                              "om året"));
+  assert_non_null(strstr(out, "CO₂e-besparelse     12,35 kg/m²"));
   assert_non_null(strstr(out, "Genbrugsstation Nord"));
   OK("project show F2"); /* no area, no measures */
-  assert_non_null(strstr(out, "measures            0 (0 reuse)"));
+  assert_non_null(strstr(out, "tiltag              0 (0 genbrug)"));
 
   OK("--json project show K1");
   json_t *j = json_loads(out, 0, NULL);

@@ -98,10 +98,12 @@ static int reply(trinctl_ctx_t *ctx, Trin__Lifecycle__LessonReply *r, const char
     return TRINCTL_EXIT_REFUSED;
   }
   fprintf(ctx->out, "%s: %s", r->project->id, what);
-  if (r->seq) fprintf(ctx->out, " (hændelse %" PRIu64 ")", r->seq);
+  if (r->seq) fprintf(ctx->out, " (event %" PRIu64 ")", r->seq);
   fputc('\n', ctx->out);
   print_lesson(ctx->out, r->lesson);
-  trinctl_lessons_print(ctx->out, r->project);
+  fprintf(ctx->out, "%s har nu %d %s registreret og %d overtaget fra andre projekter\n",
+          r->project->id, r->project->lessons, r->project->lessons == 1 ? "erfaring" : "erfaringer",
+          r->project->lessons_adopted);
   return TRINCTL_EXIT_OK;
 }
 
@@ -166,8 +168,8 @@ int trinctl_lesson_run_list(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
       print_lesson(ctx->out, r->lessons[i]);
       adopted += r->lessons[i]->n_adoptions > 0;
     }
-    fprintf(ctx->out, "\n%zu erfaringer, %zu af dem overtaget af andre projekter\n",
-            r->n_lessons, adopted);
+    fprintf(ctx->out, "\n%zu %s, %zu overtaget af andre projekter\n", r->n_lessons,
+            r->n_lessons == 1 ? "erfaring" : "erfaringer", adopted);
   }
   trin_codec_free(r);
   return TRINCTL_EXIT_OK;

@@ -381,7 +381,7 @@ void trinctl_table_print(FILE *f, const trinctl_table_t *t, int indent) {
   size_t rows = t->ncells / t->ncols;
   if (rows == 0) {
     pad(f, (size_t)indent);
-    fputs("(none)\n", f);
+    fputs("(ingen)\n", f);
     return;
   }
   size_t width[TABLE_MAX_COLS] = {0};
@@ -488,8 +488,8 @@ char *trinctl_num_text(const char *machine, bool sign, char *buf) {
 }
 
 char *trinctl_variance_text(int days, char *buf) {
-  if (days == 0) snprintf(buf, 24, "on time");
-  else snprintf(buf, 24, "%+d day%s", days, days == 1 || days == -1 ? "" : "s");
+  if (days == 0) snprintf(buf, 24, "til tiden");
+  else snprintf(buf, 24, "%+d dag%s", days, days == 1 || days == -1 ? "" : "e");
   return buf;
 }
 
@@ -512,26 +512,27 @@ static const char *money_or(int64_t ore, const char *zero, char *buf) {
 
 void trinctl_print_partnership(FILE *f, const Trin__Lifecycle__Partnership *p) {
   char m[TRIN_MONEY_BUF];
-  fprintf(f, "Partnership %s — %s\n", p->id, p->name);
-  kv(f, "client", "%s", or_dash(p->client_org));
-  kv(f, "economic frame", "%s", money_or(p->economic_frame_ore, "not stated", m));
+  char d1[TRINCTL_DA_DATE_BUF], d2[TRINCTL_DA_DATE_BUF];
+  fprintf(f, "Partnerskab %s — %s\n", p->id, p->name);
+  kv(f, "bygherre", "%s", or_dash(p->client_org));
+  kv(f, "økonomisk ramme", "%s", money_or(p->economic_frame_ore, "ikke oplyst", m));
   if (p->extension_years)
-    kv(f, "framework", "%s – %s (%d years + %d year%s extension)",
-       or_dash(p->framework_start), or_dash(p->framework_end),
-       p->framework_years, p->extension_years, p->extension_years == 1 ? "" : "s");
+    kv(f, "rammeaftale", "%s – %s (%d år + %d års forlængelse)",
+       trinctl_da_date(p->framework_start, d1), trinctl_da_date(p->framework_end, d2),
+       p->framework_years, p->extension_years);
   else
-    kv(f, "framework", "%s – %s (%d years)", or_dash(p->framework_start),
-       or_dash(p->framework_end), p->framework_years);
+    kv(f, "rammeaftale", "%s – %s (%d år)", trinctl_da_date(p->framework_start, d1),
+       trinctl_da_date(p->framework_end, d2), p->framework_years);
   if (p->horizon_years)
-    kv(f, "horizon", "until %s (%d year%s after the framework)", or_dash(p->horizon_end),
-       p->horizon_years, p->horizon_years == 1 ? "" : "s");
+    kv(f, "horisont", "til %s (%d år efter rammeaftalen)", trinctl_da_date(p->horizon_end, d1),
+       p->horizon_years);
   else
-    kv(f, "horizon", "ends with the framework (%s)", or_dash(p->horizon_end));
-  kv(f, "price closing", "%s", or_dash(p->price_closing_point));
-  kv(f, "ABT starts at", "%s", or_dash(p->abt_starts_at));
-  kv(f, "trivial threshold", "%s", money_or(p->trivial_threshold_ore, "none", m));
-  fprintf(f, "\nMembers\n");
-  static const char *const h[] = {"ORG", "ROLE"};
+    kv(f, "horisont", "slutter med rammeaftalen (%s)", trinctl_da_date(p->horizon_end, d1));
+  kv(f, "prislukning", "%s", or_dash(p->price_closing_point));
+  kv(f, "ABT fra", "%s", or_dash(p->abt_starts_at));
+  kv(f, "bagatelgrænse", "%s", money_or(p->trivial_threshold_ore, "ingen", m));
+  fprintf(f, "\nMedlemmer\n");
+  static const char *const h[] = {"ORGANISATION", "ROLLE"};
   trinctl_table_t *t = trinctl_table_new(2, h);
   for (size_t i = 0; i < p->n_members; i++) {
     trinctl_table_cell(t, "%s", p->members[i]->org_id);
@@ -575,10 +576,10 @@ char *trinctl_da_date(const char *iso, char *buf) {
 
 /* What next_deadline_kind means, in the sheet's words. */
 static const char *deadline_kind_text(const char *kind) {
-  if (strcmp(kind, "inspection_1y") == 0) return "the 1-year inspection";
-  if (strcmp(kind, "inspection_5y") == 0) return "the 5-year inspection";
-  if (strcmp(kind, "arbitration") == 0) return "arbitration after the umpire";
-  if (strcmp(kind, "defect") == 0) return "a defect's due date";
+  if (strcmp(kind, "inspection_1y") == 0) return "1-års eftersynet";
+  if (strcmp(kind, "inspection_5y") == 0) return "5-års eftersynet";
+  if (strcmp(kind, "arbitration") == 0) return "voldgift efter opmandens afgørelse";
+  if (strcmp(kind, "defect") == 0) return "en mangels frist";
   return kind;
 }
 
@@ -586,64 +587,62 @@ static const char *deadline_kind_text(const char *kind) {
  * inspections, the arbitration deadline and the next one, in Danish dates. */
 static void print_ab18(FILE *f, const Trin__Lifecycle__Project *p) {
   char d1[TRINCTL_DA_DATE_BUF], d2[TRINCTL_DA_DATE_BUF];
-  fprintf(f, "\nAB18 deadlines\n");
+  fprintf(f, "\nAB18-frister\n");
   if (!*p->handover_on) {
-    kv(f, "handed over", "not yet (the inspections count from the handover)");
+    kv(f, "afleveret", "endnu ikke (eftersynene regnes fra afleveringen)");
   } else {
-    kv(f, "handed over", "%s", trinctl_da_date(p->handover_on, d1));
+    kv(f, "afleveret", "%s", trinctl_da_date(p->handover_on, d1));
     const char *due[2] = {p->inspection_1y_due, p->inspection_5y_due};
     const char *held[2] = {p->inspection_1y_held, p->inspection_5y_held};
-    static const char *const label[2] = {"1-year inspection", "5-year inspection"};
+    static const char *const label[2] = {"1-års eftersyn", "5-års eftersyn"};
     for (int i = 0; i < 2; i++) {
       if (*held[i])
-        kv(f, label[i], "due %s, held %s", trinctl_da_date(due[i], d1),
+        kv(f, label[i], "forfalder %s, holdt %s", trinctl_da_date(due[i], d1),
            trinctl_da_date(held[i], d2));
       else
-        kv(f, label[i], "due %s, not held", trinctl_da_date(due[i], d1));
+        kv(f, label[i], "forfalder %s, ikke holdt", trinctl_da_date(due[i], d1));
     }
-    kv(f, "defect claims", "until %s (§ 49: 5 years after the handover)",
+    kv(f, "mangelkrav", "indtil %s (§ 49: 5 år efter afleveringen)",
        trinctl_da_date(p->inspection_5y_due, d1));
   }
   if (*p->arbitration_deadline)
-    kv(f, "arbitration by", "%s (§ 68: the umpire's decision binds unless taken to "
-       "arbitration within 8 weeks)", trinctl_da_date(p->arbitration_deadline, d1));
+    kv(f, "voldgift senest", "%s (§ 68: opmandens afgørelse binder, medmindre den "
+       "indbringes for voldgift inden 8 uger)", trinctl_da_date(p->arbitration_deadline, d1));
   if (*p->next_deadline)
-    kv(f, "next deadline", "%s: %s", trinctl_da_date(p->next_deadline, d1),
+    kv(f, "næste frist", "%s: %s", trinctl_da_date(p->next_deadline, d1),
        deadline_kind_text(p->next_deadline_kind));
   else
-    kv(f, "next deadline", "none");
+    kv(f, "næste frist", "ingen");
 }
 
 static void print_disputes(FILE *f, const Trin__Lifecycle__Project *p) {
-  char m[TRIN_MONEY_BUF];
-  fprintf(f, "\nDisputes\n");
-  if (p->n_disputes == 0) fprintf(f, "  (none)\n");
+  char m[TRIN_MONEY_BUF], d1[TRINCTL_DA_DATE_BUF];
+  fprintf(f, "\nTvister\n");
+  if (p->n_disputes == 0) fprintf(f, "  (ingen)\n");
   for (size_t i = 0; i < p->n_disputes; i++) {
     const Trin__Lifecycle__Dispute *d = p->disputes[i];
     const char *lname = *d->level_name ? d->level_name
                                        : trinctl_dispute_level_name(d->level);
     fprintf(f, "  %s  %s\n", d->id, d->title);
-    fprintf(f, "    amount %s, raised by %s on %s, level %d (%s), ",
+    fprintf(f, "    beløb %s, rejst af %s den %s, niveau %d (%s), ",
             trinctl_kr(d->amount_ore, m), or_dash(d->raised_by),
-            or_dash(d->opened_on), d->level, lname);
+            trinctl_da_date(d->opened_on, d1), d->level, lname);
     if (d->resolved) {
-      fprintf(f, "resolved on %s", or_dash(d->resolved_on));
-      fprintf(f, ", settled %s\n", trinctl_kr(d->settled_ore, m));
-      fprintf(f, "    resolution: %s\n", or_dash(d->resolution));
+      fprintf(f, "afgjort %s", trinctl_da_date(d->resolved_on, d1));
+      fprintf(f, ", forligt for %s\n", trinctl_kr(d->settled_ore, m));
+      fprintf(f, "    afgørelse: %s\n", or_dash(d->resolution));
     } else {
-      fprintf(f, "open\n");
+      fprintf(f, "åben\n");
     }
-    if (*d->arbitration_deadline) {
-      char dd[TRINCTL_DA_DATE_BUF];
-      fprintf(f, "    arbitration by %s (AB18 § 68: 8 weeks after the umpire)\n",
-              trinctl_da_date(d->arbitration_deadline, dd));
-    }
-    static const char *const h[] = {"LEVEL", "DATE", "BY", "NOTE"};
+    if (*d->arbitration_deadline)
+      fprintf(f, "    voldgift senest %s (AB18 § 68: 8 uger efter opmandens afgørelse)\n",
+              trinctl_da_date(d->arbitration_deadline, d1));
+    static const char *const h[] = {"NIVEAU", "DATO", "AF", "NOTE"};
     trinctl_table_t *t = trinctl_table_new(4, h);
     for (size_t k = 0; k < d->n_steps; k++) {
       const Trin__Lifecycle__DisputeStep *s = d->steps[k];
       trinctl_table_cell(t, "%d %s", s->level, trinctl_dispute_level_name(s->level));
-      trinctl_table_cell(t, "%s", or_dash(s->date));
+      trinctl_table_cell(t, "%s", trinctl_da_date(s->date, d1));
       trinctl_table_cell(t, "%s", or_dash(s->by_org));
       trinctl_table_cell(t, "%s", s->note);
     }
@@ -664,20 +663,21 @@ static void print_rehousing(FILE *f, const Trin__Lifecycle__Project *p) {
     fprintf(f, "  renoveres uden genhusning\n");
     return;
   }
-  char a[32], b[32], c[32], d[32];
+  char a[32], b[32], c[32], d[32], d1[TRINCTL_DA_DATE_BUF], d2[TRINCTL_DA_DATE_BUF];
   kv(f, "skal genhuses", "%s husstande", trinctl_num(p->households_to_rehouse, 0, a));
   kv(f, "genhuset", "%s (%s midlertidigt, %s permanent)%s%s",
      trinctl_num(p->households_rehoused_temporary + p->households_rehoused_permanent, 0, a),
      trinctl_num(p->households_rehoused_temporary, 0, b),
      trinctl_num(p->households_rehoused_permanent, 0, c), *p->first_rehoused_on ? ", først " : "",
-     p->first_rehoused_on);
+     *p->first_rehoused_on ? trinctl_da_date(p->first_rehoused_on, d1) : "");
   kv(f, "flyttet tilbage", "%s%s%s", trinctl_num(p->households_moved_back, 0, d),
-     *p->last_moved_back_on ? ", senest " : "", p->last_moved_back_on);
+     *p->last_moved_back_on ? ", senest " : "",
+     *p->last_moved_back_on ? trinctl_da_date(p->last_moved_back_on, d2) : "");
   static const char *const hr[] = {"DATO", "FLYTNING", "HUSSTANDE", "UD OVER PLANEN", "NOTE"};
   trinctl_table_t *t = trinctl_table_new(5, hr);
   for (size_t i = 0; i < p->n_rehousing_moves; i++) {
     const Trin__Lifecycle__RehousingMove *m = p->rehousing_moves[i];
-    trinctl_table_cell(t, "%s", m->date);
+    trinctl_table_cell(t, "%s", trinctl_da_date(m->date, d1));
     trinctl_table_cell(t, "%s", m->kind);
     trinctl_table_cell(t, "%s", trinctl_num(m->households, 0, a));
     trinctl_table_cell(t, "%s", m->beyond_plan ? "ja" : "");
@@ -688,69 +688,71 @@ static void print_rehousing(FILE *f, const Trin__Lifecycle__Project *p) {
 }
 
 void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
-  char v[24];
-  fprintf(f, "Project %s — %s\n", p->id, p->name);
-  kv(f, "partnership", "%s", *p->partnership_id ? p->partnership_id
-                                                 : "none (outside any partnership)");
-  kv(f, "client", "%s", or_dash(p->client_org));
-  kv(f, "kind", "%s%s", or_dash(p->kind), p->fast_track ? ", fast track" : "");
-  kv(f, "department", "%s", or_dash(p->department));
-  kv(f, "municipality", "%s", or_dash(p->municipality));
-  kv(f, "dwellings", "%d", p->dwellings);
-  kv(f, "gross area", "%d m²", p->gross_area_m2);
-  kv(f, "start date", "%s", or_dash(p->start_date));
-  kv(f, "stage", "%s since %s", or_dash(p->stage), or_dash(p->stage_since));
-  if (p->price_closed) kv(f, "price", "closed on %s", or_dash(p->price_closed_on));
-  else kv(f, "price", "not closed");
+  char v[24], n[TRINCTL_NUM_BUF], d1[TRINCTL_DA_DATE_BUF], d2[TRINCTL_DA_DATE_BUF];
+  fprintf(f, "Projekt %s — %s\n", p->id, p->name);
+  kv(f, "partnerskab", "%s", *p->partnership_id ? p->partnership_id
+                                                 : "intet (uden for partnerskab)");
+  kv(f, "bygherre", "%s", or_dash(p->client_org));
+  kv(f, "type", "%s%s", or_dash(p->kind), p->fast_track ? ", fast track" : "");
+  kv(f, "afdeling", "%s", or_dash(p->department));
+  kv(f, "kommune", "%s", or_dash(p->municipality));
+  kv(f, "boliger", "%s", trinctl_num(p->dwellings, 0, n));
+  kv(f, "bruttoareal", "%s m²", trinctl_num(p->gross_area_m2, 0, n));
+  kv(f, "startdato", "%s", trinctl_da_date(p->start_date, d1));
+  kv(f, "trin", "%s siden %s", or_dash(p->stage), trinctl_da_date(p->stage_since, d1));
+  if (p->price_closed) kv(f, "pris", "lukket %s", trinctl_da_date(p->price_closed_on, d1));
+  else kv(f, "pris", "ikke lukket");
   if (p->paused)
-    kv(f, "paused", "yes: %s since %s", or_dash(p->pause_reason), or_dash(p->paused_since));
-  else kv(f, "paused", "no");
+    kv(f, "på pause", "ja: %s siden %s", or_dash(p->pause_reason),
+       trinctl_da_date(p->paused_since, d1));
+  else kv(f, "på pause", "nej");
   if (*p->baseline_handover)
-    kv(f, "handover", "baseline %s, forecast %s (%s)", p->baseline_handover,
-       or_dash(p->forecast_handover),
+    kv(f, "aflevering", "plan %s, prognose %s (%s)", trinctl_da_date(p->baseline_handover, d1),
+       trinctl_da_date(p->forecast_handover, d2),
        trinctl_variance_text(p->schedule_variance_days, v));
-  else kv(f, "handover", "no handover milestone");
+  else kv(f, "aflevering", "ingen afleveringsmilepæl");
   if (p->open_disputes)
-    kv(f, "open disputes", "%d, highest level %d (%s)", p->open_disputes,
+    kv(f, "åbne tvister", "%d, højeste niveau %d (%s)", p->open_disputes,
        p->max_dispute_level, trinctl_dispute_level_name(p->max_dispute_level));
-  else kv(f, "open disputes", "0");
-  kv(f, "open defects", "%d", p->open_defects);
+  else kv(f, "åbne tvister", "0");
+  kv(f, "åbne mangler", "%d", p->open_defects);
   print_ab18(f, p);
 
-  fprintf(f, "\nStage history\n");
-  static const char *const hs[] = {"STAGE", "SINCE", "NOTE"};
+  fprintf(f, "\nTrinhistorik\n");
+  static const char *const hs[] = {"TRIN", "SIDEN", "NOTE"};
   trinctl_table_t *t = trinctl_table_new(3, hs);
   for (size_t i = 0; i < p->n_stages; i++) {
     trinctl_table_cell(t, "%s", p->stages[i]->stage);
-    trinctl_table_cell(t, "%s", or_dash(p->stages[i]->since));
+    trinctl_table_cell(t, "%s", trinctl_da_date(p->stages[i]->since, d1));
     trinctl_table_cell(t, "%s", p->stages[i]->note);
   }
   trinctl_table_print(f, t, 2);
   trinctl_table_destroy(&t);
 
-  fprintf(f, "\nPauses\n");
-  static const char *const hp[] = {"REASON", "FROM", "TO", "NOTE"};
+  fprintf(f, "\nPauser\n");
+  static const char *const hp[] = {"ÅRSAG", "FRA", "TIL", "NOTE"};
   t = trinctl_table_new(4, hp);
   for (size_t i = 0; i < p->n_pauses; i++) {
     trinctl_table_cell(t, "%s", p->pauses[i]->reason);
-    trinctl_table_cell(t, "%s", or_dash(p->pauses[i]->from));
-    trinctl_table_cell(t, "%s", *p->pauses[i]->to ? p->pauses[i]->to : "(ongoing)");
+    trinctl_table_cell(t, "%s", trinctl_da_date(p->pauses[i]->from, d1));
+    trinctl_table_cell(t, "%s",
+                       *p->pauses[i]->to ? trinctl_da_date(p->pauses[i]->to, d2) : "(løbende)");
     trinctl_table_cell(t, "%s", p->pauses[i]->note);
   }
   trinctl_table_print(f, t, 2);
   trinctl_table_destroy(&t);
 
-  fprintf(f, "\nMilestones\n");
-  static const char *const hm[] = {"NAME",     "BASELINE",     "FORECAST", "ACTUAL",
-                                   "VARIANCE", "PLANNED COST", "COMPLETE"};
+  fprintf(f, "\nMilepæle\n");
+  static const char *const hm[] = {"NAVN",      "PLAN",              "PROGNOSE", "FAKTISK",
+                                   "AFVIGELSE", "PLANLAGT OMKOSTNING", "FÆRDIG"};
   t = trinctl_table_new(7, hm);
   for (size_t i = 0; i < p->n_milestones; i++) {
     const Trin__Lifecycle__Milestone *ms = p->milestones[i];
     char kr[TRIN_MONEY_BUF], pct[48];
     trinctl_table_cell(t, "%s", ms->name);
-    trinctl_table_cell(t, "%s", or_dash(ms->baseline));
-    trinctl_table_cell(t, "%s", or_dash(ms->forecast));
-    trinctl_table_cell(t, "%s", or_dash(ms->actual));
+    trinctl_table_cell(t, "%s", trinctl_da_date(ms->baseline, d1));
+    trinctl_table_cell(t, "%s", trinctl_da_date(ms->forecast, d1));
+    trinctl_table_cell(t, "%s", trinctl_da_date(ms->actual, d1));
     trinctl_table_cell(t, "%s", trinctl_variance_text(ms->variance_days, v));
     /* earned value's inputs (issue 20 item 1) */
     trinctl_table_cell(t, "%s",
@@ -765,10 +767,10 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
   print_disputes(f, p);
   print_rehousing(f, p);
 
-  fprintf(f, "\nDefects\n");
-  static const char *const hd[] = {"ID", "SEVERITY", "FOUND AT", "REPORTED", "DUE",
-                                   "AB18", "CLAIM LIMIT", "FIXED", "COST BEARER",
-                                   "DESCRIPTION"};
+  fprintf(f, "\nFejl og mangler\n");
+  static const char *const hd[] = {"ID",   "ALVOR",        "FUNDET VED", "ANMELDT",
+                                   "FRIST", "AB18",        "KRAV SENEST", "UDBEDRET",
+                                   "BETALES AF", "BESKRIVELSE"};
   t = trinctl_table_new(10, hd);
   for (size_t i = 0; i < p->n_defects; i++) {
     const Trin__Lifecycle__Defect *d = p->defects[i];
@@ -776,21 +778,21 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
     trinctl_table_cell(t, "%s", d->id);
     trinctl_table_cell(t, "%s", or_dash(d->severity));
     trinctl_table_cell(t, "%s", or_dash(d->found_at));
-    trinctl_table_cell(t, "%s", or_dash(d->reported_on));
-    trinctl_table_cell(t, "%s", or_dash(d->due_on));
-    trinctl_table_cell(t, "§ %d%s", d->ab18_section, d->after_claim_limit ? ", late" : "");
+    trinctl_table_cell(t, "%s", trinctl_da_date(d->reported_on, d1));
+    trinctl_table_cell(t, "%s", trinctl_da_date(d->due_on, d1));
+    trinctl_table_cell(t, "§ %d%s", d->ab18_section, d->after_claim_limit ? ", for sent" : "");
     trinctl_table_cell(t, "%s", trinctl_da_date(d->claim_limit, dd));
     /* A reported repair waits for the client: still open, so say both. */
     if (*d->fixed_on)
-      trinctl_table_cell(t, "%s", d->fixed_on);
+      trinctl_table_cell(t, "%s", trinctl_da_date(d->fixed_on, d1));
     else if (d->awaiting_confirmation)
-      trinctl_table_cell(t, "(open: reported fixed %s by %s, awaiting confirmation)",
-                         d->fix_reported_on, or_dash(d->fix_reported_by));
+      trinctl_table_cell(t, "(åben: meldt udbedret %s af %s, afventer bygherrens godkendelse)",
+                         trinctl_da_date(d->fix_reported_on, d1), or_dash(d->fix_reported_by));
     else if (*d->fix_rejected_on)
-      trinctl_table_cell(t, "(open: repair rejected %s: %s)", d->fix_rejected_on,
-                         d->fix_rejection_note);
+      trinctl_table_cell(t, "(åben: udbedring afvist %s: %s)",
+                         trinctl_da_date(d->fix_rejected_on, d1), d->fix_rejection_note);
     else
-      trinctl_table_cell(t, "(open)");
+      trinctl_table_cell(t, "(åben)");
     trinctl_table_cell(t, "%s", or_dash(d->cost_bearer));
     trinctl_table_cell(t, "%s", d->description);
   }
@@ -800,19 +802,20 @@ void trinctl_print_project(FILE *f, const Trin__Lifecycle__Project *p) {
 
 void trinctl_print_earned_value(FILE *f, const Trin__Aggregator__StatusRow *r) {
   char a[48], b[48];
-  fprintf(f, "\nEarned value (the status feed's row, as of today)\n");
+  fprintf(f, "\nEarned value (statusfeedens række, pr. i dag)\n");
   if (r->has_spi_x100)
-    kv(f, "SPI", "%s (EV/PV: below 1 behind the plan)", trinctl_num(r->spi_x100, 2, a));
+    kv(f, "SPI", "%s (EV/PV: under 1 er bagud for planen)", trinctl_num(r->spi_x100, 2, a));
   else
-    kv(f, "SPI", "- (needs a price budget, a plan begun and a percent complete reported)");
+    kv(f, "SPI", "- (kræver et prisbudget, en påbegyndt plan og en rapporteret færdiggrad)");
   if (r->has_cpi_x100)
-    kv(f, "CPI", "%s (EV/AC: below 1 over cost)", trinctl_num(r->cpi_x100, 2, a));
-  else kv(f, "CPI", "- (needs a percent complete reported and actual costs)");
+    kv(f, "CPI", "%s (EV/AC: under 1 er over budget)", trinctl_num(r->cpi_x100, 2, a));
+  else kv(f, "CPI", "- (kræver en rapporteret færdiggrad og faktiske omkostninger)");
   if (r->has_eac_ore) {
     kv(f, "EAC", "%s", trinctl_kr(r->eac_ore, a));
-    kv(f, "VAC", "%s%s", trinctl_kr(r->vac_ore, b), r->vac_ore < 0 ? " (overrun expected)" : "");
+    kv(f, "VAC", "%s%s", trinctl_kr(r->vac_ore, b),
+       r->vac_ore < 0 ? " (overskridelse forventet)" : "");
   } else {
-    kv(f, "EAC", "- (needs CPI and something earned)");
+    kv(f, "EAC", "- (kræver CPI og noget optjent)");
     kv(f, "VAC", "-");
   }
 }

@@ -63,7 +63,7 @@ static int hundredths(trinctl_ctx_t *ctx, const trinctl_args_t *a, const char *o
 static const char *quantity(int64_t kg, int64_t m2, char *buf, size_t size) {
   char k[TRINCTL_NUM_BUF], m[TRINCTL_NUM_BUF];
   if (kg && m2)
-    snprintf(buf, size, "%s kg and %s m²", trinctl_num(kg, 0, k), trinctl_num(m2, 0, m));
+    snprintf(buf, size, "%s kg og %s m²", trinctl_num(kg, 0, k), trinctl_num(m2, 0, m));
   else if (m2)
     snprintf(buf, size, "%s m²", trinctl_num(m2, 0, m));
   else
@@ -76,25 +76,25 @@ static const char *quantity(int64_t kg, int64_t m2, char *buf, size_t size) {
 static void print_totals(FILE *f, const Trin__Lifecycle__SustainabilityTotals *t,
                          const char *indent) {
   char q[128], n1[TRINCTL_NUM_BUF], n2[TRINCTL_NUM_BUF];
-  fprintf(f, "%smeasures            %d (%d reuse)\n", indent, t->measures, t->reuse_measures);
-  fprintf(f, "%sreused              %s", indent,
+  fprintf(f, "%stiltag              %d (%d genbrug)\n", indent, t->measures, t->reuse_measures);
+  fprintf(f, "%sgenbrugt            %s", indent,
           quantity(t->reused_kg, t->reused_m2, q, sizeof q));
-  fprintf(f, ", between projects of the partnership %s\n",
+  fprintf(f, ", heraf mellem partnerskabets projekter %s\n",
           quantity(t->reused_between_projects_kg, t->reused_between_projects_m2, q, sizeof q));
   if (t->has_energy_expected)
-    fprintf(f, "%senergy saving       expected %s kWh/m² a year\n", indent,
+    fprintf(f, "%senergibesparelse    forventet %s kWh/m² om året\n", indent,
             trinctl_num(t->energy_saving_expected_kwh_m2_x100, 2, n1));
   if (t->has_energy_measured) {
-    fprintf(f, "%senergy saving       measured %s kWh/m² a year", indent,
+    fprintf(f, "%senergibesparelse    målt %s kWh/m² om året", indent,
             trinctl_num(t->energy_saving_measured_kwh_m2_x100, 2, n1));
     if (t->has_energy_saved)
-      fprintf(f, " = %s kWh a year", trinctl_num(t->energy_saved_kwh, 0, n2));
+      fprintf(f, " = %s kWh om året", trinctl_num(t->energy_saved_kwh, 0, n2));
     else
-      fprintf(f, " (no gross area: kWh a year unknown)");
+      fprintf(f, " (intet bruttoareal: kWh om året ukendt)");
     fputc('\n', f);
   }
   if (t->has_co2e)
-    fprintf(f, "%sCO₂e saving         %s kg/m²\n", indent,
+    fprintf(f, "%sCO₂e-besparelse     %s kg/m²\n", indent,
             trinctl_num(t->co2e_saving_kg_m2_x100, 2, n1));
 }
 
@@ -138,11 +138,11 @@ int trinctl_sustain_run_record(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
   } else {
     const Trin__Lifecycle__SustainabilityMeasure *x = r->measure;
     char q[128];
-    fprintf(ctx->out, "%s: sustainability measure %s (%s) recorded", r->project->id, x->id,
+    fprintf(ctx->out, "%s: bæredygtighedstiltag %s (%s) registreret", r->project->id, x->id,
             x->kind);
     if (x->reused_kg || x->reused_m2)
-      fprintf(ctx->out, ": %s %s reused%s%s", quantity(x->reused_kg, x->reused_m2, q, sizeof q),
-              x->material, *x->source_project_id ? " from project " : "",
+      fprintf(ctx->out, ": %s %s genbrugt%s%s", quantity(x->reused_kg, x->reused_m2, q, sizeof q),
+              x->material, *x->source_project_id ? " fra projekt " : "",
               x->source_project_id);
     if (r->seq) fprintf(ctx->out, " (event %" PRIu64 ")", r->seq);
     fputc('\n', ctx->out);
@@ -154,18 +154,18 @@ int trinctl_sustain_run_record(trinctl_ctx_t *ctx, const trinctl_args_t *a) {
 
 void trinctl_sustain_print(FILE *f, const Trin__Lifecycle__Project *p) {
   if (!p->sustainability) return;
-  fprintf(f, "\nSustainability\n");
+  fprintf(f, "\nBæredygtighed\n");
   print_totals(f, p->sustainability, "  ");
   if (!p->n_sustainability_measures) return;
-  static const char *const h[] = {"ID", "KIND", "DATE", "REUSED", "FROM", "ENERGY BEFORE",
-                                  "EXPECTED", "MEASURED", "CO2E", "DESCRIPTION"};
+  static const char *const h[] = {"ID",        "TYPE", "DATO", "GENBRUGT", "FRA", "ENERGI FØR",
+                                  "FORVENTET", "MÅLT", "CO2E", "BESKRIVELSE"};
   trinctl_table_t *t = trinctl_table_new(10, h);
-  char q[128], n[TRINCTL_NUM_BUF];
+  char q[128], n[TRINCTL_NUM_BUF], d[TRINCTL_DA_DATE_BUF];
   for (size_t i = 0; i < p->n_sustainability_measures; i++) {
     const Trin__Lifecycle__SustainabilityMeasure *x = p->sustainability_measures[i];
     trinctl_table_cell(t, "%s", x->id);
     trinctl_table_cell(t, "%s", x->kind);
-    trinctl_table_cell(t, "%s", x->recorded_on);
+    trinctl_table_cell(t, "%s", trinctl_da_date(x->recorded_on, d));
     if (x->reused_kg || x->reused_m2)
       trinctl_table_cell(t, "%s %s", quantity(x->reused_kg, x->reused_m2, q, sizeof q),
                          x->material);
