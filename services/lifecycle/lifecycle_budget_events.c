@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lifecycle_emit.h"
 #include "lifecycle_handlers.h"
 #include "trin/budget.pb-c.h"
 #include "trin_codec.h"

@@ -9,18 +9,12 @@
 #include "trin_arena.h"
 #include "trin_server.h"
 
-typedef Trin__Lifecycle__ProjectEvent lifecycle_project_event_msg_t;
-
 /* Registers every lifecycle request on server. */
 int lifecycle_handlers_register(trin_server_t *server);
 
 /* Shared with the followers of other services' events (lifecycle_budget_events):
- * the rules' view of a stored project, and emitting a project event with the
- * project as it now is (read into the arena; *project may be NULL). */
+ * the rules' view of a stored project. */
 int lifecycle_project_state(const lifecycle_project_msg_t *p, lifecycle_project_state_t *s,
                             trin_err_t *err);
-int lifecycle_emit_project(trin_request_t *req, trin_arena_t *a, const char *type,
-                           const char *project_id, lifecycle_project_event_msg_t *ev,
-                           lifecycle_project_msg_t **project, uint64_t *seq, trin_err_t *err);
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lifecycle_access.h"
-#include "lifecycle_handlers.h"
+#include "lifecycle_emit.h"
 #include "lifecycle_lessons.h"
 #include "lifecycle_lessons_store.h"
 #include "lifecycle_store.h"
