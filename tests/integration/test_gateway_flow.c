@@ -443,6 +443,13 @@ static void a_contractors_repair_waits_for_the_clients_confirmation(void **state
                  "may not confirm a defect's repair (trin.lifecycle.ConfirmDefectFix): only "
                  "writer (bygherre) may");
   gt_http_free(&r);
+  /* nor record the 1-year inspection held: the client calls it (AB18) */
+  assert_true(gt_http(&env, "POST", "/api/v1/projects/PD/inspections", env.token[GT_CALCULATOR],
+                      "{\"inspection\":\"1y\",\"date\":\"2026-05-13\"}", NULL, NULL, &r));
+  expect_problem(&r, 403, "forbidden", NULL,
+                 "may not record a 1- or 5-year inspection as held "
+                 "(trin.lifecycle.HoldInspection): only writer (bygherre) may");
+  gt_http_free(&r);
   /* nor report it again while the client has not answered */
   assert_true(gt_http(&env, "POST", "/api/v1/defects/F-1/fix", env.token[GT_CALCULATOR],
                       "{\"fixed_on\":\"2026-05-13\"}", NULL, NULL, &r));
