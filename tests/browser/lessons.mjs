@@ -11,6 +11,7 @@
 //     a good one is recorded and shows;
 //   - on PB the lesson adopted from PA shows; the writer adopts PA's new
 //     lesson there, and PA shows it adopted;
+//   - the status row's lesson counts show in the project's figures;
 //   - the reader sees the lessons, no form;
 //   - English words.
 //
@@ -74,6 +75,14 @@ try {
   await waitIn(da, '#lesson-L2', 'Beboermøde i hver opgang før Skema A', 'the new lesson L2');
   await waitIn(da, '#lesson-L2', 'Beboere', 'L2\'s category in Danish');
   await waitIn(da, '#lesson-L2', 'endnu ikke overtaget', 'L2 not adopted yet');
+  // the status row's figures follow (the aggregator, then the live stream)
+  await waitIn(da, '#figures', 'Erfaringer', 'the figures section');
+  await waitIn(da, '#figures', '2 registreret, 0 overtaget fra andre projekter', 'PA\'s lesson counts on its row');
+  await waitIn(da, '#figures', '25 af 40 husstande genhuset (0 permanent), 0 flyttet tilbage', 'PA\'s rehousing on its row');
+  await waitIn(da, '#figures', '1 tiltag · 18.500 kg genbrugt, heraf 0 kg fra partnerskabets andre projekter · CO₂e 12,35 kg/m² sparet',
+    'PA\'s sustainability on its row');
+  await waitIn(da, '#figures', '15. januar 2027: voldgift efter opmandens afgørelse (AB18 § 68)', 'PA\'s next deadline');
+  await shot(da, 'lessons-figures-da', '#figures');
   log('writer: a lesson before the start refused beside the date; L2 recorded');
 
   // ---- PB: what it adopted; it adopts L2 too.
@@ -90,6 +99,8 @@ try {
   await shot(da, 'lessons-adopted-da', SECTION);
   await go(da, '#/projects/PA', 'PA — PA');
   await waitIn(da, '#lesson-L2', 'PB overtaget 1. oktober 2025: Færre klager i første uge', 'PA shows L2 adopted');
+  await go(da, '#/projects/PB', 'PB — Blok B');
+  await waitIn(da, '#figures', '0 registreret, 2 overtaget fra andre projekter', 'PB\'s lesson counts on its row');
   log('writer: PB adopted L2 through the form; PA shows it');
 
   // ---- the reader: the lessons, no form

@@ -3,7 +3,8 @@
  * and trin-gateway as processes over CURVE (gateway_testenv), filled
  * through the gateway's HTTP API — PA's lesson L1 recorded by the
  * contractor's calculator, project PB of the same partnership adopting it
- * with a measured effect — then tests/browser/lessons.mjs checks the pages
+ * with a measured effect, and PA's rehousing and a reuse measure for its
+ * status row's figures — then tests/browser/lessons.mjs checks the pages
  * as the writer, the reader and the calculator, Danish and English.
  *
  * Screenshots go to TRIN_APP_SHOTS when set (docs/app for the docs).
@@ -36,7 +37,21 @@ static bool fill(void) {
          ok(GT_WRITER, "POST", "/api/v1/projects/PB/lesson-adoptions",
             "{\"lesson_project_id\":\"PA\",\"lesson_id\":\"L1\",\"adoption\":{"
             "\"adopted_on\":\"2025-09-15\",\"effect\":\"Ingen ventetid på stillads\","
-            "\"measure\":\"schedule_variance_days\",\"effect_value\":\"-9\"}}");
+            "\"measure\":\"schedule_variance_days\",\"effect_value\":\"-9\"}}") &&
+         /* more of PA's status row for the figures section */
+         ok(GT_WRITER, "POST", "/api/v1/projects/PA/rehousing-plan", "{\"households_to_rehouse\":40}") &&
+         ok(GT_WRITER, "POST", "/api/v1/projects/PA/rehousing-moves",
+            "{\"move\":{\"kind\":\"temporary\",\"households\":25,\"date\":\"2025-04-01\"}}") &&
+         ok(GT_WRITER, "POST", "/api/v1/projects/PA/sustainability",
+            "{\"measure\":{\"id\":\"G1\",\"kind\":\"reuse\",\"description\":\"Tagsten\","
+            "\"recorded_on\":\"2025-04-01\",\"material\":\"tagsten\",\"reused_kg\":18500,"
+            "\"co2e_saving_kg_m2_x100\":1235,\"co2e_method\":\"LCAbyg\"}}") &&
+         /* a dispute at the umpire on 2026-11-20: arbitration by 2027-01-15 */
+         ok(GT_WRITER, "POST", "/api/v1/projects/PA/disputes",
+            "{\"dispute_id\":\"T1\",\"title\":\"Skjulte skader\",\"amount_ore\":64000000,"
+            "\"date\":\"2026-11-01\",\"raised_by\":\"alfa\"}") &&
+         ok(GT_WRITER, "POST", "/api/v1/disputes/T1/escalation",
+            "{\"to_level\":6,\"date\":\"2026-11-20\",\"by_org\":\"alfa\"}");
 }
 
 int main(void) {
