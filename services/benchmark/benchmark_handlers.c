@@ -18,7 +18,6 @@
 #include "trin_id.h"
 #include "trin_log.h"
 
-#define HISTORY_MAX_YEARS 50
 
 #define TRY(expr)                \
   do {                           \
@@ -433,11 +432,7 @@ static int query_history(trin_request_t *req, const ProtobufCMessage *msg, void 
   int f = benchmark_figure_find(m->figure, "figure", err);
   if (f < 0) return TRIN_EINVALID;
   TRY(trin_id_check(nz(m->org_id), "org_id", err));
-  TRY(benchmark_range_check(m->from_year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "from_year",
-                            err));
-  TRY(benchmark_range_check(m->to_year, m->from_year, m->from_year + HISTORY_MAX_YEARS - 1,
-                            "to_year", err));
-  TRY(benchmark_range_check(m->to_year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "to_year", err));
+  TRY(benchmark_view_history_years(m->from_year, m->to_year, err));
   TRY(peer_of(svc, f, m->peer, "peer", &peer, err));
   TRY(benchmark_view_viewer(svc, req, msg, m->viewer_org, &viewer, err));
   int32_t org = benchmark_index_org_find(svc->ix, m->org_id);

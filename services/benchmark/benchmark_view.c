@@ -48,3 +48,14 @@ void benchmark_view_fill_entry(Trin__Benchmark__Entry *e, const benchmark_ranked
   e->percentile_x100 = with_rank ? it->percentile_x100 : 0;
   e->properties = it->count;
 }
+
+int benchmark_view_history_years(int32_t from_year, int32_t to_year, trin_err_t *err) {
+  int rc = benchmark_range_check(from_year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "from_year",
+                                 err);
+  if (!rc)
+    rc = benchmark_range_check(to_year, from_year,
+                               from_year + BENCHMARK_VIEW_HISTORY_MAX_YEARS - 1, "to_year", err);
+  if (!rc)
+    rc = benchmark_range_check(to_year, BENCHMARK_YEAR_MIN, BENCHMARK_YEAR_MAX, "to_year", err);
+  return rc;
+}

@@ -43,4 +43,10 @@ void benchmark_view_fill_entry(Trin__Benchmark__Entry *e, const benchmark_ranked
                                const benchmark_org_t *o, bool named, bool you, bool with_rank,
                                const char *anon_label);
 
+/* A rank history's years: from_year and to_year within the benchmark's
+ * years, to_year not before from_year and at most
+ * BENCHMARK_VIEW_HISTORY_MAX_YEARS of them. INVALID naming the field. */
+#define BENCHMARK_VIEW_HISTORY_MAX_YEARS 50
+int benchmark_view_history_years(int32_t from_year, int32_t to_year, trin_err_t *err);
+
 #endif
