@@ -21,3 +21,6 @@ trin_test(NAME benchmark.repetition SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_bench
 # networks (issue 20 item 8): benchlearning circles and buyer groups
 trin_test(NAME benchmark.network SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_network.c
           LIBS trin_benchmark)
+# What the figure and the network queries share (benchmark_view).
+trin_test(NAME benchmark.view SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_benchmark_view.c
+          LIBS trin_benchmark)
