@@ -174,7 +174,9 @@ int trin_outbox_append_as(trin_outbox_t *ob, const trin_outbox_actor_t *actor,
   trin_stmt_bind_text(st, 6, or_empty(actor ? actor->role : NULL));
   trin_stmt_bind_text(st, 7, or_empty(actor ? actor->key : NULL));
   trin_stmt_bind_text(st, 8, or_empty(actor ? actor->person : NULL));
-  if ((rc = trin_stmt_run(st, err))) goto fail;
+  /* The sequence is ours alone, so only a failing store refuses this row:
+   * a server store takes it with the next round trip. */
+  if ((rc = trin_stmt_run_deferred(st, err))) goto fail;
   if (push(&ob->pending, &ob->npending, &ob->cap_pending, out)) {
     rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     goto fail;

@@ -212,9 +212,12 @@ void trin_service_run(trin_service_t *s) {
                 trin_config_get(s->cfg, "sync"));
   uv_run(&s->loop, UV_RUN_DEFAULT);
   trin_server_stats_t st = trin_server_stats(s->server);
-  trin_log_info("stopped after %llu requests in %llu batches, %llu events",
+  /* Round trips: what a server store costs per request (docs/postgresql.md). */
+  trin_log_info("stopped after %llu requests in %llu batches, %llu events, %llu round trips"
+                " to the store",
                 (unsigned long long)st.requests, (unsigned long long)st.batches,
-                (unsigned long long)st.events_published);
+                (unsigned long long)st.events_published,
+                (unsigned long long)trin_store_round_trips(s->store));
 }
 
 int trin_service_fail(trin_service_t **sp, const trin_err_t *err) {

@@ -225,6 +225,18 @@ int trin_stmt_run(trin_stmt_t *st, trin_err_t *err) {
   st->store->ops->reset(st->impl);
   return rc;
 }
+int trin_stmt_run_deferred(trin_stmt_t *st, trin_err_t *err) {
+  const trin_store_ops_t *ops = st->store->ops;
+  if (!ops->defer || !st->store->in_txn) return trin_stmt_run(st, err);
+  int rc = ops->defer(st->store->impl, st->impl, err);
+  ops->reset(st->impl);
+  return rc;
+}
+int trin_stmt_prefetch(trin_stmt_t *st, trin_err_t *err) {
+  const trin_store_ops_t *ops = st->store->ops;
+  if (!ops->prefetch || !st->store->in_txn) return TRIN_OK;
+  return ops->prefetch(st->store->impl, st->impl, err);
+}
 void trin_stmt_reset(trin_stmt_t *st) { st->store->ops->reset(st->impl); }
 int64_t trin_stmt_int64(trin_stmt_t *st, int col) {
   return st->store->ops->col_int64(st->impl, col);
@@ -242,6 +254,10 @@ int64_t trin_store_changes(trin_store_t *s) { return s->ops->changes(s->impl); }
 const char *trin_store_backend(const trin_store_t *s) { return s->ops->name; }
 uint64_t trin_store_reconnects(const trin_store_t *s) {
   return s->ops->reconnects ? s->ops->reconnects(s->impl) : 0;
+}
+
+uint64_t trin_store_round_trips(const trin_store_t *s) {
+  return s->ops->round_trips ? s->ops->round_trips(s->impl) : 0;
 }
 
 /* ---- migrations ---------------------------------------------------------- */

@@ -106,6 +106,22 @@ int trin_stmt_bind_null(trin_stmt_t *st, int i);
 int trin_stmt_step(trin_stmt_t *st, trin_err_t *err);
 /* Steps a statement expected to return no rows. */
 int trin_stmt_run(trin_stmt_t *st, trin_err_t *err);
+/* trin_stmt_run for a write that only a failing store can refuse (an
+ * outbox append, the upsert of a row whose parent this command read, a
+ * version stamp): inside a transaction a server backend sends it with the
+ * next round trip instead of waiting for it now. If it fails, a later call
+ * reports it and the whole transaction is lost: trin_store_commit fails and
+ * saves nothing, so no command of the batch is acknowledged. Never for a
+ * write whose refusal answers the user (a key clash) or whose change
+ * count is read. SQLite runs it at once. Resets st. */
+int trin_stmt_run_deferred(trin_stmt_t *st, trin_err_t *err);
+/* Reads ahead: st, prepared and bound, goes to a server backend with the
+ * next round trip, and its rows answer st's next step if that asks with the
+ * same parameters and nothing was written in between; otherwise the step
+ * reads again. For the several reads one answer needs (a project and its
+ * figures), so they cost one round trip, not one each. Embedded backends do
+ * nothing. Call trin_store_stmt and bind again before stepping, as always. */
+int trin_stmt_prefetch(trin_stmt_t *st, trin_err_t *err);
 void trin_stmt_reset(trin_stmt_t *st);
 
 /* Columns are numbered from 0. NULL reads as 0 / "" / empty blob. */
@@ -150,5 +166,8 @@ const char *trin_store_backend(const trin_store_t *s);
  * commit whose answer was lost may or may not have happened, so whoever
  * keeps numbers in memory (the outbox) reads them again when this moves. */
 uint64_t trin_store_reconnects(const trin_store_t *s);
+/* Requests that waited for a server backend's answer since the store was
+ * opened (statements, pipelined batches of them, prepares); 0 for SQLite. */
+uint64_t trin_store_round_trips(const trin_store_t *s);
 
 #endif

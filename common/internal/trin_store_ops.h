@@ -26,6 +26,16 @@ typedef struct trin_store_ops {
   /* How often the backend reconnected after losing its server (NULL: an
    * embedded backend that cannot). */
   uint64_t (*reconnects)(void *impl);
+  /* Requests that waited for a server's answer (NULL: an embedded backend). */
+  uint64_t (*round_trips)(void *impl);
+  /* A write sent with the next round trip, its error reported by a later
+   * statement of the transaction, at the latest the next RELEASE or
+   * COMMIT (NULL: run now). */
+  int (*defer)(void *impl, void *stmt, trin_err_t *err);
+  /* A bound read sent ahead with the next round trip; its rows answer the
+   * statement's next step if it asks with the same parameters and nothing
+   * was written between (NULL: read when stepped). */
+  int (*prefetch)(void *impl, void *stmt, trin_err_t *err);
 } trin_store_ops_t;
 
 /* Backends. */

@@ -4,7 +4,12 @@
  * as binary, so zero bytes pass). A lost connection fails the transaction
  * it was in, and the next transaction reconnects and prepares again.
  * SAVEPOINT and RELEASE, one pair per command, are held back and sent with
- * the next statement in one round trip (libpq pipeline mode).
+ * the next statement in one round trip (libpq pipeline mode); so are the
+ * writes a caller sends without waiting (trin_stmt_run_deferred) and the
+ * reads it asks for ahead (trin_stmt_prefetch), whose rows wait for the
+ * step that asks for them. A held-back write that fails dooms the whole
+ * transaction: its COMMIT rolls back and fails, so no command of the batch
+ * is acknowledged. A read's rows are used only if nothing was written since.
  *
  * Invariant: the backend never reconnects inside a transaction. Statements
  * run after a silent reconnect would commit one by one outside the batch,
@@ -28,10 +33,21 @@
 
 #define BYTEA_OID 17
 #define BOOL_OID 16
-/* SAVEPOINT and RELEASE held back to travel with the next statement. */
-#define MAX_DEFERRED 16
+/* Statements held back to travel with the next round trip. */
+#define MAX_QUEUED 64
 
 struct pg_stmt;
+
+/* A held-back statement: transaction control (no parameters), a write
+ * nobody waits for, or a read sent ahead; the latter two with their own
+ * copy of the parameters (the statement is bound again meanwhile). */
+typedef enum { Q_CONTROL, Q_WRITE, Q_READ } qkind_t;
+typedef struct {
+  struct pg_stmt *st;
+  qkind_t kind;
+  char **values;
+  int *lengths, *formats;
+} queued_t;
 
 typedef struct {
   PGconn *conn;
@@ -44,8 +60,16 @@ typedef struct {
   uint64_t reconnects;
   unsigned next_name;
   int64_t changes;
-  struct pg_stmt *deferred[MAX_DEFERRED];
-  int ndeferred;
+  queued_t queue[MAX_QUEUED];
+  int nqueued;
+  bool queued_writes;   /* a Q_WRITE waits in the queue */
+  /* A held-back write failed: the transaction is lost whatever follows. */
+  bool doomed;
+  char doomed_why[200];
+  /* Bumps with every statement that may change data: rows read ahead are
+   * used only while it has not moved since they were read. */
+  uint64_t write_gen;
+  uint64_t round_trips; /* requests that waited for the server's answer */
   /* While PostgreSQL cannot be reached, a try for every batch would hold
    * the loop (up to connect_timeout a try) and flood the log: tries are
    * spaced out, RETRY_MIN_MS doubling to RETRY_MAX_MS, and what comes in
@@ -67,13 +91,23 @@ static int64_t mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-typedef enum { K_PLAIN, K_NOOP, K_BEGIN, K_COMMIT, K_ROLLBACK, K_SAVEPOINT, K_RELEASE } kind_t;
+typedef enum {
+  K_PLAIN,
+  K_NOOP,
+  K_BEGIN,
+  K_COMMIT,
+  K_ROLLBACK,
+  K_SAVEPOINT,
+  K_RELEASE,
+  K_ROLLBACK_TO
+} kind_t;
 
 typedef struct pg_stmt {
   pg_t *pg;
   char name[24];
   char *sql;            /* PostgreSQL text */
   kind_t kind;
+  bool reads;           /* a SELECT: changes nothing */
   uint64_t prepared;    /* generation it was prepared in; 0 = not on this connection */
   int nparams;
   char **values;        /* [nparams], malloc'd each, NULL = SQL NULL */
@@ -85,7 +119,32 @@ typedef struct pg_stmt {
   size_t *blob_len;
   int blob_row;         /* row the blobs were decoded for */
   int ncols;
+  /* Rows read ahead (trin_stmt_prefetch), the parameters they were read
+   * with, and write_gen when they were read. */
+  PGresult *ahead;
+  char **ahead_values;
+  int *ahead_lengths, *ahead_formats;
+  uint64_t ahead_gen;
 } pg_stmt_t;
+
+static void free_values(int n, char **values, int *lengths, int *formats) {
+  if (values)
+    for (int i = 0; i < n; i++) free(values[i]);
+  free(values);
+  free(lengths);
+  free(formats);
+}
+
+/* Forgets what the queue holds (a rollback undoes it, a new session never
+ * had it). */
+static void drop_queue(pg_t *pg) {
+  for (int i = 0; i < pg->nqueued; i++) {
+    queued_t *q = &pg->queue[i];
+    free_values(q->st->nparams, q->values, q->lengths, q->formats);
+  }
+  pg->nqueued = 0;
+  pg->queued_writes = false;
+}
 
 /* ---- errors ------------------------------------------------------------------ */
 
@@ -124,7 +183,7 @@ static int session_setup(pg_t *pg, trin_err_t *err) {
   int n = snprintf(sql, sizeof sql,
                    "SET client_min_messages = warning; SET TimeZone = 'UTC';"
                    " SET DateStyle = 'ISO'; SET client_encoding = 'UTF8';"
-                   " SET synchronous_commit = %s;",
+                   " SET synchronous_commit = %s; SET plan_cache_mode = force_generic_plan;",
                    pg->sync == TRIN_STORE_SYNC_FULL ? "on" : "off");
   if (pg->schema[0])
     snprintf(sql + n, sizeof sql - (size_t)n,
@@ -152,7 +211,8 @@ static int use_session(pg_t *pg, PGconn *conn, trin_err_t *err) {
   /* A new session knows none of the old one's prepared statements. */
   pg->generation++;
   pg->in_txn = false;
-  pg->ndeferred = 0;
+  drop_queue(pg);
+  pg->write_gen++;
   int rc = session_setup(pg, err);
   /* A session without its settings is not used: the next try starts over. */
   pg->broken = rc != TRIN_OK;
@@ -349,6 +409,7 @@ static kind_t kind_of(const char *sql) {
     return K_ROLLBACK;
   if (n == 9 && strncasecmp(sql, "SAVEPOINT", 9) == 0) return K_SAVEPOINT;
   if (n == 7 && strncasecmp(sql, "RELEASE", 7) == 0) return K_RELEASE;
+  if (n == 8 && strncasecmp(sql, "ROLLBACK", 8) == 0) return K_ROLLBACK_TO;
   return K_PLAIN;
 }
 
@@ -379,8 +440,17 @@ static void clear_params(pg_stmt_t *st) {
   }
 }
 
+static void drop_ahead(pg_stmt_t *st) {
+  if (st->ahead) PQclear(st->ahead);
+  st->ahead = NULL;
+  free_values(st->nparams, st->ahead_values, st->ahead_lengths, st->ahead_formats);
+  st->ahead_values = NULL;
+  st->ahead_lengths = st->ahead_formats = NULL;
+}
+
 static int prepare_on_server(pg_stmt_t *st, trin_err_t *err) {
   pg_t *pg = st->pg;
+  pg->round_trips++;
   PGresult *res = PQprepare(pg->conn, st->name, st->sql, st->nparams, NULL);
   int rc = TRIN_OK;
   if (PQresultStatus(res) != PGRES_COMMAND_OK) rc = pg_fail(pg, res, "", err);
@@ -394,6 +464,7 @@ static void s_finalize(void *stmt) {
   if (!st) return;
   clear_result(st);
   clear_params(st);
+  drop_ahead(st);
   /* The server forgets prepared statements with the session; trin keeps
    * its statements for the store's life, so none is deallocated early. */
   free(st->values);
@@ -416,6 +487,7 @@ static int s_prepare(void *impl, const char *sql, void **out, trin_err_t *err) {
     return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
   }
   st->kind = kind_of(st->sql);
+  st->reads = st->kind == K_PLAIN && strncasecmp(st->sql + strspn(st->sql, " \t\n"), "SELECT", 6) == 0;
   int np = st->nparams ? st->nparams : 1;
   st->values = calloc((size_t)np, sizeof *st->values);
   st->lengths = calloc((size_t)np, sizeof *st->lengths);
@@ -476,26 +548,33 @@ static int s_bind_null(void *stmt, int i) {
   return TRIN_OK;
 }
 
-/* Sends the held-back SAVEPOINT/RELEASE statements and then st (NULL:
- * none) in one round trip (libpq's pipeline mode). Returns st's result in
- * *out, or the first error: a held-back statement that failed fails st,
- * which the server then skipped. */
+/* Sends the held-back statements and then st (NULL: none) in one round
+ * trip (libpq's pipeline mode). Returns st's result in *out, or the first
+ * error: a held-back statement that failed fails st, which the server then
+ * skipped. Reads sent ahead keep their rows in their statement. */
 static int run_pipeline(pg_t *pg, pg_stmt_t *st, PGresult **out, trin_err_t *err) {
-  int n = pg->ndeferred;
-  pg->ndeferred = 0;
+  int n = pg->nqueued;
+  queued_t q[MAX_QUEUED];
+  memcpy(q, pg->queue, (size_t)n * sizeof *q);
+  pg->nqueued = 0;
+  pg->queued_writes = false;
   *out = NULL;
   PGconn *c = pg->conn;
-  if (!PQenterPipelineMode(c)) return pg_fail(pg, NULL, "", err);
-  bool sent = true;
+  pg->round_trips++;
+  int rc = TRIN_OK;
+  bool sent = PQenterPipelineMode(c) == 1;
+  if (!sent) rc = pg_fail(pg, NULL, "", err);
   for (int i = 0; i < n && sent; i++)
-    sent = PQsendQueryPrepared(c, pg->deferred[i]->name, 0, NULL, NULL, NULL, 0) == 1;
+    sent = PQsendQueryPrepared(c, q[i].st->name, q[i].values ? q[i].st->nparams : 0,
+                               (const char *const *)q[i].values, q[i].lengths, q[i].formats,
+                               0) == 1;
   if (st && sent)
     sent = PQsendQueryPrepared(c, st->name, st->nparams, (const char *const *)st->values,
                                st->lengths, st->formats, 0) == 1;
   if (sent) sent = PQpipelineSync(c) == 1;
-  int rc = sent ? TRIN_OK : pg_fail(pg, NULL, "", err);
+  if (!sent && rc == TRIN_OK) rc = pg_fail(pg, NULL, "", err);
   int queries = sent ? n + (st ? 1 : 0) : 0;
-  for (int q = 0; q < queries; q++) {
+  for (int i = 0; i < queries; i++) {
     PGresult *r = PQgetResult(c);
     if (!r) {
       if (rc == TRIN_OK) rc = pg_fail(pg, NULL, "", err);
@@ -503,12 +582,39 @@ static int run_pipeline(pg_t *pg, pg_stmt_t *st, PGresult **out, trin_err_t *err
     }
     ExecStatusType s = PQresultStatus(r);
     bool ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
-    if (!ok && rc == TRIN_OK) rc = pg_fail(pg, r, "", err);
-    if (ok && rc == TRIN_OK && q == n) *out = r;
-    else PQclear(r);
+    if (!ok && rc == TRIN_OK) {
+      rc = pg_fail(pg, r, "", err);
+      /* Its command may have answered already: only failing the whole
+       * transaction keeps an acknowledgement from outliving the write. */
+      if (i < n && q[i].kind == Q_WRITE && !pg->doomed) {
+        pg->doomed = true;
+        snprintf(pg->doomed_why, sizeof pg->doomed_why, "%s", err ? err->message : "");
+      }
+    }
+    if (ok && i < n && q[i].kind == Q_WRITE) {
+      pg->write_gen++;
+      pg->changes = strtoll(PQcmdTuples(r), NULL, 10);
+    }
+    if (ok && rc == TRIN_OK && i < n && q[i].kind == Q_READ) {
+      /* Its rows, and the parameters they answer, wait in the statement. */
+      pg_stmt_t *a = q[i].st;
+      drop_ahead(a);
+      a->ahead = r;
+      a->ahead_values = q[i].values;
+      a->ahead_lengths = q[i].lengths;
+      a->ahead_formats = q[i].formats;
+      a->ahead_gen = pg->write_gen;
+      q[i].values = NULL;
+      q[i].lengths = q[i].formats = NULL;
+    } else if (ok && rc == TRIN_OK && i == n) {
+      *out = r;
+    } else {
+      PQclear(r);
+    }
     PGresult *end = PQgetResult(c); /* the NULL after each query's results */
     if (end) PQclear(end);
   }
+  for (int i = 0; i < n; i++) free_values(q[i].st->nparams, q[i].values, q[i].lengths, q[i].formats);
   /* Everything up to the sync is read, however the results were grouped: a
    * query cut short may leave more than one. One NULL ends a query's
    * results; two in a row mean nothing is left to read. */
@@ -541,42 +647,124 @@ static int run_pipeline(pg_t *pg, pg_stmt_t *st, PGresult **out, trin_err_t *err
   return rc;
 }
 
+static bool same_params(const pg_stmt_t *st) {
+  for (int i = 0; i < st->nparams; i++) {
+    const char *a = st->values[i], *b = st->ahead_values[i];
+    if (!a || !b) {
+      if (a != b) return false;
+      continue;
+    }
+    if (st->lengths[i] != st->ahead_lengths[i] || st->formats[i] != st->ahead_formats[i] ||
+        memcmp(a, b, (size_t)st->lengths[i]) != 0)
+      return false;
+  }
+  return true;
+}
+
+/* The rows read ahead for st, when they answer this step: the same
+ * parameters, and nothing written since (nor waiting to be). */
+static bool take_ahead(pg_t *pg, pg_stmt_t *st) {
+  if (!st->ahead) return false;
+  bool fresh = st->ahead_gen == pg->write_gen && !pg->queued_writes && same_params(st);
+  if (fresh) {
+    st->res = st->ahead;
+    st->ahead = NULL;
+  }
+  drop_ahead(st);
+  return fresh;
+}
+
+/* st's parameters copied into q (the statement is bound again before the
+ * queue is sent). */
+static int queue_copy(pg_stmt_t *st, queued_t *q) {
+  int n = st->nparams;
+  q->values = calloc((size_t)(n ? n : 1), sizeof *q->values);
+  q->lengths = calloc((size_t)(n ? n : 1), sizeof *q->lengths);
+  q->formats = calloc((size_t)(n ? n : 1), sizeof *q->formats);
+  bool ok = q->values && q->lengths && q->formats;
+  for (int i = 0; ok && i < n; i++) {
+    q->lengths[i] = st->lengths[i];
+    q->formats[i] = st->formats[i];
+    if (!st->values[i]) continue;
+    q->values[i] = malloc((size_t)st->lengths[i] + 1);
+    if (!q->values[i]) ok = false;
+    else memcpy(q->values[i], st->values[i], (size_t)st->lengths[i] + 1);
+  }
+  if (!ok) {
+    free_values(n, q->values, q->lengths, q->formats);
+    return TRIN_EINTERNAL;
+  }
+  return TRIN_OK;
+}
+
 static int execute(pg_stmt_t *st, trin_err_t *err) {
   pg_t *pg = st->pg;
   if (st->kind == K_NOOP) return TRIN_OK;
-  if (st->kind == K_ROLLBACK) pg->ndeferred = 0; /* undone anyway */
+  if (st->kind == K_ROLLBACK) {
+    drop_queue(pg); /* undone anyway */
+    pg->doomed = false;
+  }
   if (st->kind == K_ROLLBACK && (pg->broken || PQstatus(pg->conn) != CONNECTION_OK)) {
     pg->in_txn = false; /* the server rolled it back when the session ended */
+    pg->write_gen++;
     return TRIN_OK;
   }
   int rc = ensure_connected(pg, err);
   if (rc) {
-    pg->ndeferred = 0;
+    drop_queue(pg);
     if (st->kind == K_COMMIT) pg->in_txn = false;
     return rc;
   }
   if (st->prepared != pg->generation && (rc = prepare_on_server(st, err))) {
-    pg->ndeferred = 0;
+    drop_queue(pg);
     return rc;
+  }
+  if (st->reads && take_ahead(pg, st)) {
+    st->executed = true;
+    st->row = -1;
+    st->nrows = PQntuples(st->res);
+    return TRIN_OK;
+  }
+  /* A transaction a held-back write failed in saves nothing. */
+  if (st->kind == K_COMMIT && pg->doomed) {
+    drop_queue(pg);
+    pg->round_trips++;
+    PGresult *r = PQexec(pg->conn, "ROLLBACK");
+    PQclear(r);
+    pg->in_txn = false;
+    pg->doomed = false;
+    pg->write_gen++;
+    return trin_err_set(err, TRIN_ESTORE, "store",
+                        "a write of this transaction failed (%s); nothing was saved",
+                        pg->doomed_why);
   }
   /* A savepoint per command costs two round trips that answer nothing the
    * caller waits for: hold them back and send them with the next statement.
    * Their errors (only possible on a failed transaction) surface there. */
   if ((st->kind == K_SAVEPOINT || st->kind == K_RELEASE) && pg->in_txn &&
-      pg->ndeferred < MAX_DEFERRED) {
-    pg->deferred[pg->ndeferred++] = st;
+      pg->nqueued < MAX_QUEUED) {
+    pg->queue[pg->nqueued++] = (queued_t){st, Q_CONTROL, NULL, NULL, NULL};
     st->executed = true;
     st->row = -1;
     st->nrows = 0;
     return TRIN_OK;
   }
+  /* ROLLBACK TO must run even when a held-back write of the command it
+   * undoes failed (and made the server skip the rest of the round trip). */
+  if (st->kind == K_ROLLBACK_TO && pg->nqueued) {
+    PGresult *none;
+    trin_err_t ignored;
+    run_pipeline(pg, NULL, &none, &ignored);
+    if (pg->broken) return trin_err_set(err, TRIN_ESTORE, "store", "%s", ignored.message);
+  }
   PGresult *res;
-  if (pg->ndeferred) {
+  if (pg->nqueued) {
     if ((rc = run_pipeline(pg, st, &res, err))) {
       if (st->kind == K_COMMIT) pg->in_txn = false;
       return rc;
     }
   } else {
+    pg->round_trips++;
     res = PQexecPrepared(pg->conn, st->name, st->nparams, (const char *const *)st->values,
                          st->lengths, st->formats, 0);
   }
@@ -587,16 +775,23 @@ static int execute(pg_stmt_t *st, trin_err_t *err) {
     PQclear(res);
     pg->broken = true;
     if ((rc = ensure_connected(pg, err)) || (rc = prepare_on_server(st, err))) return rc;
+    pg->round_trips++;
     res = PQexecPrepared(pg->conn, st->name, 0, NULL, NULL, NULL, 0);
     status = PQresultStatus(res);
   }
   if (st->kind == K_COMMIT || st->kind == K_ROLLBACK) pg->in_txn = false;
+  /* Whatever may have changed data (or ended what was read in) outdates
+   * the rows read ahead. */
+  if (!st->reads && st->kind != K_SAVEPOINT && st->kind != K_RELEASE) pg->write_gen++;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     rc = pg_fail(pg, res, "", err);
     PQclear(res);
     return rc;
   }
-  if (st->kind == K_BEGIN) pg->in_txn = true;
+  if (st->kind == K_BEGIN) {
+    pg->in_txn = true;
+    pg->doomed = false;
+  }
   const char *tag = PQcmdStatus(res);
   /* COMMIT of a transaction the server had already failed answers
    * "ROLLBACK": nothing was saved, and the caller must hear so. */
@@ -613,6 +808,48 @@ static int execute(pg_stmt_t *st, trin_err_t *err) {
   st->executed = true;
   st->row = -1;
   st->nrows = PQntuples(res);
+  return TRIN_OK;
+}
+
+static int s_step(void *impl, void *stmt, trin_err_t *err);
+
+/* Holds a write back (trin_stmt_run_deferred): sent with the next round
+ * trip, at the latest with this command's RELEASE. */
+static int s_defer(void *impl, void *stmt, trin_err_t *err) {
+  pg_t *pg = impl;
+  pg_stmt_t *st = stmt;
+  if (!pg->in_txn || pg->broken || st->reads || st->kind != K_PLAIN) return s_step(impl, stmt, err);
+  if (st->prepared != pg->generation) {
+    int rc = prepare_on_server(st, err);
+    if (rc) return rc;
+  }
+  if (pg->nqueued == MAX_QUEUED) {
+    PGresult *none;
+    int rc = run_pipeline(pg, NULL, &none, err);
+    if (rc) return rc;
+  }
+  queued_t *q = &pg->queue[pg->nqueued];
+  *q = (queued_t){st, Q_WRITE, NULL, NULL, NULL};
+  if (queue_copy(st, q)) return trin_err_set(err, TRIN_EINTERNAL, "store", "out of memory");
+  pg->nqueued++;
+  pg->queued_writes = true;
+  return TRIN_OK;
+}
+
+/* Sends a read ahead (trin_stmt_prefetch) with the next round trip. A full
+ * queue or a lost session simply reads it later, when it is stepped. */
+static int s_prefetch(void *impl, void *stmt, trin_err_t *err) {
+  pg_t *pg = impl;
+  pg_stmt_t *st = stmt;
+  if (!pg->in_txn || pg->broken || !st->reads || pg->nqueued == MAX_QUEUED) return TRIN_OK;
+  if (st->prepared != pg->generation) {
+    int rc = prepare_on_server(st, err);
+    if (rc) return rc;
+  }
+  queued_t *q = &pg->queue[pg->nqueued];
+  *q = (queued_t){st, Q_READ, NULL, NULL, NULL};
+  if (queue_copy(st, q)) return TRIN_OK; /* read when stepped instead */
+  pg->nqueued++;
   return TRIN_OK;
 }
 
@@ -715,6 +952,8 @@ static int64_t s_changes(void *impl) { return ((pg_t *)impl)->changes; }
 
 static uint64_t s_reconnects(void *impl) { return ((pg_t *)impl)->reconnects; }
 
+static uint64_t s_round_trips(void *impl) { return ((pg_t *)impl)->round_trips; }
+
 static int s_exec(void *impl, const char *sql, trin_err_t *err) {
   pg_t *pg = impl;
   char *text = trin_sql_dialect_pg(sql, NULL);
@@ -722,8 +961,12 @@ static int s_exec(void *impl, const char *sql, trin_err_t *err) {
   kind_t kind = kind_of(text);
   int rc = TRIN_OK;
   if (kind == K_NOOP) goto done;
-  if (kind == K_ROLLBACK) pg->ndeferred = 0; /* undone anyway */
-  if (pg->ndeferred) { /* held-back savepoints go first */
+  if (kind == K_ROLLBACK) {
+    drop_queue(pg); /* undone anyway */
+    pg->doomed = false;
+  }
+  pg->write_gen++;
+  if (pg->nqueued) { /* held-back statements go first */
     PGresult *none;
     if ((rc = run_pipeline(pg, NULL, &none, err))) goto done;
   }
@@ -735,6 +978,7 @@ static int s_exec(void *impl, const char *sql, trin_err_t *err) {
     if (kind == K_COMMIT) pg->in_txn = false;
     goto done;
   }
+  pg->round_trips++;
   PGresult *res = PQexec(pg->conn, text);
   ExecStatusType status = PQresultStatus(res);
   if (kind == K_COMMIT || kind == K_ROLLBACK) pg->in_txn = false;
@@ -766,4 +1010,7 @@ const trin_store_ops_t trin_store_pg_ops = {
     .col_is_null = s_col_is_null,
     .changes = s_changes,
     .reconnects = s_reconnects,
+    .round_trips = s_round_trips,
+    .defer = s_defer,
+    .prefetch = s_prefetch,
 };

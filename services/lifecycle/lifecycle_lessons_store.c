@@ -63,10 +63,19 @@ int lifecycle_lessons_store_adopt(trin_store_t *s, const lifecycle_adoption_msg_
   return trin_stmt_run(st, err);
 }
 
+static const char SQL_COUNTS[] = "SELECT (SELECT COUNT(*) FROM lessons WHERE project_id = ?1),"
+                                 " (SELECT COUNT(*) FROM lesson_adoptions WHERE project_id = ?1)";
+
+int lifecycle_lessons_store_prefetch(trin_store_t *s, const char *project_id,
+                                     trin_err_t *err) {
+  TRIN_STMT(SQL_COUNTS);
+  int rc = trin_stmt_bind_text(st, 1, project_id);
+  return rc ? rc : trin_stmt_prefetch(st, err);
+}
+
 int lifecycle_lessons_store_fill(trin_store_t *s, Trin__Lifecycle__Project *p,
                                  trin_err_t *err) {
-  TRIN_STMT("SELECT (SELECT COUNT(*) FROM lessons WHERE project_id = ?1),"
-            " (SELECT COUNT(*) FROM lesson_adoptions WHERE project_id = ?1)");
+  TRIN_STMT(SQL_COUNTS);
   trin_stmt_bind_text(st, 1, p->id);
   int rc = trin_stmt_step(st, err);
   if (rc == TRIN_STORE_ROW) {

@@ -34,6 +34,10 @@ int lifecycle_lessons_store_get(trin_store_t *s, const char *project_id, const c
                                 trin_arena_t *a, lifecycle_lesson_msg_t **out, bool *found,
                                 trin_err_t *err);
 
+/* Sends lifecycle_lessons_store_fill's read for project_id ahead
+ * (trin_stmt_prefetch), to come with the project's own round trip. */
+int lifecycle_lessons_store_prefetch(trin_store_t *s, const char *project_id, trin_err_t *err);
+
 /* Fills p->lessons and p->lessons_adopted from the tables. */
 int lifecycle_lessons_store_fill(trin_store_t *s, Trin__Lifecycle__Project *p,
                                  trin_err_t *err);

@@ -22,9 +22,26 @@ int lifecycle_rehousing_store_migrate(trin_store_t *s, trin_err_t *err) {
   return trin_store_migrate(s, "lifecycle_rehousing", MIGRATIONS, 1, err);
 }
 
+static const char SQL_PLAN[] = "SELECT without_rehousing, households_to_rehouse"
+                               " FROM rehousing_plans WHERE project_id = ?";
+static const char SQL_MOVES[] = "SELECT kind, households, date, note, beyond_plan, recorded_by"
+                                " FROM rehousing_moves WHERE project_id = ? ORDER BY date, n";
+
+int lifecycle_rehousing_store_prefetch(trin_store_t *s, const char *project_id,
+                                       trin_err_t *err) {
+  const char *sql[] = {SQL_PLAN, SQL_MOVES};
+  for (int i = 0; i < 2; i++) {
+    trin_stmt_t *st;
+    int rc = trin_store_stmt(s, sql[i], &st, err);
+    if (!rc) rc = trin_stmt_bind_text(st, 1, project_id);
+    if (!rc) rc = trin_stmt_prefetch(st, err);
+    if (rc) return rc;
+  }
+  return TRIN_OK;
+}
+
 static int fill_plan(trin_store_t *s, Trin__Lifecycle__Project *p, trin_err_t *err) {
-  TRIN_STMT("SELECT without_rehousing, households_to_rehouse FROM rehousing_plans"
-            " WHERE project_id = ?");
+  TRIN_STMT(SQL_PLAN);
   trin_stmt_bind_text(st, 1, p->id);
   int rc = trin_stmt_step(st, err);
   p->rehousing_planned = rc == TRIN_STORE_ROW;
@@ -49,8 +66,7 @@ int lifecycle_rehousing_store_fill(trin_store_t *s, trin_arena_t *a,
                                    trin_err_t *err) {
   int rc = fill_plan(s, p, err);
   if (rc) return rc;
-  TRIN_STMT("SELECT kind, households, date, note, beyond_plan, recorded_by"
-            " FROM rehousing_moves WHERE project_id = ? ORDER BY date, n");
+  TRIN_STMT(SQL_MOVES);
   trin_stmt_bind_text(st, 1, p->id);
   trin_arena_vec_t v = {0};
   lifecycle_rehousing_sums_t sums;

@@ -17,6 +17,11 @@ typedef Trin__Lifecycle__RehousingMove lifecycle_rehousing_move_msg_t;
 
 int lifecycle_rehousing_store_migrate(trin_store_t *s, trin_err_t *err);
 
+/* Sends lifecycle_rehousing_store_fill's reads for project_id ahead
+ * (trin_stmt_prefetch), to come with the project's own round trip. */
+int lifecycle_rehousing_store_prefetch(trin_store_t *s, const char *project_id,
+                                       trin_err_t *err);
+
 /* Fills p's rehousing figures (rehousing_planned … last_moved_back_on) from
  * its plan and movements; with_moves also p->rehousing_moves, by date. */
 int lifecycle_rehousing_store_fill(trin_store_t *s, trin_arena_t *a,

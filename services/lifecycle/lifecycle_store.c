@@ -491,7 +491,7 @@ int lifecycle_store_set_version(trin_store_t *s, const char *project_id, uint64_
   TRIN_STMT("UPDATE projects SET version = ? WHERE id = ?");
   trin_stmt_bind_int64(st, 1, (int64_t)seq);
   trin_stmt_bind_text(st, 2, project_id);
-  int rc = trin_stmt_run(st, err);
+  int rc = trin_stmt_run_deferred(st, err);
   trin_stmt_reset(st);
   return rc;
 }
@@ -682,7 +682,12 @@ static int load_defects(trin_store_t *s, trin_arena_t *a, lifecycle_project_msg_
 int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *field,
                                 bool with_lists, trin_arena_t *a, lifecycle_project_msg_t *out,
                                 trin_err_t *err) {
-  int rc;
+  /* On a server store the project's figures come in the project's round
+   * trip (docs/postgresql.md); SQLite reads them as they are stepped. */
+  int rc = lifecycle_rehousing_store_prefetch(s, id, err);
+  if (!rc) rc = lifecycle_lessons_store_prefetch(s, id, err);
+  if (!rc) rc = lifecycle_sustain_store_prefetch(s, id, err);
+  if (rc) return rc;
   {
     TRIN_STMT("SELECT " PROJECT_COLS " FROM projects WHERE id = ?");
     trin_stmt_bind_text(st, 1, id);
@@ -828,7 +833,10 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
     else trin_stmt_bind_null(st, 7);
     if (m->has_percent_complete_bp) trin_stmt_bind_int64(st, 8, m->percent_complete_bp);
     else trin_stmt_bind_null(st, 8);
-    if ((rc = trin_stmt_run(st, err))) return rc;
+    /* The project was read in this command, so only a failing store can
+     * refuse these writes: a server store takes them with the next round
+     * trip. */
+    if ((rc = trin_stmt_run_deferred(st, err))) return rc;
   }
   if (strcmp(m->name, "handover") != 0) return TRIN_OK;
   /* The status row's time columns come from this one milestone. */
@@ -841,7 +849,7 @@ int lifecycle_store_milestone_upsert(trin_store_t *s, const char *project_id,
   trin_stmt_bind_text(st, 2, fc);
   trin_stmt_bind_int64(st, 3, m->variance_days);
   trin_stmt_bind_text(st, 4, project_id);
-  return trin_stmt_run_one(s, st, "project", project_id, "project_id", err);
+  return trin_stmt_run_deferred(st, err);
 }
 
 /* ---- disputes ------------------------------------------------------------------------- */

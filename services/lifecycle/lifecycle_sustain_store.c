@@ -60,13 +60,23 @@ int lifecycle_sustain_store_upsert(trin_store_t *s, const char *project_id,
   return trin_stmt_run(st, err);
 }
 
+static const char SQL_MEASURES[] =
+    "SELECT id, kind, description, recorded_on, material, reused_kg, reused_m2,"
+    " source_project_id, source, energy_before, energy_expected_after,"
+    " energy_measured_after, co2e_saving, co2e_method, between_projects"
+    " FROM sustainability_measures WHERE project_id = ? ORDER BY recorded_on, id";
+
+int lifecycle_sustain_store_prefetch(trin_store_t *s, const char *project_id,
+                                     trin_err_t *err) {
+  TRIN_STMT(SQL_MEASURES);
+  int rc = trin_stmt_bind_text(st, 1, project_id);
+  return rc ? rc : trin_stmt_prefetch(st, err);
+}
+
 int lifecycle_sustain_store_list(trin_store_t *s, const char *project_id, trin_arena_t *a,
                                  lifecycle_sustain_measure_msg_t ***out, size_t *n,
                                  trin_err_t *err) {
-  TRIN_STMT("SELECT id, kind, description, recorded_on, material, reused_kg, reused_m2,"
-            " source_project_id, source, energy_before, energy_expected_after,"
-            " energy_measured_after, co2e_saving, co2e_method, between_projects"
-            " FROM sustainability_measures WHERE project_id = ? ORDER BY recorded_on, id");
+  TRIN_STMT(SQL_MEASURES);
   trin_stmt_bind_text(st, 1, project_id);
   trin_arena_vec_t v = {0};
   int rc;

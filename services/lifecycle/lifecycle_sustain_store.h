@@ -24,6 +24,10 @@ int lifecycle_sustain_store_list(trin_store_t *s, const char *project_id, trin_a
                                  lifecycle_sustain_measure_msg_t ***out, size_t *n,
                                  trin_err_t *err);
 
+/* Sends lifecycle_sustain_store_totals's read for project_id ahead
+ * (trin_stmt_prefetch), to come with the project's own round trip. */
+int lifecycle_sustain_store_prefetch(trin_store_t *s, const char *project_id, trin_err_t *err);
+
 /* The project's totals over its stored measures (lifecycle_sustain_totals),
  * in *out allocated in a; with `keep`, the measures too (GetProject). */
 int lifecycle_sustain_store_totals(trin_store_t *s, const char *project_id,

@@ -168,23 +168,29 @@ static int cmp_double(const void *a, const void *b) {
 typedef struct {
   double rate;        /* acknowledged commands per second, median */
   double per_commit;  /* requests per transaction, from the service's log */
+  double trips_per_cmd; /* round trips to the store per request, ditto */
   uint64_t failed;
 } result_t;
 
-static double log_per_commit(void) {
+/* Requests per transaction and round trips to the store per request, from
+ * the service's last line ("stopped after N requests in M batches, E
+ * events, R round trips to the store"); the round trips include setting
+ * the store up and the bench's 202 set-up requests. */
+static void log_figures(result_t *res) {
   FILE *f = fopen(svc.log, "r");
-  double r = 0;
-  if (!f) return 0;
+  if (!f) return;
   char line[1024];
   while (fgets(line, sizeof line, f)) {
     const char *p = strstr(line, "stopped after ");
-    unsigned long long req, batches;
-    if (p && sscanf(p, "stopped after %llu requests in %llu batches", &req, &batches) == 2 &&
-        batches > 0)
-      r = (double)req / (double)batches;
+    unsigned long long req = 0, batches = 0, events = 0, trips = 0;
+    if (p && sscanf(p, "stopped after %llu requests in %llu batches, %llu events, %llu round trips",
+                    &req, &batches, &events, &trips) >= 2 &&
+        batches > 0 && req > 0) {
+      res->per_commit = (double)req / (double)batches;
+      res->trips_per_cmd = (double)trips / (double)req;
+    }
   }
   fclose(f);
-  return r;
 }
 
 #define SETUP_OK(expr)                                                     \
@@ -230,12 +236,12 @@ static result_t measure(const char *store, const opts_t *o, const char *what) {
     fprintf(stderr, "  %s, run %d/%d: %.0f /s\n", what, i + 1, runs, r[i]);
   }
   qsort(r, (size_t)runs, sizeof *r, cmp_double);
-  result_t res = {runs % 2 ? r[runs / 2] : (r[runs / 2 - 1] + r[runs / 2]) / 2, 0, d.failed};
+  result_t res = {runs % 2 ? r[runs / 2] : (r[runs / 2 - 1] + r[runs / 2]) / 2, 0, 0, d.failed};
   zmq_close(d.sock);
   zmq_ctx_term(d.ctx);
   free(d.pending);
   if (testproc_stop(&svc) != 0) fprintf(stderr, "bench_store_backends: %s exited badly\n", what);
-  res.per_commit = log_per_commit();
+  log_figures(&res);
   return res;
 }
 
@@ -283,6 +289,7 @@ int main(int argc, char **argv) {
   if (have_pg) {
     printf("%-44s %12.0f  cmd/s\n", "acknowledged commands, PostgreSQL", post.rate);
     printf("%-44s %12.1f  cmd\n", "  commands per commit", post.per_commit);
+    printf("%-44s %12.2f  per cmd\n", "  round trips to PostgreSQL", post.trips_per_cmd);
     printf("%-44s %12.3f\n", "PostgreSQL / SQLite", lite.rate > 0 ? post.rate / lite.rate : 0);
   } else {
     printf("%-44s %12s  (TRIN_TEST_PG names no server; tests/bench/run.sh starts one)\n",

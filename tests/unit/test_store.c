@@ -1,7 +1,8 @@
 /* common.store — migrations (order, idempotence, refusing a newer schema),
  * savepoints inside a batch, constraint errors as values, the statement
- * cache, values at their edges (int64 extremes, blobs with zero bytes, text
- * order by bytes, rowid order), and clear errors for bad locations.
+ * cache, reads sent ahead and writes held back, values at their edges
+ * (int64 extremes, blobs with zero bytes, text order by bytes, rowid
+ * order), and clear errors for bad locations.
  * Its twin common.store.pg runs all of it on PostgreSQL, plus a lost
  * connection: the transaction fails whole and the next one reconnects. */
 #include <arpa/inet.h>
@@ -118,6 +119,135 @@ static void savepoints_and_constraints(void **state) {
   assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
   assert_int_equal(trin_store_begin(s, &err), TRIN_EINTERNAL);
   assert_int_equal(trin_store_rollback(s, &err), TRIN_OK);
+  trin_store_destroy(&s);
+}
+
+/* trin_stmt_prefetch and trin_stmt_run_deferred: what a server store sends
+ * ahead or holds back answers exactly as if it had run in place, and a held
+ * back write that fails loses the whole transaction (on SQLite it fails at
+ * once). On PostgreSQL the round trips are counted too. */
+static int64_t n_of(trin_store_t *s, const char *id, bool ahead) {
+  static const char SQL[] = "SELECT n FROM t WHERE id = ?";
+  trin_stmt_t *st;
+  trin_err_t err;
+  assert_int_equal(trin_store_stmt(s, SQL, &st, &err), TRIN_OK);
+  trin_stmt_bind_text(st, 1, id);
+  if (ahead) {
+    assert_int_equal(trin_stmt_prefetch(st, &err), TRIN_OK);
+    return 0;
+  }
+  int64_t n = trin_stmt_step(st, &err) == TRIN_STORE_ROW ? trin_stmt_int64(st, 0) : -1;
+  trin_stmt_reset(st);
+  return n;
+}
+
+static int set_n(trin_store_t *s, const char *id, int64_t n, trin_err_t *err) {
+  trin_stmt_t *st;
+  int rc = trin_store_stmt(s, "UPDATE t SET n = ? WHERE id = ?", &st, err);
+  if (rc) return rc;
+  trin_stmt_bind_int64(st, 1, n);
+  trin_stmt_bind_text(st, 2, id);
+  return trin_stmt_run_deferred(st, err);
+}
+
+static int insert_later(trin_store_t *s, const char *id, trin_err_t *err) {
+  trin_stmt_t *st;
+  int rc = trin_store_stmt(s, "INSERT INTO t(id, n) VALUES (?, ?)", &st, err);
+  if (rc) return rc;
+  trin_stmt_bind_text(st, 1, id);
+  trin_stmt_bind_int64(st, 2, 1);
+  return trin_stmt_run_deferred(st, err);
+}
+
+static void reads_ahead_and_writes_held_back(void **state) {
+  trin_store_t *s = mem();
+  trin_err_t err;
+  bool pg = pg_test_wanted();
+  assert_int_equal(trin_store_migrate(s, "demo", V2, 2, &err), TRIN_OK);
+  assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
+  assert_int_equal(insert(s, "a", &err), TRIN_OK);
+  assert_int_equal(insert(s, "b", &err), TRIN_OK);
+  assert_int_equal(trin_store_commit(s, &err), TRIN_OK);
+
+  assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
+  assert_int_equal(count(s), 2); /* both statements prepared: no round trip later */
+  assert_int_equal(n_of(s, "b", false), 7);
+  /* Read ahead, then asked with the same parameter: the rows come without
+   * a round trip of their own. */
+  n_of(s, "a", true);
+  uint64_t before = trin_store_round_trips(s);
+  assert_int_equal(count(s), 2); /* carries the read sent ahead */
+  uint64_t after_count = trin_store_round_trips(s);
+  assert_int_equal(n_of(s, "a", false), 7);
+  assert_int_equal(trin_store_round_trips(s), after_count);
+  if (pg) assert_int_equal(after_count, before + 1);
+  else assert_int_equal(after_count, 0);
+  /* Asked with another parameter: read again, the right row. */
+  n_of(s, "a", true);
+  assert_int_equal(count(s), 2);
+  assert_int_equal(n_of(s, "b", false), 7);
+  /* A write between (held back or not) outdates what was read ahead. */
+  n_of(s, "a", true);
+  assert_int_equal(count(s), 2);
+  assert_int_equal(set_n(s, "a", 8, &err), TRIN_OK);
+  assert_int_equal(n_of(s, "a", false), 8);
+  n_of(s, "a", true);
+  assert_int_equal(count(s), 2);
+  assert_int_equal(insert(s, "c", &err), TRIN_OK);
+  assert_int_equal(set_n(s, "a", 9, &err), TRIN_OK);
+  assert_int_equal(n_of(s, "a", false), 9);
+  /* Held-back writes, many of them, cost one round trip with the commit;
+   * a command rolled back takes its held-back writes with it. */
+  assert_int_equal(trin_store_savepoint(s, &err), TRIN_OK);
+  assert_int_equal(set_n(s, "b", 100, &err), TRIN_OK);
+  assert_int_equal(trin_store_rollback_to(s, &err), TRIN_OK);
+  before = trin_store_round_trips(s);
+  for (int i = 0; i < 100; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "later%03d", i);
+    assert_int_equal(trin_store_savepoint(s, &err), TRIN_OK);
+    assert_int_equal(insert_later(s, id, &err), TRIN_OK);
+    assert_int_equal(set_n(s, id, i, &err), TRIN_OK);
+    assert_int_equal(trin_store_release(s, &err), TRIN_OK);
+  }
+  assert_int_equal(trin_store_commit(s, &err), TRIN_OK);
+  /* 400 statements and 200 savepoints: a few pipelines when the queue
+   * fills, never one per statement. */
+  if (pg) assert_true(trin_store_round_trips(s) - before <= 20);
+  assert_int_equal(count(s), 103);
+  assert_int_equal(n_of(s, "b", false), 7);
+  assert_int_equal(n_of(s, "later042", false), 42);
+
+  /* A held-back write that fails: on SQLite the call says so and the rest
+   * commits; on PostgreSQL the later call that carries it says so, and the
+   * commit fails and saves nothing of the transaction. */
+  assert_int_equal(trin_store_begin(s, &err), TRIN_OK);
+  assert_int_equal(insert(s, "d", &err), TRIN_OK);
+  assert_int_equal(trin_store_savepoint(s, &err), TRIN_OK);
+  int rc = insert_later(s, "a", &err); /* a is taken */
+  if (pg) {
+    assert_int_equal(rc, TRIN_OK);
+    assert_int_equal(trin_store_release(s, &err), TRIN_OK); /* held back as well */
+    assert_int_equal(trin_store_savepoint(s, &err), TRIN_OK);
+    /* The next statement carries them: its command fails and is undone. */
+    trin_stmt_t *st;
+    assert_int_equal(trin_store_stmt(s, "SELECT COUNT(*) FROM t", &st, &err), TRIN_OK);
+    assert_int_equal(trin_stmt_step(st, &err), TRIN_ECONFLICT);
+    trin_stmt_reset(st);
+    assert_int_equal(trin_store_rollback_to(s, &err), TRIN_OK);
+    assert_int_equal(insert(s, "e", &err), TRIN_OK);
+    assert_int_equal(trin_store_commit(s, &err), TRIN_ESTORE);
+    assert_non_null(strstr(err.message, "nothing was saved"));
+    assert_int_equal(count(s), 103); /* neither d nor e */
+  } else {
+    assert_int_equal(rc, TRIN_ECONFLICT);
+    assert_int_equal(trin_store_rollback_to(s, &err), TRIN_OK);
+    assert_int_equal(trin_store_commit(s, &err), TRIN_OK);
+    assert_int_equal(count(s), 104); /* d */
+  }
+  /* Outside a transaction a held-back write simply runs. */
+  assert_int_equal(insert_later(s, "f", &err), TRIN_OK);
+  assert_int_equal(n_of(s, "f", false), 1);
   trin_store_destroy(&s);
 }
 
@@ -612,6 +742,7 @@ int main(void) {
       cmocka_unit_test(location_for_log),
       cmocka_unit_test(migrations),
       cmocka_unit_test(savepoints_and_constraints),
+      cmocka_unit_test(reads_ahead_and_writes_held_back),
       cmocka_unit_test(bad_locations),
       cmocka_unit_test(edges),
       cmocka_unit_test(lost_connection),
