@@ -256,6 +256,8 @@ uint64_t trin_store_reconnects(const trin_store_t *s) {
   return s->ops->reconnects ? s->ops->reconnects(s->impl) : 0;
 }
 
+bool trin_store_remote(const trin_store_t *s) { return s->ops->round_trips != NULL; }
+
 uint64_t trin_store_round_trips(const trin_store_t *s) {
   return s->ops->round_trips ? s->ops->round_trips(s->impl) : 0;
 }

@@ -160,6 +160,10 @@ int trin_stmt_run_one(trin_store_t *s, trin_stmt_t *st, const char *what, const 
 int trin_store_refuse_taken(trin_store_t *s, const char *sql, const char *what, const char *id,
                             const char *field, trin_err_t *err);
 
+/* Whether each statement is a round trip to a server (PostgreSQL): then
+ * sending many rows in one statement pays; on SQLite a statement is a
+ * function call. */
+bool trin_store_remote(const trin_store_t *s);
 /* "sqlite" or "postgresql". */
 const char *trin_store_backend(const trin_store_t *s);
 /* How often a server backend reconnected after losing its connection; a

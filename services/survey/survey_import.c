@@ -1,6 +1,8 @@
 /* survey_import — see survey_import.h. */
 #include "survey_import.h"
 
+#include "survey_batch.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -83,7 +85,7 @@ typedef struct {
   survey_scale_t scale;
   size_t nstmt;
   int64_t import_no;
-  uint8_t *scores, *old;     /* nstmt bytes each */
+  uint8_t *scores;           /* nstmt bytes */
   survey_agg_t *delta;       /* [role][stmt] */
   int32_t received, added, replaced, unchanged;
   /* CSV columns */
@@ -96,6 +98,7 @@ typedef struct {
   const Trin__Survey__ImportMapping *map;
   int fixed_role;
   char **headers;
+  survey_batch_t *batch;     /* the responses on their way to the store */
 } import_t;
 
 /* A comment as people write them: several lines are fine (CRLF becomes
@@ -119,6 +122,33 @@ static int comment_prepare(const char *in, char *out, const char *field, trin_er
   return trin_text_check_optional(check, SURVEY_COMMENT_MAX, field, err);
 }
 
+/* A response's outcome (survey_batch_outcome_fn): the counts, and the
+ * aggregates' net change. */
+static int account(void *data, int role, const uint8_t *scores, survey_put_t outcome,
+                   int old_role, const uint8_t *old, trin_err_t *err) {
+  import_t *im = data;
+  (void)err;
+  switch (outcome) {
+    case SURVEY_PUT_DUPLICATE: /* refused by put_response before it comes here */
+    case SURVEY_PUT_UNCHANGED:
+      im->unchanged += outcome == SURVEY_PUT_UNCHANGED;
+      return TRIN_OK;
+    case SURVEY_PUT_REPLACED:
+      im->replaced++;
+      for (size_t k = 0; k < im->nstmt; k++)
+        if (old[k] != SURVEY_NO_ANSWER)
+          survey_agg_remove(&im->delta[(size_t)old_role * im->nstmt + k], old[k], im->scale);
+      break;
+    case SURVEY_PUT_ADDED:
+      im->added++;
+      break;
+  }
+  for (size_t k = 0; k < im->nstmt; k++)
+    if (scores[k] != SURVEY_NO_ANSWER)
+      survey_agg_add(&im->delta[(size_t)role * im->nstmt + k], scores[k], im->scale);
+  return TRIN_OK;
+}
+
 static int put_response(import_t *im, const char *respondent, int role, const char *comment,
                         const char *where, trin_err_t *err) {
   bool any = false;
@@ -127,35 +157,14 @@ static int put_response(import_t *im, const char *respondent, int role, const ch
     return trin_err_set(err, TRIN_EINVALID, "", "%sno statement is scored", where);
   uint8_t hash[SURVEY_HASH_BYTES];
   survey_respondent_hash(im->key, im->sv->id, respondent, hash);
-  survey_put_t outcome;
-  int old_role = 0;
-  int rc = survey_store_response_put(im->s, im->no, im->round, hash, role, im->scores,
-                                     im->nstmt, comment, im->import_no, &outcome, &old_role,
-                                     im->old, err);
+  bool repeated = false;
+  int rc = survey_batch_put(im->batch, hash, role, im->scores, comment, &repeated, err);
   if (rc) return rc;
   im->received++;
-  switch (outcome) {
-    case SURVEY_PUT_DUPLICATE:
-      return trin_err_set(err, TRIN_EINVALID, "",
-                          "%srespondent '%.60s' appears more than once in this import",
-                          where, respondent);
-    case SURVEY_PUT_UNCHANGED:
-      im->unchanged++;
-      return TRIN_OK;
-    case SURVEY_PUT_REPLACED:
-      im->replaced++;
-      for (size_t k = 0; k < im->nstmt; k++)
-        if (im->old[k] != SURVEY_NO_ANSWER)
-          survey_agg_remove(&im->delta[(size_t)old_role * im->nstmt + k], im->old[k],
-                            im->scale);
-      break;
-    case SURVEY_PUT_ADDED:
-      im->added++;
-      break;
-  }
-  for (size_t k = 0; k < im->nstmt; k++)
-    if (im->scores[k] != SURVEY_NO_ANSWER)
-      survey_agg_add(&im->delta[(size_t)role * im->nstmt + k], im->scores[k], im->scale);
+  if (repeated)
+    return trin_err_set(err, TRIN_EINVALID, "",
+                        "%srespondent '%.60s' appears more than once in this import",
+                        where, respondent);
   return TRIN_OK;
 }
 
@@ -614,9 +623,8 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
   im.scale = (survey_scale_t){sv.scale_min, sv.scale_max};
   im.nstmt = sv.n_statements;
   im.scores = malloc(im.nstmt + 1);
-  im.old = malloc(im.nstmt + 1);
   im.delta = calloc(SURVEY_NROLES * im.nstmt + 1, sizeof *im.delta);
-  if (!im.scores || !im.old || !im.delta) {
+  if (!im.scores || !im.delta) {
     rc = trin_err_set(err, TRIN_EINTERNAL, "", "out of memory");
     goto out;
   }
@@ -644,6 +652,8 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
     goto out;
   }
   if ((rc = survey_store_next_import(s, im.no, &im.import_no, err))) goto out;
+  survey_batch_options_t bo = {s, im.no, im.round, im.import_no, im.nstmt, account, &im};
+  if ((rc = survey_batch_new(&bo, &im.batch, err))) goto out;
   if (has_csv) {
     const char *csv = in->csv;
     size_t csv_len = in->csv_len;
@@ -669,6 +679,7 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
     for (size_t i = 0; !rc && i < in->n_responses; i++)
       rc = message_response(&im, i, in->responses[i], err);
   }
+  if (!rc) rc = survey_batch_flush(im.batch, err);
   if (rc) goto out;
 
   /* Fold the import's net change into the running aggregates. */
@@ -697,8 +708,8 @@ int survey_import_run(trin_request_t *req, const uint8_t key[SURVEY_KEY_BYTES],
     if (!rc) rc = survey_results_emit(req, &sv, im.no, im.round, &reply->seq, err);
   }
 out:
+  survey_batch_destroy(&im.batch);
   free(im.scores);
-  free(im.old);
   free(im.delta);
   free(im.col_stmt);
   for (size_t c = 0; im.headers && c < im.ncols; c++) free(im.headers[c]);

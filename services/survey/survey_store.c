@@ -502,6 +502,156 @@ int survey_store_next_import(trin_store_t *s, int64_t no, int64_t *import_no,
   return rc == TRIN_STORE_ROW ? TRIN_OK : rc;
 }
 
+/* The statement of survey_store_responses_add: the survey's number (?1),
+ * the round (?2) and the import (?3), then respondent, role, scores and
+ * comment of each row. Casts inside VALUES give PostgreSQL the parameters'
+ * types (a bare VALUES parameter would be text). */
+static const char *responses_add_sql(void) {
+  static char sql[SURVEY_STORE_BATCH * 96 + 512];
+  if (sql[0]) return sql;
+  size_t w = (size_t)snprintf(sql, sizeof sql, "%s",
+                              "INSERT INTO responses(project_id, survey_no, round, respondent,"
+                              " role, scores, comment, import_no) SELECT s.project_id, s.no,"
+                              " CAST(?2 AS INTEGER), v.column1, v.column2, v.column3,"
+                              " v.column4, CAST(?3 AS INTEGER) FROM surveys s, (VALUES ");
+  for (int i = 0; i < SURVEY_STORE_BATCH; i++) {
+    int p = 4 + 4 * i;
+    w += (size_t)snprintf(sql + w, sizeof sql - w,
+                          "%s(CAST(?%d AS BLOB), CAST(?%d AS INTEGER), CAST(?%d AS BLOB),"
+                          " CAST(?%d AS TEXT))",
+                          i ? ", " : "", p, p + 1, p + 2, p + 3);
+  }
+  snprintf(sql + w, sizeof sql - w, "%s",
+           ") AS v WHERE s.no = ?1 ON CONFLICT DO NOTHING RETURNING respondent");
+  return sql;
+}
+
+int survey_store_responses_add(trin_store_t *s, int64_t no, int round, int64_t import_no,
+                               const survey_new_response_t *rows, size_t nscores, bool *added,
+                               trin_err_t *err) {
+  TRIN_STMT(responses_add_sql());
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, round);
+  trin_stmt_bind_int64(st, 3, import_no);
+  for (int i = 0; i < SURVEY_STORE_BATCH; i++) {
+    int p = 4 + 4 * i;
+    trin_stmt_bind_blob(st, p, rows[i].hash, SURVEY_HASH_BYTES);
+    trin_stmt_bind_int64(st, p + 1, rows[i].role);
+    trin_stmt_bind_blob(st, p + 2, rows[i].scores, nscores);
+    trin_stmt_bind_text_or_null(st, p + 3, rows[i].comment);
+    added[i] = false;
+  }
+  /* The rows come back in the order they went in, as a rule: look from
+   * the one after the last found. */
+  int rc;
+  size_t next = 0;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    size_t len;
+    const void *h = trin_stmt_blob(st, 0, &len);
+    for (size_t k = 0; k < SURVEY_STORE_BATCH; k++) {
+      size_t i = (next + k) % SURVEY_STORE_BATCH;
+      if (!added[i] && len == SURVEY_HASH_BYTES && memcmp(rows[i].hash, h, len) == 0) {
+        added[i] = true;
+        next = i + 1;
+        break;
+      }
+    }
+  }
+  trin_stmt_reset(st);
+  return rc;
+}
+
+/* What a stored response (role, scores, comment at columns col..col+2 of
+ * st) becomes when the same respondent answers role, scores and comment
+ * in another import: UNCHANGED or REPLACED, with the old role and scores
+ * (nscores bytes, SURVEY_NO_ANSWER where none) for the aggregates. */
+static survey_put_t outcome_of(trin_stmt_t *st, int col, int role, const uint8_t *scores,
+                               size_t nscores, const char *comment, int *old_role,
+                               uint8_t *old_scores) {
+  size_t len;
+  const uint8_t *old = trin_stmt_blob(st, col + 1, &len);
+  *old_role = (int)trin_stmt_int64(st, col);
+  memset(old_scores, SURVEY_NO_ANSWER, nscores);
+  memcpy(old_scores, old, len < nscores ? len : nscores);
+  bool same = *old_role == role && len == nscores && memcmp(old, scores, nscores) == 0 &&
+              strcmp(trin_stmt_text(st, col + 2), comment ? comment : "") == 0;
+  return same ? SURVEY_PUT_UNCHANGED : SURVEY_PUT_REPLACED;
+}
+
+/* The stored response takes this import's answers and number (unchanged
+ * ones too: the number tells a repeat in the same import). The row is
+ * there, so only a failing store refuses: a server store takes it with the
+ * next round trip. */
+static int response_update(trin_store_t *s, int64_t no, int round,
+                           const uint8_t hash[SURVEY_HASH_BYTES], int role,
+                           const uint8_t *scores, size_t nscores, const char *comment,
+                           int64_t import_no, trin_err_t *err) {
+  TRIN_STMT("UPDATE responses SET role = ?1, scores = ?2, comment = ?3, import_no = ?4"
+       " WHERE " OF_SURVEY("5") " AND round = ?6 AND respondent = ?7");
+  trin_stmt_bind_int64(st, 1, role);
+  trin_stmt_bind_blob(st, 2, scores, nscores);
+  trin_stmt_bind_text_or_null(st, 3, comment);
+  trin_stmt_bind_int64(st, 4, import_no);
+  trin_stmt_bind_int64(st, 5, no);
+  trin_stmt_bind_int64(st, 6, round);
+  trin_stmt_bind_blob(st, 7, hash, SURVEY_HASH_BYTES);
+  return trin_stmt_run_deferred(st, err);
+}
+
+/* survey_store_responses_known's statement: the batch's respondents as
+ * ?3 … (NULL where a slot is unused: IN never matches it). */
+static const char *responses_known_sql(void) {
+  static char sql[SURVEY_STORE_BATCH * 24 + 512];
+  if (sql[0]) return sql;
+  size_t w = (size_t)snprintf(sql, sizeof sql, "%s",
+                              "SELECT respondent, role, scores, comment, import_no FROM"
+                              " responses WHERE " OF_SURVEY("1") " AND round = ?2 AND"
+                              " respondent IN (");
+  for (int i = 0; i < SURVEY_STORE_BATCH; i++)
+    w += (size_t)snprintf(sql + w, sizeof sql - w, "%sCAST(?%d AS BLOB)", i ? ", " : "", 3 + i);
+  snprintf(sql + w, sizeof sql - w, ")");
+  return sql;
+}
+
+int survey_store_responses_known(trin_store_t *s, int64_t no, int round, int64_t import_no,
+                                 const survey_new_response_t *rows, const bool *skip,
+                                 size_t n, size_t nscores, survey_put_t *outcome,
+                                 int *old_role, uint8_t *old_scores, bool *found,
+                                 trin_err_t *err) {
+  TRIN_STMT(responses_known_sql());
+  trin_stmt_bind_int64(st, 1, no);
+  trin_stmt_bind_int64(st, 2, round);
+  for (size_t i = 0; i < SURVEY_STORE_BATCH; i++) {
+    if (i < n && !skip[i]) trin_stmt_bind_blob(st, 3 + (int)i, rows[i].hash, SURVEY_HASH_BYTES);
+    else trin_stmt_bind_null(st, 3 + (int)i);
+    if (i < n) found[i] = false;
+  }
+  int rc;
+  size_t next = 0;
+  while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
+    size_t len;
+    const void *h = trin_stmt_blob(st, 0, &len);
+    for (size_t k = 0; k < n; k++) {
+      size_t i = (next + k) % n;
+      if (skip[i] || found[i] || len != SURVEY_HASH_BYTES || memcmp(rows[i].hash, h, len) != 0)
+        continue;
+      found[i] = true;
+      next = i + 1;
+      outcome[i] = trin_stmt_int64(st, 4) == import_no
+                       ? SURVEY_PUT_DUPLICATE
+                       : outcome_of(st, 1, rows[i].role, rows[i].scores, nscores,
+                                    rows[i].comment, &old_role[i], old_scores + i * nscores);
+      break;
+    }
+  }
+  trin_stmt_reset(st);
+  for (size_t i = 0; rc == TRIN_OK && i < n; i++)
+    if (!skip[i] && found[i] && outcome[i] != SURVEY_PUT_DUPLICATE)
+      rc = response_update(s, no, round, rows[i].hash, rows[i].role, rows[i].scores, nscores,
+                           rows[i].comment, import_no, err);
+  return rc;
+}
+
 int survey_store_response_put(trin_store_t *s, int64_t no, int round,
                               const uint8_t hash[SURVEY_HASH_BYTES], int role,
                               const uint8_t *scores, size_t nscores, const char *comment,
@@ -526,7 +676,6 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
       return TRIN_OK;
     }
   }
-  bool same = false;
   {
     TRIN_STMT("SELECT role, scores, comment, import_no FROM responses"
          " WHERE " OF_SURVEY("1") " AND round = ?2 AND respondent = ?3");
@@ -543,26 +692,10 @@ int survey_store_response_put(trin_store_t *s, int64_t no, int round,
       *outcome = SURVEY_PUT_DUPLICATE;
       return TRIN_OK;
     }
-    size_t len;
-    const uint8_t *old = trin_stmt_blob(st, 1, &len);
-    *old_role = (int)trin_stmt_int64(st, 0);
-    memset(old_scores, SURVEY_NO_ANSWER, nscores);
-    memcpy(old_scores, old, len < nscores ? len : nscores);
-    same = *old_role == role && len == nscores && memcmp(old, scores, nscores) == 0 &&
-           strcmp(trin_stmt_text(st, 2), comment ? comment : "") == 0;
+    *outcome = outcome_of(st, 0, role, scores, nscores, comment, old_role, old_scores);
     trin_stmt_reset(st);
   }
-  TRIN_STMT("UPDATE responses SET role = ?1, scores = ?2, comment = ?3, import_no = ?4"
-       " WHERE " OF_SURVEY("5") " AND round = ?6 AND respondent = ?7");
-  trin_stmt_bind_int64(st, 1, role);
-  trin_stmt_bind_blob(st, 2, scores, nscores);
-  trin_stmt_bind_text_or_null(st, 3, comment);
-  trin_stmt_bind_int64(st, 4, import_no);
-  trin_stmt_bind_int64(st, 5, no);
-  trin_stmt_bind_int64(st, 6, round);
-  trin_stmt_bind_blob(st, 7, hash, SURVEY_HASH_BYTES);
-  *outcome = same ? SURVEY_PUT_UNCHANGED : SURVEY_PUT_REPLACED;
-  return trin_stmt_run(st, err);
+  return response_update(s, no, round, hash, role, scores, nscores, comment, import_no, err);
 }
 
 int survey_store_round_add_respondents(trin_store_t *s, int64_t no, int round,

@@ -88,6 +88,41 @@ typedef enum {
   SURVEY_PUT_DUPLICATE, /* already written by this same import */
 } survey_put_t;
 
+/* A response of an import on its way to the store (survey_store_responses_add);
+ * the pointers are the caller's and outlive the call. */
+typedef struct {
+  uint8_t hash[SURVEY_HASH_BYTES];
+  int role;
+  const uint8_t *scores; /* nscores bytes */
+  const char *comment;   /* "" or NULL: none */
+} survey_new_response_t;
+
+/* Responses one survey_store_responses_add takes. */
+#define SURVEY_STORE_BATCH 512
+
+/* Adds SURVEY_STORE_BATCH responses (distinct respondents) to round `round`
+ * of survey no in one statement, as survey_store_response_put would one by
+ * one when they are new: added[i] tells which were. The others, whose
+ * respondent already answered the round, are not touched: the caller puts
+ * them with survey_store_response_put. One round trip to a server store,
+ * not one per response (docs/postgresql.md). */
+int survey_store_responses_add(trin_store_t *s, int64_t no, int round, int64_t import_no,
+                               const survey_new_response_t *rows, size_t nscores, bool *added,
+                               trin_err_t *err);
+
+/* For the rows of a batch that survey_store_responses_add did not add
+ * (skip[i] false): found[i] when the respondent has a response in the
+ * round; then outcome[i] is UNCHANGED or REPLACED (old_role[i] and the
+ * nscores bytes at old_scores + i * nscores hold what it was), and the
+ * response now holds the row's answers, or DUPLICATE when this import
+ * wrote it already (nothing changed). Two round trips to a server store
+ * for the batch, not three per row. */
+int survey_store_responses_known(trin_store_t *s, int64_t no, int round, int64_t import_no,
+                                 const survey_new_response_t *rows, const bool *skip,
+                                 size_t n, size_t nscores, survey_put_t *outcome,
+                                 int *old_role, uint8_t *old_scores, bool *found,
+                                 trin_err_t *err);
+
 /* Records one response. scores holds nscores bytes (SURVEY_NO_ANSWER for a
  * statement not answered). On REPLACED, *old_role and old_scores (nscores
  * bytes) receive what was recorded before, so the caller can take it out of

@@ -8,7 +8,10 @@
  * a cell with a NUL byte or bytes that are not UTF-8 is refused with its
  * line and column, and so is such a respondent in a Response list; Danish
  * column names; a Windows-1252 file refused with advice, or converted when
- * the request says encoding windows-1252. */
+ * the request says encoding windows-1252. Imports larger than a batch of
+ * the store (SURVEY_STORE_BATCH) count and aggregate exactly as row by row,
+ * and a respondent repeated across batches is refused at its own line.
+ * Its twin survey.csv.pg runs the same on PostgreSQL. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +24,7 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "../pg/pg_test.h"
 #include "survey_import.h"
 #include "survey_store.h"
 #include "trin_server.h"
@@ -32,6 +36,11 @@ static trin_store_t *store;
 static trin_server_t *server;
 static const uint8_t KEY[SURVEY_KEY_BYTES] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
 static int64_t survey_no;
+
+typedef struct {
+  char s[(2 * SURVEY_STORE_BATCH + 144) * 24 + 64];
+  size_t len;
+} sbuf_like_t;
 
 typedef struct {
   survey_import_input_t in;
@@ -79,10 +88,13 @@ static int setup(void **state) {
   if (!mkdtemp(dir)) return -1;
   char loc[128], ep[128], pub[128];
   snprintf(loc, sizeof loc, "%s/s.db", dir);
+  char pg_loc[512];
+  if (pg_test_wanted()) pg_test_location(pg_loc, sizeof pg_loc, "survey_csv");
   snprintf(ep, sizeof ep, "ipc://%s/r", dir);
   snprintf(pub, sizeof pub, "ipc://%s/p", dir);
   trin_err_t err;
-  trin_store_options_t so = {.location = loc, .sync = TRIN_STORE_SYNC_NORMAL};
+  trin_store_options_t so = {.location = pg_test_wanted() ? pg_loc : loc,
+                             .sync = TRIN_STORE_SYNC_NORMAL};
   if (trin_store_open(&so, &store, &err) || survey_store_migrate(store, &err)) return -1;
   uv_loop_init(&loop);
   zctx = zmq_ctx_new();
@@ -191,6 +203,79 @@ static void broken_rows_store_nothing(void **state) {
     assert_non_null(strstr(err.message, bad[i][1]));
     assert_untouched(0, 0);
   }
+}
+
+/* Two full batches of the store and a rest; then 100 more respondents. */
+#define BIG (2 * SURVEY_STORE_BATCH + 44)
+#define BIGGER (BIG + 100)
+
+/* n rows; respondent k answers DIALOGUE with 1 + (k + shift) % 5, and row
+ * repeat_at names p0003 again. */
+static void big_csv(sbuf_like_t *b, int n, int shift, int repeat_at) {
+  b->len = (size_t)snprintf(b->s, sizeof b->s, "respondent,role,DIALOGUE\n");
+  for (int k = 0; k < n; k++) {
+    int who = k == repeat_at ? 3 : k;
+    b->len += (size_t)snprintf(b->s + b->len, sizeof b->s - b->len, "p%04d,residents,%d\n", who,
+                               1 + (who + shift) % 5);
+  }
+}
+
+static int64_t big_sum(int n, int shift) {
+  int64_t sum = 0;
+  for (int k = 0; k < n; k++) sum += 1 + (k + shift) % 5;
+  return sum;
+}
+
+static void imports_bigger_than_a_batch(void **state) {
+  int64_t before = count_rows("SELECT count(*) FROM responses");
+  survey_agg_t d0 = agg(SURVEY_ROLE_RESIDENTS, 1);
+  static sbuf_like_t b;
+  /* p0003 again in the second batch: refused at its line, nothing stored. */
+  int repeat = SURVEY_STORE_BATCH + 122;
+  big_csv(&b, BIG, 0, repeat);
+  Trin__Survey__ImportReply r;
+  trin_err_t err;
+  assert_int_equal(import_csv(b.s, &r, &err), TRIN_EINVALID);
+  char line[32];
+  snprintf(line, sizeof line, "line %d:", repeat + 2);
+  assert_non_null(strstr(err.message, line));
+  assert_non_null(strstr(err.message, "p0003"));
+  assert_non_null(strstr(err.message, "more than once"));
+  assert_int_equal(count_rows("SELECT count(*) FROM responses"), before);
+  /* The same file without the repeat: all added, counted and summed as
+   * one by one. */
+  big_csv(&b, BIG, 0, -1);
+  assert_int_equal(import_csv(b.s, &r, &err), TRIN_OK);
+  assert_int_equal(r.received, BIG);
+  assert_int_equal(r.added, BIG);
+  assert_int_equal(count_rows("SELECT count(*) FROM responses"), before + BIG);
+  survey_agg_t d1 = agg(SURVEY_ROLE_RESIDENTS, 1);
+  assert_int_equal(d1.count - d0.count, BIG);
+  assert_int_equal(d1.sum - d0.sum, big_sum(BIG, 0));
+  /* Again with every answer moved by one: all replaced, none added, the
+   * sums follow; then once more, all unchanged. */
+  big_csv(&b, BIG, 1, -1);
+  assert_int_equal(import_csv(b.s, &r, &err), TRIN_OK);
+  assert_int_equal(r.added, 0);
+  assert_int_equal(r.replaced, BIG);
+  survey_agg_t d2 = agg(SURVEY_ROLE_RESIDENTS, 1);
+  assert_int_equal(d2.count, d1.count);
+  assert_int_equal(d2.sum - d0.sum, big_sum(BIG, 1));
+  assert_int_equal(import_csv(b.s, &r, &err), TRIN_OK);
+  assert_int_equal(r.unchanged, BIG);
+  assert_int_equal(r.replaced, 0);
+  /* A file that both adds 100 and replaces the rest. */
+  big_csv(&b, BIGGER, 2, -1);
+  assert_int_equal(import_csv(b.s, &r, &err), TRIN_OK);
+  assert_int_equal(r.added, 100);
+  assert_int_equal(r.replaced, BIG);
+  survey_agg_t d3 = agg(SURVEY_ROLE_RESIDENTS, 1);
+  assert_int_equal(d3.count - d0.count, BIGGER);
+  assert_int_equal(d3.sum - d0.sum, big_sum(BIGGER, 2));
+  int64_t dist = 0;
+  for (int v = 0; v < SURVEY_MAX_POINTS; v++) dist += d3.dist[v] - d0.dist[v];
+  assert_int_equal(dist, BIGGER);
+  assert_int_equal(count_rows("SELECT count(*) FROM responses"), before + BIGGER);
 }
 
 static void separators_bom_quotes_and_decimal_commas(void **state) {
@@ -450,6 +535,7 @@ int main(void) {
       cmocka_unit_test(response_list_names_the_field),
       cmocka_unit_test(nul_bytes_and_invalid_utf8_refused),
       cmocka_unit_test(danish_headers_and_windows_1252),
+      cmocka_unit_test(imports_bigger_than_a_batch),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
