@@ -11,6 +11,7 @@
  * why. Prints figures, never judges them: exits 0 when it ran, 1 when it
  * could not (a service did not start, a reply failed). */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -296,6 +297,22 @@ int main(int argc, char **argv) {
            "acknowledged commands, PostgreSQL", "skipped");
   }
   printf("%-44s %12" PRIu64 "\n", "failed replies", lite.failed + post.failed);
+  /* The suite's table (tests/bench/suite.sh), issue 21's figures. */
+#define SECTION "7. the store: SQLite and PostgreSQL (lifecycle SetMilestone, sync=full)"
+  bench_result(SECTION, "acknowledged commands, SQLite", lite.rate, "cmd/s", "", NAN);
+  if (have_pg) {
+    bench_result(SECTION, "acknowledged commands, PostgreSQL 15", post.rate, "cmd/s",
+                 ">= 0.3 of SQLite", lite.rate > 0 ? post.rate / lite.rate : NAN);
+    bench_result(SECTION, "  round trips to PostgreSQL per command", post.trips_per_cmd, "",
+                 "", NAN);
+    bench_result(SECTION, "  commands per commit, PostgreSQL", post.per_commit, "cmd", "", NAN);
+  } else {
+    const char *why = getenv("TRIN_BENCH_PG_SKIP");
+    char fig[200];
+    snprintf(fig, sizeof fig, "acknowledged commands, PostgreSQL: skipped (%.120s)",
+             why && *why ? why : "TRIN_TEST_PG names no server");
+    bench_result(SECTION, fig, NAN, "", "", NAN);
+  }
   printf("%-44s %12.1f  s\n", "benchmark wall time", (double)(now_ns() - t0) / 1e9);
   return lite.failed + post.failed ? 1 : 0;
 }

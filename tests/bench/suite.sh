@@ -82,6 +82,19 @@ else
   status=1
 fi
 # ---- end of the web app -----------------------------------------------------
+# ---- 7. the store -----------------------------------------------------------
+# bench_store_backends (tests/bench/store_backends.cmake): the lifecycle
+# service's acknowledged SetMilestone on SQLite and on the PostgreSQL above
+# in the same run, their ratio and the round trips to PostgreSQL per
+# command (issue 21). Without a server its PostgreSQL rows say why.
+echo "== bench_store_backends $quick" >&2
+if cmake --build build-bench -j2 --target bench_store_backends >&2; then
+  build-bench/tests/bench/bench_store_backends $quick >&2 || status=1
+else
+  echo "suite: bench_store_backends did not build; the store's figures are skipped" >&2
+  status=1
+fi
+# ---- end of the store -------------------------------------------------------
 unset TRIN_BENCH_RESULTS
 echo
 build-bench/tests/bench/bench_suite --report "$rows" --json "$json" || status=1
