@@ -183,7 +183,7 @@ static int session_setup(pg_t *pg, trin_err_t *err) {
   int n = snprintf(sql, sizeof sql,
                    "SET client_min_messages = warning; SET TimeZone = 'UTC';"
                    " SET DateStyle = 'ISO'; SET client_encoding = 'UTF8';"
-                   " SET synchronous_commit = %s; SET plan_cache_mode = force_generic_plan;",
+                   " SET synchronous_commit = %s;",
                    pg->sync == TRIN_STORE_SYNC_FULL ? "on" : "off");
   if (pg->schema[0])
     snprintf(sql + n, sizeof sql - (size_t)n,

@@ -598,19 +598,41 @@ static int response_update(trin_store_t *s, int64_t no, int round,
   return trin_stmt_run_deferred(st, err);
 }
 
-/* survey_store_responses_known's statement: the batch's respondents as
- * ?3 … (NULL where a slot is unused: IN never matches it). */
-static const char *responses_known_sql(void) {
-  static char sql[SURVEY_STORE_BATCH * 24 + 512];
-  if (sql[0]) return sql;
-  size_t w = (size_t)snprintf(sql, sizeof sql, "%s",
-                              "SELECT respondent, role, scores, comment, import_no FROM"
-                              " responses WHERE " OF_SURVEY("1") " AND round = ?2 AND"
-                              " respondent IN (");
-  for (int i = 0; i < SURVEY_STORE_BATCH; i++)
-    w += (size_t)snprintf(sql + w, sizeof sql - w, "%sCAST(?%d AS BLOB)", i ? ", " : "", 3 + i);
-  snprintf(sql + w, sizeof sql - w, ")");
-  return sql;
+/* survey_store_responses_known's statement: the batch's respondents as one
+ * array parameter (?3), each looked up by the table's whole key. One
+ * parameter, so the server plans it in no time, and LATERAL with OFFSET 0
+ * (which keeps the planner from turning it into a join) makes each a
+ * look-up by the key whatever the statistics say: right after a large
+ * import they still call the round empty, and a join hashed the whole
+ * round for every batch (85 ms). PostgreSQL's SQL: only a server store
+ * batches (trin_store_remote). */
+static const char RESPONSES_KNOWN[] =
+    "SELECT r.respondent, r.role, r.scores, r.comment, r.import_no"
+    " FROM unnest(CAST(?3 AS bytea[])) AS v(h), LATERAL (SELECT x.respondent, x.role,"
+    " x.scores, x.comment, x.import_no FROM responses x WHERE x.project_id = (SELECT"
+    " project_id FROM surveys WHERE no = ?1) AND x.survey_no = ?1 AND x.round = ?2"
+    " AND x.respondent = v.h OFFSET 0) AS r";
+
+/* PostgreSQL's text form of a bytea[]: {"\\x00ff…",…} (a backslash inside
+ * an element is written twice). out holds n * (2 * SURVEY_HASH_BYTES + 8) + 3. */
+static void hashes_array(const survey_new_response_t *rows, const bool *skip, size_t n,
+                         char *out) {
+  static const char hex[] = "0123456789abcdef";
+  size_t w = 0;
+  out[w++] = '{';
+  for (size_t i = 0; i < n; i++) {
+    if (skip[i]) continue;
+    if (w > 1) out[w++] = ',';
+    memcpy(out + w, "\"\\\\x", 4);
+    w += 4;
+    for (int b = 0; b < SURVEY_HASH_BYTES; b++) {
+      out[w++] = hex[rows[i].hash[b] >> 4];
+      out[w++] = hex[rows[i].hash[b] & 15];
+    }
+    out[w++] = '"';
+  }
+  out[w++] = '}';
+  out[w] = '\0';
 }
 
 int survey_store_responses_known(trin_store_t *s, int64_t no, int round, int64_t import_no,
@@ -618,14 +640,14 @@ int survey_store_responses_known(trin_store_t *s, int64_t no, int round, int64_t
                                  size_t n, size_t nscores, survey_put_t *outcome,
                                  int *old_role, uint8_t *old_scores, bool *found,
                                  trin_err_t *err) {
-  TRIN_STMT(responses_known_sql());
+  static char array[SURVEY_STORE_BATCH * (2 * SURVEY_HASH_BYTES + 8) + 3];
+  TRIN_STMT(RESPONSES_KNOWN);
   trin_stmt_bind_int64(st, 1, no);
   trin_stmt_bind_int64(st, 2, round);
-  for (size_t i = 0; i < SURVEY_STORE_BATCH; i++) {
-    if (i < n && !skip[i]) trin_stmt_bind_blob(st, 3 + (int)i, rows[i].hash, SURVEY_HASH_BYTES);
-    else trin_stmt_bind_null(st, 3 + (int)i);
-    if (i < n) found[i] = false;
-  }
+  if (n > SURVEY_STORE_BATCH) n = SURVEY_STORE_BATCH;
+  hashes_array(rows, skip, n, array);
+  trin_stmt_bind_text(st, 3, array);
+  for (size_t i = 0; i < n; i++) found[i] = false;
   int rc;
   size_t next = 0;
   while ((rc = trin_stmt_step(st, err)) == TRIN_STORE_ROW) {
