@@ -298,7 +298,7 @@ int main(int argc, char **argv) {
   }
   printf("%-44s %12" PRIu64 "\n", "failed replies", lite.failed + post.failed);
   /* The suite's table (tests/bench/suite.sh), issue 21's figures. */
-#define SECTION "7. the store: SQLite and PostgreSQL (lifecycle SetMilestone, sync=full)"
+#define SECTION "7. the store: SetMilestone on SQLite and PostgreSQL"
   bench_result(SECTION, "acknowledged commands, SQLite", lite.rate, "cmd/s", "", NAN);
   if (have_pg) {
     bench_result(SECTION, "acknowledged commands, PostgreSQL 15", post.rate, "cmd/s",
