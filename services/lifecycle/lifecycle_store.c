@@ -683,11 +683,15 @@ int lifecycle_store_project_get(trin_store_t *s, const char *id, const char *fie
                                 bool with_lists, trin_arena_t *a, lifecycle_project_msg_t *out,
                                 trin_err_t *err) {
   /* On a server store the project's figures come in the project's round
-   * trip (docs/postgresql.md); SQLite reads them as they are stepped. */
-  int rc = lifecycle_rehousing_store_prefetch(s, id, err);
-  if (!rc) rc = lifecycle_lessons_store_prefetch(s, id, err);
-  if (!rc) rc = lifecycle_sustain_store_prefetch(s, id, err);
-  if (rc) return rc;
+   * trip (docs/postgresql.md); SQLite reads them as they are stepped, and
+   * binding them twice would only cost it. */
+  int rc = TRIN_OK;
+  if (trin_store_remote(s)) {
+    rc = lifecycle_rehousing_store_prefetch(s, id, err);
+    if (!rc) rc = lifecycle_lessons_store_prefetch(s, id, err);
+    if (!rc) rc = lifecycle_sustain_store_prefetch(s, id, err);
+    if (rc) return rc;
+  }
   {
     TRIN_STMT("SELECT " PROJECT_COLS " FROM projects WHERE id = ?");
     trin_stmt_bind_text(st, 1, id);
